@@ -1,0 +1,97 @@
+// What every endpoint (server or client) is to the Lab, and the Reporter through which it speaks.
+
+import type { AddressInfo } from 'node:net'
+import type { EndpointConfig, SendResult } from '../../shared/contract'
+import type { EventDraft, EventKind, Family, LabEvent, Proto, Role, SockAddr } from '../../shared/events'
+import { PREVIEW_BYTES } from '../../shared/events'
+
+export interface Endpoint {
+  readonly id: string
+  readonly config: EndpointConfig
+  /** Servers bind and listen; clients have nothing to open until they send. Returns the bound address. */
+  start(): Promise<SockAddr | undefined>
+  /** Closes every socket of the endpoint; the port is free once this resolves. Safe to call twice. */
+  stop(): Promise<void>
+  /** Clients: one exchange. Servers do not have it. */
+  send?(input: string): Promise<SendResult>
+  /** TCP clients: connect now, send later. */
+  connect?(): Promise<void>
+}
+
+/** Receives complete events; the Lab stamps and stores them, the CLI prints them. */
+export type EventListener = (event: LabEvent) => void
+
+/**
+ * An endpoint's voice: stamps role, proto and endpoint id on what it reports, and keeps payload
+ * previews small. `previews` is false where nobody looks at bytes (the CLI), which saves a copy per read.
+ */
+export class Reporter {
+  constructor(
+    readonly endpoint: string,
+    readonly role: Role,
+    readonly proto: Proto,
+    private readonly sink: (draft: EventDraft & { endpoint: string; role: Role; proto: Proto }) => void,
+    readonly previews = true
+  ) {}
+
+  event(kind: EventKind, fields: Omit<EventDraft, 'kind'>): void {
+    this.sink({ endpoint: this.endpoint, role: this.role, proto: fields.proto ?? this.proto, ...fields, kind })
+  }
+
+  /** A line the course program would print. */
+  console(text: string, conn = 0): void {
+    this.event('console', { info: text, conn })
+  }
+
+  /** A failure, in plain words; `code` is Node's (EADDRINUSE...). */
+  error(message: string, code?: string, fields: Omit<EventDraft, 'kind' | 'info' | 'code'> = {}): void {
+    this.event('error', { ...fields, info: message, code })
+  }
+
+  /** One write or read of payload bytes. */
+  data(
+    kind: 'send' | 'recv',
+    bytes: Uint8Array,
+    fields: Omit<EventDraft, 'kind' | 'length' | 'preview'> & { length?: number }
+  ): void {
+    this.event(kind, {
+      ...fields,
+      length: fields.length ?? bytes.length,
+      preview: this.previews ? preview(bytes) : undefined
+    })
+  }
+}
+
+export function preview(bytes: Uint8Array): string {
+  const head = bytes.subarray(0, PREVIEW_BYTES)
+  return Buffer.from(head.buffer, head.byteOffset, head.byteLength).toString('base64')
+}
+
+export function familyOf(address: string): Family {
+  return address.includes(':') ? 'IPv6' : 'IPv4'
+}
+
+/** Node reports IPv4 peers of a dual-stack socket as ::ffff:1.2.3.4; show them as students expect. */
+export function plainAddress(address: string): string {
+  return address.startsWith('::ffff:') && address.includes('.') ? address.slice(7) : address
+}
+
+export function sockAddr(address: string | undefined, port: number | undefined): SockAddr | undefined {
+  if (address === undefined || port === undefined) return undefined
+  const plain = plainAddress(address)
+  return { address: plain, port, family: familyOf(plain) }
+}
+
+export function boundAddr(info: AddressInfo | string | null): SockAddr | undefined {
+  return info && typeof info === 'object' ? sockAddr(info.address, info.port) : undefined
+}
+
+/** Python's bytes.upper(): only ASCII a-z change, every other byte (UTF-8, binary) passes through. */
+export function asciiUpper(bytes: Uint8Array): Buffer {
+  const out = Buffer.from(bytes)
+  for (let i = 0; i < out.length; i++) {
+    const b = out[i]
+    if (b >= 0x61 && b <= 0x7a) out[i] = b - 0x20
+  }
+  return out
+}

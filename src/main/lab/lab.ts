@@ -1,0 +1,120 @@
+// The Lab: a registry of running endpoints and one ordered, bounded stream of their events.
+// Every host (Electron main, the browser host, tests) drives the engine through this class.
+
+import { EventEmitter } from 'node:events'
+import type { EndpointConfig, EndpointInfo, SendResult } from '../../shared/contract'
+import type { LabEvent, SockAddr } from '../../shared/events'
+import { DEFAULT_RING_SIZE } from '../../shared/events'
+import { createEndpoint } from './create-endpoint'
+import type { Endpoint } from './endpoint'
+import { Reporter } from './endpoint'
+import { LabError } from './errors'
+import { Ring } from './ring'
+
+export interface LabOptions {
+  ringSize?: number
+  /** Keep payload previews in events (the UI shows them; the CLI does not need them). */
+  previews?: boolean
+}
+
+interface Running {
+  endpoint: Endpoint
+  local?: SockAddr
+}
+
+export interface LabEvents {
+  event: [LabEvent]
+}
+
+export class Lab extends EventEmitter<LabEvents> {
+  private readonly ring: Ring<LabEvent>
+  private readonly running = new Map<string, Running>()
+  private readonly counters = new Map<string, number>()
+  private readonly startedAt = process.hrtime.bigint()
+  private readonly previews: boolean
+  private seq = 0
+
+  constructor(options: LabOptions = {}) {
+    super()
+    this.ring = new Ring(options.ringSize ?? DEFAULT_RING_SIZE)
+    this.previews = options.previews ?? true
+  }
+
+  /** Creates the endpoint and, for servers, binds it. A failed start leaves nothing behind. */
+  async start(config: EndpointConfig): Promise<EndpointInfo> {
+    const id = this.nextId(config.kind)
+    const reporter = new Reporter(id, config.kind.endsWith('server') ? 'server' : 'client', protoOf(config), (d) => this.record(d), this.previews)
+    const endpoint = createEndpoint(id, config, reporter)
+    const local = await endpoint.start()
+    this.running.set(id, { endpoint, local })
+    return { id, config, local }
+  }
+
+  async stop(id: string): Promise<void> {
+    const entry = this.running.get(id)
+    if (!entry) throw new LabError(`no endpoint ${id} is running`)
+    this.running.delete(id)
+    await entry.endpoint.stop()
+  }
+
+  async stopAll(): Promise<void> {
+    const all = [...this.running.values()]
+    this.running.clear()
+    await Promise.allSettled(all.map((r) => r.endpoint.stop()))
+  }
+
+  async connect(id: string): Promise<void> {
+    const endpoint = this.get(id)
+    if (!endpoint.connect) throw new LabError(`${id} cannot connect ahead of sending: only TCP clients can`)
+    await endpoint.connect()
+  }
+
+  async send(id: string, input: string): Promise<SendResult> {
+    const endpoint = this.get(id)
+    if (!endpoint.send) throw new LabError(`${id} is a server: servers reply, clients send`)
+    return endpoint.send(input)
+  }
+
+  list(): EndpointInfo[] {
+    return [...this.running.values()].map(({ endpoint, local }) => ({ id: endpoint.id, config: endpoint.config, local }))
+  }
+
+  /** The events still in the ring, oldest first. */
+  history(): LabEvent[] {
+    return this.ring.toArray()
+  }
+
+  clearHistory(): void {
+    this.ring.clear()
+  }
+
+  private get(id: string): Endpoint {
+    const entry = this.running.get(id)
+    if (!entry) throw new LabError(`no endpoint ${id} is running`)
+    return entry.endpoint
+  }
+
+  private nextId(kind: string): string {
+    const n = (this.counters.get(kind) ?? 0) + 1
+    this.counters.set(kind, n)
+    return `${kind}-${n}`
+  }
+
+  private record(draft: Omit<LabEvent, 'seq' | 'time' | 'conn' | 'length'> & { conn?: number; length?: number }): void {
+    const event: LabEvent = {
+      ...draft,
+      seq: ++this.seq,
+      time: Number((process.hrtime.bigint() - this.startedAt) / 1000n),
+      conn: draft.conn ?? 0,
+      length: draft.length ?? 0
+    }
+    this.ring.push(event)
+    this.emit('event', event)
+  }
+}
+
+function protoOf(config: EndpointConfig): 'TCP' | 'UDP' | 'HTTP' {
+  if (config.kind.startsWith('tcp')) return 'TCP'
+  if (config.kind.startsWith('udp')) return 'UDP'
+  return 'HTTP'
+}

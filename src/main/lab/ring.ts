@@ -1,0 +1,36 @@
+// A fixed-size ring of the newest items: memory stays flat however long a lab runs.
+
+export class Ring<T> {
+  private readonly items: (T | undefined)[]
+  private next = 0
+  private count = 0
+
+  constructor(readonly capacity: number) {
+    if (!Number.isInteger(capacity) || capacity < 1) throw new RangeError('ring capacity must be a positive integer')
+    this.items = new Array(capacity)
+  }
+
+  push(item: T): void {
+    this.items[this.next] = item
+    this.next = (this.next + 1) % this.capacity
+    if (this.count < this.capacity) this.count++
+  }
+
+  get size(): number {
+    return this.count
+  }
+
+  /** Oldest first. */
+  toArray(): T[] {
+    const out: T[] = []
+    const start = (this.next - this.count + this.capacity) % this.capacity
+    for (let i = 0; i < this.count; i++) out.push(this.items[(start + i) % this.capacity] as T)
+    return out
+  }
+
+  clear(): void {
+    this.items.fill(undefined)
+    this.next = 0
+    this.count = 0
+  }
+}

@@ -1,0 +1,125 @@
+// The one contract between the UI and whatever hosts the engine (Electron main or the browser host).
+// Every verb is declared once here; the preload, the WebSocket client, the IPC binding and the
+// browser host all derive their types and channel names from LabCommands. Nothing else spells them.
+
+import type { Family, LabEvent, SockAddr } from './events'
+
+export type EndpointKind = 'tcp-server' | 'tcp-client' | 'udp-server' | 'udp-client' | 'http-server' | 'http-client'
+
+export interface TcpServerConfig {
+  kind: 'tcp-server'
+  address: string
+  port: number
+  /** Bytes read by the one recv() per connection (the course uses 1024). */
+  recvSize: number
+  /** Serve connections in parallel instead of one after the other. */
+  concurrent: boolean
+  /** Close a connection that sends nothing for this long, so one silent client cannot block an
+   *  iterative server forever (the course's server would wait). 0 waits forever. */
+  idleTimeoutMs: number
+}
+export interface TcpClientConfig {
+  kind: 'tcp-client'
+  address: string
+  port: number
+  recvSize: number
+}
+export interface UdpServerConfig {
+  kind: 'udp-server'
+  address: string
+  port: number
+  recvSize: number
+}
+export interface UdpClientConfig {
+  kind: 'udp-client'
+  address: string
+  port: number
+  recvSize: number
+  /** How long to wait for the reply before giving up: UDP loses datagrams. */
+  timeoutMs: number
+}
+export interface HttpServerConfig {
+  kind: 'http-server'
+  address: string
+  port: number
+  /** The folder served; nothing outside it is ever read. */
+  root: string
+}
+export interface HttpClientConfig {
+  kind: 'http-client'
+  /** Do what the course client does: one recv(1500) and stop, which truncates long replies. */
+  recvOnce: boolean
+  /** Family used to resolve host names in URLs (IP literals decide for themselves). */
+  family: Family
+}
+
+export type ServerConfig = TcpServerConfig | UdpServerConfig | HttpServerConfig
+export type ClientConfig = TcpClientConfig | UdpClientConfig | HttpClientConfig
+export type EndpointConfig = ServerConfig | ClientConfig
+
+export interface EndpointInfo {
+  id: string
+  config: EndpointConfig
+  /** The bound address once a server listens (port 0 becomes the port the OS chose). */
+  local?: SockAddr
+}
+
+export interface SendResult {
+  /** The reply as text (lossy for binary data; the packet log has the bytes). */
+  reply: string
+  /** Bytes received in all. */
+  length: number
+}
+
+export interface HostInfo {
+  host: 'electron' | 'browser'
+  version: string
+  /** Folder of the sample site that ships with the app, served by the HTTP lab by default. */
+  sampleSite: string
+  /** Whether the machine has an IPv6 loopback, so the IPv6 toggle can work. */
+  ipv6: boolean
+  /** Whether chooseFolder() can open a native dialog. */
+  canChooseFolder: boolean
+}
+
+/** Each verb the UI may call, as a synchronous signature; transports make them async. */
+export interface LabCommands {
+  hostInfo(): HostInfo
+  start(config: EndpointConfig): EndpointInfo
+  stop(id: string): void
+  /** TCP clients only: open the connection now and send later, to show what an iterative server does. */
+  connect(id: string): void
+  /** One exchange of a client: a sentence for TCP/UDP, a URL for HTTP. */
+  send(id: string, input: string): SendResult
+  list(): EndpointInfo[]
+  /** Events still in the ring, for a window that (re)loads. */
+  history(): LabEvent[]
+  chooseFolder(): string | null
+}
+
+export type Verb = keyof LabCommands
+export type ArgsOf<V extends Verb> = Parameters<LabCommands[V]>
+export type ResultOf<V extends Verb> = ReturnType<LabCommands[V]>
+
+export const VERBS = ['hostInfo', 'start', 'stop', 'connect', 'send', 'list', 'history', 'chooseFolder'] as const satisfies readonly Verb[]
+
+/** What a renderer holds: every verb as a promise, plus one event subscription. */
+export type LabApi = { [V in Verb]: (...args: ArgsOf<V>) => Promise<ResultOf<V>> } & {
+  /** Batches of events in order; returns the unsubscribe function. */
+  onEvents(listener: (batch: LabEvent[]) => void): () => void
+}
+
+/** What main and the browser host implement. */
+export type LabHandlers = { [V in Verb]: (...args: ArgsOf<V>) => ResultOf<V> | Promise<ResultOf<V>> }
+
+/** Replies travel as envelopes so that an error reaches the UI as its own one-line message. */
+export type Reply<T> = { ok: true; value: T } | { ok: false; error: string; code?: string }
+
+export const channelOf = <V extends Verb>(verb: V): `lab:${V}` => `lab:${verb}`
+export const EVENTS_CHANNEL = 'lab:events'
+/** The renderer says it is listening; main holds events for a window until then. */
+export const READY_CHANNEL = 'lab:ready'
+
+export function isVerb(value: unknown): value is Verb {
+  return typeof value === 'string' && (VERBS as readonly string[]).includes(value)
+}

@@ -1,0 +1,69 @@
+// The event model: every observable step of every endpoint is one LabEvent.
+// Consoles, the packet log and the CLI are all views of this one stream.
+
+export type Proto = 'TCP' | 'UDP' | 'HTTP'
+export type Role = 'client' | 'server'
+export type Family = 'IPv4' | 'IPv6'
+
+export type EventKind =
+  | 'listen' // a server socket is bound and waiting
+  | 'accept' // a TCP server accepted a connection
+  | 'connect' // a TCP client's connection is established
+  | 'send' // UDP: one datagram sent. TCP/HTTP: one application write to the byte stream
+  | 'recv' // UDP: one datagram received. TCP/HTTP: one read from the byte stream
+  | 'close' // orderly close (FIN) or a socket/server being closed
+  | 'reset' // the peer reset the connection (ECONNRESET / EPIPE)
+  | 'error' // something failed; `info` says what in plain words
+  | 'console' // a line the course program itself would print
+
+export interface SockAddr {
+  address: string
+  port: number
+  family: Family
+}
+
+export interface LabEvent {
+  /** Position in the lab's stream: strictly increasing, never reused. */
+  seq: number
+  /** Microseconds since the lab started, from a monotonic clock. */
+  time: number
+  /** Id of the endpoint that saw this event (e.g. "tcp-server-1"). */
+  endpoint: string
+  role: Role
+  proto: Proto
+  kind: EventKind
+  /** Connection number within the endpoint (TCP/HTTP), 0 where there is none. */
+  conn: number
+  local?: SockAddr
+  remote?: SockAddr
+  /** Bytes on the wire for send/recv (the whole length, not the preview's). */
+  length: number
+  /** First bytes of the payload, base64, at most PREVIEW_BYTES long once decoded. */
+  preview?: string
+  /** One human line: the console text, the error message, or a summary for the log. */
+  info: string
+  /** Node's error code (EADDRINUSE, ECONNREFUSED, ...) for `error` events. */
+  code?: string
+}
+
+/** What an endpoint reports; the Lab stamps seq, time and endpoint. */
+export type EventDraft = Omit<LabEvent, 'seq' | 'time' | 'endpoint' | 'role' | 'proto' | 'conn' | 'length'> & {
+  conn?: number
+  length?: number
+  proto?: Proto
+}
+
+/** Payload previews are capped so that a 10 MB transfer costs the log only a few bytes per event. */
+export const PREVIEW_BYTES = 256
+
+/** Default size of the lab's ring of events: old ones drop off once it is full. */
+export const DEFAULT_RING_SIZE = 50_000
+
+export function formatSockAddr(a: Pick<SockAddr, 'address' | 'port'>): string {
+  return a.address.includes(':') ? `[${a.address}]:${a.port}` : `${a.address}:${a.port}`
+}
+
+/** The course programs print addresses as Python tuples: (127.0.0.1, 40318). */
+export function formatTuple(address: string, port: number): string {
+  return `(${address}, ${port})`
+}
