@@ -1,0 +1,172 @@
+// Command-line options as the course's programs read them (-a, -p, -6, -h), on node:util parseArgs.
+
+import { parseArgs } from 'node:util'
+import type { Family } from '../shared/events'
+import { addressProblem, DEFAULT_HTTP_PORT, DEFAULT_PORT, defaultClientAddress, defaultServerAddress, parseCoursePort, PORT_RULE } from '../shared/address'
+
+/** Bad input: printed as one `ERROR:` line with the usage, exit status 2. */
+export class UsageError extends Error {}
+
+export type Command = 'tcp-server' | 'tcp-client' | 'udp-server' | 'udp-client' | 'http-server' | 'http-client' | 'web'
+export const COMMANDS: readonly Command[] = ['tcp-server', 'tcp-client', 'udp-server', 'udp-client', 'http-server', 'http-client', 'web']
+
+type OptionSpec = { type: 'string' | 'boolean'; short?: string }
+
+const common = {
+  help: { type: 'boolean', short: 'h' },
+  address: { type: 'string', short: 'a' },
+  port: { type: 'string', short: 'p' },
+  ipv6: { type: 'boolean', short: '6' }
+} satisfies Record<string, OptionSpec>
+
+const extra: Record<Command, Record<string, OptionSpec>> = {
+  'tcp-server': { 'recv-size': { type: 'string' }, concurrent: { type: 'boolean' }, 'idle-timeout': { type: 'string' } },
+  'tcp-client': { message: { type: 'string', short: 'm' }, 'recv-size': { type: 'string' } },
+  'udp-server': { 'recv-size': { type: 'string' } },
+  'udp-client': { message: { type: 'string', short: 'm' }, 'recv-size': { type: 'string' }, timeout: { type: 'string' } },
+  'http-server': { directory: { type: 'string', short: 'd' } },
+  'http-client': { 'recv-once': { type: 'boolean' } },
+  web: { 'no-open': { type: 'boolean' } }
+}
+
+export interface Options {
+  help: boolean
+  family: Family
+  address: string
+  port: number
+  recvSize: number
+  concurrent: boolean
+  idleTimeoutMs: number
+  timeoutMs: number
+  message?: string
+  directory: string
+  recvOnce: boolean
+  /** http-client: URLs given on the command line. */
+  urls: string[]
+}
+
+export function parseOptions(command: Command, argv: string[]): Options {
+  let parsed
+  try {
+    parsed = parseArgs({ args: argv, options: { ...common, ...extra[command] }, allowPositionals: command === 'http-client', strict: true })
+  } catch (err) {
+    throw new UsageError((err as Error).message.split('\n')[0].replace(/\. To specify a positional.*$/, ''))
+  }
+  const v = parsed.values as Record<string, string | boolean | undefined>
+  const family: Family = v.ipv6 ? 'IPv6' : 'IPv4'
+  const isServer = command.endsWith('server') || command === 'web'
+  const address = typeof v.address === 'string' ? v.address : isServer ? defaultServerAddress(family) : defaultClientAddress(family)
+  if (command !== 'web') {
+    const problem = addressProblem(address)
+    if (problem) throw new UsageError(problem)
+  }
+  const defaultPort = command === 'web' ? 0 : command.startsWith('http') ? DEFAULT_HTTP_PORT : DEFAULT_PORT
+  let port = defaultPort
+  if (typeof v.port === 'string') {
+    // The browser host may take 0 (any free port); the course's programs keep their rule.
+    const webAny = command === 'web' && v.port === '0'
+    const p = webAny ? 0 : parseCoursePort(v.port)
+    if (p === null) throw new UsageError(PORT_RULE)
+    port = p
+  }
+  return {
+    help: v.help === true,
+    family,
+    address,
+    port,
+    recvSize: count(v['recv-size'], command.startsWith('udp') ? 2048 : 1024, '--recv-size', 1, 65536),
+    concurrent: v.concurrent === true,
+    idleTimeoutMs: seconds(v['idle-timeout'], 30, '--idle-timeout', 0),
+    timeoutMs: seconds(v.timeout, 5, '--timeout', 0.1),
+    message: typeof v.message === 'string' ? v.message : undefined,
+    directory: typeof v.directory === 'string' ? v.directory : process.cwd(),
+    recvOnce: v['recv-once'] === true,
+    urls: parsed.positionals
+  }
+}
+
+function count(text: unknown, fallback: number, name: string, min: number, max: number): number {
+  if (typeof text !== 'string') return fallback
+  const n = Number(text)
+  if (!/^\d+$/.test(text) || n < min || n > max) throw new UsageError(`${name} must be an integer in ${min}..${max}`)
+  return n
+}
+
+function seconds(text: unknown, fallback: number, name: string, min: number): number {
+  if (typeof text !== 'string') return fallback * 1000
+  const n = Number(text)
+  if (text.trim() === '' || !Number.isFinite(n) || n < min || n > 3600) throw new UsageError(`${name} must be a number of seconds in ${min}..3600`)
+  return Math.round(n * 1000)
+}
+
+const addressHelp = (server: boolean): string =>
+  server
+    ? '-a ADDR  --> listening address (default 0.0.0.0, or :: with -6)'
+    : '-a ADDR  --> server address or host name (default 127.0.0.1, or ::1 with -6)'
+
+export function usage(command: Command): string {
+  const port = command.startsWith('http') ? DEFAULT_HTTP_PORT : DEFAULT_PORT
+  const server = command.endsWith('server')
+  const lines: Record<Command, string[]> = {
+    'tcp-server': [
+      `Usage: socklab tcp-server [-a ADDR] [-p N] [-6] [--concurrent] [--recv-size N] [--idle-timeout S]`,
+      'The course TCP server: one recv() per connection, reply upper-cased, close.',
+      '--concurrent     --> serve connections in parallel (default: one at a time, like the course)',
+      '--recv-size N    --> bytes read by the one recv() (default 1024)',
+      '--idle-timeout S --> close a connection that sends nothing for S seconds (default 30, 0 = wait forever)'
+    ],
+    'tcp-client': [
+      `Usage: socklab tcp-client [-a ADDR] [-p N] [-6] [-m TEXT] [--recv-size N]`,
+      'The course TCP client: connect, send a sentence, print the reply, close.',
+      '-m TEXT          --> the sentence to send (default: ask for it)',
+      '--recv-size N    --> bytes read by the one recv() of the reply (default 1024)'
+    ],
+    'udp-server': [
+      `Usage: socklab udp-server [-a ADDR] [-p N] [-6] [--recv-size N]`,
+      'The course UDP server: each datagram is sent back upper-cased.',
+      '--recv-size N    --> bytes kept of each datagram by recvfrom() (default 2048)'
+    ],
+    'udp-client': [
+      `Usage: socklab udp-client [-a ADDR] [-p N] [-6] [-m TEXT] [--timeout S] [--recv-size N]`,
+      'The course UDP client: send one datagram, print the reply.',
+      '-m TEXT          --> the sentence to send (default: ask for it)',
+      '--timeout S      --> give up waiting for the reply after S seconds (default 5): UDP loses datagrams',
+      '--recv-size N    --> bytes kept of the reply by recvfrom() (default 2048)'
+    ],
+    'http-server': [
+      `Usage: socklab http-server [-a ADDR] [-p N] [-6] [-d DIR]`,
+      'A static file server (GET, HEAD, ranges, keep-alive) that never serves a byte from outside DIR.',
+      '-d DIR           --> the folder to serve (default: the current directory)'
+    ],
+    'http-client': [
+      `Usage: socklab http-client [-6] [--recv-once] [URL ...]`,
+      'The course HTTP client: sends a raw "GET path HTTP/1.0" and prints the reply.',
+      'URL              --> http://host[:port]/path; * means http://127.0.0.1:8080/ (or [::1] with -6).',
+      '                     Without URLs it asks for them until an empty line.',
+      '--recv-once      --> one recv(1500) like the course program (long replies come out truncated)',
+      '-6               --> resolve host names and * to IPv6'
+    ],
+    web: [
+      `Usage: socklab web [-p N]`,
+      'The socklab window in your browser, for machines without the desktop app.',
+      'Serves on 127.0.0.1 only; open the printed address (it holds a one-time token).',
+      '-p N             --> port for the browser host in 1024..65535 (default: any free port)'
+    ]
+  }
+  const text = [...lines[command]]
+  if (command !== 'http-client' && command !== 'web') {
+    text.splice(2, 0, addressHelp(server), `-p N     --> port number in 1024..65535 (default ${port})`, '-6       --> use IPv6 defaults')
+  }
+  return [...text, '-h       --> help'].join('\n')
+}
+
+export function topUsage(): string {
+  return [
+    'Usage: socklab <program> [options]      (socklab <program> -h for its options)',
+    '',
+    'The socket programs of the course, on real sockets:',
+    '  tcp-server   tcp-client   udp-server   udp-client   http-server   http-client',
+    'and the lab window in a browser:',
+    '  web'
+  ].join('\n')
+}

@@ -1,0 +1,34 @@
+// `socklab <program>`: the course's six programs on the socklab engine, plus the browser host.
+// Output is the course programs' own lines; failures are one `ERROR:` line and a non-zero exit
+// (2 for bad usage, 1 for network failures), never a stack trace.
+
+import type { Command } from './args'
+import { COMMANDS, parseOptions, topUsage, usage, UsageError } from './args'
+import { runProgram } from './programs'
+
+export async function main(argv: string[]): Promise<void> {
+  const [command, ...rest] = argv
+  if (command === undefined || command === '-h' || command === '--help' || command === 'help') {
+    console.log(topUsage())
+    return
+  }
+  if (!(COMMANDS as readonly string[]).includes(command)) {
+    fail(`unknown program <${command}>`, 2, topUsage())
+  }
+  const cmd = command as Command
+  try {
+    const options = parseOptions(cmd, rest)
+    if (options.help) return console.log(usage(cmd))
+    // exit() rather than waiting for the loop to drain: a prompt's reader keeps stdin open.
+    process.exit(await runProgram(cmd, options))
+  } catch (err) {
+    if (err instanceof UsageError) fail(err.message, 2, usage(cmd))
+    fail((err as Error)?.message ?? String(err), 1)
+  }
+}
+
+function fail(message: string, status: number, help?: string): never {
+  process.stderr.write(`ERROR: ${message}\n`)
+  if (help) process.stderr.write(`${help}\n`)
+  process.exit(status)
+}

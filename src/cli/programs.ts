@@ -1,0 +1,93 @@
+// Runs one course program on the engine and prints what it says, as the Python program would.
+
+import path from 'node:path'
+import readline from 'node:readline'
+import type { EndpointConfig } from '../shared/contract'
+import type { LabEvent } from '../shared/events'
+import { Lab } from '../main/lab/lab'
+import type { Command, Options } from './args'
+import { UsageError } from './args'
+import { runBrowserHost } from './web'
+
+export async function runProgram(command: Command, o: Options): Promise<number> {
+  if (command === 'web') return runBrowserHost(o)
+  // The CLI shows console lines only: no ring to speak of, no payload previews.
+  const lab = new Lab({ ringSize: 1, previews: false })
+  lab.on('event', printEvent)
+  switch (command) {
+    case 'tcp-server':
+      return serve(lab, { kind: 'tcp-server', address: o.address, port: o.port, recvSize: o.recvSize, concurrent: o.concurrent, idleTimeoutMs: o.idleTimeoutMs })
+    case 'udp-server':
+      return serve(lab, { kind: 'udp-server', address: o.address, port: o.port, recvSize: o.recvSize })
+    case 'http-server':
+      return serve(lab, { kind: 'http-server', address: o.address, port: o.port, root: path.resolve(o.directory) })
+    case 'tcp-client':
+    case 'udp-client': {
+      const sentence = o.message ?? (await ask('Input lowercase sentence: '))
+      if (sentence === null) throw new UsageError('no sentence to send: standard input ended before a line was typed')
+      const config: EndpointConfig =
+        command === 'tcp-client'
+          ? { kind: 'tcp-client', address: o.address, port: o.port, recvSize: o.recvSize }
+          : { kind: 'udp-client', address: o.address, port: o.port, recvSize: o.recvSize, timeoutMs: o.timeoutMs }
+      const { id } = await lab.start(config)
+      await lab.send(id, sentence)
+      return 0
+    }
+    case 'http-client':
+      return fetchUrls(lab, o)
+  }
+}
+
+function printEvent(e: LabEvent): void {
+  if (e.kind === 'console') process.stdout.write(`${e.info}\n`)
+  // A client's failure ends the program and is printed once, by main(); a server's is printed
+  // here and the server goes on serving.
+  else if (e.kind === 'error' && e.role === 'server') process.stderr.write(`ERROR: ${e.info}\n`)
+}
+
+/** Starts a server and keeps it running until Ctrl-C (or SIGTERM), then releases the port. */
+async function serve(lab: Lab, config: EndpointConfig): Promise<number> {
+  await lab.start(config)
+  return new Promise((resolve) => {
+    const shutdown = (): void => {
+      void lab.stopAll().then(() => resolve(0))
+    }
+    process.once('SIGINT', shutdown)
+    process.once('SIGTERM', shutdown)
+  })
+}
+
+/** With URLs, fetch each; without, ask in a loop like the course program until an empty line. */
+async function fetchUrls(lab: Lab, o: Options): Promise<number> {
+  const { id } = await lab.start({ kind: 'http-client', recvOnce: o.recvOnce, family: o.family })
+  if (o.urls.length) {
+    let failed = 0
+    for (const url of o.urls) {
+      try {
+        await lab.send(id, url)
+      } catch (err) {
+        failed++
+        process.stderr.write(`ERROR: ${(err as Error).message}\n`)
+      }
+    }
+    return failed ? 1 : 0
+  }
+  for (;;) {
+    const url = await ask("Type the object's URL: ")
+    if (url === null || url.trim() === '') return 0
+    try {
+      await lab.send(id, url)
+    } catch (err) {
+      process.stderr.write(`ERROR: ${(err as Error).message}. Retry.\n`)
+    }
+  }
+}
+
+/** Reads one line from standard input after a prompt; null once standard input has ended. */
+let lines: AsyncIterableIterator<string> | undefined
+async function ask(prompt: string): Promise<string | null> {
+  process.stdout.write(prompt)
+  lines ??= readline.createInterface({ input: process.stdin, terminal: false })[Symbol.asyncIterator]()
+  const next = await lines.next()
+  return next.done ? null : next.value
+}

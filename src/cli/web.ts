@@ -1,0 +1,32 @@
+// `socklab web`: the lab window in a browser, for machines without the Electron binary.
+
+import fs from 'node:fs'
+import path from 'node:path'
+import { appVersion, rendererDir, sampleSiteDir } from '../main/host/paths'
+import { Lab } from '../main/lab/lab'
+import { startBrowserHost } from '../main/web/browser-host'
+import type { Options } from './args'
+
+export async function runBrowserHost(o: Options): Promise<number> {
+  const dir = rendererDir()
+  if (!fs.existsSync(path.join(dir, 'index.html'))) {
+    throw new Error(`the app is not built (${dir} is missing): run npm run build first`)
+  }
+  const lab = new Lab()
+  const host = await startBrowserHost({
+    lab,
+    rendererDir: dir,
+    port: o.port,
+    address: o.family === 'IPv6' ? '::1' : '127.0.0.1',
+    facts: { version: appVersion(), sampleSite: sampleSiteDir() }
+  })
+  console.log(`socklab ${appVersion()} is running in your browser: open ${host.url}`)
+  console.log('(only this machine can reach it, and only with that address; Ctrl-C stops it)')
+  return new Promise((resolve) => {
+    const shutdown = (): void => {
+      void Promise.all([lab.stopAll(), host.close()]).then(() => resolve(0))
+    }
+    process.once('SIGINT', shutdown)
+    process.once('SIGTERM', shutdown)
+  })
+}

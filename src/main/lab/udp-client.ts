@@ -1,0 +1,82 @@
+// The course's UDP client: one datagram to the server, then wait for one reply (recvfrom) and close.
+// UDP loses datagrams, so unlike the course's client this one gives up after a timeout.
+
+import dgram from 'node:dgram'
+import type { SendResult, UdpClientConfig } from '../../shared/contract'
+import { formatTuple } from '../../shared/events'
+import type { Endpoint, Reporter } from './endpoint'
+import { boundAddr, sockAddr } from './endpoint'
+import { explainError, LabError } from './errors'
+import { resolveHost } from './net-util'
+import { closeUdp } from './udp-util'
+
+export class UdpClient implements Endpoint {
+  private readonly sockets = new Set<dgram.Socket>()
+
+  constructor(
+    readonly id: string,
+    readonly config: UdpClientConfig,
+    private readonly report: Reporter
+  ) {}
+
+  async start(): Promise<undefined> {
+    return undefined
+  }
+
+  async stop(): Promise<void> {
+    await Promise.all([...this.sockets].map(closeUdp))
+    this.sockets.clear()
+  }
+
+  async send(input: string): Promise<SendResult> {
+    const { address, port, timeoutMs } = this.config
+    const peer = formatTuple(address, port)
+    let target
+    try {
+      target = await resolveHost(address)
+    } catch (err) {
+      const e = explainError(err, { address, port })
+      this.report.error(e.message, e.code)
+      throw e
+    }
+    const socket = dgram.createSocket(target.family === 'IPv6' ? 'udp6' : 'udp4')
+    this.sockets.add(socket)
+    const remote = sockAddr(target.address, port)
+    try {
+      const request = Buffer.from(input, 'utf8')
+      await new Promise<void>((resolve, reject) => socket.send(request, port, target.address, (err) => (err ? reject(err) : resolve())))
+      const local = boundAddr(socket.address())
+      this.report.data('send', request, { local, remote, info: `datagram of ${request.length} bytes` })
+      this.report.console('Waiting for server response...')
+      const msg = await new Promise<Buffer>((resolve, reject) => {
+        const timer = setTimeout(() => {
+          reject(new LabError(`no reply from ${peer} within ${timeoutMs / 1000} s: the request or the reply was lost, or no server is listening there (UDP does not retransmit)`, 'ETIMEDOUT'))
+        }, timeoutMs)
+        socket.on('message', (data) => {
+          clearTimeout(timer)
+          resolve(data)
+        })
+        socket.once('error', (err) => {
+          clearTimeout(timer)
+          reject(err)
+        })
+        socket.once('close', () => {
+          clearTimeout(timer)
+          reject(new LabError(`${this.id} was stopped while waiting for the reply`))
+        })
+      })
+      const reply = msg.subarray(0, this.config.recvSize)
+      this.report.data('recv', reply, { local, remote, length: msg.length, info: `datagram of ${msg.length} bytes` })
+      const text = reply.toString('utf8')
+      this.report.console(text)
+      return { reply: text, length: reply.length }
+    } catch (err) {
+      const e = explainError(err, { address, port })
+      this.report.error(e.message, e.code, { remote })
+      throw e
+    } finally {
+      this.sockets.delete(socket)
+      await closeUdp(socket)
+    }
+  }
+}

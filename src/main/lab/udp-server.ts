@@ -1,0 +1,75 @@
+// The course's UDP server: each datagram (recvfrom of at most recvSize bytes) is upper-cased and
+// sent back to its sender. No connections: every datagram stands alone.
+
+import dgram from 'node:dgram'
+import type { UdpServerConfig } from '../../shared/contract'
+import type { SockAddr } from '../../shared/events'
+import { formatTuple } from '../../shared/events'
+import type { Endpoint, Reporter } from './endpoint'
+import { asciiUpper, boundAddr, sockAddr } from './endpoint'
+import { explainError } from './errors'
+import { bindUdp, closeUdp, udpTypeFor } from './udp-util'
+
+export class UdpServer implements Endpoint {
+  private socket?: dgram.Socket
+  private local?: SockAddr
+
+  constructor(
+    readonly id: string,
+    readonly config: UdpServerConfig,
+    private readonly report: Reporter
+  ) {}
+
+  async start(): Promise<SockAddr | undefined> {
+    const { address, port } = this.config
+    const socket = dgram.createSocket({ type: await udpTypeFor(address) })
+    await bindUdp(socket, address, port)
+    this.socket = socket
+    this.local = boundAddr(socket.address())
+    socket.on('message', (msg, rinfo) => this.onDatagram(msg, rinfo))
+    socket.on('error', (err) => this.report.error(explainError(err, { address, port }).message, (err as NodeJS.ErrnoException).code))
+    this.report.event('listen', { local: this.local, info: `bound to ${formatTuple(address, this.local?.port ?? port)}, recvfrom(${this.config.recvSize})` })
+    this.waiting()
+    return this.local
+  }
+
+  async stop(): Promise<void> {
+    const socket = this.socket
+    this.socket = undefined
+    if (!socket) return
+    await closeUdp(socket)
+    this.report.event('close', { local: this.local, info: 'server socket closed' })
+  }
+
+  private waiting(): void {
+    this.report.console(`Server waiting on ${formatTuple(this.config.address, this.local?.port ?? this.config.port)}`)
+  }
+
+  private onDatagram(msg: Buffer, rinfo: dgram.RemoteInfo): void {
+    const socket = this.socket
+    if (!socket) return
+    const remote = sockAddr(rinfo.address, rinfo.port)
+    const peer = formatTuple(remote?.address ?? rinfo.address, rinfo.port)
+    // recvfrom(n) keeps the first n bytes of a longer datagram; the rest is gone for good.
+    const request = msg.subarray(0, this.config.recvSize)
+    const truncated = msg.length - request.length
+    this.report.data('recv', request, {
+      local: this.local,
+      remote,
+      length: msg.length,
+      info: `datagram of ${msg.length} bytes${truncated ? `, truncated to ${request.length} by recvfrom(${this.config.recvSize})` : ''}`
+    })
+    this.report.console(`Received request from ${peer}`)
+    const reply = asciiUpper(request)
+    socket.send(reply, rinfo.port, rinfo.address, (err) => {
+      if (err) {
+        const e = explainError(err, { address: rinfo.address, port: rinfo.port })
+        this.report.error(e.message, e.code, { local: this.local, remote })
+      } else {
+        this.report.data('send', reply, { local: this.local, remote, info: `datagram of ${reply.length} bytes` })
+        this.report.console(`Sent reply to ${peer}`)
+      }
+      if (this.socket) this.waiting()
+    })
+  }
+}

@@ -1,0 +1,169 @@
+// The browser host: the built renderer and the LabApi contract over a WebSocket, for machines
+// without the Electron binary (and for the e2e tests). Loopback only; the WebSocket demands the
+// per-run token and our own origin, and every request must name us in its Host header, so neither
+// another web page nor a DNS-rebinding trick can drive the lab.
+
+import crypto from 'node:crypto'
+import fs from 'node:fs/promises'
+import http from 'node:http'
+import path from 'node:path'
+import type { AddressInfo } from 'node:net'
+import { WebSocketServer, type WebSocket } from 'ws'
+import type { CallMessage, HostMessage } from '../../shared/ws-protocol'
+import { TOKEN_PARAM, WS_PATH } from '../../shared/ws-protocol'
+import { dispatch } from '../host/dispatch'
+import { EventBatcher } from '../host/event-batcher'
+import { createLabHandlers, type HostFacts } from '../host/handlers'
+import type { Lab } from '../lab/lab'
+import { explainError } from '../lab/errors'
+import { CONTENT_SECURITY_POLICY } from '../host/csp'
+
+export interface BrowserHostOptions {
+  lab: Lab
+  facts: Omit<HostFacts, 'host' | 'chooseFolder'>
+  /** The built renderer (out/renderer). */
+  rendererDir: string
+  port: number
+  /** 127.0.0.1 or ::1; nothing else is accepted. */
+  address?: '127.0.0.1' | '::1'
+}
+
+export interface BrowserHost {
+  url: string
+  port: number
+  token: string
+  close(): Promise<void>
+}
+
+/** A call message larger than this is refused: no verb needs more (inputs are capped at 64 KiB). */
+const MAX_MESSAGE_BYTES = 256 * 1024
+
+const TYPES: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.ico': 'image/x-icon',
+  '.woff2': 'font/woff2',
+  '.json': 'application/json'
+}
+
+export async function startBrowserHost(options: BrowserHostOptions): Promise<BrowserHost> {
+  const address = options.address ?? '127.0.0.1'
+  const token = crypto.randomBytes(24).toString('base64url')
+  const handlers = createLabHandlers(options.lab, { ...options.facts, host: 'browser' })
+  const server = http.createServer()
+  const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_MESSAGE_BYTES })
+  let port = options.port
+
+  const allowedHosts = (): Set<string> => new Set([`127.0.0.1:${port}`, `localhost:${port}`, `[::1]:${port}`])
+
+  server.on('request', (req, res) => {
+    if (!allowedHosts().has(req.headers.host ?? '')) return refuse(res, 421, 'this host serves 127.0.0.1 only')
+    if (req.method !== 'GET' && req.method !== 'HEAD') return refuse(res, 405, 'method not allowed')
+    void serveStatic(options.rendererDir, req.url ?? '/', req.method === 'HEAD', res)
+  })
+
+  server.on('upgrade', (req, socket, head) => {
+    const url = new URL(req.url ?? '/', 'http://x')
+    const origin = req.headers.origin
+    const host = req.headers.host ?? ''
+    const ok =
+      url.pathname === WS_PATH &&
+      allowedHosts().has(host) &&
+      origin === `http://${host}` &&
+      sameToken(url.searchParams.get(TOKEN_PARAM), token)
+    if (!ok) {
+      socket.end('HTTP/1.1 403 Forbidden\r\nConnection: close\r\nContent-Length: 0\r\n\r\n')
+      return
+    }
+    wss.handleUpgrade(req, socket, head, (ws) => attach(ws))
+  })
+
+  function attach(ws: WebSocket): void {
+    const send = (message: HostMessage): void => {
+      if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(message))
+    }
+    const batcher = new EventBatcher((events) => send({ events }))
+    options.lab.on('event', batcher.push)
+    ws.on('message', (data, isBinary) => {
+      void handleCall(data.toString(), isBinary).then((reply) => reply && send(reply))
+    })
+    ws.on('close', () => {
+      options.lab.off('event', batcher.push)
+      batcher.dispose()
+    })
+    ws.on('error', () => ws.terminate())
+  }
+
+  async function handleCall(text: string, isBinary: boolean): Promise<HostMessage | null> {
+    let call: Partial<CallMessage>
+    try {
+      call = isBinary ? {} : JSON.parse(text)
+    } catch {
+      return null // not JSON: there is no id to answer to
+    }
+    if (typeof call !== 'object' || call === null || typeof call.id !== 'number') return null
+    return { id: call.id, reply: await dispatch(handlers, call.verb, call.args) }
+  }
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', (err) => reject(explainError(err, { address, port, action: 'listen on' })))
+    server.listen({ host: address, port }, resolve)
+  })
+  port = (server.address() as AddressInfo).port
+  const shown = address.includes(':') ? `[${address}]` : address
+  return {
+    url: `http://${shown}:${port}/?${TOKEN_PARAM}=${token}`,
+    port,
+    token,
+    close: async () => {
+      for (const ws of wss.clients) ws.terminate()
+      wss.close()
+      server.closeAllConnections()
+      await new Promise<void>((resolve) => server.close(() => resolve()))
+    }
+  }
+}
+
+function sameToken(given: string | null, token: string): boolean {
+  if (given === null || given.length !== token.length) return false
+  return crypto.timingSafeEqual(Buffer.from(given), Buffer.from(token))
+}
+
+function refuse(res: http.ServerResponse, status: number, text: string): void {
+  res.writeHead(status, { 'Content-Type': 'text/plain; charset=utf-8', 'Content-Length': Buffer.byteLength(text) })
+  res.end(text)
+}
+
+async function serveStatic(root: string, rawUrl: string, headOnly: boolean, res: http.ServerResponse): Promise<void> {
+  let relative: string
+  try {
+    const pathname = new URL(rawUrl, 'http://x').pathname
+    relative = pathname === '/' ? 'index.html' : decodeURIComponent(pathname).replace(/^\/+/, '')
+  } catch {
+    return refuse(res, 400, 'bad request')
+  }
+  const file = path.resolve(root, relative)
+  if (!file.startsWith(path.resolve(root) + path.sep)) return refuse(res, 404, 'not found')
+  let body: Buffer
+  try {
+    body = await fs.readFile(file)
+  } catch {
+    return refuse(res, 404, 'not found')
+  }
+  res.writeHead(200, {
+    'Content-Type': TYPES[path.extname(file)] ?? 'application/octet-stream',
+    'Content-Length': body.length,
+    'Content-Security-Policy': CONTENT_SECURITY_POLICY,
+    'X-Content-Type-Options': 'nosniff',
+    'X-Frame-Options': 'DENY',
+    'Cross-Origin-Resource-Policy': 'same-origin',
+    'Cross-Origin-Opener-Policy': 'same-origin',
+    // The page URL carries the token: never let it leave in a Referer header.
+    'Referrer-Policy': 'no-referrer',
+    'Cache-Control': 'no-store'
+  })
+  res.end(headOnly ? undefined : body)
+}

@@ -1,0 +1,29 @@
+// The preload exposes verbs, not IPC: one frozen object, window.socklab, built from the contract's
+// verb list. The renderer cannot reach ipcRenderer, channels of its choosing, or Node.
+
+import { contextBridge, ipcRenderer } from 'electron'
+import type { LabApi, Reply } from '../shared/contract'
+import { channelOf, EVENTS_CHANNEL, READY_CHANNEL, VERBS } from '../shared/contract'
+import type { LabEvent } from '../shared/events'
+
+async function call(verb: (typeof VERBS)[number], args: unknown[]): Promise<unknown> {
+  const reply = (await ipcRenderer.invoke(channelOf(verb), ...args)) as Reply<unknown>
+  if (!reply.ok) throw Object.assign(new Error(reply.error), { code: reply.code })
+  return reply.value
+}
+
+const api = Object.fromEntries(VERBS.map((verb) => [verb, (...args: unknown[]) => call(verb, args)])) as Omit<LabApi, 'onEvents'>
+
+const socklab: LabApi = {
+  ...api,
+  onEvents(listener) {
+    const relay = (_event: unknown, batch: LabEvent[]): void => listener(batch)
+    ipcRenderer.on(EVENTS_CHANNEL, relay)
+    ipcRenderer.send(READY_CHANNEL)
+    return () => {
+      ipcRenderer.removeListener(EVENTS_CHANNEL, relay)
+    }
+  }
+}
+
+contextBridge.exposeInMainWorld('socklab', socklab)
