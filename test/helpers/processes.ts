@@ -1,0 +1,92 @@
+// Real peers for the tests: the built socklab command, the course's Python programs, curl.
+
+import { spawn, type ChildProcess } from 'node:child_process'
+import net from 'node:net'
+import path from 'node:path'
+
+export const ROOT = path.resolve(__dirname, '..', '..')
+export const SOCKLAB = path.join(ROOT, 'bin', 'socklab.js')
+export const COURSE = path.join(ROOT, 'test', 'fixtures', 'course')
+
+export interface Running {
+  child: ChildProcess
+  stdout: () => string
+  stderr: () => string
+  /** Resolves with the output so far once `pattern` appears in stdout (or rejects after `ms`). */
+  waitFor(pattern: RegExp, ms?: number): Promise<string>
+  exited: Promise<number | null>
+  stop(): Promise<void>
+}
+
+export function start(command: string, args: string[], input?: string): Running {
+  const child = spawn(command, args, { cwd: COURSE, stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, PYTHONUNBUFFERED: '1' } })
+  let out = ''
+  let err = ''
+  const waiters = new Set<() => void>()
+  child.stdout!.on('data', (d) => {
+    out += d
+    for (const w of waiters) w()
+  })
+  child.stderr!.on('data', (d) => (err += d))
+  if (input !== undefined) child.stdin!.end(input)
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)))
+  return {
+    child,
+    stdout: () => out,
+    stderr: () => err,
+    exited,
+    waitFor(pattern, ms = 8000) {
+      return new Promise((resolve, reject) => {
+        const check = (): void => {
+          if (pattern.test(out)) {
+            waiters.delete(check)
+            clearTimeout(timer)
+            resolve(out)
+          }
+        }
+        const timer = setTimeout(() => {
+          waiters.delete(check)
+          reject(new Error(`timed out waiting for ${pattern} in:\n${out}\nstderr:\n${err}`))
+        }, ms)
+        waiters.add(check)
+        check()
+      })
+    },
+    async stop() {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM')
+      await exited
+    }
+  }
+}
+
+export const socklab = (args: string[], input?: string): Running => start(process.execPath, [SOCKLAB, ...args], input)
+export const python = (script: string, args: string[], input?: string): Running => start('python3', ['-u', path.join(COURSE, script), ...args], input)
+
+export interface Finished {
+  code: number | null
+  stdout: string
+  stderr: string
+}
+
+/** Runs a program to its end (bounded by `ms`). */
+export async function run(command: string, args: string[], input?: string, ms = 15_000): Promise<Finished> {
+  const p = start(command, args, input ?? '')
+  const timer = setTimeout(() => p.child.kill('SIGKILL'), ms)
+  const code = await p.exited
+  clearTimeout(timer)
+  return { code, stdout: p.stdout(), stderr: p.stderr() }
+}
+
+export const runSocklab = (args: string[], input?: string, ms?: number): Promise<Finished> => run(process.execPath, [SOCKLAB, ...args], input, ms)
+
+/** A port that was free a moment ago (the OS picks it), for programs that cannot take port 0. */
+export function freePort(host = '127.0.0.1'): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = net.createServer()
+    s.once('error', reject)
+    s.listen({ host, port: 0 }, () => {
+      const { port } = s.address() as net.AddressInfo
+      s.close(() => resolve(port))
+    })
+  })
+}
