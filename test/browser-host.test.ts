@@ -1,0 +1,136 @@
+import fs from 'node:fs/promises'
+import os from 'node:os'
+import path from 'node:path'
+import { afterEach, beforeAll, describe, expect, it } from 'vitest'
+import WebSocket from 'ws'
+import type { HostMessage } from '../src/shared/ws-protocol'
+import { Lab } from '../src/main/lab/lab'
+import { startBrowserHost, type BrowserHost } from '../src/main/web/browser-host'
+
+let rendererDir: string
+let host: BrowserHost
+let lab: Lab
+
+beforeAll(async () => {
+  rendererDir = await fs.mkdtemp(path.join(os.tmpdir(), 'socklab-renderer-'))
+  await fs.writeFile(path.join(rendererDir, 'index.html'), '<!doctype html><title>socklab</title>')
+  await fs.writeFile(path.join(path.dirname(rendererDir), 'socklab-outside.txt'), 'secret')
+})
+
+afterEach(async () => {
+  await host?.close()
+  await lab?.stopAll()
+})
+
+async function boot(): Promise<void> {
+  lab = new Lab()
+  host = await startBrowserHost({ lab, rendererDir, port: 0, facts: { version: 'test', sampleSite: '/nowhere' } })
+}
+
+function connect(query: string, headers: Record<string, string> = {}): Promise<WebSocket> {
+  const ws = new WebSocket(`ws://127.0.0.1:${host.port}/lab${query}`, { headers: { Origin: `http://127.0.0.1:${host.port}`, ...headers } })
+  return new Promise((resolve, reject) => {
+    ws.once('open', () => resolve(ws))
+    ws.once('unexpected-response', (_req, res) => reject(new Error(`HTTP ${res.statusCode}`)))
+    ws.once('error', reject)
+  })
+}
+
+function call(ws: WebSocket, id: number, verb: string, args: unknown[]): Promise<HostMessage> {
+  return new Promise((resolve) => {
+    const onMessage = (data: WebSocket.RawData): void => {
+      const msg = JSON.parse(data.toString()) as HostMessage
+      if ('id' in msg && msg.id === id) {
+        ws.off('message', onMessage)
+        resolve(msg)
+      }
+    }
+    ws.on('message', onMessage)
+    ws.send(JSON.stringify({ id, verb, args }))
+  })
+}
+
+describe('browser host', () => {
+  it('listens on loopback only and prints a URL with a token', async () => {
+    await boot()
+    expect(host.url).toMatch(new RegExp(`^http://127\\.0\\.0\\.1:${host.port}/\\?token=[A-Za-z0-9_-]{32}$`))
+    const res = await fetch(host.url)
+    expect(res.status).toBe(200)
+    expect(res.headers.get('content-security-policy')).toContain("default-src 'none'")
+    expect(res.headers.get('referrer-policy')).toBe('no-referrer')
+  })
+
+  it('refuses a Host header that is not ours (DNS rebinding)', async () => {
+    await boot()
+    const res = await new Promise<number>((resolve) => {
+      import('node:http').then((http) =>
+        http.get({ host: '127.0.0.1', port: host.port, path: '/', headers: { Host: `evil.example:${host.port}` } }, (r) => resolve(r.statusCode!))
+      )
+    })
+    expect(res).toBe(421)
+  })
+
+  it('does not serve files outside the renderer folder', async () => {
+    await boot()
+    for (const p of ['/../socklab-outside.txt', '/%2e%2e/socklab-outside.txt', '/..%2fsocklab-outside.txt', '/%E0%A4%A']) {
+      const res = await new Promise<{ status: number; body: string }>((resolve) => {
+        import('node:http').then((http) =>
+          http.get({ host: '127.0.0.1', port: host.port, path: p }, (r) => {
+            let body = ''
+            r.on('data', (d) => (body += d))
+            r.on('end', () => resolve({ status: r.statusCode!, body }))
+          })
+        )
+      })
+      expect(res.body).not.toContain('secret')
+      expect([400, 404]).toContain(res.status)
+    }
+  })
+
+  it.each([
+    ['no token', '', {}],
+    ['a wrong token', '?token=AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA', {}],
+    ['another origin', 'TOKEN', { Origin: 'http://evil.example' }],
+    ['no origin', 'TOKEN', { Origin: '' }]
+  ])('refuses a WebSocket with %s', async (_name, query, headers) => {
+    await boot()
+    const q = query === 'TOKEN' ? `?token=${host.token}` : query
+    await expect(connect(q, headers)).rejects.toThrow(/403|Unexpected|socket hang up/)
+  })
+
+  it('runs the contract: validated calls, one-line errors, and events in batches', async () => {
+    await boot()
+    const ws = await connect(`?token=${host.token}`)
+    const events: unknown[] = []
+    ws.on('message', (d) => {
+      const m = JSON.parse(d.toString()) as HostMessage
+      if ('events' in m) events.push(...m.events)
+    })
+    const info = await call(ws, 1, 'hostInfo', [])
+    expect(info).toMatchObject({ id: 1, reply: { ok: true, value: { host: 'browser', canChooseFolder: false } } })
+    const bad = await call(ws, 2, 'start', [{ kind: 'tcp-server', address: '127.0.0.1', port: 99999, recvSize: 1024, concurrent: false, idleTimeoutMs: 0 }])
+    expect(bad).toMatchObject({ id: 2, reply: { ok: false, code: 'EBADCALL' } })
+    const unknown = await call(ws, 3, 'eval', ['process.exit()'])
+    expect(unknown).toMatchObject({ reply: { ok: false, error: 'unknown command <eval>' } })
+    // Garbage that is not a call gets no answer and breaks nothing.
+    ws.send('not json')
+    ws.send(Buffer.from([0, 1, 2]))
+    ws.send(JSON.stringify({ verb: 'list' }))
+    const started = await call(ws, 4, 'start', [{ kind: 'udp-server', address: '127.0.0.1', port: 0, recvSize: 2048 }])
+    expect(started).toMatchObject({ reply: { ok: true, value: { id: 'udp-server-1' } } })
+    await new Promise((r) => setTimeout(r, 100))
+    expect(events).toMatchObject([{ kind: 'listen' }, { kind: 'console', info: expect.stringMatching(/^Server waiting on \(127\.0\.0\.1, \d+\)$/) }])
+    ws.close()
+  })
+
+  it('closes a connection that sends an oversized message, and keeps serving others', async () => {
+    await boot()
+    const ws = await connect(`?token=${host.token}`)
+    const closed = new Promise<number>((r) => ws.once('close', (code) => r(code)))
+    ws.send('x'.repeat(300 * 1024))
+    expect(await closed).toBe(1009)
+    const again = await connect(`?token=${host.token}`)
+    expect(await call(again, 1, 'list', [])).toMatchObject({ reply: { ok: true, value: [] } })
+    again.close()
+  })
+})

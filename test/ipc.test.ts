@@ -1,0 +1,155 @@
+// The IPC binding, driven through a fake ipcMain: the Electron boundary is the one place a mock
+// stands in, since the Electron binary cannot run here. Everything behind it is real (Lab, sockets).
+
+import { afterEach, describe, expect, it } from 'vitest'
+import type { LabEvent } from '../src/shared/events'
+import { channelOf, EVENTS_CHANNEL, READY_CHANNEL, VERBS } from '../src/shared/contract'
+import { createLabHandlers } from '../src/main/host/handlers'
+import { bindLabToIpc, type IpcBinding, type IpcCallEvent, type IpcMainLike, type RendererTarget } from '../src/main/ipc'
+import { Lab } from '../src/main/lab/lab'
+
+type Handler = (event: IpcCallEvent, ...args: unknown[]) => unknown
+
+class FakeIpcMain implements IpcMainLike {
+  handlers = new Map<string, Handler>()
+  listeners = new Map<string, (event: IpcCallEvent) => void>()
+  handle(channel: string, listener: Handler): void {
+    if (this.handlers.has(channel)) throw new Error(`second handler for ${channel}`) // as Electron does
+    this.handlers.set(channel, listener)
+  }
+  removeHandler(channel: string): void {
+    this.handlers.delete(channel)
+  }
+  on(channel: string, listener: (event: IpcCallEvent) => void): void {
+    this.listeners.set(channel, listener)
+  }
+  removeListener(channel: string): void {
+    this.listeners.delete(channel)
+  }
+  /** What ipcRenderer.invoke does: no handler for a channel is an error in the renderer. */
+  async invoke(event: IpcCallEvent, channel: string, ...args: unknown[]): Promise<unknown> {
+    const h = this.handlers.get(channel)
+    if (!h) throw new Error(`No handler registered for '${channel}'`)
+    return h(event, ...args)
+  }
+}
+
+const OWN_URL = 'file:///app/out/renderer/index.html'
+const window: RendererTarget & { sent: LabEvent[][] } = {
+  id: 7,
+  sent: [],
+  send(channel, payload) {
+    if (channel === EVENTS_CHANNEL) this.sent.push(payload as LabEvent[])
+  },
+  isDestroyed: () => false
+}
+const own: IpcCallEvent = { sender: { id: 7 }, senderFrame: { url: OWN_URL } }
+
+let lab: Lab
+let binding: IpcBinding
+let ipc: FakeIpcMain
+
+function bind(): void {
+  lab = new Lab()
+  ipc = new FakeIpcMain()
+  window.sent = []
+  const handlers = createLabHandlers(lab, { host: 'electron', version: 'test', sampleSite: '/nowhere' })
+  binding = bindLabToIpc(ipc, lab, handlers, window, (url) => url === OWN_URL)
+}
+
+afterEach(async () => {
+  binding?.dispose()
+  await lab?.stopAll()
+})
+
+describe('IPC binding', () => {
+  it('registers one handler per verb and nothing else', () => {
+    bind()
+    expect([...ipc.handlers.keys()].sort()).toEqual(VERBS.map(channelOf).sort())
+  })
+
+  it('serves a well-formed call from our window with a real server behind it', async () => {
+    bind()
+    const reply = (await ipc.invoke(own, channelOf('start'), { kind: 'tcp-server', address: '127.0.0.1', port: 0, recvSize: 1024, concurrent: false, idleTimeoutMs: 0 })) as {
+      ok: boolean
+      value: { id: string; local: { port: number } }
+    }
+    expect(reply.ok).toBe(true)
+    expect(reply.value.id).toBe('tcp-server-1')
+    expect(reply.value.local.port).toBeGreaterThan(0)
+    expect(await ipc.invoke(own, channelOf('list'))).toMatchObject({ ok: true, value: [{ id: 'tcp-server-1' }] })
+  })
+
+  it.each([
+    ['a wrong type', channelOf('start'), [{ kind: 'tcp-server', address: '127.0.0.1', port: '12000', recvSize: 1024, concurrent: false, idleTimeoutMs: 0 }], /port/],
+    ['a port below 1024', channelOf('start'), [{ kind: 'tcp-server', address: '127.0.0.1', port: 80, recvSize: 1024, concurrent: false, idleTimeoutMs: 0 }], /1024\.\.65535/],
+    ['an unknown kind', channelOf('start'), [{ kind: 'ftp-server', address: '127.0.0.1', port: 2121 }], /kind/],
+    ['an extra field', channelOf('start'), [{ kind: 'udp-server', address: '127.0.0.1', port: 0, recvSize: 2048, exec: 'rm -rf /' }], /exec|unrecognized/i],
+    ['a bad address', channelOf('start'), [{ kind: 'udp-server', address: '1.2.3.4.5', port: 0, recvSize: 2048 }], /invalid address/],
+    ['a prototype-polluting payload', channelOf('start'), [JSON.parse('{"__proto__":{"polluted":1},"kind":"tcp-server"}')], /./],
+    ['missing arguments', channelOf('send'), [], /./],
+    ['too many arguments', channelOf('list'), [1, 2, 3], /./],
+    ['a non-string id', channelOf('stop'), [{ id: 1 }], /./],
+    ['an id that is a path', channelOf('stop'), ['../../etc/passwd'], /not an endpoint id/],
+    ['an oversized input', channelOf('send'), ['tcp-client-1', 'x'.repeat(70_000)], /64 KiB/],
+    ['a null payload', channelOf('start'), [null], /./]
+  ])('rejects %s with a one-line error and keeps working', async (_name, channel, args, pattern) => {
+    bind()
+    const reply = (await ipc.invoke(own, channel, ...args)) as { ok: boolean; error: string; code: string }
+    expect(reply.ok).toBe(false)
+    expect(reply.code).toBe('EBADCALL')
+    expect(reply.error).toMatch(pattern)
+    expect(reply.error).not.toContain('\n')
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined()
+    // Still serving afterwards.
+    expect(await ipc.invoke(own, channelOf('list'))).toEqual({ ok: true, value: [] })
+  })
+
+  it('has no handler for an unknown channel', async () => {
+    bind()
+    await expect(ipc.invoke(own, 'lab:exec', 'ls')).rejects.toThrow(/No handler/)
+  })
+
+  it.each([
+    ['another window', { sender: { id: 8 }, senderFrame: { url: OWN_URL } }],
+    ['a frame from elsewhere', { sender: { id: 7 }, senderFrame: { url: 'https://example.com/' } }],
+    ['a file that is not ours', { sender: { id: 7 }, senderFrame: { url: 'file:///tmp/evil.html' } }]
+  ])('refuses calls from %s', async (_name, event) => {
+    bind()
+    const reply = await ipc.invoke(event as IpcCallEvent, channelOf('start'), { kind: 'udp-server', address: '127.0.0.1', port: 0, recvSize: 2048 })
+    expect(reply).toMatchObject({ ok: false, code: 'EUNTRUSTED' })
+    expect(lab.list()).toEqual([])
+  })
+
+  it('reports engine failures as one line (port in use), not as a crash', async () => {
+    bind()
+    const first = (await ipc.invoke(own, channelOf('start'), { kind: 'udp-server', address: '127.0.0.1', port: 0, recvSize: 2048 })) as { value: { local: { port: number } } }
+    const port = first.value.local.port
+    const second = await ipc.invoke(own, channelOf('start'), { kind: 'udp-server', address: '127.0.0.1', port, recvSize: 2048 })
+    expect(second).toMatchObject({ ok: false, code: 'EADDRINUSE', error: expect.stringContaining(`port ${port} is already in use`) })
+  })
+
+  it('holds events until the renderer is ready, then delivers them in order and in batches', async () => {
+    bind()
+    await ipc.invoke(own, channelOf('start'), { kind: 'udp-server', address: '127.0.0.1', port: 0, recvSize: 2048 })
+    await new Promise((r) => setTimeout(r, 50))
+    expect(window.sent).toEqual([])
+    ipc.listeners.get(READY_CHANNEL)!({ sender: { id: 99 } }) // a stranger's "ready" changes nothing
+    expect(window.sent).toEqual([])
+    ipc.listeners.get(READY_CHANNEL)!(own)
+    const delivered = window.sent.flat()
+    expect(delivered.map((e) => e.kind)).toEqual(['listen', 'console'])
+    expect(delivered.map((e) => e.seq)).toEqual([1, 2])
+    await ipc.invoke(own, channelOf('start'), { kind: 'udp-server', address: '127.0.0.1', port: 0, recvSize: 2048 })
+    await new Promise((r) => setTimeout(r, 50))
+    expect(window.sent.length).toBe(2)
+    expect(window.sent[1].map((e) => e.seq)).toEqual([3, 4])
+  })
+
+  it('dispose removes every handler, so a window can be bound again', () => {
+    bind()
+    binding.dispose()
+    expect(ipc.handlers.size).toBe(0)
+    expect(ipc.listeners.size).toBe(0)
+  })
+})
