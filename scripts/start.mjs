@@ -1,0 +1,51 @@
+// `npm start`: launch the desktop app. The Electron binary is not fetched at install time (its
+// download comes from outside the npm registry), so fetch it here on first start; where that is
+// impossible, say so in one sentence and point to the browser host.
+
+import { spawn, spawnSync } from 'node:child_process'
+import fs from 'node:fs'
+import path from 'node:path'
+import { fileURLToPath } from 'node:url'
+
+const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)))
+const electronDir = path.join(root, 'node_modules', 'electron')
+
+/** The binary electron's own index.js would return, or null where it is not installed. */
+function electronBinary() {
+  if (process.env.ELECTRON_OVERRIDE_DIST_PATH) {
+    const name = process.platform === 'win32' ? 'electron.exe' : process.platform === 'darwin' ? 'Electron.app/Contents/MacOS/Electron' : 'electron'
+    const bin = path.join(process.env.ELECTRON_OVERRIDE_DIST_PATH, name)
+    return fs.existsSync(bin) ? bin : null
+  }
+  const pathFile = path.join(electronDir, 'path.txt')
+  if (!fs.existsSync(pathFile)) return null
+  const bin = path.join(electronDir, 'dist', fs.readFileSync(pathFile, 'utf8').trim())
+  return fs.existsSync(bin) ? bin : null
+}
+
+function giveUp(why) {
+  console.error(`socklab cannot start the desktop app: ${why}; run \`npx socklab web\` to use socklab in your browser instead.`)
+  process.exit(1)
+}
+
+let binary = electronBinary()
+if (!binary) {
+  if (!fs.existsSync(path.join(electronDir, 'install.js'))) giveUp('the electron package is not installed (run npm install)')
+  console.log('Fetching the Electron binary (first start only)...')
+  // install.js honours electron_config_cache and ELECTRON_MIRROR, which serve a lab installed from a local copy.
+  const fetched = spawnSync(process.execPath, ['install.js'], { cwd: electronDir, encoding: 'utf8', timeout: 300_000 })
+  binary = fetched.status === 0 ? electronBinary() : null
+  const reason = `${fetched.stderr ?? ''}`.split('\n').find((l) => /error/i.test(l))?.trim()
+  if (!binary) giveUp(`the Electron binary is not installed and could not be downloaded here${reason ? ` (${reason})` : ''}`)
+}
+
+if (!fs.existsSync(path.join(root, 'out', 'main', 'index.js'))) {
+  const built = spawnSync('npx', ['electron-vite', 'build'], { cwd: root, stdio: 'inherit', shell: process.platform === 'win32' })
+  if (built.status !== 0) process.exit(built.status ?? 1)
+}
+
+// Chromium refuses to run as root with its sandbox on; the renderer stays context-isolated and sandboxed by Electron.
+const args = [root, ...(process.getuid?.() === 0 ? ['--no-sandbox'] : []), ...process.argv.slice(2)]
+const app = spawn(binary, args, { stdio: 'inherit', env: { ...process.env, ELECTRON_RUN_AS_NODE: undefined } })
+app.on('exit', (code, signal) => process.exit(signal ? 1 : (code ?? 0)))
+for (const sig of ['SIGINT', 'SIGTERM']) process.on(sig, () => app.kill(sig))
