@@ -13,7 +13,7 @@ export async function main(argv: string[]): Promise<void> {
     return
   }
   if (!(COMMANDS as readonly string[]).includes(command)) {
-    fail(`unknown program <${command}>`, 2, topUsage())
+    fail(`unknown program <${command}>: socklab -h lists the programs`, 2)
   }
   const cmd = command as Command
   try {
@@ -22,13 +22,13 @@ export async function main(argv: string[]): Promise<void> {
     // exit() rather than waiting for the loop to drain: a prompt's reader keeps stdin open.
     process.exit(await runProgram(cmd, options))
   } catch (err) {
-    if (err instanceof UsageError) fail(err.message, 2, usage(cmd))
+    if (err instanceof UsageError) fail(err.message, 2)
     fail((err as Error)?.message ?? String(err), 1)
   }
 }
 
-function fail(message: string, status: number, help?: string): never {
+/** One line, then exit: the usage text is one `-h` away and would bury the reason. */
+function fail(message: string, status: number): never {
   process.stderr.write(`ERROR: ${message}\n`)
-  if (help) process.stderr.write(`${help}\n`)
   process.exit(status)
 }

@@ -1,0 +1,133 @@
+// The socklab command against the course's own Python programs, both ways, IPv4 and IPv6,
+// and against itself. Every peer is a real process on loopback.
+
+import { afterEach, describe, expect, it } from 'vitest'
+import { freePort, python, runSocklab, socklab, type Running } from './helpers/processes'
+
+const running: Running[] = []
+const keep = (p: Running): Running => (running.push(p), p)
+afterEach(async () => {
+  await Promise.all(running.splice(0).map((p) => p.stop()))
+})
+
+const families = [
+  ['IPv4', '127.0.0.1', '0.0.0.0', []],
+  ['IPv6', '::1', '::', ['-6']]
+] as const
+
+describe.each(families)('TCP over %s', (_f, client, any, six) => {
+  it('socklab client → course Python server', async () => {
+    const port = await freePort(client)
+    const server = keep(python('tcp_server.py', ['-a', any, '-p', String(port)]))
+    await server.waitFor(/Server waiting on/)
+    const r = await runSocklab(['tcp-client', ...six, '-p', String(port)], 'hello world\n')
+    expect(r.stderr).toBe('')
+    expect(r.code).toBe(0)
+    expect(r.stdout).toBe(
+      `Input lowercase sentence: Connected to server at (${client}, ${port})\nReceived reply <HELLO WORLD>\nConnection closed with server at (${client}, ${port})\n`
+    )
+    await server.waitFor(/Sent reply to/)
+  })
+
+  it('course Python client → socklab server', async () => {
+    const port = await freePort(client)
+    const server = keep(socklab(['tcp-server', ...six, '-p', String(port)]))
+    await server.waitFor(new RegExp(`Server waiting on \\(${any.replace(/[.:]/g, '\\$&')}, ${port}\\)`))
+    const r = python('tcp_client.py', ['-a', client, '-p', String(port)], 'hello world\n')
+    expect(await r.exited).toBe(0)
+    expect(r.stdout()).toContain('Received reply <HELLO WORLD>')
+    const out = await server.waitFor(/Sent reply to/)
+    expect(out).toMatch(new RegExp(`Received request from \\(${client.replace(/[.:]/g, '\\$&')}, \\d+\\)`))
+  })
+
+  it('socklab client → socklab server, sentence from -m', async () => {
+    const port = await freePort(client)
+    const server = keep(socklab(['tcp-server', ...six, '-p', String(port), '--concurrent']))
+    await server.waitFor(/Server waiting on/)
+    const r = await runSocklab(['tcp-client', ...six, '-p', String(port), '-m', 'ciao mondo'])
+    expect(r.stdout).toContain('Received reply <CIAO MONDO>')
+  })
+})
+
+describe.each(families)('UDP over %s', (_f, client, any, six) => {
+  it('socklab client → course Python server', async () => {
+    const port = await freePort(client)
+    const server = keep(python('udp_server.py', ['-a', any, '-p', String(port)]))
+    await server.waitFor(/Server waiting on/)
+    const r = await runSocklab(['udp-client', ...six, '-p', String(port), '-m', 'hello world'])
+    expect(r.code).toBe(0)
+    expect(r.stdout).toBe('Waiting for server response...\nHELLO WORLD\n')
+  })
+
+  it('course Python client → socklab server', async () => {
+    const port = await freePort(client)
+    const server = keep(socklab(['udp-server', ...six, '-p', String(port)]))
+    await server.waitFor(/Server waiting on/)
+    const r = python('udp_client.py', ['-a', client, '-p', String(port)], 'hello world\n')
+    expect(await r.exited).toBe(0)
+    expect(r.stdout()).toBe('Input lowercase sentence: Waiting for server response...\nHELLO WORLD\n')
+    await server.waitFor(/Sent reply to/)
+  })
+})
+
+describe('bad input and network failures: one ERROR line, the right exit status, no stack trace', () => {
+  it.each([
+    [['tcp-server', '-p', '80'], 2, 'ERROR: -p option must be an integer in 1024..65535'],
+    [['tcp-client', '-p', '70000'], 2, 'ERROR: -p option must be an integer in 1024..65535'],
+    [['udp-server', '-p', 'abc'], 2, 'ERROR: -p option must be an integer in 1024..65535'],
+    [['tcp-client', '-a', '300.1.1.1', '-m', 'x'], 2, 'ERROR: invalid address <300.1.1.1>'],
+    [['udp-client', '-a', 'not valid', '-m', 'x'], 2, 'ERROR: invalid address <not valid>'],
+    [['tcp-server', '--bogus'], 2, "ERROR: Unknown option '--bogus'"],
+    [['tcp-server', '-p'], 2, "ERROR: Option '-p"],
+    [['udp-client', '--timeout', 'soon', '-m', 'x'], 2, 'ERROR: --timeout must be a number of seconds'],
+    [['ftp-server'], 2, 'ERROR: unknown program <ftp-server>'],
+    [['tcp-client', '-a', 'no-such-host.invalid', '-m', 'x'], 1, 'ERROR: cannot resolve host <no-such-host.invalid>'],
+    [['http-client', 'https://example.com/'], 1, 'ERROR: Error in parsing URL <https://example.com/>: only http://'],
+    [['http-client', 'http://[::1/'], 1, 'ERROR: Error in parsing URL']
+  ])('socklab %j', async (args, status, start) => {
+    const r = await runSocklab(args as string[])
+    expect(r.code).toBe(status)
+    const lines = r.stderr.trimEnd().split('\n')
+    expect(lines).toHaveLength(1)
+    expect(lines[0].startsWith(start)).toBe(true)
+    expect(r.stderr).not.toMatch(/\n\s+at /)
+  })
+
+  it('a missing directory for the HTTP server', async () => {
+    const r = await runSocklab(['http-server', '-p', String(await freePort()), '-d', '/no/such/dir'])
+    expect(r.code).toBe(1)
+    expect(r.stderr).toBe('ERROR: directory </no/such/dir> does not exist\n')
+  })
+
+  it('connection refused', async () => {
+    const port = await freePort()
+    const r = await runSocklab(['tcp-client', '-p', String(port), '-m', 'x'])
+    expect(r.code).toBe(1)
+    expect(r.stderr).toBe(`ERROR: connection refused by (127.0.0.1, ${port}): no server is listening there\n`)
+  })
+
+  it('port already in use', async () => {
+    const port = await freePort()
+    const first = keep(socklab(['tcp-server', '-a', '127.0.0.1', '-p', String(port)]))
+    await first.waitFor(/Server waiting on/)
+    const r = await runSocklab(['tcp-server', '-a', '127.0.0.1', '-p', String(port)])
+    expect(r.code).toBe(1)
+    expect(r.stderr).toBe(`ERROR: port ${port} is already in use on 127.0.0.1: another program (or another server) is listening there\n`)
+  })
+
+  it('a UDP client with nobody listening gives up after --timeout', async () => {
+    const port = await freePort()
+    const r = await runSocklab(['udp-client', '-p', String(port), '-m', 'x', '--timeout', '0.5'])
+    expect(r.code).toBe(1)
+    expect(r.stdout).toBe('Waiting for server response...\n')
+    expect(r.stderr).toMatch(/^ERROR: no reply from \(127\.0\.0\.1, \d+\) within 0\.5 s: .*UDP does not retransmit\)\n$/)
+  })
+
+  it('-h prints a usage text for every program', async () => {
+    for (const program of ['tcp-server', 'tcp-client', 'udp-server', 'udp-client', 'http-server', 'http-client', 'web']) {
+      const r = await runSocklab([program, '-h'])
+      expect(r.code).toBe(0)
+      expect(r.stdout).toMatch(new RegExp(`^Usage: socklab ${program}`))
+    }
+  })
+})
