@@ -22,6 +22,12 @@ export default tseslint.config(
     }
   },
   {
+    // The `socklab` launcher is plain CommonJS so that it runs with no build step of its own.
+    files: ['bin/**/*.js'],
+    languageOptions: { sourceType: 'commonjs', globals: { require: 'readonly', module: 'writable' } },
+    rules: { '@typescript-eslint/no-require-imports': 'off' }
+  },
+  {
     // The engine runs in the CLI, the browser host and tests: it must never depend on Electron.
     files: ['src/main/lab/**', 'src/shared/**', 'src/cli/**', 'src/main/web/**', 'src/main/host/**'],
     rules: {

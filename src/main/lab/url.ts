@@ -35,6 +35,7 @@ export function parseCourseUrl(input: string, family: Family = 'IPv4'): CourseUr
     port = Number(rawPort)
   }
   const path = rawPath === '' ? '/' : rawPath.startsWith('?') ? `/${rawPath}` : rawPath
+  // eslint-disable-next-line no-control-regex -- control characters are exactly what is refused here
   if (/[\s\x00-\x1f\x7f]/.test(path)) return bad('URLs cannot contain spaces or control characters (write %20)')
   return { host, port, path, literal: ipFamily(host) !== null }
 }
