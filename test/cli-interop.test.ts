@@ -1,8 +1,10 @@
 // The socklab command against the course's own Python programs, both ways, IPv4 and IPv6,
 // and against itself. Every peer is a real process on loopback.
 
+import net from 'node:net'
+import path from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
-import { freePort, python, runSocklab, socklab, type Running } from './helpers/processes'
+import { freePort, python, ROOT, run, runSocklab, socklab, start, type Running } from './helpers/processes'
 
 const running: Running[] = []
 const keep = (p: Running): Running => (running.push(p), p)
@@ -70,6 +72,39 @@ describe.each(families)('UDP over %s', (_f, client, any, six) => {
   })
 })
 
+describe.each(families)('HTTP over %s', (_f, client, any, six) => {
+  const SITE = path.join(ROOT, 'resources', 'sample-site')
+  const url = (port: number, p: string): string => `http://${client.includes(':') ? `[${client}]` : client}:${port}${p}`
+
+  it('curl and the course Python client → socklab http-server', async () => {
+    const port = await freePort(client)
+    const server = keep(socklab(['http-server', ...six, '-p', String(port), '-d', SITE]))
+    await server.waitFor(new RegExp(`^Serving at port ${port}/tcp \\.\\.\\.$`, 'm'))
+    const page = await run('curl', ['-sS', '-g', '-D', '-', url(port, '/data/hello.txt')])
+    expect(page.stdout).toMatch(/^HTTP\/1.1 200 OK\r\n[\s\S]*Content-Type: text\/plain; charset=utf-8\r\n[\s\S]*\r\n\r\nhello world\n$/)
+    const course = python('http_client.py', [], `${url(port, '/about.html')}\n\n`)
+    expect(await course.exited).toBe(0)
+    expect(course.stdout()).toContain('GET /about.html HTTP/1.0')
+    expect(course.stdout()).toContain('<h1>About this site</h1>')
+    await server.waitFor(/"GET \/about.html HTTP\/1.0" 200 \d+/)
+  })
+
+  it('socklab http-client → Python http.server, whole reply and --recv-once', async () => {
+    const port = await freePort(client)
+    const server = keep(start('python3', ['-m', 'http.server', String(port), '--bind', client, '-d', SITE]))
+    await waitForPort(client, port)
+    const whole = await runSocklab(['http-client', ...six, url(port, '/')])
+    expect(whole.code).toBe(0)
+    expect(whole.stdout).toContain('GET / HTTP/1.0\r\n')
+    expect(whole.stdout).toMatch(/HTTP\/1.0 200 OK/)
+    expect(whole.stdout).toContain('</html>')
+    const once = await runSocklab(['http-client', ...six, '--recv-once', url(port, '/about.html')])
+    expect(once.code).toBe(0)
+    expect(once.stdout).not.toContain('</html>')
+    void server
+  })
+})
+
 describe('bad input and network failures: one ERROR line, the right exit status, no stack trace', () => {
   it.each([
     [['tcp-server', '-p', '80'], 2, 'ERROR: -p option must be an integer in 1024..65535'],
@@ -131,3 +166,17 @@ describe('bad input and network failures: one ERROR line, the right exit status,
     }
   })
 })
+
+/** Resolves once something accepts connections on host:port (for peers that print nothing when ready). */
+async function waitForPort(host: string, port: number, ms = 8000): Promise<void> {
+  const until = Date.now() + ms
+  while (Date.now() < until) {
+    const ok = await new Promise<boolean>((resolve) => {
+      const s = net.connect({ host, port }, () => (s.destroy(), resolve(true)))
+      s.on('error', () => resolve(false))
+    })
+    if (ok) return
+    await new Promise((r) => setTimeout(r, 50))
+  }
+  throw new Error(`nothing listening on ${host}:${port} after ${ms} ms`)
+}

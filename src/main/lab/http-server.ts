@@ -1,0 +1,361 @@
+// The course's HTTP server (Python's SimpleHTTPRequestHandler on 8080), rebuilt on a plain TCP
+// server so that every request head and response is visible as bytes. GET and HEAD of files
+// under one folder; HTTP/1.0 and 1.1, keep-alive and pipelining, conditional and range requests.
+
+import fs from 'node:fs'
+import net from 'node:net'
+import path from 'node:path'
+import type { HttpServerConfig } from '../../shared/contract'
+import type { SockAddr } from '../../shared/events'
+import { formatTuple } from '../../shared/events'
+import type { Endpoint, Reporter } from './endpoint'
+import { boundAddr, sockAddr } from './endpoint'
+import { explainError, LabError } from './errors'
+import { parseRange } from './http/byte-range'
+import { parseRequestHead, printable, type RequestHead } from './http/request-head'
+import { errorPage, responseHead, type HeadFields } from './http/response-head'
+import { isTargetProblem, parseTarget } from './http/safe-path'
+import { StaticFiles, type FileEntry, type Resolution } from './http/static-files'
+import { closeServer } from './net-util'
+
+/** A kept-alive connection with no request for this long is closed, as browsers expect. */
+const KEEP_ALIVE_MS = 15_000
+/** A request head must be complete this long after its first byte (no slow-loris holds). */
+const HEAD_TIMEOUT_MS = 20_000
+const STREAM_CHUNK = 256 * 1024
+const SERVER_NAME = 'socklab'
+
+const KNOWN_METHODS = new Set(['POST', 'PUT', 'DELETE', 'PATCH', 'OPTIONS', 'TRACE', 'CONNECT'])
+
+interface Connection {
+  socket: net.Socket
+  conn: number
+  local?: SockAddr
+  remote?: SockAddr
+  /** Bytes read but not yet parsed (a partial head, or pipelined requests). */
+  pending: Buffer
+  /** Body bytes of the current request still to be read and ignored. */
+  skip: number
+  busy: boolean
+  closing: boolean
+  timer?: NodeJS.Timeout
+}
+
+interface Outcome {
+  status: number
+  /** Body bytes sent (for the log line). */
+  bytes: number
+  keepAlive: boolean
+  /** Why, for 4xx/5xx: logged by the server, never sent to the client (it would tell an attacker where files are). */
+  reason?: string
+}
+
+export class HttpServer implements Endpoint {
+  private readonly server = net.createServer()
+  private readonly sockets = new Set<net.Socket>()
+  private files?: StaticFiles
+  private connections = 0
+  private local?: SockAddr
+  private stopped = false
+
+  constructor(
+    readonly id: string,
+    readonly config: HttpServerConfig,
+    private readonly report: Reporter
+  ) {}
+
+  async start(): Promise<SockAddr | undefined> {
+    this.files = new StaticFiles(servedFolder(this.config.root))
+    const { address, port } = this.config
+    await new Promise<void>((resolve, reject) => {
+      this.server.once('error', (err) => reject(explainError(err, { address, port, action: 'listen on' })))
+      this.server.listen({ host: address, port, backlog: 511 }, resolve)
+    })
+    this.server.on('error', (err) => this.report.error(explainError(err, { address, port }).message, (err as NodeJS.ErrnoException).code))
+    this.server.on('connection', (socket) => this.onConnection(socket))
+    this.local = boundAddr(this.server.address())
+    const boundPort = this.local?.port ?? port
+    this.report.event('listen', { local: this.local, info: `listening on ${formatTuple(address, boundPort)}, serving ${this.config.root}` })
+    this.report.console(`Serving at port ${boundPort}/tcp ...`)
+    return this.local
+  }
+
+  async stop(): Promise<void> {
+    if (this.stopped) return
+    this.stopped = true
+    for (const socket of this.sockets) socket.destroy()
+    await closeServer(this.server)
+    this.report.event('close', { local: this.local, info: 'server socket closed' })
+  }
+
+  private onConnection(socket: net.Socket): void {
+    if (this.stopped) return void socket.destroy()
+    socket.setNoDelay(true)
+    const c: Connection = {
+      socket,
+      conn: ++this.connections,
+      local: sockAddr(socket.localAddress, socket.localPort),
+      remote: sockAddr(socket.remoteAddress, socket.remotePort),
+      pending: Buffer.alloc(0),
+      skip: 0,
+      busy: false,
+      closing: false
+    }
+    this.sockets.add(socket)
+    const fields = { conn: c.conn, local: c.local, remote: c.remote }
+    this.report.event('accept', { ...fields, info: `connection from ${c.remote?.address} accepted` })
+    this.arm(c, KEEP_ALIVE_MS)
+
+    socket.on('data', (chunk: Buffer) => {
+      this.report.data('recv', chunk, { ...fields, info: `read ${chunk.length} bytes of the stream` })
+      c.pending = c.pending.length === 0 ? chunk : Buffer.concat([c.pending, chunk])
+      if (!c.busy) this.arm(c, HEAD_TIMEOUT_MS)
+      this.drain(c)
+    })
+    socket.on('end', () => {
+      // The client sent FIN: answer what is complete, then close our side.
+      c.closing = true
+      if (!c.busy) socket.end()
+    })
+    socket.on('error', (err) => {
+      const e = explainError(err, c.remote)
+      const reset = e.code === 'ECONNRESET' || e.code === 'EPIPE'
+      this.report.event(reset ? 'reset' : 'error', { ...fields, info: e.message, code: e.code })
+    })
+    socket.once('close', () => {
+      clearTimeout(c.timer)
+      this.sockets.delete(socket)
+      this.report.event('close', { ...fields, info: 'connection closed' })
+    })
+  }
+
+  /** Closes the connection if nothing happens for `ms`. */
+  private arm(c: Connection, ms: number): void {
+    clearTimeout(c.timer)
+    c.timer = setTimeout(() => {
+      if (c.busy) return
+      if (c.pending.length > 0) this.report.console(`No complete request from ${peerOf(c)} within ${ms / 1000} s: closing`, c.conn)
+      c.socket.destroy()
+    }, ms)
+    c.timer.unref()
+  }
+
+  /** Serves the requests waiting in `pending`, one at a time, in order (pipelining). */
+  private drain(c: Connection): void {
+    // Once we have ended our side (an error, Connection: close) nothing more is answered.
+    while (!c.busy && !c.socket.destroyed && !c.socket.writableEnded) {
+      if (c.skip > 0) {
+        const n = Math.min(c.skip, c.pending.length)
+        c.skip -= n
+        c.pending = c.pending.subarray(n)
+        if (c.skip > 0) return
+      }
+      if (c.pending.length === 0) {
+        if (c.closing) c.socket.end()
+        return
+      }
+      const parsed = parseRequestHead(c.pending)
+      if ('incomplete' in parsed) return
+      if ('problem' in parsed) {
+        const { status, reason } = parsed.problem
+        const line = `"${printable(firstLine(c.pending), 200)}"`
+        c.pending = Buffer.alloc(0)
+        c.busy = true
+        void this.sendError(c, status, reason, false, false).then((bytes) => {
+          c.busy = false
+          this.finish(c, line, { status, bytes, keepAlive: false, reason })
+        })
+        return
+      }
+      const head = parsed.head
+      c.pending = c.pending.subarray(head.size)
+      c.skip = head.bodyLength
+      c.busy = true
+      c.socket.pause()
+      void this.respond(c, head)
+        .catch((err) => {
+          const e = explainError(err, c.remote)
+          this.report.event('error', { conn: c.conn, local: c.local, remote: c.remote, info: `could not answer: ${e.message}`, code: e.code })
+          c.socket.destroy()
+          return null
+        })
+        .then((outcome) => {
+          c.busy = false
+          if (outcome) this.finish(c, `"${printable(`${head.method} ${head.target} ${head.version}`, 200)}"`, outcome)
+          if (c.socket.destroyed || c.socket.writableEnded) return
+          c.socket.resume()
+          this.arm(c, c.pending.length > 0 ? HEAD_TIMEOUT_MS : KEEP_ALIVE_MS)
+          this.drain(c)
+        })
+    }
+  }
+
+  /** The Python-style log line, and the close of a connection that is not kept alive. */
+  private finish(c: Connection, requestLine: string, outcome: Outcome): void {
+    const size = outcome.status === 304 || outcome.bytes === 0 ? '-' : String(outcome.bytes)
+    // Python's handler logs a refused request the same way: `code 404, message ...`, then the request.
+    if (outcome.reason) this.report.console(`${c.remote?.address ?? '?'} - - [${logDate()}] code ${outcome.status}, message ${outcome.reason}`, c.conn)
+    this.report.console(`${c.remote?.address ?? '?'} - - [${logDate()}] ${requestLine} ${outcome.status} ${size}`, c.conn)
+    if (!outcome.keepAlive && !c.socket.destroyed) c.socket.end()
+  }
+
+  private async respond(c: Connection, head: RequestHead): Promise<Outcome> {
+    const keepAlive = wantsKeepAlive(head)
+    const isHead = head.method === 'HEAD'
+    if (head.method !== 'GET' && !isHead) {
+      // The body of a POST etc. is not read: close after answering so it cannot be taken for a request.
+      const status = KNOWN_METHODS.has(head.method) ? 405 : 501
+      const reason = status === 405 ? `method ${head.method} not allowed: this server only reads files (GET, HEAD)` : `method ${printable(head.method, 20)} not implemented`
+      return { status, bytes: await this.sendError(c, status, reason, false, false, [['Allow', 'GET, HEAD']]), keepAlive: false, reason }
+    }
+    const target = parseTarget(head.target)
+    if (isTargetProblem(target)) {
+      return { status: target.status, bytes: await this.sendError(c, target.status, target.reason, keepAlive, isHead), keepAlive, reason: target.reason }
+    }
+    const found: Resolution = await this.files!.resolve(target)
+    switch (found.kind) {
+      case 'missing':
+        return { status: found.status, bytes: await this.write(c, { status: found.status, keepAlive, headers: htmlHeaders(found.body) }, found.body, isHead), keepAlive, reason: `${target.display}: ${found.reason}` }
+      case 'redirect': {
+        const body = errorPage(301, `Moved to ${found.location}`)
+        const headers: HeadFields['headers'] = [['Location', found.location], ...htmlHeaders(body)]
+        return { status: 301, bytes: await this.write(c, { status: 301, keepAlive, headers }, body, isHead), keepAlive }
+      }
+      case 'listing':
+        return { status: 200, bytes: await this.write(c, { status: 200, keepAlive, headers: htmlHeaders(found.body) }, found.body, isHead), keepAlive }
+      case 'file':
+        return this.sendFile(c, head, found, keepAlive, isHead)
+    }
+  }
+
+  private async sendFile(c: Connection, head: RequestHead, file: FileEntry, keepAlive: boolean, isHead: boolean): Promise<Outcome> {
+    const validators: HeadFields['headers'] = [['Last-Modified', file.lastModified], ['ETag', file.etag]]
+    if (notModified(head, file)) {
+      return { status: 304, bytes: await this.write(c, { status: 304, keepAlive, headers: validators }, undefined, true), keepAlive }
+    }
+    const range = ifRangeHolds(head, file) ? parseRange(head.headers.get('range'), file.size) : { kind: 'none' as const }
+    if (range.kind === 'unsatisfiable') {
+      const body = errorPage(416, `The file has ${file.size} bytes.`)
+      const headers: HeadFields['headers'] = [['Content-Range', `bytes */${file.size}`], ...htmlHeaders(body)]
+      return { status: 416, bytes: await this.write(c, { status: 416, keepAlive, headers }, body, isHead), keepAlive, reason: `range <${printable(head.headers.get('range') ?? '', 40)}> lies beyond the file's ${file.size} bytes` }
+    }
+    const start = range.kind === 'range' ? range.start : 0
+    const end = range.kind === 'range' ? range.end : file.size - 1
+    const status = range.kind === 'range' ? 206 : 200
+    const headers: HeadFields['headers'] = [['Content-Type', file.type], ['Content-Length', end - start + 1], ...validators, ['Accept-Ranges', 'bytes']]
+    if (status === 206) headers.push(['Content-Range', `bytes ${start}-${end}/${file.size}`])
+    if (file.body) return { status, bytes: await this.write(c, { status, keepAlive, headers }, file.body.subarray(start, end + 1), isHead), keepAlive }
+    return { status, bytes: await this.stream(c, { status, keepAlive, headers }, file, start, end, isHead), keepAlive }
+  }
+
+  private sendError(c: Connection, status: number, reason: string, keepAlive: boolean, isHead: boolean, extra: HeadFields['headers'] = []): Promise<number> {
+    const body = errorPage(status, reason)
+    return this.write(c, { status, keepAlive, headers: [...extra, ...htmlHeaders(body)] }, body, isHead)
+  }
+
+  /** Writes a head and an in-memory body as one segment; resolves with the body bytes once the socket can take more. */
+  private async write(c: Connection, fields: HeadFields, body: Buffer | undefined, headOnly: boolean): Promise<number> {
+    const head = responseHead(fields, SERVER_NAME)
+    const bytes = headOnly || !body ? head : Buffer.concat([head, body])
+    if (c.socket.destroyed) return 0
+    c.socket.write(bytes)
+    this.report.data('send', bytes, { conn: c.conn, local: c.local, remote: c.remote, info: `HTTP ${fields.status}, ${bytes.length} bytes` })
+    await drained(c.socket)
+    return headOnly || !body ? 0 : body.length
+  }
+
+  /** Big files go from disk to socket in chunks, at the pace the client reads. */
+  private async stream(c: Connection, fields: HeadFields, file: FileEntry, start: number, end: number, headOnly: boolean): Promise<number> {
+    const head = responseHead(fields, SERVER_NAME)
+    if (headOnly) return this.write(c, fields, undefined, true)
+    c.socket.write(head)
+    let sent = 0
+    let first: Buffer | undefined
+    const source = fs.createReadStream(file.realPath, { start, end, highWaterMark: STREAM_CHUNK })
+    try {
+      for await (const chunk of source as AsyncIterable<Buffer>) {
+        if (c.socket.destroyed) break
+        first ??= chunk
+        sent += chunk.length
+        if (!c.socket.write(chunk)) await drained(c.socket)
+      }
+    } finally {
+      source.destroy()
+    }
+    const previewBytes = first ? Buffer.concat([head, first.subarray(0, 256)]) : head
+    this.report.data('send', previewBytes, { conn: c.conn, local: c.local, remote: c.remote, length: head.length + sent, info: `HTTP ${fields.status}, ${head.length + sent} bytes streamed from disk` })
+    if (sent !== end - start + 1 && !c.socket.destroyed) {
+      // The file shrank while we sent it: the length we promised is wrong, so the connection must go.
+      c.socket.destroy()
+    }
+    return sent
+  }
+}
+
+/** The folder to serve, as a real path; a missing folder is the user's mistake, said in one line. */
+function servedFolder(root: string): string {
+  let stat: fs.Stats
+  try {
+    stat = fs.statSync(root)
+  } catch {
+    throw new LabError(`directory <${root}> does not exist`, 'ENOENT')
+  }
+  if (!stat.isDirectory()) throw new LabError(`<${root}> is not a directory`, 'ENOTDIR')
+  return fs.realpathSync(path.resolve(root))
+}
+
+function wantsKeepAlive(head: RequestHead): boolean {
+  const connection = (head.headers.get('connection') ?? '').toLowerCase()
+  if (head.version === 'HTTP/1.0') return /\bkeep-alive\b/.test(connection)
+  return !/\bclose\b/.test(connection)
+}
+
+function notModified(head: RequestHead, file: FileEntry): boolean {
+  const etags = head.headers.get('if-none-match')
+  if (etags !== undefined) return etags.trim() === '*' || etags.split(',').some((t) => t.trim().replace(/^W\//, '') === file.etag.replace(/^W\//, ''))
+  const since = head.headers.get('if-modified-since')
+  if (since === undefined) return false
+  const t = Date.parse(since)
+  return !Number.isNaN(t) && file.mtimeSeconds * 1000 <= t
+}
+
+/** If-Range: the range applies only if the client's copy is still the current one. */
+function ifRangeHolds(head: RequestHead, file: FileEntry): boolean {
+  const condition = head.headers.get('if-range')
+  if (condition === undefined) return true
+  return condition === file.lastModified || condition === file.etag
+}
+
+function htmlHeaders(body: Buffer): HeadFields['headers'] {
+  return [['Content-Type', 'text/html; charset=utf-8'], ['Content-Length', body.length]]
+}
+
+/** Resolves when the socket's buffer has room again (or the socket is gone). */
+function drained(socket: net.Socket): Promise<void> {
+  if (!socket.writableNeedDrain || socket.destroyed) return Promise.resolve()
+  return new Promise((resolve) => {
+    const done = (): void => {
+      socket.off('drain', done)
+      socket.off('close', done)
+      resolve()
+    }
+    socket.on('drain', done)
+    socket.on('close', done)
+  })
+}
+
+function firstLine(bytes: Buffer): string {
+  const end = bytes.indexOf(0x0a)
+  return bytes.toString('latin1', 0, Math.min(end < 0 ? bytes.length : end, 300)).replace(/\r$/, '')
+}
+
+function peerOf(c: Connection): string {
+  return formatTuple(c.remote?.address ?? '?', c.remote?.port ?? 0)
+}
+
+const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec']
+/** Python's log_date_time_string(): 25/Nov/2026 10:00:00, local time. */
+function logDate(d = new Date()): string {
+  const two = (n: number): string => String(n).padStart(2, '0')
+  return `${two(d.getDate())}/${MONTHS[d.getMonth()]}/${d.getFullYear()} ${two(d.getHours())}:${two(d.getMinutes())}:${two(d.getSeconds())}`
+}
