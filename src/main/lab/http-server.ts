@@ -3,11 +3,12 @@
 // under one folder; HTTP/1.0 and 1.1, keep-alive and pipelining, conditional and range requests.
 
 import fs from 'node:fs'
+import fsp from 'node:fs/promises'
 import net from 'node:net'
 import path from 'node:path'
 import type { HttpServerConfig } from '../../shared/contract'
 import type { SockAddr } from '../../shared/events'
-import { formatTuple } from '../../shared/events'
+import { formatTuple, PREVIEW_BYTES } from '../../shared/events'
 import type { Endpoint, Reporter } from './endpoint'
 import { boundAddr, sockAddr } from './endpoint'
 import { explainError, LabError } from './errors'
@@ -22,7 +23,10 @@ import { closeServer } from './net-util'
 const KEEP_ALIVE_MS = 15_000
 /** A request head must be complete this long after its first byte (no slow-loris holds). */
 const HEAD_TIMEOUT_MS = 20_000
-const STREAM_CHUNK = 256 * 1024
+const STREAM_CHUNK = 1024 * 1024
+const STREAM_AHEAD = 4 * STREAM_CHUNK
+/** Bodies up to this size are copied behind their head into one buffer; bigger ones go by writev. */
+const COPY_LIMIT = 16 * 1024
 const SERVER_NAME = 'socklab'
 
 const KNOWN_METHODS = new Set(['POST', 'PUT', 'DELETE', 'PATCH', 'OPTIONS', 'TRACE', 'CONNECT'])
@@ -253,36 +257,58 @@ export class HttpServer implements Endpoint {
     return this.write(c, { status, keepAlive, headers: [...extra, ...htmlHeaders(body)] }, body, isHead)
   }
 
-  /** Writes a head and an in-memory body as one segment; resolves with the body bytes once the socket can take more. */
+  /** Writes a head and an in-memory body; resolves with the body bytes once the socket can take more. */
   private async write(c: Connection, fields: HeadFields, body: Buffer | undefined, headOnly: boolean): Promise<number> {
     const head = responseHead(fields, SERVER_NAME)
-    const bytes = headOnly || !body ? head : Buffer.concat([head, body])
+    const payload = headOnly || !body ? undefined : body
     if (c.socket.destroyed) return 0
-    c.socket.write(bytes)
-    this.report.data('send', bytes, { conn: c.conn, local: c.local, remote: c.remote, info: `HTTP ${fields.status}, ${bytes.length} bytes` })
+    if (payload && payload.length > COPY_LIMIT) {
+      // Two buffers in one writev: no copy of a large body per request.
+      c.socket.cork()
+      c.socket.write(head)
+      c.socket.write(payload)
+      c.socket.uncork()
+    } else {
+      c.socket.write(payload ? Buffer.concat([head, payload]) : head)
+    }
+    const total = head.length + (payload?.length ?? 0)
+    const shown = payload ? Buffer.concat([head, payload.subarray(0, PREVIEW_BYTES)]) : head
+    this.report.data('send', shown, { conn: c.conn, local: c.local, remote: c.remote, length: total, info: `HTTP ${fields.status}, ${total} bytes` })
     await drained(c.socket)
-    return headOnly || !body ? 0 : body.length
+    return payload?.length ?? 0
   }
 
   /** Big files go from disk to socket in chunks, at the pace the client reads. */
   private async stream(c: Connection, fields: HeadFields, file: FileEntry, start: number, end: number, headOnly: boolean): Promise<number> {
-    const head = responseHead(fields, SERVER_NAME)
     if (headOnly) return this.write(c, fields, undefined, true)
+    // Open before the head goes out: a file deleted a moment ago still gets a clean error.
+    const handle = await fsp.open(file.realPath, 'r')
+    const head = responseHead(fields, SERVER_NAME)
     c.socket.write(head)
     let sent = 0
     let first: Buffer | undefined
-    const source = fs.createReadStream(file.realPath, { start, end, highWaterMark: STREAM_CHUNK })
     try {
-      for await (const chunk of source as AsyncIterable<Buffer>) {
-        if (c.socket.destroyed) break
-        first ??= chunk
-        sent += chunk.length
-        if (!c.socket.write(chunk)) await drained(c.socket)
+      const readAt = (position: number): Promise<Buffer> => {
+        const size = Math.min(STREAM_CHUNK, end + 1 - position)
+        return size <= 0 ? Promise.resolve(Buffer.alloc(0)) : handle.read(Buffer.allocUnsafe(size), 0, size, position).then((r) => r.buffer.subarray(0, r.bytesRead))
       }
+      // One read always in flight ahead of the socket: the disk and the network work at the same time.
+      let next = readAt(start)
+      while (!c.socket.destroyed) {
+        const chunk = await next
+        if (chunk.length === 0) break
+        sent += chunk.length
+        next = readAt(start + sent)
+        first ??= chunk
+        c.socket.write(chunk)
+        // A few chunks may queue in the socket, no more: memory stays bounded per download.
+        if (c.socket.writableLength > STREAM_AHEAD) await drained(c.socket)
+      }
+      await next.catch(() => undefined)
     } finally {
-      source.destroy()
+      await handle.close()
     }
-    const previewBytes = first ? Buffer.concat([head, first.subarray(0, 256)]) : head
+    const previewBytes = first ? Buffer.concat([head, first.subarray(0, PREVIEW_BYTES)]) : head
     this.report.data('send', previewBytes, { conn: c.conn, local: c.local, remote: c.remote, length: head.length + sent, info: `HTTP ${fields.status}, ${head.length + sent} bytes streamed from disk` })
     if (sent !== end - start + 1 && !c.socket.destroyed) {
       // The file shrank while we sent it: the length we promised is wrong, so the connection must go.
