@@ -159,6 +159,25 @@ describe('HTTP server: connections', () => {
     expect(rs[1].body.toString()).toBe('{"a":1}')
   })
 
+  it('answers a 20 MB upload with 405 at once and goes on serving', async () => {
+    const reply = await new Promise<string>((resolve) => {
+      let got = ''
+      const s = net.connect({ host: '127.0.0.1', port }, () => {
+        s.write('PUT /upload HTTP/1.1\r\nHost: x\r\nContent-Length: 20971520\r\n\r\n')
+        const chunk = Buffer.alloc(1 << 20, 120)
+        for (let i = 0; i < 20; i++) s.write(chunk)
+      })
+      s.on('data', (d) => {
+        got += d.toString('latin1')
+        if (got.includes('</html>')) s.destroy()
+      })
+      s.on('error', () => {})
+      s.on('close', () => resolve(got))
+    })
+    expect(reply).toMatch(/^HTTP\/1.1 405 Method Not Allowed\r\n/)
+    expect((await get(port, '/digits.txt')).status).toBe(200)
+  })
+
   it('keeps serving after clients that send nothing, reset, or vanish mid-download', async () => {
     const silent = net.connect({ host: '127.0.0.1', port })
     const half = net.connect({ host: '127.0.0.1', port }, () => half.write('GET /dig'))

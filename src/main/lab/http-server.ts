@@ -23,6 +23,8 @@ import { closeServer } from './net-util'
 const KEEP_ALIVE_MS = 15_000
 /** A request head must be complete this long after its first byte (no slow-loris holds). */
 const HEAD_TIMEOUT_MS = 20_000
+/** How long a connection we have closed may wait for the peer's FIN. */
+const LINGER_MS = 5_000
 const STREAM_CHUNK = 1024 * 1024
 const STREAM_AHEAD = 4 * STREAM_CHUNK
 /** Bodies up to this size are copied behind their head into one buffer; bigger ones go by writev. */
@@ -112,6 +114,8 @@ export class HttpServer implements Endpoint {
 
     socket.on('data', (chunk: Buffer) => {
       this.report.data('recv', chunk, { ...fields, info: `read ${chunk.length} bytes of the stream` })
+      // After our side is closed nothing more is answered: keep no bytes (a huge POST body must not pile up).
+      if (socket.writableEnded) return
       c.pending = c.pending.length === 0 ? chunk : Buffer.concat([c.pending, chunk])
       if (!c.busy) this.arm(c, HEAD_TIMEOUT_MS)
       this.drain(c)
@@ -126,6 +130,8 @@ export class HttpServer implements Endpoint {
       const reset = e.code === 'ECONNRESET' || e.code === 'EPIPE'
       this.report.event(reset ? 'reset' : 'error', { ...fields, info: e.message, code: e.code })
     })
+    // Once our FIN is out, a peer that never closes its side is dropped after a while.
+    socket.once('finish', () => setTimeout(() => socket.destroy(), LINGER_MS).unref())
     socket.once('close', () => {
       clearTimeout(c.timer)
       this.sockets.delete(socket)
