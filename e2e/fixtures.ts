@@ -1,0 +1,93 @@
+// A browser host per worker (`socklab web -p 0`, as a user would start it) and helpers that act
+// in the lab window the way a student does: fields, buttons, consoles, the packet log.
+
+import { spawn, type ChildProcess } from 'node:child_process'
+import net from 'node:net'
+import path from 'node:path'
+import { test as base, expect, type Locator, type Page } from '@playwright/test'
+
+export const ROOT = path.resolve(__dirname, '..')
+
+interface Host {
+  url: string
+  child: ChildProcess
+}
+
+export const test = base.extend<{ lab: Page; host: Host }>({
+  host: [
+    // eslint-disable-next-line no-empty-pattern -- Playwright reads the fixtures a function asks for from this pattern
+    async ({}, use) => {
+      const child = spawn(process.execPath, [path.join(ROOT, 'bin', 'socklab.js'), 'web', '-p', '0'], { stdio: ['ignore', 'pipe', 'pipe'] })
+      let out = ''
+      const url = await new Promise<string>((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error(`socklab web printed no address:\n${out}`)), 15_000)
+        child.stdout!.on('data', (d) => {
+          out += d
+          const m = /open (http:\/\/\S+)/.exec(out)
+          if (m) {
+            clearTimeout(timer)
+            resolve(m[1])
+          }
+        })
+        child.stderr!.on('data', (d) => (out += d))
+        child.once('exit', (code) => reject(new Error(`socklab web exited with ${code}:\n${out}`)))
+      })
+      await use({ url, child })
+      child.kill('SIGTERM')
+    },
+    // One host per test: a test starts from an empty lab, as a student who just opened the app.
+    { scope: 'test' }
+  ],
+  lab: async ({ page, host }, use) => {
+    await page.goto(host.url)
+    await expect(page.getByTestId('host-info')).toContainText('browser host')
+    await use(page)
+  }
+})
+
+export { expect }
+
+/** A port that was free a moment ago on `host`. */
+export function freePort(host = '127.0.0.1'): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = net.createServer()
+    s.once('error', reject)
+    s.listen({ host, port: 0 }, () => {
+      const { port } = s.address() as net.AddressInfo
+      s.close(() => resolve(port))
+    })
+  })
+}
+
+/** Everything an xterm console holds, scrollback included, as the student would read it. */
+export async function consoleText(console: Locator): Promise<string> {
+  const key = (await console.getAttribute('data-testid'))!.replace(/^console-/, '')
+  return console.page().evaluate((k) => (window as unknown as { __socklabConsoleText: (key: string) => string }).__socklabConsoleText(k), key)
+}
+
+export const serverConsole = (page: Page): Locator => page.getByTestId('server-panel').locator('.console')
+export const clientConsole = (page: Page): Locator => page.getByTestId('client-panel').locator('.console')
+
+export async function startServer(page: Page, port: number): Promise<void> {
+  await page.getByTestId('server-port').fill(String(port))
+  await page.getByTestId('server-start').click()
+  await expect(page.getByTestId('server-status')).toContainText(`:${port}`)
+}
+
+export async function sendFromClient(page: Page, text: string): Promise<void> {
+  await page.getByTestId('client-input').fill(text)
+  await page.getByTestId('client-send').click()
+}
+
+/** Log rows as cells: [No., Time, Source, Destination, Protocol, Length, Info]. */
+export async function logRows(page: Page): Promise<string[][]> {
+  const rows = page.getByTestId('log-row')
+  const n = await rows.count()
+  const out: string[][] = []
+  for (let i = 0; i < n; i++) out.push(await rows.nth(i).locator('[role=cell]').allTextContents())
+  return out
+}
+
+export async function shot(page: Page, name: string): Promise<void> {
+  await page.screenshot({ path: path.join(ROOT, 'e2e', 'screenshots', `${name}.png`) })
+}

@@ -1,0 +1,61 @@
+import { clientConsole, consoleText, expect, freePort, logRows, sendFromClient, serverConsole, shot, startServer, test } from './fixtures'
+
+test('UDP lab: a datagram each way, upper-cased', async ({ lab }) => {
+  await lab.getByTestId('lab-udp').click()
+  await expect(lab.getByTestId('server-recv-size')).toHaveValue('2048')
+  const port = await freePort()
+  await startServer(lab, port)
+  await sendFromClient(lab, 'hello datagram')
+  await expect.poll(() => consoleText(clientConsole(lab))).toContain('HELLO DATAGRAM')
+  expect(await consoleText(clientConsole(lab))).toContain('Waiting for server response...')
+  await expect.poll(() => consoleText(serverConsole(lab))).toContain('Sent reply to (127.0.0.1, ')
+  const rows = await logRows(lab)
+  const datagrams = rows.filter((r) => r[4] === 'UDP' && (r[6].startsWith('SEND') || r[6].startsWith('RECV')))
+  expect(datagrams.map((r) => r[5])).toEqual(['14', '14', '14', '14'])
+  await shot(lab, 'udp')
+})
+
+test('UDP client with no server gives up after its timeout, in words', async ({ lab }) => {
+  await lab.getByTestId('lab-udp').click()
+  await lab.getByTestId('client-port').fill(String(await freePort()))
+  await lab.getByTestId('client-timeout').fill('0.5')
+  await sendFromClient(lab, 'lost')
+  await expect.poll(() => consoleText(clientConsole(lab))).toMatch(/ERROR: .*(no reply|refused|timed out)/i)
+})
+
+test('HTTP lab: the sample site, raw request and raw response', async ({ lab }) => {
+  await lab.getByTestId('lab-http').click()
+  await expect(lab.getByTestId('server-root')).toHaveValue(/resources[/\\]sample-site$/)
+  const port = await freePort()
+  await startServer(lab, port)
+  await expect(lab.getByTestId('client-input')).toHaveValue(`http://127.0.0.1:${port}/`)
+  await lab.getByTestId('client-send').click()
+  await expect.poll(() => consoleText(clientConsole(lab))).toContain('Reply read in')
+  const text = await consoleText(clientConsole(lab))
+  expect(text).toContain('GET / HTTP/1.0')
+  expect(text).toContain('HTTP/1.1 200 OK')
+  expect(text).toContain('Content-Type: text/html; charset=utf-8')
+  await expect.poll(() => consoleText(serverConsole(lab))).toMatch(/"GET \/ HTTP\/1.0" 200 \d+/)
+  expect(await consoleText(serverConsole(lab))).toContain(`Serving at port ${port}/tcp ...`)
+  const rows = await logRows(lab)
+  expect(rows.some((r) => r[4] === 'HTTP' && r[6].startsWith('SEND') && r[3] === `127.0.0.1:${port}`)).toBe(true)
+  await shot(lab, 'http')
+
+  // A page that is not there: 404, and the server says why.
+  await lab.getByTestId('client-input').fill(`http://127.0.0.1:${port}/missing.html`)
+  await lab.getByTestId('client-send').click()
+  await expect.poll(() => consoleText(clientConsole(lab))).toContain('HTTP/1.1 404 Not Found')
+})
+
+test('HTTP lab over IPv6 with a single recv(1500), as the course client does', async ({ lab }) => {
+  await lab.getByTestId('lab-http').click()
+  await lab.getByTestId('family-IPv6').click()
+  const port = await freePort('::1')
+  await startServer(lab, port)
+  await lab.getByTestId('client-recv-once').check()
+  await lab.getByTestId('client-input').fill(`http://[::1]:${port}/about.html`)
+  await lab.getByTestId('client-send').click()
+  await expect.poll(() => consoleText(clientConsole(lab))).toContain('Reply read in')
+  expect(await consoleText(clientConsole(lab))).not.toContain('</html>')
+  await expect.poll(() => consoleText(serverConsole(lab))).toContain('"GET /about.html HTTP/1.0" 200')
+})

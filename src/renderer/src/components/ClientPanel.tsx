@@ -1,0 +1,110 @@
+import { useState } from 'react'
+import type { ConsoleRegistry } from '../consoles'
+import type { ClientFields, LabState } from '../lab-state'
+import { ConsoleView } from './ConsoleView'
+import { CheckField, TextField } from './Field'
+
+interface Props {
+  lab: LabState
+  registry: ConsoleRegistry
+  problem?: string
+  onChange: (fields: Partial<ClientFields>) => void
+  onSelectTab: (key: string) => void
+  onNewTab: () => void
+  onConnect: (key: string) => void
+  onSend: (key: string, line: string) => void
+}
+
+export function ClientPanel({ lab, registry, problem, onChange, onSelectTab, onNewTab, onConnect, onSend }: Props): React.JSX.Element {
+  const c = lab.client
+  const tab = lab.tabs.find((t) => t.key === lab.activeTab) ?? lab.tabs[0]
+  const [drafts, setDrafts] = useState<Record<string, string>>({})
+  const draft = drafts[tab.key] ?? (lab.kind === 'http' ? c.url : '')
+  const title = lab.kind === 'http' ? 'HTTP client' : `${lab.kind.toUpperCase()} client`
+  const send = (): void => {
+    onSend(tab.key, draft)
+    if (lab.kind !== 'http') setDrafts({ ...drafts, [tab.key]: '' })
+  }
+  return (
+    <section className="panel" aria-label={title} data-testid="client-panel">
+      <header className="panel-head">
+        <h2>{title}</h2>
+        <span className="status" role="status" data-testid="client-status">
+          {tab.status}
+        </span>
+      </header>
+      <div className="fields">
+        {lab.kind === 'http' ? (
+          <CheckField
+            label="Single recv(1500), like the course"
+            title="The course's client reads once: a reply longer than 1500 bytes is cut. Off: read until the server closes."
+            checked={c.recvOnce}
+            testId="client-recv-once"
+            onChange={(recvOnce) => onChange({ recvOnce })}
+          />
+        ) : (
+          <>
+            <TextField label="Server address" value={c.address} testId="client-address" onChange={(address) => onChange({ address, addressEdited: true })} />
+            <TextField label="Server port" value={c.port} inputMode="numeric" testId="client-port" onChange={(port) => onChange({ port, portEdited: true })} />
+            {lab.kind === 'udp' && <TextField label="Timeout (s)" value={c.timeout} inputMode="numeric" testId="client-timeout" onChange={(timeout) => onChange({ timeout })} />}
+          </>
+        )}
+      </div>
+      <div className="tabs" role="tablist" aria-label="Clients">
+        {lab.tabs.map((t) => (
+          <button
+            key={t.key}
+            type="button"
+            role="tab"
+            aria-selected={t.key === tab.key}
+            className={t.key === tab.key ? 'tab active' : 'tab'}
+            onClick={() => onSelectTab(t.key)}
+            data-testid={`client-tab-${t.label.split(' ')[1]}`}
+          >
+            {t.label}
+            {t.busy ? ' …' : ''}
+          </button>
+        ))}
+        <button type="button" className="tab add" onClick={onNewTab} aria-label="New client" data-testid="client-new">
+          + New client
+        </button>
+      </div>
+      <form
+        className="send-row"
+        onSubmit={(e) => {
+          e.preventDefault()
+          send()
+        }}
+      >
+        <label className="field grow">
+          <span>{lab.kind === 'http' ? 'URL' : 'Sentence'}</span>
+          <input
+            type="text"
+            value={draft}
+            spellCheck={false}
+            autoComplete="off"
+            maxLength={65536}
+            data-testid="client-input"
+            placeholder={lab.kind === 'http' ? 'http://127.0.0.1:8080/' : 'hello world'}
+            onChange={(e) => {
+              setDrafts({ ...drafts, [tab.key]: e.target.value })
+              if (lab.kind === 'http') onChange({ url: e.target.value, urlEdited: true })
+            }}
+          />
+        </label>
+        {lab.kind === 'tcp' && (
+          <button type="button" onClick={() => onConnect(tab.key)} disabled={tab.busy || tab.status.startsWith('connected')} data-testid="client-connect">
+            Connect
+          </button>
+        )}
+        <button type="submit" className="primary" disabled={tab.busy} data-testid="client-send">
+          {lab.kind === 'http' ? 'Fetch' : 'Send'}
+        </button>
+      </form>
+      <p className="problem" role="alert" data-testid="client-problem">
+        {problem ?? ''}
+      </p>
+      <ConsoleView key={tab.key} registry={registry} consoleKey={tab.key} label={`${title} console, ${tab.label}`} />
+    </section>
+  )
+}

@@ -1,0 +1,36 @@
+// Labelled inputs: every control carries a visible label, which is also its accessible name.
+
+export function TextField(props: {
+  label: string
+  value: string
+  onChange: (value: string) => void
+  testId: string
+  disabled?: boolean
+  wide?: boolean
+  inputMode?: 'numeric' | 'text' | 'url'
+}): React.JSX.Element {
+  return (
+    <label className={props.wide ? 'field wide' : 'field'}>
+      <span>{props.label}</span>
+      <input
+        type="text"
+        value={props.value}
+        disabled={props.disabled}
+        inputMode={props.inputMode}
+        spellCheck={false}
+        autoComplete="off"
+        data-testid={props.testId}
+        onChange={(e) => props.onChange(e.target.value)}
+      />
+    </label>
+  )
+}
+
+export function CheckField(props: { label: string; checked: boolean; onChange: (checked: boolean) => void; testId: string; disabled?: boolean; title?: string }): React.JSX.Element {
+  return (
+    <label className="check" title={props.title}>
+      <input type="checkbox" checked={props.checked} disabled={props.disabled} data-testid={props.testId} onChange={(e) => props.onChange(e.target.checked)} />
+      <span>{props.label}</span>
+    </label>
+  )
+}

@@ -1,0 +1,193 @@
+// The xterm.js consoles, kept outside React: one Terminal per console key, alive for the whole
+// session (a hidden tab keeps its history), written in one batch per animation frame.
+
+import { FitAddon } from '@xterm/addon-fit'
+import { Terminal, type ITheme } from '@xterm/xterm'
+import type { Theme } from './zoom'
+
+export type LineStyle = 'plain' | 'error' | 'input' | 'note'
+
+const STYLE: Record<LineStyle, [string, string]> = {
+  plain: ['', ''],
+  error: ['\x1b[1;91m', '\x1b[0m'],
+  input: ['\x1b[96m', '\x1b[0m'],
+  note: ['\x1b[2;3m', '\x1b[0m']
+}
+
+/** A console line longer than this is cut (an HTTP reply of megabytes would drown the terminal). */
+const MAX_LINE = 64 * 1024
+
+const THEMES: Record<Theme, ITheme> = {
+  dark: { background: '#0d1117', foreground: '#e6edf3', cursor: '#e6edf3', brightRed: '#ff7b72', brightCyan: '#79c0ff', selectionBackground: '#264f78' },
+  contrast: { background: '#000000', foreground: '#ffffff', cursor: '#ffff00', brightRed: '#ff9090', brightCyan: '#80ffff', selectionBackground: '#ffff00', selectionForeground: '#000000' }
+}
+
+interface Entry {
+  term: Terminal
+  fit: FitAddon
+  host: HTMLDivElement
+  pending: string
+  /** Client consoles: the prompt shown while waiting for input, and what has been typed so far. */
+  prompt?: string
+  typed: string
+  onLine?: (line: string) => void
+  lastError?: string
+}
+
+export class ConsoleRegistry {
+  private readonly entries = new Map<string, Entry>()
+  private scheduled = false
+  private theme: Theme = 'dark'
+  private fontSize = 15
+
+  private entry(key: string): Entry {
+    let e = this.entries.get(key)
+    if (e) return e
+    const term = new Terminal({
+      fontFamily: 'ui-monospace, "DejaVu Sans Mono", "Liberation Mono", Menlo, Consolas, monospace',
+      fontSize: this.fontSize,
+      scrollback: 5000,
+      theme: THEMES[this.theme],
+      cursorBlink: false,
+      disableStdin: false
+    })
+    const fit = new FitAddon()
+    term.loadAddon(fit)
+    const host = document.createElement('div')
+    host.className = 'xterm-host'
+    term.open(host)
+    e = { term, fit, host, pending: '', typed: '' }
+    const entry = e
+    term.onData((data) => this.typed(entry, data))
+    this.entries.set(key, e)
+    return e
+  }
+
+  /** Shows console `key` inside `parent`; returns the function that takes it out again. */
+  attach(key: string, parent: HTMLElement, label: string): () => void {
+    const e = this.entry(key)
+    e.term.textarea?.setAttribute('aria-label', label)
+    parent.appendChild(e.host)
+    const refit = (): void => {
+      if (parent.clientWidth > 0 && parent.clientHeight > 0) e.fit.fit()
+    }
+    refit()
+    e.term.refresh(0, e.term.rows - 1)
+    let timer: ReturnType<typeof setTimeout> | undefined
+    const observer = new ResizeObserver(() => {
+      clearTimeout(timer)
+      timer = setTimeout(refit, 50)
+    })
+    observer.observe(parent)
+    return () => {
+      observer.disconnect()
+      clearTimeout(timer)
+      if (e.host.parentElement === parent) parent.removeChild(e.host)
+    }
+  }
+
+  focus(key: string): void {
+    this.entries.get(key)?.term.focus()
+  }
+
+  /** Writes one line (or several, for HTTP heads and bodies) to console `key`. */
+  write(key: string, text: string, style: LineStyle = 'plain'): void {
+    const e = this.entry(key)
+    if (style === 'error') e.lastError = text
+    const shown = text.length > MAX_LINE ? `${text.slice(0, MAX_LINE)}\n… (${text.length - MAX_LINE} more characters not shown)` : text
+    const [on, off] = STYLE[style]
+    // Keep the prompt on the last line: erase it, print the line, draw it again.
+    const erase = e.prompt !== undefined ? '\r\x1b[2K' : ''
+    const redraw = e.prompt !== undefined ? e.prompt + e.typed : ''
+    e.pending += `${erase}${on}${shown.replace(/\r?\n/g, '\r\n')}${off}\r\n${redraw}`
+    this.flushSoon()
+  }
+
+  /** Everything console `key` holds (scrollback included), wrapped rows joined back into lines. */
+  text(key: string): string {
+    const e = this.entries.get(key)
+    if (!e) return ''
+    const buffer = e.term.buffer.active
+    const lines: string[] = []
+    for (let i = 0; i < buffer.length; i++) {
+      const line = buffer.getLine(i)
+      if (!line) continue
+      const text = line.translateToString(true)
+      if (line.isWrapped && lines.length > 0) lines[lines.length - 1] += text
+      else lines.push(text)
+    }
+    return lines.join('\n').trimEnd()
+  }
+
+  /** The last error line written to `key` (to avoid printing the same failure twice). */
+  lastError(key: string): string | undefined {
+    return this.entries.get(key)?.lastError
+  }
+
+  /** Makes `key` a console that reads lines: shows `prompt`, echoes typing, Enter hands the line over. */
+  readLines(key: string, prompt: string, onLine: (line: string) => void): void {
+    const e = this.entry(key)
+    e.onLine = onLine
+    if (e.prompt === prompt) return
+    e.prompt = prompt
+    e.typed = ''
+    e.pending += `\r\x1b[2K${prompt}`
+    this.flushSoon()
+  }
+
+  /** Echoes a line given through the text field as if it had been typed here. */
+  echoInput(key: string, line: string): void {
+    const e = this.entry(key)
+    const prompt = e.prompt ?? ''
+    e.typed = ''
+    e.pending += `\r\x1b[2K${prompt}${STYLE.input[0]}${line}${STYLE.input[1]}\r\n${prompt}`
+    this.flushSoon()
+  }
+
+  setTheme(theme: Theme): void {
+    this.theme = theme
+    for (const e of this.entries.values()) e.term.options.theme = THEMES[theme]
+  }
+
+  setFontSize(px: number): void {
+    this.fontSize = px
+    for (const e of this.entries.values()) {
+      e.term.options.fontSize = px
+      if (e.host.isConnected) e.fit.fit()
+    }
+  }
+
+  private typed(e: Entry, data: string): void {
+    if (!e.onLine || e.prompt === undefined) return
+    for (const ch of data) {
+      if (ch === '\r' || ch === '\n') {
+        const line = e.typed
+        e.typed = ''
+        e.pending += `\r\n${e.prompt}`
+        e.onLine(line)
+      } else if (ch === '\x7f' || ch === '\b') {
+        if (e.typed.length > 0) {
+          e.typed = e.typed.slice(0, -1)
+          e.pending += '\b \b'
+        }
+      } else if (ch >= ' ' && ch !== '\x7f' && e.typed.length < 4096) {
+        e.typed += ch
+        e.pending += ch
+      }
+    }
+    this.flushSoon()
+  }
+
+  private flushSoon(): void {
+    if (this.scheduled) return
+    this.scheduled = true
+    requestAnimationFrame(() => {
+      this.scheduled = false
+      for (const e of this.entries.values()) {
+        if (!e.pending) continue
+        e.term.write(e.pending)
+        e.pending = ''
+      }
+    })
+  }
+}

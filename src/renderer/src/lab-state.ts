@@ -1,0 +1,155 @@
+// What the student has set up in each lab, and how those fields become endpoint configs.
+
+import type { ClientConfig, HostInfo, ServerConfig } from '../../shared/contract'
+import type { Family, SockAddr } from '../../shared/events'
+import { addressProblem, DEFAULT_HTTP_PORT, DEFAULT_PORT, defaultClientAddress, defaultServerAddress, MAX_PORT, MIN_PORT, parseCoursePort } from '../../shared/address'
+
+export type LabKind = 'tcp' | 'udp' | 'http'
+export const LABS: { kind: LabKind; title: string }[] = [
+  { kind: 'tcp', title: 'TCP' },
+  { kind: 'udp', title: 'UDP' },
+  { kind: 'http', title: 'HTTP' }
+]
+
+export interface ServerFields {
+  address: string
+  /** The student typed an address: the IPv4/IPv6 toggle leaves it alone. */
+  addressEdited: boolean
+  port: string
+  recvSize: string
+  concurrent: boolean
+  root: string
+}
+
+export interface ServerRun {
+  id: string
+  local?: SockAddr
+}
+
+export interface ClientTab {
+  /** Console key, and React key. */
+  key: string
+  label: string
+  endpointId?: string
+  /** The config the endpoint was started with: a changed field means a new endpoint. */
+  signature?: string
+  status: string
+  busy: boolean
+}
+
+export interface ClientFields {
+  address: string
+  addressEdited: boolean
+  port: string
+  portEdited: boolean
+  recvSize: string
+  timeout: string
+  recvOnce: boolean
+  url: string
+  urlEdited: boolean
+}
+
+export interface LabState {
+  kind: LabKind
+  server: ServerFields
+  run?: ServerRun
+  serverBusy: boolean
+  client: ClientFields
+  tabs: ClientTab[]
+  activeTab: string
+  nextTab: number
+}
+
+export const serverConsole = (lab: LabKind): string => `${lab}:server`
+
+export function newTab(lab: LabKind, n: number): ClientTab {
+  return { key: `${lab}:client:${n}`, label: `Client ${n}`, status: 'not connected', busy: false }
+}
+
+export function defaultUrl(family: Family, port: string): string {
+  return `http://${family === 'IPv6' ? '[::1]' : '127.0.0.1'}:${port}/`
+}
+
+export function initialLab(kind: LabKind, family: Family, info: HostInfo): LabState {
+  const port = String(kind === 'http' ? DEFAULT_HTTP_PORT : DEFAULT_PORT)
+  const first = newTab(kind, 1)
+  return {
+    kind,
+    server: { address: defaultServerAddress(family), addressEdited: false, port, recvSize: kind === 'udp' ? '2048' : '1024', concurrent: false, root: info.sampleSite },
+    serverBusy: false,
+    client: { address: defaultClientAddress(family), addressEdited: false, port, portEdited: false, recvSize: kind === 'udp' ? '2048' : '1024', timeout: '5', recvOnce: false, url: defaultUrl(family, port), urlEdited: false },
+    tabs: [first],
+    activeTab: first.key,
+    nextTab: 2
+  }
+}
+
+/** Follows the IPv4/IPv6 toggle in every field the student has not typed into. */
+export function withFamily(lab: LabState, family: Family): LabState {
+  const server = lab.server.addressEdited ? lab.server : { ...lab.server, address: defaultServerAddress(family) }
+  const c = lab.client
+  const client = {
+    ...c,
+    address: c.addressEdited ? c.address : defaultClientAddress(family),
+    url: c.urlEdited ? c.url : defaultUrl(family, lab.server.port)
+  }
+  return { ...lab, server, client }
+}
+
+/** The server's port field changed: unedited client fields follow it, as the course's defaults match. */
+export function withServerPort(lab: LabState, port: string, family: Family): LabState {
+  const c = lab.client
+  return {
+    ...lab,
+    server: { ...lab.server, port },
+    client: { ...c, port: c.portEdited ? c.port : port, url: c.urlEdited ? c.url : defaultUrl(family, port) }
+  }
+}
+
+type Checked<T> = { config: T } | { problem: string }
+
+function portProblem(text: string, what: string): string | null {
+  return parseCoursePort(text.trim()) === null ? `${what} must be an integer in ${MIN_PORT}..${MAX_PORT}` : null
+}
+
+function sizeOf(text: string, what: string, max: number): number | string {
+  const n = Number(text)
+  return Number.isInteger(n) && n >= 1 && n <= max ? n : `${what} must be an integer in 1..${max}`
+}
+
+export function serverConfig(lab: LabState): Checked<ServerConfig> {
+  const s = lab.server
+  const address = s.address.trim()
+  const problem = addressProblem(address) ?? portProblem(s.port, 'Port')
+  if (problem) return { problem }
+  const port = Number(s.port.trim())
+  if (lab.kind === 'http') {
+    if (!s.root.trim()) return { problem: 'Choose the folder to serve' }
+    return { config: { kind: 'http-server', address, port, root: s.root.trim() } }
+  }
+  const recvSize = sizeOf(s.recvSize, 'Receive size', 65536)
+  if (typeof recvSize === 'string') return { problem: recvSize }
+  if (lab.kind === 'udp') return { config: { kind: 'udp-server', address, port, recvSize } }
+  return { config: { kind: 'tcp-server', address, port, recvSize, concurrent: s.concurrent, idleTimeoutMs: 30_000 } }
+}
+
+export function clientConfig(lab: LabState, family: Family): Checked<ClientConfig> {
+  const c = lab.client
+  if (lab.kind === 'http') return { config: { kind: 'http-client', recvOnce: c.recvOnce, family } }
+  const address = c.address.trim()
+  const problem = addressProblem(address) ?? portProblem(c.port, 'Port')
+  if (problem) return { problem }
+  const port = Number(c.port.trim())
+  const recvSize = sizeOf(c.recvSize, 'Receive size', 65536)
+  if (typeof recvSize === 'string') return { problem: recvSize }
+  if (lab.kind === 'tcp') return { config: { kind: 'tcp-client', address, port, recvSize } }
+  const seconds = Number(c.timeout)
+  if (!(seconds > 0 && seconds <= 600)) return { problem: 'Timeout must be a number of seconds in (0, 600]' }
+  return { config: { kind: 'udp-client', address, port, recvSize, timeoutMs: Math.round(seconds * 1000) } }
+}
+
+export const PROMPTS: Record<LabKind, string> = {
+  tcp: 'Input lowercase sentence: ',
+  udp: 'Input lowercase sentence: ',
+  http: "Type the object's URL: "
+}

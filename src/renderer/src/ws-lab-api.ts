@@ -1,0 +1,67 @@
+// The LabApi over the browser host's WebSocket: the same verbs as the Electron preload, so the
+// UI cannot tell which host it runs in. The token comes from the page's own address.
+
+import type { LabApi } from '../../shared/contract'
+import { VERBS } from '../../shared/contract'
+import type { LabEvent } from '../../shared/events'
+import type { CallMessage, HostMessage } from '../../shared/ws-protocol'
+import { TOKEN_PARAM, WS_PATH } from '../../shared/ws-protocol'
+
+interface Pending {
+  resolve: (value: unknown) => void
+  reject: (error: Error) => void
+}
+
+export function connectWsLabApi(onLost: (reason: string) => void): Promise<LabApi> {
+  const token = new URLSearchParams(location.search).get(TOKEN_PARAM) ?? ''
+  const scheme = location.protocol === 'https:' ? 'wss' : 'ws'
+  const ws = new WebSocket(`${scheme}://${location.host}${WS_PATH}?${TOKEN_PARAM}=${encodeURIComponent(token)}`)
+  const pending = new Map<number, Pending>()
+  const listeners = new Set<(batch: LabEvent[]) => void>()
+  let nextId = 1
+
+  ws.addEventListener('message', (message) => {
+    const data = JSON.parse(String(message.data)) as HostMessage
+    if ('events' in data) {
+      for (const listener of listeners) listener(data.events)
+      return
+    }
+    const waiting = pending.get(data.id)
+    if (!waiting) return
+    pending.delete(data.id)
+    if (data.reply.ok) waiting.resolve(data.reply.value)
+    else waiting.reject(Object.assign(new Error(data.reply.error), { code: data.reply.code }))
+  })
+
+  const call = (verb: string, args: unknown[]): Promise<unknown> =>
+    new Promise((resolve, reject) => {
+      if (ws.readyState !== WebSocket.OPEN) return reject(new Error('the socklab host is not running any more: start it again with npx socklab web'))
+      const id = nextId++
+      pending.set(id, { resolve, reject })
+      ws.send(JSON.stringify({ id, verb, args } satisfies CallMessage))
+    })
+
+  const api = Object.fromEntries(VERBS.map((verb) => [verb, (...args: unknown[]) => call(verb, args)])) as Omit<LabApi, 'onEvents'>
+  const lab: LabApi = {
+    ...api,
+    onEvents(listener) {
+      listeners.add(listener)
+      return () => listeners.delete(listener)
+    }
+  }
+
+  return new Promise((resolve, reject) => {
+    let opened = false
+    ws.addEventListener('open', () => {
+      opened = true
+      resolve(lab)
+    })
+    ws.addEventListener('close', () => {
+      if (!opened) return reject(new Error('cannot reach the socklab host: open the address that npx socklab web printed (it carries the token)'))
+      const reason = 'the connection to the socklab host was lost: start it again with npx socklab web and reload'
+      for (const p of pending.values()) p.reject(new Error(reason))
+      pending.clear()
+      onLost(reason)
+    })
+  })
+}

@@ -1,0 +1,101 @@
+// The renderer's pure parts: the bounded store, the incremental log view, hex dumps, CSV.
+
+import { describe, expect, it } from 'vitest'
+import type { LabEvent } from '../../src/shared/events'
+import { EventStore } from '../../src/renderer/src/event-store'
+import { csvCell, toCsv } from '../../src/renderer/src/export'
+import { hexDump } from '../../src/renderer/src/hex-dump'
+import { LogView, NO_FILTER } from '../../src/renderer/src/log-view'
+
+let seq = 0
+const ev = (over: Partial<LabEvent> = {}): LabEvent => ({
+  seq: ++seq,
+  time: seq * 10,
+  endpoint: 'tcp-client-1',
+  role: 'client',
+  proto: 'TCP',
+  kind: 'send',
+  conn: 1,
+  local: { address: '127.0.0.1', port: 40000, family: 'IPv4' },
+  remote: { address: '127.0.0.1', port: 12000, family: 'IPv4' },
+  length: 11,
+  info: 'wrote 11 bytes to the stream',
+  ...over
+})
+const now = (run: () => void): void => run()
+
+describe('EventStore', () => {
+  it('keeps at most its capacity, dropping the oldest, and counts everything', () => {
+    const store = new EventStore(1000, now)
+    for (let i = 0; i < 25; i++) store.add(Array.from({ length: 100 }, () => ev()))
+    expect(store.all().length).toBeLessThanOrEqual(1000)
+    expect(store.stats.received).toBe(2500)
+    expect(store.stats.rendered).toBe(store.all().length)
+    expect(store.stats.dropped + store.all().length).toBe(2500)
+    expect(store.all().at(-1)!.seq).toBe(store.stats.lastSeq)
+    const seqs = store.all().map((e) => e.seq)
+    expect(seqs).toEqual([...seqs].sort((a, b) => a - b))
+  })
+
+  it('tells subscribers once per scheduled frame, not once per batch', () => {
+    const frames: (() => void)[] = []
+    const store = new EventStore(100, (run) => frames.push(run))
+    let told = 0
+    store.subscribe(() => told++)
+    store.add([ev()])
+    store.add([ev()])
+    expect(frames.length).toBe(1)
+    frames[0]()
+    expect(told).toBe(1)
+  })
+})
+
+describe('LogView', () => {
+  it('appends new matching events, hides console lines unless asked, trims what the store dropped', () => {
+    const store = new EventStore(100, now)
+    const view = new LogView(store)
+    store.add([ev(), ev({ kind: 'console', info: 'Connected' }), ev({ proto: 'UDP' })])
+    view.update()
+    expect(view.rows.map((e) => e.kind)).toEqual(['send', 'send'])
+    view.setFilter({ ...NO_FILTER, proto: 'UDP' })
+    expect(view.rows.length).toBe(1)
+    store.add([ev({ proto: 'UDP' }), ev()])
+    view.update()
+    expect(view.rows.length).toBe(2)
+    for (let i = 0; i < 200; i++) store.add([ev({ proto: 'UDP' })])
+    view.update()
+    expect(view.rows[0].seq).toBeGreaterThanOrEqual(store.firstSeq())
+    expect(view.rows.length).toBe(store.all().filter((e) => e.proto === 'UDP').length)
+  })
+
+  it('finds text in info and addresses', () => {
+    const store = new EventStore(100, now)
+    const view = new LogView(store, { ...NO_FILTER, text: '12000' })
+    store.add([ev(), ev({ remote: undefined, local: undefined, info: 'nothing here' })])
+    view.update()
+    expect(view.rows.length).toBe(1)
+  })
+})
+
+describe('hexDump', () => {
+  it('shows offset, hex in two groups of eight and printable text', () => {
+    const bytes = new TextEncoder().encode('hello world\r\n\x00\xff!')
+    expect(hexDump(bytes).split('\n')).toEqual([
+      '0000  68 65 6c 6c 6f 20 77 6f  72 6c 64 0d 0a 00 c3 bf  hello world.....',
+      '0010  21                                                !'
+    ])
+  })
+})
+
+describe('CSV export', () => {
+  it('quotes commas, quotes and newlines, and defuses spreadsheet formulas', () => {
+    expect(csvCell('a,b')).toBe('"a,b"')
+    expect(csvCell('say "hi"')).toBe('"say ""hi"""')
+    expect(csvCell('=cmd()')).toBe("'=cmd()")
+    expect(csvCell(-5)).toBe('-5')
+    const csv = toCsv([ev({ info: 'GET / HTTP/1.0\r\n\r\n', preview: 'aGk=' })])
+    const [, row] = csv.split('\r\n')
+    expect(row).toMatch(/^\d+,0\.000000,127\.0\.0\.1:40000,127\.0\.0\.1:12000,TCP,11,tcp-client-1,send,"GET \/ HTTP\/1\.0/)
+    expect(csv.endsWith(',aGk=\r\n')).toBe(true)
+  })
+})
