@@ -30,7 +30,8 @@ export class Lab extends EventEmitter<LabEvents> {
   private readonly ring: Ring<LabEvent>
   private readonly running = new Map<string, Running>()
   private readonly counters = new Map<string, number>()
-  private readonly startedAt = process.hrtime.bigint()
+  /** performance.now() is monotonic and cheap (no BigInt per event), with sub-µs resolution. */
+  private readonly startedAt = performance.now()
   private readonly previews: boolean
   private seq = 0
 
@@ -104,7 +105,7 @@ export class Lab extends EventEmitter<LabEvents> {
     const event: LabEvent = {
       ...draft,
       seq: ++this.seq,
-      time: Number((process.hrtime.bigint() - this.startedAt) / 1000n),
+      time: Math.round((performance.now() - this.startedAt) * 1000),
       conn: draft.conn ?? 0,
       length: draft.length ?? 0
     }

@@ -198,9 +198,12 @@ function write(socket: net.Socket, bytes: Buffer): Promise<void> {
 function closeSocket(socket: net.Socket): Promise<void> {
   return new Promise((resolve) => {
     if (socket.destroyed) return resolve()
-    socket.once('close', () => resolve())
-    socket.end(() => socket.destroy())
     // A peer that never reads must not keep the slot: give the FIN a moment, then drop.
-    setTimeout(() => socket.destroy(), 2000).unref()
+    const timer = setTimeout(() => socket.destroy(), 2000).unref()
+    socket.once('close', () => {
+      clearTimeout(timer)
+      resolve()
+    })
+    socket.end(() => socket.destroy())
   })
 }

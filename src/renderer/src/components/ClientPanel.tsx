@@ -85,7 +85,7 @@ export function ClientPanel({ lab, registry, problem, onChange, onSelectTab, onN
             autoComplete="off"
             maxLength={65536}
             data-testid="client-input"
-            placeholder={lab.kind === 'http' ? 'http://127.0.0.1:8080/' : 'hello world'}
+            placeholder={lab.kind === 'http' ? 'http://127.0.0.1:8080/' : 'type a sentence, then Send'}
             onChange={(e) => {
               setDrafts({ ...drafts, [tab.key]: e.target.value })
               if (lab.kind === 'http') onChange({ url: e.target.value, urlEdited: true })

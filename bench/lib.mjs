@@ -1,0 +1,108 @@
+// Shared pieces of the benchmark: peers as child processes, free ports, timing, tables.
+
+import { execFile, execFileSync, spawn } from 'node:child_process'
+import net from 'node:net'
+import path from 'node:path'
+import { fileURLToPath } from 'node:url'
+
+export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
+export const SOCKLAB = path.join(ROOT, 'bin', 'socklab.js')
+
+const children = new Set()
+/** Every peer we start is killed when the bench ends, also on Ctrl-C or an error. */
+export function killAll() {
+  for (const child of children) child.kill('SIGKILL')
+  children.clear()
+}
+process.on('exit', killAll)
+process.on('SIGINT', () => {
+  killAll()
+  process.exit(130)
+})
+
+/**
+ * Starts a peer with its output discarded: a server that logs every request must never block on
+ * a pipe we are not reading (the measuring tools run while this process waits).
+ */
+export function startPeer(command, args, options = {}) {
+  const child = spawn(command, args, { stdio: 'ignore', ...options })
+  children.add(child)
+  child.once('exit', () => children.delete(child))
+  return {
+    child,
+    async stop() {
+      if (child.exitCode !== null || child.signalCode !== null) return
+      const exited = new Promise((resolve) => child.once('exit', resolve))
+      child.kill('SIGTERM')
+      const timer = setTimeout(() => child.kill('SIGKILL'), 3000)
+      await exited
+      clearTimeout(timer)
+    }
+  }
+}
+
+export function freePort(host = '127.0.0.1') {
+  return new Promise((resolve, reject) => {
+    const s = net.createServer()
+    s.once('error', reject)
+    s.listen({ host, port: 0 }, () => {
+      const { port } = s.address()
+      s.close(() => resolve(port))
+    })
+  })
+}
+
+/** Resolves once host:port accepts a connection (bounded by `ms`). */
+export async function waitForPort(port, host = '127.0.0.1', ms = 10_000) {
+  const until = Date.now() + ms
+  while (Date.now() < until) {
+    const ok = await new Promise((resolve) => {
+      const s = net.connect({ host, port }, () => {
+        s.destroy()
+        resolve(true)
+      })
+      s.on('error', () => resolve(false))
+    })
+    if (ok) return
+    await sleep(50)
+  }
+  throw new Error(`nothing listening on ${host}:${port} after ${ms} ms`)
+}
+
+export const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms))
+
+export function has(command) {
+  try {
+    execFileSync('sh', ['-c', `command -v ${command}`], { stdio: 'ignore' })
+    return true
+  } catch {
+    return false
+  }
+}
+
+export function median(values) {
+  const sorted = [...values].sort((a, b) => a - b)
+  return sorted[Math.floor((sorted.length - 1) / 2)]
+}
+
+export const fmt = (n, digits = 0) => (n === undefined || Number.isNaN(n) ? '—' : n.toLocaleString('en', { maximumFractionDigits: digits, minimumFractionDigits: digits }))
+
+/** A ratio against a target: "PASS"/"MISS" so the report says at once what was met. */
+export function verdict(ok) {
+  return ok ? 'PASS' : 'MISS'
+}
+
+export function table(headers, rows) {
+  const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => String(r[i]).length)))
+  const line = (cells) => cells.map((c, i) => String(c).padEnd(widths[i])).join('  ')
+  console.log(line(headers))
+  console.log(widths.map((w) => '-'.repeat(w)).join('  '))
+  for (const r of rows) console.log(line(r))
+}
+
+/** Runs a measuring tool without blocking this process; resolves with its stdout. */
+export function runTool(command, args, timeoutMs) {
+  return new Promise((resolve, reject) => {
+    execFile(command, args, { encoding: 'utf8', timeout: timeoutMs }, (err, stdout) => (err ? reject(err) : resolve(stdout)))
+  })
+}
