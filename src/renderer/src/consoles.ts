@@ -14,6 +14,23 @@ const STYLE: Record<LineStyle, [string, string]> = {
   note: ['\x1b[2;3m', '\x1b[0m']
 }
 
+/**
+ * Text written to one console in one frame is capped: a flood of thousands of lines per second
+ * cannot be read anyway, and parsing it all would starve the rest of the window. The packet log
+ * keeps every event.
+ */
+const MAX_FRAME_TEXT = 32 * 1024
+
+/** The last MAX_FRAME_TEXT characters of `text`, from a line start, after a note of what was left out. */
+function tail(text: string): string {
+  if (text.length <= MAX_FRAME_TEXT) return text
+  const start = text.indexOf('\r\n', text.length - MAX_FRAME_TEXT)
+  if (start < 0) return text.slice(-MAX_FRAME_TEXT)
+  let skipped = 0
+  for (let i = text.indexOf('\r\n'); i >= 0 && i < start; i = text.indexOf('\r\n', i + 2)) skipped++
+  return `${STYLE.note[0]}… ${skipped.toLocaleString('en')} lines not shown: too fast to read (the packet log has every event)${STYLE.note[1]}${text.slice(start)}`
+}
+
 /** A console line longer than this is cut (an HTTP reply of megabytes would drown the terminal). */
 const MAX_LINE = 64 * 1024
 
@@ -185,7 +202,7 @@ export class ConsoleRegistry {
       this.scheduled = false
       for (const e of this.entries.values()) {
         if (!e.pending) continue
-        e.term.write(e.pending)
+        e.term.write(tail(e.pending))
         e.pending = ''
       }
     })
