@@ -12,7 +12,7 @@ export default tseslint.config(
         clearTimeout: 'readonly', setInterval: 'readonly', clearInterval: 'readonly', setImmediate: 'readonly',
         performance: 'readonly', TextDecoder: 'readonly', TextEncoder: 'readonly', queueMicrotask: 'readonly',
         window: 'readonly', document: 'readonly', navigator: 'readonly', localStorage: 'readonly',
-        requestAnimationFrame: 'readonly', cancelAnimationFrame: 'readonly', ResizeObserver: 'readonly',
+        requestAnimationFrame: 'readonly', cancelAnimationFrame: 'readonly', ResizeObserver: 'readonly', PerformanceObserver: 'readonly',
         WebSocket: 'readonly', Blob: 'readonly', atob: 'readonly', btoa: 'readonly', fetch: 'readonly',
         AbortController: 'readonly', __dirname: 'readonly', structuredClone: 'readonly'
       }
