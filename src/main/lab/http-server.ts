@@ -27,6 +27,10 @@ const HEAD_TIMEOUT_MS = 20_000
 const LINGER_MS = 5_000
 const STREAM_CHUNK = 1024 * 1024
 const STREAM_AHEAD = 4 * STREAM_CHUNK
+/** Files up to this size are read with one read; all such reads together hold at most the budget. */
+const ONE_READ_MAX = 16 * 1024 * 1024
+const ONE_READ_BUDGET = 128 * 1024 * 1024
+let heldForOneRead = 0
 /** Bodies up to this size are copied behind their head into one buffer; bigger ones go by writev. */
 const COPY_LIMIT = 16 * 1024
 const SERVER_NAME = 'socklab'
@@ -254,6 +258,7 @@ export class HttpServer implements Endpoint {
     const status = range.kind === 'range' ? 206 : 200
     const headers: HeadFields['headers'] = [['Content-Type', file.type], ['Content-Length', end - start + 1], ...validators, ['Accept-Ranges', 'bytes']]
     if (status === 206) headers.push(['Content-Range', `bytes ${start}-${end}/${file.size}`])
+    if (file.body && status === 200 && !isHead) return { status, bytes: await this.sendWhole(c, file, headers, keepAlive), keepAlive }
     if (file.body) return { status, bytes: await this.write(c, { status, keepAlive, headers }, file.body.subarray(start, end + 1), isHead), keepAlive }
     return { status, bytes: await this.stream(c, { status, keepAlive, headers }, file, start, end, isHead), keepAlive }
   }
@@ -284,6 +289,24 @@ export class HttpServer implements Endpoint {
     return payload?.length ?? 0
   }
 
+  /**
+   * The common case, a whole small file from memory: its complete response (head and body) is
+   * built once per second (the Date header's resolution) and then written as it is.
+   */
+  private async sendWhole(c: Connection, file: FileEntry, headers: HeadFields['headers'], keepAlive: boolean): Promise<number> {
+    const body = file.body!
+    if (body.length > COPY_LIMIT) return this.write(c, { status: 200, keepAlive, headers }, body, false)
+    const second = Math.floor(Date.now() / 1000)
+    const ready = file.responses?.second === second ? file.responses : (file.responses = { second })
+    const which = keepAlive ? 'keepAlive' : 'close'
+    const bytes = (ready[which] ??= Buffer.concat([responseHead({ status: 200, keepAlive, headers }, SERVER_NAME), body]))
+    if (c.socket.destroyed) return 0
+    c.socket.write(bytes)
+    this.report.data('send', bytes.subarray(0, bytes.length - body.length + PREVIEW_BYTES), { conn: c.conn, local: c.local, remote: c.remote, length: bytes.length, info: `HTTP 200, ${bytes.length} bytes` })
+    await drained(c.socket)
+    return body.length
+  }
+
   /** Big files go from disk to socket in chunks, at the pace the client reads. */
   private async stream(c: Connection, fields: HeadFields, file: FileEntry, start: number, end: number, headOnly: boolean): Promise<number> {
     if (headOnly) return this.write(c, fields, undefined, true)
@@ -293,9 +316,16 @@ export class HttpServer implements Endpoint {
     c.socket.write(head)
     let sent = 0
     let first: Buffer | undefined
+    let held = 0
     try {
+      // A file of a few MB is read in one go (one read, one write: as fast as a blocking copy loop)
+      // while the bytes so held stay within a budget; bigger files go in chunks.
+      const whole = end + 1 - start
+      const oneRead = whole <= ONE_READ_MAX && heldForOneRead + whole <= ONE_READ_BUDGET
+      if (oneRead) heldForOneRead += whole
+      held = oneRead ? whole : 0
       const readAt = (position: number): Promise<Buffer> => {
-        const size = Math.min(STREAM_CHUNK, end + 1 - position)
+        const size = Math.min(oneRead ? whole : STREAM_CHUNK, end + 1 - position)
         return size <= 0 ? Promise.resolve(Buffer.alloc(0)) : handle.read(Buffer.allocUnsafe(size), 0, size, position).then((r) => r.buffer.subarray(0, r.bytesRead))
       }
       // One read always in flight ahead of the socket: the disk and the network work at the same time.
@@ -311,7 +341,9 @@ export class HttpServer implements Endpoint {
         if (c.socket.writableLength > STREAM_AHEAD) await drained(c.socket)
       }
       await next.catch(() => undefined)
+      await drained(c.socket)
     } finally {
+      heldForOneRead -= held
       await handle.close()
     }
     const previewBytes = first ? Buffer.concat([head, first.subarray(0, PREVIEW_BYTES)]) : head
@@ -387,7 +419,14 @@ function peerOf(c: Connection): string {
 
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec']
 /** Python's log_date_time_string(): 25/Nov/2026 10:00:00, local time. */
-function logDate(d = new Date()): string {
+let logSecond = -1
+let logText = ''
+function logDate(): string {
+  const now = Date.now()
+  if (Math.floor(now / 1000) === logSecond) return logText
+  logSecond = Math.floor(now / 1000)
+  const d = new Date(now)
   const two = (n: number): string => String(n).padStart(2, '0')
-  return `${two(d.getDate())}/${MONTHS[d.getMonth()]}/${d.getFullYear()} ${two(d.getHours())}:${two(d.getMinutes())}:${two(d.getSeconds())}`
+  logText = `${two(d.getDate())}/${MONTHS[d.getMonth()]}/${d.getFullYear()} ${two(d.getHours())}:${two(d.getMinutes())}:${two(d.getSeconds())}`
+  return logText
 }

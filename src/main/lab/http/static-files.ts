@@ -19,6 +19,8 @@ export interface FileEntry {
   type: string
   /** The bytes, for small files; big ones are streamed from disk. */
   body?: Buffer
+  /** Complete 200 responses for `body`, built for the current second of the Date header. */
+  responses?: { second: number; keepAlive?: Buffer; close?: Buffer }
 }
 
 export type Resolution =
