@@ -13,6 +13,7 @@ test('packet log: filter, hex dump, pause, clear, export JSON and CSV', async ({
   await send.click()
   await expect(lab.getByTestId('log-hex')).toContainText('68 65 6c 6c 6f 20 77 6f  72 6c 64')
   await expect(lab.getByTestId('log-hex')).toContainText('hello world')
+  await shot(lab, 'main-window')
   // Keyboard: the next row is the server's read of the same bytes.
   await lab.getByTestId('log-body').press('ArrowDown')
   await expect(lab.getByTestId('log-details')).toContainText('recv')
