@@ -15,14 +15,17 @@ export function killAll() {
   children.clear()
 }
 process.on('exit', killAll)
-process.on('SIGINT', () => {
-  killAll()
-  process.exit(130)
-})
+for (const [signal, status] of [['SIGINT', 130], ['SIGTERM', 143]]) {
+  process.on(signal, () => {
+    killAll()
+    process.exit(status)
+  })
+}
 
 /**
  * Starts a peer with its output discarded: a server that logs every request must never block on
- * a pipe we are not reading (the measuring tools run while this process waits).
+ * a pipe we are not reading (the measuring tools run while this process waits). `options.stdio`
+ * may ask for a pipe when the caller reads it.
  */
 export function startPeer(command, args, options = {}) {
   const child = spawn(command, args, { stdio: 'ignore', ...options })
@@ -106,3 +109,18 @@ export function runTool(command, args, timeoutMs) {
     execFile(command, args, { encoding: 'utf8', timeout: timeoutMs }, (err, stdout) => (err ? reject(err) : resolve(stdout)))
   })
 }
+
+/**
+ * The targets of a section as one table: what socklab measured, the peer's number, the ratio and
+ * PASS/MISS. Rows without `met` are context (no target) and say "info".
+ * Each row: { name, ours, peer, ratio, met } with ours/peer/ratio already formatted (or '—').
+ */
+export function targetTable(title, rows) {
+  console.log(`\n${title}`)
+  table(
+    ['target', 'socklab', 'peer', 'ratio', ''],
+    rows.map((r) => [r.name, r.ours ?? '—', r.peer ?? '—', r.ratio ?? '—', r.met === undefined ? 'info' : verdict(r.met)])
+  )
+}
+
+export const times = (ratio, digits = 2) => (Number.isFinite(ratio) ? `${fmt(ratio, digits)}×` : '—')

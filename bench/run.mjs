@@ -10,8 +10,13 @@ import { ROOT, SOCKLAB, killAll } from './lib.mjs'
 import { benchTcp } from './tcp.mjs'
 
 const SECTIONS = { http: benchHttp, tcp: benchTcp, events: benchEvents }
-const chosen = process.argv.slice(2).filter((a) => a in SECTIONS)
-const run = chosen.length ? chosen : Object.keys(SECTIONS)
+const chosen = process.argv.slice(2)
+const unknown = chosen.filter((a) => !(a in SECTIONS))
+if (unknown.length) {
+  console.error(`ERROR: unknown section ${unknown.join(', ')}: choose from ${Object.keys(SECTIONS).join(', ')} (default: all)`)
+  process.exit(2)
+}
+const run = chosen.length ? [...new Set(chosen)] : Object.keys(SECTIONS)
 
 if (!fs.existsSync(path.join(ROOT, 'out', 'main', 'cli.js'))) {
   console.error('ERROR: socklab is not built: run npm run build first')
@@ -26,13 +31,48 @@ const version = (cmd, args) => {
     return `${cmd}: not installed`
   }
 }
-console.log(`socklab bench: node ${process.version}, ${os.cpus().length} cores (${os.cpus()[0]?.model ?? '?'}), ${Math.round(os.totalmem() / 2 ** 30)} GiB`)
-console.log(`peers: ${version('python3', ['--version'])}; ${version('nginx', ['-v'])}; ${version('wrk', ['-v'])}; curl ${version('curl', ['--version']).split(' ')[1]}`)
+/** A kernel setting that shapes many-short-connection runs on loopback (TIME_WAIT reuse, backlog cap). */
+const sysctl = (name) => {
+  try {
+    return fs.readFileSync(`/proc/sys/${name.replaceAll('.', '/')}`, 'utf8').trim().replace(/\s+/g, '-')
+  } catch {
+    return '?'
+  }
+}
+const env = {
+  node: process.version,
+  cores: os.cpus().length,
+  cpu: os.cpus()[0]?.model ?? '?',
+  memoryGiB: Math.round(os.totalmem() / 2 ** 30),
+  kernel: `${os.type()} ${os.release()}`,
+  python: version('python3', ['--version']),
+  nginx: version('nginx', ['-v']),
+  wrk: version('wrk', ['-v']),
+  curl: version('curl', ['--version']),
+  sysctl: Object.fromEntries(['net.ipv4.tcp_tw_reuse', 'net.ipv4.ip_local_port_range', 'net.core.somaxconn'].map((n) => [n, sysctl(n)]))
+}
+console.log(`socklab bench: node ${env.node}, ${env.cores} cores (${env.cpu}), ${env.memoryGiB} GiB, ${env.kernel}`)
+console.log(`peers: ${env.python}; ${env.nginx}; ${env.wrk.split(' Copyright')[0]}; ${env.curl.split(' ').slice(0, 2).join(' ')}`)
+console.log(`kernel: ${Object.entries(env.sysctl).map(([k, v]) => `${k}=${v}`).join(', ')}`)
 console.log(`socklab: ${SOCKLAB}; sections: ${run.join(', ')}`)
 
-const results = { when: new Date().toISOString(), node: process.version, cores: os.cpus().length }
+const results = { when: new Date().toISOString(), env, sections: run }
+// A section that fails is reported and the others still run: one broken peer must not hide the rest.
+const failed = []
 try {
-  for (const name of run) await SECTIONS[name](results)
+  for (const name of run) {
+    const t0 = performance.now()
+    try {
+      await SECTIONS[name](results)
+    } catch (err) {
+      failed.push(name)
+      results[name] = { error: String(err?.stack ?? err) }
+      console.log(`\n${name}: FAILED: ${err?.stack ?? err}`)
+    } finally {
+      killAll()
+    }
+    console.log(`(${name}: ${((performance.now() - t0) / 1000).toFixed(0)} s)`)
+  }
 } finally {
   killAll()
 }
@@ -40,3 +80,7 @@ const out = path.join(ROOT, 'bench', 'results')
 fs.mkdirSync(out, { recursive: true })
 fs.writeFileSync(path.join(out, 'latest.json'), JSON.stringify(results, null, 2))
 console.log(`\nresults written to bench/results/latest.json`)
+if (failed.length) {
+  console.log(`sections that failed: ${failed.join(', ')}`)
+  process.exitCode = 1
+}

@@ -293,6 +293,11 @@ describe('HTTP server: real clients', () => {
     }
   })
 
+  it('four downloads at once, each intact (chunk buffers are reused between downloads)', async () => {
+    const results = await Promise.all(Array.from({ length: 4 }, () => run('sh', ['-c', `curl -sS http://127.0.0.1:${port}/big.bin | sha256sum`])))
+    for (const r of results) expect(r.stdout.split(' ')[0]).toBe(bigSha)
+  })
+
   it("the course's Python client reads the start of a page", async () => {
     const p = python('http_client.py', [], `http://127.0.0.1:${port}/sub/page.html\n\n`)
     expect(await p.exited).toBe(0)

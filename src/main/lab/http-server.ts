@@ -27,10 +27,13 @@ const HEAD_TIMEOUT_MS = 20_000
 const LINGER_MS = 5_000
 const STREAM_CHUNK = 1024 * 1024
 const STREAM_AHEAD = 4 * STREAM_CHUNK
-/** Files up to this size are read with one read; all such reads together hold at most the budget. */
-const ONE_READ_MAX = 16 * 1024 * 1024
-const ONE_READ_BUDGET = 128 * 1024 * 1024
-let heldForOneRead = 0
+/** Chunk buffers kept for the next download (at most this many: 32 MB). */
+const CHUNK_POOL_MAX = 32
+const chunkPool: Buffer[] = []
+
+function recycle(chunk: Buffer): void {
+  if (chunkPool.length < CHUNK_POOL_MAX && chunk.buffer.byteLength === STREAM_CHUNK) chunkPool.push(Buffer.from(chunk.buffer, 0, STREAM_CHUNK))
+}
 /** Bodies up to this size are copied behind their head into one buffer; bigger ones go by writev. */
 const COPY_LIMIT = 16 * 1024
 const SERVER_NAME = 'socklab'
@@ -316,34 +319,30 @@ export class HttpServer implements Endpoint {
     c.socket.write(head)
     let sent = 0
     let first: Buffer | undefined
-    let held = 0
     try {
-      // A file of a few MB is read in one go (one read, one write: as fast as a blocking copy loop)
-      // while the bytes so held stay within a budget; bigger files go in chunks.
-      const whole = end + 1 - start
-      const oneRead = whole <= ONE_READ_MAX && heldForOneRead + whole <= ONE_READ_BUDGET
-      if (oneRead) heldForOneRead += whole
-      held = oneRead ? whole : 0
-      const readAt = (position: number): Promise<Buffer> => {
-        const size = Math.min(oneRead ? whole : STREAM_CHUNK, end + 1 - position)
-        return size <= 0 ? Promise.resolve(Buffer.alloc(0)) : handle.read(Buffer.allocUnsafe(size), 0, size, position).then((r) => r.buffer.subarray(0, r.bytesRead))
+      const readInto = (position: number): Promise<Buffer> => {
+        const buffer = chunkPool.pop() ?? Buffer.allocUnsafeSlow(STREAM_CHUNK)
+        const size = Math.min(STREAM_CHUNK, end + 1 - position)
+        return handle.read(buffer, 0, size, position).then((r) => buffer.subarray(0, r.bytesRead))
       }
-      // One read always in flight ahead of the socket: the disk and the network work at the same time.
-      let next = readAt(start)
-      while (!c.socket.destroyed) {
+      // One read always in flight ahead of the socket, into buffers that are reused once the kernel
+      // has taken their bytes: no fresh memory (and no page faults) per chunk.
+      let next: Promise<Buffer> | undefined = readInto(start)
+      while (next && !c.socket.destroyed) {
         const chunk = await next
-        if (chunk.length === 0) break
+        if (chunk.length === 0) {
+          recycle(chunk)
+          break
+        }
         sent += chunk.length
-        next = readAt(start + sent)
-        first ??= chunk
-        c.socket.write(chunk)
+        next = start + sent <= end ? readInto(start + sent) : undefined
+        if (!first) first = Buffer.from(chunk.subarray(0, PREVIEW_BYTES))
+        c.socket.write(chunk, () => recycle(chunk))
         // A few chunks may queue in the socket, no more: memory stays bounded per download.
         if (c.socket.writableLength > STREAM_AHEAD) await drained(c.socket)
       }
-      await next.catch(() => undefined)
-      await drained(c.socket)
+      if (next) recycle(await next.catch(() => Buffer.alloc(0)))
     } finally {
-      heldForOneRead -= held
       await handle.close()
     }
     const previewBytes = first ? Buffer.concat([head, first.subarray(0, PREVIEW_BYTES)]) : head
