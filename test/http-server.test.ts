@@ -305,6 +305,16 @@ describe('HTTP server: real clients', () => {
     expect(p.stdout()).toMatch(/HTTP\/1.1 200 OK[\s\S]*<p>sub page<\/p>/)
   })
 
+  it('the socklab client keeps the first MiB of a big reply and counts the rest', async () => {
+    const c = await t.start({ kind: 'http-client', recvOnce: false, family: 'IPv4' })
+    const result = await t.lab.send(c.id, `http://127.0.0.1:${port}/big.bin`)
+    expect(result.length).toBeGreaterThan(BIG_SIZE)
+    expect(result.reply.length).toBe(1024 * 1024)
+    const lines = t.lines(c.id)
+    expect(lines.some((l) => l.endsWith(`… (${result.length - 1024 * 1024} more bytes received, not shown)`))).toBe(true)
+    expect(lines.at(-1)).toMatch(new RegExp(`^Reply read in \\d+ recv\\(\\) calls until the server closed, ${result.length} bytes$`))
+  })
+
   it('the socklab client reads the whole page, and counts its reads', async () => {
     const c = await t.start({ kind: 'http-client', recvOnce: false, family: 'IPv6' })
     const result = await t.lab.send(c.id, `http://[::1]:${port}/docs/notes.txt`)

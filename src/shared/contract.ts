@@ -65,7 +65,7 @@ export interface EndpointInfo {
 }
 
 export interface SendResult {
-  /** The reply as text (lossy for binary data; the packet log has the bytes). */
+  /** The reply as text (lossy for binary data, and only its first MiB for HTTP; the packet log has the bytes). */
   reply: string
   /** Bytes received in all. */
   length: number

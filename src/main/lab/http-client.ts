@@ -65,15 +65,16 @@ export class HttpClient implements Endpoint {
         this.report.data('recv', chunk, { conn, local, remote, info: n === 1 ? firstLine(chunk) : `read #${n} of the stream` })
       )
       const reply = Buffer.concat(reads.chunks)
+      const unshown = reads.total - reply.length
       this.report.console('received', conn)
       this.report.console('Response:', conn)
-      this.report.console(reply.toString('latin1'), conn)
+      this.report.console(reply.toString('latin1') + (unshown > 0 ? `\n… (${unshown} more bytes received, not shown)` : ''), conn)
       const how = this.config.recvOnce
-        ? `one recv(${COURSE_RECV_SIZE}) as in the course: ${reply.length} bytes${reads.more ? ', the rest of the reply was not read' : ''}`
-        : `${reads.chunks.length} recv() call${reads.chunks.length === 1 ? '' : 's'} until the server closed, ${reply.length} bytes`
+        ? `one recv(${COURSE_RECV_SIZE}) as in the course: ${reads.total} bytes${reads.more ? ', the rest of the reply was not read' : ''}`
+        : `${reads.reads} recv() call${reads.reads === 1 ? '' : 's'} until the server closed, ${reads.total} bytes`
       this.report.console(`Reply read in ${how}`, conn)
       this.report.event('close', { conn, local, remote, info: 'connection closed by the client' })
-      return { reply: reply.toString('latin1'), length: reply.length }
+      return { reply: reply.toString('latin1'), length: reads.total }
     } catch (err) {
       const e = explainError(err, { address: host, port, action: 'connect to' })
       this.report.error(e.message, e.code, { conn })
@@ -88,14 +89,24 @@ export class HttpClient implements Endpoint {
 }
 
 interface Reads {
+  /** The start of the reply, at most REPLY_SHOWN_MAX bytes. */
   chunks: Buffer[]
   /** recvOnce only: the server had more to say than the one read took. */
   more: boolean
+  /** recv() calls made, and bytes received in all. */
+  reads: number
+  total: number
 }
+
+/** Bytes of a reply printed and returned; the rest is counted, not kept. */
+export const REPLY_SHOWN_MAX = 1024 * 1024
 
 function readReply(socket: net.Socket, once: boolean, onRead: (chunk: Buffer, n: number) => void): Promise<Reads> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = []
+    let reads = 0
+    let kept = 0
+    let total = 0
     socket.on('data', (chunk: Buffer) => {
       if (once) {
         const taken = chunk.subarray(0, COURSE_RECV_SIZE)
@@ -103,13 +114,20 @@ function readReply(socket: net.Socket, once: boolean, onRead: (chunk: Buffer, n:
         onRead(taken, 1)
         socket.removeAllListeners('data')
         socket.pause()
-        resolve({ chunks, more: chunk.length > taken.length })
+        resolve({ chunks, more: chunk.length > taken.length, reads: 1, total: taken.length })
         return
       }
-      chunks.push(chunk)
-      onRead(chunk, chunks.length)
+      reads++
+      total += chunk.length
+      // Keep what a console can show; count the rest (a big download must not fill memory).
+      if (kept < REPLY_SHOWN_MAX) {
+        const part = chunk.subarray(0, REPLY_SHOWN_MAX - kept)
+        chunks.push(part)
+        kept += part.length
+      }
+      onRead(chunk, reads)
     })
-    socket.once('end', () => resolve({ chunks, more: false }))
+    socket.once('end', () => resolve({ chunks, more: false, reads, total }))
     socket.once('error', reject)
   })
 }
