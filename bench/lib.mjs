@@ -1,25 +1,60 @@
 // Shared pieces of the benchmark: peers as child processes, free ports, timing, tables.
 
 import { execFile, execFileSync, spawn } from 'node:child_process'
+import fs from 'node:fs'
 import net from 'node:net'
+import os from 'node:os'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
 export const SOCKLAB = path.join(ROOT, 'bin', 'socklab.js')
 
+/**
+ * Every process we start, killed when the bench ends, also on Ctrl-C, SIGTERM or an error. Peers
+ * run in a process group of their own (nginx's master has a worker; a killed master leaves it
+ * behind), so the whole group goes.
+ */
 const children = new Set()
-/** Every peer we start is killed when the bench ends, also on Ctrl-C or an error. */
+const tempDirs = new Set()
+
+function signalGroup(child, signal) {
+  try {
+    process.kill(-child.pid, signal)
+  } catch {
+    try {
+      child.kill(signal)
+    } catch {
+      // already gone
+    }
+  }
+}
+
 export function killAll() {
-  for (const child of children) child.kill('SIGKILL')
+  for (const child of children) signalGroup(child, 'SIGKILL')
   children.clear()
 }
-process.on('exit', killAll)
+process.on('exit', () => {
+  killAll()
+  for (const dir of tempDirs) fs.rmSync(dir, { recursive: true, force: true })
+})
 for (const [signal, status] of [['SIGINT', 130], ['SIGTERM', 143]]) {
   process.on(signal, () => {
-    killAll()
+    console.log(`\n${signal}: stopping every peer`)
     process.exit(status)
   })
+}
+
+/** A fresh folder under the system's temp dir, removed at the end of the bench whatever happens. */
+export function tempDir(prefix) {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix))
+  tempDirs.add(dir)
+  return dir
+}
+
+export function removeTempDir(dir) {
+  fs.rmSync(dir, { recursive: true, force: true })
+  tempDirs.delete(dir)
 }
 
 /**
@@ -28,16 +63,23 @@ for (const [signal, status] of [['SIGINT', 130], ['SIGTERM', 143]]) {
  * may ask for a pipe when the caller reads it.
  */
 export function startPeer(command, args, options = {}) {
-  const child = spawn(command, args, { stdio: 'ignore', ...options })
+  const child = spawn(command, args, { stdio: 'ignore', ...options, detached: true })
   children.add(child)
-  child.once('exit', () => children.delete(child))
+  const exited = new Promise((resolve) =>
+    child.once('exit', (code) => {
+      // The group's leader is gone; anything it left in the group goes too.
+      signalGroup(child, 'SIGKILL')
+      children.delete(child)
+      resolve(code)
+    })
+  )
   return {
     child,
+    exited,
     async stop() {
-      if (child.exitCode !== null || child.signalCode !== null) return
-      const exited = new Promise((resolve) => child.once('exit', resolve))
-      child.kill('SIGTERM')
-      const timer = setTimeout(() => child.kill('SIGKILL'), 3000)
+      if (!children.has(child)) return
+      signalGroup(child, 'SIGTERM')
+      const timer = setTimeout(() => signalGroup(child, 'SIGKILL'), 3000)
       await exited
       clearTimeout(timer)
     }
@@ -106,7 +148,12 @@ export function table(headers, rows) {
 /** Runs a measuring tool without blocking this process; resolves with its stdout. */
 export function runTool(command, args, timeoutMs) {
   return new Promise((resolve, reject) => {
-    execFile(command, args, { encoding: 'utf8', timeout: timeoutMs }, (err, stdout) => (err ? reject(err) : resolve(stdout)))
+    const child = execFile(command, args, { encoding: 'utf8', timeout: timeoutMs, killSignal: 'SIGKILL' }, (err, stdout) => {
+      children.delete(child)
+      if (err) reject(err)
+      else resolve(stdout)
+    })
+    children.add(child)
   })
 }
 
@@ -123,4 +170,5 @@ export function targetTable(title, rows) {
   )
 }
 
-export const times = (ratio, digits = 2) => (Number.isFinite(ratio) ? `${fmt(ratio, digits)}×` : '—')
+/** A ratio as "1.23×"; below 2 with three decimals, so that rounding never hides which side of a 0.3× or 1.0× target it is. */
+export const xRatio = (ratio, digits = 2) => (Number.isFinite(ratio) ? `${fmt(ratio, ratio < 2 ? Math.max(digits, 3) : digits)}×` : '—')
