@@ -19,10 +19,11 @@ import { isTargetProblem, parseTarget } from './http/safe-path'
 import { StaticFiles, type FileEntry, type Resolution } from './http/static-files'
 import { closeServer } from './net-util'
 
-/** A kept-alive connection with no request for this long is closed, as browsers expect. */
-const KEEP_ALIVE_MS = 15_000
-/** A request head must be complete this long after its first byte (no slow-loris holds). */
-const HEAD_TIMEOUT_MS = 20_000
+/**
+ * A connection that sends nothing for this long is closed: a kept-alive one with no new request,
+ * as browsers expect, and one that stopped in the middle of a head (no slow-loris holds).
+ */
+const IDLE_MS = 15_000
 /** How long a connection we have closed may wait for the peer's FIN. */
 const LINGER_MS = 5_000
 const STREAM_CHUNK = 1024 * 1024
@@ -117,14 +118,14 @@ export class HttpServer implements Endpoint {
     this.sockets.add(socket)
     const fields = { conn: c.conn, local: c.local, remote: c.remote }
     this.report.event('accept', { ...fields, info: `connection from ${c.remote?.address} accepted` })
-    this.arm(c, KEEP_ALIVE_MS)
+    this.arm(c)
 
     socket.on('data', (chunk: Buffer) => {
       this.report.data('recv', chunk, { ...fields, info: `read ${chunk.length} bytes of the stream` })
       // After our side is closed nothing more is answered: keep no bytes (a huge POST body must not pile up).
       if (socket.writableEnded) return
       c.pending = c.pending.length === 0 ? chunk : Buffer.concat([c.pending, chunk])
-      if (!c.busy) this.arm(c, HEAD_TIMEOUT_MS)
+      if (!c.busy) this.arm(c)
       this.drain(c)
     })
     socket.on('end', () => {
@@ -146,14 +147,14 @@ export class HttpServer implements Endpoint {
     })
   }
 
-  /** Closes the connection if nothing happens for `ms`. */
-  private arm(c: Connection, ms: number): void {
-    clearTimeout(c.timer)
+  /** Closes the connection if nothing happens for IDLE_MS from now (one timer per connection, refreshed). */
+  private arm(c: Connection): void {
+    if (c.timer) return void c.timer.refresh()
     c.timer = setTimeout(() => {
-      if (c.busy) return
-      if (c.pending.length > 0) this.report.console(`No complete request from ${peerOf(c)} within ${ms / 1000} s: closing`, c.conn)
+      if (c.busy) return c.timer?.refresh()
+      if (c.pending.length > 0) this.report.console(`No complete request from ${peerOf(c)} within ${IDLE_MS / 1000} s: closing`, c.conn)
       c.socket.destroy()
-    }, ms)
+    }, IDLE_MS)
     c.timer.unref()
   }
 
@@ -187,6 +188,18 @@ export class HttpServer implements Endpoint {
       const head = parsed.head
       c.pending = c.pending.subarray(head.size)
       c.skip = head.bodyLength
+      // Most requests are a GET of a small file already in memory: answer at once, no promises.
+      const quick = this.answerFromMemory(c, head)
+      if (quick) {
+        this.finish(c, `"${printable(`${head.method} ${head.target} ${head.version}`, 200)}"`, quick)
+        this.arm(c)
+        if (!c.socket.writableNeedDrain) continue
+        // The client is not reading: wait for it before the next request.
+        c.busy = true
+        c.socket.pause()
+        void drained(c.socket).then(() => this.resumeAfter(c))
+        return
+      }
       c.busy = true
       c.socket.pause()
       void this.respond(c, head)
@@ -197,14 +210,33 @@ export class HttpServer implements Endpoint {
           return null
         })
         .then((outcome) => {
-          c.busy = false
           if (outcome) this.finish(c, `"${printable(`${head.method} ${head.target} ${head.version}`, 200)}"`, outcome)
-          if (c.socket.destroyed || c.socket.writableEnded) return
-          c.socket.resume()
-          this.arm(c, c.pending.length > 0 ? HEAD_TIMEOUT_MS : KEEP_ALIVE_MS)
-          this.drain(c)
+          this.resumeAfter(c)
         })
     }
+  }
+
+  /** A response is out: read and answer what comes next on the connection. */
+  private resumeAfter(c: Connection): void {
+    c.busy = false
+    if (c.socket.destroyed || c.socket.writableEnded) return
+    c.socket.resume()
+    this.arm(c)
+    this.drain(c)
+  }
+
+  /** The whole of a fresh, in-memory file for a plain GET; undefined for anything else. */
+  private answerFromMemory(c: Connection, head: RequestHead): Outcome | undefined {
+    if (head.method !== 'GET' || head.headers.has('range') || head.headers.has('if-modified-since') || head.headers.has('if-none-match')) return undefined
+    const target = parseTarget(head.target)
+    if (isTargetProblem(target)) return undefined
+    const file = this.files!.cached(target)
+    if (!file?.body || file.body.length > COPY_LIMIT) return undefined
+    const keepAlive = wantsKeepAlive(head)
+    const bytes = wholeResponse(file, keepAlive)
+    c.socket.write(bytes)
+    this.report.data('send', bytes.subarray(0, bytes.length - file.body.length + PREVIEW_BYTES), { conn: c.conn, local: c.local, remote: c.remote, length: bytes.length, info: `HTTP 200, ${bytes.length} bytes` })
+    return { status: 200, bytes: file.body.length, keepAlive }
   }
 
   /** The Python-style log line, and the close of a connection that is not kept alive. */
@@ -259,7 +291,7 @@ export class HttpServer implements Endpoint {
     const start = range.kind === 'range' ? range.start : 0
     const end = range.kind === 'range' ? range.end : file.size - 1
     const status = range.kind === 'range' ? 206 : 200
-    const headers: HeadFields['headers'] = [['Content-Type', file.type], ['Content-Length', end - start + 1], ...validators, ['Accept-Ranges', 'bytes']]
+    const headers = fileHeaders(file, start, end)
     if (status === 206) headers.push(['Content-Range', `bytes ${start}-${end}/${file.size}`])
     if (file.body && status === 200 && !isHead) return { status, bytes: await this.sendWhole(c, file, headers, keepAlive), keepAlive }
     if (file.body) return { status, bytes: await this.write(c, { status, keepAlive, headers }, file.body.subarray(start, end + 1), isHead), keepAlive }
@@ -299,10 +331,7 @@ export class HttpServer implements Endpoint {
   private async sendWhole(c: Connection, file: FileEntry, headers: HeadFields['headers'], keepAlive: boolean): Promise<number> {
     const body = file.body!
     if (body.length > COPY_LIMIT) return this.write(c, { status: 200, keepAlive, headers }, body, false)
-    const second = Math.floor(Date.now() / 1000)
-    const ready = file.responses?.second === second ? file.responses : (file.responses = { second })
-    const which = keepAlive ? 'keepAlive' : 'close'
-    const bytes = (ready[which] ??= Buffer.concat([responseHead({ status: 200, keepAlive, headers }, SERVER_NAME), body]))
+    const bytes = wholeResponse(file, keepAlive, headers)
     if (c.socket.destroyed) return 0
     c.socket.write(bytes)
     this.report.data('send', bytes.subarray(0, bytes.length - body.length + PREVIEW_BYTES), { conn: c.conn, local: c.local, remote: c.remote, length: bytes.length, info: `HTTP 200, ${bytes.length} bytes` })
@@ -353,6 +382,19 @@ export class HttpServer implements Endpoint {
     }
     return sent
   }
+}
+
+/** A complete 200 response for a small in-memory file, built once per second (the Date header's resolution). */
+function wholeResponse(file: FileEntry, keepAlive: boolean, headers = fileHeaders(file, 0, file.size - 1)): Buffer {
+  const second = Math.floor(Date.now() / 1000)
+  const ready = file.responses?.second === second ? file.responses : (file.responses = { second })
+  const which = keepAlive ? 'keepAlive' : 'close'
+  return (ready[which] ??= Buffer.concat([responseHead({ status: 200, keepAlive, headers }, SERVER_NAME), file.body!]))
+}
+
+/** The headers of a file's bytes start..end (inclusive). */
+function fileHeaders(file: FileEntry, start: number, end: number): HeadFields['headers'] {
+  return [['Content-Type', file.type], ['Content-Length', end - start + 1], ['Last-Modified', file.lastModified], ['ETag', file.etag], ['Accept-Ranges', 'bytes']]
 }
 
 /** The folder to serve, as a real path; a missing folder is the user's mistake, said in one line. */

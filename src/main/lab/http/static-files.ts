@@ -47,6 +47,12 @@ export class StaticFiles {
 
   constructor(private readonly realRoot: string) {}
 
+  /** The answer for `target` if it is in memory and fresh: no disk, no waiting. */
+  cached(target: SafeTarget): FileEntry | undefined {
+    const slot = this.cache.get(target.trailingSlash ? `${target.display}/` : target.display)
+    return slot && Date.now() - slot.checkedAt < REVALIDATE_MS ? slot.entry : undefined
+  }
+
   async resolve(target: SafeTarget): Promise<Resolution> {
     const key = target.trailingSlash ? `${target.display}/` : target.display
     const slot = this.cache.get(key)
