@@ -30,12 +30,28 @@ export class Reporter {
     readonly endpoint: string,
     readonly role: Role,
     readonly proto: Proto,
-    private readonly sink: (draft: EventDraft & { endpoint: string; role: Role; proto: Proto }) => void,
+    /** Receives each event with seq and time still 0: the Lab stamps them. */
+    private readonly sink: (event: LabEvent) => void,
     readonly previews = true
   ) {}
 
   event(kind: EventKind, fields: Omit<EventDraft, 'kind'>): void {
-    this.sink({ endpoint: this.endpoint, role: this.role, proto: fields.proto ?? this.proto, ...fields, kind })
+    // Every event is built with the same fields in the same order: one object shape, cheap to make.
+    this.sink({
+      seq: 0,
+      time: 0,
+      endpoint: this.endpoint,
+      role: this.role,
+      proto: fields.proto ?? this.proto,
+      kind,
+      conn: fields.conn ?? 0,
+      local: fields.local,
+      remote: fields.remote,
+      length: fields.length ?? 0,
+      preview: fields.preview,
+      info: fields.info,
+      code: fields.code
+    })
   }
 
   /** A line the course program would print. */

@@ -101,17 +101,13 @@ export class Lab extends EventEmitter<LabEvents> {
     return `${kind}-${n}`
   }
 
-  private record(draft: Omit<LabEvent, 'seq' | 'time' | 'conn' | 'length'> & { conn?: number; length?: number }): void {
-    const event: LabEvent = {
-      ...draft,
-      seq: ++this.seq,
-      time: Math.round((performance.now() - this.startedAt) * 1000),
-      conn: draft.conn ?? 0,
-      length: draft.length ?? 0
-    }
+  private record(event: LabEvent): void {
+    event.seq = ++this.seq
+    event.time = Math.round((performance.now() - this.startedAt) * 1000)
     this.ring.push(event)
     this.emit('event', event)
   }
+
 }
 
 function protoOf(config: EndpointConfig): 'TCP' | 'UDP' | 'HTTP' {
