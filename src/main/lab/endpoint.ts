@@ -1,5 +1,6 @@
 // What every endpoint (server or client) is to the Lab, and the Reporter through which it speaks.
 
+import type net from 'node:net'
 import type { AddressInfo } from 'node:net'
 import type { EndpointConfig, SendResult } from '../../shared/contract'
 import type { EventDraft, EventKind, Family, LabEvent, Proto, Role, SockAddr } from '../../shared/events'
@@ -110,4 +111,14 @@ export function asciiUpper(bytes: Uint8Array): Buffer {
     if (b >= 0x61 && b <= 0x7a) out[i] = b - 0x20
   }
   return out
+}
+
+/**
+ * The local address of a connection a server accepted. A server bound to one address gets all
+ * its connections there, so the system need not be asked (a syscall per connection); a wildcard
+ * bind (0.0.0.0, ::) must ask, since the client chose which of the machine's addresses to use.
+ */
+export function acceptedLocal(socket: net.Socket, bound: SockAddr | undefined): SockAddr | undefined {
+  if (bound && bound.address !== '0.0.0.0' && bound.address !== '::') return bound
+  return sockAddr(socket.localAddress, socket.localPort)
 }

@@ -10,7 +10,7 @@ import type { HttpServerConfig } from '../../shared/contract'
 import type { SockAddr } from '../../shared/events'
 import { formatTuple, PREVIEW_BYTES } from '../../shared/events'
 import type { Endpoint, Reporter } from './endpoint'
-import { boundAddr, sockAddr } from './endpoint'
+import { acceptedLocal, boundAddr, sockAddr } from './endpoint'
 import { explainError, LabError } from './errors'
 import { parseRange } from './http/byte-range'
 import { parseRequestHead, printable, type RequestHead } from './http/request-head'
@@ -108,7 +108,7 @@ export class HttpServer implements Endpoint {
     const c: Connection = {
       socket,
       conn: ++this.connections,
-      local: sockAddr(socket.localAddress, socket.localPort),
+      local: acceptedLocal(socket, this.local),
       remote: sockAddr(socket.remoteAddress, socket.remotePort),
       pending: Buffer.alloc(0),
       skip: 0,

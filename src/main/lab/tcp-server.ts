@@ -7,7 +7,7 @@ import type { TcpServerConfig } from '../../shared/contract'
 import type { SockAddr } from '../../shared/events'
 import { formatTuple } from '../../shared/events'
 import type { Endpoint, Reporter } from './endpoint'
-import { asciiUpper, boundAddr, sockAddr } from './endpoint'
+import { acceptedLocal, asciiUpper, boundAddr, sockAddr } from './endpoint'
 import { explainError } from './errors'
 import { closeServer } from './net-util'
 
@@ -75,7 +75,7 @@ export class TcpServer implements Endpoint {
     const c: Connection = {
       socket,
       conn: ++this.connections,
-      local: sockAddr(socket.localAddress, socket.localPort),
+      local: acceptedLocal(socket, this.local),
       remote: sockAddr(socket.remoteAddress, socket.remotePort)
     }
     this.sockets.add(socket)
