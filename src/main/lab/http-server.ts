@@ -31,10 +31,6 @@ const STREAM_AHEAD = 4 * STREAM_CHUNK
 /** Chunk buffers kept for the next download (at most this many: 32 MB). */
 const CHUNK_POOL_MAX = 32
 const chunkPool: Buffer[] = []
-
-function recycle(chunk: Buffer): void {
-  if (chunkPool.length < CHUNK_POOL_MAX && chunk.buffer.byteLength === STREAM_CHUNK) chunkPool.push(Buffer.from(chunk.buffer, 0, STREAM_CHUNK))
-}
 /** Bodies up to this size are copied behind their head into one buffer; bigger ones go by writev. */
 const COPY_LIMIT = 16 * 1024
 const SERVER_NAME = 'socklab'
@@ -191,7 +187,7 @@ export class HttpServer implements Endpoint {
       // Most requests are a GET of a small file already in memory: answer at once, no promises.
       const quick = this.answerFromMemory(c, head)
       if (quick) {
-        this.finish(c, `"${printable(`${head.method} ${head.target} ${head.version}`, 200)}"`, quick)
+        this.finish(c, logged(head), quick)
         this.arm(c)
         if (!c.socket.writableNeedDrain) continue
         // The client is not reading: wait for it before the next request.
@@ -210,7 +206,7 @@ export class HttpServer implements Endpoint {
           return null
         })
         .then((outcome) => {
-          if (outcome) this.finish(c, `"${printable(`${head.method} ${head.target} ${head.version}`, 200)}"`, outcome)
+          if (outcome) this.finish(c, logged(head), outcome)
           this.resumeAfter(c)
         })
     }
@@ -382,6 +378,16 @@ export class HttpServer implements Endpoint {
     }
     return sent
   }
+}
+
+/** Gives a download's chunk buffer back once the kernel has its bytes. */
+function recycle(chunk: Buffer): void {
+  if (chunkPool.length < CHUNK_POOL_MAX && chunk.buffer.byteLength === STREAM_CHUNK) chunkPool.push(Buffer.from(chunk.buffer, 0, STREAM_CHUNK))
+}
+
+/** The request line as Python's log shows it, quoted. */
+function logged(head: RequestHead): string {
+  return `"${printable(`${head.method} ${head.target} ${head.version}`, 200)}"`
 }
 
 /** A complete 200 response for a small in-memory file, built once per second (the Date header's resolution). */
