@@ -21,7 +21,7 @@ interface Connection {
 }
 
 export class TcpServer implements Endpoint {
-  private readonly server = net.createServer({ pauseOnConnect: true })
+  private readonly server: net.Server
   private readonly sockets = new Set<net.Socket>()
   /** Iterative mode: connections accepted by the system, waiting for the server to reach them. */
   private readonly queue: Connection[] = []
@@ -34,7 +34,11 @@ export class TcpServer implements Endpoint {
     readonly id: string,
     readonly config: TcpServerConfig,
     private readonly report: Reporter
-  ) {}
+  ) {
+    // An iterative server leaves waiting connections unread, as the kernel would; a concurrent one
+    // reads each at once.
+    this.server = net.createServer({ pauseOnConnect: !config.concurrent })
+  }
 
   async start(): Promise<SockAddr | undefined> {
     const { address, port } = this.config
