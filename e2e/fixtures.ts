@@ -84,7 +84,7 @@ export async function logRows(page: Page): Promise<string[][]> {
   const rows = page.getByTestId('log-row')
   const n = await rows.count()
   const out: string[][] = []
-  for (let i = 0; i < n; i++) out.push(await rows.nth(i).locator('[role=cell]').allTextContents())
+  for (let i = 0; i < n; i++) out.push(await rows.nth(i).locator('[role=gridcell]').allTextContents())
   return out
 }
 

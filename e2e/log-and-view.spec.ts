@@ -17,6 +17,9 @@ test('packet log: filter, hex dump, pause, clear, export JSON and CSV', async ({
   // Keyboard: the next row is the server's read of the same bytes.
   await lab.getByTestId('log-body').press('ArrowDown')
   await expect(lab.getByTestId('log-details')).toContainText('recv')
+  await expect(lab.getByTestId('log-body')).toHaveAttribute('aria-activedescendant', /^log-row-\d+$/)
+  await lab.getByTestId('log-body').press('Escape')
+  await expect(lab.getByTestId('log-details')).toHaveText('Select a row to see its bytes.')
 
   // Filters: by endpoint, by protocol, by text.
   await lab.getByTestId('log-filter-endpoint').selectOption('tcp-server-1')
@@ -74,6 +77,16 @@ test('zoom with Ctrl +/− persists, high contrast, every control named, no text
       expect(name?.trim(), `${role} without a name`).toBeTruthy()
     }
   }
+
+  // The keyboard reaches everything and is trapped nowhere: Tab leaves a console for the next control.
+  await lab.getByTestId('client-send').focus()
+  await lab.keyboard.press('Tab')
+  await expect(clientConsole(lab).locator('textarea')).toBeFocused()
+  await lab.keyboard.press('Tab')
+  await expect(lab.getByTestId('server-address')).toBeFocused()
+  await lab.keyboard.press('Shift+Tab')
+  await lab.keyboard.press('Shift+Tab')
+  await expect(lab.getByTestId('client-send')).toBeFocused()
 
   await lab.getByTestId('lab-tcp').focus()
   await lab.keyboard.press('Control+=')

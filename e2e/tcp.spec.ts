@@ -51,6 +51,7 @@ test('a port in use is said in plain words, and a free port then works', async (
     await lab.getByTestId('server-port').fill('80')
     await lab.getByTestId('server-start').click()
     await expect(lab.getByTestId('server-problem')).toHaveText('Port must be an integer in 1024..65535')
+    await expect.poll(() => consoleText(serverConsole(lab))).toContain('ERROR: Port must be an integer in 1024..65535')
     const free = await freePort()
     await startServer(lab, free)
     await sendFromClient(lab, 'still working')

@@ -37,6 +37,17 @@ describe('EventStore', () => {
     expect(seqs).toEqual([...seqs].sort((a, b) => a - b))
   })
 
+  it('takes each event once: a batch overlapping what it holds adds only the new ones', () => {
+    const store = new EventStore(100, now)
+    const [a, b, c, d] = [ev(), ev(), ev(), ev()]
+    expect(store.add([a, b, c])).toEqual([a, b, c])
+    // The history reply and a live batch made just before it can carry the same events.
+    expect(store.add([b, c, d])).toEqual([d])
+    expect(store.add([a, b])).toEqual([])
+    expect(store.all().map((e) => e.seq)).toEqual([a.seq, b.seq, c.seq, d.seq])
+    expect(store.stats).toMatchObject({ received: 4, rendered: 4, lastSeq: d.seq })
+  })
+
   it('tells subscribers once per scheduled frame, not once per batch', () => {
     const frames: (() => void)[] = []
     const store = new EventStore(100, (run) => frames.push(run))

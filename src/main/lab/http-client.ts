@@ -4,7 +4,7 @@
 
 import net from 'node:net'
 import type { HttpClientConfig, SendResult } from '../../shared/contract'
-import { formatTuple } from '../../shared/events'
+import { formatSockAddr, formatTuple } from '../../shared/events'
 import type { Endpoint, Reporter } from './endpoint'
 import { sockAddr } from './endpoint'
 import { explainError, LabError } from './errors'
@@ -54,7 +54,7 @@ export class HttpClient implements Endpoint {
       })
       const local = sockAddr(socket.localAddress, socket.localPort)
       const remote = sockAddr(socket.remoteAddress, socket.remotePort)
-      this.report.event('connect', { conn, local, remote, info: `connected from ${local?.address}:${local?.port}` })
+      this.report.event('connect', { conn, local, remote, info: `connected from ${local ? formatSockAddr(local) : '?'}` })
       const request = `GET ${path} HTTP/1.0\r\n\r\n`
       this.report.console(request, conn)
       const bytes = Buffer.from(request, 'ascii')

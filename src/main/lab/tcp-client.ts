@@ -4,7 +4,7 @@
 import net from 'node:net'
 import type { SendResult, TcpClientConfig } from '../../shared/contract'
 import type { SockAddr } from '../../shared/events'
-import { formatTuple } from '../../shared/events'
+import { formatSockAddr, formatTuple } from '../../shared/events'
 import type { Endpoint, Reporter } from './endpoint'
 import { sockAddr } from './endpoint'
 import { explainError, LabError } from './errors'
@@ -125,7 +125,7 @@ export class TcpClient implements Endpoint {
     c.local = sockAddr(socket.localAddress, socket.localPort)
     c.remote = sockAddr(socket.remoteAddress, socket.remotePort)
     this.open = c
-    this.report.event('connect', { conn: c.conn, local: c.local, remote: c.remote, info: `connected from ${c.local?.address}:${c.local?.port} (three-way handshake done)` })
+    this.report.event('connect', { conn: c.conn, local: c.local, remote: c.remote, info: `connected from ${c.local ? formatSockAddr(c.local) : '?'} (three-way handshake done)` })
     this.report.console(`Connected to server at ${this.target()}`, c.conn)
     return c
   }

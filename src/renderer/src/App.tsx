@@ -7,12 +7,13 @@ import type { Family, LabEvent } from '../../shared/events'
 import { ConsoleRegistry } from './consoles'
 import { EventStore } from './event-store'
 import type { ClientFields, ClientTab, LabKind, LabState, ServerFields } from './lab-state'
-import { clientConfig, initialLab, newTab, PROMPTS, serverConfig, serverConsole, withFamily, withServerPort } from './lab-state'
+import { clientConfig, initialLab, labOf, newTab, PROMPTS, restoreLabs, serverConfig, serverConsole, signatureOf, withFamily, withServerPort } from './lab-state'
 import { ClientPanel } from './components/ClientPanel'
 import { Header } from './components/Header'
 import { PacketLog } from './components/PacketLog'
 import { ServerPanel } from './components/ServerPanel'
-import { loadTheme, loadZoom, saveTheme, saveZoom, stepZoom, type Theme } from './zoom'
+import { Splitter } from './components/Splitter'
+import { loadLogSize, loadTheme, loadZoom, saveLogSize, saveTheme, saveZoom, stepZoom, type Theme } from './zoom'
 
 type Labs = Record<LabKind, LabState>
 type Problems = Partial<Record<string, string>>
@@ -29,6 +30,8 @@ export function App({ api, info }: { api: LabApi; info: HostInfo }): React.JSX.E
   const [problems, setProblems] = useState<Problems>({})
   const [zoom, setZoom] = useState(loadZoom)
   const [theme, setTheme] = useState<Theme>(loadTheme)
+  const [logSize, setLogSize] = useState(loadLogSize)
+  const [drafts, setDrafts] = useState<Record<string, string>>({})
   const [endpoints, setEndpoints] = useState<string[]>([])
   const labsRef = useRef(labs)
   labsRef.current = labs
@@ -61,8 +64,8 @@ export function App({ api, info }: { api: LabApi; info: HostInfo }): React.JSX.E
   )
 
   const deliver = useCallback(
-    (batch: LabEvent[]): void => {
-      store.add(batch)
+    (input: LabEvent[]): void => {
+      const batch = store.add(input)
       for (const e of batch) {
         if (e.kind !== 'console' && e.kind !== 'error' && e.kind !== 'reset') continue
         const key = routes.current.get(e.endpoint)
@@ -82,20 +85,16 @@ export function App({ api, info }: { api: LabApi; info: HostInfo }): React.JSX.E
     void (async () => {
       const [running, history] = await Promise.all([api.list(), api.history()])
       if (cancelled) return
-      for (const ep of running) {
-        const lab = ep.config.kind.split('-')[0] as LabKind
-        const c = ep.config
-        if (c.kind === 'tcp-server' || c.kind === 'udp-server' || c.kind === 'http-server') {
-          route(ep.id, serverConsole(lab))
-          // A reloaded window shows the running server as it was started.
-          setLabs((all) => ({
-            ...all,
-            [lab]: { ...all[lab], run: { id: ep.id, local: ep.local }, server: { ...all[lab].server, address: c.address, addressEdited: true, port: String(ep.local?.port ?? c.port) } }
-          }))
-        } else {
-          const first = labsRef.current[lab].tabs[0]
-          route(ep.id, first.key)
-        }
+      const restored = restoreLabs(labsRef.current, running, familyRef.current)
+      setLabs(restored.labs)
+      setFamily(restored.family)
+      for (const [id, key] of restored.routes) route(id, key)
+      // Endpoints stopped before the reload: their lines go back where they were shown.
+      for (const e of history) {
+        if (routes.current.has(e.endpoint)) continue
+        const lab = labOf(e.endpoint)
+        if (!(lab in restored.labs)) continue
+        route(e.endpoint, e.role === 'server' ? serverConsole(lab) : restored.labs[lab].tabs[0].key)
       }
       deliver(history)
       stop = api.onEvents(deliver)
@@ -118,6 +117,8 @@ export function App({ api, info }: { api: LabApi; info: HostInfo }): React.JSX.E
     saveTheme(theme)
   }, [theme, registry])
 
+  useEffect(() => saveLogSize(logSize), [logSize])
+
   const onZoom = useCallback((direction: 1 | -1 | 0) => setZoom((z) => (direction === 0 ? 1 : stepZoom(z, direction))), [])
   useEffect(() => {
     const onKey = (e: KeyboardEvent): void => {
@@ -136,6 +137,12 @@ export function App({ api, info }: { api: LabApi; info: HostInfo }): React.JSX.E
     update(kind, (lab) => ({ ...lab, tabs: lab.tabs.map((t) => (t.key === key ? { ...t, ...change } : t)) }))
   const setProblem = (where: string, problem?: string): void => setProblems((p) => ({ ...p, [where]: problem }))
 
+  /** Input refused before anything was sent: said next to the fields and in the console. */
+  const refuse = (where: string, key: string, problem: string): void => {
+    setProblem(where, problem)
+    registry.write(key, `ERROR: ${problem}`, 'error')
+  }
+
   /** A failed call: said once in the console where it happened (the host may have said it already). */
   const fail = (key: string, err: unknown): void => {
     const line = `ERROR: ${err instanceof Error ? err.message : String(err)}`
@@ -146,7 +153,7 @@ export function App({ api, info }: { api: LabApi; info: HostInfo }): React.JSX.E
 
   const startServer = async (kind: LabKind): Promise<void> => {
     const checked = serverConfig(labsRef.current[kind])
-    if ('problem' in checked) return setProblem(`${kind}:server`, checked.problem)
+    if ('problem' in checked) return refuse(`${kind}:server`, serverConsole(kind), checked.problem)
     setProblem(`${kind}:server`)
     update(kind, (lab) => ({ ...lab, serverBusy: true }))
     try {
@@ -179,11 +186,11 @@ export function App({ api, info }: { api: LabApi; info: HostInfo }): React.JSX.E
     const lab = labsRef.current[kind]
     const checked = clientConfig(lab, familyRef.current)
     if ('problem' in checked) {
-      setProblem(`${kind}:client`, checked.problem)
+      refuse(`${kind}:client`, key, checked.problem)
       return null
     }
     setProblem(`${kind}:client`)
-    const signature = JSON.stringify(checked.config)
+    const signature = signatureOf(checked.config)
     const tab = lab.tabs.find((t) => t.key === key)!
     if (tab.endpointId && tab.signature === signature) return tab.endpointId
     if (tab.endpointId) await api.stop(tab.endpointId).catch(() => undefined)
@@ -243,7 +250,7 @@ export function App({ api, info }: { api: LabApi; info: HostInfo }): React.JSX.E
 
   const lab = labs[active]
   return (
-    <div className="app">
+    <div className="app" style={{ '--log-size': `${logSize * 100}vh` } as React.CSSProperties}>
       <Header info={info} lab={active} family={family} zoom={zoom} theme={theme} onLab={setActive} onFamily={onFamily} onZoom={onZoom} onTheme={setTheme} />
       <main className="consoles" key={active}>
         <ClientPanel
@@ -255,6 +262,8 @@ export function App({ api, info }: { api: LabApi; info: HostInfo }): React.JSX.E
           onNewTab={() => update(active, (l) => ({ ...l, tabs: [...l.tabs, newTab(active, l.nextTab)], activeTab: newTab(active, l.nextTab).key, nextTab: l.nextTab + 1 }))}
           onConnect={(key) => void connect(active, key)}
           onSend={(key, line) => void send(active, key, line)}
+          drafts={drafts}
+          onDraft={(key, text) => setDrafts((d) => ({ ...d, [key]: text }))}
         />
         <ServerPanel
           lab={lab}
@@ -268,6 +277,7 @@ export function App({ api, info }: { api: LabApi; info: HostInfo }): React.JSX.E
           onChooseFolder={() => void chooseFolder(active)}
         />
       </main>
+      <Splitter size={logSize} onSize={setLogSize} />
       <PacketLog store={store} endpoints={endpoints} zoom={zoom} />
     </div>
   )

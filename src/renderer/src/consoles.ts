@@ -76,6 +76,9 @@ export class ConsoleRegistry {
     e = { term, fit, host, pending: '', typed: '' }
     const entry = e
     term.onData((data) => this.typed(entry, data))
+    // Keys the window needs stay with the window: Tab moves focus on (a console must not trap the
+    // keyboard), and Ctrl +/−/0 zoom as everywhere else.
+    term.attachCustomKeyEventHandler((ev) => !(isFocusKey(ev) || isZoomKey(ev)))
     this.entries.set(key, e)
     return e
   }
@@ -207,4 +210,12 @@ export class ConsoleRegistry {
       }
     })
   }
+}
+
+function isFocusKey(ev: KeyboardEvent): boolean {
+  return ev.key === 'Tab' && !ev.ctrlKey && !ev.altKey && !ev.metaKey
+}
+
+function isZoomKey(ev: KeyboardEvent): boolean {
+  return (ev.ctrlKey || ev.metaKey) && !ev.altKey && ['+', '=', '-', '_', '0'].includes(ev.key)
 }

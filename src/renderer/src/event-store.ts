@@ -25,8 +25,14 @@ export class EventStore {
     private readonly schedule: (run: () => void) => void = (run) => requestAnimationFrame(run)
   ) {}
 
-  add(batch: readonly LabEvent[]): void {
-    if (batch.length === 0) return
+  /**
+   * Takes in a batch and returns the events in it that are new. The host's history and its live
+   * stream can overlap (events batched before the history reply, or held for a window until it
+   * listens): an event whose seq was seen already is skipped, so nothing is shown twice.
+   */
+  add(input: readonly LabEvent[]): readonly LabEvent[] {
+    const batch = input.length > 0 && input[0].seq <= this.stats.lastSeq ? input.filter((e) => e.seq > this.stats.lastSeq) : input
+    if (batch.length === 0) return batch
     for (const e of batch) this.events.push(e)
     this.stats.received += batch.length
     this.stats.lastSeq = batch[batch.length - 1].seq
@@ -39,6 +45,7 @@ export class EventStore {
     }
     this.stats.rendered = this.events.length
     this.notify()
+    return batch
   }
 
   clear(): void {

@@ -1,8 +1,8 @@
 // What the student has set up in each lab, and how those fields become endpoint configs.
 
-import type { ClientConfig, HostInfo, ServerConfig } from '../../shared/contract'
+import type { ClientConfig, EndpointConfig, EndpointInfo, HostInfo, ServerConfig } from '../../shared/contract'
 import type { Family, SockAddr } from '../../shared/events'
-import { addressProblem, DEFAULT_HTTP_PORT, DEFAULT_PORT, defaultClientAddress, defaultServerAddress, MAX_PORT, MIN_PORT, parseCoursePort } from '../../shared/address'
+import { addressProblem, DEFAULT_HTTP_PORT, DEFAULT_PORT, defaultClientAddress, defaultServerAddress, ipFamily, MAX_PORT, MIN_PORT, parseCoursePort } from '../../shared/address'
 
 export type LabKind = 'tcp' | 'udp' | 'http'
 export const LABS: { kind: LabKind; title: string }[] = [
@@ -152,4 +152,68 @@ export const PROMPTS: Record<LabKind, string> = {
   tcp: 'Input lowercase sentence: ',
   udp: 'Input lowercase sentence: ',
   http: "Type the object's URL: "
+}
+
+/** Identifies a client config whatever order its keys come in: a changed field means a new endpoint. */
+export function signatureOf(config: EndpointConfig): string {
+  return JSON.stringify(Object.fromEntries(Object.entries(config).sort(([a], [b]) => a.localeCompare(b))))
+}
+
+export const labOf = (endpointId: string): LabKind => endpointId.split('-')[0] as LabKind
+
+export interface Restored {
+  labs: Record<LabKind, LabState>
+  family: Family
+  /** endpoint id → console key, for the endpoints still running. */
+  routes: [string, string][]
+}
+
+/**
+ * A window that (re)loads while the host runs endpoints: each lab shows its running server as it
+ * was started (the client fields follow its port, as after Start), and each running client gets a
+ * tab of its own, in the order they were started, with the fields it was started with.
+ */
+export function restoreLabs(labs: Record<LabKind, LabState>, running: readonly EndpointInfo[], family: Family): Restored {
+  const out = { ...labs }
+  const routes: [string, string][] = []
+  const servers = running.filter((ep) => ep.config.kind.endsWith('-server'))
+  const clients = running.filter((ep) => ep.config.kind.endsWith('-client'))
+  const v6 = servers.find((ep) => 'address' in ep.config && ipFamily(ep.config.address) === 'IPv6')
+  if (servers.length > 0) family = v6 ? 'IPv6' : 'IPv4'
+  for (const kind of Object.keys(out) as LabKind[]) out[kind] = withFamily(out[kind], family)
+
+  for (const ep of servers) {
+    const c = ep.config as ServerConfig
+    const kind = labOf(ep.id)
+    const lab = out[kind]
+    const server: ServerFields = { ...lab.server, address: c.address, addressEdited: c.address !== defaultServerAddress(family) }
+    if (c.kind === 'tcp-server') Object.assign(server, { recvSize: String(c.recvSize), concurrent: c.concurrent })
+    if (c.kind === 'udp-server') server.recvSize = String(c.recvSize)
+    if (c.kind === 'http-server') server.root = c.root
+    out[kind] = withServerPort({ ...lab, server, run: { id: ep.id, local: ep.local } }, String(ep.local?.port ?? c.port), family)
+    routes.push([ep.id, serverConsole(kind)])
+  }
+
+  for (const ep of clients) {
+    const c = ep.config as ClientConfig
+    const kind = labOf(ep.id)
+    let lab = out[kind]
+    const used = lab.tabs.filter((t) => t.endpointId).length
+    if (used >= lab.tabs.length) lab = { ...lab, tabs: [...lab.tabs, newTab(kind, lab.nextTab)], nextTab: lab.nextTab + 1 }
+    const tab = lab.tabs[used]
+    const client = { ...lab.client }
+    if (c.kind === 'http-client') client.recvOnce = c.recvOnce
+    else {
+      client.address = c.address
+      client.addressEdited = c.address !== defaultClientAddress(family)
+      client.portEdited ||= String(c.port) !== client.port
+      client.port = String(c.port)
+      client.recvSize = String(c.recvSize)
+      if (c.kind === 'udp-client') client.timeout = String(c.timeoutMs / 1000)
+    }
+    lab = { ...lab, client, tabs: lab.tabs.map((t) => (t.key === tab.key ? { ...t, endpointId: ep.id, signature: signatureOf(c), status: 'ready (restored after a reload)' } : t)) }
+    out[kind] = lab
+    routes.push([ep.id, tab.key])
+  }
+  return { labs: out, family, routes }
 }

@@ -29,3 +29,22 @@ export function loadTheme(): Theme {
 export function saveTheme(theme: Theme): void {
   localStorage.setItem(THEME_KEY, theme)
 }
+
+/** The packet log's share of the window height, set with the splitter above it. */
+export const LOG_SIZE_MIN = 0.2
+export const LOG_SIZE_MAX = 0.75
+export const LOG_SIZE_DEFAULT = 0.42
+const LOG_SIZE_KEY = 'socklab.logSize'
+
+export function clampLogSize(size: number): number {
+  return Math.round(Math.max(LOG_SIZE_MIN, Math.min(LOG_SIZE_MAX, size)) * 100) / 100
+}
+
+export function loadLogSize(): number {
+  const saved = Number(localStorage.getItem(LOG_SIZE_KEY))
+  return saved > 0 ? clampLogSize(saved) : LOG_SIZE_DEFAULT
+}
+
+export function saveLogSize(size: number): void {
+  localStorage.setItem(LOG_SIZE_KEY, String(size))
+}

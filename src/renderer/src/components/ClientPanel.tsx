@@ -1,4 +1,3 @@
-import { useState } from 'react'
 import type { ConsoleRegistry } from '../consoles'
 import type { ClientFields, LabState } from '../lab-state'
 import { ConsoleView } from './ConsoleView'
@@ -13,17 +12,19 @@ interface Props {
   onNewTab: () => void
   onConnect: (key: string) => void
   onSend: (key: string, line: string) => void
+  /** What is typed in each tab's input, kept by the caller so that it survives a lab switch. */
+  drafts: Record<string, string>
+  onDraft: (key: string, text: string) => void
 }
 
-export function ClientPanel({ lab, registry, problem, onChange, onSelectTab, onNewTab, onConnect, onSend }: Props): React.JSX.Element {
+export function ClientPanel({ lab, registry, problem, onChange, onSelectTab, onNewTab, onConnect, onSend, drafts, onDraft }: Props): React.JSX.Element {
   const c = lab.client
   const tab = lab.tabs.find((t) => t.key === lab.activeTab) ?? lab.tabs[0]
-  const [drafts, setDrafts] = useState<Record<string, string>>({})
   const draft = drafts[tab.key] ?? (lab.kind === 'http' ? c.url : '')
   const title = lab.kind === 'http' ? 'HTTP client' : `${lab.kind.toUpperCase()} client`
   const send = (): void => {
     onSend(tab.key, draft)
-    if (lab.kind !== 'http') setDrafts({ ...drafts, [tab.key]: '' })
+    if (lab.kind !== 'http') onDraft(tab.key, '')
   }
   return (
     <section className="panel" aria-label={title} data-testid="client-panel">
@@ -87,7 +88,7 @@ export function ClientPanel({ lab, registry, problem, onChange, onSelectTab, onN
             data-testid="client-input"
             placeholder={lab.kind === 'http' ? 'http://127.0.0.1:8080/' : 'type a sentence, then Send'}
             onChange={(e) => {
-              setDrafts({ ...drafts, [tab.key]: e.target.value })
+              onDraft(tab.key, e.target.value)
               if (lab.kind === 'http') onChange({ url: e.target.value, urlEdited: true })
             }}
           />

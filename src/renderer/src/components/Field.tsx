@@ -8,6 +8,8 @@ export function TextField(props: {
   disabled?: boolean
   wide?: boolean
   inputMode?: 'numeric' | 'text' | 'url'
+  /** Shown on hover: the whole value, when it is longer than the field. */
+  title?: string
 }): React.JSX.Element {
   return (
     <label className={props.wide ? 'field wide' : 'field'}>
@@ -17,6 +19,7 @@ export function TextField(props: {
         value={props.value}
         disabled={props.disabled}
         inputMode={props.inputMode}
+        title={props.title}
         spellCheck={false}
         autoComplete="off"
         data-testid={props.testId}

@@ -1,4 +1,4 @@
-import { useEffect, useMemo, useRef, useState } from 'react'
+import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react'
 import type { LabEvent, Proto } from '../../../shared/events'
 import type { EventStore } from '../event-store'
 import { download, toCsv, toJson } from '../export'
@@ -7,6 +7,7 @@ import { decodeBase64, hexDump } from '../hex-dump'
 import { LogView, NO_FILTER, type LogFilter } from '../log-view'
 
 const OVERSCAN = 8
+const COLUMNS = ['No.', 'Time (s)', 'Source', 'Destination', 'Protocol', 'Length', 'Info']
 
 export function PacketLog({ store, endpoints, zoom }: { store: EventStore; endpoints: string[]; zoom: number }): React.JSX.Element {
   const view = useMemo(() => new LogView(store), [store])
@@ -46,28 +47,49 @@ export function PacketLog({ store, endpoints, zoom }: { store: EventStore; endpo
 
   const rows = view.rows
   const base = view.base ?? 0
+  // The header row is the grid's first row, sticky, one row high: rows start one row down.
   const first = Math.max(0, Math.floor(scrollTop / rowHeight) - OVERSCAN)
   const last = Math.min(rows.length, Math.ceil((scrollTop + height) / rowHeight) + OVERSCAN)
   const visible = rows.slice(first, last)
+  const selectedIndex = selected ? rows.indexOf(selected) : -1
+
+  /** Scrolls the grid so that row `index` is below the sticky header and above the bottom edge. */
+  const reveal = useCallback(
+    (index: number): void => {
+      const el = scroller.current
+      if (!el || index < 0) return
+      const top = index * rowHeight
+      const bottom = top + 2 * rowHeight
+      if (top < el.scrollTop) el.scrollTop = top
+      else if (bottom > el.scrollTop + el.clientHeight) el.scrollTop = bottom - el.clientHeight
+    },
+    [rowHeight]
+  )
+  // A newly selected row stays in view once the details pane has taken its share of the height
+  // (only on a new selection: rows arriving or dropping must not pull a reader's scroll back).
+  const selectedSeq = selected?.seq
+  useLayoutEffect(() => {
+    if (selectedSeq !== undefined) reveal(view.rows.findIndex((e) => e.seq === selectedSeq))
+  }, [reveal, selectedSeq, view])
 
   const select = (index: number): void => {
     const e = rows[Math.max(0, Math.min(rows.length - 1, index))]
     if (!e) return
     setSelected(e)
-    const el = scroller.current!
-    const top = rows.indexOf(e) * rowHeight
-    if (top < el.scrollTop) el.scrollTop = top
-    else if (top + rowHeight > el.scrollTop + el.clientHeight) el.scrollTop = top + rowHeight - el.clientHeight
+    reveal(rows.indexOf(e))
   }
 
   const onKey = (ev: React.KeyboardEvent): void => {
-    const at = selected ? rows.indexOf(selected) : -1
-    const page = Math.max(1, Math.floor(height / rowHeight) - 1)
+    const at = selectedIndex
+    const page = Math.max(1, Math.floor(height / rowHeight) - 2)
     const moves: Record<string, number> = { ArrowDown: at + 1, ArrowUp: at - 1, PageDown: at + page, PageUp: at - page, Home: 0, End: rows.length - 1 }
     if (ev.key in moves) {
       ev.preventDefault()
       follow.current = ev.key === 'End'
       select(moves[ev.key])
+    } else if (ev.key === 'Escape' && selected) {
+      ev.preventDefault()
+      setSelected(undefined)
     }
   }
 
@@ -134,19 +156,16 @@ export function PacketLog({ store, endpoints, zoom }: { store: EventStore; endpo
           Export CSV
         </button>
       </div>
-      <div className="log-table" role="table" aria-label="Events" aria-rowcount={rows.length + 1}>
-        <div className="log-row head" role="row">
-          {['No.', 'Time (s)', 'Source', 'Destination', 'Protocol', 'Length', 'Info'].map((h) => (
-            <span key={h} role="columnheader">
-              {h}
-            </span>
-          ))}
-        </div>
+      <div className={selected ? 'log-main has-selection' : 'log-main'}>
         <div
           className="log-body"
           ref={scroller}
+          role="grid"
           tabIndex={0}
-          aria-label="Event rows: arrow keys select"
+          aria-label="Events (arrow keys select a row, Escape clears the selection)"
+          aria-rowcount={rows.length + 1}
+          aria-colcount={COLUMNS.length}
+          aria-activedescendant={selected && selectedIndex >= first && selectedIndex < last ? `log-row-${selected.seq}` : undefined}
           data-testid="log-body"
           onKeyDown={onKey}
           onScroll={(e) => {
@@ -155,17 +174,26 @@ export function PacketLog({ store, endpoints, zoom }: { store: EventStore; endpo
             follow.current = el.scrollTop + el.clientHeight >= el.scrollHeight - rowHeight * 2
           }}
         >
-          <div style={{ height: rows.length * rowHeight, position: 'relative' }}>
+          <div className="log-row head" role="row" aria-rowindex={1} style={{ height: rowHeight }}>
+            {COLUMNS.map((h) => (
+              <span key={h} role="columnheader">
+                {h}
+              </span>
+            ))}
+          </div>
+          <div className="log-rows" style={{ height: rows.length * rowHeight }}>
             {visible.map((e, i) => {
               const { source, destination } = endpointsOf(e)
               const index = first + i
+              const isSelected = selected?.seq === e.seq
               return (
                 <div
                   key={e.seq}
+                  id={`log-row-${e.seq}`}
                   role="row"
                   aria-rowindex={index + 2}
-                  aria-selected={selected?.seq === e.seq}
-                  className={`log-row kind-${e.kind}${selected?.seq === e.seq ? ' selected' : ''}`}
+                  aria-selected={isSelected}
+                  className={`log-row kind-${e.kind}${isSelected ? ' selected' : ''}`}
                   style={{ top: index * rowHeight, height: rowHeight }}
                   data-testid="log-row"
                   onClick={() => {
@@ -173,13 +201,13 @@ export function PacketLog({ store, endpoints, zoom }: { store: EventStore; endpo
                     follow.current = false
                   }}
                 >
-                  <span role="cell">{e.seq}</span>
-                  <span role="cell">{relativeSeconds(e.time, base)}</span>
-                  <span role="cell">{source}</span>
-                  <span role="cell">{destination}</span>
-                  <span role="cell">{e.proto}</span>
-                  <span role="cell">{e.kind === 'send' || e.kind === 'recv' ? e.length : ''}</span>
-                  <span role="cell" title={e.info}>
+                  <span role="gridcell">{e.seq}</span>
+                  <span role="gridcell">{relativeSeconds(e.time, base)}</span>
+                  <span role="gridcell">{source}</span>
+                  <span role="gridcell">{destination}</span>
+                  <span role="gridcell">{e.proto}</span>
+                  <span role="gridcell">{e.kind === 'send' || e.kind === 'recv' ? e.length : ''}</span>
+                  <span role="gridcell" title={e.info}>
                     {describe(e)}
                   </span>
                 </div>
@@ -187,14 +215,19 @@ export function PacketLog({ store, endpoints, zoom }: { store: EventStore; endpo
             })}
           </div>
         </div>
+        <Details event={selected} />
       </div>
-      <Details event={selected} />
     </section>
   )
 }
 
 function Details({ event }: { event?: LabEvent }): React.JSX.Element {
-  if (!event) return <div className="details empty" data-testid="log-details">Select a row to see its bytes.</div>
+  if (!event)
+    return (
+      <div className="details empty" data-testid="log-details">
+        Select a row to see its bytes.
+      </div>
+    )
   const bytes = decodeBase64(event.preview)
   const note =
     event.kind === 'send' || event.kind === 'recv'
@@ -203,7 +236,7 @@ function Details({ event }: { event?: LabEvent }): React.JSX.Element {
         : `${event.length} bytes`
       : ''
   return (
-    <div className="details" data-testid="log-details" aria-label="Selected event">
+    <div className="details" data-testid="log-details" role="region" aria-label="Selected event">
       <p>
         <strong>#{event.seq}</strong> {event.endpoint} · {event.kind}
         {event.conn ? ` · connection ${event.conn}` : ''}

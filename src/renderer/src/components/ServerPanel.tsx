@@ -47,7 +47,7 @@ export function ServerPanel({ lab, registry, problem, canChooseFolder, onChange,
         )}
         {lab.kind === 'http' && (
           <>
-            <TextField label="Folder to serve" value={s.root} disabled={running} wide testId="server-root" onChange={(root) => onChange({ root })} />
+            <TextField label="Folder to serve" value={s.root} title={s.root} disabled={running} wide testId="server-root" onChange={(root) => onChange({ root })} />
             {canChooseFolder && (
               <button type="button" disabled={running} onClick={onChooseFolder} data-testid="server-choose-folder">
                 Choose folder…
