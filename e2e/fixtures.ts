@@ -1,12 +1,12 @@
-// A browser host per worker (`socklab web -p 0`, as a user would start it) and helpers that act
+// A browser host per test (`socklab web -p 0`, as a user would start it) and helpers that act
 // in the lab window the way a student does: fields, buttons, consoles, the packet log.
 
 import { spawn, type ChildProcess } from 'node:child_process'
-import net from 'node:net'
 import path from 'node:path'
 import { test as base, expect, type Locator, type Page } from '@playwright/test'
+import { ROOT } from '../test/helpers/processes'
 
-export const ROOT = path.resolve(__dirname, '..')
+export { ROOT }
 
 interface Host {
   url: string
@@ -46,18 +46,9 @@ export const test = base.extend<{ lab: Page; host: Host }>({
 })
 
 export { expect }
+/** A port that was free a moment ago: the same probe as the vitest suites use. */
+export { freePort } from '../test/helpers/processes'
 
-/** A port that was free a moment ago on `host`. */
-export function freePort(host = '127.0.0.1'): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer()
-    s.once('error', reject)
-    s.listen({ host, port: 0 }, () => {
-      const { port } = s.address() as net.AddressInfo
-      s.close(() => resolve(port))
-    })
-  })
-}
 
 /** Everything an xterm console holds, scrollback included, as the student would read it. */
 export async function consoleText(console: Locator): Promise<string> {

@@ -17,7 +17,7 @@ import { parseRequestHead, printable, type RequestHead } from './http/request-he
 import { errorPage, responseHead, type HeadFields } from './http/response-head'
 import { isTargetProblem, parseTarget } from './http/safe-path'
 import { StaticFiles, type FileEntry, type Resolution } from './http/static-files'
-import { closeServer } from './net-util'
+import { closeServer, listenTcp } from './net-util'
 
 /**
  * A connection that sends nothing for this long is closed: a kept-alive one with no new request,
@@ -77,11 +77,7 @@ export class HttpServer implements Endpoint {
   async start(): Promise<SockAddr | undefined> {
     this.files = new StaticFiles(servedFolder(this.config.root))
     const { address, port } = this.config
-    await new Promise<void>((resolve, reject) => {
-      this.server.once('error', (err) => reject(explainError(err, { address, port, action: 'listen on' })))
-      this.server.listen({ host: address, port, backlog: 511 }, resolve)
-    })
-    this.server.on('error', (err) => this.report.error(explainError(err, { address, port }).message, (err as NodeJS.ErrnoException).code))
+    await listenTcp(this.server, address, port, 511, (message, code) => this.report.error(message, code))
     this.server.on('connection', (socket) => this.onConnection(socket))
     this.local = boundAddr(this.server.address())
     const boundPort = this.local?.port ?? port
@@ -229,10 +225,17 @@ export class HttpServer implements Endpoint {
     const file = this.files!.cached(target)
     if (!file?.body || file.body.length > COPY_LIMIT) return undefined
     const keepAlive = wantsKeepAlive(head)
+    return { status: 200, bytes: this.writeWhole(c, file, keepAlive), keepAlive }
+  }
+
+  /** Writes the prebuilt 200 response of a small in-memory file; returns the body bytes. */
+  private writeWhole(c: Connection, file: FileEntry, keepAlive: boolean): number {
+    const body = file.body!
     const bytes = wholeResponse(file, keepAlive)
+    if (c.socket.destroyed) return 0
     c.socket.write(bytes)
-    this.report.data('send', bytes.subarray(0, bytes.length - file.body.length + PREVIEW_BYTES), { conn: c.conn, local: c.local, remote: c.remote, length: bytes.length, info: `HTTP 200, ${bytes.length} bytes` })
-    return { status: 200, bytes: file.body.length, keepAlive }
+    this.report.data('send', bytes.subarray(0, bytes.length - body.length + PREVIEW_BYTES), { conn: c.conn, local: c.local, remote: c.remote, length: bytes.length, info: `HTTP 200, ${bytes.length} bytes` })
+    return body.length
   }
 
   /** The Python-style log line, and the close of a connection that is not kept alive. */
@@ -325,14 +328,10 @@ export class HttpServer implements Endpoint {
    * built once per second (the Date header's resolution) and then written as it is.
    */
   private async sendWhole(c: Connection, file: FileEntry, headers: HeadFields['headers'], keepAlive: boolean): Promise<number> {
-    const body = file.body!
-    if (body.length > COPY_LIMIT) return this.write(c, { status: 200, keepAlive, headers }, body, false)
-    const bytes = wholeResponse(file, keepAlive, headers)
-    if (c.socket.destroyed) return 0
-    c.socket.write(bytes)
-    this.report.data('send', bytes.subarray(0, bytes.length - body.length + PREVIEW_BYTES), { conn: c.conn, local: c.local, remote: c.remote, length: bytes.length, info: `HTTP 200, ${bytes.length} bytes` })
+    if (file.body!.length > COPY_LIMIT) return this.write(c, { status: 200, keepAlive, headers }, file.body, false)
+    const sent = this.writeWhole(c, file, keepAlive)
     await drained(c.socket)
-    return body.length
+    return sent
   }
 
   /** Big files go from disk to socket in chunks, at the pace the client reads. */
@@ -391,11 +390,11 @@ function logged(head: RequestHead): string {
 }
 
 /** A complete 200 response for a small in-memory file, built once per second (the Date header's resolution). */
-function wholeResponse(file: FileEntry, keepAlive: boolean, headers = fileHeaders(file, 0, file.size - 1)): Buffer {
+function wholeResponse(file: FileEntry, keepAlive: boolean): Buffer {
   const second = Math.floor(Date.now() / 1000)
   const ready = file.responses?.second === second ? file.responses : (file.responses = { second })
   const which = keepAlive ? 'keepAlive' : 'close'
-  return (ready[which] ??= Buffer.concat([responseHead({ status: 200, keepAlive, headers }, SERVER_NAME), file.body!]))
+  return (ready[which] ??= Buffer.concat([responseHead({ status: 200, keepAlive, headers: fileHeaders(file, 0, file.size - 1) }, SERVER_NAME), file.body!]))
 }
 
 /** The headers of a file's bytes start..end (inclusive). */

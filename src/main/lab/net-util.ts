@@ -6,6 +6,18 @@ import type { Family } from '../../shared/events'
 import { ipFamily } from '../../shared/address'
 import { explainError } from './errors'
 
+/**
+ * Listens on address:port, failing with a sentence a student can read (port in use...); errors
+ * after that go to `onError` while the server keeps running.
+ */
+export async function listenTcp(server: net.Server, address: string, port: number, backlog: number, onError: (message: string, code?: string) => void): Promise<void> {
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', (err) => reject(explainError(err, { address, port, action: 'listen on' })))
+    server.listen({ host: address, port, backlog }, resolve)
+  })
+  server.on('error', (err) => onError(explainError(err, { address, port }).message, (err as NodeJS.ErrnoException).code))
+}
+
 /** Closes a listening server; resolves once the port is free, also when it never listened. */
 export function closeServer(server: net.Server): Promise<void> {
   return new Promise((resolve) => {

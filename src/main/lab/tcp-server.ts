@@ -9,7 +9,7 @@ import { formatTuple } from '../../shared/events'
 import type { Endpoint, Reporter } from './endpoint'
 import { acceptedLocal, asciiUpper, boundAddr, sockAddr } from './endpoint'
 import { explainError } from './errors'
-import { closeServer } from './net-util'
+import { closeServer, listenTcp } from './net-util'
 
 interface Connection {
   socket: net.Socket
@@ -42,13 +42,9 @@ export class TcpServer implements Endpoint {
 
   async start(): Promise<SockAddr | undefined> {
     const { address, port } = this.config
-    await new Promise<void>((resolve, reject) => {
-      this.server.once('error', (err) => reject(explainError(err, { address, port, action: 'listen on' })))
-      // The course calls listen(1); Node's accept loop drains the kernel queue anyway, so a
-      // larger backlog only avoids dropped SYNs under load.
-      this.server.listen({ host: address, port, backlog: 128 }, resolve)
-    })
-    this.server.on('error', (err) => this.report.error(explainError(err, { address, port }).message, (err as NodeJS.ErrnoException).code))
+    // The course calls listen(1); Node's accept loop drains the kernel queue anyway, so a
+    // larger backlog only avoids dropped SYNs under load.
+    await listenTcp(this.server, address, port, 128, (message, code) => this.report.error(message, code))
     this.server.on('connection', (socket) => this.onConnection(socket))
     this.local = boundAddr(this.server.address())
     const shown = this.local ?? { address, port }

@@ -49,15 +49,16 @@ export class StaticFiles {
 
   /** The answer for `target` if it is in memory and fresh: no disk, no waiting. */
   cached(target: SafeTarget): FileEntry | undefined {
-    const slot = this.cache.get(target.trailingSlash ? `${target.display}/` : target.display)
+    const slot = this.cache.get(cacheKey(target))
     return slot && Date.now() - slot.checkedAt < REVALIDATE_MS ? slot.entry : undefined
   }
 
   async resolve(target: SafeTarget): Promise<Resolution> {
-    const key = target.trailingSlash ? `${target.display}/` : target.display
+    const fresh = this.cached(target)
+    if (fresh) return fresh
+    const key = cacheKey(target)
     const slot = this.cache.get(key)
     const now = Date.now()
-    if (slot && now - slot.checkedAt < REVALIDATE_MS) return slot.entry
 
     const found = await this.lookUp(target)
     if (found.kind !== 'file') {
@@ -144,6 +145,11 @@ export class StaticFiles {
     this.cache.delete(key)
     this.cachedBytes -= slot.entry.size
   }
+}
+
+/** A folder asked with its final '/' (its index) and without (a redirect) are different answers. */
+function cacheKey(target: SafeTarget): string {
+  return target.trailingSlash ? `${target.display}/` : target.display
 }
 
 function fileEntry(realPath: string, stat: { size: number; mtimeMs: number }): FileEntry {
