@@ -13,7 +13,7 @@ import { Header } from './components/Header'
 import { PacketLog } from './components/PacketLog'
 import { ServerPanel } from './components/ServerPanel'
 import { Splitter } from './components/Splitter'
-import { loadLogSize, loadTheme, loadZoom, saveLogSize, saveTheme, saveZoom, stepZoom, type Theme } from './zoom'
+import { loadLogSize, loadTheme, loadZoom, saveLogSize, saveTheme, saveZoom, stepZoom, zoomDirection, type Theme } from './zoom'
 
 type Labs = Record<LabKind, LabState>
 type Problems = Partial<Record<string, string>>
@@ -122,8 +122,7 @@ export function App({ api, info }: { api: LabApi; info: HostInfo }): React.JSX.E
   const onZoom = useCallback((direction: 1 | -1 | 0) => setZoom((z) => (direction === 0 ? 1 : stepZoom(z, direction))), [])
   useEffect(() => {
     const onKey = (e: KeyboardEvent): void => {
-      if (!(e.ctrlKey || e.metaKey) || e.altKey) return
-      const direction = e.key === '+' || e.key === '=' ? 1 : e.key === '-' || e.key === '_' ? -1 : e.key === '0' ? 0 : null
+      const direction = zoomDirection(e)
       if (direction === null) return
       e.preventDefault()
       onZoom(direction)
@@ -259,7 +258,12 @@ export function App({ api, info }: { api: LabApi; info: HostInfo }): React.JSX.E
           problem={problems[`${active}:client`]}
           onChange={(fields: Partial<ClientFields>) => update(active, (l) => ({ ...l, client: { ...l.client, ...fields } }))}
           onSelectTab={(key) => update(active, (l) => ({ ...l, activeTab: key }))}
-          onNewTab={() => update(active, (l) => ({ ...l, tabs: [...l.tabs, newTab(active, l.nextTab)], activeTab: newTab(active, l.nextTab).key, nextTab: l.nextTab + 1 }))}
+          onNewTab={() =>
+            update(active, (l) => {
+              const tab = newTab(active, l.nextTab)
+              return { ...l, tabs: [...l.tabs, tab], activeTab: tab.key, nextTab: l.nextTab + 1 }
+            })
+          }
           onConnect={(key) => void connect(active, key)}
           onSend={(key, line) => void send(active, key, line)}
           drafts={drafts}

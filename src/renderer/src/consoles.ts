@@ -3,7 +3,7 @@
 
 import { FitAddon } from '@xterm/addon-fit'
 import { Terminal, type ITheme } from '@xterm/xterm'
-import type { Theme } from './zoom'
+import { zoomDirection, type Theme } from './zoom'
 
 export type LineStyle = 'plain' | 'error' | 'input' | 'note'
 
@@ -78,7 +78,7 @@ export class ConsoleRegistry {
     term.onData((data) => this.typed(entry, data))
     // Keys the window needs stay with the window: Tab moves focus on (a console must not trap the
     // keyboard), and Ctrl +/−/0 zoom as everywhere else.
-    term.attachCustomKeyEventHandler((ev) => !(isFocusKey(ev) || isZoomKey(ev)))
+    term.attachCustomKeyEventHandler((ev) => !(isFocusKey(ev) || zoomDirection(ev) !== null))
     this.entries.set(key, e)
     return e
   }
@@ -214,8 +214,4 @@ export class ConsoleRegistry {
 
 function isFocusKey(ev: KeyboardEvent): boolean {
   return ev.key === 'Tab' && !ev.ctrlKey && !ev.altKey && !ev.metaKey
-}
-
-function isZoomKey(ev: KeyboardEvent): boolean {
-  return (ev.ctrlKey || ev.metaKey) && !ev.altKey && ['+', '=', '-', '_', '0'].includes(ev.key)
 }

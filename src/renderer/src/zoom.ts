@@ -48,3 +48,9 @@ export function loadLogSize(): number {
 export function saveLogSize(size: number): void {
   localStorage.setItem(LOG_SIZE_KEY, String(size))
 }
+
+/** The zoom a key press asks for (Ctrl/Cmd with +, −, 0), or null for any other key. */
+export function zoomDirection(e: Pick<KeyboardEvent, 'key' | 'ctrlKey' | 'metaKey' | 'altKey'>): 1 | -1 | 0 | null {
+  if (!(e.ctrlKey || e.metaKey) || e.altKey) return null
+  return e.key === '+' || e.key === '=' ? 1 : e.key === '-' || e.key === '_' ? -1 : e.key === '0' ? 0 : null
+}
