@@ -3,16 +3,16 @@
 
 import { contextBridge, ipcRenderer } from 'electron'
 import type { LabApi, Reply } from '../shared/contract'
-import { channelOf, EVENTS_CHANNEL, READY_CHANNEL, VERBS } from '../shared/contract'
+import { channelOf, EVENTS_CHANNEL, READY_CHANNEL, verbsVia, type Verb } from '../shared/contract'
 import type { LabEvent } from '../shared/events'
 
-async function call(verb: (typeof VERBS)[number], args: unknown[]): Promise<unknown> {
+async function call(verb: Verb, args: unknown[]): Promise<unknown> {
   const reply = (await ipcRenderer.invoke(channelOf(verb), ...args)) as Reply<unknown>
   if (!reply.ok) throw Object.assign(new Error(reply.error), { code: reply.code })
   return reply.value
 }
 
-const api = Object.fromEntries(VERBS.map((verb) => [verb, (...args: unknown[]) => call(verb, args)])) as Omit<LabApi, 'onEvents'>
+const api = verbsVia(call)
 
 const socklab: LabApi = {
   ...api,

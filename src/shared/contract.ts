@@ -123,3 +123,8 @@ export const READY_CHANNEL = 'lab:ready'
 export function isVerb(value: unknown): value is Verb {
   return typeof value === 'string' && (VERBS as readonly string[]).includes(value)
 }
+
+/** Every verb of the LabApi as a call through one transport function (the preload's IPC, the browser's WebSocket). */
+export function verbsVia(call: (verb: Verb, args: unknown[]) => Promise<unknown>): Omit<LabApi, 'onEvents'> {
+  return Object.fromEntries(VERBS.map((verb) => [verb, (...args: unknown[]) => call(verb, args)])) as Omit<LabApi, 'onEvents'>
+}

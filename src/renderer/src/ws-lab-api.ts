@@ -2,7 +2,7 @@
 // UI cannot tell which host it runs in. The token comes from the page's own address.
 
 import type { LabApi } from '../../shared/contract'
-import { VERBS } from '../../shared/contract'
+import { verbsVia } from '../../shared/contract'
 import type { LabEvent } from '../../shared/events'
 import type { CallMessage, HostMessage } from '../../shared/ws-protocol'
 import { TOKEN_PARAM, WS_PATH } from '../../shared/ws-protocol'
@@ -41,7 +41,7 @@ export function connectWsLabApi(onLost: (reason: string) => void): Promise<LabAp
       ws.send(JSON.stringify({ id, verb, args } satisfies CallMessage))
     })
 
-  const api = Object.fromEntries(VERBS.map((verb) => [verb, (...args: unknown[]) => call(verb, args)])) as Omit<LabApi, 'onEvents'>
+  const api = verbsVia(call)
   const lab: LabApi = {
     ...api,
     onEvents(listener) {
