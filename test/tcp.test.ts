@@ -1,6 +1,6 @@
 import net from 'node:net'
 import { afterEach, describe, expect, it } from 'vitest'
-import { tcpServer, testLab, type TestLab } from './helpers/lab'
+import { tcpClient, tcpServer, testLab, type TestLab } from './helpers/lab'
 
 let t: TestLab
 afterEach(async () => t?.close())
@@ -24,7 +24,7 @@ describe.each([
     t = testLab()
     const server = await t.start(tcpServer({ address: any }))
     const port = server.local!.port
-    const c = await t.start({ kind: 'tcp-client', address: client, port, recvSize: 1024 })
+    const c = await t.start(tcpClient(port, { address: client }))
     const result = await t.lab.send(c.id, 'hello world')
     expect(result.reply).toBe('HELLO WORLD')
     const at = client.includes(':') ? `(${client}, ${port})` : `(127.0.0.1, ${port})`
@@ -70,8 +70,8 @@ describe('TCP server', () => {
       t = testLab()
       const server = await t.start(tcpServer({ concurrent }))
       const port = server.local!.port
-      const first = await t.start({ kind: 'tcp-client', address: '127.0.0.1', port, recvSize: 1024 })
-      const second = await t.start({ kind: 'tcp-client', address: '127.0.0.1', port, recvSize: 1024 })
+      const first = await t.start(tcpClient(port))
+      const second = await t.start(tcpClient(port))
       await t.lab.connect(first.id)
       const secondReply = t.lab.send(second.id, 'second')
       const early = await Promise.race([secondReply.then(() => 'served'), new Promise((r) => setTimeout(() => r('waiting'), 400))])
@@ -119,7 +119,7 @@ describe('TCP server', () => {
     const probe = await t.start(tcpServer())
     const port = probe.local!.port
     await t.lab.stop(probe.id)
-    const c = await t.start({ kind: 'tcp-client', address: '127.0.0.1', port, recvSize: 1024 })
+    const c = await t.start(tcpClient(port))
     await expect(t.lab.send(c.id, 'x')).rejects.toMatchObject({ code: 'ECONNREFUSED', message: `connection refused by (127.0.0.1, ${port}): no server is listening there` })
     expect(t.events.some((e) => e.endpoint === c.id && e.kind === 'error' && e.code === 'ECONNREFUSED')).toBe(true)
   })

@@ -11,9 +11,9 @@ const fresh = (): Record<LabKind, LabState> => ({ tcp: initialLab('tcp', 'IPv4',
 describe('restoreLabs', () => {
   it('shows a running server as started, with the client following its port, and a tab per running client', () => {
     const running: EndpointInfo[] = [
-      { id: 'tcp-client-3', config: { kind: 'tcp-client', address: '127.0.0.1', port: 40000, recvSize: 1024 } },
+      { id: 'tcp-client-3', config: { kind: 'tcp-client', address: '127.0.0.1', port: 40000, recvSize: 1024, timeoutMs: 60000 } },
       { id: 'tcp-server-1', config: { kind: 'tcp-server', address: '0.0.0.0', port: 40000, recvSize: 512, concurrent: true, idleTimeoutMs: 30000 }, local: { address: '0.0.0.0', port: 40000, family: 'IPv4' } },
-      { id: 'tcp-client-4', config: { kind: 'tcp-client', address: '127.0.0.1', port: 40000, recvSize: 1024 } }
+      { id: 'tcp-client-4', config: { kind: 'tcp-client', address: '127.0.0.1', port: 40000, recvSize: 1024, timeoutMs: 60000 } }
     ]
     const { labs, family, routes } = restoreLabs(fresh(), running, 'IPv4')
     expect(family).toBe('IPv4')
@@ -57,8 +57,8 @@ describe('restoreLabs', () => {
 
 describe('signatureOf', () => {
   it('does not depend on the order of keys', () => {
-    expect(signatureOf({ kind: 'tcp-client', address: '::1', port: 1, recvSize: 2 })).toBe(signatureOf({ recvSize: 2, port: 1, address: '::1', kind: 'tcp-client' }))
-    expect(signatureOf({ kind: 'tcp-client', address: '::1', port: 1, recvSize: 2 })).not.toBe(signatureOf({ kind: 'tcp-client', address: '::1', port: 2, recvSize: 2 }))
+    expect(signatureOf({ kind: 'tcp-client', address: '::1', port: 1, recvSize: 2, timeoutMs: 1 })).toBe(signatureOf({ timeoutMs: 1, recvSize: 2, port: 1, address: '::1', kind: 'tcp-client' }))
+    expect(signatureOf({ kind: 'tcp-client', address: '::1', port: 1, recvSize: 2, timeoutMs: 1 })).not.toBe(signatureOf({ kind: 'tcp-client', address: '::1', port: 2, recvSize: 2, timeoutMs: 1 }))
   })
 })
 
