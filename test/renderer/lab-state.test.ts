@@ -69,7 +69,7 @@ describe('one validation path: the window refuses what the host refuses, in the 
   const tcpClient = (over: object): EndpointConfig => ({ kind: 'tcp-client', address: '127.0.0.1', port: 12000, recvSize: 1024, timeoutMs: 60000, ...over }) as EndpointConfig
 
   // [what the student typed, the fields, the config a window that did not check would have sent, the words]
-  const refused: [string, () => ReturnType<typeof clientConfig>, EndpointConfig, string][] = [
+  const refused: [string, () => { config: EndpointConfig } | { problem: string }, EndpointConfig, string][] = [
     ['a UDP timeout of 601 s', () => clientConfig(udp({ timeout: '601' }), 'IPv4'), udpClient({ timeoutMs: 601_000 }), 'Timeout must be a number of seconds in 0.1..600'],
     ['a UDP timeout of 0.05 s', () => clientConfig(udp({ timeout: '0.05' }), 'IPv4'), udpClient({ timeoutMs: 50 }), 'Timeout must be a number of seconds in 0.1..600'],
     ['a UDP timeout in words', () => clientConfig(udp({ timeout: 'soon' }), 'IPv4'), udpClient({ timeoutMs: NaN }), 'Timeout must be a number of seconds in 0.1..600'],
