@@ -104,6 +104,7 @@ describe('replyStart and truncationNote', () => {
   it('finds the end of the head with CRLF or bare LF, and a valid Content-Length only', () => {
     expect(replyStart(bytes('HTTP/1.0 200 OK\r\nContent-Length: 12\r\n\r\nbody'))).toEqual({ headSize: 39, contentLength: 12 })
     expect(replyStart(bytes('HTTP/1.0 200 OK\ncontent-length:7\n\nbody'))).toEqual({ headSize: 34, contentLength: 7 })
+    expect(replyStart(bytes('HTTP/1.0 200 OK\r\nContent-Length: 9\r\nDate: now\r\n\r\n')).contentLength).toBe(9)
     expect(replyStart(bytes('HTTP/1.0 200 OK\r\nContent-Length: -3\r\n\r\n'))).toEqual({ headSize: 39 })
     expect(replyStart(bytes('HTTP/1.0 200 OK\r\nContent-Len'))).toEqual({ headSize: null })
   })
