@@ -16,7 +16,7 @@ const BURST_SECONDS_MAX = 30
 const WINDOW = 128
 
 async function startHost() {
-  const host = startPeer(process.execPath, [SOCKLAB, 'web', '-p', '0'], { stdio: ['ignore', 'pipe', 'inherit'] })
+  const host = startPeer(process.execPath, [SOCKLAB, 'web', '-p', '0', '--no-open'], { stdio: ['ignore', 'pipe', 'inherit'] })
   const child = host.child
   const url = await new Promise((resolve, reject) => {
     let out = ''

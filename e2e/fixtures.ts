@@ -17,7 +17,7 @@ export const test = base.extend<{ lab: Page; host: Host }>({
   host: [
     // eslint-disable-next-line no-empty-pattern -- Playwright reads the fixtures a function asks for from this pattern
     async ({}, use) => {
-      const child = spawn(process.execPath, [path.join(ROOT, 'bin', 'socklab.js'), 'web', '-p', '0'], { stdio: ['ignore', 'pipe', 'pipe'] })
+      const child = spawn(process.execPath, [path.join(ROOT, 'bin', 'socklab.js'), 'web', '-p', '0', '--no-open'], { stdio: ['ignore', 'pipe', 'pipe'] })
       let out = ''
       const url = await new Promise<string>((resolve, reject) => {
         const timer = setTimeout(() => reject(new Error(`socklab web printed no address:\n${out}`)), 15_000)

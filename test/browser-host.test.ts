@@ -119,7 +119,7 @@ describe('browser host', () => {
     const started = await call(ws, 4, 'start', [{ kind: 'udp-server', address: '127.0.0.1', port: 0, recvSize: 2048 }])
     expect(started).toMatchObject({ reply: { ok: true, value: { id: 'udp-server-1' } } })
     await new Promise((r) => setTimeout(r, 100))
-    expect(events).toMatchObject([{ kind: 'listen' }, { kind: 'console', info: expect.stringMatching(/^Server waiting on \(127\.0\.0\.1, \d+\)$/) }])
+    expect(events).toMatchObject([{ kind: 'bind' }, { kind: 'console', info: expect.stringMatching(/^Server waiting on \(127\.0\.0\.1, \d+\)$/) }])
     ws.close()
   })
 

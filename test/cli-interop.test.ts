@@ -1,6 +1,7 @@
 // The socklab command against the course's own Python programs, both ways, IPv4 and IPv6,
 // and against itself. Every peer is a real process on loopback.
 
+import fs from 'node:fs'
 import net from 'node:net'
 import path from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
@@ -72,6 +73,27 @@ describe.each(families)('UDP over %s', (_f, client, any, six) => {
   })
 })
 
+describe('a server bound to :: prints an IPv4 peer as the course\'s Python server does', () => {
+  it.each([
+    ['TCP', 'tcp_server.py', 'tcp-server', 'tcp-client'],
+    ['UDP', 'udp_server.py', 'udp-server', 'udp-client']
+  ])('%s', async (_proto, script, server, client) => {
+    const lines: string[] = []
+    for (const peer of [
+      (port: number) => python(script, ['-a', '::', '-p', String(port)]),
+      (port: number) => socklab([server, '-6', '-p', String(port)])
+    ]) {
+      const port = await freePort('::')
+      const p = keep(peer(port))
+      await p.waitFor(/Server waiting on \(::, \d+\)/)
+      const r = await runSocklab([client, '-a', '127.0.0.1', '-p', String(port), '-m', 'mapped'])
+      expect(r.code).toBe(0)
+      lines.push((await p.waitFor(/Received request from .*\n/)).match(/Received request from \((.*), \d+\)/)![1])
+    }
+    expect(lines).toEqual(['::ffff:127.0.0.1', '::ffff:127.0.0.1'])
+  })
+})
+
 describe.each(families)('HTTP over %s', (_f, client, any, six) => {
   const SITE = path.join(ROOT, 'resources', 'sample-site')
   const url = (port: number, p: string): string => `http://${client.includes(':') ? `[${client}]` : client}:${port}${p}`
@@ -101,6 +123,10 @@ describe.each(families)('HTTP over %s', (_f, client, any, six) => {
     const once = await runSocklab(['http-client', ...six, '--recv-once', url(port, '/about.html')])
     expect(once.code).toBe(0)
     expect(once.stdout).not.toContain('</html>')
+    // Python's server writes the header and the body separately: the one recv() may hold the header
+    // alone, far below 1,500 bytes, and is still judged against Content-Length.
+    const size = fs.statSync(path.join(SITE, 'about.html')).size
+    expect(once.stdout).toMatch(new RegExp(`\nReply read in one recv\\(1500\\) as in the course: \\d+ bytes, truncated: Content-Length says ${size} body bytes, this recv\\(\\) got \\d+, so \\d+ were never read\n$`))
     void server
   })
 })

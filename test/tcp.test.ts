@@ -1,6 +1,6 @@
 import net from 'node:net'
 import { afterEach, describe, expect, it } from 'vitest'
-import { tcpServer, testLab, type TestLab } from './helpers/lab'
+import { tcpClient, tcpServer, testLab, type TestLab } from './helpers/lab'
 
 let t: TestLab
 afterEach(async () => t?.close())
@@ -24,7 +24,7 @@ describe.each([
     t = testLab()
     const server = await t.start(tcpServer({ address: any }))
     const port = server.local!.port
-    const c = await t.start({ kind: 'tcp-client', address: client, port, recvSize: 1024 })
+    const c = await t.start(tcpClient(port, { address: client }))
     const result = await t.lab.send(c.id, 'hello world')
     expect(result.reply).toBe('HELLO WORLD')
     const at = client.includes(':') ? `(${client}, ${port})` : `(127.0.0.1, ${port})`
@@ -70,8 +70,8 @@ describe('TCP server', () => {
       t = testLab()
       const server = await t.start(tcpServer({ concurrent }))
       const port = server.local!.port
-      const first = await t.start({ kind: 'tcp-client', address: '127.0.0.1', port, recvSize: 1024 })
-      const second = await t.start({ kind: 'tcp-client', address: '127.0.0.1', port, recvSize: 1024 })
+      const first = await t.start(tcpClient(port))
+      const second = await t.start(tcpClient(port))
       await t.lab.connect(first.id)
       const secondReply = t.lab.send(second.id, 'second')
       const early = await Promise.race([secondReply.then(() => 'served'), new Promise((r) => setTimeout(() => r('waiting'), 400))])
@@ -80,6 +80,57 @@ describe('TCP server', () => {
       await expect(secondReply).resolves.toMatchObject({ reply: 'SECOND' })
       await t.close()
     }
+  })
+
+  it('iterative: a second client is QUEUED in the listen backlog, and its ACCEPT comes when accept() returns it', async () => {
+    t = testLab()
+    const server = await t.start(tcpServer())
+    const port = server.local!.port
+    const first = await t.start(tcpClient(port))
+    const second = await t.start(tcpClient(port))
+    await t.lab.connect(first.id)
+    await t.waitForEvent((e) => e.endpoint === server.id && e.kind === 'accept' && e.conn === 1)
+    const secondReply = t.lab.send(second.id, 'second')
+    const queued = await t.waitForEvent((e) => e.endpoint === server.id && e.kind === 'queued')
+    expect(queued.conn).toBe(2)
+    expect(queued.info).toBe('connection from 127.0.0.1 waits in the listen backlog: the kernel finished the handshake, 1 ahead of it (iterative server)')
+    // The second client is connected as far as it knows (the kernel did the handshake), yet not accepted.
+    await t.waitForEvent((e) => e.endpoint === second.id && e.kind === 'connect')
+    await new Promise((r) => setTimeout(r, 300))
+    expect(t.events.filter((e) => e.endpoint === server.id && e.kind === 'accept').map((e) => e.conn)).toEqual([1])
+    await t.lab.send(first.id, 'first')
+    await expect(secondReply).resolves.toMatchObject({ reply: 'SECOND' })
+    const serverRows = t.events.filter((e) => e.endpoint === server.id && e.kind !== 'console').map((e) => `${e.kind} ${e.conn}`)
+    expect(serverRows).toEqual(['listen 0', 'accept 1', 'queued 2', 'recv 1', 'send 1', 'close 1', 'accept 2', 'recv 2', 'send 2', 'close 2'])
+    const accept2 = t.events.find((e) => e.endpoint === server.id && e.kind === 'accept' && e.conn === 2)!
+    expect(accept2.info).toMatch(/^connection from 127\.0\.0\.1 accepted after \d+\.\d s in the listen backlog$/)
+  })
+
+  it('concurrent: every connection is accepted at once, none queued', async () => {
+    t = testLab()
+    const server = await t.start(tcpServer({ concurrent: true }))
+    const port = server.local!.port
+    const first = await t.start(tcpClient(port))
+    const second = await t.start(tcpClient(port))
+    await t.lab.connect(first.id)
+    await expect(t.lab.send(second.id, 'b')).resolves.toMatchObject({ reply: 'B' })
+    await t.lab.send(first.id, 'a')
+    expect(t.events.filter((e) => e.endpoint === server.id && (e.kind === 'accept' || e.kind === 'queued')).map((e) => e.kind)).toEqual(['accept', 'accept'])
+  })
+
+  it('a server bound to :: shows an IPv4 peer as ::ffff:127.0.0.1, as Python does', async () => {
+    t = testLab()
+    const server = await t.start(tcpServer({ address: '::' }))
+    const port = server.local!.port
+    const c = await t.start(tcpClient(port))
+    await t.lab.send(c.id, 'mapped')
+    const sent = await t.waitForEvent((e) => e.endpoint === server.id && e.info.startsWith('Sent reply to'))
+    const clientPort = t.events.find((e) => e.endpoint === c.id && e.kind === 'connect')!.local!.port
+    expect(t.lines(server.id)[1]).toBe(`Received request from (::ffff:127.0.0.1, ${clientPort})`)
+    expect(sent.info).toBe(`Sent reply to (::ffff:127.0.0.1, ${clientPort})`)
+    const accept = t.events.find((e) => e.endpoint === server.id && e.kind === 'accept')!
+    expect(accept.remote).toEqual({ address: '::ffff:127.0.0.1', port: clientPort, family: 'IPv6' })
+    expect(accept.local).toEqual({ address: '::ffff:127.0.0.1', port, family: 'IPv6' })
   })
 
   it('keeps serving after clients that send nothing, reset, or vanish', async () => {
@@ -119,8 +170,35 @@ describe('TCP server', () => {
     const probe = await t.start(tcpServer())
     const port = probe.local!.port
     await t.lab.stop(probe.id)
-    const c = await t.start({ kind: 'tcp-client', address: '127.0.0.1', port, recvSize: 1024 })
+    const c = await t.start(tcpClient(port))
     await expect(t.lab.send(c.id, 'x')).rejects.toMatchObject({ code: 'ECONNREFUSED', message: `connection refused by (127.0.0.1, ${port}): no server is listening there` })
     expect(t.events.some((e) => e.endpoint === c.id && e.kind === 'error' && e.code === 'ECONNREFUSED')).toBe(true)
+  })
+})
+
+describe('TCP client', () => {
+  it('refuses an empty sentence before connecting: send(b"") puts nothing on the wire and both sides would wait forever', async () => {
+    t = testLab()
+    const server = await t.start(tcpServer())
+    const c = await t.start(tcpClient(server.local!.port))
+    await expect(t.lab.send(c.id, '')).rejects.toMatchObject({ code: 'EEMPTY', message: expect.stringMatching(/^an empty sentence puts nothing on the wire/) })
+    expect(t.events.filter((e) => e.endpoint === c.id).map((e) => e.kind)).toEqual(['error'])
+    expect(t.events.some((e) => e.endpoint === server.id && e.kind === 'accept')).toBe(false)
+    await expect(t.lab.send(c.id, 'then this')).resolves.toMatchObject({ reply: 'THEN THIS' })
+  })
+
+  it('gives up waiting for a reply after its timeout and closes, which frees an iterative server', async () => {
+    t = testLab()
+    const server = await t.start(tcpServer())
+    const port = server.local!.port
+    const holder = await t.start(tcpClient(port))
+    const impatient = await t.start(tcpClient(port, { timeoutMs: 300 }))
+    await t.lab.connect(holder.id)
+    await expect(t.lab.send(impatient.id, 'too slow')).rejects.toMatchObject({
+      code: 'ETIMEDOUT',
+      message: `no reply from (127.0.0.1, ${port}) within 0.3 s: the server is busy (an iterative server serves one client at a time) or never answered`
+    })
+    expect(t.events.filter((e) => e.endpoint === impatient.id && e.kind !== 'console').map((e) => e.kind)).toEqual(['connect', 'send', 'error', 'close'])
+    await expect(t.lab.send(holder.id, 'held')).resolves.toMatchObject({ reply: 'HELD' })
   })
 })

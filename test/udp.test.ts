@@ -8,7 +8,7 @@ afterEach(async () => t?.close())
 describe.each([
   ['IPv4', '127.0.0.1', '0.0.0.0', 'udp4'],
   ['IPv6', '::1', '::', 'udp6']
-] as const)('UDP over %s', (_family, client, any, type) => {
+] as const)('UDP over %s', (family, client, any, type) => {
   it('answers a datagram upper-cased, with the course lines and one event per datagram', async () => {
     t = testLab()
     const server = await t.start({ kind: 'udp-server', address: any, port: 0, recvSize: 2048 })
@@ -24,6 +24,27 @@ describe.each([
     expect(sent).toMatchObject({ proto: 'UDP', length: 11, remote: { address: client, port } })
     expect(got.remote?.port).toBe(sent.local?.port)
     expect(got.info).toBe('datagram of 11 bytes')
+  })
+
+  it('a datagram keeps its addresses in transit: the SEND row shows the source the server sees, not the wildcard', async () => {
+    t = testLab()
+    const server = await t.start({ kind: 'udp-server', address: any, port: 0, recvSize: 2048 })
+    const port = server.local!.port
+    const c = await t.start({ kind: 'udp-client', address: client, port, recvSize: 2048, timeoutMs: 3000 })
+    await t.lab.send(c.id, 'where from?')
+    const sent = t.events.find((e) => e.endpoint === c.id && e.kind === 'send')!
+    const got = t.events.find((e) => e.endpoint === server.id && e.kind === 'recv')!
+    expect(sent.local).toEqual(got.remote)
+    expect(sent.local?.address).toBe(client)
+    expect(sent.remote).toEqual({ address: client, port, family })
+  })
+
+  it('a UDP server BINDs: it has no connections to listen for', async () => {
+    t = testLab()
+    const server = await t.start({ kind: 'udp-server', address: any, port: 0, recvSize: 2048 })
+    const kinds = t.events.filter((e) => e.endpoint === server.id && e.kind !== 'console').map((e) => e.kind)
+    expect(kinds).toEqual(['bind'])
+    expect(t.events[0].info).toBe(`bound to (${any}, ${server.local!.port}), recvfrom(2048)`)
   })
 
   it('keeps the first recvSize bytes of a long datagram, as recvfrom(2048) does', async () => {
@@ -66,5 +87,17 @@ describe('UDP client', () => {
     await both
     sock.close()
     expect(replies.map((r) => [...r])).toEqual([[0, 0xff, 0x41], []])
+  })
+
+  it('a server bound to :: shows an IPv4 sender as ::ffff:127.0.0.1, as Python does', async () => {
+    t = testLab()
+    const server = await t.start({ kind: 'udp-server', address: '::', port: 0, recvSize: 2048 })
+    const c = await t.start({ kind: 'udp-client', address: '127.0.0.1', port: server.local!.port, recvSize: 2048, timeoutMs: 3000 })
+    await t.lab.send(c.id, 'mapped')
+    const sent = t.events.find((e) => e.endpoint === c.id && e.kind === 'send')!
+    const got = await t.waitForEvent((e) => e.endpoint === server.id && e.kind === 'recv')
+    expect(sent.local?.address).toBe('127.0.0.1')
+    expect(got.remote).toEqual({ address: '::ffff:127.0.0.1', port: sent.local!.port, family: 'IPv6' })
+    expect(t.lines(server.id)[1]).toBe(`Received request from (::ffff:127.0.0.1, ${sent.local!.port})`)
   })
 })

@@ -3,6 +3,8 @@
 import { parseArgs } from 'node:util'
 import type { Family } from '../shared/events'
 import { addressProblem, DEFAULT_HTTP_PORT, DEFAULT_PORT, defaultClientAddress, defaultServerAddress, parseCoursePort, PORT_RULE } from '../shared/address'
+import { IDLE_TIMEOUT_DEFAULT_MS, TCP_TIMEOUT_DEFAULT_MS, UDP_TIMEOUT_DEFAULT_MS } from '../shared/limits'
+import { fields, type NumberField } from '../shared/schemas'
 
 /** Bad input: printed as one `ERROR:` line with the usage, exit status 2. */
 export class UsageError extends Error {}
@@ -21,7 +23,7 @@ const common = {
 
 const extra: Record<Command, Record<string, OptionSpec>> = {
   'tcp-server': { 'recv-size': { type: 'string' }, concurrent: { type: 'boolean' }, 'idle-timeout': { type: 'string' } },
-  'tcp-client': { message: { type: 'string', short: 'm' }, 'recv-size': { type: 'string' } },
+  'tcp-client': { message: { type: 'string', short: 'm' }, 'recv-size': { type: 'string' }, timeout: { type: 'string' } },
   'udp-server': { 'recv-size': { type: 'string' } },
   'udp-client': { message: { type: 'string', short: 'm' }, 'recv-size': { type: 'string' }, timeout: { type: 'string' } },
   'http-server': { directory: { type: 'string', short: 'd' } },
@@ -43,6 +45,8 @@ export interface Options {
   recvOnce: boolean
   /** http-client: URLs given on the command line. */
   urls: string[]
+  /** web: open the page in the default browser (--no-open skips it). */
+  open: boolean
 }
 
 export function parseOptions(command: Command, argv: string[]): Options {
@@ -74,29 +78,27 @@ export function parseOptions(command: Command, argv: string[]): Options {
     family,
     address,
     port,
-    recvSize: count(v['recv-size'], command.startsWith('udp') ? 2048 : 1024, '--recv-size', 1, 65536),
+    recvSize: checked(fields.recvSize, '--recv-size', v['recv-size'], wholeNumber, command.startsWith('udp') ? 2048 : 1024),
     concurrent: v.concurrent === true,
-    idleTimeoutMs: seconds(v['idle-timeout'], 30, '--idle-timeout', 0),
-    timeoutMs: seconds(v.timeout, 5, '--timeout', 0.1),
+    idleTimeoutMs: checked(fields.idleTimeoutMs, '--idle-timeout', v['idle-timeout'], milliseconds, IDLE_TIMEOUT_DEFAULT_MS),
+    timeoutMs: checked(fields.timeoutMs, '--timeout', v.timeout, milliseconds, command === 'tcp-client' ? TCP_TIMEOUT_DEFAULT_MS : UDP_TIMEOUT_DEFAULT_MS),
     message: typeof v.message === 'string' ? v.message : undefined,
     directory: typeof v.directory === 'string' ? v.directory : process.cwd(),
     recvOnce: v['recv-once'] === true,
-    urls: parsed.positionals
+    urls: parsed.positionals,
+    open: v['no-open'] !== true
   }
 }
 
-function count(text: unknown, fallback: number, name: string, min: number, max: number): number {
-  if (typeof text !== 'string') return fallback
-  const n = Number(text)
-  if (!/^\d+$/.test(text) || n < min || n > max) throw new UsageError(`${name} must be an integer in ${min}..${max}`)
-  return n
-}
+const wholeNumber = (text: string): number => (/^\d+$/.test(text) ? Number(text) : NaN)
+const milliseconds = (text: string): number => (text.trim() === '' ? NaN : Math.round(Number(text) * 1000))
 
-function seconds(text: unknown, fallback: number, name: string, min: number): number {
-  if (typeof text !== 'string') return fallback * 1000
-  const n = Number(text)
-  if (text.trim() === '' || !Number.isFinite(n) || n < min || n > 3600) throw new UsageError(`${name} must be a number of seconds in ${min}..3600`)
-  return Math.round(n * 1000)
+/** An option's value, checked by the same rule the window and the hosts apply, and named by its flag. */
+function checked(field: NumberField, flag: string, text: unknown, parse: (text: string) => number, fallback: number): number {
+  if (typeof text !== 'string') return fallback
+  const value = parse(text)
+  if (!field.schema.safeParse(value).success) throw new UsageError(`${flag} must be ${field.rule}`)
+  return value
 }
 
 const addressHelp = (server: boolean): string =>
@@ -113,12 +115,13 @@ export function usage(command: Command): string {
       'The course TCP server: one recv() per connection, reply upper-cased, close.',
       '--concurrent     --> serve connections in parallel (default: one at a time, like the course)',
       '--recv-size N    --> bytes read by the one recv() (default 1024)',
-      '--idle-timeout S --> close a connection that sends nothing for S seconds (default 30, 0 = wait forever)'
+      `--idle-timeout S --> close a connection that sends nothing for S seconds (default ${IDLE_TIMEOUT_DEFAULT_MS / 1000}, 0 = wait forever)`
     ],
     'tcp-client': [
-      `Usage: socklab tcp-client [-a ADDR] [-p N] [-6] [-m TEXT] [--recv-size N]`,
+      `Usage: socklab tcp-client [-a ADDR] [-p N] [-6] [-m TEXT] [--timeout S] [--recv-size N]`,
       'The course TCP client: connect, send a sentence, print the reply, close.',
-      '-m TEXT          --> the sentence to send (default: ask for it)',
+      '-m TEXT          --> the sentence to send (default: ask for it; it cannot be empty)',
+      `--timeout S      --> give up connecting, or waiting for the reply, after S seconds (default ${TCP_TIMEOUT_DEFAULT_MS / 1000})`,
       '--recv-size N    --> bytes read by the one recv() of the reply (default 1024)'
     ],
     'udp-server': [
@@ -130,7 +133,7 @@ export function usage(command: Command): string {
       `Usage: socklab udp-client [-a ADDR] [-p N] [-6] [-m TEXT] [--timeout S] [--recv-size N]`,
       'The course UDP client: send one datagram, print the reply.',
       '-m TEXT          --> the sentence to send (default: ask for it)',
-      '--timeout S      --> give up waiting for the reply after S seconds (default 5): UDP loses datagrams',
+      `--timeout S      --> give up waiting for the reply after S seconds (default ${UDP_TIMEOUT_DEFAULT_MS / 1000}): UDP loses datagrams`,
       '--recv-size N    --> bytes kept of the reply by recvfrom() (default 2048)'
     ],
     'http-server': [
@@ -147,10 +150,14 @@ export function usage(command: Command): string {
       '-6               --> resolve host names and * to IPv6'
     ],
     web: [
-      `Usage: socklab web [-p N]`,
+      `Usage: socklab web [-p N] [-6] [--no-open]`,
       'The socklab window in your browser, for machines without the desktop app.',
-      'Serves on 127.0.0.1 only; open the printed address (it holds a one-time token).',
-      '-p N             --> port for the browser host in 1024..65535 (default: any free port)'
+      'Serves on 127.0.0.1 only and opens the page in your default browser. The address holds a',
+      'secret token made anew each time socklab web starts: any tab on this machine may use it',
+      'until you stop socklab web (Ctrl-C).',
+      '-p N             --> port for the browser host in 1024..65535 (default: any free port)',
+      '-6               --> serve on ::1 instead of 127.0.0.1',
+      '--no-open        --> only print the address, do not open a browser'
     ]
   }
   const text = [...lines[command]]

@@ -1,34 +1,70 @@
 // `socklab <program>`: the course's six programs on the socklab engine, plus the browser host.
 // Output is the course programs' own lines; failures are one `ERROR:` line and a non-zero exit
-// (2 for bad usage, 1 for network failures), never a stack trace.
+// (2 for bad usage, 1 for network failures), never a stack trace. Like any Unix tool it prints
+// through a pipe exactly what it prints to a file, and a reader that stops early (`| head`) ends
+// it quietly.
 
 import type { Command } from './args'
 import { COMMANDS, parseOptions, topUsage, usage, UsageError } from './args'
-import { runProgram } from './programs'
+import { closeInput, runProgram } from './programs'
+import { EMPTY_SEND } from '../main/lab/errors'
 
 export async function main(argv: string[]): Promise<void> {
+  endQuietlyWhenTheReaderGoes()
+  process.exitCode = await run(argv)
+  closeInput()
+  exitIfStuck()
+}
+
+async function run(argv: string[]): Promise<number> {
   const [command, ...rest] = argv
   if (command === undefined || command === '-h' || command === '--help' || command === 'help') {
-    console.log(topUsage())
-    return
+    process.stdout.write(`${topUsage()}\n`)
+    return 0
   }
-  if (!(COMMANDS as readonly string[]).includes(command)) {
-    fail(`unknown program <${command}>: socklab -h lists the programs`, 2)
-  }
+  if (!(COMMANDS as readonly string[]).includes(command)) return fail(`unknown program <${command}>: socklab -h lists the programs`, 2)
   const cmd = command as Command
   try {
     const options = parseOptions(cmd, rest)
-    if (options.help) return console.log(usage(cmd))
-    // exit() rather than waiting for the loop to drain: a prompt's reader keeps stdin open.
-    process.exit(await runProgram(cmd, options))
+    if (options.help) {
+      process.stdout.write(`${usage(cmd)}\n`)
+      return 0
+    }
+    return await runProgram(cmd, options)
   } catch (err) {
-    if (err instanceof UsageError) fail(err.message, 2)
-    fail((err as Error)?.message ?? String(err), 1)
+    const usageError = err instanceof UsageError || (err as { code?: string })?.code === EMPTY_SEND
+    return fail((err as Error)?.message ?? String(err), usageError ? 2 : 1)
   }
 }
 
-/** One line, then exit: the usage text is one `-h` away and would bury the reason. */
-function fail(message: string, status: number): never {
+/** One line: the usage text is one `-h` away and would bury the reason. */
+function fail(message: string, status: number): number {
   process.stderr.write(`ERROR: ${message}\n`)
-  process.exit(status)
+  return status
+}
+
+/**
+ * `socklab … | head -3`: once the reader has gone, the next write fails with EPIPE. Nothing more
+ * can be shown, so end at once and quietly, as `cat` and `grep` do; the system frees the ports.
+ */
+function endQuietlyWhenTheReaderGoes(): void {
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on('error', (err: NodeJS.ErrnoException) => {
+      if (err.code !== 'EPIPE') process.stderr.write(`ERROR: cannot write the output: ${err.message}\n`)
+      process.exit(err.code === 'EPIPE' ? 0 : 1)
+    })
+  }
+  process.on('uncaughtException', (err) => {
+    process.stderr.write(`ERROR: ${err.message}\n`)
+    process.exit(1)
+  })
+}
+
+/**
+ * The program has finished and the process ends by itself once its output is written (exit()
+ * would drop what a pipe has not taken yet). If some handle still held it a second after
+ * everything was written, that would be a bug, and a lab PC must not hang on it.
+ */
+function exitIfStuck(): void {
+  process.stdout.write('', () => process.stderr.write('', () => setTimeout(() => process.exit(), 1000).unref()))
 }

@@ -27,7 +27,7 @@ export async function runProgram(command: Command, o: Options): Promise<number> 
       if (sentence === null) throw new UsageError('no sentence to send: standard input ended before a line was typed')
       const config: EndpointConfig =
         command === 'tcp-client'
-          ? { kind: 'tcp-client', address: o.address, port: o.port, recvSize: o.recvSize }
+          ? { kind: 'tcp-client', address: o.address, port: o.port, recvSize: o.recvSize, timeoutMs: o.timeoutMs }
           : { kind: 'udp-client', address: o.address, port: o.port, recvSize: o.recvSize, timeoutMs: o.timeoutMs }
       const { id } = await lab.start(config)
       await lab.send(id, sentence)
@@ -105,10 +105,19 @@ async function fetchUrls(lab: Lab, o: Options): Promise<number> {
 }
 
 /** Reads one line from standard input after a prompt; null once standard input has ended. */
+let reader: readline.Interface | undefined
 let lines: AsyncIterableIterator<string> | undefined
 async function ask(prompt: string): Promise<string | null> {
   process.stdout.write(prompt)
-  lines ??= readline.createInterface({ input: process.stdin, terminal: false })[Symbol.asyncIterator]()
+  reader ??= readline.createInterface({ input: process.stdin, terminal: false })
+  lines ??= reader[Symbol.asyncIterator]()
   const next = await lines.next()
   return next.done ? null : next.value
+}
+
+/** Lets go of standard input, which would otherwise keep the process waiting for more lines. */
+export function closeInput(): void {
+  if (!reader) return
+  reader.close()
+  process.stdin.destroy()
 }

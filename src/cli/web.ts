@@ -6,6 +6,7 @@ import { appVersion, rendererDir, sampleSiteDir } from '../main/host/paths'
 import { Lab } from '../main/lab/lab'
 import { startBrowserHost } from '../main/web/browser-host'
 import type { Options } from './args'
+import { openInBrowser } from './open-browser'
 
 export async function runBrowserHost(o: Options): Promise<number> {
   const dir = rendererDir()
@@ -20,8 +21,10 @@ export async function runBrowserHost(o: Options): Promise<number> {
     address: o.family === 'IPv6' ? '::1' : '127.0.0.1',
     facts: { version: appVersion(), sampleSite: sampleSiteDir() }
   })
-  console.log(`socklab ${appVersion()} is running in your browser: open ${host.url}`)
-  console.log('(only this machine can reach it, and only with that address; Ctrl-C stops it)')
+  // Tests and scripts read the address from this line: keep its `open <url>` form.
+  process.stdout.write(`socklab ${appVersion()} is running in your browser: open ${host.url}\n`)
+  process.stdout.write('(only this machine can reach it, and only with that address; Ctrl-C stops it)\n')
+  if (o.open) openInBrowser(host.url, () => process.stdout.write('(no browser could be opened here: open the address above by hand)\n'))
   return new Promise((resolve) => {
     const shutdown = (): void => {
       void Promise.all([lab.stopAll(), host.close()]).then(() => resolve(0))

@@ -7,13 +7,19 @@ export const DEFAULT_PORT = 12000
 export const DEFAULT_HTTP_PORT = 8080
 export const MIN_PORT = 1024
 export const MAX_PORT = 65535
-export const PORT_RULE = `-p option must be an integer in ${MIN_PORT}..${MAX_PORT}`
+/** The course's port rule, in the words every host uses after the name of its field. */
+export const PORT_RANGE = `an integer in ${MIN_PORT}..${MAX_PORT}`
+export const PORT_RULE = `-p option must be ${PORT_RANGE}`
+
+export function isCoursePort(port: number): boolean {
+  return Number.isInteger(port) && port >= MIN_PORT && port <= MAX_PORT
+}
 
 /** The course's rule for -p: digits only, in 1024..65535. Returns the port or null. */
 export function parseCoursePort(text: string): number | null {
   if (!/^\d{1,5}$/.test(text)) return null
   const port = Number(text)
-  return port >= MIN_PORT && port <= MAX_PORT ? port : null
+  return isCoursePort(port) ? port : null
 }
 
 const IPV4 = /^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}$/

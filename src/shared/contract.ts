@@ -23,6 +23,9 @@ export interface TcpClientConfig {
   address: string
   port: number
   recvSize: number
+  /** How long connect() and the recv() of the reply may each wait, as Python's settimeout():
+   *  the course's client waits forever, and an empty or lost exchange would hang it. */
+  timeoutMs: number
 }
 export interface UdpServerConfig {
   kind: 'udp-server'

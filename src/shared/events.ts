@@ -6,8 +6,10 @@ export type Role = 'client' | 'server'
 export type Family = 'IPv4' | 'IPv6'
 
 export type EventKind =
-  | 'listen' // a server socket is bound and waiting
-  | 'accept' // a TCP server accepted a connection
+  | 'listen' // a TCP server socket is bound and listening for connections
+  | 'bind' // a UDP server socket is bound: it receives datagrams, there is nothing to listen for
+  | 'queued' // the kernel finished a connection's handshake; it waits in the listen backlog until accept() returns it
+  | 'accept' // accept() returned a connection to the TCP server
   | 'connect' // a TCP client's connection is established
   | 'send' // UDP: one datagram sent. TCP/HTTP: one application write to the byte stream
   | 'recv' // UDP: one datagram received. TCP/HTTP: one read from the byte stream

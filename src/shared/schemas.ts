@@ -1,54 +1,69 @@
 // Run-time validation of everything that crosses into main, whatever its compile-time type claims.
-// A compromised renderer can send anything: these schemas are the only door.
+// A compromised renderer can send anything: these schemas are the only door. The renderer and the
+// CLI check their input with the same field rules, so a student reads the same words everywhere.
 
 import { z } from 'zod'
-import { addressProblem, MAX_PORT, MIN_PORT } from './address'
+import { addressProblem, isCoursePort, PORT_RANGE } from './address'
 import type { ArgsOf, Verb } from './contract'
+import { CLIENT_TIMEOUT_MAX_MS, CLIENT_TIMEOUT_MIN_MS, IDLE_TIMEOUT_MAX_MS, INPUT_MAX_CHARS, RECV_SIZE_MAX, RECV_SIZE_MIN } from './limits'
+
+/** Messages written for students: describeIssue() shows them as they are, without a field path. */
+const worded = new Set<string>()
+const say = (message: string): string => (worded.add(message), message)
+
+/**
+ * A numeric field: its rule in words, stated once. The window says "<Label> must be <rule>"
+ * (the schema's own message), the CLI "<flag> must be <rule>".
+ */
+export interface NumberField {
+  rule: string
+  schema: z.ZodType<number>
+}
+
+function numberField(label: string, rule: string, ok: (n: number) => boolean): NumberField {
+  const message = say(`${label} must be ${rule}`)
+  return { rule, schema: z.number({ error: message }).refine(ok, { error: message }) }
+}
+
+const integerIn = (min: number, max: number) => (n: number) => Number.isInteger(n) && n >= min && n <= max
+const seconds = (ms: number): string => String(ms / 1000)
+
+/**
+ * TCP and UDP clients follow the course's rule for -p (1024..65535) in every host; the HTTP client
+ * reaches any port, 80 included, through its URL. Servers may also take 0: the system picks a free port.
+ */
+export const fields = {
+  serverPort: numberField('Port', PORT_RANGE, (p) => p === 0 || isCoursePort(p)),
+  clientPort: numberField('Port', PORT_RANGE, isCoursePort),
+  recvSize: numberField('Receive size', `an integer in ${RECV_SIZE_MIN}..${RECV_SIZE_MAX}`, integerIn(RECV_SIZE_MIN, RECV_SIZE_MAX)),
+  /** In milliseconds, worded in seconds as students type them. */
+  timeoutMs: numberField('Timeout', `a number of seconds in ${seconds(CLIENT_TIMEOUT_MIN_MS)}..${seconds(CLIENT_TIMEOUT_MAX_MS)}`, integerIn(CLIENT_TIMEOUT_MIN_MS, CLIENT_TIMEOUT_MAX_MS)),
+  idleTimeoutMs: numberField('Idle timeout', `a number of seconds in 0..${seconds(IDLE_TIMEOUT_MAX_MS)} (0 waits forever)`, integerIn(0, IDLE_TIMEOUT_MAX_MS))
+} satisfies Record<string, NumberField>
 
 const address = z
   .string()
-  .min(1, 'the address is empty')
+  .min(1, say('the address is empty'))
   .max(253)
   .superRefine((value, ctx) => {
     const problem = addressProblem(value)
-    if (problem) ctx.addIssue({ code: 'custom', message: problem })
+    if (problem) ctx.addIssue({ code: 'custom', message: say(problem) })
   })
 
-/** Servers: 1024..65535 as in the course, or 0 to let the system choose a free port. */
-const serverPort = z
-  .number()
-  .int()
-  .refine((p) => p === 0 || (p >= MIN_PORT && p <= MAX_PORT), `the port must be an integer in ${MIN_PORT}..${MAX_PORT}`)
-/** Clients may reach any port a server can listen on, 80 included. */
-const clientPort = z.number().int().min(1).max(MAX_PORT)
-const recvSize = z.number().int().min(1).max(65536)
 const family = z.enum(['IPv4', 'IPv6'])
+const { serverPort, clientPort, recvSize, timeoutMs, idleTimeoutMs } = fields
 
 export const endpointConfigSchema = z.discriminatedUnion('kind', [
-  z.strictObject({
-    kind: z.literal('tcp-server'),
-    address,
-    port: serverPort,
-    recvSize,
-    concurrent: z.boolean(),
-    idleTimeoutMs: z.number().int().min(0).max(3_600_000)
-  }),
-  z.strictObject({ kind: z.literal('tcp-client'), address, port: clientPort, recvSize }),
-  z.strictObject({ kind: z.literal('udp-server'), address, port: serverPort, recvSize }),
-  z.strictObject({
-    kind: z.literal('udp-client'),
-    address,
-    port: clientPort,
-    recvSize,
-    timeoutMs: z.number().int().min(100).max(60_000)
-  }),
-  z.strictObject({ kind: z.literal('http-server'), address, port: serverPort, root: z.string().min(1).max(4096) }),
+  z.strictObject({ kind: z.literal('tcp-server'), address, port: serverPort.schema, recvSize: recvSize.schema, concurrent: z.boolean(), idleTimeoutMs: idleTimeoutMs.schema }),
+  z.strictObject({ kind: z.literal('tcp-client'), address, port: clientPort.schema, recvSize: recvSize.schema, timeoutMs: timeoutMs.schema }),
+  z.strictObject({ kind: z.literal('udp-server'), address, port: serverPort.schema, recvSize: recvSize.schema }),
+  z.strictObject({ kind: z.literal('udp-client'), address, port: clientPort.schema, recvSize: recvSize.schema, timeoutMs: timeoutMs.schema }),
+  z.strictObject({ kind: z.literal('http-server'), address, port: serverPort.schema, root: z.string().min(1, say('Choose the folder to serve')).max(4096) }),
   z.strictObject({ kind: z.literal('http-client'), recvOnce: z.boolean(), family })
 ])
 
 const endpointId = z.string().regex(/^[a-z-]+-\d+$/, 'not an endpoint id').max(64)
-/** A sentence or a URL typed by a student; 64 KiB is far more than a console line. */
-const input = z.string().max(65536, 'the input is longer than 64 KiB')
+const input = z.string().max(INPUT_MAX_CHARS, say(`the input is longer than ${INPUT_MAX_CHARS} characters`))
 
 export const argSchemas: { [V in Verb]: z.ZodType<ArgsOf<V>> } = {
   hostInfo: z.tuple([]),
@@ -61,10 +76,20 @@ export const argSchemas: { [V in Verb]: z.ZodType<ArgsOf<V>> } = {
   chooseFolder: z.tuple([])
 }
 
-/** The first problem with a zod error, as one line. */
-export function describeIssue(error: z.ZodError): string {
+/**
+ * The first problem with a zod error, as one line: a student's words as they are (the window shows
+ * the same ones), anything else with the call and the field where it was found.
+ */
+export function describeIssue(error: z.ZodError, verb?: Verb): string {
   const issue = error.issues[0]
   if (!issue) return 'invalid request'
-  const where = issue.path.filter((p) => typeof p !== 'number' || issue.path.length > 1).join('.')
+  if (worded.has(issue.message)) return issue.message
+  const where = [verb, issue.path.filter((p) => typeof p !== 'number' || issue.path.length > 1).join('.')].filter(Boolean).join(': ')
   return where ? `${where}: ${issue.message}` : issue.message
+}
+
+/** The first problem with an endpoint config in a student's words, or null when the host will take it. */
+export function configProblem(config: unknown): string | null {
+  const checked = endpointConfigSchema.safeParse(config)
+  return checked.success ? null : describeIssue(checked.error)
 }

@@ -54,3 +54,12 @@ export const tcpServer = (over: Partial<Extract<EndpointConfig, { kind: 'tcp-ser
   idleTimeoutMs: 0,
   ...over
 })
+
+export const tcpClient = (port: number, over: Partial<Extract<EndpointConfig, { kind: 'tcp-client' }>> = {}): EndpointConfig => ({
+  kind: 'tcp-client',
+  address: '127.0.0.1',
+  port,
+  recvSize: 1024,
+  timeoutMs: 10_000,
+  ...over
+})

@@ -18,8 +18,8 @@ export interface Running {
   stop(): Promise<void>
 }
 
-export function start(command: string, args: string[], input?: string): Running {
-  const child = spawn(command, args, { cwd: COURSE, stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, PYTHONUNBUFFERED: '1' } })
+export function start(command: string, args: string[], input?: string, env: NodeJS.ProcessEnv = process.env): Running {
+  const child = spawn(command, args, { cwd: COURSE, stdio: ['pipe', 'pipe', 'pipe'], env: { ...env, PYTHONUNBUFFERED: '1' } })
   let out = ''
   let err = ''
   const waiters = new Set<() => void>()

@@ -1,8 +1,11 @@
 // The renderer's lab state: what a reloaded window rebuilds from the endpoints the host still runs.
 
-import { describe, expect, it } from 'vitest'
-import type { EndpointInfo, HostInfo } from '../../src/shared/contract'
-import { clientConfig, initialLab, restoreLabs, serverConfig, signatureOf, type LabKind, type LabState } from '../../src/renderer/src/lab-state'
+import { afterAll, describe, expect, it } from 'vitest'
+import type { EndpointConfig, EndpointInfo, HostInfo } from '../../src/shared/contract'
+import { dispatch } from '../../src/main/host/dispatch'
+import { createLabHandlers } from '../../src/main/host/handlers'
+import { Lab } from '../../src/main/lab/lab'
+import { clientConfig, initialLab, restoreLabs, serverConfig, signatureOf, type ClientFields, type LabKind, type LabState, type ServerFields } from '../../src/renderer/src/lab-state'
 import { clampLogSize, LOG_SIZE_MAX, LOG_SIZE_MIN } from '../../src/renderer/src/zoom'
 
 const info: HostInfo = { host: 'browser', version: '0.1.0', sampleSite: '/app/sample-site', ipv6: true, canChooseFolder: false }
@@ -11,9 +14,9 @@ const fresh = (): Record<LabKind, LabState> => ({ tcp: initialLab('tcp', 'IPv4',
 describe('restoreLabs', () => {
   it('shows a running server as started, with the client following its port, and a tab per running client', () => {
     const running: EndpointInfo[] = [
-      { id: 'tcp-client-3', config: { kind: 'tcp-client', address: '127.0.0.1', port: 40000, recvSize: 1024 } },
+      { id: 'tcp-client-3', config: { kind: 'tcp-client', address: '127.0.0.1', port: 40000, recvSize: 1024, timeoutMs: 60000 } },
       { id: 'tcp-server-1', config: { kind: 'tcp-server', address: '0.0.0.0', port: 40000, recvSize: 512, concurrent: true, idleTimeoutMs: 30000 }, local: { address: '0.0.0.0', port: 40000, family: 'IPv4' } },
-      { id: 'tcp-client-4', config: { kind: 'tcp-client', address: '127.0.0.1', port: 40000, recvSize: 1024 } }
+      { id: 'tcp-client-4', config: { kind: 'tcp-client', address: '127.0.0.1', port: 40000, recvSize: 1024, timeoutMs: 60000 } }
     ]
     const { labs, family, routes } = restoreLabs(fresh(), running, 'IPv4')
     expect(family).toBe('IPv4')
@@ -55,10 +58,49 @@ describe('restoreLabs', () => {
   })
 })
 
+describe('one validation path: the window refuses what the host refuses, in the same words', () => {
+  const lab = new Lab()
+  const handlers = createLabHandlers(lab, { host: 'browser', version: 'test', sampleSite: '/nowhere' })
+  afterAll(() => lab.stopAll())
+  const udp = (client: Partial<ClientFields>): LabState => ({ ...fresh().udp, client: { ...fresh().udp.client, ...client } })
+  const tcp = (client: Partial<ClientFields>): LabState => ({ ...fresh().tcp, client: { ...fresh().tcp.client, ...client } })
+  const server = (kind: LabKind, fields: Partial<ServerFields>): LabState => ({ ...fresh()[kind], server: { ...fresh()[kind].server, ...fields } })
+  const udpClient = (over: object): EndpointConfig => ({ kind: 'udp-client', address: '127.0.0.1', port: 12000, recvSize: 2048, timeoutMs: 5000, ...over }) as EndpointConfig
+  const tcpClient = (over: object): EndpointConfig => ({ kind: 'tcp-client', address: '127.0.0.1', port: 12000, recvSize: 1024, timeoutMs: 60000, ...over }) as EndpointConfig
+
+  // [what the student typed, the fields, the config a window that did not check would have sent, the words]
+  const refused: [string, () => { config: EndpointConfig } | { problem: string }, EndpointConfig, string][] = [
+    ['a UDP timeout of 601 s', () => clientConfig(udp({ timeout: '601' }), 'IPv4'), udpClient({ timeoutMs: 601_000 }), 'Timeout must be a number of seconds in 0.1..600'],
+    ['a UDP timeout of 0.05 s', () => clientConfig(udp({ timeout: '0.05' }), 'IPv4'), udpClient({ timeoutMs: 50 }), 'Timeout must be a number of seconds in 0.1..600'],
+    ['a UDP timeout in words', () => clientConfig(udp({ timeout: 'soon' }), 'IPv4'), udpClient({ timeoutMs: NaN }), 'Timeout must be a number of seconds in 0.1..600'],
+    ['client port 80', () => clientConfig(tcp({ port: '80' }), 'IPv4'), tcpClient({ port: 80 }), 'Port must be an integer in 1024..65535'],
+    ['client port 70000', () => clientConfig(udp({ port: '70000' }), 'IPv4'), udpClient({ port: 70000 }), 'Port must be an integer in 1024..65535'],
+    ['a receive size of 0', () => clientConfig(tcp({ recvSize: '0' }), 'IPv4'), tcpClient({ recvSize: 0 }), 'Receive size must be an integer in 1..65536'],
+    ['a receive size of 65537', () => clientConfig(udp({ recvSize: '65537' }), 'IPv4'), udpClient({ recvSize: 65537 }), 'Receive size must be an integer in 1..65536'],
+    ['an invalid address', () => clientConfig(tcp({ address: '300.1.1.1' }), 'IPv4'), tcpClient({ address: '300.1.1.1' }), 'invalid address <300.1.1.1>: expected an IPv4 address (127.0.0.1), an IPv6 address (::1) or a host name'],
+    ['server port 80', () => serverConfig(server('tcp', { port: '80' })), { kind: 'tcp-server', address: '0.0.0.0', port: 80, recvSize: 1024, concurrent: false, idleTimeoutMs: 30000 }, 'Port must be an integer in 1024..65535'],
+    ['a UDP server receive size of 0', () => serverConfig(server('udp', { recvSize: '0' })), { kind: 'udp-server', address: '0.0.0.0', port: 12000, recvSize: 0 }, 'Receive size must be an integer in 1..65536'],
+    ['an HTTP server without a folder', () => serverConfig(server('http', { root: ' ' })), { kind: 'http-server', address: '0.0.0.0', port: 8080, root: '' }, 'Choose the folder to serve']
+  ]
+
+  it.each(refused)('%s', async (_what, ui, sent, words) => {
+    expect(ui()).toEqual({ problem: words })
+    expect(await dispatch(handlers, 'start', [sent])).toEqual({ ok: false, error: words, code: 'EBADCALL' })
+  })
+
+  it('what the window takes, the host takes: a UDP timeout of 120 s, the defaults of every client', async () => {
+    for (const checked of [clientConfig(udp({ timeout: '120' }), 'IPv4'), clientConfig(tcp({}), 'IPv4'), clientConfig(fresh().http, 'IPv6')]) {
+      expect('config' in checked).toBe(true)
+      if (!('config' in checked)) continue
+      expect(await dispatch(handlers, 'start', [checked.config])).toMatchObject({ ok: true, value: { config: checked.config } })
+    }
+  })
+})
+
 describe('signatureOf', () => {
   it('does not depend on the order of keys', () => {
-    expect(signatureOf({ kind: 'tcp-client', address: '::1', port: 1, recvSize: 2 })).toBe(signatureOf({ recvSize: 2, port: 1, address: '::1', kind: 'tcp-client' }))
-    expect(signatureOf({ kind: 'tcp-client', address: '::1', port: 1, recvSize: 2 })).not.toBe(signatureOf({ kind: 'tcp-client', address: '::1', port: 2, recvSize: 2 }))
+    expect(signatureOf({ kind: 'tcp-client', address: '::1', port: 1, recvSize: 2, timeoutMs: 1 })).toBe(signatureOf({ timeoutMs: 1, recvSize: 2, port: 1, address: '::1', kind: 'tcp-client' }))
+    expect(signatureOf({ kind: 'tcp-client', address: '::1', port: 1, recvSize: 2, timeoutMs: 1 })).not.toBe(signatureOf({ kind: 'tcp-client', address: '::1', port: 2, recvSize: 2, timeoutMs: 1 }))
   })
 })
 

@@ -8,7 +8,7 @@ import { argSchemas, describeIssue } from '../../shared/schemas'
 export async function dispatch(handlers: LabHandlers, verb: unknown, args: unknown): Promise<Reply<unknown>> {
   if (!isVerb(verb)) return { ok: false, error: `unknown command <${String(verb).slice(0, 40)}>`, code: 'EBADCALL' }
   const parsed = argSchemas[verb].safeParse(args)
-  if (!parsed.success) return { ok: false, error: `${verb}: ${describeIssue(parsed.error)}`, code: 'EBADCALL' }
+  if (!parsed.success) return { ok: false, error: describeIssue(parsed.error, verb), code: 'EBADCALL' }
   try {
     const call = handlers[verb] as (...a: unknown[]) => unknown
     const value = await call(...(parsed.data as unknown[]))

@@ -88,15 +88,13 @@ export function familyOf(address: string): Family {
   return address.includes(':') ? 'IPv6' : 'IPv4'
 }
 
-/** Node reports IPv4 peers of a dual-stack socket as ::ffff:1.2.3.4; show them as students expect. */
-export function plainAddress(address: string): string {
-  return address.startsWith('::ffff:') && address.includes('.') ? address.slice(7) : address
-}
-
+/**
+ * An address as the socket API gives it. An IPv4 peer of a dual-stack server (bound to ::) stays
+ * ::ffff:127.0.0.1, the IPv4-mapped IPv6 address Python's accept() and recvfrom() print too.
+ */
 export function sockAddr(address: string | undefined, port: number | undefined): SockAddr | undefined {
   if (address === undefined || port === undefined) return undefined
-  const plain = plainAddress(address)
-  return { address: plain, port, family: familyOf(plain) }
+  return { address, port, family: familyOf(address) }
 }
 
 export function boundAddr(info: AddressInfo | string | null): SockAddr | undefined {

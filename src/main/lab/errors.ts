@@ -12,6 +12,12 @@ export class LabError extends Error {
   }
 }
 
+/** The code of a LabError for input the engine refuses before anything is sent (hosts treat it as bad usage). */
+export const EMPTY_SEND = 'EEMPTY'
+
+/** A duration in ms as a student reads it: "5 s", "0.5 s". */
+export const seconds = (ms: number): string => `${ms / 1000} s`
+
 interface Where {
   address?: string
   port?: number

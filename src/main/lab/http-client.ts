@@ -1,6 +1,6 @@
 // The course's HTTP client: parse a URL, open a TCP connection, send a raw `GET path HTTP/1.0`,
-// and read the reply. It reads until the server closes; `recvOnce` reproduces the course's single
-// recv(1500), which truncates any reply longer than that.
+// and read the reply with recv(1500) until the server closes; `recvOnce` reproduces the course's
+// single recv(1500), which truncates any reply longer than that.
 
 import net from 'node:net'
 import type { HttpClientConfig, SendResult } from '../../shared/contract'
@@ -9,6 +9,7 @@ import type { Endpoint, Reporter } from './endpoint'
 import { sockAddr } from './endpoint'
 import { explainError, LabError } from './errors'
 import { resolveHost } from './net-util'
+import { replyStart, truncationNote } from './http/reply-head'
 import { parseCourseUrl } from './url'
 
 /** The course client's buffer size for its one recv(). */
@@ -61,19 +62,25 @@ export class HttpClient implements Endpoint {
       socket.write(bytes)
       this.report.data('send', bytes, { conn, local, remote, info: `GET ${path} HTTP/1.0 (write to the stream)` })
       this.report.console('Waiting for response ... ', conn)
-      const reads = await readReply(socket, this.config.recvOnce, (chunk, n) =>
-        this.report.data('recv', chunk, { conn, local, remote, info: n === 1 ? firstLine(chunk) : `read #${n} of the stream` })
+      const fields = { conn, local, remote }
+      const reads = await readReply(socket, this.config.recvOnce, (piece, n) =>
+        this.report.data('recv', piece, { ...fields, info: `recv(${COURSE_RECV_SIZE}) #${n}: ${n === 1 ? firstLine(piece) : `${piece.length} bytes`}` })
       )
+      // The server closing first is what ends an HTTP/1.0 reply: say so when it happened, before our own close.
+      if (reads.serverClosed) this.report.event('close', { ...fields, info: `the server closed the connection first (FIN): end of the reply after ${reads.total} bytes` })
       const reply = Buffer.concat(reads.chunks)
       const unshown = reads.total - reply.length
       this.report.console('received', conn)
       this.report.console('Response:', conn)
       this.report.console(reply.toString('latin1') + (unshown > 0 ? `\n… (${unshown} more bytes received, not shown)` : ''), conn)
       const how = this.config.recvOnce
-        ? `one recv(${COURSE_RECV_SIZE}) as in the course: ${reads.total} bytes${reads.more ? ', the rest of the reply was not read' : ''}`
-        : `${reads.reads} recv() call${reads.reads === 1 ? '' : 's'} until the server closed, ${reads.total} bytes`
+        ? `one recv(${COURSE_RECV_SIZE}) as in the course: ${reads.total} bytes, ${truncationNote(replyStart(reply), reads.total, COURSE_RECV_SIZE)}`
+        : `${reads.reads} recv(${COURSE_RECV_SIZE}) call${reads.reads === 1 ? '' : 's'} until the server closed, ${reads.total} bytes`
       this.report.console(`Reply read in ${how}`, conn)
-      this.report.event('close', { conn, local, remote, info: 'connection closed by the client' })
+      this.report.event('close', {
+        ...fields,
+        info: reads.serverClosed ? 'the client closed its side too' : 'the client closed the connection after its one recv(), without waiting for the server to close'
+      })
       return { reply: reply.toString('latin1'), length: reads.total }
     } catch (err) {
       const e = explainError(err, { address: host, port, action: 'connect to' })
@@ -91,49 +98,56 @@ export class HttpClient implements Endpoint {
 interface Reads {
   /** The start of the reply, at most REPLY_SHOWN_MAX bytes. */
   chunks: Buffer[]
-  /** recvOnce only: the server had more to say than the one read took. */
-  more: boolean
   /** recv() calls made, and bytes received in all. */
   reads: number
   total: number
+  /** The server's FIN arrived: it closed first. */
+  serverClosed: boolean
 }
 
 /** Bytes of a reply printed and returned; the rest is counted, not kept. */
 export const REPLY_SHOWN_MAX = 1024 * 1024
 
-function readReply(socket: net.Socket, once: boolean, onRead: (chunk: Buffer, n: number) => void): Promise<Reads> {
+/**
+ * The course client's `recv(1500)`, once or in a loop until the server closes. Node hands over
+ * whatever arrived, often tens of KiB at a time; each such chunk is cut into the pieces that
+ * successive recv(1500) calls would have returned, and those are what is counted and logged.
+ */
+function readReply(socket: net.Socket, once: boolean, onRead: (piece: Buffer, n: number) => void): Promise<Reads> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = []
     let reads = 0
     let kept = 0
     let total = 0
-    socket.on('data', (chunk: Buffer) => {
-      if (once) {
-        const taken = chunk.subarray(0, COURSE_RECV_SIZE)
-        chunks.push(taken)
-        onRead(taken, 1)
-        socket.removeAllListeners('data')
-        socket.pause()
-        resolve({ chunks, more: chunk.length > taken.length, reads: 1, total: taken.length })
-        return
-      }
+    const take = (piece: Buffer): void => {
       reads++
-      total += chunk.length
+      total += piece.length
       // Keep what a console can show; count the rest (a big download must not fill memory).
       if (kept < REPLY_SHOWN_MAX) {
-        const part = chunk.subarray(0, REPLY_SHOWN_MAX - kept)
+        const part = piece.subarray(0, REPLY_SHOWN_MAX - kept)
         chunks.push(part)
         kept += part.length
       }
-      onRead(chunk, reads)
+      onRead(piece, reads)
+    }
+    socket.on('data', (chunk: Buffer) => {
+      if (once) {
+        // One recv() and no more: what else arrived stays unread, as it would in the kernel.
+        socket.removeAllListeners('data')
+        socket.pause()
+        take(chunk.subarray(0, COURSE_RECV_SIZE))
+        return resolve({ chunks, reads, total, serverClosed: false })
+      }
+      for (let at = 0; at < chunk.length; at += COURSE_RECV_SIZE) take(chunk.subarray(at, at + COURSE_RECV_SIZE))
     })
-    socket.once('end', () => resolve({ chunks, more: false, reads, total }))
+    socket.once('end', () => resolve({ chunks, reads, total, serverClosed: true }))
     socket.once('error', reject)
   })
 }
 
+/** The status line, when the first read holds one; its size otherwise. */
 function firstLine(chunk: Buffer): string {
   const text = chunk.subarray(0, 200).toString('latin1')
   const end = text.indexOf('\r\n')
-  return end >= 0 ? text.slice(0, end) : `read of ${chunk.length} bytes`
+  return end >= 0 ? `${text.slice(0, end)} (${chunk.length} bytes)` : `${chunk.length} bytes`
 }

@@ -1,5 +1,6 @@
 // The course's TCP client: connect, send the sentence, one recv() of the reply, close.
 // connect() can run ahead of send() so that a student sees an iterative server make others wait.
+// Unlike the course's client, connect() and recv() each give up after the configured timeout.
 
 import net from 'node:net'
 import type { SendResult, TcpClientConfig } from '../../shared/contract'
@@ -7,7 +8,7 @@ import type { SockAddr } from '../../shared/events'
 import { formatSockAddr, formatTuple } from '../../shared/events'
 import type { Endpoint, Reporter } from './endpoint'
 import { sockAddr } from './endpoint'
-import { explainError, LabError } from './errors'
+import { EMPTY_SEND, explainError, LabError, seconds } from './errors'
 import { resolveHost } from './net-util'
 
 interface Open {
@@ -52,6 +53,12 @@ export class TcpClient implements Endpoint {
 
   async send(input: string): Promise<SendResult> {
     if (this.busy) throw new LabError('this client is still waiting for its previous reply')
+    if (input === '') {
+      // send(b'') writes no byte, so the server's recv() never returns and neither does ours.
+      const message = 'an empty sentence puts nothing on the wire: TCP would send 0 bytes and both programs would wait in recv() forever (type at least one character)'
+      this.report.error(message, EMPTY_SEND, { conn: this.open?.conn, local: this.open?.local, remote: this.open?.remote })
+      throw new LabError(message, EMPTY_SEND)
+    }
     this.busy = true
     try {
       const c = await this.ensureOpen()
@@ -99,7 +106,7 @@ export class TcpClient implements Endpoint {
     if (this.stopped) throw new LabError(`${this.id} is stopped`)
     const { address, port } = this.config
     const target = await resolveHost(address)
-    const socket = net.connect({ host: target.address, port })
+    const socket = net.connect({ host: target.address, port, timeout: this.config.timeoutMs })
     const c: Open = { socket, conn: ++this.connections, inbox: [], ended: false }
     // Readers may come later (connect now, send later): keep what arrives until recv() asks.
     socket.on('data', (chunk) => {
@@ -121,7 +128,12 @@ export class TcpClient implements Endpoint {
     await new Promise<void>((resolve, reject) => {
       socket.once('connect', resolve)
       socket.once('error', reject)
+      socket.once('timeout', () => {
+        socket.destroy()
+        reject(new LabError(`no connection to ${this.target()} within ${seconds(this.config.timeoutMs)}: the server did not answer the handshake`, 'ETIMEDOUT'))
+      })
     })
+    socket.setTimeout(0)
     c.local = sockAddr(socket.localAddress, socket.localPort)
     c.remote = sockAddr(socket.remoteAddress, socket.remotePort)
     this.open = c
@@ -130,19 +142,27 @@ export class TcpClient implements Endpoint {
     return c
   }
 
-  /** Python's recv(recvSize): the first bytes available, or b'' at end of stream. */
+  /** Python's recv(recvSize) after settimeout(): the first bytes available, b'' at end of stream, or a timeout. */
   private recv(c: Open): Promise<Buffer> {
+    const { timeoutMs } = this.config
     return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        c.wake = undefined
+        reject(new LabError(`no reply from ${this.target()} within ${seconds(timeoutMs)}: the server is busy (an iterative server serves one client at a time) or never answered`, 'ETIMEDOUT'))
+      }, timeoutMs)
       const check = (): void => {
+        c.wake = undefined
+        if (!c.inbox.length && !c.failure && !c.ended) {
+          c.wake = check
+          return
+        }
+        clearTimeout(timer)
         if (c.inbox.length) {
-          c.wake = undefined
           const all = Buffer.concat(c.inbox)
           c.inbox = []
-          return resolve(all.subarray(0, this.config.recvSize))
-        }
-        if (c.failure) return reject(c.failure)
-        if (c.ended) return resolve(Buffer.alloc(0))
-        c.wake = check
+          resolve(all.subarray(0, this.config.recvSize))
+        } else if (c.failure) reject(c.failure)
+        else resolve(Buffer.alloc(0))
       }
       check()
     })

@@ -18,6 +18,8 @@ interface Connection {
   failure?: Error
   local?: SockAddr
   remote?: SockAddr
+  /** When it went into the backlog, if accept() could not return it at once (iterative server busy). */
+  queuedAt?: number
 }
 
 export class TcpServer implements Endpoint {
@@ -82,16 +84,28 @@ export class TcpServer implements Endpoint {
     socket.on('error', (err) => (c.failure ??= err))
     socket.once('close', () => this.sockets.delete(socket))
     const ahead = this.queue.length + (this.busy ? 1 : 0)
-    const queued = !this.config.concurrent && ahead > 0
-    this.report.event('accept', {
-      conn: c.conn,
-      local: c.local,
-      remote: c.remote,
-      info: queued ? `connection from ${c.remote?.address} queued: ${ahead} ahead of it (iterative server)` : `connection from ${c.remote?.address} accepted`
-    })
-    if (this.config.concurrent) return void this.serve(c)
+    if (this.config.concurrent || ahead === 0) {
+      this.accepted(c)
+      if (this.config.concurrent) return void this.serve(c)
+    } else {
+      // Node's accept loop has taken it from the kernel already; the course's server has not called
+      // accept() yet, so to it the connection still waits in the listen backlog.
+      c.queuedAt = performance.now()
+      this.report.event('queued', {
+        conn: c.conn,
+        local: c.local,
+        remote: c.remote,
+        info: `connection from ${c.remote?.address} waits in the listen backlog: the kernel finished the handshake, ${ahead} ahead of it (iterative server)`
+      })
+    }
     this.queue.push(c)
     this.serveNext()
+  }
+
+  /** accept() returns the connection to the server. */
+  private accepted(c: Connection): void {
+    const waited = c.queuedAt === undefined ? '' : ` after ${((performance.now() - c.queuedAt) / 1000).toFixed(1)} s in the listen backlog`
+    this.report.event('accept', { conn: c.conn, local: c.local, remote: c.remote, info: `connection from ${c.remote?.address} accepted${waited}` })
   }
 
   private serveNext(): void {
@@ -99,6 +113,7 @@ export class TcpServer implements Endpoint {
     const next = this.queue.shift()
     if (!next) return
     this.busy = true
+    if (next.queuedAt !== undefined) this.accepted(next)
     void this.serve(next).finally(() => {
       this.busy = false
       if (this.stopped) return

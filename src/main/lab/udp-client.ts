@@ -6,9 +6,9 @@ import type { SendResult, UdpClientConfig } from '../../shared/contract'
 import { formatTuple } from '../../shared/events'
 import type { Endpoint, Reporter } from './endpoint'
 import { boundAddr, sockAddr } from './endpoint'
-import { explainError, LabError } from './errors'
+import { explainError, LabError, seconds } from './errors'
 import { resolveHost } from './net-util'
-import { closeUdp } from './udp-util'
+import { closeUdp, sourceAddressFor } from './udp-util'
 
 export class UdpClient implements Endpoint {
   private readonly sockets = new Set<dgram.Socket>()
@@ -39,18 +39,22 @@ export class UdpClient implements Endpoint {
       this.report.error(e.message, e.code)
       throw e
     }
-    const socket = dgram.createSocket(target.family === 'IPv6' ? 'udp6' : 'udp4')
+    const type = target.family === 'IPv6' ? 'udp6' : 'udp4'
+    const socket = dgram.createSocket(type)
     this.sockets.add(socket)
     const remote = sockAddr(target.address, port)
     try {
       const request = Buffer.from(input, 'utf8')
+      // Asked before sending: between the send and the reply's listener nothing may wait.
+      const source = await sourceAddressFor(type, target.address, port)
       await new Promise<void>((resolve, reject) => socket.send(request, port, target.address, (err) => (err ? reject(err) : resolve())))
-      const local = boundAddr(socket.address())
-      this.report.data('send', request, { local, remote, info: `datagram of ${request.length} bytes` })
+      const bound = boundAddr(socket.address())
+      const local = bound && source ? sockAddr(source, bound.port) : bound
+      this.report.data('send', request, { local, remote, info: request.length ? `datagram of ${request.length} bytes` : 'empty datagram: no payload, but a packet all the same (UDP keeps message boundaries)' })
       this.report.console('Waiting for server response...')
       const msg = await new Promise<Buffer>((resolve, reject) => {
         const timer = setTimeout(() => {
-          reject(new LabError(`no reply from ${peer} within ${timeoutMs / 1000} s: the request or the reply was lost, or no server is listening there (UDP does not retransmit)`, 'ETIMEDOUT'))
+          reject(new LabError(`no reply from ${peer} within ${seconds(timeoutMs)}: the request or the reply was lost, or no server is listening there (UDP does not retransmit)`, 'ETIMEDOUT'))
         }, timeoutMs)
         socket.on('message', (data) => {
           clearTimeout(timer)

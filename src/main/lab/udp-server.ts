@@ -28,7 +28,7 @@ export class UdpServer implements Endpoint {
     this.local = boundAddr(socket.address())
     socket.on('message', (msg, rinfo) => this.onDatagram(msg, rinfo))
     socket.on('error', (err) => this.report.error(explainError(err, { address, port }).message, (err as NodeJS.ErrnoException).code))
-    this.report.event('listen', { local: this.local, info: `bound to ${formatTuple(address, this.local?.port ?? port)}, recvfrom(${this.config.recvSize})` })
+    this.report.event('bind', { local: this.local, info: `bound to ${formatTuple(address, this.local?.port ?? port)}, recvfrom(${this.config.recvSize})` })
     this.waiting()
     return this.local
   }

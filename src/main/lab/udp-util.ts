@@ -34,3 +34,23 @@ export function closeUdp(socket: dgram.Socket): Promise<void> {
     }
   })
 }
+
+/**
+ * The source address the system gives a datagram sent to address:port from an unbound socket.
+ * Such a socket is bound to the wildcard (0.0.0.0, ::), which no packet ever carries; a throwaway
+ * socket connect()ed to the same target asks the routing table, sends nothing, and learns it.
+ */
+export async function sourceAddressFor(type: dgram.SocketType, address: string, port: number): Promise<string | undefined> {
+  const probe = dgram.createSocket(type)
+  try {
+    await new Promise<void>((resolve, reject) => {
+      probe.once('error', reject)
+      probe.connect(port, address, resolve)
+    })
+    return probe.address().address
+  } catch {
+    return undefined // no route: the send itself will say why
+  } finally {
+    await closeUdp(probe)
+  }
+}

@@ -9,6 +9,7 @@ const show = (a: SockAddr | undefined): string => (a ? formatSockAddr(a) : '')
 export function endpointsOf(e: LabEvent): { source: string; destination: string } {
   switch (e.kind) {
     case 'recv':
+    case 'queued':
     case 'accept':
       return { source: show(e.remote), destination: show(e.local) }
     default:

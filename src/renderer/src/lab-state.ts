@@ -2,7 +2,9 @@
 
 import type { ClientConfig, EndpointConfig, EndpointInfo, HostInfo, ServerConfig } from '../../shared/contract'
 import type { Family, SockAddr } from '../../shared/events'
-import { addressProblem, DEFAULT_HTTP_PORT, DEFAULT_PORT, defaultClientAddress, defaultServerAddress, ipFamily, MAX_PORT, MIN_PORT, parseCoursePort } from '../../shared/address'
+import { DEFAULT_HTTP_PORT, DEFAULT_PORT, defaultClientAddress, defaultServerAddress, ipFamily } from '../../shared/address'
+import { IDLE_TIMEOUT_DEFAULT_MS, TCP_TIMEOUT_DEFAULT_MS, UDP_TIMEOUT_DEFAULT_MS } from '../../shared/limits'
+import { configProblem } from '../../shared/schemas'
 
 export type LabKind = 'tcp' | 'udp' | 'http'
 export const LABS: { kind: LabKind; title: string }[] = [
@@ -77,7 +79,7 @@ export function initialLab(kind: LabKind, family: Family, info: HostInfo): LabSt
     kind,
     server: { address: defaultServerAddress(family), addressEdited: false, port, recvSize: kind === 'udp' ? '2048' : '1024', concurrent: false, root: info.sampleSite },
     serverBusy: false,
-    client: { address: defaultClientAddress(family), addressEdited: false, port, portEdited: false, recvSize: kind === 'udp' ? '2048' : '1024', timeout: '5', recvOnce: false, url: defaultUrl(family, port), urlEdited: false },
+    client: { address: defaultClientAddress(family), addressEdited: false, port, portEdited: false, recvSize: kind === 'udp' ? '2048' : '1024', timeout: String(UDP_TIMEOUT_DEFAULT_MS / 1000), recvOnce: false, url: defaultUrl(family, port), urlEdited: false },
     tabs: [first],
     activeTab: first.key,
     nextTab: 2
@@ -108,44 +110,35 @@ export function withServerPort(lab: LabState, port: string, family: Family): Lab
 
 type Checked<T> = { config: T } | { problem: string }
 
-function portProblem(text: string, what: string): string | null {
-  return parseCoursePort(text.trim()) === null ? `${what} must be an integer in ${MIN_PORT}..${MAX_PORT}` : null
-}
+/** Whole numbers as the CLI takes them (digits only); anything else is NaN, which the schema refuses. */
+const integer = (text: string): number => (/^\d+$/.test(text.trim()) ? Number(text.trim()) : NaN)
+const milliseconds = (seconds: string): number => (seconds.trim() === '' ? NaN : Math.round(Number(seconds) * 1000))
 
-function sizeOf(text: string, what: string, max: number): number | string {
-  const n = Number(text)
-  return Number.isInteger(n) && n >= 1 && n <= max ? n : `${what} must be an integer in 1..${max}`
+/** The fields become a config, checked by the host's own schema: the window refuses what the host would, in its words. */
+function checked<T extends EndpointConfig>(config: T): Checked<T> {
+  const problem = configProblem(config)
+  return problem === null ? { config } : { problem }
 }
 
 export function serverConfig(lab: LabState): Checked<ServerConfig> {
   const s = lab.server
   const address = s.address.trim()
-  const problem = addressProblem(address) ?? portProblem(s.port, 'Port')
-  if (problem) return { problem }
-  const port = Number(s.port.trim())
-  if (lab.kind === 'http') {
-    if (!s.root.trim()) return { problem: 'Choose the folder to serve' }
-    return { config: { kind: 'http-server', address, port, root: s.root.trim() } }
-  }
-  const recvSize = sizeOf(s.recvSize, 'Receive size', 65536)
-  if (typeof recvSize === 'string') return { problem: recvSize }
-  if (lab.kind === 'udp') return { config: { kind: 'udp-server', address, port, recvSize } }
-  return { config: { kind: 'tcp-server', address, port, recvSize, concurrent: s.concurrent, idleTimeoutMs: 30_000 } }
+  const port = integer(s.port)
+  if (lab.kind === 'http') return checked({ kind: 'http-server', address, port, root: s.root.trim() })
+  const recvSize = integer(s.recvSize)
+  if (lab.kind === 'udp') return checked({ kind: 'udp-server', address, port, recvSize })
+  return checked({ kind: 'tcp-server', address, port, recvSize, concurrent: s.concurrent, idleTimeoutMs: IDLE_TIMEOUT_DEFAULT_MS })
 }
 
 export function clientConfig(lab: LabState, family: Family): Checked<ClientConfig> {
   const c = lab.client
-  if (lab.kind === 'http') return { config: { kind: 'http-client', recvOnce: c.recvOnce, family } }
+  if (lab.kind === 'http') return checked({ kind: 'http-client', recvOnce: c.recvOnce, family })
   const address = c.address.trim()
-  const problem = addressProblem(address) ?? portProblem(c.port, 'Port')
-  if (problem) return { problem }
-  const port = Number(c.port.trim())
-  const recvSize = sizeOf(c.recvSize, 'Receive size', 65536)
-  if (typeof recvSize === 'string') return { problem: recvSize }
-  if (lab.kind === 'tcp') return { config: { kind: 'tcp-client', address, port, recvSize } }
-  const seconds = Number(c.timeout)
-  if (!(seconds > 0 && seconds <= 600)) return { problem: 'Timeout must be a number of seconds in (0, 600]' }
-  return { config: { kind: 'udp-client', address, port, recvSize, timeoutMs: Math.round(seconds * 1000) } }
+  const port = integer(c.port)
+  const recvSize = integer(c.recvSize)
+  // The window has no timeout field for TCP: the default waits longer than an iterative server's idle timeout.
+  if (lab.kind === 'tcp') return checked({ kind: 'tcp-client', address, port, recvSize, timeoutMs: TCP_TIMEOUT_DEFAULT_MS })
+  return checked({ kind: 'udp-client', address, port, recvSize, timeoutMs: milliseconds(c.timeout) })
 }
 
 export const PROMPTS: Record<LabKind, string> = {
