@@ -11,6 +11,13 @@ import { acceptedLocal, asciiUpper, boundAddr, sockAddr } from './endpoint'
 import { explainError } from './errors'
 import { closeServer, listenTcp } from './net-util'
 
+/**
+ * The peer of a connection that was reset before Node accepted it. The kernel's accept() knows the
+ * address, but libuv does not ask for it and getpeername() fails once the socket is closed
+ * (nodejs/node#23858), so the truth is that it is unknown: say so rather than print (?, 0).
+ */
+const UNKNOWN_PEER = 'an unknown address (the client reset the connection before the server could ask where it came from)'
+
 interface Connection {
   socket: net.Socket
   conn: number
@@ -87,7 +94,7 @@ export class TcpServer implements Endpoint {
       conn: c.conn,
       local: c.local,
       remote: c.remote,
-      info: queued ? `connection from ${c.remote?.address} queued: ${ahead} ahead of it (iterative server)` : `connection from ${c.remote?.address} accepted`
+      info: queued ? `connection from ${c.remote?.address ?? UNKNOWN_PEER} queued: ${ahead} ahead of it (iterative server)` : `connection from ${c.remote?.address ?? UNKNOWN_PEER} accepted`
     })
     if (this.config.concurrent) return void this.serve(c)
     this.queue.push(c)
@@ -110,7 +117,7 @@ export class TcpServer implements Endpoint {
   /** One request/reply on one connection; always ends with the socket closed. */
   private async serve(c: Connection): Promise<void> {
     const { socket, conn, local, remote } = c
-    const peer = formatTuple(remote?.address ?? '?', remote?.port ?? 0)
+    const peer = remote ? formatTuple(remote.address, remote.port) : UNKNOWN_PEER
     try {
       const request = await recvOnce(c, this.config.recvSize, this.config.idleTimeoutMs)
       if (request === 'timeout') {
