@@ -6,6 +6,7 @@ import WebSocket from 'ws'
 import type { HostMessage } from '../src/shared/ws-protocol'
 import { Lab } from '../src/main/lab/lab'
 import { startBrowserHost, type BrowserHost } from '../src/main/web/browser-host'
+import { MAX_ENDPOINTS_PER_LAB } from '../src/shared/limits'
 
 let rendererDir: string
 let host: BrowserHost
@@ -131,6 +132,36 @@ describe('browser host', () => {
     expect(await closed).toBe(1009)
     const again = await connect(`?token=${host.token}`)
     expect(await call(again, 1, 'list', [])).toMatchObject({ reply: { ok: true, value: [] } })
+    again.close()
+  })
+
+  it(`caps a lab at ${MAX_ENDPOINTS_PER_LAB} endpoints with a one-line error, and still serves its page and hostInfo`, async () => {
+    await boot()
+    const ws = await connect(`?token=${host.token}`)
+    const udpServer = { kind: 'udp-server', address: '127.0.0.1', port: 0, recvSize: 2048 }
+    // Asked all at once, as a hostile page would: starts under way count, so none slips past.
+    const replies = await Promise.all(Array.from({ length: MAX_ENDPOINTS_PER_LAB + 6 }, (_, i) => call(ws, i + 1, 'start', [udpServer])))
+    const started = replies.filter((m) => 'reply' in m && m.reply.ok)
+    const refused = replies.filter((m) => 'reply' in m && !m.reply.ok)
+    expect(started).toHaveLength(MAX_ENDPOINTS_PER_LAB)
+    expect(refused).toHaveLength(6)
+    for (const m of refused) {
+      expect(m).toMatchObject({
+        reply: { ok: false, code: 'ELIMIT', error: `this lab already runs ${MAX_ENDPOINTS_PER_LAB} servers and clients, the most it allows: stop one before starting another` }
+      })
+    }
+    expect(await call(ws, 1000, 'hostInfo', [])).toMatchObject({ reply: { ok: true, value: { host: 'browser' } } })
+    const page = await fetch(host.url)
+    expect(page.status).toBe(200)
+    expect(await page.text()).toContain('<title>socklab</title>')
+    // A second window (a reload) still connects and is served.
+    const again = await connect(`?token=${host.token}`)
+    expect(await call(again, 1, 'list', [])).toMatchObject({ reply: { ok: true, value: expect.arrayContaining([expect.objectContaining({ id: 'udp-server-1' })]) } })
+    // Stopping one makes room for one.
+    expect(await call(again, 2, 'stop', ['udp-server-1'])).toMatchObject({ reply: { ok: true } })
+    expect(await call(again, 3, 'start', [udpServer])).toMatchObject({ reply: { ok: true } })
+    expect(await call(again, 4, 'start', [udpServer])).toMatchObject({ reply: { ok: false, code: 'ELIMIT' } })
+    ws.close()
     again.close()
   })
 })
