@@ -2,11 +2,12 @@ import fs from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
 import { afterEach, beforeAll, describe, expect, it } from 'vitest'
-import WebSocket from 'ws'
+import type WebSocket from 'ws'
 import type { HostMessage } from '../src/shared/ws-protocol'
 import { Lab } from '../src/main/lab/lab'
 import { startBrowserHost, type BrowserHost } from '../src/main/web/browser-host'
-import { MAX_ENDPOINTS_PER_LAB } from '../src/shared/limits'
+import { MAX_ENDPOINTS_PER_LAB, MAX_VIEWERS } from '../src/shared/limits'
+import { callVerb, labSocket } from './helpers/lab-socket'
 
 let rendererDir: string
 let host: BrowserHost
@@ -28,28 +29,8 @@ async function boot(): Promise<void> {
   host = await startBrowserHost({ lab, rendererDir, port: 0, facts: { version: 'test', sampleSite: '/nowhere' } })
 }
 
-function connect(query: string, headers: Record<string, string> = {}): Promise<WebSocket> {
-  const ws = new WebSocket(`ws://127.0.0.1:${host.port}/lab${query}`, { headers: { Origin: `http://127.0.0.1:${host.port}`, ...headers } })
-  return new Promise((resolve, reject) => {
-    ws.once('open', () => resolve(ws))
-    ws.once('unexpected-response', (_req, res) => reject(new Error(`HTTP ${res.statusCode}`)))
-    ws.once('error', reject)
-  })
-}
-
-function call(ws: WebSocket, id: number, verb: string, args: unknown[]): Promise<HostMessage> {
-  return new Promise((resolve) => {
-    const onMessage = (data: WebSocket.RawData): void => {
-      const msg = JSON.parse(data.toString()) as HostMessage
-      if ('id' in msg && msg.id === id) {
-        ws.off('message', onMessage)
-        resolve(msg)
-      }
-    }
-    ws.on('message', onMessage)
-    ws.send(JSON.stringify({ id, verb, args }))
-  })
-}
+const connect = (query: string, headers: Record<string, string> = {}): Promise<WebSocket> => labSocket(host.port, query, headers)
+const call = callVerb
 
 describe('browser host', () => {
   it('listens on loopback only and prints a URL with a token', async () => {
@@ -163,5 +144,22 @@ describe('browser host', () => {
     expect(await call(again, 4, 'start', [udpServer])).toMatchObject({ reply: { ok: false, code: 'ELIMIT' } })
     ws.close()
     again.close()
+  })
+
+  it(`serves at most ${MAX_VIEWERS} windows at once and says why it closes the next one`, async () => {
+    await boot()
+    const open = await Promise.all(Array.from({ length: MAX_VIEWERS }, () => connect(`?token=${host.token}`)))
+    const extra = await connect(`?token=${host.token}`)
+    const [code, reason] = await new Promise<[number, string]>((resolve) => extra.once('close', (c, r) => resolve([c, r.toString()])))
+    expect(code).toBe(1013)
+    expect(reason).toBe(`socklab serves at most ${MAX_VIEWERS} windows at once: close one, then reload`)
+    expect(await call(open[0], 1, 'hostInfo', [])).toMatchObject({ reply: { ok: true } })
+    const closed = new Promise((resolve) => open[1].once('close', resolve))
+    open[1].close()
+    await closed
+    await new Promise((resolve) => setTimeout(resolve, 100))
+    const next = await connect(`?token=${host.token}`)
+    expect(await call(next, 1, 'list', [])).toMatchObject({ reply: { ok: true, value: [] } })
+    for (const ws of [...open, next]) ws.close()
   })
 })

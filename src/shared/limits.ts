@@ -15,6 +15,23 @@
  */
 export const MAX_ENDPOINTS_PER_LAB = 64
 
+/** Lab windows (WebSocket viewers) one browser host serves at once: a student's window, a projector's, a few reloads. */
+export const MAX_VIEWERS = 8
+
+/**
+ * Bytes waiting to be sent to one viewer beyond which its events are skipped (and counted, and the
+ * count sent once it catches up). A window that reads keeps this near 0: the system's own socket
+ * buffers (several MB on loopback) absorb the bursts.
+ */
+export const VIEWER_SKIP_ABOVE_BYTES = 4 * 2 ** 20
+
+/**
+ * Bytes waiting for one viewer beyond which it is dropped: it has read nothing for a long while,
+ * so even the replies to its calls cannot reach it. Above the largest reply (history(): a full
+ * ring of 50,000 events with previews is about 30 MB), so one big reply never drops a live window.
+ */
+export const VIEWER_DROP_ABOVE_BYTES = 64 * 2 ** 20
+
 
 // ── Clients ──────────────────────────────────────────────────────────────────
 
