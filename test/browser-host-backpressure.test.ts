@@ -146,4 +146,22 @@ describe('browser host under slow viewers', () => {
     normal.ws.close()
     lagging.ws.close()
   }, 60_000)
+
+  it('lets a window that was slow for a while catch up from the ring with every event, nothing skipped', async () => {
+    host = await startWebHost()
+    const slow = await watcher(host)
+    const started = (await callVerb(slow.ws, 1, 'start', [{ kind: 'udp-server', address: '127.0.0.1', port: 0, recvSize: 2048 }])) as { reply: { value: { local: { port: number } } } }
+    slow.ws.pause()
+    // About 40,000 events (some 24 MB of JSON): more than the socket buffers and the skip threshold
+    // hold, fewer than the ring's 50,000.
+    await flood(started.reply.value.local.port, 8_000, FLOOD_MAX_SECONDS)
+    slow.ws.resume()
+    await sleep(2000)
+    expect(slow.skipped).toEqual([])
+    expect(slow.seqs.length).toBeGreaterThan(30_000)
+    expect(contiguous(slow.seqs), 'the slow window missed no event').toBe(true)
+    const history = (await callVerb(slow.ws, 2, 'history', [])) as { reply: { value: LabEvent[] } }
+    expect(slow.seqs.at(-1)).toBe(history.reply.value.at(-1)!.seq)
+    slow.ws.close()
+  }, 60_000)
 })

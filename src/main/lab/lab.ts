@@ -96,6 +96,20 @@ export class Lab extends EventEmitter<LabEvents> {
     return this.ring.toArray()
   }
 
+  /**
+   * At most `max` events from seq `from` on, while the ring still holds them (a viewer catching up
+   * reads them from here). Events older than the ring's oldest are gone: the result starts later.
+   */
+  eventsFrom(from: number, max: number): LabEvent[] {
+    const oldest = this.seq - this.ring.size + 1
+    return this.ring.slice(Math.max(from, oldest) - oldest, max)
+  }
+
+  /** The seq of the newest event (0 before the first). */
+  get lastSeq(): number {
+    return this.seq
+  }
+
   clearHistory(): void {
     this.ring.clear()
   }
