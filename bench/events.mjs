@@ -4,7 +4,7 @@
 
 import dgram from 'node:dgram'
 import { chromium } from '@playwright/test'
-import { fmt, freePort, SOCKLAB, sleep, startPeer, table, targetTable, xRatio } from './lib.mjs'
+import { fmt, freePort, sleep, startWebHost, table, targetTable, xRatio } from './lib.mjs'
 
 const BURST_EVENTS = 100_000
 const BURST_SECONDS_MAX = 30
@@ -14,27 +14,6 @@ const BURST_SECONDS_MAX = 30
  * (net.core.rmem_default, 208 KB) holds about 200; with 256 in flight some were dropped.
  */
 const WINDOW = 128
-
-async function startHost() {
-  const host = startPeer(process.execPath, [SOCKLAB, 'web', '-p', '0', '--no-open'], { stdio: ['ignore', 'pipe', 'inherit'] })
-  const child = host.child
-  const url = await new Promise((resolve, reject) => {
-    let out = ''
-    const timer = setTimeout(() => reject(new Error('socklab web printed no address')), 15_000)
-    child.stdout.on('data', (d) => {
-      out += d
-      const m = /open (http:\/\/\S+)/.exec(out)
-      if (m) {
-        clearTimeout(timer)
-        resolve(m[1])
-      }
-    })
-    child.once('exit', (code) => reject(new Error(`socklab web exited (${code}) before printing its address:\n${out}`)))
-  })
-  // Nobody reads its output from here on: keep the pipe drained.
-  child.stdout.resume()
-  return { ...host, url }
-}
 
 /**
  * Sends `count` datagrams, keeping at most WINDOW without a reply: the engine's UDP server runs
@@ -153,7 +132,7 @@ async function eventsPerDatagram(page, port) {
 }
 
 export async function benchEvents(results) {
-  const host = await startHost()
+  const host = await startWebHost()
   const browser = await chromium.launch({
     executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
     args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update']

@@ -97,6 +97,28 @@ export function freePort(host = '127.0.0.1') {
   })
 }
 
+/** `socklab web -p 0 --no-open` as a user starts it (no browser of its own); resolves with the peer and the address it printed (with the token). */
+export async function startWebHost() {
+  const host = startPeer(process.execPath, [SOCKLAB, 'web', '-p', '0', '--no-open'], { stdio: ['ignore', 'pipe', 'inherit'] })
+  const child = host.child
+  const url = await new Promise((resolve, reject) => {
+    let out = ''
+    const timer = setTimeout(() => reject(new Error('socklab web printed no address')), 15_000)
+    child.stdout.on('data', (d) => {
+      out += d
+      const m = /open (http:\/\/\S+)/.exec(out)
+      if (m) {
+        clearTimeout(timer)
+        resolve(m[1])
+      }
+    })
+    child.once('exit', (code) => reject(new Error(`socklab web exited (${code}) before printing its address:\n${out}`)))
+  })
+  // Nobody reads its output from here on: keep the pipe drained.
+  child.stdout.resume()
+  return { ...host, url }
+}
+
 /** Resolves once host:port accepts a connection (bounded by `ms`). */
 export async function waitForPort(port, host = '127.0.0.1', ms = 10_000) {
   const until = Date.now() + ms

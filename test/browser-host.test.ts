@@ -2,10 +2,12 @@ import fs from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
 import { afterEach, beforeAll, describe, expect, it } from 'vitest'
-import WebSocket from 'ws'
+import type WebSocket from 'ws'
 import type { HostMessage } from '../src/shared/ws-protocol'
 import { Lab } from '../src/main/lab/lab'
 import { startBrowserHost, type BrowserHost } from '../src/main/web/browser-host'
+import { MAX_ENDPOINTS_PER_LAB, MAX_VIEWERS } from '../src/shared/limits'
+import { callVerb, labSocket } from './helpers/lab-socket'
 
 let rendererDir: string
 let host: BrowserHost
@@ -27,28 +29,8 @@ async function boot(): Promise<void> {
   host = await startBrowserHost({ lab, rendererDir, port: 0, facts: { version: 'test', sampleSite: '/nowhere' } })
 }
 
-function connect(query: string, headers: Record<string, string> = {}): Promise<WebSocket> {
-  const ws = new WebSocket(`ws://127.0.0.1:${host.port}/lab${query}`, { headers: { Origin: `http://127.0.0.1:${host.port}`, ...headers } })
-  return new Promise((resolve, reject) => {
-    ws.once('open', () => resolve(ws))
-    ws.once('unexpected-response', (_req, res) => reject(new Error(`HTTP ${res.statusCode}`)))
-    ws.once('error', reject)
-  })
-}
-
-function call(ws: WebSocket, id: number, verb: string, args: unknown[]): Promise<HostMessage> {
-  return new Promise((resolve) => {
-    const onMessage = (data: WebSocket.RawData): void => {
-      const msg = JSON.parse(data.toString()) as HostMessage
-      if ('id' in msg && msg.id === id) {
-        ws.off('message', onMessage)
-        resolve(msg)
-      }
-    }
-    ws.on('message', onMessage)
-    ws.send(JSON.stringify({ id, verb, args }))
-  })
-}
+const connect = (query: string, headers: Record<string, string> = {}): Promise<WebSocket> => labSocket(host.port, query, headers)
+const call = callVerb
 
 describe('browser host', () => {
   it('listens on loopback only and prints a URL with a token', async () => {
@@ -132,5 +114,52 @@ describe('browser host', () => {
     const again = await connect(`?token=${host.token}`)
     expect(await call(again, 1, 'list', [])).toMatchObject({ reply: { ok: true, value: [] } })
     again.close()
+  })
+
+  it(`caps a lab at ${MAX_ENDPOINTS_PER_LAB} endpoints with a one-line error, and still serves its page and hostInfo`, async () => {
+    await boot()
+    const ws = await connect(`?token=${host.token}`)
+    const udpServer = { kind: 'udp-server', address: '127.0.0.1', port: 0, recvSize: 2048 }
+    // Asked all at once, as a hostile page would: starts under way count, so none slips past.
+    const replies = await Promise.all(Array.from({ length: MAX_ENDPOINTS_PER_LAB + 6 }, (_, i) => call(ws, i + 1, 'start', [udpServer])))
+    const started = replies.filter((m) => 'reply' in m && m.reply.ok)
+    const refused = replies.filter((m) => 'reply' in m && !m.reply.ok)
+    expect(started).toHaveLength(MAX_ENDPOINTS_PER_LAB)
+    expect(refused).toHaveLength(6)
+    for (const m of refused) {
+      expect(m).toMatchObject({
+        reply: { ok: false, code: 'ELIMIT', error: `this lab already runs ${MAX_ENDPOINTS_PER_LAB} servers and clients, the most it allows: stop one before starting another` }
+      })
+    }
+    expect(await call(ws, 1000, 'hostInfo', [])).toMatchObject({ reply: { ok: true, value: { host: 'browser' } } })
+    const page = await fetch(host.url)
+    expect(page.status).toBe(200)
+    expect(await page.text()).toContain('<title>socklab</title>')
+    // A second window (a reload) still connects and is served.
+    const again = await connect(`?token=${host.token}`)
+    expect(await call(again, 1, 'list', [])).toMatchObject({ reply: { ok: true, value: expect.arrayContaining([expect.objectContaining({ id: 'udp-server-1' })]) } })
+    // Stopping one makes room for one.
+    expect(await call(again, 2, 'stop', ['udp-server-1'])).toMatchObject({ reply: { ok: true } })
+    expect(await call(again, 3, 'start', [udpServer])).toMatchObject({ reply: { ok: true } })
+    expect(await call(again, 4, 'start', [udpServer])).toMatchObject({ reply: { ok: false, code: 'ELIMIT' } })
+    ws.close()
+    again.close()
+  })
+
+  it(`serves at most ${MAX_VIEWERS} windows at once and says why it closes the next one`, async () => {
+    await boot()
+    const open = await Promise.all(Array.from({ length: MAX_VIEWERS }, () => connect(`?token=${host.token}`)))
+    const extra = await connect(`?token=${host.token}`)
+    const [code, reason] = await new Promise<[number, string]>((resolve) => extra.once('close', (c, r) => resolve([c, r.toString()])))
+    expect(code).toBe(1013)
+    expect(reason).toBe(`socklab serves at most ${MAX_VIEWERS} windows at once: close one, then reload`)
+    expect(await call(open[0], 1, 'hostInfo', [])).toMatchObject({ reply: { ok: true } })
+    const closed = new Promise((resolve) => open[1].once('close', resolve))
+    open[1].close()
+    await closed
+    await new Promise((resolve) => setTimeout(resolve, 100))
+    const next = await connect(`?token=${host.token}`)
+    expect(await call(next, 1, 'list', [])).toMatchObject({ reply: { ok: true, value: [] } })
+    for (const ws of [...open, next]) ws.close()
   })
 })

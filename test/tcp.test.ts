@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process'
 import net from 'node:net'
 import { afterEach, describe, expect, it } from 'vitest'
 import { tcpClient, tcpServer, testLab, type TestLab } from './helpers/lab'
@@ -173,6 +174,50 @@ describe('TCP server', () => {
     const c = await t.start(tcpClient(port))
     await expect(t.lab.send(c.id, 'x')).rejects.toMatchObject({ code: 'ECONNREFUSED', message: `connection refused by (127.0.0.1, ${port}): no server is listening there` })
     expect(t.events.some((e) => e.endpoint === c.id && e.kind === 'error' && e.code === 'ECONNREFUSED')).toBe(true)
+  })
+  it('logs a queued client that resets with the address it had when it was accepted', async () => {
+    t = testLab()
+    const server = await t.start(tcpServer())
+    const port = server.local!.port
+    const first = await t.start(tcpClient(port))
+    await t.lab.connect(first.id)
+    // Client 2 waits in the backlog behind client 1 (QUEUED) and resets (RST) while it waits its turn.
+    const second = net.connect({ host: '127.0.0.1', port })
+    second.on('error', () => {})
+    await new Promise((resolve) => second.once('connect', resolve))
+    const secondPort = second.localPort!
+    await t.waitForEvent((e) => e.endpoint === server.id && e.kind === 'queued' && e.conn === 2)
+    second.resetAndDestroy()
+    await t.lab.send(first.id, 'first')
+    await t.waitForEvent((e) => e.endpoint === server.id && e.conn === 2 && e.kind === 'close')
+    expect(t.lines(server.id)).toContain(`Connection reset by (127.0.0.1, ${secondPort})`)
+  })
+
+  it('says the address is unknown, never (?, 0), for a client that reset before the server accepted it', async () => {
+    t = testLab()
+    const server = await t.start(tcpServer())
+    const port = server.local!.port
+    const first = await t.start(tcpClient(port))
+    await t.lab.connect(first.id)
+    await t.waitForEvent((e) => e.endpoint === server.id && e.kind === 'accept')
+    // A real peer that connects, sends and resets while this process is blocked: the kernel
+    // completes the handshake, but Node accepts only afterwards, when getpeername() has nothing left.
+    execFileSync('python3', ['-c', [
+      'import socket, struct',
+      `s = socket.create_connection(("127.0.0.1", ${port}))`,
+      's.sendall(b"hi")',
+      's.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))',
+      's.close()'
+    ].join('\n')], { timeout: 10_000 })
+    await t.waitForEvent((e) => e.endpoint === server.id && e.kind === 'queued' && e.conn === 2)
+    await t.lab.send(first.id, 'first')
+    await t.waitForEvent((e) => e.endpoint === server.id && e.conn === 2 && e.kind === 'close')
+    const lines = t.lines(server.id).join('\n')
+    expect(lines).not.toContain('(?, 0)')
+    expect(lines).toMatch(/(Received request from|Connection reset by) an unknown address \(the client reset the connection before the server could ask where it came from\)/)
+    const rows = t.events.filter((e) => e.endpoint === server.id && e.conn === 2 && (e.kind === 'queued' || e.kind === 'accept'))
+    expect(rows.map((e) => e.kind)).toEqual(['queued', 'accept'])
+    for (const row of rows) expect(row.info).not.toContain('undefined')
   })
 })
 

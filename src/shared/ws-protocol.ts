@@ -16,3 +16,12 @@ export interface CallMessage {
 
 /** Host → browser: either the reply to a call, or a batch of events in order. */
 export type HostMessage = { id: number; reply: Reply<unknown> } | { events: LabEvent[] }
+
+/**
+ * Host → browser, sent before the next batch once a window that fell behind (it read too slowly)
+ * catches up: the events it missed, seq firstSeq..lastSeq, so the UI can say so. A window that
+ * does not know this message ignores it: it has neither `events` nor an `id` anyone waits for.
+ */
+export interface SkippedMessage {
+  skipped: { events: number; firstSeq: number; lastSeq: number }
+}

@@ -5,6 +5,7 @@ import { EventEmitter } from 'node:events'
 import type { EndpointConfig, EndpointInfo, SendResult } from '../../shared/contract'
 import type { LabEvent, SockAddr } from '../../shared/events'
 import { DEFAULT_RING_SIZE } from '../../shared/events'
+import { MAX_ENDPOINTS_PER_LAB } from '../../shared/limits'
 import { createEndpoint } from './create-endpoint'
 import type { Endpoint } from './endpoint'
 import { Reporter } from './endpoint'
@@ -30,6 +31,8 @@ export class Lab extends EventEmitter<LabEvents> {
   private readonly ring: Ring<LabEvent>
   private readonly running = new Map<string, Running>()
   private readonly counters = new Map<string, number>()
+  /** Starts under way: they count towards the cap, so parallel starts cannot slip past it. */
+  private starting = 0
   /** performance.now() is monotonic and cheap (no BigInt per event), with sub-µs resolution. */
   private readonly startedAt = performance.now()
   private readonly previews: boolean
@@ -43,12 +46,20 @@ export class Lab extends EventEmitter<LabEvents> {
 
   /** Creates the endpoint and, for servers, binds it. A failed start leaves nothing behind. */
   async start(config: EndpointConfig): Promise<EndpointInfo> {
-    const id = this.nextId(config.kind)
-    const reporter = new Reporter(id, config.kind.endsWith('server') ? 'server' : 'client', protoOf(config), (d) => this.record(d), this.previews)
-    const endpoint = createEndpoint(id, config, reporter)
-    const local = await endpoint.start()
-    this.running.set(id, { endpoint, local })
-    return { id, config, local }
+    if (this.running.size + this.starting >= MAX_ENDPOINTS_PER_LAB) {
+      throw new LabError(`this lab already runs ${MAX_ENDPOINTS_PER_LAB} servers and clients, the most it allows: stop one before starting another`, 'ELIMIT')
+    }
+    this.starting++
+    try {
+      const id = this.nextId(config.kind)
+      const reporter = new Reporter(id, config.kind.endsWith('server') ? 'server' : 'client', protoOf(config), (d) => this.record(d), this.previews)
+      const endpoint = createEndpoint(id, config, reporter)
+      const local = await endpoint.start()
+      this.running.set(id, { endpoint, local })
+      return { id, config, local }
+    } finally {
+      this.starting--
+    }
   }
 
   async stop(id: string): Promise<void> {
@@ -83,6 +94,20 @@ export class Lab extends EventEmitter<LabEvents> {
   /** The events still in the ring, oldest first. */
   history(): LabEvent[] {
     return this.ring.toArray()
+  }
+
+  /**
+   * At most `max` events from seq `from` on, while the ring still holds them (a viewer catching up
+   * reads them from here). Events older than the ring's oldest are gone: the result starts later.
+   */
+  eventsFrom(from: number, max: number): LabEvent[] {
+    const oldest = this.seq - this.ring.size + 1
+    return this.ring.slice(Math.max(from, oldest) - oldest, max)
+  }
+
+  /** The seq of the newest event (0 before the first). */
+  get lastSeq(): number {
+    return this.seq
   }
 
   clearHistory(): void {

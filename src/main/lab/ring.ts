@@ -22,9 +22,15 @@ export class Ring<T> {
 
   /** Oldest first. */
   toArray(): T[] {
+    return this.slice(0, this.count)
+  }
+
+  /** At most `count` items, oldest first, from the `from`-th oldest on. */
+  slice(from: number, count: number): T[] {
     const out: T[] = []
-    const start = (this.next - this.count + this.capacity) % this.capacity
-    for (let i = 0; i < this.count; i++) out.push(this.items[(start + i) % this.capacity] as T)
+    const oldest = (this.next - this.count + this.capacity) % this.capacity
+    const end = Math.min(this.count, from + count)
+    for (let i = Math.max(0, from); i < end; i++) out.push(this.items[(oldest + i) % this.capacity] as T)
     return out
   }
 

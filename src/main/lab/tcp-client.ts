@@ -65,12 +65,15 @@ export class TcpClient implements Endpoint {
       const request = Buffer.from(input, 'utf8')
       await new Promise<void>((resolve, reject) => c.socket.write(request, (err) => (err ? reject(err) : resolve())))
       this.report.data('send', request, { conn: c.conn, local: c.local, remote: c.remote, info: `wrote ${request.length} bytes to the stream` })
+      const waiting = c.inbox.reduce((n, b) => n + b.length, 0) + c.socket.readableLength
       const reply = await this.recv(c)
       this.report.data('recv', reply, {
         conn: c.conn,
         local: c.local,
         remote: c.remote,
-        info: reply.length ? `read ${reply.length} bytes of the stream` : 'end of stream: the server closed without replying'
+        info:
+          (reply.length ? `read ${reply.length} bytes of the stream` : 'end of stream: the server closed without replying') +
+          (waiting ? `; ${waiting} bytes were already waiting when recv() started (more may wait in the system's receive buffer)` : '')
       })
       const text = reply.toString('utf8')
       this.report.console(`Received reply <${text}>`, c.conn)
@@ -108,9 +111,12 @@ export class TcpClient implements Endpoint {
     const target = await resolveHost(address)
     const socket = net.connect({ host: target.address, port, timeout: this.config.timeoutMs })
     const c: Open = { socket, conn: ++this.connections, inbox: [], ended: false }
-    // Readers may come later (connect now, send later): keep what arrives until recv() asks.
+    // Readers may come later (connect now, send later). Between receives the socket stops reading,
+    // as a program that has not called recv() does: what arrives waits in the system's receive
+    // buffer, the window closes and the peer's sends stall, instead of piling up in this process.
     socket.on('data', (chunk) => {
       c.inbox.push(chunk)
+      if (!c.wake) socket.pause()
       c.wake?.()
     })
     socket.on('end', () => {
@@ -145,6 +151,7 @@ export class TcpClient implements Endpoint {
   /** Python's recv(recvSize) after settimeout(): the first bytes available, b'' at end of stream, or a timeout. */
   private recv(c: Open): Promise<Buffer> {
     const { timeoutMs } = this.config
+    c.socket.resume()
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => {
         c.wake = undefined

@@ -11,6 +11,13 @@ import { acceptedLocal, asciiUpper, boundAddr, sockAddr } from './endpoint'
 import { explainError } from './errors'
 import { closeServer, listenTcp } from './net-util'
 
+/**
+ * The peer of a connection that was reset before Node accepted it. The kernel's accept() knows the
+ * address, but libuv does not ask for it and getpeername() fails once the socket is closed
+ * (nodejs/node#23858), so the truth is that it is unknown: say so rather than print (?, 0).
+ */
+const UNKNOWN_PEER = 'an unknown address (the client reset the connection before the server could ask where it came from)'
+
 interface Connection {
   socket: net.Socket
   conn: number
@@ -95,7 +102,7 @@ export class TcpServer implements Endpoint {
         conn: c.conn,
         local: c.local,
         remote: c.remote,
-        info: `connection from ${c.remote?.address} waits in the listen backlog: the kernel finished the handshake, ${ahead} ahead of it (iterative server)`
+        info: `connection from ${c.remote?.address ?? UNKNOWN_PEER} waits in the listen backlog: the kernel finished the handshake, ${ahead} ahead of it (iterative server)`
       })
     }
     this.queue.push(c)
@@ -105,7 +112,7 @@ export class TcpServer implements Endpoint {
   /** accept() returns the connection to the server. */
   private accepted(c: Connection): void {
     const waited = c.queuedAt === undefined ? '' : ` after ${((performance.now() - c.queuedAt) / 1000).toFixed(1)} s in the listen backlog`
-    this.report.event('accept', { conn: c.conn, local: c.local, remote: c.remote, info: `connection from ${c.remote?.address} accepted${waited}` })
+    this.report.event('accept', { conn: c.conn, local: c.local, remote: c.remote, info: `connection from ${c.remote?.address ?? UNKNOWN_PEER} accepted${waited}` })
   }
 
   private serveNext(): void {
@@ -125,7 +132,7 @@ export class TcpServer implements Endpoint {
   /** One request/reply on one connection; always ends with the socket closed. */
   private async serve(c: Connection): Promise<void> {
     const { socket, conn, local, remote } = c
-    const peer = formatTuple(remote?.address ?? '?', remote?.port ?? 0)
+    const peer = remote ? formatTuple(remote.address, remote.port) : UNKNOWN_PEER
     try {
       const request = await recvOnce(c, this.config.recvSize, this.config.idleTimeoutMs)
       if (request === 'timeout') {

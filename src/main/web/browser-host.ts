@@ -12,8 +12,8 @@ import { WebSocketServer, type WebSocket } from 'ws'
 import type { CallMessage, HostMessage } from '../../shared/ws-protocol'
 import { TOKEN_PARAM, WS_PATH } from '../../shared/ws-protocol'
 import { dispatch } from '../host/dispatch'
-import { EventBatcher } from '../host/event-batcher'
 import { createLabHandlers, type HostFacts } from '../host/handlers'
+import { Viewers } from '../host/viewers'
 import type { Lab } from '../lab/lab'
 import { explainError } from '../lab/errors'
 import { CONTENT_SECURITY_POLICY } from '../host/csp'
@@ -55,6 +55,7 @@ export async function startBrowserHost(options: BrowserHostOptions): Promise<Bro
   const handlers = createLabHandlers(options.lab, { ...options.facts, host: 'browser' })
   const server = http.createServer()
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_MESSAGE_BYTES })
+  const viewers = new Viewers(options.lab)
   let port = options.port
 
   const allowedHosts = (): Set<string> => new Set([`127.0.0.1:${port}`, `localhost:${port}`, `[::1]:${port}`])
@@ -82,19 +83,13 @@ export async function startBrowserHost(options: BrowserHostOptions): Promise<Bro
   })
 
   function attach(ws: WebSocket): void {
-    const send = (message: HostMessage): void => {
-      if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(message))
-    }
-    const batcher = new EventBatcher((events) => send({ events }))
-    options.lab.on('event', batcher.push)
-    ws.on('message', (data, isBinary) => {
-      void handleCall(data.toString(), isBinary).then((reply) => reply && send(reply))
-    })
-    ws.on('close', () => {
-      options.lab.off('event', batcher.push)
-      batcher.dispose()
-    })
     ws.on('error', () => ws.terminate())
+    const viewer = viewers.add(ws)
+    if (!viewer) return
+    ws.on('message', (data, isBinary) => {
+      viewer.called()
+      void handleCall(data.toString(), isBinary).then((reply) => reply && viewer.reply(reply))
+    })
   }
 
   async function handleCall(text: string, isBinary: boolean): Promise<HostMessage | null> {
@@ -119,6 +114,7 @@ export async function startBrowserHost(options: BrowserHostOptions): Promise<Bro
     port,
     token,
     close: async () => {
+      viewers.dispose()
       for (const ws of wss.clients) ws.terminate()
       wss.close()
       server.closeAllConnections()

@@ -1,0 +1,152 @@
+// The browser host's viewers: lab windows, each on a WebSocket. A viewer that does not read must
+// never slow or grow the host, and one that is merely slow should still see every event.
+// - Each batch is serialized once; the same bytes go to every viewer that keeps up.
+// - A viewer with more than VIEWER_SKIP_ABOVE_BYTES waiting falls behind: nothing more is queued
+//   for it, and its calls are not read. It catches up from the lab's ring (which holds the events
+//   anyway, so a viewer that is behind costs no memory); events that left the ring before it got
+//   there are skipped, and it is told how many.
+// - A viewer with more than VIEWER_DROP_ABOVE_BYTES waiting when a reply is due is dropped.
+
+import type { WebSocket } from 'ws'
+import type { LabEvent } from '../../shared/events'
+import { MAX_VIEWERS, VIEWER_DROP_ABOVE_BYTES, VIEWER_SKIP_ABOVE_BYTES } from '../../shared/limits'
+import type { HostMessage, SkippedMessage } from '../../shared/ws-protocol'
+import type { Lab } from '../lab/lab'
+import { EventBatcher, MAX_BATCH } from './event-batcher'
+
+/** How often a viewer that is behind is checked for room, when no new events come to do it. */
+const CATCH_UP_CHECK_MS = 50
+
+/** What a viewer reads from the lab: its events while the ring still holds them. */
+type EventSource = Pick<Lab, 'eventsFrom' | 'lastSeq'>
+
+export class Viewer {
+  /** The seq of the last event sent. */
+  private sent: number
+  /** While the viewer is behind: the seq of the next event it needs. */
+  private behindFrom: number | undefined
+  private checking: NodeJS.Timeout | undefined
+
+  constructor(
+    private readonly ws: WebSocket,
+    private readonly lab: EventSource
+  ) {
+    // Events before it opened are not its to receive: a window asks for history() itself.
+    this.sent = lab.lastSeq
+  }
+
+  /** A batch for this viewer: `encoded` serializes it once for all viewers, on first need. */
+  offer(batch: readonly LabEvent[], encoded: () => Buffer): void {
+    if (!this.open() || batch.length === 0) return
+    if (this.behindFrom === undefined && this.ws.bufferedAmount > VIEWER_SKIP_ABOVE_BYTES) {
+      this.behindFrom = this.sent + 1
+      this.watch()
+    }
+    if (this.behindFrom !== undefined) return this.catchUp()
+    // Events it already got while catching up from the ring may be in this batch too.
+    if (batch[0].seq > this.sent) this.ws.send(encoded(), { binary: false })
+    else this.sendEvents(batch.filter((e) => e.seq > this.sent))
+    this.sent = Math.max(this.sent, batch[batch.length - 1].seq)
+  }
+
+  /** A reply to one of its calls: it cannot be skipped, so a viewer this far behind is dropped. */
+  reply(message: HostMessage): void {
+    if (!this.open()) return
+    if (this.ws.bufferedAmount > VIEWER_DROP_ABOVE_BYTES) return this.drop()
+    this.ws.send(JSON.stringify(message))
+  }
+
+  /** A call arrived: from a viewer that is behind, nothing more is read until it has room again. */
+  called(): void {
+    if (this.ws.bufferedAmount <= VIEWER_SKIP_ABOVE_BYTES) return
+    this.ws.pause()
+    this.watch()
+  }
+
+  dispose(): void {
+    clearInterval(this.checking)
+    this.checking = undefined
+  }
+
+  private open(): boolean {
+    return this.ws.readyState === this.ws.OPEN
+  }
+
+  /** Sends what it missed from the ring while it has room; once it has everything it keeps up again. */
+  private catchUp(): void {
+    while (this.behindFrom !== undefined && this.open() && this.ws.bufferedAmount <= VIEWER_SKIP_ABOVE_BYTES) {
+      const events = this.lab.eventsFrom(this.behindFrom, MAX_BATCH)
+      const first = events[0]?.seq ?? this.lab.lastSeq + 1
+      if (first > this.behindFrom) {
+        const notice: SkippedMessage = { skipped: { events: first - this.behindFrom, firstSeq: this.behindFrom, lastSeq: first - 1 } }
+        this.ws.send(JSON.stringify(notice))
+        this.sent = first - 1
+      }
+      if (events.length === 0) {
+        this.behindFrom = undefined
+        break
+      }
+      this.sendEvents(events)
+      this.sent = events[events.length - 1].seq
+      this.behindFrom = this.sent + 1
+    }
+  }
+
+  private sendEvents(events: LabEvent[]): void {
+    if (events.length) this.ws.send(JSON.stringify({ events } satisfies HostMessage))
+  }
+
+  /** While it is behind or its calls wait, checks it now and then, also when the lab is quiet. */
+  private watch(): void {
+    this.checking ??= setInterval(() => {
+      if (!this.open()) return this.dispose()
+      if (this.ws.bufferedAmount > VIEWER_SKIP_ABOVE_BYTES) return
+      this.ws.resume()
+      this.catchUp()
+      if (this.behindFrom === undefined) this.dispose()
+    }, CATCH_UP_CHECK_MS).unref()
+  }
+
+  private drop(): void {
+    this.dispose()
+    this.ws.terminate()
+  }
+}
+
+/** Every viewer of one lab, fed from one batcher: a batch costs one serialization however many watch. */
+export class Viewers {
+  private readonly all = new Set<Viewer>()
+  private readonly batcher = new EventBatcher((batch) => this.deliver(batch))
+
+  constructor(private readonly lab: Lab) {
+    lab.on('event', this.batcher.push)
+  }
+
+  /** A new window's socket; null (and the socket closed with a reason) when MAX_VIEWERS are open. */
+  add(ws: WebSocket): Viewer | null {
+    if (this.all.size >= MAX_VIEWERS) {
+      ws.close(1013, `socklab serves at most ${MAX_VIEWERS} windows at once: close one, then reload`)
+      return null
+    }
+    const viewer = new Viewer(ws, this.lab)
+    this.all.add(viewer)
+    ws.once('close', () => {
+      viewer.dispose()
+      this.all.delete(viewer)
+    })
+    return viewer
+  }
+
+  dispose(): void {
+    this.lab.off('event', this.batcher.push)
+    this.batcher.dispose()
+    for (const viewer of this.all) viewer.dispose()
+    this.all.clear()
+  }
+
+  private deliver(batch: LabEvent[]): void {
+    let frame: Buffer | undefined
+    const encoded = (): Buffer => (frame ??= Buffer.from(JSON.stringify({ events: batch } satisfies HostMessage)))
+    for (const viewer of this.all) viewer.offer(batch, encoded)
+  }
+}
