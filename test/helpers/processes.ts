@@ -18,8 +18,9 @@ export interface Running {
   stop(): Promise<void>
 }
 
-export function start(command: string, args: string[], input?: string): Running {
-  const child = spawn(command, args, { cwd: COURSE, stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, PYTHONUNBUFFERED: '1' } })
+/** `as`: run as another user (tests run as root; some need a user the file modes apply to). */
+export function start(command: string, args: string[], input?: string, as?: { uid: number; gid: number }): Running {
+  const child = spawn(command, args, { cwd: COURSE, stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, PYTHONUNBUFFERED: '1' }, ...as })
   let out = ''
   let err = ''
   const waiters = new Set<() => void>()
