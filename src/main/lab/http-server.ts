@@ -207,9 +207,12 @@ export class HttpServer implements Endpoint {
     this.turnedAwayUnlogged = 0
   }
 
-  /** Looks at the connection's clocks again in `ms`. */
+  /**
+   * Looks at the connection's clocks again in `ms`, or sooner: a reply that gets stuck in the
+   * meantime must be noticed within a fraction of the stall timeout.
+   */
   private watch(c: Connection, ms: number): void {
-    c.timer = setTimeout(() => this.check(c), Math.max(1, ms))
+    c.timer = setTimeout(() => this.check(c), Math.max(1, Math.min(ms, this.limits.sendStallMs / STALL_CHECKS)))
     c.timer.unref()
   }
 

@@ -51,16 +51,17 @@ export function folderRefusal(folder: string, ctx: ServingContext): string | und
 
   const rootOf = (dir: string): string => p.parse(dir).root
   if (rootOf(folder) === folder) return refuse('it is the root of the file system; choose a folder of your own')
+  const homeFolder = 'it is a home folder, with private files in it; serve a folder inside it instead'
+  if (key(folder) === key(ctx.home)) return refuse(homeFolder)
   // Under your own home (even when the home lies in /var, as on Fedora Silverblue) no folder is a system folder.
-  const inOwnHome = rootOf(ctx.home) !== ctx.home && within(ctx.home, folder) && key(folder) !== key(ctx.home)
+  const inOwnHome = rootOf(ctx.home) !== ctx.home && within(ctx.home, folder)
   if (!inOwnHome) {
     const system = systemFolders(ctx.platform).find((s) => within(s, folder))
     if (system) return refuse(key(system) === key(folder) ? 'it is a system folder; choose a folder of your own' : `it is inside the system folder ${system}; choose a folder of your own`)
   }
   // The folder that holds your home holds the others' too (/home, /Users, C:\Users); not when it is "/" (root's /root).
   const homeParents = [...(ctx.platform === 'win32' ? [] : POSIX_HOME_PARENTS), p.dirname(ctx.home)].filter((h) => rootOf(h) !== h)
-  const isHome = ctx.homes.some((h) => key(h) === key(folder)) || homeParents.some((parent) => key(parent) === key(p.dirname(folder)))
-  if (isHome) return refuse('it is a home folder, with private files in it; serve a folder inside it instead')
+  if (ctx.homes.some((h) => key(h) === key(folder)) || homeParents.some((parent) => key(parent) === key(p.dirname(folder)))) return refuse(homeFolder)
   if (ctx.homes.some((h) => within(folder, h)) || homeParents.some((parent) => key(parent) === key(folder))) {
     return refuse('it holds home folders, with private files in them; choose a folder of your own')
   }

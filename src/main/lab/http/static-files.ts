@@ -8,7 +8,7 @@ import type { FileHandle } from 'node:fs/promises'
 import fs from 'node:fs/promises'
 import path from 'node:path'
 import { HTTP_CACHE_BYTES_MAX, HTTP_CACHE_ENTRIES_MAX, HTTP_CACHED_FILE_MAX } from '../../../shared/limits'
-import { defaultLocator, listFolderInside, openFileInside, type Locator } from './open-inside'
+import { listFolderInside, openFileInside } from './open-inside'
 import { contentType, errorPage, escapeHtml } from './response-head'
 import { insideRoot, type SafeTarget } from './safe-path'
 import { dotPathRefusal, isDotName } from './serving-policy'
@@ -50,8 +50,7 @@ export class StaticFiles {
 
   constructor(
     private readonly realRoot: string,
-    private readonly dotfiles: boolean,
-    private readonly locator: Locator = defaultLocator
+    private readonly dotfiles: boolean
   ) {}
 
   /** The answer for `target` if it is in memory and fresh: no disk, no waiting. */
@@ -89,7 +88,7 @@ export class StaticFiles {
   private async load(realPath: string, key: string, now: number): Promise<Resolution> {
     let opened
     try {
-      opened = await openFileInside(realPath, this.refusal, this.locator)
+      opened = await openFileInside(realPath, this.refusal)
     } catch (err) {
       return cannotOpen(err)
     }
@@ -158,7 +157,7 @@ export class StaticFiles {
   }
 
   private async listing(dir: string, display: string): Promise<Resolution> {
-    const listed = await listFolderInside(dir, this.refusal, this.locator).catch(() => null)
+    const listed = await listFolderInside(dir, this.refusal).catch(() => null)
     if (!listed) return missing(403, 'the folder cannot be listed')
     if ('refused' in listed) return missing(404, listed.refused)
     const entries = listed.ok.filter((e) => this.dotfiles || !isDotName(e.name.toString('latin1')))
