@@ -458,8 +458,9 @@ export class HttpServer implements Endpoint {
    * that was checked to lie inside the folder.
    */
   private async stream(c: Connection, fields: HeadFields, file: FileEntry, start: number, end: number, headOnly: boolean): Promise<number> {
+    if (headOnly) return this.write(c, fields, undefined, true)
     const handle = file.handle
-    if (headOnly || !handle) return this.write(c, fields, undefined, true)
+    if (!handle) throw new Error(`${file.realPath} was not opened`)
     const head = responseHead(fields, SERVER_NAME)
     c.socket.write(head)
     let sent = 0
