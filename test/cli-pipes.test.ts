@@ -164,11 +164,11 @@ describe('socklab web', () => {
   it.runIf(process.platform === 'linux')('opens the page in the default browser, and --no-open does not', async () => {
     const opener = fakeOpener()
     const env = { ...process.env, PATH: `${opener.dir}:/usr/bin:/bin` }
-    const host = keep(start(process.execPath, [SOCKLAB, 'web', '-p', '0'], undefined, env))
+    const host = keep(start(process.execPath, [SOCKLAB, 'web', '-p', '0'], undefined, { env }))
     const url = await urlOf(host)
     await expect.poll(() => fs.existsSync(opener.log) && fs.readFileSync(opener.log, 'utf8'), { timeout: 8000 }).toBe(`${url}\n`)
 
-    const quiet = keep(start(process.execPath, [SOCKLAB, 'web', '-p', '0', '--no-open'], undefined, env))
+    const quiet = keep(start(process.execPath, [SOCKLAB, 'web', '-p', '0', '--no-open'], undefined, { env }))
     const quietUrl = await urlOf(quiet)
     expect((await fetch(quietUrl)).status).toBe(200)
     await new Promise((r) => setTimeout(r, 500))
@@ -177,7 +177,7 @@ describe('socklab web', () => {
 
   it.runIf(process.platform === 'linux')('with no browser to open, it says to open the address by hand and goes on serving', async () => {
     const empty = fs.mkdtempSync(path.join(tmp, 'nobin-'))
-    const host = keep(start(process.execPath, [SOCKLAB, 'web', '-p', '0'], undefined, { ...process.env, PATH: empty }))
+    const host = keep(start(process.execPath, [SOCKLAB, 'web', '-p', '0'], undefined, { env: { ...process.env, PATH: empty } }))
     const url = await urlOf(host)
     await host.waitFor(/^\(no browser could be opened here: open the address above by hand\)$/m)
     expect((await fetch(url)).status).toBe(200)

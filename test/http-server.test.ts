@@ -98,6 +98,24 @@ describe('HTTP server: serving files', () => {
     expect(moved.headers.get('location')).toBe('/docs/?x=1')
   })
 
+  it('a listing links the names a URL can ask for, and shows the others without a link', async () => {
+    const odd = path.join(site, 'odd')
+    fs.mkdirSync(odd)
+    fs.writeFileSync(path.join(odd, 'fine.txt'), 'fine')
+    fs.writeFileSync(path.join(odd, 'ctl\x01name.txt'), 'control')
+    fs.writeFileSync(path.join(odd, 'back\\slash.txt'), 'backslash')
+    fs.writeFileSync(Buffer.from(`${odd}/latin1-\xe9.txt`, 'latin1'), 'not utf-8')
+    const listing = (await get(port, '/odd/')).body.toString()
+    expect(listing).toContain('<a href="fine.txt">fine.txt</a>')
+    expect(listing).toContain('<li>ctl?name.txt <small>(this name cannot be requested by URL)</small></li>')
+    expect(listing).toContain('<li>back\\slash.txt <small>(this name cannot be requested by URL)</small></li>')
+    expect(listing).toContain('<li>latin1-\ufffd.txt <small>(this name cannot be requested by URL)</small></li>')
+    // Every link there is works.
+    const links = [...listing.matchAll(/href="([^"]+)"/g)].map((m) => m[1])
+    expect(links).toEqual(['fine.txt'])
+    for (const link of links) expect((await get(port, `/odd/${link}`)).status).toBe(200)
+  })
+
   it('404 for what is not there, with a page and the reason on the server console', async () => {
     const r = await get(port, '/nope.html')
     expect(r.status).toBe(404)

@@ -26,7 +26,7 @@ const extra: Record<Command, Record<string, OptionSpec>> = {
   'tcp-client': { message: { type: 'string', short: 'm' }, 'recv-size': { type: 'string' }, timeout: { type: 'string' } },
   'udp-server': { 'recv-size': { type: 'string' } },
   'udp-client': { message: { type: 'string', short: 'm' }, 'recv-size': { type: 'string' }, timeout: { type: 'string' } },
-  'http-server': { directory: { type: 'string', short: 'd' } },
+  'http-server': { directory: { type: 'string', short: 'd' }, dotfiles: { type: 'boolean' } },
   'http-client': { 'recv-once': { type: 'boolean' } },
   web: { 'no-open': { type: 'boolean' } }
 }
@@ -42,6 +42,8 @@ export interface Options {
   timeoutMs: number
   message?: string
   directory: string
+  /** http-server: serve names starting with "." too. */
+  dotfiles: boolean
   recvOnce: boolean
   /** http-client: URLs given on the command line. */
   urls: string[]
@@ -84,6 +86,7 @@ export function parseOptions(command: Command, argv: string[]): Options {
     timeoutMs: checked(fields.timeoutMs, '--timeout', v.timeout, milliseconds, command === 'tcp-client' ? TCP_TIMEOUT_DEFAULT_MS : UDP_TIMEOUT_DEFAULT_MS),
     message: typeof v.message === 'string' ? v.message : undefined,
     directory: typeof v.directory === 'string' ? v.directory : process.cwd(),
+    dotfiles: v.dotfiles === true,
     recvOnce: v['recv-once'] === true,
     urls: parsed.positionals,
     open: v['no-open'] !== true
@@ -137,9 +140,11 @@ export function usage(command: Command): string {
       '--recv-size N    --> bytes kept of the reply by recvfrom() (default 2048)'
     ],
     'http-server': [
-      `Usage: socklab http-server [-a ADDR] [-p N] [-6] [-d DIR]`,
+      `Usage: socklab http-server [-a ADDR] [-p N] [-6] [-d DIR] [--dotfiles]`,
       'A static file server (GET, HEAD, ranges, keep-alive) that never serves a byte from outside DIR.',
-      '-d DIR           --> the folder to serve (default: the current directory)'
+      '-d DIR           --> the folder to serve (default: the current directory); never the file',
+      '                     system root, a system folder or a whole home folder',
+      '--dotfiles       --> also serve names starting with "." (.git, .ssh ...), hidden by default'
     ],
     'http-client': [
       `Usage: socklab http-client [-6] [--recv-once] [URL ...]`,

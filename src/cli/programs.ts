@@ -20,7 +20,7 @@ export async function runProgram(command: Command, o: Options): Promise<number> 
     case 'udp-server':
       return serve(lab, { kind: 'udp-server', address: o.address, port: o.port, recvSize: o.recvSize })
     case 'http-server':
-      return serve(lab, { kind: 'http-server', address: o.address, port: o.port, root: path.resolve(o.directory) })
+      return serve(lab, { kind: 'http-server', address: o.address, port: o.port, root: path.resolve(o.directory), dotfiles: o.dotfiles })
     case 'tcp-client':
     case 'udp-client': {
       const sentence = o.message ?? (await ask('Input lowercase sentence: '))

@@ -47,6 +47,20 @@ export interface HttpServerConfig {
   port: number
   /** The folder served; nothing outside it is ever read. */
   root: string
+  /**
+   * Serve names starting with "." (.git, .ssh ...). Only a user typing `--dotfiles` turns it on:
+   * the window's schema does not accept it, so a page cannot.
+   */
+  dotfiles?: boolean
+  /** Limits tighter than those of shared/limits.ts (tests, soak runs); the window's schema does not accept it. */
+  limits?: Partial<HttpServerLimits>
+}
+/** The per-connection limits of an HTTP server that a caller may tighten. */
+export interface HttpServerLimits {
+  headDeadlineMs: number
+  idleMs: number
+  sendStallMs: number
+  maxConnections: number
 }
 export interface HttpClientConfig {
   kind: 'http-client'

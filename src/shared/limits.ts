@@ -3,6 +3,31 @@
 
 // ── HTTP server ──────────────────────────────────────────────────────────────
 
+/** A request line longer than this gets 414: no file name in a lab is that long. */
+export const HTTP_MAX_REQUEST_LINE = 8 * 1024
+/** A request head (the blank lines before it included) longer than this gets 431. */
+export const HTTP_MAX_HEAD = 32 * 1024
+/** Header lines in one request head; more get 431. */
+export const HTTP_MAX_HEADER_LINES = 100
+/** A request head must be complete this long after its first byte arrived, or 408 and close (Node's headersTimeout). */
+export const HTTP_HEAD_DEADLINE_MS = 60_000
+/** A connection that sends nothing for this long, with no reply on its way, is closed. */
+export const HTTP_IDLE_MS = 15_000
+/** A reply the client takes no bytes of for this long closes the connection (nginx's send_timeout). */
+export const HTTP_SEND_STALL_MS = 60_000
+/** Connections one HTTP server holds at once; the next one gets 503 and is closed. */
+export const HTTP_MAX_CONNECTIONS = 512
+/** How long a connection we have closed may wait for the peer's FIN. */
+export const HTTP_LINGER_MS = 5_000
+/** Download bytes queued in one server's sockets; beyond it each download sends one small chunk at a time. */
+export const HTTP_STREAM_QUEUE_BUDGET = 64 * 1024 * 1024
+/** Files up to this size are served from memory. */
+export const HTTP_CACHED_FILE_MAX = 256 * 1024
+/** Bytes the in-memory file cache of one server holds at most (oldest evicted first). */
+export const HTTP_CACHE_BYTES_MAX = 64 * 1024 * 1024
+/** Files the in-memory file cache of one server holds at most. */
+export const HTTP_CACHE_ENTRIES_MAX = 2000
+
 
 // ── Engine and hosts (endpoints, viewers) ─────────────────────────────────────
 

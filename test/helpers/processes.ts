@@ -18,8 +18,15 @@ export interface Running {
   stop(): Promise<void>
 }
 
-export function start(command: string, args: string[], input?: string, env: NodeJS.ProcessEnv = process.env): Running {
-  const child = spawn(command, args, { cwd: COURSE, stdio: ['pipe', 'pipe', 'pipe'], env: { ...env, PYTHONUNBUFFERED: '1' } })
+export interface StartOptions {
+  env?: NodeJS.ProcessEnv
+  /** Run as another user (tests run as root; some need a user the file modes apply to). */
+  as?: { uid: number; gid: number }
+}
+
+export function start(command: string, args: string[], input?: string, options: StartOptions = {}): Running {
+  const env = { ...(options.env ?? process.env), PYTHONUNBUFFERED: '1' }
+  const child = spawn(command, args, { cwd: COURSE, stdio: ['pipe', 'pipe', 'pipe'], env, ...options.as })
   let out = ''
   let err = ''
   const waiters = new Set<() => void>()

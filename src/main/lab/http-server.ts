@@ -3,12 +3,21 @@
 // under one folder; HTTP/1.0 and 1.1, keep-alive and pipelining, conditional and range requests.
 
 import fs from 'node:fs'
-import fsp from 'node:fs/promises'
 import net from 'node:net'
 import path from 'node:path'
-import type { HttpServerConfig } from '../../shared/contract'
+import type { HttpServerConfig, HttpServerLimits } from '../../shared/contract'
 import type { SockAddr } from '../../shared/events'
 import { formatTuple, PREVIEW_BYTES } from '../../shared/events'
+import {
+  HTTP_HEAD_DEADLINE_MS,
+  HTTP_IDLE_MS,
+  HTTP_LINGER_MS,
+  HTTP_MAX_CONNECTIONS,
+  HTTP_MAX_HEAD,
+  HTTP_SEND_STALL_MS,
+  HTTP_STREAM_QUEUE_BUDGET
+} from '../../shared/limits'
+import { sampleSiteDir } from '../host/paths'
 import type { Endpoint, Reporter } from './endpoint'
 import { acceptedLocal, boundAddr, sockAddr } from './endpoint'
 import { explainError, LabError } from './errors'
@@ -16,18 +25,16 @@ import { parseRange } from './http/byte-range'
 import { parseRequestHead, printable, type RequestHead } from './http/request-head'
 import { errorPage, responseHead, type HeadFields } from './http/response-head'
 import { isTargetProblem, parseTarget } from './http/safe-path'
+import { folderRefusal, machineContext } from './http/serving-policy'
 import { StaticFiles, type FileEntry, type Resolution } from './http/static-files'
 import { closeServer, listenTcp } from './net-util'
 
-/**
- * A connection that sends nothing for this long is closed: a kept-alive one with no new request,
- * as browsers expect, and one that stopped in the middle of a head (no slow-loris holds).
- */
-const IDLE_MS = 15_000
-/** How long a connection we have closed may wait for the peer's FIN. */
-const LINGER_MS = 5_000
 const STREAM_CHUNK = 1024 * 1024
 const STREAM_AHEAD = 4 * STREAM_CHUNK
+/** Chunks of downloads sent while the server's queue is over its budget: little memory per stuck client. */
+const LEAN_CHUNK = 64 * 1024
+/** While a reply is on its way, how many times per stall period the client's reading is looked at. */
+const STALL_CHECKS = 4
 /** Chunk buffers kept for the next download (at most this many: 32 MB). */
 const CHUNK_POOL_MAX = 32
 const chunkPool: Buffer[] = []
@@ -36,6 +43,8 @@ const COPY_LIMIT = 16 * 1024
 const SERVER_NAME = 'socklab'
 
 const KNOWN_METHODS = new Set(['POST', 'PUT', 'DELETE', 'PATCH', 'OPTIONS', 'TRACE', 'CONNECT'])
+const CR = 0x0d
+const LF = 0x0a
 
 interface Connection {
   socket: net.Socket
@@ -46,8 +55,19 @@ interface Connection {
   pending: Buffer
   /** Body bytes of the current request still to be read and ignored. */
   skip: number
+  /** Blank lines dropped before the head now awaited: they count towards the head limit. */
+  blank: number
+  /** When the first byte of the head now awaited arrived (0: none yet); the head deadline counts from here. */
+  headStart: number
+  /** When the last byte arrived or the last reply went out; idle time counts from here. */
+  lastActive: number
+  /** Reply bytes the kernel had taken at the last check, and when that count last grew (0: no reply was waiting). */
+  flushed: number
+  flushedAt: number
   busy: boolean
   closing: boolean
+  /** A request was refused (400, 408, 431 ...): what the client sends from now on is dropped. */
+  refused: boolean
   timer?: NodeJS.Timeout
 }
 
@@ -63,6 +83,13 @@ interface Outcome {
 export class HttpServer implements Endpoint {
   private readonly server = net.createServer()
   private readonly sockets = new Set<net.Socket>()
+  /** Connections over the cap: answered 503, then closed. */
+  private readonly turnedAway = new Set<net.Socket>()
+  private turnedAwayUnlogged = 0
+  private turnedAwayLoggedAt = 0
+  private readonly limits: HttpServerLimits
+  /** Download bytes handed to sockets and not yet taken by the kernel, over all connections. */
+  private streamQueued = 0
   private files?: StaticFiles
   private connections = 0
   private local?: SockAddr
@@ -72,10 +99,21 @@ export class HttpServer implements Endpoint {
     readonly id: string,
     readonly config: HttpServerConfig,
     private readonly report: Reporter
-  ) {}
+  ) {
+    // A config may tighten a limit (tests, soak runs), never loosen it.
+    const given = config.limits ?? {}
+    const tighter = (value: number | undefined, limit: number): number => Math.min(value ?? limit, limit)
+    this.limits = {
+      headDeadlineMs: tighter(given.headDeadlineMs, HTTP_HEAD_DEADLINE_MS),
+      idleMs: tighter(given.idleMs, HTTP_IDLE_MS),
+      sendStallMs: tighter(given.sendStallMs, HTTP_SEND_STALL_MS),
+      maxConnections: tighter(given.maxConnections, HTTP_MAX_CONNECTIONS)
+    }
+  }
 
   async start(): Promise<SockAddr | undefined> {
-    this.files = new StaticFiles(servedFolder(this.config.root))
+    const dotfiles = this.config.dotfiles === true
+    this.files = new StaticFiles(servedFolder(this.config.root, dotfiles), dotfiles)
     const { address, port } = this.config
     await listenTcp(this.server, address, port, 511, (message, code) => this.report.error(message, code))
     this.server.on('connection', (socket) => this.onConnection(socket))
@@ -89,13 +127,14 @@ export class HttpServer implements Endpoint {
   async stop(): Promise<void> {
     if (this.stopped) return
     this.stopped = true
-    for (const socket of this.sockets) socket.destroy()
+    for (const socket of [...this.sockets, ...this.turnedAway]) socket.destroy()
     await closeServer(this.server)
     this.report.event('close', { local: this.local, info: 'server socket closed' })
   }
 
   private onConnection(socket: net.Socket): void {
     if (this.stopped) return void socket.destroy()
+    if (this.sockets.size >= this.limits.maxConnections) return this.turnAway(socket)
     socket.setNoDelay(true)
     const c: Connection = {
       socket,
@@ -104,20 +143,27 @@ export class HttpServer implements Endpoint {
       remote: sockAddr(socket.remoteAddress, socket.remotePort),
       pending: Buffer.alloc(0),
       skip: 0,
+      blank: 0,
+      headStart: 0,
+      lastActive: Date.now(),
+      flushed: 0,
+      flushedAt: 0,
       busy: false,
-      closing: false
+      closing: false,
+      refused: false
     }
     this.sockets.add(socket)
     const fields = { conn: c.conn, local: c.local, remote: c.remote }
     this.report.event('accept', { ...fields, info: `connection from ${c.remote?.address} accepted` })
-    this.arm(c)
+    this.watch(c, Math.min(this.limits.idleMs, this.limits.headDeadlineMs))
 
     socket.on('data', (chunk: Buffer) => {
       this.report.data('recv', chunk, { ...fields, info: `read ${chunk.length} bytes of the stream` })
-      // After our side is closed nothing more is answered: keep no bytes (a huge POST body must not pile up).
-      if (socket.writableEnded) return
+      // After our side is closed, or a request was refused, nothing more is answered: keep no
+      // bytes (a huge POST body must not pile up).
+      if (socket.writableEnded || c.refused) return
+      c.lastActive = Date.now()
       c.pending = c.pending.length === 0 ? chunk : Buffer.concat([c.pending, chunk])
-      if (!c.busy) this.arm(c)
       this.drain(c)
     })
     socket.on('end', () => {
@@ -131,7 +177,7 @@ export class HttpServer implements Endpoint {
       this.report.event(reset ? 'reset' : 'error', { ...fields, info: e.message, code: e.code })
     })
     // Once our FIN is out, a peer that never closes its side is dropped after a while.
-    socket.once('finish', () => setTimeout(() => socket.destroy(), LINGER_MS).unref())
+    socket.once('finish', () => setTimeout(() => socket.destroy(), HTTP_LINGER_MS).unref())
     socket.once('close', () => {
       clearTimeout(c.timer)
       this.sockets.delete(socket)
@@ -139,15 +185,82 @@ export class HttpServer implements Endpoint {
     })
   }
 
-  /** Closes the connection if nothing happens for IDLE_MS from now (one timer per connection, refreshed). */
-  private arm(c: Connection): void {
-    if (c.timer) return void c.timer.refresh()
-    c.timer = setTimeout(() => {
-      if (c.busy) return c.timer?.refresh()
-      if (c.pending.length > 0) this.report.console(`No complete request from ${peerOf(c)} within ${IDLE_MS / 1000} s: closing`, c.conn)
-      c.socket.destroy()
-    }, IDLE_MS)
+  /**
+   * One connection past the cap: a 503 that says why, then close. The server keeps serving the
+   * others. Beyond as many again waiting to close, connections are dropped without a word.
+   */
+  private turnAway(socket: net.Socket): void {
+    if (this.turnedAway.size >= this.limits.maxConnections) return void socket.destroy()
+    this.turnedAway.add(socket)
+    socket.on('error', () => {})
+    socket.once('close', () => this.turnedAway.delete(socket))
+    // Read and drop what the client sends, so that its request does not turn our close into a reset.
+    socket.resume()
+    socket.end(busyResponse(this.limits.maxConnections))
+    setTimeout(() => socket.destroy(), HTTP_LINGER_MS).unref()
+    // One console line a second at most: a flood of connections must not become a flood of lines.
+    const now = Date.now()
+    if (now - this.turnedAwayLoggedAt < 1000) return void this.turnedAwayUnlogged++
+    const more = this.turnedAwayUnlogged > 0 ? ` (and ${this.turnedAwayUnlogged} more since the previous such line)` : ''
+    this.report.console(`Refused a connection from ${formatTuple(socket.remoteAddress ?? '?', socket.remotePort ?? 0)} with 503: this server already has ${this.limits.maxConnections} connections, its limit${more}`)
+    this.turnedAwayLoggedAt = now
+    this.turnedAwayUnlogged = 0
+  }
+
+  /**
+   * Looks at the connection's clocks again in `ms`, or sooner: a reply that gets stuck in the
+   * meantime must be noticed within a fraction of the stall timeout.
+   */
+  private watch(c: Connection, ms: number): void {
+    c.timer = setTimeout(() => this.check(c), Math.max(1, Math.min(ms, this.limits.sendStallMs / STALL_CHECKS)))
     c.timer.unref()
+  }
+
+  /**
+   * Closes a connection whose time is up, else sets the next look. While a reply is on its way,
+   * only the client's reading counts (a client that sends but never reads must not stay for ever);
+   * otherwise a head must be complete by its deadline, and a silent connection goes when idle.
+   */
+  private check(c: Connection): void {
+    if (c.socket.destroyed) return
+    const now = Date.now()
+    const { sendStallMs, headDeadlineMs, idleMs } = this.limits
+    if (c.socket.writableLength > 0) {
+      const flushed = c.socket.bytesWritten - c.socket.writableLength
+      if (c.flushedAt === 0 || flushed !== c.flushed) {
+        c.flushed = flushed
+        c.flushedAt = now
+      } else if (now - c.flushedAt >= sendStallMs) {
+        this.report.console(`${peerOf(c)} took no bytes of the reply for ${sendStallMs / 1000} s: closing the connection`, c.conn)
+        return void c.socket.destroy()
+      }
+      return this.watch(c, sendStallMs / STALL_CHECKS)
+    }
+    c.flushedAt = 0
+    if (c.busy || c.socket.writableEnded) {
+      // Our own work (a file being read) or our FIN going out: the client is not idle.
+      c.lastActive = now
+      return this.watch(c, idleMs)
+    }
+    if (c.headStart > 0 && now - c.headStart >= headDeadlineMs) return this.refuse(c, 408, `no complete request head within ${headDeadlineMs / 1000} s`)
+    if (now - c.lastActive >= idleMs) {
+      if (c.pending.length > 0 || c.headStart > 0) this.report.console(`No complete request from ${peerOf(c)} within ${idleMs / 1000} s: closing`, c.conn)
+      return void c.socket.destroy()
+    }
+    const deadline = c.headStart > 0 ? c.headStart + headDeadlineMs : Infinity
+    this.watch(c, Math.min(c.lastActive + idleMs, deadline) - now)
+  }
+
+  /** Answers a request that cannot be served (or never came whole) with `status`, then closes. */
+  private refuse(c: Connection, status: number, reason: string): void {
+    const line = `"${printable(firstLine(c.pending), 200)}"`
+    c.pending = Buffer.alloc(0)
+    c.refused = true
+    c.busy = true
+    void this.sendError(c, status, reason, false, false).then((bytes) => {
+      c.busy = false
+      this.finish(c, line, { status, bytes, keepAlive: false, reason })
+    })
   }
 
   /** Serves the requests waiting in `pending`, one at a time, in order (pipelining). */
@@ -160,23 +273,26 @@ export class HttpServer implements Endpoint {
         c.pending = c.pending.subarray(n)
         if (c.skip > 0) return
       }
+      if (c.pending[0] === CR || c.pending[0] === LF) {
+        // Blank lines before a request are dropped as they come, and counted against the head limit.
+        const blank = blankLines(c.pending)
+        c.blank += blank
+        c.pending = c.pending.subarray(blank)
+        if (c.blank > HTTP_MAX_HEAD) return this.refuse(c, 431, `more than ${HTTP_MAX_HEAD} bytes of blank lines before a request`)
+      }
       if (c.pending.length === 0) {
         if (c.closing) c.socket.end()
+        else if (c.blank > 0 && c.headStart === 0) c.headStart = Date.now()
         return
       }
-      const parsed = parseRequestHead(c.pending)
-      if ('incomplete' in parsed) return
-      if ('problem' in parsed) {
-        const { status, reason } = parsed.problem
-        const line = `"${printable(firstLine(c.pending), 200)}"`
-        c.pending = Buffer.alloc(0)
-        c.busy = true
-        void this.sendError(c, status, reason, false, false).then((bytes) => {
-          c.busy = false
-          this.finish(c, line, { status, bytes, keepAlive: false, reason })
-        })
+      const parsed = parseRequestHead(c.pending, HTTP_MAX_HEAD - c.blank)
+      if ('incomplete' in parsed) {
+        if (c.headStart === 0) c.headStart = Date.now()
         return
       }
+      if ('problem' in parsed) return this.refuse(c, parsed.problem.status, parsed.problem.reason)
+      c.headStart = 0
+      c.blank = 0
       const head = parsed.head
       c.pending = c.pending.subarray(head.size)
       c.skip = head.bodyLength
@@ -184,7 +300,6 @@ export class HttpServer implements Endpoint {
       const quick = this.answerFromMemory(c, head)
       if (quick) {
         this.finish(c, logged(head), quick)
-        this.arm(c)
         if (!c.socket.writableNeedDrain) continue
         // The client is not reading: wait for it before the next request.
         c.busy = true
@@ -213,7 +328,7 @@ export class HttpServer implements Endpoint {
     c.busy = false
     if (c.socket.destroyed || c.socket.writableEnded) return
     c.socket.resume()
-    this.arm(c)
+    c.lastActive = Date.now()
     this.drain(c)
   }
 
@@ -272,7 +387,11 @@ export class HttpServer implements Endpoint {
       case 'listing':
         return { status: 200, bytes: await this.write(c, { status: 200, keepAlive, headers: htmlHeaders(found.body) }, found.body, isHead), keepAlive }
       case 'file':
-        return this.sendFile(c, head, found, keepAlive, isHead)
+        try {
+          return await this.sendFile(c, head, found, keepAlive, isHead)
+        } finally {
+          await found.handle?.close()
+        }
     }
   }
 
@@ -334,41 +453,47 @@ export class HttpServer implements Endpoint {
     return sent
   }
 
-  /** Big files go from disk to socket in chunks, at the pace the client reads. */
+  /**
+   * Big files go from disk to socket in chunks, at the pace the client reads, from the descriptor
+   * that was checked to lie inside the folder.
+   */
   private async stream(c: Connection, fields: HeadFields, file: FileEntry, start: number, end: number, headOnly: boolean): Promise<number> {
     if (headOnly) return this.write(c, fields, undefined, true)
-    // Open before the head goes out: a file deleted a moment ago still gets a clean error.
-    const handle = await fsp.open(file.realPath, 'r')
+    const handle = file.handle
+    if (!handle) throw new Error(`${file.realPath} was not opened`)
     const head = responseHead(fields, SERVER_NAME)
     c.socket.write(head)
     let sent = 0
     let first: Buffer | undefined
-    try {
-      const readInto = (position: number): Promise<Buffer> => {
-        const buffer = chunkPool.pop() ?? Buffer.allocUnsafeSlow(STREAM_CHUNK)
-        const size = Math.min(STREAM_CHUNK, end + 1 - position)
-        return handle.read(buffer, 0, size, position).then((r) => buffer.subarray(0, r.bytesRead))
-      }
-      // One read always in flight ahead of the socket, into buffers that are reused once the kernel
-      // has taken their bytes: no fresh memory (and no page faults) per chunk.
-      let next: Promise<Buffer> | undefined = readInto(start)
-      while (next && !c.socket.destroyed) {
-        const chunk = await next
-        if (chunk.length === 0) {
-          recycle(chunk)
-          break
-        }
-        sent += chunk.length
-        next = start + sent <= end ? readInto(start + sent) : undefined
-        if (!first) first = Buffer.from(chunk.subarray(0, PREVIEW_BYTES))
-        c.socket.write(chunk, () => recycle(chunk))
-        // A few chunks may queue in the socket, no more: memory stays bounded per download.
-        if (c.socket.writableLength > STREAM_AHEAD) await drained(c.socket)
-      }
-      if (next) recycle(await next.catch(() => Buffer.alloc(0)))
-    } finally {
-      await handle.close()
+    // Over the server's budget, every download sends small chunks one at a time: clients that do
+    // not read then hold little memory each until the send-stall timeout closes them.
+    const lean = (): boolean => this.streamQueued > HTTP_STREAM_QUEUE_BUDGET
+    const readInto = (position: number): Promise<Buffer> => {
+      const buffer = lean() ? Buffer.allocUnsafe(LEAN_CHUNK) : (chunkPool.pop() ?? Buffer.allocUnsafeSlow(STREAM_CHUNK))
+      const size = Math.min(buffer.length, end + 1 - position)
+      return handle.read(buffer, 0, size, position).then((r) => buffer.subarray(0, r.bytesRead))
     }
+    // One read always in flight ahead of the socket, into buffers that are reused once the kernel
+    // has taken their bytes: no fresh memory (and no page faults) per chunk.
+    let next: Promise<Buffer> | undefined = readInto(start)
+    while (next && !c.socket.destroyed) {
+      const chunk = await next
+      if (chunk.length === 0) {
+        recycle(chunk)
+        break
+      }
+      sent += chunk.length
+      next = start + sent <= end ? readInto(start + sent) : undefined
+      if (!first) first = Buffer.from(chunk.subarray(0, PREVIEW_BYTES))
+      this.streamQueued += chunk.length
+      c.socket.write(chunk, () => {
+        this.streamQueued -= chunk.length
+        recycle(chunk)
+      })
+      // A few chunks may queue in the socket, no more: memory stays bounded per download.
+      if (c.socket.writableLength > (lean() ? 0 : STREAM_AHEAD)) await drained(c.socket)
+    }
+    if (next) recycle(await next.catch(() => Buffer.alloc(0)))
     const previewBytes = first ? Buffer.concat([head, first.subarray(0, PREVIEW_BYTES)]) : head
     this.report.data('send', previewBytes, { conn: c.conn, local: c.local, remote: c.remote, length: head.length + sent, info: `HTTP ${fields.status}, ${head.length + sent} bytes streamed from disk` })
     if (sent !== end - start + 1 && !c.socket.destroyed) {
@@ -402,8 +527,11 @@ function fileHeaders(file: FileEntry, start: number, end: number): HeadFields['h
   return [['Content-Type', file.type], ['Content-Length', end - start + 1], ['Last-Modified', file.lastModified], ['ETag', file.etag], ['Accept-Ranges', 'bytes']]
 }
 
-/** The folder to serve, as a real path; a missing folder is the user's mistake, said in one line. */
-function servedFolder(root: string): string {
+/**
+ * The folder to serve, as a real path. A missing folder is the user's mistake, and a folder the
+ * serving policy refuses (the system, a home folder ...) is said why; both in one line.
+ */
+function servedFolder(root: string, dotfiles: boolean): string {
   let stat: fs.Stats
   try {
     stat = fs.statSync(root)
@@ -411,7 +539,37 @@ function servedFolder(root: string): string {
     throw new LabError(`directory <${root}> does not exist`, 'ENOENT')
   }
   if (!stat.isDirectory()) throw new LabError(`<${root}> is not a directory`, 'ENOTDIR')
-  return fs.realpathSync(path.resolve(root))
+  const real = fs.realpathSync.native(path.resolve(root))
+  const refused = folderRefusal(real, machineContext(dotfiles, shippedFolders()))
+  if (refused) throw new LabError(refused, 'EPERM')
+  return real
+}
+
+/** Folders that ship with socklab (its sample site): served wherever the app is installed. */
+function shippedFolders(): string[] {
+  try {
+    return [fs.realpathSync.native(sampleSiteDir())]
+  } catch {
+    return []
+  }
+}
+
+/** The 503 for a connection past the cap: a one-line body that says why. */
+function busyResponse(max: number): Buffer {
+  const body = Buffer.from(`This server already has ${max} connections open, its limit: try again in a moment.\n`)
+  const head = responseHead({ status: 503, keepAlive: false, headers: [['Content-Type', 'text/plain; charset=utf-8'], ['Content-Length', body.length], ['Retry-After', 1]] }, SERVER_NAME)
+  return Buffer.concat([head, body])
+}
+
+/** Bytes of complete blank lines (CRLF or LF) at the start of `buf`. */
+function blankLines(buf: Buffer): number {
+  let n = 0
+  while (n < buf.length) {
+    if (buf[n] === LF) n += 1
+    else if (buf[n] === CR && buf[n + 1] === LF) n += 2
+    else break
+  }
+  return n
 }
 
 function wantsKeepAlive(head: RequestHead): boolean {

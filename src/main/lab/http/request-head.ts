@@ -2,11 +2,7 @@
 // the lab sees and reports the exact bytes that crossed the wire, and so that limits and errors
 // are ours to word for students.
 
-/** A request line longer than this gets 414: no file name in a lab is that long. */
-export const MAX_REQUEST_LINE = 8 * 1024
-/** A whole head (request line + headers) longer than this gets 431. */
-export const MAX_HEAD = 32 * 1024
-const MAX_HEADERS = 100
+import { HTTP_MAX_HEAD, HTTP_MAX_HEADER_LINES, HTTP_MAX_REQUEST_LINE } from '../../../shared/limits'
 
 export interface RequestHead {
   method: string
@@ -33,9 +29,13 @@ export type ParseResult = { head: RequestHead } | { problem: HeadProblem } | { i
 const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/
 const VERSION = /^HTTP\/(\d)\.(\d)$/
 
-/** Parses the head at the start of `buf`, if a complete one is there. */
-export function parseRequestHead(buf: Buffer): ParseResult {
-  // Tolerate blank lines before a request (RFC 9112 §2.2): some clients send a stray CRLF.
+/**
+ * Parses the head at the start of `buf`, if a complete one is there. `maxHead` is what is left of
+ * the head limit once the blank lines already dropped before it are counted.
+ */
+export function parseRequestHead(buf: Buffer, maxHead = HTTP_MAX_HEAD): ParseResult {
+  // Tolerate blank lines before a request (RFC 9112 §2.2): some clients send a stray CRLF. They
+  // count towards the head limit, so that a stream of them cannot grow without end.
   let start = 0
   while (start + 1 < buf.length && buf[start] === 0x0d && buf[start + 1] === 0x0a) start += 2
   while (start < buf.length && buf[start] === 0x0a) start += 1
@@ -43,33 +43,29 @@ export function parseRequestHead(buf: Buffer): ParseResult {
   const end = findHeadEnd(buf, start)
   if (!end) {
     const lineEnd = buf.indexOf(0x0a, start)
-    if ((lineEnd < 0 ? buf.length - start : lineEnd - start) > MAX_REQUEST_LINE) return problem(414, 'request line too long')
-    if (buf.length - start > MAX_HEAD) return problem(431, 'request header fields too large')
+    if (lineEnd < 0) {
+      if (buf.length - start > HTTP_MAX_REQUEST_LINE) return problem(414, 'request line too long')
+    } else {
+      // The request line is complete: a bad one (such as HTTP/0.9's "GET /path") is answered at
+      // once rather than after waiting for headers that will never come.
+      const line = requestLine(buf.toString('latin1', start, buf[lineEnd - 1] === 0x0d ? lineEnd - 1 : lineEnd))
+      if ('problem' in line) return line
+    }
+    if (buf.length > maxHead) return problem(431, 'request header fields too large')
     return { incomplete: true }
   }
-  if (end.headEnd - start > MAX_HEAD) return problem(431, 'request header fields too large')
+  if (end.headEnd > maxHead) return problem(431, 'request header fields too large')
 
   // latin1 keeps one character per byte, so nothing in a hostile head can change lengths.
   const lines = buf.toString('latin1', start, end.linesEnd).split(/\r?\n/)
-  const requestLine = lines[0]
-  if (requestLine.length > MAX_REQUEST_LINE) return problem(414, 'request line too long')
-  const parts = requestLine.split(' ')
-  if (parts.length !== 3 || parts.some((p) => p === '')) {
-    // HTTP/0.9's "GET /path" is not supported: say why instead of hanging.
-    return problem(400, `malformed request line <${printable(requestLine)}>`)
-  }
-  const [method, target, version] = parts
-  if (!TOKEN.test(method)) return problem(400, `malformed method <${printable(method)}>`)
-  const v = VERSION.exec(version)
-  if (!v) return problem(400, `malformed HTTP version <${printable(version)}>`)
-  if (v[1] !== '1') return problem(505, `HTTP version ${version} not supported (HTTP/1.0 and HTTP/1.1 are)`)
-  // eslint-disable-next-line no-control-regex -- finding control bytes is the point
-  if (/[\x00-\x20\x7f]/.test(target)) return problem(400, 'control characters in the request target')
+  const line = requestLine(lines[0])
+  if ('problem' in line) return line
+  const { method, target, version } = line
 
   const headers = new Map<string, string>()
   for (let i = 1; i < lines.length; i++) {
     const line = lines[i]
-    if (i > MAX_HEADERS) return problem(431, 'too many header fields')
+    if (i > HTTP_MAX_HEADER_LINES) return problem(431, 'too many header fields')
     if (line.startsWith(' ') || line.startsWith('\t')) return problem(400, 'obsolete header line folding')
     const colon = line.indexOf(':')
     const name = colon > 0 ? line.slice(0, colon) : ''
@@ -89,8 +85,25 @@ export function parseRequestHead(buf: Buffer): ParseResult {
     if (!/^\d{1,15}$/.test(contentLength)) return problem(400, `malformed Content-Length <${printable(contentLength)}>`)
     bodyLength = Number(contentLength)
   }
-  const fullVersion = `HTTP/1.${v[2] === '0' ? '0' : '1'}`
-  return { head: { method, target, version: fullVersion, headers, size: end.headEnd, bodyLength } }
+  return { head: { method, target, version, headers, size: end.headEnd, bodyLength } }
+}
+
+/** Method, target and version of a request line, or why it cannot be served. */
+function requestLine(line: string): Pick<RequestHead, 'method' | 'target' | 'version'> | { problem: HeadProblem } {
+  if (line.length > HTTP_MAX_REQUEST_LINE) return problem(414, 'request line too long')
+  const parts = line.split(' ')
+  if (parts.length !== 3 || parts.some((p) => p === '')) {
+    // HTTP/0.9's "GET /path" is not supported: say why instead of hanging.
+    return problem(400, `malformed request line <${printable(line)}>`)
+  }
+  const [method, target, version] = parts
+  if (!TOKEN.test(method)) return problem(400, `malformed method <${printable(method)}>`)
+  const v = VERSION.exec(version)
+  if (!v) return problem(400, `malformed HTTP version <${printable(version)}>`)
+  if (v[1] !== '1') return problem(505, `HTTP version ${version} not supported (HTTP/1.0 and HTTP/1.1 are)`)
+  // eslint-disable-next-line no-control-regex -- finding control bytes is the point
+  if (/[\x00-\x20\x7f]/.test(target)) return problem(400, 'control characters in the request target')
+  return { method, target, version: `HTTP/1.${v[2] === '0' ? '0' : '1'}` }
 }
 
 /** Where the blank line ending the head is: index after it, and index of the last header line's end. */
@@ -103,7 +116,7 @@ function findHeadEnd(buf: Buffer, from: number): { headEnd: number; linesEnd: nu
   return null
 }
 
-function problem(status: HeadProblem['status'], reason: string): ParseResult {
+function problem(status: HeadProblem['status'], reason: string): { problem: HeadProblem } {
   return { problem: { status, reason } }
 }
 

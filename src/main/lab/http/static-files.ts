@@ -1,12 +1,17 @@
 // Finds what a safe request path names inside the served folder: a file, a directory's
 // index.html or listing, a redirect, or nothing. Symlinks are followed and then checked, so
-// a link that points outside the folder is "not found" (Python's http.server would serve it).
+// a link that points outside the folder is "not found" (Python's http.server would serve it);
+// files are read only through a descriptor whose real location has been checked (open-inside).
 // Small files are kept in memory; each entry is re-checked on disk at most a second later.
 
+import type { FileHandle } from 'node:fs/promises'
 import fs from 'node:fs/promises'
 import path from 'node:path'
+import { HTTP_CACHE_BYTES_MAX, HTTP_CACHE_ENTRIES_MAX, HTTP_CACHED_FILE_MAX } from '../../../shared/limits'
+import { listFolderInside, openFileInside } from './open-inside'
 import { contentType, errorPage, escapeHtml } from './response-head'
 import { insideRoot, type SafeTarget } from './safe-path'
+import { dotPathRefusal, isDotName } from './serving-policy'
 
 export interface FileEntry {
   kind: 'file'
@@ -19,6 +24,8 @@ export interface FileEntry {
   type: string
   /** The bytes, for small files; big ones are streamed from disk. */
   body?: Buffer
+  /** A big file's open descriptor, checked to lie inside the folder: the request streams from it and closes it. */
+  handle?: FileHandle
   /** Complete 200 responses for `body`, built for the current second of the Date header. */
   responses?: { second: number; keepAlive?: Buffer; close?: Buffer }
 }
@@ -29,10 +36,6 @@ export type Resolution =
   | { kind: 'redirect'; location: string }
   | { kind: 'missing'; status: 403 | 404; reason: string; body: Buffer }
 
-/** Files up to this size are served from memory. */
-const CACHED_FILE_MAX = 256 * 1024
-const CACHE_BYTES_MAX = 64 * 1024 * 1024
-const CACHE_ENTRIES_MAX = 2000
 /** How long a cached answer is trusted before the disk is asked again. */
 const REVALIDATE_MS = 1000
 
@@ -45,7 +48,10 @@ export class StaticFiles {
   private readonly cache = new Map<string, CacheSlot>()
   private cachedBytes = 0
 
-  constructor(private readonly realRoot: string) {}
+  constructor(
+    private readonly realRoot: string,
+    private readonly dotfiles: boolean
+  ) {}
 
   /** The answer for `target` if it is in memory and fresh: no disk, no waiting. */
   cached(target: SafeTarget): FileEntry | undefined {
@@ -53,6 +59,7 @@ export class StaticFiles {
     return slot && Date.now() - slot.checkedAt < REVALIDATE_MS ? slot.entry : undefined
   }
 
+  /** What `target` names. A file entry with a `handle` must be closed by the caller. */
   async resolve(target: SafeTarget): Promise<Resolution> {
     const fresh = this.cached(target)
     if (fresh) return fresh
@@ -65,22 +72,52 @@ export class StaticFiles {
       if (slot) this.forget(key)
       return found
     }
-    // Same file, unchanged on disk: keep the bytes we already hold.
+    // Same file, unchanged on disk: keep the bytes we already hold (they were read through a checked descriptor).
     if (slot && slot.entry.realPath === found.realPath && slot.entry.etag === found.etag) {
       slot.checkedAt = now
       return slot.entry
     }
     if (slot) this.forget(key)
-    if (found.size <= CACHED_FILE_MAX) {
-      found.body = await fs.readFile(found.realPath).catch(() => undefined)
-      // The file changed between stat and read: serve what we read, cache nothing.
-      if (!found.body || found.body.length !== found.size) return found.body ? { ...found, size: found.body.length } : found
-      this.remember(key, found, now)
+    return this.load(found.realPath, key, now)
+  }
+
+  /**
+   * Opens the file and checks where the descriptor points; the size, dates and bytes all come
+   * from that descriptor, never from the path again.
+   */
+  private async load(realPath: string, key: string, now: number): Promise<Resolution> {
+    let opened
+    try {
+      opened = await openFileInside(realPath, this.refusal)
+    } catch (err) {
+      return cannotOpen(err)
     }
-    return found
+    if ('refused' in opened) return missing(404, opened.refused)
+    const { handle, size, mtimeMs, isFile } = opened.ok
+    // FIFOs, sockets and devices are not files to serve (reading a FIFO would hang the request).
+    if (!isFile) {
+      await handle.close()
+      return missing(403, 'not a regular file')
+    }
+    const entry = fileEntry(realPath, { size, mtimeMs })
+    if (size > HTTP_CACHED_FILE_MAX) return { ...entry, handle }
+    try {
+      const body = await handle.readFile()
+      // The file changed between its stat and its read: serve what was read, cache nothing.
+      if (body.length !== size) return { ...entry, size: body.length, body }
+      entry.body = body
+      this.remember(key, entry, now)
+      return entry
+    } catch (err) {
+      return cannotOpen(err)
+    } finally {
+      await handle.close()
+    }
   }
 
   private async lookUp(target: SafeTarget): Promise<Resolution> {
+    const hidden = this.dotfiles ? undefined : dotPathRefusal(target.segments.join('/'), '/')
+    if (hidden) return missing(404, hidden)
     const real = await this.realPathOf(path.join(this.realRoot, ...target.segments))
     if (typeof real !== 'string') return real
     const stat = await fs.stat(real).catch(() => null)
@@ -99,6 +136,12 @@ export class StaticFiles {
     return fileEntry(real, stat)
   }
 
+  /** Why a real path (symlinks resolved) is not served: outside the folder, or a dot-file. */
+  private readonly refusal = (real: string): string | undefined => {
+    if (!insideRoot(this.realRoot, real)) return 'a symlink leads outside the served folder'
+    return this.dotfiles ? undefined : dotPathRefusal(path.relative(this.realRoot, real))
+  }
+
   /** The real location of `full`, or why it cannot be served. */
   private async realPathOf(full: string): Promise<string | Extract<Resolution, { kind: 'missing' }>> {
     let real: string
@@ -109,19 +152,25 @@ export class StaticFiles {
       if (code === 'EACCES') return missing(403, 'permission denied')
       return missing(404, code === 'ELOOP' ? 'symlink loop' : 'no such file')
     }
-    if (!insideRoot(this.realRoot, real)) return missing(404, 'a symlink leads outside the served folder')
-    return real
+    const refused = this.refusal(real)
+    return refused ? missing(404, refused) : real
   }
 
   private async listing(dir: string, display: string): Promise<Resolution> {
-    const entries = await fs.readdir(dir, { withFileTypes: true }).catch(() => null)
-    if (!entries) return missing(403, 'the folder cannot be listed')
-    entries.sort((a, b) => a.name.toLowerCase().localeCompare(b.name.toLowerCase()))
+    const listed = await listFolderInside(dir, this.refusal).catch(() => null)
+    if (!listed) return missing(403, 'the folder cannot be listed')
+    if ('refused' in listed) return missing(404, listed.refused)
+    const entries = listed.ok.filter((e) => this.dotfiles || !isDotName(e.name.toString('latin1')))
+    const named = entries.map((e) => ({ entry: e, name: e.name.toString('utf8') }))
+    named.sort((a, b) => a.name.toLowerCase().localeCompare(b.name.toLowerCase()))
     const title = `Directory listing for ${escapeHtml(display.endsWith('/') ? display : `${display}/`)}`
-    const items = entries.map((e) => {
-      const suffix = e.isDirectory() ? '/' : e.isSymbolicLink() ? '@' : ''
-      const href = encodeURIComponent(e.name) + (e.isDirectory() ? '/' : '')
-      return `<li><a href="${escapeHtml(href)}">${escapeHtml(e.name + suffix)}</a></li>`
+    const items = named.map(({ entry, name }) => {
+      const suffix = entry.isDirectory() ? '/' : entry.isSymbolicLink() ? '@' : ''
+      const shown = escapeHtml(visibleName(name) + suffix)
+      // A name that no URL can ask for is shown, but not as a link that would only give an error.
+      if (!fetchable(entry.name, name)) return `<li>${shown} <small>(this name cannot be requested by URL)</small></li>`
+      const href = encodeURIComponent(name) + (entry.isDirectory() ? '/' : '')
+      return `<li><a href="${escapeHtml(href)}">${shown}</a></li>`
     })
     const html =
       `<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8"><title>${title}</title></head>\n` +
@@ -134,7 +183,7 @@ export class StaticFiles {
     this.cachedBytes += entry.size
     // Evict oldest first (Map keeps insertion order) until within bounds.
     for (const oldest of this.cache.keys()) {
-      if (this.cachedBytes <= CACHE_BYTES_MAX && this.cache.size <= CACHE_ENTRIES_MAX) break
+      if (this.cachedBytes <= HTTP_CACHE_BYTES_MAX && this.cache.size <= HTTP_CACHE_ENTRIES_MAX) break
       this.forget(oldest)
     }
   }
@@ -163,6 +212,29 @@ function fileEntry(realPath: string, stat: { size: number; mtimeMs: number }): F
     etag: `W/"${stat.size.toString(16)}-${Math.floor(stat.mtimeMs).toString(16)}"`,
     type: contentType(realPath)
   }
+}
+
+/**
+ * Whether a URL can name this file: its bytes are UTF-8 (a request path is decoded as UTF-8) and
+ * it holds no control character or backslash (both refused in request paths).
+ */
+function fetchable(raw: Buffer, name: string): boolean {
+  // eslint-disable-next-line no-control-regex -- finding control bytes is the point
+  return Buffer.from(name).equals(raw) && !/[\x00-\x1f\x7f\\]/.test(name)
+}
+
+/** A file name as the listing shows it: control characters as "?", bytes that are not UTF-8 as "\uFFFD". */
+function visibleName(name: string): string {
+  // eslint-disable-next-line no-control-regex -- replacing control bytes is the point
+  return name.replace(/[\x00-\x1f\x7f]/g, '?')
+}
+
+/** Why an open failed, as the answer to the request: a file the server may not read is 403, and said so. */
+function cannotOpen(err: unknown): Extract<Resolution, { kind: 'missing' }> {
+  const code = (err as NodeJS.ErrnoException).code
+  if (code === 'EACCES' || code === 'EPERM') return missing(403, 'the file cannot be read (permission denied)')
+  if (code === 'ENOENT' || code === 'ENOTDIR' || code === 'ELOOP') return missing(404, 'no such file')
+  throw err
 }
 
 function missing(status: 403 | 404, reason: string): Extract<Resolution, { kind: 'missing' }> {
