@@ -140,3 +140,28 @@ export function summaryLine(s: CaptureSummary): string {
   const dropped = s.dropped === null ? 'drops unknown (the capture tools did not report them)' : `${n(s.dropped, 'packet', 'packets')} dropped by the capture`
   return `${n(s.packets, 'packet', 'packets')}, ${n(s.tcpConnections, 'TCP connection', 'TCP connections')}, ${n(s.udpExchanges, 'UDP exchange', 'UDP exchanges')}, ${dropped}`
 }
+
+/** A conversation on the wire that is one of the lab's own connections (or UDP exchanges). */
+export interface ConnectionMatch {
+  conversation: string
+  endpoint: string
+  /** The endpoint's connection number (LabEvent.conn; 0 for UDP). */
+  conn: number
+  /** Which end of the conversation the endpoint is. */
+  role: Role
+}
+
+/**
+ * The socket calls a packet belongs to, as LabEvent.seq numbers: the call whose bytes (or whose
+ * connect or close) it carries, and the call that took it in on the other side.
+ */
+export interface PacketCalls {
+  sentBy?: number
+  readBy?: number
+}
+
+export interface WireMatch {
+  connections: ConnectionMatch[]
+  /** By packet number (WirePacket.no); packets of conversations that are not the lab's have none. */
+  calls: Map<number, PacketCalls>
+}
