@@ -9,9 +9,9 @@ import os from 'node:os'
 import path from 'node:path'
 import { checkCapture } from '../../src/main/lab/capture/capture-check'
 import { captureFilter } from '../../src/main/lab/capture/capture-filter'
-import { isCapturing } from '../../src/main/lab/capture/dumpcap-output'
+import { isCapturing } from '../../src/main/lab/capture/capture-output'
 import { loopbackInterface } from '../../src/main/lab/capture/tools'
-import { tsharkArgs } from '../../src/main/lab/capture/tshark-fields'
+import { readFileArgs } from '../../src/main/lab/capture/tshark-fields'
 
 /**
  * Null where capture works; otherwise why the capture tests skip, printed once so that a skipped
@@ -62,7 +62,7 @@ export async function record(ports: number[], exchange: () => Promise<void>): Pr
 /** The lines the engine's parser would get for this pcapng file. */
 export function fieldLines(file: string): Promise<string[]> {
   return new Promise((resolve, reject) => {
-    execFile('tshark', tsharkArgs(file), { encoding: 'utf8' }, (e, stdout, stderr) => (e ? reject(new Error(stderr)) : resolve(stdout.split('\n').filter((l) => l !== ''))))
+    execFile('tshark', readFileArgs(file), { encoding: 'utf8' }, (e, stdout, stderr) => (e ? reject(new Error(stderr)) : resolve(stdout.split('\n').filter((l) => l !== ''))))
   })
 }
 

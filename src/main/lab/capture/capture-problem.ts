@@ -55,11 +55,11 @@ export function classifyFailure(platform: NodeJS.Platform, stderr: string, spawn
   return problem('failed', platform, firstComplaint(stderr))
 }
 
-/** dumpcap's first line that says something, without its "dumpcap: " prefix or trailing period. */
+/** The tools' first line that says something (not their progress messages), without its "dumpcap: " prefix or trailing period. */
 export function firstComplaint(stderr: string): string {
   const line = stderr
     .split(/\r?\n/)
     .map((l) => l.trim())
-    .find((l) => l !== '' && !/^Capturing on|^File:|^Running as user/.test(l))
+    .find((l) => l !== '' && !/^Capturing on|^File:|^Running as user|^\*\* \(|^tshark:$/.test(l))
   return (line ?? '').replace(/^(dumpcap|tshark): /, '').replace(/\.$/, '').slice(0, 300)
 }

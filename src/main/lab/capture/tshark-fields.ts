@@ -29,18 +29,23 @@ export const FIELDS = [
 const at = Object.fromEntries(FIELDS.map((f, i) => [f, i])) as Record<(typeof FIELDS)[number], number>
 
 /**
- * tshark reading pcapng from `input` ('-' for its standard input), one line per packet, flushed
- * at once (-l), no name lookups (-n). Tab-separated, first occurrence only (an ICMP error quotes a
- * second IP header), no header line. seq/ack relative whatever the user's Wireshark preferences say.
+ * How tshark prints packets for the parser: one line each, flushed at once (-l), no name lookups
+ * (-n), tab-separated, first occurrence only (an ICMP error quotes a second IP header), no header
+ * line; seq/ack relative whatever the user's own Wireshark preferences say.
  */
-export function tsharkArgs(input: string): string[] {
+export function outputArgs(): string[] {
   return [
-    '-r', input, '-l', '-n',
+    '-l', '-n',
     '-o', 'tcp.relative_sequence_numbers:TRUE',
     '-o', 'tcp.analyze_sequence_numbers:TRUE',
     '-T', 'fields', '-E', 'separator=/t', '-E', 'occurrence=f', '-E', 'header=n',
     ...FIELDS.flatMap((f) => ['-e', f])
   ]
+}
+
+/** tshark reading a capture file, printing as it does live. */
+export function readFileArgs(file: string): string[] {
+  return ['-r', file, ...outputArgs()]
 }
 
 /** Bit of each flag in the TCP header's flags field. */
