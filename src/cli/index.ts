@@ -5,12 +5,20 @@
 import type { Command } from './args'
 import { COMMANDS, parseOptions, topUsage, usage, UsageError } from './args'
 import { runProgram } from './programs'
+import { runWatch } from './watch'
 
 export async function main(argv: string[]): Promise<void> {
   const [command, ...rest] = argv
   if (command === undefined || command === '-h' || command === '--help' || command === 'help') {
     console.log(topUsage())
     return
+  }
+  if (command === 'watch') {
+    try {
+      process.exit(await runWatch(rest))
+    } catch (err) {
+      fail((err as Error)?.message ?? String(err), err instanceof UsageError ? 2 : 1)
+    }
   }
   if (!(COMMANDS as readonly string[]).includes(command)) {
     fail(`unknown program <${command}>: socklab -h lists the programs`, 2)

@@ -131,7 +131,7 @@ export function wireColumns(p: WirePacket, zero: number): WireColumns {
 export function wireLine(p: WirePacket, zero: number): string {
   const c = wireColumns(p, zero)
   const route = `${c.src} → ${c.dst}`
-  const parts = [c.time.padStart(10), route.padEnd(47), c.proto, c.flags.padEnd(7), c.seqAck.padEnd(20), c.window.padEnd(10), c.length.padEnd(8), c.label]
+  const parts = [c.time.padStart(10), route.padEnd(35), c.proto, c.flags.padEnd(7), c.seqAck.padEnd(20), c.window.padEnd(10), c.length.padEnd(8), c.label]
   return parts.join('  ').trimEnd()
 }
 

@@ -106,7 +106,7 @@ export class PacketCapture extends EventEmitter<CaptureEvents> {
     tshark.stdout!.setEncoding('utf8')
     tshark.stdout!.on('data', (chunk: string) => this.onOutput(chunk))
     tshark.stderr!.setEncoding('utf8')
-    this.ended = exitOf(tshark, () => this.onOutput('', true)).then((spawnError) => this.finish(spawnError))
+    this.ended = exitOf(tshark, () => this.onOutput('', true)).then(([code, spawnError]) => this.finish(code, spawnError))
 
     await new Promise<void>((resolve, reject) => {
       let quiet: NodeJS.Timeout | undefined
@@ -186,7 +186,7 @@ export class PacketCapture extends EventEmitter<CaptureEvents> {
     if (batch.length) this.emit('packets', batch)
   }
 
-  private finish(spawnError: string | undefined): CaptureEnd {
+  private finish(code: number | null, spawnError: string | undefined): CaptureEnd {
     const phase = this.phase
     this.phase = 'ended'
     const end: CaptureEnd = { ...this.summary(), dropped: droppedPackets(this.stderr) }
@@ -196,7 +196,9 @@ export class PacketCapture extends EventEmitter<CaptureEvents> {
       return end
     }
     if (phase === 'ended') return end
-    if (phase === 'running') end.problem = classifyFailure(this.search.platform, this.stderr, spawnError)
+    // Ended without stop(): a failure, unless it was told to stop some other way (a terminal's
+    // Ctrl-C reaches tshark too) and finished as usual, with its counts.
+    if (phase === 'running' && (code !== 0 || end.dropped === null)) end.problem = classifyFailure(this.search.platform, this.stderr, spawnError)
     this.emit('end', end)
     return end
   }
@@ -211,16 +213,16 @@ function signal(child: ChildProcess | undefined, sig: NodeJS.Signals): void {
   if (child && child.exitCode === null && child.signalCode === null) child.kill(sig)
 }
 
-/** Resolves once the child is gone and its output read to the end; with Node's error code if it never started. */
-function exitOf(child: ChildProcess, onClose: () => void): Promise<string | undefined> {
+/** Resolves once the child is gone and its output read to the end: its exit code, and Node's error code if it never started. */
+function exitOf(child: ChildProcess, onClose: () => void): Promise<[number | null, string | undefined]> {
   return new Promise((resolve) => {
     child.once('error', (err: NodeJS.ErrnoException) => {
       // A child that never started emits no 'close'.
-      if (child.pid === undefined) resolve(err.code)
+      if (child.pid === undefined) resolve([null, err.code])
     })
-    child.once('close', () => {
+    child.once('close', (code) => {
       onClose()
-      resolve(undefined)
+      resolve([code, undefined])
     })
   })
 }
