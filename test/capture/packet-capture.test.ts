@@ -139,11 +139,15 @@ describe('when capture is impossible', () => {
     const search = unprivilegedTools()
     const check = await checkCapture(search)
     expect(check).toEqual({ ok: false, problem: { kind: 'not-permitted', message: expect.stringMatching(/^You may not capture packets on this machine yet: run `sudo dpkg-reconfigure wireshark-common`.*usermod -aG wireshark \$USER/) } })
-    const c = capture({ ports: [await freePort()], search })
+    // An export file from an earlier capture is left as it was.
+    const earlier = path.join(tempDir(), 'earlier.pcapng')
+    fs.writeFileSync(earlier, 'an earlier capture')
+    const c = capture({ ports: [await freePort()], search, pcapngPath: earlier })
     const err = await c.start().catch((e: unknown) => e)
     expect(err).toBeInstanceOf(CaptureUnavailableError)
     expect((err as CaptureUnavailableError).problem).toEqual(check.ok ? null : check.problem)
     expect(c.running).toBe(false)
+    expect(fs.readFileSync(earlier, 'utf8')).toBe('an earlier capture')
   })
 
   it('the tools are not in the folder SOCKLAB_WIRESHARK names', async () => {

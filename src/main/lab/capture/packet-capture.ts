@@ -11,7 +11,9 @@
 
 import { spawn, type ChildProcess } from 'node:child_process'
 import { EventEmitter } from 'node:events'
+import { constants as fsConstants } from 'node:fs'
 import fs from 'node:fs/promises'
+import path from 'node:path'
 import type { Family } from '../../../shared/events'
 import type { CaptureProblem, CaptureSummary, Conversation, WirePacket } from '../../../shared/wire'
 import { Ring } from '../ring'
@@ -227,12 +229,22 @@ function exitOf(child: ChildProcess, onClose: () => void): Promise<[number | nul
   })
 }
 
-/** Fails with a sentence when the export file cannot be created (tshark's own complaint is long). */
+/**
+ * Fails with a sentence when the export file could not be written (tshark's own complaint is
+ * long). Checked without creating or truncating anything: a capture that then cannot start
+ * leaves an existing file as it was.
+ */
 async function ensureWritable(file: string): Promise<void> {
-  try {
-    await (await fs.open(file, 'w')).close()
-  } catch (err) {
+  const why = (err: unknown, what: string): Error => {
     const code = (err as NodeJS.ErrnoException).code
-    throw new Error(`cannot write ${file}: ${code === 'ENOENT' ? 'its folder does not exist' : code === 'EACCES' ? 'permission denied' : code === 'EISDIR' ? 'it is a folder' : (err as Error).message}`)
+    return new Error(`cannot write ${file}: ${code === 'ENOENT' ? `${what} does not exist` : code === 'EACCES' || code === 'EPERM' ? 'permission denied' : (err as Error).message}`)
+  }
+  const existing = await fs.stat(file).catch(() => null)
+  if (existing?.isDirectory()) throw new Error(`cannot write ${file}: it is a folder`)
+  const target = existing ? file : path.dirname(file)
+  try {
+    await fs.access(target, fsConstants.W_OK)
+  } catch (err) {
+    throw why(err, 'its folder')
   }
 }
