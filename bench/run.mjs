@@ -4,12 +4,13 @@ import { execFileSync } from 'node:child_process'
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
+import { benchCapture } from './capture.mjs'
 import { benchEvents } from './events.mjs'
 import { benchHttp } from './http.mjs'
 import { ROOT, SOCKLAB, killAll } from './lib.mjs'
 import { benchTcp } from './tcp.mjs'
 
-const SECTIONS = { http: benchHttp, tcp: benchTcp, events: benchEvents }
+const SECTIONS = { http: benchHttp, tcp: benchTcp, events: benchEvents, capture: benchCapture }
 const chosen = process.argv.slice(2)
 const unknown = chosen.filter((a) => !(a in SECTIONS))
 if (unknown.length) {

@@ -179,6 +179,8 @@ export function topUsage(): string {
     'The socket programs of the course, on real sockets:',
     '  tcp-server   tcp-client   udp-server   udp-client   http-server   http-client',
     'and the lab window in a browser:',
-    '  web'
+    '  web',
+    'and the real packets on any ports (capture with Wireshark\'s tools):',
+    '  watch'
   ].join('\n')
 }

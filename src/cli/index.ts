@@ -7,10 +7,12 @@
 import type { Command } from './args'
 import { COMMANDS, parseOptions, topUsage, usage, UsageError } from './args'
 import { closeInput, runProgram } from './programs'
+import { runWatch } from './watch'
 import { EMPTY_SEND } from '../main/lab/errors'
 
 export async function main(argv: string[]): Promise<void> {
-  endQuietlyWhenTheReaderGoes()
+  // watch stops its capture itself when its reader goes, so that tshark ends with it.
+  endQuietlyWhenTheReaderGoes(argv[0] === 'watch' ? [process.stderr] : [process.stdout, process.stderr])
   process.exitCode = await run(argv)
   closeInput()
   exitIfStuck()
@@ -21,6 +23,13 @@ async function run(argv: string[]): Promise<number> {
   if (command === undefined || command === '-h' || command === '--help' || command === 'help') {
     process.stdout.write(`${topUsage()}\n`)
     return 0
+  }
+  if (command === 'watch') {
+    try {
+      return await runWatch(rest)
+    } catch (err) {
+      return fail((err as Error)?.message ?? String(err), err instanceof UsageError ? 2 : 1)
+    }
   }
   if (!(COMMANDS as readonly string[]).includes(command)) return fail(`unknown program <${command}>: socklab -h lists the programs`, 2)
   const cmd = command as Command
@@ -47,8 +56,8 @@ function fail(message: string, status: number): number {
  * `socklab … | head -3`: once the reader has gone, the next write fails with EPIPE. Nothing more
  * can be shown, so end at once and quietly, as `cat` and `grep` do; the system frees the ports.
  */
-function endQuietlyWhenTheReaderGoes(): void {
-  for (const stream of [process.stdout, process.stderr]) {
+function endQuietlyWhenTheReaderGoes(streams: NodeJS.WriteStream[]): void {
+  for (const stream of streams) {
     stream.on('error', (err: NodeJS.ErrnoException) => {
       if (err.code !== 'EPIPE') process.stderr.write(`ERROR: cannot write the output: ${err.message}\n`)
       process.exit(err.code === 'EPIPE' ? 0 : 1)

@@ -1,0 +1,141 @@
+// `socklab watch`: the real packets on some ports, one line each (the wire view's columns and
+// words), until Ctrl-C, Ctrl-D or the end of standard input; then a summary with the capture's
+// own drop count. Works on any program's traffic, not only socklab's: a student's TCPServer.py
+// on 12000 is watched with `socklab watch -p 12000`.
+
+import fs from 'node:fs'
+import path from 'node:path'
+import { parseArgs } from 'node:util'
+import type { Family } from '../shared/events'
+import { DEFAULT_PORT } from '../shared/address'
+import { summaryLine, wireLine, type WirePacket } from '../shared/wire'
+import { CaptureUnavailableError, PacketCapture, type CaptureEnd } from '../main/lab/capture/packet-capture'
+import { loopbackInterface } from '../main/lab/capture/tools'
+import { UsageError } from './args'
+
+export interface WatchOptions {
+  help: boolean
+  ports: number[]
+  families: Family[]
+  pcapngPath?: string
+}
+
+const PORT_RULE = '-p must be a port number in 1..65535'
+
+export function parseWatchOptions(argv: string[]): WatchOptions {
+  let parsed
+  try {
+    parsed = parseArgs({
+      args: argv,
+      strict: true,
+      options: {
+        help: { type: 'boolean', short: 'h' },
+        port: { type: 'string', short: 'p', multiple: true },
+        ipv4: { type: 'boolean', short: '4' },
+        ipv6: { type: 'boolean', short: '6' },
+        write: { type: 'string', short: 'w' }
+      }
+    })
+  } catch (err) {
+    throw new UsageError((err as Error).message.split('\n')[0].replace(/\. To specify a positional.*$/, ''))
+  }
+  const v = parsed.values
+  const ports = (v.port ?? [String(DEFAULT_PORT)]).map((text) => {
+    // Watching binds nothing, so any port may be watched (a web server on 80 too).
+    const n = Number(text)
+    if (!/^\d{1,5}$/.test(text) || n < 1 || n > 65535) throw new UsageError(`${PORT_RULE}, not <${text}>`)
+    return n
+  })
+  if (v.ipv4 && v.ipv6) throw new UsageError('-4 and -6 together: leave both out to watch IPv4 and IPv6')
+  const families: Family[] = v.ipv6 ? ['IPv6'] : v.ipv4 ? ['IPv4'] : ['IPv4', 'IPv6']
+  if (v.write !== undefined && !v.write.toLowerCase().endsWith('.pcapng')) throw new UsageError(`-w names a .pcapng file (Wireshark opens it), not <${v.write}>`)
+  return { help: v.help === true, ports: [...new Set(ports)], families, pcapngPath: v.write }
+}
+
+export function watchUsage(): string {
+  return [
+    'Usage: socklab watch [-p PORT]... [-4 | -6] [-w FILE.pcapng]',
+    'Shows the real packets (TCP and UDP) on the given ports of the loopback interface, one line each,',
+    "from any program (yours too), until Ctrl-C or Ctrl-D; then how many packets, connections and drops.",
+    "Needs Wireshark's dumpcap and tshark, and permission to capture (it says how when it lacks them).",
+    `-p PORT  --> a port to watch, 1..65535; repeat for more (default ${DEFAULT_PORT})`,
+    '-4 / -6  --> only IPv4 / only IPv6 (default: both)',
+    '-w FILE  --> also save the packets to FILE.pcapng, for Wireshark',
+    '-h       --> help'
+  ].join('\n')
+}
+
+/** The ports and families in words: "port 12000 (TCP and UDP, IPv4 and IPv6)". */
+function describe(o: WatchOptions): string {
+  const ports = o.ports.length === 1 ? `port ${o.ports[0]}` : `ports ${o.ports.join(', ')}`
+  return `${ports} (TCP and UDP, ${o.families.join(' and ')})`
+}
+
+export async function runWatch(argv: string[]): Promise<number> {
+  const o = parseWatchOptions(argv)
+  if (o.help) {
+    console.log(watchUsage())
+    return 0
+  }
+  const file = o.pcapngPath ? path.resolve(o.pcapngPath) : undefined
+  const capture = new PacketCapture({ ports: o.ports, families: o.families, pcapngPath: file })
+  const out = new LineWriter()
+  capture.on('packets', (batch: WirePacket[]) => out.write(batch.map((p) => wireLine(p, capture.startedAt))))
+  try {
+    await capture.start()
+  } catch (err) {
+    if (!(err instanceof CaptureUnavailableError)) throw err
+    process.stderr.write(`ERROR: ${err.message}\n`)
+    return 2
+  }
+  process.stderr.write(`Watching ${describe(o)} on the loopback interface ${loopbackInterface(process.platform)}; Ctrl-C stops.\n`)
+
+  const end = await new Promise<CaptureEnd>((resolve) => {
+    const stop = (): void => void capture.stop().then(resolve)
+    process.once('SIGINT', stop)
+    process.once('SIGTERM', stop)
+    out.onClosed = stop
+    if (stdinCanEnd()) process.stdin.on('end', stop).resume()
+    // The tools may end on their own (killed, or a failure): that ends the watch too.
+    capture.once('end', resolve)
+  })
+  if (out.closed) return 0
+  if (end.problem) process.stderr.write(`ERROR: ${end.problem.message}\n`)
+  process.stderr.write(`${summaryLine(end)}\n`)
+  if (file && !end.problem) process.stderr.write(`Saved to ${file} (Wireshark opens it)\n`)
+  return end.problem ? 1 : 0
+}
+
+/**
+ * Standard input ends a watch when someone can end it: a terminal (Ctrl-D) or a pipe. Not
+ * /dev/null or a closed descriptor, which are over before the first packet.
+ */
+function stdinCanEnd(): boolean {
+  try {
+    const s = fs.fstatSync(0)
+    return process.stdin.isTTY === true || s.isFIFO() || s.isSocket()
+  } catch {
+    return false
+  }
+}
+
+/**
+ * Writes lines to stdout; when the reader goes away (`| head` has what it wanted) it stops the
+ * watch quietly instead of dying on EPIPE.
+ */
+class LineWriter {
+  closed = false
+  onClosed?: () => void
+
+  constructor() {
+    process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+      if (err.code !== 'EPIPE') throw err
+      this.closed = true
+      this.onClosed?.()
+    })
+  }
+
+  write(lines: string[]): void {
+    if (!this.closed && lines.length) process.stdout.write(`${lines.join('\n')}\n`)
+  }
+}

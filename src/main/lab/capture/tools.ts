@@ -1,0 +1,70 @@
+// Where Wireshark's command-line tools are: on PATH, or where the installers put them (an app
+// started from a desktop menu on macOS gets a short PATH that misses both Wireshark.app and
+// Homebrew). SOCKLAB_WIRESHARK names the one folder to use instead (a portable install on a lab PC).
+// The search is pure (platform, environment and a file test come in) so each OS is tested anywhere.
+
+import fs from 'node:fs'
+import path from 'node:path'
+
+export interface CaptureTools {
+  dumpcap: string
+  tshark: string
+}
+
+export interface ToolSearch {
+  platform: NodeJS.Platform
+  env: Record<string, string | undefined>
+  /** Whether a file exists and may be run. */
+  isExecutable: (file: string) => boolean
+}
+
+/** The folders Wireshark's installers use on each OS, after PATH. */
+export function installFolders(platform: NodeJS.Platform, env: ToolSearch['env']): string[] {
+  if (platform === 'win32') {
+    const roots = [env.ProgramFiles, env['ProgramFiles(x86)'], env.ProgramW6432, 'C:\\Program Files']
+    return [...new Set(roots.filter((r): r is string => !!r).map((r) => path.win32.join(r, 'Wireshark')))]
+  }
+  if (platform === 'darwin') return ['/Applications/Wireshark.app/Contents/MacOS', '/opt/homebrew/bin', '/usr/local/bin']
+  return ['/usr/bin', '/usr/sbin', '/usr/local/bin', '/snap/bin']
+}
+
+export type ToolLookup = { found: true; tools: CaptureTools } | { found: false; searched: string[]; missing: string[] }
+
+export function findCaptureTools(search: ToolSearch = hostSearch()): ToolLookup {
+  const { platform, env } = search
+  const p = platform === 'win32' ? path.win32 : path.posix
+  const override = env.SOCKLAB_WIRESHARK
+  const pathDirs = (env.PATH ?? env.Path ?? '').split(platform === 'win32' ? ';' : ':').filter(Boolean)
+  const folders = override ? [override] : [...new Set([...pathDirs, ...installFolders(platform, env)])]
+  const exe = platform === 'win32' ? '.exe' : ''
+  const locate = (name: string): string | undefined => folders.map((dir) => p.join(dir, name + exe)).find((file) => search.isExecutable(file))
+  const dumpcap = locate('dumpcap')
+  const tshark = locate('tshark')
+  if (dumpcap && tshark) return { found: true, tools: { dumpcap, tshark } }
+  return { found: false, searched: override ? [override] : installFolders(platform, env), missing: [dumpcap ? '' : 'dumpcap', tshark ? '' : 'tshark'].filter(Boolean) }
+}
+
+export function hostSearch(): ToolSearch {
+  return {
+    platform: process.platform,
+    env: process.env,
+    isExecutable: (file) => {
+      try {
+        fs.accessSync(file, process.platform === 'win32' ? fs.constants.F_OK : fs.constants.X_OK)
+        return fs.statSync(file).isFile()
+      } catch {
+        return false
+      }
+    }
+  }
+}
+
+/**
+ * The loopback interface as dumpcap names it: Linux's `lo`, macOS's `lo0`, and on Windows the
+ * adapter Npcap adds when installed with "Support loopback traffic".
+ */
+export function loopbackInterface(platform: NodeJS.Platform): string {
+  if (platform === 'win32') return '\\Device\\NPF_Loopback'
+  if (platform === 'linux') return 'lo'
+  return 'lo0'
+}

@@ -1,0 +1,167 @@
+// What went on the wire: packets captured on the loopback interface by Wireshark's own tools.
+// The engine fills these (src/main/lab/capture); the CLI's `socklab watch` and the window's wire
+// view and ladder show them. Meaning is in typed fields; the words are here, once.
+
+import type { Family, Role, SockAddr } from './events'
+import { formatSockAddr } from './events'
+
+export type WireProto = 'TCP' | 'UDP'
+
+/** TCP header flags, in the order they are shown (SYN-ACK, PSH-ACK, FIN-ACK, RST-ACK). */
+export const TCP_FLAGS = ['SYN', 'FIN', 'RST', 'PSH', 'ACK', 'URG', 'ECE', 'CWR'] as const
+export type TcpFlag = (typeof TCP_FLAGS)[number]
+
+/**
+ * The steps of a TCP connection's life that get a name. The tracker sets them from what it saw
+ * (it knows which side is the client: the one that sent the SYN); the words are STEP_WORDS.
+ */
+export type WireStep = 'handshake-1' | 'handshake-2' | 'handshake-3' | 'client-close' | 'server-close' | 'last-ack' | 'reset'
+
+export const STEP_WORDS: Record<WireStep, string> = {
+  'handshake-1': 'handshake 1/3',
+  'handshake-2': 'handshake 2/3',
+  'handshake-3': 'handshake 3/3',
+  'client-close': 'the client closes its side',
+  'server-close': 'the server closes its side',
+  'last-ack': 'last ACK: both sides closed',
+  reset: 'reset'
+}
+
+export interface WirePacket {
+  /** Frame number in the capture, from 1: the same number Wireshark shows for the exported pcapng. */
+  no: number
+  /** When the kernel saw it: microseconds since the Unix epoch (the capture's clock, not the lab's). */
+  time: number
+  proto: WireProto
+  family: Family
+  src: SockAddr
+  dst: SockAddr
+  /**
+   * The conversation this packet belongs to: "TCP 3" or "UDP 0" (Wireshark's tcp.stream / udp.stream).
+   * A port reused after a close starts a new conversation.
+   */
+  conversation: string
+  /** TCP only; empty for UDP. */
+  flags: TcpFlag[]
+  /** TCP only: sequence and acknowledgement numbers relative to the sender's SYN (the SYN has seq 0). */
+  seq?: number
+  ack?: number
+  /** TCP only: the advertised receive window in bytes (scaled once the handshake was seen). */
+  window?: number
+  /** Payload bytes: TCP segment data or the UDP datagram's data (headers not counted). */
+  length: number
+  /** Which side sent it, once the tracker knows (the client sent the SYN, or the first datagram). */
+  sender?: Role
+  /** The named step of the connection this packet is, if any. */
+  step?: WireStep
+}
+
+/** One TCP connection or UDP exchange as the capture saw it. */
+export interface Conversation {
+  id: string
+  proto: WireProto
+  family: Family
+  /** The SYN's sender (TCP), the first datagram's sender (UDP); a guess from the ports when the start was not seen. */
+  client: SockAddr
+  server: SockAddr
+  /** Whether the start (the SYN, or the first datagram) was captured: byte offsets are exact only then. */
+  sawStart: boolean
+  firstTime: number
+  lastTime: number
+  packets: number
+  /** TCP: where the connection is, as the packets tell it. UDP exchanges stay 'open'. */
+  state: 'handshake' | 'open' | 'closing' | 'closed' | 'reset'
+}
+
+/** Why capture cannot run here, with the way to make it work, for one sentence in the UI or CLI. */
+export type CaptureProblemKind = 'missing-tools' | 'not-permitted' | 'no-loopback' | 'failed'
+export interface CaptureProblem {
+  kind: CaptureProblemKind
+  /** One sentence: what is wrong and how to enable capture on this OS. */
+  message: string
+}
+
+export interface CaptureSummary {
+  packets: number
+  tcpConnections: number
+  udpExchanges: number
+  /** Packets the capture itself lost (kernel buffer full); null when the tools did not say. */
+  dropped: number | null
+}
+
+/** "SYN-ACK", "PSH-ACK", "FIN-ACK"; UDP (no flags) shows as an empty string. */
+export function flagsText(flags: readonly TcpFlag[]): string {
+  return flags.join('-')
+}
+
+export interface WireColumns {
+  /** Seconds since `zero`, to the microsecond. */
+  time: string
+  src: string
+  dst: string
+  proto: WireProto
+  flags: string
+  /** "seq=1 ack=6" (ack only when the ACK flag is set); empty for UDP. */
+  seqAck: string
+  /** "win=65536"; empty for UDP. */
+  window: string
+  length: string
+  /** The step in words, or '' */
+  label: string
+}
+
+/** The columns of the wire view, and of `socklab watch`'s lines, for one packet. */
+export function wireColumns(p: WirePacket, zero: number): WireColumns {
+  const tcp = p.proto === 'TCP'
+  const seqAck = tcp ? [`seq=${p.seq ?? '?'}`, p.flags.includes('ACK') ? `ack=${p.ack ?? '?'}` : ''].filter(Boolean).join(' ') : ''
+  return {
+    time: ((p.time - zero) / 1e6).toFixed(6),
+    src: formatSockAddr(p.src),
+    dst: formatSockAddr(p.dst),
+    proto: p.proto,
+    flags: flagsText(p.flags),
+    seqAck,
+    window: tcp && p.window !== undefined ? `win=${p.window}` : '',
+    length: `len=${p.length}`,
+    label: p.step ? STEP_WORDS[p.step] : ''
+  }
+}
+
+/** One line of `socklab watch`: the wire view's columns, aligned for a terminal. */
+export function wireLine(p: WirePacket, zero: number): string {
+  const c = wireColumns(p, zero)
+  const route = `${c.src} → ${c.dst}`
+  const parts = [c.time.padStart(10), route.padEnd(35), c.proto, c.flags.padEnd(7), c.seqAck.padEnd(20), c.window.padEnd(10), c.length.padEnd(8), c.label]
+  return parts.join('  ').trimEnd()
+}
+
+export function summaryLine(s: CaptureSummary): string {
+  const n = (count: number, one: string, many: string): string => `${count} ${count === 1 ? one : many}`
+  const dropped = s.dropped === null ? 'drops unknown (the capture tools did not report them)' : `${n(s.dropped, 'packet', 'packets')} dropped by the capture`
+  return `${n(s.packets, 'packet', 'packets')}, ${n(s.tcpConnections, 'TCP connection', 'TCP connections')}, ${n(s.udpExchanges, 'UDP exchange', 'UDP exchanges')}, ${dropped}`
+}
+
+/** A conversation on the wire that is one of the lab's own connections (or UDP exchanges). */
+export interface ConnectionMatch {
+  conversation: string
+  endpoint: string
+  /** The endpoint's connection number (LabEvent.conn; 0 for UDP). */
+  conn: number
+  /** Which end of the conversation the endpoint is. */
+  role: Role
+}
+
+/**
+ * The socket calls a packet belongs to, as LabEvent.seq numbers: the call whose bytes (or whose
+ * connect or close) it carries, and the call that took it in on the other side.
+ */
+export interface PacketCalls {
+  sentBy?: number
+  readBy?: number
+}
+
+export interface WireMatch {
+  connections: ConnectionMatch[]
+  /** By packet number (WirePacket.no); packets of conversations that are not the lab's have none. */
+  calls: Map<number, PacketCalls>
+}

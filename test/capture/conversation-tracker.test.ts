@@ -1,0 +1,89 @@
+// The conversation tracker on packets of real captures: who the client is, and the handshake and
+// teardown named in words.
+
+import net from 'node:net'
+import { afterAll, describe, expect, it } from 'vitest'
+import { ConversationTracker } from '../../src/main/lab/capture/conversation-tracker'
+import { parseFieldLine } from '../../src/main/lab/capture/tshark-fields'
+import { STEP_WORDS, type WirePacket } from '../../src/shared/wire'
+import { captureSkipReason, fieldLines, record, removeFixture, tcpExchange, udpExchange } from '../helpers/capture'
+import { freePort } from '../helpers/processes'
+
+const skip = await captureSkipReason()
+const files: string[] = []
+afterAll(() => files.forEach(removeFixture))
+
+async function packetsOf(ports: number[], exchange: () => Promise<unknown>): Promise<WirePacket[]> {
+  const file = await record(ports, async () => void (await exchange()))
+  files.push(file)
+  return (await fieldLines(file)).map(parseFieldLine).filter((p): p is WirePacket => p !== null)
+}
+
+const words = (packets: WirePacket[]): string[] => packets.filter((p) => p.step).map((p) => `${p.sender}: ${STEP_WORDS[p.step!]}`)
+
+describe.skipIf(skip)('conversation tracker on real captures', () => {
+  it.each([['127.0.0.1'], ['::1']] as const)('a whole TCP connection over %s: handshake 1/3..3/3, each side closing, the last ACK', async (host) => {
+    const port = await freePort(host)
+    const packets = await packetsOf([port], () => tcpExchange(host, port))
+    const tracker = new ConversationTracker([port])
+    packets.forEach((p) => tracker.track(p))
+    // The course's server replies and closes first; the client closes once it has read the reply.
+    expect(words(packets)).toEqual([
+      'client: handshake 1/3',
+      'server: handshake 2/3',
+      'client: handshake 3/3',
+      'server: the server closes its side',
+      'client: the client closes its side',
+      'server: last ACK: both sides closed'
+    ])
+    const [c] = tracker.conversations()
+    expect(c).toMatchObject({ proto: 'TCP', sawStart: true, state: 'closed', packets: packets.length })
+    expect(c.client.port).not.toBe(port)
+    expect(c.server.port).toBe(port)
+    // Data segments are not steps, and carry who sent them.
+    for (const p of packets.filter((q) => q.length > 0)) expect(p.step).toBeUndefined()
+    expect(packets.filter((p) => p.length > 0).map((p) => p.sender)).toEqual(['client', 'server'])
+  })
+
+  it('a capture that starts mid-connection: the side on the watched port is the server', async () => {
+    const port = await freePort()
+    const packets = await packetsOf([port], () => tcpExchange('127.0.0.1', port))
+    const tracker = new ConversationTracker([port])
+    const late = packets.slice(3)
+    late.forEach((p) => tracker.track(p))
+    expect(tracker.conversations()[0]).toMatchObject({ sawStart: false, server: { port } })
+    expect(words(late)).toEqual(['server: the server closes its side', 'client: the client closes its side', 'server: last ACK: both sides closed'])
+  })
+
+  it('a refused connection: the RST is labelled and ends the conversation', async () => {
+    const port = await freePort()
+    const packets = await packetsOf([port], () => new Promise<void>((resolve) => net.connect({ host: '127.0.0.1', port }).on('error', () => resolve())))
+    const tracker = new ConversationTracker([port])
+    packets.forEach((p) => tracker.track(p))
+    expect(words(packets)).toEqual(['client: handshake 1/3', 'server: reset'])
+    expect(tracker.conversations()[0].state).toBe('reset')
+  })
+
+  it('UDP: the first datagram’s sender is the client; no steps', async () => {
+    const port = await freePort()
+    const packets = await packetsOf([port], () => udpExchange('127.0.0.1', port))
+    const tracker = new ConversationTracker([port])
+    packets.forEach((p) => tracker.track(p))
+    expect(packets.map((p) => [p.sender, p.step])).toEqual([
+      ['client', undefined],
+      ['server', undefined]
+    ])
+    expect(tracker.counts()).toEqual({ tcp: 0, udp: 1 })
+  })
+
+  it('remembers a bounded number of conversations but counts them all', async () => {
+    const port = await freePort()
+    const packets = await packetsOf([port], async () => {
+      for (let i = 0; i < 3; i++) await tcpExchange('127.0.0.1', port)
+    })
+    const tracker = new ConversationTracker([port], 2)
+    packets.forEach((p) => tracker.track(p))
+    expect(tracker.counts().tcp).toBe(3)
+    expect(tracker.conversations().map((c) => c.id)).toEqual(['TCP 1', 'TCP 2'])
+  })
+})
