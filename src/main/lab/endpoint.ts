@@ -65,23 +65,35 @@ export class Reporter {
     this.event('error', { ...fields, info: message, code })
   }
 
-  /** One write or read of payload bytes. */
+  /**
+   * One write or read of payload bytes. A write made of parts (a head and a body) is passed as
+   * parts: only the preview's first PREVIEW_BYTES are ever copied, and only if previews are kept.
+   */
   data(
     kind: 'send' | 'recv',
-    bytes: Uint8Array,
+    bytes: Uint8Array | readonly Uint8Array[],
     fields: Omit<EventDraft, 'kind' | 'length' | 'preview'> & { length?: number }
   ): void {
+    const parts = bytes instanceof Uint8Array ? [bytes] : bytes
     this.event(kind, {
       ...fields,
-      length: fields.length ?? bytes.length,
-      preview: this.previews ? preview(bytes) : undefined
+      length: fields.length ?? parts.reduce((n, p) => n + p.length, 0),
+      preview: this.previews ? preview(parts) : undefined
     })
   }
 }
 
-export function preview(bytes: Uint8Array): string {
-  const head = bytes.subarray(0, PREVIEW_BYTES)
-  return Buffer.from(head.buffer, head.byteOffset, head.byteLength).toString('base64')
+/** The first PREVIEW_BYTES of the parts, base64. */
+export function preview(parts: readonly Uint8Array[]): string {
+  const taken: Buffer[] = []
+  let room = PREVIEW_BYTES
+  for (const p of parts) {
+    if (room === 0) break
+    const head = p.subarray(0, room)
+    taken.push(Buffer.from(head.buffer, head.byteOffset, head.byteLength))
+    room -= head.length
+  }
+  return (taken.length === 1 ? taken[0] : Buffer.concat(taken)).toString('base64')
 }
 
 export function familyOf(address: string): Family {

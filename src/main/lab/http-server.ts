@@ -317,8 +317,7 @@ export class HttpServer implements Endpoint {
       c.socket.write(payload ? Buffer.concat([head, payload]) : head)
     }
     const total = head.length + (payload?.length ?? 0)
-    const shown = payload ? Buffer.concat([head, payload.subarray(0, PREVIEW_BYTES)]) : head
-    this.report.data('send', shown, { conn: c.conn, local: c.local, remote: c.remote, length: total, info: `HTTP ${fields.status}, ${total} bytes` })
+    this.report.data('send', payload ? [head, payload] : head, { conn: c.conn, local: c.local, remote: c.remote, length: total, info: `HTTP ${fields.status}, ${total} bytes` })
     await drained(c.socket)
     return payload?.length ?? 0
   }
@@ -360,7 +359,8 @@ export class HttpServer implements Endpoint {
         }
         sent += chunk.length
         next = start + sent <= end ? readInto(start + sent) : undefined
-        if (!first) first = Buffer.from(chunk.subarray(0, PREVIEW_BYTES))
+        // The pooled chunk is reused: keep a copy of the preview's bytes, if anyone looks at them.
+        if (!first && this.report.previews) first = Buffer.from(chunk.subarray(0, PREVIEW_BYTES))
         c.socket.write(chunk, () => recycle(chunk))
         // A few chunks may queue in the socket, no more: memory stays bounded per download.
         if (c.socket.writableLength > STREAM_AHEAD) await drained(c.socket)
@@ -369,8 +369,7 @@ export class HttpServer implements Endpoint {
     } finally {
       await handle.close()
     }
-    const previewBytes = first ? Buffer.concat([head, first.subarray(0, PREVIEW_BYTES)]) : head
-    this.report.data('send', previewBytes, { conn: c.conn, local: c.local, remote: c.remote, length: head.length + sent, info: `HTTP ${fields.status}, ${head.length + sent} bytes streamed from disk` })
+    this.report.data('send', first ? [head, first] : head, { conn: c.conn, local: c.local, remote: c.remote, length: head.length + sent, info: `HTTP ${fields.status}, ${head.length + sent} bytes streamed from disk` })
     if (sent !== end - start + 1 && !c.socket.destroyed) {
       // The file shrank while we sent it: the length we promised is wrong, so the connection must go.
       c.socket.destroy()

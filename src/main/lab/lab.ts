@@ -1,10 +1,12 @@
 // The Lab: a registry of running endpoints and one ordered, bounded stream of their events.
 // Every host (Electron main, the browser host, tests) drives the engine through this class.
 
+import { randomUUID } from 'node:crypto'
 import { EventEmitter } from 'node:events'
 import type { EndpointConfig, EndpointInfo, SendResult } from '../../shared/contract'
 import type { LabEvent, SockAddr } from '../../shared/events'
 import { DEFAULT_RING_SIZE } from '../../shared/events'
+import { PreviewBudget } from '../../shared/preview-budget'
 import { createEndpoint } from './create-endpoint'
 import type { Endpoint } from './endpoint'
 import { Reporter } from './endpoint'
@@ -28,12 +30,16 @@ export interface LabEvents {
 
 export class Lab extends EventEmitter<LabEvents> {
   private readonly ring: Ring<LabEvent>
+  /** Whole payload previews for the newest events only: the ring's memory stays bounded. */
+  private readonly budget = new PreviewBudget()
   private readonly running = new Map<string, Running>()
   private readonly counters = new Map<string, number>()
   /** performance.now() is monotonic and cheap (no BigInt per event), with sub-µs resolution. */
   private readonly startedAt = performance.now()
   private readonly previews: boolean
   private seq = 0
+  /** Names this Lab: its seq numbers mean something only within it (a window's Clear mark is kept per session). */
+  readonly session = randomUUID()
 
   constructor(options: LabOptions = {}) {
     super()
@@ -87,6 +93,7 @@ export class Lab extends EventEmitter<LabEvents> {
 
   clearHistory(): void {
     this.ring.clear()
+    this.budget.clear()
   }
 
   private get(id: string): Endpoint {
@@ -104,7 +111,9 @@ export class Lab extends EventEmitter<LabEvents> {
   private record(event: LabEvent): void {
     event.seq = ++this.seq
     event.time = Math.round((performance.now() - this.startedAt) * 1000)
-    this.ring.push(event)
+    const evicted = this.ring.push(event)
+    if (evicted) this.budget.dropThrough(evicted.seq)
+    this.budget.admit(event)
     this.emit('event', event)
   }
 
