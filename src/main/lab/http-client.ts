@@ -17,6 +17,7 @@ export const COURSE_RECV_SIZE = 1500
 export class HttpClient implements Endpoint {
   private readonly sockets = new Set<net.Socket>()
   private connections = 0
+  private stopped = false
 
   constructor(
     readonly id: string,
@@ -28,7 +29,9 @@ export class HttpClient implements Endpoint {
     return undefined
   }
 
+  /** Closes every connection, as the student's Cancel asks: a fetch still waiting ends now. */
   async stop(): Promise<void> {
+    this.stopped = true
     for (const s of this.sockets) s.destroy()
     this.sockets.clear()
   }
@@ -51,6 +54,7 @@ export class HttpClient implements Endpoint {
       await new Promise<void>((resolve, reject) => {
         socket!.once('connect', resolve)
         socket!.once('error', reject)
+        socket!.once('close', () => reject(stoppedError(this.id)))
       })
       const local = sockAddr(socket.localAddress, socket.localPort)
       const remote = sockAddr(socket.remoteAddress, socket.remotePort)
@@ -61,7 +65,7 @@ export class HttpClient implements Endpoint {
       socket.write(bytes)
       this.report.data('send', bytes, { conn, local, remote, info: `GET ${path} HTTP/1.0 (write to the stream)` })
       this.report.console('Waiting for response ... ', conn)
-      const reads = await readReply(socket, this.config.recvOnce, (chunk, n) =>
+      const reads = await readReply(socket, this.config.recvOnce, () => stoppedError(this.id), (chunk, n) =>
         this.report.data('recv', chunk, { conn, local, remote, info: n === 1 ? firstLine(chunk) : `read #${n} of the stream` })
       )
       const reply = Buffer.concat(reads.chunks)
@@ -77,7 +81,8 @@ export class HttpClient implements Endpoint {
       return { reply: reply.toString('latin1'), length: reads.total }
     } catch (err) {
       const e = explainError(err, { address: host, port, action: 'connect to' })
-      this.report.error(e.message, e.code, { conn })
+      if (this.stopped) this.report.event('close', { conn, info: 'connection closed: the client stopped waiting for the reply' })
+      else this.report.error(e.message, e.code, { conn })
       throw e
     } finally {
       if (socket) {
@@ -101,7 +106,10 @@ interface Reads {
 /** Bytes of a reply printed and returned; the rest is counted, not kept. */
 export const REPLY_SHOWN_MAX = 1024 * 1024
 
-function readReply(socket: net.Socket, once: boolean, onRead: (chunk: Buffer, n: number) => void): Promise<Reads> {
+const stoppedError = (id: string): LabError => new LabError(`${id} was stopped: it no longer waits for a reply`)
+
+/** Reads the reply; a socket closed under it (the endpoint stopped) rejects with `closed()`. */
+function readReply(socket: net.Socket, once: boolean, closed: () => Error, onRead: (chunk: Buffer, n: number) => void): Promise<Reads> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = []
     let reads = 0
@@ -129,6 +137,8 @@ function readReply(socket: net.Socket, once: boolean, onRead: (chunk: Buffer, n:
     })
     socket.once('end', () => resolve({ chunks, more: false, reads, total }))
     socket.once('error', reject)
+    // Settled already if the reply ended first; otherwise the socket was destroyed mid-reply.
+    socket.once('close', () => reject(closed()))
   })
 }
 
