@@ -2,10 +2,11 @@
 
 import { describe, expect, it } from 'vitest'
 import type { LabEvent } from '../src/shared/events'
-import { PREVIEW_BUDGET_BYTES, PREVIEW_BYTES, PREVIEW_HEAD_BYTES } from '../src/shared/events'
+import { PREVIEW_BUDGET_BYTES, PREVIEW_BYTES, PREVIEW_HEAD_BYTES, PREVIEW_RATE_BYTES } from '../src/shared/events'
 import { PreviewBudget } from '../src/shared/preview-budget'
 import { Lab } from '../src/main/lab/lab'
 import { Reporter } from '../src/main/lab/endpoint'
+import { PreviewRate } from '../src/main/lab/preview-rate'
 
 let seq = 0
 const withPayload = (bytes: number): LabEvent => ({
@@ -74,5 +75,23 @@ describe('the Lab keeps whole payloads within its budget', () => {
     const bytes = Buffer.from(e.preview!, 'base64')
     expect(bytes.length).toBe(PREVIEW_BYTES)
     expect(bytes.subarray(0, 8).toString()).toBe('HEAD\r\n\r\n')
+  })
+})
+
+describe('PreviewRate', () => {
+  it('previews an exchange whole, and a flood by its heads beyond the rate', () => {
+    const rate = new PreviewRate()
+    // A page of 64 KiB, as a student fetches it: whole.
+    expect(rate.take(PREVIEW_BYTES)).toBe(PREVIEW_BYTES)
+    const started = performance.now()
+    let whole = 0
+    for (let i = 0; i < 1000; i++) if (rate.take(PREVIEW_BYTES) === PREVIEW_BYTES) whole++
+    const seconds = (performance.now() - started) / 1000
+    // 64 MiB asked for at once: what passes is the burst plus what the elapsed time refilled.
+    expect(whole * PREVIEW_BYTES).toBeLessThanOrEqual(PREVIEW_RATE_BYTES + seconds * PREVIEW_RATE_BYTES + PREVIEW_BYTES)
+    expect(whole).toBeLessThan(1000)
+    // Heads always pass; small payloads are never cut.
+    expect(rate.take(PREVIEW_BYTES)).toBe(PREVIEW_HEAD_BYTES)
+    expect(rate.take(100)).toBe(100)
   })
 })

@@ -72,6 +72,13 @@ export const PREVIEW_HEAD_BYTES = 240
  */
 export const PREVIEW_BUDGET_BYTES = 16 * 1024 * 1024
 
+/**
+ * Payload bytes the engine previews whole per second (a burst of this much at once): every
+ * exchange a student makes by hand fits; in a flood, events beyond it carry their head only, so
+ * that hosts and windows are not sent every byte of a fast transfer.
+ */
+export const PREVIEW_RATE_BYTES = 4 * 1024 * 1024
+
 /** Default size of the lab's ring of events: old ones drop off once it is full. */
 export const DEFAULT_RING_SIZE = 50_000
 

@@ -13,6 +13,14 @@ function excess(e: LabEvent): number {
   return e.preview && e.preview.length > HEAD_CHARS ? e.preview.length - HEAD_CHARS : 0
 }
 
+/**
+ * The head of a preview as a string of its own: a plain slice would be a view into the whole
+ * preview (V8 keeps the parent string alive), and the memory would never be given back.
+ */
+function headOf(preview: string): string {
+  return preview.slice(0, HEAD_CHARS).split('').join('')
+}
+
 export class PreviewBudget {
   /** Events holding more than the head, oldest first; the live part starts at `start`. */
   private long: LabEvent[] = []
@@ -38,7 +46,7 @@ export class PreviewBudget {
     while (this.held > this.limit && this.start < this.long.length - 1) {
       const old = this.long[this.start++]
       this.held -= excess(old)
-      old.preview = old.preview!.slice(0, HEAD_CHARS)
+      old.preview = headOf(old.preview!)
     }
     this.compact()
   }

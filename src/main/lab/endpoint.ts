@@ -5,6 +5,7 @@ import type { AddressInfo } from 'node:net'
 import type { EndpointConfig, SendResult } from '../../shared/contract'
 import type { EventDraft, EventKind, Family, LabEvent, Proto, Role, SockAddr } from '../../shared/events'
 import { PREVIEW_BYTES } from '../../shared/events'
+import type { PreviewRate } from './preview-rate'
 
 export interface Endpoint {
   readonly id: string
@@ -33,7 +34,9 @@ export class Reporter {
     readonly proto: Proto,
     /** Receives each event with seq and time still 0: the Lab stamps them. */
     private readonly sink: (event: LabEvent) => void,
-    readonly previews = true
+    readonly previews = true,
+    /** Shared by a Lab's endpoints: how much of each payload may be previewed now. */
+    private readonly rate?: PreviewRate
   ) {}
 
   event(kind: EventKind, fields: Omit<EventDraft, 'kind'>): void {
@@ -75,18 +78,20 @@ export class Reporter {
     fields: Omit<EventDraft, 'kind' | 'length' | 'preview'> & { length?: number }
   ): void {
     const parts = bytes instanceof Uint8Array ? [bytes] : bytes
+    const carried = parts.reduce((n, p) => n + p.length, 0)
+    const max = this.rate ? this.rate.take(Math.min(carried, PREVIEW_BYTES)) : PREVIEW_BYTES
     this.event(kind, {
       ...fields,
-      length: fields.length ?? parts.reduce((n, p) => n + p.length, 0),
-      preview: this.previews ? preview(parts) : undefined
+      length: fields.length ?? carried,
+      preview: this.previews ? preview(parts, max) : undefined
     })
   }
 }
 
-/** The first PREVIEW_BYTES of the parts, base64. */
-export function preview(parts: readonly Uint8Array[]): string {
+/** The first `max` bytes of the parts, base64. */
+export function preview(parts: readonly Uint8Array[], max = PREVIEW_BYTES): string {
   const taken: Buffer[] = []
-  let room = PREVIEW_BYTES
+  let room = max
   for (const p of parts) {
     if (room === 0) break
     const head = p.subarray(0, room)

@@ -11,6 +11,7 @@ import { createEndpoint } from './create-endpoint'
 import type { Endpoint } from './endpoint'
 import { Reporter } from './endpoint'
 import { LabError } from './errors'
+import { PreviewRate } from './preview-rate'
 import { Ring } from './ring'
 
 export interface LabOptions {
@@ -32,6 +33,8 @@ export class Lab extends EventEmitter<LabEvents> {
   private readonly ring: Ring<LabEvent>
   /** Whole payload previews for the newest events only: the ring's memory stays bounded. */
   private readonly budget = new PreviewBudget()
+  /** ... and whole payloads at a bounded rate: a flood is previewed by its heads. */
+  private readonly rate = new PreviewRate()
   private readonly running = new Map<string, Running>()
   private readonly counters = new Map<string, number>()
   /** performance.now() is monotonic and cheap (no BigInt per event), with sub-µs resolution. */
@@ -50,7 +53,7 @@ export class Lab extends EventEmitter<LabEvents> {
   /** Creates the endpoint and, for servers, binds it. A failed start leaves nothing behind. */
   async start(config: EndpointConfig): Promise<EndpointInfo> {
     const id = this.nextId(config.kind)
-    const reporter = new Reporter(id, config.kind.endsWith('server') ? 'server' : 'client', protoOf(config), (d) => this.record(d), this.previews)
+    const reporter = new Reporter(id, config.kind.endsWith('server') ? 'server' : 'client', protoOf(config), (d) => this.record(d), this.previews, this.rate)
     const endpoint = createEndpoint(id, config, reporter)
     const local = await endpoint.start()
     this.running.set(id, { endpoint, local })

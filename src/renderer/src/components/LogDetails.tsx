@@ -49,6 +49,9 @@ export function LogDetails({ event, keyOf }: { event?: LabEvent; keyOf: KeyOf })
 /** Says how much of the payload is shown: all of it, or the first part and why. */
 function payloadNote(shown: number, length: number): string {
   if (shown >= length) return `all ${length.toLocaleString('en')} bytes`
-  const why = shown >= PREVIEW_BYTES ? `the log keeps at most ${PREVIEW_BYTES / 1024} KiB of a payload` : 'older rows keep only their first bytes, newer ones all of them'
+  const why =
+    shown >= PREVIEW_BYTES
+      ? `the log keeps at most ${PREVIEW_BYTES / 1024} KiB of a payload`
+      : 'the log keeps whole payloads for recent rows, and in a flood only the first bytes'
   return `first ${shown.toLocaleString('en')} of ${length.toLocaleString('en')} bytes: ${why}`
 }
