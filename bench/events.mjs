@@ -3,6 +3,7 @@
 // recv, send and console lines; the bench counts them first); we watch the window's own counters.
 
 import dgram from 'node:dgram'
+import fs from 'node:fs'
 import { chromium } from '@playwright/test'
 import { fmt, freePort, sleep, startWebHost, table, targetTable, xRatio } from './lib.mjs'
 
@@ -16,14 +17,22 @@ const BURST_SECONDS_MAX = 30
 const WINDOW = 128
 
 /**
+ * The large-payload burst: datagrams of 60,000 bytes (each makes two events of 60 KB: the server's
+ * recvfrom and its reply), the worst case for the 64 KiB previews. Two in flight: the default
+ * receive buffer holds about three of them.
+ */
+const BIG_DATAGRAM = 60_000
+const BIG_COUNT = 2000
+const BIG_WINDOW = 2
+
+/**
  * Sends `count` datagrams, keeping at most WINDOW without a reply: the engine's UDP server runs
  * flat out, and the kernel drops (almost) nothing, so each burst really makes its events.
  * Resolves with the datagrams answered and lost and when the last reply came (performance.now()).
  */
-async function flood(port, count) {
+async function flood(port, count, payload = Buffer.from('hello world'), window = WINDOW) {
   const socket = dgram.createSocket('udp4')
   await new Promise((resolve) => socket.bind(0, '127.0.0.1', resolve))
-  const payload = Buffer.from('hello world')
   let sent = 0
   let replies = 0
   let lost = 0
@@ -32,7 +41,7 @@ async function flood(port, count) {
   let silentSince = lastReply
   const until = performance.now() + BURST_SECONDS_MAX * 1000
   const pump = () => {
-    while (sent < count && inFlight < WINDOW) {
+    while (sent < count && inFlight < window) {
       sent++
       inFlight++
       socket.send(payload, port, '127.0.0.1')
@@ -80,7 +89,7 @@ async function measure(page, work) {
     await sleep(100)
     const last = samples.at(-1)
     const changed = samples.findLast(([, s]) => s.received !== last[1].received)
-    if (!changed || last[0] - changed[0] > 1000 || performance.now() - t0 > BURST_SECONDS_MAX * 1000) break
+    if (!changed || last[0] - changed[0] > 3000 || performance.now() - t0 > BURST_SECONDS_MAX * 1000) break
   }
   done = true
   await sampler
@@ -90,6 +99,28 @@ async function measure(page, work) {
 }
 
 const stats = (page) => page.evaluate(() => ({ ...window.__socklabStats }))
+
+/** Resident memory of a process in MB, from /proc (Linux). */
+function rssMB(pid) {
+  const m = /VmRSS:\s+(\d+) kB/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'))
+  return m ? Number(m[1]) / 1024 : NaN
+}
+
+/** Samples the host's RSS every 50 ms while `work` runs; resolves with the work's result and the peak. */
+async function withPeakRss(pid, work) {
+  let peak = rssMB(pid)
+  let done = false
+  const sampler = (async () => {
+    while (!done) {
+      peak = Math.max(peak, rssMB(pid))
+      await sleep(50)
+    }
+  })()
+  const result = await work()
+  done = true
+  await sampler
+  return { result, peak }
+}
 
 async function heapMB(cdp) {
   await cdp.send('HeapProfiler.collectGarbage')
@@ -102,10 +133,9 @@ async function heapMB(cdp) {
  * datagrams that takes. The window is checked against the engine: the seq numbers it saw must
  * advance by exactly the number of events it received, so nothing went missing on the way.
  */
-async function burst(page, port, perDatagram) {
+async function burst(page, port, perDatagram, datagrams = Math.ceil(BURST_EVENTS / perDatagram), payload, window) {
   const before = await stats(page)
-  const datagrams = Math.ceil(BURST_EVENTS / perDatagram)
-  const m = await measure(page, () => flood(port, datagrams))
+  const m = await measure(page, () => flood(port, datagrams, payload, window))
   const events = m.final.received - before.received
   const seconds = (m.reachedAt - m.t0) / 1000
   const engineSeconds = (m.result.lastReply - m.t0) / 1000
@@ -149,6 +179,8 @@ export async function benchEvents(results) {
     await page.getByTestId('lab-udp').click()
     const port = await freePort()
     await page.getByTestId('server-port').fill(String(port))
+    // recvfrom takes whole datagrams, the large ones too.
+    await page.getByTestId('server-recv-size').fill('65507')
     await page.getByTestId('server-start').click()
     await page.getByTestId('server-status').filter({ hasText: String(port) }).waitFor()
     const cdp = await page.context().newCDPSession(page)
@@ -160,14 +192,22 @@ export async function benchEvents(results) {
     // The longest task is read after each burst and before the forced GC of the heap sample, so
     // that the bench's own GC never counts as the window's.
     const longestSoFar = () => page.evaluate(() => window.__longestTask)
-    const first = await burst(page, port, perDatagram)
+    const pid = host.child.pid
+    const rssStart = rssMB(pid)
+    const { result: first, peak: rssPeakFirst } = await withPeakRss(pid, () => burst(page, port, perDatagram))
     const longestFirst = await longestSoFar()
     const heapAfterFirst = await heapMB(cdp)
     await page.evaluate(() => (window.__longestTask = 0))
-    const second = await burst(page, port, perDatagram)
+    const { result: second, peak: rssPeakSecond } = await withPeakRss(pid, () => burst(page, port, perDatagram))
     const longestSecond = await longestSoFar()
     const heapAfterSecond = await heapMB(cdp)
+    const rssAfterSmall = rssMB(pid)
     const longest = Math.max(longestFirst, longestSecond)
+    // Then the worst case for whole payloads: every event carries 60 KB.
+    const { result: big, peak: rssPeakBig } = await withPeakRss(pid, () => burst(page, port, perDatagram, BIG_COUNT, Buffer.alloc(BIG_DATAGRAM, 0x61), BIG_WINDOW))
+    const heapAfterBig = await heapMB(cdp)
+    await sleep(2000)
+    const rssAfterBig = rssMB(pid)
 
     console.log(
       `\nEvent pipeline: UDP flood into the lab window (${perDatagram} events per datagram, at most ${WINDOW} unanswered), ` +
@@ -198,7 +238,32 @@ export async function benchEvents(results) {
       { name: 'memory flat: heap after burst 2 ≤ 1.2× burst 1', ours: `${fmt(heapAfterSecond, 1)} MB`, peer: `${fmt(heapAfterFirst, 1)} MB`, ratio: xRatio(growth), met: growth <= 1.2 }
     ]
     targetTable('Event pipeline targets (peer: the target itself; memory: burst 1)', targets)
-    results.events = { eventsPerDatagram: perDatagram, first, second, heapAfterFirstMB: heapAfterFirst, heapAfterSecondMB: heapAfterSecond, longestTaskMs: longest, targets }
+
+    console.log(
+      `\nLarge payloads: ${fmt(BIG_COUNT)} datagrams of ${fmt(BIG_DATAGRAM)} bytes (${fmt((2 * BIG_COUNT * BIG_DATAGRAM) / 1024 / 1024)} MB of payload in the log's events), ` +
+        'each previewed whole while new; the host and the window keep whole previews within a 16 MiB budget'
+    )
+    table(
+      ['', 'host RSS (MB)', 'window JS heap (MB)'],
+      [
+        ['at start', fmt(rssStart, 1), ''],
+        ['small bursts: peak / after', `${fmt(Math.max(rssPeakFirst, rssPeakSecond), 1)} / ${fmt(rssAfterSmall, 1)}`, fmt(heapAfterSecond, 1)],
+        ['large burst: peak / after', `${fmt(rssPeakBig, 1)} / ${fmt(rssAfterBig, 1)}`, fmt(heapAfterBig, 1)],
+        ['large burst: events in window, missing, s', `${fmt(big.events)}, ${fmt(big.missing)}, ${fmt(big.seconds, 2)} s`, '']
+      ]
+    )
+    results.events = {
+      eventsPerDatagram: perDatagram,
+      first,
+      second,
+      big,
+      heapAfterFirstMB: heapAfterFirst,
+      heapAfterSecondMB: heapAfterSecond,
+      heapAfterBigMB: heapAfterBig,
+      hostRssMB: { start: rssStart, peakSmall: Math.max(rssPeakFirst, rssPeakSecond), afterSmall: rssAfterSmall, peakBig: rssPeakBig, afterBig: rssAfterBig },
+      longestTaskMs: longest,
+      targets
+    }
   } finally {
     await browser.close()
     await host.stop()

@@ -82,3 +82,38 @@ export async function logRows(page: Page): Promise<string[][]> {
 export async function shot(page: Page, name: string): Promise<void> {
   await page.screenshot({ path: path.join(ROOT, 'e2e', 'screenshots', `${name}.png`) })
 }
+
+/** The text a console shows on screen now (its visible rows only, not its scrollback). */
+export async function consoleScreen(console: Locator): Promise<string> {
+  return console.locator('.xterm-rows').innerText()
+}
+
+/** Rows and columns a console shows (as xterm fitted it to its box). */
+export async function consoleSize(console: Locator): Promise<{ rows: number; cols: number }> {
+  const key = (await console.getAttribute('data-testid'))!.replace(/^console-/, '')
+  return console.page().evaluate((k) => (window as unknown as { __socklabConsoleSize: (key: string) => { rows: number; cols: number } }).__socklabConsoleSize(k), key)
+}
+
+/** The log's geometry as the student sees it: rows wholly on screen, whether the newest is one of them. */
+export async function logViewport(page: Page): Promise<{ fullRows: number; newestVisible: boolean; total: number; scrollTop: number }> {
+  return page.getByTestId('log-body').evaluate((body) => {
+    const box = body.getBoundingClientRect()
+    const head = body.querySelector('.log-row.head')!.getBoundingClientRect()
+    const total = Number(body.getAttribute('aria-rowcount')) - 1
+    let fullRows = 0
+    let newestVisible = false
+    for (const row of body.querySelectorAll<HTMLElement>('[data-testid=log-row]')) {
+      const r = row.getBoundingClientRect()
+      const inView = r.top >= head.bottom - 1 && r.bottom <= box.bottom + 1
+      if (inView) fullRows++
+      if (inView && Number(row.getAttribute('aria-rowindex')) === total + 1) newestVisible = true
+    }
+    return { fullRows, newestVisible, total, scrollTop: body.scrollTop }
+  })
+}
+
+/** Sends a sentence from the active client tab and waits for its reply in the console. */
+export async function exchange(page: Page, text: string): Promise<void> {
+  await sendFromClient(page, text)
+  await expect.poll(() => consoleText(clientConsole(page)), { timeout: 15_000 }).toContain(`Received reply <${text.toUpperCase()}>`)
+}

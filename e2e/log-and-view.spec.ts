@@ -22,7 +22,7 @@ test('packet log: filter, hex dump, pause, clear, export JSON and CSV', async ({
   await expect(lab.getByTestId('log-details')).toHaveText('Select a row to see its bytes.')
 
   // Filters: by endpoint, by protocol, by text.
-  await lab.getByTestId('log-filter-endpoint').selectOption('tcp-server-1')
+  await lab.getByTestId('log-filter-endpoint').selectOption({ label: 'Server' })
   for (const r of await logRows(lab)) expect(r[6]).not.toContain('three-way handshake')
   await lab.getByTestId('log-filter-endpoint').selectOption('all')
   await lab.getByTestId('log-filter-proto').selectOption('UDP')
@@ -83,7 +83,7 @@ test('zoom with Ctrl +/− persists, high contrast, every control named, no text
   await lab.keyboard.press('Tab')
   await expect(clientConsole(lab).locator('textarea')).toBeFocused()
   await lab.keyboard.press('Tab')
-  await expect(lab.getByTestId('server-address')).toBeFocused()
+  await expect(lab.getByTestId('server-start')).toBeFocused()
   await lab.keyboard.press('Shift+Tab')
   await lab.keyboard.press('Shift+Tab')
   await expect(lab.getByTestId('client-send')).toBeFocused()

@@ -1,7 +1,11 @@
 // The window as a whole: what a reload keeps, how it holds up on a small projector screen at a
 // large zoom, and what it says on a machine without IPv6.
 
-import { clientConsole, consoleText, expect, freePort, logRows, sendFromClient, serverConsole, startServer, test } from './fixtures'
+import fs from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import type { Page } from '@playwright/test'
+import { clientConsole, consoleScreen, consoleSize, consoleText, exchange, expect, freePort, logRows, logViewport, sendFromClient, serverConsole, shot, startServer, test } from './fixtures'
 
 test('a reload replays what the host still holds, once, and shows the running server', async ({ lab }) => {
   const port = await freePort()
@@ -78,4 +82,111 @@ test('without an IPv6 loopback the IPv6 toggle is disabled and says why', async 
   await expect(v6).toBeDisabled()
   await expect(v6).toHaveAttribute('title', /no IPv6 loopback/)
   await expect(page.getByTestId('family-IPv4')).toHaveAttribute('aria-pressed', 'true')
+})
+
+test('after a reload the HTTP lab is back, its console at its end, and a new long reply shows on screen', async ({ lab }) => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'socklab-reload-'))
+  const page = (name: string): string => Array.from({ length: 400 }, (_, i) => `${name} line ${i}`).join('\n') + `\n${name}-end\n`
+  fs.writeFileSync(path.join(dir, 'first.txt'), page('first'))
+  fs.writeFileSync(path.join(dir, 'second.txt'), page('second'))
+  try {
+    await lab.getByTestId('lab-http').click()
+    await lab.getByTestId('server-root').fill(dir)
+    const port = await freePort()
+    await startServer(lab, port)
+    await lab.getByTestId('client-input').fill(`http://127.0.0.1:${port}/first.txt`)
+    await lab.getByTestId('client-send').click()
+    await expect.poll(() => consoleScreen(clientConsole(lab))).toContain('first-end')
+
+    await lab.reload()
+    // The lab the student was on, with its running server; the restored console shows its end.
+    await expect(lab.getByTestId('lab-http')).toHaveAttribute('aria-selected', 'true')
+    await expect(lab.getByTestId('server-status')).toHaveText(`listening on 0.0.0.0:${port}`)
+    await expect.poll(() => consoleScreen(clientConsole(lab))).toContain('first-end')
+
+    await lab.getByTestId('client-input').fill(`http://127.0.0.1:${port}/second.txt`)
+    await lab.getByTestId('client-send').click()
+    await expect.poll(() => consoleScreen(clientConsole(lab)), { message: 'the new reply is on screen, not only in the scrollback' }).toContain('second-end')
+    await expect.poll(() => consoleScreen(clientConsole(lab))).toContain('Reply read in')
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true })
+  }
+})
+
+test('after a reload the UDP lab is back with its fields, and the client port still follows the server port', async ({ lab }) => {
+  await lab.getByTestId('lab-udp').click()
+  const port = await freePort()
+  await startServer(lab, port)
+  await expect(lab.getByTestId('client-port')).toHaveValue(String(port))
+  await sendFromClient(lab, 'before reload')
+  await expect.poll(() => consoleText(clientConsole(lab))).toContain('BEFORE RELOAD')
+  await lab.getByTestId('server-stop').click()
+  await expect(lab.getByTestId('server-status')).toHaveText('stopped')
+
+  await lab.reload()
+  await expect(lab.getByTestId('lab-udp')).toHaveAttribute('aria-selected', 'true')
+  await expect(lab.getByTestId('server-port')).toHaveValue(String(port))
+  await expect(lab.getByTestId('client-port')).toHaveValue(String(port))
+  const next = await freePort()
+  await lab.getByTestId('server-port').fill(String(next))
+  await expect(lab.getByTestId('client-port')).toHaveValue(String(next))
+  await startServer(lab, next)
+  await sendFromClient(lab, 'after reload')
+  await expect.poll(() => consoleText(clientConsole(lab))).toContain('AFTER RELOAD')
+})
+
+/** What a projector audience gets: no page scroll, log rows, Info's share, console lines and columns. */
+async function projectorCheck(lab: Page, width: number, height: number, zoomSteps: number, label: string): Promise<void> {
+  await lab.setViewportSize({ width, height })
+  for (let i = 0; i < zoomSteps; i++) await lab.getByTestId('zoom-in').click()
+  await expect(lab.getByTestId('zoom-reset')).toHaveText(label)
+  // Nothing selected: the log shows rows only.
+  await expect.poll(async () => (await logViewport(lab)).newestVisible).toBe(true)
+  const page = await lab.evaluate(() => ({ scroll: document.documentElement.scrollHeight, inner: innerHeight, scrollW: document.documentElement.scrollWidth, innerW: innerWidth }))
+  expect(page.scroll, `the page scrolls at ${label} on ${width}×${height}`).toBeLessThanOrEqual(page.inner)
+  expect(page.scrollW).toBeLessThanOrEqual(page.innerW)
+  const { fullRows } = await logViewport(lab)
+  expect(fullRows, `log rows on screen at ${label}`).toBeGreaterThanOrEqual(6)
+  const widths = await lab.getByTestId('log-column').evaluateAll((cells) => cells.map((c) => c.getBoundingClientRect().width))
+  const [, , source, destination, , , info] = widths
+  const row = widths.reduce((a, b) => a + b, 0)
+  expect(info / row, `Info's share of the row at ${label}: ${widths.map(Math.round)}`).toBeGreaterThanOrEqual(0.3)
+  expect(info).toBeGreaterThanOrEqual(2 * Math.max(source, destination))
+  for (const c of [clientConsole(lab), serverConsole(lab)]) {
+    const size = await consoleSize(c)
+    expect(size.rows, `console lines at ${label}`).toBeGreaterThanOrEqual(5)
+    expect(size.cols, `console columns at ${label}`).toBeGreaterThanOrEqual(40)
+  }
+  // Toolbar and header keep to one line, so that their height goes to the rows.
+  const bar = (await lab.locator('.log-bar').boundingBox())!
+  expect(bar.height).toBeLessThan((await lab.getByTestId('log-pause').boundingBox())!.height * 1.6)
+}
+
+test('a projector: at 200% on 1920×1080 and 150% on 1280×720 the window fits, the log shows 6 rows with Info first, consoles stay readable', async ({ lab }) => {
+  test.setTimeout(120_000)
+  await startServer(lab, await freePort())
+  for (const text of ['projector one', 'projector two', 'projector three']) await exchange(lab, text)
+  await projectorCheck(lab, 1920, 1080, 5, '200%')
+  await shot(lab, 'projector-200-1920x1080')
+  await lab.getByTestId('zoom-reset').click()
+  await projectorCheck(lab, 1280, 720, 3, '150%')
+  await shot(lab, 'projector-150-1280x720')
+})
+
+test('a server says who can reach it: all interfaces, other machines; loopback, only this one', async ({ lab }) => {
+  await startServer(lab, await freePort())
+  const reach = lab.getByTestId('server-reach')
+  await expect(reach).toHaveText('other machines can connect')
+  await expect(reach).toHaveAttribute('title', /other machines on the network can reach this server/)
+  await lab.getByTestId('server-stop').click()
+  await expect(reach).toHaveCount(0)
+  await lab.getByTestId('server-address').fill('127.0.0.1')
+  await startServer(lab, await freePort())
+  await expect(reach).toHaveText('only this machine can connect')
+
+  await lab.getByTestId('lab-udp').click()
+  await lab.getByTestId('family-IPv6').click()
+  await startServer(lab, await freePort('::1'))
+  await expect(reach).toHaveText('other machines can connect')
+  await expect(reach).toHaveAttribute('title', /dual stack/)
 })

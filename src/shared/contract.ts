@@ -97,6 +97,9 @@ export interface HostInfo {
   ipv6: boolean
   /** Whether chooseFolder() can open a native dialog. */
   canChooseFolder: boolean
+  /** Names this run of the host (its Lab's event numbers start again in the next): a window keeps
+   *  what the student did to its view (Clear) for this session only. */
+  session: string
 }
 
 /** Each verb the UI may call, as a synchronous signature; transports make them async. */

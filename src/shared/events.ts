@@ -40,7 +40,7 @@ export interface LabEvent {
   remote?: SockAddr
   /** Bytes on the wire for send/recv (the whole length, not the preview's). */
   length: number
-  /** First bytes of the payload, base64, at most PREVIEW_BYTES long once decoded. */
+  /** First bytes of the payload, base64: at most PREVIEW_BYTES once decoded, PREVIEW_HEAD_BYTES once the event is old (see PreviewBudget). */
   preview?: string
   /** One human line: the console text, the error message, or a summary for the log. */
   info: string
@@ -55,8 +55,31 @@ export type EventDraft = Omit<LabEvent, 'seq' | 'time' | 'endpoint' | 'role' | '
   proto?: Proto
 }
 
-/** Payload previews are capped so that a 10 MB transfer costs the log only a few bytes per event. */
-export const PREVIEW_BYTES = 256
+/**
+ * The most payload one event carries: a whole recv(1500), a page of up to 64 KiB, so that a
+ * student sees every byte a read took and where it was cut. Memory stays bounded by the budget below.
+ */
+export const PREVIEW_BYTES = 64 * 1024
+
+/**
+ * What every event keeps of its payload however old it is: fifteen full lines of the hex dump
+ * (a multiple of 3, so a base64 preview is cut on a whole group of characters).
+ */
+export const PREVIEW_HEAD_BYTES = 240
+
+/**
+ * Payload bytes beyond the head that a log (the engine's ring, a window's store) holds in all:
+ * the newest events keep their whole preview, older ones are cut to the head once this is used
+ * up. 50,000 events of 64 KiB would be 3.2 GB; with this budget a full log stays under ~40 MB.
+ */
+export const PREVIEW_BUDGET_BYTES = 16 * 1024 * 1024
+
+/**
+ * Payload bytes the engine previews whole per second (a burst of this much at once): every
+ * exchange a student makes by hand fits; in a flood, events beyond it carry their head only, so
+ * that hosts and windows are not sent every byte of a fast transfer.
+ */
+export const PREVIEW_RATE_BYTES = 4 * 1024 * 1024
 
 /** Default size of the lab's ring of events: old ones drop off once it is full. */
 export const DEFAULT_RING_SIZE = 50_000

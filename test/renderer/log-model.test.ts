@@ -48,6 +48,21 @@ describe('EventStore', () => {
     expect(store.stats).toMatchObject({ received: 4, rendered: 4, lastSeq: d.seq })
   })
 
+  it('clears for good without calling it a drop, and keeps later events', () => {
+    const store = new EventStore(100, now)
+    const [a, b] = [ev(), ev()]
+    expect(store.add([a, b])).toEqual([a, b])
+    store.clear()
+    expect(store.all()).toEqual([])
+    expect(store.stats).toMatchObject({ dropped: 0, clearedThrough: b.seq })
+    // A reload replays the host's history: the cleared events are new to the consoles, not to the log.
+    const fresh = new EventStore(100, now)
+    fresh.clear(b.seq)
+    const c = ev()
+    expect(fresh.add([a, b, c])).toEqual([a, b, c])
+    expect(fresh.all()).toEqual([c])
+  })
+
   it('tells subscribers once per scheduled frame, not once per batch', () => {
     const frames: (() => void)[] = []
     const store = new EventStore(100, (run) => frames.push(run))
@@ -77,6 +92,19 @@ describe('LogView', () => {
     view.update()
     expect(view.rows[0].seq).toBeGreaterThanOrEqual(store.firstSeq())
     expect(view.rows.length).toBe(store.all().filter((e) => e.proto === 'UDP').length)
+  })
+
+  it('finds text in the payload too, and filters by the console an endpoint belongs to', () => {
+    const store = new EventStore(100, now)
+    const keys: Record<string, string> = { 'tcp-client-1': 'tcp:client:1', 'tcp-client-2': 'tcp:client:1', 'tcp-server-1': 'tcp:server' }
+    const view = new LogView(store, { ...NO_FILTER, text: 'Needle' }, (id) => keys[id])
+    store.add([ev({ preview: btoa('a needle here') }), ev({ preview: btoa('hay') }), ev({ endpoint: 'tcp-client-2', preview: btoa('NEEDLE') })])
+    view.update()
+    expect(view.rows.length).toBe(2)
+    view.setFilter({ ...NO_FILTER, endpoint: 'tcp:client:1' })
+    expect(view.rows.length).toBe(3)
+    view.setFilter({ ...NO_FILTER, endpoint: 'tcp:server' })
+    expect(view.rows.length).toBe(0)
   })
 
   it('finds text in info and addresses', () => {

@@ -19,7 +19,8 @@ export function createLabHandlers(lab: Lab, facts: HostFacts): LabHandlers {
       version: facts.version,
       sampleSite: facts.sampleSite,
       ipv6: hasIPv6Loopback(),
-      canChooseFolder: facts.chooseFolder !== undefined
+      canChooseFolder: facts.chooseFolder !== undefined,
+      session: lab.session
     }),
     start: (config) => lab.start(config),
     stop: (id) => lab.stop(id),

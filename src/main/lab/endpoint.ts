@@ -5,6 +5,7 @@ import type { AddressInfo } from 'node:net'
 import type { EndpointConfig, SendResult } from '../../shared/contract'
 import type { EventDraft, EventKind, Family, LabEvent, Proto, Role, SockAddr } from '../../shared/events'
 import { PREVIEW_BYTES } from '../../shared/events'
+import type { PreviewRate } from './preview-rate'
 
 export interface Endpoint {
   readonly id: string
@@ -33,7 +34,9 @@ export class Reporter {
     readonly proto: Proto,
     /** Receives each event with seq and time still 0: the Lab stamps them. */
     private readonly sink: (event: LabEvent) => void,
-    readonly previews = true
+    readonly previews = true,
+    /** Shared by a Lab's endpoints: how much of each payload may be previewed now. */
+    private readonly rate?: PreviewRate
   ) {}
 
   event(kind: EventKind, fields: Omit<EventDraft, 'kind'>): void {
@@ -65,23 +68,37 @@ export class Reporter {
     this.event('error', { ...fields, info: message, code })
   }
 
-  /** One write or read of payload bytes. */
+  /**
+   * One write or read of payload bytes. A write made of parts (a head and a body) is passed as
+   * parts: only the preview's first PREVIEW_BYTES are ever copied, and only if previews are kept.
+   */
   data(
     kind: 'send' | 'recv',
-    bytes: Uint8Array,
+    bytes: Uint8Array | readonly Uint8Array[],
     fields: Omit<EventDraft, 'kind' | 'length' | 'preview'> & { length?: number }
   ): void {
+    const parts = bytes instanceof Uint8Array ? [bytes] : bytes
+    const carried = parts.reduce((n, p) => n + p.length, 0)
+    const max = this.rate ? this.rate.take(Math.min(carried, PREVIEW_BYTES)) : PREVIEW_BYTES
     this.event(kind, {
       ...fields,
-      length: fields.length ?? bytes.length,
-      preview: this.previews ? preview(bytes) : undefined
+      length: fields.length ?? carried,
+      preview: this.previews ? preview(parts, max) : undefined
     })
   }
 }
 
-export function preview(bytes: Uint8Array): string {
-  const head = bytes.subarray(0, PREVIEW_BYTES)
-  return Buffer.from(head.buffer, head.byteOffset, head.byteLength).toString('base64')
+/** The first `max` bytes of the parts, base64. */
+export function preview(parts: readonly Uint8Array[], max = PREVIEW_BYTES): string {
+  const taken: Buffer[] = []
+  let room = max
+  for (const p of parts) {
+    if (room === 0) break
+    const head = p.subarray(0, room)
+    taken.push(Buffer.from(head.buffer, head.byteOffset, head.byteLength))
+    room -= head.length
+  }
+  return (taken.length === 1 ? taken[0] : Buffer.concat(taken)).toString('base64')
 }
 
 export function familyOf(address: string): Family {

@@ -18,6 +18,7 @@ export const COURSE_RECV_SIZE = 1500
 export class HttpClient implements Endpoint {
   private readonly sockets = new Set<net.Socket>()
   private connections = 0
+  private stopped = false
 
   constructor(
     readonly id: string,
@@ -29,7 +30,9 @@ export class HttpClient implements Endpoint {
     return undefined
   }
 
+  /** Closes every connection, as the student's Cancel asks: a fetch still waiting ends now. */
   async stop(): Promise<void> {
+    this.stopped = true
     for (const s of this.sockets) s.destroy()
     this.sockets.clear()
   }
@@ -52,6 +55,7 @@ export class HttpClient implements Endpoint {
       await new Promise<void>((resolve, reject) => {
         socket!.once('connect', resolve)
         socket!.once('error', reject)
+        socket!.once('close', () => reject(stoppedError(this.id)))
       })
       const local = sockAddr(socket.localAddress, socket.localPort)
       const remote = sockAddr(socket.remoteAddress, socket.remotePort)
@@ -63,7 +67,7 @@ export class HttpClient implements Endpoint {
       this.report.data('send', bytes, { conn, local, remote, info: `GET ${path} HTTP/1.0 (write to the stream)` })
       this.report.console('Waiting for response ... ', conn)
       const fields = { conn, local, remote }
-      const reads = await readReply(socket, this.config.recvOnce, (piece, n) =>
+      const reads = await readReply(socket, this.config.recvOnce, () => stoppedError(this.id), (piece, n) =>
         this.report.data('recv', piece, { ...fields, info: `recv(${COURSE_RECV_SIZE}) #${n}: ${n === 1 ? firstLine(piece) : `${piece.length} bytes`}` })
       )
       // The server closing first is what ends an HTTP/1.0 reply: say so when it happened, before our own close.
@@ -84,7 +88,8 @@ export class HttpClient implements Endpoint {
       return { reply: reply.toString('latin1'), length: reads.total }
     } catch (err) {
       const e = explainError(err, { address: host, port, action: 'connect to' })
-      this.report.error(e.message, e.code, { conn })
+      if (this.stopped) this.report.event('close', { conn, info: 'connection closed: the client stopped waiting for the reply' })
+      else this.report.error(e.message, e.code, { conn })
       throw e
     } finally {
       if (socket) {
@@ -108,12 +113,15 @@ interface Reads {
 /** Bytes of a reply printed and returned; the rest is counted, not kept. */
 export const REPLY_SHOWN_MAX = 1024 * 1024
 
+const stoppedError = (id: string): LabError => new LabError(`${id} was stopped: it no longer waits for a reply`)
+
 /**
  * The course client's `recv(1500)`, once or in a loop until the server closes. Node hands over
  * whatever arrived, often tens of KiB at a time; each such chunk is cut into the pieces that
  * successive recv(1500) calls would have returned, and those are what is counted and logged.
+ * A socket closed under it (the endpoint stopped) rejects with `closed()`.
  */
-function readReply(socket: net.Socket, once: boolean, onRead: (piece: Buffer, n: number) => void): Promise<Reads> {
+function readReply(socket: net.Socket, once: boolean, closed: () => Error, onRead: (piece: Buffer, n: number) => void): Promise<Reads> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = []
     let reads = 0
@@ -142,6 +150,8 @@ function readReply(socket: net.Socket, once: boolean, onRead: (piece: Buffer, n:
     })
     socket.once('end', () => resolve({ chunks, reads, total, serverClosed: true }))
     socket.once('error', reject)
+    // Settled already if the reply ended first; otherwise the socket was destroyed mid-reply.
+    socket.once('close', () => reject(closed()))
   })
 }
 

@@ -436,8 +436,7 @@ export class HttpServer implements Endpoint {
       c.socket.write(payload ? Buffer.concat([head, payload]) : head)
     }
     const total = head.length + (payload?.length ?? 0)
-    const shown = payload ? Buffer.concat([head, payload.subarray(0, PREVIEW_BYTES)]) : head
-    this.report.data('send', shown, { conn: c.conn, local: c.local, remote: c.remote, length: total, info: `HTTP ${fields.status}, ${total} bytes` })
+    this.report.data('send', payload ? [head, payload] : head, { conn: c.conn, local: c.local, remote: c.remote, length: total, info: `HTTP ${fields.status}, ${total} bytes` })
     await drained(c.socket)
     return payload?.length ?? 0
   }
@@ -484,7 +483,8 @@ export class HttpServer implements Endpoint {
       }
       sent += chunk.length
       next = start + sent <= end ? readInto(start + sent) : undefined
-      if (!first) first = Buffer.from(chunk.subarray(0, PREVIEW_BYTES))
+      // The pooled chunk is reused: keep a copy of the preview's bytes, if anyone looks at them.
+      if (!first && this.report.previews) first = Buffer.from(chunk.subarray(0, PREVIEW_BYTES))
       this.streamQueued += chunk.length
       c.socket.write(chunk, () => {
         this.streamQueued -= chunk.length
@@ -494,8 +494,7 @@ export class HttpServer implements Endpoint {
       if (c.socket.writableLength > (lean() ? 0 : STREAM_AHEAD)) await drained(c.socket)
     }
     if (next) recycle(await next.catch(() => Buffer.alloc(0)))
-    const previewBytes = first ? Buffer.concat([head, first.subarray(0, PREVIEW_BYTES)]) : head
-    this.report.data('send', previewBytes, { conn: c.conn, local: c.local, remote: c.remote, length: head.length + sent, info: `HTTP ${fields.status}, ${head.length + sent} bytes streamed from disk` })
+    this.report.data('send', first ? [head, first] : head, { conn: c.conn, local: c.local, remote: c.remote, length: head.length + sent, info: `HTTP ${fields.status}, ${head.length + sent} bytes streamed from disk` })
     if (sent !== end - start + 1 && !c.socket.destroyed) {
       // The file shrank while we sent it: the length we promised is wrong, so the connection must go.
       c.socket.destroy()

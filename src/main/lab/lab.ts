@@ -1,15 +1,18 @@
 // The Lab: a registry of running endpoints and one ordered, bounded stream of their events.
 // Every host (Electron main, the browser host, tests) drives the engine through this class.
 
+import { randomUUID } from 'node:crypto'
 import { EventEmitter } from 'node:events'
 import type { EndpointConfig, EndpointInfo, SendResult } from '../../shared/contract'
 import type { LabEvent, SockAddr } from '../../shared/events'
 import { DEFAULT_RING_SIZE } from '../../shared/events'
 import { MAX_ENDPOINTS_PER_LAB } from '../../shared/limits'
+import { PreviewBudget } from '../../shared/preview-budget'
 import { createEndpoint } from './create-endpoint'
 import type { Endpoint } from './endpoint'
 import { Reporter } from './endpoint'
 import { LabError } from './errors'
+import { PreviewRate } from './preview-rate'
 import { Ring } from './ring'
 
 export interface LabOptions {
@@ -29,6 +32,10 @@ export interface LabEvents {
 
 export class Lab extends EventEmitter<LabEvents> {
   private readonly ring: Ring<LabEvent>
+  /** Whole payload previews for the newest events only: the ring's memory stays bounded. */
+  private readonly budget = new PreviewBudget()
+  /** ... and whole payloads at a bounded rate: a flood is previewed by its heads. */
+  private readonly rate = new PreviewRate()
   private readonly running = new Map<string, Running>()
   private readonly counters = new Map<string, number>()
   /** Starts under way: they count towards the cap, so parallel starts cannot slip past it. */
@@ -37,6 +44,8 @@ export class Lab extends EventEmitter<LabEvents> {
   private readonly startedAt = performance.now()
   private readonly previews: boolean
   private seq = 0
+  /** Names this Lab: its seq numbers mean something only within it (a window's Clear mark is kept per session). */
+  readonly session = randomUUID()
 
   constructor(options: LabOptions = {}) {
     super()
@@ -52,7 +61,7 @@ export class Lab extends EventEmitter<LabEvents> {
     this.starting++
     try {
       const id = this.nextId(config.kind)
-      const reporter = new Reporter(id, config.kind.endsWith('server') ? 'server' : 'client', protoOf(config), (d) => this.record(d), this.previews)
+      const reporter = new Reporter(id, config.kind.endsWith('server') ? 'server' : 'client', protoOf(config), (d) => this.record(d), this.previews, this.rate)
       const endpoint = createEndpoint(id, config, reporter)
       const local = await endpoint.start()
       this.running.set(id, { endpoint, local })
@@ -112,6 +121,7 @@ export class Lab extends EventEmitter<LabEvents> {
 
   clearHistory(): void {
     this.ring.clear()
+    this.budget.clear()
   }
 
   private get(id: string): Endpoint {
@@ -129,7 +139,9 @@ export class Lab extends EventEmitter<LabEvents> {
   private record(event: LabEvent): void {
     event.seq = ++this.seq
     event.time = Math.round((performance.now() - this.startedAt) * 1000)
-    this.ring.push(event)
+    const evicted = this.ring.push(event)
+    if (evicted) this.budget.dropThrough(evicted.seq)
+    this.budget.admit(event)
     this.emit('event', event)
   }
 

@@ -10,10 +10,13 @@ export class Ring<T> {
     this.items = new Array(capacity)
   }
 
-  push(item: T): void {
+  /** Adds `item` as the newest; returns the oldest item it pushed out, if the ring was full. */
+  push(item: T): T | undefined {
+    const evicted = this.count === this.capacity ? this.items[this.next] : undefined
     this.items[this.next] = item
     this.next = (this.next + 1) % this.capacity
     if (this.count < this.capacity) this.count++
+    return evicted
   }
 
   get size(): number {

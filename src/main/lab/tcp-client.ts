@@ -26,6 +26,8 @@ interface Open {
 export class TcpClient implements Endpoint {
   private open?: Open
   private connecting?: Promise<Open>
+  /** The socket of a connect() still under way, so that stop() can abandon it. */
+  private dialing?: net.Socket
   private connections = 0
   private busy = false
   private stopped = false
@@ -40,10 +42,16 @@ export class TcpClient implements Endpoint {
     return undefined
   }
 
+  /** Closes the connection, as the student's Cancel or Close asks: a recv() still waiting ends now. */
   async stop(): Promise<void> {
     this.stopped = true
-    this.open?.socket.destroy()
-    this.open = undefined
+    this.dialing?.destroy()
+    const c = this.open
+    if (!c) return
+    c.failure ??= new LabError(`${this.id} was stopped: it no longer waits for a reply`)
+    this.closeOpen()
+    c.socket.destroy()
+    c.wake?.()
   }
 
   async connect(): Promise<void> {
@@ -89,6 +97,8 @@ export class TcpClient implements Endpoint {
   /** Reports a failure where it happened (a reset as such) and rethrows it in plain words. */
   private fail(err: unknown): never {
     const e = explainError(err, { address: this.config.address, port: this.config.port, action: 'connect to' })
+    // Stopped on purpose: the close is in the log already, and nothing failed.
+    if (this.stopped) throw e
     const c = this.open
     const reset = e.code === 'ECONNRESET' || e.code === 'EPIPE'
     this.report.event(reset ? 'reset' : 'error', { conn: c?.conn ?? 0, local: c?.local, remote: c?.remote, info: e.message, code: e.code })
@@ -110,6 +120,7 @@ export class TcpClient implements Endpoint {
     const { address, port } = this.config
     const target = await resolveHost(address)
     const socket = net.connect({ host: target.address, port, timeout: this.config.timeoutMs })
+    this.dialing = socket
     const c: Open = { socket, conn: ++this.connections, inbox: [], ended: false }
     // Readers may come later (connect now, send later). Between receives the socket stops reading,
     // as a program that has not called recv() does: what arrives waits in the system's receive
@@ -138,7 +149,8 @@ export class TcpClient implements Endpoint {
         socket.destroy()
         reject(new LabError(`no connection to ${this.target()} within ${seconds(this.config.timeoutMs)}: the server did not answer the handshake`, 'ETIMEDOUT'))
       })
-    })
+      socket.once('close', () => reject(new LabError(`${this.id} was stopped before the connection was made`)))
+    }).finally(() => (this.dialing = undefined))
     socket.setTimeout(0)
     c.local = sockAddr(socket.localAddress, socket.localPort)
     c.remote = sockAddr(socket.remoteAddress, socket.remotePort)

@@ -12,6 +12,7 @@ import { closeUdp, sourceAddressFor } from './udp-util'
 
 export class UdpClient implements Endpoint {
   private readonly sockets = new Set<dgram.Socket>()
+  private stopped = false
 
   constructor(
     readonly id: string,
@@ -23,7 +24,9 @@ export class UdpClient implements Endpoint {
     return undefined
   }
 
+  /** Closes the socket, as the student's Cancel asks: a wait for the reply ends now. */
   async stop(): Promise<void> {
+    this.stopped = true
     await Promise.all([...this.sockets].map(closeUdp))
     this.sockets.clear()
   }
@@ -76,7 +79,8 @@ export class UdpClient implements Endpoint {
       return { reply: text, length: reply.length }
     } catch (err) {
       const e = explainError(err, { address, port })
-      this.report.error(e.message, e.code, { remote })
+      if (this.stopped) this.report.event('close', { remote, info: 'socket closed: the client stopped waiting for a reply' })
+      else this.report.error(e.message, e.code, { remote })
       throw e
     } finally {
       this.sockets.delete(socket)

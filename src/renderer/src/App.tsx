@@ -1,109 +1,101 @@
 // The lab window: pick a lab, run its server and clients, watch consoles and the packet log.
-// All networking happens behind the LabApi; this component only asks and shows.
+// All networking happens behind the LabApi (see lab-actions.ts); this component holds the state
+// and lays the parts out.
 
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react'
 import type { HostInfo, LabApi } from '../../shared/contract'
-import type { Family, LabEvent } from '../../shared/events'
+import type { Family } from '../../shared/events'
 import { ConsoleRegistry } from './consoles'
+import { liveEndpoints } from './endpoint-names'
+import { EventRouter } from './event-router'
 import { EventStore } from './event-store'
-import type { ClientFields, ClientTab, LabKind, LabState, ServerFields } from './lab-state'
-import { clientConfig, initialLab, labOf, newTab, PROMPTS, restoreLabs, serverConfig, serverConsole, signatureOf, withFamily, withServerPort } from './lab-state'
+import { labActions } from './lab-actions'
+import type { ClientFields, LabKind, LabState, ServerFields } from './lab-state'
+import { initialLab, labOf, LABS, newTab, PROMPTS, restoreLabs, serverConsole, withFamily, withServerPort } from './lab-state'
 import { ClientPanel } from './components/ClientPanel'
 import { Header } from './components/Header'
 import { PacketLog } from './components/PacketLog'
 import { ServerPanel } from './components/ServerPanel'
 import { Splitter } from './components/Splitter'
+import { loadViewMemory, saveViewMemory, type ViewMemory } from './view-memory'
 import { loadLogSize, loadTheme, loadZoom, saveLogSize, saveTheme, saveZoom, stepZoom, zoomDirection, type Theme } from './zoom'
 
 type Labs = Record<LabKind, LabState>
 type Problems = Partial<Record<string, string>>
 
-/** Events of an endpoint whose console is not known yet (its start reply is still on the way). */
-const MAX_ORPHANS = 2000
+/** Each lab as a new window shows it, with the fields this window had before a reload. */
+function startingLabs(info: HostInfo, family: Family, memory: Partial<ViewMemory>): Labs {
+  const labs = {} as Labs
+  for (const { kind } of LABS) {
+    const lab = initialLab(kind, family, info)
+    const saved = memory.fields?.[kind]
+    labs[kind] = saved ? { ...lab, server: { ...lab.server, ...saved.server }, client: { ...lab.client, ...saved.client } } : lab
+  }
+  return labs
+}
 
 export function App({ api, info }: { api: LabApi; info: HostInfo }): React.JSX.Element {
+  const memory = useMemo(() => loadViewMemory(info.session), [info.session])
   const registry = useMemo(() => new ConsoleRegistry(), [])
-  const store = useMemo(() => new EventStore(), [])
-  const [family, setFamily] = useState<Family>('IPv4')
-  const [active, setActive] = useState<LabKind>('tcp')
-  const [labs, setLabs] = useState<Labs>(() => ({ tcp: initialLab('tcp', 'IPv4', info), udp: initialLab('udp', 'IPv4', info), http: initialLab('http', 'IPv4', info) }))
+  const store = useMemo(() => {
+    const s = new EventStore()
+    // What the student cleared before a reload stays cleared.
+    if (memory.clearedThrough) s.clear(memory.clearedThrough)
+    return s
+  }, [memory])
+  const router = useMemo(() => new EventRouter(store, registry), [store, registry])
+  const [family, setFamily] = useState<Family>(memory.family ?? 'IPv4')
+  const [active, setActive] = useState<LabKind>(memory.active ?? 'tcp')
+  const [labs, setLabs] = useState<Labs>(() => startingLabs(info, memory.family ?? 'IPv4', memory))
   const [problems, setProblems] = useState<Problems>({})
   const [zoom, setZoom] = useState(loadZoom)
   const [theme, setTheme] = useState<Theme>(loadTheme)
   const [logSize, setLogSize] = useState(loadLogSize)
   const [drafts, setDrafts] = useState<Record<string, string>>({})
-  const [endpoints, setEndpoints] = useState<string[]>([])
   const labsRef = useRef(labs)
   labsRef.current = labs
   const familyRef = useRef(family)
   familyRef.current = family
-  /** endpoint id → console key */
-  const routes = useRef(new Map<string, string>())
-  const orphans = useRef<LabEvent[]>([])
-
-  const show = useCallback(
-    (key: string, e: LabEvent): void => {
-      if (e.kind === 'console') registry.write(key, e.info)
-      else if (e.kind === 'error') registry.write(key, `ERROR: ${e.info}`, 'error')
-      // A server says "Connection reset by ..." itself; a client's reset is its failure.
-      else if (e.kind === 'reset' && e.role === 'client') registry.write(key, `ERROR: ${e.info}`, 'error')
-    },
-    [registry]
-  )
-
-  const route = useCallback(
-    (id: string, key: string): void => {
-      routes.current.set(id, key)
-      setEndpoints((list) => (list.includes(id) ? list : [...list, id]))
-      const waiting = orphans.current.filter((e) => e.endpoint === id)
-      if (waiting.length === 0) return
-      orphans.current = orphans.current.filter((e) => e.endpoint !== id)
-      for (const e of waiting) show(key, e)
-    },
-    [show]
-  )
-
-  const deliver = useCallback(
-    (input: LabEvent[]): void => {
-      const batch = store.add(input)
-      for (const e of batch) {
-        if (e.kind !== 'console' && e.kind !== 'error' && e.kind !== 'reset') continue
-        const key = routes.current.get(e.endpoint)
-        if (key) show(key, e)
-        else if (orphans.current.length < MAX_ORPHANS) orphans.current.push(e)
-      }
-    },
-    [store, show]
-  )
+  const cancelled = useRef(new Set<string>())
 
   // Subscribe once: replay what the host still holds, then follow the stream.
   useEffect(() => {
-    // Read-only views for the benchmark and the e2e tests: counters, and a console's whole text.
-    Object.assign(window, { __socklabStats: store.stats, __socklabConsoleText: (key: string) => registry.text(key) })
+    // Read-only views for the benchmark and the e2e tests: counters, a console's whole text and size.
+    Object.assign(window, { __socklabStats: store.stats, __socklabConsoleText: (key: string) => registry.text(key), __socklabConsoleSize: (key: string) => registry.size(key) })
     let stop = (): void => {}
-    let cancelled = false
+    let cancelledLoad = false
     void (async () => {
       const [running, history] = await Promise.all([api.list(), api.history()])
-      if (cancelled) return
+      if (cancelledLoad) return
       const restored = restoreLabs(labsRef.current, running, familyRef.current)
       setLabs(restored.labs)
       setFamily(restored.family)
-      for (const [id, key] of restored.routes) route(id, key)
+      // A window that remembers nothing opens on the lab whose server runs (the newest, if several).
+      const newestServer = running.filter((ep) => ep.config.kind.endsWith('-server')).at(-1)
+      if (!memory.active && newestServer) setActive(labOf(newestServer.id))
+      for (const [id, key] of restored.routes) router.route(id, key)
       // Endpoints stopped before the reload: their lines go back where they were shown.
       for (const e of history) {
-        if (routes.current.has(e.endpoint)) continue
+        if (router.has(e.endpoint)) continue
         const lab = labOf(e.endpoint)
         if (!(lab in restored.labs)) continue
-        route(e.endpoint, e.role === 'server' ? serverConsole(lab) : restored.labs[lab].tabs[0].key)
+        router.route(e.endpoint, e.role === 'server' ? serverConsole(lab) : restored.labs[lab].tabs[0].key)
       }
-      deliver(history)
-      stop = api.onEvents(deliver)
+      router.deliver(history)
+      stop = api.onEvents(router.deliver)
     })()
     return () => {
-      cancelled = true
+      cancelledLoad = true
       stop()
     }
-  }, [api, store, registry, deliver, route])
+  }, [api, store, registry, router, memory])
+
+  // What a reload must bring back: the lab on screen and the fields as typed.
+  useEffect(() => {
+    const fields: ViewMemory['fields'] = {}
+    for (const { kind } of LABS) fields[kind] = { server: labs[kind].server, client: labs[kind].client }
+    saveViewMemory(info.session, { active, family, fields })
+  }, [info.session, active, family, labs])
 
   useEffect(() => {
     document.documentElement.style.fontSize = `${16 * zoom}px`
@@ -132,105 +124,20 @@ export function App({ api, info }: { api: LabApi; info: HostInfo }): React.JSX.E
   }, [onZoom])
 
   const update = useCallback((kind: LabKind, change: (lab: LabState) => LabState) => setLabs((all) => ({ ...all, [kind]: change(all[kind]) })), [])
-  const updateTab = (kind: LabKind, key: string, change: Partial<ClientTab>): void =>
-    update(kind, (lab) => ({ ...lab, tabs: lab.tabs.map((t) => (t.key === key ? { ...t, ...change } : t)) }))
-  const setProblem = (where: string, problem?: string): void => setProblems((p) => ({ ...p, [where]: problem }))
-
-  /** Input refused before anything was sent: said next to the fields and in the console. */
-  const refuse = (where: string, key: string, problem: string): void => {
-    setProblem(where, problem)
-    registry.write(key, `ERROR: ${problem}`, 'error')
-  }
-
-  /** A failed call: said once in the console where it happened (the host may have said it already). */
-  const fail = (key: string, err: unknown): void => {
-    const line = `ERROR: ${err instanceof Error ? err.message : String(err)}`
-    setTimeout(() => {
-      if (registry.lastError(key) !== line) registry.write(key, line, 'error')
-    }, 150)
-  }
-
-  const startServer = async (kind: LabKind): Promise<void> => {
-    const checked = serverConfig(labsRef.current[kind])
-    if ('problem' in checked) return refuse(`${kind}:server`, serverConsole(kind), checked.problem)
-    setProblem(`${kind}:server`)
-    update(kind, (lab) => ({ ...lab, serverBusy: true }))
-    try {
-      const ep = await api.start(checked.config)
-      route(ep.id, serverConsole(kind))
-      update(kind, (lab) => ({ ...lab, run: { id: ep.id, local: ep.local } }))
-    } catch (err) {
-      fail(serverConsole(kind), err)
-    } finally {
-      update(kind, (lab) => ({ ...lab, serverBusy: false }))
-    }
-  }
-
-  const stopServer = async (kind: LabKind): Promise<void> => {
-    const run = labsRef.current[kind].run
-    if (!run) return
-    update(kind, (lab) => ({ ...lab, serverBusy: true }))
-    try {
-      await api.stop(run.id)
-      registry.write(serverConsole(kind), 'Server stopped: the port is free again.', 'note')
-    } catch (err) {
-      fail(serverConsole(kind), err)
-    } finally {
-      update(kind, (lab) => ({ ...lab, run: undefined, serverBusy: false }))
-    }
-  }
-
-  /** The client endpoint of a tab, started (again) if its settings changed. */
-  const clientOf = async (kind: LabKind, key: string): Promise<string | null> => {
-    const lab = labsRef.current[kind]
-    const checked = clientConfig(lab, familyRef.current)
-    if ('problem' in checked) {
-      refuse(`${kind}:client`, key, checked.problem)
-      return null
-    }
-    setProblem(`${kind}:client`)
-    const signature = signatureOf(checked.config)
-    const tab = lab.tabs.find((t) => t.key === key)!
-    if (tab.endpointId && tab.signature === signature) return tab.endpointId
-    if (tab.endpointId) await api.stop(tab.endpointId).catch(() => undefined)
-    const ep = await api.start(checked.config)
-    route(ep.id, key)
-    updateTab(kind, key, { endpointId: ep.id, signature })
-    return ep.id
-  }
-
-  const connect = async (kind: LabKind, key: string): Promise<void> => {
-    updateTab(kind, key, { busy: true, status: 'connecting…' })
-    try {
-      const id = await clientOf(kind, key)
-      if (!id) return updateTab(kind, key, { busy: false, status: 'not connected' })
-      await api.connect(id)
-      updateTab(kind, key, { busy: false, status: 'connected: type a sentence and send it' })
-    } catch (err) {
-      fail(key, err)
-      updateTab(kind, key, { busy: false, status: 'not connected' })
-    }
-  }
-
-  const send = async (kind: LabKind, key: string, line: string): Promise<void> => {
-    const tab = labsRef.current[kind].tabs.find((t) => t.key === key)
-    if (!tab || tab.busy) return
-    registry.echoInput(key, line)
-    updateTab(kind, key, { busy: true, status: kind === 'udp' ? 'waiting for the reply…' : 'waiting for the server…' })
-    try {
-      const id = await clientOf(kind, key)
-      if (!id) return updateTab(kind, key, { busy: false, status: 'not connected' })
-      const result = await api.send(id, line)
-      updateTab(kind, key, { busy: false, status: `done: ${result.length} bytes received` })
-    } catch (err) {
-      fail(key, err)
-      updateTab(kind, key, { busy: false, status: 'failed' })
-    }
-  }
+  const actions = labActions({
+    api,
+    registry,
+    router,
+    labs: () => labsRef.current,
+    family: () => familyRef.current,
+    update,
+    setProblem: (where, problem) => setProblems((p) => ({ ...p, [where]: problem })),
+    cancelled: cancelled.current
+  })
 
   // Every client console reads lines typed into it, as the course's client reads stdin.
-  const sendRef = useRef(send)
-  sendRef.current = send
+  const sendRef = useRef(actions.send)
+  sendRef.current = actions.send
   useEffect(() => {
     for (const lab of Object.values(labs)) {
       for (const tab of lab.tabs) registry.readLines(tab.key, PROMPTS[lab.kind], (line) => void sendRef.current(lab.kind, tab.key, line))
@@ -264,8 +171,9 @@ export function App({ api, info }: { api: LabApi; info: HostInfo }): React.JSX.E
               return { ...l, tabs: [...l.tabs, tab], activeTab: tab.key, nextTab: l.nextTab + 1 }
             })
           }
-          onConnect={(key) => void connect(active, key)}
-          onSend={(key, line) => void send(active, key, line)}
+          onConnect={(key) => void actions.connect(active, key)}
+          onSend={(key, line) => void actions.send(active, key, line)}
+          onCancel={(key) => void actions.cancel(active, key)}
           drafts={drafts}
           onDraft={(key, text) => setDrafts((d) => ({ ...d, [key]: text }))}
         />
@@ -276,13 +184,13 @@ export function App({ api, info }: { api: LabApi; info: HostInfo }): React.JSX.E
           canChooseFolder={info.canChooseFolder}
           onChange={(fields: Partial<ServerFields>) => update(active, (l) => ({ ...l, server: { ...l.server, ...fields } }))}
           onPort={(port) => update(active, (l) => withServerPort(l, port, familyRef.current))}
-          onStart={() => void startServer(active)}
-          onStop={() => void stopServer(active)}
+          onStart={() => void actions.startServer(active)}
+          onStop={() => void actions.stopServer(active)}
           onChooseFolder={() => void chooseFolder(active)}
         />
       </main>
       <Splitter size={logSize} onSize={setLogSize} />
-      <PacketLog store={store} endpoints={endpoints} zoom={zoom} />
+      <PacketLog store={store} endpoints={liveEndpoints(labs)} keyOf={router.keyOf} zoom={zoom} onCleared={(seq) => saveViewMemory(info.session, { clearedThrough: seq })} />
     </div>
   )
 }

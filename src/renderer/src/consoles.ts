@@ -49,6 +49,8 @@ interface Entry {
   typed: string
   onLine?: (line: string) => void
   lastError?: string
+  /** Where the student left the console's scrollback when it was last taken off screen (undefined: at the end). */
+  scrolledTo?: number
 }
 
 export class ConsoleRegistry {
@@ -92,6 +94,10 @@ export class ConsoleRegistry {
       if (parent.clientWidth > 0 && parent.clientHeight > 0) e.fit.fit()
     }
     refit()
+    // A console filled while off screen (another tab, or replayed after a reload) opens at its end,
+    // so that what comes next shows; one the student had scrolled back opens where they left it.
+    if (e.scrolledTo === undefined) e.term.scrollToBottom()
+    else e.term.scrollToLine(e.scrolledTo)
     e.term.refresh(0, e.term.rows - 1)
     let timer: ReturnType<typeof setTimeout> | undefined
     const observer = new ResizeObserver(() => {
@@ -102,6 +108,8 @@ export class ConsoleRegistry {
     return () => {
       observer.disconnect()
       clearTimeout(timer)
+      const buffer = e.term.buffer.active
+      e.scrolledTo = buffer.viewportY < buffer.baseY ? buffer.viewportY : undefined
       if (e.host.parentElement === parent) parent.removeChild(e.host)
     }
   }
@@ -137,6 +145,12 @@ export class ConsoleRegistry {
       else lines.push(text)
     }
     return lines.join('\n').trimEnd()
+  }
+
+  /** Rows and columns console `key` shows on screen now (for the projector tests). */
+  size(key: string): { rows: number; cols: number } | null {
+    const e = this.entries.get(key)
+    return e && e.host.isConnected ? { rows: e.term.rows, cols: e.term.cols } : null
   }
 
   /** The last error line written to `key` (to avoid printing the same failure twice). */

@@ -4,9 +4,11 @@
 import type { LabEvent, Proto } from '../../shared/events'
 import type { EventStore } from './event-store'
 import { endpointsOf } from './format'
+import { decodeBase64 } from './hex-dump'
 
 export interface LogFilter {
   proto: Proto | 'all'
+  /** A console key (the "Server" or "Client 2" the student knows), or 'all'. */
   endpoint: string
   text: string
   /** Console lines are in the consoles already; the log shows them only on request. */
@@ -15,14 +17,31 @@ export interface LogFilter {
 
 export const NO_FILTER: LogFilter = { proto: 'all', endpoint: 'all', text: '', consoleLines: false }
 
-export function matches(e: LabEvent, f: LogFilter): boolean {
+/** Which console (server or client tab) an endpoint id belongs to, if known. */
+export type KeyOf = (endpointId: string) => string | undefined
+
+const utf8 = new TextDecoder('utf-8')
+/** Payload text, lower-cased, per event; redone if the event's preview was cut since (see PreviewBudget). */
+const payloadCache = new WeakMap<LabEvent, { length: number; text: string }>()
+
+/** The payload an event carries as lower-case text (UTF-8; other bytes become U+FFFD). */
+export function payloadText(e: LabEvent): string {
+  if (!e.preview) return ''
+  const cached = payloadCache.get(e)
+  if (cached && cached.length === e.preview.length) return cached.text
+  const text = utf8.decode(decodeBase64(e.preview)).toLowerCase()
+  payloadCache.set(e, { length: e.preview.length, text })
+  return text
+}
+
+export function matches(e: LabEvent, f: LogFilter, keyOf: KeyOf = () => undefined): boolean {
   if (!f.consoleLines && e.kind === 'console') return false
   if (f.proto !== 'all' && e.proto !== f.proto) return false
-  if (f.endpoint !== 'all' && e.endpoint !== f.endpoint) return false
+  if (f.endpoint !== 'all' && keyOf(e.endpoint) !== f.endpoint) return false
   if (!f.text) return true
   const text = f.text.toLowerCase()
   const { source, destination } = endpointsOf(e)
-  return e.info.toLowerCase().includes(text) || source.includes(text) || destination.includes(text) || e.kind.includes(text)
+  return e.info.toLowerCase().includes(text) || source.includes(text) || destination.includes(text) || e.kind.includes(text) || payloadText(e).includes(text)
 }
 
 export class LogView {
@@ -33,7 +52,8 @@ export class LogView {
 
   constructor(
     private readonly store: EventStore,
-    public filter: LogFilter = NO_FILTER
+    public filter: LogFilter = NO_FILTER,
+    private readonly keyOf: KeyOf = () => undefined
   ) {}
 
   /** Takes in what the store received since the last call. Returns true if rows changed. */
@@ -49,7 +69,7 @@ export class LogView {
     for (let i = lowerBound(all, this.seen + 1); i < all.length; i++) {
       const e = all[i]
       this.base ??= e.time
-      if (matches(e, this.filter)) {
+      if (matches(e, this.filter, this.keyOf)) {
         this.rows.push(e)
         changed = true
       }
@@ -60,7 +80,7 @@ export class LogView {
 
   setFilter(filter: LogFilter): void {
     this.filter = filter
-    this.rows = this.store.all().filter((e) => matches(e, filter))
+    this.rows = this.store.all().filter((e) => matches(e, filter, this.keyOf))
   }
 
   clear(): void {

@@ -12,25 +12,29 @@ interface Props {
   onNewTab: () => void
   onConnect: (key: string) => void
   onSend: (key: string, line: string) => void
+  /** Ends the tab's wait for a reply, or closes its open connection (it stops the tab's endpoint). */
+  onCancel: (key: string) => void
   /** What is typed in each tab's input, kept by the caller so that it survives a lab switch. */
   drafts: Record<string, string>
   onDraft: (key: string, text: string) => void
 }
 
-export function ClientPanel({ lab, registry, problem, onChange, onSelectTab, onNewTab, onConnect, onSend, drafts, onDraft }: Props): React.JSX.Element {
+export function ClientPanel({ lab, registry, problem, onChange, onSelectTab, onNewTab, onConnect, onSend, onCancel, drafts, onDraft }: Props): React.JSX.Element {
   const c = lab.client
   const tab = lab.tabs.find((t) => t.key === lab.activeTab) ?? lab.tabs[0]
   const draft = drafts[tab.key] ?? (lab.kind === 'http' ? c.url : '')
   const title = lab.kind === 'http' ? 'HTTP client' : `${lab.kind.toUpperCase()} client`
   const send = (): void => {
     onSend(tab.key, draft)
-    if (lab.kind !== 'http') onDraft(tab.key, '')
+    if (lab.kind !== 'http' && draft !== '') onDraft(tab.key, '')
   }
+  const connected = lab.kind === 'tcp' && !tab.busy && tab.status.startsWith('connected')
   return (
     <section className="panel" aria-label={title} data-testid="client-panel">
       <header className="panel-head">
         <h2>{title}</h2>
-        <span className="status" role="status" data-testid="client-status">
+        <ClientTabs lab={lab} active={tab.key} onSelectTab={onSelectTab} onNewTab={onNewTab} />
+        <span className="status gives-way" role="status" title={tab.status} data-testid="client-status">
           {tab.status}
         </span>
       </header>
@@ -50,25 +54,6 @@ export function ClientPanel({ lab, registry, problem, onChange, onSelectTab, onN
             {lab.kind === 'udp' && <TextField label="Timeout (s)" value={c.timeout} inputMode="numeric" testId="client-timeout" onChange={(timeout) => onChange({ timeout })} />}
           </>
         )}
-      </div>
-      <div className="tabs" role="tablist" aria-label="Clients">
-        {lab.tabs.map((t) => (
-          <button
-            key={t.key}
-            type="button"
-            role="tab"
-            aria-selected={t.key === tab.key}
-            className={t.key === tab.key ? 'tab active' : 'tab'}
-            onClick={() => onSelectTab(t.key)}
-            data-testid={`client-tab-${t.label.split(' ')[1]}`}
-          >
-            {t.label}
-            {t.busy ? ' …' : ''}
-          </button>
-        ))}
-        <button type="button" className="tab add" onClick={onNewTab} aria-label="New client" data-testid="client-new">
-          + New client
-        </button>
       </div>
       <form
         className="send-row"
@@ -93,19 +78,53 @@ export function ClientPanel({ lab, registry, problem, onChange, onSelectTab, onN
             }}
           />
         </label>
-        {lab.kind === 'tcp' && (
-          <button type="button" onClick={() => onConnect(tab.key)} disabled={tab.busy || tab.status.startsWith('connected')} data-testid="client-connect">
-            Connect
-          </button>
-        )}
+        {lab.kind === 'tcp' &&
+          (connected ? (
+            <button type="button" onClick={() => onCancel(tab.key)} title="Close the connection without sending (the server sees the client close)" data-testid="client-close">
+              Close
+            </button>
+          ) : (
+            <button type="button" onClick={() => onConnect(tab.key)} disabled={tab.busy} data-testid="client-connect">
+              Connect
+            </button>
+          ))}
         <button type="submit" className="primary" disabled={tab.busy} data-testid="client-send">
           {lab.kind === 'http' ? 'Fetch' : 'Send'}
         </button>
+        {tab.busy && (
+          <button type="button" onClick={() => onCancel(tab.key)} title="Stop waiting: the client closes its socket, which also frees the server" data-testid="client-cancel">
+            Cancel
+          </button>
+        )}
       </form>
       <p className="problem" role="alert" data-testid="client-problem">
         {problem ?? ''}
       </p>
       <ConsoleView key={tab.key} registry={registry} consoleKey={tab.key} label={`${title} console, ${tab.label}`} />
     </section>
+  )
+}
+
+function ClientTabs({ lab, active, onSelectTab, onNewTab }: { lab: LabState; active: string; onSelectTab: (key: string) => void; onNewTab: () => void }): React.JSX.Element {
+  return (
+    <div className="tabs" role="tablist" aria-label="Clients">
+      {lab.tabs.map((t) => (
+        <button
+          key={t.key}
+          type="button"
+          role="tab"
+          aria-selected={t.key === active}
+          className={t.key === active ? 'tab active' : 'tab'}
+          onClick={() => onSelectTab(t.key)}
+          data-testid={`client-tab-${t.label.split(' ')[1]}`}
+        >
+          {t.label}
+          {t.busy ? ' …' : ''}
+        </button>
+      ))}
+      <button type="button" className="tab add" onClick={onNewTab} aria-label="New client" title="New client" data-testid="client-new">
+        +<span className="roomy"> New client</span>
+      </button>
+    </div>
   )
 }

@@ -1,32 +1,43 @@
 import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react'
-import type { LabEvent, Proto } from '../../../shared/events'
+import type { LabEvent } from '../../../shared/events'
+import type { EndpointName } from '../endpoint-names'
 import type { EventStore } from '../event-store'
-import { download, toCsv, toJson } from '../export'
 import { describe, endpointsOf, relativeSeconds } from '../format'
-import { decodeBase64, hexDump } from '../hex-dump'
-import { LogView, NO_FILTER, type LogFilter } from '../log-view'
+import { useFollowNewest } from '../hooks/use-follow-newest'
+import { LogView, NO_FILTER, type KeyOf, type LogFilter } from '../log-view'
+import { LogDetails } from './LogDetails'
+import { LogToolbar } from './LogToolbar'
 
 const OVERSCAN = 8
 const COLUMNS = ['No.', 'Time (s)', 'Source', 'Destination', 'Protocol', 'Length', 'Info']
 
-export function PacketLog({ store, endpoints, zoom }: { store: EventStore; endpoints: string[]; zoom: number }): React.JSX.Element {
-  const view = useMemo(() => new LogView(store), [store])
-  const [, setVersion] = useState(0)
+interface Props {
+  store: EventStore
+  /** The endpoints running now, by the names the student knows. */
+  endpoints: EndpointName[]
+  keyOf: KeyOf
+  zoom: number
+  /** The student cleared the log up to `seq`: remembered so that a reload does not bring it back. */
+  onCleared: (seq: number) => void
+}
+
+export function PacketLog({ store, endpoints, keyOf, zoom, onCleared }: Props): React.JSX.Element {
+  const view = useMemo(() => new LogView(store, NO_FILTER, keyOf), [store, keyOf])
+  const [version, setVersion] = useState(0)
   const [filter, setFilter] = useState<LogFilter>(NO_FILTER)
   const [paused, setPaused] = useState(false)
   const [selected, setSelected] = useState<LabEvent | undefined>()
   const [scrollTop, setScrollTop] = useState(0)
   const [height, setHeight] = useState(300)
   const scroller = useRef<HTMLDivElement>(null)
-  const follow = useRef(true)
-  const rowHeight = Math.round(26 * zoom)
+  const rowHeight = Math.round(24 * zoom)
+  const rows = view.rows
+  const follow = useFollowNewest(scroller, rowHeight / 2, `${version}:${height}:${rows.length}:${rowHeight}`)
 
   useEffect(() => {
     const refresh = (): void => {
-      if (!paused && view.update()) {
-        setVersion((v) => v + 1)
-        if (follow.current && scroller.current) scroller.current.scrollTop = scroller.current.scrollHeight
-      } else if (paused) setVersion((v) => v + 1)
+      if (!paused && view.update()) setVersion((v) => v + 1)
+      else if (paused) setVersion((v) => v + 1)
     }
     refresh()
     return store.subscribe(refresh)
@@ -45,7 +56,6 @@ export function PacketLog({ store, endpoints, zoom }: { store: EventStore; endpo
     setVersion((v) => v + 1)
   }
 
-  const rows = view.rows
   const base = view.base ?? 0
   // The header row is the grid's first row, sticky, one row high: rows start one row down.
   const first = Math.max(0, Math.floor(scrollTop / rowHeight) - OVERSCAN)
@@ -85,7 +95,6 @@ export function PacketLog({ store, endpoints, zoom }: { store: EventStore; endpo
     const moves: Record<string, number> = { ArrowDown: at + 1, ArrowUp: at - 1, PageDown: at + page, PageUp: at - page, Home: 0, End: rows.length - 1 }
     if (ev.key in moves) {
       ev.preventDefault()
-      follow.current = ev.key === 'End'
       select(moves[ev.key])
     } else if (ev.key === 'Escape' && selected) {
       ev.preventDefault()
@@ -93,156 +102,106 @@ export function PacketLog({ store, endpoints, zoom }: { store: EventStore; endpo
     }
   }
 
-  const protocols: (Proto | 'all')[] = ['all', 'TCP', 'UDP', 'HTTP']
-  const stamp = new Date().toISOString().replace(/[:.]/g, '-').slice(0, 19)
+  const clear = (): void => {
+    store.clear()
+    view.clear()
+    setSelected(undefined)
+    setVersion((v) => v + 1)
+    onCleared(store.stats.clearedThrough)
+  }
+
+  // Rows below the bottom edge: what "newest ↓" brings into view.
+  const below = Math.max(0, rows.length - Math.floor((scrollTop + height) / rowHeight) + 1)
 
   return (
     <section className="log" aria-label="Packet log" data-testid="packet-log">
-      <div className="log-bar">
-        <h2>Packet log</h2>
-        <label className="field inline">
-          <span>Protocol</span>
-          <select value={filter.proto} data-testid="log-filter-proto" onChange={(e) => applyFilter({ ...filter, proto: e.target.value as LogFilter['proto'] })}>
-            {protocols.map((p) => (
-              <option key={p} value={p}>
-                {p === 'all' ? 'All' : p}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label className="field inline">
-          <span>Endpoint</span>
-          <select value={filter.endpoint} data-testid="log-filter-endpoint" onChange={(e) => applyFilter({ ...filter, endpoint: e.target.value })}>
-            <option value="all">All</option>
-            {endpoints.map((id) => (
-              <option key={id} value={id}>
-                {id}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label className="field inline">
-          <span>Find</span>
-          <input type="search" value={filter.text} data-testid="log-filter-text" onChange={(e) => applyFilter({ ...filter, text: e.target.value })} />
-        </label>
-        <label className="check">
-          <input type="checkbox" checked={filter.consoleLines} data-testid="log-console-lines" onChange={(e) => applyFilter({ ...filter, consoleLines: e.target.checked })} />
-          <span>Console lines</span>
-        </label>
-        <span className="spacer" />
-        <span className="count" data-testid="log-count" aria-live="polite">
-          {rows.length.toLocaleString('en')} events{paused && view.behind() > 0 ? ` · paused, ${view.behind().toLocaleString('en')} new` : ''}
-          {store.stats.dropped > 0 ? ` · ${store.stats.dropped.toLocaleString('en')} older dropped` : ''}
-        </span>
-        <button type="button" aria-pressed={paused} onClick={() => setPaused(!paused)} data-testid="log-pause">
-          {paused ? 'Resume' : 'Pause'}
-        </button>
-        <button
-          type="button"
-          onClick={() => {
-            store.clear()
-            view.clear()
-            setSelected(undefined)
-            setVersion((v) => v + 1)
-          }}
-          data-testid="log-clear"
-        >
-          Clear
-        </button>
-        <button type="button" onClick={() => download(`socklab-log-${stamp}.json`, toJson(rows), 'application/json')} data-testid="log-export-json">
-          Export JSON
-        </button>
-        <button type="button" onClick={() => download(`socklab-log-${stamp}.csv`, toCsv(rows, base), 'text/csv')} data-testid="log-export-csv">
-          Export CSV
-        </button>
-      </div>
-      <div className={selected ? 'log-main has-selection' : 'log-main'}>
-        <div
-          className="log-body"
-          ref={scroller}
-          role="grid"
-          tabIndex={0}
-          aria-label="Events (arrow keys select a row, Escape clears the selection)"
-          aria-rowcount={rows.length + 1}
-          aria-colcount={COLUMNS.length}
-          aria-activedescendant={selected && selectedIndex >= first && selectedIndex < last ? `log-row-${selected.seq}` : undefined}
-          data-testid="log-body"
-          onKeyDown={onKey}
-          onScroll={(e) => {
-            const el = e.currentTarget
-            setScrollTop(el.scrollTop)
-            follow.current = el.scrollTop + el.clientHeight >= el.scrollHeight - rowHeight * 2
-          }}
-        >
-          <div className="log-row head" role="row" aria-rowindex={1} style={{ height: rowHeight }}>
-            {COLUMNS.map((h) => (
-              <span key={h} role="columnheader">
-                {h}
-              </span>
-            ))}
+      <LogToolbar
+        filter={filter}
+        onFilter={applyFilter}
+        endpoints={endpoints}
+        shown={rows.length}
+        behind={paused ? view.behind() : 0}
+        dropped={store.stats.dropped}
+        paused={paused}
+        onPause={() => setPaused(!paused)}
+        onClear={clear}
+        rows={rows}
+        base={base}
+      />
+      <div className={`log-main${selected ? ' has-selection' : ''}${selected?.preview ? ' has-bytes' : ''}`}>
+        <div className="log-table">
+          <div
+            className="log-body"
+            ref={scroller}
+            role="grid"
+            tabIndex={0}
+            aria-label="Events (arrow keys select a row, Escape clears the selection)"
+            aria-rowcount={rows.length + 1}
+            aria-colcount={COLUMNS.length}
+            aria-activedescendant={selected && selectedIndex >= first && selectedIndex < last ? `log-row-${selected.seq}` : undefined}
+            data-testid="log-body"
+            onKeyDown={onKey}
+            onScroll={(e) => {
+              setScrollTop(e.currentTarget.scrollTop)
+              follow.onScroll()
+            }}
+          >
+            <div className="log-row head" role="row" aria-rowindex={1} style={{ height: rowHeight }}>
+              {COLUMNS.map((h) => (
+                <span key={h} role="columnheader" data-testid="log-column">
+                  {h}
+                </span>
+              ))}
+            </div>
+            <div className="log-rows" style={{ height: rows.length * rowHeight }}>
+              {visible.map((e, i) => (
+                <LogRow key={e.seq} event={e} index={first + i} base={base} rowHeight={rowHeight} selected={selected?.seq === e.seq} onSelect={() => setSelected(e)} />
+              ))}
+            </div>
           </div>
-          <div className="log-rows" style={{ height: rows.length * rowHeight }}>
-            {visible.map((e, i) => {
-              const { source, destination } = endpointsOf(e)
-              const index = first + i
-              const isSelected = selected?.seq === e.seq
-              return (
-                <div
-                  key={e.seq}
-                  id={`log-row-${e.seq}`}
-                  role="row"
-                  aria-rowindex={index + 2}
-                  aria-selected={isSelected}
-                  className={`log-row kind-${e.kind}${isSelected ? ' selected' : ''}`}
-                  style={{ top: index * rowHeight, height: rowHeight }}
-                  data-testid="log-row"
-                  onClick={() => {
-                    setSelected(e)
-                    follow.current = false
-                  }}
-                >
-                  <span role="gridcell">{e.seq}</span>
-                  <span role="gridcell">{relativeSeconds(e.time, base)}</span>
-                  <span role="gridcell">{source}</span>
-                  <span role="gridcell">{destination}</span>
-                  <span role="gridcell">{e.proto}</span>
-                  <span role="gridcell">{e.kind === 'send' || e.kind === 'recv' ? e.length : ''}</span>
-                  <span role="gridcell" title={e.info}>
-                    {describe(e)}
-                  </span>
-                </div>
-              )
-            })}
-          </div>
+          {!follow.following && below > 0 && (
+            <button type="button" className="newest" onClick={follow.jumpToNewest} title="Scroll to the newest row and follow new ones again" data-testid="log-newest">
+              newest ↓
+            </button>
+          )}
         </div>
-        <Details event={selected} />
+        <LogDetails event={selected} keyOf={keyOf} />
       </div>
     </section>
   )
 }
 
-function Details({ event }: { event?: LabEvent }): React.JSX.Element {
-  if (!event)
-    return (
-      <div className="details empty" data-testid="log-details">
-        Select a row to see its bytes.
-      </div>
-    )
-  const bytes = decodeBase64(event.preview)
-  const note =
-    event.kind === 'send' || event.kind === 'recv'
-      ? bytes.length < event.length
-        ? `first ${bytes.length} of ${event.length} bytes`
-        : `${event.length} bytes`
-      : ''
+function LogRow({ event: e, index, base, rowHeight, selected, onSelect }: { event: LabEvent; index: number; base: number; rowHeight: number; selected: boolean; onSelect: () => void }): React.JSX.Element {
+  const { source, destination } = endpointsOf(e)
   return (
-    <div className="details" data-testid="log-details" role="region" aria-label="Selected event">
-      <p>
-        <strong>#{event.seq}</strong> {event.endpoint} · {event.kind}
-        {event.conn ? ` · connection ${event.conn}` : ''}
-        {event.code ? ` · ${event.code}` : ''} · {event.info} {note && <em>({note})</em>}
-      </p>
-      {bytes.length > 0 && <pre data-testid="log-hex">{hexDump(bytes)}</pre>}
+    <div
+      id={`log-row-${e.seq}`}
+      role="row"
+      aria-rowindex={index + 2}
+      aria-selected={selected}
+      className={`log-row kind-${e.kind}${selected ? ' selected' : ''}`}
+      style={{ top: index * rowHeight, height: rowHeight }}
+      data-testid="log-row"
+      onClick={onSelect}
+    >
+      <span role="gridcell">{e.seq}</span>
+      <span role="gridcell">{relativeSeconds(e.time, base)}</span>
+      <Address text={source} />
+      <Address text={destination} />
+      <span role="gridcell">{e.proto}</span>
+      <span role="gridcell">{e.kind === 'send' || e.kind === 'recv' ? e.length : ''}</span>
+      <span role="gridcell" title={e.info}>
+        {describe(e)}
+      </span>
     </div>
+  )
+}
+
+/** An address cell: cut at its start when narrow ("…0.0.1:40318"), so the port always shows. */
+function Address({ text }: { text: string }): React.JSX.Element {
+  return (
+    <span role="gridcell" className="addr" title={text}>
+      <bdi>{text}</bdi>
+    </span>
   )
 }

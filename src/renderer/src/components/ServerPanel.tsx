@@ -2,6 +2,7 @@ import { formatSockAddr } from '../../../shared/events'
 import type { ConsoleRegistry } from '../consoles'
 import type { LabState, ServerFields } from '../lab-state'
 import { serverConsole } from '../lab-state'
+import { reachOf } from '../reach'
 import { ConsoleView } from './ConsoleView'
 import { CheckField, TextField } from './Field'
 
@@ -21,13 +22,30 @@ export function ServerPanel({ lab, registry, problem, canChooseFolder, onChange,
   const s = lab.server
   const running = lab.run !== undefined
   const title = lab.kind === 'http' ? 'HTTP server' : `${lab.kind.toUpperCase()} server`
+  const reach = lab.run ? reachOf(lab.run.local?.address ?? s.address) : undefined
   return (
     <section className="panel" aria-label={title} data-testid="server-panel">
       <header className="panel-head">
         <h2>{title}</h2>
         <span className={running ? 'status on' : 'status'} data-testid="server-status" role="status">
-          {running ? `listening on ${lab.run?.local ? formatSockAddr(lab.run.local) : '…'}` : 'stopped'}
+          {running ? `${lab.kind === 'udp' ? 'bound to' : 'listening on'} ${lab.run?.local ? formatSockAddr(lab.run.local) : '…'}` : 'stopped'}
         </span>
+        {reach && (
+          <span className={`reach ${reach.kind}`} title={reach.long} data-testid="server-reach">
+            {reach.short}
+          </span>
+        )}
+        <div className="actions">
+          {running ? (
+            <button type="button" className="primary" onClick={onStop} disabled={lab.serverBusy} data-testid="server-stop">
+              Stop server
+            </button>
+          ) : (
+            <button type="button" className="primary" onClick={onStart} disabled={lab.serverBusy} data-testid="server-start">
+              Start server
+            </button>
+          )}
+        </div>
       </header>
       <div className="fields">
         <TextField label="Address" value={s.address} disabled={running} testId="server-address" onChange={(address) => onChange({ address, addressEdited: true })} />
@@ -55,17 +73,6 @@ export function ServerPanel({ lab, registry, problem, canChooseFolder, onChange,
             )}
           </>
         )}
-        <div className="actions">
-          {running ? (
-            <button type="button" className="primary" onClick={onStop} disabled={lab.serverBusy} data-testid="server-stop">
-              Stop server
-            </button>
-          ) : (
-            <button type="button" className="primary" onClick={onStart} disabled={lab.serverBusy} data-testid="server-start">
-              Start server
-            </button>
-          )}
-        </div>
       </div>
       <p className="problem" role="alert" data-testid="server-problem">
         {problem ?? ''}

@@ -1,0 +1,88 @@
+// No client is ever trapped waiting: an empty sentence is refused before it is sent, and every
+// client that waits for a reply (TCP, UDP, HTTP) can cancel the wait, which frees the server.
+
+import net from 'node:net'
+import { clientConsole, consoleText, exchange, expect, freePort, logRows, sendFromClient, serverConsole, startServer, test } from './fixtures'
+
+test('an empty sentence is refused in one line, and nothing is sent', async ({ lab }) => {
+  await startServer(lab, await freePort())
+  await expect.poll(async () => (await logRows(lab)).length).toBeGreaterThan(0)
+  const rows = (await logRows(lab)).length
+  await sendFromClient(lab, '')
+  await expect(lab.getByTestId('client-problem')).toHaveText(/^Type a sentence first: an empty send puts no bytes on the wire/)
+  await expect.poll(() => consoleText(clientConsole(lab))).toContain('ERROR: Type a sentence first')
+  await expect(lab.getByTestId('client-send')).toBeEnabled()
+  await expect(lab.getByTestId('client-connect')).toBeEnabled()
+  expect((await logRows(lab)).length).toBe(rows)
+  // The same from the console itself: Enter on an empty line.
+  await clientConsole(lab).click()
+  await lab.keyboard.press('Enter')
+  expect((await logRows(lab)).length).toBe(rows)
+  await exchange(lab, 'then a real one')
+})
+
+test('TCP: a client queued behind another cancels its wait; Close frees the iterative server', async ({ lab }) => {
+  await startServer(lab, await freePort())
+  // Client 1 connects and says nothing: the iterative server is busy with it.
+  await lab.getByTestId('client-connect').click()
+  await expect(lab.getByTestId('client-status')).toContainText('connected')
+  await expect(lab.getByTestId('client-close')).toBeVisible()
+  await lab.getByTestId('client-new').click()
+  await sendFromClient(lab, 'stuck')
+  await expect(lab.getByTestId('client-status')).toContainText('waiting for the server')
+  await expect(lab.getByTestId('client-send')).toBeDisabled()
+
+  await lab.getByTestId('client-cancel').click()
+  await expect(lab.getByTestId('client-status')).toContainText('cancelled')
+  await expect(lab.getByTestId('client-send')).toBeEnabled()
+  await expect(lab.getByTestId('client-cancel')).toHaveCount(0)
+  await expect.poll(() => consoleText(clientConsole(lab))).toContain('Cancelled: the client stopped waiting')
+  expect(await consoleText(clientConsole(lab))).not.toContain('Received reply')
+
+  // Client 1 closes without sending: the server reads end-of-stream and moves on to the next client.
+  await lab.getByTestId('client-tab-1').click()
+  await lab.getByTestId('client-close').click()
+  await expect(lab.getByTestId('client-status')).toContainText('not connected')
+  await expect(lab.getByTestId('client-connect')).toBeEnabled()
+  await lab.getByTestId('client-tab-2').click()
+  await exchange(lab, 'served at once')
+  await expect.poll(() => consoleText(serverConsole(lab))).toMatch(/Sent reply to[^]*Sent reply to/)
+})
+
+test('UDP: a client waiting for a reply that will not come cancels long before its timeout', async ({ lab }) => {
+  await lab.getByTestId('lab-udp').click()
+  await lab.getByTestId('client-port').fill(String(await freePort()))
+  await lab.getByTestId('client-timeout').fill('60')
+  await sendFromClient(lab, 'anyone')
+  await expect(lab.getByTestId('client-status')).toContainText('waiting for the reply')
+  await lab.getByTestId('client-cancel').click()
+  await expect(lab.getByTestId('client-status')).toContainText('cancelled', { timeout: 10_000 })
+  await expect(lab.getByTestId('client-send')).toBeEnabled()
+  expect(await consoleText(clientConsole(lab))).not.toMatch(/ERROR: no reply/)
+  await expect.poll(async () => (await logRows(lab)).some((r) => r[4] === 'UDP' && r[6].startsWith('CLOSE'))).toBe(true)
+})
+
+test('HTTP: a fetch from a server that never answers is cancelled, and the server sees the client go', async ({ lab }) => {
+  // A server that reads the request and never replies, as a broken student server would.
+  const closed: Promise<void>[] = []
+  const silent = net.createServer((socket) => {
+    closed.push(new Promise((resolve) => socket.once('close', () => resolve())))
+    socket.on('error', () => undefined)
+    socket.resume()
+  })
+  await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve))
+  const port = (silent.address() as net.AddressInfo).port
+  try {
+    await lab.getByTestId('lab-http').click()
+    await lab.getByTestId('client-input').fill(`http://127.0.0.1:${port}/`)
+    await lab.getByTestId('client-send').click()
+    await expect(lab.getByTestId('client-status')).toContainText('waiting for the server')
+    await expect.poll(() => closed.length).toBe(1)
+    await lab.getByTestId('client-cancel').click()
+    await expect(lab.getByTestId('client-status')).toContainText('cancelled')
+    await closed[0]
+    await expect(lab.getByTestId('client-send')).toBeEnabled()
+  } finally {
+    silent.close()
+  }
+})

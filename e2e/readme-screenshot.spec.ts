@@ -1,0 +1,34 @@
+// The README's picture of the lab window, made the way a student would see it: the course's
+// port 12000, "hello world", the client's write selected and dumped in hex. It binds a fixed port,
+// so it runs only when asked (SOCKLAB_README_SHOT=1 npx playwright test e2e/readme-screenshot.spec.ts)
+// and stops, saying why, if 12000 is taken.
+
+import net from 'node:net'
+import path from 'node:path'
+import { clientConsole, consoleText, expect, logRows, ROOT, sendFromClient, startServer, test } from './fixtures'
+
+const COURSE_PORT = 12000
+const asked = process.env.SOCKLAB_README_SHOT === '1'
+test.skip(!asked, 'makes docs/main-window.png on the course port 12000: run with SOCKLAB_README_SHOT=1')
+
+function portIsFree(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const s = net.createServer()
+    s.once('error', () => resolve(false))
+    s.listen({ host: '0.0.0.0', port }, () => s.close(() => resolve(true)))
+  })
+}
+
+test('README screenshot: the TCP lab on port 12000', async ({ lab }) => {
+  expect(await portIsFree(COURSE_PORT), `port ${COURSE_PORT} is in use: stop what holds it and run again`).toBe(true)
+  await startServer(lab, COURSE_PORT)
+  await expect(lab.getByTestId('client-port')).toHaveValue(String(COURSE_PORT))
+  await sendFromClient(lab, 'hello world')
+  await expect.poll(() => consoleText(clientConsole(lab))).toContain('Received reply <HELLO WORLD>')
+  await expect.poll(async () => (await logRows(lab)).filter((r) => r[6].startsWith('CLOSE')).length).toBe(2)
+  await lab.getByTestId('log-row').filter({ hasText: 'SEND' }).first().click()
+  await expect(lab.getByTestId('log-hex')).toContainText('hello world')
+  await lab.screenshot({ path: path.join(ROOT, 'docs', 'main-window.png') })
+  await lab.getByTestId('server-stop').click()
+  await expect(lab.getByTestId('server-status')).toHaveText('stopped')
+})

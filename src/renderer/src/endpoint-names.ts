@@ -1,0 +1,36 @@
+// The names a student knows for endpoints: "Server", "Client 2", as the panels and tabs say,
+// never the engine's ids. A name belongs to a console key, which outlives the endpoints behind
+// it (a client tab starts a new endpoint when its settings change).
+
+import type { LabKind, LabState } from './lab-state'
+import { LABS, serverConsole } from './lab-state'
+
+export interface EndpointName {
+  /** Console key: "tcp:server", "udp:client:2". */
+  key: string
+  lab: LabKind
+  /** "Server", "Client 2". */
+  label: string
+}
+
+export function nameOf(key: string): EndpointName {
+  const [lab, role, n] = key.split(':') as [LabKind, string, string?]
+  return { key, lab, label: role === 'server' ? 'Server' : `Client ${n}` }
+}
+
+/** "TCP Client 2": the name with its lab, where several labs share one list. */
+export function fullName(key: string): string {
+  const { lab, label } = nameOf(key)
+  return `${LABS.find((l) => l.kind === lab)?.title ?? lab} ${label}`
+}
+
+/** The endpoints running now, per lab: its server if started, each client tab that has an endpoint. */
+export function liveEndpoints(labs: Record<LabKind, LabState>): EndpointName[] {
+  const out: EndpointName[] = []
+  for (const { kind } of LABS) {
+    const lab = labs[kind]
+    if (lab.run) out.push(nameOf(serverConsole(kind)))
+    for (const tab of lab.tabs) if (tab.endpointId) out.push(nameOf(tab.key))
+  }
+  return out
+}

@@ -1,0 +1,54 @@
+// Sends each event to where it is shown: every event to the packet log's store, and the lines a
+// program prints (console lines, its errors, a client's reset) to the console of the endpoint's
+// panel or tab. Events of an endpoint whose console is not known yet (its start reply is still on
+// the way) wait until it is.
+
+import type { LabEvent } from '../../shared/events'
+import type { ConsoleRegistry } from './consoles'
+import type { EventStore } from './event-store'
+
+/** Events held for endpoints not routed yet: a flood must not grow them without bound. */
+const MAX_ORPHANS = 2000
+
+export class EventRouter {
+  /** endpoint id → console key */
+  private readonly routes = new Map<string, string>()
+  private orphans: LabEvent[] = []
+
+  constructor(
+    private readonly store: EventStore,
+    private readonly registry: ConsoleRegistry
+  ) {}
+
+  /** The console key of an endpoint, if known. */
+  keyOf = (id: string): string | undefined => this.routes.get(id)
+
+  has(id: string): boolean {
+    return this.routes.has(id)
+  }
+
+  /** From now on endpoint `id` speaks in console `key`; what it said before arrives there now. */
+  route(id: string, key: string): void {
+    this.routes.set(id, key)
+    const waiting = this.orphans.filter((e) => e.endpoint === id)
+    if (waiting.length === 0) return
+    this.orphans = this.orphans.filter((e) => e.endpoint !== id)
+    for (const e of waiting) this.show(key, e)
+  }
+
+  deliver = (input: LabEvent[]): void => {
+    for (const e of this.store.add(input)) {
+      if (e.kind !== 'console' && e.kind !== 'error' && e.kind !== 'reset') continue
+      const key = this.routes.get(e.endpoint)
+      if (key) this.show(key, e)
+      else if (this.orphans.length < MAX_ORPHANS) this.orphans.push(e)
+    }
+  }
+
+  private show(key: string, e: LabEvent): void {
+    if (e.kind === 'console') this.registry.write(key, e.info)
+    else if (e.kind === 'error') this.registry.write(key, `ERROR: ${e.info}`, 'error')
+    // A server says "Connection reset by ..." itself; a client's reset is its failure.
+    else if (e.kind === 'reset' && e.role === 'client') this.registry.write(key, `ERROR: ${e.info}`, 'error')
+  }
+}

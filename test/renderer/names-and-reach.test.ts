@@ -1,0 +1,42 @@
+// Words the window uses: endpoint names as the tabs say them, and who can reach a server.
+
+import { describe, expect, it } from 'vitest'
+import type { HostInfo } from '../../src/shared/contract'
+import { fullName, liveEndpoints, nameOf } from '../../src/renderer/src/endpoint-names'
+import { initialLab, type LabKind, type LabState } from '../../src/renderer/src/lab-state'
+import { reachOf } from '../../src/renderer/src/reach'
+
+const info: HostInfo = { host: 'browser', version: '0.1.0', sampleSite: '/app/sample-site', ipv6: true, canChooseFolder: false, session: 'test' }
+
+describe('endpoint names', () => {
+  it('names console keys as the panels and tabs do', () => {
+    expect(nameOf('tcp:server')).toEqual({ key: 'tcp:server', lab: 'tcp', label: 'Server' })
+    expect(nameOf('udp:client:2').label).toBe('Client 2')
+    expect(fullName('http:client:1')).toBe('HTTP Client 1')
+  })
+
+  it('lists only what runs: a started server and the tabs that have an endpoint', () => {
+    const labs = { tcp: initialLab('tcp', 'IPv4', info), udp: initialLab('udp', 'IPv4', info), http: initialLab('http', 'IPv4', info) } as Record<LabKind, LabState>
+    expect(liveEndpoints(labs)).toEqual([])
+    labs.tcp = { ...labs.tcp, run: { id: 'tcp-server-3' }, tabs: [{ ...labs.tcp.tabs[0], endpointId: 'tcp-client-7' }] }
+    expect(liveEndpoints(labs).map((n) => n.key)).toEqual(['tcp:server', 'tcp:client:1'])
+  })
+})
+
+describe('reachOf', () => {
+  it.each([
+    ['0.0.0.0', 'network'],
+    ['::', 'network'],
+    ['127.0.0.1', 'machine'],
+    ['127.0.1.1', 'machine'],
+    ['::1', 'machine'],
+    ['localhost', 'machine'],
+    ['192.168.1.5', 'address']
+  ])('%s → %s', (address, kind) => {
+    expect(reachOf(address).kind).toBe(kind)
+  })
+
+  it('explains dual stack for ::', () => {
+    expect(reachOf('::').long).toMatch(/::ffff:/)
+  })
+})
