@@ -66,3 +66,8 @@ export function explainError(err: unknown, where: Where = {}): LabError {
   })()
   return new LabError(message, code)
 }
+
+/** The peer reset the connection (or closed it under our write): a reset, not our failure. */
+export function isReset(e: LabError): boolean {
+  return e.code === 'ECONNRESET' || e.code === 'EPIPE'
+}

@@ -4,7 +4,7 @@
 
 import net from 'node:net'
 import type { HttpClientConfig, SendResult } from '../../shared/contract'
-import { formatSockAddr, formatTuple } from '../../shared/events'
+import { formatTuple } from '../../shared/events'
 import type { Endpoint, Reporter } from './endpoint'
 import { sockAddr } from './endpoint'
 import { explainError, LabError } from './errors'
@@ -59,19 +59,19 @@ export class HttpClient implements Endpoint {
       })
       const local = sockAddr(socket.localAddress, socket.localPort)
       const remote = sockAddr(socket.remoteAddress, socket.remotePort)
-      this.report.event('connect', { conn, local, remote, info: `connected from ${local ? formatSockAddr(local) : '?'}` })
+      this.report.event('connect', { conn, local, remote, detail: { handshake: false } })
       const request = `GET ${path} HTTP/1.0\r\n\r\n`
       this.report.console(request, conn)
       const bytes = Buffer.from(request, 'ascii')
       socket.write(bytes)
-      this.report.data('send', bytes, { conn, local, remote, info: `GET ${path} HTTP/1.0 (write to the stream)` })
+      this.report.data('send', bytes, { conn, local, remote, detail: { what: 'request', method: 'GET', target: path, version: 'HTTP/1.0' } })
       this.report.console('Waiting for response ... ', conn)
       const fields = { conn, local, remote }
       const reads = await readReply(socket, this.config.recvOnce, () => stoppedError(this.id), (piece, n) =>
-        this.report.data('recv', piece, { ...fields, info: `recv(${COURSE_RECV_SIZE}) #${n}: ${n === 1 ? firstLine(piece) : `${piece.length} bytes`}` })
+        this.report.data('recv', piece, { ...fields, detail: { what: 'http-read', recvSize: COURSE_RECV_SIZE, read: n, ...(n === 1 ? statusOf(piece) : {}) } })
       )
       // The server closing first is what ends an HTTP/1.0 reply: say so when it happened, before our own close.
-      if (reads.serverClosed) this.report.event('close', { ...fields, info: `the server closed the connection first (FIN): end of the reply after ${reads.total} bytes` })
+      if (reads.serverClosed) this.report.event('close', { ...fields, detail: { closedBy: 'server', reason: 'reply-ended', replyBytes: reads.total } })
       const reply = Buffer.concat(reads.chunks)
       const unshown = reads.total - reply.length
       this.report.console('received', conn)
@@ -81,14 +81,11 @@ export class HttpClient implements Endpoint {
         ? `one recv(${COURSE_RECV_SIZE}) as in the course: ${reads.total} bytes, ${truncationNote(replyStart(reply), reads.total, COURSE_RECV_SIZE)}`
         : `${reads.reads} recv(${COURSE_RECV_SIZE}) call${reads.reads === 1 ? '' : 's'} until the server closed, ${reads.total} bytes`
       this.report.console(`Reply read in ${how}`, conn)
-      this.report.event('close', {
-        ...fields,
-        info: reads.serverClosed ? 'the client closed its side too' : 'the client closed the connection after its one recv(), without waiting for the server to close'
-      })
+      this.report.event('close', { ...fields, detail: { closedBy: reads.serverClosed ? 'server' : 'client', reason: reads.serverClosed ? 'client-after-server' : 'client-one-recv' } })
       return { reply: reply.toString('latin1'), length: reads.total }
     } catch (err) {
       const e = explainError(err, { address: host, port, action: 'connect to' })
-      if (this.stopped) this.report.event('close', { conn, info: 'connection closed: the client stopped waiting for the reply' })
+      if (this.stopped) this.report.event('close', { conn, detail: { closedBy: 'client', reason: 'client-stopped' } })
       else this.report.error(e.message, e.code, { conn })
       throw e
     } finally {
@@ -155,9 +152,12 @@ function readReply(socket: net.Socket, once: boolean, closed: () => Error, onRea
   })
 }
 
-/** The status line, when the first read holds one; its size otherwise. */
-function firstLine(chunk: Buffer): string {
+/** The status line and its code, when the first read holds the whole line. */
+function statusOf(chunk: Buffer): { statusLine?: string; status?: number } {
   const text = chunk.subarray(0, 200).toString('latin1')
   const end = text.indexOf('\r\n')
-  return end >= 0 ? `${text.slice(0, end)} (${chunk.length} bytes)` : `${chunk.length} bytes`
+  if (end < 0) return {}
+  const statusLine = text.slice(0, end)
+  const code = /^HTTP\/\d\.\d (\d{3})(?: |$)/.exec(statusLine)
+  return { statusLine, status: code ? Number(code[1]) : undefined }
 }

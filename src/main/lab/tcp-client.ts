@@ -5,9 +5,9 @@
 import net from 'node:net'
 import type { SendResult, TcpClientConfig } from '../../shared/contract'
 import type { SockAddr } from '../../shared/events'
-import { formatSockAddr, formatTuple } from '../../shared/events'
+import { formatTuple } from '../../shared/events'
 import type { Endpoint, Reporter } from './endpoint'
-import { sockAddr } from './endpoint'
+import { placeOf, sockAddr } from './endpoint'
 import { EMPTY_SEND, explainError, LabError, seconds } from './errors'
 import { resolveHost } from './net-util'
 
@@ -64,7 +64,7 @@ export class TcpClient implements Endpoint {
     if (input === '') {
       // send(b'') writes no byte, so the server's recv() never returns and neither does ours.
       const message = 'an empty sentence puts nothing on the wire: TCP would send 0 bytes and both programs would wait in recv() forever (type at least one character)'
-      this.report.error(message, EMPTY_SEND, { conn: this.open?.conn, local: this.open?.local, remote: this.open?.remote })
+      this.report.error(message, EMPTY_SEND, this.open && placeOf(this.open))
       throw new LabError(message, EMPTY_SEND)
     }
     this.busy = true
@@ -72,17 +72,10 @@ export class TcpClient implements Endpoint {
       const c = await this.ensureOpen()
       const request = Buffer.from(input, 'utf8')
       await new Promise<void>((resolve, reject) => c.socket.write(request, (err) => (err ? reject(err) : resolve())))
-      this.report.data('send', request, { conn: c.conn, local: c.local, remote: c.remote, info: `wrote ${request.length} bytes to the stream` })
+      this.report.data('send', request, { ...placeOf(c), detail: { what: 'bytes' } })
       const waiting = c.inbox.reduce((n, b) => n + b.length, 0) + c.socket.readableLength
       const reply = await this.recv(c)
-      this.report.data('recv', reply, {
-        conn: c.conn,
-        local: c.local,
-        remote: c.remote,
-        info:
-          (reply.length ? `read ${reply.length} bytes of the stream` : 'end of stream: the server closed without replying') +
-          (waiting ? `; ${waiting} bytes were already waiting when recv() started (more may wait in the system's receive buffer)` : '')
-      })
+      this.report.data('recv', reply, { ...placeOf(c), detail: { what: 'stream', recvSize: this.config.recvSize, leftover: 0, eof: reply.length === 0, waiting } })
       const text = reply.toString('utf8')
       this.report.console(`Received reply <${text}>`, c.conn)
       return { reply: text, length: reply.length }
@@ -99,9 +92,7 @@ export class TcpClient implements Endpoint {
     const e = explainError(err, { address: this.config.address, port: this.config.port, action: 'connect to' })
     // Stopped on purpose: the close is in the log already, and nothing failed.
     if (this.stopped) throw e
-    const c = this.open
-    const reset = e.code === 'ECONNRESET' || e.code === 'EPIPE'
-    this.report.event(reset ? 'reset' : 'error', { conn: c?.conn ?? 0, local: c?.local, remote: c?.remote, info: e.message, code: e.code })
+    this.report.failure(e, this.open ? placeOf(this.open) : {})
     throw e
   }
 
@@ -155,7 +146,7 @@ export class TcpClient implements Endpoint {
     c.local = sockAddr(socket.localAddress, socket.localPort)
     c.remote = sockAddr(socket.remoteAddress, socket.remotePort)
     this.open = c
-    this.report.event('connect', { conn: c.conn, local: c.local, remote: c.remote, info: `connected from ${c.local ? formatSockAddr(c.local) : '?'} (three-way handshake done)` })
+    this.report.event('connect', { ...placeOf(c), detail: { handshake: true } })
     this.report.console(`Connected to server at ${this.target()}`, c.conn)
     return c
   }
@@ -193,7 +184,7 @@ export class TcpClient implements Endpoint {
     this.open = undefined
     c.socket.end()
     c.socket.destroySoon()
-    this.report.event('close', { conn: c.conn, local: c.local, remote: c.remote, info: 'connection closed by the client' })
+    this.report.event('close', { ...placeOf(c), detail: { closedBy: 'client', reason: 'client-done' } })
     this.report.console(`Connection closed with server at ${this.target()}`, c.conn)
   }
 }

@@ -8,7 +8,7 @@ import type { Endpoint, Reporter } from './endpoint'
 import { boundAddr, sockAddr } from './endpoint'
 import { explainError, LabError, seconds } from './errors'
 import { resolveHost } from './net-util'
-import { closeUdp, sourceAddressFor } from './udp-util'
+import { closeUdp, datagramRead, sourceAddressFor } from './udp-util'
 
 export class UdpClient implements Endpoint {
   private readonly sockets = new Set<dgram.Socket>()
@@ -53,7 +53,7 @@ export class UdpClient implements Endpoint {
       await new Promise<void>((resolve, reject) => socket.send(request, port, target.address, (err) => (err ? reject(err) : resolve())))
       const bound = boundAddr(socket.address())
       const local = bound && source ? sockAddr(source, bound.port) : bound
-      this.report.data('send', request, { local, remote, info: request.length ? `datagram of ${request.length} bytes` : 'empty datagram: no payload, but a packet all the same (UDP keeps message boundaries)' })
+      this.report.data('send', request, { local, remote, detail: { what: 'bytes' } })
       this.report.console('Waiting for server response...')
       const msg = await new Promise<Buffer>((resolve, reject) => {
         const timer = setTimeout(() => {
@@ -73,13 +73,13 @@ export class UdpClient implements Endpoint {
         })
       })
       const reply = msg.subarray(0, this.config.recvSize)
-      this.report.data('recv', reply, { local, remote, length: msg.length, info: `datagram of ${msg.length} bytes` })
+      this.report.data('recv', reply, { local, remote, length: msg.length, detail: datagramRead(msg, reply, this.config.recvSize) })
       const text = reply.toString('utf8')
       this.report.console(text)
       return { reply: text, length: reply.length }
     } catch (err) {
       const e = explainError(err, { address, port })
-      if (this.stopped) this.report.event('close', { remote, info: 'socket closed: the client stopped waiting for a reply' })
+      if (this.stopped) this.report.event('close', { remote, detail: { closedBy: 'client', reason: 'client-stopped' } })
       else this.report.error(e.message, e.code, { remote })
       throw e
     } finally {
