@@ -5,9 +5,8 @@
 import net from 'node:net'
 import type { HttpClientConfig, SendResult } from '../../shared/contract'
 import { formatTuple } from '../../shared/events'
-import type { Endpoint, Reporter } from './endpoint'
-import { sockAddr } from './endpoint'
-import { explainError, LabError } from './errors'
+import { ClientCore, connected, socketEnds } from './client-core'
+import { LabError } from './errors'
 import { resolveHost } from './net-util'
 import { replyStart, truncationNote } from './http/reply-head'
 import { parseCourseUrl } from './url'
@@ -15,20 +14,9 @@ import { parseCourseUrl } from './url'
 /** The course client's buffer size for its one recv(). */
 export const COURSE_RECV_SIZE = 1500
 
-export class HttpClient implements Endpoint {
+export class HttpClient extends ClientCore<HttpClientConfig> {
   private readonly sockets = new Set<net.Socket>()
   private connections = 0
-  private stopped = false
-
-  constructor(
-    readonly id: string,
-    readonly config: HttpClientConfig,
-    private readonly report: Reporter
-  ) {}
-
-  async start(): Promise<undefined> {
-    return undefined
-  }
 
   /** Closes every connection, as the student's Cancel asks: a fetch still waiting ends now. */
   async stop(): Promise<void> {
@@ -52,22 +40,16 @@ export class HttpClient implements Endpoint {
       const target = await resolveHost(host, url.literal ? undefined : this.config.family)
       socket = net.connect({ host: target.address, port })
       this.sockets.add(socket)
-      await new Promise<void>((resolve, reject) => {
-        socket!.once('connect', resolve)
-        socket!.once('error', reject)
-        socket!.once('close', () => reject(stoppedError(this.id)))
-      })
-      const local = sockAddr(socket.localAddress, socket.localPort)
-      const remote = sockAddr(socket.remoteAddress, socket.remotePort)
-      this.report.event('connect', { conn, local, remote, detail: { handshake: false } })
+      await connected(socket, () => this.stoppedError())
+      const fields = { conn, ...socketEnds(socket) }
+      this.report.event('connect', { ...fields, detail: { handshake: false } })
       const request = `GET ${path} HTTP/1.0\r\n\r\n`
       this.report.console(request, conn)
       const bytes = Buffer.from(request, 'ascii')
       socket.write(bytes)
-      this.report.data('send', bytes, { conn, local, remote, detail: { what: 'request', method: 'GET', target: path, version: 'HTTP/1.0' } })
+      this.report.data('send', bytes, { ...fields, detail: { what: 'request', method: 'GET', target: path, version: 'HTTP/1.0' } })
       this.report.console('Waiting for response ... ', conn)
-      const fields = { conn, local, remote }
-      const reads = await readReply(socket, this.config.recvOnce, () => stoppedError(this.id), (piece, n) =>
+      const reads = await readReply(socket, this.config.recvOnce, () => this.stoppedError(), (piece, n) =>
         this.report.data('recv', piece, { ...fields, detail: { what: 'http-read', recvSize: COURSE_RECV_SIZE, read: n, ...(n === 1 ? statusOf(piece) : {}) } })
       )
       // The server closing first is what ends an HTTP/1.0 reply: say so when it happened, before our own close.
@@ -84,10 +66,7 @@ export class HttpClient implements Endpoint {
       this.report.event('close', { ...fields, detail: { closedBy: reads.serverClosed ? 'server' : 'client', reason: reads.serverClosed ? 'client-after-server' : 'client-one-recv' } })
       return { reply: reply.toString('latin1'), length: reads.total }
     } catch (err) {
-      const e = explainError(err, { address: host, port, action: 'connect to' })
-      if (this.stopped) this.report.event('close', { conn, detail: { closedBy: 'client', reason: 'client-stopped' } })
-      else this.report.error(e.message, e.code, { conn })
-      throw e
+      return this.fail(err, { address: host, port, action: 'connect to' }, { conn })
     } finally {
       if (socket) {
         socket.destroy()
@@ -109,8 +88,6 @@ interface Reads {
 
 /** Bytes of a reply printed and returned; the rest is counted, not kept. */
 export const REPLY_SHOWN_MAX = 1024 * 1024
-
-const stoppedError = (id: string): LabError => new LabError(`${id} was stopped: it no longer waits for a reply`)
 
 /**
  * The course client's `recv(1500)`, once or in a loop until the server closes. Node hands over

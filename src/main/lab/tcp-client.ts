@@ -6,9 +6,9 @@ import net from 'node:net'
 import type { SendResult, TcpClientConfig } from '../../shared/contract'
 import type { SockAddr } from '../../shared/events'
 import { formatTuple } from '../../shared/events'
-import type { Endpoint, Reporter } from './endpoint'
-import { placeOf, sockAddr } from './endpoint'
-import { EMPTY_SEND, explainError, LabError, seconds } from './errors'
+import { ClientCore, connected, socketEnds } from './client-core'
+import { placeOf } from './endpoint'
+import { EMPTY_SEND, LabError, seconds } from './errors'
 import { resolveHost } from './net-util'
 
 interface Open {
@@ -23,24 +23,13 @@ interface Open {
   wake?: () => void
 }
 
-export class TcpClient implements Endpoint {
+export class TcpClient extends ClientCore<TcpClientConfig> {
   private open?: Open
   private connecting?: Promise<Open>
   /** The socket of a connect() still under way, so that stop() can abandon it. */
   private dialing?: net.Socket
   private connections = 0
   private busy = false
-  private stopped = false
-
-  constructor(
-    readonly id: string,
-    readonly config: TcpClientConfig,
-    private readonly report: Reporter
-  ) {}
-
-  async start(): Promise<undefined> {
-    return undefined
-  }
 
   /** Closes the connection, as the student's Cancel or Close asks: a recv() still waiting ends now. */
   async stop(): Promise<void> {
@@ -48,7 +37,7 @@ export class TcpClient implements Endpoint {
     this.dialing?.destroy()
     const c = this.open
     if (!c) return
-    c.failure ??= new LabError(`${this.id} was stopped: it no longer waits for a reply`)
+    c.failure ??= this.stoppedError()
     this.closeOpen()
     c.socket.destroy()
     c.wake?.()
@@ -56,7 +45,7 @@ export class TcpClient implements Endpoint {
 
   async connect(): Promise<void> {
     if (this.open) throw new LabError(`already connected to ${this.target()}: send a sentence to use the connection`)
-    await this.ensureOpen().catch((err) => this.fail(err))
+    await this.ensureOpen().catch((err) => this.failed(err))
   }
 
   async send(input: string): Promise<SendResult> {
@@ -80,20 +69,16 @@ export class TcpClient implements Endpoint {
       this.report.console(`Received reply <${text}>`, c.conn)
       return { reply: text, length: reply.length }
     } catch (err) {
-      this.fail(err)
+      this.failed(err)
     } finally {
       this.busy = false
       this.closeOpen()
     }
   }
 
-  /** Reports a failure where it happened (a reset as such) and rethrows it in plain words. */
-  private fail(err: unknown): never {
-    const e = explainError(err, { address: this.config.address, port: this.config.port, action: 'connect to' })
-    // Stopped on purpose: the close is in the log already, and nothing failed.
-    if (this.stopped) throw e
-    this.report.failure(e, this.open ? placeOf(this.open) : {})
-    throw e
+  /** A failure reported where it happened; stopped on purpose, the close is in the log already. */
+  private failed(err: unknown): never {
+    this.fail(err, { address: this.config.address, port: this.config.port, action: 'connect to' }, this.open && placeOf(this.open), false)
   }
 
   private target(): string {
@@ -133,18 +118,13 @@ export class TcpClient implements Endpoint {
       c.ended = true
       c.wake?.()
     })
-    await new Promise<void>((resolve, reject) => {
-      socket.once('connect', resolve)
-      socket.once('error', reject)
-      socket.once('timeout', () => {
-        socket.destroy()
-        reject(new LabError(`no connection to ${this.target()} within ${seconds(this.config.timeoutMs)}: the server did not answer the handshake`, 'ETIMEDOUT'))
-      })
-      socket.once('close', () => reject(new LabError(`${this.id} was stopped before the connection was made`)))
-    }).finally(() => (this.dialing = undefined))
+    await connected(
+      socket,
+      () => new LabError(`${this.id} was stopped before the connection was made`),
+      () => new LabError(`no connection to ${this.target()} within ${seconds(this.config.timeoutMs)}: the server did not answer the handshake`, 'ETIMEDOUT')
+    ).finally(() => (this.dialing = undefined))
     socket.setTimeout(0)
-    c.local = sockAddr(socket.localAddress, socket.localPort)
-    c.remote = sockAddr(socket.remoteAddress, socket.remotePort)
+    Object.assign(c, socketEnds(socket))
     this.open = c
     this.report.event('connect', { ...placeOf(c), detail: { handshake: true } })
     this.report.console(`Connected to server at ${this.target()}`, c.conn)
