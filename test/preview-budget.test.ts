@@ -19,7 +19,8 @@ const withPayload = (bytes: number): LabEvent => ({
   conn: 1,
   length: bytes,
   preview: Buffer.alloc(bytes, seq % 256).toString('base64'),
-  info: ''
+  info: '',
+  detail: { what: 'stream', leftover: 0, eof: false, waiting: 0 }
 })
 const decoded = (e: LabEvent): number => Buffer.from(e.preview ?? '', 'base64').length
 
@@ -54,12 +55,12 @@ describe('the Lab keeps whole payloads within its budget', () => {
     const lab = new Lab({ ringSize: 50_000 })
     const reporter = new Reporter('tcp-client-1', 'client', 'TCP', (e) => (lab as unknown as { record(e: LabEvent): void }).record(e))
     const chunk = Buffer.alloc(PREVIEW_BYTES + 1000, 0x61)
-    reporter.data('recv', chunk, { info: 'read' })
+    reporter.data('recv', chunk, { detail: { what: 'stream', leftover: 0, eof: false, waiting: 0 } })
     const [first] = lab.history()
     expect(first.length).toBe(PREVIEW_BYTES + 1000)
     expect(decoded(first)).toBe(PREVIEW_BYTES)
     // 2,000 reads of 64 KiB (128 MiB on the wire): the ring holds them all, their previews ~16 MiB.
-    for (let i = 0; i < 2000; i++) reporter.data('recv', chunk, { info: 'read' })
+    for (let i = 0; i < 2000; i++) reporter.data('recv', chunk, { detail: { what: 'stream', leftover: 0, eof: false, waiting: 0 } })
     const held = lab.history().reduce((n, e) => n + decoded(e), 0)
     expect(lab.history().length).toBe(2001)
     expect(held).toBeLessThanOrEqual(PREVIEW_BUDGET_BYTES + PREVIEW_BYTES + 2001 * PREVIEW_HEAD_BYTES)
@@ -69,7 +70,7 @@ describe('the Lab keeps whole payloads within its budget', () => {
   it('gives each part of a write made of parts to the preview, in order', () => {
     const lab = new Lab()
     const reporter = new Reporter('http-server-1', 'server', 'HTTP', (e) => (lab as unknown as { record(e: LabEvent): void }).record(e))
-    reporter.data('send', [Buffer.from('HEAD\r\n\r\n'), Buffer.alloc(PREVIEW_BYTES, 0x62)], { info: 'reply' })
+    reporter.data('send', [Buffer.from('HEAD\r\n\r\n'), Buffer.alloc(PREVIEW_BYTES, 0x62)], { detail: { what: 'response', status: 200, streamed: false } })
     const [e] = lab.history()
     expect(e.length).toBe(8 + PREVIEW_BYTES)
     const bytes = Buffer.from(e.preview!, 'base64')

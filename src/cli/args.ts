@@ -1,7 +1,9 @@
 // Command-line options as the course's programs read them (-a, -p, -6, -h), on node:util parseArgs.
 
 import { parseArgs } from 'node:util'
-import type { Family } from '../shared/events'
+import type { Family, Proto } from '../shared/events'
+import type { EndpointKind } from '../shared/endpoint-kinds'
+import { ENDPOINT_KIND_NAMES, ENDPOINT_KINDS } from '../shared/endpoint-kinds'
 import { addressProblem, DEFAULT_HTTP_PORT, DEFAULT_PORT, defaultClientAddress, defaultServerAddress, parseCoursePort, PORT_RULE } from '../shared/address'
 import { IDLE_TIMEOUT_DEFAULT_MS, TCP_TIMEOUT_DEFAULT_MS, UDP_TIMEOUT_DEFAULT_MS } from '../shared/limits'
 import { fields, type NumberField } from '../shared/schemas'
@@ -9,8 +11,12 @@ import { fields, type NumberField } from '../shared/schemas'
 /** Bad input: printed as one `ERROR:` line with the usage, exit status 2. */
 export class UsageError extends Error {}
 
-export type Command = 'tcp-server' | 'tcp-client' | 'udp-server' | 'udp-client' | 'http-server' | 'http-client' | 'web'
-export const COMMANDS: readonly Command[] = ['tcp-server', 'tcp-client', 'udp-server', 'udp-client', 'http-server', 'http-client', 'web']
+/** One program per endpoint kind of the table, and the window's browser host. */
+export type Command = EndpointKind | 'web'
+export const COMMANDS: readonly Command[] = [...ENDPOINT_KIND_NAMES, 'web']
+
+const serves = (command: Command): boolean => command === 'web' || ENDPOINT_KINDS[command].role === 'server'
+const protoOf = (command: Exclude<Command, 'web'>): Proto => ENDPOINT_KINDS[command].proto
 
 type OptionSpec = { type: 'string' | 'boolean'; short?: string }
 
@@ -60,13 +66,13 @@ export function parseOptions(command: Command, argv: string[]): Options {
   }
   const v = parsed.values as Record<string, string | boolean | undefined>
   const family: Family = v.ipv6 ? 'IPv6' : 'IPv4'
-  const isServer = command.endsWith('server') || command === 'web'
+  const isServer = serves(command)
   const address = typeof v.address === 'string' ? v.address : isServer ? defaultServerAddress(family) : defaultClientAddress(family)
   if (command !== 'web') {
     const problem = addressProblem(address)
     if (problem) throw new UsageError(problem)
   }
-  const defaultPort = command === 'web' ? 0 : command.startsWith('http') ? DEFAULT_HTTP_PORT : DEFAULT_PORT
+  const defaultPort = command === 'web' ? 0 : protoOf(command) === 'HTTP' ? DEFAULT_HTTP_PORT : DEFAULT_PORT
   let port = defaultPort
   if (typeof v.port === 'string') {
     // The browser host may take 0 (any free port); the course's programs keep their rule.
@@ -80,7 +86,7 @@ export function parseOptions(command: Command, argv: string[]): Options {
     family,
     address,
     port,
-    recvSize: checked(fields.recvSize, '--recv-size', v['recv-size'], wholeNumber, command.startsWith('udp') ? 2048 : 1024),
+    recvSize: checked(fields.recvSize, '--recv-size', v['recv-size'], wholeNumber, command !== 'web' && protoOf(command) === 'UDP' ? 2048 : 1024),
     concurrent: v.concurrent === true,
     idleTimeoutMs: checked(fields.idleTimeoutMs, '--idle-timeout', v['idle-timeout'], milliseconds, IDLE_TIMEOUT_DEFAULT_MS),
     timeoutMs: checked(fields.timeoutMs, '--timeout', v.timeout, milliseconds, command === 'tcp-client' ? TCP_TIMEOUT_DEFAULT_MS : UDP_TIMEOUT_DEFAULT_MS),
@@ -110,8 +116,8 @@ const addressHelp = (server: boolean): string =>
     : '-a ADDR  --> server address or host name (default 127.0.0.1, or ::1 with -6)'
 
 export function usage(command: Command): string {
-  const port = command.startsWith('http') ? DEFAULT_HTTP_PORT : DEFAULT_PORT
-  const server = command.endsWith('server')
+  const port = command !== 'web' && protoOf(command) === 'HTTP' ? DEFAULT_HTTP_PORT : DEFAULT_PORT
+  const server = command !== 'web' && serves(command)
   const lines: Record<Command, string[]> = {
     'tcp-server': [
       `Usage: socklab tcp-server [-a ADDR] [-p N] [-6] [--concurrent] [--recv-size N] [--idle-timeout S]`,

@@ -4,7 +4,7 @@
 
 import type { Family, LabEvent, SockAddr } from './events'
 
-export type EndpointKind = 'tcp-server' | 'tcp-client' | 'udp-server' | 'udp-client' | 'http-server' | 'http-client'
+export type { EndpointKind } from './endpoint-kinds'
 
 export interface TcpServerConfig {
   kind: 'tcp-server'
@@ -122,6 +122,11 @@ export type ArgsOf<V extends Verb> = Parameters<LabCommands[V]>
 export type ResultOf<V extends Verb> = ReturnType<LabCommands[V]>
 
 export const VERBS = ['hostInfo', 'start', 'stop', 'connect', 'send', 'list', 'history', 'chooseFolder'] as const satisfies readonly Verb[]
+
+/** Compiles only when `List` names every member of `All` (satisfies above refuses anything else). */
+export type NamesAll<List extends readonly string[], All extends string> = [Exclude<All, List[number]>] extends [never] ? true : { missing: Exclude<All, List[number]> }
+/** A verb of LabCommands missing from VERBS would be callable on no transport: refuse to compile. */
+export const VERBS_NAME_ALL_COMMANDS: NamesAll<typeof VERBS, Verb> = true
 
 /** What a renderer holds: every verb as a promise, plus one event subscription. */
 export type LabApi = { [V in Verb]: (...args: ArgsOf<V>) => Promise<ResultOf<V>> } & {

@@ -24,7 +24,65 @@ export interface SockAddr {
   family: Family
 }
 
-export interface LabEvent {
+/** Who ended a connection (or a socket): the side that closed first, as this endpoint saw it. */
+export type Side = 'client' | 'server'
+
+/** Why a socket or connection closed; each reason has its own words (event-words.ts). */
+export type CloseReason =
+  | 'server-stopped' // a server's listening (or bound) socket was closed
+  | 'served' // the TCP server closed the connection after its one exchange
+  | 'client-done' // the TCP client closed the connection after its exchange
+  | 'ended' // an HTTP server's connection is gone (`closedBy` says which side closed first)
+  | 'reply-ended' // the HTTP client saw the server close first: that ends an HTTP/1.0 reply
+  | 'client-after-server' // the HTTP client closed its side after the server had closed
+  | 'client-one-recv' // the HTTP client closed after its one recv(), the server still open
+  | 'client-stopped' // a client was stopped (Cancel) while it waited for a reply
+
+/**
+ * What each kind of event means, as fields: exercises, the ladder and translations read these,
+ * never `info`. `info` is their English rendering, made in one place (event-words.ts).
+ */
+export interface EventDetails {
+  /** TCP: the course server's `mode` and `recvSize`; HTTP: the folder served. The address is the one shown. */
+  listen: { address: string; port: number } & ({ mode: 'iterative' | 'concurrent'; recvSize: number } | { root: string })
+  bind: { address: string; port: number; recvSize: number }
+  /** Connections ahead of this one: the one being served and those waiting in the backlog before it. */
+  queued: { queuedAhead: number }
+  /** How long the connection waited in the listen backlog, when it had to (iterative server busy). */
+  accept: { backlogMs?: number }
+  /** `handshake`: the three-way handshake is what connect() waited for (said for the TCP lab). */
+  connect: { handshake: boolean }
+  send: SendDetail
+  recv: RecvDetail
+  /** `replyBytes`: how long the reply was when the server's close ended it (HTTP/1.0). */
+  close: { closedBy: Side; reason: CloseReason; replyBytes?: number }
+  /** Errors and resets carry Node's code (ECONNRESET ...); their sentence is `info` itself. */
+  reset: { code?: string }
+  error: { code?: string }
+  /** The course program's own line: `info` is what the program prints (its own words, never rendered). */
+  console: Record<string, never>
+}
+
+export type SendDetail =
+  /** One write to a TCP stream, or one UDP datagram (`length` says how many bytes). */
+  | { what: 'bytes' }
+  /** The HTTP client's request line. */
+  | { what: 'request'; method: string; target: string; version: string }
+  /** An HTTP response; `streamed`: its body came from disk in chunks. */
+  | { what: 'response'; status: number; streamed: boolean }
+
+export type RecvDetail =
+  /**
+   * One read of a TCP stream: `leftover` bytes came in the same read beyond recv(recvSize) and
+   * were left unread; `eof`: the stream ended; `waiting`: bytes had arrived before recv() started.
+   */
+  | { what: 'stream'; recvSize?: number; leftover: number; eof: boolean; waiting: number }
+  /** One UDP datagram of `length` bytes; recvfrom(recvSize) kept `truncatedTo` of a longer one. */
+  | { what: 'datagram'; recvSize: number; truncatedTo?: number }
+  /** The HTTP client's recv(recvSize) number `read`; the first holds the status line, if whole. */
+  | { what: 'http-read'; recvSize: number; read: number; statusLine?: string; status?: number }
+
+interface EventBase {
   /** Position in the lab's stream: strictly increasing, never reused. */
   seq: number
   /** Microseconds since the lab started, from a monotonic clock. */
@@ -33,7 +91,6 @@ export interface LabEvent {
   endpoint: string
   role: Role
   proto: Proto
-  kind: EventKind
   /** Connection number within the endpoint (TCP/HTTP), 0 where there is none. */
   conn: number
   local?: SockAddr
@@ -42,18 +99,17 @@ export interface LabEvent {
   length: number
   /** First bytes of the payload, base64: at most PREVIEW_BYTES once decoded, PREVIEW_HEAD_BYTES once the event is old (see PreviewBudget). */
   preview?: string
-  /** One human line: the console text, the error message, or a summary for the log. */
+  /** One human line: rendered from the detail (event-words.ts), or the console line / error sentence itself. */
   info: string
   /** Node's error code (EADDRINUSE, ECONNREFUSED, ...) for `error` events. */
   code?: string
 }
 
-/** What an endpoint reports; the Lab stamps seq, time and endpoint. */
-export type EventDraft = Omit<LabEvent, 'seq' | 'time' | 'endpoint' | 'role' | 'proto' | 'conn' | 'length'> & {
-  conn?: number
-  length?: number
-  proto?: Proto
-}
+/** One event of kind K, with that kind's detail. */
+export type LabEventOf<K extends EventKind> = EventBase & { kind: K; detail: EventDetails[K] }
+
+/** Every event is one of its kinds: `e.kind === 'queued'` gives `e.detail.queuedAhead`. */
+export type LabEvent = { [K in EventKind]: LabEventOf<K> }[EventKind]
 
 /**
  * The most payload one event carries: a whole recv(1500), a page of up to 64 KiB, so that a

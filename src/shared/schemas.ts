@@ -4,7 +4,9 @@
 
 import { z } from 'zod'
 import { addressProblem, isCoursePort, PORT_RANGE } from './address'
-import type { ArgsOf, Verb } from './contract'
+import type { ArgsOf, NamesAll, Verb } from './contract'
+import type { EndpointKind } from './endpoint-kinds'
+import { ENDPOINT_ID } from './endpoint-kinds'
 import { CLIENT_TIMEOUT_MAX_MS, CLIENT_TIMEOUT_MIN_MS, IDLE_TIMEOUT_MAX_MS, INPUT_MAX_CHARS, RECV_SIZE_MAX, RECV_SIZE_MIN } from './limits'
 
 /** Messages written for students: describeIssue() shows them as they are, without a field path. */
@@ -62,7 +64,11 @@ export const endpointConfigSchema = z.discriminatedUnion('kind', [
   z.strictObject({ kind: z.literal('http-client'), recvOnce: z.boolean(), family })
 ])
 
-const endpointId = z.string().regex(/^[a-z-]+-\d+$/, 'not an endpoint id').max(64)
+/** Every kind of the table has its config schema (the union compiles only if none is missing). */
+export const SCHEMAS_COVER_EVERY_KIND: NamesAll<EndpointConfigKinds, EndpointKind> = true
+type EndpointConfigKinds = z.infer<typeof endpointConfigSchema>['kind'][]
+
+const endpointId = z.string().max(64).regex(ENDPOINT_ID, 'not an endpoint id')
 const input = z.string().max(INPUT_MAX_CHARS, say(`the input is longer than ${INPUT_MAX_CHARS} characters`))
 
 export const argSchemas: { [V in Verb]: z.ZodType<ArgsOf<V>> } = {

@@ -20,8 +20,9 @@ const ev = (over: Partial<LabEvent> = {}): LabEvent => ({
   remote: { address: '127.0.0.1', port: 12000, family: 'IPv4' },
   length: 11,
   info: 'wrote 11 bytes to the stream',
+  detail: { what: 'bytes' },
   ...over
-})
+}) as LabEvent
 const now = (run: () => void): void => run()
 
 describe('EventStore', () => {
@@ -80,7 +81,7 @@ describe('LogView', () => {
   it('appends new matching events, hides console lines unless asked, trims what the store dropped', () => {
     const store = new EventStore(100, now)
     const view = new LogView(store)
-    store.add([ev(), ev({ kind: 'console', info: 'Connected' }), ev({ proto: 'UDP' })])
+    store.add([ev(), ev({ kind: 'console', info: 'Connected', detail: {} }), ev({ proto: 'UDP' })])
     view.update()
     expect(view.rows.map((e) => e.kind)).toEqual(['send', 'send'])
     view.setFilter({ ...NO_FILTER, proto: 'UDP' })

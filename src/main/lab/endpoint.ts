@@ -3,7 +3,11 @@
 import type net from 'node:net'
 import type { AddressInfo } from 'node:net'
 import type { EndpointConfig, SendResult } from '../../shared/contract'
-import type { EventDraft, EventKind, Family, LabEvent, Proto, Role, SockAddr } from '../../shared/events'
+import type { EventDetails, EventKind, Family, LabEvent, LabEventOf, Proto, Role, SockAddr } from '../../shared/events'
+import type { Describable, RenderedKind } from '../../shared/event-words'
+import { eventWords } from '../../shared/event-words'
+import type { LabError } from './errors'
+import { isReset } from './errors'
 import { PREVIEW_BYTES } from '../../shared/events'
 import type { PreviewRate } from './preview-rate'
 
@@ -23,9 +27,28 @@ export interface Endpoint {
 /** Receives complete events; the Lab stamps and stores them, the CLI prints them. */
 export type EventListener = (event: LabEvent) => void
 
+/** Where an event happened: the connection and its two ends. */
+export interface EventPlace {
+  conn?: number
+  local?: SockAddr
+  remote?: SockAddr
+}
+
+/** Where, and what: the detail of kind K, from which its words are made. */
+export type EventFields<K extends EventKind> = EventPlace & { detail: EventDetails[K]; length?: number }
+
+/** Console lines carry no detail but their text: one shared empty object, not one per line. */
+const NO_DETAIL: Record<string, never> = Object.freeze({})
+
+/** The connection and both ends of it, as every event about it carries them. */
+export function placeOf(c: EventPlace): EventPlace {
+  return { conn: c.conn, local: c.local, remote: c.remote }
+}
+
 /**
- * An endpoint's voice: stamps role, proto and endpoint id on what it reports, and keeps payload
- * previews small. `previews` is false where nobody looks at bytes (the CLI), which saves a copy per read.
+ * An endpoint's voice: stamps role, proto and endpoint id on what it reports, renders the words of
+ * each event from its detail, and keeps payload previews small. `previews` is false where nobody
+ * looks at bytes (the CLI), which saves a copy per read.
  */
 export class Reporter {
   constructor(
@@ -39,52 +62,58 @@ export class Reporter {
     private readonly rate?: PreviewRate
   ) {}
 
-  event(kind: EventKind, fields: Omit<EventDraft, 'kind'>): void {
-    // Every event is built with the same fields in the same order: one object shape, cheap to make.
-    this.sink({
-      seq: 0,
-      time: 0,
-      endpoint: this.endpoint,
-      role: this.role,
-      proto: fields.proto ?? this.proto,
-      kind,
-      conn: fields.conn ?? 0,
-      local: fields.local,
-      remote: fields.remote,
-      length: fields.length ?? 0,
-      preview: fields.preview,
-      info: fields.info,
-      code: fields.code
-    })
+  /** An event whose words are made from its detail. */
+  event<K extends RenderedKind>(kind: K, fields: EventFields<K>, preview?: string): void {
+    const length = fields.length ?? 0
+    const info = eventWords({ kind, detail: fields.detail, role: this.role, proto: this.proto, length, local: fields.local, remote: fields.remote } as Describable<K>)
+    this.emit(kind, fields, info, length, preview, undefined)
   }
 
   /** A line the course program would print. */
   console(text: string, conn = 0): void {
-    this.event('console', { info: text, conn })
+    this.emit('console', { conn, detail: NO_DETAIL }, text, 0, undefined, undefined)
   }
 
   /** A failure, in plain words; `code` is Node's (EADDRINUSE...). */
-  error(message: string, code?: string, fields: Omit<EventDraft, 'kind' | 'info' | 'code'> = {}): void {
-    this.event('error', { ...fields, info: message, code })
+  error(message: string, code?: string, place: EventPlace = {}): void {
+    this.emit('error', { ...place, detail: { code } }, message, 0, undefined, code)
+  }
+
+  /** A failure on a connection: a reset (the peer's ECONNRESET, EPIPE) as such, anything else as an error. */
+  failure(e: LabError, place: EventPlace): void {
+    if (isReset(e)) this.emit('reset', { ...place, detail: { code: e.code } }, e.message, 0, undefined, e.code)
+    else this.error(e.message, e.code, place)
   }
 
   /**
    * One write or read of payload bytes. A write made of parts (a head and a body) is passed as
    * parts: only the preview's first PREVIEW_BYTES are ever copied, and only if previews are kept.
    */
-  data(
-    kind: 'send' | 'recv',
-    bytes: Uint8Array | readonly Uint8Array[],
-    fields: Omit<EventDraft, 'kind' | 'length' | 'preview'> & { length?: number }
-  ): void {
+  data<K extends 'send' | 'recv'>(kind: K, bytes: Uint8Array | readonly Uint8Array[], fields: EventFields<K>): void {
     const parts = bytes instanceof Uint8Array ? [bytes] : bytes
     const carried = parts.reduce((n, p) => n + p.length, 0)
     const max = this.rate ? this.rate.take(Math.min(carried, PREVIEW_BYTES)) : PREVIEW_BYTES
-    this.event(kind, {
-      ...fields,
-      length: fields.length ?? carried,
-      preview: this.previews ? preview(parts, max) : undefined
-    })
+    this.event(kind, { ...fields, length: fields.length ?? carried }, this.previews ? preview(parts, max) : undefined)
+  }
+
+  private emit<K extends EventKind>(kind: K, fields: EventFields<K>, info: string, length: number, preview: string | undefined, code: string | undefined): void {
+    // Every event is built with the same fields in the same order: one object shape, cheap to make.
+    this.sink({
+      seq: 0,
+      time: 0,
+      endpoint: this.endpoint,
+      role: this.role,
+      proto: this.proto,
+      kind,
+      conn: fields.conn ?? 0,
+      local: fields.local,
+      remote: fields.remote,
+      length,
+      preview,
+      info,
+      code,
+      detail: fields.detail
+    } as LabEventOf<K> as LabEvent)
   }
 }
 

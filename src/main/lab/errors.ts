@@ -18,7 +18,7 @@ export const EMPTY_SEND = 'EEMPTY'
 /** A duration in ms as a student reads it: "5 s", "0.5 s". */
 export const seconds = (ms: number): string => `${ms / 1000} s`
 
-interface Where {
+export interface Where {
   address?: string
   port?: number
   /** What was being done, e.g. "connect to" or "listen on". */
@@ -65,4 +65,9 @@ export function explainError(err: unknown, where: Where = {}): LabError {
     }
   })()
   return new LabError(message, code)
+}
+
+/** The peer reset the connection (or closed it under our write): a reset, not our failure. */
+export function isReset(e: LabError): boolean {
+  return e.code === 'ECONNRESET' || e.code === 'EPIPE'
 }

@@ -4,10 +4,9 @@
 
 import net from 'node:net'
 import type { HttpClientConfig, SendResult } from '../../shared/contract'
-import { formatSockAddr, formatTuple } from '../../shared/events'
-import type { Endpoint, Reporter } from './endpoint'
-import { sockAddr } from './endpoint'
-import { explainError, LabError } from './errors'
+import { formatTuple } from '../../shared/events'
+import { ClientCore, connected, socketEnds } from './client-core'
+import { LabError } from './errors'
 import { resolveHost } from './net-util'
 import { replyStart, truncationNote } from './http/reply-head'
 import { parseCourseUrl } from './url'
@@ -15,20 +14,9 @@ import { parseCourseUrl } from './url'
 /** The course client's buffer size for its one recv(). */
 export const COURSE_RECV_SIZE = 1500
 
-export class HttpClient implements Endpoint {
+export class HttpClient extends ClientCore<HttpClientConfig> {
   private readonly sockets = new Set<net.Socket>()
   private connections = 0
-  private stopped = false
-
-  constructor(
-    readonly id: string,
-    readonly config: HttpClientConfig,
-    private readonly report: Reporter
-  ) {}
-
-  async start(): Promise<undefined> {
-    return undefined
-  }
 
   /** Closes every connection, as the student's Cancel asks: a fetch still waiting ends now. */
   async stop(): Promise<void> {
@@ -52,26 +40,20 @@ export class HttpClient implements Endpoint {
       const target = await resolveHost(host, url.literal ? undefined : this.config.family)
       socket = net.connect({ host: target.address, port })
       this.sockets.add(socket)
-      await new Promise<void>((resolve, reject) => {
-        socket!.once('connect', resolve)
-        socket!.once('error', reject)
-        socket!.once('close', () => reject(stoppedError(this.id)))
-      })
-      const local = sockAddr(socket.localAddress, socket.localPort)
-      const remote = sockAddr(socket.remoteAddress, socket.remotePort)
-      this.report.event('connect', { conn, local, remote, info: `connected from ${local ? formatSockAddr(local) : '?'}` })
+      await connected(socket, () => this.stoppedError())
+      const fields = { conn, ...socketEnds(socket) }
+      this.report.event('connect', { ...fields, detail: { handshake: false } })
       const request = `GET ${path} HTTP/1.0\r\n\r\n`
       this.report.console(request, conn)
       const bytes = Buffer.from(request, 'ascii')
       socket.write(bytes)
-      this.report.data('send', bytes, { conn, local, remote, info: `GET ${path} HTTP/1.0 (write to the stream)` })
+      this.report.data('send', bytes, { ...fields, detail: { what: 'request', method: 'GET', target: path, version: 'HTTP/1.0' } })
       this.report.console('Waiting for response ... ', conn)
-      const fields = { conn, local, remote }
-      const reads = await readReply(socket, this.config.recvOnce, () => stoppedError(this.id), (piece, n) =>
-        this.report.data('recv', piece, { ...fields, info: `recv(${COURSE_RECV_SIZE}) #${n}: ${n === 1 ? firstLine(piece) : `${piece.length} bytes`}` })
+      const reads = await readReply(socket, this.config.recvOnce, () => this.stoppedError(), (piece, n) =>
+        this.report.data('recv', piece, { ...fields, detail: { what: 'http-read', recvSize: COURSE_RECV_SIZE, read: n, ...(n === 1 ? statusOf(piece) : {}) } })
       )
       // The server closing first is what ends an HTTP/1.0 reply: say so when it happened, before our own close.
-      if (reads.serverClosed) this.report.event('close', { ...fields, info: `the server closed the connection first (FIN): end of the reply after ${reads.total} bytes` })
+      if (reads.serverClosed) this.report.event('close', { ...fields, detail: { closedBy: 'server', reason: 'reply-ended', replyBytes: reads.total } })
       const reply = Buffer.concat(reads.chunks)
       const unshown = reads.total - reply.length
       this.report.console('received', conn)
@@ -81,16 +63,10 @@ export class HttpClient implements Endpoint {
         ? `one recv(${COURSE_RECV_SIZE}) as in the course: ${reads.total} bytes, ${truncationNote(replyStart(reply), reads.total, COURSE_RECV_SIZE)}`
         : `${reads.reads} recv(${COURSE_RECV_SIZE}) call${reads.reads === 1 ? '' : 's'} until the server closed, ${reads.total} bytes`
       this.report.console(`Reply read in ${how}`, conn)
-      this.report.event('close', {
-        ...fields,
-        info: reads.serverClosed ? 'the client closed its side too' : 'the client closed the connection after its one recv(), without waiting for the server to close'
-      })
+      this.report.event('close', { ...fields, detail: { closedBy: reads.serverClosed ? 'server' : 'client', reason: reads.serverClosed ? 'client-after-server' : 'client-one-recv' } })
       return { reply: reply.toString('latin1'), length: reads.total }
     } catch (err) {
-      const e = explainError(err, { address: host, port, action: 'connect to' })
-      if (this.stopped) this.report.event('close', { conn, info: 'connection closed: the client stopped waiting for the reply' })
-      else this.report.error(e.message, e.code, { conn })
-      throw e
+      return this.fail(err, { address: host, port, action: 'connect to' }, { conn })
     } finally {
       if (socket) {
         socket.destroy()
@@ -112,8 +88,6 @@ interface Reads {
 
 /** Bytes of a reply printed and returned; the rest is counted, not kept. */
 export const REPLY_SHOWN_MAX = 1024 * 1024
-
-const stoppedError = (id: string): LabError => new LabError(`${id} was stopped: it no longer waits for a reply`)
 
 /**
  * The course client's `recv(1500)`, once or in a loop until the server closes. Node hands over
@@ -155,9 +129,12 @@ function readReply(socket: net.Socket, once: boolean, closed: () => Error, onRea
   })
 }
 
-/** The status line, when the first read holds one; its size otherwise. */
-function firstLine(chunk: Buffer): string {
+/** The status line and its code, when the first read holds the whole line. */
+function statusOf(chunk: Buffer): { statusLine?: string; status?: number } {
   const text = chunk.subarray(0, 200).toString('latin1')
   const end = text.indexOf('\r\n')
-  return end >= 0 ? `${text.slice(0, end)} (${chunk.length} bytes)` : `${chunk.length} bytes`
+  if (end < 0) return {}
+  const statusLine = text.slice(0, end)
+  const code = /^HTTP\/\d\.\d (\d{3})(?: |$)/.exec(statusLine)
+  return { statusLine, status: code ? Number(code[1]) : undefined }
 }

@@ -6,7 +6,7 @@ import fs from 'node:fs'
 import net from 'node:net'
 import path from 'node:path'
 import type { HttpServerConfig, HttpServerLimits } from '../../shared/contract'
-import type { SockAddr } from '../../shared/events'
+import type { RecvDetail, Side, SockAddr } from '../../shared/events'
 import { formatTuple, PREVIEW_BYTES } from '../../shared/events'
 import {
   HTTP_HEAD_DEADLINE_MS,
@@ -19,8 +19,8 @@ import {
 } from '../../shared/limits'
 import { sampleSiteDir } from '../host/paths'
 import type { Endpoint, Reporter } from './endpoint'
-import { acceptedLocal, boundAddr, sockAddr } from './endpoint'
-import { explainError, LabError } from './errors'
+import { acceptedLocal, boundAddr, placeOf, sockAddr } from './endpoint'
+import { explainError, isReset, LabError } from './errors'
 import { parseRange } from './http/byte-range'
 import { parseRequestHead, printable, type RequestHead } from './http/request-head'
 import { errorPage, responseHead, type HeadFields } from './http/response-head'
@@ -41,6 +41,8 @@ const chunkPool: Buffer[] = []
 /** Bodies up to this size are copied behind their head into one buffer; bigger ones go by writev. */
 const COPY_LIMIT = 16 * 1024
 const SERVER_NAME = 'socklab'
+/** Every read of a request is a plain read of the stream: one shared detail, not one per read. */
+const READ_DETAIL: RecvDetail = Object.freeze({ what: 'stream', leftover: 0, eof: false, waiting: 0 })
 
 const KNOWN_METHODS = new Set(['POST', 'PUT', 'DELETE', 'PATCH', 'OPTIONS', 'TRACE', 'CONNECT'])
 const CR = 0x0d
@@ -68,6 +70,8 @@ interface Connection {
   closing: boolean
   /** A request was refused (400, 408, 431 ...): what the client sends from now on is dropped. */
   refused: boolean
+  /** Which side closed first: the client when its FIN (or reset) came before ours. */
+  closedBy: Side
   timer?: NodeJS.Timeout
 }
 
@@ -119,7 +123,7 @@ export class HttpServer implements Endpoint {
     this.server.on('connection', (socket) => this.onConnection(socket))
     this.local = boundAddr(this.server.address())
     const boundPort = this.local?.port ?? port
-    this.report.event('listen', { local: this.local, info: `listening on ${formatTuple(address, boundPort)}, serving ${this.config.root}` })
+    this.report.event('listen', { local: this.local, detail: { address, port: boundPort, root: this.config.root } })
     this.report.console(`Serving at port ${boundPort}/tcp ...`)
     return this.local
   }
@@ -129,7 +133,7 @@ export class HttpServer implements Endpoint {
     this.stopped = true
     for (const socket of [...this.sockets, ...this.turnedAway]) socket.destroy()
     await closeServer(this.server)
-    this.report.event('close', { local: this.local, info: 'server socket closed' })
+    this.report.event('close', { local: this.local, detail: { closedBy: 'server', reason: 'server-stopped' } })
   }
 
   private onConnection(socket: net.Socket): void {
@@ -150,15 +154,16 @@ export class HttpServer implements Endpoint {
       flushedAt: 0,
       busy: false,
       closing: false,
-      refused: false
+      refused: false,
+      closedBy: 'server'
     }
     this.sockets.add(socket)
-    const fields = { conn: c.conn, local: c.local, remote: c.remote }
-    this.report.event('accept', { ...fields, info: `connection from ${c.remote?.address} accepted` })
+    const fields = placeOf(c)
+    this.report.event('accept', { ...fields, detail: {} })
     this.watch(c, Math.min(this.limits.idleMs, this.limits.headDeadlineMs))
 
     socket.on('data', (chunk: Buffer) => {
-      this.report.data('recv', chunk, { ...fields, info: `read ${chunk.length} bytes of the stream` })
+      this.report.data('recv', chunk, { ...fields, detail: READ_DETAIL })
       // After our side is closed, or a request was refused, nothing more is answered: keep no
       // bytes (a huge POST body must not pile up).
       if (socket.writableEnded || c.refused) return
@@ -169,19 +174,20 @@ export class HttpServer implements Endpoint {
     socket.on('end', () => {
       // The client sent FIN: answer what is complete, then close our side.
       c.closing = true
+      if (!socket.writableEnded) c.closedBy = 'client'
       if (!c.busy) socket.end()
     })
     socket.on('error', (err) => {
       const e = explainError(err, c.remote)
-      const reset = e.code === 'ECONNRESET' || e.code === 'EPIPE'
-      this.report.event(reset ? 'reset' : 'error', { ...fields, info: e.message, code: e.code })
+      if (isReset(e) && !socket.writableEnded) c.closedBy = 'client'
+      this.report.failure(e, fields)
     })
     // Once our FIN is out, a peer that never closes its side is dropped after a while.
     socket.once('finish', () => setTimeout(() => socket.destroy(), HTTP_LINGER_MS).unref())
     socket.once('close', () => {
       clearTimeout(c.timer)
       this.sockets.delete(socket)
-      this.report.event('close', { ...fields, info: 'connection closed' })
+      this.report.event('close', { ...fields, detail: { closedBy: c.closedBy, reason: 'ended' } })
     })
   }
 
@@ -312,7 +318,7 @@ export class HttpServer implements Endpoint {
       void this.respond(c, head)
         .catch((err) => {
           const e = explainError(err, c.remote)
-          this.report.event('error', { conn: c.conn, local: c.local, remote: c.remote, info: `could not answer: ${e.message}`, code: e.code })
+          this.report.error(`could not answer: ${e.message}`, e.code, placeOf(c))
           c.socket.destroy()
           return null
         })
@@ -349,7 +355,7 @@ export class HttpServer implements Endpoint {
     const bytes = wholeResponse(file, keepAlive)
     if (c.socket.destroyed) return 0
     c.socket.write(bytes)
-    this.report.data('send', bytes.subarray(0, bytes.length - body.length + PREVIEW_BYTES), { conn: c.conn, local: c.local, remote: c.remote, length: bytes.length, info: `HTTP 200, ${bytes.length} bytes` })
+    this.report.data('send', bytes.subarray(0, bytes.length - body.length + PREVIEW_BYTES), { ...placeOf(c), length: bytes.length, detail: { what: 'response', status: 200, streamed: false } })
     return body.length
   }
 
@@ -436,7 +442,7 @@ export class HttpServer implements Endpoint {
       c.socket.write(payload ? Buffer.concat([head, payload]) : head)
     }
     const total = head.length + (payload?.length ?? 0)
-    this.report.data('send', payload ? [head, payload] : head, { conn: c.conn, local: c.local, remote: c.remote, length: total, info: `HTTP ${fields.status}, ${total} bytes` })
+    this.report.data('send', payload ? [head, payload] : head, { ...placeOf(c), length: total, detail: { what: 'response', status: fields.status, streamed: false } })
     await drained(c.socket)
     return payload?.length ?? 0
   }
@@ -494,7 +500,7 @@ export class HttpServer implements Endpoint {
       if (c.socket.writableLength > (lean() ? 0 : STREAM_AHEAD)) await drained(c.socket)
     }
     if (next) recycle(await next.catch(() => Buffer.alloc(0)))
-    this.report.data('send', first ? [head, first] : head, { conn: c.conn, local: c.local, remote: c.remote, length: head.length + sent, info: `HTTP ${fields.status}, ${head.length + sent} bytes streamed from disk` })
+    this.report.data('send', first ? [head, first] : head, { ...placeOf(c), length: head.length + sent, detail: { what: 'response', status: fields.status, streamed: true } })
     if (sent !== end - start + 1 && !c.socket.destroyed) {
       // The file shrank while we sent it: the length we promised is wrong, so the connection must go.
       c.socket.destroy()

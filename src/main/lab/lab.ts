@@ -4,6 +4,8 @@
 import { randomUUID } from 'node:crypto'
 import { EventEmitter } from 'node:events'
 import type { EndpointConfig, EndpointInfo, SendResult } from '../../shared/contract'
+import type { EndpointKind } from '../../shared/endpoint-kinds'
+import { endpointId, kindInfo } from '../../shared/endpoint-kinds'
 import type { LabEvent, SockAddr } from '../../shared/events'
 import { DEFAULT_RING_SIZE } from '../../shared/events'
 import { MAX_ENDPOINTS_PER_LAB } from '../../shared/limits'
@@ -37,7 +39,7 @@ export class Lab extends EventEmitter<LabEvents> {
   /** ... and whole payloads at a bounded rate: a flood is previewed by its heads. */
   private readonly rate = new PreviewRate()
   private readonly running = new Map<string, Running>()
-  private readonly counters = new Map<string, number>()
+  private readonly counters = new Map<EndpointKind, number>()
   /** Starts under way: they count towards the cap, so parallel starts cannot slip past it. */
   private starting = 0
   /** performance.now() is monotonic and cheap (no BigInt per event), with sub-µs resolution. */
@@ -61,7 +63,8 @@ export class Lab extends EventEmitter<LabEvents> {
     this.starting++
     try {
       const id = this.nextId(config.kind)
-      const reporter = new Reporter(id, config.kind.endsWith('server') ? 'server' : 'client', protoOf(config), (d) => this.record(d), this.previews, this.rate)
+      const { role, proto } = kindInfo(config.kind)
+      const reporter = new Reporter(id, role, proto, (d) => this.record(d), this.previews, this.rate)
       const endpoint = createEndpoint(id, config, reporter)
       const local = await endpoint.start()
       this.running.set(id, { endpoint, local })
@@ -130,10 +133,10 @@ export class Lab extends EventEmitter<LabEvents> {
     return entry.endpoint
   }
 
-  private nextId(kind: string): string {
+  private nextId(kind: EndpointKind): string {
     const n = (this.counters.get(kind) ?? 0) + 1
     this.counters.set(kind, n)
-    return `${kind}-${n}`
+    return endpointId(kind, n)
   }
 
   private record(event: LabEvent): void {
@@ -145,10 +148,4 @@ export class Lab extends EventEmitter<LabEvents> {
     this.emit('event', event)
   }
 
-}
-
-function protoOf(config: EndpointConfig): 'TCP' | 'UDP' | 'HTTP' {
-  if (config.kind.startsWith('tcp')) return 'TCP'
-  if (config.kind.startsWith('udp')) return 'UDP'
-  return 'HTTP'
 }

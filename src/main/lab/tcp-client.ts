@@ -5,10 +5,10 @@
 import net from 'node:net'
 import type { SendResult, TcpClientConfig } from '../../shared/contract'
 import type { SockAddr } from '../../shared/events'
-import { formatSockAddr, formatTuple } from '../../shared/events'
-import type { Endpoint, Reporter } from './endpoint'
-import { sockAddr } from './endpoint'
-import { EMPTY_SEND, explainError, LabError, seconds } from './errors'
+import { formatTuple } from '../../shared/events'
+import { ClientCore, connected, socketEnds } from './client-core'
+import { placeOf } from './endpoint'
+import { EMPTY_SEND, LabError, seconds } from './errors'
 import { resolveHost } from './net-util'
 
 interface Open {
@@ -23,24 +23,13 @@ interface Open {
   wake?: () => void
 }
 
-export class TcpClient implements Endpoint {
+export class TcpClient extends ClientCore<TcpClientConfig> {
   private open?: Open
   private connecting?: Promise<Open>
   /** The socket of a connect() still under way, so that stop() can abandon it. */
   private dialing?: net.Socket
   private connections = 0
   private busy = false
-  private stopped = false
-
-  constructor(
-    readonly id: string,
-    readonly config: TcpClientConfig,
-    private readonly report: Reporter
-  ) {}
-
-  async start(): Promise<undefined> {
-    return undefined
-  }
 
   /** Closes the connection, as the student's Cancel or Close asks: a recv() still waiting ends now. */
   async stop(): Promise<void> {
@@ -48,7 +37,7 @@ export class TcpClient implements Endpoint {
     this.dialing?.destroy()
     const c = this.open
     if (!c) return
-    c.failure ??= new LabError(`${this.id} was stopped: it no longer waits for a reply`)
+    c.failure ??= this.stoppedError()
     this.closeOpen()
     c.socket.destroy()
     c.wake?.()
@@ -56,7 +45,7 @@ export class TcpClient implements Endpoint {
 
   async connect(): Promise<void> {
     if (this.open) throw new LabError(`already connected to ${this.target()}: send a sentence to use the connection`)
-    await this.ensureOpen().catch((err) => this.fail(err))
+    await this.ensureOpen().catch((err) => this.failed(err))
   }
 
   async send(input: string): Promise<SendResult> {
@@ -64,7 +53,7 @@ export class TcpClient implements Endpoint {
     if (input === '') {
       // send(b'') writes no byte, so the server's recv() never returns and neither does ours.
       const message = 'an empty sentence puts nothing on the wire: TCP would send 0 bytes and both programs would wait in recv() forever (type at least one character)'
-      this.report.error(message, EMPTY_SEND, { conn: this.open?.conn, local: this.open?.local, remote: this.open?.remote })
+      this.report.error(message, EMPTY_SEND, this.open && placeOf(this.open))
       throw new LabError(message, EMPTY_SEND)
     }
     this.busy = true
@@ -72,37 +61,24 @@ export class TcpClient implements Endpoint {
       const c = await this.ensureOpen()
       const request = Buffer.from(input, 'utf8')
       await new Promise<void>((resolve, reject) => c.socket.write(request, (err) => (err ? reject(err) : resolve())))
-      this.report.data('send', request, { conn: c.conn, local: c.local, remote: c.remote, info: `wrote ${request.length} bytes to the stream` })
+      this.report.data('send', request, { ...placeOf(c), detail: { what: 'bytes' } })
       const waiting = c.inbox.reduce((n, b) => n + b.length, 0) + c.socket.readableLength
       const reply = await this.recv(c)
-      this.report.data('recv', reply, {
-        conn: c.conn,
-        local: c.local,
-        remote: c.remote,
-        info:
-          (reply.length ? `read ${reply.length} bytes of the stream` : 'end of stream: the server closed without replying') +
-          (waiting ? `; ${waiting} bytes were already waiting when recv() started (more may wait in the system's receive buffer)` : '')
-      })
+      this.report.data('recv', reply, { ...placeOf(c), detail: { what: 'stream', recvSize: this.config.recvSize, leftover: 0, eof: reply.length === 0, waiting } })
       const text = reply.toString('utf8')
       this.report.console(`Received reply <${text}>`, c.conn)
       return { reply: text, length: reply.length }
     } catch (err) {
-      this.fail(err)
+      this.failed(err)
     } finally {
       this.busy = false
       this.closeOpen()
     }
   }
 
-  /** Reports a failure where it happened (a reset as such) and rethrows it in plain words. */
-  private fail(err: unknown): never {
-    const e = explainError(err, { address: this.config.address, port: this.config.port, action: 'connect to' })
-    // Stopped on purpose: the close is in the log already, and nothing failed.
-    if (this.stopped) throw e
-    const c = this.open
-    const reset = e.code === 'ECONNRESET' || e.code === 'EPIPE'
-    this.report.event(reset ? 'reset' : 'error', { conn: c?.conn ?? 0, local: c?.local, remote: c?.remote, info: e.message, code: e.code })
-    throw e
+  /** A failure reported where it happened; stopped on purpose, the close is in the log already. */
+  private failed(err: unknown): never {
+    this.fail(err, { address: this.config.address, port: this.config.port, action: 'connect to' }, this.open && placeOf(this.open), false)
   }
 
   private target(): string {
@@ -142,20 +118,15 @@ export class TcpClient implements Endpoint {
       c.ended = true
       c.wake?.()
     })
-    await new Promise<void>((resolve, reject) => {
-      socket.once('connect', resolve)
-      socket.once('error', reject)
-      socket.once('timeout', () => {
-        socket.destroy()
-        reject(new LabError(`no connection to ${this.target()} within ${seconds(this.config.timeoutMs)}: the server did not answer the handshake`, 'ETIMEDOUT'))
-      })
-      socket.once('close', () => reject(new LabError(`${this.id} was stopped before the connection was made`)))
-    }).finally(() => (this.dialing = undefined))
+    await connected(
+      socket,
+      () => new LabError(`${this.id} was stopped before the connection was made`),
+      () => new LabError(`no connection to ${this.target()} within ${seconds(this.config.timeoutMs)}: the server did not answer the handshake`, 'ETIMEDOUT')
+    ).finally(() => (this.dialing = undefined))
     socket.setTimeout(0)
-    c.local = sockAddr(socket.localAddress, socket.localPort)
-    c.remote = sockAddr(socket.remoteAddress, socket.remotePort)
+    Object.assign(c, socketEnds(socket))
     this.open = c
-    this.report.event('connect', { conn: c.conn, local: c.local, remote: c.remote, info: `connected from ${c.local ? formatSockAddr(c.local) : '?'} (three-way handshake done)` })
+    this.report.event('connect', { ...placeOf(c), detail: { handshake: true } })
     this.report.console(`Connected to server at ${this.target()}`, c.conn)
     return c
   }
@@ -193,7 +164,7 @@ export class TcpClient implements Endpoint {
     this.open = undefined
     c.socket.end()
     c.socket.destroySoon()
-    this.report.event('close', { conn: c.conn, local: c.local, remote: c.remote, info: 'connection closed by the client' })
+    this.report.event('close', { ...placeOf(c), detail: { closedBy: 'client', reason: 'client-done' } })
     this.report.console(`Connection closed with server at ${this.target()}`, c.conn)
   }
 }

@@ -6,17 +6,11 @@ import net from 'node:net'
 import type { TcpServerConfig } from '../../shared/contract'
 import type { SockAddr } from '../../shared/events'
 import { formatTuple } from '../../shared/events'
+import { UNKNOWN_PEER } from '../../shared/event-words'
 import type { Endpoint, Reporter } from './endpoint'
-import { acceptedLocal, asciiUpper, boundAddr, sockAddr } from './endpoint'
-import { explainError } from './errors'
+import { acceptedLocal, asciiUpper, boundAddr, placeOf, sockAddr } from './endpoint'
+import { explainError, isReset } from './errors'
 import { closeServer, listenTcp } from './net-util'
-
-/**
- * The peer of a connection that was reset before Node accepted it. The kernel's accept() knows the
- * address, but libuv does not ask for it and getpeername() fails once the socket is closed
- * (nodejs/node#23858), so the truth is that it is unknown: say so rather than print (?, 0).
- */
-const UNKNOWN_PEER = 'an unknown address (the client reset the connection before the server could ask where it came from)'
 
 interface Connection {
   socket: net.Socket
@@ -59,7 +53,7 @@ export class TcpServer implements Endpoint {
     const shown = this.local ?? { address, port }
     this.report.event('listen', {
       local: this.local,
-      info: `listening on ${formatTuple(shown.address, shown.port)}, ${this.config.concurrent ? 'concurrent' : 'iterative'}, recv(${this.config.recvSize})`
+      detail: { address: shown.address, port: shown.port, mode: this.config.concurrent ? 'concurrent' : 'iterative', recvSize: this.config.recvSize }
     })
     this.waiting()
     return this.local
@@ -71,7 +65,7 @@ export class TcpServer implements Endpoint {
     for (const socket of this.sockets) socket.destroy()
     this.queue.length = 0
     await closeServer(this.server)
-    this.report.event('close', { local: this.local, info: 'server socket closed' })
+    this.report.event('close', { local: this.local, detail: { closedBy: 'server', reason: 'server-stopped' } })
   }
 
   private waiting(): void {
@@ -98,12 +92,7 @@ export class TcpServer implements Endpoint {
       // Node's accept loop has taken it from the kernel already; the course's server has not called
       // accept() yet, so to it the connection still waits in the listen backlog.
       c.queuedAt = performance.now()
-      this.report.event('queued', {
-        conn: c.conn,
-        local: c.local,
-        remote: c.remote,
-        info: `connection from ${c.remote?.address ?? UNKNOWN_PEER} waits in the listen backlog: the kernel finished the handshake, ${ahead} ahead of it (iterative server)`
-      })
+      this.report.event('queued', { ...placeOf(c), detail: { queuedAhead: ahead } })
     }
     this.queue.push(c)
     this.serveNext()
@@ -111,8 +100,8 @@ export class TcpServer implements Endpoint {
 
   /** accept() returns the connection to the server. */
   private accepted(c: Connection): void {
-    const waited = c.queuedAt === undefined ? '' : ` after ${((performance.now() - c.queuedAt) / 1000).toFixed(1)} s in the listen backlog`
-    this.report.event('accept', { conn: c.conn, local: c.local, remote: c.remote, info: `connection from ${c.remote?.address ?? UNKNOWN_PEER} accepted${waited}` })
+    const backlogMs = c.queuedAt === undefined ? undefined : performance.now() - c.queuedAt
+    this.report.event('accept', { ...placeOf(c), detail: { backlogMs } })
   }
 
   private serveNext(): void {
@@ -131,7 +120,8 @@ export class TcpServer implements Endpoint {
 
   /** One request/reply on one connection; always ends with the socket closed. */
   private async serve(c: Connection): Promise<void> {
-    const { socket, conn, local, remote } = c
+    const { socket, conn, remote } = c
+    const place = placeOf(c)
     const peer = remote ? formatTuple(remote.address, remote.port) : UNKNOWN_PEER
     try {
       const request = await recvOnce(c, this.config.recvSize, this.config.idleTimeoutMs)
@@ -140,24 +130,21 @@ export class TcpServer implements Endpoint {
         return
       }
       this.report.data('recv', request.bytes, {
-        conn,
-        local,
-        remote,
-        info: `read ${request.bytes.length} bytes of the stream${request.leftover ? ` (${request.leftover} more bytes beyond recv(${this.config.recvSize}) left unread)` : ''}${request.eof ? ', then end of stream' : ''}`
+        ...place,
+        detail: { what: 'stream', recvSize: this.config.recvSize, leftover: request.leftover, eof: request.eof, waiting: 0 }
       })
       this.report.console(`Received request from ${peer}`, conn)
       const reply = asciiUpper(request.bytes)
       await write(socket, reply)
-      this.report.data('send', reply, { conn, local, remote, info: `wrote ${reply.length} bytes to the stream` })
+      this.report.data('send', reply, { ...place, detail: { what: 'bytes' } })
       this.report.console(`Sent reply to ${peer}`, conn)
     } catch (err) {
       const e = explainError(err, remote)
-      const reset = e.code === 'ECONNRESET' || e.code === 'EPIPE'
-      this.report.event(reset ? 'reset' : 'error', { conn, local, remote, info: e.message, code: e.code })
-      if (reset) this.report.console(`Connection reset by ${peer}`, conn)
+      this.report.failure(e, place)
+      if (isReset(e)) this.report.console(`Connection reset by ${peer}`, conn)
     } finally {
       await closeSocket(socket)
-      this.report.event('close', { conn, local, remote, info: 'connection closed by the server' })
+      this.report.event('close', { ...place, detail: { closedBy: 'server', reason: 'served' } })
     }
   }
 }

@@ -4,25 +4,14 @@
 import dgram from 'node:dgram'
 import type { SendResult, UdpClientConfig } from '../../shared/contract'
 import { formatTuple } from '../../shared/events'
-import type { Endpoint, Reporter } from './endpoint'
+import { ClientCore } from './client-core'
 import { boundAddr, sockAddr } from './endpoint'
-import { explainError, LabError, seconds } from './errors'
+import { LabError, seconds } from './errors'
 import { resolveHost } from './net-util'
-import { closeUdp, sourceAddressFor } from './udp-util'
+import { closeUdp, datagramRead, sourceAddressFor } from './udp-util'
 
-export class UdpClient implements Endpoint {
+export class UdpClient extends ClientCore<UdpClientConfig> {
   private readonly sockets = new Set<dgram.Socket>()
-  private stopped = false
-
-  constructor(
-    readonly id: string,
-    readonly config: UdpClientConfig,
-    private readonly report: Reporter
-  ) {}
-
-  async start(): Promise<undefined> {
-    return undefined
-  }
 
   /** Closes the socket, as the student's Cancel asks: a wait for the reply ends now. */
   async stop(): Promise<void> {
@@ -38,9 +27,7 @@ export class UdpClient implements Endpoint {
     try {
       target = await resolveHost(address)
     } catch (err) {
-      const e = explainError(err, { address, port })
-      this.report.error(e.message, e.code)
-      throw e
+      this.fail(err, { address, port })
     }
     const type = target.family === 'IPv6' ? 'udp6' : 'udp4'
     const socket = dgram.createSocket(type)
@@ -53,7 +40,7 @@ export class UdpClient implements Endpoint {
       await new Promise<void>((resolve, reject) => socket.send(request, port, target.address, (err) => (err ? reject(err) : resolve())))
       const bound = boundAddr(socket.address())
       const local = bound && source ? sockAddr(source, bound.port) : bound
-      this.report.data('send', request, { local, remote, info: request.length ? `datagram of ${request.length} bytes` : 'empty datagram: no payload, but a packet all the same (UDP keeps message boundaries)' })
+      this.report.data('send', request, { local, remote, detail: { what: 'bytes' } })
       this.report.console('Waiting for server response...')
       const msg = await new Promise<Buffer>((resolve, reject) => {
         const timer = setTimeout(() => {
@@ -73,15 +60,12 @@ export class UdpClient implements Endpoint {
         })
       })
       const reply = msg.subarray(0, this.config.recvSize)
-      this.report.data('recv', reply, { local, remote, length: msg.length, info: `datagram of ${msg.length} bytes` })
+      this.report.data('recv', reply, { local, remote, length: msg.length, detail: datagramRead(msg, reply, this.config.recvSize) })
       const text = reply.toString('utf8')
       this.report.console(text)
       return { reply: text, length: reply.length }
     } catch (err) {
-      const e = explainError(err, { address, port })
-      if (this.stopped) this.report.event('close', { remote, info: 'socket closed: the client stopped waiting for a reply' })
-      else this.report.error(e.message, e.code, { remote })
-      throw e
+      this.fail(err, { address, port }, { remote })
     } finally {
       this.sockets.delete(socket)
       await closeUdp(socket)

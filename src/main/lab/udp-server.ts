@@ -8,7 +8,7 @@ import { formatTuple } from '../../shared/events'
 import type { Endpoint, Reporter } from './endpoint'
 import { asciiUpper, boundAddr, sockAddr } from './endpoint'
 import { explainError } from './errors'
-import { bindUdp, closeUdp, udpTypeFor } from './udp-util'
+import { bindUdp, closeUdp, datagramRead, udpTypeFor } from './udp-util'
 
 export class UdpServer implements Endpoint {
   private socket?: dgram.Socket
@@ -28,7 +28,7 @@ export class UdpServer implements Endpoint {
     this.local = boundAddr(socket.address())
     socket.on('message', (msg, rinfo) => this.onDatagram(msg, rinfo))
     socket.on('error', (err) => this.report.error(explainError(err, { address, port }).message, (err as NodeJS.ErrnoException).code))
-    this.report.event('bind', { local: this.local, info: `bound to ${formatTuple(address, this.local?.port ?? port)}, recvfrom(${this.config.recvSize})` })
+    this.report.event('bind', { local: this.local, detail: { address, port: this.local?.port ?? port, recvSize: this.config.recvSize } })
     this.waiting()
     return this.local
   }
@@ -38,7 +38,7 @@ export class UdpServer implements Endpoint {
     this.socket = undefined
     if (!socket) return
     await closeUdp(socket)
-    this.report.event('close', { local: this.local, info: 'server socket closed' })
+    this.report.event('close', { local: this.local, detail: { closedBy: 'server', reason: 'server-stopped' } })
   }
 
   private waiting(): void {
@@ -52,13 +52,7 @@ export class UdpServer implements Endpoint {
     const peer = formatTuple(remote?.address ?? rinfo.address, rinfo.port)
     // recvfrom(n) keeps the first n bytes of a longer datagram; the rest is gone for good.
     const request = msg.subarray(0, this.config.recvSize)
-    const truncated = msg.length - request.length
-    this.report.data('recv', request, {
-      local: this.local,
-      remote,
-      length: msg.length,
-      info: `datagram of ${msg.length} bytes${truncated ? `, truncated to ${request.length} by recvfrom(${this.config.recvSize})` : ''}`
-    })
+    this.report.data('recv', request, { local: this.local, remote, length: msg.length, detail: datagramRead(msg, request, this.config.recvSize) })
     this.report.console(`Received request from ${peer}`)
     const reply = asciiUpper(request)
     socket.send(reply, rinfo.port, rinfo.address, (err) => {
@@ -66,7 +60,7 @@ export class UdpServer implements Endpoint {
         const e = explainError(err, { address: rinfo.address, port: rinfo.port })
         this.report.error(e.message, e.code, { local: this.local, remote })
       } else {
-        this.report.data('send', reply, { local: this.local, remote, info: `datagram of ${reply.length} bytes` })
+        this.report.data('send', reply, { local: this.local, remote, detail: { what: 'bytes' } })
         this.report.console(`Sent reply to ${peer}`)
       }
       if (this.socket) this.waiting()

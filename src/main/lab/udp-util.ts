@@ -2,6 +2,7 @@
 
 import dgram from 'node:dgram'
 import { ipFamily } from '../../shared/address'
+import type { RecvDetail } from '../../shared/events'
 import { explainError } from './errors'
 import { resolveHost } from './net-util'
 
@@ -53,4 +54,9 @@ export async function sourceAddressFor(type: dgram.SocketType, address: string, 
   } finally {
     await closeUdp(probe)
   }
+}
+
+/** What recvfrom(recvSize) made of a datagram: `kept` is its first recvSize bytes, the rest is gone for good. */
+export function datagramRead(datagram: Uint8Array, kept: Uint8Array, recvSize: number): RecvDetail {
+  return { what: 'datagram', recvSize, truncatedTo: kept.length < datagram.length ? kept.length : undefined }
 }

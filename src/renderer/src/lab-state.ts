@@ -5,8 +5,10 @@ import type { Family, SockAddr } from '../../shared/events'
 import { DEFAULT_HTTP_PORT, DEFAULT_PORT, defaultClientAddress, defaultServerAddress, ipFamily } from '../../shared/address'
 import { IDLE_TIMEOUT_DEFAULT_MS, TCP_TIMEOUT_DEFAULT_MS, UDP_TIMEOUT_DEFAULT_MS } from '../../shared/limits'
 import { configProblem } from '../../shared/schemas'
+import type { LabKind } from '../../shared/endpoint-kinds'
+import { ENDPOINT_KINDS, kindOfId } from '../../shared/endpoint-kinds'
 
-export type LabKind = 'tcp' | 'udp' | 'http'
+export type { LabKind } from '../../shared/endpoint-kinds'
 export const LABS: { kind: LabKind; title: string }[] = [
   { kind: 'tcp', title: 'TCP' },
   { kind: 'udp', title: 'UDP' },
@@ -152,7 +154,8 @@ export function signatureOf(config: EndpointConfig): string {
   return JSON.stringify(Object.fromEntries(Object.entries(config).sort(([a], [b]) => a.localeCompare(b))))
 }
 
-export const labOf = (endpointId: string): LabKind => endpointId.split('-')[0] as LabKind
+/** The lab an endpoint belongs to, read from its id through the table of kinds. */
+export const labOf = (endpointId: string): LabKind => ENDPOINT_KINDS[kindOfId(endpointId)!]?.lab
 
 export interface Restored {
   labs: Record<LabKind, LabState>
@@ -169,8 +172,8 @@ export interface Restored {
 export function restoreLabs(labs: Record<LabKind, LabState>, running: readonly EndpointInfo[], family: Family): Restored {
   const out = { ...labs }
   const routes: [string, string][] = []
-  const servers = running.filter((ep) => ep.config.kind.endsWith('-server'))
-  const clients = running.filter((ep) => ep.config.kind.endsWith('-client'))
+  const servers = running.filter((ep) => ENDPOINT_KINDS[ep.config.kind].role === 'server')
+  const clients = running.filter((ep) => ENDPOINT_KINDS[ep.config.kind].role === 'client')
   const v6 = servers.find((ep) => 'address' in ep.config && ipFamily(ep.config.address) === 'IPv6')
   if (servers.length > 0) family = v6 ? 'IPv6' : 'IPv4'
   for (const kind of Object.keys(out) as LabKind[]) out[kind] = withFamily(out[kind], family)

@@ -1,0 +1,96 @@
+// The English words of every event, made from its detail in this one place. The engine stamps
+// them into `info`; the ladder, exercises and translations read the detail instead.
+
+import type { EventDetails, EventKind, LabEventOf } from './events'
+import { formatSockAddr, formatTuple } from './events'
+
+/** Kinds whose words are rendered here; console lines and error sentences are their own words. */
+export type RenderedKind = Exclude<EventKind, 'console' | 'error' | 'reset'>
+
+/** What the words of an event are made from. */
+export type Describable<K extends RenderedKind> = Pick<LabEventOf<K>, 'kind' | 'detail' | 'role' | 'proto' | 'length' | 'local' | 'remote'>
+
+/**
+ * The peer of a connection that was reset before Node accepted it. The kernel's accept() knows the
+ * address, but libuv does not ask for it and getpeername() fails once the socket is closed
+ * (nodejs/node#23858), so the truth is that it is unknown: say so rather than print (?, 0).
+ */
+export const UNKNOWN_PEER = 'an unknown address (the client reset the connection before the server could ask where it came from)'
+
+const CLOSE_WORDS: Record<Exclude<EventDetails['close']['reason'], 'reply-ended' | 'client-stopped'>, string> = {
+  'server-stopped': 'server socket closed',
+  served: 'connection closed by the server',
+  'client-done': 'connection closed by the client',
+  ended: 'connection closed',
+  'client-after-server': 'the client closed its side too',
+  'client-one-recv': 'the client closed the connection after its one recv(), without waiting for the server to close'
+}
+
+/** The one-line English summary of an event, as the log, the CLI and the consoles show it. */
+export function eventWords<K extends RenderedKind>(event: Describable<K>): string {
+  const e = event as Describable<RenderedKind>
+  const peer = e.remote?.address ?? UNKNOWN_PEER
+  switch (e.kind) {
+    case 'listen': {
+      const d = e.detail as EventDetails['listen']
+      return `listening on ${formatTuple(d.address, d.port)}, ${'root' in d ? `serving ${d.root}` : `${d.mode}, recv(${d.recvSize})`}`
+    }
+    case 'bind': {
+      const d = e.detail as EventDetails['bind']
+      return `bound to ${formatTuple(d.address, d.port)}, recvfrom(${d.recvSize})`
+    }
+    case 'queued': {
+      const d = e.detail as EventDetails['queued']
+      return `connection from ${peer} waits in the listen backlog: the kernel finished the handshake, ${d.queuedAhead} ahead of it (iterative server)`
+    }
+    case 'accept': {
+      const d = e.detail as EventDetails['accept']
+      return `connection from ${peer} accepted${d.backlogMs === undefined ? '' : ` after ${(d.backlogMs / 1000).toFixed(1)} s in the listen backlog`}`
+    }
+    case 'connect': {
+      const d = e.detail as EventDetails['connect']
+      return `connected from ${e.local ? formatSockAddr(e.local) : '?'}${d.handshake ? ' (three-way handshake done)' : ''}`
+    }
+    case 'send':
+      return sendWords(e as Describable<'send'>)
+    case 'recv':
+      return recvWords(e as Describable<'recv'>)
+    case 'close': {
+      const d = e.detail as EventDetails['close']
+      if (d.reason === 'reply-ended') return `the server closed the connection first (FIN): end of the reply after ${d.replyBytes} bytes`
+      if (d.reason === 'client-stopped') return e.proto === 'UDP' ? 'socket closed: the client stopped waiting for a reply' : 'connection closed: the client stopped waiting for the reply'
+      return CLOSE_WORDS[d.reason]
+    }
+  }
+}
+
+function sendWords(e: Describable<'send'>): string {
+  const d = e.detail
+  switch (d.what) {
+    case 'request':
+      return `${d.method} ${d.target} ${d.version} (write to the stream)`
+    case 'response':
+      return `HTTP ${d.status}, ${e.length} bytes${d.streamed ? ' streamed from disk' : ''}`
+    case 'bytes':
+      if (e.proto !== 'UDP') return `wrote ${e.length} bytes to the stream`
+      return e.length ? `datagram of ${e.length} bytes` : 'empty datagram: no payload, but a packet all the same (UDP keeps message boundaries)'
+  }
+}
+
+function recvWords(e: Describable<'recv'>): string {
+  const d = e.detail
+  switch (d.what) {
+    case 'datagram':
+      return `datagram of ${e.length} bytes${d.truncatedTo === undefined ? '' : `, truncated to ${d.truncatedTo} by recvfrom(${d.recvSize})`}`
+    case 'http-read':
+      return `recv(${d.recvSize}) #${d.read}: ${d.statusLine === undefined ? '' : `${d.statusLine} (`}${e.length} bytes${d.statusLine === undefined ? '' : ')'}`
+    case 'stream': {
+      // A client whose recv() got no byte at all learns that the server closed without a reply.
+      const read = d.eof && e.length === 0 && e.role === 'client' ? 'end of stream: the server closed without replying' : `read ${e.length} bytes of the stream`
+      const unread = d.leftover ? ` (${d.leftover} more bytes beyond recv(${d.recvSize}) left unread)` : ''
+      const ended = d.eof && e.role === 'server' ? ', then end of stream' : ''
+      const waiting = d.waiting ? `; ${d.waiting} bytes were already waiting when recv() started (more may wait in the system's receive buffer)` : ''
+      return read + unread + ended + waiting
+    }
+  }
+}
