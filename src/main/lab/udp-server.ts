@@ -45,6 +45,15 @@ export class UdpServer implements Endpoint {
     this.report.console(`Server waiting on ${formatTuple(this.config.address, this.local?.port ?? this.config.port)}`)
   }
 
+  /**
+   * Why this row shows the wildcard where the client's rows show a real address: a datagram never
+   * carries 0.0.0.0 or ::, but a socket bound to it cannot tell which address a datagram came in on.
+   */
+  private wildcardNote(explain: (wildcard: string) => string): string {
+    const address = this.local?.address
+    return address === '0.0.0.0' || address === '::' ? ` (${explain(address)})` : ''
+  }
+
   private onDatagram(msg: Buffer, rinfo: dgram.RemoteInfo): void {
     const socket = this.socket
     if (!socket) return
@@ -57,7 +66,7 @@ export class UdpServer implements Endpoint {
       local: this.local,
       remote,
       length: msg.length,
-      info: `datagram of ${msg.length} bytes${truncated ? `, truncated to ${request.length} by recvfrom(${this.config.recvSize})` : ''}`
+      info: `datagram of ${msg.length} bytes${truncated ? `, truncated to ${request.length} by recvfrom(${this.config.recvSize})` : ''}${this.wildcardNote((any) => `sent to one of this machine's addresses: recvfrom() on a socket bound to ${any} does not say which`)}`
     })
     this.report.console(`Received request from ${peer}`)
     const reply = asciiUpper(request)
@@ -66,7 +75,7 @@ export class UdpServer implements Endpoint {
         const e = explainError(err, { address: rinfo.address, port: rinfo.port })
         this.report.error(e.message, e.code, { local: this.local, remote })
       } else {
-        this.report.data('send', reply, { local: this.local, remote, info: `datagram of ${reply.length} bytes` })
+        this.report.data('send', reply, { local: this.local, remote, info: `datagram of ${reply.length} bytes${this.wildcardNote((any) => `sent from this machine's address towards the client: a socket bound to ${any} leaves the source to the system`)}` })
         this.report.console(`Sent reply to ${peer}`)
       }
       if (this.socket) this.waiting()
