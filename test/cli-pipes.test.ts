@@ -153,6 +153,15 @@ describe('no hang on an empty sentence', () => {
   })
 })
 
+describe('http-client arguments', () => {
+  it('a URL it cannot use is bad input: one line, status 2, and no fetch of the URLs after it', async () => {
+    const r = await run(process.execPath, [SOCKLAB, 'http-client', 'ftp://x/', 'http://127.0.0.1:1/'], '', 8000)
+    expect(r.code).toBe(2)
+    expect(r.stdout).toBe('')
+    expect(r.stderr).toBe('ERROR: Error in parsing URL <ftp://x/>: only http:// is supported (ftp:// needs more than a raw socket)\n')
+  })
+})
+
 describe('socklab web', () => {
   /** A folder on PATH with a stand-in for the desktop's opener that records what it was asked to open. */
   function fakeOpener(): { dir: string; log: string } {
