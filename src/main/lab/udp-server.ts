@@ -66,7 +66,7 @@ export class UdpServer implements Endpoint {
       local: this.local,
       remote,
       length: msg.length,
-      info: `datagram of ${msg.length} bytes${truncated ? `, truncated to ${request.length} by recvfrom(${this.config.recvSize})` : ''}${this.wildcardNote((any) => `sent to one of this machine's addresses: recvfrom() on a socket bound to ${any} does not say which`)}`
+      info: `datagram of ${msg.length} bytes${truncated ? `, truncated to ${request.length} by recvfrom(${this.config.recvSize})` : ''}${this.wildcardNote((any) => `to this machine: bound to ${any}, recvfrom() does not tell which address`)}`
     })
     this.report.console(`Received request from ${peer}`)
     const reply = asciiUpper(request)
@@ -75,7 +75,7 @@ export class UdpServer implements Endpoint {
         const e = explainError(err, { address: rinfo.address, port: rinfo.port })
         this.report.error(e.message, e.code, { local: this.local, remote })
       } else {
-        this.report.data('send', reply, { local: this.local, remote, info: `datagram of ${reply.length} bytes${this.wildcardNote((any) => `sent from this machine's address towards the client: a socket bound to ${any} leaves the source to the system`)}` })
+        this.report.data('send', reply, { local: this.local, remote, info: `datagram of ${reply.length} bytes${this.wildcardNote((any) => `bound to ${any}: the system picks the source address`)}` })
         this.report.console(`Sent reply to ${peer}`)
       }
       if (this.socket) this.waiting()
