@@ -33,3 +33,11 @@ describe('README limits table', () => {
     expect(row).toContain(value)
   })
 })
+
+describe('README file references', () => {
+  it('every file or folder it names in backticks exists in the repository', () => {
+    const named = [...readme.matchAll(/`((?:\.\.\/|\.ci\/|src\/|e2e\/|test\/|docs\/|bench\/|scripts\/)[\w./-]*)`/g)].map((m) => m[1])
+    expect(named.length).toBeGreaterThan(5)
+    expect(named.filter((p) => !fs.existsSync(path.join(ROOT, p)))).toEqual([])
+  })
+})
