@@ -143,8 +143,8 @@ describe('bad input and network failures: one ERROR line, the right exit status,
     [['udp-client', '--timeout', 'soon', '-m', 'x'], 2, 'ERROR: --timeout must be a number of seconds'],
     [['ftp-server'], 2, 'ERROR: unknown program <ftp-server>'],
     [['tcp-client', '-a', 'no-such-host.invalid', '-m', 'x'], 1, 'ERROR: cannot resolve host <no-such-host.invalid>'],
-    [['http-client', 'https://example.com/'], 1, 'ERROR: Error in parsing URL <https://example.com/>: only http://'],
-    [['http-client', 'http://[::1/'], 1, 'ERROR: Error in parsing URL']
+    [['http-client', 'https://example.com/'], 2, 'ERROR: Error in parsing URL <https://example.com/>: only http://'],
+    [['http-client', 'http://[::1/'], 2, 'ERROR: Error in parsing URL']
   ])('socklab %j', async (args, status, start) => {
     const r = await runSocklab(args as string[])
     expect(r.code).toBe(status)

@@ -28,6 +28,9 @@ describe('a long HTTP reply through a pipe', () => {
   // 8,000 numbered lines, 570 KB: far more than a pipe holds (64 KiB), less than the 1 MiB shown.
   const LINES = 8000
   let url: string
+  // Stopped in this describe's own afterAll: one registered inside beforeAll never runs, and the server outlived every run.
+  let server: Running | undefined
+  afterAll(() => server?.stop())
 
   beforeAll(async () => {
     const site = path.join(tmp, 'site')
@@ -35,9 +38,8 @@ describe('a long HTTP reply through a pipe', () => {
     const body = Array.from({ length: LINES }, (_, i) => `line ${String(i).padStart(5, '0')} ${'x'.repeat(60)}\n`).join('')
     fs.writeFileSync(path.join(site, 'long.txt'), body)
     const port = await freePort()
-    const server = socklab(['http-server', '-a', '127.0.0.1', '-p', String(port), '-d', site])
+    server = socklab(['http-server', '-a', '127.0.0.1', '-p', String(port), '-d', site])
     await server.waitFor(/^Serving at port/m)
-    afterAll(() => server.stop())
     url = `http://127.0.0.1:${port}/long.txt`
   })
 
@@ -148,6 +150,15 @@ describe('no hang on an empty sentence', () => {
     const r = await run(process.execPath, [SOCKLAB, ...args], '', 8000)
     expect(r.code).toBe(2)
     expect(r.stderr).toBe(`${line}\n`)
+  })
+})
+
+describe('http-client arguments', () => {
+  it('a URL it cannot use is bad input: one line, status 2, and no fetch of the URLs after it', async () => {
+    const r = await run(process.execPath, [SOCKLAB, 'http-client', 'ftp://x/', 'http://127.0.0.1:1/'], '', 8000)
+    expect(r.code).toBe(2)
+    expect(r.stdout).toBe('')
+    expect(r.stderr).toBe('ERROR: Error in parsing URL <ftp://x/>: only http:// is supported (ftp:// needs more than a raw socket)\n')
   })
 })
 

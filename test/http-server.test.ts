@@ -116,6 +116,21 @@ describe('HTTP server: serving files', () => {
     for (const link of links) expect((await get(port, `/odd/${link}`)).status).toBe(200)
   })
 
+  it('a listing shows a symlink that leads outside the folder without a link (it would only give 404)', async () => {
+    const links = path.join(site, 'links')
+    fs.mkdirSync(links)
+    fs.writeFileSync(path.join(links, 'inside.txt'), 'inside')
+    fs.symlinkSync('inside.txt', path.join(links, 'to-inside'))
+    fs.symlinkSync('/etc', path.join(links, 'to-etc'))
+    fs.symlinkSync('/etc/hostname', path.join(links, 'to-hostname'))
+    const listing = (await get(port, '/links/')).body.toString()
+    expect(listing).toContain('<li>to-etc@ <small>(a link to outside the served folder: not served)</small></li>')
+    expect(listing).toContain('<li>to-hostname@ <small>(a link to outside the served folder: not served)</small></li>')
+    const hrefs = [...listing.matchAll(/href="([^"]+)"/g)].map((m) => m[1])
+    expect(hrefs).toEqual(['inside.txt', 'to-inside'])
+    for (const link of hrefs) expect((await get(port, `/links/${link}`)).status).toBe(200)
+  })
+
   it('404 for what is not there, with a page and the reason on the server console', async () => {
     const r = await get(port, '/nope.html')
     expect(r.status).toBe(404)

@@ -76,6 +76,12 @@ describe('serving policy: the rules on other machines and for other users', () =
     expect(folderRefusal('/srv/www', linux())).toBeUndefined()
   })
 
+  it('folders every user shares (/tmp, /mnt, /media, /Volumes) as a whole, but a folder inside them is yours', () => {
+    for (const shared of ['/tmp', '/mnt', '/media', '/Volumes']) expect(folderRefusal(shared, linux())).toMatch(/shared by every user/)
+    expect(folderRefusal('/tmp/my-lab-site', linux())).toBeUndefined()
+    expect(folderRefusal('/media/alice/usb-stick/site', linux())).toBeUndefined()
+  })
+
   it('a home in /var (Fedora Silverblue) still serves folders inside it; the rest of /var does not', () => {
     const ctx = linux({ home: '/var/home/alice', homes: ['/var/home/alice'] })
     expect(folderRefusal('/var/home/alice/site', ctx)).toBeUndefined()

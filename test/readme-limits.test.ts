@@ -71,3 +71,12 @@ describe('README limits table', () => {
     expect(readme.includes(table), `README.md must contain this table (paste it under "## Limits"):\n\n${table}\n`).toBe(true)
   })
 })
+
+describe('README file references', () => {
+  it('every file or folder it names in backticks exists in the repository', () => {
+    const readme = fs.readFileSync(path.join(ROOT, 'README.md'), 'utf8')
+    const named = [...readme.matchAll(/`((?:\.\.\/|\.ci\/|src\/|e2e\/|test\/|docs\/|bench\/|scripts\/)[\w./-]*)`/g)].map((m) => m[1])
+    expect(named.length).toBeGreaterThan(5)
+    expect(named.filter((p) => !fs.existsSync(path.join(ROOT, p)))).toEqual([])
+  })
+})

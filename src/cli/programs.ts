@@ -5,6 +5,7 @@ import readline from 'node:readline'
 import type { EndpointConfig } from '../shared/contract'
 import type { LabEvent } from '../shared/events'
 import { Lab } from '../main/lab/lab'
+import { parseCourseUrl } from '../main/lab/url'
 import type { Command, Options } from './args'
 import { UsageError } from './args'
 import { runBrowserHost } from './web'
@@ -80,6 +81,11 @@ async function serve(lab: Lab, config: EndpointConfig): Promise<number> {
 
 /** With URLs, fetch each; without, ask in a loop like the course program until an empty line. */
 async function fetchUrls(lab: Lab, o: Options): Promise<number> {
+  // A URL given as an argument that cannot be fetched is bad input, like a bad option: refused before any fetch.
+  for (const url of o.urls) {
+    const parsed = parseCourseUrl(url, o.family)
+    if ('error' in parsed) throw new UsageError(parsed.error)
+  }
   const { id } = await lab.start({ kind: 'http-client', recvOnce: o.recvOnce, family: o.family })
   if (o.urls.length) {
     let failed = 0

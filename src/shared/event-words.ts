@@ -73,7 +73,10 @@ function sendWords(e: Describable<'send'>): string {
       return `HTTP ${d.status}, ${e.length} bytes${d.streamed ? ' streamed from disk' : ''}`
     case 'bytes':
       if (e.proto !== 'UDP') return `wrote ${e.length} bytes to the stream`
-      return e.length ? `datagram of ${e.length} bytes` : 'empty datagram: no payload, but a packet all the same (UDP keeps message boundaries)'
+      return (
+        (e.length ? `datagram of ${e.length} bytes` : 'empty datagram: no payload, but a packet all the same (UDP keeps message boundaries)') +
+        (d.wildcard ? ` (bound to ${d.wildcard}: the system picks the source address)` : '')
+      )
   }
 }
 
@@ -81,7 +84,10 @@ function recvWords(e: Describable<'recv'>): string {
   const d = e.detail
   switch (d.what) {
     case 'datagram':
-      return `datagram of ${e.length} bytes${d.truncatedTo === undefined ? '' : `, truncated to ${d.truncatedTo} by recvfrom(${d.recvSize})`}`
+      return (
+        `datagram of ${e.length} bytes${d.truncatedTo === undefined ? '' : `, truncated to ${d.truncatedTo} by recvfrom(${d.recvSize})`}` +
+        (d.wildcard ? ` (to this machine: bound to ${d.wildcard}, recvfrom() does not tell which address)` : '')
+      )
     case 'http-read':
       return `recv(${d.recvSize}) #${d.read}: ${d.statusLine === undefined ? '' : `${d.statusLine} (`}${e.length} bytes${d.statusLine === undefined ? '' : ')'}`
     case 'stream': {

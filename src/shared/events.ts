@@ -64,8 +64,11 @@ export interface EventDetails {
 }
 
 export type SendDetail =
-  /** One write to a TCP stream, or one UDP datagram (`length` says how many bytes). */
-  | { what: 'bytes' }
+  /**
+   * One write to a TCP stream, or one UDP datagram (`length` says how many bytes). `wildcard`: a UDP
+   * server bound to 0.0.0.0 or ::, whose own address on the row is not the one the system sends from.
+   */
+  | { what: 'bytes'; wildcard?: string }
   /** The HTTP client's request line. */
   | { what: 'request'; method: string; target: string; version: string }
   /** An HTTP response; `streamed`: its body came from disk in chunks. */
@@ -77,8 +80,11 @@ export type RecvDetail =
    * were left unread; `eof`: the stream ended; `waiting`: bytes had arrived before recv() started.
    */
   | { what: 'stream'; recvSize?: number; leftover: number; eof: boolean; waiting: number }
-  /** One UDP datagram of `length` bytes; recvfrom(recvSize) kept `truncatedTo` of a longer one. */
-  | { what: 'datagram'; recvSize: number; truncatedTo?: number }
+  /**
+   * One UDP datagram of `length` bytes; recvfrom(recvSize) kept `truncatedTo` of a longer one.
+   * `wildcard`: the server is bound to 0.0.0.0 or ::, and recvfrom() does not say which address it came to.
+   */
+  | { what: 'datagram'; recvSize: number; truncatedTo?: number; wildcard?: string }
   /** The HTTP client's recv(recvSize) number `read`; the first holds the status line, if whole. */
   | { what: 'http-read'; recvSize: number; read: number; statusLine?: string; status?: number }
 

@@ -45,6 +45,16 @@ export class UdpServer implements Endpoint {
     this.report.console(`Server waiting on ${formatTuple(this.config.address, this.local?.port ?? this.config.port)}`)
   }
 
+  /**
+   * Why this row shows the wildcard where the client's rows show a real address: a datagram never
+   * carries 0.0.0.0 or ::, but a socket bound to it cannot tell which address a datagram came in on.
+   */
+  /** The wildcard address the server is bound to, if it is: its rows then say why their own address differs. */
+  private wildcard(): string | undefined {
+    const address = this.local?.address
+    return address === '0.0.0.0' || address === '::' ? address : undefined
+  }
+
   private onDatagram(msg: Buffer, rinfo: dgram.RemoteInfo): void {
     const socket = this.socket
     if (!socket) return
@@ -52,7 +62,7 @@ export class UdpServer implements Endpoint {
     const peer = formatTuple(remote?.address ?? rinfo.address, rinfo.port)
     // recvfrom(n) keeps the first n bytes of a longer datagram; the rest is gone for good.
     const request = msg.subarray(0, this.config.recvSize)
-    this.report.data('recv', request, { local: this.local, remote, length: msg.length, detail: datagramRead(msg, request, this.config.recvSize) })
+    this.report.data('recv', request, { local: this.local, remote, length: msg.length, detail: datagramRead(msg, request, this.config.recvSize, this.wildcard()) })
     this.report.console(`Received request from ${peer}`)
     const reply = asciiUpper(request)
     socket.send(reply, rinfo.port, rinfo.address, (err) => {
@@ -60,7 +70,7 @@ export class UdpServer implements Endpoint {
         const e = explainError(err, { address: rinfo.address, port: rinfo.port })
         this.report.error(e.message, e.code, { local: this.local, remote })
       } else {
-        this.report.data('send', reply, { local: this.local, remote, detail: { what: 'bytes' } })
+        this.report.data('send', reply, { local: this.local, remote, detail: { what: 'bytes', wildcard: this.wildcard() } })
         this.report.console(`Sent reply to ${peer}`)
       }
       if (this.socket) this.waiting()

@@ -3,6 +3,7 @@
 //   - the root of the file system (or of a drive);
 //   - system folders and everything in them (/etc, /proc, /usr, /var ..., C:\Windows, Program Files);
 //   - a home folder, any user's, or a folder that holds one (/home, C:\Users);
+//   - a folder every user shares as a whole (/tmp, /mnt, /media), though not the folders inside it;
 //   - a folder with a hidden (dot) folder in its path, unless dot-files were asked for.
 // Inside the served folder, names starting with "." (.git, .ssh, .env) are neither served nor
 // listed unless dot-files were asked for. socklab's own sample site is always allowed, wherever
@@ -26,6 +27,8 @@ export interface ServingContext {
 
 /** System folders on Linux and macOS: refused with everything in them. */
 const POSIX_SYSTEM = ['/bin', '/boot', '/dev', '/etc', '/lib', '/lib32', '/lib64', '/libx32', '/lost+found', '/opt', '/proc', '/root', '/run', '/sbin', '/snap', '/sys', '/usr', '/var', '/System', '/Library', '/private', '/Applications']
+/** Folders every user of the machine writes in or mounts drives under: refused as a whole (other users' files, other disks), a folder inside them is fine. */
+const POSIX_SHARED = ['/tmp', '/mnt', '/media', '/Volumes']
 /** Folders that hold the users' home folders. */
 const POSIX_HOME_PARENTS = ['/home', '/Users']
 
@@ -51,6 +54,9 @@ export function folderRefusal(folder: string, ctx: ServingContext): string | und
 
   const rootOf = (dir: string): string => p.parse(dir).root
   if (rootOf(folder) === folder) return refuse('it is the root of the file system; choose a folder of your own')
+  if (ctx.platform !== 'win32' && POSIX_SHARED.some((shared) => key(shared) === key(folder))) {
+    return refuse('it is shared by every user of this machine (their files, or their drives); serve a folder of your own inside it')
+  }
   const homeFolder = 'it is a home folder, with private files in it; serve a folder inside it instead'
   if (key(folder) === key(ctx.home)) return refuse(homeFolder)
   // Under your own home (even when the home lies in /var, as on Fedora Silverblue) no folder is a system folder.

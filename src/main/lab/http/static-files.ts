@@ -156,6 +156,12 @@ export class StaticFiles {
     return refused ? missing(404, refused) : real
   }
 
+  /** Whether a symlink's target lies outside the served folder (a dangling one counts as inside: it is a plain 404). */
+  private async leadsOutside(link: string): Promise<boolean> {
+    const real = await fs.realpath(link).catch(() => null)
+    return real !== null && !insideRoot(this.realRoot, real)
+  }
+
   private async listing(dir: string, display: string): Promise<Resolution> {
     const listed = await listFolderInside(dir, this.refusal).catch(() => null)
     if (!listed) return missing(403, 'the folder cannot be listed')
@@ -164,11 +170,14 @@ export class StaticFiles {
     const named = entries.map((e) => ({ entry: e, name: e.name.toString('utf8') }))
     named.sort((a, b) => a.name.toLowerCase().localeCompare(b.name.toLowerCase()))
     const title = `Directory listing for ${escapeHtml(display.endsWith('/') ? display : `${display}/`)}`
-    const items = named.map(({ entry, name }) => {
+    // A symlink that leads out of the folder is refused when asked for: no link to a 404.
+    const leadsOut = await Promise.all(named.map(({ entry }) => (entry.isSymbolicLink() ? this.leadsOutside(path.join(dir, entry.name.toString('utf8'))) : false)))
+    const items = named.map(({ entry, name }, i) => {
       const suffix = entry.isDirectory() ? '/' : entry.isSymbolicLink() ? '@' : ''
       const shown = escapeHtml(visibleName(name) + suffix)
       // A name that no URL can ask for is shown, but not as a link that would only give an error.
       if (!fetchable(entry.name, name)) return `<li>${shown} <small>(this name cannot be requested by URL)</small></li>`
+      if (leadsOut[i]) return `<li>${shown} <small>(a link to outside the served folder: not served)</small></li>`
       const href = encodeURIComponent(name) + (entry.isDirectory() ? '/' : '')
       return `<li><a href="${escapeHtml(href)}">${shown}</a></li>`
     })
