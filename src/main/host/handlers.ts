@@ -1,8 +1,11 @@
-// The LabHandlers both hosts serve: the Lab's verbs plus the facts of the host itself.
+// The LabHandlers both hosts serve: the Lab's verbs, its capture, plus the facts of the host itself.
 
 import os from 'node:os'
 import type { HostInfo, LabHandlers } from '../../shared/contract'
+import type { PcapngExport } from '../../shared/wire'
 import type { Lab } from '../lab/lab'
+import { LabError } from '../lab/errors'
+import { portOfUrl, portsOfConfig, type LabCapture } from './lab-capture'
 
 export interface HostFacts {
   host: HostInfo['host']
@@ -10,9 +13,14 @@ export interface HostFacts {
   sampleSite: string
   /** A native folder picker (Electron); absent in the browser host. */
   chooseFolder?: () => Promise<string | null>
+  /**
+   * Hands the capture's pcapng to the user: Electron saves it where a dialog says; the browser
+   * host gives the page a download address.
+   */
+  exportPcapng?: (pcapng: Buffer) => Promise<PcapngExport>
 }
 
-export function createLabHandlers(lab: Lab, facts: HostFacts): LabHandlers {
+export function createLabHandlers(lab: Lab, facts: HostFacts, capture: LabCapture): LabHandlers {
   return {
     hostInfo: () => ({
       host: facts.host,
@@ -22,13 +30,34 @@ export function createLabHandlers(lab: Lab, facts: HostFacts): LabHandlers {
       canChooseFolder: facts.chooseFolder !== undefined,
       session: lab.session
     }),
-    start: (config) => lab.start(config),
+    // While capturing, an endpoint's port is captured before the endpoint uses it.
+    start: async (config) => {
+      await capture.cover(portsOfConfig(config))
+      return lab.start(config)
+    },
     stop: (id) => lab.stop(id),
     connect: (id) => lab.connect(id),
-    send: (id, input) => lab.send(id, input),
+    send: async (id, input) => {
+      if (id.startsWith('http-client')) {
+        const port = portOfUrl(input)
+        if (port !== undefined) await capture.cover([port])
+      }
+      return lab.send(id, input)
+    },
     list: () => lab.list(),
     history: () => lab.history(),
-    chooseFolder: () => (facts.chooseFolder ? facts.chooseFolder() : null)
+    chooseFolder: () => (facts.chooseFolder ? facts.chooseFolder() : null),
+    captureStatus: () => capture.checkedStatus(),
+    startCapture: () => capture.start(),
+    stopCapture: () => capture.stop(),
+    wireHistory: () => capture.history(),
+    kernelState: () => capture.kernelState(),
+    exportPcapng: async () => {
+      const pcapng = await capture.pcapng()
+      if (!pcapng) throw new LabError('nothing captured yet: open the Wire view, then run an exchange')
+      if (!facts.exportPcapng) throw new LabError('this host cannot export files')
+      return facts.exportPcapng(pcapng)
+    }
   }
 }
 
