@@ -53,23 +53,24 @@ function tempFile(name: string): string {
 }
 
 describe.skipIf(skip)('the lab capture (real dumpcap and tshark)', () => {
-  it('captures a port before the endpoint uses it, follows a new port with a restart, and numbers both captures as one', async () => {
+  it('captures a port before a client uses it, follows a new port with a restart, and numbers both captures as one', async () => {
     const got = boot()
     const [tcpPort, udpPort] = [await freePort(), await freePort()]
     expect(await handlers.startCapture()).toMatchObject({ state: 'on', ports: [] })
     await handlers.start({ kind: 'tcp-server', address: '127.0.0.1', port: tcpPort, recvSize: 1024, concurrent: false, idleTimeoutMs: 0 })
-    expect(capture.status()).toMatchObject({ state: 'on', ports: [tcpPort] })
+    // The server is not held up; its client is, until the capture has the port.
     const tcpClient = await handlers.start({ kind: 'tcp-client', address: '127.0.0.1', port: tcpPort, recvSize: 1024, timeoutMs: 5000 })
+    expect(capture.status()).toMatchObject({ state: 'on', ports: [tcpPort] })
     await handlers.send(tcpClient.id, 'hello')
     await until(() => got.filter((p) => p.flags.includes('FIN')).length === 2, 'both FINs')
     // The handshake came first: the port was captured before the client connected.
     expect(got.slice(0, 3).map((p) => p.step)).toEqual(['handshake-1', 'handshake-2', 'handshake-3'])
     const first = got.length
 
-    // A UDP server on a new port: the capture restarts on both ports before the server binds.
+    // A UDP server on a new port: the capture restarts on both ports before its client starts.
     await handlers.start({ kind: 'udp-server', address: '127.0.0.1', port: udpPort, recvSize: 2048 })
-    expect(capture.status().ports).toEqual([tcpPort, udpPort].sort((a, b) => a - b))
     const udpClient = await handlers.start({ kind: 'udp-client', address: '127.0.0.1', port: udpPort, recvSize: 2048, timeoutMs: 5000 })
+    expect(capture.status().ports).toEqual([tcpPort, udpPort].sort((a, b) => a - b))
     await handlers.send(udpClient.id, 'ping')
     await until(() => got.length === first + 2, 'the two datagrams')
     const udp = got.slice(first)

@@ -21,6 +21,17 @@ export interface HostFacts {
 }
 
 export function createLabHandlers(lab: Lab, facts: HostFacts, capture: LabCapture): LabHandlers {
+  /**
+   * While capturing, a client's port is captured before the client uses it (the first exchange
+   * waits for a capture restart, once per new port). A server is not held up: the capture takes
+   * in its port as it listens, and its first client waits for that.
+   */
+  const cover = async (id: string, url?: string): Promise<void> => {
+    const config = lab.list().find((e) => e.id === id)?.config
+    const ports = config ? portsOfConfig(config) : []
+    const fromUrl = config?.kind === 'http-client' && url !== undefined ? portOfUrl(url) : undefined
+    await capture.cover(fromUrl === undefined ? ports : [...ports, fromUrl])
+  }
   return {
     hostInfo: () => ({
       host: facts.host,
@@ -30,18 +41,17 @@ export function createLabHandlers(lab: Lab, facts: HostFacts, capture: LabCaptur
       canChooseFolder: facts.chooseFolder !== undefined,
       session: lab.session
     }),
-    // While capturing, an endpoint's port is captured before the endpoint uses it.
     start: async (config) => {
-      await capture.cover(portsOfConfig(config))
+      if (config.kind.endsWith('-client')) await capture.cover(portsOfConfig(config))
       return lab.start(config)
     },
     stop: (id) => lab.stop(id),
-    connect: (id) => lab.connect(id),
+    connect: async (id) => {
+      await cover(id)
+      return lab.connect(id)
+    },
     send: async (id, input) => {
-      if (id.startsWith('http-client')) {
-        const port = portOfUrl(input)
-        if (port !== undefined) await capture.cover([port])
-      }
+      await cover(id, input)
       return lab.send(id, input)
     },
     list: () => lab.list(),

@@ -3,7 +3,7 @@
 // Sizes follow the zoom (text 14 px at 100%), so it reads on a projector. Clicking an arrow picks
 // the packet in the wire view and its call in the packet log; clicking a call picks it in the log.
 
-import { useEffect, useMemo, useRef, useState, useSyncExternalStore } from 'react'
+import { useCallback, useEffect, useMemo, useRef, useState, useSyncExternalStore } from 'react'
 import type { Role } from '../../../shared/events'
 import { formatSockAddr } from '../../../shared/events'
 import type { Conversation } from '../../../shared/wire'
@@ -26,7 +26,7 @@ const PICKER_MAX = 200
 
 export function Ladder({ store, events, zero, zoom, nameOf }: Props): React.JSX.Element {
   const version = useSyncExternalStore(store.subscribe, store.getVersion)
-  const received = useSyncExternalStore(events.subscribe, () => events.stats.received)
+  const received = useSyncExternalStore(useCallback((listener: () => void) => events.subscribe(listener), [events]), () => events.stats.received)
   const [width, setWidth] = useState(900)
   const box = useRef<HTMLDivElement>(null)
   useEffect(() => {
@@ -110,7 +110,7 @@ function LadderSvg({ rows, conversation, ends, store, width, zoom, zero }: SvgPr
   const clientX = timeW + callW
   const serverX = w - callW
   const head = 3.6 * fs
-  const packetH = 3.1 * fs
+  const packetH = 2.7 * fs
   const callH = 1.9 * fs
   let y = head
   const placed = rows.map((row) => {
@@ -127,10 +127,10 @@ function LadderSvg({ rows, conversation, ends, store, width, zoom, zero }: SvgPr
   return (
     <svg className="ladder-svg" width={w} height={height} viewBox={`0 0 ${w} ${height}`} role="img" aria-label={`Ladder of ${conversationName(conversation)}`} style={{ fontSize: fs }}>
       <defs>
-        <marker id="ladder-head" viewBox="0 0 10 10" refX="9" refY="5" markerWidth={7} markerHeight={7} orient="auto-start-reverse">
+        <marker id="ladder-head" viewBox="0 0 10 10" refX="9" refY="5" markerUnits="userSpaceOnUse" markerWidth={fs * 0.9} markerHeight={fs * 0.9} orient="auto-start-reverse">
           <path d="M0,0 L10,5 L0,10 z" className="ladder-arrowhead" />
         </marker>
-        <marker id="ladder-head-selected" viewBox="0 0 10 10" refX="9" refY="5" markerWidth={7} markerHeight={7} orient="auto-start-reverse">
+        <marker id="ladder-head-selected" viewBox="0 0 10 10" refX="9" refY="5" markerUnits="userSpaceOnUse" markerWidth={fs * 0.9} markerHeight={fs * 0.9} orient="auto-start-reverse">
           <path d="M0,0 L10,5 L0,10 z" className="ladder-arrowhead selected" />
         </marker>
       </defs>
@@ -173,7 +173,7 @@ function activate(run: () => void): { onClick: () => void; onKeyDown: (e: React.
 
 function PacketArrow({ row, top, fs, fromX, toX, timeX, time, selected, store }: { row: Extract<LadderRow, { kind: 'packet' }>; top: number; fs: number; fromX: number; toX: number; timeX: number; time: string; selected: boolean; store: CaptureStore }): React.JSX.Element {
   const y1 = top + fs * 1.5
-  const y2 = top + fs * 2.3
+  const y2 = top + fs * 2.2
   const mid = (fromX + toX) / 2
   const pick = (): void => {
     store.select({ packet: row.packet.no, conversation: row.packet.conversation })
@@ -189,14 +189,15 @@ function PacketArrow({ row, top, fs, fromX, toX, timeX, time, selected, store }:
       </text>
       <line x1={fromX} y1={y1} x2={toX} y2={y2} className="ladder-hit" />
       <line x1={fromX} y1={y1} x2={toX} y2={y2} className="ladder-arrow" markerEnd={`url(#${selected ? 'ladder-head-selected' : 'ladder-head'})`} />
+      {/* The flags and numbers, then the step in words, on one line above the arrow. */}
       <text x={mid} y={top + fs * 1.05} textAnchor="middle" className="ladder-label" data-testid="ladder-label">
         {row.label}
+        {row.words && (
+          <tspan className="ladder-words" dx={fs * 0.6} data-testid="ladder-words">
+            {row.words}
+          </tspan>
+        )}
       </text>
-      {row.words && (
-        <text x={mid} y={y2 + fs * 0.25 + fs} textAnchor="middle" className="ladder-words" data-testid="ladder-words">
-          {row.words}
-        </text>
-      )}
     </g>
   )
 }

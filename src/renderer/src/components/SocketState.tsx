@@ -3,7 +3,7 @@
 // iterative server has not accepted yet, and where the OS shows it the kernel's TCP state of each
 // of its connections (LISTEN, ESTABLISHED, FIN_WAIT2, TIME_WAIT ...), updated while the lab runs.
 
-import { useMemo, useSyncExternalStore } from 'react'
+import { useCallback, useMemo, useSyncExternalStore } from 'react'
 import { formatSockAddr } from '../../../shared/events'
 import type { KernelSocket } from '../../../shared/kernel-tcp'
 import { KERNEL_STATE_WORDS } from '../../../shared/kernel-tcp'
@@ -22,7 +22,7 @@ interface Props {
 
 export function SocketState({ store, events, nameOf, running }: Props): React.JSX.Element {
   useSyncExternalStore(store.subscribe, store.getVersion)
-  const received = useSyncExternalStore(events.subscribe, () => events.stats.received)
+  const received = useSyncExternalStore(useCallback((listener: () => void) => events.subscribe(listener), [events]), () => events.stats.received)
   // The count of events received stands for the events held.
   const activity = useMemo(() => socketActivity(events.all()), [events, received])
   const kernel = store.kernel

@@ -125,7 +125,7 @@ export function WireView({ store, feed, zero, zoom, onExport }: Props): React.JS
           >
             <div className="log-row wire-row head" role="row" style={{ height: rowHeight }}>
               {COLUMNS.map((h) => (
-                <span key={h} role="columnheader">
+                <span key={h} role="columnheader" className={h === 'Window' ? 'wire-window' : undefined}>
                   {h}
                 </span>
               ))}
@@ -189,7 +189,9 @@ function WireRow({ packet: p, index, zero, rowHeight, selected, onSelect }: { pa
       <span role="gridcell">{c.proto}</span>
       <span role="gridcell">{c.flags}</span>
       <span role="gridcell">{c.seqAck}</span>
-      <span role="gridcell">{c.window}</span>
+      <span role="gridcell" className="wire-window">
+        {c.window}
+      </span>
       <span role="gridcell">{c.length}</span>
       <span role="gridcell" title={c.label}>
         {c.label}
