@@ -13,11 +13,12 @@ interface Host {
   child: ChildProcess
 }
 
-export const test = base.extend<{ lab: Page; host: Host }>({
+export const test = base.extend<{ lab: Page; host: Host; hostEnv: Record<string, string> }>({
+  /** Extra environment for the host (`test.use({ hostEnv: { SOCKLAB_WIRESHARK: ... } })`). */
+  hostEnv: [{}, { option: true }],
   host: [
-    // eslint-disable-next-line no-empty-pattern -- Playwright reads the fixtures a function asks for from this pattern
-    async ({}, use) => {
-      const child = spawn(process.execPath, [path.join(ROOT, 'bin', 'socklab.js'), 'web', '-p', '0', '--no-open'], { stdio: ['ignore', 'pipe', 'pipe'] })
+    async ({ hostEnv }, use) => {
+      const child = spawn(process.execPath, [path.join(ROOT, 'bin', 'socklab.js'), 'web', '-p', '0', '--no-open'], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...hostEnv } })
       let out = ''
       const url = await new Promise<string>((resolve, reject) => {
         const timer = setTimeout(() => reject(new Error(`socklab web printed no address:\n${out}`)), 15_000)

@@ -5,6 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest'
 import type { LabEvent } from '../src/shared/events'
 import { channelOf, EVENTS_CHANNEL, READY_CHANNEL, VERBS } from '../src/shared/contract'
 import { createLabHandlers } from '../src/main/host/handlers'
+import { LabCapture } from '../src/main/host/lab-capture'
 import { bindLabToIpc, type IpcBinding, type IpcCallEvent, type IpcMainLike, type RendererTarget } from '../src/main/ipc'
 import { Lab } from '../src/main/lab/lab'
 
@@ -46,20 +47,22 @@ const window: RendererTarget & { sent: LabEvent[][] } = {
 const own: IpcCallEvent = { sender: { id: 7 }, senderFrame: { url: OWN_URL } }
 
 let lab: Lab
+let capture: LabCapture
 let binding: IpcBinding
 let ipc: FakeIpcMain
 
 function bind(): void {
   lab = new Lab()
+  capture = new LabCapture(lab)
   ipc = new FakeIpcMain()
   window.sent = []
-  const handlers = createLabHandlers(lab, { host: 'electron', version: 'test', sampleSite: '/nowhere' })
-  binding = bindLabToIpc(ipc, lab, handlers, window, (url) => url === OWN_URL)
+  const handlers = createLabHandlers(lab, { host: 'electron', version: 'test', sampleSite: '/nowhere' }, capture)
+  binding = bindLabToIpc(ipc, lab, handlers, window, (url) => url === OWN_URL, capture)
 }
 
 afterEach(async () => {
   binding?.dispose()
-  await lab?.stopAll()
+  await Promise.all([lab?.stopAll(), capture?.dispose()])
 })
 
 describe('IPC binding', () => {

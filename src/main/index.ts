@@ -1,14 +1,17 @@
 // The Electron app: one locked-down window whose renderer drives the engine through typed IPC.
 
+import fs from 'node:fs/promises'
 import path from 'node:path'
 import { app, BrowserWindow, dialog, ipcMain, session, shell } from 'electron'
 import { CONTENT_SECURITY_POLICY } from './host/csp'
 import { createLabHandlers } from './host/handlers'
 import { appVersion, sampleSiteDir } from './host/paths'
+import { LabCapture } from './host/lab-capture'
 import { bindLabToIpc, type IpcBinding } from './ipc'
 import { Lab } from './lab/lab'
 
 const lab = new Lab()
+const capture = new LabCapture(lab)
 let binding: IpcBinding | undefined
 
 /** The renderer's own pages: the built file, or electron-vite's dev server in `npm run dev`. */
@@ -49,10 +52,21 @@ function createWindow(): void {
     chooseFolder: async () => {
       const picked = await dialog.showOpenDialog(window, { title: 'Folder to serve', properties: ['openDirectory'] })
       return picked.canceled ? null : (picked.filePaths[0] ?? null)
+    },
+    exportPcapng: async (pcapng) => {
+      const stamp = new Date().toISOString().replace(/[:.]/g, '-').slice(0, 19)
+      const picked = await dialog.showSaveDialog(window, {
+        title: 'Save the capture for Wireshark',
+        defaultPath: path.join(app.getPath('documents'), `socklab-${stamp}.pcapng`),
+        filters: [{ name: 'pcapng (Wireshark)', extensions: ['pcapng'] }]
+      })
+      if (picked.canceled || !picked.filePath) return { kind: 'cancelled' }
+      await fs.writeFile(picked.filePath, pcapng)
+      return { kind: 'saved', path: picked.filePath }
     }
-  })
+  }, capture)
   binding?.dispose()
-  binding = bindLabToIpc(ipcMain, lab, handlers, window.webContents, isOwnUrl)
+  binding = bindLabToIpc(ipcMain, lab, handlers, window.webContents, isOwnUrl, capture)
   window.on('closed', () => {
     binding?.dispose()
     binding = undefined
@@ -90,9 +104,10 @@ app.whenReady().then(() => {
 })
 
 app.on('window-all-closed', () => {
-  void lab.stopAll().then(() => app.quit())
+  void Promise.all([lab.stopAll(), capture.dispose()]).then(() => app.quit())
 })
 
 app.on('before-quit', () => {
   void lab.stopAll()
+  void capture.dispose()
 })

@@ -1,14 +1,17 @@
 // Binds a Lab to Electron's IPC: every verb of the contract gets one handler that checks the
 // sender is our window, validates the payload and replies with an envelope. Events go out in
-// batches, and are held for a window until its renderer says it is listening.
+// batches, and are held for a window until its renderer says it is listening; captured packets
+// travel the same way on a channel of their own, so that they never crowd out events.
 // Electron is reached only through the narrow interfaces below, so tests can drive this module
 // with a fake ipcMain (the one place a mock is acceptable: Electron cannot run here).
 
 import type { LabHandlers } from '../shared/contract'
-import { channelOf, EVENTS_CHANNEL, READY_CHANNEL, VERBS } from '../shared/contract'
+import { channelOf, EVENTS_CHANNEL, PACKETS_CHANNEL, READY_CHANNEL, VERBS } from '../shared/contract'
 import type { LabEvent } from '../shared/events'
+import type { WirePacket } from '../shared/wire'
 import { dispatch } from './host/dispatch'
 import { EventBatcher } from './host/event-batcher'
+import type { LabCapture } from './host/lab-capture'
 import type { Lab } from './lab/lab'
 
 /** The part of a WebContents we use. */
@@ -40,7 +43,14 @@ export interface IpcBinding {
 /** Events held for a window whose renderer is not listening yet: the newest ones, bounded. */
 const MAX_HELD = 10_000
 
-export function bindLabToIpc(ipcMain: IpcMainLike, lab: Lab, handlers: LabHandlers, window: RendererTarget, isTrustedUrl: (url: string) => boolean): IpcBinding {
+export function bindLabToIpc(
+  ipcMain: IpcMainLike,
+  lab: Lab,
+  handlers: LabHandlers,
+  window: RendererTarget,
+  isTrustedUrl: (url: string) => boolean,
+  capture: Pick<LabCapture, 'on' | 'off'>
+): IpcBinding {
   const trusted = (event: IpcCallEvent): boolean =>
     event.sender.id === window.id && !window.isDestroyed() && (!event.senderFrame || isTrustedUrl(event.senderFrame.url))
 
@@ -59,6 +69,10 @@ export function bindLabToIpc(ipcMain: IpcMainLike, lab: Lab, handlers: LabHandle
     held.push(...batch)
     if (held.length > MAX_HELD) held = held.slice(-MAX_HELD)
   })
+  // A window that is not listening yet asks for wireHistory() when it does: nothing to hold.
+  const packets = new EventBatcher<WirePacket>((batch) => {
+    if (ready && !window.isDestroyed()) window.send(PACKETS_CHANNEL, batch)
+  })
   const onReady = (event: IpcCallEvent): void => {
     if (!trusted(event)) return
     ready = true
@@ -68,13 +82,16 @@ export function bindLabToIpc(ipcMain: IpcMainLike, lab: Lab, handlers: LabHandle
   }
   ipcMain.on(READY_CHANNEL, onReady)
   lab.on('event', batcher.push)
+  capture.on('packets', packets.pushAll)
 
   return {
     dispose() {
       for (const verb of VERBS) ipcMain.removeHandler(channelOf(verb))
       ipcMain.removeListener(READY_CHANNEL, onReady)
       lab.off('event', batcher.push)
+      capture.off('packets', packets.pushAll)
       batcher.dispose()
+      packets.dispose()
     }
   }
 }

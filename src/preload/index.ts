@@ -3,8 +3,9 @@
 
 import { contextBridge, ipcRenderer } from 'electron'
 import type { LabApi, Reply } from '../shared/contract'
-import { channelOf, EVENTS_CHANNEL, READY_CHANNEL, verbsVia, type Verb } from '../shared/contract'
+import { channelOf, EVENTS_CHANNEL, PACKETS_CHANNEL, READY_CHANNEL, verbsVia, type Verb } from '../shared/contract'
 import type { LabEvent } from '../shared/events'
+import type { WirePacket } from '../shared/wire'
 
 async function call(verb: Verb, args: unknown[]): Promise<unknown> {
   const reply = (await ipcRenderer.invoke(channelOf(verb), ...args)) as Reply<unknown>
@@ -22,6 +23,13 @@ const socklab: LabApi = {
     ipcRenderer.send(READY_CHANNEL)
     return () => {
       ipcRenderer.removeListener(EVENTS_CHANNEL, relay)
+    }
+  },
+  onPackets(listener) {
+    const relay = (_event: unknown, batch: WirePacket[]): void => listener(batch, 0)
+    ipcRenderer.on(PACKETS_CHANNEL, relay)
+    return () => {
+      ipcRenderer.removeListener(PACKETS_CHANNEL, relay)
     }
   }
 }

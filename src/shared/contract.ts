@@ -3,6 +3,8 @@
 // browser host all derive their types and channel names from LabCommands. Nothing else spells them.
 
 import type { Family, LabEvent, SockAddr } from './events'
+import type { KernelTcpReading } from './kernel-tcp'
+import type { CaptureStatus, PcapngExport, WirePacket } from './wire'
 
 export type { EndpointKind } from './endpoint-kinds'
 
@@ -115,13 +117,39 @@ export interface LabCommands {
   /** Events still in the ring, for a window that (re)loads. */
   history(): LabEvent[]
   chooseFolder(): string | null
+  /** Whether packets can be captured here, and what is being captured; the sentence and the remedy when not. */
+  captureStatus(): CaptureStatus
+  /** Captures the lab's ports (following them as servers and clients come and go) until stopCapture(). */
+  startCapture(): CaptureStatus
+  stopCapture(): CaptureStatus
+  /** Packets still held by the host, for a window that (re)loads. */
+  wireHistory(): WirePacket[]
+  /** The kernel's TCP sockets on the lab's ports (Linux), or why the OS does not show them. */
+  kernelState(): KernelTcpReading
+  /** The capture as a pcapng file for Wireshark. */
+  exportPcapng(): PcapngExport
 }
 
 export type Verb = keyof LabCommands
 export type ArgsOf<V extends Verb> = Parameters<LabCommands[V]>
 export type ResultOf<V extends Verb> = ReturnType<LabCommands[V]>
 
-export const VERBS = ['hostInfo', 'start', 'stop', 'connect', 'send', 'list', 'history', 'chooseFolder'] as const satisfies readonly Verb[]
+export const VERBS = [
+  'hostInfo',
+  'start',
+  'stop',
+  'connect',
+  'send',
+  'list',
+  'history',
+  'chooseFolder',
+  'captureStatus',
+  'startCapture',
+  'stopCapture',
+  'wireHistory',
+  'kernelState',
+  'exportPcapng'
+] as const satisfies readonly Verb[]
 
 /** Compiles only when `List` names every member of `All` (satisfies above refuses anything else). */
 export type NamesAll<List extends readonly string[], All extends string> = [Exclude<All, List[number]>] extends [never] ? true : { missing: Exclude<All, List[number]> }
@@ -132,6 +160,11 @@ export const VERBS_NAME_ALL_COMMANDS: NamesAll<typeof VERBS, Verb> = true
 export type LabApi = { [V in Verb]: (...args: ArgsOf<V>) => Promise<ResultOf<V>> } & {
   /** Batches of events in order; returns the unsubscribe function. */
   onEvents(listener: (batch: LabEvent[]) => void): () => void
+  /**
+   * Batches of captured packets, a stream of its own beside the events, with how many packets
+   * were left out before this batch because the window read too slowly; returns the unsubscribe function.
+   */
+  onPackets(listener: (batch: WirePacket[], skipped: number) => void): () => void
 }
 
 /** What main and the browser host implement. */
@@ -142,6 +175,7 @@ export type Reply<T> = { ok: true; value: T } | { ok: false; error: string; code
 
 export const channelOf = <V extends Verb>(verb: V): `lab:${V}` => `lab:${verb}`
 export const EVENTS_CHANNEL = 'lab:events'
+export const PACKETS_CHANNEL = 'lab:packets'
 /** The renderer says it is listening; main holds events for a window until then. */
 export const READY_CHANNEL = 'lab:ready'
 
@@ -150,6 +184,6 @@ export function isVerb(value: unknown): value is Verb {
 }
 
 /** Every verb of the LabApi as a call through one transport function (the preload's IPC, the browser's WebSocket). */
-export function verbsVia(call: (verb: Verb, args: unknown[]) => Promise<unknown>): Omit<LabApi, 'onEvents'> {
-  return Object.fromEntries(VERBS.map((verb) => [verb, (...args: unknown[]) => call(verb, args)])) as Omit<LabApi, 'onEvents'>
+export function verbsVia(call: (verb: Verb, args: unknown[]) => Promise<unknown>): Omit<LabApi, 'onEvents' | 'onPackets'> {
+  return Object.fromEntries(VERBS.map((verb) => [verb, (...args: unknown[]) => call(verb, args)])) as Omit<LabApi, 'onEvents' | 'onPackets'>
 }

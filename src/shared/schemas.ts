@@ -79,7 +79,13 @@ export const argSchemas: { [V in Verb]: z.ZodType<ArgsOf<V>> } = {
   send: z.tuple([endpointId, input]),
   list: z.tuple([]),
   history: z.tuple([]),
-  chooseFolder: z.tuple([])
+  chooseFolder: z.tuple([]),
+  captureStatus: z.tuple([]),
+  startCapture: z.tuple([]),
+  stopCapture: z.tuple([]),
+  wireHistory: z.tuple([]),
+  kernelState: z.tuple([]),
+  exportPcapng: z.tuple([])
 }
 
 /**

@@ -165,3 +165,24 @@ export interface WireMatch {
   /** By packet number (WirePacket.no); packets of conversations that are not the lab's have none. */
   calls: Map<number, PacketCalls>
 }
+
+/** The window's capture: what it captures now, or why it cannot. */
+export interface CaptureStatus {
+  /**
+   * 'off': not started (or stopped); 'starting': the tools are opening the interface (also while
+   * the capture restarts to take in a new port); 'on': capturing `ports`; 'unavailable': `problem` says why.
+   */
+  state: 'off' | 'starting' | 'on' | 'unavailable'
+  /** The lab's ports being captured (the ports its servers listen on and its clients connect to). */
+  ports: number[]
+  problem?: CaptureProblem
+  /** Packets captured since the capture started. */
+  packets: number
+  /** Packets the capture tools themselves lost so far (known once a capture ends; null while unknown). */
+  dropped: number | null
+  /** The lab's time 0 (LabEvent.time) in microseconds since the epoch, the packets' clock: one time axis for both. */
+  labZero: number
+}
+
+/** Where exportPcapng() put the capture: saved by the host (Electron's dialog), or a download for the browser. */
+export type PcapngExport = { kind: 'saved'; path: string } | { kind: 'download'; url: string } | { kind: 'cancelled' }

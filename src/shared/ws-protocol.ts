@@ -3,6 +3,7 @@
 
 import type { Reply } from './contract'
 import type { LabEvent } from './events'
+import type { WirePacket } from './wire'
 
 export const WS_PATH = '/lab'
 export const TOKEN_PARAM = 'token'
@@ -14,8 +15,15 @@ export interface CallMessage {
   args: unknown[]
 }
 
-/** Host → browser: either the reply to a call, or a batch of events in order. */
-export type HostMessage = { id: number; reply: Reply<unknown> } | { events: LabEvent[] }
+/**
+ * Host → browser: the reply to a call, a batch of events in order, or a batch of captured packets.
+ * `packetsSkipped` on a packet batch counts the packets left out before it because the window read too
+ * slowly (packets give way so that events never have to).
+ */
+export type HostMessage = { id: number; reply: Reply<unknown> } | { events: LabEvent[] } | { packets: WirePacket[]; packetsSkipped?: number }
+
+/** The pcapng of the lab's capture, for the browser's download (the page's token is required). */
+export const PCAPNG_PATH = '/capture.pcapng'
 
 /**
  * Host → browser, sent before the next batch once a window that fell behind (it read too slowly)

@@ -3,7 +3,7 @@
 
 import { afterAll, afterEach, describe, expect, it } from 'vitest'
 import { ConversationTracker } from '../../src/main/lab/capture/conversation-tracker'
-import { matchConnections, MATCH_SLACK_US } from '../../src/main/lab/capture/match-connections'
+import { matchConnections, MATCH_SLACK_US } from '../../src/shared/match-connections'
 import { parseFieldLine } from '../../src/main/lab/capture/tshark-fields'
 import type { LabEvent } from '../../src/shared/events'
 import type { Conversation, WirePacket } from '../../src/shared/wire'

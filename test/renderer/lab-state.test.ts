@@ -4,6 +4,7 @@ import { afterAll, describe, expect, it } from 'vitest'
 import type { EndpointConfig, EndpointInfo, HostInfo } from '../../src/shared/contract'
 import { dispatch } from '../../src/main/host/dispatch'
 import { createLabHandlers } from '../../src/main/host/handlers'
+import { LabCapture } from '../../src/main/host/lab-capture'
 import { Lab } from '../../src/main/lab/lab'
 import { clientConfig, initialLab, restoreLabs, serverConfig, signatureOf, type ClientFields, type LabKind, type LabState, type ServerFields } from '../../src/renderer/src/lab-state'
 import { clampLogSize, LOG_SIZE_MAX, LOG_SIZE_MIN } from '../../src/renderer/src/zoom'
@@ -60,8 +61,9 @@ describe('restoreLabs', () => {
 
 describe('one validation path: the window refuses what the host refuses, in the same words', () => {
   const lab = new Lab()
-  const handlers = createLabHandlers(lab, { host: 'browser', version: 'test', sampleSite: '/nowhere' })
-  afterAll(() => lab.stopAll())
+  const capture = new LabCapture(lab)
+  const handlers = createLabHandlers(lab, { host: 'browser', version: 'test', sampleSite: '/nowhere' }, capture)
+  afterAll(() => Promise.all([lab.stopAll(), capture.dispose()]))
   const udp = (client: Partial<ClientFields>): LabState => ({ ...fresh().udp, client: { ...fresh().udp.client, ...client } })
   const tcp = (client: Partial<ClientFields>): LabState => ({ ...fresh().tcp, client: { ...fresh().tcp.client, ...client } })
   const server = (kind: LabKind, fields: Partial<ServerFields>): LabState => ({ ...fresh()[kind], server: { ...fresh()[kind].server, ...fields } })

@@ -6,16 +6,22 @@ import type { LabEvent } from '../../shared/events'
 export const FLUSH_MS = 16
 export const MAX_BATCH = 4000
 
-export class EventBatcher {
-  private pending: LabEvent[] = []
+/** Events by default; captured packets go through one of their own. */
+export class EventBatcher<T = LabEvent> {
+  private pending: T[] = []
   private timer: NodeJS.Timeout | undefined
 
-  constructor(private readonly deliver: (batch: LabEvent[]) => void) {}
+  constructor(private readonly deliver: (batch: T[]) => void) {}
 
-  push = (event: LabEvent): void => {
+  push = (event: T): void => {
     this.pending.push(event)
     if (this.pending.length >= MAX_BATCH) this.flush()
     else this.timer ??= setTimeout(() => this.flush(), FLUSH_MS)
+  }
+
+  /** Many at once (the capture hands them over in batches already). */
+  pushAll = (items: readonly T[]): void => {
+    for (const item of items) this.push(item)
   }
 
   flush(): void {

@@ -1,8 +1,11 @@
-// The LabHandlers both hosts serve: the Lab's verbs plus the facts of the host itself.
+// The LabHandlers both hosts serve: the Lab's verbs, its capture, plus the facts of the host itself.
 
 import os from 'node:os'
 import type { HostInfo, LabHandlers } from '../../shared/contract'
+import type { PcapngExport } from '../../shared/wire'
 import type { Lab } from '../lab/lab'
+import { LabError } from '../lab/errors'
+import { portOfUrl, portsOfConfig, type LabCapture } from './lab-capture'
 
 export interface HostFacts {
   host: HostInfo['host']
@@ -10,9 +13,25 @@ export interface HostFacts {
   sampleSite: string
   /** A native folder picker (Electron); absent in the browser host. */
   chooseFolder?: () => Promise<string | null>
+  /**
+   * Hands the capture's pcapng to the user: Electron saves it where a dialog says; the browser
+   * host gives the page a download address.
+   */
+  exportPcapng?: (pcapng: Buffer) => Promise<PcapngExport>
 }
 
-export function createLabHandlers(lab: Lab, facts: HostFacts): LabHandlers {
+export function createLabHandlers(lab: Lab, facts: HostFacts, capture: LabCapture): LabHandlers {
+  /**
+   * While capturing, a client's port is captured before the client uses it (the first exchange
+   * waits for a capture restart, once per new port). A server is not held up: the capture takes
+   * in its port as it listens, and its first client waits for that.
+   */
+  const cover = async (id: string, url?: string): Promise<void> => {
+    const config = lab.list().find((e) => e.id === id)?.config
+    const ports = config ? portsOfConfig(config) : []
+    const fromUrl = config?.kind === 'http-client' && url !== undefined ? portOfUrl(url) : undefined
+    await capture.cover(fromUrl === undefined ? ports : [...ports, fromUrl])
+  }
   return {
     hostInfo: () => ({
       host: facts.host,
@@ -22,13 +41,33 @@ export function createLabHandlers(lab: Lab, facts: HostFacts): LabHandlers {
       canChooseFolder: facts.chooseFolder !== undefined,
       session: lab.session
     }),
-    start: (config) => lab.start(config),
+    start: async (config) => {
+      if (config.kind.endsWith('-client')) await capture.cover(portsOfConfig(config))
+      return lab.start(config)
+    },
     stop: (id) => lab.stop(id),
-    connect: (id) => lab.connect(id),
-    send: (id, input) => lab.send(id, input),
+    connect: async (id) => {
+      await cover(id)
+      return lab.connect(id)
+    },
+    send: async (id, input) => {
+      await cover(id, input)
+      return lab.send(id, input)
+    },
     list: () => lab.list(),
     history: () => lab.history(),
-    chooseFolder: () => (facts.chooseFolder ? facts.chooseFolder() : null)
+    chooseFolder: () => (facts.chooseFolder ? facts.chooseFolder() : null),
+    captureStatus: () => capture.checkedStatus(),
+    startCapture: () => capture.start(),
+    stopCapture: () => capture.stop(),
+    wireHistory: () => capture.history(),
+    kernelState: () => capture.kernelState(),
+    exportPcapng: async () => {
+      const pcapng = await capture.pcapng()
+      if (!pcapng) throw new LabError('nothing captured yet: open the Wire view, then run an exchange')
+      if (!facts.exportPcapng) throw new LabError('this host cannot export files')
+      return facts.exportPcapng(pcapng)
+    }
   }
 }
 

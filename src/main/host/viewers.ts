@@ -6,13 +6,21 @@
 //   anyway, so a viewer that is behind costs no memory); events that left the ring before it got
 //   there are skipped, and it is told how many.
 // - A viewer with more than VIEWER_DROP_ABOVE_BYTES waiting when a reply is due is dropped.
+// - Captured packets give way to events: a batch goes to a viewer only while it has less than
+//   PACKETS_ROOM_BYTES waiting (and is not behind); otherwise it is counted, and the viewer is
+//   told how many it missed with the next batch it gets (the pcapng export has them all).
 
 import type { WebSocket } from 'ws'
 import type { LabEvent } from '../../shared/events'
 import { MAX_VIEWERS, VIEWER_DROP_ABOVE_BYTES, VIEWER_SKIP_ABOVE_BYTES } from '../../shared/limits'
+import type { WirePacket } from '../../shared/wire'
 import type { HostMessage, SkippedMessage } from '../../shared/ws-protocol'
 import type { Lab } from '../lab/lab'
 import { EventBatcher, MAX_BATCH } from './event-batcher'
+import type { LabCapture } from './lab-capture'
+
+/** Packets are sent to a viewer only while less than this waits for it: events keep the rest of the room. */
+export const PACKETS_ROOM_BYTES = VIEWER_SKIP_ABOVE_BYTES / 2
 
 /** How often a viewer that is behind is checked for room, when no new events come to do it. */
 const CATCH_UP_CHECK_MS = 50
@@ -26,6 +34,8 @@ export class Viewer {
   /** While the viewer is behind: the seq of the next event it needs. */
   private behindFrom: number | undefined
   private checking: NodeJS.Timeout | undefined
+  /** Packets left out since the last batch it got. */
+  private skippedPackets = 0
 
   constructor(
     private readonly ws: WebSocket,
@@ -47,6 +57,18 @@ export class Viewer {
     if (batch[0].seq > this.sent) this.ws.send(encoded(), { binary: false })
     else this.sendEvents(batch.filter((e) => e.seq > this.sent))
     this.sent = Math.max(this.sent, batch[batch.length - 1].seq)
+  }
+
+  /** Captured packets: only while the viewer has room to spare, so that they never delay an event. */
+  offerPackets(batch: readonly WirePacket[], encoded: () => Buffer): void {
+    if (!this.open() || batch.length === 0) return
+    if (this.behindFrom !== undefined || this.ws.bufferedAmount > PACKETS_ROOM_BYTES) {
+      this.skippedPackets += batch.length
+      return
+    }
+    if (this.skippedPackets === 0) return this.ws.send(encoded(), { binary: false })
+    this.ws.send(JSON.stringify({ packets: [...batch], packetsSkipped: this.skippedPackets } satisfies HostMessage))
+    this.skippedPackets = 0
   }
 
   /** A reply to one of its calls: it cannot be skipped, so a viewer this far behind is dropped. */
@@ -117,9 +139,14 @@ export class Viewer {
 export class Viewers {
   private readonly all = new Set<Viewer>()
   private readonly batcher = new EventBatcher((batch) => this.deliver(batch))
+  private readonly packets = new EventBatcher<WirePacket>((batch) => this.deliverPackets(batch))
 
-  constructor(private readonly lab: Lab) {
+  constructor(
+    private readonly lab: Lab,
+    private readonly capture?: Pick<LabCapture, 'on' | 'off'>
+  ) {
     lab.on('event', this.batcher.push)
+    capture?.on('packets', this.packets.pushAll)
   }
 
   /** A new window's socket; null (and the socket closed with a reason) when MAX_VIEWERS are open. */
@@ -139,7 +166,9 @@ export class Viewers {
 
   dispose(): void {
     this.lab.off('event', this.batcher.push)
+    this.capture?.off('packets', this.packets.pushAll)
     this.batcher.dispose()
+    this.packets.dispose()
     for (const viewer of this.all) viewer.dispose()
     this.all.clear()
   }
@@ -148,5 +177,11 @@ export class Viewers {
     let frame: Buffer | undefined
     const encoded = (): Buffer => (frame ??= Buffer.from(JSON.stringify({ events: batch } satisfies HostMessage)))
     for (const viewer of this.all) viewer.offer(batch, encoded)
+  }
+
+  private deliverPackets(batch: WirePacket[]): void {
+    let frame: Buffer | undefined
+    const encoded = (): Buffer => (frame ??= Buffer.from(JSON.stringify({ packets: batch } satisfies HostMessage)))
+    for (const viewer of this.all) viewer.offerPackets(batch, encoded)
   }
 }

@@ -117,6 +117,14 @@ export class Lab extends EventEmitter<LabEvents> {
     return this.ring.slice(Math.max(from, oldest) - oldest, max)
   }
 
+  /**
+   * The lab's time 0 (LabEvent.time) in microseconds since the Unix epoch, the clock of captured
+   * packets: with it, packets and socket calls share one time axis. Fixed for the lab's life.
+   */
+  get timeZeroEpochMicros(): number {
+    return Math.round((performance.timeOrigin + this.startedAt) * 1000)
+  }
+
   /** The seq of the newest event (0 before the first). */
   get lastSeq(): number {
     return this.seq

@@ -1,7 +1,8 @@
 // The browser host: the built renderer and the LabApi contract over a WebSocket, for machines
 // without the Electron binary (and for the e2e tests). Loopback only; the WebSocket demands the
 // per-run token and our own origin, and every request must name us in its Host header, so neither
-// another web page nor a DNS-rebinding trick can drive the lab.
+// another web page nor a DNS-rebinding trick can drive the lab. The capture's pcapng is a download
+// under the same checks: the token, our Host header, and no request from another site.
 
 import crypto from 'node:crypto'
 import fs from 'node:fs/promises'
@@ -10,9 +11,10 @@ import path from 'node:path'
 import type { AddressInfo } from 'node:net'
 import { WebSocketServer, type WebSocket } from 'ws'
 import type { CallMessage, HostMessage } from '../../shared/ws-protocol'
-import { TOKEN_PARAM, WS_PATH } from '../../shared/ws-protocol'
+import { PCAPNG_PATH, TOKEN_PARAM, WS_PATH } from '../../shared/ws-protocol'
 import { dispatch } from '../host/dispatch'
 import { createLabHandlers, type HostFacts } from '../host/handlers'
+import { LabCapture, type LabCaptureOptions } from '../host/lab-capture'
 import { Viewers } from '../host/viewers'
 import type { Lab } from '../lab/lab'
 import { explainError } from '../lab/errors'
@@ -26,6 +28,8 @@ export interface BrowserHostOptions {
   port: number
   /** 127.0.0.1 or ::1; nothing else is accepted. */
   address?: '127.0.0.1' | '::1'
+  /** Where the capture tools are (tests); by default PATH, the usual folders, or SOCKLAB_WIRESHARK. */
+  capture?: LabCaptureOptions
 }
 
 export interface BrowserHost {
@@ -52,10 +56,12 @@ const TYPES: Record<string, string> = {
 export async function startBrowserHost(options: BrowserHostOptions): Promise<BrowserHost> {
   const address = options.address ?? '127.0.0.1'
   const token = crypto.randomBytes(24).toString('base64url')
-  const handlers = createLabHandlers(options.lab, { ...options.facts, host: 'browser' })
+  const capture = new LabCapture(options.lab, options.capture)
+  const pcapngUrl = `${PCAPNG_PATH}?${TOKEN_PARAM}=${token}`
+  const handlers = createLabHandlers(options.lab, { ...options.facts, host: 'browser', exportPcapng: async () => ({ kind: 'download', url: pcapngUrl }) }, capture)
   const server = http.createServer()
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_MESSAGE_BYTES })
-  const viewers = new Viewers(options.lab)
+  const viewers = new Viewers(options.lab, capture)
   let port = options.port
 
   const allowedHosts = (): Set<string> => new Set([`127.0.0.1:${port}`, `localhost:${port}`, `[::1]:${port}`])
@@ -63,8 +69,29 @@ export async function startBrowserHost(options: BrowserHostOptions): Promise<Bro
   server.on('request', (req, res) => {
     if (!allowedHosts().has(req.headers.host ?? '')) return refuse(res, 421, 'this host serves 127.0.0.1 only')
     if (req.method !== 'GET' && req.method !== 'HEAD') return refuse(res, 405, 'method not allowed')
+    if (new URL(req.url ?? '/', 'http://x').pathname === PCAPNG_PATH) return void servePcapng(req, res)
     void serveStatic(options.rendererDir, req.url ?? '/', req.method === 'HEAD', res)
   })
+
+  async function servePcapng(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? '/', 'http://x')
+    // Browsers say where a request comes from: a page of another site may not even try.
+    const site = req.headers['sec-fetch-site']
+    if (!sameToken(url.searchParams.get(TOKEN_PARAM), token) || (site !== undefined && site !== 'same-origin' && site !== 'none')) return refuse(res, 403, 'forbidden')
+    const pcapng = await capture.pcapng()
+    if (!pcapng) return refuse(res, 404, 'nothing captured yet: open the Wire view, then run an exchange')
+    const stamp = new Date().toISOString().replace(/[:.]/g, '-').slice(0, 19)
+    res.writeHead(200, {
+      'Content-Type': 'application/x-pcapng',
+      'Content-Length': pcapng.length,
+      'Content-Disposition': `attachment; filename="socklab-${stamp}.pcapng"`,
+      'X-Content-Type-Options': 'nosniff',
+      'Cross-Origin-Resource-Policy': 'same-origin',
+      'Referrer-Policy': 'no-referrer',
+      'Cache-Control': 'no-store'
+    })
+    res.end(req.method === 'HEAD' ? undefined : pcapng)
+  }
 
   server.on('upgrade', (req, socket, head) => {
     const url = new URL(req.url ?? '/', 'http://x')
@@ -115,6 +142,7 @@ export async function startBrowserHost(options: BrowserHostOptions): Promise<Bro
     token,
     close: async () => {
       viewers.dispose()
+      await capture.dispose()
       for (const ws of wss.clients) ws.terminate()
       wss.close()
       server.closeAllConnections()

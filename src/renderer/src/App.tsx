@@ -5,8 +5,10 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react'
 import type { HostInfo, LabApi } from '../../shared/contract'
 import type { Family } from '../../shared/events'
+import { CaptureFeed } from './capture-feed'
+import { CaptureStore } from './capture-store'
 import { ConsoleRegistry } from './consoles'
-import { liveEndpoints } from './endpoint-names'
+import { fullName, liveEndpoints } from './endpoint-names'
 import { EventRouter } from './event-router'
 import { EventStore } from './event-store'
 import { labActions } from './lab-actions'
@@ -14,9 +16,9 @@ import type { ClientFields, LabKind, LabState, ServerFields } from './lab-state'
 import { initialLab, labOf, LABS, newTab, PROMPTS, restoreLabs, serverConsole, withFamily, withServerPort } from './lab-state'
 import { ClientPanel } from './components/ClientPanel'
 import { Header } from './components/Header'
-import { PacketLog } from './components/PacketLog'
 import { ServerPanel } from './components/ServerPanel'
 import { Splitter } from './components/Splitter'
+import { ViewTabs } from './components/ViewTabs'
 import { loadViewMemory, saveViewMemory, type ViewMemory } from './view-memory'
 import { loadLogSize, loadTheme, loadZoom, saveLogSize, saveTheme, saveZoom, stepZoom, zoomDirection, type Theme } from './zoom'
 
@@ -44,6 +46,9 @@ export function App({ api, info }: { api: LabApi; info: HostInfo }): React.JSX.E
     return s
   }, [memory])
   const router = useMemo(() => new EventRouter(store, registry), [store, registry])
+  const capture = useMemo(() => new CaptureStore(), [])
+  const feed = useMemo(() => new CaptureFeed(api, capture), [api, capture])
+  useEffect(() => feed.open(), [feed])
   const [family, setFamily] = useState<Family>(memory.family ?? 'IPv4')
   const [active, setActive] = useState<LabKind>(memory.active ?? 'tcp')
   const [labs, setLabs] = useState<Labs>(() => startingLabs(info, memory.family ?? 'IPv4', memory))
@@ -61,7 +66,7 @@ export function App({ api, info }: { api: LabApi; info: HostInfo }): React.JSX.E
   // Subscribe once: replay what the host still holds, then follow the stream.
   useEffect(() => {
     // Read-only views for the benchmark and the e2e tests: counters, a console's whole text and size.
-    Object.assign(window, { __socklabStats: store.stats, __socklabConsoleText: (key: string) => registry.text(key), __socklabConsoleSize: (key: string) => registry.size(key) })
+    Object.assign(window, { __socklabStats: store.stats, __socklabCaptureStats: capture.stats, __socklabConsoleText: (key: string) => registry.text(key), __socklabConsoleSize: (key: string) => registry.size(key) })
     let stop = (): void => {}
     let cancelledLoad = false
     void (async () => {
@@ -88,7 +93,7 @@ export function App({ api, info }: { api: LabApi; info: HostInfo }): React.JSX.E
       cancelledLoad = true
       stop()
     }
-  }, [api, store, registry, router, memory])
+  }, [api, store, capture, registry, router, memory])
 
   // What a reload must bring back: the lab on screen and the fields as typed.
   useEffect(() => {
@@ -190,7 +195,21 @@ export function App({ api, info }: { api: LabApi; info: HostInfo }): React.JSX.E
         />
       </main>
       <Splitter size={logSize} onSize={setLogSize} />
-      <PacketLog store={store} endpoints={liveEndpoints(labs)} keyOf={router.keyOf} zoom={zoom} onCleared={(seq) => saveViewMemory(info.session, { clearedThrough: seq })} />
+      <ViewTabs
+        api={api}
+        events={store}
+        capture={capture}
+        feed={feed}
+        zoom={zoom}
+        nameOf={(id) => {
+          const key = router.keyOf(id)
+          return key ? fullName(key) : undefined
+        }}
+        running={new Set(Object.values(labs).flatMap((l) => [l.run?.id, ...l.tabs.map((t) => t.endpointId)].filter((id): id is string => !!id)))}
+        endpoints={liveEndpoints(labs)}
+        keyOf={router.keyOf}
+        onCleared={(seq) => saveViewMemory(info.session, { clearedThrough: seq })}
+      />
     </div>
   )
 }

@@ -32,3 +32,11 @@ export function download(name: string, text: string, type: string): void {
   a.click()
   setTimeout(() => URL.revokeObjectURL(url), 1000)
 }
+
+/** Downloads what the host serves at `url` (same origin), under the name the host gives it. */
+export function downloadUrl(url: string): void {
+  const a = document.createElement('a')
+  a.href = url
+  a.download = ''
+  a.click()
+}

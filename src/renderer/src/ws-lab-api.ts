@@ -4,6 +4,7 @@
 import type { LabApi } from '../../shared/contract'
 import { verbsVia } from '../../shared/contract'
 import type { LabEvent } from '../../shared/events'
+import type { WirePacket } from '../../shared/wire'
 import type { CallMessage, HostMessage } from '../../shared/ws-protocol'
 import { TOKEN_PARAM, WS_PATH } from '../../shared/ws-protocol'
 
@@ -18,12 +19,17 @@ export function connectWsLabApi(onLost: (reason: string) => void): Promise<LabAp
   const ws = new WebSocket(`${scheme}://${location.host}${WS_PATH}?${TOKEN_PARAM}=${encodeURIComponent(token)}`)
   const pending = new Map<number, Pending>()
   const listeners = new Set<(batch: LabEvent[]) => void>()
+  const packetListeners = new Set<(batch: WirePacket[], skipped: number) => void>()
   let nextId = 1
 
   ws.addEventListener('message', (message) => {
     const data = JSON.parse(String(message.data)) as HostMessage
     if ('events' in data) {
       for (const listener of listeners) listener(data.events)
+      return
+    }
+    if ('packets' in data) {
+      for (const listener of packetListeners) listener(data.packets, data.packetsSkipped ?? 0)
       return
     }
     const waiting = pending.get(data.id)
@@ -47,6 +53,10 @@ export function connectWsLabApi(onLost: (reason: string) => void): Promise<LabAp
     onEvents(listener) {
       listeners.add(listener)
       return () => listeners.delete(listener)
+    },
+    onPackets(listener) {
+      packetListeners.add(listener)
+      return () => packetListeners.delete(listener)
     }
   }
 

@@ -19,14 +19,22 @@ interface Props {
   zoom: number
   /** The student cleared the log up to `seq`: remembered so that a reload does not bring it back. */
   onCleared: (seq: number) => void
+  /** Selects the event with this seq (another view picked it; `nonce` asks again for the same one). */
+  pick?: { seq: number; nonce: number }
+  /** The student selected an event (or none). */
+  onSelect?: (e: LabEvent | undefined) => void
 }
 
-export function PacketLog({ store, endpoints, keyOf, zoom, onCleared }: Props): React.JSX.Element {
+export function PacketLog({ store, endpoints, keyOf, zoom, onCleared, pick, onSelect }: Props): React.JSX.Element {
   const view = useMemo(() => new LogView(store, NO_FILTER, keyOf), [store, keyOf])
   const [version, setVersion] = useState(0)
   const [filter, setFilter] = useState<LogFilter>(NO_FILTER)
   const [paused, setPaused] = useState(false)
-  const [selected, setSelected] = useState<LabEvent | undefined>()
+  const [selected, setSelectedState] = useState<LabEvent | undefined>()
+  const setSelected = (e: LabEvent | undefined): void => {
+    setSelectedState(e)
+    onSelect?.(e)
+  }
   const [scrollTop, setScrollTop] = useState(0)
   const [height, setHeight] = useState(300)
   const scroller = useRef<HTMLDivElement>(null)
@@ -81,6 +89,12 @@ export function PacketLog({ store, endpoints, keyOf, zoom, onCleared }: Props): 
   useLayoutEffect(() => {
     if (selectedSeq !== undefined) reveal(view.rows.findIndex((e) => e.seq === selectedSeq))
   }, [reveal, selectedSeq, view])
+
+  useEffect(() => {
+    if (!pick) return
+    const e = view.rows.find((r) => r.seq === pick.seq) ?? store.all().find((r) => r.seq === pick.seq)
+    if (e) setSelectedState(e)
+  }, [pick, view, store])
 
   const select = (index: number): void => {
     const e = rows[Math.max(0, Math.min(rows.length - 1, index))]

@@ -8,8 +8,8 @@
 // connection, bytes are matched exactly by their offset in the stream: the segment with relative
 // seq s carries byte s-1, which the n-th send() wrote and the m-th recv() read.
 
-import type { LabEvent, Role, SockAddr } from '../../../shared/events'
-import type { ConnectionMatch, Conversation, PacketCalls, WireMatch, WirePacket, WireProto } from '../../../shared/wire'
+import type { LabEvent, Role, SockAddr } from './events'
+import type { ConnectionMatch, Conversation, PacketCalls, WireMatch, WirePacket, WireProto } from './wire'
 
 /** How far (µs) a connection's first event may lie outside its conversation's span: clocks differ a little. */
 export const MATCH_SLACK_US = 2_000_000

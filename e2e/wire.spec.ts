@@ -1,0 +1,241 @@
+// The wire views in the browser host, on real captures (the host runs as root here, so dumpcap may
+// capture; a host that may not is tested too, through SOCKLAB_WIRESHARK): the packets of one TCP
+// exchange and one UDP exchange in the wire view and the ladder, what each socket does, and the
+// pcapng export read back by tshark.
+
+import { execFileSync } from 'node:child_process'
+import fs from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import type { Locator, Page } from '@playwright/test'
+import { clientConsole, consoleText, exchange, expect, freePort, sendFromClient, shot, startServer, test } from './fixtures'
+
+/** Wire rows as cells: [No., Time, Source, Destination, Protocol, Flags, Seq/Ack, Window, Length, What it is]. */
+async function wireRows(page: Page): Promise<string[][]> {
+  return page.getByTestId('wire-row').evaluateAll((rows) => rows.map((r) => [...r.querySelectorAll('[role=gridcell]')].map((c) => c.textContent ?? '')))
+}
+
+/** The ladder from top to bottom: each arrow's label and words, each call's kind. */
+async function ladderItems(page: Page): Promise<{ type: 'arrow' | 'call'; text: string; kind?: string; y: number }[]> {
+  return page.getByTestId('ladder').locator('[data-testid=ladder-arrow], [data-testid=ladder-call]').evaluateAll((items) =>
+    items.map((g) => ({
+      type: g.getAttribute('data-testid') === 'ladder-arrow' ? ('arrow' as const) : ('call' as const),
+      text: g.getAttribute('aria-label') ?? '',
+      kind: g.getAttribute('data-kind') ?? undefined,
+      y: g.getBoundingClientRect().top
+    }))
+  )
+}
+
+async function openWire(page: Page): Promise<void> {
+  await page.getByTestId('view-wire').click()
+  await expect(page.getByTestId('capture-status')).toContainText('Capturing', { timeout: 20_000 })
+}
+
+async function capturing(page: Page, port: number): Promise<void> {
+  await expect(page.getByTestId('capture-status')).toContainText(new RegExp(`Capturing ports? [\\d, ]*\\b${port}\\b`), { timeout: 20_000 })
+}
+
+const has = (row: string[], flag: string): boolean => row[5].split('-').includes(flag)
+
+for (const family of ['IPv4', 'IPv6'] as const) {
+  test(`TCP over ${family}: the handshake before the data and a FIN from each side, in the wire view and the ladder`, async ({ lab }) => {
+    test.setTimeout(90_000)
+    const loopback = family === 'IPv6' ? '::1' : '127.0.0.1'
+    const shown = family === 'IPv6' ? `[::1]` : '127.0.0.1'
+    const port = await freePort(loopback)
+    if (family === 'IPv6') await lab.getByTestId('family-IPv6').click()
+    await openWire(lab)
+    await startServer(lab, port)
+    await capturing(lab, port)
+    await exchange(lab, 'hello world')
+
+    await expect.poll(async () => (await wireRows(lab)).filter((r) => has(r, 'FIN')).length, { timeout: 15_000 }).toBe(2)
+    // The last ACK comes right after the second FIN.
+    await expect.poll(async () => (await wireRows(lab)).some((r) => r[9] === 'last ACK: both sides closed')).toBe(true)
+    const rows = await wireRows(lab)
+    expect(rows.slice(0, 3).map((r) => [r[5], r[9]])).toEqual([
+      ['SYN', 'handshake 1/3'],
+      ['SYN-ACK', 'handshake 2/3'],
+      ['ACK', 'handshake 3/3']
+    ])
+    const client = rows[0][2]
+    expect(client.startsWith(`${shown}:`)).toBe(true)
+    expect(rows[0][3]).toBe(`${shown}:${port}`)
+    expect(rows[0][6]).toBe('seq=0')
+    expect(rows[1][6]).toBe('seq=0 ack=1')
+    const data = rows.findIndex((r) => r[8] !== 'len=0')
+    expect(data, 'the first data segment comes after the handshake').toBeGreaterThan(2)
+    expect(rows[data][8]).toBe('len=11')
+    const fins = rows.filter((r) => has(r, 'FIN'))
+    expect(fins.map((r) => r[2]).sort()).toEqual([client, `${shown}:${port}`].sort())
+    expect(fins.map((r) => r[9]).sort()).toEqual(['the client closes its side', 'the server closes its side'])
+    for (const r of rows) expect(r[4]).toBe('TCP')
+    await shot(lab, `wire-tcp-${family}`)
+
+    // The ladder of that connection: the same packets as arrows, the calls of both ends around them.
+    await lab.getByTestId('wire-row').first().click()
+    await lab.getByTestId('view-ladder').click()
+    await expect.poll(async () => (await ladderItems(lab)).filter((i) => i.type === 'arrow').length).toBe(rows.length)
+    const items = await ladderItems(lab)
+    const arrows = items.filter((i) => i.type === 'arrow')
+    expect(arrows[0].text).toMatch(/^client to server: SYN seq=0, handshake 1\/3$/)
+    expect(arrows[1].text).toMatch(/^server to client: SYN-ACK seq=0 ack=1, handshake 2\/3$/)
+    expect(arrows[2].text).toMatch(/^client to server: ACK seq=1 ack=1, handshake 3\/3$/)
+    expect(arrows.filter((a) => /FIN/.test(a.text))).toHaveLength(2)
+    const at = (match: (i: (typeof items)[number]) => boolean): number => items.findIndex(match)
+    const synAck = at((i) => /SYN-ACK/.test(i.text))
+    const connect = at((i) => i.kind === 'connect')
+    const accept = at((i) => i.kind === 'accept')
+    const handshakeDone = at((i) => /handshake 3\/3/.test(i.text))
+    // connect() returns after the SYN-ACK; accept() returns a connection whose handshake is done.
+    expect(connect).toBeGreaterThan(synAck)
+    expect(accept).toBeGreaterThan(handshakeDone)
+    // close() sends the FIN: the server's close() comes before the server's FIN.
+    const serverClose = at((i) => i.kind === 'close' && i.text.startsWith('server'))
+    const serverFin = at((i) => /^server to client: FIN/.test(i.text))
+    expect(serverClose).toBeGreaterThan(-1)
+    expect(serverClose).toBeLessThan(serverFin)
+    for (const kind of ['connect', 'accept', 'send', 'recv', 'close']) expect(items.some((i) => i.kind === kind), `a ${kind} call in the ladder`).toBe(true)
+    // In order down the page.
+    expect(items.map((i) => i.y)).toEqual([...items.map((i) => i.y)].sort((a, b) => a - b))
+    await shot(lab, `ladder-tcp-${family}`)
+
+    // Clicking the client's data arrow picks the packet in the wire view and the send() in the packet log.
+    const dataArrow = lab.getByTestId('ladder-arrow').filter({ hasText: 'len=11' }).first()
+    const no = await dataArrow.getAttribute('data-no')
+    await dataArrow.click()
+    await lab.getByTestId('view-wire').click()
+    await expect(lab.locator(`[data-testid=wire-row][data-no="${no}"]`)).toHaveAttribute('aria-selected', 'true')
+    await lab.getByTestId('view-log').click()
+    await expect(lab.locator('.log-row.selected')).toContainText('SEND')
+  })
+}
+
+test('UDP: one exchange is exactly two datagrams, in the wire view and the ladder', async ({ lab }) => {
+  test.setTimeout(60_000)
+  await lab.getByTestId('lab-udp').click()
+  const port = await freePort()
+  await openWire(lab)
+  await startServer(lab, port)
+  await capturing(lab, port)
+  await sendFromClient(lab, 'ping')
+  await expect.poll(() => consoleText(clientConsole(lab)), { timeout: 15_000 }).toContain('\nPING')
+  await expect.poll(async () => (await wireRows(lab)).length).toBe(2)
+  // Nothing else comes: UDP has no handshake, no acknowledgement, no close.
+  await lab.waitForTimeout(1000)
+  const rows = await wireRows(lab)
+  expect(rows.map((r) => [r[3].endsWith(`:${port}`), r[4], r[5], r[6], r[8]])).toEqual([
+    [true, 'UDP', '', '', 'len=4'],
+    [false, 'UDP', '', '', 'len=4']
+  ])
+  await lab.getByTestId('view-ladder').click()
+  const items = await ladderItems(lab)
+  expect(items.filter((i) => i.type === 'arrow').map((i) => i.text)).toEqual(['client to server: datagram, 4 bytes', 'server to client: datagram, 4 bytes'])
+  expect(items.filter((i) => i.type === 'call').map((i) => i.text)).toEqual(['client: sendto(): 4 bytes', 'server: recvfrom() returns 4 bytes', 'server: sendto(): 4 bytes', 'client: recvfrom() returns 4 bytes'])
+  await shot(lab, 'ladder-udp')
+})
+
+test('Sockets: blocked in accept() before any client, TIME_WAIT after the server closes', async ({ lab }) => {
+  test.setTimeout(60_000)
+  const port = await freePort()
+  await lab.getByTestId('view-sockets').click()
+  await startServer(lab, port)
+  const server = lab.locator('[data-testid=socket-card][data-endpoint^="tcp-server"]')
+  await expect(server.getByTestId('socket-now')).toContainText('blocked in accept()')
+  await expect(server.locator('[data-testid=kernel-socket][data-state=LISTEN]')).toContainText(`:${port}`)
+  await shot(lab, 'sockets-listening')
+  await exchange(lab, 'hello')
+  // The course's server closes first: its end of the connection waits in TIME_WAIT.
+  await expect(server.locator('[data-testid=kernel-socket][data-state=TIME_WAIT]')).toBeVisible({ timeout: 10_000 })
+  await expect(server.getByTestId('socket-now')).toContainText('blocked in accept()')
+  const client = lab.locator('[data-testid=socket-card][data-endpoint^="tcp-client"]')
+  await expect(client.getByTestId('socket-now')).toContainText('closed')
+  await shot(lab, 'sockets-time-wait')
+})
+
+test('Sockets: the backlog of an iterative server shows the connection waiting for accept()', async ({ lab }) => {
+  test.setTimeout(60_000)
+  const port = await freePort()
+  await lab.getByTestId('view-sockets').click()
+  await startServer(lab, port)
+  // Client 1 connects and holds the server in recv(); client 2 connects behind it.
+  await lab.getByTestId('client-connect').click()
+  await lab.getByTestId('client-new').click()
+  await lab.getByTestId('client-connect').click()
+  const server = lab.locator('[data-testid=socket-card][data-endpoint^="tcp-server"]')
+  await expect(server.getByTestId('socket-now')).toContainText('blocked in recv()')
+  await expect(server.getByTestId('socket-backlog')).toContainText('1 connection waits to be accepted')
+  await shot(lab, 'sockets-backlog')
+})
+
+test('export: the pcapng download holds every captured packet, and tshark reads it', async ({ lab }) => {
+  test.setTimeout(60_000)
+  const port = await freePort()
+  await openWire(lab)
+  await startServer(lab, port)
+  await capturing(lab, port)
+  await exchange(lab, 'export me')
+  await expect.poll(async () => (await wireRows(lab)).some((r) => r[9] === 'last ACK: both sides closed'), { timeout: 15_000 }).toBe(true)
+  const shownRows = (await wireRows(lab)).length
+  const [download] = await Promise.all([lab.waitForEvent('download'), lab.getByTestId('wire-export').click()])
+  expect(download.suggestedFilename()).toMatch(/^socklab-.*\.pcapng$/)
+  const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'socklab-e2e-')), 'export.pcapng')
+  await download.saveAs(file)
+  const lines = execFileSync('tshark', ['-r', file, '-T', 'fields', '-e', 'tcp.flags.str', '-e', 'tcp.len'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim().split('\n')
+  expect(lines.length).toBe(shownRows)
+  expect(lines.some((l) => /\t9$/.test(l))).toBe(true)
+  fs.rmSync(path.dirname(file), { recursive: true, force: true })
+})
+
+test.describe('where capture is impossible', () => {
+  const empty = fs.mkdtempSync(path.join(os.tmpdir(), 'socklab-no-wireshark-'))
+  test.use({ hostEnv: { SOCKLAB_WIRESHARK: empty } })
+
+  test('the wire view says why in one sentence and how to enable it, and the lab works on', async ({ lab }) => {
+    await lab.getByTestId('view-wire').click()
+    const problem = lab.getByTestId('capture-problem')
+    await expect(problem).toContainText(`which are not in ${empty} (the folder SOCKLAB_WIRESHARK names)`)
+    await expect(lab.getByTestId('capture-status')).toHaveText('Capture is not possible here')
+    await shot(lab, 'wire-unavailable')
+    const port = await freePort()
+    await startServer(lab, port)
+    await exchange(lab, 'still here')
+    await lab.getByTestId('view-sockets').click()
+    await expect(lab.locator('[data-testid=socket-card][data-endpoint^="tcp-server"]').getByTestId('socket-now')).toContainText('blocked in accept()')
+  })
+})
+
+/** For screenshots at projector zoom: the 1920×1080 window at 200%. */
+test('the views read at 200% on 1920×1080', async ({ lab }) => {
+  test.setTimeout(90_000)
+  await lab.setViewportSize({ width: 1920, height: 1080 })
+  const port = await freePort()
+  await openWire(lab)
+  await startServer(lab, port)
+  await capturing(lab, port)
+  await exchange(lab, 'hello world')
+  await expect.poll(async () => (await wireRows(lab)).some((r) => r[9] === 'last ACK: both sides closed'), { timeout: 15_000 }).toBe(true)
+  await shot(lab, 'wire-100')
+  await lab.getByTestId('view-ladder').click()
+  await shot(lab, 'ladder-100')
+  for (let i = 0; i < 5 && (await lab.getByTestId('zoom-reset').textContent()) !== '200%'; i++) await lab.getByTestId('zoom-in').click()
+  await expect(lab.getByTestId('zoom-reset')).toHaveText('200%')
+  await shot(lab, 'ladder-200')
+  await smallestText(lab.getByTestId('ladder'), 26)
+  await lab.getByTestId('view-wire').click()
+  await shot(lab, 'wire-200')
+  await lab.getByTestId('view-sockets').click()
+  await shot(lab, 'sockets-200')
+  // Nothing overflows the window.
+  const page = await lab.evaluate(() => ({ scroll: document.documentElement.scrollHeight, inner: innerHeight, scrollW: document.documentElement.scrollWidth, innerW: innerWidth }))
+  expect(page.scroll).toBeLessThanOrEqual(page.inner)
+  expect(page.scrollW).toBeLessThanOrEqual(page.innerW)
+})
+
+/** Every text of the view is at least `px` CSS pixels high (13 px at 100% is 26 px at 200%). */
+async function smallestText(view: Locator, px: number): Promise<void> {
+  const sizes = await view.locator('text, span, p, select').evaluateAll((els) => els.filter((e) => (e as HTMLElement).getClientRects().length > 0).map((e) => parseFloat(getComputedStyle(e).fontSize)))
+  expect(sizes.length).toBeGreaterThan(0)
+  expect(Math.min(...sizes)).toBeGreaterThanOrEqual(px)
+}

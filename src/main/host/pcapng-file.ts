@@ -1,0 +1,31 @@
+// The pcapng a live capture writes, read while tshark still writes it: cut after its last whole
+// block (the one being written may be half there), and the files of successive captures joined as
+// sections of one file (pcapng allows many sections; Wireshark and tshark number the frames on).
+
+const SECTION_HEADER = 0x0a0d0d0a
+const BYTE_ORDER_MAGIC = 0x1a2b3c4d
+/** Type, length, and the length again: no block is shorter. */
+const MIN_BLOCK = 12
+
+/** The longest prefix of `data` made of whole pcapng blocks. */
+export function wholeBlocks(data: Buffer): Buffer {
+  let at = 0
+  let littleEndian = true
+  while (at + MIN_BLOCK <= data.length) {
+    if (data.readUInt32LE(at) === SECTION_HEADER) {
+      // A section says its own byte order, right after its length.
+      if (at + 12 > data.length) break
+      littleEndian = data.readUInt32LE(at + 8) === BYTE_ORDER_MAGIC
+    }
+    const length = littleEndian ? data.readUInt32LE(at + 4) : data.readUInt32BE(at + 4)
+    if (length < MIN_BLOCK || length % 4 !== 0 || at + length > data.length) break
+    at += length
+  }
+  return data.subarray(0, at)
+}
+
+/** One file of many captures, each a section of its own; null when none holds a block. */
+export function joinSections(files: readonly Buffer[]): Buffer | null {
+  const parts = files.map(wholeBlocks).filter((b) => b.length > 0)
+  return parts.length ? Buffer.concat(parts) : null
+}

@@ -1,0 +1,80 @@
+// Feeds the capture store from the host: the packets it still holds and then its stream, the
+// capture's status, and while a wire view is on screen the kernel's TCP states, polled. The
+// capture starts the first time a wire view opens (a student who opens it wants to see packets);
+// after a Stop it stays stopped until Start.
+
+import type { LabApi } from '../../shared/contract'
+import type { CaptureStore } from './capture-store'
+
+/** How often the status and the kernel's states are read while a wire view is open. */
+export const POLL_MS = 500
+
+export class CaptureFeed {
+  private started = false
+  private polling?: ReturnType<typeof setInterval>
+  private stopFeed = (): void => {}
+
+  constructor(
+    private readonly api: LabApi,
+    private readonly store: CaptureStore
+  ) {}
+
+  /** A call failed (the host went away, say): the view shows the one line. */
+  private onError = (message: string): void => {
+    const status = this.store.status ?? { ports: [], packets: 0, dropped: 0, labZero: 0 }
+    this.store.setStatus({ ...status, state: 'unavailable', problem: { kind: 'failed', message } })
+  }
+
+  /** Replays what the host holds, then follows its stream; returns the disposer. */
+  open(): () => void {
+    let cancelled = false
+    void (async () => {
+      const [history, status] = await Promise.all([this.api.wireHistory(), this.api.captureStatus()])
+      if (cancelled) return
+      this.store.add(history)
+      this.store.setStatus(status)
+      this.stopFeed = this.api.onPackets(this.store.add)
+    })().catch((err: Error) => this.onError(err.message))
+    return () => {
+      cancelled = true
+      this.stopFeed()
+      this.hide()
+    }
+  }
+
+  /** A wire view is on screen: start the capture once, and keep the status and kernel states fresh. */
+  show(): void {
+    if (!this.started && this.store.status?.state !== 'on') {
+      this.started = true
+      void this.start()
+    }
+    this.poll()
+    this.polling ??= setInterval(() => this.poll(), POLL_MS)
+  }
+
+  hide(): void {
+    clearInterval(this.polling)
+    this.polling = undefined
+  }
+
+  async start(): Promise<void> {
+    this.started = true
+    this.store.setStatus({ ...(this.store.status ?? { ports: [], packets: 0, dropped: 0, labZero: 0 }), state: 'starting', problem: undefined })
+    await this.api
+      .startCapture()
+      .then((s) => this.store.setStatus(s))
+      .catch((err: Error) => this.onError(err.message))
+  }
+
+  async stop(): Promise<void> {
+    await this.api
+      .stopCapture()
+      .then((s) => this.store.setStatus(s))
+      .catch((err: Error) => this.onError(err.message))
+  }
+
+  private poll(): void {
+    void this.api.captureStatus().then((s) => this.store.setStatus(s), () => undefined)
+    void this.api.kernelState().then((k) => this.store.setKernel(k), () => undefined)
+  }
+}

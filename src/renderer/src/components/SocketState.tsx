@@ -1,0 +1,102 @@
+// What each socket is doing now: every endpoint of the lab with its state in the words of the
+// slides (listening, blocked in accept(), blocked in recv(), sending, closed), the connections an
+// iterative server has not accepted yet, and where the OS shows it the kernel's TCP state of each
+// of its connections (LISTEN, ESTABLISHED, FIN_WAIT2, TIME_WAIT ...), updated while the lab runs.
+
+import { useCallback, useMemo, useSyncExternalStore } from 'react'
+import { formatSockAddr } from '../../../shared/events'
+import type { KernelSocket } from '../../../shared/kernel-tcp'
+import { KERNEL_STATE_WORDS } from '../../../shared/kernel-tcp'
+import type { CaptureStore } from '../capture-store'
+import type { EventStore } from '../event-store'
+import { kernelSocketsOf, socketActivity, type EndpointActivity } from '../socket-activity'
+
+interface Props {
+  store: CaptureStore
+  events: EventStore
+  /** "TCP Server", "UDP Client 2": the name the student knows; undefined for an endpoint no panel shows. */
+  nameOf: (endpointId: string) => string | undefined
+  /** Endpoint ids running now. */
+  running: ReadonlySet<string>
+}
+
+export function SocketState({ store, events, nameOf, running }: Props): React.JSX.Element {
+  useSyncExternalStore(store.subscribe, store.getVersion)
+  const received = useSyncExternalStore(useCallback((listener: () => void) => events.subscribe(listener), [events]), () => events.stats.received)
+  // The count of events received stands for the events held.
+  const activity = useMemo(() => socketActivity(events.all()), [events, received])
+  const kernel = store.kernel
+  const sockets = kernel?.exposed ? kernel.sockets : []
+  const shown = [...activity.values()].filter((a) => running.has(a.endpoint))
+  const claimed = new Set<KernelSocket>()
+  const rows = shown.map((a) => {
+    const own = kernelSocketsOf(a, sockets)
+    own.forEach((s) => claimed.add(s))
+    return { a, own }
+  })
+  const others = sockets.filter((s) => !claimed.has(s))
+
+  return (
+    <section className="log sockets" aria-label="Socket state" data-testid="socket-state">
+      <div className="log-bar">
+        <h2>Sockets</h2>
+        <span className="count" data-testid="kernel-note">
+          {kernel === undefined ? 'reading the kernel’s TCP states…' : kernel.exposed ? 'Kernel TCP states from /proc/net/tcp, every half second' : kernel.reason}
+        </span>
+      </div>
+      <div className="sockets-body">
+        {shown.length === 0 && <p className="wire-empty">Start a server or a client: what each socket does shows here.</p>}
+        {rows.map(({ a, own }) => (
+          <EndpointCard key={a.endpoint} activity={a} name={nameOf(a.endpoint) ?? a.endpoint} kernel={own} exposed={kernel?.exposed === true} />
+        ))}
+        {others.length > 0 && (
+          <div className="socket-card" data-testid="socket-others">
+            <h3>Other sockets on the lab’s ports</h3>
+            <p className="muted">No running endpoint holds these: a program that closed (its side waits in TIME_WAIT), or another program.</p>
+            <KernelList sockets={others} />
+          </div>
+        )}
+      </div>
+    </section>
+  )
+}
+
+function EndpointCard({ activity: a, name, kernel, exposed }: { activity: EndpointActivity; name: string; kernel: KernelSocket[]; exposed: boolean }): React.JSX.Element {
+  return (
+    <div className="socket-card" data-testid="socket-card" data-endpoint={a.endpoint}>
+      <h3>
+        {name} <span className="muted">{a.local ? formatSockAddr(a.local) : a.proto}</span>
+      </h3>
+      <p className={`socket-now tone-${a.tone}`} data-testid="socket-now">
+        {a.now}
+      </p>
+      {a.connections.length > 1 &&
+        a.connections.map((c) => (
+          <p key={c.conn} className={`socket-conn tone-${c.tone}`}>
+            connection {c.conn} with {c.remote ? formatSockAddr(c.remote) : '?'}: {c.doing}
+          </p>
+        ))}
+      {a.backlog.length > 0 && (
+        <p className="socket-backlog" data-testid="socket-backlog">
+          Backlog: {a.backlog.length} {a.backlog.length === 1 ? 'connection waits' : 'connections wait'} to be accepted (handshake done, accept() not called yet): {a.backlog.map((c) => (c.remote ? formatSockAddr(c.remote) : '?')).join(', ')}
+        </p>
+      )}
+      {exposed && a.proto !== 'UDP' && <KernelList sockets={kernel} />}
+    </div>
+  )
+}
+
+function KernelList({ sockets }: { sockets: KernelSocket[] }): React.JSX.Element {
+  if (sockets.length === 0) return <p className="muted">The kernel holds no TCP socket for it now.</p>
+  return (
+    <ul className="kernel-list" data-testid="kernel-list">
+      {sockets.map((s) => (
+        <li key={`${s.state}${formatSockAddr(s.local)}${formatSockAddr(s.remote)}${s.inode}`} data-testid="kernel-socket" data-state={s.state} title={KERNEL_STATE_WORDS[s.state]}>
+          <span className={`kernel-state state-${s.state}`}>{s.state}</span> {formatSockAddr(s.local)}
+          {s.state === 'LISTEN' ? '' : ` ↔ ${formatSockAddr(s.remote)}`}
+          <span className="muted"> {s.state === 'LISTEN' ? `· ${s.recvQueue} waiting in the kernel’s accept queue` : `· ${KERNEL_STATE_WORDS[s.state]}`}</span>
+        </li>
+      ))}
+    </ul>
+  )
+}

@@ -1,0 +1,84 @@
+// The views below the consoles, as tabs: the packet log (what the programs did), the wire (what
+// went on the wire), the ladder of one connection, and what each socket is doing now. The packet
+// log stays mounted (it keeps its filter and selection); a wire view, while shown, keeps the
+// capture's status and the kernel's states fresh.
+
+import { useEffect, useState, useSyncExternalStore } from 'react'
+import type { LabApi } from '../../../shared/contract'
+import type { LabEvent } from '../../../shared/events'
+import type { CaptureFeed } from '../capture-feed'
+import type { CaptureStore } from '../capture-store'
+import type { EventStore } from '../event-store'
+import { downloadUrl } from '../export'
+import { conversationOfEvent } from '../ladder-model'
+import { Ladder } from './Ladder'
+import { PacketLog } from './PacketLog'
+import { SocketState } from './SocketState'
+import { WireView } from './WireView'
+
+export type ViewTab = 'log' | 'wire' | 'ladder' | 'sockets'
+const TABS: { tab: ViewTab; title: string; hint: string }[] = [
+  { tab: 'log', title: 'Packet log', hint: 'What the programs did: each socket call' },
+  { tab: 'wire', title: 'Wire', hint: 'The real packets on the lab’s ports' },
+  { tab: 'ladder', title: 'Ladder', hint: 'One connection: packets and socket calls on one time axis' },
+  { tab: 'sockets', title: 'Sockets', hint: 'What each socket is doing now, and its kernel TCP state' }
+]
+
+type LogProps = Omit<React.ComponentProps<typeof PacketLog>, 'store' | 'pick' | 'onSelect' | 'zoom'>
+
+interface Props extends LogProps {
+  api: LabApi
+  events: EventStore
+  capture: CaptureStore
+  feed: CaptureFeed
+  zoom: number
+  /** "TCP Server", "UDP Client 2" for an endpoint id. */
+  nameOf: (endpointId: string) => string | undefined
+  running: ReadonlySet<string>
+}
+
+export function ViewTabs({ api, events, capture, feed, zoom, nameOf, running, ...log }: Props): React.JSX.Element {
+  const [tab, setTab] = useState<ViewTab>('log')
+  useSyncExternalStore(capture.subscribe, capture.getVersion)
+
+  useEffect(() => {
+    if (tab === 'log') return
+    feed.show()
+    return () => feed.hide()
+  }, [tab, feed])
+
+  /** The packet log's time zero on the packets' clock: one time axis for every view. */
+  const zero = (): number => {
+    const labZero = capture.status?.labZero
+    return labZero ? labZero + (events.all()[0]?.time ?? 0) : 0
+  }
+
+  const onLogSelect = (e: LabEvent | undefined): void => {
+    const id = e && conversationOfEvent(e, capture.allConversations(), capture.status?.labZero ?? 0)
+    if (id) capture.select({ conversation: id, packet: undefined })
+  }
+
+  const exportPcapng = async (): Promise<Awaited<ReturnType<LabApi['exportPcapng']>>> => {
+    const result = await api.exportPcapng()
+    if (result.kind === 'download') downloadUrl(result.url)
+    return result
+  }
+
+  return (
+    <div className="views">
+      <div className="view-tabs" role="tablist" aria-label="Views">
+        {TABS.map((t) => (
+          <button key={t.tab} type="button" role="tab" aria-selected={tab === t.tab} className={tab === t.tab ? 'tab active' : 'tab'} title={t.hint} onClick={() => setTab(t.tab)} data-testid={`view-${t.tab}`}>
+            {t.title}
+          </button>
+        ))}
+      </div>
+      <div className="view-body" hidden={tab !== 'log'}>
+        <PacketLog store={events} zoom={zoom} pick={capture.selection.call} onSelect={onLogSelect} {...log} />
+      </div>
+      {tab === 'wire' && <WireView store={capture} feed={feed} zero={zero} zoom={zoom} onExport={exportPcapng} />}
+      {tab === 'ladder' && <Ladder store={capture} events={events} zero={zero} zoom={zoom} nameOf={nameOf} />}
+      {tab === 'sockets' && <SocketState store={capture} events={events} nameOf={nameOf} running={running} />}
+    </div>
+  )
+}

@@ -1,0 +1,201 @@
+// The wire view: the real packets on the lab's ports, one row each, with the handshake and the
+// teardown named in words. Virtualised like the packet log; a row picks its conversation for the
+// ladder. Where capture is impossible it says why and how to enable it, and nothing else.
+
+import { useEffect, useRef, useState, useSyncExternalStore } from 'react'
+import type { PcapngExport, WirePacket } from '../../../shared/wire'
+import { wireColumns } from '../../../shared/wire'
+import type { CaptureFeed } from '../capture-feed'
+import type { CaptureStore } from '../capture-store'
+import { useFollowNewest } from '../hooks/use-follow-newest'
+
+const OVERSCAN = 8
+const COLUMNS = ['No.', 'Time (s)', 'Source', 'Destination', 'Protocol', 'Flags', 'Seq / Ack', 'Window', 'Length', 'What it is']
+
+interface Props {
+  store: CaptureStore
+  feed: CaptureFeed
+  /** Seconds count from here (µs since the epoch): the packet log's zero, so both share one axis. */
+  zero: () => number
+  zoom: number
+  onExport: () => Promise<PcapngExport>
+}
+
+export function WireView({ store, feed, zero, zoom, onExport }: Props): React.JSX.Element {
+  useSyncExternalStore(store.subscribe, store.getVersion)
+  const [scrollTop, setScrollTop] = useState(0)
+  const [height, setHeight] = useState(300)
+  const [exported, setExported] = useState('')
+  const scroller = useRef<HTMLDivElement>(null)
+  const rowHeight = Math.round(24 * zoom)
+  const rows = store.all()
+  const follow = useFollowNewest(scroller, rowHeight / 2, `${store.getVersion()}:${height}:${rowHeight}`)
+  const status = store.status
+  const selected = store.selection.packet
+  const base = zero() || rows[0]?.time || 0
+
+  useEffect(() => {
+    const el = scroller.current
+    if (!el) return
+    const observer = new ResizeObserver(() => setHeight(el.clientHeight))
+    observer.observe(el)
+    return () => observer.disconnect()
+  }, [])
+
+  // A packet picked in the ladder comes into view here.
+  useEffect(() => {
+    const el = scroller.current
+    if (!el || selected === undefined) return
+    const index = rows.findIndex((p) => p.no === selected)
+    if (index < 0) return
+    const top = index * rowHeight
+    if (top < el.scrollTop || top + 2 * rowHeight > el.scrollTop + el.clientHeight) el.scrollTop = Math.max(0, top - el.clientHeight / 2)
+    // Only when the selection changes, not as rows arrive.
+  }, [selected])
+
+  const pick = (p: WirePacket): void => store.select({ packet: p.no, conversation: p.conversation })
+  const onKey = (ev: React.KeyboardEvent): void => {
+    const at = rows.findIndex((p) => p.no === selected)
+    const next = ev.key === 'ArrowDown' ? at + 1 : ev.key === 'ArrowUp' ? at - 1 : undefined
+    if (next === undefined) return
+    ev.preventDefault()
+    const p = rows[Math.max(0, Math.min(rows.length - 1, next))]
+    if (p) pick(p)
+  }
+
+  const exportPcapng = async (): Promise<void> => {
+    setExported('')
+    try {
+      const result = await onExport()
+      if (result.kind === 'saved') setExported(`Saved to ${result.path}`)
+    } catch (err) {
+      setExported((err as Error).message)
+    }
+  }
+
+  const unavailable = status?.state === 'unavailable'
+  const first = Math.max(0, Math.floor(scrollTop / rowHeight) - OVERSCAN)
+  const last = Math.min(rows.length, Math.ceil((scrollTop + height) / rowHeight) + OVERSCAN)
+  const lost = store.stats.skipped + store.stats.dropped
+
+  return (
+    <section className="log wire" aria-label="Wire view" data-testid="wire-view">
+      <div className="log-bar">
+        <h2>Wire</h2>
+        <span className="count capture-status" data-testid="capture-status" aria-live="polite">
+          {statusText(status, rows.length, lost)}
+        </span>
+        {exported && (
+          <span className="count" role="status" data-testid="wire-exported">
+            {exported}
+          </span>
+        )}
+        {status?.state === 'on' || status?.state === 'starting' ? (
+          <button type="button" onClick={() => void feed.stop()} data-testid="capture-stop" title="Stop capturing (the packets stay)">
+            Stop capture
+          </button>
+        ) : (
+          <button type="button" onClick={() => void feed.start()} data-testid="capture-start" title={unavailable ? 'Check again whether capture works now' : 'Capture the lab\u2019s ports'}>
+            {unavailable ? 'Try again' : 'Start capture'}
+          </button>
+        )}
+        <button type="button" onClick={() => void exportPcapng()} disabled={rows.length === 0} data-testid="wire-export" title="Save every captured packet as a pcapng file, which Wireshark opens">
+          Export pcapng
+        </button>
+      </div>
+      {unavailable && status.problem ? (
+        <p className="capture-problem" role="alert" data-testid="capture-problem">
+          {status.problem.message}
+        </p>
+      ) : (
+        <div className="log-table">
+          <div
+            className="log-body"
+            ref={scroller}
+            role="grid"
+            tabIndex={0}
+            aria-label="Packets (arrow keys select a row)"
+            aria-rowcount={rows.length + 1}
+            data-testid="wire-body"
+            onKeyDown={onKey}
+            onScroll={(e) => {
+              setScrollTop(e.currentTarget.scrollTop)
+              follow.onScroll()
+            }}
+          >
+            <div className="log-row wire-row head" role="row" style={{ height: rowHeight }}>
+              {COLUMNS.map((h) => (
+                <span key={h} role="columnheader" className={h === 'Window' ? 'wire-window' : undefined}>
+                  {h}
+                </span>
+              ))}
+            </div>
+            <div className="log-rows" style={{ height: rows.length * rowHeight }}>
+              {rows.slice(first, last).map((p, i) => (
+                <WireRow key={p.no} packet={p} index={first + i} zero={base} rowHeight={rowHeight} selected={p.no === selected} onSelect={() => pick(p)} />
+              ))}
+            </div>
+            {rows.length === 0 && status?.state === 'on' && (
+              <p className="wire-empty">{status.ports.length ? 'Run an exchange: its packets show here.' : 'Start a server or a client: the capture follows the ports they use.'}</p>
+            )}
+          </div>
+          {!follow.following && (
+            <button type="button" className="newest" onClick={follow.jumpToNewest} data-testid="wire-newest">
+              newest ↓
+            </button>
+          )}
+        </div>
+      )}
+    </section>
+  )
+}
+
+function statusText(status: CaptureStore['status'], shown: number, lost: number): string {
+  if (!status) return 'asking the host whether it can capture…'
+  const ports = status.ports.length === 1 ? `port ${status.ports[0]}` : `ports ${status.ports.join(', ')}`
+  const count = `${shown.toLocaleString('en')} packets${lost ? ` · ${lost.toLocaleString('en')} not shown (the export has them)` : ''}`
+  switch (status.state) {
+    case 'unavailable':
+      return 'Capture is not possible here'
+    case 'starting':
+      return `Starting the capture… · ${count}`
+    case 'off':
+      return `Capture stopped · ${count}`
+    case 'on':
+      return status.ports.length ? `Capturing ${ports} on the loopback interface · ${count}` : `Capturing, no port yet · ${count}`
+  }
+}
+
+function WireRow({ packet: p, index, zero, rowHeight, selected, onSelect }: { packet: WirePacket; index: number; zero: number; rowHeight: number; selected: boolean; onSelect: () => void }): React.JSX.Element {
+  const c = wireColumns(p, zero)
+  return (
+    <div
+      role="row"
+      aria-selected={selected}
+      className={`log-row wire-row ${p.proto === 'UDP' ? 'udp' : p.flags.includes('RST') ? 'rst' : p.flags.includes('SYN') || p.flags.includes('FIN') ? 'control' : p.length > 0 ? 'data' : ''}${selected ? ' selected' : ''}`}
+      style={{ top: index * rowHeight, height: rowHeight }}
+      data-testid="wire-row"
+      data-no={p.no}
+      onClick={onSelect}
+    >
+      <span role="gridcell">{p.no}</span>
+      <span role="gridcell">{c.time}</span>
+      <span role="gridcell" className="addr" title={c.src}>
+        <bdi>{c.src}</bdi>
+      </span>
+      <span role="gridcell" className="addr" title={c.dst}>
+        <bdi>{c.dst}</bdi>
+      </span>
+      <span role="gridcell">{c.proto}</span>
+      <span role="gridcell">{c.flags}</span>
+      <span role="gridcell">{c.seqAck}</span>
+      <span role="gridcell" className="wire-window">
+        {c.window}
+      </span>
+      <span role="gridcell">{c.length}</span>
+      <span role="gridcell" title={c.label}>
+        {c.label}
+      </span>
+    </div>
+  )
+}

@@ -1,0 +1,117 @@
+// The ladder of one conversation: its packets and the socket calls of the lab's two ends, on one
+// time axis. Pure: packets, events and the lab's time zero in; rows in order out.
+//
+// The two clocks (the kernel's timestamps on packets, the lab's on events) agree to within a
+// little, and an event is recorded when a call returns. So where the matcher knows which call a
+// packet belongs to, that decides the order: connect(), accept() and recv() return after the
+// packet they took in; send() and close() are placed before the packet they put on the wire.
+
+import type { LabEvent, Role, SockAddr } from '../../shared/events'
+import { matchConnections } from '../../shared/match-connections'
+import type { ConnectionMatch, Conversation, PacketCalls, WirePacket } from '../../shared/wire'
+import { flagsText, STEP_WORDS } from '../../shared/wire'
+
+export type LadderRow =
+  | { kind: 'packet'; time: number; packet: WirePacket; from: Role; label: string; words: string; calls?: PacketCalls }
+  | { kind: 'call'; time: number; event: LabEvent; side: Role; label: string }
+
+export interface Ladder {
+  conversation: Conversation
+  rows: LadderRow[]
+  /** The lab endpoints at each end, when they are the lab's own. */
+  ends: Partial<Record<Role, ConnectionMatch>>
+}
+
+/** The arrow's label: flags and numbers, as the wire view shows them. */
+export function packetLabel(p: WirePacket): string {
+  if (p.proto === 'UDP') return `datagram, ${p.length} ${p.length === 1 ? 'byte' : 'bytes'}`
+  const parts = [flagsText(p.flags), `seq=${p.seq ?? '?'}`]
+  if (p.flags.includes('ACK')) parts.push(`ack=${p.ack ?? '?'}`)
+  if (p.length > 0) parts.push(`len=${p.length}`)
+  return parts.join(' ')
+}
+
+/** What a socket call did, in the words of the course's programs. */
+export function callLabel(e: LabEvent): string {
+  const udp = e.proto === 'UDP'
+  const bytes = `${e.length} ${e.length === 1 ? 'byte' : 'bytes'}`
+  switch (e.kind) {
+    case 'connect':
+      return 'connect() returns'
+    case 'queued':
+      return 'in the backlog, not accepted yet'
+    case 'accept':
+      return 'accept() returns it'
+    case 'send':
+      return udp ? `sendto(): ${bytes}` : `send(): ${bytes}`
+    case 'recv':
+      if (udp) return `recvfrom() returns ${bytes}`
+      return e.length === 0 ? "recv() returns b'' (end)" : `recv() returns ${bytes}`
+    case 'close':
+      return 'close()'
+    case 'reset':
+      return 'reset by the peer'
+    default:
+      return e.info
+  }
+}
+
+const SHOWN_KINDS = new Set<LabEvent['kind']>(['connect', 'queued', 'accept', 'send', 'recv', 'close', 'reset', 'error'])
+
+const sameAddr = (a: SockAddr | undefined, b: SockAddr): boolean => !!a && a.port === b.port && (a.address === b.address || a.address === '0.0.0.0' || a.address === '::')
+
+/** The events of one end of the conversation: its connection's (TCP), or its datagrams with the other end (UDP). */
+function eventsOf(m: ConnectionMatch, v: Conversation, events: readonly LabEvent[]): LabEvent[] {
+  const peer = m.role === 'client' ? v.server : v.client
+  return events.filter((e) => e.endpoint === m.endpoint && SHOWN_KINDS.has(e.kind) && (v.proto === 'TCP' ? e.conn === m.conn : sameAddr(e.remote, peer)))
+}
+
+/**
+ * @param packets the conversation's packets, oldest first
+ * @param events the lab's events (those of other endpoints are passed over)
+ * @param labZero LabEvent.time 0 in µs since the epoch
+ */
+export function buildLadder(conversation: Conversation, packets: readonly WirePacket[], events: readonly LabEvent[], labZero: number): Ladder {
+  const candidates = events.filter((e) => e.local && e.remote && e.kind !== 'console')
+  const match = matchConnections(packets, [conversation], candidates, labZero)
+  const ends: Ladder['ends'] = {}
+  for (const m of match.connections) ends[m.role] ??= m
+  const rows: LadderRow[] = packets.map((p) => ({
+    kind: 'packet',
+    time: p.time,
+    packet: p,
+    from: p.sender ?? (p.src.port === conversation.client.port && p.src.address === conversation.client.address ? 'client' : 'server'),
+    label: packetLabel(p),
+    words: p.step ? STEP_WORDS[p.step] : '',
+    calls: match.calls.get(p.no)
+  }))
+  // Where each call must sit relative to the packets it is known to belong to.
+  const after = new Map<number, number>()
+  const before = new Map<number, number>()
+  for (const p of packets) {
+    const calls = match.calls.get(p.no)
+    if (calls?.readBy !== undefined) after.set(calls.readBy, Math.max(after.get(calls.readBy) ?? -Infinity, p.time))
+    if (calls?.sentBy !== undefined) before.set(calls.sentBy, Math.min(before.get(calls.sentBy) ?? Infinity, p.time))
+  }
+  for (const side of ['client', 'server'] as const) {
+    const m = ends[side]
+    if (!m) continue
+    for (const e of eventsOf(m, conversation, events)) {
+      let time = labZero + e.time
+      // connect() sends the SYN but its event is its return, after the SYN-ACK.
+      const b = e.kind === 'connect' ? undefined : before.get(e.seq)
+      if (b !== undefined) time = Math.min(time, b - 1)
+      const a = after.get(e.seq)
+      if (a !== undefined) time = Math.max(time, a + 1)
+      rows.push({ kind: 'call', time, event: e, side, label: callLabel(e) })
+    }
+  }
+  rows.sort((x, y) => x.time - y.time)
+  return { conversation, rows, ends }
+}
+
+/** The conversation an event of the packet log belongs to (its connection, or its datagram's exchange), if captured. */
+export function conversationOfEvent(e: LabEvent, conversations: readonly Conversation[], labZero: number): string | undefined {
+  if (!e.local || !e.remote || e.kind === 'console') return undefined
+  return matchConnections([], conversations, [e], labZero).connections[0]?.conversation
+}

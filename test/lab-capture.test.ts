@@ -1,0 +1,159 @@
+// The hosts' capture of the lab: it follows the lab's ports (a port is captured before an endpoint
+// uses it), numbers the packets of successive captures as one, joins their pcapng files into one
+// export that tshark reads, reads the kernel's TCP states, and explains itself when it cannot run.
+
+import { execFileSync } from 'node:child_process'
+import fs from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import { afterEach, describe, expect, it } from 'vitest'
+import { createLabHandlers } from '../src/main/host/handlers'
+import { LabCapture } from '../src/main/host/lab-capture'
+import { joinSections, wholeBlocks } from '../src/main/host/pcapng-file'
+import { hostSearch } from '../src/main/lab/capture/tools'
+import { Lab } from '../src/main/lab/lab'
+import type { LabHandlers } from '../src/shared/contract'
+import type { WirePacket } from '../src/shared/wire'
+import { captureSkipReason, sleep } from './helpers/capture'
+import { freePort } from './helpers/processes'
+
+const skip = await captureSkipReason()
+
+let lab: Lab
+let capture: LabCapture
+let handlers: LabHandlers
+const dirs: string[] = []
+
+afterEach(async () => {
+  await Promise.all([lab?.stopAll(), capture?.dispose()])
+  dirs.splice(0).forEach((d) => fs.rmSync(d, { recursive: true, force: true }))
+})
+
+function boot(search = hostSearch()): WirePacket[] {
+  lab = new Lab()
+  capture = new LabCapture(lab, { search })
+  handlers = createLabHandlers(lab, { host: 'browser', version: 'test', sampleSite: '/nowhere', exportPcapng: async () => ({ kind: 'cancelled' }) }, capture)
+  const got: WirePacket[] = []
+  capture.on('packets', (b) => got.push(...b))
+  return got
+}
+
+async function until(check: () => boolean, what: string, ms = 10_000): Promise<void> {
+  const end = Date.now() + ms
+  while (!check()) {
+    if (Date.now() > end) throw new Error(`${what}: not within ${ms} ms`)
+    await sleep(20)
+  }
+}
+
+function tempFile(name: string): string {
+  const d = fs.mkdtempSync(path.join(os.tmpdir(), 'socklab-lab-capture-'))
+  dirs.push(d)
+  return path.join(d, name)
+}
+
+describe.skipIf(skip)('the lab capture (real dumpcap and tshark)', () => {
+  it('captures a port before a client uses it, follows a new port with a restart, and numbers both captures as one', async () => {
+    const got = boot()
+    const [tcpPort, udpPort] = [await freePort(), await freePort()]
+    expect(await handlers.startCapture()).toMatchObject({ state: 'on', ports: [] })
+    await handlers.start({ kind: 'tcp-server', address: '127.0.0.1', port: tcpPort, recvSize: 1024, concurrent: false, idleTimeoutMs: 0 })
+    // The server is not held up; its client is, until the capture has the port.
+    const tcpClient = await handlers.start({ kind: 'tcp-client', address: '127.0.0.1', port: tcpPort, recvSize: 1024, timeoutMs: 5000 })
+    expect(capture.status()).toMatchObject({ state: 'on', ports: [tcpPort] })
+    await handlers.send(tcpClient.id, 'hello')
+    await until(() => got.filter((p) => p.flags.includes('FIN')).length === 2, 'both FINs')
+    // The handshake came first: the port was captured before the client connected.
+    expect(got.slice(0, 3).map((p) => p.step)).toEqual(['handshake-1', 'handshake-2', 'handshake-3'])
+    const first = got.length
+
+    // A UDP server on a new port: the capture restarts on both ports before its client starts.
+    await handlers.start({ kind: 'udp-server', address: '127.0.0.1', port: udpPort, recvSize: 2048 })
+    const udpClient = await handlers.start({ kind: 'udp-client', address: '127.0.0.1', port: udpPort, recvSize: 2048, timeoutMs: 5000 })
+    expect(capture.status().ports).toEqual([tcpPort, udpPort].sort((a, b) => a - b))
+    await handlers.send(udpClient.id, 'ping')
+    await until(() => got.length === first + 2, 'the two datagrams')
+    const udp = got.slice(first)
+    expect(udp.map((p) => [p.proto, p.sender])).toEqual([
+      ['UDP', 'client'],
+      ['UDP', 'server']
+    ])
+    // Numbered after the first capture's packets, not from 1 again.
+    expect(udp.map((p) => p.no)).toEqual([first + 1, first + 2])
+    expect(new Set(got.map((p) => p.conversation))).toEqual(new Set(['TCP 0', 'UDP 0']))
+    expect((await handlers.wireHistory()).map((p) => p.no)).toEqual(got.map((p) => p.no))
+
+    // One export of both captures, as sections of one pcapng: tshark reads every packet, in order.
+    const file = tempFile('lab.pcapng')
+    fs.writeFileSync(file, (await capture.pcapng())!)
+    const frames = execFileSync('tshark', ['-r', file, '-T', 'fields', '-e', 'frame.number', '-e', 'udp.length'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] })
+      .trim()
+      .split('\n')
+    expect(frames.length).toBe(got.length)
+    expect(frames.at(-1)).toBe(`${got.length}\t12`)
+    const stopped = await handlers.stopCapture()
+    expect(stopped).toMatchObject({ state: 'off', packets: got.length, dropped: 0 })
+  })
+
+  it('captures a server on port 0 once it is bound, and shows TIME_WAIT in the kernel state after the server closes first', async () => {
+    const got = boot()
+    await handlers.startCapture()
+    const server = await handlers.start({ kind: 'tcp-server', address: '127.0.0.1', port: 0, recvSize: 1024, concurrent: false, idleTimeoutMs: 0 })
+    const port = server.local!.port
+    await until(() => capture.status().state === 'on' && capture.status().ports.includes(port), 'the capture restarted on the chosen port')
+    const before = await handlers.kernelState()
+    expect(before).toMatchObject({ exposed: true })
+    if (before.exposed) expect(before.sockets.filter((s) => s.state === 'LISTEN').map((s) => s.local.port)).toEqual([port])
+    const client = await handlers.start({ kind: 'tcp-client', address: '127.0.0.1', port, recvSize: 1024, timeoutMs: 5000 })
+    await handlers.send(client.id, 'hi')
+    await until(() => got.some((p) => p.step === 'last-ack'), 'the last ACK')
+    const after = await handlers.kernelState()
+    // The course's server closes first: its side of the connection waits in TIME_WAIT.
+    if (after.exposed) expect(after.sockets.some((s) => s.state === 'TIME_WAIT' && s.local.port === port)).toBe(true)
+  })
+})
+
+describe('the lab capture where capture is impossible', () => {
+  it('says why in one sentence, naming the folder SOCKLAB_WIRESHARK points at, and the lab runs on', async () => {
+    const empty = path.dirname(tempFile('x'))
+    boot({ ...hostSearch(), env: { ...process.env, SOCKLAB_WIRESHARK: empty } })
+    const status = await handlers.captureStatus()
+    expect(status.state).toBe('unavailable')
+    expect(status.problem?.message).toContain(empty)
+    expect(await handlers.startCapture()).toMatchObject({ state: 'unavailable' })
+    const port = await freePort()
+    // Starting an endpoint is not held up by a capture that cannot run.
+    await handlers.start({ kind: 'udp-server', address: '127.0.0.1', port, recvSize: 2048 })
+    await expect(handlers.exportPcapng()).rejects.toThrow('nothing captured yet')
+  })
+
+  it('reads the kernel states only where the OS shows them', async () => {
+    boot({ ...hostSearch(), platform: 'darwin' })
+    expect(await handlers.kernelState()).toMatchObject({ exposed: false, reason: expect.stringContaining('macOS does not expose') })
+  })
+})
+
+describe('pcapng files read while they are written', () => {
+  // Two blocks the way pcapng lays them out: a section header (with its byte-order magic) and an empty block.
+  const block = (type: number, body: Buffer): Buffer => {
+    const b = Buffer.alloc(12 + body.length)
+    b.writeUInt32LE(type, 0)
+    b.writeUInt32LE(b.length, 4)
+    body.copy(b, 8)
+    b.writeUInt32LE(b.length, 8 + body.length)
+    return b
+  }
+  const shb = block(0x0a0d0d0a, Buffer.from([0x4d, 0x3c, 0x2b, 0x1a, 1, 0, 0, 0, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff]))
+  const epb = block(6, Buffer.alloc(20, 1))
+
+  it('keeps whole blocks only: a block still being written is left out', () => {
+    const file = Buffer.concat([shb, epb, epb.subarray(0, 10)])
+    expect(wholeBlocks(file).length).toBe(shb.length + epb.length)
+    expect(wholeBlocks(Buffer.concat([shb, epb])).length).toBe(shb.length + epb.length)
+  })
+
+  it('joins captures as sections of one file, and gives nothing for files without a block', () => {
+    expect(joinSections([Buffer.concat([shb, epb]), Buffer.concat([shb, epb.subarray(0, 4)])])!.length).toBe(2 * shb.length + epb.length)
+    expect(joinSections([Buffer.alloc(0), Buffer.from([1, 2])])).toBeNull()
+  })
+})
