@@ -156,7 +156,12 @@ describe('browser host under slow viewers', () => {
     // hold, fewer than the ring's 50,000.
     await flood(started.reply.value.local.port, 8_000, FLOOD_MAX_SECONDS)
     slow.ws.resume()
-    await sleep(2000)
+    // Catching up is paced by the socket's buffer, so on a loaded machine it takes a while: wait
+    // (at most 20 s) until the window has stopped receiving, rather than for a fixed time.
+    for (let seen = -1, until = Date.now() + 20_000; slow.seqs.length !== seen && Date.now() < until; ) {
+      seen = slow.seqs.length
+      await sleep(500)
+    }
     expect(slow.skipped).toEqual([])
     expect(slow.seqs.length).toBeGreaterThan(30_000)
     expect(contiguous(slow.seqs), 'the slow window missed no event').toBe(true)
