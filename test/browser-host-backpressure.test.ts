@@ -163,7 +163,9 @@ describe('browser host under slow viewers', () => {
       await sleep(500)
     }
     expect(slow.skipped).toEqual([])
-    expect(slow.seqs.length).toBeGreaterThan(30_000)
+    // The flood is bounded in time, so a loaded machine makes fewer events; 15,000 (about 9 MB of
+    // JSON) is still well past the skip threshold and the socket buffers, which is what this tests.
+    expect(slow.seqs.length).toBeGreaterThan(15_000)
     expect(contiguous(slow.seqs), 'the slow window missed no event').toBe(true)
     const history = (await callVerb(slow.ws, 2, 'history', [])) as { reply: { value: LabEvent[] } }
     expect(slow.seqs.at(-1)).toBe(history.reply.value.at(-1)!.seq)
