@@ -1,5 +1,11 @@
-// Capture: a bounded UDP flood on loopback, captured by `socklab watch` (tshark → parser →
-// conversation tracker → one line per packet), counted here as the lines arrive.
+// Capture, twice:
+// 1. A bounded UDP flood on loopback, captured by `socklab watch` (tshark → parser →
+//    conversation tracker → one line per packet), counted here as the lines arrive.
+// 2. The same pipeline into the window (Chromium on the browser host): a flood of datagrams to a
+//    lab port whose server has stopped (captured, and dropped by the kernel: packets, no events),
+//    while the window's UDP server on another lab port answers a steady exchange (its events must
+//    all arrive). Reported: packets/s the wire view took in, events lost (none may be), packets
+//    the host left out for a slow window, the longest renderer task, the capture's drop count.
 //
 // Datagrams go to a port nobody listens on: the kernel still carries each one over the loopback
 // interface (where it is captured) and then drops it, so no receiver competes for the two cores.
@@ -7,7 +13,9 @@
 // and the capture's own drop count (tshark's, from the summary). Target: ≥ 10,000 packets/s parsed.
 
 import dgram from 'node:dgram'
-import { fmt, freePort, SOCKLAB, sleep, startPeer, table, targetTable } from './lib.mjs'
+import { chromium } from '@playwright/test'
+import { flood as answeredFlood } from './events.mjs'
+import { fmt, freePort, SOCKLAB, sleep, startPeer, startWebHost, table, targetTable } from './lib.mjs'
 
 const DATAGRAMS = 100_000
 const FLOOD_SECONDS_MAX = 10
@@ -53,16 +61,16 @@ async function startWatch(port) {
   return { watch, counter, stderr: () => stderr }
 }
 
-/** Sends up to DATAGRAMS small datagrams at RATE_PER_SECOND, for at most FLOOD_SECONDS_MAX. */
-async function flood(port) {
+/** Sends up to `count` small datagrams at `rate` per second, for at most FLOOD_SECONDS_MAX. */
+async function flood(port, count = DATAGRAMS, rate = RATE_PER_SECOND) {
   const socket = dgram.createSocket('udp4')
   await new Promise((resolve) => socket.bind(0, '127.0.0.1', resolve))
   const payload = Buffer.alloc(32, 'x')
   const t0 = performance.now()
   let sent = 0
-  while (sent < DATAGRAMS && performance.now() - t0 < FLOOD_SECONDS_MAX * 1000) {
-    for (let i = 0; i < BATCH && sent < DATAGRAMS; i++, sent++) socket.send(payload, port, '127.0.0.1')
-    const due = t0 + (sent / RATE_PER_SECOND) * 1000
+  while (sent < count && performance.now() - t0 < FLOOD_SECONDS_MAX * 1000) {
+    for (let i = 0; i < BATCH && sent < count; i++, sent++) socket.send(payload, port, '127.0.0.1')
+    const due = t0 + (sent / rate) * 1000
     await sleep(Math.max(0, due - performance.now()))
   }
   // Every send() has left once the socket closes cleanly.
@@ -71,6 +79,11 @@ async function flood(port) {
 }
 
 export async function benchCapture(results) {
+  await benchWatch(results)
+  await benchWireView(results)
+}
+
+async function benchWatch(results) {
   const port = await freePort()
   const started = await startWatch(port)
   if (started.skipped) {
@@ -102,4 +115,105 @@ export async function benchCapture(results) {
     { name: 'dropped by the capture', ours: dropped === null ? 'unknown' : fmt(dropped) }
   ])
   results.capture = { sent: f.sent, sendSeconds: f.seconds, parsed, seconds, perSecond, dropped, summaryPackets: summary ? Number(summary[1]) : null }
+}
+
+/** The flood into the wire view: packets only, paced above the target. */
+const WIRE_DATAGRAMS = 60_000
+const WIRE_RATE = 12_000
+/** The app's own exchange meanwhile: datagrams answered by the window's UDP server (about five events each). */
+const APP_DATAGRAMS = 1000
+const LONGEST_TASK_MS = 50
+
+const windowStats = (page) =>
+  page.evaluate(() => ({ events: { ...window.__socklabStats }, packets: { ...window.__socklabCaptureStats }, status: window.__socklabCaptureStatus() }))
+
+async function benchWireView(results) {
+  const host = await startWebHost()
+  const browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update']
+  })
+  try {
+    const page = await browser.newPage({ viewport: { width: 1440, height: 900 } })
+    await page.addInitScript(() => {
+      window.__longestTask = 0
+      new PerformanceObserver((list) => {
+        for (const e of list.getEntries()) window.__longestTask = Math.max(window.__longestTask, e.duration)
+      }).observe({ type: 'longtask', buffered: true })
+    })
+    await page.goto(host.url)
+    await page.getByTestId('lab-udp').click()
+    await page.getByTestId('view-wire').click()
+    const status = page.getByTestId('capture-status')
+    await status.filter({ hasText: /Capturing|not possible/ }).waitFor({ timeout: 30_000 })
+    if (/not possible/.test(await status.textContent())) {
+      const why = await page.getByTestId('capture-problem').textContent()
+      console.log(`\nCapture into the wire view: skipped: ${why}`)
+      results.captureWindow = { skipped: why }
+      return
+    }
+    // A server on the flood's port, started and stopped: the capture keeps the port (ports are
+    // only ever added), and nothing answers there any more.
+    const [floodPort, appPort] = [await freePort(), await freePort()]
+    const startUdpServer = async (port) => {
+      await page.getByTestId('server-port').fill(String(port))
+      await page.getByTestId('server-start').click()
+      await page.getByTestId('server-status').filter({ hasText: String(port) }).waitFor()
+      await status.filter({ hasText: new RegExp(`Capturing ports? [\\d, ]*\\b${port}\\b`) }).waitFor({ timeout: 30_000 })
+    }
+    await startUdpServer(floodPort)
+    await page.getByTestId('server-stop').click()
+    await page.getByTestId('server-status').filter({ hasText: 'stopped' }).waitFor()
+    await startUdpServer(appPort)
+    await sleep(500)
+    await page.evaluate(() => (window.__longestTask = 0))
+    const before = await windowStats(page)
+
+    const t0 = performance.now()
+    const [flooded, app] = await Promise.all([flood(floodPort, WIRE_DATAGRAMS, WIRE_RATE), answeredFlood(appPort, APP_DATAGRAMS, undefined, 4)])
+    // The window keeps taking packets in after the flood while tshark catches up: until every
+    // packet is in, or nothing has moved for 5 s (tshark may lag seconds behind on a busy machine).
+    const expected = before.packets.received + 2 * app.sent + flooded.sent
+    let last = await windowStats(page)
+    let movedAt = performance.now()
+    for (const until = performance.now() + 60_000; performance.now() < until && last.packets.received < expected; ) {
+      await sleep(200)
+      const now = await windowStats(page)
+      // The host's own count (in the status the window polls) too: it may still be parsing while the window waits.
+      if (now.packets.received !== last.packets.received || now.events.received !== last.events.received || now.status?.packets !== last.status?.packets) movedAt = performance.now()
+      else if (performance.now() - movedAt > 5000) break
+      last = now
+    }
+    const longest = await page.evaluate(() => window.__longestTask)
+    await page.getByTestId('capture-stop').click()
+    await page.getByTestId('capture-start').waitFor()
+    const after = await windowStats(page)
+    const packets = after.packets.received - before.packets.received
+    const skipped = after.packets.skipped - before.packets.skipped
+    const events = after.events.received - before.events.received
+    const eventsMissing = after.events.lastSeq - before.events.lastSeq - events
+    const seconds = (movedAt - t0) / 1000
+    const perSecond = packets / seconds
+    const dropped = after.status?.dropped ?? null
+    const hostPackets = (after.status?.packets ?? 0) - (before.status?.packets ?? 0)
+
+    console.log(
+      `\nCapture into the wire view: ${fmt(flooded.sent)} datagrams (${fmt(flooded.sent / flooded.seconds)}/s) to a captured lab port, while the window's UDP server ` +
+        `answered ${fmt(app.replies)} of ${fmt(app.sent)} datagrams; captured by the browser host, rendered in the wire view (Chromium)`
+    )
+    table(
+      ['packets the host captured', 'packets in the wire view', 'left out for a slow window', 'window s', 'packets/s', 'events in the window', 'events missing', 'longest task', 'dropped by the capture'],
+      [[fmt(hostPackets), fmt(packets), fmt(skipped), fmt(seconds, 2), fmt(perSecond), fmt(events), fmt(eventsMissing), longest > 0 ? `${fmt(longest)} ms` : 'none ≥ 50 ms', dropped === null ? 'unknown' : fmt(dropped)]]
+    )
+    targetTable('Wire view targets', [
+      { name: 'packets/s into the wire view ≥ 10,000', ours: fmt(perSecond), peer: fmt(TARGET_PER_SECOND), ratio: `${fmt(perSecond / TARGET_PER_SECOND, 2)}×`, met: perSecond >= TARGET_PER_SECOND },
+      { name: 'no app event lost', ours: fmt(eventsMissing), met: eventsMissing === 0 },
+      { name: `longest renderer task < ${LONGEST_TASK_MS} ms`, ours: longest > 0 ? `${fmt(longest)} ms` : 'none ≥ 50 ms', met: longest < LONGEST_TASK_MS },
+      { name: 'dropped by the capture', ours: dropped === null ? 'unknown' : fmt(dropped) }
+    ])
+    results.captureWindow = { datagrams: flooded.sent, appDatagrams: app.sent, hostPackets, packets, skipped, seconds, perSecond, events, eventsMissing, longestTaskMs: longest, dropped }
+  } finally {
+    await browser.close()
+    await host.stop()
+  }
 }

@@ -30,7 +30,7 @@ const BIG_WINDOW = 2
  * flat out, and the kernel drops (almost) nothing, so each burst really makes its events.
  * Resolves with the datagrams answered and lost and when the last reply came (performance.now()).
  */
-async function flood(port, count, payload = Buffer.from('hello world'), window = WINDOW) {
+export async function flood(port, count, payload = Buffer.from('hello world'), window = WINDOW) {
   const socket = dgram.createSocket('udp4')
   await new Promise((resolve) => socket.bind(0, '127.0.0.1', resolve))
   let sent = 0

@@ -66,7 +66,7 @@ export function App({ api, info }: { api: LabApi; info: HostInfo }): React.JSX.E
   // Subscribe once: replay what the host still holds, then follow the stream.
   useEffect(() => {
     // Read-only views for the benchmark and the e2e tests: counters, a console's whole text and size.
-    Object.assign(window, { __socklabStats: store.stats, __socklabCaptureStats: capture.stats, __socklabConsoleText: (key: string) => registry.text(key), __socklabConsoleSize: (key: string) => registry.size(key) })
+    Object.assign(window, { __socklabStats: store.stats, __socklabCaptureStats: capture.stats, __socklabCaptureStatus: () => capture.status, __socklabConsoleText: (key: string) => registry.text(key), __socklabConsoleSize: (key: string) => registry.size(key) })
     let stop = (): void => {}
     let cancelledLoad = false
     void (async () => {

@@ -9,6 +9,11 @@ import type { CaptureStatus, Conversation, WirePacket } from '../../shared/wire'
 export const WINDOW_PACKETS = 50_000
 /** Conversations remembered at most (as the engine's tracker). */
 const MAX_CONVERSATIONS = 10_000
+/**
+ * Packets arriving redraw the views at most this often: ten times a second is as fast as anyone
+ * reads a list, and a flood of packets must leave the window time for everything else.
+ */
+export const PACKETS_REDRAW_MS = 100
 
 export interface CaptureSelection {
   /** A packet (WirePacket.no) picked in the wire view or the ladder. */
@@ -41,6 +46,8 @@ export class CaptureStore {
   private readonly conversations = new Map<string, Conversation>()
   private readonly listeners = new Set<() => void>()
   private scheduled = false
+  private waiting?: ReturnType<typeof setTimeout>
+  private lastRedraw = -Infinity
   private version = 0
   status?: CaptureStatus
   kernel?: KernelTcpReading
@@ -56,7 +63,7 @@ export class CaptureStore {
   add = (input: readonly WirePacket[], skipped = 0): void => {
     const batch = input.length > 0 && input[0].no <= this.stats.lastNo ? input.filter((p) => p.no > this.stats.lastNo) : input
     this.stats.skipped += skipped
-    if (batch.length === 0) return this.notify()
+    if (batch.length === 0) return this.notifySoon()
     for (const p of batch) {
       this.packets.push(p)
       this.track(p)
@@ -69,7 +76,7 @@ export class CaptureStore {
       this.packets.splice(0, cut)
       this.stats.dropped += cut
     }
-    this.notify()
+    this.notifySoon()
   }
 
   /** All packets held, oldest first. Live: read it, never change it. */
@@ -144,13 +151,28 @@ export class CaptureStore {
     if (state) c.state = state
   }
 
+  /** For what the student did (a selection): the next frame. */
   private notify(): void {
     if (this.scheduled) return
     this.scheduled = true
+    clearTimeout(this.waiting)
+    this.waiting = undefined
     this.schedule(() => {
       this.scheduled = false
+      this.lastRedraw = performance.now()
       this.version++
       for (const listener of this.listeners) listener()
     })
+  }
+
+  /** For packets: the next frame, or PACKETS_REDRAW_MS after the last redraw if that is later. */
+  private notifySoon(): void {
+    if (this.scheduled || this.waiting) return
+    const wait = this.lastRedraw + PACKETS_REDRAW_MS - performance.now()
+    if (wait <= 0) return this.notify()
+    this.waiting = setTimeout(() => {
+      this.waiting = undefined
+      this.notify()
+    }, wait)
   }
 }

@@ -39,7 +39,8 @@ interface Props extends LogProps {
 
 export function ViewTabs({ api, events, capture, feed, zoom, nameOf, running, ...log }: Props): React.JSX.Element {
   const [tab, setTab] = useState<ViewTab>('log')
-  useSyncExternalStore(capture.subscribe, capture.getVersion)
+  // Only the call another view picked: packets arriving must not re-render the packet log.
+  const picked = useSyncExternalStore(capture.subscribe, () => capture.selection.call)
 
   useEffect(() => {
     if (tab === 'log') return
@@ -74,7 +75,7 @@ export function ViewTabs({ api, events, capture, feed, zoom, nameOf, running, ..
         ))}
       </div>
       <div className="view-body" hidden={tab !== 'log'}>
-        <PacketLog store={events} zoom={zoom} pick={capture.selection.call} onSelect={onLogSelect} {...log} />
+        <PacketLog store={events} zoom={zoom} pick={picked} onSelect={onLogSelect} {...log} />
       </div>
       {tab === 'wire' && <WireView store={capture} feed={feed} zero={zero} zoom={zoom} onExport={exportPcapng} />}
       {tab === 'ladder' && <Ladder store={capture} events={events} zero={zero} zoom={zoom} nameOf={nameOf} />}

@@ -131,8 +131,9 @@ export function WireView({ store, feed, zero, zoom, onExport }: Props): React.JS
               ))}
             </div>
             <div className="log-rows" style={{ height: rows.length * rowHeight }}>
+              {/* Keyed by slot, not by packet: as rows scroll by, React rewrites a few texts instead of rebuilding rows. */}
               {rows.slice(first, last).map((p, i) => (
-                <WireRow key={p.no} packet={p} index={first + i} zero={base} rowHeight={rowHeight} selected={p.no === selected} onSelect={() => pick(p)} />
+                <WireRow key={(first + i) % (last - first + 1)} packet={p} index={first + i} zero={base} rowHeight={rowHeight} selected={p.no === selected} onSelect={() => pick(p)} />
               ))}
             </div>
             {rows.length === 0 && status?.state === 'on' && (
@@ -188,7 +189,9 @@ function WireRow({ packet: p, index, zero, rowHeight, selected, onSelect }: { pa
       </span>
       <span role="gridcell">{c.proto}</span>
       <span role="gridcell">{c.flags}</span>
-      <span role="gridcell">{c.seqAck}</span>
+      <span role="gridcell" title={c.seqAck}>
+        {c.seqAck}
+      </span>
       <span role="gridcell" className="wire-window">
         {c.window}
       </span>
