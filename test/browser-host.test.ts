@@ -218,5 +218,5 @@ describe('browser host: the capture', () => {
     expect(await packetCount(path.join(dir, 'lab.pcapng'))).toBe(packets.length)
     await fs.rm(dir, { recursive: true, force: true })
     ws.close()
-  })
+  }, 60_000)
 })

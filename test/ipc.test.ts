@@ -188,5 +188,5 @@ describe.skipIf(skipCapture)('IPC binding: the capture (real dumpcap and tshark)
       ['UDP', 'server']
     ])
     expect(await ipc.invoke(own, channelOf('kernelState'))).toMatchObject({ ok: true, value: { exposed: process.platform === 'linux' } })
-  })
+  }, 60_000)
 })

@@ -114,5 +114,5 @@ describe.skipIf(skip)('the ladder of a captured connection (real dumpcap and tsh
     expect(data?.kind === 'packet' && data.calls?.sentBy).toBe(send.seq)
     // A row of the packet log leads to its connection.
     expect(conversationOfEvent(send, store.allConversations(), t.lab.timeZeroEpochMicros)).toBe(conversation.id)
-  })
+  }, 60_000)
 })
