@@ -8,6 +8,7 @@ import { afterEach, describe, expect, it } from 'vitest'
 import type WebSocket from 'ws'
 import type { LabEvent } from '../src/shared/events'
 import type { HostMessage, SkippedMessage } from '../src/shared/ws-protocol'
+import { captureSkipReason } from './helpers/capture'
 import { callVerb, labSocket, startWebHost, type WebHost } from './helpers/lab-socket'
 
 /**
@@ -82,6 +83,8 @@ async function flood(port: number, count: number, maxSeconds: number): Promise<n
   socket.close()
   return replies
 }
+
+const skipCapture = await captureSkipReason()
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms))
 
@@ -171,4 +174,48 @@ describe('browser host under slow viewers', () => {
     expect(slow.seqs.at(-1)).toBe(history.reply.value.at(-1)!.seq)
     slow.ws.close()
   }, 60_000)
+
+  it.skipIf(skipCapture)('packets give way to events: a window that reads slowly misses packets, is told how many, and misses no event', async () => {
+    host = await startWebHost()
+    const normal = await watcher(host)
+    const slow = await watcher(host)
+    const got = { normal: 0, slow: 0, skipped: 0 }
+    normal.ws.on('message', (d) => {
+      const m = JSON.parse(d.toString()) as HostMessage
+      if ('packets' in m) got.normal += m.packets.length
+    })
+    slow.ws.on('message', (d) => {
+      const m = JSON.parse(d.toString()) as HostMessage
+      if ('packets' in m) {
+        got.slow += m.packets.length
+        got.skipped += m.packetsSkipped ?? 0
+      }
+    })
+    expect(await callVerb(normal.ws, 1, 'startCapture', [])).toMatchObject({ reply: { ok: true, value: { state: 'on' } } })
+    const started = (await callVerb(normal.ws, 2, 'start', [{ kind: 'udp-server', address: '127.0.0.1', port: 0, recvSize: 2048 }])) as { reply: { value: { local: { port: number } } } }
+    const port = started.reply.value.local.port
+    // The capture restarts on the server's port as it binds.
+    for (let i = 0; i < 400; i++) {
+      const s = (await callVerb(normal.ws, 100 + i, 'captureStatus', [])) as { reply: { value: { state: string; ports: number[] } } }
+      if (s.reply.value.state === 'on' && s.reply.value.ports.includes(port)) break
+      await sleep(50)
+    }
+    slow.ws.pause()
+    await flood(port, 15_000, FLOOD_MAX_SECONDS)
+    await sleep(1000)
+    slow.ws.resume()
+    await sleep(1500)
+    // One more exchange after it caught up: the count of what it missed comes with its next batch.
+    await flood(port, 1, 5)
+    await sleep(1500)
+    const status = (await callVerb(normal.ws, 3, 'captureStatus', [])) as { reply: { value: { packets: number } } }
+    const total = status.reply.value.packets
+    expect(got.normal, 'the window that reads got every packet').toBe(total)
+    expect(got.skipped, 'the slow window was left out of some packets').toBeGreaterThan(0)
+    expect(got.slow + got.skipped).toBe(total)
+    // ...and of no event.
+    expect(contiguous(slow.seqs) && contiguous(normal.seqs)).toBe(true)
+    expect(slow.skipped).toEqual([])
+    expect(slow.seqs.at(-1)).toBe(normal.seqs.at(-1))
+  }, 90_000)
 })

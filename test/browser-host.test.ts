@@ -1,9 +1,13 @@
 import fs from 'node:fs/promises'
+import http from 'node:http'
 import os from 'node:os'
 import path from 'node:path'
 import { afterEach, beforeAll, describe, expect, it } from 'vitest'
 import type WebSocket from 'ws'
+import type { WirePacket } from '../src/shared/wire'
 import type { HostMessage } from '../src/shared/ws-protocol'
+import { PCAPNG_PATH } from '../src/shared/ws-protocol'
+import { captureSkipReason, packetCount } from './helpers/capture'
 import { Lab } from '../src/main/lab/lab'
 import { startBrowserHost, type BrowserHost } from '../src/main/web/browser-host'
 import { MAX_ENDPOINTS_PER_LAB, MAX_VIEWERS } from '../src/shared/limits'
@@ -162,4 +166,57 @@ describe('browser host', () => {
     expect(await call(next, 1, 'list', [])).toMatchObject({ reply: { ok: true, value: [] } })
     for (const ws of [...open, next]) ws.close()
   })
+})
+
+const skipCapture = await captureSkipReason()
+
+describe('browser host: the capture', () => {
+  /** GETs a path of the host with the given headers: status and body. */
+  const get = (p: string, headers: Record<string, string> = {}): Promise<{ status: number; body: Buffer; type?: string }> =>
+    new Promise((resolve, reject) => {
+      http
+        .get({ host: '127.0.0.1', port: host.port, path: p, headers }, (r) => {
+          const chunks: Buffer[] = []
+          r.on('data', (d: Buffer) => chunks.push(d))
+          r.on('end', () => resolve({ status: r.statusCode!, body: Buffer.concat(chunks), type: r.headers['content-type'] }))
+        })
+        .on('error', reject)
+    })
+
+  it('serves the pcapng download only with the token and not to another site; before any packet it says why there is none', async () => {
+    await boot()
+    expect((await get(`${PCAPNG_PATH}`)).status).toBe(403)
+    expect((await get(`${PCAPNG_PATH}?token=AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA`)).status).toBe(403)
+    expect((await get(`${PCAPNG_PATH}?token=${host.token}`, { 'Sec-Fetch-Site': 'cross-site' })).status).toBe(403)
+    const none = await get(`${PCAPNG_PATH}?token=${host.token}`, { 'Sec-Fetch-Site': 'same-origin' })
+    expect(none.status).toBe(404)
+    expect(none.body.toString()).toBe('nothing captured yet: open the Wire view, then run an exchange')
+  })
+
+  it.skipIf(skipCapture)('streams packets beside the events and gives the window a download of what it captured, which tshark reads', async () => {
+    await boot()
+    const ws = await connect(`?token=${host.token}`)
+    const packets: WirePacket[] = []
+    ws.on('message', (d) => {
+      const m = JSON.parse(d.toString()) as HostMessage
+      if ('packets' in m) packets.push(...m.packets)
+    })
+    expect(await call(ws, 1, 'startCapture', [])).toMatchObject({ reply: { ok: true, value: { state: 'on' } } })
+    const server = (await call(ws, 2, 'start', [{ kind: 'tcp-server', address: '127.0.0.1', port: 0, recvSize: 1024, concurrent: false, idleTimeoutMs: 0 }])) as { reply: { value: { local: { port: number } } } }
+    const port = server.reply.value.local.port
+    const client = (await call(ws, 3, 'start', [{ kind: 'tcp-client', address: '127.0.0.1', port, recvSize: 1024, timeoutMs: 5000 }])) as { reply: { value: { id: string } } }
+    expect(await call(ws, 4, 'send', [client.reply.value.id, 'hello'])).toMatchObject({ reply: { ok: true } })
+    for (let i = 0; i < 400 && !packets.some((p) => p.step === 'last-ack'); i++) await new Promise((r) => setTimeout(r, 25))
+    expect(packets.slice(0, 3).map((p) => p.step)).toEqual(['handshake-1', 'handshake-2', 'handshake-3'])
+    const exported = (await call(ws, 5, 'exportPcapng', [])) as { reply: { value: { kind: string; url: string } } }
+    expect(exported.reply.value).toEqual({ kind: 'download', url: `${PCAPNG_PATH}?token=${host.token}` })
+    const file = await get(exported.reply.value.url, { 'Sec-Fetch-Site': 'same-origin' })
+    expect(file.status).toBe(200)
+    expect(file.type).toBe('application/x-pcapng')
+    const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'socklab-download-'))
+    await fs.writeFile(path.join(dir, 'lab.pcapng'), file.body)
+    expect(await packetCount(path.join(dir, 'lab.pcapng'))).toBe(packets.length)
+    await fs.rm(dir, { recursive: true, force: true })
+    ws.close()
+  }, 60_000)
 })

@@ -3,7 +3,9 @@
 
 import { afterEach, describe, expect, it } from 'vitest'
 import type { LabEvent } from '../src/shared/events'
-import { channelOf, EVENTS_CHANNEL, READY_CHANNEL, VERBS } from '../src/shared/contract'
+import { channelOf, EVENTS_CHANNEL, PACKETS_CHANNEL, READY_CHANNEL, VERBS } from '../src/shared/contract'
+import type { WirePacket } from '../src/shared/wire'
+import { captureSkipReason } from './helpers/capture'
 import { createLabHandlers } from '../src/main/host/handlers'
 import { LabCapture } from '../src/main/host/lab-capture'
 import { bindLabToIpc, type IpcBinding, type IpcCallEvent, type IpcMainLike, type RendererTarget } from '../src/main/ipc'
@@ -36,11 +38,13 @@ class FakeIpcMain implements IpcMainLike {
 }
 
 const OWN_URL = 'file:///app/out/renderer/index.html'
-const window: RendererTarget & { sent: LabEvent[][] } = {
+const window: RendererTarget & { sent: LabEvent[][]; packets: WirePacket[][] } = {
   id: 7,
   sent: [],
+  packets: [],
   send(channel, payload) {
     if (channel === EVENTS_CHANNEL) this.sent.push(payload as LabEvent[])
+    if (channel === PACKETS_CHANNEL) this.packets.push(payload as WirePacket[])
   },
   isDestroyed: () => false
 }
@@ -56,6 +60,7 @@ function bind(): void {
   capture = new LabCapture(lab)
   ipc = new FakeIpcMain()
   window.sent = []
+  window.packets = []
   const handlers = createLabHandlers(lab, { host: 'electron', version: 'test', sampleSite: '/nowhere' }, capture)
   binding = bindLabToIpc(ipc, lab, handlers, window, (url) => url === OWN_URL, capture)
 }
@@ -155,4 +160,33 @@ describe('IPC binding', () => {
     expect(ipc.handlers.size).toBe(0)
     expect(ipc.listeners.size).toBe(0)
   })
+})
+
+const skipCapture = await captureSkipReason()
+
+describe.skipIf(skipCapture)('IPC binding: the capture (real dumpcap and tshark)', () => {
+  it('answers the capture verbs from our window only, and sends packets on their own channel once the renderer is ready', async () => {
+    bind()
+    const stranger: IpcCallEvent = { sender: { id: 8 }, senderFrame: { url: OWN_URL } }
+    expect(await ipc.invoke(stranger, channelOf('startCapture'))).toMatchObject({ ok: false, code: 'EUNTRUSTED' })
+    expect(await ipc.invoke(own, channelOf('startCapture'))).toMatchObject({ ok: true, value: { state: 'on' } })
+    const server = (await ipc.invoke(own, channelOf('start'), { kind: 'udp-server', address: '127.0.0.1', port: 0, recvSize: 2048 })) as { value: { local: { port: number } } }
+    const port = server.value.local.port
+    const client = (await ipc.invoke(own, channelOf('start'), { kind: 'udp-client', address: '127.0.0.1', port, recvSize: 2048, timeoutMs: 5000 })) as { value: { id: string } }
+    expect(await ipc.invoke(own, channelOf('send'), client.value.id, 'ping')).toMatchObject({ ok: true })
+    const history = async (): Promise<WirePacket[]> => ((await ipc.invoke(own, channelOf('wireHistory'))) as { value: WirePacket[] }).value
+    for (let i = 0; i < 200 && (await history()).length < 2; i++) await new Promise((r) => setTimeout(r, 25))
+    // Not listening yet: the packets wait in the host, for wireHistory(), not in a queue for the window.
+    expect(window.packets).toEqual([])
+    expect((await history()).map((p) => p.sender)).toEqual(['client', 'server'])
+    ipc.listeners.get(READY_CHANNEL)!(own)
+    await ipc.invoke(own, channelOf('send'), client.value.id, 'again')
+    const again = (): WirePacket[] => window.packets.flat().filter((p) => p.length === 5)
+    for (let i = 0; i < 200 && again().length < 2; i++) await new Promise((r) => setTimeout(r, 25))
+    expect(again().map((p) => [p.proto, p.sender])).toEqual([
+      ['UDP', 'client'],
+      ['UDP', 'server']
+    ])
+    expect(await ipc.invoke(own, channelOf('kernelState'))).toMatchObject({ ok: true, value: { exposed: process.platform === 'linux' } })
+  }, 60_000)
 })

@@ -1,6 +1,7 @@
 // The hosts' capture of the lab: it follows the lab's ports (a port is captured before an endpoint
 // uses it), numbers the packets of successive captures as one, joins their pcapng files into one
 // export that tshark reads, reads the kernel's TCP states, and explains itself when it cannot run.
+// Capture tests get generous time: starting tshark takes seconds on a loaded machine.
 
 import { execFileSync } from 'node:child_process'
 import fs from 'node:fs'
@@ -93,7 +94,7 @@ describe.skipIf(skip)('the lab capture (real dumpcap and tshark)', () => {
     expect(frames.at(-1)).toBe(`${got.length}\t12`)
     const stopped = await handlers.stopCapture()
     expect(stopped).toMatchObject({ state: 'off', packets: got.length, dropped: 0 })
-  })
+  }, 60_000)
 
   it('captures a server on port 0 once it is bound, and shows TIME_WAIT in the kernel state after the server closes first', async () => {
     const got = boot()
@@ -110,7 +111,7 @@ describe.skipIf(skip)('the lab capture (real dumpcap and tshark)', () => {
     const after = await handlers.kernelState()
     // The course's server closes first: its side of the connection waits in TIME_WAIT.
     if (after.exposed) expect(after.sockets.some((s) => s.state === 'TIME_WAIT' && s.local.port === port)).toBe(true)
-  })
+  }, 60_000)
 })
 
 describe('the lab capture where capture is impossible', () => {

@@ -1,0 +1,118 @@
+// The wire views' models on a real lab: what each socket is doing now (from the lab's own events),
+// and the ladder of a captured connection (its packets and both ends' calls, in causal order).
+
+import { afterEach, describe, expect, it } from 'vitest'
+import { LabCapture } from '../../src/main/host/lab-capture'
+import { CaptureStore } from '../../src/renderer/src/capture-store'
+import { buildLadder, conversationOfEvent } from '../../src/renderer/src/ladder-model'
+import { kernelSocketsOf, socketActivity } from '../../src/renderer/src/socket-activity'
+import type { WirePacket } from '../../src/shared/wire'
+import { captureSkipReason, sleep } from '../helpers/capture'
+import { testLab, type TestLab } from '../helpers/lab'
+import { freePort } from '../helpers/processes'
+
+const skip = await captureSkipReason()
+let t: TestLab
+let capture: LabCapture | undefined
+afterEach(async () => {
+  await capture?.dispose()
+  capture = undefined
+  await t?.close()
+})
+
+const now = (run: () => void): void => run()
+const tcpServer = (port: number, concurrent = false) => ({ kind: 'tcp-server' as const, address: '127.0.0.1', port, recvSize: 1024, concurrent, idleTimeoutMs: 0 })
+const tcpClient = (port: number) => ({ kind: 'tcp-client' as const, address: '127.0.0.1', port, recvSize: 1024, timeoutMs: 5000 })
+
+describe('what each socket is doing now', () => {
+  it('an iterative server: blocked in accept(), then in recv() with a second connection in its backlog, then closed', async () => {
+    t = testLab()
+    const port = await freePort()
+    const server = await t.start(tcpServer(port))
+    const now = (): ReturnType<typeof socketActivity> => socketActivity(t.events)
+    expect(now().get(server.id)).toMatchObject({ now: 'listening, blocked in accept(): waiting for a client to connect', tone: 'blocked', connections: [], backlog: [] })
+
+    const first = await t.start(tcpClient(port))
+    const second = await t.start(tcpClient(port))
+    await t.lab.connect(first.id)
+    await t.waitForEvent((e) => e.kind === 'accept')
+    await t.lab.connect(second.id)
+    await t.waitForEvent((e) => e.kind === 'queued')
+    const busy = now().get(server.id)!
+    expect(busy.now).toMatch(/^serving 127\.0\.0\.1:\d+: blocked in recv\(\)$/)
+    expect(busy.backlog).toHaveLength(1)
+    expect(now().get(first.id)).toMatchObject({ now: 'connected to 127.0.0.1:' + port, tone: 'idle' })
+
+    await t.lab.send(first.id, 'one')
+    // The client's exchange is over; the server took the next connection from its backlog.
+    await t.waitForEvent((e) => e.kind === 'accept' && e.conn === 2)
+    expect(now().get(first.id)!.now).toBe('closed (the next sentence opens a new connection)')
+    expect(now().get(server.id)!.backlog).toHaveLength(0)
+    await t.lab.stop(server.id)
+    expect(now().get(server.id)).toMatchObject({ now: 'closed: the server socket is closed', tone: 'closed' })
+  })
+
+  it('a UDP server waits in recvfrom(), and a UDP client in recvfrom() once it has sent', async () => {
+    t = testLab()
+    const port = await freePort()
+    const server = await t.start({ kind: 'udp-server', address: '127.0.0.1', port, recvSize: 2048 })
+    expect(socketActivity(t.events).get(server.id)!.now).toBe('blocked in recvfrom(): waiting for a datagram')
+    // A client sending to a port nobody answers on waits for the reply.
+    const silent = await freePort()
+    const client = await t.start({ kind: 'udp-client', address: '127.0.0.1', port: silent, recvSize: 2048, timeoutMs: 5000 })
+    void t.lab.send(client.id, 'anyone?').catch(() => undefined)
+    await t.waitForEvent((e) => e.endpoint === client.id && e.kind === 'send')
+    expect(socketActivity(t.events).get(client.id)).toMatchObject({ now: 'blocked in recvfrom(): waiting for the reply', tone: 'blocked' })
+  })
+
+  it("gives a server the kernel's sockets on its port, and a client those on its connections' ports", () => {
+    t = testLab()
+    const addr = (port: number, address = '127.0.0.1') => ({ address, port, family: 'IPv4' as const })
+    const base = { seq: 0, time: 0, length: 0, info: '', proto: 'TCP' as const }
+    const events = [
+      { ...base, seq: 1, endpoint: 'tcp-server-1', role: 'server' as const, kind: 'listen' as const, conn: 0, local: addr(12000, '0.0.0.0') },
+      { ...base, seq: 2, endpoint: 'tcp-client-1', role: 'client' as const, kind: 'connect' as const, conn: 1, local: addr(40000), remote: addr(12000) }
+    ]
+    const k = (local: number, remote: number, state: 'LISTEN' | 'TIME_WAIT' | 'FIN_WAIT2') => ({ local: addr(local), remote: addr(remote, remote ? '127.0.0.1' : '0.0.0.0'), state, recvQueue: 0, sendQueue: 0, uid: 0, inode: 0 })
+    const sockets = [k(12000, 0, 'LISTEN'), k(12000, 40000, 'TIME_WAIT'), k(40000, 12000, 'FIN_WAIT2'), k(41000, 12000, 'FIN_WAIT2')]
+    const activity = socketActivity(events)
+    expect(kernelSocketsOf(activity.get('tcp-server-1')!, sockets).map((s) => s.state)).toEqual(['LISTEN', 'TIME_WAIT'])
+    expect(kernelSocketsOf(activity.get('tcp-client-1')!, sockets).map((s) => s.local.port)).toEqual([40000])
+  })
+})
+
+describe.skipIf(skip)('the ladder of a captured connection (real dumpcap and tshark)', () => {
+  it('puts connect() after the SYN-ACK, accept() after the handshake, close() before its FIN, and finds the connection from a log row', async () => {
+    t = testLab()
+    capture = new LabCapture(t.lab)
+    const store = new CaptureStore(1000, now)
+    capture.on('packets', (b: WirePacket[]) => store.add(structuredClone(b)))
+    await capture.start()
+    const port = await freePort()
+    await capture.cover([port])
+    await t.start(tcpServer(port))
+    const client = await t.start(tcpClient(port))
+    await t.lab.send(client.id, 'hello')
+    for (let i = 0; i < 200 && !store.all().some((p) => p.step === 'last-ack'); i++) await sleep(25)
+
+    const [conversation] = store.allConversations()
+    expect(conversation).toMatchObject({ proto: 'TCP', sawStart: true, state: 'closed', packets: store.all().length })
+    const ladder = buildLadder(conversation, store.packetsOf(conversation.id), t.events, t.lab.timeZeroEpochMicros)
+    expect(ladder.ends.client?.endpoint).toBe(client.id)
+    expect(ladder.ends.server?.endpoint).toMatch(/^tcp-server-/)
+    const order = ladder.rows.map((r) => (r.kind === 'packet' ? `${r.from}:${r.packet.step ?? r.label.split(' ')[0]}` : `${r.side}:${r.event.kind}`))
+    const at = (item: string): number => order.indexOf(item)
+    expect(order.slice(0, 3)).toEqual(['client:handshake-1', 'server:handshake-2', 'client:handshake-3'])
+    expect(at('client:connect')).toBeGreaterThan(at('server:handshake-2'))
+    expect(at('server:accept')).toBeGreaterThan(at('client:handshake-3'))
+    expect(at('server:close')).toBeLessThan(at('server:server-close'))
+    expect(at('client:close')).toBeLessThan(at('client:client-close'))
+    expect(at('client:send')).toBeLessThan(at('server:recv'))
+    // The data segment knows the calls that wrote and read it.
+    const data = ladder.rows.find((r) => r.kind === 'packet' && r.packet.length === 5 && r.from === 'client')
+    const send = t.events.find((e) => e.endpoint === client.id && e.kind === 'send')!
+    expect(data?.kind === 'packet' && data.calls?.sentBy).toBe(send.seq)
+    // A row of the packet log leads to its connection.
+    expect(conversationOfEvent(send, store.allConversations(), t.lab.timeZeroEpochMicros)).toBe(conversation.id)
+  }, 60_000)
+})
