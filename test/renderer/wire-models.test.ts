@@ -70,8 +70,8 @@ describe('what each socket is doing now', () => {
     const addr = (port: number, address = '127.0.0.1') => ({ address, port, family: 'IPv4' as const })
     const base = { seq: 0, time: 0, length: 0, info: '', proto: 'TCP' as const }
     const events = [
-      { ...base, seq: 1, endpoint: 'tcp-server-1', role: 'server' as const, kind: 'listen' as const, conn: 0, local: addr(12000, '0.0.0.0') },
-      { ...base, seq: 2, endpoint: 'tcp-client-1', role: 'client' as const, kind: 'connect' as const, conn: 1, local: addr(40000), remote: addr(12000) }
+      { ...base, seq: 1, endpoint: 'tcp-server-1', role: 'server' as const, kind: 'listen' as const, conn: 0, local: addr(12000, '0.0.0.0'), detail: { address: '0.0.0.0', port: 12000, mode: 'iterative' as const, recvSize: 1024 } },
+      { ...base, seq: 2, endpoint: 'tcp-client-1', role: 'client' as const, kind: 'connect' as const, conn: 1, local: addr(40000), remote: addr(12000), detail: { handshake: true } }
     ]
     const k = (local: number, remote: number, state: 'LISTEN' | 'TIME_WAIT' | 'FIN_WAIT2') => ({ local: addr(local), remote: addr(remote, remote ? '127.0.0.1' : '0.0.0.0'), state, recvQueue: 0, sendQueue: 0, uid: 0, inode: 0 })
     const sockets = [k(12000, 0, 'LISTEN'), k(12000, 40000, 'TIME_WAIT'), k(40000, 12000, 'FIN_WAIT2'), k(41000, 12000, 'FIN_WAIT2')]
