@@ -104,7 +104,8 @@ describe('browser host', () => {
     ws.send(JSON.stringify({ verb: 'list' }))
     const started = await call(ws, 4, 'start', [{ kind: 'udp-server', address: '127.0.0.1', port: 0, recvSize: 2048 }])
     expect(started).toMatchObject({ reply: { ok: true, value: { id: 'udp-server-1' } } })
-    await new Promise((r) => setTimeout(r, 100))
+    // Events come in batches after the reply: wait for them (a loaded machine is slow), not a fixed time.
+    for (const until = Date.now() + 5000; events.length < 2 && Date.now() < until; ) await new Promise((r) => setTimeout(r, 50))
     expect(events).toMatchObject([{ kind: 'bind' }, { kind: 'console', info: expect.stringMatching(/^Server waiting on \(127\.0\.0\.1, \d+\)$/) }])
     ws.close()
   })
