@@ -13,9 +13,8 @@
 // and the capture's own drop count (tshark's, from the summary). Target: ≥ 10,000 packets/s parsed.
 
 import dgram from 'node:dgram'
-import { chromium } from '@playwright/test'
 import { flood as answeredFlood } from './events.mjs'
-import { fmt, freePort, SOCKLAB, sleep, startPeer, startWebHost, table, targetTable } from './lib.mjs'
+import { fmt, freePort, openLabPage, SOCKLAB, sleep, startPeer, startWebHost, table, targetTable } from './lib.mjs'
 
 const DATAGRAMS = 100_000
 const FLOOD_SECONDS_MAX = 10
@@ -129,19 +128,8 @@ const windowStats = (page) =>
 
 async function benchWireView(results) {
   const host = await startWebHost()
-  const browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update']
-  })
+  const { browser, page } = await openLabPage(host.url)
   try {
-    const page = await browser.newPage({ viewport: { width: 1440, height: 900 } })
-    await page.addInitScript(() => {
-      window.__longestTask = 0
-      new PerformanceObserver((list) => {
-        for (const e of list.getEntries()) window.__longestTask = Math.max(window.__longestTask, e.duration)
-      }).observe({ type: 'longtask', buffered: true })
-    })
-    await page.goto(host.url)
     await page.getByTestId('lab-udp').click()
     await page.getByTestId('view-wire').click()
     const status = page.getByTestId('capture-status')

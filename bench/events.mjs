@@ -4,8 +4,7 @@
 
 import dgram from 'node:dgram'
 import fs from 'node:fs'
-import { chromium } from '@playwright/test'
-import { fmt, freePort, sleep, startWebHost, table, targetTable, xRatio } from './lib.mjs'
+import { fmt, freePort, openLabPage, sleep, startWebHost, table, targetTable, xRatio } from './lib.mjs'
 
 const BURST_EVENTS = 100_000
 const BURST_SECONDS_MAX = 30
@@ -163,19 +162,8 @@ async function eventsPerDatagram(page, port) {
 
 export async function benchEvents(results) {
   const host = await startWebHost()
-  const browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update']
-  })
+  const { browser, page } = await openLabPage(host.url)
   try {
-    const page = await browser.newPage({ viewport: { width: 1440, height: 900 } })
-    await page.addInitScript(() => {
-      window.__longestTask = 0
-      new PerformanceObserver((list) => {
-        for (const e of list.getEntries()) window.__longestTask = Math.max(window.__longestTask, e.duration)
-      }).observe({ type: 'longtask', buffered: true })
-    })
-    await page.goto(host.url)
     await page.getByTestId('lab-udp').click()
     const port = await freePort()
     await page.getByTestId('server-port').fill(String(port))

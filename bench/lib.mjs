@@ -6,6 +6,7 @@ import net from 'node:net'
 import os from 'node:os'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { chromium } from '@playwright/test'
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
 export const SOCKLAB = path.join(ROOT, 'bin', 'socklab.js')
@@ -120,6 +121,26 @@ export async function startWebHost() {
 }
 
 /** Resolves once host:port accepts a connection (bounded by `ms`). */
+/**
+ * Debian's Chromium on a lab page at 1440×900, recording the longest main-thread task in
+ * `window.__longestTask` from the first script on. Resolves with the browser (close it) and the page.
+ */
+export async function openLabPage(url) {
+  const browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update']
+  })
+  const page = await browser.newPage({ viewport: { width: 1440, height: 900 } })
+  await page.addInitScript(() => {
+    window.__longestTask = 0
+    new PerformanceObserver((list) => {
+      for (const e of list.getEntries()) window.__longestTask = Math.max(window.__longestTask, e.duration)
+    }).observe({ type: 'longtask', buffered: true })
+  })
+  await page.goto(url)
+  return { browser, page }
+}
+
 export async function waitForPort(port, host = '127.0.0.1', ms = 10_000) {
   const until = Date.now() + ms
   while (Date.now() < until) {

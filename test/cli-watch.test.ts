@@ -1,12 +1,12 @@
 // `socklab watch` on the course's own Python programs, exchanging on a port socklab did not open,
 // IPv4 and IPv6, TCP and UDP; the pcapng export; a pipe that closes; capture that is impossible.
 
-import { execFile, execFileSync } from 'node:child_process'
+import { execFile } from 'node:child_process'
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
-import { captureSkipReason, packetCount, sleep } from './helpers/capture'
+import { captureSkipReason, packetCount, sleep, unprivilegedSkipReason } from './helpers/capture'
 import { freePort, python, runSocklab, socklab, SOCKLAB, start, type Running } from './helpers/processes'
 
 const skip = await captureSkipReason()
@@ -173,15 +173,7 @@ describe.skipIf(skip)('socklab watch, the course programs on a port socklab did 
   })
 })
 
-const asRoot = process.getuid?.() === 0
-let setpriv = false
-try {
-  execFileSync('setpriv', ['--version'], { stdio: 'ignore' })
-  setpriv = true
-} catch {
-  // not installed
-}
-const noUnprivilegedRun = skip ?? (!asRoot ? 'not root: cannot run socklab as another user' : !setpriv ? 'setpriv is not installed' : null)
+const noUnprivilegedRun = skip ?? unprivilegedSkipReason('socklab')
 if (noUnprivilegedRun) console.warn(`watch permission test skipped: ${noUnprivilegedRun}`)
 
 describe('socklab watch when capture is impossible, and bad input', () => {

@@ -4,13 +4,12 @@
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
-import { execFileSync } from 'node:child_process'
 import { afterEach, describe, expect, it } from 'vitest'
 import { checkCapture } from '../../src/main/lab/capture/capture-check'
 import { CaptureUnavailableError, PacketCapture } from '../../src/main/lab/capture/packet-capture'
 import { findCaptureTools, hostSearch, type ToolSearch } from '../../src/main/lab/capture/tools'
 import type { WirePacket } from '../../src/shared/wire'
-import { captureSkipReason, packetCount, sleep, tcpExchange, udpExchange } from '../helpers/capture'
+import { captureSkipReason, packetCount, sleep, tcpExchange, udpExchange, unprivilegedSkipReason } from '../helpers/capture'
 import { freePort } from '../helpers/processes'
 
 const skip = await captureSkipReason()
@@ -108,15 +107,7 @@ describe.skipIf(skip)('live capture with dumpcap and tshark', () => {
   })
 })
 
-const asRoot = process.getuid?.() === 0
-let setpriv = false
-try {
-  execFileSync('setpriv', ['--version'], { stdio: 'ignore' })
-  setpriv = true
-} catch {
-  // not there: the not-permitted case cannot be made here
-}
-const cannotDropPrivileges = skip ?? (!asRoot ? 'not root: cannot run dumpcap as another user' : !setpriv ? 'setpriv is not installed' : null)
+const cannotDropPrivileges = skip ?? unprivilegedSkipReason('dumpcap')
 if (cannotDropPrivileges) console.warn(`capture permission test skipped: ${cannotDropPrivileges}`)
 
 describe('when capture is impossible', () => {

@@ -1,7 +1,7 @@
 // Capture fixtures made by the tests themselves: dumpcap records a real loopback exchange to a
 // pcapng file, and tshark turns it into the lines the parser reads (with the engine's own arguments).
 
-import { execFile, spawn } from 'node:child_process'
+import { execFile, execFileSync, spawn } from 'node:child_process'
 import dgram from 'node:dgram'
 import fs from 'node:fs'
 import net from 'node:net'
@@ -26,6 +26,20 @@ export function captureSkipReason(): Promise<string | null> {
     return why
   })
   return reason
+}
+
+/**
+ * Why a test cannot run a program as `nobody` here (it needs root and setpriv), or null when it can;
+ * `what` names the program, for the reason printed.
+ */
+export function unprivilegedSkipReason(what: string): string | null {
+  if (process.getuid?.() !== 0) return `not root: cannot run ${what} as another user`
+  try {
+    execFileSync('setpriv', ['--version'], { stdio: 'ignore' })
+    return null
+  } catch {
+    return 'setpriv is not installed'
+  }
 }
 
 export const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms))
