@@ -63,7 +63,13 @@ export const clientConsole = (page: Page): Locator => page.getByTestId('client-p
 export async function startServer(page: Page, port: number): Promise<void> {
   await page.getByTestId('server-port').fill(String(port))
   await page.getByTestId('server-start').click()
-  await expect(page.getByTestId('server-status')).toContainText(`:${port}`)
+  try {
+    await expect(page.getByTestId('server-status')).toContainText(`:${port}`)
+  } catch (err) {
+    // Say what the server console said (a port in use, say), not only "stopped".
+    const said = await consoleText(serverConsole(page)).catch(() => '(the console could not be read)')
+    throw new Error(`the server did not start on port ${port}; its console said:\n${said}\n${String(err)}`)
+  }
 }
 
 export async function sendFromClient(page: Page, text: string): Promise<void> {
