@@ -28,6 +28,13 @@ function giveUp(why) {
   process.exit(1)
 }
 
+/** install.js's failure in words: a machine without the way out to GitHub is the usual case. */
+function whyNotFetched(stderr) {
+  if (/fetch failed|ENOTFOUND|EAI_AGAIN|ECONNREFUSED|ECONNRESET|ETIMEDOUT|ENETUNREACH|getaddrinfo/i.test(stderr)) return 'GitHub, where it comes from, cannot be reached from this machine'
+  const line = stderr.split('\n').find((l) => /error/i.test(l))?.trim()
+  return line ? `the download said: ${line}` : 'the download failed'
+}
+
 let binary = electronBinary()
 if (!binary) {
   if (!fs.existsSync(path.join(electronDir, 'install.js'))) giveUp('the electron package is not installed (run npm install)')
@@ -35,8 +42,7 @@ if (!binary) {
   // install.js honours electron_config_cache and ELECTRON_MIRROR, which serve a lab installed from a local copy.
   const fetched = spawnSync(process.execPath, ['install.js'], { cwd: electronDir, encoding: 'utf8', timeout: 300_000 })
   binary = fetched.status === 0 ? electronBinary() : null
-  const reason = `${fetched.stderr ?? ''}`.split('\n').find((l) => /error/i.test(l))?.trim()
-  if (!binary) giveUp(`the Electron binary is not installed and could not be downloaded here${reason ? ` (${reason})` : ''}`)
+  if (!binary) giveUp(`the Electron binary is not installed and could not be downloaded here (${whyNotFetched(`${fetched.stderr ?? ''}`)})`)
 }
 
 if (!fs.existsSync(path.join(root, 'out', 'main', 'index.js'))) {

@@ -47,6 +47,7 @@ describe('URLs of the course HTTP client', () => {
     ['http://h:99999/', /1\.\.65535/],
     ['http://h:abc/', /not a number/],
     ['http://[127.0.0.1]/', /not an IPv6 address/],
+    ['http://[::1/', /\[ around the IPv6 address is not closed/],
     ['http://a b/', /spaces/],
     ['http://h/a b', /spaces/],
     ['http://999.1.1.1/', /invalid address/]

@@ -184,6 +184,16 @@ describe('bad input and network failures: one ERROR line, the right exit status,
     expect(r.stderr).toMatch(/^ERROR: no reply from \(127\.0\.0\.1, \d+\) within 0\.5 s: .*UDP does not retransmit\)\n$/)
   })
 
+  it('no program named is a usage error: the list of programs on stderr, exit 2; -h is the same list on stdout, exit 0', async () => {
+    const bare = await runSocklab([])
+    expect(bare.code).toBe(2)
+    expect(bare.stdout).toBe('')
+    expect(bare.stderr).toMatch(/^Usage: socklab <program>/)
+    const help = await runSocklab(['-h'])
+    expect(help.code).toBe(0)
+    expect(help.stdout).toBe(bare.stderr)
+  })
+
   it('-h prints a usage text for every program', async () => {
     for (const program of ['tcp-server', 'tcp-client', 'udp-server', 'udp-client', 'http-server', 'http-client', 'web']) {
       const r = await runSocklab([program, '-h'])

@@ -20,9 +20,14 @@ export async function main(argv: string[]): Promise<void> {
 
 async function run(argv: string[]): Promise<number> {
   const [command, ...rest] = argv
-  if (command === undefined || command === '-h' || command === '--help' || command === 'help') {
+  if (command === '-h' || command === '--help' || command === 'help') {
     process.stdout.write(`${topUsage()}\n`)
     return 0
+  }
+  // No program named is a usage error, as for any command line tool: the list goes to stderr, exit 2.
+  if (command === undefined) {
+    process.stderr.write(`${topUsage()}\n`)
+    return 2
   }
   if (command === 'watch') {
     try {

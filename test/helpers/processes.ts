@@ -77,8 +77,8 @@ export interface Finished {
 }
 
 /** Runs a program to its end (bounded by `ms`). */
-export async function run(command: string, args: string[], input?: string, ms = 15_000): Promise<Finished> {
-  const p = start(command, args, input ?? '')
+export async function run(command: string, args: string[], input?: string, ms = 15_000, options: StartOptions = {}): Promise<Finished> {
+  const p = start(command, args, input ?? '', options)
   const timer = setTimeout(() => p.child.kill('SIGKILL'), ms)
   const code = await p.exited
   clearTimeout(timer)

@@ -24,6 +24,7 @@ export function parseCourseUrl(input: string, family: Family = 'IPv4'): CourseUr
   if (!m) return bad(/\s/.test(text) ? 'URLs cannot contain spaces (write %20)' : 'expected http://host[:port]/path')
   const [, scheme, rawHost, rawPort, rawPath] = m
   if (scheme.toLowerCase() !== 'http') return bad(`only http:// is supported (${scheme}:// needs more than a raw socket)`)
+  if (rawHost.startsWith('[') && !rawHost.endsWith(']')) return bad('the [ around the IPv6 address is not closed (write http://[::1]:8080/)')
   const host = rawHost.startsWith('[') ? rawHost.slice(1, -1) : rawHost
   if (!host) return bad('no host name')
   if (rawHost.startsWith('[') && ipFamily(host) !== 'IPv6') return bad(`[${host}] is not an IPv6 address`)
