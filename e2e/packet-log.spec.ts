@@ -38,7 +38,7 @@ test('the log follows new rows at the bottom; scrolled up it stays put and offer
   await expect.poll(async () => (await logViewport(lab)).newestVisible).toBe(true)
 })
 
-test('Find searches the bytes of each row, not only its summary', async ({ lab }) => {
+test('Find searches the bytes of each row, as text or as hex, not only its summary', async ({ lab }) => {
   await startServer(lab, await freePort())
   await exchange(lab, 'needle in a payload')
   await exchange(lab, 'something else')
@@ -47,6 +47,11 @@ test('Find searches the bytes of each row, not only its summary', async ({ lab }
   await expect.poll(async () => (await logRows(lab)).map((r) => r[6].split(' ')[0])).toEqual(['SEND', 'RECV', 'SEND', 'RECV'])
   await lab.getByTestId('log-filter-text').fill('SOMETHING ELSE')
   await expect(lab.getByTestId('log-row')).toHaveCount(4)
+  // Bytes as the hex pane shows them: "needle" in lower case is only in the client's write and the server's read.
+  await lab.getByTestId('log-filter-text').fill('6e 65 65 64 6c 65')
+  await expect.poll(async () => (await logRows(lab)).map((r) => r[6].split(' ')[0])).toEqual(['SEND', 'RECV'])
+  await lab.getByTestId('log-filter-text').fill('0x4e4545444c45')
+  await expect.poll(async () => (await logRows(lab)).map((r) => r[6].split(' ')[0])).toEqual(['SEND', 'RECV'])
   await lab.getByTestId('log-filter-text').fill('not sent by anyone')
   await expect(lab.getByTestId('log-row')).toHaveCount(0)
 })

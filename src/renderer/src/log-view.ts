@@ -34,6 +34,24 @@ export function payloadText(e: LabEvent): string {
   return text
 }
 
+/** Bytes written as the hex pane shows them ("68 65 6c", two or more) or as 0x686566: the bytes, else null. */
+export function hexQuery(text: string): Uint8Array | null {
+  const t = text.trim().toLowerCase()
+  const spaced = /^[0-9a-f]{2}(?: [0-9a-f]{2})+$/.test(t)
+  const prefixed = /^0x(?:[0-9a-f]{2})+$/.test(t)
+  if (!spaced && !prefixed) return null
+  const digits = prefixed ? t.slice(2) : t.replaceAll(' ', '')
+  return Uint8Array.from({ length: digits.length / 2 }, (_, i) => parseInt(digits.slice(2 * i, 2 * i + 2), 16))
+}
+
+function containsBytes(haystack: Uint8Array, needle: Uint8Array): boolean {
+  outer: for (let i = 0; i + needle.length <= haystack.length; i++) {
+    for (let j = 0; j < needle.length; j++) if (haystack[i + j] !== needle[j]) continue outer
+    return true
+  }
+  return false
+}
+
 export function matches(e: LabEvent, f: LogFilter, keyOf: KeyOf = () => undefined): boolean {
   if (!f.consoleLines && e.kind === 'console') return false
   if (f.proto !== 'all' && e.proto !== f.proto) return false
@@ -41,7 +59,9 @@ export function matches(e: LabEvent, f: LogFilter, keyOf: KeyOf = () => undefine
   if (!f.text) return true
   const text = f.text.toLowerCase()
   const { source, destination } = endpointsOf(e)
-  return e.info.toLowerCase().includes(text) || source.includes(text) || destination.includes(text) || e.kind.includes(text) || payloadText(e).includes(text)
+  if (e.info.toLowerCase().includes(text) || source.includes(text) || destination.includes(text) || e.kind.includes(text) || payloadText(e).includes(text)) return true
+  const bytes = e.preview ? hexQuery(text) : null
+  return bytes !== null && containsBytes(decodeBase64(e.preview!), bytes)
 }
 
 export class LogView {
