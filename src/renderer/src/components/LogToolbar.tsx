@@ -43,7 +43,7 @@ export function LogToolbar({ filter, onFilter, endpoints, shown, behind, dropped
       <EndpointFilter filter={filter} onFilter={onFilter} endpoints={endpoints} />
       <label className="field inline find">
         <span>Find</span>
-        <input type="search" value={filter.text} placeholder="text, address, hex: 68 65" data-testid="log-filter-text" onChange={(e) => onFilter({ ...filter, text: e.target.value })} />
+        <input type="search" value={filter.text} placeholder="text, address, hex" data-testid="log-filter-text" onChange={(e) => onFilter({ ...filter, text: e.target.value })} />
       </label>
       <label className="check" title="Also list the lines the programs print in their consoles">
         <input type="checkbox" checked={filter.consoleLines} data-testid="log-console-lines" onChange={(e) => onFilter({ ...filter, consoleLines: e.target.checked })} />
