@@ -6,10 +6,10 @@ import type { LabEvent } from '../src/shared/events'
 import { channelOf, EVENTS_CHANNEL, PACKETS_CHANNEL, READY_CHANNEL, VERBS } from '../src/shared/contract'
 import type { WirePacket } from '../src/shared/wire'
 import { captureSkipReason } from './helpers/capture'
-import { createLabHandlers } from '../src/main/host/handlers'
-import { LabCapture } from '../src/main/host/lab-capture'
+import { createLabHandlers } from '../src/session/handlers'
+import { LabCapture } from '../src/session/lab-capture'
 import { bindLabToIpc, type IpcBinding, type IpcCallEvent, type IpcMainLike, type RendererTarget } from '../src/main/ipc'
-import { Lab } from '../src/main/lab/lab'
+import { Lab } from '../src/engine/lab'
 
 type Handler = (event: IpcCallEvent, ...args: unknown[]) => unknown
 

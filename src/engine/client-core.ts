@@ -2,8 +2,8 @@
 // and one way to report a failure where it happened and rethrow it in plain words.
 
 import type net from 'node:net'
-import type { ClientConfig, SendResult } from '../../shared/contract'
-import type { SockAddr } from '../../shared/events'
+import type { ClientConfig, SendResult } from '../shared/contract'
+import type { SockAddr } from '../shared/events'
 import type { Endpoint, EventPlace, Reporter } from './endpoint'
 import { sockAddr } from './endpoint'
 import type { Where } from './errors'

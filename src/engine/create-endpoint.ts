@@ -1,6 +1,6 @@
 // Maps an endpoint config to the class that runs it.
 
-import type { EndpointConfig } from '../../shared/contract'
+import type { EndpointConfig } from '../shared/contract'
 import type { Endpoint, Reporter } from './endpoint'
 import { HttpClient } from './http-client'
 import { HttpServer } from './http-server'

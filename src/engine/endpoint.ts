@@ -2,13 +2,13 @@
 
 import type net from 'node:net'
 import type { AddressInfo } from 'node:net'
-import type { EndpointConfig, SendResult } from '../../shared/contract'
-import type { EventDetails, EventKind, Family, LabEvent, LabEventOf, Proto, Role, SockAddr } from '../../shared/events'
-import type { Describable, RenderedKind } from '../../shared/event-words'
-import { eventWords } from '../../shared/event-words'
+import type { EndpointConfig, SendResult } from '../shared/contract'
+import type { EventDetails, EventKind, Family, LabEvent, LabEventOf, Proto, Role, SockAddr } from '../shared/events'
+import type { Describable, RenderedKind } from '../shared/event-words'
+import { eventWords } from '../shared/event-words'
 import type { LabError } from './errors'
 import { isReset } from './errors'
-import { PREVIEW_BYTES } from '../../shared/events'
+import { PREVIEW_BYTES } from '../shared/events'
 import type { PreviewRate } from './preview-rate'
 
 export interface Endpoint {

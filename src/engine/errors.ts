@@ -1,6 +1,6 @@
 // Errors a student can read: Node's code kept for programs, plus one plain sentence.
 
-import { formatTuple } from '../../shared/events'
+import { formatTuple } from '../shared/events'
 
 export class LabError extends Error {
   constructor(

@@ -3,8 +3,8 @@
 // single recv(1500), which truncates any reply longer than that.
 
 import net from 'node:net'
-import type { HttpClientConfig, SendResult } from '../../shared/contract'
-import { formatTuple } from '../../shared/events'
+import type { HttpClientConfig, SendResult } from '../shared/contract'
+import { formatTuple } from '../shared/events'
 import { ClientCore, connected, socketEnds } from './client-core'
 import { LabError } from './errors'
 import { resolveHost } from './net-util'

@@ -5,9 +5,9 @@
 import fs from 'node:fs'
 import net from 'node:net'
 import path from 'node:path'
-import type { HttpServerConfig, HttpServerLimits } from '../../shared/contract'
-import type { RecvDetail, Side, SockAddr } from '../../shared/events'
-import { formatTuple, PREVIEW_BYTES } from '../../shared/events'
+import type { HttpServerConfig, HttpServerLimits } from '../shared/contract'
+import type { RecvDetail, Side, SockAddr } from '../shared/events'
+import { formatTuple, PREVIEW_BYTES } from '../shared/events'
 import {
   HTTP_HEAD_DEADLINE_MS,
   HTTP_IDLE_MS,
@@ -16,8 +16,8 @@ import {
   HTTP_MAX_HEAD,
   HTTP_SEND_STALL_MS,
   HTTP_STREAM_QUEUE_BUDGET
-} from '../../shared/limits'
-import { sampleSiteDir } from '../host/paths'
+} from '../shared/limits'
+import { sampleSiteDir } from './paths'
 import type { Endpoint, Reporter } from './endpoint'
 import { acceptedLocal, boundAddr, placeOf, sockAddr } from './endpoint'
 import { explainError, isReset, LabError } from './errors'

@@ -2,8 +2,8 @@
 
 import dns from 'node:dns/promises'
 import type net from 'node:net'
-import type { Family } from '../../shared/events'
-import { ipFamily } from '../../shared/address'
+import type { Family } from '../shared/events'
+import { ipFamily } from '../shared/address'
 import { explainError } from './errors'
 
 /**

@@ -2,7 +2,7 @@
 // included) are previewed whole, a flood only by its heads. Without it, a fast transfer would
 // push its every byte, as base64, through the hosts to the windows.
 
-import { PREVIEW_HEAD_BYTES, PREVIEW_RATE_BYTES } from '../../shared/events'
+import { PREVIEW_HEAD_BYTES, PREVIEW_RATE_BYTES } from '../shared/events'
 
 export class PreviewRate {
   private tokens: number

@@ -3,9 +3,9 @@
 // Unlike the course's client, connect() and recv() each give up after the configured timeout.
 
 import net from 'node:net'
-import type { SendResult, TcpClientConfig } from '../../shared/contract'
-import type { SockAddr } from '../../shared/events'
-import { formatTuple } from '../../shared/events'
+import type { SendResult, TcpClientConfig } from '../shared/contract'
+import type { SockAddr } from '../shared/events'
+import { formatTuple } from '../shared/events'
 import { ClientCore, connected, socketEnds } from './client-core'
 import { placeOf } from './endpoint'
 import { EMPTY_SEND, LabError, seconds } from './errors'

@@ -3,10 +3,10 @@
 // wait their turn as they would in the kernel's accept queue); concurrent on request.
 
 import net from 'node:net'
-import type { TcpServerConfig } from '../../shared/contract'
-import type { SockAddr } from '../../shared/events'
-import { formatTuple } from '../../shared/events'
-import { UNKNOWN_PEER } from '../../shared/event-words'
+import type { TcpServerConfig } from '../shared/contract'
+import type { SockAddr } from '../shared/events'
+import { formatTuple } from '../shared/events'
+import { UNKNOWN_PEER } from '../shared/event-words'
 import type { Endpoint, Reporter } from './endpoint'
 import { acceptedLocal, asciiUpper, boundAddr, placeOf, sockAddr } from './endpoint'
 import { explainError, isReset } from './errors'

@@ -2,8 +2,8 @@
 // UDP loses datagrams, so unlike the course's client this one gives up after a timeout.
 
 import dgram from 'node:dgram'
-import type { SendResult, UdpClientConfig } from '../../shared/contract'
-import { formatTuple } from '../../shared/events'
+import type { SendResult, UdpClientConfig } from '../shared/contract'
+import { formatTuple } from '../shared/events'
 import { ClientCore } from './client-core'
 import { boundAddr, sockAddr } from './endpoint'
 import { LabError, seconds } from './errors'

@@ -2,9 +2,9 @@
 // sent back to its sender. No connections: every datagram stands alone.
 
 import dgram from 'node:dgram'
-import type { UdpServerConfig } from '../../shared/contract'
-import type { SockAddr } from '../../shared/events'
-import { formatTuple } from '../../shared/events'
+import type { UdpServerConfig } from '../shared/contract'
+import type { SockAddr } from '../shared/events'
+import { formatTuple } from '../shared/events'
 import type { Endpoint, Reporter } from './endpoint'
 import { asciiUpper, boundAddr, sockAddr } from './endpoint'
 import { explainError } from './errors'

@@ -1,8 +1,8 @@
 // UDP socket plumbing shared by the UDP server and client.
 
 import dgram from 'node:dgram'
-import { ipFamily } from '../../shared/address'
-import type { RecvDetail } from '../../shared/events'
+import { ipFamily } from '../shared/address'
+import type { RecvDetail } from '../shared/events'
 import { explainError } from './errors'
 import { resolveHost } from './net-util'
 

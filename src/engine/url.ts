@@ -1,8 +1,8 @@
 // URL parsing for the course's HTTP client. The path is kept exactly as typed (no dot-segment
 // clean-up, unlike WHATWG URL), because a raw client is how a student probes a server.
 
-import { addressProblem, ipFamily } from '../../shared/address'
-import type { Family } from '../../shared/events'
+import { addressProblem, ipFamily } from '../shared/address'
+import type { Family } from '../shared/events'
 
 export interface CourseUrl {
   host: string

@@ -3,12 +3,12 @@
 import fs from 'node:fs/promises'
 import path from 'node:path'
 import { app, BrowserWindow, dialog, ipcMain, session, shell } from 'electron'
-import { CONTENT_SECURITY_POLICY } from './host/csp'
-import { createLabHandlers } from './host/handlers'
-import { appVersion, sampleSiteDir } from './host/paths'
-import { LabCapture } from './host/lab-capture'
+import { CONTENT_SECURITY_POLICY } from '../session/csp'
+import { createLabHandlers } from '../session/handlers'
+import { appVersion, sampleSiteDir } from '../engine/paths'
+import { LabCapture } from '../session/lab-capture'
 import { bindLabToIpc, type IpcBinding } from './ipc'
-import { Lab } from './lab/lab'
+import { Lab } from '../engine/lab'
 
 const lab = new Lab()
 const capture = new LabCapture(lab)

@@ -9,10 +9,10 @@ import type { LabHandlers } from '../shared/contract'
 import { channelOf, EVENTS_CHANNEL, PACKETS_CHANNEL, READY_CHANNEL, VERBS } from '../shared/contract'
 import type { LabEvent } from '../shared/events'
 import type { WirePacket } from '../shared/wire'
-import { dispatch } from './host/dispatch'
-import { EventBatcher } from './host/event-batcher'
-import type { LabCapture } from './host/lab-capture'
-import type { Lab } from './lab/lab'
+import { dispatch } from '../session/dispatch'
+import { EventBatcher } from '../session/event-batcher'
+import type { LabCapture } from '../session/lab-capture'
+import type { Lab } from '../engine/lab'
 
 /** The part of a WebContents we use. */
 export interface RendererTarget {

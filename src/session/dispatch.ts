@@ -1,9 +1,9 @@
 // The gate every call from a UI passes: the verb must exist, the arguments must match its schema,
 // and whatever happens the caller gets one reply envelope with a one-line message, never a throw.
 
-import type { LabHandlers, Reply, Verb } from '../../shared/contract'
-import { isVerb } from '../../shared/contract'
-import { argSchemas, describeIssue } from '../../shared/schemas'
+import type { LabHandlers, Reply, Verb } from '../shared/contract'
+import { isVerb } from '../shared/contract'
+import { argSchemas, describeIssue } from '../shared/schemas'
 
 export async function dispatch(handlers: LabHandlers, verb: unknown, args: unknown): Promise<Reply<unknown>> {
   if (!isVerb(verb)) return { ok: false, error: `unknown command <${String(verb).slice(0, 40)}>`, code: 'EBADCALL' }

@@ -1,7 +1,7 @@
 // Collects a Lab's events and hands them on in batches: one message per frame or so instead of
 // one per event, which is what keeps the UI smooth at tens of thousands of events per second.
 
-import type { LabEvent } from '../../shared/events'
+import type { LabEvent } from '../shared/events'
 
 export const FLUSH_MS = 16
 export const MAX_BATCH = 4000

@@ -1,10 +1,10 @@
 // The LabHandlers both hosts serve: the Lab's verbs, its capture, plus the facts of the host itself.
 
 import os from 'node:os'
-import type { HostInfo, LabHandlers } from '../../shared/contract'
-import type { PcapngExport } from '../../shared/wire'
-import type { Lab } from '../lab/lab'
-import { LabError } from '../lab/errors'
+import type { HostInfo, LabHandlers } from '../shared/contract'
+import type { PcapngExport } from '../shared/wire'
+import type { Lab } from '../engine/lab'
+import { LabError } from '../engine/errors'
 import { portOfUrl, portsOfConfig, type LabCapture } from './lab-capture'
 
 export interface HostFacts {

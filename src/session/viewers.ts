@@ -11,11 +11,11 @@
 //   told how many it missed with the next batch it gets (the pcapng export has them all).
 
 import type { WebSocket } from 'ws'
-import type { LabEvent } from '../../shared/events'
-import { MAX_VIEWERS, VIEWER_DROP_ABOVE_BYTES, VIEWER_SKIP_ABOVE_BYTES } from '../../shared/limits'
-import type { WirePacket } from '../../shared/wire'
-import type { HostMessage, SkippedMessage } from '../../shared/ws-protocol'
-import type { Lab } from '../lab/lab'
+import type { LabEvent } from '../shared/events'
+import { MAX_VIEWERS, VIEWER_DROP_ABOVE_BYTES, VIEWER_SKIP_ABOVE_BYTES } from '../shared/limits'
+import type { WirePacket } from '../shared/wire'
+import type { HostMessage, SkippedMessage } from '../shared/ws-protocol'
+import type { Lab } from '../engine/lab'
 import { EventBatcher, MAX_BATCH } from './event-batcher'
 import type { LabCapture } from './lab-capture'
 

@@ -4,7 +4,7 @@
 // no traffic.
 
 import { execFile } from 'node:child_process'
-import type { CaptureProblem } from '../../../shared/wire'
+import type { CaptureProblem } from '../../shared/wire'
 import { classifyFailure, missingInFolder, problem } from './capture-problem'
 import type { CaptureTools, ToolSearch } from './tools'
 import { findCaptureTools, hostSearch, loopbackInterface } from './tools'

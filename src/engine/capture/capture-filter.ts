@@ -1,7 +1,7 @@
 // The capture filter (BPF, compiled by dumpcap into the kernel): only the lab's ports, so that a
 // student sees their own exchange and nothing else of the machine's traffic.
 
-import type { Family } from '../../../shared/events'
+import type { Family } from '../../shared/events'
 
 export function captureFilter(ports: readonly number[], families: readonly Family[] = ['IPv4', 'IPv6']): string {
   if (ports.length === 0) throw new RangeError('a capture needs at least one port')

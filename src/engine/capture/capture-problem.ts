@@ -2,7 +2,7 @@
 // classification reads what dumpcap said, so it is tested on dumpcap's real messages. socklab
 // never asks for root and never runs itself as root: every remedy here is the user's to apply once.
 
-import type { CaptureProblem, CaptureProblemKind } from '../../../shared/wire'
+import type { CaptureProblem, CaptureProblemKind } from '../../shared/wire'
 
 const HOW: Record<'linux' | 'darwin' | 'win32', Record<Exclude<CaptureProblemKind, 'failed'>, string>> = {
   linux: {

@@ -2,8 +2,8 @@
 // sender), and which packets are the named steps of the handshake and the teardown. Pure: packets
 // in, labels out, so it is tested on the packets of real captures.
 
-import type { Role, SockAddr } from '../../../shared/events'
-import type { Conversation, WirePacket, WireStep } from '../../../shared/wire'
+import type { Role, SockAddr } from '../../shared/events'
+import type { Conversation, WirePacket, WireStep } from '../../shared/wire'
 
 interface Tracked {
   conversation: Conversation

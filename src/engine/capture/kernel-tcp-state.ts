@@ -4,8 +4,8 @@
 
 import fs from 'node:fs/promises'
 import os from 'node:os'
-import type { Family, SockAddr } from '../../../shared/events'
-import type { KernelSocket, KernelTcpReading, KernelTcpState } from '../../../shared/kernel-tcp'
+import type { Family, SockAddr } from '../../shared/events'
+import type { KernelSocket, KernelTcpReading, KernelTcpState } from '../../shared/kernel-tcp'
 
 /** The state codes of include/net/tcp_states.h. NEW_SYN_RECV (a request not yet a socket) shows as SYN_RECV. */
 const STATE_CODES: Record<number, KernelTcpState> = {

@@ -2,8 +2,8 @@
 // no clock, so it is tested on lines real captures produced. The field list is stated once here;
 // the tshark arguments and the parser both read it, so they cannot disagree on the order.
 
-import type { Family, SockAddr } from '../../../shared/events'
-import type { TcpFlag, WirePacket } from '../../../shared/wire'
+import type { Family, SockAddr } from '../../shared/events'
+import type { TcpFlag, WirePacket } from '../../shared/wire'
 
 export const FIELDS = [
   'frame.number',

@@ -2,7 +2,7 @@
 // the lab sees and reports the exact bytes that crossed the wire, and so that limits and errors
 // are ours to word for students.
 
-import { HTTP_MAX_HEAD, HTTP_MAX_HEADER_LINES, HTTP_MAX_REQUEST_LINE } from '../../../shared/limits'
+import { HTTP_MAX_HEAD, HTTP_MAX_HEADER_LINES, HTTP_MAX_REQUEST_LINE } from '../../shared/limits'
 
 export interface RequestHead {
   method: string

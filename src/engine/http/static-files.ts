@@ -7,7 +7,7 @@
 import type { FileHandle } from 'node:fs/promises'
 import fs from 'node:fs/promises'
 import path from 'node:path'
-import { HTTP_CACHE_BYTES_MAX, HTTP_CACHE_ENTRIES_MAX, HTTP_CACHED_FILE_MAX } from '../../../shared/limits'
+import { HTTP_CACHE_BYTES_MAX, HTTP_CACHE_ENTRIES_MAX, HTTP_CACHED_FILE_MAX } from '../../shared/limits'
 import { listFolderInside, openFileInside } from './open-inside'
 import { contentType, errorPage, escapeHtml } from './response-head'
 import { insideRoot, type SafeTarget } from './safe-path'
