@@ -82,7 +82,7 @@ describe.skipIf(skip)('the lab capture (real dumpcap and tshark)', () => {
     // Numbered after the first capture's packets, not from 1 again.
     expect(udp.map((p) => p.no)).toEqual([first + 1, first + 2])
     expect(new Set(got.map((p) => p.conversation))).toEqual(new Set(['TCP 0', 'UDP 0']))
-    expect((await handlers.wireHistory()).map((p) => p.no)).toEqual(got.map((p) => p.no))
+    expect(capture.history().map((p) => p.no)).toEqual(got.map((p) => p.no))
 
     // One export of both captures, as sections of one pcapng: tshark reads every packet, in order.
     const file = tempFile('lab.pcapng')

@@ -2,6 +2,7 @@
 
 import os from 'node:os'
 import type { HostInfo, LabHandlers } from '../shared/contract'
+import { kindInfo } from '../shared/endpoint-kinds'
 import type { PcapngExport } from '../shared/wire'
 import type { Lab } from '../engine/lab'
 import { LabError } from '../engine/errors'
@@ -42,7 +43,7 @@ export function createLabHandlers(lab: Lab, facts: HostFacts, capture: LabCaptur
       session: lab.session
     }),
     start: async (config) => {
-      if (config.kind.endsWith('-client')) await capture.cover(portsOfConfig(config))
+      if (kindInfo(config.kind).role === 'client') await capture.cover(portsOfConfig(config))
       return lab.start(config)
     },
     stop: (id) => lab.stop(id),
@@ -55,12 +56,10 @@ export function createLabHandlers(lab: Lab, facts: HostFacts, capture: LabCaptur
       return lab.send(id, input)
     },
     list: () => lab.list(),
-    history: () => lab.history(),
     chooseFolder: () => (facts.chooseFolder ? facts.chooseFolder() : null),
     captureStatus: () => capture.checkedStatus(),
     startCapture: () => capture.start(),
     stopCapture: () => capture.stop(),
-    wireHistory: () => capture.history(),
     kernelState: () => capture.kernelState(),
     exportPcapng: async () => {
       const pcapng = await capture.pcapng()

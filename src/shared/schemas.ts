@@ -78,12 +78,10 @@ export const argSchemas: { [V in Verb]: z.ZodType<ArgsOf<V>> } = {
   connect: z.tuple([endpointId]),
   send: z.tuple([endpointId, input]),
   list: z.tuple([]),
-  history: z.tuple([]),
   chooseFolder: z.tuple([]),
   captureStatus: z.tuple([]),
   startCapture: z.tuple([]),
   stopCapture: z.tuple([]),
-  wireHistory: z.tuple([]),
   kernelState: z.tuple([]),
   exportPcapng: z.tuple([])
 }

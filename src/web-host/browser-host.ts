@@ -1,8 +1,10 @@
 // The browser host: the built renderer and the LabApi contract over a WebSocket, for machines
-// without the Electron binary (and for the e2e tests). Loopback only; the WebSocket demands the
-// per-run token and our own origin, and every request must name us in its Host header, so neither
-// another web page nor a DNS-rebinding trick can drive the lab. The capture's pcapng is a download
-// under the same checks: the token, our Host header, and no request from another site.
+// without the Electron binary (and for the e2e tests), as a thin adapter over the lab session:
+// each WebSocket is one viewer of the session, attached as every viewer is (src/session/viewers.ts).
+// Loopback only; the WebSocket demands the per-run token and our own origin, and every request
+// must name us in its Host header, so neither another web page nor a DNS-rebinding trick can drive
+// the lab. The capture's pcapng is a download under the same checks: the token, our Host header,
+// and no request from another site.
 
 import crypto from 'node:crypto'
 import fs from 'node:fs/promises'
@@ -10,15 +12,17 @@ import http from 'node:http'
 import path from 'node:path'
 import type { AddressInfo } from 'node:net'
 import { WebSocketServer, type WebSocket } from 'ws'
-import type { CallMessage, HostMessage } from '../shared/ws-protocol'
+import { isFeedName } from '../shared/feed'
+import { MAX_VIEWERS } from '../shared/limits'
+import type { HostMessage, ViewerMessage } from '../shared/ws-protocol'
 import { PCAPNG_PATH, TOKEN_PARAM, WS_PATH } from '../shared/ws-protocol'
-import { dispatch } from '../session/dispatch'
-import { createLabHandlers, type HostFacts } from '../session/handlers'
-import { LabCapture, type LabCaptureOptions } from '../session/lab-capture'
-import { Viewers } from '../session/viewers'
 import type { Lab } from '../engine/lab'
 import { explainError } from '../engine/errors'
 import { CONTENT_SECURITY_POLICY } from '../session/csp'
+import type { HostFacts } from '../session/handlers'
+import type { LabCaptureOptions } from '../session/lab-capture'
+import { LabSession } from '../session/lab-session'
+import type { Viewer, ViewerLink } from '../session/viewers'
 
 export interface BrowserHostOptions {
   lab: Lab
@@ -56,12 +60,14 @@ const TYPES: Record<string, string> = {
 export async function startBrowserHost(options: BrowserHostOptions): Promise<BrowserHost> {
   const address = options.address ?? '127.0.0.1'
   const token = crypto.randomBytes(24).toString('base64url')
-  const capture = new LabCapture(options.lab, options.capture)
   const pcapngUrl = `${PCAPNG_PATH}?${TOKEN_PARAM}=${token}`
-  const handlers = createLabHandlers(options.lab, { ...options.facts, host: 'browser', exportPcapng: async () => ({ kind: 'download', url: pcapngUrl }) }, capture)
+  const session = new LabSession({
+    lab: options.lab,
+    facts: { ...options.facts, host: 'browser', exportPcapng: async () => ({ kind: 'download', url: pcapngUrl }) },
+    capture: options.capture
+  })
   const server = http.createServer()
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_MESSAGE_BYTES })
-  const viewers = new Viewers(options.lab, capture)
   let port = options.port
 
   const allowedHosts = (): Set<string> => new Set([`127.0.0.1:${port}`, `localhost:${port}`, `[::1]:${port}`])
@@ -78,7 +84,7 @@ export async function startBrowserHost(options: BrowserHostOptions): Promise<Bro
     // Browsers say where a request comes from: a page of another site may not even try.
     const site = req.headers['sec-fetch-site']
     if (!sameToken(url.searchParams.get(TOKEN_PARAM), token) || (site !== undefined && site !== 'same-origin' && site !== 'none')) return refuse(res, 403, 'forbidden')
-    const pcapng = await capture.pcapng()
+    const pcapng = await session.capture.pcapng()
     if (!pcapng) return refuse(res, 404, 'nothing captured yet: open the Wire view, then run an exchange')
     const stamp = new Date().toISOString().replace(/[:.]/g, '-').slice(0, 19)
     res.writeHead(200, {
@@ -111,23 +117,33 @@ export async function startBrowserHost(options: BrowserHostOptions): Promise<Bro
 
   function attach(ws: WebSocket): void {
     ws.on('error', () => ws.terminate())
-    const viewer = viewers.add(ws)
-    if (!viewer) return
+    if (session.viewerCount >= MAX_VIEWERS) {
+      ws.close(1013, `socklab serves at most ${MAX_VIEWERS} windows at once: close one, then reload`)
+      return
+    }
+    const viewer = session.attach(webSocketLink(ws))
+    ws.once('close', () => viewer.close())
     ws.on('message', (data, isBinary) => {
       viewer.called()
-      void handleCall(data.toString(), isBinary).then((reply) => reply && viewer.reply(reply))
+      void onMessage(viewer, isBinary ? null : data.toString())
     })
   }
 
-  async function handleCall(text: string, isBinary: boolean): Promise<HostMessage | null> {
-    let call: Partial<CallMessage>
+  /** A call is answered; "ready" starts a feed; anything else (not JSON, binary, no id) gets no answer. */
+  async function onMessage(viewer: Viewer, text: string | null): Promise<void> {
+    let message: Partial<ViewerMessage> & Record<string, unknown>
     try {
-      call = isBinary ? {} : JSON.parse(text)
+      message = text === null ? {} : JSON.parse(text)
     } catch {
-      return null // not JSON: there is no id to answer to
+      return
     }
-    if (typeof call !== 'object' || call === null || typeof call.id !== 'number') return null
-    return { id: call.id, reply: await dispatch(handlers, call.verb, call.args) }
+    if (typeof message !== 'object' || message === null) return
+    if ('ready' in message) {
+      if (isFeedName(message.ready)) viewer.ready(message.ready)
+      return
+    }
+    if (typeof message.id !== 'number') return
+    viewer.reply({ id: message.id, reply: await session.call(message.verb, message.args) })
   }
 
   await new Promise<void>((resolve, reject) => {
@@ -141,12 +157,25 @@ export async function startBrowserHost(options: BrowserHostOptions): Promise<Bro
     port,
     token,
     close: async () => {
-      viewers.dispose()
-      await capture.dispose()
+      await session.close()
       for (const ws of wss.clients) ws.terminate()
       wss.close()
       server.closeAllConnections()
       await new Promise<void>((resolve) => server.close(() => resolve()))
+    }
+  }
+}
+
+/** A WebSocket as the session sees a viewer: it says how much the window has yet to read, so it gets flow control. */
+function webSocketLink(ws: WebSocket): ViewerLink {
+  return {
+    send: (message: HostMessage, frame?: () => Buffer) => ws.send(frame ? frame() : JSON.stringify(message), { binary: false }),
+    isOpen: () => ws.readyState === ws.OPEN,
+    flow: {
+      backlog: () => ws.bufferedAmount,
+      pauseCalls: () => ws.pause(),
+      resumeCalls: () => ws.resume(),
+      drop: () => ws.terminate()
     }
   }
 }
