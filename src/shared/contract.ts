@@ -2,80 +2,28 @@
 // Every verb is declared once here; the preload, the WebSocket client, the IPC binding and the
 // browser host all derive their types and channel names from LabCommands. Nothing else spells them.
 
-import type { Family, SockAddr } from './events'
+import type { ConfigOf, EndpointKind, KindOfRole } from './endpoint-kinds'
+import type { SockAddr } from './events'
 import type { EventsListener, PacketsListener } from './feed'
 import type { KernelTcpReading } from './kernel-tcp'
 import type { CaptureStatus, PcapngExport } from './wire'
 
 export type { EndpointKind } from './endpoint-kinds'
 
-export interface TcpServerConfig {
-  kind: 'tcp-server'
-  address: string
-  port: number
-  /** Bytes read by the one recv() per connection (the course uses 1024). */
-  recvSize: number
-  /** Serve connections in parallel instead of one after the other. */
-  concurrent: boolean
-  /** Close a connection that sends nothing for this long, so one silent client cannot block an
-   *  iterative server forever (the course's server would wait). 0 waits forever. */
-  idleTimeoutMs: number
-}
-export interface TcpClientConfig {
-  kind: 'tcp-client'
-  address: string
-  port: number
-  recvSize: number
-  /** How long connect() and the recv() of the reply may each wait, as Python's settimeout():
-   *  the course's client waits forever, and an empty or lost exchange would hang it. */
-  timeoutMs: number
-}
-export interface UdpServerConfig {
-  kind: 'udp-server'
-  address: string
-  port: number
-  recvSize: number
-}
-export interface UdpClientConfig {
-  kind: 'udp-client'
-  address: string
-  port: number
-  recvSize: number
-  /** How long to wait for the reply before giving up: UDP loses datagrams. */
-  timeoutMs: number
-}
-export interface HttpServerConfig {
-  kind: 'http-server'
-  address: string
-  port: number
-  /** The folder served; nothing outside it is ever read. */
-  root: string
-  /**
-   * Serve names starting with "." (.git, .ssh ...). Only a user typing `--dotfiles` turns it on:
-   * the window's schema does not accept it, so a page cannot.
-   */
-  dotfiles?: boolean
-  /** Limits tighter than those of shared/limits.ts (tests, soak runs); the window's schema does not accept it. */
-  limits?: Partial<HttpServerLimits>
-}
-/** The per-connection limits of an HTTP server that a caller may tighten. */
-export interface HttpServerLimits {
-  headDeadlineMs: number
-  idleMs: number
-  sendStallMs: number
-  maxConnections: number
-}
-export interface HttpClientConfig {
-  kind: 'http-client'
-  /** Do what the course client does: one recv(1500) and stop, which truncates long replies. */
-  recvOnce: boolean
-  /** Family used to resolve host names in URLs (IP literals decide for themselves). */
-  family: Family
-}
+/** The config an endpoint is started with, one per kind of the table (shared/endpoint-kinds.ts). */
+export type EndpointConfig = { [K in EndpointKind]: ConfigOf<K> }[EndpointKind]
+export type ServerConfig = ConfigOf<KindOfRole<'server'>>
+export type ClientConfig = ConfigOf<KindOfRole<'client'>>
 
-export type ServerConfig = TcpServerConfig | UdpServerConfig | HttpServerConfig
-export type ClientConfig = TcpClientConfig | UdpClientConfig | HttpClientConfig
-export type EndpointConfig = ServerConfig | ClientConfig
+// The names the engine's endpoint files use for their own config.
+export type TcpServerConfig = ConfigOf<'tcp-server'>
+export type TcpClientConfig = ConfigOf<'tcp-client'>
+export type UdpServerConfig = ConfigOf<'udp-server'>
+export type UdpClientConfig = ConfigOf<'udp-client'>
+export type HttpServerConfig = ConfigOf<'http-server'>
+export type HttpClientConfig = ConfigOf<'http-client'>
+/** The per-connection limits of an HTTP server that a caller may tighten. */
+export type HttpServerLimits = Required<NonNullable<HttpServerConfig['limits']>>
 
 export interface EndpointInfo {
   id: string
