@@ -28,17 +28,19 @@ export default tseslint.config(
     rules: { '@typescript-eslint/no-require-imports': 'off' }
   },
   {
-    // The engine runs in the CLI, the browser host and tests: it must never depend on Electron.
-    files: ['src/main/lab/**', 'src/shared/**', 'src/cli/**', 'src/main/web/**', 'src/main/host/**'],
+    // Only Electron's main process (src/main) and the preload run inside Electron: the engine, the
+    // session, the browser host, the CLI, the tests and the benchmarks must run without it.
+    files: ['**/*.{ts,tsx,mjs,js}'],
+    ignores: ['src/main/**', 'src/preload/**'],
     rules: {
-      'no-restricted-imports': ['error', { paths: [{ name: 'electron', message: 'The engine, the CLI and the browser host must run without Electron.' }], patterns: ['electron/*'] }]
+      'no-restricted-imports': ['error', { paths: [{ name: 'electron', message: 'Only src/main and src/preload run in Electron: everything else must run without it.' }], patterns: ['electron/*'] }]
     }
   },
   {
     // The renderer talks to the LabApi interface only, never to a transport or to Node.
     files: ['src/renderer/**'],
     rules: {
-      'no-restricted-imports': ['error', { paths: ['electron', 'ws'], patterns: ['node:*', '**/main/**'] }]
+      'no-restricted-imports': ['error', { paths: ['electron', 'ws'], patterns: ['node:*', '**/main/**', '**/engine/**', '**/session/**', '**/web-host/**'] }]
     }
   }
 )

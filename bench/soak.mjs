@@ -199,12 +199,15 @@ function normalGet(port, expectedLength) {
 
 // ── Against the browser host ─────────────────────────────────────────────────
 
-/** The lab's WebSocket, as the lab window opens it (token and Origin). */
+/** The lab's WebSocket, as the lab window opens it (token and Origin) and subscribes to both feeds. */
 function labSocket(url) {
   const u = new URL(url)
   const ws = new WebSocket(`ws://${u.host}/lab?token=${u.searchParams.get('token')}`, { headers: { Origin: `http://${u.host}` } })
   return new Promise((resolve, reject) => {
-    ws.once('open', () => resolve(ws))
+    ws.once('open', () => {
+      for (const feed of ['events', 'packets']) ws.send(JSON.stringify({ ready: feed }))
+      resolve(ws)
+    })
     ws.once('error', reject)
   })
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { addressProblem, ipFamily, parseCoursePort } from '../src/shared/address'
-import { parseCourseUrl } from '../src/main/lab/url'
+import { parseCourseUrl } from '../src/engine/url'
 
 describe('the course port rule', () => {
   it.each([

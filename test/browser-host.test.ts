@@ -8,10 +8,10 @@ import type { WirePacket } from '../src/shared/wire'
 import type { HostMessage } from '../src/shared/ws-protocol'
 import { PCAPNG_PATH } from '../src/shared/ws-protocol'
 import { captureSkipReason, packetCount } from './helpers/capture'
-import { Lab } from '../src/main/lab/lab'
-import { startBrowserHost, type BrowserHost } from '../src/main/web/browser-host'
+import { Lab } from '../src/engine/lab'
+import { startBrowserHost, type BrowserHost } from '../src/web-host/browser-host'
 import { MAX_ENDPOINTS_PER_LAB, MAX_VIEWERS } from '../src/shared/limits'
-import { callVerb, labSocket } from './helpers/lab-socket'
+import { callVerb, labSocket, sayReady } from './helpers/lab-socket'
 
 let rendererDir: string
 let host: BrowserHost
@@ -92,6 +92,7 @@ describe('browser host', () => {
       const m = JSON.parse(d.toString()) as HostMessage
       if ('events' in m) events.push(...m.events)
     })
+    sayReady(ws, 'events')
     const info = await call(ws, 1, 'hostInfo', [])
     expect(info).toMatchObject({ id: 1, reply: { ok: true, value: { host: 'browser', canChooseFolder: false } } })
     const bad = await call(ws, 2, 'start', [{ kind: 'tcp-server', address: '127.0.0.1', port: 99999, recvSize: 1024, concurrent: false, idleTimeoutMs: 0 }])
@@ -202,6 +203,7 @@ describe('browser host: the capture', () => {
       const m = JSON.parse(d.toString()) as HostMessage
       if ('packets' in m) packets.push(...m.packets)
     })
+    sayReady(ws, 'packets')
     expect(await call(ws, 1, 'startCapture', [])).toMatchObject({ reply: { ok: true, value: { state: 'on' } } })
     const server = (await call(ws, 2, 'start', [{ kind: 'tcp-server', address: '127.0.0.1', port: 0, recvSize: 1024, concurrent: false, idleTimeoutMs: 0 }])) as { reply: { value: { local: { port: number } } } }
     const port = server.reply.value.local.port

@@ -1,7 +1,7 @@
 // The Range header parser (one range of bytes, RFC 9110 §14) on its own, malformed headers included.
 
 import { describe, expect, it } from 'vitest'
-import { parseRange } from '../src/main/lab/http/byte-range'
+import { parseRange } from '../src/engine/http/byte-range'
 
 describe('parseRange on a file of 100 bytes', () => {
   it.each([

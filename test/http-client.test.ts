@@ -3,7 +3,7 @@
 
 import net from 'node:net'
 import { afterEach, describe, expect, it } from 'vitest'
-import { replyStart, truncationNote } from '../src/main/lab/http/reply-head'
+import { replyStart, truncationNote } from '../src/engine/http/reply-head'
 import { testLab, type TestLab } from './helpers/lab'
 
 let t: TestLab

@@ -2,7 +2,7 @@
 // malformed ones, each with the status and reason the server answers with.
 
 import { describe, expect, it } from 'vitest'
-import { parseRequestHead, printable } from '../src/main/lab/http/request-head'
+import { parseRequestHead, printable } from '../src/engine/http/request-head'
 import { HTTP_MAX_HEAD, HTTP_MAX_HEADER_LINES, HTTP_MAX_REQUEST_LINE } from '../src/shared/limits'
 
 const parse = (text: string, maxHead?: number) => parseRequestHead(Buffer.from(text, 'latin1'), maxHead)

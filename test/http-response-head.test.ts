@@ -2,8 +2,8 @@
 // what the course's client reads from the start of a reply, each on its own.
 
 import { describe, expect, it } from 'vitest'
-import { contentType, errorPage, escapeHtml, httpDate, responseHead } from '../src/main/lab/http/response-head'
-import { replyStart, truncationNote } from '../src/main/lab/http/reply-head'
+import { contentType, errorPage, escapeHtml, httpDate, responseHead } from '../src/engine/http/response-head'
+import { replyStart, truncationNote } from '../src/engine/http/reply-head'
 
 describe('responseHead', () => {
   it('writes the status line, Server, Date, the headers in order and Connection, ending in a blank line', () => {

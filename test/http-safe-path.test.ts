@@ -3,7 +3,7 @@
 
 import path from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { insideRoot, isTargetProblem, parseTarget } from '../src/main/lab/http/safe-path'
+import { insideRoot, isTargetProblem, parseTarget } from '../src/engine/http/safe-path'
 
 describe('parseTarget', () => {
   it('decodes the path, drops . and empty segments, resolves .. inside the folder, keeps the query', () => {

@@ -3,39 +3,14 @@
 
 import { afterEach, describe, expect, it } from 'vitest'
 import type { LabEvent } from '../src/shared/events'
-import { channelOf, EVENTS_CHANNEL, PACKETS_CHANNEL, READY_CHANNEL, VERBS } from '../src/shared/contract'
+import { channelOf, FEED_CHANNEL, READY_CHANNEL, VERBS } from '../src/shared/contract'
+import type { FeedMessage } from '../src/shared/feed'
 import type { WirePacket } from '../src/shared/wire'
 import { captureSkipReason } from './helpers/capture'
-import { createLabHandlers } from '../src/main/host/handlers'
-import { LabCapture } from '../src/main/host/lab-capture'
-import { bindLabToIpc, type IpcBinding, type IpcCallEvent, type IpcMainLike, type RendererTarget } from '../src/main/ipc'
-import { Lab } from '../src/main/lab/lab'
-
-type Handler = (event: IpcCallEvent, ...args: unknown[]) => unknown
-
-class FakeIpcMain implements IpcMainLike {
-  handlers = new Map<string, Handler>()
-  listeners = new Map<string, (event: IpcCallEvent) => void>()
-  handle(channel: string, listener: Handler): void {
-    if (this.handlers.has(channel)) throw new Error(`second handler for ${channel}`) // as Electron does
-    this.handlers.set(channel, listener)
-  }
-  removeHandler(channel: string): void {
-    this.handlers.delete(channel)
-  }
-  on(channel: string, listener: (event: IpcCallEvent) => void): void {
-    this.listeners.set(channel, listener)
-  }
-  removeListener(channel: string): void {
-    this.listeners.delete(channel)
-  }
-  /** What ipcRenderer.invoke does: no handler for a channel is an error in the renderer. */
-  async invoke(event: IpcCallEvent, channel: string, ...args: unknown[]): Promise<unknown> {
-    const h = this.handlers.get(channel)
-    if (!h) throw new Error(`No handler registered for '${channel}'`)
-    return h(event, ...args)
-  }
-}
+import { LabSession } from '../src/session/lab-session'
+import { bindSessionToIpc, type IpcBinding, type IpcCallEvent, type RendererTarget } from '../src/main/ipc'
+import { FakeIpcMain } from './helpers/fake-ipc'
+import { Lab } from '../src/engine/lab'
 
 const OWN_URL = 'file:///app/out/renderer/index.html'
 const window: RendererTarget & { sent: LabEvent[][]; packets: WirePacket[][] } = {
@@ -43,31 +18,32 @@ const window: RendererTarget & { sent: LabEvent[][]; packets: WirePacket[][] } =
   sent: [],
   packets: [],
   send(channel, payload) {
-    if (channel === EVENTS_CHANNEL) this.sent.push(payload as LabEvent[])
-    if (channel === PACKETS_CHANNEL) this.packets.push(payload as WirePacket[])
+    if (channel !== FEED_CHANNEL) return
+    const message = payload as FeedMessage
+    if ('events' in message) this.sent.push(message.events)
+    if ('packets' in message) this.packets.push(message.packets)
   },
   isDestroyed: () => false
 }
 const own: IpcCallEvent = { sender: { id: 7 }, senderFrame: { url: OWN_URL } }
 
 let lab: Lab
-let capture: LabCapture
+let session: LabSession
 let binding: IpcBinding
 let ipc: FakeIpcMain
 
 function bind(): void {
   lab = new Lab()
-  capture = new LabCapture(lab)
+  session = new LabSession({ lab, facts: { host: 'electron', version: 'test', sampleSite: '/nowhere' } })
   ipc = new FakeIpcMain()
   window.sent = []
   window.packets = []
-  const handlers = createLabHandlers(lab, { host: 'electron', version: 'test', sampleSite: '/nowhere' }, capture)
-  binding = bindLabToIpc(ipc, lab, handlers, window, (url) => url === OWN_URL, capture)
+  binding = bindSessionToIpc(ipc, session, window, (url) => url === OWN_URL)
 }
 
 afterEach(async () => {
   binding?.dispose()
-  await Promise.all([lab?.stopAll(), capture?.dispose()])
+  await Promise.all([lab?.stopAll(), session?.close()])
 })
 
 describe('IPC binding', () => {
@@ -142,9 +118,10 @@ describe('IPC binding', () => {
     await ipc.invoke(own, channelOf('start'), { kind: 'udp-server', address: '127.0.0.1', port: 0, recvSize: 2048 })
     await new Promise((r) => setTimeout(r, 50))
     expect(window.sent).toEqual([])
-    ipc.listeners.get(READY_CHANNEL)!({ sender: { id: 99 } }) // a stranger's "ready" changes nothing
+    ipc.send({ sender: { id: 99 } }, READY_CHANNEL, 'events') // a stranger's "ready" changes nothing
+    ipc.send(own, READY_CHANNEL, 'everything') // nor a feed that does not exist
     expect(window.sent).toEqual([])
-    ipc.listeners.get(READY_CHANNEL)!(own)
+    ipc.send(own, READY_CHANNEL, 'events')
     const delivered = window.sent.flat()
     expect(delivered.map((e) => e.kind)).toEqual(['bind', 'console'])
     expect(delivered.map((e) => e.seq)).toEqual([1, 2])
@@ -165,7 +142,7 @@ describe('IPC binding', () => {
 const skipCapture = await captureSkipReason()
 
 describe.skipIf(skipCapture)('IPC binding: the capture (real dumpcap and tshark)', () => {
-  it('answers the capture verbs from our window only, and sends packets on their own channel once the renderer is ready', async () => {
+  it('answers the capture verbs from our window only, and sends packets once the renderer is ready for them', async () => {
     bind()
     const stranger: IpcCallEvent = { sender: { id: 8 }, senderFrame: { url: OWN_URL } }
     expect(await ipc.invoke(stranger, channelOf('startCapture'))).toMatchObject({ ok: false, code: 'EUNTRUSTED' })
@@ -174,12 +151,12 @@ describe.skipIf(skipCapture)('IPC binding: the capture (real dumpcap and tshark)
     const port = server.value.local.port
     const client = (await ipc.invoke(own, channelOf('start'), { kind: 'udp-client', address: '127.0.0.1', port, recvSize: 2048, timeoutMs: 5000 })) as { value: { id: string } }
     expect(await ipc.invoke(own, channelOf('send'), client.value.id, 'ping')).toMatchObject({ ok: true })
-    const history = async (): Promise<WirePacket[]> => ((await ipc.invoke(own, channelOf('wireHistory'))) as { value: WirePacket[] }).value
-    for (let i = 0; i < 200 && (await history()).length < 2; i++) await new Promise((r) => setTimeout(r, 25))
-    // Not listening yet: the packets wait in the host, for wireHistory(), not in a queue for the window.
+    for (let i = 0; i < 200 && session.capture.history().length < 2; i++) await new Promise((r) => setTimeout(r, 25))
+    // Not listening yet: the packets wait in the capture's ring, not in a queue for the window...
     expect(window.packets).toEqual([])
-    expect((await history()).map((p) => p.sender)).toEqual(['client', 'server'])
-    ipc.listeners.get(READY_CHANNEL)!(own)
+    // ...and come as its replay once it is.
+    ipc.send(own, READY_CHANNEL, 'packets')
+    expect(window.packets.flat().map((p) => p.sender)).toEqual(['client', 'server'])
     await ipc.invoke(own, channelOf('send'), client.value.id, 'again')
     const again = (): WirePacket[] => window.packets.flat().filter((p) => p.length === 5)
     for (let i = 0; i < 200 && again().length < 2; i++) await new Promise((r) => setTimeout(r, 25))

@@ -8,11 +8,11 @@ import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
-import { createLabHandlers } from '../src/main/host/handlers'
-import { LabCapture } from '../src/main/host/lab-capture'
-import { joinSections, wholeBlocks } from '../src/main/host/pcapng-file'
-import { hostSearch } from '../src/main/lab/capture/tools'
-import { Lab } from '../src/main/lab/lab'
+import { createLabHandlers } from '../src/session/handlers'
+import { LabCapture } from '../src/session/lab-capture'
+import { joinSections, wholeBlocks } from '../src/session/pcapng-file'
+import { hostSearch } from '../src/engine/capture/tools'
+import { Lab } from '../src/engine/lab'
 import type { LabHandlers } from '../src/shared/contract'
 import type { WirePacket } from '../src/shared/wire'
 import { captureSkipReason, sleep } from './helpers/capture'
@@ -82,7 +82,7 @@ describe.skipIf(skip)('the lab capture (real dumpcap and tshark)', () => {
     // Numbered after the first capture's packets, not from 1 again.
     expect(udp.map((p) => p.no)).toEqual([first + 1, first + 2])
     expect(new Set(got.map((p) => p.conversation))).toEqual(new Set(['TCP 0', 'UDP 0']))
-    expect((await handlers.wireHistory()).map((p) => p.no)).toEqual(got.map((p) => p.no))
+    expect(capture.history().map((p) => p.no)).toEqual(got.map((p) => p.no))
 
     // One export of both captures, as sections of one pcapng: tshark reads every packet, in order.
     const file = tempFile('lab.pcapng')

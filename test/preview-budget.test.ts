@@ -4,9 +4,9 @@ import { describe, expect, it } from 'vitest'
 import type { LabEvent } from '../src/shared/events'
 import { PREVIEW_BUDGET_BYTES, PREVIEW_BYTES, PREVIEW_HEAD_BYTES, PREVIEW_RATE_BYTES } from '../src/shared/events'
 import { PreviewBudget } from '../src/shared/preview-budget'
-import { Lab } from '../src/main/lab/lab'
-import { Reporter } from '../src/main/lab/endpoint'
-import { PreviewRate } from '../src/main/lab/preview-rate'
+import { Lab } from '../src/engine/lab'
+import { Reporter } from '../src/engine/endpoint'
+import { PreviewRate } from '../src/engine/preview-rate'
 
 let seq = 0
 const withPayload = (bytes: number): LabEvent => ({

@@ -3,7 +3,7 @@
 import { parseArgs } from 'node:util'
 import type { Family, Proto } from '../shared/events'
 import type { EndpointKind } from '../shared/endpoint-kinds'
-import { ENDPOINT_KIND_NAMES, ENDPOINT_KINDS } from '../shared/endpoint-kinds'
+import { ENDPOINT_KINDS } from '../shared/endpoint-kinds'
 import { addressProblem, DEFAULT_HTTP_PORT, DEFAULT_PORT, defaultClientAddress, defaultServerAddress, parseCoursePort, PORT_RULE } from '../shared/address'
 import { IDLE_TIMEOUT_DEFAULT_MS, TCP_TIMEOUT_DEFAULT_MS, UDP_TIMEOUT_DEFAULT_MS } from '../shared/limits'
 import { fields, type NumberField } from '../shared/schemas'
@@ -11,9 +11,14 @@ import { fields, type NumberField } from '../shared/schemas'
 /** Bad input: printed as one `ERROR:` line with the usage, exit status 2. */
 export class UsageError extends Error {}
 
-/** One program per endpoint kind of the table, and the window's browser host. */
-export type Command = EndpointKind | 'web'
-export const COMMANDS: readonly Command[] = [...ENDPOINT_KIND_NAMES, 'web']
+/**
+ * The course's programs, each an endpoint kind of the table, and the window's browser host. The
+ * command line offers the course's programs only: a kind added for the window (a relay, a pinger)
+ * needs no program of its own.
+ */
+const PROGRAMS = ['tcp-server', 'tcp-client', 'udp-server', 'udp-client', 'http-server', 'http-client'] as const satisfies readonly EndpointKind[]
+export type Command = (typeof PROGRAMS)[number] | 'web'
+export const COMMANDS: readonly Command[] = [...PROGRAMS, 'web']
 
 const serves = (command: Command): boolean => command === 'web' || ENDPOINT_KINDS[command].role === 'server'
 const protoOf = (command: Exclude<Command, 'web'>): Proto => ENDPOINT_KINDS[command].proto

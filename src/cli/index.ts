@@ -8,7 +8,7 @@ import type { Command } from './args'
 import { COMMANDS, parseOptions, topUsage, usage, UsageError } from './args'
 import { closeInput, runProgram } from './programs'
 import { runWatch } from './watch'
-import { EMPTY_SEND } from '../main/lab/errors'
+import { EMPTY_SEND } from '../engine/errors'
 
 export async function main(argv: string[]): Promise<void> {
   // watch stops its capture itself when its reader goes, so that tshark ends with it.

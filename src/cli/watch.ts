@@ -9,8 +9,8 @@ import { parseArgs } from 'node:util'
 import type { Family } from '../shared/events'
 import { DEFAULT_PORT } from '../shared/address'
 import { summaryLine, wireLine, type WirePacket } from '../shared/wire'
-import { CaptureUnavailableError, PacketCapture, type CaptureEnd } from '../main/lab/capture/packet-capture'
-import { loopbackInterface } from '../main/lab/capture/tools'
+import { CaptureUnavailableError, PacketCapture, type CaptureEnd } from '../engine/capture/packet-capture'
+import { loopbackInterface } from '../engine/capture/tools'
 import { UsageError } from './args'
 
 export interface WatchOptions {

@@ -2,9 +2,9 @@
 
 import fs from 'node:fs'
 import path from 'node:path'
-import { appVersion, rendererDir, sampleSiteDir } from '../main/host/paths'
-import { Lab } from '../main/lab/lab'
-import { startBrowserHost } from '../main/web/browser-host'
+import { appVersion, rendererDir, sampleSiteDir } from '../engine/paths'
+import { Lab } from '../engine/lab'
+import { startBrowserHost } from '../web-host/browser-host'
 import type { Options } from './args'
 import { openInBrowser } from './open-browser'
 

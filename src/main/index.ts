@@ -2,17 +2,43 @@
 
 import fs from 'node:fs/promises'
 import path from 'node:path'
-import { app, BrowserWindow, dialog, ipcMain, session, shell } from 'electron'
-import { CONTENT_SECURITY_POLICY } from './host/csp'
-import { createLabHandlers } from './host/handlers'
-import { appVersion, sampleSiteDir } from './host/paths'
-import { LabCapture } from './host/lab-capture'
-import { bindLabToIpc, type IpcBinding } from './ipc'
-import { Lab } from './lab/lab'
+import { app, BrowserWindow, dialog, ipcMain, session, shell, type OpenDialogOptions, type SaveDialogOptions } from 'electron'
+import { Lab } from '../engine/lab'
+import { appVersion, sampleSiteDir } from '../engine/paths'
+import { CONTENT_SECURITY_POLICY } from '../session/csp'
+import { LabSession } from '../session/lab-session'
+import { bindSessionToIpc, type IpcBinding } from './ipc'
 
 const lab = new Lab()
-const capture = new LabCapture(lab)
+/** The one window; the session's dialogs belong to it. */
+let window: BrowserWindow | undefined
 let binding: IpcBinding | undefined
+
+const labSession = new LabSession({
+  lab,
+  facts: {
+    host: 'electron',
+    version: appVersion(),
+    sampleSite: sampleSiteDir(),
+    chooseFolder: async () => {
+      const options: OpenDialogOptions = { title: 'Folder to serve', properties: ['openDirectory'] }
+      const picked = await (window ? dialog.showOpenDialog(window, options) : dialog.showOpenDialog(options))
+      return picked.canceled ? null : (picked.filePaths[0] ?? null)
+    },
+    exportPcapng: async (pcapng) => {
+      const stamp = new Date().toISOString().replace(/[:.]/g, '-').slice(0, 19)
+      const options: SaveDialogOptions = {
+        title: 'Save the capture for Wireshark',
+        defaultPath: path.join(app.getPath('documents'), `socklab-${stamp}.pcapng`),
+        filters: [{ name: 'pcapng (Wireshark)', extensions: ['pcapng'] }]
+      }
+      const picked = await (window ? dialog.showSaveDialog(window, options) : dialog.showSaveDialog(options))
+      if (picked.canceled || !picked.filePath) return { kind: 'cancelled' }
+      await fs.writeFile(picked.filePath, pcapng)
+      return { kind: 'saved', path: picked.filePath }
+    }
+  }
+})
 
 /** The renderer's own pages: the built file, or electron-vite's dev server in `npm run dev`. */
 const devUrl = !app.isPackaged ? process.env['ELECTRON_RENDERER_URL'] : undefined
@@ -27,7 +53,7 @@ function isOwnUrl(url: string): boolean {
 }
 
 function createWindow(): void {
-  const window = new BrowserWindow({
+  const created = new BrowserWindow({
     width: 1400,
     height: 900,
     minWidth: 900,
@@ -44,35 +70,17 @@ function createWindow(): void {
       spellcheck: false
     }
   })
-  window.once('ready-to-show', () => window.show())
-  const handlers = createLabHandlers(lab, {
-    host: 'electron',
-    version: appVersion(),
-    sampleSite: sampleSiteDir(),
-    chooseFolder: async () => {
-      const picked = await dialog.showOpenDialog(window, { title: 'Folder to serve', properties: ['openDirectory'] })
-      return picked.canceled ? null : (picked.filePaths[0] ?? null)
-    },
-    exportPcapng: async (pcapng) => {
-      const stamp = new Date().toISOString().replace(/[:.]/g, '-').slice(0, 19)
-      const picked = await dialog.showSaveDialog(window, {
-        title: 'Save the capture for Wireshark',
-        defaultPath: path.join(app.getPath('documents'), `socklab-${stamp}.pcapng`),
-        filters: [{ name: 'pcapng (Wireshark)', extensions: ['pcapng'] }]
-      })
-      if (picked.canceled || !picked.filePath) return { kind: 'cancelled' }
-      await fs.writeFile(picked.filePath, pcapng)
-      return { kind: 'saved', path: picked.filePath }
-    }
-  }, capture)
+  window = created
+  created.once('ready-to-show', () => created.show())
   binding?.dispose()
-  binding = bindLabToIpc(ipcMain, lab, handlers, window.webContents, isOwnUrl, capture)
-  window.on('closed', () => {
+  binding = bindSessionToIpc(ipcMain, labSession, created.webContents, isOwnUrl)
+  created.on('closed', () => {
     binding?.dispose()
     binding = undefined
+    if (window === created) window = undefined
   })
-  if (devUrl) void window.loadURL(devUrl)
-  else void window.loadFile(rendererFile)
+  if (devUrl) void created.loadURL(devUrl)
+  else void created.loadFile(rendererFile)
 }
 
 /** No navigation away from our page, no new windows, no permissions: the window is the lab, nothing else. */
@@ -104,10 +112,10 @@ app.whenReady().then(() => {
 })
 
 app.on('window-all-closed', () => {
-  void Promise.all([lab.stopAll(), capture.dispose()]).then(() => app.quit())
+  void Promise.all([lab.stopAll(), labSession.close()]).then(() => app.quit())
 })
 
 app.on('before-quit', () => {
   void lab.stopAll()
-  void capture.dispose()
+  void labSession.close()
 })

@@ -3,9 +3,8 @@
 
 import { contextBridge, ipcRenderer } from 'electron'
 import type { LabApi, Reply } from '../shared/contract'
-import { channelOf, EVENTS_CHANNEL, PACKETS_CHANNEL, READY_CHANNEL, verbsVia, type Verb } from '../shared/contract'
-import type { LabEvent } from '../shared/events'
-import type { WirePacket } from '../shared/wire'
+import { channelOf, FEED_CHANNEL, READY_CHANNEL, verbsVia, type Verb } from '../shared/contract'
+import { FeedListeners, type FeedMessage } from '../shared/feed'
 
 async function call(verb: Verb, args: unknown[]): Promise<unknown> {
   const reply = (await ipcRenderer.invoke(channelOf(verb), ...args)) as Reply<unknown>
@@ -13,25 +12,14 @@ async function call(verb: Verb, args: unknown[]): Promise<unknown> {
   return reply.value
 }
 
-const api = verbsVia(call)
+// Main sends a feed only once the page has said it is ready for it (by subscribing).
+const feeds = new FeedListeners((feed) => ipcRenderer.send(READY_CHANNEL, feed))
+ipcRenderer.on(FEED_CHANNEL, (_event, message: FeedMessage) => feeds.deliver(message))
 
 const socklab: LabApi = {
-  ...api,
-  onEvents(listener) {
-    const relay = (_event: unknown, batch: LabEvent[]): void => listener(batch)
-    ipcRenderer.on(EVENTS_CHANNEL, relay)
-    ipcRenderer.send(READY_CHANNEL)
-    return () => {
-      ipcRenderer.removeListener(EVENTS_CHANNEL, relay)
-    }
-  },
-  onPackets(listener) {
-    const relay = (_event: unknown, batch: WirePacket[]): void => listener(batch, 0)
-    ipcRenderer.on(PACKETS_CHANNEL, relay)
-    return () => {
-      ipcRenderer.removeListener(PACKETS_CHANNEL, relay)
-    }
-  }
+  ...verbsVia(call),
+  onEvents: (listener) => feeds.onEvents(listener),
+  onPackets: (listener) => feeds.onPackets(listener)
 }
 
 contextBridge.exposeInMainWorld('socklab', socklab)

@@ -2,79 +2,28 @@
 // Every verb is declared once here; the preload, the WebSocket client, the IPC binding and the
 // browser host all derive their types and channel names from LabCommands. Nothing else spells them.
 
-import type { Family, LabEvent, SockAddr } from './events'
+import type { ConfigOf, EndpointKind, KindOfRole } from './endpoint-kinds'
+import type { SockAddr } from './events'
+import type { EventsListener, PacketsListener } from './feed'
 import type { KernelTcpReading } from './kernel-tcp'
-import type { CaptureStatus, PcapngExport, WirePacket } from './wire'
+import type { CaptureStatus, PcapngExport } from './wire'
 
 export type { EndpointKind } from './endpoint-kinds'
 
-export interface TcpServerConfig {
-  kind: 'tcp-server'
-  address: string
-  port: number
-  /** Bytes read by the one recv() per connection (the course uses 1024). */
-  recvSize: number
-  /** Serve connections in parallel instead of one after the other. */
-  concurrent: boolean
-  /** Close a connection that sends nothing for this long, so one silent client cannot block an
-   *  iterative server forever (the course's server would wait). 0 waits forever. */
-  idleTimeoutMs: number
-}
-export interface TcpClientConfig {
-  kind: 'tcp-client'
-  address: string
-  port: number
-  recvSize: number
-  /** How long connect() and the recv() of the reply may each wait, as Python's settimeout():
-   *  the course's client waits forever, and an empty or lost exchange would hang it. */
-  timeoutMs: number
-}
-export interface UdpServerConfig {
-  kind: 'udp-server'
-  address: string
-  port: number
-  recvSize: number
-}
-export interface UdpClientConfig {
-  kind: 'udp-client'
-  address: string
-  port: number
-  recvSize: number
-  /** How long to wait for the reply before giving up: UDP loses datagrams. */
-  timeoutMs: number
-}
-export interface HttpServerConfig {
-  kind: 'http-server'
-  address: string
-  port: number
-  /** The folder served; nothing outside it is ever read. */
-  root: string
-  /**
-   * Serve names starting with "." (.git, .ssh ...). Only a user typing `--dotfiles` turns it on:
-   * the window's schema does not accept it, so a page cannot.
-   */
-  dotfiles?: boolean
-  /** Limits tighter than those of shared/limits.ts (tests, soak runs); the window's schema does not accept it. */
-  limits?: Partial<HttpServerLimits>
-}
-/** The per-connection limits of an HTTP server that a caller may tighten. */
-export interface HttpServerLimits {
-  headDeadlineMs: number
-  idleMs: number
-  sendStallMs: number
-  maxConnections: number
-}
-export interface HttpClientConfig {
-  kind: 'http-client'
-  /** Do what the course client does: one recv(1500) and stop, which truncates long replies. */
-  recvOnce: boolean
-  /** Family used to resolve host names in URLs (IP literals decide for themselves). */
-  family: Family
-}
+/** The config an endpoint is started with, one per kind of the table (shared/endpoint-kinds.ts). */
+export type EndpointConfig = { [K in EndpointKind]: ConfigOf<K> }[EndpointKind]
+export type ServerConfig = ConfigOf<KindOfRole<'server'>>
+export type ClientConfig = ConfigOf<KindOfRole<'client'>>
 
-export type ServerConfig = TcpServerConfig | UdpServerConfig | HttpServerConfig
-export type ClientConfig = TcpClientConfig | UdpClientConfig | HttpClientConfig
-export type EndpointConfig = ServerConfig | ClientConfig
+// The names the engine's endpoint files use for their own config.
+export type TcpServerConfig = ConfigOf<'tcp-server'>
+export type TcpClientConfig = ConfigOf<'tcp-client'>
+export type UdpServerConfig = ConfigOf<'udp-server'>
+export type UdpClientConfig = ConfigOf<'udp-client'>
+export type HttpServerConfig = ConfigOf<'http-server'>
+export type HttpClientConfig = ConfigOf<'http-client'>
+/** The per-connection limits of an HTTP server that a caller may tighten. */
+export type HttpServerLimits = Required<NonNullable<HttpServerConfig['limits']>>
 
 export interface EndpointInfo {
   id: string
@@ -114,16 +63,12 @@ export interface LabCommands {
   /** One exchange of a client: a sentence for TCP/UDP, a URL for HTTP. */
   send(id: string, input: string): SendResult
   list(): EndpointInfo[]
-  /** Events still in the ring, for a window that (re)loads. */
-  history(): LabEvent[]
   chooseFolder(): string | null
   /** Whether packets can be captured here, and what is being captured; the sentence and the remedy when not. */
   captureStatus(): CaptureStatus
   /** Captures the lab's ports (following them as servers and clients come and go) until stopCapture(). */
   startCapture(): CaptureStatus
   stopCapture(): CaptureStatus
-  /** Packets still held by the host, for a window that (re)loads. */
-  wireHistory(): WirePacket[]
   /** The kernel's TCP sockets on the lab's ports (Linux), or why the OS does not show them. */
   kernelState(): KernelTcpReading
   /** The capture as a pcapng file for Wireshark. */
@@ -141,12 +86,10 @@ export const VERBS = [
   'connect',
   'send',
   'list',
-  'history',
   'chooseFolder',
   'captureStatus',
   'startCapture',
   'stopCapture',
-  'wireHistory',
   'kernelState',
   'exportPcapng'
 ] as const satisfies readonly Verb[]
@@ -156,15 +99,20 @@ export type NamesAll<List extends readonly string[], All extends string> = [Excl
 /** A verb of LabCommands missing from VERBS would be callable on no transport: refuse to compile. */
 export const VERBS_NAME_ALL_COMMANDS: NamesAll<typeof VERBS, Verb> = true
 
-/** What a renderer holds: every verb as a promise, plus one event subscription. */
+/**
+ * What a renderer holds: every verb as a promise, plus the two feeds (shared/feed.ts). Subscribing
+ * to a feed tells the host the window is ready for it: the host sends what it still holds, then
+ * the live stream, with no gap and no duplicate. A window subscribes once per feed (a second
+ * subscription starts the feed over, replay included).
+ */
 export type LabApi = { [V in Verb]: (...args: ArgsOf<V>) => Promise<ResultOf<V>> } & {
-  /** Batches of events in order; returns the unsubscribe function. */
-  onEvents(listener: (batch: LabEvent[]) => void): () => void
+  /** Batches of events in seq order, `replay` true for those the host held when the window subscribed; returns the unsubscribe function. */
+  onEvents(listener: EventsListener): () => void
   /**
    * Batches of captured packets, a stream of its own beside the events, with how many packets
    * were left out before this batch because the window read too slowly; returns the unsubscribe function.
    */
-  onPackets(listener: (batch: WirePacket[], skipped: number) => void): () => void
+  onPackets(listener: PacketsListener): () => void
 }
 
 /** What main and the browser host implement. */
@@ -174,9 +122,9 @@ export type LabHandlers = { [V in Verb]: (...args: ArgsOf<V>) => ResultOf<V> | P
 export type Reply<T> = { ok: true; value: T } | { ok: false; error: string; code?: string }
 
 export const channelOf = <V extends Verb>(verb: V): `lab:${V}` => `lab:${verb}`
-export const EVENTS_CHANNEL = 'lab:events'
-export const PACKETS_CHANNEL = 'lab:packets'
-/** The renderer says it is listening; main holds events for a window until then. */
+/** Main → renderer: the messages of the feeds (shared/feed.ts), the same as over the WebSocket. */
+export const FEED_CHANNEL = 'lab:feed'
+/** Renderer → main: ready for a feed (its name); the session holds the feed for a window until then. */
 export const READY_CHANNEL = 'lab:ready'
 
 export function isVerb(value: unknown): value is Verb {

@@ -1,8 +1,11 @@
-// The one table of endpoint kinds: what each kind is (role, protocol, the lab it belongs to) and
-// how its endpoint ids are made and read back. The engine, the schemas, the CLI and the window
-// derive what they need from here; a new kind is a new row (plus its own file and panel).
+// The one table of endpoint kinds: what each kind is (role, protocol, the lab it belongs to), the
+// config it is started with, and how its endpoint ids are made and read back. The engine, the
+// schemas, the CLI and the window derive what they need from here; a new kind is a new row (plus
+// its own file and panel).
 
+import { z } from 'zod'
 import type { Proto, Role } from './events'
+import { address, family, fields, say } from './field-rules'
 
 /** The window's labs: each groups one server kind with its client kind. */
 export type LabKind = 'tcp' | 'udp' | 'http'
@@ -11,15 +14,95 @@ export interface KindInfo {
   role: Role
   proto: Proto
   lab: LabKind
+  /** What a window may send to start one: checked at run time by every host (a strict object, so nothing else gets in). */
+  config: z.ZodObject
+  /** Options only the host's own code sets (the CLI's flags, tests): part of the config's type, never accepted from a window. */
+  hostOnly?: z.ZodObject
 }
 
+const { serverPort, clientPort, recvSize, timeoutMs, idleTimeoutMs } = fields
+
 export const ENDPOINT_KINDS = {
-  'tcp-server': { role: 'server', proto: 'TCP', lab: 'tcp' },
-  'tcp-client': { role: 'client', proto: 'TCP', lab: 'tcp' },
-  'udp-server': { role: 'server', proto: 'UDP', lab: 'udp' },
-  'udp-client': { role: 'client', proto: 'UDP', lab: 'udp' },
-  'http-server': { role: 'server', proto: 'HTTP', lab: 'http' },
-  'http-client': { role: 'client', proto: 'HTTP', lab: 'http' }
+  'tcp-server': {
+    role: 'server',
+    proto: 'TCP',
+    lab: 'tcp',
+    config: z.strictObject({
+      kind: z.literal('tcp-server'),
+      address,
+      port: serverPort.schema,
+      /** Bytes read by the one recv() per connection (the course uses 1024). */
+      recvSize: recvSize.schema,
+      /** Serve connections in parallel instead of one after the other. */
+      concurrent: z.boolean(),
+      /** Close a connection that sends nothing for this long, so one silent client cannot block an
+       *  iterative server forever (the course's server would wait). 0 waits forever. */
+      idleTimeoutMs: idleTimeoutMs.schema
+    })
+  },
+  'tcp-client': {
+    role: 'client',
+    proto: 'TCP',
+    lab: 'tcp',
+    config: z.strictObject({
+      kind: z.literal('tcp-client'),
+      address,
+      port: clientPort.schema,
+      recvSize: recvSize.schema,
+      /** How long connect() and the recv() of the reply may each wait, as Python's settimeout():
+       *  the course's client waits forever, and an empty or lost exchange would hang it. */
+      timeoutMs: timeoutMs.schema
+    })
+  },
+  'udp-server': {
+    role: 'server',
+    proto: 'UDP',
+    lab: 'udp',
+    config: z.strictObject({ kind: z.literal('udp-server'), address, port: serverPort.schema, recvSize: recvSize.schema })
+  },
+  'udp-client': {
+    role: 'client',
+    proto: 'UDP',
+    lab: 'udp',
+    config: z.strictObject({
+      kind: z.literal('udp-client'),
+      address,
+      port: clientPort.schema,
+      recvSize: recvSize.schema,
+      /** How long to wait for the reply before giving up: UDP loses datagrams. */
+      timeoutMs: timeoutMs.schema
+    })
+  },
+  'http-server': {
+    role: 'server',
+    proto: 'HTTP',
+    lab: 'http',
+    config: z.strictObject({
+      kind: z.literal('http-server'),
+      address,
+      port: serverPort.schema,
+      /** The folder served; nothing outside it is ever read. */
+      root: z.string().min(1, say('Choose the folder to serve')).max(4096)
+    }),
+    hostOnly: z.object({
+      /** Serve names starting with "." (.git, .ssh ...). Only a user typing `--dotfiles` turns it on. */
+      dotfiles: z.boolean(),
+      /** Limits tighter than those of shared/limits.ts (tests, soak runs). */
+      limits: z.object({ headDeadlineMs: z.number(), idleMs: z.number(), sendStallMs: z.number(), maxConnections: z.number() }).partial()
+    })
+  },
+  'http-client': {
+    role: 'client',
+    proto: 'HTTP',
+    lab: 'http',
+    config: z.strictObject({
+      kind: z.literal('http-client'),
+      /** Do what the course client does: one recv(1500) and stop, which truncates long replies. */
+      recvOnce: z.boolean(),
+      /** Family used to resolve host names in URLs (IP literals decide for themselves). */
+      family
+    })
+  }
 } as const satisfies Record<string, KindInfo>
 
 export type EndpointKind = keyof typeof ENDPOINT_KINDS
@@ -28,6 +111,17 @@ export const ENDPOINT_KIND_NAMES = Object.keys(ENDPOINT_KINDS) as EndpointKind[]
 export function kindInfo(kind: EndpointKind): KindInfo {
   return ENDPOINT_KINDS[kind]
 }
+
+type Row<K extends EndpointKind> = (typeof ENDPOINT_KINDS)[K]
+
+/** What a window may send to start a K. */
+export type WindowConfigOf<K extends EndpointKind> = z.infer<Row<K>['config']>
+
+/** The config a K is started with: the window's fields, plus the host-only options where the row has some. */
+export type ConfigOf<K extends EndpointKind> = WindowConfigOf<K> & (Row<K> extends { hostOnly: infer H extends z.ZodObject } ? Partial<z.infer<H>> : unknown)
+
+/** The kinds of one role. */
+export type KindOfRole<R extends Role> = { [K in EndpointKind]: Row<K>['role'] extends R ? K : never }[EndpointKind]
 
 /** An endpoint's id: its kind and its number within the lab, "tcp-server-1". */
 export function endpointId(kind: EndpointKind, n: number): string {

@@ -40,7 +40,7 @@ export const MAX_VIEWERS = 8
 /** Bytes queued for one viewer beyond which it is fed from the ring as it finds room (events that leave the ring first are skipped and reported). */
 export const VIEWER_SKIP_ABOVE_BYTES = 4 * 2 ** 20
 
-/** Bytes queued for one viewer beyond which it is dropped when a reply is due; above the largest reply (a full history() is about 18 MB). */
+/** Bytes queued for one viewer beyond which it is dropped when a reply is due; above the most it is sent at once (the replay of a full ring of captured packets is about 25 MB). */
 export const VIEWER_DROP_ABOVE_BYTES = 64 * 2 ** 20
 
 

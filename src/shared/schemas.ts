@@ -3,70 +3,16 @@
 // CLI check their input with the same field rules, so a student reads the same words everywhere.
 
 import { z } from 'zod'
-import { addressProblem, isCoursePort, PORT_RANGE } from './address'
-import type { ArgsOf, NamesAll, Verb } from './contract'
-import type { EndpointKind } from './endpoint-kinds'
-import { ENDPOINT_ID } from './endpoint-kinds'
-import { CLIENT_TIMEOUT_MAX_MS, CLIENT_TIMEOUT_MIN_MS, IDLE_TIMEOUT_MAX_MS, INPUT_MAX_CHARS, RECV_SIZE_MAX, RECV_SIZE_MIN } from './limits'
+import type { ArgsOf, Verb } from './contract'
+import { ENDPOINT_ID, ENDPOINT_KINDS } from './endpoint-kinds'
+import { say, worded } from './field-rules'
+import { INPUT_MAX_CHARS } from './limits'
 
-/** Messages written for students: describeIssue() shows them as they are, without a field path. */
-const worded = new Set<string>()
-const say = (message: string): string => (worded.add(message), message)
+export { fields, type NumberField } from './field-rules'
 
-/**
- * A numeric field: its rule in words, stated once. The window says "<Label> must be <rule>"
- * (the schema's own message), the CLI "<flag> must be <rule>".
- */
-export interface NumberField {
-  rule: string
-  schema: z.ZodType<number>
-}
-
-function numberField(label: string, rule: string, ok: (n: number) => boolean): NumberField {
-  const message = say(`${label} must be ${rule}`)
-  return { rule, schema: z.number({ error: message }).refine(ok, { error: message }) }
-}
-
-const integerIn = (min: number, max: number) => (n: number) => Number.isInteger(n) && n >= min && n <= max
-const seconds = (ms: number): string => String(ms / 1000)
-
-/**
- * TCP and UDP clients follow the course's rule for -p (1024..65535) in every host; the HTTP client
- * reaches any port, 80 included, through its URL. Servers may also take 0: the system picks a free port.
- */
-export const fields = {
-  serverPort: numberField('Port', PORT_RANGE, (p) => p === 0 || isCoursePort(p)),
-  clientPort: numberField('Port', PORT_RANGE, isCoursePort),
-  recvSize: numberField('Receive size', `an integer in ${RECV_SIZE_MIN}..${RECV_SIZE_MAX}`, integerIn(RECV_SIZE_MIN, RECV_SIZE_MAX)),
-  /** In milliseconds, worded in seconds as students type them. */
-  timeoutMs: numberField('Timeout', `a number of seconds in ${seconds(CLIENT_TIMEOUT_MIN_MS)}..${seconds(CLIENT_TIMEOUT_MAX_MS)}`, integerIn(CLIENT_TIMEOUT_MIN_MS, CLIENT_TIMEOUT_MAX_MS)),
-  idleTimeoutMs: numberField('Idle timeout', `a number of seconds in 0..${seconds(IDLE_TIMEOUT_MAX_MS)} (0 waits forever)`, integerIn(0, IDLE_TIMEOUT_MAX_MS))
-} satisfies Record<string, NumberField>
-
-const address = z
-  .string()
-  .min(1, say('the address is empty'))
-  .max(253)
-  .superRefine((value, ctx) => {
-    const problem = addressProblem(value)
-    if (problem) ctx.addIssue({ code: 'custom', message: say(problem) })
-  })
-
-const family = z.enum(['IPv4', 'IPv6'])
-const { serverPort, clientPort, recvSize, timeoutMs, idleTimeoutMs } = fields
-
-export const endpointConfigSchema = z.discriminatedUnion('kind', [
-  z.strictObject({ kind: z.literal('tcp-server'), address, port: serverPort.schema, recvSize: recvSize.schema, concurrent: z.boolean(), idleTimeoutMs: idleTimeoutMs.schema }),
-  z.strictObject({ kind: z.literal('tcp-client'), address, port: clientPort.schema, recvSize: recvSize.schema, timeoutMs: timeoutMs.schema }),
-  z.strictObject({ kind: z.literal('udp-server'), address, port: serverPort.schema, recvSize: recvSize.schema }),
-  z.strictObject({ kind: z.literal('udp-client'), address, port: clientPort.schema, recvSize: recvSize.schema, timeoutMs: timeoutMs.schema }),
-  z.strictObject({ kind: z.literal('http-server'), address, port: serverPort.schema, root: z.string().min(1, say('Choose the folder to serve')).max(4096) }),
-  z.strictObject({ kind: z.literal('http-client'), recvOnce: z.boolean(), family })
-])
-
-/** Every kind of the table has its config schema (the union compiles only if none is missing). */
-export const SCHEMAS_COVER_EVERY_KIND: NamesAll<EndpointConfigKinds, EndpointKind> = true
-type EndpointConfigKinds = z.infer<typeof endpointConfigSchema>['kind'][]
+/** What a window may send to start an endpoint: the strict object of each kind of the table. */
+const configs = Object.values(ENDPOINT_KINDS).map((row) => row.config)
+export const endpointConfigSchema = z.discriminatedUnion('kind', configs as [(typeof configs)[number], ...(typeof configs)[number][]])
 
 const endpointId = z.string().max(64).regex(ENDPOINT_ID, 'not an endpoint id')
 const input = z.string().max(INPUT_MAX_CHARS, say(`the input is longer than ${INPUT_MAX_CHARS} characters`))
@@ -78,12 +24,10 @@ export const argSchemas: { [V in Verb]: z.ZodType<ArgsOf<V>> } = {
   connect: z.tuple([endpointId]),
   send: z.tuple([endpointId, input]),
   list: z.tuple([]),
-  history: z.tuple([]),
   chooseFolder: z.tuple([]),
   captureStatus: z.tuple([]),
   startCapture: z.tuple([]),
   stopCapture: z.tuple([]),
-  wireHistory: z.tuple([]),
   kernelState: z.tuple([]),
   exportPcapng: z.tuple([])
 }

@@ -1,5 +1,5 @@
 // What went on the wire: packets captured on the loopback interface by Wireshark's own tools.
-// The engine fills these (src/main/lab/capture); the CLI's `socklab watch` and the window's wire
+// The engine fills these (src/engine/capture); the CLI's `socklab watch` and the window's wire
 // view and ladder show them. Meaning is in typed fields; the words are here, once.
 
 import type { Family, Role, SockAddr } from './events'

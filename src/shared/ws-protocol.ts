@@ -2,8 +2,9 @@
 // Page URL: http://127.0.0.1:PORT/?token=T   WebSocket: ws://127.0.0.1:PORT/lab?token=T
 
 import type { Reply } from './contract'
-import type { LabEvent } from './events'
-import type { WirePacket } from './wire'
+import type { FeedMessage, ReadyMessage } from './feed'
+
+export type { SkippedMessage } from './feed'
 
 export const WS_PATH = '/lab'
 export const TOKEN_PARAM = 'token'
@@ -15,21 +16,11 @@ export interface CallMessage {
   args: unknown[]
 }
 
-/**
- * Host → browser: the reply to a call, a batch of events in order, or a batch of captured packets.
- * `packetsSkipped` on a packet batch counts the packets left out before it because the window read too
- * slowly (packets give way so that events never have to).
- */
-export type HostMessage = { id: number; reply: Reply<unknown> } | { events: LabEvent[] } | { packets: WirePacket[]; packetsSkipped?: number }
+/** Browser → host: a call, or "ready" for a feed (shared/feed.ts). */
+export type ViewerMessage = CallMessage | ReadyMessage
+
+/** Host → browser: the reply to a call, or a message of a feed (events, packets, a skip notice). */
+export type HostMessage = { id: number; reply: Reply<unknown> } | FeedMessage
 
 /** The pcapng of the lab's capture, for the browser's download (the page's token is required). */
 export const PCAPNG_PATH = '/capture.pcapng'
-
-/**
- * Host → browser, sent before the next batch once a window that fell behind (it read too slowly)
- * catches up: the events it missed, seq firstSeq..lastSeq, so the UI can say so. A window that
- * does not know this message ignores it: it has neither `events` nor an `id` anyone waits for.
- */
-export interface SkippedMessage {
-  skipped: { events: number; firstSeq: number; lastSeq: number }
-}

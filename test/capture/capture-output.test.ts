@@ -2,9 +2,9 @@
 // sentence. The texts are what tshark 4.0 and dumpcap printed on this project's Debian machine.
 
 import { describe, expect, it } from 'vitest'
-import { droppedPackets, isCapturing, saidCapturingOn } from '../../src/main/lab/capture/capture-output'
-import { classifyFailure, firstComplaint } from '../../src/main/lab/capture/capture-problem'
-import { captureFilter } from '../../src/main/lab/capture/capture-filter'
+import { droppedPackets, isCapturing, saidCapturingOn } from '../../src/engine/capture/capture-output'
+import { classifyFailure, firstComplaint } from '../../src/engine/capture/capture-problem'
+import { captureFilter } from '../../src/engine/capture/capture-filter'
 
 const started = ['Capturing on \'Loopback: lo\'', ' ** (tshark:24256) 10:56:26.706217 [Main MESSAGE] -- Capture started.', ' ** (tshark:24256) 10:56:26.706429 [Main MESSAGE] -- File: "/tmp/wireshark_loJWPJZ3.pcapng"', ''].join('\n')
 const refused = ['Capturing on \'Loopback: lo\'', 'tshark: You do not have permission to capture on device "lo".', '(socket: Operation not permitted)', 'Please check to make sure you have sufficient permissions.', ''].join('\n')

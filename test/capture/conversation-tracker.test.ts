@@ -3,8 +3,8 @@
 
 import net from 'node:net'
 import { afterAll, describe, expect, it } from 'vitest'
-import { ConversationTracker } from '../../src/main/lab/capture/conversation-tracker'
-import { parseFieldLine } from '../../src/main/lab/capture/tshark-fields'
+import { ConversationTracker } from '../../src/engine/capture/conversation-tracker'
+import { parseFieldLine } from '../../src/engine/capture/tshark-fields'
 import { STEP_WORDS, type WirePacket } from '../../src/shared/wire'
 import { captureSkipReason, fieldLines, record, removeFixture, tcpExchange, udpExchange } from '../helpers/capture'
 import { freePort } from '../helpers/processes'

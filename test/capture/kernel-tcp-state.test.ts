@@ -3,7 +3,7 @@
 
 import net from 'node:net'
 import { afterEach, describe, expect, it } from 'vitest'
-import { decodeAddress, parseProcNetTcp, readKernelTcp } from '../../src/main/lab/capture/kernel-tcp-state'
+import { decodeAddress, parseProcNetTcp, readKernelTcp } from '../../src/engine/capture/kernel-tcp-state'
 import type { KernelSocket } from '../../src/shared/kernel-tcp'
 import { freePort, python, type Running } from '../helpers/processes'
 

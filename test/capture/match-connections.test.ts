@@ -2,9 +2,9 @@
 // while dumpcap records them.
 
 import { afterAll, afterEach, describe, expect, it } from 'vitest'
-import { ConversationTracker } from '../../src/main/lab/capture/conversation-tracker'
+import { ConversationTracker } from '../../src/engine/capture/conversation-tracker'
 import { matchConnections, MATCH_SLACK_US } from '../../src/shared/match-connections'
-import { parseFieldLine } from '../../src/main/lab/capture/tshark-fields'
+import { parseFieldLine } from '../../src/engine/capture/tshark-fields'
 import type { LabEvent } from '../../src/shared/events'
 import type { Conversation, WirePacket } from '../../src/shared/wire'
 import { captureSkipReason, fieldLines, record, removeFixture, tcpExchange } from '../helpers/capture'

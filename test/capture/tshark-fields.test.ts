@@ -5,7 +5,7 @@
 import net from 'node:net'
 import { afterAll, describe, expect, it } from 'vitest'
 import type { WirePacket } from '../../src/shared/wire'
-import { decodeFlags, epochMicros, parseFieldLine, FIELDS } from '../../src/main/lab/capture/tshark-fields'
+import { decodeFlags, epochMicros, parseFieldLine, FIELDS } from '../../src/engine/capture/tshark-fields'
 import { freePort } from '../helpers/processes'
 import { captureSkipReason, fieldLines, record, removeFixture, tcpExchange, udpExchange, type TcpExchange } from '../helpers/capture'
 

@@ -7,11 +7,11 @@ import fs from 'node:fs'
 import net from 'node:net'
 import os from 'node:os'
 import path from 'node:path'
-import { checkCapture } from '../../src/main/lab/capture/capture-check'
-import { captureFilter } from '../../src/main/lab/capture/capture-filter'
-import { isCapturing } from '../../src/main/lab/capture/capture-output'
-import { loopbackInterface } from '../../src/main/lab/capture/tools'
-import { readFileArgs } from '../../src/main/lab/capture/tshark-fields'
+import { checkCapture } from '../../src/engine/capture/capture-check'
+import { captureFilter } from '../../src/engine/capture/capture-filter'
+import { isCapturing } from '../../src/engine/capture/capture-output'
+import { loopbackInterface } from '../../src/engine/capture/tools'
+import { readFileArgs } from '../../src/engine/capture/tshark-fields'
 
 /**
  * Null where capture works; otherwise why the capture tests skip, printed once so that a skipped

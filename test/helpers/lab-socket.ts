@@ -3,7 +3,8 @@
 
 import WebSocket from 'ws'
 import fs from 'node:fs'
-import type { HostMessage } from '../../src/shared/ws-protocol'
+import type { FeedName } from '../../src/shared/feed'
+import type { HostMessage, ViewerMessage } from '../../src/shared/ws-protocol'
 import { socklab, type Running } from './processes'
 
 /** Opens the lab's WebSocket on 127.0.0.1:port; `query` and `headers` may be wrong on purpose. */
@@ -29,6 +30,27 @@ export function callVerb(ws: WebSocket, id: number, verb: string, args: unknown[
     ws.on('message', onMessage)
     ws.send(JSON.stringify({ id, verb, args }))
   })
+}
+
+/** Says the window is ready for these feeds: the host sends what it holds, then live. */
+export function sayReady(ws: WebSocket, ...feeds: FeedName[]): void {
+  for (const feed of feeds) ws.send(JSON.stringify({ ready: feed } satisfies ViewerMessage))
+}
+
+/** The seq of the newest event the host holds, from the replay a new window gets (once the lab is quiet). */
+export async function newestHeldSeq(port: number, token: string): Promise<number> {
+  const ws = await labSocket(port, `?token=${token}`)
+  let newest = 0
+  let last = Date.now()
+  ws.on('message', (data) => {
+    const m = JSON.parse(data.toString()) as HostMessage
+    if ('events' in m && m.events.length) newest = Math.max(newest, m.events[m.events.length - 1].seq)
+    last = Date.now()
+  })
+  sayReady(ws, 'events')
+  while (Date.now() - last < 500) await new Promise((resolve) => setTimeout(resolve, 100))
+  ws.close()
+  return newest
 }
 
 export interface WebHost {

@@ -2,7 +2,7 @@
 
 import type { EndpointConfig, EndpointInfo } from '../../src/shared/contract'
 import type { LabEvent } from '../../src/shared/events'
-import { Lab } from '../../src/main/lab/lab'
+import { Lab } from '../../src/engine/lab'
 
 export interface TestLab {
   lab: Lab

@@ -2,10 +2,10 @@
 
 import { afterAll, describe, expect, it } from 'vitest'
 import type { EndpointConfig, EndpointInfo, HostInfo } from '../../src/shared/contract'
-import { dispatch } from '../../src/main/host/dispatch'
-import { createLabHandlers } from '../../src/main/host/handlers'
-import { LabCapture } from '../../src/main/host/lab-capture'
-import { Lab } from '../../src/main/lab/lab'
+import { dispatch } from '../../src/session/dispatch'
+import { createLabHandlers } from '../../src/session/handlers'
+import { LabCapture } from '../../src/session/lab-capture'
+import { Lab } from '../../src/engine/lab'
 import { clientConfig, initialLab, restoreLabs, serverConfig, signatureOf, type ClientFields, type LabKind, type LabState, type ServerFields } from '../../src/renderer/src/lab-state'
 import { clampLogSize, LOG_SIZE_MAX, LOG_SIZE_MIN } from '../../src/renderer/src/zoom'
 

@@ -2,7 +2,7 @@
 // and the ladder of a captured connection (its packets and both ends' calls, in causal order).
 
 import { afterEach, describe, expect, it } from 'vitest'
-import { LabCapture } from '../../src/main/host/lab-capture'
+import { LabCapture } from '../../src/session/lab-capture'
 import { CaptureStore } from '../../src/renderer/src/capture-store'
 import { buildLadder, conversationOfEvent } from '../../src/renderer/src/ladder-model'
 import { kernelSocketsOf, socketActivity } from '../../src/renderer/src/socket-activity'

@@ -63,14 +63,14 @@ export function App({ api, info }: { api: LabApi; info: HostInfo }): React.JSX.E
   familyRef.current = family
   const cancelled = useRef(new Set<string>())
 
-  // Subscribe once: replay what the host still holds, then follow the stream.
+  // Subscribe once: the host replays what it still holds, then follows with the live stream.
   useEffect(() => {
     // Read-only views for the benchmark and the e2e tests: counters, a console's whole text and size.
     Object.assign(window, { __socklabStats: store.stats, __socklabCaptureStats: capture.stats, __socklabCaptureStatus: () => capture.status, __socklabConsoleText: (key: string) => registry.text(key), __socklabConsoleSize: (key: string) => registry.size(key) })
     let stop = (): void => {}
     let cancelledLoad = false
     void (async () => {
-      const [running, history] = await Promise.all([api.list(), api.history()])
+      const running = await api.list()
       if (cancelledLoad) return
       const restored = restoreLabs(labsRef.current, running, familyRef.current)
       setLabs(restored.labs)
@@ -79,15 +79,19 @@ export function App({ api, info }: { api: LabApi; info: HostInfo }): React.JSX.E
       const newestServer = running.filter((ep) => ep.config.kind.endsWith('-server')).at(-1)
       if (!memory.active && newestServer) setActive(labOf(newestServer.id))
       for (const [id, key] of restored.routes) router.route(id, key)
-      // Endpoints stopped before the reload: their lines go back where they were shown.
-      for (const e of history) {
-        if (router.has(e.endpoint)) continue
-        const lab = labOf(e.endpoint)
-        if (!(lab in restored.labs)) continue
-        router.route(e.endpoint, e.role === 'server' ? serverConsole(lab) : restored.labs[lab].tabs[0].key)
-      }
-      router.deliver(history)
-      stop = api.onEvents(router.deliver)
+      stop = api.onEvents((batch, replay) => {
+        // Endpoints stopped before the reload: their lines go back where they were shown. (A live
+        // event of an endpoint not known yet waits in the router for its start reply.)
+        if (replay) {
+          for (const e of batch) {
+            if (router.has(e.endpoint)) continue
+            const lab = labOf(e.endpoint)
+            if (!(lab in restored.labs)) continue
+            router.route(e.endpoint, e.role === 'server' ? serverConsole(lab) : restored.labs[lab].tabs[0].key)
+          }
+        }
+        router.deliver(batch)
+      })
     })()
     return () => {
       cancelledLoad = true

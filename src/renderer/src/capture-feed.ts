@@ -25,16 +25,16 @@ export class CaptureFeed {
     this.store.setStatus({ ...status, state: 'unavailable', problem: { kind: 'failed', message } })
   }
 
-  /** Replays what the host holds, then follows its stream; returns the disposer. */
+  /** Follows the host's packets (what it holds first, then live) and reads the status; returns the disposer. */
   open(): () => void {
     let cancelled = false
-    void (async () => {
-      const [history, status] = await Promise.all([this.api.wireHistory(), this.api.captureStatus()])
-      if (cancelled) return
-      this.store.add(history)
-      this.store.setStatus(status)
-      this.stopFeed = this.api.onPackets(this.store.add)
-    })().catch((err: Error) => this.onError(err.message))
+    this.stopFeed = this.api.onPackets(this.store.add)
+    this.api
+      .captureStatus()
+      .then((status) => {
+        if (!cancelled) this.store.setStatus(status)
+      })
+      .catch((err: Error) => this.onError(err.message))
     return () => {
       cancelled = true
       this.stopFeed()

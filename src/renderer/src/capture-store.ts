@@ -59,7 +59,7 @@ export class CaptureStore {
     private readonly schedule: (run: () => void) => void = (run) => requestAnimationFrame(run)
   ) {}
 
-  /** Takes in a batch (history and the live stream may overlap: packets seen already are skipped). */
+  /** Takes in a batch (the host sends each packet once; as a safety net, packets seen already are skipped). */
   add = (input: readonly WirePacket[], skipped = 0): void => {
     const batch = input.length > 0 && input[0].no <= this.stats.lastNo ? input.filter((p) => p.no > this.stats.lastNo) : input
     this.stats.skipped += skipped

@@ -32,9 +32,9 @@ export class EventStore {
 
   /**
    * Takes in a batch and returns the events in it that are new (the consoles show those). The
-   * host's history and its live stream can overlap (events batched before the history reply, or
-   * held for a window until it listens): an event whose seq was seen already is skipped, so
-   * nothing is shown twice. Events the student cleared are new to the consoles, not to the log.
+   * host sends each event once (its replay, then live, by seq); as a safety net an event whose seq
+   * was seen already is skipped, so nothing is ever shown twice. Events the student cleared are new
+   * to the consoles, not to the log.
    */
   add(input: readonly LabEvent[]): readonly LabEvent[] {
     const batch = input.length > 0 && input[0].seq <= this.stats.lastSeq ? input.filter((e) => e.seq > this.stats.lastSeq) : input

@@ -3,9 +3,8 @@
 
 import type { LabApi } from '../../shared/contract'
 import { verbsVia } from '../../shared/contract'
-import type { LabEvent } from '../../shared/events'
-import type { WirePacket } from '../../shared/wire'
-import type { CallMessage, HostMessage } from '../../shared/ws-protocol'
+import { FeedListeners } from '../../shared/feed'
+import type { CallMessage, HostMessage, ViewerMessage } from '../../shared/ws-protocol'
 import { TOKEN_PARAM, WS_PATH } from '../../shared/ws-protocol'
 
 interface Pending {
@@ -18,20 +17,15 @@ export function connectWsLabApi(onLost: (reason: string) => void): Promise<LabAp
   const scheme = location.protocol === 'https:' ? 'wss' : 'ws'
   const ws = new WebSocket(`${scheme}://${location.host}${WS_PATH}?${TOKEN_PARAM}=${encodeURIComponent(token)}`)
   const pending = new Map<number, Pending>()
-  const listeners = new Set<(batch: LabEvent[]) => void>()
-  const packetListeners = new Set<(batch: WirePacket[], skipped: number) => void>()
+  // The host sends a feed only once the page has said it is ready for it (by subscribing).
+  const feeds = new FeedListeners((feed) => {
+    if (ws.readyState === WebSocket.OPEN) ws.send(JSON.stringify({ ready: feed } satisfies ViewerMessage))
+  })
   let nextId = 1
 
   ws.addEventListener('message', (message) => {
     const data = JSON.parse(String(message.data)) as HostMessage
-    if ('events' in data) {
-      for (const listener of listeners) listener(data.events)
-      return
-    }
-    if ('packets' in data) {
-      for (const listener of packetListeners) listener(data.packets, data.packetsSkipped ?? 0)
-      return
-    }
+    if (!('id' in data)) return feeds.deliver(data)
     const waiting = pending.get(data.id)
     if (!waiting) return
     pending.delete(data.id)
@@ -47,17 +41,10 @@ export function connectWsLabApi(onLost: (reason: string) => void): Promise<LabAp
       ws.send(JSON.stringify({ id, verb, args } satisfies CallMessage))
     })
 
-  const api = verbsVia(call)
   const lab: LabApi = {
-    ...api,
-    onEvents(listener) {
-      listeners.add(listener)
-      return () => listeners.delete(listener)
-    },
-    onPackets(listener) {
-      packetListeners.add(listener)
-      return () => packetListeners.delete(listener)
-    }
+    ...verbsVia(call),
+    onEvents: (listener) => feeds.onEvents(listener),
+    onPackets: (listener) => feeds.onPackets(listener)
   }
 
   return new Promise((resolve, reject) => {

@@ -1,0 +1,121 @@
+// Follows each TCP connection and UDP exchange through its packets: who the client is (the SYN's
+// sender), and which packets are the named steps of the handshake and the teardown. Pure: packets
+// in, labels out, so it is tested on the packets of real captures.
+
+import type { Role, SockAddr } from '../../shared/events'
+import type { Conversation, WirePacket, WireStep } from '../../shared/wire'
+
+interface Tracked {
+  conversation: Conversation
+  synAckSeen: boolean
+  handshakeDone: boolean
+  /** Who sent a FIN, in order: the second FIN's receiver sends the last ACK. */
+  fins: Role[]
+}
+
+/** Conversations remembered at most: a long lab session must not grow without bound. */
+export const MAX_CONVERSATIONS = 10_000
+
+const sameAddr = (a: SockAddr, b: SockAddr): boolean => a.port === b.port && a.address === b.address
+
+export class ConversationTracker {
+  private readonly tracked = new Map<string, Tracked>()
+  private tcpSeen = 0
+  private udpSeen = 0
+
+  /**
+   * @param serverPorts the ports being watched: when a conversation's start was not captured,
+   *   the side on one of these ports is taken to be the server.
+   */
+  constructor(
+    private readonly serverPorts: readonly number[],
+    private readonly maxConversations = MAX_CONVERSATIONS
+  ) {}
+
+  /** Sets `sender` and `step` on the packet and updates its conversation. */
+  track(p: WirePacket): Conversation {
+    const t = this.tracked.get(p.conversation) ?? this.open(p)
+    const c = t.conversation
+    c.lastTime = p.time
+    c.packets++
+    const sender: Role = sameAddr(p.src, c.client) ? 'client' : 'server'
+    p.sender = sender
+    if (p.proto === 'TCP') p.step = this.step(t, p, sender)
+    return c
+  }
+
+  get(id: string): Conversation | undefined {
+    return this.tracked.get(id)?.conversation
+  }
+
+  /** Oldest first. */
+  conversations(): Conversation[] {
+    return [...this.tracked.values()].map((t) => t.conversation)
+  }
+
+  /** Conversations seen since the start, including any forgotten to stay within the bound. */
+  counts(): { tcp: number; udp: number } {
+    return { tcp: this.tcpSeen, udp: this.udpSeen }
+  }
+
+  private open(p: WirePacket): Tracked {
+    const syn = p.flags.includes('SYN')
+    const ack = p.flags.includes('ACK')
+    let clientIsSrc: boolean
+    if (syn) clientIsSrc = !ack
+    else if (this.serverPorts.includes(p.dst.port) && !this.serverPorts.includes(p.src.port)) clientIsSrc = true
+    else if (this.serverPorts.includes(p.src.port) && !this.serverPorts.includes(p.dst.port)) clientIsSrc = false
+    else clientIsSrc = true
+    const tcp = p.proto === 'TCP'
+    const conversation: Conversation = {
+      id: p.conversation,
+      proto: p.proto,
+      family: p.family,
+      client: clientIsSrc ? p.src : p.dst,
+      server: clientIsSrc ? p.dst : p.src,
+      // A UDP exchange has no start to miss; a TCP one is whole only from its SYN.
+      sawStart: tcp ? syn && !ack : true,
+      firstTime: p.time,
+      lastTime: p.time,
+      packets: 0,
+      state: tcp && syn ? 'handshake' : 'open'
+    }
+    if (tcp) this.tcpSeen++
+    else this.udpSeen++
+    const t: Tracked = { conversation, synAckSeen: false, handshakeDone: !syn, fins: [] }
+    this.tracked.set(p.conversation, t)
+    if (this.tracked.size > this.maxConversations) this.tracked.delete(this.tracked.keys().next().value as string)
+    return t
+  }
+
+  private step(t: Tracked, p: WirePacket, sender: Role): WireStep | undefined {
+    const c = t.conversation
+    const has = (flag: 'SYN' | 'ACK' | 'FIN' | 'RST'): boolean => p.flags.includes(flag)
+    if (has('RST')) {
+      c.state = 'reset'
+      return 'reset'
+    }
+    if (has('SYN')) {
+      if (!has('ACK')) return 'handshake-1'
+      t.synAckSeen = true
+      return 'handshake-2'
+    }
+    if (has('FIN')) {
+      if (!t.fins.includes(sender)) t.fins.push(sender)
+      t.handshakeDone = true
+      c.state = 'closing'
+      return sender === 'client' ? 'client-close' : 'server-close'
+    }
+    if (!t.handshakeDone && t.synAckSeen && sender === 'client' && has('ACK')) {
+      t.handshakeDone = true
+      c.state = 'open'
+      return 'handshake-3'
+    }
+    // Both sides have sent their FIN: the ACK of the second one ends the connection.
+    if (t.fins.length === 2 && c.state === 'closing' && sender === t.fins[0] && has('ACK')) {
+      c.state = 'closed'
+      return 'last-ack'
+    }
+    return undefined
+  }
+}

@@ -1,0 +1,250 @@
+// A live capture of the lab's ports on the loopback interface, with Wireshark's own tools:
+//
+//   tshark -i lo -f "<ports>" [-w FILE.pcapng -P] -T fields ...  ──lines──▶  parser ──▶ tracker ──▶ batches
+//        └── runs dumpcap, which captures (and counts its drops)
+//
+// tshark dissects: relative seq/ack, window scaling, conversation numbers. With -w it also writes
+// the pcapng export itself, packet for packet what was parsed. (A dumpcap | tshark pipeline
+// through this process does not work: Node's child pipes are sockets, and `tshark -r -` refuses
+// them.) Packets come out in batches, one per chunk tshark writes, and are kept in a ring of their
+// own, so they never evict the lab's socket events.
+
+import { spawn, type ChildProcess } from 'node:child_process'
+import { EventEmitter } from 'node:events'
+import { constants as fsConstants } from 'node:fs'
+import fs from 'node:fs/promises'
+import path from 'node:path'
+import type { Family } from '../../shared/events'
+import type { CaptureProblem, CaptureSummary, Conversation, WirePacket } from '../../shared/wire'
+import { Ring } from '../ring'
+import { locateTools } from './capture-check'
+import { captureFilter } from './capture-filter'
+import { droppedPackets, isCapturing, saidCapturingOn } from './capture-output'
+import { classifyFailure, problem } from './capture-problem'
+import { ConversationTracker } from './conversation-tracker'
+import type { ToolSearch } from './tools'
+import { hostSearch, loopbackInterface } from './tools'
+import { outputArgs, parseFieldLine } from './tshark-fields'
+
+/** Packets kept for the wire view; the oldest drop off. Separate from the lab's event ring. */
+export const DEFAULT_PACKET_RING = 100_000
+/** The kernel's capture buffer in MiB (dumpcap's default is 2): a burst on loopback must not overflow it. */
+const BUFFER_MIB = 16
+const START_TIMEOUT_MS = 20_000
+const STOP_TIMEOUT_MS = 10_000
+/**
+ * tshark before 4.0 logs nothing between "Capturing on" and the first packet: if it has not
+ * failed this long after saying it, it captures (a refusal comes within milliseconds).
+ */
+const QUIET_START_MS = 1500
+
+export interface CaptureOptions {
+  /** The lab's ports: TCP and UDP on any of them are captured. */
+  ports: number[]
+  /** Default: both. */
+  families?: Family[]
+  /** Also write everything captured to this pcapng file (for Wireshark). */
+  pcapngPath?: string
+  ringSize?: number
+  search?: ToolSearch
+}
+
+export interface CaptureEnd extends CaptureSummary {
+  /** Set when the capture ended by itself, not by stop(): why, in one sentence. */
+  problem?: CaptureProblem
+}
+
+export interface CaptureEvents {
+  /** Newly captured packets, oldest first, already labelled by the conversation tracker. */
+  packets: [WirePacket[]]
+  /** The capture is over (stop() or the tools ended); sent once, and only after a successful start(). */
+  end: [CaptureEnd]
+}
+
+/** start() fails with this when capture is impossible; `problem.message` is the sentence to show. */
+export class CaptureUnavailableError extends Error {
+  constructor(readonly problem: CaptureProblem) {
+    super(problem.message)
+  }
+}
+
+type Phase = 'idle' | 'starting' | 'running' | 'stopping' | 'ended'
+
+export class PacketCapture extends EventEmitter<CaptureEvents> {
+  private readonly ring: Ring<WirePacket>
+  private readonly tracker: ConversationTracker
+  private readonly search: ToolSearch
+  private tshark?: ChildProcess
+  private phase: Phase = 'idle'
+  private stderr = ''
+  private partial = ''
+  private parsed = 0
+  private ended?: Promise<CaptureEnd>
+  private settleStart?: (err?: Error) => void
+  /** When the capture went live: microseconds since the epoch, the packets' clock. */
+  startedAt = 0
+
+  constructor(readonly options: CaptureOptions) {
+    super()
+    this.ring = new Ring(options.ringSize ?? DEFAULT_PACKET_RING)
+    this.tracker = new ConversationTracker(options.ports)
+    this.search = options.search ?? hostSearch()
+  }
+
+  /** Resolves once packets on the ports are being captured; rejects with CaptureUnavailableError. */
+  async start(): Promise<void> {
+    if (this.phase !== 'idle') throw new Error('a capture starts once')
+    this.phase = 'starting'
+    const platform = this.search.platform
+    const filter = captureFilter(this.options.ports, this.options.families)
+    const located = locateTools(this.search)
+    if ('problem' in located) throw this.fail(located.problem)
+    const file = this.options.pcapngPath
+    if (file) await ensureWritable(file).catch((err: Error) => Promise.reject(this.fail(problem('failed', platform, err.message))))
+
+    const args = ['-i', loopbackInterface(platform), '-f', filter, '-B', String(BUFFER_MIB), ...(file ? ['-w', file, '-P'] : []), ...outputArgs()]
+    const tshark = spawn(located.tools.tshark, args, { stdio: ['ignore', 'pipe', 'pipe'], windowsHide: true })
+    this.tshark = tshark
+    tshark.stdout!.setEncoding('utf8')
+    tshark.stdout!.on('data', (chunk: string) => this.onOutput(chunk))
+    tshark.stderr!.setEncoding('utf8')
+    this.ended = exitOf(tshark, () => this.onOutput('', true)).then(([code, spawnError]) => this.finish(code, spawnError))
+
+    await new Promise<void>((resolve, reject) => {
+      let quiet: NodeJS.Timeout | undefined
+      const timer = setTimeout(() => {
+        this.settleStart?.(this.fail(problem('failed', platform, `tshark did not start capturing within ${START_TIMEOUT_MS / 1000} s`)))
+        signal(tshark, 'SIGKILL')
+      }, START_TIMEOUT_MS)
+      this.settleStart = (err) => {
+        clearTimeout(timer)
+        clearTimeout(quiet)
+        this.settleStart = undefined
+        if (err) return reject(err)
+        this.phase = 'running'
+        this.startedAt = Date.now() * 1000
+        resolve()
+      }
+      tshark.stderr!.on('data', (d: string) => {
+        // Keep the head (what went wrong first) and the tail (the final counts).
+        this.stderr = this.stderr.length < 8000 ? this.stderr + d : this.stderr.slice(0, 4000) + this.stderr.slice(-4000 + d.length) + d
+        if (this.phase !== 'starting') return
+        if (isCapturing(this.stderr)) this.settleStart?.()
+        else if (saidCapturingOn(this.stderr) && !quiet) quiet = setTimeout(() => this.settleStart?.(), QUIET_START_MS)
+      })
+    })
+  }
+
+  /** Stops capturing; resolves with the summary once every packet tshark had is parsed. Safe to call twice. */
+  async stop(): Promise<CaptureEnd> {
+    if (!this.ended) return { ...this.summary(), dropped: null }
+    if (this.phase === 'running' || this.phase === 'starting') {
+      this.phase = 'stopping'
+      // SIGINT is tshark's Ctrl-C: it stops dumpcap, prints what it still has and its counts.
+      // (Windows has no SIGINT for it: it is terminated, and the drop count is unknown.)
+      signal(this.tshark, this.search.platform === 'win32' ? 'SIGTERM' : 'SIGINT')
+      const timer = setTimeout(() => signal(this.tshark, 'SIGKILL'), STOP_TIMEOUT_MS)
+      const end = await this.ended
+      clearTimeout(timer)
+      return end
+    }
+    return this.ended
+  }
+
+  /** The packets still in the ring, oldest first. */
+  history(): WirePacket[] {
+    return this.ring.toArray()
+  }
+
+  conversations(): Conversation[] {
+    return this.tracker.conversations()
+  }
+
+  conversation(id: string): Conversation | undefined {
+    return this.tracker.get(id)
+  }
+
+  get running(): boolean {
+    return this.phase === 'running'
+  }
+
+  private summary(): Omit<CaptureSummary, 'dropped'> {
+    const counts = this.tracker.counts()
+    return { packets: this.parsed, tcpConnections: counts.tcp, udpExchanges: counts.udp }
+  }
+
+  private onOutput(chunk: string, last = false): void {
+    const lines = (this.partial + chunk).split('\n')
+    this.partial = last ? '' : (lines.pop() ?? '')
+    const batch: WirePacket[] = []
+    for (const line of lines) {
+      const p = parseFieldLine(line)
+      if (!p) continue
+      this.tracker.track(p)
+      this.ring.push(p)
+      batch.push(p)
+    }
+    this.parsed += batch.length
+    if (batch.length) this.emit('packets', batch)
+  }
+
+  private finish(code: number | null, spawnError: string | undefined): CaptureEnd {
+    const phase = this.phase
+    this.phase = 'ended'
+    const end: CaptureEnd = { ...this.summary(), dropped: droppedPackets(this.stderr) }
+    if (phase === 'starting') {
+      // Never went live: start() says why, and there is nothing to end.
+      this.settleStart?.(this.fail(classifyFailure(this.search.platform, this.stderr, spawnError)))
+      return end
+    }
+    if (phase === 'ended') return end
+    // Ended without stop(): a failure, unless it was told to stop some other way (a terminal's
+    // Ctrl-C reaches tshark too) and finished as usual, with its counts.
+    if (phase === 'running' && (code !== 0 || end.dropped === null)) end.problem = classifyFailure(this.search.platform, this.stderr, spawnError)
+    this.emit('end', end)
+    return end
+  }
+
+  private fail(p: CaptureProblem): CaptureUnavailableError {
+    this.phase = 'ended'
+    return new CaptureUnavailableError(p)
+  }
+}
+
+function signal(child: ChildProcess | undefined, sig: NodeJS.Signals): void {
+  if (child && child.exitCode === null && child.signalCode === null) child.kill(sig)
+}
+
+/** Resolves once the child is gone and its output read to the end: its exit code, and Node's error code if it never started. */
+function exitOf(child: ChildProcess, onClose: () => void): Promise<[number | null, string | undefined]> {
+  return new Promise((resolve) => {
+    child.once('error', (err: NodeJS.ErrnoException) => {
+      // A child that never started emits no 'close'.
+      if (child.pid === undefined) resolve([null, err.code])
+    })
+    child.once('close', (code) => {
+      onClose()
+      resolve([code, undefined])
+    })
+  })
+}
+
+/**
+ * Fails with a sentence when the export file could not be written (tshark's own complaint is
+ * long). Checked without creating or truncating anything: a capture that then cannot start
+ * leaves an existing file as it was.
+ */
+async function ensureWritable(file: string): Promise<void> {
+  const why = (err: unknown, what: string): Error => {
+    const code = (err as NodeJS.ErrnoException).code
+    return new Error(`cannot write ${file}: ${code === 'ENOENT' ? `${what} does not exist` : code === 'EACCES' || code === 'EPERM' ? 'permission denied' : (err as Error).message}`)
+  }
+  const existing = await fs.stat(file).catch(() => null)
+  if (existing?.isDirectory()) throw new Error(`cannot write ${file}: it is a folder`)
+  const target = existing ? file : path.dirname(file)
+  try {
+    await fs.access(target, fsConstants.W_OK)
+  } catch (err) {
+    throw why(err, 'its folder')
+  }
+}

@@ -1,0 +1,140 @@
+// The course's HTTP client: parse a URL, open a TCP connection, send a raw `GET path HTTP/1.0`,
+// and read the reply with recv(1500) until the server closes; `recvOnce` reproduces the course's
+// single recv(1500), which truncates any reply longer than that.
+
+import net from 'node:net'
+import type { HttpClientConfig, SendResult } from '../shared/contract'
+import { formatTuple } from '../shared/events'
+import { ClientCore, connected, socketEnds } from './client-core'
+import { LabError } from './errors'
+import { resolveHost } from './net-util'
+import { replyStart, truncationNote } from './http/reply-head'
+import { parseCourseUrl } from './url'
+
+/** The course client's buffer size for its one recv(). */
+export const COURSE_RECV_SIZE = 1500
+
+export class HttpClient extends ClientCore<HttpClientConfig> {
+  private readonly sockets = new Set<net.Socket>()
+  private connections = 0
+
+  /** Closes every connection, as the student's Cancel asks: a fetch still waiting ends now. */
+  async stop(): Promise<void> {
+    this.stopped = true
+    for (const s of this.sockets) s.destroy()
+    this.sockets.clear()
+  }
+
+  /** Fetches one URL; the console gets the request, the status line, headers, body and the read count. */
+  async send(input: string): Promise<SendResult> {
+    const conn = ++this.connections
+    const url = parseCourseUrl(input, this.config.family)
+    if ('error' in url) {
+      this.report.error(url.error, undefined, { conn })
+      throw new LabError(url.error)
+    }
+    const { host, port, path } = url
+    this.report.console(`Connecting to server at ${formatTuple(host, port)} `, conn)
+    let socket: net.Socket | undefined
+    try {
+      const target = await resolveHost(host, url.literal ? undefined : this.config.family)
+      socket = net.connect({ host: target.address, port })
+      this.sockets.add(socket)
+      await connected(socket, () => this.stoppedError())
+      const fields = { conn, ...socketEnds(socket) }
+      this.report.event('connect', { ...fields, detail: { handshake: false } })
+      const request = `GET ${path} HTTP/1.0\r\n\r\n`
+      this.report.console(request, conn)
+      const bytes = Buffer.from(request, 'ascii')
+      socket.write(bytes)
+      this.report.data('send', bytes, { ...fields, detail: { what: 'request', method: 'GET', target: path, version: 'HTTP/1.0' } })
+      this.report.console('Waiting for response ... ', conn)
+      const reads = await readReply(socket, this.config.recvOnce, () => this.stoppedError(), (piece, n) =>
+        this.report.data('recv', piece, { ...fields, detail: { what: 'http-read', recvSize: COURSE_RECV_SIZE, read: n, ...(n === 1 ? statusOf(piece) : {}) } })
+      )
+      // The server closing first is what ends an HTTP/1.0 reply: say so when it happened, before our own close.
+      if (reads.serverClosed) this.report.event('close', { ...fields, detail: { closedBy: 'server', reason: 'reply-ended', replyBytes: reads.total } })
+      const reply = Buffer.concat(reads.chunks)
+      const unshown = reads.total - reply.length
+      this.report.console('received', conn)
+      this.report.console('Response:', conn)
+      this.report.console(reply.toString('latin1') + (unshown > 0 ? `\n… (${unshown} more bytes received, not shown)` : ''), conn)
+      const how = this.config.recvOnce
+        ? `one recv(${COURSE_RECV_SIZE}) as in the course: ${reads.total} bytes, ${truncationNote(replyStart(reply), reads.total, COURSE_RECV_SIZE)}`
+        : `${reads.reads} recv(${COURSE_RECV_SIZE}) call${reads.reads === 1 ? '' : 's'} until the server closed, ${reads.total} bytes`
+      this.report.console(`Reply read in ${how}`, conn)
+      this.report.event('close', { ...fields, detail: { closedBy: reads.serverClosed ? 'server' : 'client', reason: reads.serverClosed ? 'client-after-server' : 'client-one-recv' } })
+      return { reply: reply.toString('latin1'), length: reads.total }
+    } catch (err) {
+      return this.fail(err, { address: host, port, action: 'connect to' }, { conn })
+    } finally {
+      if (socket) {
+        socket.destroy()
+        this.sockets.delete(socket)
+      }
+    }
+  }
+}
+
+interface Reads {
+  /** The start of the reply, at most REPLY_SHOWN_MAX bytes. */
+  chunks: Buffer[]
+  /** recv() calls made, and bytes received in all. */
+  reads: number
+  total: number
+  /** The server's FIN arrived: it closed first. */
+  serverClosed: boolean
+}
+
+/** Bytes of a reply printed and returned; the rest is counted, not kept. */
+export const REPLY_SHOWN_MAX = 1024 * 1024
+
+/**
+ * The course client's `recv(1500)`, once or in a loop until the server closes. Node hands over
+ * whatever arrived, often tens of KiB at a time; each such chunk is cut into the pieces that
+ * successive recv(1500) calls would have returned, and those are what is counted and logged.
+ * A socket closed under it (the endpoint stopped) rejects with `closed()`.
+ */
+function readReply(socket: net.Socket, once: boolean, closed: () => Error, onRead: (piece: Buffer, n: number) => void): Promise<Reads> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = []
+    let reads = 0
+    let kept = 0
+    let total = 0
+    const take = (piece: Buffer): void => {
+      reads++
+      total += piece.length
+      // Keep what a console can show; count the rest (a big download must not fill memory).
+      if (kept < REPLY_SHOWN_MAX) {
+        const part = piece.subarray(0, REPLY_SHOWN_MAX - kept)
+        chunks.push(part)
+        kept += part.length
+      }
+      onRead(piece, reads)
+    }
+    socket.on('data', (chunk: Buffer) => {
+      if (once) {
+        // One recv() and no more: what else arrived stays unread, as it would in the kernel.
+        socket.removeAllListeners('data')
+        socket.pause()
+        take(chunk.subarray(0, COURSE_RECV_SIZE))
+        return resolve({ chunks, reads, total, serverClosed: false })
+      }
+      for (let at = 0; at < chunk.length; at += COURSE_RECV_SIZE) take(chunk.subarray(at, at + COURSE_RECV_SIZE))
+    })
+    socket.once('end', () => resolve({ chunks, reads, total, serverClosed: true }))
+    socket.once('error', reject)
+    // Settled already if the reply ended first; otherwise the socket was destroyed mid-reply.
+    socket.once('close', () => reject(closed()))
+  })
+}
+
+/** The status line and its code, when the first read holds the whole line. */
+function statusOf(chunk: Buffer): { statusLine?: string; status?: number } {
+  const text = chunk.subarray(0, 200).toString('latin1')
+  const end = text.indexOf('\r\n')
+  if (end < 0) return {}
+  const statusLine = text.slice(0, end)
+  const code = /^HTTP\/\d\.\d (\d{3})(?: |$)/.exec(statusLine)
+  return { statusLine, status: code ? Number(code[1]) : undefined }
+}

@@ -1,0 +1,159 @@
+// The Lab: a registry of running endpoints and one ordered, bounded stream of their events.
+// Every host (Electron main, the browser host, tests) drives the engine through this class.
+
+import { randomUUID } from 'node:crypto'
+import { EventEmitter } from 'node:events'
+import type { EndpointConfig, EndpointInfo, SendResult } from '../shared/contract'
+import type { EndpointKind } from '../shared/endpoint-kinds'
+import { endpointId, kindInfo } from '../shared/endpoint-kinds'
+import type { LabEvent, SockAddr } from '../shared/events'
+import { DEFAULT_RING_SIZE } from '../shared/events'
+import { MAX_ENDPOINTS_PER_LAB } from '../shared/limits'
+import { PreviewBudget } from '../shared/preview-budget'
+import { createEndpoint } from './create-endpoint'
+import type { Endpoint } from './endpoint'
+import { Reporter } from './endpoint'
+import { LabError } from './errors'
+import { PreviewRate } from './preview-rate'
+import { Ring } from './ring'
+
+export interface LabOptions {
+  ringSize?: number
+  /** Keep payload previews in events (the UI shows them; the CLI does not need them). */
+  previews?: boolean
+}
+
+interface Running {
+  endpoint: Endpoint
+  local?: SockAddr
+}
+
+export interface LabEvents {
+  event: [LabEvent]
+}
+
+export class Lab extends EventEmitter<LabEvents> {
+  private readonly ring: Ring<LabEvent>
+  /** Whole payload previews for the newest events only: the ring's memory stays bounded. */
+  private readonly budget = new PreviewBudget()
+  /** ... and whole payloads at a bounded rate: a flood is previewed by its heads. */
+  private readonly rate = new PreviewRate()
+  private readonly running = new Map<string, Running>()
+  private readonly counters = new Map<EndpointKind, number>()
+  /** Starts under way: they count towards the cap, so parallel starts cannot slip past it. */
+  private starting = 0
+  /** performance.now() is monotonic and cheap (no BigInt per event), with sub-µs resolution. */
+  private readonly startedAt = performance.now()
+  private readonly previews: boolean
+  private seq = 0
+  /** Names this Lab: its seq numbers mean something only within it (a window's Clear mark is kept per session). */
+  readonly session = randomUUID()
+
+  constructor(options: LabOptions = {}) {
+    super()
+    this.ring = new Ring(options.ringSize ?? DEFAULT_RING_SIZE)
+    this.previews = options.previews ?? true
+  }
+
+  /** Creates the endpoint and, for servers, binds it. A failed start leaves nothing behind. */
+  async start(config: EndpointConfig): Promise<EndpointInfo> {
+    if (this.running.size + this.starting >= MAX_ENDPOINTS_PER_LAB) {
+      throw new LabError(`this lab already runs ${MAX_ENDPOINTS_PER_LAB} servers and clients, the most it allows: stop one before starting another`, 'ELIMIT')
+    }
+    this.starting++
+    try {
+      const id = this.nextId(config.kind)
+      const { role, proto } = kindInfo(config.kind)
+      const reporter = new Reporter(id, role, proto, (d) => this.record(d), this.previews, this.rate)
+      const endpoint = createEndpoint(id, config, reporter)
+      const local = await endpoint.start()
+      this.running.set(id, { endpoint, local })
+      return { id, config, local }
+    } finally {
+      this.starting--
+    }
+  }
+
+  async stop(id: string): Promise<void> {
+    const entry = this.running.get(id)
+    if (!entry) throw new LabError(`no endpoint ${id} is running`)
+    this.running.delete(id)
+    await entry.endpoint.stop()
+  }
+
+  async stopAll(): Promise<void> {
+    const all = [...this.running.values()]
+    this.running.clear()
+    await Promise.allSettled(all.map((r) => r.endpoint.stop()))
+  }
+
+  async connect(id: string): Promise<void> {
+    const endpoint = this.get(id)
+    if (!endpoint.connect) throw new LabError(`${id} cannot connect ahead of sending: only TCP clients can`)
+    await endpoint.connect()
+  }
+
+  async send(id: string, input: string): Promise<SendResult> {
+    const endpoint = this.get(id)
+    if (!endpoint.send) throw new LabError(`${id} is a server: servers reply, clients send`)
+    return endpoint.send(input)
+  }
+
+  list(): EndpointInfo[] {
+    return [...this.running.values()].map(({ endpoint, local }) => ({ id: endpoint.id, config: endpoint.config, local }))
+  }
+
+  /** The events still in the ring, oldest first. */
+  history(): LabEvent[] {
+    return this.ring.toArray()
+  }
+
+  /**
+   * At most `max` events from seq `from` on, while the ring still holds them (a viewer catching up
+   * reads them from here). Events older than the ring's oldest are gone: the result starts later.
+   */
+  eventsFrom(from: number, max: number): LabEvent[] {
+    const oldest = this.seq - this.ring.size + 1
+    return this.ring.slice(Math.max(from, oldest) - oldest, max)
+  }
+
+  /**
+   * The lab's time 0 (LabEvent.time) in microseconds since the Unix epoch, the clock of captured
+   * packets: with it, packets and socket calls share one time axis. Fixed for the lab's life.
+   */
+  get timeZeroEpochMicros(): number {
+    return Math.round((performance.timeOrigin + this.startedAt) * 1000)
+  }
+
+  /** The seq of the newest event (0 before the first). */
+  get lastSeq(): number {
+    return this.seq
+  }
+
+  clearHistory(): void {
+    this.ring.clear()
+    this.budget.clear()
+  }
+
+  private get(id: string): Endpoint {
+    const entry = this.running.get(id)
+    if (!entry) throw new LabError(`no endpoint ${id} is running`)
+    return entry.endpoint
+  }
+
+  private nextId(kind: EndpointKind): string {
+    const n = (this.counters.get(kind) ?? 0) + 1
+    this.counters.set(kind, n)
+    return endpointId(kind, n)
+  }
+
+  private record(event: LabEvent): void {
+    event.seq = ++this.seq
+    event.time = Math.round((performance.now() - this.startedAt) * 1000)
+    const evicted = this.ring.push(event)
+    if (evicted) this.budget.dropThrough(evicted.seq)
+    this.budget.admit(event)
+    this.emit('event', event)
+  }
+
+}

@@ -1,0 +1,52 @@
+// Small socket helpers shared by the endpoints.
+
+import dns from 'node:dns/promises'
+import type net from 'node:net'
+import type { Family } from '../shared/events'
+import { ipFamily } from '../shared/address'
+import { explainError } from './errors'
+
+/**
+ * Listens on address:port, failing with a sentence a student can read (port in use...); errors
+ * after that go to `onError` while the server keeps running.
+ */
+export async function listenTcp(server: net.Server, address: string, port: number, backlog: number, onError: (message: string, code?: string) => void): Promise<void> {
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', (err) => reject(explainError(err, { address, port, action: 'listen on' })))
+    server.listen({ host: address, port, backlog }, resolve)
+  })
+  server.on('error', (err) => onError(explainError(err, { address, port }).message, (err as NodeJS.ErrnoException).code))
+}
+
+/** Closes a listening server; resolves once the port is free, also when it never listened. */
+export function closeServer(server: net.Server): Promise<void> {
+  return new Promise((resolve) => {
+    if (!server.listening) return resolve()
+    server.close(() => resolve())
+  })
+}
+
+export interface Resolved {
+  address: string
+  family: Family
+}
+
+/**
+ * A client's target: IP literals as they are, host names through the system resolver
+ * (/etc/hosts first, so `localhost` works with no network at all), preferring `family`.
+ */
+export async function resolveHost(host: string, family?: Family): Promise<Resolved> {
+  const literal = ipFamily(host)
+  if (literal) return { address: host, family: literal }
+  try {
+    const found = await dns.lookup(host, { family: family === 'IPv6' ? 6 : family === 'IPv4' ? 4 : 0 })
+    return { address: found.address, family: found.family === 6 ? 'IPv6' : 'IPv4' }
+  } catch (err) {
+    if (family) {
+      // Asked for one family and the name has only the other: say so rather than "cannot resolve".
+      const any = await dns.lookup(host).catch(() => null)
+      if (any) throw explainError(Object.assign(new Error(`host <${host}> has no ${family} address (it has ${any.family === 6 ? 'IPv6' : 'IPv4'} ${any.address})`)))
+    }
+    throw explainError(err, { address: host })
+  }
+}

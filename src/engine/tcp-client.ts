@@ -1,0 +1,170 @@
+// The course's TCP client: connect, send the sentence, one recv() of the reply, close.
+// connect() can run ahead of send() so that a student sees an iterative server make others wait.
+// Unlike the course's client, connect() and recv() each give up after the configured timeout.
+
+import net from 'node:net'
+import type { SendResult, TcpClientConfig } from '../shared/contract'
+import type { SockAddr } from '../shared/events'
+import { formatTuple } from '../shared/events'
+import { ClientCore, connected, socketEnds } from './client-core'
+import { placeOf } from './endpoint'
+import { EMPTY_SEND, LabError, seconds } from './errors'
+import { resolveHost } from './net-util'
+
+interface Open {
+  socket: net.Socket
+  conn: number
+  local?: SockAddr
+  remote?: SockAddr
+  /** Bytes and end-of-stream that arrived before anyone called recv(). */
+  inbox: Buffer[]
+  ended: boolean
+  failure?: Error
+  wake?: () => void
+}
+
+export class TcpClient extends ClientCore<TcpClientConfig> {
+  private open?: Open
+  private connecting?: Promise<Open>
+  /** The socket of a connect() still under way, so that stop() can abandon it. */
+  private dialing?: net.Socket
+  private connections = 0
+  private busy = false
+
+  /** Closes the connection, as the student's Cancel or Close asks: a recv() still waiting ends now. */
+  async stop(): Promise<void> {
+    this.stopped = true
+    this.dialing?.destroy()
+    const c = this.open
+    if (!c) return
+    c.failure ??= this.stoppedError()
+    this.closeOpen()
+    c.socket.destroy()
+    c.wake?.()
+  }
+
+  async connect(): Promise<void> {
+    if (this.open) throw new LabError(`already connected to ${this.target()}: send a sentence to use the connection`)
+    await this.ensureOpen().catch((err) => this.failed(err))
+  }
+
+  async send(input: string): Promise<SendResult> {
+    if (this.busy) throw new LabError('this client is still waiting for its previous reply')
+    if (input === '') {
+      // send(b'') writes no byte, so the server's recv() never returns and neither does ours.
+      const message = 'an empty sentence puts nothing on the wire: TCP would send 0 bytes and both programs would wait in recv() forever (type at least one character)'
+      this.report.error(message, EMPTY_SEND, this.open && placeOf(this.open))
+      throw new LabError(message, EMPTY_SEND)
+    }
+    this.busy = true
+    try {
+      const c = await this.ensureOpen()
+      const request = Buffer.from(input, 'utf8')
+      await new Promise<void>((resolve, reject) => c.socket.write(request, (err) => (err ? reject(err) : resolve())))
+      this.report.data('send', request, { ...placeOf(c), detail: { what: 'bytes' } })
+      const waiting = c.inbox.reduce((n, b) => n + b.length, 0) + c.socket.readableLength
+      const reply = await this.recv(c)
+      this.report.data('recv', reply, { ...placeOf(c), detail: { what: 'stream', recvSize: this.config.recvSize, leftover: 0, eof: reply.length === 0, waiting } })
+      const text = reply.toString('utf8')
+      this.report.console(`Received reply <${text}>`, c.conn)
+      return { reply: text, length: reply.length }
+    } catch (err) {
+      this.failed(err)
+    } finally {
+      this.busy = false
+      this.closeOpen()
+    }
+  }
+
+  /** A failure reported where it happened; stopped on purpose, the close is in the log already. */
+  private failed(err: unknown): never {
+    this.fail(err, { address: this.config.address, port: this.config.port, action: 'connect to' }, this.open && placeOf(this.open), false)
+  }
+
+  private target(): string {
+    return formatTuple(this.config.address, this.config.port)
+  }
+
+  private ensureOpen(): Promise<Open> {
+    if (this.open) return Promise.resolve(this.open)
+    this.connecting ??= this.dial().finally(() => (this.connecting = undefined))
+    return this.connecting
+  }
+
+  private async dial(): Promise<Open> {
+    if (this.stopped) throw new LabError(`${this.id} is stopped`)
+    const { address, port } = this.config
+    const target = await resolveHost(address)
+    const socket = net.connect({ host: target.address, port, timeout: this.config.timeoutMs })
+    this.dialing = socket
+    const c: Open = { socket, conn: ++this.connections, inbox: [], ended: false }
+    // Readers may come later (connect now, send later). Between receives the socket stops reading,
+    // as a program that has not called recv() does: what arrives waits in the system's receive
+    // buffer, the window closes and the peer's sends stall, instead of piling up in this process.
+    socket.on('data', (chunk) => {
+      c.inbox.push(chunk)
+      if (!c.wake) socket.pause()
+      c.wake?.()
+    })
+    socket.on('end', () => {
+      c.ended = true
+      c.wake?.()
+    })
+    socket.on('error', (err) => {
+      c.failure ??= err
+      c.wake?.()
+    })
+    socket.on('close', () => {
+      c.ended = true
+      c.wake?.()
+    })
+    await connected(
+      socket,
+      () => new LabError(`${this.id} was stopped before the connection was made`),
+      () => new LabError(`no connection to ${this.target()} within ${seconds(this.config.timeoutMs)}: the server did not answer the handshake`, 'ETIMEDOUT')
+    ).finally(() => (this.dialing = undefined))
+    socket.setTimeout(0)
+    Object.assign(c, socketEnds(socket))
+    this.open = c
+    this.report.event('connect', { ...placeOf(c), detail: { handshake: true } })
+    this.report.console(`Connected to server at ${this.target()}`, c.conn)
+    return c
+  }
+
+  /** Python's recv(recvSize) after settimeout(): the first bytes available, b'' at end of stream, or a timeout. */
+  private recv(c: Open): Promise<Buffer> {
+    const { timeoutMs } = this.config
+    c.socket.resume()
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        c.wake = undefined
+        reject(new LabError(`no reply from ${this.target()} within ${seconds(timeoutMs)}: the server is busy (an iterative server serves one client at a time) or never answered`, 'ETIMEDOUT'))
+      }, timeoutMs)
+      const check = (): void => {
+        c.wake = undefined
+        if (!c.inbox.length && !c.failure && !c.ended) {
+          c.wake = check
+          return
+        }
+        clearTimeout(timer)
+        if (c.inbox.length) {
+          const all = Buffer.concat(c.inbox)
+          c.inbox = []
+          resolve(all.subarray(0, this.config.recvSize))
+        } else if (c.failure) reject(c.failure)
+        else resolve(Buffer.alloc(0))
+      }
+      check()
+    })
+  }
+
+  private closeOpen(): void {
+    const c = this.open
+    if (!c) return
+    this.open = undefined
+    c.socket.end()
+    c.socket.destroySoon()
+    this.report.event('close', { ...placeOf(c), detail: { closedBy: 'client', reason: 'client-done' } })
+    this.report.console(`Connection closed with server at ${this.target()}`, c.conn)
+  }
+}

@@ -1,0 +1,218 @@
+// The course's TCP server: for each connection one recv() of at most recvSize bytes, the bytes
+// upper-cased and sent back, then close. Iterative by default (one connection at a time, the others
+// wait their turn as they would in the kernel's accept queue); concurrent on request.
+
+import net from 'node:net'
+import type { TcpServerConfig } from '../shared/contract'
+import type { SockAddr } from '../shared/events'
+import { formatTuple } from '../shared/events'
+import { UNKNOWN_PEER } from '../shared/event-words'
+import type { Endpoint, Reporter } from './endpoint'
+import { acceptedLocal, asciiUpper, boundAddr, placeOf, sockAddr } from './endpoint'
+import { explainError, isReset } from './errors'
+import { closeServer, listenTcp } from './net-util'
+
+interface Connection {
+  socket: net.Socket
+  conn: number
+  /** An error seen while the connection waited its turn (a reset, usually). */
+  failure?: Error
+  local?: SockAddr
+  remote?: SockAddr
+  /** When it went into the backlog, if accept() could not return it at once (iterative server busy). */
+  queuedAt?: number
+}
+
+export class TcpServer implements Endpoint {
+  private readonly server: net.Server
+  private readonly sockets = new Set<net.Socket>()
+  /** Iterative mode: connections accepted by the system, waiting for the server to reach them. */
+  private readonly queue: Connection[] = []
+  private busy = false
+  private connections = 0
+  private local?: SockAddr
+  private stopped = false
+
+  constructor(
+    readonly id: string,
+    readonly config: TcpServerConfig,
+    private readonly report: Reporter
+  ) {
+    // An iterative server leaves waiting connections unread, as the kernel would; a concurrent one
+    // reads each at once.
+    this.server = net.createServer({ pauseOnConnect: !config.concurrent })
+  }
+
+  async start(): Promise<SockAddr | undefined> {
+    const { address, port } = this.config
+    // The course calls listen(1); Node's accept loop drains the kernel queue anyway, so a
+    // larger backlog only avoids dropped SYNs under load.
+    await listenTcp(this.server, address, port, 128, (message, code) => this.report.error(message, code))
+    this.server.on('connection', (socket) => this.onConnection(socket))
+    this.local = boundAddr(this.server.address())
+    const shown = this.local ?? { address, port }
+    this.report.event('listen', {
+      local: this.local,
+      detail: { address: shown.address, port: shown.port, mode: this.config.concurrent ? 'concurrent' : 'iterative', recvSize: this.config.recvSize }
+    })
+    this.waiting()
+    return this.local
+  }
+
+  async stop(): Promise<void> {
+    if (this.stopped) return
+    this.stopped = true
+    for (const socket of this.sockets) socket.destroy()
+    this.queue.length = 0
+    await closeServer(this.server)
+    this.report.event('close', { local: this.local, detail: { closedBy: 'server', reason: 'server-stopped' } })
+  }
+
+  private waiting(): void {
+    const shown = this.local ?? { address: this.config.address, port: this.config.port }
+    this.report.console(`Server waiting on ${formatTuple(this.config.address, shown.port)}`)
+  }
+
+  private onConnection(socket: net.Socket): void {
+    if (this.stopped) return void socket.destroy()
+    const c: Connection = {
+      socket,
+      conn: ++this.connections,
+      local: acceptedLocal(socket, this.local),
+      remote: sockAddr(socket.remoteAddress, socket.remotePort)
+    }
+    this.sockets.add(socket)
+    socket.on('error', (err) => (c.failure ??= err))
+    socket.once('close', () => this.sockets.delete(socket))
+    const ahead = this.queue.length + (this.busy ? 1 : 0)
+    if (this.config.concurrent || ahead === 0) {
+      this.accepted(c)
+      if (this.config.concurrent) return void this.serve(c)
+    } else {
+      // Node's accept loop has taken it from the kernel already; the course's server has not called
+      // accept() yet, so to it the connection still waits in the listen backlog.
+      c.queuedAt = performance.now()
+      this.report.event('queued', { ...placeOf(c), detail: { queuedAhead: ahead } })
+    }
+    this.queue.push(c)
+    this.serveNext()
+  }
+
+  /** accept() returns the connection to the server. */
+  private accepted(c: Connection): void {
+    const backlogMs = c.queuedAt === undefined ? undefined : performance.now() - c.queuedAt
+    this.report.event('accept', { ...placeOf(c), detail: { backlogMs } })
+  }
+
+  private serveNext(): void {
+    if (this.busy || this.stopped) return
+    const next = this.queue.shift()
+    if (!next) return
+    this.busy = true
+    if (next.queuedAt !== undefined) this.accepted(next)
+    void this.serve(next).finally(() => {
+      this.busy = false
+      if (this.stopped) return
+      this.waiting()
+      this.serveNext()
+    })
+  }
+
+  /** One request/reply on one connection; always ends with the socket closed. */
+  private async serve(c: Connection): Promise<void> {
+    const { socket, conn, remote } = c
+    const place = placeOf(c)
+    const peer = remote ? formatTuple(remote.address, remote.port) : UNKNOWN_PEER
+    try {
+      const request = await recvOnce(c, this.config.recvSize, this.config.idleTimeoutMs)
+      if (request === 'timeout') {
+        this.report.console(`No request from ${peer} within ${this.config.idleTimeoutMs / 1000} s: closing the connection`, conn)
+        return
+      }
+      this.report.data('recv', request.bytes, {
+        ...place,
+        detail: { what: 'stream', recvSize: this.config.recvSize, leftover: request.leftover, eof: request.eof, waiting: 0 }
+      })
+      this.report.console(`Received request from ${peer}`, conn)
+      const reply = asciiUpper(request.bytes)
+      await write(socket, reply)
+      this.report.data('send', reply, { ...place, detail: { what: 'bytes' } })
+      this.report.console(`Sent reply to ${peer}`, conn)
+    } catch (err) {
+      const e = explainError(err, remote)
+      this.report.failure(e, place)
+      if (isReset(e)) this.report.console(`Connection reset by ${peer}`, conn)
+    } finally {
+      await closeSocket(socket)
+      this.report.event('close', { ...place, detail: { closedBy: 'server', reason: 'served' } })
+    }
+  }
+}
+
+interface Received {
+  bytes: Buffer
+  /** Bytes that arrived in the same read but lie beyond recv()'s size: a real recv() leaves them in the kernel. */
+  leftover: number
+  eof: boolean
+}
+
+/** Python's conn.recv(n): waits for the first bytes (or end of stream), returns at most n of them. */
+function recvOnce(c: Connection, size: number, idleTimeoutMs: number): Promise<Received | 'timeout'> {
+  const { socket } = c
+  return new Promise((resolve, reject) => {
+    let timer: NodeJS.Timeout | undefined
+    const done = (): void => {
+      clearTimeout(timer)
+      socket.off('data', onData)
+      socket.off('end', onEnd)
+      socket.off('error', onError)
+      socket.off('close', onClose)
+      socket.pause()
+    }
+    const onData = (chunk: Buffer): void => {
+      done()
+      resolve({ bytes: chunk.subarray(0, size), leftover: Math.max(0, chunk.length - size), eof: false })
+    }
+    const onEnd = (): void => {
+      done()
+      resolve({ bytes: Buffer.alloc(0), leftover: 0, eof: true })
+    }
+    const onError = (err: Error): void => {
+      done()
+      reject(err)
+    }
+    const onClose = (): void => onError(c.failure ?? Object.assign(new Error('connection closed'), { code: 'ECONNRESET' }))
+    if (socket.destroyed) return onClose()
+    if (idleTimeoutMs > 0)
+      timer = setTimeout(() => {
+        done()
+        resolve('timeout')
+      }, idleTimeoutMs)
+    socket.on('data', onData)
+    socket.once('end', onEnd)
+    socket.once('error', onError)
+    socket.once('close', onClose)
+    socket.resume()
+  })
+}
+
+function write(socket: net.Socket, bytes: Buffer): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (bytes.length === 0) return resolve()
+    socket.write(bytes, (err) => (err ? reject(err) : resolve()))
+  })
+}
+
+/** close(): send FIN and release the socket; a peer that vanished is simply destroyed. */
+function closeSocket(socket: net.Socket): Promise<void> {
+  return new Promise((resolve) => {
+    if (socket.destroyed) return resolve()
+    // A peer that never reads must not keep the slot: give the FIN a moment, then drop.
+    const timer = setTimeout(() => socket.destroy(), 2000).unref()
+    socket.once('close', () => {
+      clearTimeout(timer)
+      resolve()
+    })
+    socket.end(() => socket.destroy())
+  })
+}

@@ -1,0 +1,41 @@
+// Collects a Lab's events and hands them on in batches: one message per frame or so instead of
+// one per event, which is what keeps the UI smooth at tens of thousands of events per second.
+
+import type { LabEvent } from '../shared/events'
+
+export const FLUSH_MS = 16
+export const MAX_BATCH = 4000
+
+/** Events by default; captured packets go through one of their own. */
+export class EventBatcher<T = LabEvent> {
+  private pending: T[] = []
+  private timer: NodeJS.Timeout | undefined
+
+  constructor(private readonly deliver: (batch: T[]) => void) {}
+
+  push = (event: T): void => {
+    this.pending.push(event)
+    if (this.pending.length >= MAX_BATCH) this.flush()
+    else this.timer ??= setTimeout(() => this.flush(), FLUSH_MS)
+  }
+
+  /** Many at once (the capture hands them over in batches already). */
+  pushAll = (items: readonly T[]): void => {
+    for (const item of items) this.push(item)
+  }
+
+  flush(): void {
+    clearTimeout(this.timer)
+    this.timer = undefined
+    if (!this.pending.length) return
+    const batch = this.pending
+    this.pending = []
+    this.deliver(batch)
+  }
+
+  dispose(): void {
+    clearTimeout(this.timer)
+    this.timer = undefined
+    this.pending = []
+  }
+}

@@ -1,0 +1,53 @@
+// One lab session, as every host serves it: the Lab's verbs behind the dispatch gate, its capture,
+// and its viewers fed by the one attach of viewers.ts. A host (Electron's IPC, the browser host's
+// WebSocket) is a thin adapter: it checks who is calling, carries calls in and messages out, and
+// tells the session when a viewer comes, says it is ready, and goes.
+
+import type { LabHandlers, Reply } from '../shared/contract'
+import type { Lab } from '../engine/lab'
+import { dispatch } from './dispatch'
+import { createLabHandlers, type HostFacts } from './handlers'
+import { LabCapture, type LabCaptureOptions } from './lab-capture'
+import { Viewers, type Viewer, type ViewerLink } from './viewers'
+
+export interface LabSessionOptions {
+  lab: Lab
+  facts: HostFacts
+  /** Where the capture tools are (tests); by default PATH, the usual folders, or SOCKLAB_WIRESHARK. */
+  capture?: LabCaptureOptions
+}
+
+export class LabSession {
+  readonly lab: Lab
+  readonly capture: LabCapture
+  private readonly handlers: LabHandlers
+  private readonly viewers: Viewers
+
+  constructor(options: LabSessionOptions) {
+    this.lab = options.lab
+    this.capture = new LabCapture(options.lab, options.capture)
+    this.handlers = createLabHandlers(options.lab, options.facts, this.capture)
+    this.viewers = new Viewers(options.lab, this.capture)
+  }
+
+  /** One call from a viewer: validated, run, and answered with an envelope, never a throw. */
+  call(verb: unknown, args: unknown): Promise<Reply<unknown>> {
+    return dispatch(this.handlers, verb, args)
+  }
+
+  /** A viewer on `link`; it is sent nothing until it says it is ready for a feed. */
+  attach(link: ViewerLink): Viewer {
+    return this.viewers.attach(link)
+  }
+
+  /** How many viewers are attached. */
+  get viewerCount(): number {
+    return this.viewers.size
+  }
+
+  /** Detaches every viewer and ends the capture; the Lab (and its endpoints) is its creator's to stop. */
+  async close(): Promise<void> {
+    this.viewers.dispose()
+    await this.capture.dispose()
+  }
+}
