@@ -212,6 +212,50 @@ describe('HTTP server: connections', () => {
     expect((await get(port, '/digits.txt')).status).toBe(200)
   })
 
+  it('answers a client that shuts down its sending side after the request (shutdown(SHUT_WR), nc -N)', async () => {
+    // Python sends the requests, shuts its side, and reads until the server closes: the answers
+    // that need the disk (a big file streamed, a file not yet in memory, a 404) must still come.
+    fs.writeFileSync(path.join(site, 'fresh-for-shutdown.txt'), 'fresh\n')
+    const script = [
+      'import socket, sys',
+      'for request in sys.argv[2:]:',
+      '    s = socket.create_connection(("127.0.0.1", int(sys.argv[1])))',
+      '    s.sendall(request.replace("|", "\\r\\n").encode("latin1"))',
+      '    s.shutdown(socket.SHUT_WR)',
+      '    data = b""',
+      '    while True:',
+      '        d = s.recv(65536)',
+      '        if not d: break',
+      '        data += d',
+      '    print(data.hex())'
+    ].join('\n')
+    const requests = ['GET /big.bin HTTP/1.0||', 'GET /fresh-for-shutdown.txt HTTP/1.1|Host: x||GET /nope-shutdown HTTP/1.1|Host: x||']
+    const r = await run('python3', ['-c', script, String(port), ...requests])
+    expect(r.stderr).toBe('')
+    const [big, pair] = r.stdout.trim().split('\n').map((hex) => parseResponses(Buffer.from(hex, 'hex')))
+    expect(big.map((x) => x.status)).toEqual([200])
+    expect(crypto.createHash('sha256').update(big[0].body).digest('hex')).toBe(bigSha)
+    expect(pair.map((x) => [x.status, x.status === 200 ? x.body.toString() : ''])).toEqual([
+      [200, 'fresh\n'],
+      [404, '']
+    ])
+  })
+
+  it('closes at once a connection whose client shut its side before its request was whole', async () => {
+    // Half a head, or a body shorter than its Content-Length, then FIN: the rest can never come,
+    // so the server closes now rather than at the idle timeout (15 s) or the head deadline.
+    for (const partial of ['GET /digits.txt HTT', 'GET /digits.txt HTTP/1.1\r\nHost: x\r\nContent-Length: 10\r\n\r\nabc']) {
+      const closed = await new Promise<number>((resolve) => {
+        const started = Date.now()
+        const s = net.connect({ host: '127.0.0.1', port }, () => s.end(partial))
+        s.on('data', () => {})
+        s.on('error', () => {})
+        s.on('close', () => resolve(Date.now() - started))
+      })
+      expect(closed).toBeLessThan(5000)
+    }
+  })
+
   it('keeps serving after clients that send nothing, reset, or vanish mid-download', async () => {
     const silent = net.connect({ host: '127.0.0.1', port })
     const half = net.connect({ host: '127.0.0.1', port }, () => half.write('GET /dig'))

@@ -85,7 +85,11 @@ interface Outcome {
 }
 
 export class HttpServer implements Endpoint {
-  private readonly server = net.createServer()
+  /**
+   * Half-open: a client may shut down its sending side right after its request (shutdown(SHUT_WR),
+   * nc -N) and still read the answer; our side is ended once what it sent is answered.
+   */
+  private readonly server = net.createServer({ allowHalfOpen: true })
   private readonly sockets = new Set<net.Socket>()
   /** Connections over the cap: answered 503, then closed. */
   private readonly turnedAway = new Set<net.Socket>()
@@ -277,7 +281,7 @@ export class HttpServer implements Endpoint {
         const n = Math.min(c.skip, c.pending.length)
         c.skip -= n
         c.pending = c.pending.subarray(n)
-        if (c.skip > 0) return
+        if (c.skip > 0) return this.awaitMore(c)
       }
       if (c.pending[0] === CR || c.pending[0] === LF) {
         // Blank lines before a request are dropped as they come, and counted against the head limit.
@@ -294,7 +298,7 @@ export class HttpServer implements Endpoint {
       const parsed = parseRequestHead(c.pending, HTTP_MAX_HEAD - c.blank)
       if ('incomplete' in parsed) {
         if (c.headStart === 0) c.headStart = Date.now()
-        return
+        return this.awaitMore(c)
       }
       if ('problem' in parsed) return this.refuse(c, parsed.problem.status, parsed.problem.reason)
       c.headStart = 0
@@ -327,6 +331,11 @@ export class HttpServer implements Endpoint {
           this.resumeAfter(c)
         })
     }
+  }
+
+  /** The rest of a request is still to come; if the client has shut its side, it never will: close ours. */
+  private awaitMore(c: Connection): void {
+    if (c.closing) c.socket.end()
   }
 
   /** A response is out: read and answer what comes next on the connection. */
