@@ -5,7 +5,7 @@ import os from 'node:os'
 import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { LabError } from '../src/main/lab/errors'
-import { get, parseResponses, rawHttp } from './helpers/http'
+import { exchangeOnOneConnection, get, parseResponses, rawHttp } from './helpers/http'
 import { testLab, type TestLab } from './helpers/lab'
 import { python, run } from './helpers/processes'
 
@@ -167,13 +167,13 @@ describe('HTTP server: connections', () => {
   it('HTTP/1.0 closes after one response; with keep-alive it stays open', async () => {
     const once = await rawHttp(port, 'GET /digits.txt HTTP/1.0\r\n\r\n')
     expect(parseResponses(once)[0].headers.get('connection')).toBe('close')
-    const kept = await exchangeOnOneConnection(['GET /digits.txt HTTP/1.0\r\nConnection: keep-alive\r\n\r\n', 'GET /data.json HTTP/1.0\r\n\r\n'])
+    const kept = await exchangeOnOneConnection(port, ['GET /digits.txt HTTP/1.0\r\nConnection: keep-alive\r\n\r\n', 'GET /data.json HTTP/1.0\r\n\r\n'])
     expect(kept.map((r) => r.body.toString())).toEqual(['0123456789', '{"a":1}'])
     expect(kept[0].headers.get('connection')).toBe('keep-alive')
   })
 
   it('HTTP/1.1 keeps the connection for several requests, one after the other', async () => {
-    const replies = await exchangeOnOneConnection([
+    const replies = await exchangeOnOneConnection(port, [
       'GET /digits.txt HTTP/1.1\r\nHost: x\r\n\r\n',
       'GET /data.json HTTP/1.1\r\nHost: x\r\n\r\n',
       'GET /sub/page.html HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n'
@@ -411,30 +411,3 @@ describe('HTTP server: the folder', () => {
     await lab.close()
   })
 })
-
-/** Sends requests one at a time on one connection, each after the previous reply has arrived. */
-function exchangeOnOneConnection(requests: string[]): Promise<ReturnType<typeof parseResponses>> {
-  return new Promise((resolve, reject) => {
-    const s = net.connect({ host: '127.0.0.1', port })
-    let buf = Buffer.alloc(0)
-    let sent = 0
-    const next = (): void => {
-      s.write(requests[sent++])
-    }
-    s.on('connect', next)
-    s.on('data', (d) => {
-      buf = Buffer.concat([buf, d])
-      try {
-        const rs = parseResponses(buf)
-        const complete = rs.length > 0 && rs.every((r) => r.body.length === Number(r.headers.get('content-length')))
-        if (!complete) return
-        if (rs.length === requests.length) return resolve(rs), s.destroy()
-        if (rs.length === sent) next()
-      } catch {
-        // A partial head: wait for more bytes.
-      }
-    })
-    s.on('error', reject)
-    setTimeout(() => reject(new Error(`timed out after ${sent} requests:\n${buf.toString('latin1')}`)), 5000)
-  })
-}
