@@ -12,6 +12,32 @@ export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '
 export const SOCKLAB = path.join(ROOT, 'bin', 'socklab.js')
 
 /**
+ * The socklab command of another build, for side-by-side runs: `dir` is a checkout (with
+ * bin/socklab.js), its built out/ folder, or bin/socklab.js itself. Returns the command's
+ * arguments for node and a description, or why `dir` holds no build.
+ */
+export function socklabBuildIn(dir) {
+  const given = path.resolve(dir)
+  const cliOf = (out) => path.join(out, 'main', 'cli.js')
+  let out
+  if (given.endsWith('.js') && fs.existsSync(given)) out = path.join(path.dirname(given), '..', 'out')
+  else if (fs.existsSync(path.join(given, 'bin', 'socklab.js'))) out = path.join(given, 'out')
+  else if (fs.existsSync(cliOf(given))) out = given
+  else return 'neither a socklab checkout, nor its out/ folder, nor a bin/socklab.js'
+  const cli = cliOf(out)
+  if (!fs.existsSync(cli)) return `not built (no ${cli}): run npm run build there`
+  const commit = (() => {
+    try {
+      return execFileSync('git', ['-C', path.dirname(out), 'rev-parse', '--short', 'HEAD'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim()
+    } catch {
+      return 'not a git checkout'
+    }
+  })()
+  // The built CLI is what bin/socklab.js runs: run it the same way, from wherever the build lies.
+  return { args: ['-e', 'require(process.argv[1]).main(process.argv.slice(2))', cli], describe: `${cli} (${commit})` }
+}
+
+/**
  * Every process we start, killed when the bench ends, also on Ctrl-C, SIGTERM or an error. Peers
  * run in a process group of their own (nginx's master has a worker; a killed master leaves it
  * behind), so the whole group goes.

@@ -1,17 +1,27 @@
-// npm run bench [-- http tcp events]: socklab against peers started here, in the same run.
+// npm run bench [-- http tcp events] [--baseline DIR] [--rounds N]: socklab against peers started
+// here, in the same run; with --baseline, the HTTP section also runs another build of socklab side
+// by side; --rounds sets the HTTP section's rounds of wrk runs.
 
 import { execFileSync } from 'node:child_process'
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
+import { parseArgs } from 'node:util'
 import { benchCapture } from './capture.mjs'
 import { benchEvents } from './events.mjs'
 import { benchHttp } from './http.mjs'
-import { ROOT, SOCKLAB, killAll } from './lib.mjs'
+import { ROOT, SOCKLAB, killAll, socklabBuildIn } from './lib.mjs'
 import { benchTcp } from './tcp.mjs'
 
 const SECTIONS = { http: benchHttp, tcp: benchTcp, events: benchEvents, capture: benchCapture }
-const chosen = process.argv.slice(2)
+let args
+try {
+  args = parseArgs({ allowPositionals: true, options: { baseline: { type: 'string' }, rounds: { type: 'string' } } })
+} catch (err) {
+  console.error(`ERROR: ${err.message}`)
+  process.exit(2)
+}
+const chosen = args.positionals
 const unknown = chosen.filter((a) => !(a in SECTIONS))
 if (unknown.length) {
   console.error(`ERROR: unknown section ${unknown.join(', ')}: choose from ${Object.keys(SECTIONS).join(', ')} (default: all)`)
@@ -22,6 +32,20 @@ const run = chosen.length ? [...new Set(chosen)] : Object.keys(SECTIONS)
 if (!fs.existsSync(path.join(ROOT, 'out', 'main', 'cli.js'))) {
   console.error('ERROR: socklab is not built: run npm run build first')
   process.exit(1)
+}
+const rounds = args.values.rounds === undefined ? undefined : Number(args.values.rounds)
+if (rounds !== undefined && !(Number.isInteger(rounds) && rounds >= 1 && rounds <= 20)) {
+  console.error(`ERROR: --rounds ${args.values.rounds}: a whole number of rounds from 1 to 20`)
+  process.exit(2)
+}
+/** Another build of socklab to measure beside this one (the HTTP section), e.g. a checkout of the previous release. */
+let baseline
+if (args.values.baseline !== undefined) {
+  baseline = socklabBuildIn(args.values.baseline)
+  if (typeof baseline === 'string') {
+    console.error(`ERROR: --baseline ${args.values.baseline}: ${baseline}`)
+    process.exit(2)
+  }
 }
 
 /** First line a tool prints about its version (nginx and wrk print it on stderr, wrk exits 1). */
@@ -56,15 +80,16 @@ console.log(`socklab bench: node ${env.node}, ${env.cores} cores (${env.cpu}), $
 console.log(`peers: ${env.python}; ${env.nginx}; ${env.wrk.split(' Copyright')[0]}; ${env.curl.split(' ').slice(0, 2).join(' ')}`)
 console.log(`kernel: ${Object.entries(env.sysctl).map(([k, v]) => `${k}=${v}`).join(', ')}`)
 console.log(`socklab: ${SOCKLAB}; sections: ${run.join(', ')}`)
+if (baseline) console.log(`baseline: ${baseline.describe}`)
 
-const results = { when: new Date().toISOString(), env, sections: run }
+const results = { when: new Date().toISOString(), env, sections: run, baseline: baseline?.describe }
 // A section that fails is reported and the others still run: one broken peer must not hide the rest.
 const failed = []
 try {
   for (const name of run) {
     const t0 = performance.now()
     try {
-      await SECTIONS[name](results)
+      await SECTIONS[name](results, { baseline, rounds })
     } catch (err) {
       failed.push(name)
       results[name] = { error: String(err?.stack ?? err) }

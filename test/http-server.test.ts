@@ -5,7 +5,7 @@ import os from 'node:os'
 import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { LabError } from '../src/engine/errors'
-import { get, parseResponses, rawHttp } from './helpers/http'
+import { exchangeOnOneConnection, get, parseResponses, rawHttp } from './helpers/http'
 import { testLab, type TestLab } from './helpers/lab'
 import { python, run } from './helpers/processes'
 
@@ -167,13 +167,13 @@ describe('HTTP server: connections', () => {
   it('HTTP/1.0 closes after one response; with keep-alive it stays open', async () => {
     const once = await rawHttp(port, 'GET /digits.txt HTTP/1.0\r\n\r\n')
     expect(parseResponses(once)[0].headers.get('connection')).toBe('close')
-    const kept = await exchangeOnOneConnection(['GET /digits.txt HTTP/1.0\r\nConnection: keep-alive\r\n\r\n', 'GET /data.json HTTP/1.0\r\n\r\n'])
+    const kept = await exchangeOnOneConnection(port, ['GET /digits.txt HTTP/1.0\r\nConnection: keep-alive\r\n\r\n', 'GET /data.json HTTP/1.0\r\n\r\n'])
     expect(kept.map((r) => r.body.toString())).toEqual(['0123456789', '{"a":1}'])
     expect(kept[0].headers.get('connection')).toBe('keep-alive')
   })
 
   it('HTTP/1.1 keeps the connection for several requests, one after the other', async () => {
-    const replies = await exchangeOnOneConnection([
+    const replies = await exchangeOnOneConnection(port, [
       'GET /digits.txt HTTP/1.1\r\nHost: x\r\n\r\n',
       'GET /data.json HTTP/1.1\r\nHost: x\r\n\r\n',
       'GET /sub/page.html HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n'
@@ -210,6 +210,50 @@ describe('HTTP server: connections', () => {
     })
     expect(reply).toMatch(/^HTTP\/1.1 405 Method Not Allowed\r\n/)
     expect((await get(port, '/digits.txt')).status).toBe(200)
+  })
+
+  it('answers a client that shuts down its sending side after the request (shutdown(SHUT_WR), nc -N)', async () => {
+    // Python sends the requests, shuts its side, and reads until the server closes: the answers
+    // that need the disk (a big file streamed, a file not yet in memory, a 404) must still come.
+    fs.writeFileSync(path.join(site, 'fresh-for-shutdown.txt'), 'fresh\n')
+    const script = [
+      'import socket, sys',
+      'for request in sys.argv[2:]:',
+      '    s = socket.create_connection(("127.0.0.1", int(sys.argv[1])))',
+      '    s.sendall(request.replace("|", "\\r\\n").encode("latin1"))',
+      '    s.shutdown(socket.SHUT_WR)',
+      '    data = b""',
+      '    while True:',
+      '        d = s.recv(65536)',
+      '        if not d: break',
+      '        data += d',
+      '    print(data.hex())'
+    ].join('\n')
+    const requests = ['GET /big.bin HTTP/1.0||', 'GET /fresh-for-shutdown.txt HTTP/1.1|Host: x||GET /nope-shutdown HTTP/1.1|Host: x||']
+    const r = await run('python3', ['-c', script, String(port), ...requests])
+    expect(r.stderr).toBe('')
+    const [big, pair] = r.stdout.trim().split('\n').map((hex) => parseResponses(Buffer.from(hex, 'hex')))
+    expect(big.map((x) => x.status)).toEqual([200])
+    expect(crypto.createHash('sha256').update(big[0].body).digest('hex')).toBe(bigSha)
+    expect(pair.map((x) => [x.status, x.status === 200 ? x.body.toString() : ''])).toEqual([
+      [200, 'fresh\n'],
+      [404, '']
+    ])
+  })
+
+  it('closes at once a connection whose client shut its side before its request was whole', async () => {
+    // Half a head, or a body shorter than its Content-Length, then FIN: the rest can never come,
+    // so the server closes now rather than at the idle timeout (15 s) or the head deadline.
+    for (const partial of ['GET /digits.txt HTT', 'GET /digits.txt HTTP/1.1\r\nHost: x\r\nContent-Length: 10\r\n\r\nabc']) {
+      const closed = await new Promise<number>((resolve) => {
+        const started = Date.now()
+        const s = net.connect({ host: '127.0.0.1', port }, () => s.end(partial))
+        s.on('data', () => {})
+        s.on('error', () => {})
+        s.on('close', () => resolve(Date.now() - started))
+      })
+      expect(closed).toBeLessThan(5000)
+    }
   })
 
   it('keeps serving after clients that send nothing, reset, or vanish mid-download', async () => {
@@ -367,30 +411,3 @@ describe('HTTP server: the folder', () => {
     await lab.close()
   })
 })
-
-/** Sends requests one at a time on one connection, each after the previous reply has arrived. */
-function exchangeOnOneConnection(requests: string[]): Promise<ReturnType<typeof parseResponses>> {
-  return new Promise((resolve, reject) => {
-    const s = net.connect({ host: '127.0.0.1', port })
-    let buf = Buffer.alloc(0)
-    let sent = 0
-    const next = (): void => {
-      s.write(requests[sent++])
-    }
-    s.on('connect', next)
-    s.on('data', (d) => {
-      buf = Buffer.concat([buf, d])
-      try {
-        const rs = parseResponses(buf)
-        const complete = rs.length > 0 && rs.every((r) => r.body.length === Number(r.headers.get('content-length')))
-        if (!complete) return
-        if (rs.length === requests.length) return resolve(rs), s.destroy()
-        if (rs.length === sent) next()
-      } catch {
-        // A partial head: wait for more bytes.
-      }
-    })
-    s.on('error', reject)
-    setTimeout(() => reject(new Error(`timed out after ${sent} requests:\n${buf.toString('latin1')}`)), 5000)
-  })
-}

@@ -23,7 +23,7 @@ export const HTTP_LINGER_MS = 5_000
 export const HTTP_STREAM_QUEUE_BUDGET = 64 * 1024 * 1024
 /** Files up to this size are served from memory. */
 export const HTTP_CACHED_FILE_MAX = 256 * 1024
-/** Bytes the in-memory file cache of one server holds at most (oldest evicted first). */
+/** Bytes the in-memory file cache of one server holds at most, its files' ready-made responses included (oldest evicted first). */
 export const HTTP_CACHE_BYTES_MAX = 64 * 1024 * 1024
 /** Files the in-memory file cache of one server holds at most. */
 export const HTTP_CACHE_ENTRIES_MAX = 2000

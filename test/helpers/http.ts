@@ -49,3 +49,30 @@ export async function get(port: number, target: string, extraHeaders = '', host 
   const reply = await rawHttp(port, `GET ${target} HTTP/1.1\r\nHost: lab\r\nConnection: close\r\n${extraHeaders}\r\n`, host)
   return parseResponses(reply)[0]
 }
+
+/** Sends requests one at a time on one connection, each after the previous reply has arrived. */
+export function exchangeOnOneConnection(port: number, requests: string[]): Promise<ParsedResponse[]> {
+  return new Promise((resolve, reject) => {
+    const s = net.connect({ host: '127.0.0.1', port })
+    let buf = Buffer.alloc(0)
+    let sent = 0
+    const next = (): void => {
+      s.write(requests[sent++])
+    }
+    s.on('connect', next)
+    s.on('data', (d) => {
+      buf = Buffer.concat([buf, d])
+      try {
+        const rs = parseResponses(buf)
+        const complete = rs.length > 0 && rs.every((r) => r.body.length === Number(r.headers.get('content-length')))
+        if (!complete) return
+        if (rs.length === requests.length) return resolve(rs), s.destroy()
+        if (rs.length === sent) next()
+      } catch {
+        // A partial head: wait for more bytes.
+      }
+    })
+    s.on('error', reject)
+    setTimeout(() => reject(new Error(`timed out after ${sent} requests:\n${buf.toString('latin1')}`)), 5000)
+  })
+}

@@ -2,7 +2,8 @@
 // index.html or listing, a redirect, or nothing. Symlinks are followed and then checked, so
 // a link that points outside the folder is "not found" (Python's http.server would serve it);
 // files are read only through a descriptor whose real location has been checked (open-inside).
-// Small files are kept in memory; each entry is re-checked on disk at most a second later.
+// Small files are kept in memory, in a cache of each server's own, with the ready-made responses
+// that answer them; each entry is re-checked on disk at most a second later.
 
 import type { FileHandle } from 'node:fs/promises'
 import fs from 'node:fs/promises'
@@ -26,8 +27,8 @@ export interface FileEntry {
   body?: Buffer
   /** A big file's open descriptor, checked to lie inside the folder: the request streams from it and closes it. */
   handle?: FileHandle
-  /** Complete 200 responses for `body`, built for the current second of the Date header. */
-  responses?: { second: number; keepAlive?: Buffer; close?: Buffer }
+  /** A cached file's complete 200 responses, made once a second (only entries in the cache have them). */
+  ready?: ReadyResponses
 }
 
 export type Resolution =
@@ -44,30 +45,77 @@ interface CacheSlot {
   checkedAt: number
 }
 
+/** What one server's cache may hold: bytes (files and their ready-made responses) and entries. */
+export interface CacheBounds {
+  bytes: number
+  entries: number
+}
+
+/**
+ * The complete 200 responses (head and body in one buffer) of one cached file, keep-alive and
+ * close, for the current second of the Date header: the common request, a GET of a small file,
+ * is then one write of bytes made once a second. `resized` tells the cache what they weigh.
+ */
+export class ReadyResponses {
+  private second = -1
+  private keepAlive?: Buffer
+  private close?: Buffer
+
+  constructor(private readonly resized: (delta: number) => void) {}
+
+  /** The response for this second, made by `make` if it is not made yet. */
+  get(keepAlive: boolean, make: () => Buffer): Buffer {
+    const second = Math.floor(Date.now() / 1000)
+    if (second !== this.second) {
+      const old = this.bytes
+      this.second = second
+      this.keepAlive = this.close = undefined
+      if (old > 0) this.resized(-old)
+    }
+    const kept = keepAlive ? this.keepAlive : this.close
+    if (kept) return kept
+    const made = make()
+    if (keepAlive) this.keepAlive = made
+    else this.close = made
+    this.resized(made.length)
+    return made
+  }
+
+  get bytes(): number {
+    return (this.keepAlive?.length ?? 0) + (this.close?.length ?? 0)
+  }
+}
+
 export class StaticFiles {
   private readonly cache = new Map<string, CacheSlot>()
   private cachedBytes = 0
 
   constructor(
     private readonly realRoot: string,
-    private readonly dotfiles: boolean
+    private readonly dotfiles: boolean,
+    private readonly bounds: CacheBounds = { bytes: HTTP_CACHE_BYTES_MAX, entries: HTTP_CACHE_ENTRIES_MAX }
   ) {}
 
-  /** The answer for `target` if it is in memory and fresh: no disk, no waiting. */
-  cached(target: SafeTarget): FileEntry | undefined {
-    const slot = this.cache.get(cacheKey(target))
-    return slot && Date.now() - slot.checkedAt < REVALIDATE_MS ? slot.entry : undefined
-  }
-
-  /** What `target` names. A file entry with a `handle` must be closed by the caller. */
-  async resolve(target: SafeTarget): Promise<Resolution> {
-    const fresh = this.cached(target)
-    if (fresh) return fresh
+  /**
+   * What `target` names: at once when the cache holds it and it is fresh (no disk, no waiting),
+   * else after a look at the disk. A file entry with a `handle` must be closed by the caller.
+   */
+  lookUp(target: SafeTarget): Resolution | Promise<Resolution> {
     const key = cacheKey(target)
     const slot = this.cache.get(key)
     const now = Date.now()
+    if (slot && now - slot.checkedAt < REVALIDATE_MS) return slot.entry
+    return this.resolve(target, key, slot, now)
+  }
 
-    const found = await this.lookUp(target)
+  /** What the cache holds now: for tests and the bench, never for a decision. */
+  usage(): { entries: number; bytes: number } {
+    return { entries: this.cache.size, bytes: this.cachedBytes }
+  }
+
+  private async resolve(target: SafeTarget, key: string, slot: CacheSlot | undefined, now: number): Promise<Resolution> {
+
+    const found = await this.find(target)
     if (found.kind !== 'file') {
       if (slot) this.forget(key)
       return found
@@ -115,7 +163,7 @@ export class StaticFiles {
     }
   }
 
-  private async lookUp(target: SafeTarget): Promise<Resolution> {
+  private async find(target: SafeTarget): Promise<Resolution> {
     const hidden = this.dotfiles ? undefined : dotPathRefusal(target.segments.join('/'), '/')
     if (hidden) return missing(404, hidden)
     const real = await this.realPathOf(path.join(this.realRoot, ...target.segments))
@@ -188,11 +236,21 @@ export class StaticFiles {
   }
 
   private remember(key: string, entry: FileEntry, now: number): void {
+    // The ready responses count while their entry is in the cache; once it is forgotten they go with it.
+    entry.ready = new ReadyResponses((delta) => {
+      if (this.cache.get(key)?.entry !== entry) return
+      this.cachedBytes += delta
+      this.evictBeyondBounds()
+    })
     this.cache.set(key, { entry, checkedAt: now })
     this.cachedBytes += entry.size
-    // Evict oldest first (Map keeps insertion order) until within bounds.
+    this.evictBeyondBounds()
+  }
+
+  /** Evicts oldest first (a Map keeps insertion order) until within bounds. */
+  private evictBeyondBounds(): void {
     for (const oldest of this.cache.keys()) {
-      if (this.cachedBytes <= HTTP_CACHE_BYTES_MAX && this.cache.size <= HTTP_CACHE_ENTRIES_MAX) break
+      if (this.cachedBytes <= this.bounds.bytes && this.cache.size <= this.bounds.entries) break
       this.forget(oldest)
     }
   }
@@ -201,7 +259,7 @@ export class StaticFiles {
     const slot = this.cache.get(key)
     if (!slot) return
     this.cache.delete(key)
-    this.cachedBytes -= slot.entry.size
+    this.cachedBytes -= slot.entry.size + (slot.entry.ready?.bytes ?? 0)
   }
 }
 
