@@ -18,7 +18,8 @@ export interface CallMessage {
 /**
  * Host → browser: the reply to a call, a batch of events in order, or a batch of captured packets.
  * `packetsSkipped` on a packet batch counts the packets left out before it because the window read too
- * slowly (packets give way so that events never have to).
+ * slowly (packets give way so that events never have to); when no packet follows, the count comes
+ * alone, with an empty batch.
  */
 export type HostMessage = { id: number; reply: Reply<unknown> } | { events: LabEvent[] } | { packets: WirePacket[]; packetsSkipped?: number }
 

@@ -8,7 +8,8 @@
 // - A viewer with more than VIEWER_DROP_ABOVE_BYTES waiting when a reply is due is dropped.
 // - Captured packets give way to events: a batch goes to a viewer only while it has less than
 //   PACKETS_ROOM_BYTES waiting (and is not behind); otherwise it is counted, and the viewer is
-//   told how many it missed with the next batch it gets (the pcapng export has them all).
+//   told how many it missed with the next batch it gets, or as soon as it has room if none comes
+//   (the pcapng export has them all).
 
 import type { WebSocket } from 'ws'
 import type { LabEvent } from '../../shared/events'
@@ -64,6 +65,8 @@ export class Viewer {
     if (!this.open() || batch.length === 0) return
     if (this.behindFrom !== undefined || this.ws.bufferedAmount > PACKETS_ROOM_BYTES) {
       this.skippedPackets += batch.length
+      // The count must reach it even if this was the flood's last batch.
+      this.watch()
       return
     }
     if (this.skippedPackets === 0) return this.ws.send(encoded(), { binary: false })
@@ -118,15 +121,23 @@ export class Viewer {
     if (events.length) this.ws.send(JSON.stringify({ events } satisfies HostMessage))
   }
 
-  /** While it is behind or its calls wait, checks it now and then, also when the lab is quiet. */
+  /** While it is behind, its calls wait or it owes a count of skipped packets, checks it now and then, also when the lab is quiet. */
   private watch(): void {
     this.checking ??= setInterval(() => {
       if (!this.open()) return this.dispose()
       if (this.ws.bufferedAmount > VIEWER_SKIP_ABOVE_BYTES) return
       this.ws.resume()
       this.catchUp()
-      if (this.behindFrom === undefined) this.dispose()
+      this.reportSkippedPackets()
+      if (this.behindFrom === undefined && this.skippedPackets === 0) this.dispose()
     }, CATCH_UP_CHECK_MS).unref()
+  }
+
+  /** Packets it missed, told without a batch (none came since): the window's count stays honest. */
+  private reportSkippedPackets(): void {
+    if (this.skippedPackets === 0 || this.behindFrom !== undefined || this.ws.bufferedAmount > PACKETS_ROOM_BYTES) return
+    this.ws.send(JSON.stringify({ packets: [], packetsSkipped: this.skippedPackets } satisfies HostMessage))
+    this.skippedPackets = 0
   }
 
   private drop(): void {
