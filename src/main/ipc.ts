@@ -10,7 +10,7 @@ import { channelOf, EVENTS_CHANNEL, PACKETS_CHANNEL, READY_CHANNEL, VERBS } from
 import type { LabEvent } from '../shared/events'
 import type { WirePacket } from '../shared/wire'
 import { dispatch } from './host/dispatch'
-import { EventBatcher } from './host/event-batcher'
+import { EventBatcher, MAX_PACKET_BATCH } from './host/event-batcher'
 import type { LabCapture } from './host/lab-capture'
 import type { Lab } from './lab/lab'
 
@@ -72,7 +72,7 @@ export function bindLabToIpc(
   // A window that is not listening yet asks for wireHistory() when it does: nothing to hold.
   const packets = new EventBatcher<WirePacket>((batch) => {
     if (ready && !window.isDestroyed()) window.send(PACKETS_CHANNEL, batch)
-  })
+  }, MAX_PACKET_BATCH)
   const onReady = (event: IpcCallEvent): void => {
     if (!trusted(event)) return
     ready = true

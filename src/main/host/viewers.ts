@@ -17,7 +17,7 @@ import { MAX_VIEWERS, VIEWER_DROP_ABOVE_BYTES, VIEWER_SKIP_ABOVE_BYTES } from '.
 import type { WirePacket } from '../../shared/wire'
 import type { HostMessage, SkippedMessage } from '../../shared/ws-protocol'
 import type { Lab } from '../lab/lab'
-import { EventBatcher, MAX_BATCH } from './event-batcher'
+import { EventBatcher, MAX_BATCH, MAX_PACKET_BATCH } from './event-batcher'
 import type { LabCapture } from './lab-capture'
 
 /** Packets are sent to a viewer only while less than this waits for it: events keep the rest of the room. */
@@ -150,7 +150,7 @@ export class Viewer {
 export class Viewers {
   private readonly all = new Set<Viewer>()
   private readonly batcher = new EventBatcher((batch) => this.deliver(batch))
-  private readonly packets = new EventBatcher<WirePacket>((batch) => this.deliverPackets(batch))
+  private readonly packets = new EventBatcher<WirePacket>((batch) => this.deliverPackets(batch), MAX_PACKET_BATCH)
 
   constructor(
     private readonly lab: Lab,
