@@ -146,7 +146,6 @@ export async function startWebHost() {
   return { ...host, url }
 }
 
-/** Resolves once host:port accepts a connection (bounded by `ms`). */
 /**
  * Debian's Chromium on a lab page at 1440×900, recording the longest main-thread task in
  * `window.__longestTask` from the first script on. Resolves with the browser (close it) and the page.
@@ -167,6 +166,32 @@ export async function openLabPage(url) {
   return { browser, page }
 }
 
+/**
+ * The renderer's main-thread tasks in a Chromium trace (`browser.startTracing(page, { categories:
+ * ['toplevel'] })`): the longest by wall-clock time with the CPU time it got, and the most CPU any
+ * one task used. On a shared machine a task's wall time also counts the time it waited for a
+ * core; its CPU time is what the window itself computed.
+ */
+export function rendererTasks(trace) {
+  const events = JSON.parse(trace.toString()).traceEvents ?? []
+  const main = new Set(events.filter((e) => e.ph === 'M' && e.name === 'thread_name' && e.args?.name === 'CrRendererMain').map((e) => `${e.pid}:${e.tid}`))
+  const tasks = events.filter((e) => e.ph === 'X' && e.name === 'ThreadControllerImpl::RunTask' && main.has(`${e.pid}:${e.tid}`))
+  const longest = tasks.reduce((a, b) => (b.dur > (a?.dur ?? -1) ? b : a), undefined)
+  return {
+    tasks: tasks.length,
+    longestMs: longest ? longest.dur / 1000 : 0,
+    longestCpuMs: longest?.tdur !== undefined ? longest.tdur / 1000 : NaN,
+    mostCpuMs: tasks.reduce((most, e) => Math.max(most, (e.tdur ?? 0) / 1000), 0),
+    over50ms: tasks.filter((e) => e.dur >= 50_000).length
+  }
+}
+
+/** The machine's load average over the last minute (how many threads wanted a core), for context. */
+export function loadAverage() {
+  return os.loadavg()[0]
+}
+
+/** Resolves once host:port accepts a connection (bounded by `ms`). */
 export async function waitForPort(port, host = '127.0.0.1', ms = 10_000) {
   const until = Date.now() + ms
   while (Date.now() < until) {

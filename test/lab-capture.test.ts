@@ -4,6 +4,7 @@
 // Capture tests get generous time: starting tshark takes seconds on a loaded machine.
 
 import { execFileSync } from 'node:child_process'
+import dgram from 'node:dgram'
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
@@ -95,6 +96,29 @@ describe.skipIf(skip)('the lab capture (real dumpcap and tshark)', () => {
     const stopped = await handlers.stopCapture()
     expect(stopped).toMatchObject({ state: 'off', packets: got.length, dropped: 0 })
   }, 60_000)
+
+  it('says "starting", not capturing, while it restarts for a new port: a datagram sent once it says "on" is captured', async () => {
+    const got = boot()
+    const [first, second] = [await freePort(), await freePort()]
+    await handlers.startCapture()
+    await handlers.start({ kind: 'udp-server', address: '127.0.0.1', port: first, recvSize: 2048 })
+    await until(() => capture.status().state === 'on' && capture.status().ports.includes(first), 'the capture on the first port', 30_000)
+    // A server on a new port: the capture stops and starts again on both (seconds on a loaded machine).
+    await handlers.start({ kind: 'udp-server', address: '127.0.0.1', port: second, recvSize: 2048 })
+    const seen: string[] = []
+    const end = Date.now() + 30_000
+    for (let s = capture.status(); !(s.state === 'on' && s.ports.includes(second)); s = capture.status()) {
+      if (Date.now() > end) throw new Error(`the capture never said it captures port ${second}: ${seen.join(', ')}`)
+      if (seen.at(-1) !== s.state) seen.push(s.state)
+      await sleep(2)
+    }
+    // Right when it says so, as a student (or the bench) would act on it.
+    const sender = dgram.createSocket('udp4')
+    await new Promise<void>((resolve) => sender.send('now', second, '127.0.0.1', () => resolve()))
+    sender.close()
+    await until(() => got.some((p) => p.dst.port === second), 'the datagram sent once the status said "on"', 10_000)
+    expect(seen).toContain('starting')
+  }, 90_000)
 
   it('captures a server on port 0 once it is bound, and shows TIME_WAIT in the kernel state after the server closes first', async () => {
     const got = boot()

@@ -5,17 +5,26 @@ import type { LabEvent } from '../shared/events'
 
 export const FLUSH_MS = 16
 export const MAX_BATCH = 4000
+/**
+ * Captured packets in one message at most: a window parses a message in one go, and 4,000
+ * packets (about 1 MB of JSON) kept it busy for tens of milliseconds when the capture caught up
+ * after a pause.
+ */
+export const MAX_PACKET_BATCH = 1000
 
 /** Events by default; captured packets go through one of their own. */
 export class EventBatcher<T = LabEvent> {
   private pending: T[] = []
   private timer: NodeJS.Timeout | undefined
 
-  constructor(private readonly deliver: (batch: T[]) => void) {}
+  constructor(
+    private readonly deliver: (batch: T[]) => void,
+    private readonly maxBatch = MAX_BATCH
+  ) {}
 
   push = (event: T): void => {
     this.pending.push(event)
-    if (this.pending.length >= MAX_BATCH) this.flush()
+    if (this.pending.length >= this.maxBatch) this.flush()
     else this.timer ??= setTimeout(() => this.flush(), FLUSH_MS)
   }
 

@@ -88,13 +88,21 @@ export class LabCapture extends EventEmitter<LabCaptureEvents> {
 
   status(): CaptureStatus {
     return {
-      state: this.state,
+      state: this.state === 'on' && !this.capturesEveryPort() ? 'starting' : this.state,
       ports: this.current?.ports ?? (this.wanted ? [...this.ports].sort((a, b) => a - b) : []),
       problem: this.problem,
       packets: this.packets,
       dropped: this.dropped,
       labZero: this.lab.timeZeroEpochMicros
     }
+  }
+
+  /**
+   * Whether every port the lab used is in the running capture. Not while a restart takes in a new
+   * port: the old capture is stopped first, and for seconds nothing is captured on any port.
+   */
+  private capturesEveryPort(): boolean {
+    return [...this.ports].every((p) => this.current?.ports.includes(p))
   }
 
   /** The status, once it is known whether capture is possible here (asked once, by trying). */

@@ -16,7 +16,8 @@
 // - A viewer with more than VIEWER_DROP_ABOVE_BYTES waiting when a reply is due is dropped.
 // - Captured packets give way to events: a batch goes to a viewer only while it has less than
 //   PACKETS_ROOM_BYTES waiting (and is not behind); otherwise it is counted, and the viewer is
-//   told how many it missed with the next batch it gets (the pcapng export has them all).
+//   told how many it missed with the next batch it gets, or as soon as it has room if none comes
+//   (the pcapng export has them all).
 
 import type { LabEvent } from '../shared/events'
 import type { FeedMessage, FeedName, SkippedMessage } from '../shared/feed'
@@ -24,7 +25,7 @@ import { VIEWER_DROP_ABOVE_BYTES, VIEWER_SKIP_ABOVE_BYTES } from '../shared/limi
 import type { WirePacket } from '../shared/wire'
 import type { HostMessage } from '../shared/ws-protocol'
 import type { Lab } from '../engine/lab'
-import { EventBatcher, MAX_BATCH } from './event-batcher'
+import { EventBatcher, MAX_BATCH, MAX_PACKET_BATCH } from './event-batcher'
 import type { LabCapture } from './lab-capture'
 
 /** Packets are sent to a viewer only while less than this waits for it: events keep the rest of the room. */
@@ -87,7 +88,7 @@ export class Viewer {
       return
     }
     const held = this.capture?.history() ?? []
-    for (let i = 0; i < held.length; i += MAX_BATCH) this.send({ packets: held.slice(i, i + MAX_BATCH) })
+    for (let i = 0; i < held.length; i += MAX_PACKET_BATCH) this.send({ packets: held.slice(i, i + MAX_PACKET_BATCH) })
     this.packetsSent = held.at(-1)?.no ?? 0
     this.skippedPackets = 0
   }
@@ -116,6 +117,8 @@ export class Viewer {
     this.packetsSent = fresh[fresh.length - 1].no
     if (this.behindFrom !== undefined || this.backlog() > PACKETS_ROOM_BYTES) {
       this.skippedPackets += fresh.length
+      // The count must reach it even if this was the flood's last batch.
+      this.watch()
       return
     }
     if (this.skippedPackets === 0 && fresh === batch) return this.link.send({ packets: batch as WirePacket[] }, frame)
@@ -182,15 +185,23 @@ export class Viewer {
     if (events.length) this.send(replay ? { events, replay } : { events })
   }
 
-  /** While it is behind or its calls wait, checks it now and then, also when the lab is quiet. */
+  /** While it is behind, its calls wait or it owes a count of skipped packets, checks it now and then, also when the lab is quiet. */
   private watch(): void {
     this.checking ??= setInterval(() => {
       if (!this.link.isOpen()) return this.stopWatching()
       if (this.backlog() > VIEWER_SKIP_ABOVE_BYTES) return
       this.link.flow?.resumeCalls()
       this.catchUp()
-      if (this.behindFrom === undefined) this.stopWatching()
+      this.reportSkippedPackets()
+      if (this.behindFrom === undefined && this.skippedPackets === 0) this.stopWatching()
     }, CATCH_UP_CHECK_MS).unref()
+  }
+
+  /** Packets it missed, told without a batch (none came since): the window's count stays honest. */
+  private reportSkippedPackets(): void {
+    if (this.skippedPackets === 0 || this.behindFrom !== undefined || this.backlog() > PACKETS_ROOM_BYTES) return
+    this.send({ packets: [], packetsSkipped: this.skippedPackets })
+    this.skippedPackets = 0
   }
 
   private stopWatching(): void {
@@ -203,7 +214,7 @@ export class Viewer {
 export class Viewers {
   private readonly all = new Set<Viewer>()
   private readonly batcher = new EventBatcher((batch) => this.deliver(batch))
-  private readonly packets = new EventBatcher<WirePacket>((batch) => this.deliverPackets(batch))
+  private readonly packets = new EventBatcher<WirePacket>((batch) => this.deliverPackets(batch), MAX_PACKET_BATCH)
 
   constructor(
     private readonly lab: Pick<Lab, 'on' | 'off'> & EventSource,

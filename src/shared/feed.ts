@@ -26,7 +26,8 @@ export interface EventsMessage {
 
 /**
  * Captured packets in order. `packetsSkipped` counts the packets left out before this batch because
- * the window read too slowly (packets give way so that events never have to).
+ * the window read too slowly (packets give way so that events never have to); when no packet
+ * follows, the count comes alone, with an empty batch.
  */
 export interface PacketsMessage {
   packets: WirePacket[]

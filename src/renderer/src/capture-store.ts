@@ -4,6 +4,7 @@
 
 import type { KernelTcpReading } from '../../shared/kernel-tcp'
 import type { CaptureStatus, Conversation, WirePacket } from '../../shared/wire'
+import { FrameThrottle } from './frame-throttle'
 
 /** Packets a window keeps; the oldest go (the pcapng export has them all). */
 export const WINDOW_PACKETS = 50_000
@@ -45,9 +46,7 @@ export class CaptureStore {
   private packets: WirePacket[] = []
   private readonly conversations = new Map<string, Conversation>()
   private readonly listeners = new Set<() => void>()
-  private scheduled = false
-  private waiting?: ReturnType<typeof setTimeout>
-  private lastRedraw = -Infinity
+  private readonly redraw: FrameThrottle
   private version = 0
   status?: CaptureStatus
   kernel?: KernelTcpReading
@@ -56,8 +55,17 @@ export class CaptureStore {
 
   constructor(
     readonly capacity = WINDOW_PACKETS,
-    private readonly schedule: (run: () => void) => void = (run) => requestAnimationFrame(run)
-  ) {}
+    schedule: (run: () => void) => void = (run) => requestAnimationFrame(run)
+  ) {
+    this.redraw = new FrameThrottle(
+      () => {
+        this.version++
+        for (const listener of this.listeners) listener()
+      },
+      PACKETS_REDRAW_MS,
+      schedule
+    )
+  }
 
   /** Takes in a batch (the host sends each packet once; as a safety net, packets seen already are skipped). */
   add = (input: readonly WirePacket[], skipped = 0): void => {
@@ -153,26 +161,11 @@ export class CaptureStore {
 
   /** For what the student did (a selection): the next frame. */
   private notify(): void {
-    if (this.scheduled) return
-    this.scheduled = true
-    clearTimeout(this.waiting)
-    this.waiting = undefined
-    this.schedule(() => {
-      this.scheduled = false
-      this.lastRedraw = performance.now()
-      this.version++
-      for (const listener of this.listeners) listener()
-    })
+    this.redraw.nextFrame()
   }
 
   /** For packets: the next frame, or PACKETS_REDRAW_MS after the last redraw if that is later. */
   private notifySoon(): void {
-    if (this.scheduled || this.waiting) return
-    const wait = this.lastRedraw + PACKETS_REDRAW_MS - performance.now()
-    if (wait <= 0) return this.notify()
-    this.waiting = setTimeout(() => {
-      this.waiting = undefined
-      this.notify()
-    }, wait)
+    this.redraw.soon()
   }
 }

@@ -1,8 +1,10 @@
 // The xterm.js consoles, kept outside React: one Terminal per console key, alive for the whole
-// session (a hidden tab keeps its history), written in one batch per animation frame.
+// session (a hidden tab keeps its history), written once per animation frame at most, in small
+// pieces, and no faster than xterm parses them.
 
 import { FitAddon } from '@xterm/addon-fit'
 import { Terminal, type ITheme } from '@xterm/xterm'
+import { FrameThrottle } from './frame-throttle'
 import { zoomDirection, type Theme } from './zoom'
 
 export type LineStyle = 'plain' | 'error' | 'input' | 'note'
@@ -31,6 +33,35 @@ function tail(text: string): string {
   return `${STYLE.note[0]}… ${skipped.toLocaleString('en')} lines not shown: too fast to read (the packet log has every event)${STYLE.note[1]}${text.slice(start)}`
 }
 
+/**
+ * Text goes to xterm in pieces of about this many characters: xterm parses one piece at a time
+ * and gives the window back every few milliseconds between pieces, never within one, so a
+ * frame's worth of lines in one piece kept the window busy for a tenth of a second in a flood.
+ */
+const WRITE_SLICE = 1024
+
+/** `text` in pieces of about WRITE_SLICE characters, cut after a line end where there is one. */
+export function slices(text: string): string[] {
+  const out: string[] = []
+  for (let start = 0; start < text.length; ) {
+    let end = Math.min(text.length, start + WRITE_SLICE)
+    if (end < text.length) {
+      const lineEnd = text.lastIndexOf('\n', end - 1)
+      if (lineEnd >= start) end = lineEnd + 1
+    }
+    out.push(text.slice(start, end))
+    start = end
+  }
+  return out
+}
+
+/**
+ * What the programs print reaches the consoles at most this often (as packets reach the wire
+ * view): a flood of lines scrolls ten times a second instead of every frame. Typing is echoed at
+ * the next frame.
+ */
+const OUTPUT_FLUSH_MS = 100
+
 /** A console line longer than this is cut (an HTTP reply of megabytes would drown the terminal). */
 const MAX_LINE = 64 * 1024
 
@@ -44,6 +75,8 @@ interface Entry {
   fit: FitAddon
   host: HTMLDivElement
   pending: string
+  /** Pieces handed to xterm and not parsed yet: no more is handed over until they are. */
+  writing: number
   /** Client consoles: the prompt shown while waiting for input, and what has been typed so far. */
   prompt?: string
   typed: string
@@ -55,7 +88,7 @@ interface Entry {
 
 export class ConsoleRegistry {
   private readonly entries = new Map<string, Entry>()
-  private scheduled = false
+  private readonly output = new FrameThrottle(() => this.flush(), OUTPUT_FLUSH_MS)
   private theme: Theme = 'dark'
   private fontSize = 15
 
@@ -75,7 +108,7 @@ export class ConsoleRegistry {
     const host = document.createElement('div')
     host.className = 'xterm-host'
     term.open(host)
-    e = { term, fit, host, pending: '', typed: '' }
+    e = { term, fit, host, pending: '', writing: 0, typed: '' }
     const entry = e
     term.onData((data) => this.typed(entry, data))
     // Keys the window needs stay with the window: Tab moves focus on (a console must not trap the
@@ -128,7 +161,7 @@ export class ConsoleRegistry {
     const erase = e.prompt !== undefined ? '\r\x1b[2K' : ''
     const redraw = e.prompt !== undefined ? e.prompt + e.typed : ''
     e.pending += `${erase}${on}${shown.replace(/\r?\n/g, '\r\n')}${off}\r\n${redraw}`
-    this.flushSoon()
+    this.output.soon()
   }
 
   /** Everything console `key` holds (scrollback included), wrapped rows joined back into lines. */
@@ -166,7 +199,7 @@ export class ConsoleRegistry {
     e.prompt = prompt
     e.typed = ''
     e.pending += `\r\x1b[2K${prompt}`
-    this.flushSoon()
+    this.output.nextFrame()
   }
 
   /** Echoes a line given through the text field as if it had been typed here. */
@@ -175,7 +208,7 @@ export class ConsoleRegistry {
     const prompt = e.prompt ?? ''
     e.typed = ''
     e.pending += `\r\x1b[2K${prompt}${STYLE.input[0]}${line}${STYLE.input[1]}\r\n${prompt}`
-    this.flushSoon()
+    this.output.nextFrame()
   }
 
   setTheme(theme: Theme): void {
@@ -209,20 +242,23 @@ export class ConsoleRegistry {
         e.pending += ch
       }
     }
-    this.flushSoon()
+    this.output.nextFrame()
   }
 
-  private flushSoon(): void {
-    if (this.scheduled) return
-    this.scheduled = true
-    requestAnimationFrame(() => {
-      this.scheduled = false
-      for (const e of this.entries.values()) {
-        if (!e.pending) continue
-        e.term.write(tail(e.pending))
-        e.pending = ''
+  /** Hands what waits to xterm, in pieces, to each terminal that has parsed what it had. */
+  private flush(): void {
+    for (const e of this.entries.values()) {
+      // A terminal still parsing keeps what came meanwhile; tail() trims it when it is its turn.
+      if (!e.pending || e.writing > 0) continue
+      const text = tail(e.pending)
+      e.pending = ''
+      for (const piece of slices(text)) {
+        e.writing++
+        e.term.write(piece, () => {
+          if (--e.writing === 0 && e.pending) this.output.soon()
+        })
       }
-    })
+    }
   }
 }
 

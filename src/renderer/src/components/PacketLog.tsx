@@ -23,9 +23,11 @@ interface Props {
   pick?: { seq: number; nonce: number }
   /** The student selected an event (or none). */
   onSelect?: (e: LabEvent | undefined) => void
+  /** False while another view is shown: the log then catches up once, when it is shown again. */
+  shown?: boolean
 }
 
-export function PacketLog({ store, endpoints, keyOf, zoom, onCleared, pick, onSelect }: Props): React.JSX.Element {
+export function PacketLog({ store, endpoints, keyOf, zoom, onCleared, pick, onSelect, shown = true }: Props): React.JSX.Element {
   const view = useMemo(() => new LogView(store, NO_FILTER, keyOf), [store, keyOf])
   const [version, setVersion] = useState(0)
   const [filter, setFilter] = useState<LogFilter>(NO_FILTER)
@@ -43,13 +45,15 @@ export function PacketLog({ store, endpoints, keyOf, zoom, onCleared, pick, onSe
   const follow = useFollowNewest(scroller, rowHeight / 2, `${version}:${height}:${rows.length}:${rowHeight}`)
 
   useEffect(() => {
+    // Hidden, it does not render for every batch of a flood (the wire view is on screen then).
+    if (!shown) return
     const refresh = (): void => {
       if (!paused && view.update()) setVersion((v) => v + 1)
       else if (paused) setVersion((v) => v + 1)
     }
     refresh()
     return store.subscribe(refresh)
-  }, [store, view, paused])
+  }, [store, view, paused, shown])
 
   useEffect(() => {
     const el = scroller.current!

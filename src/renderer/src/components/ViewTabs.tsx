@@ -24,7 +24,7 @@ const TABS: { tab: ViewTab; title: string; hint: string }[] = [
   { tab: 'sockets', title: 'Sockets', hint: 'What each socket is doing now, and its kernel TCP state' }
 ]
 
-type LogProps = Omit<React.ComponentProps<typeof PacketLog>, 'store' | 'pick' | 'onSelect' | 'zoom'>
+type LogProps = Omit<React.ComponentProps<typeof PacketLog>, 'store' | 'pick' | 'onSelect' | 'zoom' | 'shown'>
 
 interface Props extends LogProps {
   api: LabApi
@@ -75,7 +75,7 @@ export function ViewTabs({ api, events, capture, feed, zoom, nameOf, running, ..
         ))}
       </div>
       <div className="view-body" hidden={tab !== 'log'}>
-        <PacketLog store={events} zoom={zoom} pick={picked} onSelect={onLogSelect} {...log} />
+        <PacketLog store={events} zoom={zoom} pick={picked} onSelect={onLogSelect} shown={tab === 'log'} {...log} />
       </div>
       {tab === 'wire' && <WireView store={capture} feed={feed} zero={zero} zoom={zoom} onExport={exportPcapng} />}
       {tab === 'ladder' && <Ladder store={capture} events={events} zero={zero} zoom={zoom} nameOf={nameOf} />}

@@ -2,7 +2,7 @@
 // teardown named in words. Virtualised like the packet log; a row picks its conversation for the
 // ladder. Where capture is impossible it says why and how to enable it, and nothing else.
 
-import { useEffect, useRef, useState, useSyncExternalStore } from 'react'
+import { memo, useCallback, useEffect, useRef, useState, useSyncExternalStore } from 'react'
 import type { PcapngExport, WirePacket } from '../../../shared/wire'
 import { wireColumns } from '../../../shared/wire'
 import type { CaptureFeed } from '../capture-feed'
@@ -53,7 +53,8 @@ export function WireView({ store, feed, zero, zoom, onExport }: Props): React.JS
     // Only when the selection changes, not as rows arrive.
   }, [selected])
 
-  const pick = (p: WirePacket): void => store.select({ packet: p.no, conversation: p.conversation })
+  // One function for every row, so that rows whose packet did not change are not rendered again.
+  const pick = useCallback((p: WirePacket): void => store.select({ packet: p.no, conversation: p.conversation }), [store])
   const onKey = (ev: React.KeyboardEvent): void => {
     const at = rows.findIndex((p) => p.no === selected)
     const next = ev.key === 'ArrowDown' ? at + 1 : ev.key === 'ArrowUp' ? at - 1 : undefined
@@ -74,8 +75,11 @@ export function WireView({ store, feed, zero, zoom, onExport }: Props): React.JS
   }
 
   const unavailable = status?.state === 'unavailable'
-  const first = Math.max(0, Math.floor(scrollTop / rowHeight) - OVERSCAN)
-  const last = Math.min(rows.length, Math.ceil((scrollTop + height) / rowHeight) + OVERSCAN)
+  // Following, the rows drawn are the newest, where the layout effect is about to scroll: drawn
+  // once, not first where the list was and again after the scroll event.
+  const top = follow.following ? Math.max(0, (rows.length + 1) * rowHeight - height) : scrollTop
+  const first = Math.max(0, Math.floor(top / rowHeight) - OVERSCAN)
+  const last = Math.min(rows.length, Math.ceil((top + height) / rowHeight) + OVERSCAN)
   const lost = store.stats.skipped + store.stats.dropped
 
   return (
@@ -133,7 +137,7 @@ export function WireView({ store, feed, zero, zoom, onExport }: Props): React.JS
             <div className="log-rows" style={{ height: rows.length * rowHeight }}>
               {/* Keyed by slot, not by packet: as rows scroll by, React rewrites a few texts instead of rebuilding rows. */}
               {rows.slice(first, last).map((p, i) => (
-                <WireRow key={(first + i) % (last - first + 1)} packet={p} index={first + i} zero={base} rowHeight={rowHeight} selected={p.no === selected} onSelect={() => pick(p)} />
+                <WireRow key={(first + i) % (last - first + 1)} packet={p} index={first + i} zero={base} rowHeight={rowHeight} selected={p.no === selected} onSelect={pick} />
               ))}
             </div>
             {rows.length === 0 && status?.state === 'on' && (
@@ -167,7 +171,17 @@ function statusText(status: CaptureStore['status'], shown: number, lost: number)
   }
 }
 
-function WireRow({ packet: p, index, zero, rowHeight, selected, onSelect }: { packet: WirePacket; index: number; zero: number; rowHeight: number; selected: boolean; onSelect: () => void }): React.JSX.Element {
+interface RowProps {
+  packet: WirePacket
+  index: number
+  zero: number
+  rowHeight: number
+  selected: boolean
+  onSelect: (p: WirePacket) => void
+}
+
+/** Memoised: a redraw that only scrolled (or a packet arriving off screen) leaves the rows' DOM alone. */
+const WireRow = memo(function WireRow({ packet: p, index, zero, rowHeight, selected, onSelect }: RowProps): React.JSX.Element {
   const c = wireColumns(p, zero)
   return (
     <div
@@ -177,7 +191,7 @@ function WireRow({ packet: p, index, zero, rowHeight, selected, onSelect }: { pa
       style={{ top: index * rowHeight, height: rowHeight }}
       data-testid="wire-row"
       data-no={p.no}
-      onClick={onSelect}
+      onClick={() => onSelect(p)}
     >
       <span role="gridcell">{p.no}</span>
       <span role="gridcell">{c.time}</span>
@@ -201,4 +215,4 @@ function WireRow({ packet: p, index, zero, rowHeight, selected, onSelect }: { pa
       </span>
     </div>
   )
-}
+})
