@@ -40,7 +40,7 @@ function boot(search = hostSearch()): WirePacket[] {
   return got
 }
 
-async function until(check: () => boolean, what: string, ms = 10_000): Promise<void> {
+async function until(check: () => boolean, what: string, ms = 25_000): Promise<void> {
   const end = Date.now() + ms
   while (!check()) {
     if (Date.now() > end) throw new Error(`${what}: not within ${ms} ms`)
