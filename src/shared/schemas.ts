@@ -5,6 +5,7 @@
 import { z } from 'zod'
 import { addressProblem, isCoursePort, PORT_RANGE } from './address'
 import type { ArgsOf, NamesAll, Verb } from './contract'
+import { CONSOLE_KEY, CONTROL_CHARACTER, endpointFitsConsole } from './console-keys'
 import type { EndpointKind } from './endpoint-kinds'
 import { ENDPOINT_ID } from './endpoint-kinds'
 import { CLIENT_TIMEOUT_MAX_MS, CLIENT_TIMEOUT_MIN_MS, IDLE_TIMEOUT_MAX_MS, INPUT_MAX_CHARS, RECV_SIZE_MAX, RECV_SIZE_MIN } from './limits'
@@ -71,6 +72,19 @@ type EndpointConfigKinds = z.infer<typeof endpointConfigSchema>['kind'][]
 const endpointId = z.string().max(64).regex(ENDPOINT_ID, 'not an endpoint id')
 const input = z.string().max(INPUT_MAX_CHARS, say(`the input is longer than ${INPUT_MAX_CHARS} characters`))
 
+/** The longest line a window writes is the echo of the longest input. */
+const windowLine = z
+  .strictObject({
+    console: z.string().max(24).regex(CONSOLE_KEY, 'not a console of the window'),
+    endpoint: endpointId.optional(),
+    style: z.enum(['note', 'error', 'input']),
+    text: z
+      .string()
+      .max(INPUT_MAX_CHARS, `a console line is longer than ${INPUT_MAX_CHARS} characters`)
+      .refine((text) => !CONTROL_CHARACTER.test(text), 'a console line may not hold control characters')
+  })
+  .refine((line) => line.endpoint === undefined || endpointFitsConsole(line.endpoint, line.console), { error: 'that endpoint does not speak in that console', path: ['endpoint'] })
+
 export const argSchemas: { [V in Verb]: z.ZodType<ArgsOf<V>> } = {
   hostInfo: z.tuple([]),
   start: z.tuple([endpointConfigSchema]),
@@ -79,6 +93,7 @@ export const argSchemas: { [V in Verb]: z.ZodType<ArgsOf<V>> } = {
   send: z.tuple([endpointId, input]),
   list: z.tuple([]),
   history: z.tuple([]),
+  writeConsole: z.tuple([windowLine]),
   chooseFolder: z.tuple([]),
   captureStatus: z.tuple([]),
   startCapture: z.tuple([]),

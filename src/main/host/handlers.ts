@@ -56,6 +56,7 @@ export function createLabHandlers(lab: Lab, facts: HostFacts, capture: LabCaptur
     },
     list: () => lab.list(),
     history: () => lab.history(),
+    writeConsole: (line) => lab.writeConsole(line),
     chooseFolder: () => (facts.chooseFolder ? facts.chooseFolder() : null),
     captureStatus: () => capture.checkedStatus(),
     startCapture: () => capture.start(),

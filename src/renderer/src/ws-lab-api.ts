@@ -2,7 +2,7 @@
 // UI cannot tell which host it runs in. The token comes from the page's own address.
 
 import type { LabApi } from '../../shared/contract'
-import { verbsVia } from '../../shared/contract'
+import { callError, verbsVia } from '../../shared/contract'
 import type { LabEvent } from '../../shared/events'
 import type { WirePacket } from '../../shared/wire'
 import type { CallMessage, HostMessage } from '../../shared/ws-protocol'
@@ -36,7 +36,7 @@ export function connectWsLabApi(onLost: (reason: string) => void): Promise<LabAp
     if (!waiting) return
     pending.delete(data.id)
     if (data.reply.ok) waiting.resolve(data.reply.value)
-    else waiting.reject(Object.assign(new Error(data.reply.error), { code: data.reply.code }))
+    else waiting.reject(callError(data.reply))
   })
 
   const call = (verb: string, args: unknown[]): Promise<unknown> =>
