@@ -1,5 +1,6 @@
 // The LabApi over the browser host's WebSocket: the same verbs as the Electron preload, so the
-// UI cannot tell which host it runs in. The token comes from the page's own address.
+// UI cannot tell which host it runs in. The token comes from the page's own address (tests that
+// run the window's logic in Node pass the address, and the `ws` package's WebSocket).
 
 import type { LabApi } from '../../shared/contract'
 import { callError, verbsVia } from '../../shared/contract'
@@ -13,10 +14,15 @@ interface Pending {
   reject: (error: Error) => void
 }
 
-export function connectWsLabApi(onLost: (reason: string) => void): Promise<LabApi> {
-  const token = new URLSearchParams(location.search).get(TOKEN_PARAM) ?? ''
-  const scheme = location.protocol === 'https:' ? 'wss' : 'ws'
-  const ws = new WebSocket(`${scheme}://${location.host}${WS_PATH}?${TOKEN_PARAM}=${encodeURIComponent(token)}`)
+/** The lab's WebSocket address for the page at `page`: same host, the page's token. */
+export function labSocketAddress(page: { protocol: string; host: string; search: string }): string {
+  const token = new URLSearchParams(page.search).get(TOKEN_PARAM) ?? ''
+  const scheme = page.protocol === 'https:' ? 'wss' : 'ws'
+  return `${scheme}://${page.host}${WS_PATH}?${TOKEN_PARAM}=${encodeURIComponent(token)}`
+}
+
+export function connectWsLabApi(onLost: (reason: string) => void, address = labSocketAddress(location), Socket: typeof WebSocket = WebSocket): Promise<LabApi> {
+  const ws = new Socket(address)
   const pending = new Map<number, Pending>()
   const listeners = new Set<(batch: LabEvent[]) => void>()
   const packetListeners = new Set<(batch: WirePacket[], skipped: number) => void>()
@@ -41,7 +47,7 @@ export function connectWsLabApi(onLost: (reason: string) => void): Promise<LabAp
 
   const call = (verb: string, args: unknown[]): Promise<unknown> =>
     new Promise((resolve, reject) => {
-      if (ws.readyState !== WebSocket.OPEN) return reject(new Error('the socklab host is not running any more: start it again with npx socklab web'))
+      if (ws.readyState !== ws.OPEN) return reject(new Error('the socklab host is not running any more: start it again with npx socklab web'))
       const id = nextId++
       pending.set(id, { resolve, reject })
       ws.send(JSON.stringify({ id, verb, args } satisfies CallMessage))
