@@ -123,7 +123,7 @@ export class LabController {
    * fields typed meanwhile stay. Running endpoints get their panel or tab back; lines of endpoints
    * stopped before the reload go back where they were shown.
    */
-  restore(running: readonly EndpointInfo[], history: LabEvent[]): void {
+  private restore(running: readonly EndpointInfo[], history: LabEvent[]): void {
     const now = this.view
     const restored = restoreLabs(now.labs, running, now.family)
     // A window that remembers nothing opens on the lab whose server runs (the newest, if several).
