@@ -274,6 +274,15 @@ describe('the controller', () => {
     expect(view.labs.udp.server.recvSize).toBe('512')
   })
 
+  it('shows once what happened while its history was on the way: it listens before it asks', async () => {
+    const other = await openWindow()
+    const slowHistory = (api: LabApi): LabApi => ({ ...api, history: () => api.history().then(async (events) => (await delay(300), events)) })
+    const w = await newWindow(slowHistory)
+    await other.api.writeConsole({ console: 'tcp:server', style: 'note', text: 'said while the window was loading' })
+    await settled(w)
+    expect(w.consoles.count('tcp:server', 'said while the window was loading')).toBe(1)
+  })
+
   it('gives a TCP tab its phase at each step, and the status words come from the phase', async () => {
     const w = await openWindow()
     w.controller.setServerPort('tcp', String(await freePort()))

@@ -9,6 +9,7 @@ import type { CallError, EndpointInfo, HostInfo, LabApi } from '../../shared/con
 import { parseConsoleKey, printableLine, serverConsole } from '../../shared/console-keys'
 import { kindInfo } from '../../shared/endpoint-kinds'
 import type { Family, LabEvent, WindowLineStyle } from '../../shared/events'
+import { DEFAULT_RING_SIZE } from '../../shared/events'
 import { INPUT_MAX_CHARS } from '../../shared/limits'
 import type { ConsoleRegistry } from './consoles'
 import { EventRouter, showWindowLine } from './event-router'
@@ -103,15 +104,27 @@ export class LabController {
    */
   open(): () => void {
     let closed = false
-    let stop = (): void => {}
-    void Promise.all([this.api.list(), this.api.history()])
-      .then(([running, history]) => {
+    // Listening starts before the history is asked for, so that no event falls between the two
+    // (whatever the transport does between messages); events that come before the history are
+    // held and delivered after it, and the store drops those the history had already.
+    let early: LabEvent[] | null = []
+    const stop = this.api.onEvents((batch) => {
+      if (!early) return this.router.deliver(batch)
+      early.push(...batch)
+      // A flood while the history is on its way: the store would keep only the newest anyway.
+      if (early.length > DEFAULT_RING_SIZE) early.splice(0, early.length - DEFAULT_RING_SIZE)
+    })
+    void Promise.all([this.api.list(), this.api.history()]).then(
+      ([running, history]) => {
         if (closed) return
         this.restore(running, history)
-        stop = this.api.onEvents(this.router.deliver)
-      })
+        const held = early!
+        early = null
+        this.router.deliver(held)
+      },
       // The host is gone: the window says so in its banner.
-      .catch(() => undefined)
+      () => undefined
+    )
     return () => {
       closed = true
       stop()
