@@ -75,7 +75,7 @@ export class LabController {
   private readonly consoles: ConsoleLines
   private readonly session: string
   private readonly remembersLab: boolean
-  readonly router: EventRouter
+  private readonly router: EventRouter
 
   constructor({ api, info, consoles, store, memory }: LabControllerDeps) {
     this.api = api
