@@ -109,11 +109,12 @@ test('two clients on an iterative server: the second waits for the first; concur
   await expect.poll(() => consoleText(clientConsole(lab))).toContain('Received reply <DONE>')
 })
 
-test('a sentence typed into the client console itself is sent on Enter', async ({ lab }) => {
+test('a sentence typed into the client console itself is sent on Enter, and shows once', async ({ lab }) => {
   const port = await freePort()
   await startServer(lab, port)
   await clientConsole(lab).click()
   await lab.keyboard.type('typed here')
   await lab.keyboard.press('Enter')
   await expect.poll(() => consoleText(clientConsole(lab))).toContain('Received reply <TYPED HERE>')
+  expect((await consoleText(clientConsole(lab))).split('Input lowercase sentence: typed here').length - 1).toBe(1)
 })

@@ -79,10 +79,15 @@ export class Reporter {
     this.emit('error', { ...place, detail: { code } }, message, 0, undefined, code)
   }
 
-  /** A failure on a connection: a reset (the peer's ECONNRESET, EPIPE) as such, anything else as an error. */
-  failure(e: LabError, place: EventPlace): void {
+  /**
+   * A failure on a connection: a reset (the peer's ECONNRESET, EPIPE) as such, anything else as an
+   * error. Returns `e`, marked as reported, for the caller to throw.
+   */
+  failure(e: LabError, place: EventPlace): LabError {
     if (isReset(e)) this.emit('reset', { ...place, detail: { code: e.code } }, e.message, 0, undefined, e.code)
     else this.error(e.message, e.code, place)
+    e.reported = true
+    return e
   }
 
   /**

@@ -3,6 +3,9 @@
 import { formatTuple } from '../shared/events'
 
 export class LabError extends Error {
+  /** Set once the endpoint reported it as an event: a host tells the window, which then does not say it twice. */
+  reported = false
+
   constructor(
     message: string,
     readonly code?: string

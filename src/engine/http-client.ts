@@ -29,10 +29,7 @@ export class HttpClient extends ClientCore<HttpClientConfig> {
   async send(input: string): Promise<SendResult> {
     const conn = ++this.connections
     const url = parseCourseUrl(input, this.config.family)
-    if ('error' in url) {
-      this.report.error(url.error, undefined, { conn })
-      throw new LabError(url.error)
-    }
+    if ('error' in url) throw this.report.failure(new LabError(url.error), { conn })
     const { host, port, path } = url
     this.report.console(`Connecting to server at ${formatTuple(host, port)} `, conn)
     let socket: net.Socket | undefined

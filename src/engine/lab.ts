@@ -3,7 +3,8 @@
 
 import { randomUUID } from 'node:crypto'
 import { EventEmitter } from 'node:events'
-import type { EndpointConfig, EndpointInfo, SendResult } from '../shared/contract'
+import type { EndpointConfig, EndpointInfo, SendResult, WindowLine } from '../shared/contract'
+import { parseConsoleKey } from '../shared/console-keys'
 import type { EndpointKind } from '../shared/endpoint-kinds'
 import { endpointId, kindInfo } from '../shared/endpoint-kinds'
 import type { LabEvent, SockAddr } from '../shared/events'
@@ -101,6 +102,27 @@ export class Lab extends EventEmitter<LabEvents> {
 
   list(): EndpointInfo[] {
     return [...this.running.values()].map(({ endpoint, local }) => ({ id: endpoint.id, config: endpoint.config, local }))
+  }
+
+  /**
+   * A line a window wrote into one of its consoles (a refusal, a note, the echo of a sentence):
+   * kept with the events, so that a reload and every other window show it. The host has checked it.
+   */
+  writeConsole(line: WindowLine): void {
+    const place = parseConsoleKey(line.console)
+    if (!place) throw new LabError(`<${line.console.slice(0, 40)}> is not a console of the window`)
+    this.record({
+      seq: 0,
+      time: 0,
+      endpoint: line.endpoint ?? '',
+      role: place.role,
+      proto: place.proto,
+      kind: 'console',
+      conn: 0,
+      length: 0,
+      info: line.text,
+      detail: { window: { console: line.console, style: line.style } }
+    })
   }
 
   /** The events still in the ring, oldest first. */

@@ -53,8 +53,7 @@ export class TcpClient extends ClientCore<TcpClientConfig> {
     if (input === '') {
       // send(b'') writes no byte, so the server's recv() never returns and neither does ours.
       const message = 'an empty sentence puts nothing on the wire: TCP would send 0 bytes and both programs would wait in recv() forever (type at least one character)'
-      this.report.error(message, EMPTY_SEND, this.open && placeOf(this.open))
-      throw new LabError(message, EMPTY_SEND)
+      throw this.report.failure(new LabError(message, EMPTY_SEND), this.open ? placeOf(this.open) : {})
     }
     this.busy = true
     try {

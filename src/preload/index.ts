@@ -3,12 +3,12 @@
 
 import { contextBridge, ipcRenderer } from 'electron'
 import type { LabApi, Reply } from '../shared/contract'
-import { channelOf, FEED_CHANNEL, READY_CHANNEL, verbsVia, type Verb } from '../shared/contract'
+import { callError, channelOf, FEED_CHANNEL, READY_CHANNEL, verbsVia, type Verb } from '../shared/contract'
 import { FeedListeners, type FeedMessage } from '../shared/feed'
 
 async function call(verb: Verb, args: unknown[]): Promise<unknown> {
   const reply = (await ipcRenderer.invoke(channelOf(verb), ...args)) as Reply<unknown>
-  if (!reply.ok) throw Object.assign(new Error(reply.error), { code: reply.code })
+  if (!reply.ok) throw callError(reply)
   return reply.value
 }
 

@@ -14,9 +14,10 @@ export async function dispatch(handlers: LabHandlers, verb: unknown, args: unkno
     const value = await call(...(parsed.data as unknown[]))
     return { ok: true, value: value ?? null }
   } catch (err) {
-    const e = err as { message?: unknown; code?: unknown }
+    const e = err as { message?: unknown; code?: unknown; reported?: unknown }
     const message = typeof e?.message === 'string' ? e.message.split('\n')[0] : String(err)
-    return { ok: false, error: message, code: typeof e?.code === 'string' ? e.code : undefined }
+    // `reported`: the endpoint said it as an event already; the window shows that one, not this too.
+    return { ok: false, error: message, code: typeof e?.code === 'string' ? e.code : undefined, ...(e?.reported === true && { reported: true as const }) }
   }
 }
 

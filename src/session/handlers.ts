@@ -56,6 +56,7 @@ export function createLabHandlers(lab: Lab, facts: HostFacts, capture: LabCaptur
       return lab.send(id, input)
     },
     list: () => lab.list(),
+    writeConsole: (line) => lab.writeConsole(line),
     chooseFolder: () => (facts.chooseFolder ? facts.chooseFolder() : null),
     captureStatus: () => capture.checkedStatus(),
     startCapture: () => capture.start(),

@@ -3,7 +3,7 @@
 // browser host all derive their types and channel names from LabCommands. Nothing else spells them.
 
 import type { ConfigOf, EndpointKind, KindOfRole } from './endpoint-kinds'
-import type { SockAddr } from './events'
+import type { SockAddr, WindowLineStyle } from './events'
 import type { EventsListener, PacketsListener } from './feed'
 import type { KernelTcpReading } from './kernel-tcp'
 import type { CaptureStatus, PcapngExport } from './wire'
@@ -39,6 +39,21 @@ export interface SendResult {
   length: number
 }
 
+/**
+ * A line the window writes into one of its consoles (a refusal, "Server stopped: …", the echo of a
+ * sentence). It goes through the host and comes back as a console event, so that it is in the
+ * lab's history (a reload shows it) and every window on the host shows it.
+ */
+export interface WindowLine {
+  /** The console: "tcp:server", "udp:client:2" (console-keys.ts). */
+  console: string
+  /** The endpoint the console had when the line was written: a window that shows it elsewhere puts the line with it. */
+  endpoint?: string
+  style: WindowLineStyle
+  /** One line: no control characters (console-keys.ts). */
+  text: string
+}
+
 export interface HostInfo {
   host: 'electron' | 'browser'
   version: string
@@ -63,6 +78,8 @@ export interface LabCommands {
   /** One exchange of a client: a sentence for TCP/UDP, a URL for HTTP. */
   send(id: string, input: string): SendResult
   list(): EndpointInfo[]
+  /** A line of the window's own, kept with the events (see WindowLine). */
+  writeConsole(line: WindowLine): void
   chooseFolder(): string | null
   /** Whether packets can be captured here, and what is being captured; the sentence and the remedy when not. */
   captureStatus(): CaptureStatus
@@ -86,6 +103,7 @@ export const VERBS = [
   'connect',
   'send',
   'list',
+  'writeConsole',
   'chooseFolder',
   'captureStatus',
   'startCapture',
@@ -118,8 +136,23 @@ export type LabApi = { [V in Verb]: (...args: ArgsOf<V>) => Promise<ResultOf<V>>
 /** What main and the browser host implement. */
 export type LabHandlers = { [V in Verb]: (...args: ArgsOf<V>) => ResultOf<V> | Promise<ResultOf<V>> }
 
-/** Replies travel as envelopes so that an error reaches the UI as its own one-line message. */
-export type Reply<T> = { ok: true; value: T } | { ok: false; error: string; code?: string }
+/**
+ * Replies travel as envelopes so that an error reaches the UI as its own one-line message.
+ * `reported`: the failure is in the event stream already, as an error (or reset) event of the
+ * endpoint the call named, so the window that shows that endpoint's events must not say it again.
+ */
+export type Reply<T> = { ok: true; value: T } | { ok: false; error: string; code?: string; reported?: true }
+
+/** A failed call as the window sees it: the host's sentence, Node's code, and whether an event says it already. */
+export interface CallError extends Error {
+  code?: string
+  reported?: boolean
+}
+
+/** The error a failed reply rejects with, in the preload and in the browser's WebSocket client alike. */
+export function callError(reply: Extract<Reply<unknown>, { ok: false }>): CallError {
+  return Object.assign(new Error(reply.error), { code: reply.code, reported: reply.reported === true })
+}
 
 export const channelOf = <V extends Verb>(verb: V): `lab:${V}` => `lab:${verb}`
 /** Main → renderer: the messages of the feeds (shared/feed.ts), the same as over the WebSocket. */

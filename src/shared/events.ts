@@ -59,9 +59,16 @@ export interface EventDetails {
   /** Errors and resets carry Node's code (ECONNRESET ...); their sentence is `info` itself. */
   reset: { code?: string }
   error: { code?: string }
-  /** The course program's own line: `info` is what the program prints (its own words, never rendered). */
-  console: Record<string, never>
+  /**
+   * The course program's own line: `info` is what the program prints (its own words, never rendered).
+   * `window`: a line the window wrote into one of its consoles through the host (a refusal, a note,
+   * the echo of a sentence), so that a reload and every other window show it too.
+   */
+  console: { window?: { console: string; style: WindowLineStyle } }
 }
+
+/** How a window's own line shows: a note, an error (`ERROR: ` in red), or what the student typed, after the prompt. */
+export type WindowLineStyle = 'note' | 'error' | 'input'
 
 export type SendDetail =
   /**
@@ -93,7 +100,7 @@ interface EventBase {
   seq: number
   /** Microseconds since the lab started, from a monotonic clock. */
   time: number
-  /** Id of the endpoint that saw this event (e.g. "tcp-server-1"). */
+  /** Id of the endpoint that saw this event (e.g. "tcp-server-1"); '' for a window's line in a console that has none. */
   endpoint: string
   role: Role
   proto: Proto

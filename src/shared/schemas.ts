@@ -7,6 +7,7 @@ import type { ArgsOf, Verb } from './contract'
 import { ENDPOINT_ID, ENDPOINT_KINDS } from './endpoint-kinds'
 import { say, worded } from './field-rules'
 import { INPUT_MAX_CHARS } from './limits'
+import { CONSOLE_KEY, CONTROL_CHARACTER, endpointFitsConsole } from './console-keys'
 
 export { fields, type NumberField } from './field-rules'
 
@@ -17,6 +18,19 @@ export const endpointConfigSchema = z.discriminatedUnion('kind', configs as [(ty
 const endpointId = z.string().max(64).regex(ENDPOINT_ID, 'not an endpoint id')
 const input = z.string().max(INPUT_MAX_CHARS, say(`the input is longer than ${INPUT_MAX_CHARS} characters`))
 
+/** The longest line a window writes is the echo of the longest input. */
+const windowLine = z
+  .strictObject({
+    console: z.string().max(24).regex(CONSOLE_KEY, 'not a console of the window'),
+    endpoint: endpointId.optional(),
+    style: z.enum(['note', 'error', 'input']),
+    text: z
+      .string()
+      .max(INPUT_MAX_CHARS, `a console line is longer than ${INPUT_MAX_CHARS} characters`)
+      .refine((text) => !CONTROL_CHARACTER.test(text), 'a console line may not hold control characters')
+  })
+  .refine((line) => line.endpoint === undefined || endpointFitsConsole(line.endpoint, line.console), { error: 'that endpoint does not speak in that console', path: ['endpoint'] })
+
 export const argSchemas: { [V in Verb]: z.ZodType<ArgsOf<V>> } = {
   hostInfo: z.tuple([]),
   start: z.tuple([endpointConfigSchema]),
@@ -24,6 +38,7 @@ export const argSchemas: { [V in Verb]: z.ZodType<ArgsOf<V>> } = {
   connect: z.tuple([endpointId]),
   send: z.tuple([endpointId, input]),
   list: z.tuple([]),
+  writeConsole: z.tuple([windowLine]),
   chooseFolder: z.tuple([]),
   captureStatus: z.tuple([]),
   startCapture: z.tuple([]),

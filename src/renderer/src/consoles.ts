@@ -81,7 +81,6 @@ interface Entry {
   prompt?: string
   typed: string
   onLine?: (line: string) => void
-  lastError?: string
   /** Where the student left the console's scrollback when it was last taken off screen (undefined: at the end). */
   scrolledTo?: number
 }
@@ -151,16 +150,19 @@ export class ConsoleRegistry {
     this.entries.get(key)?.term.focus()
   }
 
-  /** Writes one line (or several, for HTTP heads and bodies) to console `key`. */
+  /**
+   * Writes one line (or several, for HTTP heads and bodies) to console `key`; an `input` line is
+   * what the student sent, shown after the prompt as the course's client shows it.
+   */
   write(key: string, text: string, style: LineStyle = 'plain'): void {
     const e = this.entry(key)
-    if (style === 'error') e.lastError = text
     const shown = text.length > MAX_LINE ? `${text.slice(0, MAX_LINE)}\n… (${text.length - MAX_LINE} more characters not shown)` : text
     const [on, off] = STYLE[style]
     // Keep the prompt on the last line: erase it, print the line, draw it again.
     const erase = e.prompt !== undefined ? '\r\x1b[2K' : ''
     const redraw = e.prompt !== undefined ? e.prompt + e.typed : ''
-    e.pending += `${erase}${on}${shown.replace(/\r?\n/g, '\r\n')}${off}\r\n${redraw}`
+    const lead = style === 'input' ? (e.prompt ?? '') : ''
+    e.pending += `${erase}${lead}${on}${shown.replace(/\r?\n/g, '\r\n')}${off}\r\n${redraw}`
     this.output.soon()
   }
 
@@ -186,11 +188,6 @@ export class ConsoleRegistry {
     return e && e.host.isConnected ? { rows: e.term.rows, cols: e.term.cols } : null
   }
 
-  /** The last error line written to `key` (to avoid printing the same failure twice). */
-  lastError(key: string): string | undefined {
-    return this.entries.get(key)?.lastError
-  }
-
   /** Makes `key` a console that reads lines: shows `prompt`, echoes typing, Enter hands the line over. */
   readLines(key: string, prompt: string, onLine: (line: string) => void): void {
     const e = this.entry(key)
@@ -199,15 +196,6 @@ export class ConsoleRegistry {
     e.prompt = prompt
     e.typed = ''
     e.pending += `\r\x1b[2K${prompt}`
-    this.output.nextFrame()
-  }
-
-  /** Echoes a line given through the text field as if it had been typed here. */
-  echoInput(key: string, line: string): void {
-    const e = this.entry(key)
-    const prompt = e.prompt ?? ''
-    e.typed = ''
-    e.pending += `\r\x1b[2K${prompt}${STYLE.input[0]}${line}${STYLE.input[1]}\r\n${prompt}`
     this.output.nextFrame()
   }
 
@@ -230,7 +218,9 @@ export class ConsoleRegistry {
       if (ch === '\r' || ch === '\n') {
         const line = e.typed
         e.typed = ''
-        e.pending += `\r\n${e.prompt}`
+        // The line comes back as an `input` line in its place, once the host has it (every window
+        // shows it, a reload too); until then the prompt waits empty.
+        e.pending += `\r\x1b[2K${e.prompt}`
         e.onLine(line)
       } else if (ch === '\x7f' || ch === '\b') {
         if (e.typed.length > 0) {

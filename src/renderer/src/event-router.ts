@@ -1,14 +1,22 @@
 // Sends each event to where it is shown: every event to the packet log's store, and the lines a
 // program prints (console lines, its errors, a client's reset) to the console of the endpoint's
 // panel or tab. Events of an endpoint whose console is not known yet (its start reply is still on
-// the way) wait until it is.
+// the way) wait until it is. A window's own lines (WindowLine) go to the console they name.
 
-import type { LabEvent } from '../../shared/events'
+import type { LabEvent, WindowLineStyle } from '../../shared/events'
 import type { ConsoleRegistry } from './consoles'
 import type { EventStore } from './event-store'
 
+/** What the router writes to: the console registry (a recording double in tests, which have no DOM). */
+export type ConsoleWriter = Pick<ConsoleRegistry, 'write'>
+
 /** Events held for endpoints not routed yet: a flood must not grow them without bound. */
 const MAX_ORPHANS = 2000
+
+/** Shows a window's own line in console `key` as every window shows it. */
+export function showWindowLine(consoles: ConsoleWriter, key: string, style: WindowLineStyle, text: string): void {
+  consoles.write(key, style === 'error' ? `ERROR: ${text}` : text, style)
+}
 
 export class EventRouter {
   /** endpoint id → console key */
@@ -17,7 +25,9 @@ export class EventRouter {
 
   constructor(
     private readonly store: EventStore,
-    private readonly registry: ConsoleRegistry
+    private readonly consoles: ConsoleWriter,
+    /** The console this window shows a window line's console key in (another window's tabs may differ). */
+    private readonly placeOf: (key: string) => string = (key) => key
   ) {}
 
   /** The console key of an endpoint, if known. */
@@ -39,16 +49,19 @@ export class EventRouter {
   deliver = (input: LabEvent[]): void => {
     for (const e of this.store.add(input)) {
       if (e.kind !== 'console' && e.kind !== 'error' && e.kind !== 'reset') continue
-      const key = this.routes.get(e.endpoint)
+      // A window's line never waits: no start reply is on its way to say where it goes.
+      const key = this.routes.get(e.endpoint) ?? (e.kind === 'console' && e.detail.window ? this.placeOf(e.detail.window.console) : undefined)
       if (key) this.show(key, e)
       else if (this.orphans.length < MAX_ORPHANS) this.orphans.push(e)
     }
   }
 
   private show(key: string, e: LabEvent): void {
-    if (e.kind === 'console') this.registry.write(key, e.info)
-    else if (e.kind === 'error') this.registry.write(key, `ERROR: ${e.info}`, 'error')
+    if (e.kind === 'console') {
+      if (e.detail.window) showWindowLine(this.consoles, key, e.detail.window.style, e.info)
+      else this.consoles.write(key, e.info)
+    } else if (e.kind === 'error') this.consoles.write(key, `ERROR: ${e.info}`, 'error')
     // A server says "Connection reset by ..." itself; a client's reset is its failure.
-    else if (e.kind === 'reset' && e.role === 'client') this.registry.write(key, `ERROR: ${e.info}`, 'error')
+    else if (e.kind === 'reset' && e.role === 'client') this.consoles.write(key, `ERROR: ${e.info}`, 'error')
   }
 }

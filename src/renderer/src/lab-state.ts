@@ -5,8 +5,11 @@ import type { Family, SockAddr } from '../../shared/events'
 import { DEFAULT_HTTP_PORT, DEFAULT_PORT, defaultClientAddress, defaultServerAddress, ipFamily } from '../../shared/address'
 import { IDLE_TIMEOUT_DEFAULT_MS, TCP_TIMEOUT_DEFAULT_MS, UDP_TIMEOUT_DEFAULT_MS } from '../../shared/limits'
 import { configProblem } from '../../shared/schemas'
+import { clientConsole, serverConsole } from '../../shared/console-keys'
 import type { LabKind } from '../../shared/endpoint-kinds'
 import { ENDPOINT_KINDS, kindOfId } from '../../shared/endpoint-kinds'
+
+export { serverConsole } from '../../shared/console-keys'
 
 export type { LabKind } from '../../shared/endpoint-kinds'
 export const LABS: { kind: LabKind; title: string }[] = [
@@ -30,6 +33,21 @@ export interface ServerRun {
   local?: SockAddr
 }
 
+/**
+ * Where a client tab is in its exchange. Behaviour reads the phase; the status the tab shows is
+ * made from it in one place (clientStatus).
+ */
+export type ClientPhase =
+  | 'idle' // nothing under way: never connected, refused, or its connect failed
+  | 'connecting' // a TCP client's connect() is under way
+  | 'connected' // a TCP client holds an open connection, and may send on it
+  | 'waiting' // a send is under way: the client waits for its reply
+  | 'done' // the last exchange is over: `received` bytes came back
+  | 'failed' // the last exchange failed (the console says why)
+  | 'cancelled' // the student stopped the wait
+  | 'closed' // the student closed the connection
+  | 'restored' // the tab came back after a reload with the endpoint the host still runs
+
 export interface ClientTab {
   /** Console key, and React key. */
   key: string
@@ -37,8 +55,36 @@ export interface ClientTab {
   endpointId?: string
   /** The config the endpoint was started with: a changed field means a new endpoint. */
   signature?: string
-  status: string
-  busy: boolean
+  phase: ClientPhase
+  /** Bytes of the reply, once `done`. */
+  received?: number
+}
+
+/** A call of the tab is under way: it sends nothing else, and can be cancelled. */
+export const isBusy = (tab: ClientTab): boolean => tab.phase === 'connecting' || tab.phase === 'waiting'
+
+/** The status a client tab shows, made from its phase. */
+export function clientStatus(lab: LabKind, tab: ClientTab): string {
+  switch (tab.phase) {
+    case 'idle':
+      return 'not connected'
+    case 'connecting':
+      return 'connecting…'
+    case 'connected':
+      return 'connected: type a sentence and send it'
+    case 'waiting':
+      return lab === 'udp' ? 'waiting for the reply…' : 'waiting for the server…'
+    case 'done':
+      return `done: ${tab.received ?? 0} bytes received`
+    case 'failed':
+      return 'failed'
+    case 'cancelled':
+      return 'cancelled: ready for a new try'
+    case 'closed':
+      return 'closed: not connected'
+    case 'restored':
+      return 'ready (restored after a reload)'
+  }
 }
 
 export interface ClientFields {
@@ -64,10 +110,8 @@ export interface LabState {
   nextTab: number
 }
 
-export const serverConsole = (lab: LabKind): string => `${lab}:server`
-
 export function newTab(lab: LabKind, n: number): ClientTab {
-  return { key: `${lab}:client:${n}`, label: `Client ${n}`, status: 'not connected', busy: false }
+  return { key: clientConsole(lab, n), label: `Client ${n}`, phase: 'idle' }
 }
 
 export function defaultUrl(family: Family, port: string): string {
@@ -207,7 +251,7 @@ export function restoreLabs(labs: Record<LabKind, LabState>, running: readonly E
       client.recvSize = String(c.recvSize)
       if (c.kind === 'udp-client') client.timeout = String(c.timeoutMs / 1000)
     }
-    lab = { ...lab, client, tabs: lab.tabs.map((t) => (t.key === tab.key ? { ...t, endpointId: ep.id, signature: signatureOf(c), status: 'ready (restored after a reload)' } : t)) }
+    lab = { ...lab, client, tabs: lab.tabs.map((t) => (t.key === tab.key ? { ...t, endpointId: ep.id, signature: signatureOf(c), phase: 'restored' as const } : t)) }
     out[kind] = lab
     routes.push([ep.id, tab.key])
   }

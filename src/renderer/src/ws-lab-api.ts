@@ -1,8 +1,9 @@
 // The LabApi over the browser host's WebSocket: the same verbs as the Electron preload, so the
-// UI cannot tell which host it runs in. The token comes from the page's own address.
+// UI cannot tell which host it runs in. The token comes from the page's own address (tests that
+// run the window's logic in Node pass the address, and the `ws` package's WebSocket).
 
 import type { LabApi } from '../../shared/contract'
-import { verbsVia } from '../../shared/contract'
+import { callError, verbsVia } from '../../shared/contract'
 import { FeedListeners } from '../../shared/feed'
 import type { CallMessage, HostMessage, ViewerMessage } from '../../shared/ws-protocol'
 import { TOKEN_PARAM, WS_PATH } from '../../shared/ws-protocol'
@@ -12,14 +13,19 @@ interface Pending {
   reject: (error: Error) => void
 }
 
-export function connectWsLabApi(onLost: (reason: string) => void): Promise<LabApi> {
-  const token = new URLSearchParams(location.search).get(TOKEN_PARAM) ?? ''
-  const scheme = location.protocol === 'https:' ? 'wss' : 'ws'
-  const ws = new WebSocket(`${scheme}://${location.host}${WS_PATH}?${TOKEN_PARAM}=${encodeURIComponent(token)}`)
+/** The lab's WebSocket address for the page at `page`: same host, the page's token. */
+export function labSocketAddress(page: { protocol: string; host: string; search: string }): string {
+  const token = new URLSearchParams(page.search).get(TOKEN_PARAM) ?? ''
+  const scheme = page.protocol === 'https:' ? 'wss' : 'ws'
+  return `${scheme}://${page.host}${WS_PATH}?${TOKEN_PARAM}=${encodeURIComponent(token)}`
+}
+
+export function connectWsLabApi(onLost: (reason: string) => void, address = labSocketAddress(location), Socket: typeof WebSocket = WebSocket): Promise<LabApi> {
+  const ws = new Socket(address)
   const pending = new Map<number, Pending>()
   // The host sends a feed only once the page has said it is ready for it (by subscribing).
   const feeds = new FeedListeners((feed) => {
-    if (ws.readyState === WebSocket.OPEN) ws.send(JSON.stringify({ ready: feed } satisfies ViewerMessage))
+    if (ws.readyState === ws.OPEN) ws.send(JSON.stringify({ ready: feed } satisfies ViewerMessage))
   })
   let nextId = 1
 
@@ -30,12 +36,12 @@ export function connectWsLabApi(onLost: (reason: string) => void): Promise<LabAp
     if (!waiting) return
     pending.delete(data.id)
     if (data.reply.ok) waiting.resolve(data.reply.value)
-    else waiting.reject(Object.assign(new Error(data.reply.error), { code: data.reply.code }))
+    else waiting.reject(callError(data.reply))
   })
 
   const call = (verb: string, args: unknown[]): Promise<unknown> =>
     new Promise((resolve, reject) => {
-      if (ws.readyState !== WebSocket.OPEN) return reject(new Error('the socklab host is not running any more: start it again with npx socklab web'))
+      if (ws.readyState !== ws.OPEN) return reject(new Error('the socklab host is not running any more: start it again with npx socklab web'))
       const id = nextId++
       pending.set(id, { resolve, reject })
       ws.send(JSON.stringify({ id, verb, args } satisfies CallMessage))

@@ -1,5 +1,6 @@
 import type { ConsoleRegistry } from '../consoles'
 import type { ClientFields, LabState } from '../lab-state'
+import { clientStatus, isBusy } from '../lab-state'
 import { ConsoleView } from './ConsoleView'
 import { CheckField, TextField } from './Field'
 
@@ -11,31 +12,28 @@ interface Props {
   onSelectTab: (key: string) => void
   onNewTab: () => void
   onConnect: (key: string) => void
-  onSend: (key: string, line: string) => void
+  /** Sends what the tab's input holds. */
+  onSend: (key: string) => void
   /** Ends the tab's wait for a reply, or closes its open connection (it stops the tab's endpoint). */
   onCancel: (key: string) => void
-  /** What is typed in each tab's input, kept by the caller so that it survives a lab switch. */
-  drafts: Record<string, string>
+  /** What a tab's input holds (kept by the caller, so that it survives a lab switch). */
+  draft: (key: string) => string
   onDraft: (key: string, text: string) => void
 }
 
-export function ClientPanel({ lab, registry, problem, onChange, onSelectTab, onNewTab, onConnect, onSend, onCancel, drafts, onDraft }: Props): React.JSX.Element {
+export function ClientPanel({ lab, registry, problem, onChange, onSelectTab, onNewTab, onConnect, onSend, onCancel, draft, onDraft }: Props): React.JSX.Element {
   const c = lab.client
   const tab = lab.tabs.find((t) => t.key === lab.activeTab) ?? lab.tabs[0]
-  const draft = drafts[tab.key] ?? (lab.kind === 'http' ? c.url : '')
   const title = lab.kind === 'http' ? 'HTTP client' : `${lab.kind.toUpperCase()} client`
-  const send = (): void => {
-    onSend(tab.key, draft)
-    if (lab.kind !== 'http' && draft !== '') onDraft(tab.key, '')
-  }
-  const connected = lab.kind === 'tcp' && !tab.busy && tab.status.startsWith('connected')
+  const busy = isBusy(tab)
+  const status = clientStatus(lab.kind, tab)
   return (
     <section className="panel" aria-label={title} data-testid="client-panel">
       <header className="panel-head">
         <h2>{title}</h2>
         <ClientTabs lab={lab} active={tab.key} onSelectTab={onSelectTab} onNewTab={onNewTab} />
-        <span className="status gives-way" role="status" title={tab.status} data-testid="client-status">
-          {tab.status}
+        <span className="status gives-way" role="status" title={status} data-testid="client-status">
+          {status}
         </span>
       </header>
       <div className="fields">
@@ -59,39 +57,36 @@ export function ClientPanel({ lab, registry, problem, onChange, onSelectTab, onN
         className="send-row"
         onSubmit={(e) => {
           e.preventDefault()
-          send()
+          onSend(tab.key)
         }}
       >
         <label className="field grow">
           <span>{lab.kind === 'http' ? 'URL' : 'Sentence'}</span>
           <input
             type="text"
-            value={draft}
+            value={draft(tab.key)}
             spellCheck={false}
             autoComplete="off"
             maxLength={65536}
             data-testid="client-input"
             placeholder={lab.kind === 'http' ? 'http://127.0.0.1:8080/' : 'type a sentence, then Send'}
-            onChange={(e) => {
-              onDraft(tab.key, e.target.value)
-              if (lab.kind === 'http') onChange({ url: e.target.value, urlEdited: true })
-            }}
+            onChange={(e) => onDraft(tab.key, e.target.value)}
           />
         </label>
         {lab.kind === 'tcp' &&
-          (connected ? (
+          (tab.phase === 'connected' ? (
             <button type="button" onClick={() => onCancel(tab.key)} title="Close the connection without sending (the server sees the client close)" data-testid="client-close">
               Close
             </button>
           ) : (
-            <button type="button" onClick={() => onConnect(tab.key)} disabled={tab.busy} data-testid="client-connect">
+            <button type="button" onClick={() => onConnect(tab.key)} disabled={busy} data-testid="client-connect">
               Connect
             </button>
           ))}
-        <button type="submit" className="primary" disabled={tab.busy} data-testid="client-send">
+        <button type="submit" className="primary" disabled={busy} data-testid="client-send">
           {lab.kind === 'http' ? 'Fetch' : 'Send'}
         </button>
-        {tab.busy && (
+        {busy && (
           <button type="button" onClick={() => onCancel(tab.key)} title="Stop waiting: the client closes its socket, which also frees the server" data-testid="client-cancel">
             Cancel
           </button>
@@ -119,7 +114,7 @@ function ClientTabs({ lab, active, onSelectTab, onNewTab }: { lab: LabState; act
           data-testid={`client-tab-${t.label.split(' ')[1]}`}
         >
           {t.label}
-          {t.busy ? ' …' : ''}
+          {isBusy(t) ? ' …' : ''}
         </button>
       ))}
       <button type="button" className="tab add" onClick={onNewTab} aria-label="New client" title="New client" data-testid="client-new">

@@ -1,0 +1,402 @@
+// The lab window's controller: what the student has set up in each lab, what each client tab is
+// doing, and every action (start and stop a server; connect, send, cancel and close a client)
+// with its outcome in the state and the consoles. React reads it through useSyncExternalStore,
+// as it reads the event store and the console registry; components render and call its methods.
+// It runs without a DOM (the consoles are behind a small interface), so tests drive it against a
+// real host.
+
+import type { CallError, EndpointInfo, HostInfo, LabApi } from '../../shared/contract'
+import { parseConsoleKey, printableLine, serverConsole } from '../../shared/console-keys'
+import { kindInfo } from '../../shared/endpoint-kinds'
+import type { Family, LabEvent, WindowLineStyle } from '../../shared/events'
+import { INPUT_MAX_CHARS } from '../../shared/limits'
+import type { ConsoleRegistry } from './consoles'
+import { EventRouter, showWindowLine } from './event-router'
+import type { EventStore } from './event-store'
+import type { ClientFields, ClientTab, LabKind, LabState, ServerFields } from './lab-state'
+import { clientConfig, initialLab, isBusy, labOf, LABS, newTab, PROMPTS, restoreLabs, serverConfig, signatureOf, withFamily, withServerPort } from './lab-state'
+import { saveViewMemory, type ViewMemory } from './view-memory'
+
+/** What the window shows of the labs; a new object whenever anything in it changes. */
+export interface LabView {
+  family: Family
+  /** The lab on screen. */
+  active: LabKind
+  labs: Record<LabKind, LabState>
+  /** What is wrong with the fields of "tcp:server", "udp:client" …, said next to them. */
+  problems: Partial<Record<string, string>>
+  /** What is typed in each tab's input, kept so that it survives a lab switch. */
+  drafts: Record<string, string>
+}
+
+/** The consoles as the controller uses them (the xterm registry in the window, a recording double in tests). */
+export type ConsoleLines = Pick<ConsoleRegistry, 'write' | 'readLines'>
+
+export interface LabControllerDeps {
+  api: LabApi
+  info: HostInfo
+  consoles: ConsoleLines
+  store: EventStore
+  /** What this window had before a reload (view-memory.ts). */
+  memory: Partial<ViewMemory>
+}
+
+/** Why an empty sentence is refused: sending 0 bytes puts nothing on the wire, and both sides would wait. */
+export const EMPTY_SENTENCE =
+  'Type a sentence first: an empty send puts no bytes on the wire, so the server would wait for them and the client for its reply'
+export const SERVER_STOPPED = 'Server stopped: the port is free again.'
+export const CANCELLED = 'Cancelled: the client stopped waiting and closed its socket.'
+
+/** What the input of a tab holds: what was typed there, or (HTTP) the URL the fields make. */
+export function draftOf(view: LabView, kind: LabKind, key: string): string {
+  return view.drafts[key] ?? (kind === 'http' ? view.labs[kind].client.url : '')
+}
+
+const messageOf = (err: unknown): string => (err instanceof Error ? err.message : String(err))
+
+/** Each lab as a new window shows it, with the fields this window had before a reload. */
+function startingLabs(info: HostInfo, family: Family, memory: Partial<ViewMemory>): Record<LabKind, LabState> {
+  const labs = {} as Record<LabKind, LabState>
+  for (const { kind } of LABS) {
+    const lab = initialLab(kind, family, info)
+    const saved = memory.fields?.[kind]
+    labs[kind] = saved ? { ...lab, server: { ...lab.server, ...saved.server }, client: { ...lab.client, ...saved.client } } : lab
+  }
+  return labs
+}
+
+export class LabController {
+  private view: LabView
+  private readonly listeners = new Set<() => void>()
+  /** Tabs whose wait the student cancelled while a call was under way: its failure is a note, not an error. */
+  private readonly cancelled = new Set<string>()
+  private readonly api: LabApi
+  private readonly consoles: ConsoleLines
+  private readonly session: string
+  private readonly remembersLab: boolean
+  private readonly router: EventRouter
+
+  constructor({ api, info, consoles, store, memory }: LabControllerDeps) {
+    this.api = api
+    this.consoles = consoles
+    this.session = info.session
+    this.remembersLab = memory.active !== undefined
+    const family = memory.family ?? 'IPv4'
+    this.view = { family, active: memory.active ?? 'tcp', labs: startingLabs(info, family, memory), problems: {}, drafts: {} }
+    this.router = new EventRouter(store, consoles, this.placeOf)
+    this.readInput()
+  }
+
+  subscribe = (listener: () => void): (() => void) => {
+    this.listeners.add(listener)
+    return () => this.listeners.delete(listener)
+  }
+
+  getSnapshot = (): LabView => this.view
+
+  /** The console key of an endpoint, if this window shows it. */
+  keyOf = (id: string): string | undefined => this.router.keyOf(id)
+
+  /**
+   * Brings back what the host still runs and holds (after a reload, or in a second window), then
+   * follows its events. Returns the function that stops following.
+   */
+  open(): () => void {
+    let closed = false
+    let stop = (): void => {}
+    // What runs first, so that its lines find their panel; then the feed, which the host starts
+    // with what it still holds (the replay) and follows live, with no gap and no duplicate.
+    void this.api.list().then(
+      (running) => {
+        if (closed) return
+        this.restore(running)
+        stop = this.api.onEvents((batch, replay) => {
+          if (replay) this.routeStopped(batch)
+          this.router.deliver(batch)
+        })
+      },
+      // The host is gone: the window says so in its banner.
+      () => undefined
+    )
+    return () => {
+      closed = true
+      stop()
+    }
+  }
+
+  /**
+   * Applies what the host runs to the state as it is now, not as it was when the request left:
+   * fields typed meanwhile stay. Running endpoints get their panel or tab back.
+   */
+  private restore(running: readonly EndpointInfo[]): void {
+    const now = this.view
+    const restored = restoreLabs(now.labs, running, now.family)
+    // A window that remembers nothing opens on the lab whose server runs (the newest, if several).
+    const newestServer = running.filter((ep) => kindInfo(ep.config.kind).role === 'server').at(-1)
+    const active = !this.remembersLab && newestServer ? labOf(newestServer.id) : now.active
+    this.commit({ ...now, labs: restored.labs, family: restored.family, active })
+    this.readInput()
+    for (const [id, key] of restored.routes) this.router.route(id, key)
+  }
+
+  /** Replayed lines of endpoints stopped before the reload go back where they were shown. */
+  private routeStopped(batch: readonly LabEvent[]): void {
+    const labs = this.view.labs
+    for (const e of batch) {
+      if (!e.endpoint || this.router.has(e.endpoint)) continue
+      const lab = labOf(e.endpoint)
+      if (!(lab in labs)) continue
+      this.router.route(e.endpoint, e.role === 'server' ? serverConsole(lab) : labs[lab].tabs[0].key)
+    }
+  }
+
+  // ---- fields and tabs -------------------------------------------------------------------
+
+  setActive(kind: LabKind): void {
+    this.commit({ ...this.view, active: kind })
+  }
+
+  /** The IPv4/IPv6 toggle: every field the student has not typed into follows it. */
+  setFamily(family: Family): void {
+    const labs = { ...this.view.labs }
+    for (const { kind } of LABS) labs[kind] = withFamily(labs[kind], family)
+    this.commit({ ...this.view, family, labs })
+  }
+
+  changeServer(kind: LabKind, fields: Partial<ServerFields>): void {
+    this.update(kind, (lab) => ({ ...lab, server: { ...lab.server, ...fields } }))
+  }
+
+  /** The server's port: unedited client fields follow it. */
+  setServerPort(kind: LabKind, port: string): void {
+    this.update(kind, (lab) => withServerPort(lab, port, this.view.family))
+  }
+
+  changeClient(kind: LabKind, fields: Partial<ClientFields>): void {
+    this.update(kind, (lab) => ({ ...lab, client: { ...lab.client, ...fields } }))
+  }
+
+  selectTab(kind: LabKind, key: string): void {
+    this.update(kind, (lab) => ({ ...lab, activeTab: key }))
+  }
+
+  addTab(kind: LabKind): void {
+    this.update(kind, (lab) => {
+      const tab = newTab(kind, lab.nextTab)
+      return { ...lab, tabs: [...lab.tabs, tab], activeTab: tab.key, nextTab: lab.nextTab + 1 }
+    })
+    this.readInput()
+  }
+
+  /** What is typed in a tab's input; in the HTTP lab it is the URL field too. */
+  setDraft(kind: LabKind, key: string, text: string): void {
+    this.commit({ ...this.view, drafts: { ...this.view.drafts, [key]: text } })
+    if (kind === 'http') this.changeClient(kind, { url: text, urlEdited: true })
+  }
+
+  async chooseFolder(kind: LabKind): Promise<void> {
+    const folder = await this.api.chooseFolder().catch(() => null)
+    if (folder) this.changeServer(kind, { root: folder })
+  }
+
+  // ---- actions ---------------------------------------------------------------------------
+
+  async startServer(kind: LabKind): Promise<void> {
+    const where = `${kind}:server`
+    const checked = serverConfig(this.view.labs[kind])
+    if ('problem' in checked) return this.refuse(where, serverConsole(kind), checked.problem)
+    this.setProblem(where)
+    this.update(kind, (lab) => ({ ...lab, serverBusy: true }))
+    try {
+      const ep = await this.api.start(checked.config)
+      this.router.route(ep.id, serverConsole(kind))
+      this.update(kind, (lab) => ({ ...lab, run: { id: ep.id, local: ep.local } }))
+    } catch (err) {
+      this.failed(serverConsole(kind), err)
+    } finally {
+      this.update(kind, (lab) => ({ ...lab, serverBusy: false }))
+    }
+  }
+
+  async stopServer(kind: LabKind): Promise<void> {
+    const run = this.view.labs[kind].run
+    if (!run) return
+    this.update(kind, (lab) => ({ ...lab, serverBusy: true }))
+    try {
+      await this.api.stop(run.id)
+      void this.say(serverConsole(kind), 'note', SERVER_STOPPED, run.id)
+    } catch (err) {
+      this.failed(serverConsole(kind), err, run.id)
+    } finally {
+      this.update(kind, (lab) => ({ ...lab, run: undefined, serverBusy: false }))
+    }
+  }
+
+  async connect(kind: LabKind, key: string): Promise<void> {
+    this.setTab(kind, key, { phase: 'connecting' })
+    let id: string | null = null
+    try {
+      id = await this.clientOf(kind, key)
+      if (!id) return this.setTab(kind, key, { phase: 'idle' })
+      await this.api.connect(id)
+      this.cancelled.delete(key)
+      this.setTab(kind, key, { phase: 'connected' })
+    } catch (err) {
+      if (this.endedByCancel(kind, key, id)) return
+      this.failed(key, err, id)
+      this.setTab(kind, key, { phase: 'idle' })
+    }
+  }
+
+  /** Sends what the tab's input holds (the Send button); the input is emptied for the next sentence. */
+  async submit(kind: LabKind, key: string): Promise<void> {
+    const line = draftOf(this.view, kind, key)
+    if (kind !== 'http' && line !== '') this.commit({ ...this.view, drafts: { ...this.view.drafts, [key]: '' } })
+    await this.send(kind, key, line)
+  }
+
+  /** One exchange of a client: a sentence (TCP, UDP) or a URL (HTTP). */
+  async send(kind: LabKind, key: string, line: string): Promise<void> {
+    const tab = this.tabOf(kind, key)
+    if (!tab || isBusy(tab)) return
+    if (kind !== 'http' && line === '') return this.refuse(`${kind}:client`, key, EMPTY_SENTENCE, tab.endpointId)
+    this.setTab(kind, key, { phase: 'waiting' })
+    // Said before anything is sent, so that it comes before what the exchange prints.
+    await this.say(key, 'input', line, tab.endpointId)
+    let id: string | null = null
+    try {
+      id = await this.clientOf(kind, key)
+      if (!id) return this.setTab(kind, key, { phase: 'idle' })
+      // Cancelled while its endpoint was being started: that endpoint goes too.
+      if (this.cancelled.has(key)) {
+        await this.api.stop(id).catch(() => undefined)
+        throw new Error('cancelled')
+      }
+      const result = await this.api.send(id, line)
+      this.cancelled.delete(key)
+      this.setTab(kind, key, { phase: 'done', received: result.length })
+    } catch (err) {
+      if (this.endedByCancel(kind, key, id)) return
+      this.failed(key, err, id)
+      this.setTab(kind, key, { phase: 'failed' })
+    }
+  }
+
+  /** Ends a client's wait (or its open connection): its endpoint stops, which closes its socket and frees the server. */
+  async cancel(kind: LabKind, key: string): Promise<void> {
+    const tab = this.tabOf(kind, key)
+    if (!tab) return
+    const busy = isBusy(tab)
+    if (busy) this.cancelled.add(key)
+    this.setTab(kind, key, { endpointId: undefined, signature: undefined, ...(busy ? {} : { phase: 'closed' as const }) })
+    if (tab.endpointId) await this.api.stop(tab.endpointId).catch((err) => this.failed(key, err, tab.endpointId))
+  }
+
+  // ---- inner workings --------------------------------------------------------------------
+
+  /**
+   * A line of this window's own in console `key`, sent through the host: it comes back as an event
+   * (here and in every other window, and after a reload) and shows then. Only if the host cannot
+   * take it is it shown here directly.
+   */
+  private say(key: string, style: WindowLineStyle, text: string, endpoint?: string | null): Promise<void> {
+    const line = printableLine(text, INPUT_MAX_CHARS)
+    return this.api.writeConsole({ console: key, style, text: line, ...(endpoint ? { endpoint } : {}) }).catch(() => showWindowLine(this.consoles, key, style, line))
+  }
+
+  /** Input refused before anything was sent: said next to the fields and in the console. */
+  private refuse(where: string, key: string, problem: string, endpoint?: string): void {
+    this.setProblem(where, problem)
+    void this.say(key, 'error', problem, endpoint)
+  }
+
+  /**
+   * A failed call, said once. When the host reported it as an error event of the endpoint (the
+   * reply says so), that event shows in this console through the router, whether it came before
+   * the reply or comes after it: nothing more to say. Otherwise (a server that could not start, a
+   * failed stop) no event says it, and this window does.
+   */
+  private failed(key: string, err: unknown, endpoint?: string | null): void {
+    if ((err as CallError | undefined)?.reported === true) return
+    void this.say(key, 'error', messageOf(err), endpoint)
+  }
+
+  /** The wait ended by the student's Cancel: a note, and the tab is ready for a new try. */
+  private endedByCancel(kind: LabKind, key: string, endpoint: string | null): boolean {
+    if (!this.cancelled.delete(key)) return false
+    void this.say(key, 'note', CANCELLED, endpoint)
+    this.setTab(kind, key, { phase: 'cancelled', endpointId: undefined, signature: undefined })
+    return true
+  }
+
+  /** The client endpoint of a tab, started (again) if its settings changed; null if the fields are refused. */
+  private async clientOf(kind: LabKind, key: string): Promise<string | null> {
+    const lab = this.view.labs[kind]
+    const checked = clientConfig(lab, this.view.family)
+    if ('problem' in checked) {
+      this.refuse(`${kind}:client`, key, checked.problem, this.tabOf(kind, key)?.endpointId)
+      return null
+    }
+    this.setProblem(`${kind}:client`)
+    const signature = signatureOf(checked.config)
+    const tab = this.tabOf(kind, key)!
+    if (tab.endpointId && tab.signature === signature) return tab.endpointId
+    if (tab.endpointId) await this.api.stop(tab.endpointId).catch(() => undefined)
+    const ep = await this.api.start(checked.config)
+    this.router.route(ep.id, key)
+    this.setTab(kind, key, { endpointId: ep.id, signature })
+    return ep.id
+  }
+
+  /**
+   * Where this window shows a line another window (or this one before a reload) wrote to console
+   * `key`: there if this window has that console, else in the lab's first client tab, where the
+   * lines of stopped clients go too.
+   */
+  private placeOf = (key: string): string => {
+    const place = parseConsoleKey(key)
+    if (!place || place.role === 'server') return key
+    const lab = this.view.labs[place.lab]
+    return lab.tabs.some((t) => t.key === key) ? key : lab.tabs[0].key
+  }
+
+  /** Every client console reads lines typed into it, as the course's client reads stdin. */
+  private readInput(): void {
+    for (const { kind } of LABS) {
+      for (const tab of this.view.labs[kind].tabs) this.consoles.readLines(tab.key, PROMPTS[kind], (line) => void this.send(kind, tab.key, line))
+    }
+  }
+
+  private tabOf(kind: LabKind, key: string): ClientTab | undefined {
+    return this.view.labs[kind].tabs.find((t) => t.key === key)
+  }
+
+  private setTab(kind: LabKind, key: string, change: Partial<ClientTab>): void {
+    this.update(kind, (lab) => ({ ...lab, tabs: lab.tabs.map((t) => (t.key === key ? { ...t, ...change } : t)) }))
+  }
+
+  /** Says (or, without `problem`, clears) what is wrong with the fields of `where`. */
+  private setProblem(where: string, problem?: string): void {
+    if (this.view.problems[where] === problem) return
+    this.commit({ ...this.view, problems: { ...this.view.problems, [where]: problem } })
+  }
+
+  private update(kind: LabKind, change: (lab: LabState) => LabState): void {
+    this.commit({ ...this.view, labs: { ...this.view.labs, [kind]: change(this.view.labs[kind]) } })
+  }
+
+  private commit(next: LabView): void {
+    const before = this.view
+    this.view = next
+    // What a reload must bring back: the lab on screen and the fields as typed.
+    if (next.labs !== before.labs || next.active !== before.active || next.family !== before.family) this.remember()
+    for (const listener of this.listeners) listener()
+  }
+
+  private remember(): void {
+    const { labs, active, family } = this.view
+    const fields: ViewMemory['fields'] = {}
+    for (const { kind } of LABS) fields[kind] = { server: labs[kind].server, client: labs[kind].client }
+    saveViewMemory(this.session, { active, family, fields })
+  }
+}

@@ -1,0 +1,54 @@
+// The window's consoles, by key: "tcp:server", "udp:client:2". A key names a console (a server
+// panel, a client tab), not an endpoint: a tab starts a new endpoint when its settings change.
+// The window makes the keys; the host checks them, and the text, when the window writes a line
+// of its own into a console through it (see WindowLine in contract.ts).
+
+import type { Proto, Role } from './events'
+import type { LabKind } from './endpoint-kinds'
+import { ENDPOINT_KINDS, kindOfId } from './endpoint-kinds'
+
+export const serverConsole = (lab: LabKind): string => `${lab}:server`
+export const clientConsole = (lab: LabKind, n: number): string => `${lab}:client:${n}`
+
+const LAB_NAMES = [...new Set(Object.values(ENDPOINT_KINDS).map((k) => k.lab))]
+
+/** The keys the window makes: a lab's server, or one of its client tabs, numbered from 1. */
+export const CONSOLE_KEY = new RegExp(`^(${LAB_NAMES.join('|')}):(?:(server)|client:([1-9]\\d{0,5}))$`)
+
+export interface ConsolePlace {
+  lab: LabKind
+  role: Role
+  /** The protocol of the lab's endpoints of that role, as their events carry it. */
+  proto: Proto
+  /** A client tab's number. */
+  n?: number
+}
+
+/** What a console key names, or undefined for anything that is not one. */
+export function parseConsoleKey(key: string): ConsolePlace | undefined {
+  const m = CONSOLE_KEY.exec(key)
+  if (!m) return undefined
+  const lab = m[1] as LabKind
+  const role: Role = m[2] ? 'server' : 'client'
+  const kind = Object.values(ENDPOINT_KINDS).find((k) => k.lab === lab && k.role === role)!
+  return { lab, role, proto: kind.proto, ...(m[3] ? { n: Number(m[3]) } : {}) }
+}
+
+/** Whether endpoint `id` can speak in console `key`: an endpoint of that lab and role. */
+export function endpointFitsConsole(id: string, key: string): boolean {
+  const kind = kindOfId(id)
+  const place = parseConsoleKey(key)
+  return kind !== undefined && place !== undefined && ENDPOINT_KINDS[kind].lab === place.lab && ENDPOINT_KINDS[kind].role === place.role
+}
+
+/**
+ * Control characters (C0, DEL, C1): a line holding them could move the terminal's cursor, clear
+ * it or start a new line, and so pass for lines a program printed. A window's line may not hold any.
+ */
+export const CONTROL_CHARACTER = /\p{Cc}/u
+
+/** `text` as a window's line may hold it: control characters shown as U+FFFD, at most `max` characters. */
+export function printableLine(text: string, max: number): string {
+  const clean = text.replace(new RegExp(CONTROL_CHARACTER.source, 'gu'), '\uFFFD')
+  return clean.length <= max ? clean : `${clean.slice(0, max - 1)}…`
+}

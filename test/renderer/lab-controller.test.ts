@@ -1,0 +1,306 @@
+// The window's controller against a real browser host (in this process, over its WebSocket, with
+// the window's own WebSocket client): what a student does in the window, without the DOM. The
+// consoles are a recording double, the one part that needs a browser (e2e covers the xterm side).
+
+import fs from 'node:fs/promises'
+import net from 'node:net'
+import os from 'node:os'
+import path from 'node:path'
+import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest'
+import WebSocket from 'ws'
+import type { LabApi } from '../../src/shared/contract'
+import { Lab } from '../../src/engine/lab'
+import { startBrowserHost, type BrowserHost } from '../../src/web-host/browser-host'
+import type { LineStyle } from '../../src/renderer/src/consoles'
+import { EventStore } from '../../src/renderer/src/event-store'
+import { CANCELLED, EMPTY_SENTENCE, LabController, SERVER_STOPPED, type ConsoleLines } from '../../src/renderer/src/lab-controller'
+import { clientStatus } from '../../src/renderer/src/lab-state'
+import { connectWsLabApi } from '../../src/renderer/src/ws-lab-api'
+import { freePort } from '../helpers/processes'
+
+/** The consoles as lines, each as the window shows it (`ERROR: ` included), with its style. */
+class RecordingConsoles implements ConsoleLines {
+  readonly lines = new Map<string, { text: string; style: LineStyle }[]>()
+  write(key: string, text: string, style: LineStyle = 'plain'): void {
+    const list = this.lines.get(key) ?? []
+    list.push({ text, style })
+    this.lines.set(key, list)
+  }
+  readLines(): void {}
+  text(key: string): string[] {
+    return (this.lines.get(key) ?? []).map((l) => l.text)
+  }
+  /** How many lines of console `key` contain `part`. */
+  count(key: string, part: string): number {
+    return this.text(key).filter((t) => t.includes(part)).length
+  }
+}
+
+interface TestWindow {
+  api: LabApi
+  controller: LabController
+  consoles: RecordingConsoles
+}
+
+let rendererDir: string
+let lab: Lab
+let host: BrowserHost
+/** What each test opened: windows' subscriptions, peers' servers. */
+const closers: (() => void)[] = []
+
+beforeAll(async () => {
+  rendererDir = await fs.mkdtemp(path.join(os.tmpdir(), 'socklab-renderer-'))
+  await fs.writeFile(path.join(rendererDir, 'index.html'), '<!doctype html><title>socklab</title>')
+})
+
+beforeEach(async () => {
+  lab = new Lab()
+  host = await startBrowserHost({ lab, rendererDir, port: 0, facts: { version: 'test', sampleSite: '/nowhere' } })
+})
+
+afterEach(async () => {
+  for (const close of closers.splice(0)) close()
+  await host.close()
+  await lab.stopAll()
+})
+
+/** The window's WebSocket client, over the `ws` package with the Origin a browser would send. */
+async function connectApi(): Promise<LabApi> {
+  const origin = `http://127.0.0.1:${host.port}`
+  class NodeSocket extends WebSocket {
+    constructor(address: string) {
+      super(address, { origin })
+    }
+  }
+  return connectWsLabApi(() => undefined, `ws://127.0.0.1:${host.port}/lab?token=${host.token}`, NodeSocket as unknown as typeof globalThis.WebSocket)
+}
+
+const delay = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms))
+
+/** A loaded machine: every batch of events reaches the window `ms` after the host sent it. */
+const lateEvents = (api: LabApi, ms: number): LabApi => ({ ...api, onEvents: (listener) => api.onEvents((batch, replay) => void delay(ms).then(() => listener(batch, replay))) })
+
+/** The other order: the replies (and rejections) of actions reach the window `ms` late, after the events they caused. */
+function lateReplies(api: LabApi, ms: number): LabApi {
+  const out = { ...api } as Record<string, unknown>
+  for (const verb of ['start', 'stop', 'connect', 'send'] as const) {
+    const call = api[verb] as (...args: unknown[]) => Promise<unknown>
+    out[verb] = (...args: unknown[]) =>
+      call(...args).then(
+        async (value) => (await delay(ms), value),
+        async (err) => {
+          await delay(ms)
+          throw err
+        }
+      )
+  }
+  return out as LabApi
+}
+
+/** A lab window (a new one, or the same after a reload), opening: it restores from the host, then follows it. */
+async function newWindow(wrap: (api: LabApi) => LabApi = (api) => api): Promise<TestWindow> {
+  const api = wrap(await connectApi())
+  const consoles = new RecordingConsoles()
+  const store = new EventStore(undefined, (run) => setTimeout(run, 0))
+  const controller = new LabController({ api, info: await api.hostInfo(), consoles, store, memory: {} })
+  closers.push(controller.open())
+  const w: TestWindow = { api, controller, consoles }
+  return w
+}
+
+/** A lab window once it has shown what the host holds. */
+async function openWindow(wrap?: (api: LabApi) => LabApi): Promise<TestWindow> {
+  const w = await newWindow(wrap)
+  await settled(w)
+  return w
+}
+
+/** A TCP server of the test's own on a port the OS picks. */
+async function peer(listener?: (socket: net.Socket) => void, address = '127.0.0.1'): Promise<number> {
+  const server = net.createServer(listener)
+  closers.push(() => server.close())
+  await new Promise<void>((resolve) => server.listen(0, address, resolve))
+  return (server.address() as net.AddressInfo).port
+}
+
+let marks = 0
+/**
+ * Waits until the window has everything the host recorded so far: a line written through the host
+ * now comes after all of it in the one ordered stream, so once it shows, the rest has shown.
+ */
+async function settled(w: TestWindow): Promise<void> {
+  const mark = `(mark ${++marks})`
+  await w.api.writeConsole({ console: 'http:server', style: 'note', text: mark })
+  await expect.poll(() => w.consoles.count('http:server', mark), { timeout: 10_000 }).toBe(1)
+}
+
+/** A server that takes connections and never answers, as a broken student server would. */
+const silentServer = (): Promise<number> =>
+  peer((socket) => {
+    socket.on('error', () => undefined)
+    socket.resume()
+  })
+
+const tab = (w: TestWindow, kind: 'tcp' | 'udp' | 'http' = 'tcp', n = 0) => w.controller.getSnapshot().labs[kind].tabs[n]
+
+describe('an error shows exactly once', () => {
+  const orders: [string, (api: LabApi) => LabApi][] = [
+    ['as it comes', (api) => api],
+    ['when its event comes 400 ms after the rejection', (api) => lateEvents(api, 400)],
+    ['when the rejection comes 400 ms after its event', (api) => lateReplies(api, 400)]
+  ]
+
+  for (const [order, wrap] of orders) {
+    it(`connection refused (TCP), ${order}, and again after a reload`, async () => {
+      const w = await openWindow(wrap)
+      const port = await freePort()
+      w.controller.changeClient('tcp', { port: String(port), portEdited: true })
+      await w.controller.send('tcp', tab(w).key, 'anyone there')
+      expect(tab(w).phase).toBe('failed')
+      await settled(w)
+      const refused = `ERROR: connection refused by (127.0.0.1, ${port})`
+      expect(w.consoles.count(tab(w).key, refused)).toBe(1)
+      const reloaded = await openWindow()
+      expect(reloaded.consoles.count('tcp:client:1', refused)).toBe(1)
+    })
+
+    it(`a port in use (server start), ${order}, and again after a reload`, async () => {
+      const busy = await peer(undefined, '0.0.0.0')
+      const w = await openWindow(wrap)
+      w.controller.setServerPort('tcp', String(busy))
+      await w.controller.startServer('tcp')
+      expect(w.controller.getSnapshot().labs.tcp.run).toBeUndefined()
+      await settled(w)
+      const inUse = `ERROR: port ${busy} is already in use`
+      expect(w.consoles.count('tcp:server', inUse)).toBe(1)
+      const reloaded = await openWindow()
+      expect(reloaded.consoles.count('tcp:server', inUse)).toBe(1)
+    })
+
+    it(`a UDP client's timeout, ${order}, and again after a reload`, async () => {
+      const w = await openWindow(wrap)
+      const port = await freePort()
+      w.controller.setActive('udp')
+      w.controller.changeClient('udp', { port: String(port), portEdited: true, timeout: '0.3' })
+      await w.controller.send('udp', tab(w, 'udp').key, 'anyone')
+      expect(tab(w, 'udp').phase).toBe('failed')
+      await settled(w)
+      const noReply = `ERROR: no reply from (127.0.0.1, ${port}) within 0.3 s`
+      expect(w.consoles.count('udp:client:1', noReply)).toBe(1)
+      const reloaded = await openWindow()
+      expect(reloaded.consoles.count('udp:client:1', noReply)).toBe(1)
+    })
+  }
+
+  it('the host says which failures an event of the endpoint reported already', async () => {
+    const api = await connectApi()
+    const client = await api.start({ kind: 'tcp-client', address: '127.0.0.1', port: await freePort(), recvSize: 1024, timeoutMs: 5000 })
+    await expect(api.send(client.id, 'x')).rejects.toMatchObject({ code: 'ECONNREFUSED', reported: true })
+    await expect(api.send(client.id, '')).rejects.toMatchObject({ code: 'EEMPTY', reported: true })
+    const http = await api.start({ kind: 'http-client', recvOnce: false, family: 'IPv4' })
+    await expect(api.send(http.id, 'ftp://nowhere/')).rejects.toMatchObject({ reported: true })
+    // A server that cannot start has no event saying so: the window must say it.
+    const server = await api.start({ kind: 'tcp-server', address: '127.0.0.1', port: 0, recvSize: 1024, concurrent: false, idleTimeoutMs: 0 })
+    const port = server.local!.port
+    await expect(api.start({ kind: 'tcp-server', address: '127.0.0.1', port, recvSize: 1024, concurrent: false, idleTimeoutMs: 0 })).rejects.toMatchObject({ code: 'EADDRINUSE', reported: false })
+  })
+})
+
+describe("the window's own lines", () => {
+  it('a refusal, "Server stopped" and "Cancelled" come back once each after a reload, and a second window shows them as they happen', async () => {
+    const w = await openWindow()
+    const other = await openWindow()
+    const port = await freePort()
+    w.controller.setServerPort('tcp', String(port))
+    await w.controller.startServer('tcp')
+    await w.controller.send('tcp', tab(w).key, '')
+    expect(w.controller.getSnapshot().problems['tcp:client']).toBe(EMPTY_SENTENCE)
+    await w.controller.stopServer('tcp')
+
+    // A client waiting on a server that never answers, cancelled.
+    const silent = await silentServer()
+    w.controller.changeClient('tcp', { port: String(silent), portEdited: true })
+    const sending = w.controller.send('tcp', tab(w).key, 'hello?')
+    await expect.poll(() => lab.list().some((ep) => ep.config.kind === 'tcp-client')).toBe(true)
+    await expect.poll(() => tab(w).phase).toBe('waiting')
+    await w.controller.cancel('tcp', tab(w).key)
+    await sending
+    expect(tab(w).phase).toBe('cancelled')
+    expect(clientStatus('tcp', tab(w))).toBe('cancelled: ready for a new try')
+    await settled(w)
+    await settled(other)
+
+    const reloaded = await openWindow()
+    for (const win of [w, other, reloaded]) {
+      expect(win.consoles.count('tcp:server', SERVER_STOPPED)).toBe(1)
+      expect(win.consoles.count('tcp:client:1', `ERROR: ${EMPTY_SENTENCE}`)).toBe(1)
+      expect(win.consoles.count('tcp:client:1', CANCELLED)).toBe(1)
+      // The sentence, as the course's client echoes it; the refused empty one was never echoed.
+      expect(win.consoles.lines.get('tcp:client:1')!.filter((l) => l.style === 'input').map((l) => l.text)).toEqual(['hello?'])
+    }
+    // In order: the refusal, then the exchange the student cancelled.
+    const text = reloaded.consoles.text('tcp:client:1')
+    expect(text.findIndex((t) => t.includes(EMPTY_SENTENCE))).toBeLessThan(text.indexOf('hello?'))
+    expect(text.indexOf('hello?')).toBeLessThan(text.indexOf(CANCELLED))
+  })
+
+  it('a line for a tab this window does not have goes to the first tab of its lab', async () => {
+    const w = await openWindow()
+    await w.api.writeConsole({ console: 'udp:client:7', style: 'note', text: 'from tab 7 of another window' })
+    await settled(w)
+    expect(w.consoles.text('udp:client:1')).toContain('from tab 7 of another window')
+  })
+})
+
+describe('the controller', () => {
+  it('applies a restore to the state as it is when the reply comes: fields typed meanwhile stay', async () => {
+    // Another window started a server; this one opens while the list request is slow.
+    const first = await openWindow()
+    first.controller.setServerPort('tcp', String(await freePort()))
+    await first.controller.startServer('tcp')
+    const running = first.controller.getSnapshot().labs.tcp.run!
+    let release = (): void => {}
+    const gate = new Promise<void>((resolve) => (release = resolve))
+    const slowList = (api: LabApi): LabApi => ({ ...api, list: () => gate.then(() => api.list()) })
+    const w = await newWindow(slowList)
+    w.controller.changeClient('tcp', { address: '127.0.0.9', addressEdited: true })
+    w.controller.changeServer('udp', { recvSize: '512' })
+    expect(w.controller.getSnapshot().labs.tcp.run).toBeUndefined()
+    release()
+    await settled(w)
+    const view = w.controller.getSnapshot()
+    expect(view.labs.tcp.run?.id).toBe(running.id)
+    expect(view.labs.tcp.client.address).toBe('127.0.0.9')
+    expect(view.labs.udp.server.recvSize).toBe('512')
+  })
+
+  it('shows once what happened while it was starting: the host replays it, once', async () => {
+    const other = await openWindow()
+    const slowList = (api: LabApi): LabApi => ({ ...api, list: () => api.list().then(async (running) => (await delay(300), running)) })
+    const w = await newWindow(slowList)
+    await other.api.writeConsole({ console: 'tcp:server', style: 'note', text: 'said while the window was loading' })
+    await settled(w)
+    expect(w.consoles.count('tcp:server', 'said while the window was loading')).toBe(1)
+  })
+
+  it('gives a TCP tab its phase at each step, and the status words come from the phase', async () => {
+    const w = await openWindow()
+    w.controller.setServerPort('tcp', String(await freePort()))
+    await w.controller.startServer('tcp')
+    const key = tab(w).key
+    expect([tab(w).phase, clientStatus('tcp', tab(w))]).toEqual(['idle', 'not connected'])
+    const connecting = w.controller.connect('tcp', key)
+    expect([tab(w).phase, clientStatus('tcp', tab(w))]).toEqual(['connecting', 'connecting…'])
+    await connecting
+    expect([tab(w).phase, clientStatus('tcp', tab(w))]).toEqual(['connected', 'connected: type a sentence and send it'])
+    const sending = w.controller.send('tcp', key, 'hello')
+    expect([tab(w).phase, clientStatus('tcp', tab(w))]).toEqual(['waiting', 'waiting for the server…'])
+    await sending
+    expect([tab(w).phase, clientStatus('tcp', tab(w))]).toEqual(['done', 'done: 5 bytes received'])
+    await w.controller.connect('tcp', key)
+    await w.controller.cancel('tcp', key)
+    expect([tab(w).phase, clientStatus('tcp', tab(w))]).toEqual(['closed', 'closed: not connected'])
+    await settled(w)
+    expect(w.consoles.text(key)).toContain('Received reply <HELLO>')
+  })
+})
