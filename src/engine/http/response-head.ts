@@ -68,7 +68,7 @@ export function httpDate(now = Date.now()): string {
 
 export interface HeadFields {
   status: number
-  headers: [string, string | number][]
+  headers: readonly (readonly [string, string | number])[]
   keepAlive: boolean
 }
 

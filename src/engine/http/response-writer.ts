@@ -59,7 +59,7 @@ export class ResponseWriter {
       return bytes.length
     }
     // A whole cached file's response is made once a second and then written as it is.
-    const whole = ready ? ready.get(response.keepAlive, () => this.bytesOf(response)) : this.bytesOf(response)
+    const whole = ready ? (ready.find(response.keepAlive) ?? ready.keep(response.keepAlive, this.bytesOf(response))) : this.bytesOf(response)
     to.socket.write(whole)
     this.logSent(to, response, whole, whole.length, false)
     return bytes.length

@@ -42,21 +42,24 @@ export function describeResponse(head: RequestHead, files: StaticFiles): HttpRes
   const target = parseTarget(head.target)
   if (isTargetProblem(target)) return errorResponse(target.status, target.reason, { keepAlive, isHead })
   const found = files.lookUp(target)
-  const answer = (resolution: Resolution): HttpResponse | Promise<HttpResponse> => {
-    switch (resolution.kind) {
-      case 'missing':
-        return { status: resolution.status, keepAlive, headers: htmlHeaders(resolution.body), body: bodyOf(resolution.body, isHead), reason: `${target.display}: ${resolution.reason}` }
-      case 'redirect': {
-        const page = errorPage(301, `Moved to ${resolution.location}`)
-        return { status: 301, keepAlive, headers: [['Location', resolution.location], ...htmlHeaders(page)], body: bodyOf(page, isHead) }
-      }
-      case 'listing':
-        return { status: 200, keepAlive, headers: htmlHeaders(resolution.body), body: bodyOf(resolution.body, isHead) }
-      case 'file':
-        return fileResponse(head, resolution, keepAlive, isHead)
+  if (found instanceof Promise) return found.then((resolution) => answerWith(resolution, head, target.display, keepAlive, isHead))
+  return answerWith(found, head, target.display, keepAlive, isHead)
+}
+
+/** The response to a request for `shown` (the path as the log shows it), once the folder has said what it names. */
+function answerWith(resolution: Resolution, head: RequestHead, shown: string, keepAlive: boolean, isHead: boolean): HttpResponse | Promise<HttpResponse> {
+  switch (resolution.kind) {
+    case 'missing':
+      return { status: resolution.status, keepAlive, headers: htmlHeaders(resolution.body), body: bodyOf(resolution.body, isHead), reason: `${shown}: ${resolution.reason}` }
+    case 'redirect': {
+      const page = errorPage(301, `Moved to ${resolution.location}`)
+      return { status: 301, keepAlive, headers: [['Location', resolution.location], ...htmlHeaders(page)], body: bodyOf(page, isHead) }
     }
+    case 'listing':
+      return { status: 200, keepAlive, headers: htmlHeaders(resolution.body), body: bodyOf(resolution.body, isHead) }
+    case 'file':
+      return fileResponse(head, resolution, keepAlive, isHead)
   }
-  return found instanceof Promise ? found.then(answer) : answer(found)
 }
 
 /** A response that says what went wrong in a short page: refused requests, methods not done. */
@@ -93,8 +96,8 @@ function fileAnswer(head: RequestHead, file: FileEntry, keepAlive: boolean, isHe
   const whole = range.kind === 'none'
   const start = whole ? 0 : range.start
   const end = whole ? file.size - 1 : range.end
-  const headers = fileHeaders(file, start, end)
-  if (!whole) headers.push(['Content-Range', `bytes ${start}-${end}/${file.size}`])
+  // The whole file's fields are made once per entry: the common request allocates none.
+  const headers = whole ? (file.wholeHeaders ??= fileHeaders(file, 0, file.size - 1)) : [...fileHeaders(file, start, end), ['Content-Range', `bytes ${start}-${end}/${file.size}`] as const]
   const status = whole ? 200 : 206
   if (isHead) return { status, keepAlive, headers, body: NOTHING }
   if (file.body) {
@@ -105,7 +108,7 @@ function fileAnswer(head: RequestHead, file: FileEntry, keepAlive: boolean, isHe
   return { status, keepAlive, headers, body: { from: 'file', handle: file.handle, start, end } }
 }
 
-/** The headers of a file's bytes start..end (inclusive). */
+/** The header fields of a file's bytes start..end (inclusive). */
 function fileHeaders(file: FileEntry, start: number, end: number): HeadFields['headers'] {
   return [['Content-Type', file.type], ['Content-Length', end - start + 1], ['Last-Modified', file.lastModified], ['ETag', file.etag], ['Accept-Ranges', 'bytes']]
 }

@@ -29,6 +29,8 @@ export interface FileEntry {
   handle?: FileHandle
   /** A cached file's complete 200 responses, made once a second (only entries in the cache have them). */
   ready?: ReadyResponses
+  /** The header fields of a response with the whole file, made once by the response path and never changed. */
+  wholeHeaders?: readonly (readonly [string, string | number])[]
 }
 
 export type Resolution =
@@ -63,8 +65,8 @@ export class ReadyResponses {
 
   constructor(private readonly resized: (delta: number) => void) {}
 
-  /** The response for this second, made by `make` if it is not made yet. */
-  get(keepAlive: boolean, make: () => Buffer): Buffer {
+  /** The response made for this second, if there is one yet. */
+  find(keepAlive: boolean): Buffer | undefined {
     const second = Math.floor(Date.now() / 1000)
     if (second !== this.second) {
       const old = this.bytes
@@ -72,9 +74,11 @@ export class ReadyResponses {
       this.keepAlive = this.close = undefined
       if (old > 0) this.resized(-old)
     }
-    const kept = keepAlive ? this.keepAlive : this.close
-    if (kept) return kept
-    const made = make()
+    return keepAlive ? this.keepAlive : this.close
+  }
+
+  /** Keeps `made`, the response for this second (after a `find` that found none), and returns it. */
+  keep(keepAlive: boolean, made: Buffer): Buffer {
     if (keepAlive) this.keepAlive = made
     else this.close = made
     this.resized(made.length)
