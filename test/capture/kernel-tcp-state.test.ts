@@ -151,6 +151,27 @@ describe('kernel TCP state, pure parts', () => {
     ])
   })
 
+  it('with ports: only the sockets with a local or remote port among them, the same as parsing all and filtering', () => {
+    const text = [
+      '  sl  local_address                         remote_address                        st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode',
+      '   0: 00000000000000000000000001000000:2EE0 00000000000000000000000000000000:0000 0A 00000000:00000000 00:00000000 00000000  1000        0 27416 1 0 100 0 0 10 0',
+      '   1: 00000000000000000000000001000000:9C40 00000000000000000000000001000000:2EE0 01 00000000:00000000 00:00000000 00000000  1000        0 27417 1 0 20 4 30 10 -1',
+      '   2: 00000000000000000000000001000000:1F90 00000000000000000000000001000000:9C41 06 00000000:00000000 03:00001770 00000000     0        0 0 3 0',
+      '12345: 0100007F:9C42 0100007F:2EE0 06 00000000:00000000 03:00001770 00000000     0        0 0 3 0',
+      '   4: garbage 2EE0'
+    ].join('\n')
+    const all = parseProcNetTcp(text, true)
+    expect(all.map((s) => s.inode)).toEqual([27416, 27417, 0, 0])
+    const ours = (p: number[]): number[][] => parseProcNetTcp(text, true, new Set(p)).map((s) => [s.local.port, s.remote.port])
+    expect(ours([12000])).toEqual([
+      [12000, 0],
+      [40000, 12000],
+      [40002, 12000]
+    ])
+    expect(ours([40001])).toEqual([[8080, 40001]])
+    expect(ours([1])).toEqual([])
+  })
+
   it('other systems: not exposed, with the reason', async () => {
     for (const platform of ['darwin', 'win32'] as const) {
       const r = await readKernelTcp([12000], platform)

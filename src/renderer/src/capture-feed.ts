@@ -1,7 +1,7 @@
 // Feeds the capture store from the host: the packets it still holds and then its stream, the
-// capture's status, and while a wire view is on screen the kernel's TCP states, polled. The
-// capture starts the first time a wire view opens (a student who opens it wants to see packets);
-// after a Stop it stays stopped until Start.
+// capture's status, polled while a wire view is on screen, and the kernel's TCP states while the
+// Sockets view (the one that shows them) is. The capture starts the first time a wire view opens
+// (a student who opens it wants to see packets); after a Stop it stays stopped until Start.
 
 import type { LabApi } from '../../shared/contract'
 import type { CaptureStore } from './capture-store'
@@ -12,6 +12,11 @@ export const POLL_MS = 500
 export class CaptureFeed {
   private started = false
   private polling?: ReturnType<typeof setInterval>
+  /**
+   * Reading the kernel's states costs the host a read of every TCP socket of the machine (tens of
+   * thousands on a busy one): only while they are on screen.
+   */
+  private withKernel = false
   private stopFeed = (): void => {}
 
   constructor(
@@ -42,8 +47,9 @@ export class CaptureFeed {
     }
   }
 
-  /** A wire view is on screen: start the capture once, and keep the status and kernel states fresh. */
-  show(): void {
+  /** A wire view is on screen: start the capture once, and keep the status (and, `withKernel`, the kernel's states) fresh. */
+  show(withKernel = false): void {
+    this.withKernel = withKernel
     if (!this.started && this.store.status?.state !== 'on') {
       this.started = true
       void this.start()
@@ -75,6 +81,6 @@ export class CaptureFeed {
 
   private poll(): void {
     void this.api.captureStatus().then((s) => this.store.setStatus(s), () => undefined)
-    void this.api.kernelState().then((k) => this.store.setKernel(k), () => undefined)
+    if (this.withKernel) void this.api.kernelState().then((k) => this.store.setKernel(k), () => undefined)
   }
 }

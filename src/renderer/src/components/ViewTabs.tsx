@@ -1,7 +1,7 @@
 // The views below the consoles, as tabs: the packet log (what the programs did), the wire (what
 // went on the wire), the ladder of one connection, and what each socket is doing now. The packet
 // log stays mounted (it keeps its filter and selection); a wire view, while shown, keeps the
-// capture's status and the kernel's states fresh.
+// capture's status fresh, and the Sockets view the kernel's states.
 
 import { useEffect, useState, useSyncExternalStore } from 'react'
 import type { LabApi } from '../../../shared/contract'
@@ -44,7 +44,7 @@ export function ViewTabs({ api, events, capture, feed, zoom, nameOf, running, ..
 
   useEffect(() => {
     if (tab === 'log') return
-    feed.show()
+    feed.show(tab === 'sockets')
     return () => feed.hide()
   }, [tab, feed])
 
