@@ -1,0 +1,78 @@
+// The wire view, the ladder and the packet log read as a whole on the screens a course uses: a lab
+// PC at 100% and a projector at 150–200%. Nothing a student reads is cut or drawn over something
+// else, also after an hour of class, when times have grown to four digits of seconds.
+
+import type { Locator, Page } from '@playwright/test'
+import { exchange, expect, freePort, shot, startServer, test } from './fixtures'
+
+/** A time the views show after about twenty minutes of class: 11 characters. */
+const HOUR_OF_CLASS = '1234.567890'
+
+async function zoomTo(page: Page, label: string): Promise<void> {
+  await page.getByTestId('zoom-reset').click()
+  for (let i = 0; i < 8 && (await page.getByTestId('zoom-reset').textContent()) !== label; i++) await page.getByTestId('zoom-in').click()
+  await expect(page.getByTestId('zoom-reset')).toHaveText(label)
+}
+
+async function captureOn(page: Page, port: number): Promise<void> {
+  await page.getByTestId('view-wire').click()
+  await startServer(page, port)
+  await expect(page.getByTestId('capture-status')).toContainText(new RegExp(`Capturing ports? [\\d, ]*\\b${port}\\b`), { timeout: 20_000 })
+}
+
+/** The wire view's header cells shown now, by name, with whether their text is cut. */
+async function wireLayout(page: Page): Promise<{ shown: string[]; cut: Record<string, number>; overflowRight: number }> {
+  return page.getByTestId('wire-view').evaluate((view) => {
+    const head = view.querySelector('.wire-row.head')!
+    const names = [...head.children].map((c) => c.textContent ?? '')
+    const visible = (c: Element): boolean => getComputedStyle(c).display !== 'none'
+    const cut: Record<string, number> = {}
+    for (const row of view.querySelectorAll('[data-testid=wire-row]'))
+      [...row.children].forEach((c, i) => {
+        if (visible(c) && c.scrollWidth > c.clientWidth + 1) cut[names[i]] = (cut[names[i]] ?? 0) + 1
+      })
+    const last = [...head.children].filter(visible).at(-1)!.getBoundingClientRect()
+    return { shown: names.filter((_, i) => visible(head.children[i])), cut, overflowRight: Math.round(last.right - head.getBoundingClientRect().right) }
+  })
+}
+
+/** Whether a cell of this column can show an hour-long lab's time whole: the text is put in for the measure only. */
+async function holdsLongTime(cells: Locator): Promise<boolean> {
+  return cells.first().evaluate((cell, text) => {
+    const was = cell.textContent
+    cell.textContent = text
+    const fits = cell.scrollWidth <= cell.clientWidth
+    cell.textContent = was
+    return fits
+  }, HOUR_OF_CLASS)
+}
+
+test('the wire view: the Window column on a 1280 px lab PC, and at 200% on 1920×1080 and 150% on 1280×720 no time, seq/ack or words cut', async ({ lab }) => {
+  test.setTimeout(90_000)
+  await lab.setViewportSize({ width: 1280, height: 800 })
+  const port = await freePort()
+  await captureOn(lab, port)
+  await exchange(lab, 'hello world')
+  await expect.poll(async () => (await lab.getByTestId('wire-row').allTextContents()).some((r) => r.includes('last ACK: both sides closed')), { timeout: 15_000 }).toBe(true)
+
+  const times = lab.getByTestId('wire-row').locator('[role=gridcell]:nth-child(2)')
+  const atLabPc = await wireLayout(lab)
+  expect(atLabPc.shown).toContain('Window')
+  expect(atLabPc.cut).toEqual({})
+  expect(await holdsLongTime(times)).toBe(true)
+  await shot(lab, 'wire-1280-100')
+
+  for (const [width, height, zoom] of [
+    [1920, 1080, '200%'],
+    [1280, 720, '150%']
+  ] as const) {
+    await lab.setViewportSize({ width, height })
+    await zoomTo(lab, zoom)
+    const layout = await wireLayout(lab)
+    expect(layout.overflowRight, `the last column ends inside the view at ${zoom} on ${width}×${height}`).toBeLessThanOrEqual(0)
+    // Addresses may be cut at their start (the port stays); what the lesson is about may not.
+    for (const column of ['No.', 'Time (s)', 'Flags', 'Seq / Ack', 'Length', 'What it is']) expect(layout.cut[column], `${column} at ${zoom} on ${width}×${height}`).toBeUndefined()
+    expect(await holdsLongTime(times), `an 11-character time at ${zoom} on ${width}×${height}`).toBe(true)
+    await shot(lab, `wire-${width}x${height}-${zoom.replace('%', '')}`)
+  }
+})
