@@ -76,3 +76,15 @@ test('the wire view: the Window column on a 1280 px lab PC, and at 200% on 1920�
     await shot(lab, `wire-${width}x${height}-${zoom.replace('%', '')}`)
   }
 })
+
+test('the packet log holds an hour-long lab’s time whole, at 100% and at 200% on 1920×1080', async ({ lab }) => {
+  test.setTimeout(60_000)
+  await lab.setViewportSize({ width: 1280, height: 800 })
+  await startServer(lab, await freePort())
+  const times = lab.getByTestId('log-row').locator('span:nth-child(2)')
+  await expect(times.first()).toBeVisible()
+  expect(await holdsLongTime(times)).toBe(true)
+  await lab.setViewportSize({ width: 1920, height: 1080 })
+  await zoomTo(lab, '200%')
+  expect(await holdsLongTime(times)).toBe(true)
+})
