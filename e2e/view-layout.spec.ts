@@ -3,7 +3,7 @@
 // else, also after an hour of class, when times have grown to four digits of seconds.
 
 import type { Locator, Page } from '@playwright/test'
-import { exchange, expect, freePort, shot, startServer, test } from './fixtures'
+import { clientConsole, consoleText, exchange, expect, freePort, sendFromClient, shot, startServer, test } from './fixtures'
 
 /** A time the views show after about twenty minutes of class: 11 characters. */
 const HOUR_OF_CLASS = '1234.567890'
@@ -87,4 +87,41 @@ test('the packet log holds an hour-long lab’s time whole, at 100% and at 200% 
   await lab.setViewportSize({ width: 1920, height: 1080 })
   await zoomTo(lab, '200%')
   expect(await holdsLongTime(times)).toBe(true)
+})
+
+/** Every text of the ladder inside its drawing, and no two of them on top of each other. */
+async function ladderTextsClear(page: Page): Promise<{ outside: string[]; overlapping: string[] }> {
+  return page.getByTestId('ladder').locator('svg').evaluate((svg) => {
+    const box = svg.getBoundingClientRect()
+    const texts = [...svg.querySelectorAll('text')].map((t) => ({ text: t.textContent ?? '', r: t.getBoundingClientRect() }))
+    const outside = texts.filter(({ r }) => r.left < box.left - 1 || r.right > box.right + 1).map((t) => t.text)
+    const overlapping: string[] = []
+    texts.forEach((a, i) =>
+      texts.slice(i + 1).forEach((b) => {
+        const x = Math.min(a.r.right, b.r.right) - Math.max(a.r.left, b.r.left)
+        const y = Math.min(a.r.bottom, b.r.bottom) - Math.max(a.r.top, b.r.top)
+        if (x > 1 && y > 1) overlapping.push(`${a.text} / ${b.text}`)
+      })
+    )
+    return { outside, overlapping }
+  })
+}
+
+test('the ladder of a UDP exchange: recvfrom()’s words neither cut at the edge nor drawn over the times, at 100% and 200%', async ({ lab }) => {
+  test.setTimeout(60_000)
+  await lab.setViewportSize({ width: 1366, height: 768 })
+  await lab.getByTestId('lab-udp').click()
+  const port = await freePort()
+  await captureOn(lab, port)
+  await sendFromClient(lab, 'udp over the wire')
+  await expect.poll(() => consoleText(clientConsole(lab)), { timeout: 15_000 }).toContain('UDP OVER THE WIRE')
+  await expect.poll(async () => (await lab.getByTestId('wire-row').count()), { timeout: 15_000 }).toBe(2)
+  await lab.getByTestId('view-ladder').click()
+  await expect(lab.getByTestId('ladder-call')).toHaveCount(4)
+  expect(await ladderTextsClear(lab)).toEqual({ outside: [], overlapping: [] })
+  await shot(lab, 'ladder-udp-1366-100')
+  await lab.setViewportSize({ width: 1920, height: 1080 })
+  await zoomTo(lab, '200%')
+  expect(await ladderTextsClear(lab)).toEqual({ outside: [], overlapping: [] })
+  await shot(lab, 'ladder-udp-1920-200')
 })

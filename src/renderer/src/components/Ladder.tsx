@@ -101,14 +101,27 @@ interface SvgProps {
   zero: number
 }
 
+/** Width of one character of the ladder's monospace font, in em, with a little to spare (DejaVu Sans Mono's is 0.602). */
+const CHAR_EM = 0.62
+
+/** Ems a column of these texts needs: at least `least`, else the longest text and `pad`. */
+function columnEms(texts: readonly string[], least: number, pad: number): number {
+  return Math.max(least, CHAR_EM * Math.max(0, ...texts.map((t) => t.length)) + pad)
+}
+
 function LadderSvg({ rows, conversation, ends, store, width, zoom, zero }: SvgProps): React.JSX.Element {
   const fs = 14 * zoom
-  const timeW = 6.2 * fs
-  const callW = 15 * fs
+  const seconds = (t: number): string => ((t - zero) / 1e6).toFixed(6)
+  const callTexts = (side: Role): string[] => rows.flatMap((r) => (r.kind === 'call' && r.side === side ? [r.label] : []))
+  // Each column as wide as its longest text: times grow with the lab's age, and recvfrom()'s words
+  // are longer than recv()'s; a fixed width cut them at the edge or drew them over the times.
+  const timeW = columnEms(rows.map((r) => seconds(r.time)), 6.2, 1) * fs
+  const clientCallW = columnEms(callTexts('client'), 15, 1.2) * fs
+  const serverCallW = columnEms(callTexts('server'), 15, 1.2) * fs
   const middleMin = 20 * fs
-  const w = Math.max(width, timeW + 2 * callW + middleMin)
-  const clientX = timeW + callW
-  const serverX = w - callW
+  const w = Math.max(width, timeW + clientCallW + serverCallW + middleMin)
+  const clientX = timeW + clientCallW
+  const serverX = w - serverCallW
   const head = 3.6 * fs
   const packetH = 2.7 * fs
   const callH = 1.9 * fs
@@ -122,7 +135,6 @@ function LadderSvg({ rows, conversation, ends, store, width, zoom, zero }: SvgPr
   const selectedPacket = store.selection.packet
   const selectedCall = store.selection.call?.seq
   const x = (side: Role): number => (side === 'client' ? clientX : serverX)
-  const seconds = (t: number): string => ((t - zero) / 1e6).toFixed(6)
 
   return (
     <svg className="ladder-svg" width={w} height={height} viewBox={`0 0 ${w} ${height}`} role="img" aria-label={`Ladder of ${conversationName(conversation)}`} style={{ fontSize: fs }}>
