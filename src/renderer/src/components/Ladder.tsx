@@ -24,6 +24,10 @@ interface Props {
 /** Conversations offered in the picker: the newest. */
 const PICKER_MAX = 200
 
+const PICK_ONE = 'Pick a packet in the Wire view or an event in the packet log: its connection shows here as a ladder.'
+/** Without packets there is nothing to draw: say so, rather than ask the student to pick one. */
+const NO_CAPTURE = 'Capture is not possible here, so there are no packets to draw: the Wire view says why and how to enable it. The Sockets view works without it.'
+
 export function Ladder({ store, events, zero, zoom, nameOf }: Props): React.JSX.Element {
   const version = useSyncExternalStore(store.subscribe, store.getVersion)
   const received = useSyncExternalStore(useCallback((listener: () => void) => events.subscribe(listener), [events]), () => events.stats.received)
@@ -74,7 +78,7 @@ export function Ladder({ store, events, zero, zoom, nameOf }: Props): React.JSX.
         {ladder ? (
           <LadderSvg rows={ladder.rows} conversation={ladder.conversation} ends={{ client: ladder.ends.client && nameOf(ladder.ends.client.endpoint), server: ladder.ends.server && nameOf(ladder.ends.server.endpoint) }} store={store} width={width} zoom={zoom} zero={zero() || ladder.conversation.firstTime} />
         ) : (
-          <p className="wire-empty">Pick a packet in the Wire view or an event in the packet log: its connection shows here as a ladder.</p>
+          <p className="wire-empty">{store.status?.state === 'unavailable' ? NO_CAPTURE : PICK_ONE}</p>
         )}
       </div>
     </section>
