@@ -24,6 +24,10 @@ interface Props {
 /** Conversations offered in the picker: the newest. */
 const PICKER_MAX = 200
 
+const PICK_ONE = 'Pick a packet in the Wire view or an event in the packet log: its connection shows here as a ladder.'
+/** Without packets there is nothing to draw: say so, rather than ask the student to pick one. */
+const NO_CAPTURE = 'Capture is not possible here, so there are no packets to draw: the Wire view says why and how to enable it. The Sockets view works without it.'
+
 export function Ladder({ store, events, zero, zoom, nameOf }: Props): React.JSX.Element {
   const version = useSyncExternalStore(store.subscribe, store.getVersion)
   const received = useSyncExternalStore(useCallback((listener: () => void) => events.subscribe(listener), [events]), () => events.stats.received)
@@ -74,7 +78,7 @@ export function Ladder({ store, events, zero, zoom, nameOf }: Props): React.JSX.
         {ladder ? (
           <LadderSvg rows={ladder.rows} conversation={ladder.conversation} ends={{ client: ladder.ends.client && nameOf(ladder.ends.client.endpoint), server: ladder.ends.server && nameOf(ladder.ends.server.endpoint) }} store={store} width={width} zoom={zoom} zero={zero() || ladder.conversation.firstTime} />
         ) : (
-          <p className="wire-empty">Pick a packet in the Wire view or an event in the packet log: its connection shows here as a ladder.</p>
+          <p className="wire-empty">{store.status?.state === 'unavailable' ? NO_CAPTURE : PICK_ONE}</p>
         )}
       </div>
     </section>
@@ -101,14 +105,27 @@ interface SvgProps {
   zero: number
 }
 
+/** Width of one character of the ladder's monospace font, in em, with a little to spare (DejaVu Sans Mono's is 0.602). */
+const CHAR_EM = 0.62
+
+/** Ems a column of these texts needs: at least `least`, else the longest text and `pad`. */
+function columnEms(texts: readonly string[], least: number, pad: number): number {
+  return Math.max(least, CHAR_EM * Math.max(0, ...texts.map((t) => t.length)) + pad)
+}
+
 function LadderSvg({ rows, conversation, ends, store, width, zoom, zero }: SvgProps): React.JSX.Element {
   const fs = 14 * zoom
-  const timeW = 6.2 * fs
-  const callW = 15 * fs
+  const seconds = (t: number): string => ((t - zero) / 1e6).toFixed(6)
+  const callTexts = (side: Role): string[] => rows.flatMap((r) => (r.kind === 'call' && r.side === side ? [r.label] : []))
+  // Each column as wide as its longest text: times grow with the lab's age, and recvfrom()'s words
+  // are longer than recv()'s; a fixed width cut them at the edge or drew them over the times.
+  const timeW = columnEms(rows.map((r) => seconds(r.time)), 6.2, 1) * fs
+  const clientCallW = columnEms(callTexts('client'), 15, 1.2) * fs
+  const serverCallW = columnEms(callTexts('server'), 15, 1.2) * fs
   const middleMin = 20 * fs
-  const w = Math.max(width, timeW + 2 * callW + middleMin)
-  const clientX = timeW + callW
-  const serverX = w - callW
+  const w = Math.max(width, timeW + clientCallW + serverCallW + middleMin)
+  const clientX = timeW + clientCallW
+  const serverX = w - serverCallW
   const head = 3.6 * fs
   const packetH = 2.7 * fs
   const callH = 1.9 * fs
@@ -122,7 +139,6 @@ function LadderSvg({ rows, conversation, ends, store, width, zoom, zero }: SvgPr
   const selectedPacket = store.selection.packet
   const selectedCall = store.selection.call?.seq
   const x = (side: Role): number => (side === 'client' ? clientX : serverX)
-  const seconds = (t: number): string => ((t - zero) / 1e6).toFixed(6)
 
   return (
     <svg className="ladder-svg" width={w} height={height} viewBox={`0 0 ${w} ${height}`} role="img" aria-label={`Ladder of ${conversationName(conversation)}`} style={{ fontSize: fs }}>
