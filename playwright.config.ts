@@ -8,7 +8,8 @@ export default defineConfig({
   fullyParallel: false,
   workers: 2,
   retries: 0,
-  timeout: 30_000,
+  // Whole scenarios (two clients, a reload, a capture start) on a loaded lab PC or CI machine.
+  timeout: 60_000,
   expect: { timeout: 5_000 },
   reporter: [['list']],
   use: { viewport: { width: 1440, height: 900 }, trace: 'retain-on-failure' },

@@ -47,6 +47,23 @@ describe.each([
   })
 })
 
+describe('TCP client', () => {
+  it('a connection the server closes while the client waits for nothing is logged as closed by the server, and the next sentence connects again', async () => {
+    t = testLab()
+    const server = await t.start(tcpServer({ address: '127.0.0.1' }))
+    const port = server.local!.port
+    const c = await t.start(tcpClient(port))
+    await t.lab.connect(c.id)
+    await t.lab.stop(server.id)
+    const closed = await t.waitForEvent((e) => e.endpoint === c.id && e.kind === 'close')
+    expect(closed.detail).toEqual({ closedBy: 'server', reason: 'server-closed-idle' })
+    expect(closed.info).toMatch(/the server closed the connection \(FIN\)/)
+    // Not "already connected": a new connection, to a server started again on the same port.
+    await t.start(tcpServer({ address: '127.0.0.1', port }))
+    expect((await t.lab.send(c.id, 'again')).reply).toBe('AGAIN')
+  })
+})
+
 describe('TCP server', () => {
   it('reads at most recvSize bytes once, like recv(1024), and says what it left unread', async () => {
     t = testLab()

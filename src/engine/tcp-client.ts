@@ -108,6 +108,9 @@ export class TcpClient extends ClientCore<TcpClientConfig> {
     socket.on('end', () => {
       c.ended = true
       c.wake?.()
+      // The server closed while this client waits for nothing (its idle time-out, or Stop): said now,
+      // so the connection is not shown as open, and the next sentence connects again.
+      if (this.open === c && !this.busy) this.closeOpen('server-closed-idle')
     })
     socket.on('error', (err) => {
       c.failure ??= err
@@ -157,13 +160,13 @@ export class TcpClient extends ClientCore<TcpClientConfig> {
     })
   }
 
-  private closeOpen(): void {
+  private closeOpen(reason: 'client-done' | 'server-closed-idle' = 'client-done'): void {
     const c = this.open
     if (!c) return
     this.open = undefined
     c.socket.end()
     c.socket.destroySoon()
-    this.report.event('close', { ...placeOf(c), detail: { closedBy: 'client', reason: 'client-done' } })
+    this.report.event('close', { ...placeOf(c), detail: reason === 'client-done' ? { closedBy: 'client', reason } : { closedBy: 'server', reason } })
     this.report.console(`Connection closed with server at ${this.target()}`, c.conn)
   }
 }

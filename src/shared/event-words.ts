@@ -23,7 +23,8 @@ const CLOSE_WORDS: Record<Exclude<EventDetails['close']['reason'], 'reply-ended'
   'client-done': 'connection closed by the client',
   ended: 'connection closed',
   'client-after-server': 'the client closed its side too',
-  'client-one-recv': 'the client closed the connection after its one recv(), without waiting for the server to close'
+  'client-one-recv': 'the client closed the connection after its one recv(), without waiting for the server to close',
+  'server-closed-idle': 'the server closed the connection (FIN) while the client was not waiting for anything; the client closed its side, and its next sentence connects again'
 }
 
 /** The one-line English summary of an event, as the log, the CLI and the consoles show it. */

@@ -37,6 +37,7 @@ export type CloseReason =
   | 'client-after-server' // the HTTP client closed its side after the server had closed
   | 'client-one-recv' // the HTTP client closed after its one recv(), the server still open
   | 'client-stopped' // a client was stopped (Cancel) while it waited for a reply
+  | 'server-closed-idle' // the TCP server closed a connection on which the client waited for nothing (idle time-out, Stop)
 
 /**
  * What each kind of event means, as fields: exercises, the ladder and translations read these,
