@@ -178,12 +178,6 @@ test('a server says who can reach it: all interfaces, other machines; loopback, 
   const reach = lab.getByTestId('server-reach')
   await expect(reach).toHaveText('other machines can connect')
   await expect(reach).toHaveAttribute('title', /other machines on the network can reach this server/)
-  // At 1280 px the badge may wrap under the status, but Stop stays on the title's line.
-  await lab.setViewportSize({ width: 1280, height: 800 })
-  const title = (await lab.getByTestId('server-panel').locator('h2').boundingBox())!
-  const stop = (await lab.getByTestId('server-stop').boundingBox())!
-  expect(stop.y).toBeLessThan(title.y + title.height)
-  expect(stop.y + stop.height).toBeGreaterThan(title.y)
   await lab.getByTestId('server-stop').click()
   await expect(reach).toHaveCount(0)
   await lab.getByTestId('server-address').fill('127.0.0.1')

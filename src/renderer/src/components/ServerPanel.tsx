@@ -27,17 +27,14 @@ export function ServerPanel({ lab, registry, problem, canChooseFolder, onChange,
     <section className="panel" aria-label={title} data-testid="server-panel">
       <header className="panel-head">
         <h2>{title}</h2>
-        {/* What the server is doing and who can reach it wrap together, so Start/Stop keeps its place. */}
-        <div className="run-state">
-          <span className={running ? 'status on' : 'status'} data-testid="server-status" role="status">
-            {running ? `${lab.kind === 'udp' ? 'bound to' : 'listening on'} ${lab.run?.local ? formatSockAddr(lab.run.local) : '…'}` : 'stopped'}
+        <span className={running ? 'status on' : 'status'} data-testid="server-status" role="status">
+          {running ? `${lab.kind === 'udp' ? 'bound to' : 'listening on'} ${lab.run?.local ? formatSockAddr(lab.run.local) : '…'}` : 'stopped'}
+        </span>
+        {reach && (
+          <span className={`reach ${reach.kind}`} title={reach.long} data-testid="server-reach">
+            {reach.short}
           </span>
-          {reach && (
-            <span className={`reach ${reach.kind}`} title={reach.long} data-testid="server-reach">
-              {reach.short}
-            </span>
-          )}
-        </div>
+        )}
         <div className="actions">
           {running ? (
             <button type="button" className="primary" onClick={onStop} disabled={lab.serverBusy} data-testid="server-stop">
