@@ -6,7 +6,7 @@ import { execFileSync } from 'node:child_process'
 import crypto from 'node:crypto'
 import fs from 'node:fs'
 import path from 'node:path'
-import { fmt, freePort, has, median, runTool, SOCKLAB, removeTempDir, startPeer, table, targetTable, tempDir, waitForPort, xRatio } from './lib.mjs'
+import { baselineTarget, fmt, freePort, has, median, newOverOld, runTool, SOCKLAB, removeTempDir, startPeer, table, targetTable, tempDir, waitForPort, xRatio } from './lib.mjs'
 
 const WRK_SECONDS = 3
 /** Rounds of wrk runs (`--rounds N` changes it: more rounds steady a side-by-side run on a busy machine). */
@@ -113,13 +113,6 @@ async function cpuOf(s, work) {
   return { result, cpu: before === undefined || after === undefined ? NaN : after - before }
 }
 
-/** The middle value, the mean of the two middle ones for an even count. */
-function middle(values) {
-  const sorted = values.filter(Number.isFinite).sort((a, b) => a - b)
-  const half = Math.floor(sorted.length / 2)
-  return sorted.length % 2 ? sorted[half] : (sorted[half - 1] + sorted[half]) / 2
-}
-
 /** One 10 MB download with curl; resolves with its time in ms (the byte count is checked). */
 async function download(url) {
   const out = await runTool('curl', ['-sS', '-o', '/dev/null', '-w', '%{time_total} %{size_download}', url], 60_000)
@@ -178,10 +171,7 @@ export async function benchHttp(results, { baseline, rounds = ROUNDS } = {}) {
     const get = (name, file, mode) => rpsBy[`${name} ${file} ${mode}`]?.rps
     const cpuPer = (name, file, mode) => rpsBy[`${name} ${file} ${mode}`]?.cpuPerRequestUs
     /** socklab's requests/s over the baseline's: the middle of the round-by-round ratios. */
-    const newOverOld = (file, mode) => {
-      const [ours, old] = ['socklab', 'baseline'].map((n) => rpsBy[`${n} ${file} ${mode}`].rounds)
-      return middle(ours.map((r, i) => r / old[i]))
-    }
+    const rpsNewOverOld = (file, mode) => newOverOld(...['socklab', 'baseline'].map((n) => rpsBy[`${n} ${file} ${mode}`].rounds))
     const scenarios = ['1k.bin', '100k.bin'].flatMap((file) => ['keep-alive', 'close'].map((mode) => [file, mode]))
     const withBaseline = (cells) => (baseline ? cells : [])
     console.log(
@@ -193,7 +183,7 @@ export async function benchHttp(results, { baseline, rounds = ROUNDS } = {}) {
       ['file', 'connections', 'socklab', ...withBaseline(['baseline']), 'python', 'nginx', ...withBaseline(['new/old']), 'vs python', 'vs nginx'],
       scenarios.map(([file, mode]) => {
         const [ours, py, ng] = [get('socklab', file, mode), get('python', file, mode), get('nginx', file, mode)]
-        return [file, mode, fmt(ours), ...withBaseline([fmt(get('baseline', file, mode))]), fmt(py), fmt(ng), ...withBaseline([xRatio(newOverOld(file, mode))]), xRatio(ours / py, 1), xRatio(ours / ng)]
+        return [file, mode, fmt(ours), ...withBaseline([fmt(get('baseline', file, mode))]), fmt(py), fmt(ng), ...withBaseline([xRatio(rpsNewOverOld(file, mode))]), xRatio(ours / py, 1), xRatio(ours / ng)]
       })
     )
     console.log(`\nserver CPU per request (user + system, µs, from /proc), over the same ${rounds} rounds: lower is better`)
@@ -210,7 +200,7 @@ export async function benchHttp(results, { baseline, rounds = ROUNDS } = {}) {
     const times10 = Object.fromEntries(Object.entries(downloadsBy).map(([name, d]) => [name, median(d.times)]))
     const cpu10 = Object.fromEntries(Object.entries(downloadsBy).map(([name, d]) => [name, (d.cpu / d.times.length) * 1000]))
     /** socklab's download time over the baseline's: the middle of the turn-by-turn ratios. */
-    const timeNewOverOld = baseline ? middle(downloadsBy.socklab.times.map((t, i) => t / downloadsBy.baseline.times[i])) : NaN
+    const timeNewOverOld = baseline ? newOverOld(downloadsBy.socklab.times, downloadsBy.baseline.times) : NaN
     console.log(`\n10 MB download, curl -o /dev/null, median of ${DOWNLOADS} after ${WARMUP_DOWNLOADS} unmeasured, the servers taking turns`)
     table(
       ['server', 'ms', 'server CPU ms', ...withBaseline(['vs baseline (time)'])],
@@ -220,14 +210,15 @@ export async function benchHttp(results, { baseline, rounds = ROUNDS } = {}) {
     const best = (name, file) => Math.max(get(name, file, 'keep-alive'), get(name, file, 'close'))
     const rps = (n) => `${fmt(n)}/s`
     const ms = (n) => `${fmt(n, 2)} ms`
+    const size = (file) => (file === '1k.bin' ? '1 KB' : '100 KB')
     const targets = [
       ...['1k.bin', '100k.bin'].map((file) => {
         const [ours, py] = [best('socklab', file), best('python', file)]
-        return { name: `${file === '1k.bin' ? '1 KB' : '100 KB'} requests/s ≥ 8× python (best mode each)`, ours: rps(ours), peer: rps(py), ratio: xRatio(ours / py, 1), met: ours / py >= 8 }
+        return { name: `${size(file)} requests/s ≥ 8× python (best mode each)`, ours: rps(ours), peer: rps(py), ratio: xRatio(ours / py, 1), met: ours / py >= 8 }
       }),
       ...['1k.bin', '100k.bin'].map((file) => {
         const [ours, py] = [get('socklab', file, 'close'), get('python', file, 'close')]
-        return { name: `${file === '1k.bin' ? '1 KB' : '100 KB'} requests/s vs python, both Connection: close`, ours: rps(ours), peer: rps(py), ratio: xRatio(ours / py, 1) }
+        return { name: `${size(file)} requests/s vs python, both Connection: close`, ours: rps(ours), peer: rps(py), ratio: xRatio(ours / py, 1) }
       }),
       { name: '10 MB download time ≤ python (ratio of times)', ours: ms(times10.socklab), peer: ms(times10.python), ratio: xRatio(times10.socklab / times10.python), met: times10.socklab <= times10.python },
       ...(get('nginx', '1k.bin', 'keep-alive')
@@ -245,15 +236,13 @@ export async function benchHttp(results, { baseline, rounds = ROUNDS } = {}) {
       // Another build of socklab (--baseline): every number within 10% of it, in the same run.
       ...(baseline
         ? [
-            ...scenarios.map(([file, mode]) => {
-              const ratio = newOverOld(file, mode)
-              return { name: `${file === '1k.bin' ? '1 KB' : '100 KB'} ${mode} requests/s ≥ 0.9× baseline (round by round)`, ours: rps(get('socklab', file, mode)), peer: rps(get('baseline', file, mode)), ratio: xRatio(ratio), met: ratio >= 0.9 }
-            }),
-            ...scenarios.map(([file, mode]) => {
-              const [ours, old] = [cpuPer('socklab', file, mode), cpuPer('baseline', file, mode)]
-              return { name: `${file === '1k.bin' ? '1 KB' : '100 KB'} ${mode} CPU per request ≤ 1.1× baseline`, ours: `${fmt(ours, 1)} µs`, peer: `${fmt(old, 1)} µs`, ratio: xRatio(ours / old), met: Number.isFinite(ours / old) ? ours / old <= 1.1 : undefined }
-            }),
-            { name: '10 MB download time ≤ 1.1× baseline (turn by turn)', ours: ms(times10.socklab), peer: ms(times10.baseline), ratio: xRatio(timeNewOverOld), met: timeNewOverOld <= 1.1 }
+            ...scenarios.map(([file, mode]) =>
+              baselineTarget(`${size(file)} ${mode} requests/s`, { ours: get('socklab', file, mode), old: get('baseline', file, mode), ratio: rpsNewOverOld(file, mode), show: rps, how: 'round by round' })
+            ),
+            ...scenarios.map(([file, mode]) =>
+              baselineTarget(`${size(file)} ${mode} CPU per request`, { ours: cpuPer('socklab', file, mode), old: cpuPer('baseline', file, mode), lowerIsBetter: true, show: (n) => `${fmt(n, 1)} µs` })
+            ),
+            baselineTarget('10 MB download time', { ours: times10.socklab, old: times10.baseline, ratio: timeNewOverOld, lowerIsBetter: true, show: ms, how: 'turn by turn' })
           ]
         : [])
     ]

@@ -34,7 +34,20 @@ export function socklabBuildIn(dir) {
     }
   })()
   // The built CLI is what bin/socklab.js runs: run it the same way, from wherever the build lies.
-  return { args: ['-e', 'require(process.argv[1]).main(process.argv.slice(2))', cli], describe: `${cli} (${commit})` }
+  return { name: 'baseline', args: ['-e', 'require(process.argv[1]).main(process.argv.slice(2))', cli], describe: `${cli} (${commit})` }
+}
+
+/** This checkout's build, in the shape of socklabBuildIn's answer: `node ...args program options` runs a program. */
+export const THIS_BUILD = { name: 'socklab', args: [SOCKLAB], describe: SOCKLAB }
+
+/** Whether a build knows `program` (an older build may not have `watch`): its help exits 0, an unknown program exits 2. */
+export function buildHas(build, program) {
+  try {
+    execFileSync(process.execPath, [...build.args, program, '-h'], { stdio: 'ignore', timeout: 15_000 })
+    return true
+  } catch {
+    return false
+  }
 }
 
 /**
@@ -113,20 +126,19 @@ export function startPeer(command, args, options = {}) {
   }
 }
 
-export function freePort(host = '127.0.0.1') {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer()
-    s.once('error', reject)
-    s.listen({ host, port: 0 }, () => {
-      const { port } = s.address()
-      s.close(() => resolve(port))
-    })
-  })
-}
+/**
+ * A free port below the ephemeral range, probed by TCP and UDP on every address: the same helper
+ * as the tests' (a port the OS picks is an ephemeral one, which any client socket of a test
+ * running beside the bench may take a moment later).
+ */
+export { freePort } from '../test/helpers/free-port.mjs'
 
-/** `socklab web -p 0 --no-open` as a user starts it (no browser of its own); resolves with the peer and the address it printed (with the token). */
-export async function startWebHost() {
-  const host = startPeer(process.execPath, [SOCKLAB, 'web', '-p', '0', '--no-open'], { stdio: ['ignore', 'pipe', 'inherit'] })
+/**
+ * `socklab web -p 0 --no-open` as a user starts it (no browser of its own), from this build or
+ * another (`build`, see socklabBuildIn); resolves with the peer and the address it printed (with the token).
+ */
+export async function startWebHost(build = THIS_BUILD) {
+  const host = startPeer(process.execPath, [...build.args, 'web', '-p', '0', '--no-open'], { stdio: ['ignore', 'pipe', 'inherit'] })
   const child = host.child
   const url = await new Promise((resolve, reject) => {
     let out = ''
@@ -216,6 +228,43 @@ export function has(command) {
     return true
   } catch {
     return false
+  }
+}
+
+/** The middle value of those that are numbers, the mean of the two middle ones for an even count. */
+export function middle(values) {
+  const sorted = values.filter(Number.isFinite).sort((a, b) => a - b)
+  const half = Math.floor(sorted.length / 2)
+  return sorted.length % 2 ? sorted[half] : (sorted[half - 1] + sorted[half]) / 2
+}
+
+/**
+ * socklab's number over the baseline's, from measurements taken in the same turns (ours[i] right
+ * next to old[i]): the middle of the turn-by-turn ratios, so that load which comes and goes during
+ * a run weighs on both alike and one disturbed turn does not decide.
+ */
+export function newOverOld(ours, old) {
+  return middle(ours.map((value, i) => value / old[i]))
+}
+
+/** How far socklab may fall behind the baseline build on any number: 10%. */
+export const BASELINE_MARGIN = 0.1
+
+/**
+ * A targets-table row against the baseline build: a number where higher is better must reach
+ * ≥ 0.9× the baseline's, one where lower is better (times, memory, CPU) stay ≤ 1.1×. `ratio` is
+ * socklab ÷ baseline (by default ours ÷ old; pass newOverOld's for turn-by-turn numbers), `show`
+ * formats the two numbers, `how` says how the ratio was taken. A ratio that cannot be computed
+ * (a number /proc could not give) makes an `info` row, never a PASS.
+ */
+export function baselineTarget(what, { ours, old, ratio = ours / old, lowerIsBetter = false, show = fmt, how = '' }) {
+  const bound = lowerIsBetter ? 1 + BASELINE_MARGIN : 1 - BASELINE_MARGIN
+  return {
+    name: `${what} ${lowerIsBetter ? '≤' : '≥'} ${bound}× baseline${how ? ` (${how})` : ''}`,
+    ours: show(ours),
+    peer: show(old),
+    ratio: xRatio(ratio),
+    met: Number.isFinite(ratio) ? (lowerIsBetter ? ratio <= bound : ratio >= bound) : undefined
   }
 }
 

@@ -1,10 +1,11 @@
 // TCP request/reply with 100 concurrent clients, each opening a new connection per request:
-// socklab tcp-server (iterative and --concurrent) against the course's Python server.
+// socklab tcp-server (iterative and --concurrent) against the course's Python server and, given
+// --baseline, against another build's tcp-server in the same rounds.
 
 import fs from 'node:fs'
 import net from 'node:net'
 import path from 'node:path'
-import { fmt, freePort, removeTempDir, ROOT, SOCKLAB, startPeer, table, targetTable, tempDir, waitForPort, xRatio } from './lib.mjs'
+import { baselineTarget, fmt, freePort, newOverOld, removeTempDir, ROOT, startPeer, table, targetTable, tempDir, THIS_BUILD, waitForPort, xRatio } from './lib.mjs'
 
 const CLIENTS = 100
 const ROUNDS = 2
@@ -72,7 +73,7 @@ function timeWait() {
   }
 }
 
-export async function benchTcp(results) {
+export async function benchTcp(results, { baseline, rounds = ROUNDS } = {}) {
   // The course's server calls listen(1); the target is set "given a 128 backlog", so the Python
   // peer is the course program with only its backlog raised to 128 (and run as the course runs it).
   const dir = tempDir('socklab-bench-tcp-')
@@ -82,15 +83,24 @@ export async function benchTcp(results) {
   fs.copyFileSync(path.join(ROOT, 'test', 'fixtures', 'course', 'course_args.py'), path.join(dir, 'course_args.py'))
   fs.writeFileSync(path.join(dir, 'tcp_server.py'), patched)
 
+  // socklab's servers, each with the baseline build's right after it (same mode), so that every
+  // round measures the two next to each other.
+  const socklabServer = (build, mode) => ({
+    name: `${build.name} ${mode}`,
+    build: build.name,
+    mode,
+    command: process.execPath,
+    args: (p) => [...build.args, 'tcp-server', '-a', '127.0.0.1', '-p', String(p), ...(mode === '--concurrent' ? ['--concurrent'] : [])]
+  })
+  const builds = baseline ? [THIS_BUILD, baseline] : [THIS_BUILD]
   const peers = [
     { name: 'python (course server, listen 128)', command: 'python3', args: (p) => ['-u', path.join(dir, 'tcp_server.py'), '-a', '127.0.0.1', '-p', String(p)] },
-    { name: 'socklab iterative', command: process.execPath, args: (p) => [SOCKLAB, 'tcp-server', '-a', '127.0.0.1', '-p', String(p)] },
-    { name: 'socklab --concurrent', command: process.execPath, args: (p) => [SOCKLAB, 'tcp-server', '-a', '127.0.0.1', '-p', String(p), '--concurrent'] }
+    ...['iterative', '--concurrent'].flatMap((mode) => builds.map((build) => socklabServer(build, mode)))
   ]
   const twBefore = timeWait()
   const measured = {}
   try {
-    // All three servers up at once (an idle one costs nothing), each warmed up, unmeasured.
+    // All the servers up at once (an idle one costs nothing), each warmed up, unmeasured.
     for (const peer of peers) {
       peer.port = await freePort()
       peer.server = startPeer(peer.command, peer.args(peer.port), { cwd: dir })
@@ -104,7 +114,7 @@ export async function benchTcp(results) {
     }
     // Rounds in turn, A B C then C B A: whatever drifts during the section (TIME_WAIT sockets
     // piling up, the machine's other load) weighs on every server alike.
-    for (let round = 0; round < ROUNDS; round++) {
+    for (let round = 0; round < rounds; round++) {
       for (const peer of round % 2 ? [...peers].reverse() : peers) {
         const r = await load(peer.port)
         const m = measured[peer.name]
@@ -122,32 +132,43 @@ export async function benchTcp(results) {
   }
   console.log(
     `\nTCP request/reply: ${CLIENTS} concurrent clients, a new connection per request ("hello world" → "HELLO WORLD"); ` +
-      `${ROUNDS} rounds of ${SECONDS} s or ${fmt(MAX_REQUESTS)} requests per server, in turn, after ${fmt(WARMUP_REQUESTS)} unmeasured; ` +
+      `${rounds} rounds of ${SECONDS} s or ${fmt(MAX_REQUESTS)} requests per server, in turn, after ${fmt(WARMUP_REQUESTS)} unmeasured; ` +
       `TIME_WAIT sockets before/after: ${fmt(twBefore)}/${fmt(timeWait())}`
   )
+  /** socklab's connections/s over the baseline's in one mode: the middle of the round-by-round ratios. */
+  const ratioOf = (mode) => newOverOld(measured[`socklab ${mode}`].rounds, measured[`baseline ${mode}`].rounds)
+  if (baseline) console.log(`new/old: socklab ÷ baseline, the middle of the ${rounds} round-by-round ratios of connections/s`)
   table(
-    ['server', 'connections/s', 'per round', 'right replies', 'lost', 'lost because'],
-    peers.map(({ name }) => {
+    ['server', 'connections/s', 'per round', ...(baseline ? ['new/old'] : []), 'right replies', 'lost', 'lost because'],
+    peers.map(({ name, build, mode }) => {
       const m = measured[name]
       const why = Object.entries({ ...m.causes, ...(m.warmupLost ? { 'in warm-up': m.warmupLost } : {}) }).map(([c, n]) => `${c} ${fmt(n)}`)
-      return [name, fmt(m.perSecond), m.rounds.map((n) => fmt(n)).join(' / '), fmt(m.ok), fmt(m.lost + m.warmupLost), why.join(', ') || '—']
+      const vsOld = baseline ? [build === 'socklab' ? xRatio(ratioOf(mode)) : ''] : []
+      return [name, fmt(m.perSecond), m.rounds.map((n) => fmt(n)).join(' / '), ...vsOld, fmt(m.ok), fmt(m.lost + m.warmupLost), why.join(', ') || '—']
     })
   )
   const py = measured[peers[0].name]
-  const it = measured[peers[1].name]
-  const co = measured[peers[2].name]
+  const it = measured['socklab iterative']
+  const co = measured['socklab --concurrent']
   const rate = (r) => `${fmt(r.perSecond)}/s`
   const lostAll = (r) => r.lost + r.warmupLost
   const targets = [
     { name: 'zero lost requests (warm-up too), socklab iterative', ours: fmt(lostAll(it)), peer: fmt(lostAll(py)), met: lostAll(it) === 0 },
     { name: 'zero lost requests (warm-up too), socklab --concurrent', ours: fmt(lostAll(co)), peer: fmt(lostAll(py)), met: lostAll(co) === 0 },
     { name: '--concurrent connections/s ≥ python', ours: rate(co), peer: rate(py), ratio: xRatio(co.perSecond / py.perSecond), met: co.perSecond >= py.perSecond },
-    { name: 'iterative connections/s vs python', ours: rate(it), peer: rate(py), ratio: xRatio(it.perSecond / py.perSecond) }
+    { name: 'iterative connections/s vs python', ours: rate(it), peer: rate(py), ratio: xRatio(it.perSecond / py.perSecond) },
+    // Another build of socklab (--baseline): within 10% of it, in the same rounds.
+    ...(baseline
+      ? ['iterative', '--concurrent'].map((mode) =>
+          baselineTarget(`${mode} connections/s`, { ours: measured[`socklab ${mode}`].perSecond, old: measured[`baseline ${mode}`].perSecond, ratio: ratioOf(mode), show: (n) => `${fmt(n)}/s`, how: 'round by round' })
+        )
+      : [])
   ]
-  targetTable('TCP targets (peer: the course server with listen(128))', targets)
+  targetTable(`TCP targets (peer: the course server with listen(128)${baseline ? ', or the baseline where named' : ''})`, targets)
   results.tcp = {
+    baseline: baseline?.describe,
     clients: CLIENTS,
-    rounds: ROUNDS,
+    rounds,
     secondsPerRound: SECONDS,
     maxRequestsPerRound: MAX_REQUESTS,
     timeWaitBefore: twBefore,

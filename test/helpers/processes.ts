@@ -1,8 +1,6 @@
 // Real peers for the tests: the built socklab command, the course's Python programs, curl.
 
 import { spawn, type ChildProcess } from 'node:child_process'
-import dgram from 'node:dgram'
-import net from 'node:net'
 import path from 'node:path'
 
 export const ROOT = path.resolve(__dirname, '..', '..')
@@ -87,44 +85,4 @@ export async function run(command: string, args: string[], input?: string, ms = 
 
 export const runSocklab = (args: string[], input?: string, ms?: number): Promise<Finished> => run(process.execPath, [SOCKLAB, ...args], input, ms)
 
-// Ports handed out are drawn below the OS's ephemeral range (32768 and up on Linux, 49152 and up on
-// Windows and macOS): a port the OS picked for us is an ephemeral one, which any client socket of a
-// parallel test may take as its own local port a moment later, and then our server cannot listen.
-const PORT_FLOOR = 20_000
-const PORT_CEILING = 32_767
-const handedOut = new Set<number>()
-
-/** Whether `port` can be taken right now, by TCP and by UDP, on `host` and on every address (`::`, which on a dual-stack machine also covers 0.0.0.0). */
-async function canTake(host: string, port: number): Promise<boolean> {
-  const noIPv6 = (err: NodeJS.ErrnoException): boolean => err.code === 'EAFNOSUPPORT' || err.code === 'EADDRNOTAVAIL'
-  const tcp = (address: string): Promise<boolean> =>
-    new Promise((resolve) => {
-      const s = net.createServer()
-      s.once('error', (err: NodeJS.ErrnoException) => resolve(address === '::' && noIPv6(err)))
-      s.listen({ host: address, port, exclusive: true }, () => s.close(() => resolve(true)))
-    })
-  const udp = (address: string): Promise<boolean> =>
-    new Promise((resolve) => {
-      const s = dgram.createSocket(net.isIPv6(address) ? 'udp6' : 'udp4')
-      s.once('error', (err: NodeJS.ErrnoException) => {
-        s.close()
-        resolve(address === '::' && noIPv6(err))
-      })
-      s.bind({ address, port, exclusive: true }, () => s.close(() => resolve(true)))
-    })
-  for (const address of new Set(['::', '0.0.0.0', host])) {
-    if (!(await tcp(address)) || !(await udp(address))) return false
-  }
-  return true
-}
-
-/** A port that was free a moment ago, for programs that cannot take port 0; never the same twice in one run. */
-export async function freePort(host = '127.0.0.1'): Promise<number> {
-  for (let attempt = 0; attempt < 200; attempt++) {
-    const port = PORT_FLOOR + Math.floor(Math.random() * (PORT_CEILING - PORT_FLOOR + 1))
-    if (handedOut.has(port)) continue
-    handedOut.add(port)
-    if (await canTake(host, port)) return port
-  }
-  throw new Error(`no free port between ${PORT_FLOOR} and ${PORT_CEILING} after 200 tries`)
-}
+export { freePort } from './free-port.mjs'
