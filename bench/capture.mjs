@@ -11,11 +11,14 @@
 // interface (where it is captured) and then drops it, so no receiver competes for the two cores.
 // Reported: datagrams sent, packets parsed and their rate from the first datagram to the last line,
 // and the capture's own drop count (tshark's, from the summary). Target: ≥ 10,000 packets/s parsed.
+//
+// Given --baseline, a baseline build that has capture (`socklab watch`) takes the same turns, both
+// parts, in alternating order; one without says so and the section runs as without a baseline.
 
 import dgram from 'node:dgram'
 import os from 'node:os'
 import { flood as answeredFlood } from './events.mjs'
-import { fmt, freePort, loadAverage, openLabPage, rendererTasks, SOCKLAB, sleep, startPeer, startWebHost, table, targetTable } from './lib.mjs'
+import { baselineTarget, buildHas, fmt, freePort, loadAverage, newOverOld, openLabPage, rendererTasks, sleep, startPeer, startWebHost, table, targetTable, THIS_BUILD, xRatio } from './lib.mjs'
 
 const DATAGRAMS = 100_000
 const FLOOD_SECONDS_MAX = 10
@@ -23,10 +26,12 @@ const FLOOD_SECONDS_MAX = 10
 const BATCH = 250
 const RATE_PER_SECOND = 25_000
 const TARGET_PER_SECOND = 10_000
+/** Turns per build when there is a baseline to compare with (`--rounds N` asks for more); one without. */
+const ROUNDS = 2
 
-/** Starts `socklab watch`, resolves once it captures; null (with the reason) where capture is impossible. */
-async function startWatch(port) {
-  const watch = startPeer(process.execPath, [SOCKLAB, 'watch', '-p', String(port)], { stdio: ['pipe', 'pipe', 'pipe'] })
+/** Starts `socklab watch` of `build`, resolves once it captures; null (with the reason) where capture is impossible. */
+async function startWatch(build, port) {
+  const watch = startPeer(process.execPath, [...build.args, 'watch', '-p', String(port)], { stdio: ['pipe', 'pipe', 'pipe'] })
   const child = watch.child
   let stderr = ''
   const counter = { lines: 0, lastLineAt: 0 }
@@ -78,19 +83,50 @@ async function flood(port, count = DATAGRAMS, rate = RATE_PER_SECOND) {
   return { t0, sent, seconds: (performance.now() - t0) / 1000 }
 }
 
-export async function benchCapture(results) {
-  await benchWatch(results)
-  await benchWireView(results)
+/**
+ * The turns of a comparison: each build once per round, in reverse order every other round, so
+ * that whatever else loads the machine weighs on both alike. Calls `measure(build)`; a build whose
+ * turn answers `{ unavailable }` (why it cannot be measured) takes no more turns, and the reason is
+ * printed once. Resolves with each build's measurements and why a build could not be measured.
+ */
+async function turns(builds, rounds, what, measure) {
+  const by = Object.fromEntries(builds.map((b) => [b.name, []]))
+  const unavailable = {}
+  for (let round = 0; round < rounds; round++) {
+    for (const build of round % 2 ? [...builds].reverse() : builds) {
+      if (unavailable[build.name]) continue
+      const m = await measure(build)
+      if (m.unavailable) {
+        unavailable[build.name] = m.unavailable
+        console.log(`\n${what}: ${build.name === THIS_BUILD.name ? 'skipped' : 'the baseline is skipped'}: ${m.unavailable}`)
+      } else by[build.name].push(m)
+    }
+    if (unavailable[THIS_BUILD.name]) break
+  }
+  return { by, unavailable }
 }
 
-async function benchWatch(results) {
-  const port = await freePort()
-  const started = await startWatch(port)
-  if (started.skipped) {
-    console.log(`\nCapture: skipped: ${started.skipped}`)
-    results.capture = { skipped: started.skipped }
-    return
+/** A sum over the turns where every turn knows the number (the capture's drop count may be unknown). */
+const sumKnown = (values) => (values.some((v) => v === null || v === undefined) ? null : values.reduce((a, b) => a + b, 0))
+
+export async function benchCapture(results, { baseline, rounds = ROUNDS } = {}) {
+  let compare
+  if (baseline) {
+    if (buildHas(baseline, 'watch')) compare = baseline
+    else console.log('\nCapture: baseline has no capture (its socklab has no watch program): socklab alone, no baseline columns')
   }
+  const builds = compare ? [THIS_BUILD, compare] : [THIS_BUILD]
+  const turnsEach = compare ? rounds : 1
+  await benchWatch(results, builds, turnsEach)
+  await benchWireView(results, builds, turnsEach)
+  if (baseline) results.capture = { ...results.capture, baseline: baseline.describe, baselineHasCapture: Boolean(compare) }
+}
+
+/** One turn of `socklab watch` of `build`: a fresh capture, the flood, the lines counted. */
+async function watchTurn(build) {
+  const port = await freePort()
+  const started = await startWatch(build, port)
+  if (started.skipped) return { unavailable: started.skipped }
   const { watch, counter, stderr } = started
   const f = await flood(port)
   // The lines keep coming after the flood while tshark catches up: until all are in, or 2 s of silence.
@@ -103,18 +139,49 @@ async function benchWatch(results) {
   const summary = /^(\d+) packets?, .*?, (?:(\d+) packets? dropped by the capture|drops unknown)/m.exec(stderr())
   const dropped = summary?.[2] !== undefined ? Number(summary[2]) : null
   const perSecond = parsed ? parsed / seconds : 0
+  return { sent: f.sent, sendSeconds: f.seconds, parsed, seconds, perSecond, dropped, summaryPackets: summary ? Number(summary[1]) : null }
+}
 
-  console.log(`\nCapture: UDP flood of ${fmt(f.sent)} datagrams (${fmt(f.sent / f.seconds)}/s for ${fmt(f.seconds, 1)} s) to a loopback port, watched by socklab watch`)
-  table(
-    ['datagrams sent', 'packets parsed', 'parse s', 'packets/s parsed', 'dropped by the capture', 'summary count'],
-    [[fmt(f.sent), fmt(parsed), fmt(seconds, 2), fmt(perSecond), dropped === null ? 'unknown' : fmt(dropped), summary ? fmt(Number(summary[1])) : '—']]
+async function benchWatch(results, builds, rounds) {
+  const { by, unavailable } = await turns(builds, rounds, 'Capture', watchTurn)
+  if (unavailable[THIS_BUILD.name]) {
+    results.capture = { skipped: unavailable[THIS_BUILD.name] }
+    return
+  }
+  const names = builds.map((b) => b.name).filter((n) => by[n].length)
+  const total = (name) => {
+    const t = by[name]
+    const parsed = t.reduce((a, m) => a + m.parsed, 0)
+    const sent = t.reduce((a, m) => a + m.sent, 0)
+    return { sent, parsed, perSecond: parsed / t.reduce((a, m) => a + (m.parsed ? m.seconds : 0), 0), dropped: sumKnown(t.map((m) => m.dropped)) }
+  }
+  const ours = total(THIS_BUILD.name)
+  const f = by[THIS_BUILD.name][0]
+  const old = names.includes('baseline') ? total('baseline') : undefined
+
+  console.log(
+    `\nCapture: UDP flood of ${fmt(f.sent)} datagrams (${fmt(f.sent / f.sendSeconds)}/s for ${fmt(f.sendSeconds, 1)} s) to a loopback port, watched by socklab watch` +
+      (old ? `; the builds taking turns, ${rounds} each` : '')
   )
-  targetTable('Capture targets', [
-    { name: 'packets/s parsed ≥ 10,000', ours: fmt(perSecond), peer: fmt(TARGET_PER_SECOND), ratio: `${fmt(perSecond / TARGET_PER_SECOND, 2)}×`, met: perSecond >= TARGET_PER_SECOND },
-    { name: 'packets parsed / sent', ours: fmt(parsed), peer: fmt(f.sent), ratio: `${fmt(parsed / f.sent, 3)}×` },
-    { name: 'dropped by the capture', ours: dropped === null ? 'unknown' : fmt(dropped) }
-  ])
-  results.capture = { sent: f.sent, sendSeconds: f.seconds, parsed, seconds, perSecond, dropped, summaryPackets: summary ? Number(summary[1]) : null }
+  table(
+    [...(old ? ['build'] : []), 'datagrams sent', 'packets parsed', 'parse s', 'packets/s parsed', 'dropped by the capture', 'summary count'],
+    names.flatMap((name) =>
+      by[name].map((m) => [...(old ? [name] : []), fmt(m.sent), fmt(m.parsed), fmt(m.seconds, 2), fmt(m.perSecond), m.dropped === null ? 'unknown' : fmt(m.dropped), m.summaryPackets === null ? '—' : fmt(m.summaryPackets)])
+    )
+  )
+  const targets = [
+    { name: 'packets/s parsed ≥ 10,000', ours: fmt(ours.perSecond), peer: fmt(TARGET_PER_SECOND), ratio: xRatio(ours.perSecond / TARGET_PER_SECOND), met: ours.perSecond >= TARGET_PER_SECOND },
+    { name: 'packets parsed / sent', ours: fmt(ours.parsed), peer: fmt(ours.sent), ratio: `${fmt(ours.parsed / ours.sent, 3)}×` },
+    { name: 'dropped by the capture', ours: ours.dropped === null ? 'unknown' : fmt(ours.dropped), peer: old ? (old.dropped === null ? 'unknown' : fmt(old.dropped)) : undefined },
+    ...(old
+      ? [
+          baselineTarget('packets/s parsed', { ours: ours.perSecond, old: old.perSecond, ratio: newOverOld(by.socklab.map((m) => m.perSecond), by.baseline.map((m) => m.perSecond)), how: 'turn by turn' }),
+          baselineTarget('packets parsed', { ours: ours.parsed, old: old.parsed })
+        ]
+      : [])
+  ]
+  targetTable(`Capture targets${old ? ' (peer: the target, or the baseline where named)' : ''}`, targets)
+  results.capture = { ...ours, turns: by, targets }
 }
 
 /** The flood into the wire view: packets only, paced above the target. */
@@ -127,19 +194,23 @@ const LONGEST_TASK_MS = 50
 const windowStats = (page) =>
   page.evaluate(() => ({ events: { ...window.__socklabStats }, packets: { ...window.__socklabCaptureStats }, status: window.__socklabCaptureStatus() }))
 
-async function benchWireView(results) {
-  const host = await startWebHost()
+/**
+ * One turn of the wire view of `build`: its browser host and a Chromium of its own, the lab window's
+ * UDP servers started, the flood, the counts; `{ unavailable }` where capture is impossible or the
+ * window has no wire view (an older build).
+ */
+async function wireTurn(build) {
+  const host = await startWebHost(build)
   const { browser, page } = await openLabPage(host.url)
   try {
     await page.getByTestId('lab-udp').click()
-    await page.getByTestId('view-wire').click()
+    const wire = page.getByTestId('view-wire')
+    if (!(await wire.waitFor({ timeout: 10_000 }).then(() => true, () => false))) return { unavailable: 'its window has no wire view (no view-wire tab)' }
+    await wire.click()
     const status = page.getByTestId('capture-status')
     await status.filter({ hasText: /Capturing|not possible/ }).waitFor({ timeout: 30_000 })
     if (/not possible/.test(await status.textContent())) {
-      const why = await page.getByTestId('capture-problem').textContent()
-      console.log(`\nCapture into the wire view: skipped: ${why}`)
-      results.captureWindow = { skipped: why }
-      return
+      return { unavailable: await page.getByTestId('capture-problem').textContent() }
     }
     // A server on the flood's port, started and stopped: the capture keeps the port (ports are
     // only ever added), and nothing answers there any more.
@@ -197,33 +268,94 @@ async function benchWireView(results) {
     const hostPackets = (after.status?.packets ?? 0) - (before.status?.packets ?? 0)
     // Neither in the view nor counted as left out: lost without a word (must be none).
     const unaccounted = hostPackets - packets - skipped
-    const ms = (n) => (Number.isFinite(n) ? `${fmt(n)} ms` : '—')
 
-    console.log(
-      `\nCapture into the wire view: ${fmt(flooded.sent)} datagrams (${fmt(flooded.sent / flooded.seconds)}/s) to a captured lab port, while the window's UDP server ` +
-        `answered ${fmt(app.replies)} of ${fmt(app.sent)} datagrams; captured by the browser host, rendered in the wire view (Chromium). ` +
-        `Load average ${fmt(loadBefore, 1)} before, ${fmt(loadAfter, 1)} after (${os.cpus().length} cores)`
-    )
-    table(
-      ['packets the host captured', 'packets in the wire view', 'left out for a slow window', 'unaccounted', 'window s', 'packets/s', 'events in the window', 'events missing', 'dropped by the capture'],
-      [[fmt(hostPackets), fmt(packets), fmt(skipped), fmt(unaccounted), fmt(seconds, 2), fmt(perSecond), fmt(events), fmt(eventsMissing), dropped === null ? 'unknown' : fmt(dropped)]]
-    )
-    console.log('Renderer main thread during the flood (Chromium trace): wall time counts waiting for a core, CPU time is the window\u2019s own work')
-    table(
-      ['longest task', 'its CPU time', 'most CPU in one task', 'tasks ≥ 50 ms', 'tasks'],
-      [[longest > 0 ? `${fmt(longest)} ms` : 'none ≥ 50 ms', ms(tasks.longestCpuMs), ms(tasks.mostCpuMs), fmt(tasks.over50ms), fmt(tasks.tasks)]]
-    )
-    targetTable('Wire view targets', [
-      { name: 'packets/s into the wire view ≥ 10,000', ours: fmt(perSecond), peer: fmt(TARGET_PER_SECOND), ratio: `${fmt(perSecond / TARGET_PER_SECOND, 2)}×`, met: perSecond >= TARGET_PER_SECOND },
-      { name: 'no app event lost', ours: fmt(eventsMissing), met: eventsMissing === 0 },
-      { name: 'every packet shown or counted as left out', ours: fmt(unaccounted), met: unaccounted === 0 },
-      { name: `longest renderer task < ${LONGEST_TASK_MS} ms`, ours: longest > 0 ? `${fmt(longest)} ms` : 'none ≥ 50 ms', met: longest < LONGEST_TASK_MS },
-      { name: 'most CPU in one renderer task', ours: ms(tasks.mostCpuMs) },
-      { name: 'dropped by the capture', ours: dropped === null ? 'unknown' : fmt(dropped) }
-    ])
-    results.captureWindow = { datagrams: flooded.sent, appDatagrams: app.sent, hostPackets, packets, skipped, unaccounted, seconds, perSecond, events, eventsMissing, longestTaskMs: longest, tasks, loadBefore, loadAfter, dropped }
+    return { datagrams: flooded.sent, floodSeconds: flooded.seconds, appDatagrams: app.sent, appReplies: app.replies, hostPackets, packets, skipped, unaccounted, seconds, perSecond, events, eventsMissing, longestTaskMs: longest, tasks, loadBefore, loadAfter, dropped }
   } finally {
     await browser.close()
     await host.stop()
   }
+}
+
+async function benchWireView(results, builds, rounds) {
+  const { by, unavailable } = await turns(builds, rounds, 'Capture into the wire view', wireTurn)
+  if (unavailable[THIS_BUILD.name]) {
+    results.captureWindow = { skipped: unavailable[THIS_BUILD.name] }
+    return
+  }
+  const names = builds.map((b) => b.name).filter((n) => by[n].length)
+  const old = names.includes('baseline')
+  const ms = (n) => (Number.isFinite(n) ? `${fmt(n)} ms` : '—')
+  const taskText = (n) => (n > 0 ? `${fmt(n)} ms` : `none ≥ ${LONGEST_TASK_MS} ms`)
+  const sum = (name, key) => by[name].reduce((a, m) => a + m[key], 0)
+  /** A build's turns as one: packets/s over all its turns, the worst task, the counts added up. */
+  const total = (name) => ({
+    perSecond: sum(name, 'packets') / sum(name, 'seconds'),
+    eventsMissing: sum(name, 'eventsMissing'),
+    unaccounted: sum(name, 'unaccounted'),
+    longest: Math.max(...by[name].map((m) => m.longestTaskMs)),
+    mostCpuMs: Math.max(...by[name].map((m) => m.tasks.mostCpuMs)),
+    dropped: sumKnown(by[name].map((m) => m.dropped))
+  })
+  const first = by[THIS_BUILD.name][0]
+
+  console.log(
+    `\nCapture into the wire view: ${fmt(first.datagrams)} datagrams (${fmt(first.datagrams / first.floodSeconds)}/s) to a captured lab port, while the window's UDP server ` +
+      `answered ${fmt(first.appReplies)} of ${fmt(first.appDatagrams)} datagrams; captured by the browser host, rendered in the wire view (Chromium)` +
+      `${old ? `; the builds taking turns, ${rounds} each` : ''}`
+  )
+  const buildColumn = old ? ['build'] : []
+  table(
+    [...buildColumn, 'packets the host captured', 'packets in the wire view', 'left out for a slow window', 'unaccounted', 'window s', 'packets/s', 'events in the window', 'events missing', 'dropped by the capture'],
+    names.flatMap((name) =>
+      by[name].map((m) => [
+        ...(old ? [name] : []),
+        fmt(m.hostPackets),
+        fmt(m.packets),
+        fmt(m.skipped),
+        fmt(m.unaccounted),
+        fmt(m.seconds, 2),
+        fmt(m.perSecond),
+        fmt(m.events),
+        fmt(m.eventsMissing),
+        m.dropped === null ? 'unknown' : fmt(m.dropped)
+      ])
+    )
+  )
+  console.log(
+    'Renderer main thread during the flood (Chromium trace): wall time counts waiting for a core, CPU time is the window\u2019s own work; ' +
+      `the load average (threads wanting one of the ${os.cpus().length} cores) before and after the flood`
+  )
+  table(
+    [...buildColumn, 'longest task', 'its CPU time', 'most CPU in one task', 'tasks ≥ 50 ms', 'tasks', 'load average'],
+    names.flatMap((name) =>
+      by[name].map((m) => [...(old ? [name] : []), taskText(m.longestTaskMs), ms(m.tasks.longestCpuMs), ms(m.tasks.mostCpuMs), fmt(m.tasks.over50ms), fmt(m.tasks.tasks), `${fmt(m.loadBefore, 1)} / ${fmt(m.loadAfter, 1)}`])
+    )
+  )
+  const ours = total(THIS_BUILD.name)
+  const base = old ? total('baseline') : undefined
+  const targets = [
+    { name: 'packets/s into the wire view ≥ 10,000', ours: fmt(ours.perSecond), peer: fmt(TARGET_PER_SECOND), ratio: xRatio(ours.perSecond / TARGET_PER_SECOND), met: ours.perSecond >= TARGET_PER_SECOND },
+    { name: 'no app event lost', ours: fmt(ours.eventsMissing), met: ours.eventsMissing === 0 },
+    { name: 'every packet shown or counted as left out', ours: fmt(ours.unaccounted), met: ours.unaccounted === 0 },
+    { name: `longest renderer task < ${LONGEST_TASK_MS} ms`, ours: taskText(ours.longest), met: ours.longest < LONGEST_TASK_MS },
+    { name: 'most CPU in one renderer task', ours: ms(ours.mostCpuMs) },
+    { name: 'dropped by the capture', ours: ours.dropped === null ? 'unknown' : fmt(ours.dropped) },
+    ...(base
+      ? [
+          baselineTarget('packets/s into the wire view', { ours: ours.perSecond, old: base.perSecond, ratio: newOverOld(by.socklab.map((m) => m.perSecond), by.baseline.map((m) => m.perSecond)), how: 'turn by turn' }),
+          baselineTarget('longest renderer task', {
+            ours: ours.longest,
+            old: base.longest,
+            // The observer sees no task under 50 ms: one it did not see counts as 50 ms on either side.
+            ratio: Math.max(ours.longest, LONGEST_TASK_MS) / Math.max(base.longest, LONGEST_TASK_MS),
+            lowerIsBetter: true,
+            show: taskText,
+            how: `one under ${LONGEST_TASK_MS} ms counts as ${LONGEST_TASK_MS}`
+          }),
+          baselineTarget('most CPU in one renderer task', { ours: ours.mostCpuMs, old: base.mostCpuMs, lowerIsBetter: true, show: ms })
+        ]
+      : [])
+  ]
+  targetTable(`Wire view targets${base ? ' (peer: the target, or the baseline where named)' : ''}`, targets)
+  results.captureWindow = { ...first, turns: by, targets }
 }
