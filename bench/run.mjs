@@ -1,6 +1,6 @@
-// npm run bench [-- http tcp events] [--baseline DIR] [--rounds N]: socklab against peers started
-// here, in the same run; with --baseline, the HTTP section also runs another build of socklab side
-// by side; --rounds sets the HTTP section's rounds of wrk runs.
+// npm run bench [-- http tcp events capture] [--baseline DIR] [--rounds N]: socklab against peers
+// started here, in the same run; with --baseline, every section also runs another build of socklab
+// side by side, in the same turns; --rounds sets the rounds (turns, bursts) of every section.
 
 import { execFileSync } from 'node:child_process'
 import fs from 'node:fs'
@@ -38,7 +38,7 @@ if (rounds !== undefined && !(Number.isInteger(rounds) && rounds >= 1 && rounds 
   console.error(`ERROR: --rounds ${args.values.rounds}: a whole number of rounds from 1 to 20`)
   process.exit(2)
 }
-/** Another build of socklab to measure beside this one (the HTTP section), e.g. a checkout of the previous release. */
+/** Another build of socklab to measure beside this one in every section, e.g. a checkout of the previous release. */
 let baseline
 if (args.values.baseline !== undefined) {
   baseline = socklabBuildIn(args.values.baseline)
