@@ -5,7 +5,7 @@
 
 import dgram from 'node:dgram'
 import fs from 'node:fs'
-import { baselineTarget, fmt, freePort, newOverOld, openLabPage, sleep, startWebHost, table, targetTable, THIS_BUILD, xRatio } from './lib.mjs'
+import { baselineTarget, fmt, freePort, middle, newOverOld, openLabPage, sleep, startWebHost, table, targetTable, THIS_BUILD, xRatio } from './lib.mjs'
 
 const BURST_EVENTS = 100_000
 /** Small bursts per build (`--rounds N` asks for more; two at least: memory is flat when the second matches the first). */
@@ -306,7 +306,7 @@ export async function benchEvents(results, { baseline, rounds } = {}) {
     for (const m of Object.values(by)) {
       m.slower = m.bursts.reduce((a, b) => (b.perSecond < a.perSecond ? b : a))
       m.longestTask = Math.max(...m.longest)
-      m.latencyMedian = quantile(m.latency, 0.5)
+      m.latencyMedian = middle(m.latency)
       m.latencyP90 = quantile(m.latency, 0.9)
     }
     const ours = by.socklab

@@ -6,7 +6,7 @@ import { execFileSync } from 'node:child_process'
 import crypto from 'node:crypto'
 import fs from 'node:fs'
 import path from 'node:path'
-import { baselineTarget, fmt, freePort, has, median, newOverOld, runTool, SOCKLAB, removeTempDir, startPeer, table, targetTable, tempDir, waitForPort, xRatio } from './lib.mjs'
+import { baselineTarget, fmt, freePort, has, middle, newOverOld, runTool, SOCKLAB, removeTempDir, startPeer, table, targetTable, tempDir, waitForPort, xRatio } from './lib.mjs'
 
 const WRK_SECONDS = 3
 /** Rounds of wrk runs (`--rounds N` changes it: more rounds steady a side-by-side run on a busy machine). */
@@ -197,7 +197,7 @@ export async function benchHttp(results, { baseline, rounds = ROUNDS } = {}) {
     )
 
     const downloadsBy = await downloads(servers)
-    const times10 = Object.fromEntries(Object.entries(downloadsBy).map(([name, d]) => [name, median(d.times)]))
+    const times10 = Object.fromEntries(Object.entries(downloadsBy).map(([name, d]) => [name, middle(d.times)]))
     const cpu10 = Object.fromEntries(Object.entries(downloadsBy).map(([name, d]) => [name, (d.cpu / d.times.length) * 1000]))
     /** socklab's download time over the baseline's: the middle of the turn-by-turn ratios. */
     const timeNewOverOld = baseline ? newOverOld(downloadsBy.socklab.times, downloadsBy.baseline.times) : NaN

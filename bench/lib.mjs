@@ -231,7 +231,7 @@ export function has(command) {
   }
 }
 
-/** The middle value of those that are numbers, the mean of the two middle ones for an even count. */
+/** The middle value (the median) of those that are numbers, the mean of the two middle ones for an even count. */
 export function middle(values) {
   const sorted = values.filter(Number.isFinite).sort((a, b) => a - b)
   const half = Math.floor(sorted.length / 2)
@@ -266,11 +266,6 @@ export function baselineTarget(what, { ours, old, ratio = ours / old, lowerIsBet
     ratio: xRatio(ratio),
     met: Number.isFinite(ratio) ? (lowerIsBetter ? ratio <= bound : ratio >= bound) : undefined
   }
-}
-
-export function median(values) {
-  const sorted = [...values].sort((a, b) => a - b)
-  return sorted[Math.floor((sorted.length - 1) / 2)]
 }
 
 export const fmt = (n, digits = 0) => (n === undefined || Number.isNaN(n) ? '—' : n.toLocaleString('en', { maximumFractionDigits: digits, minimumFractionDigits: digits }))
