@@ -1,6 +1,7 @@
 // The packets this window has received, bounded like the event store, with the conversations they
 // form, the capture's status, the kernel's TCP states, and what the student selected in the wire
-// views. Views read it with useSyncExternalStore and are told once per frame that it changed.
+// views. Views read it with useSyncExternalStore and are told that it changed: at the next frame for
+// what the student did, at most every PACKETS_REDRAW_MS and outside the frames for packets.
 
 import type { KernelTcpReading } from '../../shared/kernel-tcp'
 import type { CaptureStatus, Conversation, WirePacket } from '../../shared/wire'
