@@ -1,6 +1,7 @@
 // The packets this window has received, bounded like the event store, with the conversations they
 // form, the capture's status, the kernel's TCP states, and what the student selected in the wire
-// views. Views read it with useSyncExternalStore and are told once per frame that it changed.
+// views. Views read it with useSyncExternalStore and are told that it changed: at the next frame for
+// what the student did, at most every PACKETS_REDRAW_MS and outside the frames for packets.
 
 import type { KernelTcpReading } from '../../shared/kernel-tcp'
 import type { CaptureStatus, Conversation, WirePacket } from '../../shared/wire'
@@ -106,8 +107,12 @@ export class CaptureStore {
   }
 
   setStatus(status: CaptureStatus): void {
+    const before = this.status
     this.status = status
-    this.notify()
+    // The poll's new packet count is news like the packets themselves; a new state, port or problem shows at once.
+    const countOnly = before !== undefined && before.state === status.state && before.problem === status.problem && before.ports.join() === status.ports.join()
+    if (countOnly) this.notifySoon()
+    else this.notify()
   }
 
   setKernel(kernel: KernelTcpReading): void {
@@ -164,8 +169,12 @@ export class CaptureStore {
     this.redraw.nextFrame()
   }
 
-  /** For packets: the next frame, or PACKETS_REDRAW_MS after the last redraw if that is later. */
+  /**
+   * For packets: PACKETS_REDRAW_MS after the last redraw at the earliest, in a task of its own:
+   * during a flood every redraw fills the view with new rows, and rendering them in the frame that
+   * also lays out and paints them made one task of 30–40 ms.
+   */
   private notifySoon(): void {
-    this.redraw.soon()
+    this.redraw.apart()
   }
 }

@@ -25,6 +25,21 @@ export class FrameThrottle {
     }, wait)
   }
 
+  /**
+   * As soon(), but in a task of its own (a timer), never inside a frame: a flood's redraw then does
+   * its script and DOM work in one task and the frame that paints it is another, so that neither
+   * is long. Throttled together with soon() and nextFrame().
+   */
+  apart(): void {
+    if (this.scheduled || this.waiting) return
+    const wait = Math.max(0, this.lastRun + this.minIntervalMs - performance.now())
+    this.waiting = setTimeout(() => {
+      this.waiting = undefined
+      this.lastRun = performance.now()
+      this.run()
+    }, wait)
+  }
+
   /** At the next frame, whatever the interval (for what the student did). */
   nextFrame(): void {
     if (this.scheduled) return

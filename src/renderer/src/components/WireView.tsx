@@ -78,7 +78,8 @@ export function WireView({ store, feed, zero, zoom, onExport }: Props): React.JS
   // Following, the rows drawn are the newest, where the layout effect is about to scroll: drawn
   // once, not first where the list was and again after the scroll event.
   const top = follow.following ? Math.max(0, (rows.length + 1) * rowHeight - height) : scrollTop
-  const first = Math.max(0, Math.floor(top / rowHeight) - OVERSCAN)
+  // Following, no spare rows above: during a flood every redraw replaces them all, and nobody scrolls to them.
+  const first = Math.max(0, Math.floor(top / rowHeight) - (follow.following ? 0 : OVERSCAN))
   const last = Math.min(rows.length, Math.ceil((top + height) / rowHeight) + OVERSCAN)
   const lost = store.stats.skipped + store.stats.dropped
 
@@ -135,9 +136,11 @@ export function WireView({ store, feed, zero, zoom, onExport }: Props): React.JS
               ))}
             </div>
             <div className="log-rows" style={{ height: rows.length * rowHeight }}>
-              {/* Keyed by slot, not by packet: as rows scroll by, React rewrites a few texts instead of rebuilding rows. */}
+              {/* Keyed by slot, not by packet: as rows scroll by, React rewrites a few texts instead of rebuilding rows.
+                  Following, by place on screen: new rows then replace every text, but no row moves in
+                  the DOM (a moved row is laid out anew, and in a flood they all moved). */}
               {rows.slice(first, last).map((p, i) => (
-                <WireRow key={(first + i) % (last - first + 1)} packet={p} index={first + i} zero={base} rowHeight={rowHeight} selected={p.no === selected} onSelect={pick} />
+                <WireRow key={follow.following ? i : (first + i) % (last - first + 1)} packet={p} index={first + i} zero={base} rowHeight={rowHeight} selected={p.no === selected} onSelect={pick} />
               ))}
             </div>
             {rows.length === 0 && status?.state === 'on' && (
