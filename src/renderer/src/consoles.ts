@@ -83,6 +83,13 @@ interface Entry {
   onLine?: (line: string) => void
   /** Where the student left the console's scrollback when it was last taken off screen (undefined: at the end). */
   scrolledTo?: number
+  /**
+   * The console shows its end and follows what comes, until the student scrolls back. Kept here,
+   * not read from xterm: a console put on screen while its history is being written can have its
+   * view thrown to the top by xterm itself (a new window on a running lab showed a screenful from
+   * the middle), and only the student's own scrolling may stop the following.
+   */
+  following: boolean
 }
 
 export class ConsoleRegistry {
@@ -107,9 +114,17 @@ export class ConsoleRegistry {
     const host = document.createElement('div')
     host.className = 'xterm-host'
     term.open(host)
-    e = { term, fit, host, pending: '', writing: 0, typed: '' }
+    e = { term, fit, host, pending: '', writing: 0, typed: '', following: true }
     const entry = e
     term.onData((data) => this.typed(entry, data))
+    // The student's wheel, keys and scrollbar decide whether the console follows its end: once the
+    // scroll they cause is done, following means being at the end.
+    const scrolledByStudent = (): void =>
+      void requestAnimationFrame(() => {
+        const buffer = entry.term.buffer.active
+        entry.following = buffer.viewportY >= buffer.baseY
+      })
+    for (const type of ['wheel', 'keydown', 'pointerup']) host.addEventListener(type, scrolledByStudent, { passive: true })
     // Keys the window needs stay with the window: Tab moves focus on (a console must not trap the
     // keyboard), and Ctrl +/−/0 zoom as everywhere else.
     term.attachCustomKeyEventHandler((ev) => !(isFocusKey(ev) || zoomDirection(ev) !== null))
@@ -123,13 +138,14 @@ export class ConsoleRegistry {
     e.term.textarea?.setAttribute('aria-label', label)
     parent.appendChild(e.host)
     const refit = (): void => {
-      if (parent.clientWidth > 0 && parent.clientHeight > 0) e.fit.fit()
+      if (parent.clientWidth > 0 && parent.clientHeight > 0) fitFollowing(e)
     }
     refit()
     // A console filled while off screen (another tab, or replayed after a reload) opens at its end,
     // so that what comes next shows; one the student had scrolled back opens where they left it.
-    if (e.scrolledTo === undefined) e.term.scrollToBottom()
-    else e.term.scrollToLine(e.scrolledTo)
+    e.following = e.scrolledTo === undefined
+    if (e.following) e.term.scrollToBottom()
+    else e.term.scrollToLine(e.scrolledTo!)
     e.term.refresh(0, e.term.rows - 1)
     let timer: ReturnType<typeof setTimeout> | undefined
     const observer = new ResizeObserver(() => {
@@ -140,8 +156,7 @@ export class ConsoleRegistry {
     return () => {
       observer.disconnect()
       clearTimeout(timer)
-      const buffer = e.term.buffer.active
-      e.scrolledTo = buffer.viewportY < buffer.baseY ? buffer.viewportY : undefined
+      e.scrolledTo = e.following ? undefined : e.term.buffer.active.viewportY
       if (e.host.parentElement === parent) parent.removeChild(e.host)
     }
   }
@@ -208,7 +223,7 @@ export class ConsoleRegistry {
     this.fontSize = px
     for (const e of this.entries.values()) {
       e.term.options.fontSize = px
-      if (e.host.isConnected) e.fit.fit()
+      if (e.host.isConnected) fitFollowing(e)
     }
   }
 
@@ -245,11 +260,19 @@ export class ConsoleRegistry {
       for (const piece of slices(text)) {
         e.writing++
         e.term.write(piece, () => {
-          if (--e.writing === 0 && e.pending) this.output.soon()
+          if (--e.writing > 0) return
+          if (e.following) e.term.scrollToBottom()
+          if (e.pending) this.output.soon()
         })
       }
     }
   }
+}
+
+/** Fits a console to its box: wrapped lines reflow, and a console that follows its end still shows it. */
+function fitFollowing(e: Entry): void {
+  e.fit.fit()
+  if (e.following) e.term.scrollToBottom()
 }
 
 function isFocusKey(ev: KeyboardEvent): boolean {
