@@ -39,3 +39,21 @@ test('first visits to a running HTTP lab open the client console at its end, wra
   }
   expect(ends).toEqual(Array.from({ length: VISITS }, (_, i) => `visit ${i + 1}: at its end`))
 })
+
+test('a console the student scrolls back with the wheel stays where they put it', async ({ lab }) => {
+  await lab.getByTestId('lab-http').click()
+  const port = await freePort()
+  await startServer(lab, port)
+  await lab.getByTestId('client-input').fill(`http://127.0.0.1:${port}/`)
+  await lab.getByTestId('client-send').click()
+  const console = clientConsole(lab)
+  await expect.poll(() => consoleScreen(console)).toContain('Reply read in')
+  await console.hover()
+  await lab.mouse.wheel(0, -2000)
+  await expect.poll(() => consoleScreen(console)).not.toContain('Reply read in')
+  await lab.waitForTimeout(1500)
+  expect(await consoleScreen(console)).not.toContain('Reply read in')
+  // Back at the end with the wheel, it follows again: the next reply shows.
+  await lab.mouse.wheel(0, 4000)
+  await expect.poll(() => consoleScreen(console)).toContain('Reply read in')
+})

@@ -62,6 +62,9 @@ export function slices(text: string): string[] {
  */
 const OUTPUT_FLUSH_MS = 100
 
+/** How long after the student's last wheel, key or pointer event a scroll is still theirs. */
+const STUDENT_SCROLL_MS = 400
+
 /** A console line longer than this is cut (an HTTP reply of megabytes would drown the terminal). */
 const MAX_LINE = 64 * 1024
 
@@ -90,6 +93,10 @@ interface Entry {
    * the middle), and only the student's own scrolling may stop the following.
    */
   following: boolean
+  /** The student is scrolling (a wheel, key or pointer moment ago): the view is theirs to move. */
+  studentScrolling?: ReturnType<typeof setTimeout>
+  /** A snap back to the end is queued for the next frame. */
+  snapping?: boolean
 }
 
 export class ConsoleRegistry {
@@ -117,14 +124,28 @@ export class ConsoleRegistry {
     e = { term, fit, host, pending: '', writing: 0, typed: '', following: true }
     const entry = e
     term.onData((data) => this.typed(entry, data))
-    // The student's wheel, keys and scrollbar decide whether the console follows its end: once the
-    // scroll they cause is done, following means being at the end.
-    const scrolledByStudent = (): void =>
-      void requestAnimationFrame(() => {
+    // The student's wheel, keys and scrollbar decide whether the console follows its end (caught on
+    // the way in: xterm stops the wheel): once their scroll is done, following means being at the end.
+    const scrolledByStudent = (): void => {
+      clearTimeout(entry.studentScrolling)
+      entry.studentScrolling = setTimeout(() => {
+        entry.studentScrolling = undefined
         const buffer = entry.term.buffer.active
         entry.following = buffer.viewportY >= buffer.baseY
+      }, STUDENT_SCROLL_MS)
+    }
+    for (const type of ['wheel', 'keydown', 'pointerdown', 'pointerup']) host.addEventListener(type, scrolledByStudent, { passive: true, capture: true })
+    // Any other move away from the end is xterm's own (its view resyncing while the font or the
+    // size settles): a following console goes back to its end.
+    term.onScroll(() => {
+      const buffer = entry.term.buffer.active
+      if (!entry.following || entry.studentScrolling !== undefined || entry.snapping || buffer.viewportY >= buffer.baseY) return
+      entry.snapping = true
+      requestAnimationFrame(() => {
+        entry.snapping = false
+        if (entry.following && entry.studentScrolling === undefined) entry.term.scrollToBottom()
       })
-    for (const type of ['wheel', 'keydown', 'pointerup']) host.addEventListener(type, scrolledByStudent, { passive: true })
+    })
     // Keys the window needs stay with the window: Tab moves focus on (a console must not trap the
     // keyboard), and Ctrl +/−/0 zoom as everywhere else.
     term.attachCustomKeyEventHandler((ev) => !(isFocusKey(ev) || zoomDirection(ev) !== null))
