@@ -2,7 +2,7 @@
 // client that waits for a reply (TCP, UDP, HTTP) can cancel the wait, which frees the server.
 
 import net from 'node:net'
-import { clientConsole, consoleText, exchange, expect, freePort, logRows, sendFromClient, serverConsole, startServer, test } from './fixtures'
+import { clientConsole, consoleText, exchange, expect, freePort, logRows, sendFromClient, serverConsole, shot, startServer, test } from './fixtures'
 
 test('an empty sentence is refused in one line, and nothing is sent', async ({ lab }) => {
   await startServer(lab, await freePort())
@@ -47,6 +47,38 @@ test('TCP: a client queued behind another cancels its wait; Close frees the iter
   await lab.getByTestId('client-tab-2').click()
   await exchange(lab, 'served at once')
   await expect.poll(() => consoleText(serverConsole(lab))).toMatch(/Sent reply to[^]*Sent reply to/)
+})
+
+test('TCP: after a window reload, the connected client keeps Close and the queued one keeps Cancel, and both work', async ({ lab }) => {
+  test.setTimeout(60_000)
+  await startServer(lab, await freePort())
+  await lab.getByTestId('client-connect').click()
+  await expect(lab.getByTestId('client-close')).toBeVisible()
+  await lab.getByTestId('client-new').click()
+  await sendFromClient(lab, 'stuck')
+  await expect(lab.getByTestId('client-status')).toContainText('waiting for the server')
+
+  await lab.reload()
+  // The tabs come back as the host says they are: client 1 connected, client 2 waiting in the backlog.
+  await expect(lab.getByTestId('client-tab-2')).toBeVisible()
+  await lab.getByTestId('client-tab-1').click()
+  await expect(lab.getByTestId('client-status')).toHaveText('connected: type a sentence and send it')
+  await expect(lab.getByTestId('client-close')).toBeVisible()
+  await lab.getByTestId('client-tab-2').click()
+  await expect(lab.getByTestId('client-status')).toHaveText('waiting for the server…')
+  await expect(lab.getByTestId('client-send')).toBeDisabled()
+  await shot(lab, 'reload-queued-client')
+
+  await lab.getByTestId('client-cancel').click()
+  await expect(lab.getByTestId('client-status')).toContainText('cancelled')
+  await expect(lab.getByTestId('client-send')).toBeEnabled()
+  await expect.poll(() => consoleText(clientConsole(lab))).toContain('Cancelled: the client stopped waiting')
+  await lab.getByTestId('client-tab-1').click()
+  await lab.getByTestId('client-close').click()
+  await expect(lab.getByTestId('client-status')).toContainText('not connected')
+  // The server read client 1's end of stream: it is free for the next client at once.
+  await lab.getByTestId('client-tab-2').click()
+  await exchange(lab, 'served at once')
 })
 
 test('UDP: a client waiting for a reply that will not come cancels long before its timeout', async ({ lab }) => {

@@ -190,3 +190,32 @@ test('a server says who can reach it: all interfaces, other machines; loopback, 
   await expect(reach).toHaveText('other machines can connect')
   await expect(reach).toHaveAttribute('title', /dual stack/)
 })
+
+test('the server panel keeps Start/Stop on its title’s line at 1280×800, reach badge and all, in each lab', async ({ lab }) => {
+  test.setTimeout(90_000)
+  await lab.setViewportSize({ width: 1280, height: 800 })
+  const server = lab.getByTestId('server-panel')
+  /** The button's middle lies within the title's line box. */
+  const onTitleLine = async (button: string): Promise<boolean> => {
+    const title = (await server.locator('.panel-head h2').boundingBox())!
+    const box = (await server.getByTestId(button).boundingBox())!
+    const middle = box.y + box.height / 2
+    return middle > title.y && middle < title.y + title.height
+  }
+  for (const [kind, address] of [
+    ['tcp', '0.0.0.0'],
+    ['udp', '0.0.0.0'],
+    ['http', '0.0.0.0'],
+    ['tcp', '127.0.0.1']
+  ] as const) {
+    await lab.getByTestId(`lab-${kind}`).click()
+    await lab.getByTestId('server-address').fill(address)
+    expect(await onTitleLine('server-start'), `Start server on the title's line (${kind})`).toBe(true)
+    await startServer(lab, await freePort())
+    await expect(server.getByTestId('server-reach')).toBeVisible()
+    expect(await onTitleLine('server-stop'), `Stop server on the title's line (${kind}, ${address})`).toBe(true)
+    if (kind === 'http') await shot(lab, 'server-head-1280')
+    await server.getByTestId('server-stop').click()
+    await expect(server.getByTestId('server-start')).toBeVisible()
+  }
+})

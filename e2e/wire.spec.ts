@@ -77,6 +77,8 @@ for (const family of ['IPv4', 'IPv6'] as const) {
     await lab.getByTestId('wire-row').first().click()
     await lab.getByTestId('view-ladder').click()
     await expect.poll(async () => (await ladderItems(lab)).filter((i) => i.type === 'arrow').length).toBe(rows.length)
+    // Numbered from 1, as the packet log numbers the server's connections (not tshark's stream 0).
+    await expect(lab.getByTestId('ladder-pick').locator('option:checked')).toHaveText(new RegExp(`^TCP connection 1: ${client.replace(/[[\].]/g, '\\$&')} → `))
     const items = await ladderItems(lab)
     const arrows = items.filter((i) => i.type === 'arrow')
     expect(arrows[0].text).toMatch(/^client to server: SYN seq=0, handshake 1\/3$/)
@@ -165,7 +167,11 @@ test('Sockets: the backlog of an iterative server shows the connection waiting f
   await lab.getByTestId('client-connect').click()
   const server = lab.locator('[data-testid=socket-card][data-endpoint^="tcp-server"]')
   await expect(server.getByTestId('socket-now')).toContainText('blocked in recv()')
-  await expect(server.getByTestId('socket-backlog')).toContainText('1 connection waits to be accepted')
+  await expect(server.getByTestId('socket-backlog')).toContainText('1 connection waits for accept(), held by socklab')
+  // The kernel's queue is empty (Node accepts at once): the LISTEN row says who holds the connection instead of a bare 0.
+  const listen = server.locator('[data-testid=kernel-socket][data-state=LISTEN]')
+  await expect(listen).toContainText('kernel’s accept queue empty: Node takes connections at once, socklab holds the backlog')
+  await expect(listen).not.toContainText('0 waiting')
   await shot(lab, 'sockets-backlog')
 })
 

@@ -22,6 +22,8 @@ export interface Endpoint {
   send?(input: string): Promise<SendResult>
   /** TCP clients: connect now, send later. */
   connect?(): Promise<void>
+  /** TCP clients: whether a connection is open (made by connect() and not closed yet). */
+  hasConnection?(): boolean
 }
 
 /** Receives complete events; the Lab stamps and stores them, the CLI prints them. */

@@ -27,6 +27,11 @@ export interface LabOptions {
 interface Running {
   endpoint: Endpoint
   local?: SockAddr
+  /** Calls of a client under way, and how its last call ended: its ClientActivity. */
+  connecting: number
+  sending: number
+  received?: number
+  failed?: true
 }
 
 export interface LabEvents {
@@ -68,8 +73,9 @@ export class Lab extends EventEmitter<LabEvents> {
       const reporter = new Reporter(id, role, proto, (d) => this.record(d), this.previews, this.rate)
       const endpoint = createEndpoint(id, config, reporter)
       const local = await endpoint.start()
-      this.running.set(id, { endpoint, local })
-      return { id, config, local }
+      const entry: Running = { endpoint, local, connecting: 0, sending: 0 }
+      this.running.set(id, entry)
+      return infoOf(entry)
     } finally {
       this.starting--
     }
@@ -89,19 +95,36 @@ export class Lab extends EventEmitter<LabEvents> {
   }
 
   async connect(id: string): Promise<void> {
-    const endpoint = this.get(id)
-    if (!endpoint.connect) throw new LabError(`${id} cannot connect ahead of sending: only TCP clients can`)
-    await endpoint.connect()
+    const entry = this.entry(id)
+    if (!entry.endpoint.connect) throw new LabError(`${id} cannot connect ahead of sending: only TCP clients can`)
+    entry.connecting++
+    entry.received = entry.failed = undefined
+    try {
+      await entry.endpoint.connect()
+    } finally {
+      entry.connecting--
+    }
   }
 
   async send(id: string, input: string): Promise<SendResult> {
-    const endpoint = this.get(id)
-    if (!endpoint.send) throw new LabError(`${id} is a server: servers reply, clients send`)
-    return endpoint.send(input)
+    const entry = this.entry(id)
+    if (!entry.endpoint.send) throw new LabError(`${id} is a server: servers reply, clients send`)
+    entry.sending++
+    entry.received = entry.failed = undefined
+    try {
+      const result = await entry.endpoint.send(input)
+      entry.received = result.length
+      return result
+    } catch (err) {
+      entry.failed = true
+      throw err
+    } finally {
+      entry.sending--
+    }
   }
 
   list(): EndpointInfo[] {
-    return [...this.running.values()].map(({ endpoint, local }) => ({ id: endpoint.id, config: endpoint.config, local }))
+    return [...this.running.values()].map(infoOf)
   }
 
   /**
@@ -157,10 +180,10 @@ export class Lab extends EventEmitter<LabEvents> {
     this.budget.clear()
   }
 
-  private get(id: string): Endpoint {
+  private entry(id: string): Running {
     const entry = this.running.get(id)
     if (!entry) throw new LabError(`no endpoint ${id} is running`)
-    return entry.endpoint
+    return entry
   }
 
   private nextId(kind: EndpointKind): string {
@@ -178,4 +201,13 @@ export class Lab extends EventEmitter<LabEvents> {
     this.emit('event', event)
   }
 
+}
+
+/** What the host reports of a running endpoint; a client's activity comes from its calls under way. */
+function infoOf({ endpoint, local, connecting, sending, received, failed }: Running): EndpointInfo {
+  const info: EndpointInfo = { id: endpoint.id, config: endpoint.config, local }
+  if (kindInfo(endpoint.config.kind).role !== 'client') return info
+  const now = sending > 0 ? 'waiting' : connecting > 0 ? 'connecting' : endpoint.hasConnection?.() ? 'connected' : 'idle'
+  info.client = { now, ...(received !== undefined && { received }), ...(failed && { failed }) }
+  return info
 }

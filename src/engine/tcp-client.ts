@@ -43,6 +43,10 @@ export class TcpClient extends ClientCore<TcpClientConfig> {
     c.wake?.()
   }
 
+  hasConnection(): boolean {
+    return this.open !== undefined
+  }
+
   async connect(): Promise<void> {
     if (this.open) throw new LabError(`already connected to ${this.target()}: send a sentence to use the connection`)
     await this.ensureOpen().catch((err) => this.failed(err))

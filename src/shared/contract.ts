@@ -25,11 +25,23 @@ export type HttpClientConfig = ConfigOf<'http-client'>
 /** The per-connection limits of an HTTP server that a caller may tighten. */
 export type HttpServerLimits = Required<NonNullable<HttpServerConfig['limits']>>
 
+/**
+ * What a client endpoint is doing now: `connecting` (a connect() under way), `connected` (a TCP
+ * connection open, nothing sent on it yet: an iterative server may hold it in its backlog),
+ * `waiting` (a send under way, waiting for the reply) or `idle` (no socket open).
+ */
+export type ClientActivity = 'idle' | 'connecting' | 'connected' | 'waiting'
+
 export interface EndpointInfo {
   id: string
   config: EndpointConfig
   /** The bound address once a server listens (port 0 becomes the port the OS chose). */
   local?: SockAddr
+  /**
+   * Clients: what the endpoint is doing, and how its last exchange ended (the bytes received, or
+   * failed), so that a window that (re)loads shows the tab as it is and offers Close or Cancel.
+   */
+  client?: { now: ClientActivity; received?: number; failed?: true }
 }
 
 export interface SendResult {

@@ -253,6 +253,41 @@ describe("the window's own lines", () => {
 })
 
 describe('the controller', () => {
+  it('after a reload, each TCP client tab shows what its endpoint does (connected, queued and waiting), and Close and Cancel work', async () => {
+    const w = await openWindow()
+    w.controller.setServerPort('tcp', String(await freePort()))
+    await w.controller.startServer('tcp')
+    // Client 1 holds the iterative server; clients 2 and 3 send and wait behind it in its backlog.
+    await w.controller.connect('tcp', tab(w, 'tcp', 0).key)
+    expect(tab(w, 'tcp', 0).phase).toBe('connected')
+    const pending: Promise<void>[] = []
+    for (const [n, sentence] of [[1, 'queued'], [2, 'third']] as const) {
+      w.controller.addTab('tcp')
+      pending.push(w.controller.send('tcp', tab(w, 'tcp', n).key, sentence))
+      await expect.poll(() => lab.history().some((e) => e.endpoint === `tcp-client-${n + 1}` && e.kind === 'send')).toBe(true)
+    }
+    await expect.poll(() => lab.history().filter((e) => e.kind === 'queued').length).toBe(2)
+
+    const r = await openWindow()
+    expect(r.controller.getSnapshot().labs.tcp.tabs.map((t) => [t.label, t.endpointId, t.phase])).toEqual([
+      ['Client 1', 'tcp-client-1', 'connected'],
+      ['Client 2', 'tcp-client-2', 'waiting'],
+      ['Client 3', 'tcp-client-3', 'waiting']
+    ])
+    // Cancel ends a wait the reloaded window did not start.
+    await r.controller.cancel('tcp', tab(r, 'tcp', 2).key)
+    expect(tab(r, 'tcp', 2).phase).toBe('cancelled')
+    expect(lab.list().some((ep) => ep.id === 'tcp-client-3')).toBe(false)
+    await expect.poll(() => r.consoles.count('tcp:client:3', CANCELLED)).toBe(1)
+    // Close frees the server, which serves client 2: its tab follows the exchange to its end.
+    await r.controller.cancel('tcp', tab(r, 'tcp', 0).key)
+    expect(tab(r, 'tcp', 0).phase).toBe('closed')
+    expect(lab.list().some((ep) => ep.id === 'tcp-client-1')).toBe(false)
+    await expect.poll(() => tab(r, 'tcp', 1).phase, { timeout: 10_000 }).toBe('done')
+    expect(clientStatus('tcp', tab(r, 'tcp', 1))).toBe('done: 6 bytes received')
+    await Promise.allSettled(pending)
+  })
+
   it('applies a restore to the state as it is when the reply comes: fields typed meanwhile stay', async () => {
     // Another window started a server; this one opens while the list request is slow.
     const first = await openWindow()

@@ -4,7 +4,7 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import { LabCapture } from '../../src/session/lab-capture'
 import { CaptureStore } from '../../src/renderer/src/capture-store'
-import { buildLadder, conversationOfEvent } from '../../src/renderer/src/ladder-model'
+import { buildLadder, conversationNames, conversationOfEvent } from '../../src/renderer/src/ladder-model'
 import { kernelSocketsOf, socketActivity } from '../../src/renderer/src/socket-activity'
 import type { WirePacket } from '../../src/shared/wire'
 import { captureSkipReason, sleep } from '../helpers/capture'
@@ -114,5 +114,60 @@ describe.skipIf(skip)('the ladder of a captured connection (real dumpcap and tsh
     expect(data?.kind === 'packet' && data.calls?.sentBy).toBe(send.seq)
     // A row of the packet log leads to its connection.
     expect(conversationOfEvent(send, store.allConversations(), t.lab.timeZeroEpochMicros)).toBe(conversation.id)
+  }, 60_000)
+
+  it('prints each call at its logged time, even where the two clocks disagree and the order is kept by the packets', async () => {
+    t = testLab()
+    capture = new LabCapture(t.lab)
+    const store = new CaptureStore(1000, now)
+    capture.on('packets', (b: WirePacket[]) => store.add(structuredClone(b)))
+    await capture.start()
+    const port = await freePort()
+    await capture.cover([port])
+    await t.start(tcpServer(port))
+    const client = await t.start(tcpClient(port))
+    await t.lab.send(client.id, 'hello')
+    for (let i = 0; i < 200 && !store.all().some((p) => p.step === 'last-ack'); i++) await sleep(25)
+    const [conversation] = store.allConversations()
+    // A lab clock 3 ms late puts send() and close() after their packets; 3 ms early puts connect(),
+    // accept() and recv() before theirs. Either way the packets decide the order, not the printed time.
+    for (const skew of [3000, -3000]) {
+      const zero = t.lab.timeZeroEpochMicros + skew
+      const ladder = buildLadder(conversation, store.packetsOf(conversation.id), t.events, zero)
+      const calls = ladder.rows.filter((r) => r.kind === 'call')
+      expect(calls.length).toBeGreaterThanOrEqual(8)
+      for (const r of calls) expect(r.time).toBe(zero + r.event.time)
+      const order = ladder.rows.map((r) => (r.kind === 'packet' ? `${r.from}:${r.packet.step ?? r.label.split(' ')[0]}` : `${r.side}:${r.event.kind}`))
+      const at = (item: string): number => order.indexOf(item)
+      expect(at('client:connect')).toBeGreaterThan(at('server:handshake-2'))
+      expect(at('server:accept')).toBeGreaterThan(at('client:handshake-3'))
+      expect(at('server:close')).toBeLessThan(at('server:server-close'))
+      expect(at('client:close')).toBeLessThan(at('client:client-close'))
+      expect(at('client:send')).toBeLessThan(at('server:recv'))
+    }
+  }, 60_000)
+
+  it("names the picker's connections from 1, as the packet log numbers the server's connections", async () => {
+    t = testLab()
+    capture = new LabCapture(t.lab)
+    const store = new CaptureStore(1000, now)
+    capture.on('packets', (b: WirePacket[]) => store.add(structuredClone(b)))
+    await capture.start()
+    const port = await freePort()
+    await capture.cover([port])
+    await t.start(tcpServer(port))
+    const client = await t.start(tcpClient(port))
+    await t.lab.send(client.id, 'one')
+    await t.lab.send(client.id, 'two')
+    for (let i = 0; i < 200 && store.all().filter((p) => p.step === 'last-ack').length < 2; i++) await sleep(25)
+    const conversations = store.allConversations()
+    expect(conversations.map((c) => c.id)).toEqual(['TCP 0', 'TCP 1'])
+    const accepts = t.events.filter((e) => e.kind === 'accept').map((e) => e.conn)
+    expect(accepts).toEqual([1, 2])
+    const names = conversationNames(conversations, t.events, t.lab.timeZeroEpochMicros)
+    expect(names.get('TCP 0')).toMatch(/^TCP connection 1: 127\.0\.0\.1:\d+ → 127\.0\.0\.1:\d+$/)
+    expect(names.get('TCP 1')).toMatch(/^TCP connection 2: /)
+    // Packets of no lab endpoint (a program of the student's own) count from 1 too.
+    expect(conversationNames(conversations, [], t.lab.timeZeroEpochMicros).get('TCP 0')).toMatch(/^TCP connection 1: /)
   }, 60_000)
 })

@@ -62,6 +62,9 @@ export function slices(text: string): string[] {
  */
 const OUTPUT_FLUSH_MS = 100
 
+/** How long after the student's last wheel, key or pointer event a scroll is still theirs. */
+const STUDENT_SCROLL_MS = 400
+
 /** A console line longer than this is cut (an HTTP reply of megabytes would drown the terminal). */
 const MAX_LINE = 64 * 1024
 
@@ -83,6 +86,17 @@ interface Entry {
   onLine?: (line: string) => void
   /** Where the student left the console's scrollback when it was last taken off screen (undefined: at the end). */
   scrolledTo?: number
+  /**
+   * The console shows its end and follows what comes, until the student scrolls back. Kept here,
+   * not read from xterm: a console put on screen while its history is being written can have its
+   * view thrown to the top by xterm itself (a new window on a running lab showed a screenful from
+   * the middle), and only the student's own scrolling may stop the following.
+   */
+  following: boolean
+  /** The student is scrolling (a wheel, key or pointer moment ago): the view is theirs to move. */
+  studentScrolling?: ReturnType<typeof setTimeout>
+  /** A snap back to the end is queued for the next frame. */
+  snapping?: boolean
 }
 
 export class ConsoleRegistry {
@@ -107,9 +121,31 @@ export class ConsoleRegistry {
     const host = document.createElement('div')
     host.className = 'xterm-host'
     term.open(host)
-    e = { term, fit, host, pending: '', writing: 0, typed: '' }
+    e = { term, fit, host, pending: '', writing: 0, typed: '', following: true }
     const entry = e
     term.onData((data) => this.typed(entry, data))
+    // The student's wheel, keys and scrollbar decide whether the console follows its end (caught on
+    // the way in: xterm stops the wheel): once their scroll is done, following means being at the end.
+    const scrolledByStudent = (): void => {
+      clearTimeout(entry.studentScrolling)
+      entry.studentScrolling = setTimeout(() => {
+        entry.studentScrolling = undefined
+        const buffer = entry.term.buffer.active
+        entry.following = buffer.viewportY >= buffer.baseY
+      }, STUDENT_SCROLL_MS)
+    }
+    for (const type of ['wheel', 'keydown', 'pointerdown', 'pointerup']) host.addEventListener(type, scrolledByStudent, { passive: true, capture: true })
+    // Any other move away from the end is xterm's own (its view resyncing while the font or the
+    // size settles): a following console goes back to its end.
+    term.onScroll(() => {
+      const buffer = entry.term.buffer.active
+      if (!entry.following || entry.studentScrolling !== undefined || entry.snapping || buffer.viewportY >= buffer.baseY) return
+      entry.snapping = true
+      requestAnimationFrame(() => {
+        entry.snapping = false
+        if (entry.following && entry.studentScrolling === undefined) entry.term.scrollToBottom()
+      })
+    })
     // Keys the window needs stay with the window: Tab moves focus on (a console must not trap the
     // keyboard), and Ctrl +/−/0 zoom as everywhere else.
     term.attachCustomKeyEventHandler((ev) => !(isFocusKey(ev) || zoomDirection(ev) !== null))
@@ -123,13 +159,14 @@ export class ConsoleRegistry {
     e.term.textarea?.setAttribute('aria-label', label)
     parent.appendChild(e.host)
     const refit = (): void => {
-      if (parent.clientWidth > 0 && parent.clientHeight > 0) e.fit.fit()
+      if (parent.clientWidth > 0 && parent.clientHeight > 0) fitFollowing(e)
     }
     refit()
     // A console filled while off screen (another tab, or replayed after a reload) opens at its end,
     // so that what comes next shows; one the student had scrolled back opens where they left it.
-    if (e.scrolledTo === undefined) e.term.scrollToBottom()
-    else e.term.scrollToLine(e.scrolledTo)
+    e.following = e.scrolledTo === undefined
+    if (e.following) e.term.scrollToBottom()
+    else e.term.scrollToLine(e.scrolledTo!)
     e.term.refresh(0, e.term.rows - 1)
     let timer: ReturnType<typeof setTimeout> | undefined
     const observer = new ResizeObserver(() => {
@@ -140,8 +177,7 @@ export class ConsoleRegistry {
     return () => {
       observer.disconnect()
       clearTimeout(timer)
-      const buffer = e.term.buffer.active
-      e.scrolledTo = buffer.viewportY < buffer.baseY ? buffer.viewportY : undefined
+      e.scrolledTo = e.following ? undefined : e.term.buffer.active.viewportY
       if (e.host.parentElement === parent) parent.removeChild(e.host)
     }
   }
@@ -208,7 +244,7 @@ export class ConsoleRegistry {
     this.fontSize = px
     for (const e of this.entries.values()) {
       e.term.options.fontSize = px
-      if (e.host.isConnected) e.fit.fit()
+      if (e.host.isConnected) fitFollowing(e)
     }
   }
 
@@ -245,11 +281,19 @@ export class ConsoleRegistry {
       for (const piece of slices(text)) {
         e.writing++
         e.term.write(piece, () => {
-          if (--e.writing === 0 && e.pending) this.output.soon()
+          if (--e.writing > 0) return
+          if (e.following) e.term.scrollToBottom()
+          if (e.pending) this.output.soon()
         })
       }
     }
   }
+}
+
+/** Fits a console to its box: wrapped lines reflow, and a console that follows its end still shows it. */
+function fitFollowing(e: Entry): void {
+  e.fit.fit()
+  if (e.following) e.term.scrollToBottom()
 }
 
 function isFocusKey(ev: KeyboardEvent): boolean {

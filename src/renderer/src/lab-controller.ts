@@ -14,7 +14,7 @@ import type { ConsoleRegistry } from './consoles'
 import { EventRouter, showWindowLine } from './event-router'
 import type { EventStore } from './event-store'
 import type { ClientFields, ClientTab, LabKind, LabState, ServerFields } from './lab-state'
-import { clientConfig, initialLab, isBusy, labOf, LABS, newTab, PROMPTS, restoreLabs, serverConfig, signatureOf, withFamily, withServerPort } from './lab-state'
+import { clientConfig, initialLab, isBusy, labOf, LABS, newTab, phaseOf, PROMPTS, restoreLabs, serverConfig, signatureOf, withFamily, withServerPort } from './lab-state'
 import { saveViewMemory, type ViewMemory } from './view-memory'
 
 /** What the window shows of the labs; a new object whenever anything in it changes. */
@@ -70,6 +70,14 @@ export class LabController {
   private readonly listeners = new Set<() => void>()
   /** Tabs whose wait the student cancelled while a call was under way: its failure is a note, not an error. */
   private readonly cancelled = new Set<string>()
+  /**
+   * Client endpoints whose call (connect, send) or open connection this window did not start: it
+   * was made before a reload, or by another window. No reply comes here, so their tab follows what
+   * the host says of them whenever they log an event. endpoint id → tab.
+   */
+  private readonly followed = new Map<string, { kind: LabKind; key: string }>()
+  /** A list() for the followed tabs is under way; `again` asks for one more when it returns. */
+  private following: { again: boolean } | undefined
   private readonly api: LabApi
   private readonly consoles: ConsoleLines
   private readonly session: string
@@ -113,6 +121,7 @@ export class LabController {
         stop = this.api.onEvents((batch, replay) => {
           if (replay) this.routeStopped(batch)
           this.router.deliver(batch)
+          if (this.followed.size > 0 && batch.some((e) => this.followed.has(e.endpoint))) this.follow()
         })
       },
       // The host is gone: the window says so in its banner.
@@ -136,7 +145,47 @@ export class LabController {
     const active = !this.remembersLab && newestServer ? labOf(newestServer.id) : now.active
     this.commit({ ...now, labs: restored.labs, family: restored.family, active })
     this.readInput()
-    for (const [id, key] of restored.routes) this.router.route(id, key)
+    for (const [id, key] of restored.routes) {
+      this.router.route(id, key)
+      const kind = labOf(id)
+      const tab = this.tabOf(kind, key)
+      if (tab && (isBusy(tab) || tab.phase === 'connected')) this.followed.set(id, { kind, key })
+    }
+  }
+
+  /** Brings the followed tabs up to date with what the host says their endpoints do (one list() at a time). */
+  private follow(): void {
+    if (this.following) {
+      this.following.again = true
+      return
+    }
+    const round = (this.following = { again: false })
+    void this.api
+      .list()
+      .then((running) => {
+        for (const [id, { kind, key }] of this.followed) {
+          const tab = this.tabOf(kind, key)
+          if (tab?.endpointId !== id) {
+            this.followed.delete(id)
+            continue
+          }
+          const info = running.find((ep) => ep.id === id)
+          const next = info ? phaseOf(info) : { phase: 'closed' as const }
+          this.setTab(kind, key, next)
+          if (next.phase !== 'connected' && next.phase !== 'connecting' && next.phase !== 'waiting') this.followed.delete(id)
+        }
+      })
+      .catch(() => undefined)
+      .finally(() => {
+        this.following = undefined
+        if (round.again) this.follow()
+      })
+  }
+
+  /** This window takes the tab's endpoint over (a call of its own, a Close): it no longer follows it. */
+  private unfollow(kind: LabKind, key: string): boolean {
+    const id = this.tabOf(kind, key)?.endpointId
+    return id !== undefined && this.followed.delete(id)
   }
 
   /** Replayed lines of endpoints stopped before the reload go back where they were shown. */
@@ -233,6 +282,7 @@ export class LabController {
   }
 
   async connect(kind: LabKind, key: string): Promise<void> {
+    this.unfollow(kind, key)
     this.setTab(kind, key, { phase: 'connecting' })
     let id: string | null = null
     try {
@@ -260,6 +310,7 @@ export class LabController {
     const tab = this.tabOf(kind, key)
     if (!tab || isBusy(tab)) return
     if (kind !== 'http' && line === '') return this.refuse(`${kind}:client`, key, EMPTY_SENTENCE, tab.endpointId)
+    this.unfollow(kind, key)
     this.setTab(kind, key, { phase: 'waiting' })
     // Said before anything is sent, so that it comes before what the exchange prints.
     await this.say(key, 'input', line, tab.endpointId)
@@ -287,9 +338,15 @@ export class LabController {
     const tab = this.tabOf(kind, key)
     if (!tab) return
     const busy = isBusy(tab)
-    if (busy) this.cancelled.add(key)
+    // A call made before a reload or by another window: no reply comes here to end the wait.
+    const elsewhere = this.unfollow(kind, key)
+    if (busy && !elsewhere) this.cancelled.add(key)
     this.setTab(kind, key, { endpointId: undefined, signature: undefined, ...(busy ? {} : { phase: 'closed' as const }) })
     if (tab.endpointId) await this.api.stop(tab.endpointId).catch((err) => this.failed(key, err, tab.endpointId))
+    if (busy && elsewhere) {
+      void this.say(key, 'note', CANCELLED, tab.endpointId)
+      this.setTab(kind, key, { phase: 'cancelled' })
+    }
   }
 
   // ---- inner workings --------------------------------------------------------------------

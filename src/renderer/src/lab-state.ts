@@ -45,8 +45,7 @@ export type ClientPhase =
   | 'done' // the last exchange is over: `received` bytes came back
   | 'failed' // the last exchange failed (the console says why)
   | 'cancelled' // the student stopped the wait
-  | 'closed' // the student closed the connection
-  | 'restored' // the tab came back after a reload with the endpoint the host still runs
+  | 'closed' // the student closed the connection, or (after a reload) none is open
 
 export interface ClientTab {
   /** Console key, and React key. */
@@ -82,8 +81,23 @@ export function clientStatus(lab: LabKind, tab: ClientTab): string {
       return 'cancelled: ready for a new try'
     case 'closed':
       return 'closed: not connected'
-    case 'restored':
-      return 'ready (restored after a reload)'
+  }
+}
+
+/**
+ * The phase of a tab whose endpoint the host runs, from what the host says it is doing: a window
+ * that (re)loads, or follows a call another window made, shows it as that window would.
+ */
+export function phaseOf(info: EndpointInfo): Pick<ClientTab, 'phase' | 'received'> {
+  const c = info.client
+  switch (c?.now) {
+    case 'connecting':
+    case 'connected':
+    case 'waiting':
+      return { phase: c.now }
+    default:
+      if (c?.received !== undefined) return { phase: 'done', received: c.received }
+      return { phase: c?.failed ? 'failed' : 'closed' }
   }
 }
 
@@ -251,7 +265,7 @@ export function restoreLabs(labs: Record<LabKind, LabState>, running: readonly E
       client.recvSize = String(c.recvSize)
       if (c.kind === 'udp-client') client.timeout = String(c.timeoutMs / 1000)
     }
-    lab = { ...lab, client, tabs: lab.tabs.map((t) => (t.key === tab.key ? { ...t, endpointId: ep.id, signature: signatureOf(c), phase: 'restored' as const } : t)) }
+    lab = { ...lab, client, tabs: lab.tabs.map((t) => (t.key === tab.key ? { ...t, endpointId: ep.id, signature: signatureOf(c), ...phaseOf(ep) } : t)) }
     out[kind] = lab
     routes.push([ep.id, tab.key])
   }

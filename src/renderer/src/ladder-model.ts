@@ -7,13 +7,15 @@
 // packet they took in; send() and close() are placed before the packet they put on the wire.
 
 import type { LabEvent, Role, SockAddr } from '../../shared/events'
+import { formatSockAddr } from '../../shared/events'
 import { matchConnections } from '../../shared/match-connections'
 import type { ConnectionMatch, Conversation, PacketCalls, WirePacket } from '../../shared/wire'
 import { flagsText, STEP_WORDS } from '../../shared/wire'
 
+/** `time` is what the row prints (the packet's or the call's own, in µs since the epoch); `order` places it. */
 export type LadderRow =
-  | { kind: 'packet'; time: number; packet: WirePacket; from: Role; label: string; words: string; calls?: PacketCalls }
-  | { kind: 'call'; time: number; event: LabEvent; side: Role; label: string }
+  | { kind: 'packet'; time: number; order: number; packet: WirePacket; from: Role; label: string; words: string; calls?: PacketCalls }
+  | { kind: 'call'; time: number; order: number; event: LabEvent; side: Role; label: string }
 
 export interface Ladder {
   conversation: Conversation
@@ -79,6 +81,7 @@ export function buildLadder(conversation: Conversation, packets: readonly WirePa
   const rows: LadderRow[] = packets.map((p) => ({
     kind: 'packet',
     time: p.time,
+    order: p.time,
     packet: p,
     from: p.sender ?? (p.src.port === conversation.client.port && p.src.address === conversation.client.address ? 'client' : 'server'),
     label: packetLabel(p),
@@ -97,16 +100,19 @@ export function buildLadder(conversation: Conversation, packets: readonly WirePa
     const m = ends[side]
     if (!m) continue
     for (const e of eventsOf(m, conversation, events)) {
-      let time = labZero + e.time
+      const time = labZero + e.time
+      // Placed just before or after its packet (a fraction of a µs: the printed time stays the logged one).
+      let order = time
       // connect() sends the SYN but its event is its return, after the SYN-ACK.
       const b = e.kind === 'connect' ? undefined : before.get(e.seq)
-      if (b !== undefined) time = Math.min(time, b - 1)
+      if (b !== undefined) order = Math.min(order, b - 0.5)
       const a = after.get(e.seq)
-      if (a !== undefined) time = Math.max(time, a + 1)
-      rows.push({ kind: 'call', time, event: e, side, label: callLabel(e) })
+      if (a !== undefined) order = Math.max(order, a + 0.5)
+      rows.push({ kind: 'call', time, order, event: e, side, label: callLabel(e) })
     }
   }
-  rows.sort((x, y) => x.time - y.time)
+  // Equal places keep the order they were pushed in (packets first, then each side's calls in seq order).
+  rows.sort((x, y) => x.order - y.order)
   return { conversation, rows, ends }
 }
 
@@ -114,4 +120,22 @@ export function buildLadder(conversation: Conversation, packets: readonly WirePa
 export function conversationOfEvent(e: LabEvent, conversations: readonly Conversation[], labZero: number): string | undefined {
   if (!e.local || !e.remote || e.kind === 'console') return undefined
   return matchConnections([], conversations, [e], labZero).connections[0]?.conversation
+}
+
+/**
+ * The name of each conversation in the ladder's picker, numbered from 1 as the packet log numbers
+ * connections ("connection 1" of the lab's server, else of its client), not from tshark's stream 0.
+ */
+export function conversationNames(conversations: readonly Conversation[], events: readonly LabEvent[], labZero: number): Map<string, string> {
+  const candidates = events.filter((e) => e.local && e.remote && e.kind !== 'console')
+  const number = new Map<string, number>()
+  for (const m of matchConnections([], conversations, candidates, labZero).connections) {
+    if (m.conn > 0 && (m.role === 'server' || !number.has(m.conversation))) number.set(m.conversation, m.conn)
+  }
+  return new Map(conversations.map((c) => [c.id, conversationName(c, number.get(c.id) ?? Number(c.id.split(' ')[1]) + 1)]))
+}
+
+export function conversationName(c: Conversation, n: number): string {
+  const what = c.proto === 'TCP' ? 'TCP connection' : 'UDP exchange'
+  return `${what} ${n}: ${formatSockAddr(c.client)} → ${formatSockAddr(c.server)}`
 }

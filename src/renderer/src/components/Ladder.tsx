@@ -9,7 +9,7 @@ import { formatSockAddr } from '../../../shared/events'
 import type { Conversation } from '../../../shared/wire'
 import type { CaptureStore } from '../capture-store'
 import type { EventStore } from '../event-store'
-import { buildLadder, type LadderRow } from '../ladder-model'
+import { buildLadder, conversationName, conversationNames, type LadderRow } from '../ladder-model'
 
 interface Props {
   store: CaptureStore
@@ -48,6 +48,12 @@ export function Ladder({ store, events, zero, zoom, nameOf }: Props): React.JSX.
     // The store's version and the events received stand for their contents.
     [chosen, store, events, labZero, version, received]
   )
+  const offered = conversations.slice(-PICKER_MAX).reverse()
+  const names = useMemo(
+    () => conversationNames(offered, events.all(), labZero),
+    // The store's version stands for the conversations offered, as above.
+    [store, events, labZero, version, received]
+  )
 
   return (
     <section className="log ladder" aria-label="Ladder diagram" data-testid="ladder">
@@ -62,32 +68,24 @@ export function Ladder({ store, events, zero, zoom, nameOf }: Props): React.JSX.
             disabled={conversations.length === 0}
           >
             {conversations.length === 0 && <option value="">no packets yet</option>}
-            {conversations
-              .slice(-PICKER_MAX)
-              .reverse()
-              .map((c) => (
-                <option key={c.id} value={c.id}>
-                  {conversationName(c)}
-                </option>
-              ))}
+            {offered.map((c) => (
+              <option key={c.id} value={c.id}>
+                {names.get(c.id)}
+              </option>
+            ))}
           </select>
         </label>
         <span className="count">{ladder ? ladderSummary(ladder.conversation) : ''}</span>
       </div>
       <div className="ladder-box" ref={box} data-testid="ladder-box">
         {ladder ? (
-          <LadderSvg rows={ladder.rows} conversation={ladder.conversation} ends={{ client: ladder.ends.client && nameOf(ladder.ends.client.endpoint), server: ladder.ends.server && nameOf(ladder.ends.server.endpoint) }} store={store} width={width} zoom={zoom} zero={zero() || ladder.conversation.firstTime} />
+          <LadderSvg rows={ladder.rows} conversation={ladder.conversation} name={names.get(ladder.conversation.id) ?? conversationName(ladder.conversation, 0)} ends={{ client: ladder.ends.client && nameOf(ladder.ends.client.endpoint), server: ladder.ends.server && nameOf(ladder.ends.server.endpoint) }} store={store} width={width} zoom={zoom} zero={zero() || ladder.conversation.firstTime} />
         ) : (
           <p className="wire-empty">{store.status?.state === 'unavailable' ? NO_CAPTURE : PICK_ONE}</p>
         )}
       </div>
     </section>
   )
-}
-
-export function conversationName(c: Conversation): string {
-  const what = c.proto === 'TCP' ? 'TCP connection' : 'UDP exchange'
-  return `${what} ${c.id.split(' ')[1]}: ${formatSockAddr(c.client)} → ${formatSockAddr(c.server)}`
 }
 
 function ladderSummary(c: Conversation): string {
@@ -98,6 +96,8 @@ function ladderSummary(c: Conversation): string {
 interface SvgProps {
   rows: LadderRow[]
   conversation: Conversation
+  /** As the picker names it. */
+  name: string
   ends: Partial<Record<Role, string | undefined>>
   store: CaptureStore
   width: number
@@ -113,7 +113,7 @@ function columnEms(texts: readonly string[], least: number, pad: number): number
   return Math.max(least, CHAR_EM * Math.max(0, ...texts.map((t) => t.length)) + pad)
 }
 
-function LadderSvg({ rows, conversation, ends, store, width, zoom, zero }: SvgProps): React.JSX.Element {
+function LadderSvg({ rows, conversation, name, ends, store, width, zoom, zero }: SvgProps): React.JSX.Element {
   const fs = 14 * zoom
   const seconds = (t: number): string => ((t - zero) / 1e6).toFixed(6)
   const callTexts = (side: Role): string[] => rows.flatMap((r) => (r.kind === 'call' && r.side === side ? [r.label] : []))
@@ -141,7 +141,7 @@ function LadderSvg({ rows, conversation, ends, store, width, zoom, zero }: SvgPr
   const x = (side: Role): number => (side === 'client' ? clientX : serverX)
 
   return (
-    <svg className="ladder-svg" width={w} height={height} viewBox={`0 0 ${w} ${height}`} role="img" aria-label={`Ladder of ${conversationName(conversation)}`} style={{ fontSize: fs }}>
+    <svg className="ladder-svg" width={w} height={height} viewBox={`0 0 ${w} ${height}`} role="img" aria-label={`Ladder of ${name}`} style={{ fontSize: fs }}>
       <defs>
         <marker id="ladder-head" viewBox="0 0 10 10" refX="9" refY="5" markerUnits="userSpaceOnUse" markerWidth={fs * 0.9} markerHeight={fs * 0.9} orient="auto-start-reverse">
           <path d="M0,0 L10,5 L0,10 z" className="ladder-arrowhead" />

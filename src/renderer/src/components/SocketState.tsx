@@ -78,15 +78,25 @@ function EndpointCard({ activity: a, name, kernel, exposed }: { activity: Endpoi
         ))}
       {a.backlog.length > 0 && (
         <p className="socket-backlog" data-testid="socket-backlog">
-          Backlog: {a.backlog.length} {a.backlog.length === 1 ? 'connection waits' : 'connections wait'} to be accepted (handshake done, accept() not called yet): {a.backlog.map((c) => (c.remote ? formatSockAddr(c.remote) : '?')).join(', ')}
+          Backlog: {a.backlog.length} {a.backlog.length === 1 ? 'connection waits' : 'connections wait'} for accept(), held by socklab (handshake done): {a.backlog.map((c) => (c.remote ? formatSockAddr(c.remote) : '?')).join(', ')}
         </p>
       )}
-      {exposed && a.proto !== 'UDP' && <KernelList sockets={kernel} />}
+      {exposed && a.proto !== 'UDP' && <KernelList sockets={kernel} heldBacklog={a.backlog.length} />}
     </div>
   )
 }
 
-function KernelList({ sockets }: { sockets: KernelSocket[] }): React.JSX.Element {
+/**
+ * Node accepts each connection as soon as the kernel has it, so the kernel's accept queue stays
+ * empty; socklab keeps the waiting ones itself (`heldBacklog`) to behave like the course's iterative
+ * server. Said on the LISTEN row, so that its 0 does not contradict the backlog above it.
+ */
+function listenWords(recvQueue: number, heldBacklog: number): string {
+  if (recvQueue === 0 && heldBacklog > 0) return '· kernel’s accept queue empty: Node takes connections at once, socklab holds the backlog'
+  return `· ${recvQueue} waiting in the kernel’s accept queue`
+}
+
+function KernelList({ sockets, heldBacklog = 0 }: { sockets: KernelSocket[]; heldBacklog?: number }): React.JSX.Element {
   if (sockets.length === 0) return <p className="muted">The kernel holds no TCP socket for it now.</p>
   return (
     <ul className="kernel-list" data-testid="kernel-list">
@@ -94,7 +104,7 @@ function KernelList({ sockets }: { sockets: KernelSocket[] }): React.JSX.Element
         <li key={`${s.state}${formatSockAddr(s.local)}${formatSockAddr(s.remote)}${s.inode}`} data-testid="kernel-socket" data-state={s.state} title={KERNEL_STATE_WORDS[s.state]}>
           <span className={`kernel-state state-${s.state}`}>{s.state}</span> {formatSockAddr(s.local)}
           {s.state === 'LISTEN' ? '' : ` ↔ ${formatSockAddr(s.remote)}`}
-          <span className="muted"> {s.state === 'LISTEN' ? `· ${s.recvQueue} waiting in the kernel’s accept queue` : `· ${KERNEL_STATE_WORDS[s.state]}`}</span>
+          <span className="muted"> {s.state === 'LISTEN' ? listenWords(s.recvQueue, heldBacklog) : `· ${KERNEL_STATE_WORDS[s.state]}`}</span>
         </li>
       ))}
     </ul>

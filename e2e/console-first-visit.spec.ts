@@ -1,0 +1,59 @@
+// A first visit to a running lab (a fresh browser: the projector's, a student who closed it and
+// opened the address again) shows each console at its end, also when its lines are wider than the
+// console and wrap: the summary line and the prompt, not a screenful from the top or the middle.
+// xterm could throw the view to the top while the replayed history was being written; that
+// happened in about one first visit in eight here, so the test makes several, each in a new browser.
+
+import { chromium } from '@playwright/test'
+import { clientConsole, consoleScreen, expect, freePort, shot, startServer, test } from './fixtures'
+
+const VISITS = 5
+
+test('first visits to a running HTTP lab open the client console at its end, wrapped lines and all', async ({ lab, host, launchOptions }) => {
+  test.setTimeout(150_000)
+  await lab.getByTestId('lab-http').click()
+  const port = await freePort()
+  await startServer(lab, port)
+  // The sample site's index.html: lines longer than half the window.
+  await lab.getByTestId('client-input').fill(`http://127.0.0.1:${port}/`)
+  await lab.getByTestId('client-send').click()
+  await expect.poll(() => consoleScreen(clientConsole(lab))).toContain('Reply read in')
+  await lab.close()
+
+  const ends: string[] = []
+  for (let visit = 1; visit <= VISITS; visit++) {
+    // A new browser each time: nothing cached, nothing remembered, the window starts on the TCP lab and moves to HTTP.
+    const browser = await chromium.launch(launchOptions)
+    try {
+      const page = await browser.newPage({ viewport: { width: 1600, height: 900 } })
+      await page.goto(host.url)
+      await expect(page.getByTestId('lab-http')).toHaveAttribute('aria-selected', 'true')
+      await expect.poll(() => page.evaluate(() => (window as unknown as { __socklabConsoleText: (k: string) => string }).__socklabConsoleText('http:client:1'))).toContain('Reply read in')
+      await page.waitForTimeout(1000)
+      const screen = await consoleScreen(clientConsole(page))
+      ends.push(`visit ${visit}: ${screen.includes('Reply read in') ? 'at its end' : `from "${screen.split('\n')[0]}"`}`)
+      if (visit === 1) await shot(page, 'console-first-visit')
+    } finally {
+      await browser.close()
+    }
+  }
+  expect(ends).toEqual(Array.from({ length: VISITS }, (_, i) => `visit ${i + 1}: at its end`))
+})
+
+test('a console the student scrolls back with the wheel stays where they put it', async ({ lab }) => {
+  await lab.getByTestId('lab-http').click()
+  const port = await freePort()
+  await startServer(lab, port)
+  await lab.getByTestId('client-input').fill(`http://127.0.0.1:${port}/`)
+  await lab.getByTestId('client-send').click()
+  const console = clientConsole(lab)
+  await expect.poll(() => consoleScreen(console)).toContain('Reply read in')
+  await console.hover()
+  await lab.mouse.wheel(0, -2000)
+  await expect.poll(() => consoleScreen(console)).not.toContain('Reply read in')
+  await lab.waitForTimeout(1500)
+  expect(await consoleScreen(console)).not.toContain('Reply read in')
+  // Back at the end with the wheel, it follows again: the next reply shows.
+  await lab.mouse.wheel(0, 4000)
+  await expect.poll(() => consoleScreen(console)).toContain('Reply read in')
+})
