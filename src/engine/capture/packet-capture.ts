@@ -192,6 +192,11 @@ export class PacketCapture extends EventEmitter<CaptureEvents> {
     return this.tracker.get(id)
   }
 
+  /** Resolves once tshark reads the capture (it may take seconds after start()), or has ended. */
+  dissecting(): Promise<void> {
+    return this.tsharkOpened ?? Promise.resolve()
+  }
+
   /** The packet's frame digest (see frameDigest), for telling the same packet in two captures. */
   digest(p: WirePacket): string | undefined {
     return this.digests.get(p)
