@@ -114,6 +114,7 @@ describe.skipIf(skip)('the lab capture (real dumpcap and tshark)', () => {
     const got = boot()
     const [a, b] = [await freePort(), await freePort()]
     const states: string[] = []
+    const sockets: dgram.Socket[] = []
     const watchStates = setInterval(() => {
       const s = capture.status().state
       if (states.at(-1) !== s) states.push(s)
@@ -122,9 +123,10 @@ describe.skipIf(skip)('the lab capture (real dumpcap and tshark)', () => {
       await handlers.startCapture()
       await handlers.start({ kind: 'udp-server', address: '127.0.0.1', port: a, recvSize: 2048 })
       await until(() => capture.status().state === 'on' && capture.status().ports.includes(a), 'the capture on port A', 30_000)
-      /** One request and its reply on A, from a socket of its own: its port names the exchange. */
+      /** One request and its reply on A, from a socket of its own, kept open to the end so that its port names the exchange. */
       const exchangeOnA = async (): Promise<number> => {
         const client = dgram.createSocket('udp4')
+        sockets.push(client)
         await new Promise<void>((resolve) => client.bind(0, '127.0.0.1', resolve))
         const port = client.address().port
         await new Promise<void>((resolve, reject) => {
@@ -132,7 +134,6 @@ describe.skipIf(skip)('the lab capture (real dumpcap and tshark)', () => {
           client.once('message', () => (clearTimeout(timer), resolve()))
           client.send('ping', a, '127.0.0.1')
         })
-        client.close()
         return port
       }
       const clients = [await exchangeOnA()]
@@ -173,6 +174,7 @@ describe.skipIf(skip)('the lab capture (real dumpcap and tshark)', () => {
       expect(states.slice(states.indexOf('on'))).toEqual(['on'])
     } finally {
       clearInterval(watchStates)
+      sockets.forEach((socket) => socket.close())
     }
   }, 120_000)
 

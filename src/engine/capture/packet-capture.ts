@@ -1,13 +1,14 @@
 // A live capture of the lab's ports on the loopback interface, with Wireshark's own tools:
 //
-//   dumpcap -i lo -f "<ports>" -w FIFO  ──pcapng──▶  tshark -i FIFO [-w FILE.pcapng -P] -T fields ...  ──lines──▶  parser ──▶ tracker ──▶ batches
+//   dumpcap -i lo -f "<ports>" -w FIFO  ──pcapng──▶  tshark -r FIFO -T fields ...  ──lines──▶  parser ──▶ tracker ──▶ batches
 //
 // dumpcap captures (and counts its drops) from the moment start() resolves, within milliseconds;
-// tshark takes seconds to set up its dissectors and then dissects what the pipe held: relative
-// seq/ack, window scaling, conversation numbers. With -w it also writes the pcapng export itself,
-// packet for packet what was parsed. (On Windows, which has no FIFO for dumpcap, tshark captures
-// by itself and start() waits for it.) Packets come out in batches, one per chunk tshark writes,
-// and are kept in a ring of their own, so they never evict the lab's socket events.
+// tshark takes seconds to set up its dissectors and then reads what the pipe held: relative
+// seq/ack, window scaling, conversation numbers. With an export file (and on Windows, which has no
+// FIFO for dumpcap) tshark captures by itself, `tshark -i lo -f ... -w FILE.pcapng -P`, and start()
+// waits for it: it writes the export packet for packet what was parsed. Packets come out in
+// batches, one per chunk tshark writes, and are kept in a ring of their own, so they never evict
+// the lab's socket events.
 
 import { spawn, type ChildProcess } from 'node:child_process'
 import { EventEmitter } from 'node:events'
@@ -75,8 +76,12 @@ export class PacketCapture extends EventEmitter<CaptureEvents> {
   private readonly search: ToolSearch
   private tshark?: ChildProcess
   private feed?: LoopbackFeed
-  /** Resolves once tshark has opened what it reads (the feed's pipe). */
-  private tsharkOpened?: Promise<void>
+  /**
+   * Resolves once tshark reads the capture: it has delivered a packet (`tshark -r` says nothing
+   * when it opens the pipe), said it captures (on its own), or ended.
+   */
+  private tsharkReads?: Promise<void>
+  private onFirstPacket?: () => void
   private readonly digests = new WeakMap<WirePacket, string>()
   private phase: Phase = 'idle'
   private stderr = ''
@@ -107,7 +112,9 @@ export class PacketCapture extends EventEmitter<CaptureEvents> {
 
     const iface = loopbackInterface(platform)
     // Where the platform has FIFOs, dumpcap captures now and tshark catches up (see LoopbackFeed).
-    const feed = platform === 'win32' ? undefined : new LoopbackFeed(located.tools.dumpcap, iface, filter)
+    // Not with an export file: `tshark -r` writes it only when its buffer is full (the lab exports
+    // while it captures), and `tshark -i FIFO` adds a dumpcap that halves a flood's rate on two cores.
+    const feed = platform === 'win32' || file ? undefined : new LoopbackFeed(located.tools.dumpcap, iface, filter)
     if (feed) {
       await feed.start(START_TIMEOUT_MS).catch((err: unknown) => {
         const f = err instanceof FeedError ? err : new FeedError((err as Error).message)
@@ -115,7 +122,7 @@ export class PacketCapture extends EventEmitter<CaptureEvents> {
       })
       this.feed = feed
     }
-    const source = feed ? ['-i', feed.fifo] : ['-i', iface, '-f', filter, '-B', String(BUFFER_MIB)]
+    const source = feed ? ['-r', feed.fifo] : ['-i', iface, '-f', filter, '-B', String(BUFFER_MIB)]
     const args = [...source, ...(file ? ['-w', file, '-P'] : []), ...outputArgs()]
     const tshark = spawn(located.tools.tshark, args, { stdio: ['ignore', 'pipe', 'pipe'], windowsHide: true })
     this.tshark = tshark
@@ -124,12 +131,13 @@ export class PacketCapture extends EventEmitter<CaptureEvents> {
     tshark.stdout!.on('data', (chunk: string) => this.onOutput(chunk))
     tshark.stderr!.setEncoding('utf8')
     this.ended = exitOf(tshark, () => this.onOutput('', true)).then(([code, spawnError]) => this.finish(code, spawnError))
-    let opened!: () => void
-    this.tsharkOpened = new Promise<void>((resolve) => (opened = resolve))
+    let reads!: () => void
+    this.tsharkReads = new Promise<void>((resolve) => (reads = resolve))
+    this.onFirstPacket = reads
     // tshark gone: nothing more will open the pipe.
-    void this.ended.then(() => opened())
+    void this.ended.then(() => reads())
     // dumpcap ended by itself (killed): tshark reads to the end of the pipe and ends too.
-    feed?.onExit(() => void this.tsharkOpened!.then(() => feed.release()))
+    feed?.onExit(() => void this.feedRead(feed).then(() => feed.release()))
 
     await new Promise<void>((resolve, reject) => {
       let quiet: NodeJS.Timeout | undefined
@@ -151,7 +159,7 @@ export class PacketCapture extends EventEmitter<CaptureEvents> {
       tshark.stderr!.on('data', (d: string) => {
         // Keep the head (what went wrong first) and the tail (the final counts).
         this.stderr = this.stderr.length < 8000 ? this.stderr + d : this.stderr.slice(0, 4000) + this.stderr.slice(-4000 + d.length) + d
-        if (isCapturing(this.stderr)) opened()
+        if (isCapturing(this.stderr)) reads()
         if (this.phase !== 'starting') return
         if (isCapturing(this.stderr)) this.settleStart?.()
         else if (saidCapturingOn(this.stderr) && !quiet) quiet = setTimeout(() => this.settleStart?.(), QUIET_START_MS)
@@ -169,8 +177,7 @@ export class PacketCapture extends EventEmitter<CaptureEvents> {
       const timer = setTimeout(() => signal(this.tshark, 'SIGKILL'), STOP_TIMEOUT_MS + (this.feed ? START_TIMEOUT_MS : 0))
       if (this.feed) {
         // dumpcap stops and counts; tshark (once it has the pipe) reads what it held, and ends.
-        const waited = new Promise<void>((resolve) => setTimeout(resolve, START_TIMEOUT_MS).unref())
-        await this.feed.stop(Promise.race([this.tsharkOpened, waited]))
+        await this.feed.stop(() => this.feedRead(this.feed!))
       } else signal(this.tshark, this.search.platform === 'win32' ? 'SIGTERM' : 'SIGINT')
       const end = await this.ended
       clearTimeout(timer)
@@ -192,9 +199,19 @@ export class PacketCapture extends EventEmitter<CaptureEvents> {
     return this.tracker.get(id)
   }
 
-  /** Resolves once tshark reads the capture (it may take seconds after start()), or has ended. */
+  /** Resolves once tshark reads the capture (it may take seconds after start()): it delivered a packet, or ended. */
   dissecting(): Promise<void> {
-    return this.tsharkOpened ?? Promise.resolve()
+    return this.tsharkReads ?? Promise.resolve()
+  }
+
+  /**
+   * Resolves when the pipe may be let go once dumpcap has ended: nothing was captured, or tshark
+   * has it open (it delivered a packet), or it did not come to it within the start time-out.
+   */
+  private feedRead(feed: LoopbackFeed): Promise<void> {
+    if (feed.captured() === 0) return Promise.resolve()
+    const waited = new Promise<void>((resolve) => setTimeout(resolve, START_TIMEOUT_MS).unref())
+    return Promise.race([this.tsharkReads!, waited])
   }
 
   /** The packet's frame digest (see frameDigest), for telling the same packet in two captures. */
@@ -225,7 +242,10 @@ export class PacketCapture extends EventEmitter<CaptureEvents> {
       batch.push(p)
     }
     this.parsed += batch.length
-    if (batch.length) this.emit('packets', batch)
+    if (batch.length) {
+      this.onFirstPacket?.()
+      this.emit('packets', batch)
+    }
   }
 
   private finish(code: number | null, spawnError: string | undefined): CaptureEnd {
