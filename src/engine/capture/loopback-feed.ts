@@ -18,7 +18,7 @@ import { isCapturing } from './capture-output'
  * The kernel's capture buffer in MiB (dumpcap's default is 2): it holds the packets of the
  * seconds tshark takes to start, a loopback flood too (16 MiB dropped half of the bench's).
  */
-export const BUFFER_MIB = 64
+const FEED_BUFFER_MIB = 64
 
 export class LoopbackFeed {
   readonly fifo: string
@@ -42,7 +42,7 @@ export class LoopbackFeed {
   async start(timeoutMs: number): Promise<void> {
     await new Promise<void>((resolve, reject) => execFile('mkfifo', ['-m', '600', this.fifo], (err) => (err ? reject(new FeedError(`cannot make a pipe for dumpcap: ${err.message}`)) : resolve())))
     this.holder = fs.openSync(this.fifo, fs.constants.O_RDWR)
-    const dumpcap = spawn(this.dumpcapPath, ['-q', '-i', this.iface, '-f', this.filter, '-B', String(BUFFER_MIB), '-w', this.fifo], { stdio: ['ignore', 'ignore', 'pipe'] })
+    const dumpcap = spawn(this.dumpcapPath, ['-q', '-i', this.iface, '-f', this.filter, '-B', String(FEED_BUFFER_MIB), '-w', this.fifo], { stdio: ['ignore', 'ignore', 'pipe'] })
     this.dumpcap = dumpcap
     dumpcap.stderr!.setEncoding('utf8')
     let spawnError: string | undefined

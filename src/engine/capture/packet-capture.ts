@@ -23,13 +23,15 @@ import { captureFilter } from './capture-filter'
 import { droppedPackets, isCapturing, saidCapturingOn } from './capture-output'
 import { classifyFailure, problem } from './capture-problem'
 import { ConversationTracker } from './conversation-tracker'
-import { BUFFER_MIB, FeedError, LoopbackFeed } from './loopback-feed'
+import { FeedError, LoopbackFeed } from './loopback-feed'
 import type { ToolSearch } from './tools'
 import { hostSearch, loopbackInterface } from './tools'
 import { frameDigest, outputArgs, parseFieldLine } from './tshark-fields'
 
 /** Packets kept for the wire view; the oldest drop off. Separate from the lab's event ring. */
 export const DEFAULT_PACKET_RING = 100_000
+/** The kernel's capture buffer in MiB when tshark captures itself (dumpcap's default is 2): a burst on loopback must not overflow it. */
+const BUFFER_MIB = 16
 const START_TIMEOUT_MS = 20_000
 const STOP_TIMEOUT_MS = 10_000
 /**
