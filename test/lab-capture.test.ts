@@ -154,10 +154,15 @@ describe.skipIf(skip)('the lab capture (real dumpcap and tshark)', () => {
         await sleep(25)
       }
       const clientPort = await tcp
-      await until(() => got.filter((p) => p.dst.port === a || p.src.port === a).length >= 2 * clients.length && got.some((p) => p.step === 'last-ack' && p.src.port !== a && p.dst.port !== a), 'every packet', 40_000)
+      const onAOf = (): WirePacket[] => got.filter((p) => p.dst.port === a || p.src.port === a)
+      const lastAckOnB = (): boolean => got.some((p) => p.step === 'last-ack' && (p.src.port === b || p.dst.port === b))
+      await until(() => onAOf().length >= 2 * clients.length && lastAckOnB(), 'every packet', 40_000).catch((err: Error) => {
+        const missing = clients.filter((c) => onAOf().filter((p) => p.src.port === c || p.dst.port === c).length !== 2).map((c) => `${c}:${onAOf().filter((p) => p.src.port === c || p.dst.port === c).length}`)
+        throw new Error(`${err.message}: ${onAOf().length} of ${2 * clients.length} packets on A (exchanges from ${missing.join(', ') || 'none'} not whole), last ACK on B: ${lastAckOnB()}; ${JSON.stringify(capture.status())}`)
+      })
       await sleep(1500)
 
-      const onA = got.filter((p) => p.dst.port === a || p.src.port === a)
+      const onA = onAOf()
       const perClient = new Map(clients.map((c) => [c, onA.filter((p) => p.src.port === c || p.dst.port === c).map((p) => p.sender)]))
       for (const [c, senders] of perClient) expect(senders, `the exchange from port ${c}`).toEqual(['client', 'server'])
       expect(onA).toHaveLength(2 * clients.length)

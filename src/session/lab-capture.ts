@@ -26,6 +26,8 @@ import { parseCourseUrl } from '../engine/url'
 import { OverlapDuplicates } from './overlap-duplicates'
 import { joinSections, withoutFrames } from './pcapng-file'
 
+const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms).unref())
+
 export interface LabCaptureOptions {
   search?: ToolSearch
   ringSize?: number
@@ -62,10 +64,15 @@ interface Run {
   copies: Set<number>
   /** Its conversation numbers → the session's. */
   conversations: Map<string, string>
+  /** The capture time of the newest packet it delivered (µs since the epoch), and when (ms). */
+  lastTime: number
+  lastAt: number
 }
 
-/** How long an old capture waits for its successor's tshark before it stops anyway. */
+/** How long an old capture waits for its successor's tshark, and to catch up, before it stops anyway. */
 const HANDOVER_TIMEOUT_MS = 20_000
+/** An old capture that delivered nothing for this long has nothing left to deliver. */
+const HANDOVER_QUIET_MS = 2000
 /** Conversations remembered by their addresses, to give the same one the same name in the next capture. */
 const MAX_NAMED = 10_000
 
@@ -221,7 +228,7 @@ export class LabCapture extends EventEmitter<LabCaptureEvents> {
     const file = path.join(this.folder(), `capture-${this.runs.length + 1}.pcapng`)
     // The ring lives here, across restarts: the capture's own keeps one packet.
     const capture = new PacketCapture({ ports, pcapngPath: file, ringSize: 1, search: this.search })
-    const run: Run = { capture, ports, file, copies: new Set(), conversations: new Map() }
+    const run: Run = { capture, ports, file, copies: new Set(), conversations: new Map(), lastTime: 0, lastAt: Date.now() }
     capture.on('packets', (batch) => this.take(batch, run))
     capture.once('end', (end) => this.ended(run, end))
     this.duplicates.add(run, Date.now() * 1000)
@@ -242,10 +249,19 @@ export class LabCapture extends EventEmitter<LabCaptureEvents> {
     if (old) this.retire(old, run)
   }
 
-  /** Stops an old capture once its successor dissects (so the view goes on without a pause). */
+  /**
+   * Stops an old capture once its successor dissects (so the view goes on without a pause) and
+   * it has delivered what it captured before the successor began: tshark stopped by a signal
+   * leaves unprinted what it had not read yet, and only the old capture has those packets.
+   */
   private retire(old: Run, successor: Run): void {
-    const timeout = new Promise<void>((resolve) => setTimeout(resolve, HANDOVER_TIMEOUT_MS).unref())
-    const done = Promise.race([successor.capture.dissecting(), timeout])
+    const deadline = Date.now() + HANDOVER_TIMEOUT_MS
+    const handedOver = async (): Promise<void> => {
+      await Promise.race([successor.capture.dissecting(), sleep(HANDOVER_TIMEOUT_MS)])
+      const since = successor.capture.startedAt
+      while (Date.now() < deadline && old.lastTime < since && Date.now() - old.lastAt < HANDOVER_QUIET_MS) await sleep(50)
+    }
+    const done = handedOver()
       .then(() => this.stopRun(old))
       .finally(() => this.retiring.delete(done))
     this.retiring.add(done)
@@ -260,6 +276,7 @@ export class LabCapture extends EventEmitter<LabCaptureEvents> {
 
   private async stopRun(run: Run): Promise<void> {
     const end = await run.capture.stop()
+
     this.countDrops(end)
     this.duplicates.remove(run)
   }
@@ -285,6 +302,8 @@ export class LabCapture extends EventEmitter<LabCaptureEvents> {
   private take(batch: WirePacket[], run: Run): void {
     const fresh: WirePacket[] = []
     for (const p of batch) {
+      run.lastTime = Math.max(run.lastTime, p.time)
+      run.lastAt = Date.now()
       if (!this.duplicates.admit(run, run.capture.digest(p), p.time)) {
         run.copies.add(p.no)
         continue
