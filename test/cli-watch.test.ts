@@ -6,7 +6,7 @@ import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
-import { captureSkipReason, packetCount, sleep, unprivilegedSkipReason } from './helpers/capture'
+import { captureSkipReason, packetCount, sleep, tcpExchange, udpExchange, unprivilegedSkipReason } from './helpers/capture'
 import { freePort, python, runSocklab, socklab, SOCKLAB, start, type Running } from './helpers/processes'
 
 const skip = await captureSkipReason()
@@ -124,6 +124,42 @@ describe.skipIf(skip)('socklab watch, the course programs on a port socklab did 
     expect(w.stderr()).toMatch(/\n2 packets, 0 TCP connections, 1 UDP exchange, 0 packets dropped by the capture\n$/)
   })
 
+  it('says at once that the capture is starting, and "Watching" only once it captures: a UDP datagram and a TCP exchange sent right after that line all show', async () => {
+    const port = await freePort()
+    const w = keep(socklab(['watch', '-p', String(port)]))
+    // Polled tightly: the exchange starts within milliseconds of the line.
+    const end = Date.now() + 20_000
+    while (!/^Watching /m.test(w.stderr())) {
+      if (Date.now() > end || w.child.exitCode !== null) throw new Error(`no Watching line:\n${w.stderr()}`)
+      await sleep(2)
+    }
+    const udp = await udpExchange('127.0.0.1', port)
+    const tcp = await tcpExchange('127.0.0.1', port)
+    await waitForOutput(w, /last ACK: both sides closed/)
+    w.child.kill('SIGINT')
+    expect(await w.exited).toBe(0)
+    expect(w.stderr().split('\n').slice(0, 2)).toEqual([
+      'Starting the capture on lo…',
+      `Watching port ${port} (TCP and UDP, IPv4 and IPv6) on the loopback interface lo; Ctrl-C stops.`
+    ])
+    const lines = linesOf(w)
+    const [c, u, s] = [`127.0.0.1:${tcp.clientPort}`, `127.0.0.1:${udp.clientPort}`, `127.0.0.1:${port}`]
+    expect(lines.slice(0, 2)).toEqual([
+      expect.objectContaining({ src: u, dst: s, proto: 'UDP', len: 4 }),
+      expect.objectContaining({ src: s, dst: u, proto: 'UDP', len: 5 })
+    ])
+    expect(lines.slice(2, 5).map((l) => [l.src, l.flags, l.label])).toEqual([
+      [c, 'SYN', 'handshake 1/3'],
+      [s, 'SYN-ACK', 'handshake 2/3'],
+      [c, 'ACK', 'handshake 3/3']
+    ])
+    expect(lines.filter((l) => l.len > 0 && l.proto === 'TCP').map((l) => [l.src, l.len])).toEqual([
+      [c, 5],
+      [s, 12]
+    ])
+    expect(w.stderr()).toContain(`\n${lines.length} packets, 1 TCP connection, 1 UDP exchange, 0 packets dropped by the capture\n`)
+  })
+
   it('-6 leaves IPv4 out; several -p watch several ports', async () => {
     const [a, b] = [await freePort('::1'), await freePort('::1')]
     const w = await watch(['-p', String(a), '-p', String(b), '-6'])
@@ -177,23 +213,23 @@ const noUnprivilegedRun = skip ?? unprivilegedSkipReason('socklab')
 if (noUnprivilegedRun) console.warn(`watch permission test skipped: ${noUnprivilegedRun}`)
 
 describe('socklab watch when capture is impossible, and bad input', () => {
-  it.skipIf(noUnprivilegedRun)('a user who may not capture: one sentence with the remedy, exit status 2, nothing run as root', async () => {
+  it.skipIf(noUnprivilegedRun)('a user who may not capture: one sentence with the remedy, exit status 3 (not 2, a usage error), nothing run as root', async () => {
     const home = tempDir()
     fs.chmodSync(home, 0o777)
     const r = await new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
       const p = start('setpriv', ['--reuid=nobody', '--regid=nogroup', '--clear-groups', 'env', `HOME=${home}`, process.execPath, SOCKLAB, 'watch', '-p', '12000'])
       void p.exited.then((code) => resolve({ code, stdout: p.stdout(), stderr: p.stderr() }))
     })
-    expect(r.code).toBe(2)
+    expect(r.code).toBe(3)
     expect(r.stdout).toBe('')
-    expect(r.stderr).toMatch(/^ERROR: You may not capture packets on this machine yet: run `sudo dpkg-reconfigure wireshark-common` \(answer Yes\), then `sudo usermod -aG wireshark \$USER`, and log out and in again \(socklab never runs as root itself\)\.\n$/)
+    expect(r.stderr).toMatch(/^Starting the capture on lo…\nERROR: You may not capture packets on this machine yet: run `sudo dpkg-reconfigure wireshark-common` \(answer Yes\), then `sudo usermod -aG wireshark \$USER`, and log out and in again \(socklab never runs as root itself\)\.\n$/)
   })
 
-  it('the tools are missing: one sentence, exit status 2', async () => {
+  it('the tools are missing: one sentence, exit status 3 (not 2, a usage error)', async () => {
     const empty = tempDir()
     const out = await runWithEnv([SOCKLAB, 'watch', '-p', '12000'], { ...process.env, SOCKLAB_WIRESHARK: empty })
-    expect(out.status).toBe(2)
-    expect(out.stderr).toBe(`ERROR: Packet capture needs dumpcap and tshark, which are not in ${empty} (the folder SOCKLAB_WIRESHARK names): point it at Wireshark's folder, or unset it to search PATH.\n`)
+    expect(out.status).toBe(3)
+    expect(out.stderr).toBe(`Starting the capture on lo…\nERROR: Packet capture needs dumpcap and tshark, which are not in ${empty} (the folder SOCKLAB_WIRESHARK names): point it at Wireshark's folder, or unset it to search PATH.\n`)
   })
 
   it.each([

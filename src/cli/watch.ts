@@ -22,6 +22,13 @@ export interface WatchOptions {
 
 const PORT_RULE = '-p must be a port number in 1..65535'
 
+/**
+ * Exit status when this machine cannot capture (tools missing, no permission, no loopback
+ * interface): not 2, which is a usage error everywhere in the CLI, nor 1, a capture that failed
+ * while running. A lab technician's script can tell "set up capture on this PC" apart.
+ */
+export const EXIT_CANNOT_CAPTURE = 3
+
 export function parseWatchOptions(argv: string[]): WatchOptions {
   let parsed
   try {
@@ -81,24 +88,33 @@ export async function runWatch(argv: string[]): Promise<number> {
   const capture = new PacketCapture({ ports: o.ports, families: o.families, pcapngPath: file })
   const out = new LineWriter()
   capture.on('packets', (batch: WirePacket[]) => out.write(batch.map((p) => wireLine(p, capture.startedAt))))
+  // Listened for before the tools start: a Ctrl-C while they start stops them once they have
+  // (a process killed by it would leave them capturing on their own).
+  let askStop!: () => void
+  const stopAsked = new Promise<void>((resolve) => (askStop = resolve))
+  process.on('SIGINT', askStop)
+  process.on('SIGTERM', askStop)
+  out.onClosed = askStop
+  const iface = loopbackInterface(process.platform)
+  // Said at once: the tools take a moment to start, and nothing is captured until the next line.
+  process.stderr.write(`Starting the capture on ${iface}…\n`)
   try {
     await capture.start()
   } catch (err) {
     if (!(err instanceof CaptureUnavailableError)) throw err
     process.stderr.write(`ERROR: ${err.message}\n`)
-    return 2
+    return err.problem.kind === 'failed' ? 1 : EXIT_CANNOT_CAPTURE
   }
-  process.stderr.write(`Watching ${describe(o)} on the loopback interface ${loopbackInterface(process.platform)}; Ctrl-C stops.\n`)
+  // Only now: dumpcap has the interface open with the filter in the kernel, so a packet sent
+  // after this line is captured.
+  process.stderr.write(`Watching ${describe(o)} on the loopback interface ${iface}; Ctrl-C stops.\n`)
 
-  const end = await new Promise<CaptureEnd>((resolve) => {
-    const stop = (): void => void capture.stop().then(resolve)
-    process.once('SIGINT', stop)
-    process.once('SIGTERM', stop)
-    out.onClosed = stop
-    if (stdinCanEnd()) process.stdin.on('end', stop).resume()
+  if (stdinCanEnd()) process.stdin.on('end', askStop).resume()
+  const end = await Promise.race([
+    stopAsked.then(() => capture.stop()),
     // The tools may end on their own (killed, or a failure): that ends the watch too.
-    capture.once('end', resolve)
-  })
+    new Promise<CaptureEnd>((resolve) => capture.once('end', resolve))
+  ])
   if (out.closed) return 0
   if (end.problem) process.stderr.write(`ERROR: ${end.problem.message}\n`)
   process.stderr.write(`${summaryLine(end)}\n`)

@@ -1,9 +1,11 @@
 // The window's capture of the lab's own traffic, shared by both hosts. It follows the lab: the
-// ports are those its servers listen on and its clients connect to, and when a new one comes the
-// capture restarts on all of them (before the endpoint uses it, where the host can wait for that).
-// Ports are only ever added in a session, so a stopped server's last packets (its FIN, the ACKs of
-// TIME_WAIT) are still captured. Packets of successive captures are numbered as one capture, in a
-// ring of their own (never the lab's event ring), and the pcapng files become one export.
+// ports are those its servers listen on and its clients connect to, and when a new one comes a new
+// capture starts on all of them (before the endpoint uses it, where the host can wait for that).
+// The old capture stops only once the new one captures and dissects, so nothing on the old ports
+// is missed meanwhile; a packet both saw shows once (OverlapDuplicates). Ports are only ever added
+// in a session, so a stopped server's last packets (its FIN, the ACKs of TIME_WAIT) are still
+// captured. Packets of successive captures are numbered as one capture, in a ring of their own
+// (never the lab's event ring), and the pcapng files become one export, without the copies.
 
 import { EventEmitter } from 'node:events'
 import fs from 'node:fs'
@@ -21,7 +23,10 @@ import { hostSearch, type ToolSearch } from '../engine/capture/tools'
 import type { Lab } from '../engine/lab'
 import { Ring } from '../engine/ring'
 import { parseCourseUrl } from '../engine/url'
-import { joinSections } from './pcapng-file'
+import { OverlapDuplicates } from './overlap-duplicates'
+import { joinSections, withoutFrames } from './pcapng-file'
+
+const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms).unref())
 
 export interface LabCaptureOptions {
   search?: ToolSearch
@@ -50,12 +55,26 @@ export function portOfUrl(url: string): number | undefined {
   return 'error' in parsed ? undefined : parsed.port
 }
 
-/** Where numbering stands after the captures before the current one. */
-interface Offsets {
-  no: number
-  TCP: number
-  UDP: number
+/** One capture of the session, on the ports the lab had used when it started. */
+interface Run {
+  capture: PacketCapture
+  ports: number[]
+  file: string
+  /** Its own frame numbers (= its file's) of the copies dropped: the export leaves them out too. */
+  copies: Set<number>
+  /** Its conversation numbers → the session's. */
+  conversations: Map<string, string>
+  /** The capture time of the newest packet it delivered (µs since the epoch), and when (ms). */
+  lastTime: number
+  lastAt: number
 }
+
+/** How long an old capture waits for its successor's tshark, and to catch up, before it stops anyway. */
+const HANDOVER_TIMEOUT_MS = 20_000
+/** An old capture that delivered nothing for this long has nothing left to deliver. */
+const HANDOVER_QUIET_MS = 2000
+/** Conversations remembered by their addresses, to give the same one the same name in the next capture. */
+const MAX_NAMED = 10_000
 
 export class LabCapture extends EventEmitter<LabCaptureEvents> {
   private readonly ring: Ring<WirePacket>
@@ -65,11 +84,16 @@ export class LabCapture extends EventEmitter<LabCaptureEvents> {
   private wanted = false
   private state: CaptureStatus['state'] = 'off'
   private problem?: CaptureProblem
-  private current?: { capture: PacketCapture; ports: number[]; file: string; seen: Offsets }
-  private base: Offsets = { no: 0, TCP: 0, UDP: 0 }
+  private current?: Run
+  /** Old captures stopping once their successor captures. */
+  private readonly retiring = new Set<Promise<void>>()
+  private readonly duplicates = new OverlapDuplicates()
+  private next = { TCP: 0, UDP: 0 }
+  /** The session's conversation names by their addresses (see sessionConversation). */
+  private readonly named = new Map<string, string>()
   private packets = 0
   private dropped: number | null = 0
-  private readonly files: string[] = []
+  private readonly runs: Run[] = []
   private dir?: string
   /** Starts, stops and restarts, one at a time. */
   private work: Promise<unknown> = Promise.resolve()
@@ -88,21 +112,14 @@ export class LabCapture extends EventEmitter<LabCaptureEvents> {
 
   status(): CaptureStatus {
     return {
-      state: this.state === 'on' && !this.capturesEveryPort() ? 'starting' : this.state,
+      // While a new port is taken in, the old capture goes on: 'on', with the ports it has.
+      state: this.state,
       ports: this.current?.ports ?? (this.wanted ? [...this.ports].sort((a, b) => a - b) : []),
       problem: this.problem,
       packets: this.packets,
       dropped: this.dropped,
       labZero: this.lab.timeZeroEpochMicros
     }
-  }
-
-  /**
-   * Whether every port the lab used is in the running capture. Not while a restart takes in a new
-   * port: the old capture is stopped first, and for seconds nothing is captured on any port.
-   */
-  private capturesEveryPort(): boolean {
-    return [...this.ports].every((p) => this.current?.ports.includes(p))
   }
 
   /** The status, once it is known whether capture is possible here (asked once, by trying). */
@@ -156,7 +173,7 @@ export class LabCapture extends EventEmitter<LabCaptureEvents> {
 
   /** Everything captured in this session as one pcapng file; null before the first packet. */
   async pcapng(): Promise<Buffer | null> {
-    const files = await Promise.all(this.files.map((f) => fs.promises.readFile(f).catch(() => Buffer.alloc(0))))
+    const files = await Promise.all(this.runs.map(async (r) => withoutFrames(await fs.promises.readFile(r.file).catch(() => Buffer.alloc(0)), r.copies)))
     return this.packets > 0 ? joinSections(files) : null
   }
 
@@ -193,52 +210,82 @@ export class LabCapture extends EventEmitter<LabCaptureEvents> {
     return run
   }
 
-  /** (Re)starts on every port the lab used; with no port yet, it waits for the first. */
+  /**
+   * (Re)starts on every port the lab used; with no port yet, it waits for the first. A running
+   * capture is replaced, not stopped first: it stops once the new one captures.
+   */
   private async restart(): Promise<void> {
     if (!this.wanted || this.disposed) return
     const ports = [...this.ports].sort((a, b) => a - b)
     if (this.current && ports.every((p) => this.current!.ports.includes(p))) return
-    await this.endCurrent()
     if (ports.length === 0) {
       this.state = 'on'
       return
     }
-    this.state = 'starting'
+    // "starting" only when nothing captures yet; a restart keeps the old capture going.
+    if (!this.current) this.state = 'starting'
     this.problem = undefined
-    const file = path.join(this.folder(), `capture-${this.files.length + 1}.pcapng`)
+    const file = path.join(this.folder(), `capture-${this.runs.length + 1}.pcapng`)
     // The ring lives here, across restarts: the capture's own keeps one packet.
     const capture = new PacketCapture({ ports, pcapngPath: file, ringSize: 1, search: this.search })
-    const current = { capture, ports, file, seen: { ...this.base } }
-    capture.on('packets', (batch) => this.take(batch, current.seen))
-    capture.once('end', (end) => this.ended(capture, end))
+    const run: Run = { capture, ports, file, copies: new Set(), conversations: new Map(), lastTime: 0, lastAt: Date.now() }
+    capture.on('packets', (batch) => this.take(batch, run))
+    capture.once('end', (end) => this.ended(run, end))
+    this.duplicates.add(run, Date.now() * 1000)
     try {
       await capture.start()
     } catch (err) {
+      this.duplicates.remove(run)
+      await this.endCurrent()
       this.state = 'unavailable'
       this.problem = err instanceof CaptureUnavailableError ? err.problem : captureProblem('failed', this.search.platform, (err as Error).message)
       this.wanted = false
       return
     }
-    this.current = current
-    this.files.push(file)
+    const old = this.current
+    this.current = run
+    this.runs.push(run)
     this.state = 'on'
+    if (old) this.retire(old, run)
+  }
+
+  /**
+   * Stops an old capture once its successor dissects (so the view goes on without a pause) and
+   * it has delivered what it captured before the successor began: tshark stopped by a signal
+   * leaves unprinted what it had not read yet, and only the old capture has those packets.
+   */
+  private retire(old: Run, successor: Run): void {
+    const deadline = Date.now() + HANDOVER_TIMEOUT_MS
+    const handedOver = async (): Promise<void> => {
+      await Promise.race([successor.capture.dissecting(), sleep(HANDOVER_TIMEOUT_MS)])
+      const since = successor.capture.startedAt
+      while (Date.now() < deadline && old.lastTime < since && Date.now() - old.lastAt < HANDOVER_QUIET_MS) await sleep(50)
+    }
+    const done = handedOver()
+      .then(() => this.stopRun(old))
+      .finally(() => this.retiring.delete(done))
+    this.retiring.add(done)
   }
 
   private async endCurrent(): Promise<void> {
     const current = this.current
-    if (!current) return
     this.current = undefined
-    const end = await current.capture.stop()
+    if (current) await this.stopRun(current)
+    await Promise.all(this.retiring)
+  }
+
+  private async stopRun(run: Run): Promise<void> {
+    const end = await run.capture.stop()
+
     this.countDrops(end)
-    // The next capture's frames and conversations are numbered after this one's.
-    this.base = { ...current.seen }
+    this.duplicates.remove(run)
   }
 
   /** The tools ended by themselves (killed, or a failure): the view says why. */
-  private ended(capture: PacketCapture, end: CaptureEnd): void {
-    if (this.current?.capture !== capture) return
-    this.base = { ...this.current.seen }
+  private ended(run: Run, end: CaptureEnd): void {
+    if (this.current !== run) return
     this.current = undefined
+    this.duplicates.remove(run)
     this.countDrops(end)
     this.wanted = false
     if (end.problem) {
@@ -251,20 +298,41 @@ export class LabCapture extends EventEmitter<LabCaptureEvents> {
     this.dropped = this.dropped === null || end.dropped === null ? null : this.dropped + end.dropped
   }
 
-  /** Renumbers a batch as part of the session's one capture, keeps it, and hands it on. */
-  private take(batch: WirePacket[], seen: Offsets): void {
-    const base = this.base
+  /** Drops the copies of packets another capture delivered, renumbers the rest as part of the session's one capture, keeps them, and hands them on. */
+  private take(batch: WirePacket[], run: Run): void {
+    const fresh: WirePacket[] = []
     for (const p of batch) {
-      p.no += base.no
-      seen.no = Math.max(seen.no, p.no)
-      const [proto, n] = p.conversation.split(' ')
-      const stream = Number(n) + base[p.proto]
-      p.conversation = `${proto} ${stream}`
-      seen[p.proto] = Math.max(seen[p.proto], stream + 1)
+      run.lastTime = Math.max(run.lastTime, p.time)
+      run.lastAt = Date.now()
+      if (!this.duplicates.admit(run, run.capture.digest(p), p.time)) {
+        run.copies.add(p.no)
+        continue
+      }
+      p.conversation = this.sessionConversation(run, p)
+      p.no = ++this.packets
       this.ring.push(p)
+      fresh.push(p)
     }
-    this.packets += batch.length
-    this.emit('packets', batch)
+    if (fresh.length) this.emit('packets', fresh)
+  }
+
+  /**
+   * The session's name for a packet's conversation. A conversation the new capture joins midway
+   * (a TCP connection open across a restart, a UDP exchange whose reply came after it) keeps the
+   * name it had, found by its addresses; a SYN opens a new one even on addresses used before.
+   */
+  private sessionConversation(run: Run, p: WirePacket): string {
+    const known = run.conversations.get(p.conversation)
+    if (known) return known
+    const ends = [`${p.src.address}:${p.src.port}`, `${p.dst.address}:${p.dst.port}`].sort()
+    const key = `${p.proto} ${ends.join(' ')}`
+    const opens = p.proto === 'TCP' && p.flags.includes('SYN') && !p.flags.includes('ACK')
+    const name = (!opens && this.named.get(key)) || `${p.proto} ${this.next[p.proto]++}`
+    run.conversations.set(p.conversation, name)
+    this.named.delete(key)
+    this.named.set(key, name)
+    if (this.named.size > MAX_NAMED) this.named.delete(this.named.keys().next().value!)
+    return name
   }
 
   private folder(): string {

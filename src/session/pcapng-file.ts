@@ -29,3 +29,29 @@ export function joinSections(files: readonly Buffer[]): Buffer | null {
   const parts = files.map(wholeBlocks).filter((b) => b.length > 0)
   return parts.length ? Buffer.concat(parts) : null
 }
+
+/** Blocks that hold one packet each: enhanced, simple and (obsolete) packet blocks. */
+const PACKET_BLOCKS = new Set([6, 3, 2])
+
+/**
+ * The whole blocks of one capture's file without the packets numbered in `drop` (1 for its first
+ * packet, as tshark numbers the frames of the file it writes).
+ */
+export function withoutFrames(data: Buffer, drop: ReadonlySet<number>): Buffer {
+  const whole = wholeBlocks(data)
+  if (drop.size === 0) return whole
+  const kept: Buffer[] = []
+  let at = 0
+  let frame = 0
+  let littleEndian = true
+  while (at < whole.length) {
+    const type = littleEndian ? whole.readUInt32LE(at) : whole.readUInt32BE(at)
+    if (whole.readUInt32LE(at) === SECTION_HEADER) littleEndian = whole.readUInt32LE(at + 8) === BYTE_ORDER_MAGIC
+    const length = littleEndian ? whole.readUInt32LE(at + 4) : whole.readUInt32BE(at + 4)
+    const isPacket = PACKET_BLOCKS.has(type)
+    if (isPacket) frame++
+    if (!(isPacket && drop.has(frame))) kept.push(whole.subarray(at, at + length))
+    at += length
+  }
+  return Buffer.concat(kept)
+}

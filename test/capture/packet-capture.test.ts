@@ -38,7 +38,8 @@ function collect(c: PacketCapture): { batches: WirePacket[][]; until(n: number, 
   c.on('packets', (b) => batches.push(b))
   return {
     batches,
-    async until(n, ms = 10_000) {
+    // start() resolves once dumpcap captures; tshark may take seconds more to dissect on a loaded machine.
+    async until(n, ms = 40_000) {
       const end = Date.now() + ms
       while (batches.flat().length < n) {
         if (Date.now() > end) throw new Error(`only ${batches.flat().length} of ${n} packets after ${ms} ms`)
@@ -49,7 +50,7 @@ function collect(c: PacketCapture): { batches: WirePacket[][]; until(n: number, 
   }
 }
 
-describe.skipIf(skip)('live capture with dumpcap and tshark', () => {
+describe.skipIf(skip)('live capture with dumpcap and tshark', { timeout: 60_000 }, () => {
   it('TCP and UDP, IPv4 and IPv6 on the watched ports: labelled batches, the summary, the pcapng export', async () => {
     const port = await freePort('::1')
     const file = path.join(tempDir(), 'lab.pcapng')

@@ -1,13 +1,14 @@
 // A live capture of the lab's ports on the loopback interface, with Wireshark's own tools:
 //
-//   tshark -i lo -f "<ports>" [-w FILE.pcapng -P] -T fields ...  ──lines──▶  parser ──▶ tracker ──▶ batches
-//        └── runs dumpcap, which captures (and counts its drops)
+//   dumpcap -i lo -f "<ports>" -w FIFO  ──pcapng──▶  tshark -r FIFO -T fields ...  ──lines──▶  parser ──▶ tracker ──▶ batches
 //
-// tshark dissects: relative seq/ack, window scaling, conversation numbers. With -w it also writes
-// the pcapng export itself, packet for packet what was parsed. (A dumpcap | tshark pipeline
-// through this process does not work: Node's child pipes are sockets, and `tshark -r -` refuses
-// them.) Packets come out in batches, one per chunk tshark writes, and are kept in a ring of their
-// own, so they never evict the lab's socket events.
+// dumpcap captures (and counts its drops) from the moment start() resolves, within milliseconds;
+// tshark takes seconds to set up its dissectors and then reads what the pipe held: relative
+// seq/ack, window scaling, conversation numbers. With an export file (and on Windows, which has no
+// FIFO for dumpcap) tshark captures by itself, `tshark -i lo -f ... -w FILE.pcapng -P`, and start()
+// waits for it: it writes the export packet for packet what was parsed. Packets come out in
+// batches, one per chunk tshark writes, and are kept in a ring of their own, so they never evict
+// the lab's socket events.
 
 import { spawn, type ChildProcess } from 'node:child_process'
 import { EventEmitter } from 'node:events'
@@ -22,13 +23,14 @@ import { captureFilter } from './capture-filter'
 import { droppedPackets, isCapturing, saidCapturingOn } from './capture-output'
 import { classifyFailure, problem } from './capture-problem'
 import { ConversationTracker } from './conversation-tracker'
+import { FeedError, LoopbackFeed } from './loopback-feed'
 import type { ToolSearch } from './tools'
 import { hostSearch, loopbackInterface } from './tools'
-import { outputArgs, parseFieldLine } from './tshark-fields'
+import { frameDigest, outputArgs, parseFieldLine } from './tshark-fields'
 
 /** Packets kept for the wire view; the oldest drop off. Separate from the lab's event ring. */
 export const DEFAULT_PACKET_RING = 100_000
-/** The kernel's capture buffer in MiB (dumpcap's default is 2): a burst on loopback must not overflow it. */
+/** The kernel's capture buffer in MiB when tshark captures itself (dumpcap's default is 2): a burst on loopback must not overflow it. */
 const BUFFER_MIB = 16
 const START_TIMEOUT_MS = 20_000
 const STOP_TIMEOUT_MS = 10_000
@@ -75,6 +77,14 @@ export class PacketCapture extends EventEmitter<CaptureEvents> {
   private readonly tracker: ConversationTracker
   private readonly search: ToolSearch
   private tshark?: ChildProcess
+  private feed?: LoopbackFeed
+  /**
+   * Resolves once tshark reads the capture: it has delivered a packet (`tshark -r` says nothing
+   * when it opens the pipe), said it captures (on its own), or ended.
+   */
+  private tsharkReads?: Promise<void>
+  private onFirstPacket?: () => void
+  private readonly digests = new WeakMap<WirePacket, string>()
   private phase: Phase = 'idle'
   private stderr = ''
   private partial = ''
@@ -102,13 +112,34 @@ export class PacketCapture extends EventEmitter<CaptureEvents> {
     const file = this.options.pcapngPath
     if (file) await ensureWritable(file).catch((err: Error) => Promise.reject(this.fail(problem('failed', platform, err.message))))
 
-    const args = ['-i', loopbackInterface(platform), '-f', filter, '-B', String(BUFFER_MIB), ...(file ? ['-w', file, '-P'] : []), ...outputArgs()]
+    const iface = loopbackInterface(platform)
+    // Where the platform has FIFOs, dumpcap captures now and tshark catches up (see LoopbackFeed).
+    // Not with an export file: `tshark -r` writes it only when its buffer is full (the lab exports
+    // while it captures), and `tshark -i FIFO` adds a dumpcap that halves a flood's rate on two cores.
+    const feed = platform === 'win32' || file ? undefined : new LoopbackFeed(located.tools.dumpcap, iface, filter)
+    if (feed) {
+      await feed.start(START_TIMEOUT_MS).catch((err: unknown) => {
+        const f = err instanceof FeedError ? err : new FeedError((err as Error).message)
+        throw this.fail(f.sentence ? problem('failed', platform, f.sentence) : classifyFailure(platform, f.stderr, f.spawnCode))
+      })
+      this.feed = feed
+    }
+    const source = feed ? ['-r', feed.fifo] : ['-i', iface, '-f', filter, '-B', String(BUFFER_MIB)]
+    const args = [...source, ...(file ? ['-w', file, '-P'] : []), ...outputArgs()]
     const tshark = spawn(located.tools.tshark, args, { stdio: ['ignore', 'pipe', 'pipe'], windowsHide: true })
     this.tshark = tshark
+    process.once('exit', this.abandon)
     tshark.stdout!.setEncoding('utf8')
     tshark.stdout!.on('data', (chunk: string) => this.onOutput(chunk))
     tshark.stderr!.setEncoding('utf8')
     this.ended = exitOf(tshark, () => this.onOutput('', true)).then(([code, spawnError]) => this.finish(code, spawnError))
+    let reads!: () => void
+    this.tsharkReads = new Promise<void>((resolve) => (reads = resolve))
+    this.onFirstPacket = reads
+    // tshark gone: nothing more will open the pipe.
+    void this.ended.then(() => reads())
+    // dumpcap ended by itself (killed): tshark reads to the end of the pipe and ends too.
+    feed?.onExit(() => void this.feedRead(feed).then(() => feed.release()))
 
     await new Promise<void>((resolve, reject) => {
       let quiet: NodeJS.Timeout | undefined
@@ -125,9 +156,12 @@ export class PacketCapture extends EventEmitter<CaptureEvents> {
         this.startedAt = Date.now() * 1000
         resolve()
       }
+      // The feed captures already: tshark's start-up is no longer the capture's.
+      if (feed) this.settleStart()
       tshark.stderr!.on('data', (d: string) => {
         // Keep the head (what went wrong first) and the tail (the final counts).
         this.stderr = this.stderr.length < 8000 ? this.stderr + d : this.stderr.slice(0, 4000) + this.stderr.slice(-4000 + d.length) + d
+        if (isCapturing(this.stderr)) reads()
         if (this.phase !== 'starting') return
         if (isCapturing(this.stderr)) this.settleStart?.()
         else if (saidCapturingOn(this.stderr) && !quiet) quiet = setTimeout(() => this.settleStart?.(), QUIET_START_MS)
@@ -142,8 +176,11 @@ export class PacketCapture extends EventEmitter<CaptureEvents> {
       this.phase = 'stopping'
       // SIGINT is tshark's Ctrl-C: it stops dumpcap, prints what it still has and its counts.
       // (Windows has no SIGINT for it: it is terminated, and the drop count is unknown.)
-      signal(this.tshark, this.search.platform === 'win32' ? 'SIGTERM' : 'SIGINT')
-      const timer = setTimeout(() => signal(this.tshark, 'SIGKILL'), STOP_TIMEOUT_MS)
+      const timer = setTimeout(() => signal(this.tshark, 'SIGKILL'), STOP_TIMEOUT_MS + (this.feed ? START_TIMEOUT_MS : 0))
+      if (this.feed) {
+        // dumpcap stops and counts; tshark (once it has the pipe) reads what it held, and ends.
+        await this.feed.stop(() => this.feedRead(this.feed!))
+      } else signal(this.tshark, this.search.platform === 'win32' ? 'SIGTERM' : 'SIGINT')
       const end = await this.ended
       clearTimeout(timer)
       return end
@@ -164,6 +201,26 @@ export class PacketCapture extends EventEmitter<CaptureEvents> {
     return this.tracker.get(id)
   }
 
+  /** Resolves once tshark reads the capture (it may take seconds after start()): it delivered a packet, or ended. */
+  dissecting(): Promise<void> {
+    return this.tsharkReads ?? Promise.resolve()
+  }
+
+  /**
+   * Resolves when the pipe may be let go once dumpcap has ended: nothing was captured, or tshark
+   * has it open (it delivered a packet), or it did not come to it within the start time-out.
+   */
+  private feedRead(feed: LoopbackFeed): Promise<void> {
+    if (feed.captured() === 0) return Promise.resolve()
+    const waited = new Promise<void>((resolve) => setTimeout(resolve, START_TIMEOUT_MS).unref())
+    return Promise.race([this.tsharkReads!, waited])
+  }
+
+  /** The packet's frame digest (see frameDigest), for telling the same packet in two captures. */
+  digest(p: WirePacket): string | undefined {
+    return this.digests.get(p)
+  }
+
   get running(): boolean {
     return this.phase === 'running'
   }
@@ -180,29 +237,44 @@ export class PacketCapture extends EventEmitter<CaptureEvents> {
     for (const line of lines) {
       const p = parseFieldLine(line)
       if (!p) continue
+      const digest = frameDigest(line)
+      if (digest) this.digests.set(p, digest)
       this.tracker.track(p)
       this.ring.push(p)
       batch.push(p)
     }
     this.parsed += batch.length
-    if (batch.length) this.emit('packets', batch)
+    if (batch.length) {
+      this.onFirstPacket?.()
+      this.emit('packets', batch)
+    }
   }
 
   private finish(code: number | null, spawnError: string | undefined): CaptureEnd {
     const phase = this.phase
     this.phase = 'ended'
-    const end: CaptureEnd = { ...this.summary(), dropped: droppedPackets(this.stderr) }
+    // The feed's dumpcap counts the drops of the capture itself; tshark's pipe drops nothing.
+    const said = (this.feed?.stderr ?? '') + this.stderr
+    const end: CaptureEnd = { ...this.summary(), dropped: droppedPackets(said) }
+    this.feed?.release()
+    process.off('exit', this.abandon)
     if (phase === 'starting') {
       // Never went live: start() says why, and there is nothing to end.
-      this.settleStart?.(this.fail(classifyFailure(this.search.platform, this.stderr, spawnError)))
+      this.settleStart?.(this.fail(classifyFailure(this.search.platform, said, spawnError)))
       return end
     }
     if (phase === 'ended') return end
     // Ended without stop(): a failure, unless it was told to stop some other way (a terminal's
     // Ctrl-C reaches tshark too) and finished as usual, with its counts.
-    if (phase === 'running' && (code !== 0 || end.dropped === null)) end.problem = classifyFailure(this.search.platform, this.stderr, spawnError)
+    if (phase === 'running' && (code !== 0 || end.dropped === null)) end.problem = classifyFailure(this.search.platform, said, spawnError)
     this.emit('end', end)
     return end
+  }
+
+  /** This process exits now (an error, a closed terminal): the tools must not capture on without it. */
+  private readonly abandon = (): void => {
+    this.feed?.abandon()
+    signal(this.tshark, 'SIGINT')
   }
 
   private fail(p: CaptureProblem): CaptureUnavailableError {

@@ -23,7 +23,8 @@ export const FIELDS = [
   'udp.srcport',
   'udp.dstport',
   'udp.stream',
-  'udp.length'
+  'udp.length',
+  'frame.md5_hash'
 ] as const
 
 const at = Object.fromEntries(FIELDS.map((f, i) => [f, i])) as Record<(typeof FIELDS)[number], number>
@@ -38,6 +39,8 @@ export function outputArgs(): string[] {
     '-l', '-n',
     '-o', 'tcp.relative_sequence_numbers:TRUE',
     '-o', 'tcp.analyze_sequence_numbers:TRUE',
+    // The frame's digest tells one packet seen by two overlapping captures (see frameDigest).
+    '-o', 'frame.generate_md5_hash:TRUE',
     '-T', 'fields', '-E', 'separator=/t', '-E', 'occurrence=f', '-E', 'header=n',
     ...FIELDS.flatMap((f) => ['-e', f])
   ]
@@ -46,6 +49,15 @@ export function outputArgs(): string[] {
 /** tshark reading a capture file, printing as it does live. */
 export function readFileArgs(file: string): string[] {
   return ['-r', file, ...outputArgs()]
+}
+
+/**
+ * The MD5 of the frame's bytes (addresses, ports, raw seq/ack, IP ID, checksums, payload): two
+ * captures that overlap see the same packet with the same digest. Their timestamps may differ by
+ * a microsecond, so the time alone cannot tell it.
+ */
+export function frameDigest(line: string): string | undefined {
+  return line.split('\t')[at['frame.md5_hash']]?.replace(/\r$/, '') || undefined
 }
 
 /** Bit of each flag in the TCP header's flags field. */
