@@ -170,7 +170,8 @@ export class LabController {
             continue
           }
           const info = running.find((ep) => ep.id === id)
-          const next = info ? phaseOf(info) : { phase: 'closed' as const }
+          // Gone (another window cancelled or closed it): the tab lets it go, so its next call starts a new one.
+          const next = info ? phaseOf(info) : { phase: 'closed' as const, endpointId: undefined, signature: undefined }
           this.setTab(kind, key, next)
           if (next.phase !== 'connected' && next.phase !== 'connecting' && next.phase !== 'waiting') this.followed.delete(id)
         }
