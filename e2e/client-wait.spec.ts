@@ -109,6 +109,23 @@ test('TCP: a reloaded window sends again from a tab whose queued wait another wi
   await other.close()
 })
 
+test('TCP: a connection another window closes shows closed in the window that opened it, whose next sentence is served', async ({ lab }) => {
+  test.setTimeout(60_000)
+  await startServer(lab, await freePort())
+  await lab.getByTestId('client-connect').click()
+  await expect(lab.getByTestId('client-close')).toBeVisible()
+  const other = await lab.context().newPage()
+  await other.goto(lab.url())
+  await other.getByTestId('client-close').click()
+  await expect(other.getByTestId('client-status')).toContainText('not connected')
+
+  await expect(lab.getByTestId('client-status')).toContainText('not connected')
+  await expect(lab.getByTestId('client-close')).toHaveCount(0)
+  await exchange(lab, 'served at once')
+  expect(await consoleText(clientConsole(lab))).not.toContain('ERROR')
+  await other.close()
+})
+
 test('UDP: a client waiting for a reply that will not come cancels long before its timeout', async ({ lab }) => {
   await lab.getByTestId('lab-udp').click()
   await lab.getByTestId('client-port').fill(String(await freePort()))
