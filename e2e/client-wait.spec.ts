@@ -81,6 +81,51 @@ test('TCP: after a window reload, the connected client keeps Close and the queue
   await exchange(lab, 'served at once')
 })
 
+test('TCP: a reloaded window sends again from a tab whose queued wait another window cancelled', async ({ lab }) => {
+  test.setTimeout(60_000)
+  await startServer(lab, await freePort())
+  await lab.getByTestId('client-connect').click()
+  await expect(lab.getByTestId('client-close')).toBeVisible()
+  await lab.getByTestId('client-new').click()
+  await sendFromClient(lab, 'stuck')
+  await expect(lab.getByTestId('client-status')).toContainText('waiting for the server')
+  await lab.reload()
+  await lab.getByTestId('client-tab-2').click()
+  await expect(lab.getByTestId('client-cancel')).toBeVisible()
+
+  // A second window (the projector's) cancels the wait and closes client 1.
+  const other = await lab.context().newPage()
+  await other.goto(lab.url())
+  await other.getByTestId('client-tab-2').click()
+  await other.getByTestId('client-cancel').click()
+  await expect(other.getByTestId('client-status')).toContainText('cancelled')
+  await other.getByTestId('client-tab-1').click()
+  await other.getByTestId('client-close').click()
+  await expect(lab.getByTestId('client-status')).toContainText('not connected')
+
+  // The reloaded window's tab no longer holds the stopped endpoint: its next sentence opens a new connection.
+  await exchange(lab, 'served at once')
+  expect(await consoleText(clientConsole(lab))).not.toContain('ERROR')
+  await other.close()
+})
+
+test('TCP: a connection another window closes shows closed in the window that opened it, whose next sentence is served', async ({ lab }) => {
+  test.setTimeout(60_000)
+  await startServer(lab, await freePort())
+  await lab.getByTestId('client-connect').click()
+  await expect(lab.getByTestId('client-close')).toBeVisible()
+  const other = await lab.context().newPage()
+  await other.goto(lab.url())
+  await other.getByTestId('client-close').click()
+  await expect(other.getByTestId('client-status')).toContainText('not connected')
+
+  await expect(lab.getByTestId('client-status')).toContainText('not connected')
+  await expect(lab.getByTestId('client-close')).toHaveCount(0)
+  await exchange(lab, 'served at once')
+  expect(await consoleText(clientConsole(lab))).not.toContain('ERROR')
+  await other.close()
+})
+
 test('UDP: a client waiting for a reply that will not come cancels long before its timeout', async ({ lab }) => {
   await lab.getByTestId('lab-udp').click()
   await lab.getByTestId('client-port').fill(String(await freePort()))

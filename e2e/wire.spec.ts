@@ -174,6 +174,11 @@ test('Sockets: the backlog of an iterative server shows the connection waiting f
   const listen = server.locator('[data-testid=kernel-socket][data-state=LISTEN]')
   await expect(listen).toContainText('kernel’s accept queue empty: Node takes connections at once, socklab holds the backlog')
   await expect(listen).not.toContainText('0 waiting')
+  // The queued connection's own kernel row says the same as the backlog line, not that data flows.
+  const queued = server.locator('[data-testid=kernel-socket][data-state=ESTABLISHED]', { hasText: 'waits in the backlog' })
+  await expect(queued).toHaveCount(1)
+  await expect(queued).toContainText('handshake done, waits in the backlog for accept()')
+  await expect(server.locator('[data-testid=kernel-socket][data-state=ESTABLISHED]', { hasText: 'data can flow both ways' })).toHaveCount(1)
   await shot(lab, 'sockets-backlog')
 })
 

@@ -71,9 +71,10 @@ export class LabController {
   /** Tabs whose wait the student cancelled while a call was under way: its failure is a note, not an error. */
   private readonly cancelled = new Set<string>()
   /**
-   * Client endpoints whose call (connect, send) or open connection this window did not start: it
-   * was made before a reload, or by another window. No reply comes here, so their tab follows what
-   * the host says of them whenever they log an event. endpoint id → tab.
+   * Client endpoints whose call (connect, send) this window did not start (it was made before a
+   * reload, or by another window), and open connections, which another window may close. No reply
+   * comes here, so their tab follows what the host says of them whenever they log an event.
+   * endpoint id → tab.
    */
   private readonly followed = new Map<string, { kind: LabKind; key: string }>()
   /** A list() for the followed tabs is under way; `again` asks for one more when it returns. */
@@ -170,7 +171,8 @@ export class LabController {
             continue
           }
           const info = running.find((ep) => ep.id === id)
-          const next = info ? phaseOf(info) : { phase: 'closed' as const }
+          // Gone (another window cancelled or closed it): the tab lets it go, so its next call starts a new one.
+          const next = info ? phaseOf(info) : { phase: 'closed' as const, endpointId: undefined, signature: undefined }
           this.setTab(kind, key, next)
           if (next.phase !== 'connected' && next.phase !== 'connecting' && next.phase !== 'waiting') this.followed.delete(id)
         }
@@ -291,6 +293,8 @@ export class LabController {
       await this.api.connect(id)
       this.cancelled.delete(key)
       this.setTab(kind, key, { phase: 'connected' })
+      // Another window may close it (or the server drop it): the tab follows what the host says until this window calls again.
+      this.followed.set(id, { kind, key })
     } catch (err) {
       if (this.endedByCancel(kind, key, id)) return
       this.failed(key, err, id)

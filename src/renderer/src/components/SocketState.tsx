@@ -62,6 +62,7 @@ export function SocketState({ store, events, nameOf, running }: Props): React.JS
 }
 
 function EndpointCard({ activity: a, name, kernel, exposed }: { activity: EndpointActivity; name: string; kernel: KernelSocket[]; exposed: boolean }): React.JSX.Element {
+  const backlogPeers = a.backlog.map((c) => (c.remote ? formatSockAddr(c.remote) : '?'))
   return (
     <div className="socket-card" data-testid="socket-card" data-endpoint={a.endpoint}>
       <h3>
@@ -78,10 +79,10 @@ function EndpointCard({ activity: a, name, kernel, exposed }: { activity: Endpoi
         ))}
       {a.backlog.length > 0 && (
         <p className="socket-backlog" data-testid="socket-backlog">
-          Backlog: {a.backlog.length} {a.backlog.length === 1 ? 'connection waits' : 'connections wait'} for accept(), held by socklab (handshake done): {a.backlog.map((c) => (c.remote ? formatSockAddr(c.remote) : '?')).join(', ')}
+          Backlog: {a.backlog.length} {a.backlog.length === 1 ? 'connection waits' : 'connections wait'} for accept(), held by socklab (handshake done): {backlogPeers.join(', ')}
         </p>
       )}
-      {exposed && a.proto !== 'UDP' && <KernelList sockets={kernel} heldBacklog={a.backlog.length} />}
+      {exposed && a.proto !== 'UDP' && <KernelList sockets={kernel} backlogPeers={backlogPeers} />}
     </div>
   )
 }
@@ -96,7 +97,17 @@ function listenWords(recvQueue: number, heldBacklog: number): string {
   return `· ${recvQueue} waiting in the kernel’s accept queue`
 }
 
-function KernelList({ sockets, heldBacklog = 0 }: { sockets: KernelSocket[]; heldBacklog?: number }): React.JSX.Element {
+/**
+ * What a kernel socket row says after its state. A connection in socklab's backlog is ESTABLISHED
+ * for the kernel, but the server has not accept()ed it: its row says so, as the backlog line does.
+ */
+function kernelWords(s: KernelSocket, backlogPeers: readonly string[]): string {
+  if (s.state === 'LISTEN') return listenWords(s.recvQueue, backlogPeers.length)
+  if (s.state === 'ESTABLISHED' && backlogPeers.includes(formatSockAddr(s.remote))) return '· handshake done, waits in the backlog for accept()'
+  return `· ${KERNEL_STATE_WORDS[s.state]}`
+}
+
+function KernelList({ sockets, backlogPeers = [] }: { sockets: KernelSocket[]; backlogPeers?: readonly string[] }): React.JSX.Element {
   if (sockets.length === 0) return <p className="muted">The kernel holds no TCP socket for it now.</p>
   return (
     <ul className="kernel-list" data-testid="kernel-list">
@@ -104,7 +115,7 @@ function KernelList({ sockets, heldBacklog = 0 }: { sockets: KernelSocket[]; hel
         <li key={`${s.state}${formatSockAddr(s.local)}${formatSockAddr(s.remote)}${s.inode}`} data-testid="kernel-socket" data-state={s.state} title={KERNEL_STATE_WORDS[s.state]}>
           <span className={`kernel-state state-${s.state}`}>{s.state}</span> {formatSockAddr(s.local)}
           {s.state === 'LISTEN' ? '' : ` ↔ ${formatSockAddr(s.remote)}`}
-          <span className="muted"> {s.state === 'LISTEN' ? listenWords(s.recvQueue, heldBacklog) : `· ${KERNEL_STATE_WORDS[s.state]}`}</span>
+          <span className="muted"> {kernelWords(s, backlogPeers)}</span>
         </li>
       ))}
     </ul>
