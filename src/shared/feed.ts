@@ -7,6 +7,23 @@
 import type { LabEvent } from './events'
 import type { WirePacket } from './wire'
 
+/** The fields of an event that repeat from event to event (an endpoint's name, address, words): sent once per batch. */
+type SharedField = 'endpoint' | 'info' | 'detail' | 'local' | 'remote'
+
+/**
+ * An event as a feed carries it: its repeating fields are numbers, each the index of its value in
+ * the batch's `shared` table. A flood's events differ only in seq, time, the peer's port and the
+ * payload, so a batch carries each name, address, detail and sentence once, and the window holds
+ * one copy of each instead of one per event.
+ */
+export type FeedEvent = { [K in keyof LabEvent as K extends SharedField ? never : K]: LabEvent[K] } & {
+  endpoint: number
+  info: number
+  detail: number
+  local?: number
+  remote?: number
+}
+
 export type FeedName = 'events' | 'packets'
 
 export function isFeedName(value: unknown): value is FeedName {
@@ -18,9 +35,11 @@ export interface ReadyMessage {
   ready: FeedName
 }
 
-/** Events in seq order; `replay` marks those the host held when the window said it was ready. */
+/** Events in seq order (encodeEvents); `replay` marks those the host held when the window said it was ready. */
 export interface EventsMessage {
-  events: LabEvent[]
+  events: FeedEvent[]
+  /** The values the events' shared fields point to. */
+  shared: unknown[]
   replay?: true
 }
 
@@ -43,6 +62,66 @@ export interface SkippedMessage {
 }
 
 export type FeedMessage = EventsMessage | PacketsMessage | SkippedMessage
+
+/** A batch of events for the feed: each repeated value once, in `shared`. */
+export function encodeEvents(events: readonly LabEvent[]): Pick<EventsMessage, 'events' | 'shared'> {
+  const shared: unknown[] = []
+  const indexOf = new Map<string, number>()
+  // Keyed by the value's own JSON, so that only equal values are ever shared.
+  const ref = (key: string, value: unknown): number => {
+    let index = indexOf.get(key)
+    if (index === undefined) {
+      index = shared.push(value) - 1
+      indexOf.set(key, index)
+    }
+    return index
+  }
+  const address = (a: LabEvent['local']): number | undefined => (a === undefined ? undefined : ref(`a${JSON.stringify(a)}`, a))
+  const encoded = events.map(({ endpoint, info, detail, local, remote, ...rest }): FeedEvent => {
+    const e: FeedEvent = { ...rest, endpoint: ref(`e${endpoint}`, endpoint), info: ref(`i${info}`, info), detail: ref(`d${JSON.stringify(detail)}`, detail) }
+    if (local) e.local = address(local)
+    if (remote) e.remote = address(remote)
+    return e
+  })
+  return { events: encoded, shared }
+}
+
+/** A feed message the window cannot read: the host that sent it is not a socklab host of this version. */
+export class FeedError extends Error {}
+
+/**
+ * The events of a feed message, their shared fields filled in from its table (in place: events of
+ * one batch then share one copy of each value). Refuses a reference that is not in the table or
+ * points to a value of the wrong kind, so that no event reaches the views half made.
+ */
+export function decodeEvents(message: EventsMessage): LabEvent[] {
+  const { events, shared } = message as { events: unknown; shared: unknown }
+  if (!Array.isArray(events) || !Array.isArray(shared)) throw new FeedError('a batch of events came without its list or its table of shared values')
+  const value = (e: Record<string, unknown>, field: SharedField, is: (v: unknown) => boolean, optional = false): void => {
+    const index = e[field]
+    if (index === undefined && optional) return
+    if (!Number.isInteger(index) || (index as number) < 0 || (index as number) >= shared.length || !is(shared[index as number])) {
+      throw new FeedError(`event ${String(e.seq)} names no valid ${field} (${JSON.stringify(index)})`)
+    }
+    e[field] = shared[index as number]
+  }
+  for (const e of events as Record<string, unknown>[]) {
+    if (typeof e !== 'object' || e === null) throw new FeedError('a batch of events holds something that is not an event')
+    value(e, 'endpoint', isString)
+    value(e, 'info', isString)
+    value(e, 'detail', isRecord)
+    value(e, 'local', isSockAddr, true)
+    value(e, 'remote', isSockAddr, true)
+  }
+  return events as LabEvent[]
+}
+
+const isString = (v: unknown): boolean => typeof v === 'string'
+const isRecord = (v: unknown): boolean => typeof v === 'object' && v !== null && !Array.isArray(v)
+const isSockAddr = (v: unknown): boolean => {
+  const a = v as Record<string, unknown>
+  return isRecord(v) && typeof a.address === 'string' && typeof a.port === 'number' && (a.family === 'IPv4' || a.family === 'IPv6')
+}
 
 export type EventsListener = (batch: LabEvent[], replay: boolean) => void
 export type PacketsListener = (batch: WirePacket[], skipped: number) => void
@@ -69,9 +148,18 @@ export class FeedListeners {
     return () => void this.packets.delete(listener)
   }
 
+  /** Hands a message to the listeners; one the window cannot read is left out, with a line on the console. */
   deliver(message: FeedMessage): void {
-    if ('events' in message) for (const listener of this.events) listener(message.events, message.replay === true)
-    else if ('packets' in message) for (const listener of this.packets) listener(message.packets, message.packetsSkipped ?? 0)
+    if ('events' in message) {
+      let events: LabEvent[]
+      try {
+        events = decodeEvents(message)
+      } catch (err) {
+        if (!(err instanceof FeedError)) throw err
+        return console.error(`socklab: a batch of events from the host was left out: ${err.message}`)
+      }
+      for (const listener of this.events) listener(events, message.replay === true)
+    } else if ('packets' in message) for (const listener of this.packets) listener(message.packets, message.packetsSkipped ?? 0)
     // A skip notice is not shown yet: the packet log's numbering already shows the gap.
   }
 }
