@@ -4,7 +4,8 @@
 // the host sends what it still holds (the replay), then the live stream, with no gap and no
 // duplicate. Until a window is ready, the host holds the feed for it.
 
-import type { LabEvent } from './events'
+import type { NamesAll } from './contract'
+import type { LabEvent, SockAddr } from './events'
 import type { WirePacket } from './wire'
 
 /** The fields of an event that repeat from event to event (an endpoint's name, address, words): sent once per batch. */
@@ -63,24 +64,38 @@ export interface SkippedMessage {
 
 export type FeedMessage = EventsMessage | PacketsMessage | SkippedMessage
 
+/** Every field of an event, as encodeEvents copies them one by one: a field added to LabEvent and not here does not compile. */
+export const EVENT_FIELDS = ['seq', 'time', 'endpoint', 'role', 'proto', 'kind', 'conn', 'local', 'remote', 'length', 'preview', 'info', 'code', 'detail'] as const satisfies readonly (keyof LabEvent)[]
+export const EVENT_FIELDS_NAME_ALL: NamesAll<typeof EVENT_FIELDS, keyof LabEvent> = true
+
 /** A batch of events for the feed: each repeated value once, in `shared`. */
 export function encodeEvents(events: readonly LabEvent[]): Pick<EventsMessage, 'events' | 'shared'> {
   const shared: unknown[] = []
-  const indexOf = new Map<string, number>()
-  // Keyed by the value's own JSON, so that only equal values are ever shared.
-  const ref = (key: string, value: unknown): number => {
-    let index = indexOf.get(key)
-    if (index === undefined) {
-      index = shared.push(value) - 1
-      indexOf.set(key, index)
+  // One table per field, keyed by the value itself or its JSON, so that only equal values are ever shared.
+  const table = <T>(): ((key: string, value: T) => number) => {
+    const indexOf = new Map<string, number>()
+    return (key, value) => {
+      let index = indexOf.get(key)
+      if (index === undefined) {
+        index = shared.push(value) - 1
+        indexOf.set(key, index)
+      }
+      return index
     }
-    return index
   }
-  const address = (a: LabEvent['local']): number | undefined => (a === undefined ? undefined : ref(`a${JSON.stringify(a)}`, a))
-  const encoded = events.map(({ endpoint, info, detail, local, remote, ...rest }): FeedEvent => {
-    const e: FeedEvent = { ...rest, endpoint: ref(`e${endpoint}`, endpoint), info: ref(`i${info}`, info), detail: ref(`d${JSON.stringify(detail)}`, detail) }
+  const names = table<string>()
+  const words = table<string>()
+  const details = table<LabEvent['detail']>()
+  const addresses = table<SockAddr>()
+  const address = (a: SockAddr): number => addresses(`${a.family} ${a.address} ${a.port}`, a)
+  const encoded = events.map((event): FeedEvent => {
+    // Field by field, as EVENT_FIELDS lists them (an object rest copy took ten times as long), the optional ones only when present.
+    const { seq, time, endpoint, role, proto, kind, conn, local, remote, length, preview, info, code, detail } = event
+    const e: FeedEvent = { seq, time, endpoint: names(endpoint, endpoint), role, proto, kind, conn, length, info: words(info, info), detail: details(JSON.stringify(detail), detail) }
     if (local) e.local = address(local)
     if (remote) e.remote = address(remote)
+    if (preview !== undefined) e.preview = preview
+    if (code !== undefined) e.code = code
     return e
   })
   return { events: encoded, shared }
