@@ -6,7 +6,6 @@
 import dgram from 'node:dgram'
 import { afterEach, describe, expect, it } from 'vitest'
 import type WebSocket from 'ws'
-import type { LabEvent } from '../src/shared/events'
 import type { HostMessage, SkippedMessage } from '../src/shared/ws-protocol'
 import { captureSkipReason } from './helpers/capture'
 import { callVerb, labSocket, newestHeldSeq, sayReady, startWebHost, type WebHost } from './helpers/lab-socket'
@@ -52,7 +51,7 @@ async function watcher(h: WebHost): Promise<Watcher> {
   const w: Watcher = { ws, seqs: [], skipped: [] }
   ws.on('message', (data) => {
     const m = JSON.parse(data.toString()) as HostMessage
-    if ('events' in m) w.seqs.push(...m.events.map((e: LabEvent) => e.seq))
+    if ('events' in m) w.seqs.push(...m.events.map((e) => e.seq))
     if ('skipped' in m) w.skipped.push(m.skipped)
   })
   return w

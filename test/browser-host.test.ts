@@ -4,6 +4,7 @@ import os from 'node:os'
 import path from 'node:path'
 import { afterEach, beforeAll, describe, expect, it } from 'vitest'
 import type WebSocket from 'ws'
+import { decodeEvents } from '../src/shared/feed'
 import type { WirePacket } from '../src/shared/wire'
 import type { HostMessage } from '../src/shared/ws-protocol'
 import { PCAPNG_PATH } from '../src/shared/ws-protocol'
@@ -90,7 +91,7 @@ describe('browser host', () => {
     const events: unknown[] = []
     ws.on('message', (d) => {
       const m = JSON.parse(d.toString()) as HostMessage
-      if ('events' in m) events.push(...m.events)
+      if ('events' in m) events.push(...decodeEvents(m))
     })
     sayReady(ws, 'events')
     const info = await call(ws, 1, 'hostInfo', [])

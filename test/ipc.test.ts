@@ -4,7 +4,7 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import type { LabEvent } from '../src/shared/events'
 import { channelOf, FEED_CHANNEL, READY_CHANNEL, VERBS } from '../src/shared/contract'
-import type { FeedMessage } from '../src/shared/feed'
+import { decodeEvents, type FeedMessage } from '../src/shared/feed'
 import type { WirePacket } from '../src/shared/wire'
 import { captureSkipReason } from './helpers/capture'
 import { LabSession } from '../src/session/lab-session'
@@ -20,7 +20,7 @@ const window: RendererTarget & { sent: LabEvent[][]; packets: WirePacket[][] } =
   send(channel, payload) {
     if (channel !== FEED_CHANNEL) return
     const message = payload as FeedMessage
-    if ('events' in message) this.sent.push(message.events)
+    if ('events' in message) this.sent.push(decodeEvents(message))
     if ('packets' in message) this.packets.push(message.packets)
   },
   isDestroyed: () => false

@@ -11,7 +11,7 @@ import path from 'node:path'
 import { afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { channelOf, FEED_CHANNEL, READY_CHANNEL, type Verb } from '../src/shared/contract'
 import type { LabEvent } from '../src/shared/events'
-import type { FeedMessage, FeedName } from '../src/shared/feed'
+import { decodeEvents, type FeedMessage, type FeedName } from '../src/shared/feed'
 import type { WirePacket } from '../src/shared/wire'
 import type { HostMessage } from '../src/shared/ws-protocol'
 import { Lab } from '../src/engine/lab'
@@ -100,8 +100,9 @@ async function webSocketWindow(): Promise<TestWindow> {
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms))
 
-const eventsOf = (received: FeedMessage[]): LabEvent[] => received.flatMap((m) => ('events' in m ? m.events : []))
-const replayedOf = (received: FeedMessage[]): LabEvent[] => received.flatMap((m) => ('events' in m && m.replay ? m.events : []))
+// decodeEvents fills in a message in place: each reading decodes a copy.
+const eventsOf = (received: FeedMessage[]): LabEvent[] => received.flatMap((m) => ('events' in m ? decodeEvents(structuredClone(m)) : []))
+const replayedOf = (received: FeedMessage[]): LabEvent[] => received.flatMap((m) => ('events' in m && m.replay ? decodeEvents(structuredClone(m)) : []))
 const packetsOf = (received: FeedMessage[]): WirePacket[] => received.flatMap((m) => ('packets' in m ? m.packets : []))
 const range = (from: number, to: number): number[] => Array.from({ length: to - from + 1 }, (_, i) => from + i)
 

@@ -8,7 +8,7 @@
 // Then a viewer that does not read must never slow or grow the host, and one that is merely slow
 // should still see every event. This needs a transport that says how much the viewer has yet to
 // read (`flow`: a WebSocket does, Electron's IPC does not):
-// - Each batch is serialized once; the same bytes go to every viewer that keeps up.
+// - Each batch is encoded (encodeEvents) and serialized once; the same bytes go to every viewer that keeps up.
 // - A viewer with more than VIEWER_SKIP_ABOVE_BYTES waiting falls behind: nothing more is queued
 //   for it, and its calls are not read. It catches up from the lab's ring (which holds the events
 //   anyway, so a viewer that is behind costs no memory); events that left the ring before it got
@@ -20,7 +20,7 @@
 //   (the pcapng export has them all).
 
 import type { LabEvent } from '../shared/events'
-import type { FeedMessage, FeedName, SkippedMessage } from '../shared/feed'
+import { encodeEvents, type EventsMessage, type FeedMessage, type FeedName, type SkippedMessage } from '../shared/feed'
 import { VIEWER_DROP_ABOVE_BYTES, VIEWER_SKIP_ABOVE_BYTES } from '../shared/limits'
 import type { WirePacket } from '../shared/wire'
 import type { HostMessage } from '../shared/ws-protocol'
@@ -93,8 +93,8 @@ export class Viewer {
     this.skippedPackets = 0
   }
 
-  /** A batch of live events: `frame` serializes it once for all viewers, on first need. */
-  offer(batch: readonly LabEvent[], frame: () => Buffer): void {
+  /** A batch of live events: `message` encodes it and `frame` serializes that, once for all viewers, on first need. */
+  offer(batch: readonly LabEvent[], message: () => EventsMessage, frame: () => Buffer): void {
     if (this.sent === undefined || !this.link.isOpen() || batch.length === 0) return
     if (this.behindFrom === undefined && this.backlog() > VIEWER_SKIP_ABOVE_BYTES) {
       this.behindFrom = this.sent + 1
@@ -102,7 +102,7 @@ export class Viewer {
     }
     if (this.behindFrom !== undefined) return this.catchUp()
     // Events it already got from the ring (its replay, or catching up) may be in this batch too.
-    if (batch[0].seq > this.sent) this.link.send({ events: batch as LabEvent[] }, frame)
+    if (batch[0].seq > this.sent) this.link.send(message(), frame)
     else this.sendEvents(batch.filter((e) => e.seq > this.sent!))
     this.sent = Math.max(this.sent, batch[batch.length - 1].seq)
   }
@@ -182,7 +182,7 @@ export class Viewer {
   }
 
   private sendEvents(events: LabEvent[], replay = false): void {
-    if (events.length) this.send(replay ? { events, replay } : { events })
+    if (events.length) this.send(replay ? { ...encodeEvents(events), replay } : encodeEvents(events))
   }
 
   /** While it is behind, its calls wait or it owes a count of skipped packets, checks it now and then, also when the lab is quiet. */
@@ -244,9 +244,11 @@ export class Viewers {
   }
 
   private deliver(batch: LabEvent[]): void {
+    let message: EventsMessage | undefined
     let frame: Buffer | undefined
-    const encoded = (): Buffer => (frame ??= Buffer.from(JSON.stringify({ events: batch } satisfies HostMessage)))
-    for (const viewer of this.all) viewer.offer(batch, encoded)
+    const encoded = (): EventsMessage => (message ??= encodeEvents(batch))
+    const serialized = (): Buffer => (frame ??= Buffer.from(JSON.stringify(encoded() satisfies HostMessage)))
+    for (const viewer of this.all) viewer.offer(batch, encoded, serialized)
   }
 
   private deliverPackets(batch: WirePacket[]): void {

@@ -4,8 +4,26 @@
 // the host sends what it still holds (the replay), then the live stream, with no gap and no
 // duplicate. Until a window is ready, the host holds the feed for it.
 
-import type { LabEvent } from './events'
+import type { NamesAll } from './contract'
+import type { LabEvent, SockAddr } from './events'
 import type { WirePacket } from './wire'
+
+/** The fields of an event that repeat from event to event (an endpoint's name, address, words): sent once per batch. */
+type SharedField = 'endpoint' | 'info' | 'detail' | 'local' | 'remote'
+
+/**
+ * An event as a feed carries it: its repeating fields are numbers, each the index of its value in
+ * the batch's `shared` table. A flood's events differ only in seq, time, the peer's port and the
+ * payload, so a batch carries each name, address, detail and sentence once, and the window holds
+ * one copy of each instead of one per event.
+ */
+export type FeedEvent = { [K in keyof LabEvent as K extends SharedField ? never : K]: LabEvent[K] } & {
+  endpoint: number
+  info: number
+  detail: number
+  local?: number
+  remote?: number
+}
 
 export type FeedName = 'events' | 'packets'
 
@@ -18,9 +36,11 @@ export interface ReadyMessage {
   ready: FeedName
 }
 
-/** Events in seq order; `replay` marks those the host held when the window said it was ready. */
+/** Events in seq order (encodeEvents); `replay` marks those the host held when the window said it was ready. */
 export interface EventsMessage {
-  events: LabEvent[]
+  events: FeedEvent[]
+  /** The values the events' shared fields point to. */
+  shared: unknown[]
   replay?: true
 }
 
@@ -43,6 +63,80 @@ export interface SkippedMessage {
 }
 
 export type FeedMessage = EventsMessage | PacketsMessage | SkippedMessage
+
+/** Every field of an event, as encodeEvents copies them one by one: a field added to LabEvent and not here does not compile. */
+export const EVENT_FIELDS = ['seq', 'time', 'endpoint', 'role', 'proto', 'kind', 'conn', 'local', 'remote', 'length', 'preview', 'info', 'code', 'detail'] as const satisfies readonly (keyof LabEvent)[]
+export const EVENT_FIELDS_NAME_ALL: NamesAll<typeof EVENT_FIELDS, keyof LabEvent> = true
+
+/** A batch of events for the feed: each repeated value once, in `shared`. */
+export function encodeEvents(events: readonly LabEvent[]): Pick<EventsMessage, 'events' | 'shared'> {
+  const shared: unknown[] = []
+  // One table per field, keyed by the value itself or its JSON, so that only equal values are ever shared.
+  const table = <T>(): ((key: string, value: T) => number) => {
+    const indexOf = new Map<string, number>()
+    return (key, value) => {
+      let index = indexOf.get(key)
+      if (index === undefined) {
+        index = shared.push(value) - 1
+        indexOf.set(key, index)
+      }
+      return index
+    }
+  }
+  const names = table<string>()
+  const words = table<string>()
+  const details = table<LabEvent['detail']>()
+  const addresses = table<SockAddr>()
+  const address = (a: SockAddr): number => addresses(`${a.family} ${a.address} ${a.port}`, a)
+  const encoded = events.map((event): FeedEvent => {
+    // Field by field, as EVENT_FIELDS lists them (an object rest copy took ten times as long), the optional ones only when present.
+    const { seq, time, endpoint, role, proto, kind, conn, local, remote, length, preview, info, code, detail } = event
+    const e: FeedEvent = { seq, time, endpoint: names(endpoint, endpoint), role, proto, kind, conn, length, info: words(info, info), detail: details(JSON.stringify(detail), detail) }
+    if (local) e.local = address(local)
+    if (remote) e.remote = address(remote)
+    if (preview !== undefined) e.preview = preview
+    if (code !== undefined) e.code = code
+    return e
+  })
+  return { events: encoded, shared }
+}
+
+/** A feed message the window cannot read: the host that sent it is not a socklab host of this version. */
+export class FeedError extends Error {}
+
+/**
+ * The events of a feed message, their shared fields filled in from its table (in place: events of
+ * one batch then share one copy of each value). Refuses a reference that is not in the table or
+ * points to a value of the wrong kind, so that no event reaches the views half made.
+ */
+export function decodeEvents(message: EventsMessage): LabEvent[] {
+  const { events, shared } = message as { events: unknown; shared: unknown }
+  if (!Array.isArray(events) || !Array.isArray(shared)) throw new FeedError('a batch of events came without its list or its table of shared values')
+  const value = (e: Record<string, unknown>, field: SharedField, is: (v: unknown) => boolean, optional = false): void => {
+    const index = e[field]
+    if (index === undefined && optional) return
+    if (!Number.isInteger(index) || (index as number) < 0 || (index as number) >= shared.length || !is(shared[index as number])) {
+      throw new FeedError(`event ${String(e.seq)} names no valid ${field} (${JSON.stringify(index)})`)
+    }
+    e[field] = shared[index as number]
+  }
+  for (const e of events as Record<string, unknown>[]) {
+    if (typeof e !== 'object' || e === null) throw new FeedError('a batch of events holds something that is not an event')
+    value(e, 'endpoint', isString)
+    value(e, 'info', isString)
+    value(e, 'detail', isRecord)
+    value(e, 'local', isSockAddr, true)
+    value(e, 'remote', isSockAddr, true)
+  }
+  return events as LabEvent[]
+}
+
+const isString = (v: unknown): boolean => typeof v === 'string'
+const isRecord = (v: unknown): boolean => typeof v === 'object' && v !== null && !Array.isArray(v)
+const isSockAddr = (v: unknown): boolean => {
+  const a = v as Record<string, unknown>
+  return isRecord(v) && typeof a.address === 'string' && typeof a.port === 'number' && (a.family === 'IPv4' || a.family === 'IPv6')
+}
 
 export type EventsListener = (batch: LabEvent[], replay: boolean) => void
 export type PacketsListener = (batch: WirePacket[], skipped: number) => void
@@ -69,9 +163,18 @@ export class FeedListeners {
     return () => void this.packets.delete(listener)
   }
 
+  /** Hands a message to the listeners; one the window cannot read is left out, with a line on the console. */
   deliver(message: FeedMessage): void {
-    if ('events' in message) for (const listener of this.events) listener(message.events, message.replay === true)
-    else if ('packets' in message) for (const listener of this.packets) listener(message.packets, message.packetsSkipped ?? 0)
+    if ('events' in message) {
+      let events: LabEvent[]
+      try {
+        events = decodeEvents(message)
+      } catch (err) {
+        if (!(err instanceof FeedError)) throw err
+        return console.error(`socklab: a batch of events from the host was left out: ${err.message}`)
+      }
+      for (const listener of this.events) listener(events, message.replay === true)
+    } else if ('packets' in message) for (const listener of this.packets) listener(message.packets, message.packetsSkipped ?? 0)
     // A skip notice is not shown yet: the packet log's numbering already shows the gap.
   }
 }

@@ -69,9 +69,12 @@ export function PacketLog({ store, endpoints, keyOf, zoom, onCleared, pick, onSe
   }
 
   const base = view.base ?? 0
+  // While it follows, the newest rows are rendered at once, where the list is about to be pinned:
+  // the scroll that pins it then changes no row (the rows arriving are laid out once, not twice).
+  const top = follow.following ? Math.max(0, (rows.length + 1) * rowHeight - height) : scrollTop
   // The header row is the grid's first row, sticky, one row high: rows start one row down.
-  const first = Math.max(0, Math.floor(scrollTop / rowHeight) - OVERSCAN)
-  const last = Math.min(rows.length, Math.ceil((scrollTop + height) / rowHeight) + OVERSCAN)
+  const first = Math.max(0, Math.floor(top / rowHeight) - OVERSCAN)
+  const last = Math.min(rows.length, Math.ceil((top + height) / rowHeight) + OVERSCAN)
   const visible = rows.slice(first, last)
   const selectedIndex = selected ? rows.indexOf(selected) : -1
 
