@@ -45,10 +45,15 @@ beforeAll(async () => {
   fs.chmodSync(lab, 0o755)
   checkout = tempFolder(lab, 'socklab', 0o755)
   for (const entry of CHECKOUT) fs.cpSync(path.join(ROOT, entry), path.join(checkout, entry), { recursive: true })
-  // The dependencies npm ci would install: the same packages, linked; .bin as npm made it.
+  // The dependencies npm ci would install: the ones the program runs with copied (this checkout's
+  // own folder may be closed to nobody), the build tools linked; .bin as npm made it.
   const modules = fs.realpathSync(path.join(ROOT, 'node_modules'))
   const ownModules = tempFolder(checkout, 'node_modules', 0o755)
-  for (const name of fs.readdirSync(modules).filter((n) => !n.startsWith('.'))) fs.symlinkSync(path.join(modules, name), path.join(ownModules, name))
+  const runtime = new Set(Object.keys(JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')).dependencies))
+  for (const name of fs.readdirSync(modules).filter((n) => !n.startsWith('.'))) {
+    if (runtime.has(name)) fs.cpSync(path.join(modules, name), path.join(ownModules, name), { recursive: true, dereference: true })
+    else fs.symlinkSync(path.join(modules, name), path.join(ownModules, name))
+  }
   const bin = tempFolder(ownModules, '.bin', 0o755)
   for (const name of fs.readdirSync(path.join(modules, '.bin')).filter((n) => n !== 'socklab')) fs.symlinkSync(fs.readlinkSync(path.join(modules, '.bin', name)), path.join(bin, name))
   // The technician's build, copied after the sources so that it is newer, as after npm ci.
