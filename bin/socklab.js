@@ -4,9 +4,17 @@
 const fs = require('node:fs')
 const path = require('node:path')
 
-const cli = path.join(__dirname, '..', 'out', 'main', 'cli.js')
+const root = path.dirname(__dirname)
+const cli = path.join(root, 'out', 'main', 'cli.js')
 if (!fs.existsSync(cli)) {
-  process.stderr.write(`ERROR: socklab is not built yet: run \`npm run build\` in ${path.dirname(__dirname)}\n`)
+  // On a lab PC the checkout is the technician's: a student cannot build it, only ask for it.
+  let canBuild = true
+  try {
+    fs.accessSync(root, fs.constants.W_OK)
+  } catch {
+    canBuild = false
+  }
+  process.stderr.write(canBuild ? `ERROR: socklab is not built yet: run \`npm run build\` in ${root}\n` : `ERROR: socklab is not built: ask whoever installed it to run \`npm ci\` (or \`npm run build\`) in ${root}\n`)
   process.exit(1)
 }
 require(cli).main(process.argv.slice(2))
