@@ -2,6 +2,7 @@
 // client that waits for a reply (TCP, UDP, HTTP) can cancel the wait, which frees the server.
 
 import net from 'node:net'
+import type { Page } from '@playwright/test'
 import { clientConsole, consoleText, exchange, expect, freePort, logRows, sendFromClient, serverConsole, shot, startServer, test } from './fixtures'
 
 test('an empty sentence is refused in one line, and nothing is sent', async ({ lab }) => {
@@ -51,12 +52,7 @@ test('TCP: a client queued behind another cancels its wait; Close frees the iter
 
 test('TCP: after a window reload, the connected client keeps Close and the queued one keeps Cancel, and both work', async ({ lab }) => {
   test.setTimeout(60_000)
-  await startServer(lab, await freePort())
-  await lab.getByTestId('client-connect').click()
-  await expect(lab.getByTestId('client-close')).toBeVisible()
-  await lab.getByTestId('client-new').click()
-  await sendFromClient(lab, 'stuck')
-  await expect(lab.getByTestId('client-status')).toContainText('waiting for the server')
+  await connectedAndQueued(lab)
 
   await lab.reload()
   // The tabs come back as the host says they are: client 1 connected, client 2 waiting in the backlog.
@@ -83,12 +79,7 @@ test('TCP: after a window reload, the connected client keeps Close and the queue
 
 test('TCP: a reloaded window sends again from a tab whose queued wait another window cancelled', async ({ lab }) => {
   test.setTimeout(60_000)
-  await startServer(lab, await freePort())
-  await lab.getByTestId('client-connect').click()
-  await expect(lab.getByTestId('client-close')).toBeVisible()
-  await lab.getByTestId('client-new').click()
-  await sendFromClient(lab, 'stuck')
-  await expect(lab.getByTestId('client-status')).toContainText('waiting for the server')
+  await connectedAndQueued(lab)
   await lab.reload()
   await lab.getByTestId('client-tab-2').click()
   await expect(lab.getByTestId('client-cancel')).toBeVisible()
@@ -163,3 +154,13 @@ test('HTTP: a fetch from a server that never answers is cancelled, and the serve
     silent.close()
   }
 })
+
+/** An iterative TCP server with client 1 connected and client 2's sentence queued behind it. */
+async function connectedAndQueued(lab: Page): Promise<void> {
+  await startServer(lab, await freePort())
+  await lab.getByTestId('client-connect').click()
+  await expect(lab.getByTestId('client-close')).toBeVisible()
+  await lab.getByTestId('client-new').click()
+  await sendFromClient(lab, 'stuck')
+  await expect(lab.getByTestId('client-status')).toContainText('waiting for the server')
+}

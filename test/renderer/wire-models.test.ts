@@ -82,7 +82,8 @@ describe('what each socket is doing now', () => {
 })
 
 describe.skipIf(skip)('the ladder of a captured connection (real dumpcap and tshark)', () => {
-  it('puts connect() after the SYN-ACK, accept() after the handshake, close() before its FIN, and finds the connection from a log row', async () => {
+  /** One TCP exchange on a fresh lab, captured to its last ACK (bounded: 5 s). */
+  async function capturedExchange(): Promise<{ store: CaptureStore; client: { id: string } }> {
     t = testLab()
     capture = new LabCapture(t.lab)
     const store = new CaptureStore(1000, now)
@@ -94,6 +95,11 @@ describe.skipIf(skip)('the ladder of a captured connection (real dumpcap and tsh
     const client = await t.start(tcpClient(port))
     await t.lab.send(client.id, 'hello')
     for (let i = 0; i < 200 && !store.all().some((p) => p.step === 'last-ack'); i++) await sleep(25)
+    return { store, client }
+  }
+
+  it('puts connect() after the SYN-ACK, accept() after the handshake, close() before its FIN, and finds the connection from a log row', async () => {
+    const { store, client } = await capturedExchange()
 
     const [conversation] = store.allConversations()
     expect(conversation).toMatchObject({ proto: 'TCP', sawStart: true, state: 'closed', packets: store.all().length })
@@ -117,17 +123,7 @@ describe.skipIf(skip)('the ladder of a captured connection (real dumpcap and tsh
   }, 60_000)
 
   it('prints each call at its logged time, even where the two clocks disagree and the order is kept by the packets', async () => {
-    t = testLab()
-    capture = new LabCapture(t.lab)
-    const store = new CaptureStore(1000, now)
-    capture.on('packets', (b: WirePacket[]) => store.add(structuredClone(b)))
-    await capture.start()
-    const port = await freePort()
-    await capture.cover([port])
-    await t.start(tcpServer(port))
-    const client = await t.start(tcpClient(port))
-    await t.lab.send(client.id, 'hello')
-    for (let i = 0; i < 200 && !store.all().some((p) => p.step === 'last-ack'); i++) await sleep(25)
+    const { store } = await capturedExchange()
     const [conversation] = store.allConversations()
     // A lab clock 3 ms late puts send() and close() after their packets; 3 ms early puts connect(),
     // accept() and recv() before theirs. Either way the packets decide the order, not the printed time.
