@@ -252,3 +252,30 @@ async function smallestText(view: Locator, px: number): Promise<void> {
   expect(sizes.length).toBeGreaterThan(0)
   expect(Math.min(...sizes)).toBeGreaterThanOrEqual(px)
 }
+
+test("a client held until the capture includes its new port says so in its console at once; nothing when it is not held", async ({ lab }) => {
+  test.setTimeout(90_000)
+  const waits = async (): Promise<string[]> => (await consoleText(clientConsole(lab))).split('\n').filter((l) => l.startsWith('Waiting for the capture'))
+  // Capture off, then on with the port already in it: no wait, no line.
+  const tcpPort = await freePort()
+  await startServer(lab, tcpPort)
+  await exchange(lab, 'off')
+  await openWire(lab)
+  await capturing(lab, tcpPort)
+  await exchange(lab, 'on')
+  expect(await waits()).toEqual([])
+  // A new port: the first datagram waits for the capture to restart, and the console says why before the reply.
+  await lab.getByTestId('lab-udp').click()
+  const udpPort = await freePort()
+  await startServer(lab, udpPort)
+  await sendFromClient(lab, 'ping')
+  const said = `Waiting for the capture to include port ${udpPort}, so that the first datagram shows in the Wire view…`
+  await expect.poll(waits, { timeout: 15_000 }).toEqual([said])
+  await expect.poll(() => consoleText(clientConsole(lab)), { timeout: 20_000 }).toContain('\nPING')
+  const text = await consoleText(clientConsole(lab))
+  expect(text.indexOf(said)).toBeLessThan(text.indexOf('\nPING'))
+  // Once the port is captured, the next datagram is not held.
+  await sendFromClient(lab, 'again')
+  await expect.poll(() => consoleText(clientConsole(lab)), { timeout: 15_000 }).toContain('\nAGAIN')
+  expect(await waits()).toEqual([said])
+})

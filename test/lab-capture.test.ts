@@ -73,20 +73,20 @@ describe.skipIf(skip)('the lab capture (real dumpcap and tshark)', () => {
     const [tcpPort, udpPort] = [await freePort(), await freePort()]
     expect(await handlers.startCapture()).toMatchObject({ state: 'on', ports: [] })
     await handlers.start({ kind: 'tcp-server', address: '127.0.0.1', port: tcpPort, recvSize: 1024, concurrent: false, idleTimeoutMs: 0 })
-    // The server is not held up; its client is, until the capture has the port.
+    // The server is not held up; its client's first send is, until the capture has the port.
     const tcpClient = await handlers.start({ kind: 'tcp-client', address: '127.0.0.1', port: tcpPort, recvSize: 1024, timeoutMs: 5000 })
-    expect(capture.status()).toMatchObject({ state: 'on', ports: [tcpPort] })
     await handlers.send(tcpClient.id, 'hello')
+    expect(capture.status()).toMatchObject({ state: 'on', ports: [tcpPort] })
     await until(() => got.filter((p) => p.flags.includes('FIN')).length === 2, 'both FINs')
     // The handshake came first: the port was captured before the client connected.
     expect(got.slice(0, 3).map((p) => p.step)).toEqual(['handshake-1', 'handshake-2', 'handshake-3'])
     const first = got.length
 
-    // A UDP server on a new port: the capture restarts on both ports before its client starts.
+    // A UDP server on a new port: the capture restarts on both ports before its client sends.
     await handlers.start({ kind: 'udp-server', address: '127.0.0.1', port: udpPort, recvSize: 2048 })
     const udpClient = await handlers.start({ kind: 'udp-client', address: '127.0.0.1', port: udpPort, recvSize: 2048, timeoutMs: 5000 })
-    expect(capture.status().ports).toEqual([tcpPort, udpPort].sort((a, b) => a - b))
     await handlers.send(udpClient.id, 'ping')
+    expect(capture.status().ports).toEqual([tcpPort, udpPort].sort((a, b) => a - b))
     await until(() => got.length === first + 2, 'the two datagrams')
     const udp = got.slice(first)
     expect(udp.map((p) => [p.proto, p.sender])).toEqual([
@@ -182,6 +182,46 @@ describe.skipIf(skip)('the lab capture (real dumpcap and tshark)', () => {
       sockets.forEach((socket) => socket.close())
     }
   }, 120_000)
+
+  it("a client held until the capture includes its port says so at once in its console, and says nothing when it is not held", async () => {
+    boot()
+    const lines: { endpoint: string; info: string }[] = []
+    lab.on('event', (e) => e.kind === 'console' && lines.push({ endpoint: e.endpoint, info: e.info }))
+    const waitLines = (id: string): string[] => lines.filter((l) => l.endpoint === id && l.info.startsWith('Waiting for the capture')).map((l) => l.info)
+    const tcp = { kind: 'tcp-client', address: '127.0.0.1', recvSize: 1024, timeoutMs: 5000 } as const
+    const [oldPort, newPort, udpPort] = [await freePort(), await freePort(), await freePort()]
+    // Capture off: nothing waits, nothing is said.
+    await handlers.start({ kind: 'tcp-server', address: '127.0.0.1', port: oldPort, recvSize: 1024, concurrent: false, idleTimeoutMs: 0 })
+    const offClient = await handlers.start({ ...tcp, port: oldPort })
+    await handlers.send(offClient.id, 'off')
+    expect(waitLines(offClient.id)).toEqual([])
+    // Capture on, the port already captured: no wait, no line.
+    await handlers.startCapture()
+    expect(capture.status()).toMatchObject({ state: 'on', ports: [oldPort] })
+    const covered = await handlers.start({ ...tcp, port: oldPort })
+    await handlers.send(covered.id, 'covered')
+    expect(waitLines(covered.id)).toEqual([])
+    // A new port: the client's connect is held, and its console says why at once, while it waits.
+    await handlers.start({ kind: 'tcp-server', address: '127.0.0.1', port: newPort, recvSize: 1024, concurrent: false, idleTimeoutMs: 0 })
+    const fresh = await handlers.start({ ...tcp, port: newPort })
+    let returned = false
+    const connected = Promise.resolve(handlers.connect(fresh.id)).then(() => (returned = true))
+    const said = [`Waiting for the capture to include port ${newPort}, so that the handshake shows in the Wire view…`]
+    await until(() => waitLines(fresh.id).length > 0, 'the wait line')
+    expect(returned).toBe(false)
+    await connected
+    expect(waitLines(fresh.id)).toEqual(said)
+    // Once it is included, the same client's exchanges and a second client on that port wait no more.
+    await handlers.send(fresh.id, 'new')
+    const second = await handlers.start({ ...tcp, port: newPort })
+    await handlers.send(second.id, 'again')
+    expect(waitLines(fresh.id)).toEqual(said)
+    expect(waitLines(second.id)).toEqual([])
+    // A UDP client has no handshake: its first datagram is what it waits to show.
+    const udp = await handlers.start({ kind: 'udp-client', address: '127.0.0.1', port: udpPort, recvSize: 2048, timeoutMs: 1000 })
+    await expect(handlers.send(udp.id, 'ping')).rejects.toThrow()
+    expect(waitLines(udp.id)).toEqual([`Waiting for the capture to include port ${udpPort}, so that the first datagram shows in the Wire view…`])
+  }, 90_000)
 
   it('captures a server on port 0 once it is bound, and shows TIME_WAIT in the kernel state after the server closes first', async () => {
     const got = boot()

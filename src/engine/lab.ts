@@ -6,7 +6,7 @@ import { EventEmitter } from 'node:events'
 import type { EndpointConfig, EndpointInfo, SendResult, WindowLine } from '../shared/contract'
 import { parseConsoleKey } from '../shared/console-keys'
 import type { EndpointKind } from '../shared/endpoint-kinds'
-import { endpointId, kindInfo } from '../shared/endpoint-kinds'
+import { endpointId, kindInfo, kindOfId } from '../shared/endpoint-kinds'
 import type { LabEvent, SockAddr } from '../shared/events'
 import { DEFAULT_RING_SIZE } from '../shared/events'
 import { MAX_ENDPOINTS_PER_LAB } from '../shared/limits'
@@ -125,6 +125,16 @@ export class Lab extends EventEmitter<LabEvents> {
 
   list(): EndpointInfo[] {
     return [...this.running.values()].map(infoOf)
+  }
+
+  /**
+   * A line the host says in a running endpoint's console, as its program would print it (why its
+   * call waits): kept with the events, so that every window shows it.
+   */
+  say(id: string, text: string): void {
+    this.entry(id)
+    const { role, proto } = kindInfo(kindOfId(id)!)
+    this.record({ seq: 0, time: 0, endpoint: id, role, proto, kind: 'console', conn: 0, length: 0, info: text, detail: {} })
   }
 
   /**

@@ -2,7 +2,6 @@
 
 import os from 'node:os'
 import type { HostInfo, LabHandlers } from '../shared/contract'
-import { kindInfo } from '../shared/endpoint-kinds'
 import type { PcapngExport } from '../shared/wire'
 import type { Lab } from '../engine/lab'
 import { LabError } from '../engine/errors'
@@ -25,13 +24,14 @@ export function createLabHandlers(lab: Lab, facts: HostFacts, capture: LabCaptur
   /**
    * While capturing, a client's port is captured before the client uses it (the first exchange
    * waits for a capture restart, once per new port). A server is not held up: the capture takes
-   * in its port as it listens, and its first client waits for that.
+   * in its port as it listens, and its first client waits for that. The client's console says
+   * so at once: the wait takes seconds on a loaded PC, and would look like a hang.
    */
   const cover = async (id: string, url?: string): Promise<void> => {
     const config = lab.list().find((e) => e.id === id)?.config
     const ports = config ? portsOfConfig(config) : []
     const fromUrl = config?.kind === 'http-client' && url !== undefined ? portOfUrl(url) : undefined
-    await capture.cover(fromUrl === undefined ? ports : [...ports, fromUrl])
+    await capture.cover(fromUrl === undefined ? ports : [...ports, fromUrl], (missing) => lab.say(id, captureWaitLine(missing, config?.kind === 'udp-client')))
   }
   return {
     hostInfo: () => ({
@@ -42,10 +42,9 @@ export function createLabHandlers(lab: Lab, facts: HostFacts, capture: LabCaptur
       canChooseFolder: facts.chooseFolder !== undefined,
       session: lab.session
     }),
-    start: async (config) => {
-      if (kindInfo(config.kind).role === 'client') await capture.cover(portsOfConfig(config))
-      return lab.start(config)
-    },
+    // A client's start opens no socket: it is held at its first connect or send, once the window
+    // shows its console (a line said while start is held would show only after it).
+    start: (config) => lab.start(config),
     stop: (id) => lab.stop(id),
     connect: async (id) => {
       await cover(id)
@@ -69,6 +68,12 @@ export function createLabHandlers(lab: Lab, facts: HostFacts, capture: LabCaptur
       return facts.exportPcapng(pcapng)
     }
   }
+}
+
+/** The client's line while it waits for the capture to take in its port(s). */
+export function captureWaitLine(ports: number[], datagrams: boolean): string {
+  const which = ports.length === 1 ? `port ${ports[0]}` : `ports ${ports.join(', ')}`
+  return `Waiting for the capture to include ${which}, so that ${datagrams ? 'the first datagram' : 'the handshake'} shows in the Wire view…`
 }
 
 export function hasIPv6Loopback(): boolean {

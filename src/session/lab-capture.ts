@@ -153,11 +153,16 @@ export class LabCapture extends EventEmitter<LabCaptureEvents> {
     return this.status()
   }
 
-  /** An endpoint is about to use these ports: while capturing, they are captured before it does. */
-  async cover(ports: readonly number[]): Promise<void> {
+  /**
+   * An endpoint is about to use these ports: while capturing, they are captured before it does.
+   * `onHold` hears at once, with the ports not captured yet, when that means waiting for a restart.
+   */
+  async cover(ports: readonly number[], onHold?: (missing: number[]) => void): Promise<void> {
     const fresh = ports.filter((p) => p > 0 && !this.ports.has(p))
     for (const p of fresh) this.ports.add(p)
-    if (!this.wanted || ports.every((p) => this.current?.ports.includes(p))) return
+    const missing = ports.filter((p) => p > 0 && !this.current?.ports.includes(p))
+    if (!this.wanted || missing.length === 0) return
+    onHold?.([...new Set(missing)])
     await this.serially(() => this.restart())
   }
 

@@ -92,6 +92,27 @@ describe.skipIf(skip)('live capture with dumpcap and tshark', { timeout: 60_000 
     expect(end.packets).toBe(all.length)
   })
 
+  it('with an export file, start() resolves only once dumpcap captures, however late it starts after tshark says "Capturing on"', async () => {
+    // A loaded PC, pinned: the real tshark (copied, so it runs the dumpcap beside it) and the real
+    // dumpcap, started 3 s late. A packet sent as soon as start() resolves must be in the capture.
+    const tools = findCaptureTools()
+    if (!tools.found) throw new Error('capture tools vanished')
+    const slow = tempDir()
+    fs.copyFileSync(tools.tools.tshark, path.join(slow, 'tshark'))
+    fs.chmodSync(path.join(slow, 'tshark'), 0o755)
+    fs.writeFileSync(path.join(slow, 'dumpcap'), `#!/bin/sh\nsleep 3\nexec '${tools.tools.dumpcap}' "$@"\n`, { mode: 0o755 })
+    const port = await freePort()
+    const file = path.join(tempDir(), 'late.pcapng')
+    const c = capture({ ports: [port], pcapngPath: file, search: { ...hostSearch(), env: { ...process.env, SOCKLAB_WIRESHARK: slow } } })
+    const got = collect(c)
+    await c.start()
+    await udpExchange('127.0.0.1', port)
+    const packets = await got.until(2)
+    expect(packets.map((p) => p.proto)).toEqual(['UDP', 'UDP'])
+    expect(await c.stop()).toMatchObject({ packets: 2 })
+    expect(await packetCount(file)).toBe(2)
+  })
+
   it('says "end" once, with no problem, when stopped', async () => {
     const c = capture({ ports: [await freePort()] })
     const ends: unknown[] = []

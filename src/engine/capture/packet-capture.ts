@@ -35,10 +35,16 @@ const BUFFER_MIB = 16
 const START_TIMEOUT_MS = 20_000
 const STOP_TIMEOUT_MS = 10_000
 /**
- * tshark before 4.0 logs nothing between "Capturing on" and the first packet: if it has not
- * failed this long after saying it, it captures (a refusal comes within milliseconds).
+ * tshark before 4.0 logs nothing between "Capturing on" and the first packet. With an export file
+ * its dumpcap shows it captures by writing the file's header (after the filter is in the kernel);
+ * without one (Windows), if it has not failed this long after saying it, it is taken to capture.
+ * Never a timer where there is a file: on a loaded PC dumpcap may take seconds after "Capturing
+ * on", and a "Watching" said before it captures misses the first exchange.
  */
 const QUIET_START_MS = 1500
+const FILE_POLL_MS = 50
+/** A pcapng file's Section Header Block is at least this long. */
+const MIN_PCAPNG_BYTES = 28
 
 export interface CaptureOptions {
   /** The lab's ports: TCP and UDP on any of them are captured. */
@@ -126,6 +132,7 @@ export class PacketCapture extends EventEmitter<CaptureEvents> {
     }
     const source = feed ? ['-r', feed.fifo] : ['-i', iface, '-f', filter, '-B', String(BUFFER_MIB)]
     const args = [...source, ...(file ? ['-w', file, '-P'] : []), ...outputArgs()]
+    const spawnedAt = Date.now()
     const tshark = spawn(located.tools.tshark, args, { stdio: ['ignore', 'pipe', 'pipe'], windowsHide: true })
     this.tshark = tshark
     process.once('exit', this.abandon)
@@ -143,6 +150,20 @@ export class PacketCapture extends EventEmitter<CaptureEvents> {
 
     await new Promise<void>((resolve, reject) => {
       let quiet: NodeJS.Timeout | undefined
+      let waiting = false
+      const waitQuietly = (): void => {
+        if (!file) quiet = setTimeout(() => this.settleStart?.(), QUIET_START_MS)
+        else {
+          const poll = async (): Promise<void> => {
+            const written = await rewrittenSince(file, spawnedAt)
+            // Settled meanwhile ("File:", a failure, the time-out): nothing more to watch for.
+            if (!this.settleStart) return
+            if (written) this.settleStart()
+            else quiet = setTimeout(() => void poll(), FILE_POLL_MS)
+          }
+          void poll()
+        }
+      }
       const timer = setTimeout(() => {
         this.settleStart?.(this.fail(problem('failed', platform, `tshark did not start capturing within ${START_TIMEOUT_MS / 1000} s`)))
         signal(tshark, 'SIGKILL')
@@ -164,7 +185,10 @@ export class PacketCapture extends EventEmitter<CaptureEvents> {
         if (isCapturing(this.stderr)) reads()
         if (this.phase !== 'starting') return
         if (isCapturing(this.stderr)) this.settleStart?.()
-        else if (saidCapturingOn(this.stderr) && !quiet) quiet = setTimeout(() => this.settleStart?.(), QUIET_START_MS)
+        else if (saidCapturingOn(this.stderr) && !waiting) {
+          waiting = true
+          waitQuietly()
+        }
       })
     })
   }
@@ -299,6 +323,13 @@ function exitOf(child: ChildProcess, onClose: () => void): Promise<[number | nul
       resolve([code, undefined])
     })
   })
+}
+
+/** Whether dumpcap has (re)written the export file since `sinceMs`: it did so once it captures. */
+async function rewrittenSince(file: string, sinceMs: number): Promise<boolean> {
+  const s = await fs.stat(file).catch(() => null)
+  // ctime changes when the file is truncated or created; mtime alone may be coarse on some filesystems.
+  return s !== null && s.size >= MIN_PCAPNG_BYTES && Math.max(s.ctimeMs, s.mtimeMs) >= sinceMs
 }
 
 /**
