@@ -82,8 +82,8 @@ describe('what each socket is doing now', () => {
 })
 
 describe.skipIf(skip)('the ladder of a captured connection (real dumpcap and tshark)', () => {
-  /** One TCP exchange on a fresh lab, captured to its last ACK (bounded: 5 s). */
-  async function capturedExchange(): Promise<{ store: CaptureStore; client: { id: string } }> {
+  /** TCP exchanges on a fresh lab, one connection per sentence, each captured to its last ACK (bounded: 5 s). */
+  async function capturedExchange(sentences = ['hello']): Promise<{ store: CaptureStore; client: { id: string } }> {
     t = testLab()
     capture = new LabCapture(t.lab)
     const store = new CaptureStore(1000, now)
@@ -93,8 +93,8 @@ describe.skipIf(skip)('the ladder of a captured connection (real dumpcap and tsh
     await capture.cover([port])
     await t.start(tcpServer(port))
     const client = await t.start(tcpClient(port))
-    await t.lab.send(client.id, 'hello')
-    for (let i = 0; i < 200 && !store.all().some((p) => p.step === 'last-ack'); i++) await sleep(25)
+    for (const sentence of sentences) await t.lab.send(client.id, sentence)
+    for (let i = 0; i < 200 && store.all().filter((p) => p.step === 'last-ack').length < sentences.length; i++) await sleep(25)
     return { store, client }
   }
 
@@ -144,18 +144,7 @@ describe.skipIf(skip)('the ladder of a captured connection (real dumpcap and tsh
   }, 60_000)
 
   it("names the picker's connections from 1, as the packet log numbers the server's connections", async () => {
-    t = testLab()
-    capture = new LabCapture(t.lab)
-    const store = new CaptureStore(1000, now)
-    capture.on('packets', (b: WirePacket[]) => store.add(structuredClone(b)))
-    await capture.start()
-    const port = await freePort()
-    await capture.cover([port])
-    await t.start(tcpServer(port))
-    const client = await t.start(tcpClient(port))
-    await t.lab.send(client.id, 'one')
-    await t.lab.send(client.id, 'two')
-    for (let i = 0; i < 200 && store.all().filter((p) => p.step === 'last-ack').length < 2; i++) await sleep(25)
+    const { store } = await capturedExchange(['one', 'two'])
     const conversations = store.allConversations()
     expect(conversations.map((c) => c.id)).toEqual(['TCP 0', 'TCP 1'])
     const accepts = t.events.filter((e) => e.kind === 'accept').map((e) => e.conn)
