@@ -4,7 +4,7 @@
 import dgram from 'node:dgram'
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import type { LabEvent } from '../src/shared/events'
-import { decodeEvents, encodeEvents, FeedError, FeedListeners, type EventsMessage } from '../src/shared/feed'
+import { decodeEvents, encodeEvents, FeedMessageError, FeedListeners, type EventsMessage } from '../src/shared/feed'
 import { Lab } from '../src/engine/lab'
 import { freePort } from './helpers/processes'
 
@@ -83,7 +83,7 @@ describe('the events feed encoding', () => {
     const withAddress = message.events.find((e) => e.local !== undefined)!
     expect(withAddress.local).toBeTypeOf('number')
     spoil(message, withAddress)
-    expect(() => decodeEvents(message as unknown as EventsMessage)).toThrow(FeedError)
+    expect(() => decodeEvents(message as unknown as EventsMessage)).toThrow(FeedMessageError)
   })
 
   it('a window leaves out a batch it cannot read, says so in one line, and reads the next', async () => {

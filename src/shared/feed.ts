@@ -102,7 +102,7 @@ export function encodeEvents(events: readonly LabEvent[]): Pick<EventsMessage, '
 }
 
 /** A feed message the window cannot read: the host that sent it is not a socklab host of this version. */
-export class FeedError extends Error {}
+export class FeedMessageError extends Error {}
 
 /**
  * The events of a feed message, their shared fields filled in from its table (in place: events of
@@ -111,17 +111,17 @@ export class FeedError extends Error {}
  */
 export function decodeEvents(message: EventsMessage): LabEvent[] {
   const { events, shared } = message as { events: unknown; shared: unknown }
-  if (!Array.isArray(events) || !Array.isArray(shared)) throw new FeedError('a batch of events came without its list or its table of shared values')
+  if (!Array.isArray(events) || !Array.isArray(shared)) throw new FeedMessageError('a batch of events came without its list or its table of shared values')
   const value = (e: Record<string, unknown>, field: SharedField, is: (v: unknown) => boolean, optional = false): void => {
     const index = e[field]
     if (index === undefined && optional) return
     if (!Number.isInteger(index) || (index as number) < 0 || (index as number) >= shared.length || !is(shared[index as number])) {
-      throw new FeedError(`event ${String(e.seq)} names no valid ${field} (${JSON.stringify(index)})`)
+      throw new FeedMessageError(`event ${String(e.seq)} names no valid ${field} (${JSON.stringify(index)})`)
     }
     e[field] = shared[index as number]
   }
   for (const e of events as Record<string, unknown>[]) {
-    if (typeof e !== 'object' || e === null) throw new FeedError('a batch of events holds something that is not an event')
+    if (typeof e !== 'object' || e === null) throw new FeedMessageError('a batch of events holds something that is not an event')
     value(e, 'endpoint', isString)
     value(e, 'info', isString)
     value(e, 'detail', isRecord)
@@ -170,7 +170,7 @@ export class FeedListeners {
       try {
         events = decodeEvents(message)
       } catch (err) {
-        if (!(err instanceof FeedError)) throw err
+        if (!(err instanceof FeedMessageError)) throw err
         return console.error(`socklab: a batch of events from the host was left out: ${err.message}`)
       }
       for (const listener of this.events) listener(events, message.replay === true)

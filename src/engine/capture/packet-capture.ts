@@ -26,7 +26,7 @@ import { ConversationTracker } from './conversation-tracker'
 import { FeedError, LoopbackFeed } from './loopback-feed'
 import type { ToolSearch } from './tools'
 import { hostSearch, loopbackInterface } from './tools'
-import { frameDigest, outputArgs, parseFieldLine } from './tshark-fields'
+import { frameDigest, outputArgs, parsePacketFields, splitFieldLine } from './tshark-fields'
 
 /** Packets kept for the wire view; the oldest drop off. Separate from the lab's event ring. */
 export const DEFAULT_PACKET_RING = 100_000
@@ -259,9 +259,10 @@ export class PacketCapture extends EventEmitter<CaptureEvents> {
     this.partial = last ? '' : (lines.pop() ?? '')
     const batch: WirePacket[] = []
     for (const line of lines) {
-      const p = parseFieldLine(line)
+      const fields = splitFieldLine(line)
+      const p = parsePacketFields(fields)
       if (!p) continue
-      const digest = frameDigest(line)
+      const digest = frameDigest(fields)
       if (digest) this.digests.set(p, digest)
       this.tracker.track(p)
       this.ring.push(p)

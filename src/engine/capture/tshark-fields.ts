@@ -56,8 +56,13 @@ export function readFileArgs(file: string): string[] {
  * captures that overlap see the same packet with the same digest. Their timestamps may differ by
  * a microsecond, so the time alone cannot tell it.
  */
-export function frameDigest(line: string): string | undefined {
-  return line.split('\t')[at['frame.md5_hash']]?.replace(/\r$/, '') || undefined
+export function frameDigest(fields: readonly string[]): string | undefined {
+  return fields[at['frame.md5_hash']] || undefined
+}
+
+/** A line of tshark's output cut into its fields (FIELDS order), once for parsePacketFields and frameDigest alike. */
+export function splitFieldLine(line: string): string[] {
+  return line.replace(/\r$/, '').split('\t')
 }
 
 /** Bit of each flag in the TCP header's flags field. */
@@ -97,7 +102,11 @@ const UDP_HEADER = 8
  * the conversation tracker.
  */
 export function parseFieldLine(line: string): WirePacket | null {
-  const f = line.replace(/\r$/, '').split('\t')
+  return parsePacketFields(splitFieldLine(line))
+}
+
+/** parseFieldLine for a line already cut into its fields. */
+export function parsePacketFields(f: readonly string[]): WirePacket | null {
   if (f.length < FIELDS.length) return null
   const family: Family | null = f[at['ip.src']] ? 'IPv4' : f[at['ipv6.src']] ? 'IPv6' : null
   if (!family) return null
