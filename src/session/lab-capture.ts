@@ -281,7 +281,6 @@ export class LabCapture extends EventEmitter<LabCaptureEvents> {
 
   private async stopRun(run: Run): Promise<void> {
     const end = await run.capture.stop()
-
     this.countDrops(end)
     this.duplicates.remove(run)
   }

@@ -130,16 +130,14 @@ export class ConsoleRegistry {
       clearTimeout(entry.studentScrolling)
       entry.studentScrolling = setTimeout(() => {
         entry.studentScrolling = undefined
-        const buffer = entry.term.buffer.active
-        entry.following = buffer.viewportY >= buffer.baseY
+        entry.following = atEnd(entry.term)
       }, STUDENT_SCROLL_MS)
     }
     for (const type of ['wheel', 'keydown', 'pointerdown', 'pointerup']) host.addEventListener(type, scrolledByStudent, { passive: true, capture: true })
     // Any other move away from the end is xterm's own (its view resyncing while the font or the
     // size settles): a following console goes back to its end.
     term.onScroll(() => {
-      const buffer = entry.term.buffer.active
-      if (!entry.following || entry.studentScrolling !== undefined || entry.snapping || buffer.viewportY >= buffer.baseY) return
+      if (!entry.following || entry.studentScrolling !== undefined || entry.snapping || atEnd(entry.term)) return
       entry.snapping = true
       requestAnimationFrame(() => {
         entry.snapping = false
@@ -298,4 +296,10 @@ function fitFollowing(e: Entry): void {
 
 function isFocusKey(ev: KeyboardEvent): boolean {
   return ev.key === 'Tab' && !ev.ctrlKey && !ev.altKey && !ev.metaKey
+}
+
+/** Whether the console's view shows its last line. */
+function atEnd(term: Terminal): boolean {
+  const buffer = term.buffer.active
+  return buffer.viewportY >= buffer.baseY
 }
