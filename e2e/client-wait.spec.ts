@@ -163,4 +163,7 @@ async function connectedAndQueued(lab: Page): Promise<void> {
   await lab.getByTestId('client-new').click()
   await sendFromClient(lab, 'stuck')
   await expect(lab.getByTestId('client-status')).toContainText('waiting for the server')
+  // The tab says "waiting" as soon as Send is pressed; the sentence is on the wire only once the host
+  // has started client 2 and sent it (a reload before that is a reload before Send reached the host).
+  await expect.poll(async () => (await logRows(lab)).filter((r) => r[6].startsWith('SEND')).length, { timeout: 15_000 }).toBe(1)
 }

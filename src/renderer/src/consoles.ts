@@ -141,7 +141,7 @@ export class ConsoleRegistry {
       entry.snapping = true
       requestAnimationFrame(() => {
         entry.snapping = false
-        if (entry.following && entry.studentScrolling === undefined) entry.term.scrollToBottom()
+        if (entry.following && entry.studentScrolling === undefined) showEnd(entry.term)
       })
     })
     // Keys the window needs stay with the window: Tab moves focus on (a console must not trap the
@@ -163,7 +163,7 @@ export class ConsoleRegistry {
     // A console filled while off screen (another tab, or replayed after a reload) opens at its end,
     // so that what comes next shows; one the student had scrolled back opens where they left it.
     e.following = e.scrolledTo === undefined
-    if (e.following) e.term.scrollToBottom()
+    if (e.following) showEnd(e.term)
     else e.term.scrollToLine(e.scrolledTo!)
     e.term.refresh(0, e.term.rows - 1)
     let timer: ReturnType<typeof setTimeout> | undefined
@@ -280,7 +280,7 @@ export class ConsoleRegistry {
         e.writing++
         e.term.write(piece, () => {
           if (--e.writing > 0) return
-          if (e.following) e.term.scrollToBottom()
+          if (e.following) showEnd(e.term)
           if (e.pending) this.output.soon()
         })
       }
@@ -291,7 +291,20 @@ export class ConsoleRegistry {
 /** Fits a console to its box: wrapped lines reflow, and a console that follows its end still shows it. */
 function fitFollowing(e: Entry): void {
   e.fit.fit()
-  if (e.following) e.term.scrollToBottom()
+  if (e.following) showEnd(e.term)
+}
+
+/**
+ * Shows the console's last line. xterm scrolls through its viewport, which can keep the height it
+ * had before a resize: a console filled off screen (at xterm's default 24 rows) and then fitted
+ * smaller could not be scrolled that far, and stayed a few lines short of its end. Scrolling a
+ * line back makes the viewport take its new height; the end is then within reach.
+ */
+function showEnd(term: Terminal): void {
+  term.scrollToBottom()
+  if (atEnd(term)) return
+  term.scrollLines(-1)
+  term.scrollToBottom()
 }
 
 function isFocusKey(ev: KeyboardEvent): boolean {
