@@ -15,6 +15,7 @@ import { createEndpoint } from './create-endpoint'
 import type { Endpoint } from './endpoint'
 import { Reporter } from './endpoint'
 import { LabError } from './errors'
+import { EventInterner } from './event-interner'
 import { PreviewRate } from './preview-rate'
 import { Ring } from './ring'
 
@@ -44,6 +45,8 @@ export class Lab extends EventEmitter<LabEvents> {
   private readonly budget = new PreviewBudget()
   /** ... and whole payloads at a bounded rate: a flood is previewed by its heads. */
   private readonly rate = new PreviewRate()
+  /** ... and one copy of each repeated sentence, detail and address. */
+  private readonly interner = new EventInterner()
   private readonly running = new Map<string, Running>()
   private readonly counters = new Map<EndpointKind, number>()
   /** Starts under way: they count towards the cap, so parallel starts cannot slip past it. */
@@ -205,6 +208,7 @@ export class Lab extends EventEmitter<LabEvents> {
   private record(event: LabEvent): void {
     event.seq = ++this.seq
     event.time = Math.round((performance.now() - this.startedAt) * 1000)
+    this.interner.intern(event)
     const evicted = this.ring.push(event)
     if (evicted) this.budget.dropThrough(evicted.seq)
     this.budget.admit(event)

@@ -71,14 +71,16 @@ export const EVENT_FIELDS_NAME_ALL: NamesAll<typeof EVENT_FIELDS, keyof LabEvent
 /** A batch of events for the feed: each repeated value once, in `shared`. */
 export function encodeEvents(events: readonly LabEvent[]): Pick<EventsMessage, 'events' | 'shared'> {
   const shared: unknown[] = []
-  // One table per field, keyed by the value itself or its JSON, so that only equal values are ever shared.
-  const table = <T>(): ((key: string, value: T) => number) => {
-    const indexOf = new Map<string, number>()
-    return (key, value) => {
-      let index = indexOf.get(key)
+  // One table per field, keyed by the value itself. The Lab holds one copy of each repeated
+  // sentence, detail and address (engine/event-interner.ts), so equal values are one object; an
+  // equal copy made elsewhere is only sent twice.
+  const table = <T>(): ((value: T) => number) => {
+    const indexOf = new Map<T, number>()
+    return (value) => {
+      let index = indexOf.get(value)
       if (index === undefined) {
         index = shared.push(value) - 1
-        indexOf.set(key, index)
+        indexOf.set(value, index)
       }
       return index
     }
@@ -86,12 +88,11 @@ export function encodeEvents(events: readonly LabEvent[]): Pick<EventsMessage, '
   const names = table<string>()
   const words = table<string>()
   const details = table<LabEvent['detail']>()
-  const addresses = table<SockAddr>()
-  const address = (a: SockAddr): number => addresses(`${a.family} ${a.address} ${a.port}`, a)
+  const address = table<SockAddr>()
   const encoded = events.map((event): FeedEvent => {
     // Field by field, as EVENT_FIELDS lists them (an object rest copy took ten times as long), the optional ones only when present.
     const { seq, time, endpoint, role, proto, kind, conn, local, remote, length, preview, info, code, detail } = event
-    const e: FeedEvent = { seq, time, endpoint: names(endpoint, endpoint), role, proto, kind, conn, length, info: words(info, info), detail: details(JSON.stringify(detail), detail) }
+    const e: FeedEvent = { seq, time, endpoint: names(endpoint), role, proto, kind, conn, length, info: words(info), detail: details(detail) }
     if (local) e.local = address(local)
     if (remote) e.remote = address(remote)
     if (preview !== undefined) e.preview = preview
