@@ -7,19 +7,24 @@
 // the first test makes several visits; the second makes it happen every time, with a lab switch.
 
 import { chromium } from '@playwright/test'
+import type { Page } from '@playwright/test'
 import { clientConsole, consoleScreen, expect, freePort, shot, startServer, test } from './fixtures'
 
 const VISITS = 5
 
-test('first visits to a running HTTP lab open the client console at its end, wrapped lines and all', async ({ lab, host, launchOptions }) => {
-  test.setTimeout(150_000)
+/** The HTTP lab serves its sample site and fetches index.html: lines longer than half the window, which wrap. */
+async function fetchSamplePage(lab: Page): Promise<void> {
   await lab.getByTestId('lab-http').click()
   const port = await freePort()
   await startServer(lab, port)
-  // The sample site's index.html: lines longer than half the window.
   await lab.getByTestId('client-input').fill(`http://127.0.0.1:${port}/`)
   await lab.getByTestId('client-send').click()
   await expect.poll(() => consoleScreen(clientConsole(lab))).toContain('Reply read in')
+}
+
+test('first visits to a running HTTP lab open the client console at its end, wrapped lines and all', async ({ lab, host, launchOptions }) => {
+  test.setTimeout(150_000)
+  await fetchSamplePage(lab)
   await lab.close()
 
   const ends: string[] = []
@@ -43,14 +48,9 @@ test('first visits to a running HTTP lab open the client console at its end, wra
 })
 
 test('a console filled before it was first shown opens at its end: a new window on the TCP lab, then HTTP', async ({ lab, context }) => {
-  // The HTTP lab fetches a page of wrapped lines; then a TCP server starts, so a new window opens on TCP
-  // and replays the HTTP client's console while it is off screen, at xterm's size before any fit.
-  await lab.getByTestId('lab-http').click()
-  const httpPort = await freePort()
-  await startServer(lab, httpPort)
-  await lab.getByTestId('client-input').fill(`http://127.0.0.1:${httpPort}/`)
-  await lab.getByTestId('client-send').click()
-  await expect.poll(() => consoleScreen(clientConsole(lab))).toContain('Reply read in')
+  // Then a TCP server starts, so a new window opens on TCP and replays the HTTP client's console
+  // while it is off screen, at xterm's size before any fit.
+  await fetchSamplePage(lab)
   await lab.getByTestId('lab-tcp').click()
   await startServer(lab, await freePort())
 
@@ -67,13 +67,8 @@ test('a console filled before it was first shown opens at its end: a new window 
 })
 
 test('a console the student scrolls back with the wheel stays where they put it', async ({ lab }) => {
-  await lab.getByTestId('lab-http').click()
-  const port = await freePort()
-  await startServer(lab, port)
-  await lab.getByTestId('client-input').fill(`http://127.0.0.1:${port}/`)
-  await lab.getByTestId('client-send').click()
+  await fetchSamplePage(lab)
   const console = clientConsole(lab)
-  await expect.poll(() => consoleScreen(console)).toContain('Reply read in')
   await console.hover()
   await lab.mouse.wheel(0, -2000)
   await expect.poll(() => consoleScreen(console)).not.toContain('Reply read in')
