@@ -339,3 +339,20 @@ describe('the controller', () => {
     expect(w.consoles.text(key)).toContain('Received reply <HELLO>')
   })
 })
+
+describe('a server another window stops', () => {
+  it('puts the panel back to Start in a window that showed it from its restore', async () => {
+    const other = await openWindow()
+    other.controller.setServerPort('tcp', String(await freePort()))
+    await other.controller.startServer('tcp')
+    const w = await openWindow()
+    expect(w.controller.getSnapshot().labs.tcp.run).toEqual(other.controller.getSnapshot().labs.tcp.run)
+    await other.controller.stopServer('tcp')
+    await settled(w)
+    expect(w.controller.getSnapshot().labs.tcp.run).toBeUndefined()
+    expect(w.consoles.count('tcp:server', SERVER_STOPPED)).toBe(1)
+    // This window can start a server of its own again.
+    await w.controller.startServer('tcp')
+    expect(w.controller.getSnapshot().labs.tcp.run).toBeDefined()
+  })
+})

@@ -14,7 +14,7 @@ import type { ConsoleRegistry } from './consoles'
 import { EventRouter, showWindowLine } from './event-router'
 import type { EventStore } from './event-store'
 import type { ClientFields, ClientTab, LabKind, LabState, ServerFields } from './lab-state'
-import { clientConfig, initialLab, isBusy, labOf, LABS, newTab, phaseOf, PROMPTS, restoreLabs, serverConfig, signatureOf, withFamily, withServerPort } from './lab-state'
+import { clientConfig, initialLab, isBusy, labOf, LABS, newTab, phaseOf, PROMPTS, restoreLabs, serverConfig, signatureOf, withFamily, withServerPort, withStoppedServers } from './lab-state'
 import { saveViewMemory, type ViewMemory } from './view-memory'
 
 /** What the window shows of the labs; a new object whenever anything in it changes. */
@@ -122,6 +122,7 @@ export class LabController {
         stop = this.api.onEvents((batch, replay) => {
           if (replay) this.routeStopped(batch)
           this.router.deliver(batch)
+          this.showStoppedServers(batch)
           if (this.followed.size > 0 && batch.some((e) => this.followed.has(e.endpoint))) this.follow()
         })
       },
@@ -152,6 +153,12 @@ export class LabController {
       const tab = this.tabOf(kind, key)
       if (tab && (isBusy(tab) || tab.phase === 'connected')) this.followed.set(id, { kind, key })
     }
+  }
+
+  /** A panel whose server stopped (another window's Stop, or this one's) goes back to Start. */
+  private showStoppedServers(batch: readonly LabEvent[]): void {
+    const labs = withStoppedServers(this.view.labs, batch)
+    if (labs !== this.view.labs) this.commit({ ...this.view, labs })
   }
 
   /** Brings the followed tabs up to date with what the host says their endpoints do (one list() at a time). */
