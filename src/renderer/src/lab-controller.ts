@@ -323,12 +323,13 @@ export class LabController {
     if (kind !== 'http' && line === '') return this.refuse(`${kind}:client`, key, EMPTY_SENTENCE, tab.endpointId)
     this.unfollow(kind, key)
     this.setTab(kind, key, { phase: 'waiting' })
-    // Said before anything is sent, so that it comes before what the exchange prints.
-    await this.say(key, 'input', line, tab.endpointId)
     let id: string | null = null
     try {
       id = await this.clientOf(kind, key)
       if (!id) return this.setTab(kind, key, { phase: 'idle' })
+      // Said once the client exists and before anything is sent: it comes before what the exchange
+      // prints, and it names the client, so that a window that adopts the client shows it in its tab.
+      await this.say(key, 'input', line, id)
       // Cancelled while its endpoint was being started: that endpoint goes too.
       if (this.cancelled.has(key)) {
         await this.api.stop(id).catch(() => undefined)
