@@ -51,7 +51,11 @@ test('a refusal, "Server stopped" and "Cancelled" come back after a reload, once
       [clientConsole, 'Cancelled: the client stopped waiting'],
       [clientConsole, 'Input lowercase sentence: hello?']
     ]
-    for (const [console, line] of lines) expect(await shownTimes(console(second), line), `the second window shows <${line}> once`).toBe(1)
+    // The second window, open all along, shows the client that was cancelled in a tab it adopted it in.
+    for (const [i, [console, line]] of lines.entries()) {
+      await second.getByTestId(i < 2 ? 'client-tab-1' : 'client-tab-2').click()
+      expect(await shownTimes(console(second), line), `the second window shows <${line}> once`).toBe(1)
+    }
     await lab.reload()
     await expect(lab.getByTestId('host-info')).toContainText('browser host')
     for (const [console, line] of lines) expect(await shownTimes(console(lab), line), `after a reload <${line}> shows once`).toBe(1)

@@ -231,12 +231,14 @@ describe("the window's own lines", () => {
     await settled(other)
 
     const reloaded = await openWindow()
-    for (const win of [w, other, reloaded]) {
+    // The window open all along adopted the client in a tab of its own, after its own first tab.
+    expect(tab(other, 'tcp', 1)).toMatchObject({ key: 'tcp:client:2', label: 'Client 2' })
+    for (const [win, clientTab] of [[w, 'tcp:client:1'], [other, 'tcp:client:2'], [reloaded, 'tcp:client:1']] as const) {
       expect(win.consoles.count('tcp:server', SERVER_STOPPED)).toBe(1)
       expect(win.consoles.count('tcp:client:1', `ERROR: ${EMPTY_SENTENCE}`)).toBe(1)
-      expect(win.consoles.count('tcp:client:1', CANCELLED)).toBe(1)
+      expect(win.consoles.count(clientTab, CANCELLED)).toBe(1)
       // The sentence, as the course's client echoes it; the refused empty one was never echoed.
-      expect(win.consoles.lines.get('tcp:client:1')!.filter((l) => l.style === 'input').map((l) => l.text)).toEqual(['hello?'])
+      expect(win.consoles.lines.get(clientTab)!.filter((l) => l.style === 'input').map((l) => l.text)).toEqual(['hello?'])
     }
     // In order: the refusal, then the exchange the student cancelled.
     const text = reloaded.consoles.text('tcp:client:1')
@@ -337,5 +339,125 @@ describe('the controller', () => {
     expect([tab(w).phase, clientStatus('tcp', tab(w))]).toEqual(['closed', 'closed: not connected'])
     await settled(w)
     expect(w.consoles.text(key)).toContain('Received reply <HELLO>')
+  })
+})
+
+describe('a window open all along adopts what another window starts', () => {
+  it('shows the server running and the client in a new tab, with their lines in order, and leaves the student its own tab, fields and draft', async () => {
+    const w = await openWindow()
+    const other = await openWindow()
+    w.controller.changeClient('tcp', { recvSize: '512' })
+    w.controller.setDraft('tcp', 'tcp:client:1', 'half a sent')
+    other.controller.setServerPort('tcp', String(await freePort()))
+    await other.controller.startServer('tcp')
+    await other.controller.send('tcp', tab(other).key, 'hello')
+    const server = other.controller.getSnapshot().labs.tcp.run!
+
+    await expect.poll(() => w.controller.getSnapshot().labs.tcp.run).toEqual(server)
+    await expect.poll(() => w.controller.getSnapshot().labs.tcp.tabs.length).toBe(2)
+    await settled(w)
+    const view = w.controller.getSnapshot()
+    expect(view.labs.tcp.tabs[1]).toMatchObject({ key: 'tcp:client:2', label: 'Client 2', endpointId: tab(other).endpointId, phase: 'done', received: 5 })
+    // What the student was doing in this window stays as it was.
+    expect(view.labs.tcp.tabs[0]).toEqual({ key: 'tcp:client:1', label: 'Client 1', phase: 'idle' })
+    expect(view.labs.tcp.activeTab).toBe('tcp:client:1')
+    expect(view.labs.tcp.client.recvSize).toBe('512')
+    expect(view.drafts['tcp:client:1']).toBe('half a sent')
+    // The client fields the student did not type follow the server's port: Send reaches it.
+    expect(view.labs.tcp.client.port).toBe(String(server.local!.port))
+
+    expect(w.consoles.text('tcp:server')).toEqual(other.consoles.text('tcp:server'))
+    expect(w.consoles.text('tcp:server')[0]).toMatch(/^Server waiting on/)
+    expect(w.consoles.count('tcp:server', 'Received request from')).toBe(1)
+    const lines = w.consoles.text('tcp:client:2')
+    expect(lines).toEqual(other.consoles.text('tcp:client:1'))
+    expect(lines.indexOf('hello')).toBeGreaterThanOrEqual(0)
+    expect(lines.indexOf('hello')).toBeLessThan(lines.indexOf('Received reply <HELLO>'))
+    expect(w.consoles.text('tcp:client:1')).toEqual([])
+
+    // This window's own sentence goes from its own tab, and the other window adopts that client in turn.
+    await w.controller.send('tcp', 'tcp:client:1', 'mine')
+    expect(tab(w).phase).toBe('done')
+    await settled(other)
+    expect(other.controller.getSnapshot().labs.tcp.tabs.map((t) => t.label)).toEqual(['Client 1', 'Client 2'])
+    expect(other.consoles.count('tcp:client:2', 'Received reply <MINE>')).toBe(1)
+  })
+
+  it('follows a client that waits in the other window until its reply comes', async () => {
+    const w = await openWindow()
+    const other = await openWindow()
+    other.controller.setServerPort('tcp', String(await freePort()))
+    await other.controller.startServer('tcp')
+    await other.controller.connect('tcp', tab(other).key)
+    other.controller.addTab('tcp')
+    const queued = other.controller.send('tcp', tab(other, 'tcp', 1).key, 'queued')
+    await expect.poll(() => w.controller.getSnapshot().labs.tcp.tabs.map((t) => t.phase)).toEqual(['idle', 'connected', 'waiting'])
+    // Client 1 closes: the iterative server serves client 2, and this window's tab follows it to its end.
+    await other.controller.cancel('tcp', tab(other).key)
+    await queued
+    await expect.poll(() => w.controller.getSnapshot().labs.tcp.tabs.map((t) => t.phase)).toEqual(['idle', 'closed', 'done'])
+    await settled(w)
+    expect(w.consoles.count('tcp:client:3', 'Received reply <QUEUED>')).toBe(1)
+  })
+
+  it('does not adopt its own endpoint a second time while the reply of its start is on the way', async () => {
+    // This window's replies come 400 ms after the host sent them: the host already lists the client it starts.
+    const w = await openWindow((api) => lateReplies(api, 400))
+    const other = await openWindow()
+    const port = await freePort()
+    w.controller.setServerPort('tcp', String(port))
+    await w.controller.startServer('tcp')
+    const sending = w.controller.send('tcp', tab(w).key, 'mine')
+    await expect.poll(() => lab.list().some((ep) => ep.config.kind === 'tcp-client')).toBe(true)
+    // Meanwhile the other window starts a server, whose events make this window ask what runs.
+    other.controller.setServerPort('udp', String(await freePort()))
+    await other.controller.startServer('udp')
+    await sending
+    await settled(w)
+
+    const view = w.controller.getSnapshot()
+    expect(view.labs.udp.run?.id).toBe(other.controller.getSnapshot().labs.udp.run?.id)
+    expect(view.labs.tcp.tabs.map((t) => [t.label, t.endpointId, t.phase])).toEqual([['Client 1', 'tcp-client-1', 'done']])
+    expect(view.labs.tcp.nextTab).toBe(2)
+    // Each line once, as a reload shows them.
+    const reloaded = await openWindow()
+    for (const key of ['tcp:server', 'tcp:client:1', 'udp:server']) expect(w.consoles.text(key)).toEqual(reloaded.consoles.text(key))
+    expect(w.consoles.count('tcp:client:1', 'Received reply <MINE>')).toBe(1)
+  })
+
+  it("shows the lines of a client that stopped before the window asked where a reload shows them", async () => {
+    // This window's list() after its first (the restore) waits until the test lets it go.
+    let release = (): void => {}
+    const gate = new Promise<void>((resolve) => (release = resolve))
+    let lists = 0
+    const heldList = (api: LabApi): LabApi => ({ ...api, list: () => (++lists === 1 ? api.list() : gate.then(() => api.list())) })
+    const w = await openWindow(heldList)
+    const other = await openWindow()
+    const server = await peer((socket) => socket.on('data', (d) => socket.end(d.toString().toUpperCase())))
+    other.controller.changeClient('tcp', { port: String(server), portEdited: true })
+    await other.controller.send('tcp', tab(other).key, 'gone soon')
+    await other.controller.cancel('tcp', tab(other).key)
+    expect(lab.list()).toEqual([])
+    release()
+    await expect.poll(() => w.consoles.count('tcp:client:1', 'Received reply <GONE SOON>')).toBe(1)
+    expect(w.controller.getSnapshot().labs.tcp.tabs).toHaveLength(1)
+    expect(w.consoles.text('tcp:client:1')).toEqual(other.consoles.text('tcp:client:1'))
+  })
+})
+
+describe('a server another window stops', () => {
+  it('puts the panel back to Start in a window that showed it from its restore', async () => {
+    const other = await openWindow()
+    other.controller.setServerPort('tcp', String(await freePort()))
+    await other.controller.startServer('tcp')
+    const w = await openWindow()
+    expect(w.controller.getSnapshot().labs.tcp.run).toEqual(other.controller.getSnapshot().labs.tcp.run)
+    await other.controller.stopServer('tcp')
+    await settled(w)
+    expect(w.controller.getSnapshot().labs.tcp.run).toBeUndefined()
+    expect(w.consoles.count('tcp:server', SERVER_STOPPED)).toBe(1)
+    // This window can start a server of its own again.
+    await w.controller.startServer('tcp')
+    expect(w.controller.getSnapshot().labs.tcp.run).toBeDefined()
   })
 })

@@ -1,4 +1,5 @@
-// The renderer's lab state: what a reloaded window rebuilds from the endpoints the host still runs.
+// The renderer's lab state: what a reloaded window rebuilds from the endpoints the host still runs,
+// and what a window open all along takes in of another window's.
 
 import { afterAll, describe, expect, it } from 'vitest'
 import type { EndpointConfig, EndpointInfo, HostInfo } from '../../src/shared/contract'
@@ -6,7 +7,8 @@ import { dispatch } from '../../src/session/dispatch'
 import { createLabHandlers } from '../../src/session/handlers'
 import { LabCapture } from '../../src/session/lab-capture'
 import { Lab } from '../../src/engine/lab'
-import { clientConfig, initialLab, restoreLabs, serverConfig, signatureOf, type ClientFields, type LabKind, type LabState, type ServerFields } from '../../src/renderer/src/lab-state'
+import type { LabEvent } from '../../src/shared/events'
+import { adoptEndpoints, clientConfig, initialLab, restoreLabs, serverConfig, signatureOf, withStoppedServers, type ClientFields, type LabKind, type LabState, type ServerFields } from '../../src/renderer/src/lab-state'
 import { clampLogSize, LOG_SIZE_MAX, LOG_SIZE_MIN } from '../../src/renderer/src/zoom'
 
 const info: HostInfo = { host: 'browser', version: '0.1.0', sampleSite: '/app/sample-site', ipv6: true, canChooseFolder: false, session: 'test' }
@@ -56,6 +58,89 @@ describe('restoreLabs', () => {
 
   it('changes nothing when the host runs nothing', () => {
     expect(restoreLabs(fresh(), [], 'IPv4')).toEqual({ labs: fresh(), family: 'IPv4', routes: [] })
+  })
+})
+
+describe('adoptEndpoints', () => {
+  const tcpServer: EndpointInfo = { id: 'tcp-server-2', config: { kind: 'tcp-server', address: '0.0.0.0', port: 40001, recvSize: 512, concurrent: true, idleTimeoutMs: 30000 }, local: { address: '0.0.0.0', port: 40001, family: 'IPv4' } }
+  const tcpClient: EndpointInfo = { id: 'tcp-client-5', config: { kind: 'tcp-client', address: '127.0.0.2', port: 40001, recvSize: 64, timeoutMs: 60000 }, client: { now: 'waiting' } }
+  const httpClient: EndpointInfo = { id: 'http-client-1', config: { kind: 'http-client', recvOnce: false, family: 'IPv4' }, client: { now: 'idle', received: 1200 } }
+
+  /** A window in use: Client 1 and 2 of TCP are its own (tab 2 on screen), its client address typed. */
+  function inUse(): Record<LabKind, LabState> {
+    const labs = fresh()
+    const tcp = labs.tcp
+    labs.tcp = {
+      ...tcp,
+      client: { ...tcp.client, address: '127.0.0.9', addressEdited: true },
+      tabs: [{ ...tcp.tabs[0], endpointId: 'tcp-client-1', phase: 'done', received: 5 }, { key: 'tcp:client:2', label: 'Client 2', phase: 'idle' }],
+      activeTab: 'tcp:client:2',
+      nextTab: 3
+    }
+    return labs
+  }
+
+  it("shows another window's server in its lab's panel, and gives each of its clients a new tab after the window's own", () => {
+    const before = inUse()
+    const { labs, routes } = adoptEndpoints(before, [tcpServer, tcpClient, httpClient], () => false, 'IPv4')
+    expect(labs.tcp.run).toEqual({ id: 'tcp-server-2', local: tcpServer.local })
+    expect(labs.tcp.server).toMatchObject({ port: '40001', recvSize: '512', concurrent: true })
+    // The client fields the student typed stay; those not typed follow the server's port, as after Start.
+    expect(labs.tcp.client).toMatchObject({ address: '127.0.0.9', addressEdited: true, port: '40001', recvSize: '1024' })
+    expect(labs.tcp.tabs.slice(0, 2)).toEqual(before.tcp.tabs)
+    expect(labs.tcp.tabs[2]).toEqual({ key: 'tcp:client:3', label: 'Client 3', endpointId: 'tcp-client-5', signature: signatureOf(tcpClient.config), phase: 'waiting' })
+    expect(labs.tcp.activeTab).toBe('tcp:client:2')
+    expect(labs.tcp.nextTab).toBe(4)
+    expect(labs.http.tabs.map((t) => [t.label, t.endpointId, t.phase, t.received])).toEqual([
+      ['Client 1', undefined, 'idle', undefined],
+      ['Client 2', 'http-client-1', 'done', 1200]
+    ])
+    expect(labs.http.activeTab).toBe('http:client:1')
+    expect(labs.udp).toBe(before.udp)
+    expect(new Map(routes)).toEqual(
+      new Map([
+        ['tcp-server-2', 'tcp:server'],
+        ['tcp-client-5', 'tcp:client:3'],
+        ['http-client-1', 'http:client:2']
+      ])
+    )
+  })
+
+  it('leaves what the window shows already, and a panel that shows a run of its own; the new server still speaks in its console', () => {
+    const before = inUse()
+    before.tcp = { ...before.tcp, run: { id: 'tcp-server-1' } }
+    const known = new Set(['tcp-server-1', 'tcp-client-1'])
+    const own: EndpointInfo = { id: 'tcp-client-1', config: { kind: 'tcp-client', address: '127.0.0.9', port: 12000, recvSize: 1024, timeoutMs: 60000 }, client: { now: 'idle', received: 5 } }
+    const { labs, routes } = adoptEndpoints(before, [own, tcpServer], (id) => known.has(id), 'IPv4')
+    expect(labs.tcp).toEqual(before.tcp)
+    expect(routes).toEqual([['tcp-server-2', 'tcp:server']])
+  })
+
+  it('changes nothing when everything running is known', () => {
+    const before = inUse()
+    expect(adoptEndpoints(before, [tcpServer, tcpClient], () => true, 'IPv4')).toEqual({ labs: before, routes: [] })
+  })
+})
+
+describe('withStoppedServers', () => {
+  const stopped = (endpoint: string): LabEvent =>
+    ({ seq: 9, time: 0, endpoint, role: 'server', proto: 'TCP', conn: 0, length: 0, info: 'server socket closed', kind: 'close', detail: { closedBy: 'server', reason: 'server-stopped' } }) as LabEvent
+
+  it('puts the panel whose server stopped back to Start, and leaves the other panels', () => {
+    const labs = fresh()
+    labs.tcp = { ...labs.tcp, run: { id: 'tcp-server-3' } }
+    labs.udp = { ...labs.udp, run: { id: 'udp-server-1' } }
+    const after = withStoppedServers(labs, [stopped('tcp-server-3')])
+    expect(after.tcp.run).toBeUndefined()
+    expect(after.tcp.server).toBe(labs.tcp.server)
+    expect(after.udp).toBe(labs.udp)
+  })
+
+  it('returns the same labs when no server it shows stopped: a server it no longer shows, a connection closed', () => {
+    const labs = fresh()
+    labs.tcp = { ...labs.tcp, run: { id: 'tcp-server-4' } }
+    const closed = { ...stopped('tcp-server-4'), detail: { closedBy: 'server', reason: 'served' } } as LabEvent
+    expect(withStoppedServers(labs, [stopped('tcp-server-3'), closed])).toBe(labs)
   })
 })
 

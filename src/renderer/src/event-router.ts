@@ -1,7 +1,8 @@
 // Sends each event to where it is shown: every event to the packet log's store, and the lines a
 // program prints (console lines, its errors, a client's reset) to the console of the endpoint's
 // panel or tab. Events of an endpoint whose console is not known yet (its start reply is still on
-// the way) wait until it is. A window's own lines (WindowLine) go to the console they name.
+// the way, or another window started it and this one has not adopted it yet) wait until it is. A
+// window's own lines (WindowLine) go to the console they name, or with the endpoint they name.
 
 import type { LabEvent, WindowLineStyle } from '../../shared/events'
 import type { ConsoleRegistry } from './consoles'
@@ -49,8 +50,8 @@ export class EventRouter {
   deliver = (input: LabEvent[]): void => {
     for (const e of this.store.add(input)) {
       if (e.kind !== 'console' && e.kind !== 'error' && e.kind !== 'reset') continue
-      // A window's line never waits: no start reply is on its way to say where it goes.
-      const key = this.routes.get(e.endpoint) ?? (e.kind === 'console' && e.detail.window ? this.placeOf(e.detail.window.console) : undefined)
+      // A window's line waits only with the endpoint it names: otherwise nothing is on its way to say where it goes.
+      const key = this.routes.get(e.endpoint) ?? (e.kind === 'console' && e.detail.window && !e.endpoint ? this.placeOf(e.detail.window.console) : undefined)
       if (key) this.show(key, e)
       else if (this.orphans.length < MAX_ORPHANS) this.orphans.push(e)
     }

@@ -5,16 +5,16 @@
 // It runs without a DOM (the consoles are behind a small interface), so tests drive it against a
 // real host.
 
-import type { CallError, EndpointInfo, HostInfo, LabApi } from '../../shared/contract'
+import type { CallError, EndpointConfig, EndpointInfo, HostInfo, LabApi } from '../../shared/contract'
 import { parseConsoleKey, printableLine, serverConsole } from '../../shared/console-keys'
-import { kindInfo } from '../../shared/endpoint-kinds'
+import { kindInfo, kindOfId } from '../../shared/endpoint-kinds'
 import type { Family, LabEvent, WindowLineStyle } from '../../shared/events'
 import { INPUT_MAX_CHARS } from '../../shared/limits'
 import type { ConsoleRegistry } from './consoles'
 import { EventRouter, showWindowLine } from './event-router'
 import type { EventStore } from './event-store'
 import type { ClientFields, ClientTab, LabKind, LabState, ServerFields } from './lab-state'
-import { clientConfig, initialLab, isBusy, labOf, LABS, newTab, phaseOf, PROMPTS, restoreLabs, serverConfig, signatureOf, withFamily, withServerPort } from './lab-state'
+import { adoptEndpoints, clientConfig, initialLab, isBusy, labOf, LABS, newTab, phaseOf, PROMPTS, restoreLabs, serverConfig, signatureOf, withFamily, withServerPort, withStoppedServers } from './lab-state'
 import { saveViewMemory, type ViewMemory } from './view-memory'
 
 /** What the window shows of the labs; a new object whenever anything in it changes. */
@@ -79,6 +79,20 @@ export class LabController {
   private readonly followed = new Map<string, { kind: LabKind; key: string }>()
   /** A list() for the followed tabs is under way; `again` asks for one more when it returns. */
   private following: { again: boolean } | undefined
+  /**
+   * Endpoints the live feed named that this window does not show (another window started them),
+   * not asked about yet: the next adoption asks the host what runs.
+   */
+  private readonly unknown = new Set<string>()
+  /** A list() to adopt endpoints is under way; `again` asks for one more when it returns. */
+  private adopting: { again: boolean } | undefined
+  /**
+   * Starts of this window's own whose reply has not come: their events may come first, from an id
+   * this window does not know yet, and only the reply says they are its own. Adoption waits for them.
+   */
+  private ownStarts = 0
+  /** An adoption waits for the own starts under way: the last reply asks for it. */
+  private adoptAfterStarts = false
   private readonly api: LabApi
   private readonly consoles: ConsoleLines
   private readonly session: string
@@ -108,7 +122,8 @@ export class LabController {
 
   /**
    * Brings back what the host still runs and holds (after a reload, or in a second window), then
-   * follows its events. Returns the function that stops following.
+   * follows its events, and adopts what other windows start meanwhile. Returns the function that
+   * stops following.
    */
   open(): () => void {
     let closed = false
@@ -122,6 +137,8 @@ export class LabController {
         stop = this.api.onEvents((batch, replay) => {
           if (replay) this.routeStopped(batch)
           this.router.deliver(batch)
+          this.showStoppedServers(batch)
+          if (!replay) this.adoptUnknown(batch)
           if (this.followed.size > 0 && batch.some((e) => this.followed.has(e.endpoint))) this.follow()
         })
       },
@@ -146,12 +163,81 @@ export class LabController {
     const active = !this.remembersLab && newestServer ? labOf(newestServer.id) : now.active
     this.commit({ ...now, labs: restored.labs, family: restored.family, active })
     this.readInput()
-    for (const [id, key] of restored.routes) {
+    this.routeRunning(restored.routes)
+  }
+
+  /** Routes running endpoints to their panel or tab; a tab whose client is busy or connected follows it. */
+  private routeRunning(routes: readonly [string, string][]): void {
+    for (const [id, key] of routes) {
       this.router.route(id, key)
       const kind = labOf(id)
       const tab = this.tabOf(kind, key)
       if (tab && (isBusy(tab) || tab.phase === 'connected')) this.followed.set(id, { kind, key })
     }
+  }
+
+  /** Live events from endpoints this window does not show: another window started them, and this one adopts them. */
+  private adoptUnknown(batch: readonly LabEvent[]): void {
+    const before = this.unknown.size
+    for (const e of batch) {
+      if (e.endpoint && !this.router.has(e.endpoint) && kindOfId(e.endpoint)) this.unknown.add(e.endpoint)
+    }
+    if (this.unknown.size > before) this.adopt()
+  }
+
+  /**
+   * Asks the host what runs and adopts what this window does not show yet, as a reload would (one
+   * list() at a time). An endpoint named in the feed that no longer runs gets its lines shown where
+   * a reload shows a stopped endpoint's. While a start of this window's own awaits its reply, an
+   * unknown endpoint may be that one: the adoption waits until the reply has routed it.
+   */
+  private adopt(): void {
+    if (this.adopting) {
+      this.adopting.again = true
+      return
+    }
+    if (this.ownStarts > 0) {
+      this.adoptAfterStarts = true
+      return
+    }
+    for (const id of this.unknown) if (this.router.has(id)) this.unknown.delete(id)
+    if (this.unknown.size === 0) return
+    const round = (this.adopting = { again: false })
+    // An endpoint the feed named before the window asked is in the host's answer unless it has stopped.
+    const asked = [...this.unknown]
+    this.unknown.clear()
+    void this.api
+      .list()
+      .then((running) => {
+        if (this.ownStarts > 0) {
+          for (const id of asked) this.unknown.add(id)
+          this.adoptAfterStarts = true
+          return
+        }
+        this.adoptRunning(running)
+        for (const id of asked) if (!this.router.has(id)) this.router.route(id, this.stoppedConsole(id))
+      })
+      .catch(() => undefined)
+      .finally(() => {
+        this.adopting = undefined
+        if (round.again) this.adopt()
+      })
+  }
+
+  /** Applies an adoption to the state as it is now: the student's fields, lab and tabs stay. */
+  private adoptRunning(running: readonly EndpointInfo[]): void {
+    const now = this.view
+    const adopted = adoptEndpoints(now.labs, running, (id) => this.router.has(id), now.family)
+    if (adopted.routes.length === 0) return
+    this.commit({ ...now, labs: adopted.labs })
+    this.readInput()
+    this.routeRunning(adopted.routes)
+  }
+
+  /** A panel whose server stopped (another window's Stop, or this one's) goes back to Start. */
+  private showStoppedServers(batch: readonly LabEvent[]): void {
+    const labs = withStoppedServers(this.view.labs, batch)
+    if (labs !== this.view.labs) this.commit({ ...this.view, labs })
   }
 
   /** Brings the followed tabs up to date with what the host says their endpoints do (one list() at a time). */
@@ -192,13 +278,17 @@ export class LabController {
 
   /** Replayed lines of endpoints stopped before the reload go back where they were shown. */
   private routeStopped(batch: readonly LabEvent[]): void {
-    const labs = this.view.labs
     for (const e of batch) {
       if (!e.endpoint || this.router.has(e.endpoint)) continue
-      const lab = labOf(e.endpoint)
-      if (!(lab in labs)) continue
-      this.router.route(e.endpoint, e.role === 'server' ? serverConsole(lab) : labs[lab].tabs[0].key)
+      if (!(labOf(e.endpoint) in this.view.labs)) continue
+      this.router.route(e.endpoint, this.stoppedConsole(e.endpoint))
     }
+  }
+
+  /** Where the lines of a stopped endpoint show: its lab's server console, or the lab's first client tab. */
+  private stoppedConsole(id: string): string {
+    const lab = labOf(id)
+    return kindInfo(kindOfId(id)!).role === 'server' ? serverConsole(lab) : this.view.labs[lab].tabs[0].key
   }
 
   // ---- fields and tabs -------------------------------------------------------------------
@@ -259,8 +349,7 @@ export class LabController {
     this.setProblem(where)
     this.update(kind, (lab) => ({ ...lab, serverBusy: true }))
     try {
-      const ep = await this.api.start(checked.config)
-      this.router.route(ep.id, serverConsole(kind))
+      const ep = await this.startOwn(checked.config, serverConsole(kind))
       this.update(kind, (lab) => ({ ...lab, run: { id: ep.id, local: ep.local } }))
     } catch (err) {
       this.failed(serverConsole(kind), err)
@@ -316,12 +405,13 @@ export class LabController {
     if (kind !== 'http' && line === '') return this.refuse(`${kind}:client`, key, EMPTY_SENTENCE, tab.endpointId)
     this.unfollow(kind, key)
     this.setTab(kind, key, { phase: 'waiting' })
-    // Said before anything is sent, so that it comes before what the exchange prints.
-    await this.say(key, 'input', line, tab.endpointId)
     let id: string | null = null
     try {
       id = await this.clientOf(kind, key)
       if (!id) return this.setTab(kind, key, { phase: 'idle' })
+      // Said once the client exists and before anything is sent: it comes before what the exchange
+      // prints, and it names the client, so that a window that adopts the client shows it in its tab.
+      await this.say(key, 'input', line, id)
       // Cancelled while its endpoint was being started: that endpoint goes too.
       if (this.cancelled.has(key)) {
         await this.api.stop(id).catch(() => undefined)
@@ -403,10 +493,28 @@ export class LabController {
     const tab = this.tabOf(kind, key)!
     if (tab.endpointId && tab.signature === signature) return tab.endpointId
     if (tab.endpointId) await this.api.stop(tab.endpointId).catch(() => undefined)
-    const ep = await this.api.start(checked.config)
-    this.router.route(ep.id, key)
+    const ep = await this.startOwn(checked.config, key)
     this.setTab(kind, key, { endpointId: ep.id, signature })
     return ep.id
+  }
+
+  /**
+   * Starts an endpoint of this window's own and routes it to console `key` as its reply comes,
+   * before any adoption can take it for another window's.
+   */
+  private async startOwn(config: EndpointConfig, key: string): Promise<EndpointInfo> {
+    this.ownStarts++
+    try {
+      const ep = await this.api.start(config)
+      this.router.route(ep.id, key)
+      return ep
+    } finally {
+      this.ownStarts--
+      if (this.ownStarts === 0 && this.adoptAfterStarts) {
+        this.adoptAfterStarts = false
+        this.adopt()
+      }
+    }
   }
 
   /**

@@ -1,7 +1,7 @@
 // What the student has set up in each lab, and how those fields become endpoint configs.
 
 import type { ClientConfig, EndpointConfig, EndpointInfo, HostInfo, ServerConfig } from '../../shared/contract'
-import type { Family, SockAddr } from '../../shared/events'
+import type { Family, LabEvent, SockAddr } from '../../shared/events'
 import { DEFAULT_HTTP_PORT, DEFAULT_PORT, defaultClientAddress, defaultServerAddress, ipFamily } from '../../shared/address'
 import { IDLE_TIMEOUT_DEFAULT_MS, TCP_TIMEOUT_DEFAULT_MS, UDP_TIMEOUT_DEFAULT_MS } from '../../shared/limits'
 import { configProblem } from '../../shared/schemas'
@@ -223,6 +223,19 @@ export interface Restored {
 }
 
 /**
+ * The panel shows a running server as it was started, and the client fields the student has not
+ * typed into follow its port, as after Start.
+ */
+function showingServer(lab: LabState, ep: EndpointInfo, family: Family): LabState {
+  const c = ep.config as ServerConfig
+  const server: ServerFields = { ...lab.server, address: c.address, addressEdited: c.address !== defaultServerAddress(family) }
+  if (c.kind === 'tcp-server') Object.assign(server, { recvSize: String(c.recvSize), concurrent: c.concurrent })
+  if (c.kind === 'udp-server') server.recvSize = String(c.recvSize)
+  if (c.kind === 'http-server') server.root = c.root
+  return withServerPort({ ...lab, server, run: { id: ep.id, local: ep.local } }, String(ep.local?.port ?? c.port), family)
+}
+
+/**
  * A window that (re)loads while the host runs endpoints: each lab shows its running server as it
  * was started (the client fields follow its port, as after Start), and each running client gets a
  * tab of its own, in the order they were started, with the fields it was started with.
@@ -237,14 +250,8 @@ export function restoreLabs(labs: Record<LabKind, LabState>, running: readonly E
   for (const kind of Object.keys(out) as LabKind[]) out[kind] = withFamily(out[kind], family)
 
   for (const ep of servers) {
-    const c = ep.config as ServerConfig
     const kind = labOf(ep.id)
-    const lab = out[kind]
-    const server: ServerFields = { ...lab.server, address: c.address, addressEdited: c.address !== defaultServerAddress(family) }
-    if (c.kind === 'tcp-server') Object.assign(server, { recvSize: String(c.recvSize), concurrent: c.concurrent })
-    if (c.kind === 'udp-server') server.recvSize = String(c.recvSize)
-    if (c.kind === 'http-server') server.root = c.root
-    out[kind] = withServerPort({ ...lab, server, run: { id: ep.id, local: ep.local } }, String(ep.local?.port ?? c.port), family)
+    out[kind] = showingServer(out[kind], ep, family)
     routes.push([ep.id, serverConsole(kind)])
   }
 
@@ -270,4 +277,51 @@ export function restoreLabs(labs: Record<LabKind, LabState>, running: readonly E
     routes.push([ep.id, tab.key])
   }
   return { labs: out, family, routes }
+}
+
+export interface Adopted {
+  labs: Record<LabKind, LabState>
+  /** endpoint id → console key, for the endpoints adopted. */
+  routes: [string, string][]
+}
+
+/**
+ * A window that stays open while another window starts endpoints takes them in as a reload would,
+ * but around what the student is doing in it: the lab and the tab on screen, the IPv4/IPv6 toggle
+ * and the client fields stay as they are. A new server shows in its lab's panel, unless the panel
+ * shows a run already (then only its lines go to the server console); a new client gets a tab of
+ * its own after the window's tabs, in the order the clients were started. `known`: the endpoints
+ * the window shows already, its own among them; they and stopped endpoints are left as they are.
+ */
+export function adoptEndpoints(labs: Record<LabKind, LabState>, running: readonly EndpointInfo[], known: (id: string) => boolean, family: Family): Adopted {
+  const out = { ...labs }
+  const routes: [string, string][] = []
+  for (const ep of running) {
+    if (known(ep.id)) continue
+    const kind = labOf(ep.id)
+    if (ENDPOINT_KINDS[ep.config.kind].role === 'server') {
+      if (!out[kind].run) out[kind] = showingServer(out[kind], ep, family)
+      routes.push([ep.id, serverConsole(kind)])
+    } else {
+      const lab = out[kind]
+      const tab: ClientTab = { ...newTab(kind, lab.nextTab), endpointId: ep.id, signature: signatureOf(ep.config), ...phaseOf(ep) }
+      out[kind] = { ...lab, tabs: [...lab.tabs, tab], nextTab: lab.nextTab + 1 }
+      routes.push([ep.id, tab.key])
+    }
+  }
+  return { labs: out, routes }
+}
+
+/**
+ * The panels whose server the events say stopped (this window or another stopped it) go back to
+ * Start; the same object when none did.
+ */
+export function withStoppedServers(labs: Record<LabKind, LabState>, events: readonly LabEvent[]): Record<LabKind, LabState> {
+  let out = labs
+  for (const e of events) {
+    if (e.kind !== 'close' || e.detail.reason !== 'server-stopped') continue
+    const shown = LABS.find(({ kind }) => out[kind].run?.id === e.endpoint)
+    if (shown) out = { ...out, [shown.kind]: { ...out[shown.kind], run: undefined } }
+  }
+  return out
 }

@@ -1,0 +1,81 @@
+// Two windows on one host, both open (the instructor's own and the projector's): what one starts,
+// the other shows as it happens, as a reload would show it, without losing its own tabs. The
+// window open first must not wait for a reload to see a server run or a client's reply.
+
+import type { Page } from '@playwright/test'
+import { clientConsole, consoleText, exchange, expect, freePort, serverConsole, shot, startServer, test } from './fixtures'
+
+/** A second window on the lab's host, open on lab `kind`. */
+async function secondWindow(lab: Page, kind: 'tcp' | 'http'): Promise<Page> {
+  const other = await lab.context().newPage()
+  await other.goto(lab.url())
+  await other.getByTestId(`lab-${kind}`).click()
+  return other
+}
+
+test('TCP: a window open first shows the server and the client another window starts, and then sends its own sentence', async ({ lab }) => {
+  test.setTimeout(60_000)
+  const b = await secondWindow(lab, 'tcp')
+  const port = await freePort()
+  await startServer(b, port)
+  await exchange(b, 'hello')
+
+  // Window A never reloaded: its panel shows the server running, a tab shows B's client.
+  await expect(lab.getByTestId('server-status')).toContainText(`:${port}`)
+  await expect(lab.getByTestId('server-stop')).toBeVisible()
+  await expect.poll(() => consoleText(serverConsole(lab))).toMatch(/Server waiting on[^]*Received request from[^]*Sent reply to/)
+  // A's own tab is still on screen, untouched; B's client is in a new tab.
+  await expect(lab.getByTestId('client-tab-1')).toHaveAttribute('aria-selected', 'true')
+  await expect(lab.getByTestId('client-status')).toHaveText('not connected')
+  await lab.getByTestId('client-tab-2').click()
+  await expect.poll(() => consoleText(clientConsole(lab))).toContain('Received reply <HELLO>')
+  const adopted = await consoleText(clientConsole(lab))
+  // The sentence B typed comes first, in the same console as its reply.
+  expect(adopted.indexOf('hello')).toBeGreaterThanOrEqual(0)
+  expect(adopted.indexOf('hello')).toBeLessThan(adopted.indexOf('Received reply <HELLO>'))
+  await expect(lab.getByTestId('client-status')).toHaveText('done: 5 bytes received')
+  await shot(lab, 'live-window-tcp')
+
+  // A sends from its own tab (its client port followed the server's), and B shows that exchange too.
+  await lab.getByTestId('client-tab-1').click()
+  await exchange(lab, 'from a')
+  expect(await consoleText(clientConsole(lab))).not.toContain('HELLO')
+  await expect(b.getByTestId('client-tab-2')).toBeVisible()
+  await b.getByTestId('client-tab-2').click()
+  await expect.poll(() => consoleText(clientConsole(b))).toContain('Received reply <FROM A>')
+  await expect.poll(() => consoleText(serverConsole(b))).toMatch(/Sent reply to[^]*Sent reply to/)
+  // Each window has two tabs, no more: neither adopted its own client a second time.
+  await expect(lab.getByTestId('client-tab-3')).toHaveCount(0)
+  await expect(b.getByTestId('client-tab-3')).toHaveCount(0)
+
+  // B stops the server: A's panel goes back to Start.
+  await b.getByTestId('server-stop').click()
+  await expect(b.getByTestId('server-start')).toBeVisible()
+  await expect(lab.getByTestId('server-start')).toBeVisible()
+  await expect(lab.getByTestId('server-status')).toHaveText('stopped')
+  await expect.poll(() => consoleText(serverConsole(lab))).toContain('Server stopped: the port is free again.')
+  await b.close()
+})
+
+test('HTTP: a window open first shows the reply under the URL another window fetched', async ({ lab }) => {
+  await lab.getByTestId('lab-http').click()
+  const b = await secondWindow(lab, 'http')
+  const port = await freePort()
+  await startServer(b, port)
+  await b.getByTestId('client-send').click()
+  await expect.poll(() => consoleText(clientConsole(b))).toContain('Reply read in')
+
+  await expect(lab.getByTestId('server-status')).toContainText(`:${port}`)
+  await expect.poll(() => consoleText(serverConsole(lab))).toMatch(/"GET \/ HTTP\/1.0" 200 \d+/)
+  await lab.getByTestId('client-tab-2').click()
+  await expect.poll(() => consoleText(clientConsole(lab))).toContain('Reply read in')
+  const text = await consoleText(clientConsole(lab))
+  const url = text.indexOf(`Type the object's URL: http://127.0.0.1:${port}/`)
+  expect(url).toBeGreaterThanOrEqual(0)
+  expect(url).toBeLessThan(text.indexOf('HTTP/1.1 200 OK'))
+  await shot(lab, 'live-window-http')
+  // A's own first tab shows nothing of B's fetch: it still waits for a URL of its own.
+  await lab.getByTestId('client-tab-1').click()
+  expect(await consoleText(clientConsole(lab))).not.toContain('200 OK')
+  await b.close()
+})
