@@ -175,6 +175,10 @@ describe('one validation path: the window refuses what the host refuses, in the 
     expect(await dispatch(handlers, 'start', [sent])).toEqual({ ok: false, error: words, code: 'EBADCALL' })
   })
 
+  it('server port 0 is refused in the window, as on the command line, though the host lets tools and tests have any free port', () => {
+    for (const kind of ['tcp', 'udp', 'http'] as const) expect(serverConfig(server(kind, { port: '0' }))).toEqual({ problem: 'Port must be an integer in 1024..65535' })
+  })
+
   it('what the window takes, the host takes: a UDP timeout of 120 s, the defaults of every client', async () => {
     for (const checked of [clientConfig(udp({ timeout: '120' }), 'IPv4'), clientConfig(tcp({}), 'IPv4'), clientConfig(fresh().http, 'IPv6')]) {
       expect('config' in checked).toBe(true)

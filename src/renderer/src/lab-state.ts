@@ -180,10 +180,20 @@ function checked<T extends EndpointConfig>(config: T): Checked<T> {
   return problem === null ? { config } : { problem }
 }
 
+/**
+ * A server's port as the course's rule for -p takes it, as the CLI does: the host also takes 0 (the
+ * system picks a free port, for tools and tests), a student's field does not, so 0 is refused in
+ * the rule's words (the schema's own, for a port that is not a number).
+ */
+const coursePort = (text: string): number => {
+  const port = integer(text)
+  return port === 0 ? NaN : port
+}
+
 export function serverConfig(lab: LabState): Checked<ServerConfig> {
   const s = lab.server
   const address = s.address.trim()
-  const port = integer(s.port)
+  const port = coursePort(s.port)
   if (lab.kind === 'http') return checked({ kind: 'http-server', address, port, root: s.root.trim() })
   const recvSize = integer(s.recvSize)
   if (lab.kind === 'udp') return checked({ kind: 'udp-server', address, port, recvSize })
