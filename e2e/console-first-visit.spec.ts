@@ -8,7 +8,7 @@
 
 import { chromium } from '@playwright/test'
 import type { Page } from '@playwright/test'
-import { clientConsole, consoleScreen, expect, freePort, shot, startServer, test } from './fixtures'
+import { clientConsole, consoleScreen, expect, freePort, serverConsole, shot, startServer, test } from './fixtures'
 
 const VISITS = 5
 
@@ -64,6 +64,36 @@ test('a console filled before it was first shown opens at its end: a new window 
   await projector.waitForTimeout(1000)
   expect(await consoleScreen(clientConsole(projector))).toContain('Reply read in')
   await projector.close()
+})
+
+test('a console off screen while the window zooms to 200% shows its end when its lab is back, and scrolls', async ({ lab }) => {
+  // The projector: 1920×1080, a server console of 13 lines, which fit at 100% and not at 200%.
+  await lab.setViewportSize({ width: 1920, height: 1080 })
+  await startServer(lab, await freePort())
+  for (let i = 1; i <= 4; i++) {
+    await lab.getByTestId('client-input').fill(`sentence ${i}`)
+    await lab.getByTestId('client-send').click()
+    await expect.poll(() => consoleScreen(serverConsole(lab))).toMatch(new RegExp(`(Sent reply to[^]*){${i}}`))
+  }
+  // The instructor zooms in while another lab is on screen, then comes back.
+  await lab.getByTestId('lab-udp').click()
+  for (let i = 0; i < 5; i++) await lab.getByTestId('zoom-in').click()
+  await expect(lab.getByTestId('zoom-reset')).toHaveText('200%')
+  await lab.getByTestId('lab-tcp').click()
+  const lastLine = async (): Promise<string> => (await consoleScreen(serverConsole(lab))).trimEnd().split('\n').at(-1)!
+  await expect.poll(lastLine).toMatch(/^Server waiting on/)
+  await lab.waitForTimeout(1000)
+  expect(await lastLine()).toMatch(/^Server waiting on/)
+  // Its lines no longer fit: it has a scrollbar, and the wheel goes back to the first of them.
+  await expect(serverConsole(lab).locator('.scrollbar.vertical .slider')).toBeVisible()
+  await serverConsole(lab).hover()
+  const firstLine = async (): Promise<string> => {
+    await lab.mouse.wheel(0, -1000)
+    return (await consoleScreen(serverConsole(lab))).split('\n')[0]
+  }
+  await expect.poll(firstLine, { timeout: 10_000 }).toMatch(/^Server waiting on/)
+  expect(await lastLine()).not.toMatch(/^Server waiting on/)
+  await shot(lab, 'console-zoomed-off-screen')
 })
 
 test('a console the student scrolls back with the wheel stays where they put it', async ({ lab }) => {

@@ -156,6 +156,8 @@ export class ConsoleRegistry {
     const e = this.entry(key)
     e.term.textarea?.setAttribute('aria-label', label)
     parent.appendChild(e.host)
+    // A zoom while the console was off screen reaches it now, in the page, where xterm can measure its characters.
+    if (e.term.options.fontSize !== this.fontSize) e.term.options.fontSize = this.fontSize
     const refit = (): void => {
       if (parent.clientWidth > 0 && parent.clientHeight > 0) fitFollowing(e)
     }
@@ -166,6 +168,10 @@ export class ConsoleRegistry {
     if (e.following) showEnd(e.term)
     else e.term.scrollToLine(e.scrolledTo!)
     e.term.refresh(0, e.term.rows - 1)
+    const drawn = e.term.onRender(() => {
+      drawn.dispose()
+      settleAtEnd(e)
+    })
     let timer: ReturnType<typeof setTimeout> | undefined
     const observer = new ResizeObserver(() => {
       clearTimeout(timer)
@@ -173,6 +179,7 @@ export class ConsoleRegistry {
     })
     observer.observe(parent)
     return () => {
+      drawn.dispose()
       observer.disconnect()
       clearTimeout(timer)
       e.scrolledTo = e.following ? undefined : e.term.buffer.active.viewportY
@@ -240,9 +247,13 @@ export class ConsoleRegistry {
 
   setFontSize(px: number): void {
     this.fontSize = px
+    // Only the consoles on screen: xterm measures its characters when the size changes, which it
+    // cannot do off the page. attach() gives the others the size when they are back.
     for (const e of this.entries.values()) {
+      if (!e.host.isConnected) continue
       e.term.options.fontSize = px
-      if (e.host.isConnected) fitFollowing(e)
+      fitFollowing(e)
+      settleAtEnd(e)
     }
   }
 
@@ -292,6 +303,25 @@ export class ConsoleRegistry {
 function fitFollowing(e: Entry): void {
   e.fit.fit()
   if (e.following) showEnd(e.term)
+}
+
+/**
+ * A following console back on screen, once xterm has drawn it, or after a zoom: it shows its end,
+ * and the viewport (which scrolls the view, and draws the scrollbar) agrees. Off screen xterm
+ * pauses its renderer and sizes it only once it shows again, after its viewport took the size of a
+ * fit made meanwhile, and a zoom leaves the viewport's position in the old line height's pixels:
+ * the console stuck on its first lines, with no scrollbar, and the wheel moved it to odd places.
+ * A resize by a row and back makes the viewport take its real size at xterm's next frame, when
+ * the console scrolls to its end again.
+ */
+function settleAtEnd(e: Entry): void {
+  if (!e.following || e.studentScrolling !== undefined) return
+  const { cols, rows } = e.term
+  e.term.resize(cols, rows + 1)
+  e.term.resize(cols, rows)
+  requestAnimationFrame(() => {
+    if (e.following && e.studentScrolling === undefined) showEnd(e.term)
+  })
 }
 
 /**
