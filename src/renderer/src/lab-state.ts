@@ -3,7 +3,7 @@
 import type { ClientConfig, EndpointConfig, EndpointInfo, HostInfo, ServerConfig, StoppedInfo } from '../../shared/contract'
 import type { Family, LabEvent, SockAddr } from '../../shared/events'
 import { DEFAULT_HTTP_PORT, DEFAULT_PORT, defaultClientAddress, defaultServerAddress, ipFamily } from '../../shared/address'
-import { IDLE_TIMEOUT_DEFAULT_MS, TCP_TIMEOUT_DEFAULT_MS, UDP_TIMEOUT_DEFAULT_MS } from '../../shared/limits'
+import { IDLE_TIMEOUT_DEFAULT_MS, MAX_ENDPOINTS_PER_LAB, TCP_TIMEOUT_DEFAULT_MS, UDP_TIMEOUT_DEFAULT_MS } from '../../shared/limits'
 import { configProblem } from '../../shared/schemas'
 import { clientConsole, parseConsoleKey, serverConsole } from '../../shared/console-keys'
 import type { LabKind } from '../../shared/endpoint-kinds'
@@ -245,10 +245,17 @@ function showingServer(lab: LabState, ep: EndpointInfo, family: Family): LabStat
   return withServerPort({ ...lab, server, run: { id: ep.id, local: ep.local } }, String(ep.local?.port ?? c.port), family)
 }
 
-/** The number of the client tab a console key names in lab `kind`, if it names one. */
+/**
+ * The most tabs a restore makes for one lab. A lab runs at most MAX_ENDPOINTS_PER_LAB endpoints at
+ * once; a key past this is no tab a student made but a garbled or hostile one, and making every
+ * tab up to it would bury the window: that client takes a free tab instead.
+ */
+export const MAX_RESTORED_TAB = 2 * MAX_ENDPOINTS_PER_LAB
+
+/** The number of the client tab a console key names in lab `kind`, if it names one a restore makes. */
 function clientTabNumber(kind: LabKind, key: string | undefined): number | undefined {
   const place = key === undefined ? undefined : parseConsoleKey(key)
-  return place?.lab === kind && place.role === 'client' ? place.n : undefined
+  return place?.lab === kind && place.role === 'client' && place.n! <= MAX_RESTORED_TAB ? place.n : undefined
 }
 
 /** The lab with client tabs numbered up to `n` at least, as the window that made them numbered them. */
