@@ -348,7 +348,9 @@ export function restoreLabs(labs: Record<LabKind, LabState>, running: readonly E
 }
 
 /** A stopped client's tab: cancelled if the student stopped a call under way, else closed. */
-export const stoppedPhase = (ep: StoppedInfo): ClientPhase => (ep.inCall ? 'cancelled' : 'closed')
+function stoppedPhase(ep: StoppedInfo): ClientPhase {
+  return ep.inCall ? 'cancelled' : 'closed'
+}
 
 export interface Adopted {
   labs: Record<LabKind, LabState>
@@ -363,8 +365,9 @@ export interface Adopted {
  * shows a run already (then only its lines go to the server console); a new client gets a tab of
  * its own after the window's tabs, in the order the clients were started. Not the tab its console
  * key names: that is the other window's numbering, and the tab of that number here, if there is
- * one, is the student's own (a new tab takes that number anyway when it is the next one). `known`: the endpoints
- * the window shows already, its own among them; they and stopped endpoints are left as they are.
+ * one, is the student's own (a new tab takes that number anyway when it is the next one).
+ * `known`: the endpoints the window shows already, its own among them; they and stopped endpoints
+ * are left as they are.
  */
 export function adoptEndpoints(labs: Record<LabKind, LabState>, running: readonly EndpointInfo[], known: (id: string) => boolean, family: Family): Adopted {
   const out = { ...labs }

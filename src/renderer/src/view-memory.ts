@@ -1,6 +1,7 @@
 // What a window remembers across a reload: the lab on screen, the client tab each lab showed, the
-// fields the student typed, and how far the packet log was cleared. Kept in sessionStorage (per window, gone with it) and only
-// for one host session: a host started again numbers its events afresh, so old marks mean nothing.
+// fields the student typed, and how far the packet log was cleared. Kept in sessionStorage (per
+// window, gone with it) and only for one host session: a host started again numbers its events
+// afresh, so old marks mean nothing.
 
 import type { Family } from '../../shared/events'
 import type { ClientFields, LabKind, ServerFields } from './lab-state'
