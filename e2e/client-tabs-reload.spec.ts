@@ -57,7 +57,23 @@ test('TCP: a new client that connected and closed keeps its tab, closed, with it
   expect(await tabText(lab, 1)).not.toContain('Connected to server at')
 })
 
-test("TCP: a reload comes back on the tab it showed, with Client 2's running client in Client 2 though Client 1's stopped", async ({ lab }) => {
+test('TCP: a reload comes back on the client tab it showed', async ({ lab }) => {
+  test.setTimeout(60_000)
+  await startServer(lab, await freePort())
+  // Both clients connected (the iterative server holds the first, the second waits in its backlog): both tabs come back.
+  await lab.getByTestId('client-connect').click()
+  await expect(lab.getByTestId('client-close')).toBeVisible()
+  await lab.getByTestId('client-new').click()
+  await lab.getByTestId('client-connect').click()
+  await expect(lab.getByTestId('client-close')).toBeVisible()
+
+  await lab.reload()
+  await expect(lab.getByTestId('client-tab-2')).toHaveAttribute('aria-selected', 'true')
+  await expect(lab.getByTestId('client-tab-1')).toHaveAttribute('aria-selected', 'false')
+  await expect(lab.getByTestId('client-status')).toHaveText('connected: type a sentence and send it')
+})
+
+test("TCP: Client 2's running client comes back in Client 2 though Client 1's stopped, and the window on Client 2", async ({ lab }) => {
   test.setTimeout(60_000)
   await startServer(lab, await freePort())
   // Client 1 connects and closes: its endpoint stops. Client 2 connects and stays connected.
