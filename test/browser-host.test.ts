@@ -109,6 +109,13 @@ describe('browser host', () => {
     // Events come in batches after the reply: wait for them (a loaded machine is slow), not a fixed time.
     for (const until = Date.now() + 5000; events.length < 2 && Date.now() < until; ) await new Promise((r) => setTimeout(r, 50))
     expect(events).toMatchObject([{ kind: 'bind' }, { kind: 'console', info: expect.stringMatching(/^Server waiting on \(127\.0\.0\.1, \d+\)$/) }])
+    // The console a window shows the endpoint in: checked, kept, reported.
+    const wrongConsole = await call(ws, 5, 'start', [{ kind: 'udp-server', address: '127.0.0.1', port: 0, recvSize: 2048 }, 'udp:client:1'])
+    expect(wrongConsole).toMatchObject({ reply: { ok: false, code: 'EBADCALL', error: 'start: that endpoint does not speak in that console' } })
+    const client = await call(ws, 6, 'start', [{ kind: 'udp-client', address: '127.0.0.1', port: 12000, recvSize: 2048, timeoutMs: 1000 }, 'udp:client:3'])
+    expect(client).toMatchObject({ reply: { ok: true, value: { id: 'udp-client-1', console: 'udp:client:3' } } })
+    await call(ws, 7, 'stop', ['udp-client-1'])
+    expect(await call(ws, 8, 'stopped', [])).toMatchObject({ reply: { ok: true, value: [{ id: 'udp-client-1', console: 'udp:client:3' }] } })
     ws.close()
   })
 

@@ -89,6 +89,37 @@ describe('IPC binding', () => {
     expect(await ipc.invoke(own, channelOf('list'))).toEqual({ ok: true, value: [] })
   })
 
+  const tcpClient = { kind: 'tcp-client', address: '127.0.0.1', port: 12000, recvSize: 1024, timeoutMs: 5000 }
+  it.each([
+    ['a key that is no console of the window', 'tcp:client:0', /^start: not a console of the window$/],
+    ['a console of another lab', 'udp:client:2', /^start: that endpoint does not speak in that console$/],
+    ["a server's console for a client", 'tcp:server', /^start: that endpoint does not speak in that console$/],
+    ['an oversized key', `tcp:client:${'9'.repeat(5000)}`, /^start: /],
+    ['a number', 2, /^start: /],
+    ['null', null, /^start: /],
+    ['an object', { toString: 'tcp:client:1' }, /^start: /]
+  ])("refuses a start whose console is %s, in one line, and starts nothing", async (_name, key, pattern) => {
+    bind()
+    const reply = (await ipc.invoke(own, channelOf('start'), tcpClient, key)) as { ok: boolean; error: string; code: string }
+    expect(reply).toMatchObject({ ok: false, code: 'EBADCALL' })
+    expect(reply.error).toMatch(pattern)
+    expect(reply.error).not.toContain('\n')
+    expect(lab.list()).toEqual([])
+  })
+
+  it('keeps the console a start names with the endpoint, in list() and in stopped() once it stops; a start without one still works', async () => {
+    bind()
+    const keyed = (await ipc.invoke(own, channelOf('start'), tcpClient, 'tcp:client:2')) as { ok: boolean; value: { id: string; console?: string } }
+    expect(keyed).toMatchObject({ ok: true, value: { id: 'tcp-client-1', console: 'tcp:client:2' } })
+    const plain = (await ipc.invoke(own, channelOf('start'), tcpClient)) as { ok: boolean; value: { id: string; console?: string } }
+    expect(plain.ok).toBe(true)
+    expect(plain.value.console).toBeUndefined()
+    expect(await ipc.invoke(own, channelOf('list'))).toMatchObject({ ok: true, value: [{ id: 'tcp-client-1', console: 'tcp:client:2' }, { id: 'tcp-client-2' }] })
+    await ipc.invoke(own, channelOf('stop'), 'tcp-client-1')
+    await ipc.invoke(own, channelOf('stop'), 'tcp-client-2')
+    expect(await ipc.invoke(own, channelOf('stopped'))).toEqual({ ok: true, value: [{ id: 'tcp-client-1', console: 'tcp:client:2' }, { id: 'tcp-client-2' }] })
+  })
+
   it('has no handler for an unknown channel', async () => {
     bind()
     await expect(ipc.invoke(own, 'lab:exec', 'ls')).rejects.toThrow(/No handler/)

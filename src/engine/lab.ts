@@ -3,8 +3,8 @@
 
 import { randomUUID } from 'node:crypto'
 import { EventEmitter } from 'node:events'
-import type { EndpointConfig, EndpointInfo, SendResult, WindowLine } from '../shared/contract'
-import { parseConsoleKey } from '../shared/console-keys'
+import type { EndpointConfig, EndpointInfo, SendResult, StoppedInfo, WindowLine } from '../shared/contract'
+import { kindFitsConsole, parseConsoleKey } from '../shared/console-keys'
 import type { EndpointKind } from '../shared/endpoint-kinds'
 import { endpointId, kindInfo, kindOfId } from '../shared/endpoint-kinds'
 import type { LabEvent, SockAddr } from '../shared/events'
@@ -18,6 +18,7 @@ import { LabError } from './errors'
 import { EventInterner } from './event-interner'
 import { PreviewRate } from './preview-rate'
 import { Ring } from './ring'
+import { StoppedEndpoints } from './stopped-endpoints'
 
 export interface LabOptions {
   ringSize?: number
@@ -28,6 +29,8 @@ export interface LabOptions {
 interface Running {
   endpoint: Endpoint
   local?: SockAddr
+  /** The console the window that started it shows it in. */
+  console?: string
   /** Calls of a client under way, and how its last call ended: its ClientActivity. */
   connecting: number
   sending: number
@@ -48,6 +51,7 @@ export class Lab extends EventEmitter<LabEvents> {
   /** ... and one copy of each repeated sentence, detail and address. */
   private readonly interner = new EventInterner()
   private readonly running = new Map<string, Running>()
+  private readonly stoppedOnes = new StoppedEndpoints()
   private readonly counters = new Map<EndpointKind, number>()
   /** Starts under way: they count towards the cap, so parallel starts cannot slip past it. */
   private starting = 0
@@ -64,8 +68,12 @@ export class Lab extends EventEmitter<LabEvents> {
     this.previews = options.previews ?? true
   }
 
-  /** Creates the endpoint and, for servers, binds it. A failed start leaves nothing behind. */
-  async start(config: EndpointConfig): Promise<EndpointInfo> {
+  /**
+   * Creates the endpoint and, for servers, binds it. A failed start leaves nothing behind.
+   * `console`: the console key the starting window shows it in, reported with it (list(), stopped()).
+   */
+  async start(config: EndpointConfig, consoleKey?: string): Promise<EndpointInfo> {
+    if (consoleKey !== undefined && !kindFitsConsole(config.kind, consoleKey)) throw new LabError(`${config.kind} does not speak in console <${consoleKey.slice(0, 40)}>`)
     if (this.running.size + this.starting >= MAX_ENDPOINTS_PER_LAB) {
       throw new LabError(`this lab already runs ${MAX_ENDPOINTS_PER_LAB} servers and clients, the most it allows: stop one before starting another`, 'ELIMIT')
     }
@@ -76,7 +84,7 @@ export class Lab extends EventEmitter<LabEvents> {
       const reporter = new Reporter(id, role, proto, (d) => this.record(d), this.previews, this.rate)
       const endpoint = createEndpoint(id, config, reporter)
       const local = await endpoint.start()
-      const entry: Running = { endpoint, local, connecting: 0, sending: 0 }
+      const entry: Running = { endpoint, local, connecting: 0, sending: 0, ...(consoleKey !== undefined && { console: consoleKey }) }
       this.running.set(id, entry)
       return infoOf(entry)
     } finally {
@@ -88,6 +96,7 @@ export class Lab extends EventEmitter<LabEvents> {
     const entry = this.running.get(id)
     if (!entry) throw new LabError(`no endpoint ${id} is running`)
     this.running.delete(id)
+    this.stoppedOnes.add({ id, ...(entry.console !== undefined && { console: entry.console }), ...(entry.connecting + entry.sending > 0 && { inCall: true as const }) })
     await entry.endpoint.stop()
   }
 
@@ -128,6 +137,11 @@ export class Lab extends EventEmitter<LabEvents> {
 
   list(): EndpointInfo[] {
     return [...this.running.values()].map(infoOf)
+  }
+
+  /** The endpoints stopped lately, oldest first: where their lines, still in the ring, were shown. */
+  stopped(): StoppedInfo[] {
+    return this.stoppedOnes.list()
   }
 
   /**
@@ -218,8 +232,8 @@ export class Lab extends EventEmitter<LabEvents> {
 }
 
 /** What the host reports of a running endpoint; a client's activity comes from its calls under way. */
-function infoOf({ endpoint, local, connecting, sending, received, failed }: Running): EndpointInfo {
-  const info: EndpointInfo = { id: endpoint.id, config: endpoint.config, local }
+function infoOf({ endpoint, local, console: consoleKey, connecting, sending, received, failed }: Running): EndpointInfo {
+  const info: EndpointInfo = { id: endpoint.id, config: endpoint.config, local, ...(consoleKey !== undefined && { console: consoleKey }) }
   if (kindInfo(endpoint.config.kind).role !== 'client') return info
   const now = sending > 0 ? 'waiting' : connecting > 0 ? 'connecting' : endpoint.hasConnection?.() ? 'connected' : 'idle'
   info.client = { now, ...(received !== undefined && { received }), ...(failed && { failed }) }

@@ -44,7 +44,7 @@ export function createLabHandlers(lab: Lab, facts: HostFacts, capture: LabCaptur
     }),
     // A client's start opens no socket: it is held at its first connect or send, once the window
     // shows its console (a line said while start is held would show only after it).
-    start: (config) => lab.start(config),
+    start: (config, consoleKey) => lab.start(config, consoleKey),
     stop: (id) => lab.stop(id),
     connect: async (id) => {
       await cover(id)
@@ -55,6 +55,7 @@ export function createLabHandlers(lab: Lab, facts: HostFacts, capture: LabCaptur
       return lab.send(id, input)
     },
     list: () => lab.list(),
+    stopped: () => lab.stopped(),
     writeConsole: (line) => lab.writeConsole(line),
     chooseFolder: () => (facts.chooseFolder ? facts.chooseFolder() : null),
     captureStatus: () => capture.checkedStatus(),

@@ -4,7 +4,7 @@
 // of its own into a console through it (see WindowLine in contract.ts).
 
 import type { Proto, Role } from './events'
-import type { LabKind } from './endpoint-kinds'
+import type { EndpointKind, LabKind } from './endpoint-kinds'
 import { ENDPOINT_KINDS, kindOfId } from './endpoint-kinds'
 
 export const serverConsole = (lab: LabKind): string => `${lab}:server`
@@ -34,11 +34,16 @@ export function parseConsoleKey(key: string): ConsolePlace | undefined {
   return { lab, role, proto: kind.proto, ...(m[3] ? { n: Number(m[3]) } : {}) }
 }
 
+/** Whether an endpoint of `kind` can speak in console `key`: one of that lab and role. */
+export function kindFitsConsole(kind: EndpointKind, key: string): boolean {
+  const place = parseConsoleKey(key)
+  return place !== undefined && ENDPOINT_KINDS[kind]?.lab === place.lab && ENDPOINT_KINDS[kind]?.role === place.role
+}
+
 /** Whether endpoint `id` can speak in console `key`: an endpoint of that lab and role. */
 export function endpointFitsConsole(id: string, key: string): boolean {
   const kind = kindOfId(id)
-  const place = parseConsoleKey(key)
-  return kind !== undefined && place !== undefined && ENDPOINT_KINDS[kind].lab === place.lab && ENDPOINT_KINDS[kind].role === place.role
+  return kind !== undefined && kindFitsConsole(kind, key)
 }
 
 /**

@@ -42,6 +42,17 @@ export interface EndpointInfo {
    * failed), so that a window that (re)loads shows the tab as it is and offers Close or Cancel.
    */
   client?: { now: ClientActivity; received?: number; failed?: true }
+  /** The console the window that started it shows it in ("tcp:client:2"), if it said (console-keys.ts). */
+  console?: string
+}
+
+/** An endpoint the host stopped lately (see stopped()). */
+export interface StoppedInfo {
+  id: string
+  /** The console it spoke in, if the window that started it said. */
+  console?: string
+  /** A client stopped while a call (connect, send) was under way: its wait was cancelled. */
+  inCall?: true
 }
 
 export interface SendResult {
@@ -83,13 +94,20 @@ export interface HostInfo {
 /** Each verb the UI may call, as a synchronous signature; transports make them async. */
 export interface LabCommands {
   hostInfo(): HostInfo
-  start(config: EndpointConfig): EndpointInfo
+  /** `console`: the console key the starting window shows the endpoint in; other windows place it by it after a reload. */
+  start(config: EndpointConfig, console?: string): EndpointInfo
   stop(id: string): void
   /** TCP clients only: open the connection now and send later, to show what an iterative server does. */
   connect(id: string): void
   /** One exchange of a client: a sentence for TCP/UDP, a URL for HTTP. */
   send(id: string, input: string): SendResult
   list(): EndpointInfo[]
+  /**
+   * The endpoints stopped lately (the newest 256, oldest first): a window that (re)loads places their
+   * replayed lines in the console each spoke in. A verb of its own, asked beside list(): list() keeps
+   * meaning "what runs" for every caller, and the feed stays events only.
+   */
+  stopped(): StoppedInfo[]
   /** A line of the window's own, kept with the events (see WindowLine). */
   writeConsole(line: WindowLine): void
   chooseFolder(): string | null
@@ -115,6 +133,7 @@ export const VERBS = [
   'connect',
   'send',
   'list',
+  'stopped',
   'writeConsole',
   'chooseFolder',
   'captureStatus',

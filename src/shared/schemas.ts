@@ -7,7 +7,7 @@ import type { ArgsOf, Verb } from './contract'
 import { ENDPOINT_ID, ENDPOINT_KINDS } from './endpoint-kinds'
 import { say, worded } from './field-rules'
 import { INPUT_MAX_CHARS } from './limits'
-import { CONSOLE_KEY, CONTROL_CHARACTER, endpointFitsConsole } from './console-keys'
+import { CONSOLE_KEY, CONTROL_CHARACTER, endpointFitsConsole, kindFitsConsole } from './console-keys'
 
 export { fields, type NumberField } from './field-rules'
 
@@ -18,10 +18,17 @@ export const endpointConfigSchema = z.discriminatedUnion('kind', configs as [(ty
 const endpointId = z.string().max(64).regex(ENDPOINT_ID, 'not an endpoint id')
 const input = z.string().max(INPUT_MAX_CHARS, say(`the input is longer than ${INPUT_MAX_CHARS} characters`))
 
+const consoleKey = z.string().max(24).regex(CONSOLE_KEY, 'not a console of the window')
+
+/** An endpoint's config, and the console the window shows it in: one of its lab and role. */
+const startArgs = z
+  .tuple([endpointConfigSchema, consoleKey.optional()])
+  .refine(([config, key]) => key === undefined || kindFitsConsole(config.kind, key), { error: 'that endpoint does not speak in that console', path: [1] })
+
 /** The longest line a window writes is the echo of the longest input. */
 const windowLine = z
   .strictObject({
-    console: z.string().max(24).regex(CONSOLE_KEY, 'not a console of the window'),
+    console: consoleKey,
     endpoint: endpointId.optional(),
     style: z.enum(['note', 'error', 'input']),
     text: z
@@ -33,11 +40,12 @@ const windowLine = z
 
 export const argSchemas: { [V in Verb]: z.ZodType<ArgsOf<V>> } = {
   hostInfo: z.tuple([]),
-  start: z.tuple([endpointConfigSchema]),
+  start: startArgs,
   stop: z.tuple([endpointId]),
   connect: z.tuple([endpointId]),
   send: z.tuple([endpointId, input]),
   list: z.tuple([]),
+  stopped: z.tuple([]),
   writeConsole: z.tuple([windowLine]),
   chooseFolder: z.tuple([]),
   captureStatus: z.tuple([]),

@@ -16,6 +16,7 @@ import { EventStore } from '../../src/renderer/src/event-store'
 import { CANCELLED, EMPTY_SENTENCE, LabController, SERVER_STOPPED, type ConsoleLines } from '../../src/renderer/src/lab-controller'
 import { clientStatus } from '../../src/renderer/src/lab-state'
 import { connectWsLabApi } from '../../src/renderer/src/ws-lab-api'
+import { loadViewMemory, type ViewMemory } from '../../src/renderer/src/view-memory'
 import { freePort } from '../helpers/processes'
 
 /** The consoles as lines, each as the window shows it (`ERROR: ` included), with its style. */
@@ -98,19 +99,20 @@ function lateReplies(api: LabApi, ms: number): LabApi {
 }
 
 /** A lab window (a new one, or the same after a reload), opening: it restores from the host, then follows it. */
-async function newWindow(wrap: (api: LabApi) => LabApi = (api) => api): Promise<TestWindow> {
+async function newWindow(wrap: (api: LabApi) => LabApi = (api) => api, memory: (session: string) => Partial<ViewMemory> = () => ({})): Promise<TestWindow> {
   const api = wrap(await connectApi())
   const consoles = new RecordingConsoles()
   const store = new EventStore(undefined, (run) => setTimeout(run, 0))
-  const controller = new LabController({ api, info: await api.hostInfo(), consoles, store, memory: {} })
+  const info = await api.hostInfo()
+  const controller = new LabController({ api, info, consoles, store, memory: memory(info.session) })
   closers.push(controller.open())
   const w: TestWindow = { api, controller, consoles }
   return w
 }
 
 /** A lab window once it has shown what the host holds. */
-async function openWindow(wrap?: (api: LabApi) => LabApi): Promise<TestWindow> {
-  const w = await newWindow(wrap)
+async function openWindow(wrap?: (api: LabApi) => LabApi, memory?: (session: string) => Partial<ViewMemory>): Promise<TestWindow> {
+  const w = await newWindow(wrap, memory)
   await settled(w)
   return w
 }
@@ -339,6 +341,94 @@ describe('the controller', () => {
     expect([tab(w).phase, clientStatus('tcp', tab(w))]).toEqual(['closed', 'closed: not connected'])
     await settled(w)
     expect(w.consoles.text(key)).toContain('Received reply <HELLO>')
+  })
+})
+
+describe('a reload brings each client tab back where it was', () => {
+  /** Lines as a window shows them, each console on its own: the prompt and the student's input are the consoles' own. */
+  const tabs = (w: TestWindow) => w.controller.getSnapshot().labs.tcp.tabs.map((t) => [t.label, t.endpointId, t.phase])
+
+  it('a new client cancelled while it waited in the backlog keeps its tab and its lines; Client 1 shows only its own (D1)', async () => {
+    const w = await openWindow()
+    w.controller.setServerPort('tcp', String(await freePort()))
+    await w.controller.startServer('tcp')
+    await w.controller.connect('tcp', 'tcp:client:1')
+    w.controller.addTab('tcp')
+    const sending = w.controller.send('tcp', 'tcp:client:2', 'second client')
+    await expect.poll(() => lab.history().some((e) => e.kind === 'queued')).toBe(true)
+    await w.controller.cancel('tcp', 'tcp:client:2')
+    await sending
+    await settled(w)
+
+    const r = await openWindow()
+    expect(tabs(r)).toEqual([
+      ['Client 1', 'tcp-client-1', 'connected'],
+      ['Client 2', undefined, 'cancelled']
+    ])
+    expect(r.consoles.text('tcp:client:2')).toEqual(expect.arrayContaining(['second client', CANCELLED]))
+    expect(r.consoles.text('tcp:client:2')).toEqual(w.consoles.text('tcp:client:2'))
+    expect(r.consoles.text('tcp:client:1')).toEqual(w.consoles.text('tcp:client:1'))
+    expect(r.consoles.count('tcp:client:1', 'second client') + r.consoles.count('tcp:client:1', CANCELLED)).toBe(0)
+  })
+
+  it('a new client that connected and closed keeps its tab, closed, with its lines (D1)', async () => {
+    const w = await openWindow()
+    w.controller.setServerPort('tcp', String(await freePort()))
+    await w.controller.startServer('tcp')
+    w.controller.addTab('tcp')
+    await w.controller.connect('tcp', 'tcp:client:2')
+    await w.controller.cancel('tcp', 'tcp:client:2')
+    await settled(w)
+    expect(w.consoles.text('tcp:client:2').length).toBeGreaterThan(0)
+
+    const r = await openWindow()
+    expect(tabs(r)).toEqual([
+      ['Client 1', undefined, 'idle'],
+      ['Client 2', undefined, 'closed']
+    ])
+    expect(r.consoles.text('tcp:client:2')).toEqual(w.consoles.text('tcp:client:2'))
+    expect(r.consoles.text('tcp:client:1')).toEqual([])
+  })
+
+  it("Client 2's running client stays in Client 2 when Client 1's stopped (D1)", async () => {
+    const w = await openWindow()
+    w.controller.setServerPort('tcp', String(await freePort()))
+    await w.controller.startServer('tcp')
+    await w.controller.connect('tcp', 'tcp:client:1')
+    await w.controller.cancel('tcp', 'tcp:client:1')
+    w.controller.addTab('tcp')
+    await w.controller.connect('tcp', 'tcp:client:2')
+    await settled(w)
+
+    const r = await openWindow()
+    expect(tabs(r)).toEqual([
+      ['Client 1', undefined, 'closed'],
+      ['Client 2', 'tcp-client-2', 'connected']
+    ])
+    for (const key of ['tcp:client:1', 'tcp:client:2']) expect(r.consoles.text(key)).toEqual(w.consoles.text(key))
+    // The reloaded window's Close reaches the client of Client 2.
+    await r.controller.cancel('tcp', 'tcp:client:2')
+    expect(lab.list().some((ep) => ep.id === 'tcp-client-2')).toBe(false)
+  })
+
+  it('comes back on the tab each lab showed (D6)', async () => {
+    const saved = new Map<string, string>()
+    const storage = { getItem: (k: string) => saved.get(k) ?? null, setItem: (k: string, v: string) => void saved.set(k, v) }
+    Object.assign(globalThis, { window: { sessionStorage: storage } })
+    closers.push(() => delete (globalThis as { window?: unknown }).window)
+    const w = await openWindow()
+    w.controller.setServerPort('tcp', String(await freePort()))
+    await w.controller.startServer('tcp')
+    await w.controller.connect('tcp', 'tcp:client:1')
+    w.controller.addTab('tcp')
+    await w.controller.connect('tcp', 'tcp:client:2')
+    w.controller.addTab('udp')
+    expect(w.controller.getSnapshot().labs.tcp.activeTab).toBe('tcp:client:2')
+
+    const r = await openWindow(undefined, loadViewMemory)
+    expect(r.controller.getSnapshot().labs.tcp.activeTab).toBe('tcp:client:2')
+    // A tab that does not come back (it never ran a client): the lab's first.
+    expect(r.controller.getSnapshot().labs.udp.activeTab).toBe('udp:client:1')
   })
 })
 

@@ -8,7 +8,7 @@ import { createLabHandlers } from '../../src/session/handlers'
 import { LabCapture } from '../../src/session/lab-capture'
 import { Lab } from '../../src/engine/lab'
 import type { LabEvent } from '../../src/shared/events'
-import { adoptEndpoints, clientConfig, initialLab, restoreLabs, serverConfig, signatureOf, withStoppedServers, type ClientFields, type LabKind, type LabState, type ServerFields } from '../../src/renderer/src/lab-state'
+import { adoptEndpoints, clientConfig, clientStatus, initialLab, MAX_RESTORED_TAB, restoreLabs, serverConfig, signatureOf, withStoppedServers, type ClientFields, type LabKind, type LabState, type ServerFields } from '../../src/renderer/src/lab-state'
 import { clampLogSize, LOG_SIZE_MAX, LOG_SIZE_MIN } from '../../src/renderer/src/zoom'
 
 const info: HostInfo = { host: 'browser', version: '0.1.0', sampleSite: '/app/sample-site', ipv6: true, canChooseFolder: false, session: 'test' }
@@ -59,11 +59,84 @@ describe('restoreLabs', () => {
   it('changes nothing when the host runs nothing', () => {
     expect(restoreLabs(fresh(), [], 'IPv4')).toEqual({ labs: fresh(), family: 'IPv4', routes: [] })
   })
+
+  const tcpClient = (id: string, console?: string, now: 'idle' | 'connected' | 'waiting' = 'connected'): EndpointInfo => ({
+    id,
+    config: { kind: 'tcp-client', address: '127.0.0.1', port: 12000, recvSize: 1024, timeoutMs: 60000 },
+    client: { now },
+    ...(console && { console })
+  })
+
+  it('puts each running client back in the tab its console key names, not the first free one (D1)', () => {
+    // Client 1's endpoint stopped; Client 2's runs.
+    const { labs, routes } = restoreLabs(fresh(), [tcpClient('tcp-client-2', 'tcp:client:2')], 'IPv4', [{ id: 'tcp-client-1', console: 'tcp:client:1' }])
+    expect(labs.tcp.tabs.map((t) => [t.label, t.endpointId, t.phase])).toEqual([
+      ['Client 1', undefined, 'closed'],
+      ['Client 2', 'tcp-client-2', 'connected']
+    ])
+    expect(labs.tcp.nextTab).toBe(3)
+    expect(routes).toEqual([['tcp-client-2', 'tcp:client:2']])
+  })
+
+  it('numbers the tabs as the window that made them did, and a client without a key takes the first free tab', () => {
+    const running = [tcpClient('tcp-client-7', 'tcp:client:4'), tcpClient('tcp-client-8'), tcpClient('tcp-client-9', 'tcp:client:1')]
+    const { labs, routes } = restoreLabs(fresh(), running, 'IPv4')
+    expect(labs.tcp.tabs.map((t) => [t.key, t.label, t.endpointId])).toEqual([
+      ['tcp:client:1', 'Client 1', 'tcp-client-9'],
+      ['tcp:client:2', 'Client 2', 'tcp-client-8'],
+      ['tcp:client:3', 'Client 3', undefined],
+      ['tcp:client:4', 'Client 4', 'tcp-client-7']
+    ])
+    expect(labs.tcp.nextTab).toBe(5)
+    expect(new Map(routes)).toEqual(
+      new Map([
+        ['tcp-client-7', 'tcp:client:4'],
+        ['tcp-client-8', 'tcp:client:2'],
+        ['tcp-client-9', 'tcp:client:1']
+      ])
+    )
+  })
+
+  it('makes no tab past the most a restore makes for a key a window would not make: that client takes a free tab', () => {
+    const far = `tcp:client:${MAX_RESTORED_TAB + 1}`
+    const { labs } = restoreLabs(fresh(), [tcpClient('tcp-client-2', far)], 'IPv4', [{ id: 'tcp-client-1', console: 'tcp:client:999999' }])
+    expect(labs.tcp.tabs.map((t) => [t.label, t.endpointId])).toEqual([['Client 1', 'tcp-client-2']])
+  })
+
+  it('gives two clients that name the same tab (two windows each had one) a tab each: the first started keeps it', () => {
+    const { labs } = restoreLabs(fresh(), [tcpClient('tcp-client-1', 'tcp:client:1'), tcpClient('tcp-client-2', 'tcp:client:1')], 'IPv4')
+    expect(labs.tcp.tabs.map((t) => [t.label, t.endpointId])).toEqual([
+      ['Client 1', 'tcp-client-1'],
+      ['Client 2', 'tcp-client-2']
+    ])
+  })
+
+  it('brings back the tab of a stopped client, cancelled if a call was under way, else closed; the newest stop says, and a running client wins', () => {
+    const stopped = [
+      { id: 'tcp-client-1', console: 'tcp:client:2', inCall: true as const },
+      { id: 'tcp-client-2', console: 'tcp:client:3' },
+      { id: 'tcp-client-3', console: 'tcp:client:3', inCall: true as const },
+      { id: 'tcp-client-4', console: 'tcp:client:1' },
+      // Without a key, or of a server: no tab.
+      { id: 'tcp-client-5' },
+      { id: 'tcp-server-1', console: 'tcp:server' }
+    ]
+    const { labs, routes } = restoreLabs(fresh(), [tcpClient('tcp-client-6', 'tcp:client:1', 'idle')], 'IPv4', stopped)
+    expect(labs.tcp.tabs.map((t) => [t.label, t.endpointId, t.phase])).toEqual([
+      ['Client 1', 'tcp-client-6', 'closed'],
+      ['Client 2', undefined, 'cancelled'],
+      ['Client 3', undefined, 'cancelled']
+    ])
+    expect(clientStatus('tcp', labs.tcp.tabs[1])).toBe('cancelled: ready for a new try')
+    expect(routes).toEqual([['tcp-client-6', 'tcp:client:1']])
+    expect(labs.udp).toEqual(fresh().udp)
+  })
 })
 
 describe('adoptEndpoints', () => {
   const tcpServer: EndpointInfo = { id: 'tcp-server-2', config: { kind: 'tcp-server', address: '0.0.0.0', port: 40001, recvSize: 512, concurrent: true, idleTimeoutMs: 30000 }, local: { address: '0.0.0.0', port: 40001, family: 'IPv4' } }
-  const tcpClient: EndpointInfo = { id: 'tcp-client-5', config: { kind: 'tcp-client', address: '127.0.0.2', port: 40001, recvSize: 64, timeoutMs: 60000 }, client: { now: 'waiting' } }
+  // Started in the other window's Client 2: this window's Client 2 is its own.
+  const tcpClient: EndpointInfo = { id: 'tcp-client-5', config: { kind: 'tcp-client', address: '127.0.0.2', port: 40001, recvSize: 64, timeoutMs: 60000 }, client: { now: 'waiting' }, console: 'tcp:client:2' }
   const httpClient: EndpointInfo = { id: 'http-client-1', config: { kind: 'http-client', recvOnce: false, family: 'IPv4' }, client: { now: 'idle', received: 1200 } }
 
   /** A window in use: Client 1 and 2 of TCP are its own (tab 2 on screen), its client address typed. */

@@ -5,7 +5,7 @@
 // It runs without a DOM (the consoles are behind a small interface), so tests drive it against a
 // real host.
 
-import type { CallError, EndpointConfig, EndpointInfo, HostInfo, LabApi } from '../../shared/contract'
+import type { CallError, EndpointConfig, EndpointInfo, HostInfo, LabApi, StoppedInfo } from '../../shared/contract'
 import { parseConsoleKey, printableLine, serverConsole } from '../../shared/console-keys'
 import { kindInfo, kindOfId } from '../../shared/endpoint-kinds'
 import type { Family, LabEvent, WindowLineStyle } from '../../shared/events'
@@ -97,6 +97,10 @@ export class LabController {
   private readonly consoles: ConsoleLines
   private readonly session: string
   private readonly remembersLab: boolean
+  /** The tab each lab showed before a reload: the window comes back on it once the restore has made it. */
+  private readonly rememberedTabs: ViewMemory['activeTabs']
+  /** endpoint id → the client tab a stopped endpoint spoke in, as the host said at the restore. */
+  private readonly stoppedTabs = new Map<string, string>()
   private readonly router: EventRouter
 
   constructor({ api, info, consoles, store, memory }: LabControllerDeps) {
@@ -104,6 +108,7 @@ export class LabController {
     this.consoles = consoles
     this.session = info.session
     this.remembersLab = memory.active !== undefined
+    this.rememberedTabs = memory.activeTabs ?? {}
     const family = memory.family ?? 'IPv4'
     this.view = { family, active: memory.active ?? 'tcp', labs: startingLabs(info, family, memory), problems: {}, drafts: {} }
     this.router = new EventRouter(store, consoles, this.placeOf)
@@ -128,12 +133,13 @@ export class LabController {
   open(): () => void {
     let closed = false
     let stop = (): void => {}
-    // What runs first, so that its lines find their panel; then the feed, which the host starts
-    // with what it still holds (the replay) and follows live, with no gap and no duplicate.
-    void this.api.list().then(
-      (running) => {
+    // What runs and what stopped lately first, so that their lines find their panel or tab; then
+    // the feed, which the host starts with what it still holds (the replay) and follows live, with
+    // no gap and no duplicate.
+    void Promise.all([this.api.list(), this.api.stopped()]).then(
+      ([running, stopped]) => {
         if (closed) return
-        this.restore(running)
+        this.restore(running, stopped)
         stop = this.api.onEvents((batch, replay) => {
           if (replay) this.routeStopped(batch)
           this.router.deliver(batch)
@@ -153,15 +159,17 @@ export class LabController {
 
   /**
    * Applies what the host runs to the state as it is now, not as it was when the request left:
-   * fields typed meanwhile stay. Running endpoints get their panel or tab back.
+   * fields typed meanwhile stay. Running endpoints get their panel or tab back, stopped clients
+   * their tab, and each lab shows the tab it showed before the reload.
    */
-  private restore(running: readonly EndpointInfo[]): void {
+  private restore(running: readonly EndpointInfo[], stopped: readonly StoppedInfo[]): void {
     const now = this.view
-    const restored = restoreLabs(now.labs, running, now.family)
+    const restored = restoreLabs(now.labs, running, now.family, stopped)
+    for (const ep of stopped) if (ep.console && parseConsoleKey(ep.console)?.role === 'client') this.stoppedTabs.set(ep.id, ep.console)
     // A window that remembers nothing opens on the lab whose server runs (the newest, if several).
     const newestServer = running.filter((ep) => kindInfo(ep.config.kind).role === 'server').at(-1)
     const active = !this.remembersLab && newestServer ? labOf(newestServer.id) : now.active
-    this.commit({ ...now, labs: restored.labs, family: restored.family, active })
+    this.commit({ ...now, labs: withRememberedTabs(restored.labs, this.rememberedTabs), family: restored.family, active })
     this.readInput()
     this.routeRunning(restored.routes)
   }
@@ -285,10 +293,16 @@ export class LabController {
     }
   }
 
-  /** Where the lines of a stopped endpoint show: its lab's server console, or the lab's first client tab. */
+  /**
+   * Where the lines of a stopped endpoint show: its lab's server console, or the client tab it spoke
+   * in (the restore made it), or else the lab's first client tab (stopped too long ago for the host
+   * to say, started without a console, or another window's, adopted live: its key is that window's numbering).
+   */
   private stoppedConsole(id: string): string {
     const lab = labOf(id)
-    return kindInfo(kindOfId(id)!).role === 'server' ? serverConsole(lab) : this.view.labs[lab].tabs[0].key
+    if (kindInfo(kindOfId(id)!).role === 'server') return serverConsole(lab)
+    const key = this.stoppedTabs.get(id)
+    return key && this.tabOf(lab, key) ? key : this.view.labs[lab].tabs[0].key
   }
 
   // ---- fields and tabs -------------------------------------------------------------------
@@ -505,7 +519,7 @@ export class LabController {
   private async startOwn(config: EndpointConfig, key: string): Promise<EndpointInfo> {
     this.ownStarts++
     try {
-      const ep = await this.api.start(config)
+      const ep = await this.api.start(config, key)
       this.router.route(ep.id, key)
       return ep
     } finally {
@@ -519,8 +533,7 @@ export class LabController {
 
   /**
    * Where this window shows a line another window (or this one before a reload) wrote to console
-   * `key`: there if this window has that console, else in the lab's first client tab, where the
-   * lines of stopped clients go too.
+   * `key`: there if this window has that console, else in the lab's first client tab.
    */
   private placeOf = (key: string): string => {
     const place = parseConsoleKey(key)
@@ -565,7 +578,21 @@ export class LabController {
   private remember(): void {
     const { labs, active, family } = this.view
     const fields: ViewMemory['fields'] = {}
-    for (const { kind } of LABS) fields[kind] = { server: labs[kind].server, client: labs[kind].client }
-    saveViewMemory(this.session, { active, family, fields })
+    const activeTabs: ViewMemory['activeTabs'] = {}
+    for (const { kind } of LABS) {
+      fields[kind] = { server: labs[kind].server, client: labs[kind].client }
+      activeTabs[kind] = labs[kind].activeTab
+    }
+    saveViewMemory(this.session, { active, family, fields, activeTabs })
   }
+}
+
+/** Each lab shows the tab it showed before a reload, if that tab is back. */
+function withRememberedTabs(labs: Record<LabKind, LabState>, remembered: ViewMemory['activeTabs']): Record<LabKind, LabState> {
+  const out = { ...labs }
+  for (const { kind } of LABS) {
+    const key = remembered[kind]
+    if (key && out[kind].tabs.some((t) => t.key === key)) out[kind] = { ...out[kind], activeTab: key }
+  }
+  return out
 }

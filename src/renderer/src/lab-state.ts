@@ -1,11 +1,11 @@
 // What the student has set up in each lab, and how those fields become endpoint configs.
 
-import type { ClientConfig, EndpointConfig, EndpointInfo, HostInfo, ServerConfig } from '../../shared/contract'
+import type { ClientConfig, EndpointConfig, EndpointInfo, HostInfo, ServerConfig, StoppedInfo } from '../../shared/contract'
 import type { Family, LabEvent, SockAddr } from '../../shared/events'
 import { DEFAULT_HTTP_PORT, DEFAULT_PORT, defaultClientAddress, defaultServerAddress, ipFamily } from '../../shared/address'
-import { IDLE_TIMEOUT_DEFAULT_MS, TCP_TIMEOUT_DEFAULT_MS, UDP_TIMEOUT_DEFAULT_MS } from '../../shared/limits'
+import { IDLE_TIMEOUT_DEFAULT_MS, MAX_ENDPOINTS_PER_LAB, TCP_TIMEOUT_DEFAULT_MS, UDP_TIMEOUT_DEFAULT_MS } from '../../shared/limits'
 import { configProblem } from '../../shared/schemas'
-import { clientConsole, serverConsole } from '../../shared/console-keys'
+import { clientConsole, parseConsoleKey, serverConsole } from '../../shared/console-keys'
 import type { LabKind } from '../../shared/endpoint-kinds'
 import { ENDPOINT_KINDS, kindOfId } from '../../shared/endpoint-kinds'
 
@@ -246,11 +246,69 @@ function showingServer(lab: LabState, ep: EndpointInfo, family: Family): LabStat
 }
 
 /**
- * A window that (re)loads while the host runs endpoints: each lab shows its running server as it
- * was started (the client fields follow its port, as after Start), and each running client gets a
- * tab of its own, in the order they were started, with the fields it was started with.
+ * The most tabs a restore makes for one lab. A lab runs at most MAX_ENDPOINTS_PER_LAB endpoints at
+ * once; a key past this is no tab a student made but a garbled or hostile one, and making every
+ * tab up to it would bury the window: that client takes a free tab instead.
  */
-export function restoreLabs(labs: Record<LabKind, LabState>, running: readonly EndpointInfo[], family: Family): Restored {
+export const MAX_RESTORED_TAB = 2 * MAX_ENDPOINTS_PER_LAB
+
+/** The number of the client tab a console key names in lab `kind`, if it names one a restore makes. */
+function clientTabNumber(kind: LabKind, key: string | undefined): number | undefined {
+  const place = key === undefined ? undefined : parseConsoleKey(key)
+  return place?.lab === kind && place.role === 'client' && place.n! <= MAX_RESTORED_TAB ? place.n : undefined
+}
+
+/** The lab with client tabs numbered up to `n` at least, as the window that made them numbered them. */
+function withTabsThrough(lab: LabState, n: number): LabState {
+  if (n < lab.nextTab) return lab
+  const added = Array.from({ length: n - lab.nextTab + 1 }, (_, i) => newTab(lab.kind, lab.nextTab + i))
+  return { ...lab, tabs: [...lab.tabs, ...added], nextTab: n + 1 }
+}
+
+/** The client fields show what a running client was started with. */
+function showingClientFields(lab: LabState, c: ClientConfig, family: Family): LabState {
+  const client = { ...lab.client }
+  if (c.kind === 'http-client') client.recvOnce = c.recvOnce
+  else {
+    client.address = c.address
+    client.addressEdited = c.address !== defaultClientAddress(family)
+    client.portEdited ||= String(c.port) !== client.port
+    client.port = String(c.port)
+    client.recvSize = String(c.recvSize)
+    if (c.kind === 'udp-client') client.timeout = String(c.timeoutMs / 1000)
+  }
+  return { ...lab, client }
+}
+
+/**
+ * The console keys the running clients of lab `kind` claim: each the one it was started in, the
+ * first claimant keeping it when two name the same (two windows each had a "Client 2").
+ */
+function claimedTabs(kind: LabKind, clients: readonly EndpointInfo[]): Map<string, string> {
+  const claims = new Map<string, string>()
+  for (const ep of clients) {
+    const n = labOf(ep.id) === kind ? clientTabNumber(kind, ep.console) : undefined
+    if (n !== undefined && !claims.has(clientConsole(kind, n))) claims.set(clientConsole(kind, n), ep.id)
+  }
+  return claims
+}
+
+/** The first tab number whose tab shows no endpoint and that no running client claims (a new tab past the last if none). */
+function firstFreeTab(lab: LabState, claims: ReadonlyMap<string, string>): number {
+  for (let n = 1; ; n++) {
+    const key = clientConsole(lab.kind, n)
+    if (!claims.has(key) && !lab.tabs.some((t) => t.key === key && t.endpointId)) return n
+  }
+}
+
+/**
+ * A window that (re)loads while the host runs endpoints: each lab shows its running server as it
+ * was started (the client fields follow its port, as after Start), and each running client gets
+ * back the tab it was started in (its console key), with the fields it was started with; a client
+ * started without one takes the first free tab, in start order. The tabs of clients stopped lately
+ * come back too, closed, or cancelled if the student stopped a call (their lines show there).
+ */
+export function restoreLabs(labs: Record<LabKind, LabState>, running: readonly EndpointInfo[], family: Family, stopped: readonly StoppedInfo[] = []): Restored {
   const out = { ...labs }
   const routes: [string, string][] = []
   const servers = running.filter((ep) => ENDPOINT_KINDS[ep.config.kind].role === 'server')
@@ -265,28 +323,33 @@ export function restoreLabs(labs: Record<LabKind, LabState>, running: readonly E
     routes.push([ep.id, serverConsole(kind)])
   }
 
+  const claims = new Map(LABS.map(({ kind }) => [kind, claimedTabs(kind, clients)]))
   for (const ep of clients) {
-    const c = ep.config as ClientConfig
     const kind = labOf(ep.id)
-    let lab = out[kind]
-    const used = lab.tabs.filter((t) => t.endpointId).length
-    if (used >= lab.tabs.length) lab = { ...lab, tabs: [...lab.tabs, newTab(kind, lab.nextTab)], nextTab: lab.nextTab + 1 }
-    const tab = lab.tabs[used]
-    const client = { ...lab.client }
-    if (c.kind === 'http-client') client.recvOnce = c.recvOnce
-    else {
-      client.address = c.address
-      client.addressEdited = c.address !== defaultClientAddress(family)
-      client.portEdited ||= String(c.port) !== client.port
-      client.port = String(c.port)
-      client.recvSize = String(c.recvSize)
-      if (c.kind === 'udp-client') client.timeout = String(c.timeoutMs / 1000)
-    }
-    lab = { ...lab, client, tabs: lab.tabs.map((t) => (t.key === tab.key ? { ...t, endpointId: ep.id, signature: signatureOf(c), ...phaseOf(ep) } : t)) }
-    out[kind] = lab
-    routes.push([ep.id, tab.key])
+    const claimed = claims.get(kind)!
+    const own = claimed.get(ep.console ?? '') === ep.id ? clientTabNumber(kind, ep.console) : undefined
+    const n = own ?? firstFreeTab(out[kind], claimed)
+    const key = clientConsole(kind, n)
+    const lab = showingClientFields(withTabsThrough(out[kind], n), ep.config as ClientConfig, family)
+    out[kind] = { ...lab, tabs: lab.tabs.map((t) => (t.key === key ? { ...t, endpointId: ep.id, signature: signatureOf(ep.config), ...phaseOf(ep) } : t)) }
+    routes.push([ep.id, key])
+  }
+
+  for (const ep of stopped) {
+    const kind = labOf(ep.id)
+    const n = kind ? clientTabNumber(kind, ep.console) : undefined
+    if (n === undefined) continue
+    const key = clientConsole(kind, n)
+    const lab = withTabsThrough(out[kind], n)
+    // The newest stop says how the tab was left, unless a running client shows in it now.
+    out[kind] = { ...lab, tabs: lab.tabs.map((t) => (t.key === key && !t.endpointId ? { ...t, phase: stoppedPhase(ep), received: undefined } : t)) }
   }
   return { labs: out, family, routes }
+}
+
+/** A stopped client's tab: cancelled if the student stopped a call under way, else closed. */
+function stoppedPhase(ep: StoppedInfo): ClientPhase {
+  return ep.inCall ? 'cancelled' : 'closed'
 }
 
 export interface Adopted {
@@ -300,8 +363,11 @@ export interface Adopted {
  * but around what the student is doing in it: the lab and the tab on screen, the IPv4/IPv6 toggle
  * and the client fields stay as they are. A new server shows in its lab's panel, unless the panel
  * shows a run already (then only its lines go to the server console); a new client gets a tab of
- * its own after the window's tabs, in the order the clients were started. `known`: the endpoints
- * the window shows already, its own among them; they and stopped endpoints are left as they are.
+ * its own after the window's tabs, in the order the clients were started. Not the tab its console
+ * key names: that is the other window's numbering, and the tab of that number here, if there is
+ * one, is the student's own (a new tab takes that number anyway when it is the next one).
+ * `known`: the endpoints the window shows already, its own among them; they and stopped endpoints
+ * are left as they are.
  */
 export function adoptEndpoints(labs: Record<LabKind, LabState>, running: readonly EndpointInfo[], known: (id: string) => boolean, family: Family): Adopted {
   const out = { ...labs }
