@@ -58,6 +58,21 @@ describe('the events the ring holds', () => {
     expect(sends[0].detail).toMatchObject({ what: 'bytes' })
   })
 
+  it('keep apart details that differ only by a key left undefined', () => {
+    const interner = new EventInterner()
+    const event = (detail: LabEvent['detail']): LabEvent => ({ seq: 1, time: 0, endpoint: 'tcp-server-1', role: 'server', proto: 'TCP', kind: 'queued', conn: 2, length: 0, info: 'queued', detail }) as LabEvent
+    const failed = event({ code: undefined })
+    interner.intern(failed)
+    for (const detail of [{ queuedAhead: 1 }, { window: { console: 'tcp:server', style: 'note' } }, {}]) {
+      const e = event(detail as LabEvent['detail'])
+      interner.intern(e)
+      expect(e.detail).toBe(detail)
+    }
+    const again = event({ code: undefined })
+    interner.intern(again)
+    expect(again.detail).toBe(failed.detail)
+  })
+
   it('stay true when more distinct values come than a table keeps (a scan of ports)', () => {
     const interner = new EventInterner()
     const made = (port: number): LabEvent => ({

@@ -31,11 +31,15 @@ class Recent<T> {
 
 const sameAddress = (a: SockAddr, b: SockAddr): boolean => a.port === b.port && a.address === b.address && a.family === b.family
 
-/** Details are flat records of words, numbers and flags: the same keys with the same values (a nested object only if it is the same one). */
+/**
+ * Details are flat records of words, numbers and flags: the same keys with the same values (a
+ * nested object only if it is the same one). A key whose value is undefined ({ code: undefined })
+ * is still a key: b must have it too, or { queuedAhead: 1 } would pass for it.
+ */
 function sameDetail(a: Record<string, unknown>, b: Record<string, unknown>): boolean {
   let keys = 0
   for (const k in a) {
-    if (a[k] !== b[k]) return false
+    if (a[k] !== b[k] || !(k in b)) return false
     keys++
   }
   for (const _key in b) keys--
