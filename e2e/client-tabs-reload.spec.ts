@@ -3,7 +3,7 @@
 // tab, and the window comes back on the tab it showed.
 
 import type { Page } from '@playwright/test'
-import { clientConsole, consoleText, expect, freePort, logRows, sendFromClient, startServer, test } from './fixtures'
+import { clientConsole, connectedAndQueued, consoleText, expect, freePort, logRows, startServer, test } from './fixtures'
 
 const CANCELLED = 'Cancelled: the client stopped waiting and closed its socket.'
 
@@ -13,13 +13,7 @@ const tabText = (page: Page, n: number): Promise<string> =>
 
 test('TCP: a new client cancelled while it waited in the backlog keeps its tab and its lines after a reload; Client 1 does not get them', async ({ lab }) => {
   test.setTimeout(60_000)
-  await startServer(lab, await freePort())
-  await lab.getByTestId('client-connect').click()
-  await expect(lab.getByTestId('client-close')).toBeVisible()
-  await lab.getByTestId('client-new').click()
-  await sendFromClient(lab, 'second client')
-  await expect(lab.getByTestId('client-status')).toContainText('waiting for the server')
-  await expect.poll(async () => (await logRows(lab)).filter((r) => r[6].startsWith('SEND')).length, { timeout: 15_000 }).toBe(1)
+  await connectedAndQueued(lab, 'second client')
   await lab.getByTestId('client-cancel').click()
   await expect(lab.getByTestId('client-status')).toContainText('cancelled')
   await expect.poll(() => consoleText(clientConsole(lab))).toContain(CANCELLED)

@@ -2,8 +2,7 @@
 // client that waits for a reply (TCP, UDP, HTTP) can cancel the wait, which frees the server.
 
 import net from 'node:net'
-import type { Page } from '@playwright/test'
-import { clientConsole, consoleText, exchange, expect, freePort, logRows, sendFromClient, serverConsole, shot, startServer, test } from './fixtures'
+import { clientConsole, connectedAndQueued, consoleText, exchange, expect, freePort, logRows, sendFromClient, serverConsole, shot, startServer, test } from './fixtures'
 
 test('an empty sentence is refused in one line, and nothing is sent', async ({ lab }) => {
   await startServer(lab, await freePort())
@@ -154,16 +153,3 @@ test('HTTP: a fetch from a server that never answers is cancelled, and the serve
     silent.close()
   }
 })
-
-/** An iterative TCP server with client 1 connected and client 2's sentence queued behind it. */
-async function connectedAndQueued(lab: Page): Promise<void> {
-  await startServer(lab, await freePort())
-  await lab.getByTestId('client-connect').click()
-  await expect(lab.getByTestId('client-close')).toBeVisible()
-  await lab.getByTestId('client-new').click()
-  await sendFromClient(lab, 'stuck')
-  await expect(lab.getByTestId('client-status')).toContainText('waiting for the server')
-  // The tab says "waiting" as soon as Send is pressed; the sentence is on the wire only once the host
-  // has started client 2 and sent it (a reload before that is a reload before Send reached the host).
-  await expect.poll(async () => (await logRows(lab)).filter((r) => r[6].startsWith('SEND')).length, { timeout: 15_000 }).toBe(1)
-}

@@ -124,3 +124,16 @@ export async function exchange(page: Page, text: string): Promise<void> {
   await sendFromClient(page, text)
   await expect.poll(() => consoleText(clientConsole(page)), { timeout: 15_000 }).toContain(`Received reply <${text.toUpperCase()}>`)
 }
+
+/** An iterative TCP server with client 1 connected and client 2's sentence queued behind it. */
+export async function connectedAndQueued(lab: Page, sentence = 'stuck'): Promise<void> {
+  await startServer(lab, await freePort())
+  await lab.getByTestId('client-connect').click()
+  await expect(lab.getByTestId('client-close')).toBeVisible()
+  await lab.getByTestId('client-new').click()
+  await sendFromClient(lab, sentence)
+  await expect(lab.getByTestId('client-status')).toContainText('waiting for the server')
+  // The tab says "waiting" as soon as Send is pressed; the sentence is on the wire only once the host
+  // has started client 2 and sent it (a reload before that is a reload before Send reached the host).
+  await expect.poll(async () => (await logRows(lab)).filter((r) => r[6].startsWith('SEND')).length, { timeout: 15_000 }).toBe(1)
+}
