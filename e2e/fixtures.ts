@@ -4,7 +4,7 @@
 import { spawn, type ChildProcess } from 'node:child_process'
 import path from 'node:path'
 import { test as base, expect, type Locator, type Page } from '@playwright/test'
-import { ROOT } from '../test/helpers/processes'
+import { freePort, ROOT } from '../test/helpers/processes'
 
 export { ROOT }
 
@@ -48,7 +48,7 @@ export const test = base.extend<{ lab: Page; host: Host; hostEnv: Record<string,
 
 export { expect }
 /** A port that was free a moment ago: the same probe as the vitest suites use. */
-export { freePort } from '../test/helpers/processes'
+export { freePort }
 
 
 /** Everything an xterm console holds, scrollback included, as the student would read it. */
