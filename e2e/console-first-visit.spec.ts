@@ -8,7 +8,7 @@
 
 import { chromium } from '@playwright/test'
 import type { Page } from '@playwright/test'
-import { clientConsole, consoleScreen, expect, freePort, serverConsole, shot, startServer, test } from './fixtures'
+import { clientConsole, consoleScreen, consoleSize, consoleText, expect, freePort, serverConsole, shot, startServer, test } from './fixtures'
 
 const VISITS = 5
 
@@ -66,8 +66,8 @@ test('a console filled before it was first shown opens at its end: a new window 
   await projector.close()
 })
 
-test('a console off screen while the window zooms to 200% shows its end when its lab is back, and scrolls', async ({ lab }) => {
-  // The projector: 1920×1080, a server console of 13 lines, which fit at 100% and not at 200%.
+/** The projector: 1920×1080, a TCP server console of 13 lines, which fit at 100% and not at 200%. */
+async function serverOfThirteenLines(lab: Page): Promise<void> {
   await lab.setViewportSize({ width: 1920, height: 1080 })
   await startServer(lab, await freePort())
   for (let i = 1; i <= 4; i++) {
@@ -75,25 +75,61 @@ test('a console off screen while the window zooms to 200% shows its end when its
     await lab.getByTestId('client-send').click()
     await expect.poll(() => consoleScreen(serverConsole(lab))).toMatch(new RegExp(`(Sent reply to[^]*){${i}}`))
   }
-  // The instructor zooms in while another lab is on screen, then comes back.
-  await lab.getByTestId('lab-udp').click()
+}
+
+async function zoomTo200(lab: Page): Promise<void> {
   for (let i = 0; i < 5; i++) await lab.getByTestId('zoom-in').click()
   await expect(lab.getByTestId('zoom-reset')).toHaveText('200%')
-  await lab.getByTestId('lab-tcp').click()
-  const lastLine = async (): Promise<string> => (await consoleScreen(serverConsole(lab))).trimEnd().split('\n').at(-1)!
-  await expect.poll(lastLine).toMatch(/^Server waiting on/)
-  await lab.waitForTimeout(1000)
-  expect(await lastLine()).toMatch(/^Server waiting on/)
-  // Its lines no longer fit: it has a scrollbar, and the wheel goes back to the first of them.
-  await expect(serverConsole(lab).locator('.scrollbar.vertical .slider')).toBeVisible()
-  await serverConsole(lab).hover()
-  const firstLine = async (): Promise<string> => {
-    await lab.mouse.wheel(0, -1000)
-    return (await consoleScreen(serverConsole(lab))).split('\n')[0]
+}
+
+/** The server console shows its end, has a scrollbar, and the wheel goes back to its first line. */
+async function endThenWheelToFirstLine(lab: Page): Promise<void> {
+  const console = serverConsole(lab)
+  // What the screen shows, against the console's first and last lines (its lines are short: none
+  // wraps; at its end the last row is the empty one the cursor waits on).
+  const view = async (): Promise<string> => {
+    const lines = (await consoleText(console)).split('\n')
+    const { rows } = await consoleSize(console)
+    const screen = (await consoleScreen(console)).trimEnd().split('\n')
+    if (screen.length < rows - 1) return `${screen.length} lines on ${rows} rows`
+    if (screen.join('\n') === lines.slice(-screen.length).join('\n')) return 'the end'
+    if (screen.join('\n') === lines.slice(0, screen.length).join('\n')) return 'the first line'
+    return `from "${screen[0]}"`
   }
-  await expect.poll(firstLine, { timeout: 10_000 }).toMatch(/^Server waiting on/)
-  expect(await lastLine()).not.toMatch(/^Server waiting on/)
+  await expect.poll(view).toBe('the end')
+  await lab.waitForTimeout(1000)
+  expect(await view()).toBe('the end')
+  await expect(console.locator('.scrollbar.vertical .slider')).toBeVisible()
+  await console.hover()
+  await expect
+    .poll(async () => {
+      await lab.mouse.wheel(0, -1000)
+      return view()
+    }, { timeout: 10_000 })
+    .toBe('the first line')
+}
+
+test('a console off screen while the window zooms to 200% shows its end when its lab is back, and scrolls', async ({ lab }) => {
+  await serverOfThirteenLines(lab)
+  // The instructor zooms in while another lab is on screen, then comes back.
+  await lab.getByTestId('lab-udp').click()
+  await zoomTo200(lab)
+  await lab.getByTestId('lab-tcp').click()
+  await endThenWheelToFirstLine(lab)
   await shot(lab, 'console-zoomed-off-screen')
+})
+
+test('a console on screen while the window zooms to 200% shows its end, and scrolls', async ({ lab }) => {
+  await serverOfThirteenLines(lab)
+  await zoomTo200(lab)
+  await endThenWheelToFirstLine(lab)
+  // Back to the end, back to 100% and to 200% again, all on screen (as after a zoom made off screen).
+  await lab.mouse.wheel(0, 5000)
+  await lab.getByTestId('zoom-reset').click()
+  await expect(lab.getByTestId('zoom-reset')).toHaveText('100%')
+  await lab.waitForTimeout(500)
+  await zoomTo200(lab)
+  await endThenWheelToFirstLine(lab)
 })
 
 test('a console the student scrolls back with the wheel stays where they put it', async ({ lab }) => {

@@ -325,12 +325,16 @@ function settleAtEnd(e: Entry): void {
 }
 
 /**
- * Shows the console's last line. xterm scrolls through its viewport, which can keep the height it
- * had before a resize: a console filled off screen (at xterm's default 24 rows) and then fitted
- * smaller could not be scrolled that far, and stayed a few lines short of its end. Scrolling a
- * line back makes the viewport take its new height; the end is then within reach.
+ * Shows the console's last line. xterm scrolls through its viewport, by so many lines from where
+ * the viewport thinks the view is, and that can be wrong:
+ * - after a zoom with the view at its end, the viewport was left at the top (the wheel could not
+ *   scroll back): a line down first makes it take the view's place as its own;
+ * - it can keep the height it had before a resize (a console filled off screen at xterm's default
+ *   24 rows, then fitted smaller), and stop a few lines short of the end: a line back makes it take
+ *   its new height, and the end is then within reach.
  */
 function showEnd(term: Terminal): void {
+  term.scrollLines(1)
   term.scrollToBottom()
   if (atEnd(term)) return
   term.scrollLines(-1)
