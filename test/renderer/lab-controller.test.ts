@@ -490,6 +490,22 @@ describe('a window open all along adopts what another window starts', () => {
     expect(w.consoles.count('tcp:client:3', 'Received reply <QUEUED>')).toBe(1)
   })
 
+  it('follows a client it adopted before its first call, through that call and the next', async () => {
+    const w = await openWindow()
+    const port = await freePort()
+    const server = await lab.start({ kind: 'tcp-server', address: '127.0.0.1', port, recvSize: 1024, concurrent: false, idleTimeoutMs: 0 })
+    // Another window's client, started and named in a line of its own before it sends anything: adopted idle.
+    const client = await lab.start({ kind: 'tcp-client', address: '127.0.0.1', port, recvSize: 1024, timeoutMs: 10_000 })
+    await lab.writeConsole({ console: 'tcp:client:1', endpoint: client.id, style: 'input', text: 'first' })
+    await expect.poll(() => w.controller.getSnapshot().labs.tcp.tabs.map((t) => [t.endpointId, t.phase])).toEqual([[undefined, 'idle'], [client.id, 'closed']])
+    await lab.send(client.id, 'first')
+    await expect.poll(() => w.controller.getSnapshot().labs.tcp.tabs[1]).toMatchObject({ phase: 'done', received: 5 })
+    await lab.send(client.id, 'second!')
+    await expect.poll(() => w.controller.getSnapshot().labs.tcp.tabs[1]).toMatchObject({ phase: 'done', received: 7 })
+    await lab.stop(client.id)
+    await lab.stop(server.id)
+  })
+
   it('does not adopt its own endpoint a second time while the reply of its start is on the way', async () => {
     // This window's replies come 400 ms after the host sent them: the host already lists the client it starts.
     const w = await openWindow((api) => lateReplies(api, 400))

@@ -174,13 +174,15 @@ export class LabController {
     this.routeRunning(restored.routes)
   }
 
-  /** Routes running endpoints to their panel or tab; a tab whose client is busy or connected follows it. */
+  /** Routes running endpoints to their panel or tab; each client tab follows its endpoint. */
   private routeRunning(routes: readonly [string, string][]): void {
     for (const [id, key] of routes) {
       this.router.route(id, key)
       const kind = labOf(id)
-      const tab = this.tabOf(kind, key)
-      if (tab && (isBusy(tab) || tab.phase === 'connected')) this.followed.set(id, { kind, key })
+      // A client this window did not start here (before a reload, or in another window) follows
+      // what the host says it does, until this window makes a call of its own on it: its calls
+      // are made elsewhere, and no reply comes here to end them.
+      if (this.tabOf(kind, key)) this.followed.set(id, { kind, key })
     }
   }
 
@@ -268,7 +270,7 @@ export class LabController {
           // Gone (another window cancelled or closed it): the tab lets it go, so its next call starts a new one.
           const next = info ? phaseOf(info) : { phase: 'closed' as const, endpointId: undefined, signature: undefined }
           this.setTab(kind, key, next)
-          if (next.phase !== 'connected' && next.phase !== 'connecting' && next.phase !== 'waiting') this.followed.delete(id)
+          if (!info) this.followed.delete(id)
         }
       })
       .catch(() => undefined)
