@@ -48,8 +48,11 @@ export class Lab extends EventEmitter<LabEvents> {
   private readonly budget = new PreviewBudget()
   /** ... and whole payloads at a bounded rate: a flood is previewed by its heads. */
   private readonly rate = new PreviewRate()
-  /** ... and one copy of each repeated sentence, detail and address. */
-  private readonly interner = new EventInterner()
+  /**
+   * ... and one copy of each repeated sentence, detail and address, where the ring holds events for
+   * long (a window's 50,000): the CLI's ring holds one event, and sharing would only cost it time.
+   */
+  private readonly interner?: EventInterner
   private readonly running = new Map<string, Running>()
   private readonly stoppedOnes = new StoppedEndpoints()
   private readonly counters = new Map<EndpointKind, number>()
@@ -65,6 +68,7 @@ export class Lab extends EventEmitter<LabEvents> {
   constructor(options: LabOptions = {}) {
     super()
     this.ring = new Ring(options.ringSize ?? DEFAULT_RING_SIZE)
+    if (this.ring.capacity > 1) this.interner = new EventInterner()
     this.previews = options.previews ?? true
   }
 
@@ -222,7 +226,7 @@ export class Lab extends EventEmitter<LabEvents> {
   private record(event: LabEvent): void {
     event.seq = ++this.seq
     event.time = Math.round((performance.now() - this.startedAt) * 1000)
-    this.interner.intern(event)
+    this.interner?.intern(event)
     const evicted = this.ring.push(event)
     if (evicted) this.budget.dropThrough(evicted.seq)
     this.budget.admit(event)
