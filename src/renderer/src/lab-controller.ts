@@ -71,21 +71,21 @@ export class LabController {
   /** Tabs whose wait the student cancelled while a call was under way: its failure is a note, not an error. */
   private readonly cancelled = new Set<string>()
   /**
-   * Client endpoints whose call (connect, send) this window did not start (it was made before a
-   * reload, or by another window), and open connections, which another window may close. No reply
-   * comes here, so their tab follows what the host says of them whenever they log an event.
+   * Client endpoints this window did not start here (before a reload, or in another window): their
+   * calls are made elsewhere and no reply comes here, so their tab follows what the host says of
+   * them whenever they log an event, until this window makes a call of its own on it.
    * endpoint id → tab.
    */
   private readonly followed = new Map<string, { kind: LabKind; key: string }>()
-  /** A list() for the followed tabs is under way; `again` asks for one more when it returns. */
-  private following: { again: boolean } | undefined
+  /** Brings the followed tabs up to date with what the host says their endpoints do (one list() at a time). */
+  private readonly follow = oneAtATime(() => this.followRound())
   /**
    * Endpoints the live feed named that this window does not show (another window started them),
    * not asked about yet: the next adoption asks the host what runs.
    */
   private readonly unknown = new Set<string>()
-  /** A list() to adopt endpoints is under way; `again` asks for one more when it returns. */
-  private adopting: { again: boolean } | undefined
+  /** Adopts what the host runs and this window does not show yet (one list() at a time). */
+  private readonly adopt = oneAtATime(() => this.adoptRound())
   /**
    * Starts of this window's own whose reply has not come: their events may come first, from an id
    * this window does not know yet, and only the reply says they are its own. Adoption waits for them.
@@ -201,37 +201,24 @@ export class LabController {
    * a reload shows a stopped endpoint's. While a start of this window's own awaits its reply, an
    * unknown endpoint may be that one: the adoption waits until the reply has routed it.
    */
-  private adopt(): void {
-    if (this.adopting) {
-      this.adopting.again = true
-      return
-    }
+  private async adoptRound(): Promise<void> {
     if (this.ownStarts > 0) {
       this.adoptAfterStarts = true
       return
     }
     for (const id of this.unknown) if (this.router.has(id)) this.unknown.delete(id)
     if (this.unknown.size === 0) return
-    const round = (this.adopting = { again: false })
     // An endpoint the feed named before the window asked is in the host's answer unless it has stopped.
     const asked = [...this.unknown]
     this.unknown.clear()
-    void this.api
-      .list()
-      .then((running) => {
-        if (this.ownStarts > 0) {
-          for (const id of asked) this.unknown.add(id)
-          this.adoptAfterStarts = true
-          return
-        }
-        this.adoptRunning(running)
-        for (const id of asked) if (!this.router.has(id)) this.router.route(id, this.stoppedConsole(id))
-      })
-      .catch(() => undefined)
-      .finally(() => {
-        this.adopting = undefined
-        if (round.again) this.adopt()
-      })
+    const running = await this.api.list()
+    if (this.ownStarts > 0) {
+      for (const id of asked) this.unknown.add(id)
+      this.adoptAfterStarts = true
+      return
+    }
+    this.adoptRunning(running)
+    for (const id of asked) if (!this.router.has(id)) this.router.route(id, this.stoppedConsole(id))
   }
 
   /** Applies an adoption to the state as it is now: the student's fields, lab and tabs stay. */
@@ -250,34 +237,20 @@ export class LabController {
     if (labs !== this.view.labs) this.commit({ ...this.view, labs })
   }
 
-  /** Brings the followed tabs up to date with what the host says their endpoints do (one list() at a time). */
-  private follow(): void {
-    if (this.following) {
-      this.following.again = true
-      return
+  private async followRound(): Promise<void> {
+    const running = await this.api.list()
+    for (const [id, { kind, key }] of this.followed) {
+      const tab = this.tabOf(kind, key)
+      if (tab?.endpointId !== id) {
+        this.followed.delete(id)
+        continue
+      }
+      const info = running.find((ep) => ep.id === id)
+      // Gone (another window cancelled or closed it): the tab lets it go, so its next call starts a new one.
+      const next = info ? phaseOf(info) : { phase: 'closed' as const, endpointId: undefined, signature: undefined }
+      this.setTab(kind, key, next)
+      if (!info) this.followed.delete(id)
     }
-    const round = (this.following = { again: false })
-    void this.api
-      .list()
-      .then((running) => {
-        for (const [id, { kind, key }] of this.followed) {
-          const tab = this.tabOf(kind, key)
-          if (tab?.endpointId !== id) {
-            this.followed.delete(id)
-            continue
-          }
-          const info = running.find((ep) => ep.id === id)
-          // Gone (another window cancelled or closed it): the tab lets it go, so its next call starts a new one.
-          const next = info ? phaseOf(info) : { phase: 'closed' as const, endpointId: undefined, signature: undefined }
-          this.setTab(kind, key, next)
-          if (!info) this.followed.delete(id)
-        }
-      })
-      .catch(() => undefined)
-      .finally(() => {
-        this.following = undefined
-        if (round.again) this.follow()
-      })
   }
 
   /** This window takes the tab's endpoint over (a call of its own, a Close): it no longer follows it. */
@@ -597,4 +570,27 @@ function withRememberedTabs(labs: Record<LabKind, LabState>, remembered: ViewMem
     if (key && out[kind].tabs.some((t) => t.key === key)) out[kind] = { ...out[kind], activeTab: key }
   }
   return out
+}
+
+/**
+ * Runs `round` one at a time: a call while a round is under way asks for one more once it is done,
+ * however many calls came meanwhile. A round that fails (the host is gone) is let go; the window
+ * says so in its banner.
+ */
+function oneAtATime(round: () => Promise<void>): () => void {
+  let current: { again: boolean } | undefined
+  const run = (): void => {
+    if (current) {
+      current.again = true
+      return
+    }
+    const started = (current = { again: false })
+    void round()
+      .catch(() => undefined)
+      .finally(() => {
+        current = undefined
+        if (started.again) run()
+      })
+  }
+  return run
 }
