@@ -265,6 +265,11 @@ function withTabsThrough(lab: LabState, n: number): LabState {
   return { ...lab, tabs: [...lab.tabs, ...added], nextTab: n + 1 }
 }
 
+/** A tab showing running client `ep`: its endpoint, the config it was started with, and what it does. */
+function holding(tab: ClientTab, ep: EndpointInfo): ClientTab {
+  return { ...tab, endpointId: ep.id, signature: signatureOf(ep.config), ...phaseOf(ep) }
+}
+
 /** The client fields show what a running client was started with. */
 function showingClientFields(lab: LabState, c: ClientConfig, family: Family): LabState {
   const client = { ...lab.client }
@@ -331,7 +336,7 @@ export function restoreLabs(labs: Record<LabKind, LabState>, running: readonly E
     const n = own ?? firstFreeTab(out[kind], claimed)
     const key = clientConsole(kind, n)
     const lab = showingClientFields(withTabsThrough(out[kind], n), ep.config as ClientConfig, family)
-    out[kind] = { ...lab, tabs: lab.tabs.map((t) => (t.key === key ? { ...t, endpointId: ep.id, signature: signatureOf(ep.config), ...phaseOf(ep) } : t)) }
+    out[kind] = { ...lab, tabs: lab.tabs.map((t) => (t.key === key ? holding(t, ep) : t)) }
     routes.push([ep.id, key])
   }
 
@@ -380,7 +385,7 @@ export function adoptEndpoints(labs: Record<LabKind, LabState>, running: readonl
       routes.push([ep.id, serverConsole(kind)])
     } else {
       const lab = out[kind]
-      const tab: ClientTab = { ...newTab(kind, lab.nextTab), endpointId: ep.id, signature: signatureOf(ep.config), ...phaseOf(ep) }
+      const tab = holding(newTab(kind, lab.nextTab), ep)
       out[kind] = { ...lab, tabs: [...lab.tabs, tab], nextTab: lab.nextTab + 1 }
       routes.push([ep.id, tab.key])
     }
