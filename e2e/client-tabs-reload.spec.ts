@@ -3,13 +3,12 @@
 // tab, and the window comes back on the tab it showed.
 
 import type { Page } from '@playwright/test'
-import { clientConsole, connectedAndQueued, consoleText, expect, freePort, logRows, startServer, test } from './fixtures'
+import { clientConsole, connectedAndQueued, consoleText, consoleTextOf, expect, freePort, logRows, startServer, test } from './fixtures'
 
 const CANCELLED = 'Cancelled: the client stopped waiting and closed its socket.'
 
 /** Everything client tab `n`'s console holds, whichever tab is on screen. */
-const tabText = (page: Page, n: number): Promise<string> =>
-  page.evaluate((key) => (window as unknown as { __socklabConsoleText: (key: string) => string }).__socklabConsoleText(key), `tcp:client:${n}`)
+const tabText = (page: Page, n: number): Promise<string> => consoleTextOf(page, `tcp:client:${n}`)
 
 test('TCP: a new client cancelled while it waited in the backlog keeps its tab and its lines after a reload; Client 1 does not get them', async ({ lab }) => {
   test.setTimeout(60_000)

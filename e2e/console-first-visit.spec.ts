@@ -8,7 +8,7 @@
 
 import { chromium } from '@playwright/test'
 import type { Page } from '@playwright/test'
-import { clientConsole, consoleScreen, consoleSize, consoleText, expect, freePort, serverConsole, shot, startServer, test } from './fixtures'
+import { clientConsole, consoleScreen, consoleSize, consoleText, consoleTextOf, expect, freePort, serverConsole, shot, startServer, test } from './fixtures'
 
 const VISITS = 5
 
@@ -35,7 +35,7 @@ test('first visits to a running HTTP lab open the client console at its end, wra
       const page = await browser.newPage({ viewport: { width: 1600, height: 900 } })
       await page.goto(host.url)
       await expect(page.getByTestId('lab-http')).toHaveAttribute('aria-selected', 'true')
-      await expect.poll(() => page.evaluate(() => (window as unknown as { __socklabConsoleText: (k: string) => string }).__socklabConsoleText('http:client:1'))).toContain('Reply read in')
+      await expect.poll(() => consoleTextOf(page, 'http:client:1')).toContain('Reply read in')
       await page.waitForTimeout(1000)
       const screen = await consoleScreen(clientConsole(page))
       ends.push(`visit ${visit}: ${screen.includes('Reply read in') ? 'at its end' : `from "${screen.split('\n')[0]}"`}`)
@@ -57,7 +57,7 @@ test('a console filled before it was first shown opens at its end: a new window 
   const projector = await context.browser()!.newPage({ viewport: { width: 1600, height: 900 } })
   await projector.goto(lab.url())
   await expect(projector.getByTestId('lab-tcp')).toHaveAttribute('aria-selected', 'true')
-  await expect.poll(() => projector.evaluate(() => (window as unknown as { __socklabConsoleText: (k: string) => string }).__socklabConsoleText('http:client:1'))).toContain('Reply read in')
+  await expect.poll(() => consoleTextOf(projector, 'http:client:1')).toContain('Reply read in')
   await projector.getByTestId('lab-http').click()
   await expect.poll(() => consoleScreen(clientConsole(projector))).toContain('Reply read in')
   // And it stays there: nothing of xterm's own settling moves it afterwards.

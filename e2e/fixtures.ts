@@ -54,7 +54,12 @@ export { freePort }
 /** Everything an xterm console holds, scrollback included, as the student would read it. */
 export async function consoleText(console: Locator): Promise<string> {
   const key = (await console.getAttribute('data-testid'))!.replace(/^console-/, '')
-  return console.page().evaluate((k) => (window as unknown as { __socklabConsoleText: (key: string) => string }).__socklabConsoleText(k), key)
+  return consoleTextOf(console.page(), key)
+}
+
+/** ... the same of console `key` ("http:client:1"), on screen or not. */
+export function consoleTextOf(page: Page, key: string): Promise<string> {
+  return page.evaluate((k) => (window as unknown as { __socklabConsoleText: (key: string) => string }).__socklabConsoleText(k), key)
 }
 
 export const serverConsole = (page: Page): Locator => page.getByTestId('server-panel').locator('.console')
