@@ -1,13 +1,13 @@
 // Equal values of the events the ring holds, held once. A flood repeats the same few sentences
 // ("Server waiting on (127.0.0.1, 12000)"), details ({ what: 'bytes' }) and addresses for each of
 // its tens of thousands of events; each event made its own copy, and the ring of 50,000 events
-// held about 40 bytes more per event than before details existed. Values are never changed once
-// made, so sharing them is safe.
+// held 29 bytes more per event than before details existed (276 against 247; 160 now). Values are
+// never changed once made, so sharing them is safe.
 //
 // Only the last few values of each field are looked at, compared field by field: a flood repeats
 // them back to back, and a run of new connections (a new client port each) must not pay for a
-// table it never hits. Keys made of strings (JSON, "address port") and big maps cost 2.4 µs an
-// event, a tenth of what a TCP server spends on a whole connection.
+// table it never hits. Keys made of strings (JSON, "address port") in big maps cost 2.4 µs an
+// event, this 0.23 µs.
 
 import type { LabEvent, SockAddr } from '../shared/events'
 
