@@ -2,8 +2,9 @@
 // the other shows as it happens, as a reload would show it, without losing its own tabs. The
 // window open first must not wait for a reload to see a server run or a client's reply.
 
+import net from 'node:net'
 import type { Page } from '@playwright/test'
-import { clientConsole, consoleText, exchange, expect, freePort, serverConsole, shot, startServer, test } from './fixtures'
+import { clientConsole, consoleText, exchange, expect, freePort, sendFromClient, serverConsole, shot, startServer, test } from './fixtures'
 
 /** A second window on the lab's host, open on lab `kind`. */
 async function secondWindow(lab: Page, kind: 'tcp' | 'http'): Promise<Page> {
@@ -78,4 +79,39 @@ test('HTTP: a window open first shows the reply under the URL another window fet
   await lab.getByTestId('client-tab-1').click()
   expect(await consoleText(clientConsole(lab))).not.toContain('200 OK')
   await b.close()
+})
+
+test('a client another window cancelled before this window heard of it still gets a tab of its own, with its sentence and "Cancelled"', async ({ lab }) => {
+  // A loaded machine: window A hears of each batch of events 500 ms late, by which time B's
+  // client has stopped; A's adoption finds it no longer running.
+  await lab.routeWebSocket(/\/lab\?/, (ws) => {
+    const server = ws.connectToServer()
+    server.onMessage((message) => {
+      if (typeof message === 'string' && message.startsWith('{"events"')) setTimeout(() => ws.send(message), 500)
+      else ws.send(message)
+    })
+  })
+  await lab.reload()
+  await expect(lab.getByTestId('host-info')).toContainText('browser host')
+  const silent = net.createServer((socket) => socket.on('error', () => undefined).resume())
+  await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve))
+  try {
+    const b = await secondWindow(lab, 'tcp')
+    await b.getByTestId('client-port').fill(String((silent.address() as net.AddressInfo).port))
+    await sendFromClient(b, 'hello?')
+    await expect(b.getByTestId('client-status')).toContainText('waiting for the server')
+    await b.getByTestId('client-cancel').click()
+    await expect(b.getByTestId('client-status')).toContainText('cancelled')
+
+    await lab.getByTestId('client-tab-2').click()
+    await expect(lab.getByTestId('client-status')).toHaveText('cancelled: ready for a new try')
+    await expect.poll(() => consoleText(clientConsole(lab))).toContain('Cancelled: the client stopped waiting')
+    expect(await consoleText(clientConsole(lab))).toContain('Input lowercase sentence: hello?')
+    // A's own tab shows none of it.
+    await lab.getByTestId('client-tab-1').click()
+    expect(await consoleText(clientConsole(lab))).not.toContain('hello?')
+    await b.close()
+  } finally {
+    silent.close()
+  }
 })

@@ -131,6 +131,11 @@ export function endpointId(kind: EndpointKind, n: number): string {
 /** Ids of known kinds only, numbered from 1: anything else (a path, a made-up kind) is not an id. */
 export const ENDPOINT_ID = new RegExp(`^(${ENDPOINT_KIND_NAMES.join('|')})-([1-9]\\d{0,15})$`)
 
+/** An endpoint id's number: the host numbers each kind's endpoints in the order they start. */
+export function endpointNumber(id: string): number {
+  return Number(ENDPOINT_ID.exec(id)?.[2] ?? NaN)
+}
+
 /** The kind an endpoint id names, or undefined for anything that is not an endpoint id. */
 export function kindOfId(id: string): EndpointKind | undefined {
   return ENDPOINT_ID.exec(id)?.[1] as EndpointKind | undefined

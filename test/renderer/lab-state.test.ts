@@ -2,7 +2,7 @@
 // and what a window open all along takes in of another window's.
 
 import { afterAll, describe, expect, it } from 'vitest'
-import type { EndpointConfig, EndpointInfo, HostInfo } from '../../src/shared/contract'
+import type { EndpointConfig, EndpointInfo, HostInfo, StoppedInfo } from '../../src/shared/contract'
 import { dispatch } from '../../src/session/dispatch'
 import { createLabHandlers } from '../../src/session/handlers'
 import { LabCapture } from '../../src/session/lab-capture'
@@ -187,6 +187,25 @@ describe('adoptEndpoints', () => {
     const { labs, routes } = adoptEndpoints(before, [own, tcpServer], (id) => known.has(id), 'IPv4')
     expect(labs.tcp).toEqual(before.tcp)
     expect(routes).toEqual([['tcp-server-2', 'tcp:server']])
+  })
+
+  it('gives a client that stopped before the window asked (cancelled, or closed) a tab of its own all the same, in the order the clients started', () => {
+    const before = inUse()
+    const cancelled: StoppedInfo = { id: 'tcp-client-4', console: 'tcp:client:1', inCall: true }
+    const closed: StoppedInfo = { id: 'tcp-client-6' }
+    const { labs, routes } = adoptEndpoints(before, [tcpClient], () => false, 'IPv4', [closed, cancelled, { id: 'tcp-server-1' }])
+    expect(labs.tcp.tabs.slice(0, 2)).toEqual(before.tcp.tabs)
+    expect(labs.tcp.tabs.slice(2).map((t) => [t.label, t.endpointId, t.phase])).toEqual([
+      ['Client 3', undefined, 'cancelled'],
+      ['Client 4', 'tcp-client-5', 'waiting'],
+      ['Client 5', undefined, 'closed']
+    ])
+    expect(labs.tcp.activeTab).toBe('tcp:client:2')
+    expect(routes).toEqual([
+      ['tcp-client-4', 'tcp:client:3'],
+      ['tcp-client-5', 'tcp:client:4'],
+      ['tcp-client-6', 'tcp:client:5']
+    ])
   })
 
   it('changes nothing when everything running is known', () => {

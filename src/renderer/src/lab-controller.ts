@@ -182,7 +182,7 @@ export class LabController {
       // A client this window did not start here (before a reload, or in another window) follows
       // what the host says it does, until this window makes a call of its own on it: its calls
       // are made elsewhere, and no reply comes here to end them.
-      if (this.tabOf(kind, key)) this.followed.set(id, { kind, key })
+      if (this.tabOf(kind, key)?.endpointId === id) this.followed.set(id, { kind, key })
     }
   }
 
@@ -212,19 +212,22 @@ export class LabController {
     const asked = [...this.unknown]
     this.unknown.clear()
     const running = await this.api.list()
+    // Those that stopped before the list (another window's client, cancelled at once) still get a tab.
+    const gone = new Set(asked.filter((id) => !running.some((ep) => ep.id === id)))
+    const stopped = gone.size > 0 ? (await this.api.stopped()).filter((ep) => gone.has(ep.id)) : []
     if (this.ownStarts > 0) {
       for (const id of asked) this.unknown.add(id)
       this.adoptAfterStarts = true
       return
     }
-    this.adoptRunning(running)
+    this.adoptRunning(running, stopped)
     for (const id of asked) if (!this.router.has(id)) this.router.route(id, this.stoppedConsole(id))
   }
 
   /** Applies an adoption to the state as it is now: the student's fields, lab and tabs stay. */
-  private adoptRunning(running: readonly EndpointInfo[]): void {
+  private adoptRunning(running: readonly EndpointInfo[], stopped: readonly StoppedInfo[]): void {
     const now = this.view
-    const adopted = adoptEndpoints(now.labs, running, (id) => this.router.has(id), now.family)
+    const adopted = adoptEndpoints(now.labs, running, (id) => this.router.has(id), now.family, stopped)
     if (adopted.routes.length === 0) return
     this.commit({ ...now, labs: adopted.labs })
     this.readInput()
@@ -271,7 +274,7 @@ export class LabController {
   /**
    * Where the lines of a stopped endpoint show: its lab's server console, or the client tab it spoke
    * in (the restore made it), or else the lab's first client tab (stopped too long ago for the host
-   * to say, started without a console, or another window's, adopted live: its key is that window's numbering).
+   * to say, or started without a console).
    */
   private stoppedConsole(id: string): string {
     const lab = labOf(id)

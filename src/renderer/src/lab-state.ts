@@ -7,7 +7,7 @@ import { IDLE_TIMEOUT_DEFAULT_MS, MAX_ENDPOINTS_PER_LAB, TCP_TIMEOUT_DEFAULT_MS,
 import { configProblem } from '../../shared/schemas'
 import { clientConsole, parseConsoleKey, serverConsole } from '../../shared/console-keys'
 import type { LabKind } from '../../shared/endpoint-kinds'
-import { ENDPOINT_KINDS, kindOfId } from '../../shared/endpoint-kinds'
+import { ENDPOINT_KINDS, endpointNumber, kindOfId } from '../../shared/endpoint-kinds'
 
 export { serverConsole } from '../../shared/console-keys'
 
@@ -371,24 +371,31 @@ export interface Adopted {
  * its own after the window's tabs, in the order the clients were started. Not the tab its console
  * key names: that is the other window's numbering, and the tab of that number here, if there is
  * one, is the student's own (a new tab takes that number anyway when it is the next one).
- * `known`: the endpoints the window shows already, its own among them; they and stopped endpoints
- * are left as they are.
+ * `known`: the endpoints the window shows already, its own among them; they are left as they are.
+ * `stopped`: endpoints the feed named that stopped before the window asked what runs (a client
+ * the other window cancelled at once): a client among them gets its tab all the same, showing how
+ * it was left, as a reload shows it.
  */
-export function adoptEndpoints(labs: Record<LabKind, LabState>, running: readonly EndpointInfo[], known: (id: string) => boolean, family: Family): Adopted {
+export function adoptEndpoints(labs: Record<LabKind, LabState>, running: readonly EndpointInfo[], known: (id: string) => boolean, family: Family, stopped: readonly StoppedInfo[] = []): Adopted {
   const out = { ...labs }
   const routes: [string, string][] = []
+  const clients: (EndpointInfo | StoppedInfo)[] = []
   for (const ep of running) {
     if (known(ep.id)) continue
     const kind = labOf(ep.id)
     if (ENDPOINT_KINDS[ep.config.kind].role === 'server') {
       if (!out[kind].run) out[kind] = showingServer(out[kind], ep, family)
       routes.push([ep.id, serverConsole(kind)])
-    } else {
-      const lab = out[kind]
-      const tab = holding(newTab(kind, lab.nextTab), ep)
-      out[kind] = { ...lab, tabs: [...lab.tabs, tab], nextTab: lab.nextTab + 1 }
-      routes.push([ep.id, tab.key])
-    }
+    } else clients.push(ep)
+  }
+  for (const ep of stopped) if (!known(ep.id) && ENDPOINT_KINDS[kindOfId(ep.id)!].role === 'client') clients.push(ep)
+  // Tabs in the order the clients were started, running or not.
+  for (const ep of clients.sort((a, b) => endpointNumber(a.id) - endpointNumber(b.id))) {
+    const kind = labOf(ep.id)
+    const lab = out[kind]
+    const tab = newTab(kind, lab.nextTab)
+    out[kind] = { ...lab, tabs: [...lab.tabs, 'config' in ep ? holding(tab, ep) : { ...tab, phase: stoppedPhase(ep) }], nextTab: lab.nextTab + 1 }
+    routes.push([ep.id, tab.key])
   }
   return { labs: out, routes }
 }
