@@ -531,7 +531,7 @@ describe('a window open all along adopts what another window starts', () => {
     expect(w.consoles.count('tcp:client:1', 'Received reply <MINE>')).toBe(1)
   })
 
-  it("shows the lines of a client that stopped before the window asked where a reload shows them", async () => {
+  it('gives a client that stopped before the window asked a tab of its own, with its lines, as one still running gets', async () => {
     // This window's list() after its first (the restore) waits until the test lets it go.
     let release = (): void => {}
     const gate = new Promise<void>((resolve) => (release = resolve))
@@ -545,9 +545,13 @@ describe('a window open all along adopts what another window starts', () => {
     await other.controller.cancel('tcp', tab(other).key)
     expect(lab.list()).toEqual([])
     release()
-    await expect.poll(() => w.consoles.count('tcp:client:1', 'Received reply <GONE SOON>')).toBe(1)
-    expect(w.controller.getSnapshot().labs.tcp.tabs).toHaveLength(1)
-    expect(w.consoles.text('tcp:client:1')).toEqual(other.consoles.text('tcp:client:1'))
+    await expect.poll(() => w.consoles.count('tcp:client:2', 'Received reply <GONE SOON>')).toBe(1)
+    expect(w.controller.getSnapshot().labs.tcp.tabs.map((t) => [t.label, t.endpointId, t.phase])).toEqual([
+      ['Client 1', undefined, 'idle'],
+      ['Client 2', undefined, 'closed']
+    ])
+    expect(w.consoles.text('tcp:client:2')).toEqual(other.consoles.text('tcp:client:1'))
+    expect(w.consoles.text('tcp:client:1')).not.toContain('GONE SOON')
   })
 })
 
