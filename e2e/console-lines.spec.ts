@@ -4,7 +4,7 @@
 
 import net from 'node:net'
 import type { Page } from '@playwright/test'
-import { clientConsole, consoleText, expect, freePort, sendFromClient, serverConsole, startServer, test } from './fixtures'
+import { clientConsole, consoleText, eventsLate, expect, freePort, sendFromClient, serverConsole, startServer, test } from './fixtures'
 
 // Each test runs several exchanges and reloads: room for a loaded machine.
 test.describe.configure({ timeout: 120_000 })
@@ -65,17 +65,8 @@ test('a refusal, "Server stopped" and "Cancelled" come back after a reload, once
 })
 
 test('an error shows once, also when its event comes long after the reply, and after a reload: connection refused, a port in use, a UDP timeout', async ({ lab }) => {
-  // A loaded machine: every batch of events reaches the window 500 ms after the host sent it,
-  // while replies come at once.
-  await lab.routeWebSocket(/\/lab\?/, (ws) => {
-    const server = ws.connectToServer()
-    server.onMessage((message) => {
-      if (typeof message === 'string' && message.startsWith('{"events"')) setTimeout(() => ws.send(message), 500)
-      else ws.send(message)
-    })
-  })
-  await lab.reload()
-  await expect(lab.getByTestId('host-info')).toContainText('browser host')
+  // A loaded machine: the events reach the window long after the failed call's reply.
+  await eventsLate(lab)
 
   // TCP: connection refused; then a server on that port, and an exchange whose lines come after.
   const port = await freePort()

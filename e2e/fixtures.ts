@@ -142,3 +142,19 @@ export async function connectedAndQueued(lab: Page, sentence = 'stuck'): Promise
   // has started client 2 and sent it (a reload before that is a reload before Send reached the host).
   await expect.poll(async () => (await logRows(lab)).filter((r) => r[6].startsWith('SEND')).length, { timeout: 15_000 }).toBe(1)
 }
+
+/**
+ * A loaded machine: from here on, every batch of events reaches the window `ms` after the host sent
+ * it, while replies come at once. Reloads the window, whose feed then goes through the delay.
+ */
+export async function eventsLate(page: Page, ms = 500): Promise<void> {
+  await page.routeWebSocket(/\/lab\?/, (ws) => {
+    const server = ws.connectToServer()
+    server.onMessage((message) => {
+      if (typeof message === 'string' && message.startsWith('{"events"')) setTimeout(() => ws.send(message), ms)
+      else ws.send(message)
+    })
+  })
+  await page.reload()
+  await expect(page.getByTestId('host-info')).toContainText('browser host')
+}

@@ -4,7 +4,7 @@
 
 import net from 'node:net'
 import type { Page } from '@playwright/test'
-import { clientConsole, consoleText, exchange, expect, freePort, sendFromClient, serverConsole, shot, startServer, test } from './fixtures'
+import { clientConsole, consoleText, eventsLate, exchange, expect, freePort, sendFromClient, serverConsole, shot, startServer, test } from './fixtures'
 
 /** A second window on the lab's host, open on lab `kind`. */
 async function secondWindow(lab: Page, kind: 'tcp' | 'http'): Promise<Page> {
@@ -84,15 +84,7 @@ test('HTTP: a window open first shows the reply under the URL another window fet
 test('a client another window cancelled before this window heard of it still gets a tab of its own, with its sentence and "Cancelled"', async ({ lab }) => {
   // A loaded machine: window A hears of each batch of events 500 ms late, by which time B's
   // client has stopped; A's adoption finds it no longer running.
-  await lab.routeWebSocket(/\/lab\?/, (ws) => {
-    const server = ws.connectToServer()
-    server.onMessage((message) => {
-      if (typeof message === 'string' && message.startsWith('{"events"')) setTimeout(() => ws.send(message), 500)
-      else ws.send(message)
-    })
-  })
-  await lab.reload()
-  await expect(lab.getByTestId('host-info')).toContainText('browser host')
+  await eventsLate(lab)
   const silent = net.createServer((socket) => socket.on('error', () => undefined).resume())
   await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve))
   try {
