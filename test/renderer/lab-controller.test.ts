@@ -208,6 +208,25 @@ describe('an error shows exactly once', () => {
   })
 })
 
+describe('an empty sentence', () => {
+  it('goes out over UDP as an empty datagram, as the course client sends it, and the server answers with one', async () => {
+    const w = await openWindow()
+    w.controller.setServerPort('udp', String(await freePort()))
+    await w.controller.startServer('udp')
+    await w.controller.send('udp', tab(w, 'udp').key, '')
+    expect(w.controller.getSnapshot().problems['udp:client']).toBeUndefined()
+    expect(tab(w, 'udp')).toMatchObject({ phase: 'done', received: 0 })
+    // The server's recvfrom() returned a datagram of 0 bytes, and its reply was one too.
+    const datagrams = lab.history().filter((e) => e.proto === 'UDP' && (e.kind === 'send' || e.kind === 'recv'))
+    expect(datagrams.map((e) => [e.role, e.kind, e.length])).toEqual([
+      ['client', 'send', 0],
+      ['server', 'recv', 0],
+      ['server', 'send', 0],
+      ['client', 'recv', 0]
+    ])
+  })
+})
+
 describe("the window's own lines", () => {
   it('a refusal, "Server stopped" and "Cancelled" come back once each after a reload, and a second window shows them as they happen', async () => {
     const w = await openWindow()

@@ -41,7 +41,10 @@ export interface LabControllerDeps {
   memory: Partial<ViewMemory>
 }
 
-/** Why an empty sentence is refused: sending 0 bytes puts nothing on the wire, and both sides would wait. */
+/**
+ * Why an empty TCP sentence is refused: sending 0 bytes puts nothing on the wire, and both sides
+ * would wait. UDP sends it: an empty datagram is still a datagram, and the server answers one.
+ */
 export const EMPTY_SENTENCE =
   'Type a sentence first: an empty send puts no bytes on the wire, so the server would wait for them and the client for its reply'
 export const SERVER_STOPPED = 'Server stopped: the port is free again.'
@@ -394,7 +397,7 @@ export class LabController {
   async send(kind: LabKind, key: string, line: string): Promise<void> {
     const tab = this.tabOf(kind, key)
     if (!tab || isBusy(tab)) return
-    if (kind !== 'http' && line === '') return this.refuse(`${kind}:client`, key, EMPTY_SENTENCE, tab.endpointId)
+    if (kind === 'tcp' && line === '') return this.refuse(`${kind}:client`, key, EMPTY_SENTENCE, tab.endpointId)
     this.unfollow(kind, key)
     this.setTab(kind, key, { phase: 'waiting' })
     let id: string | null = null
