@@ -244,12 +244,16 @@ describe("the window's own lines", () => {
     const sending = w.controller.send('tcp', tab(w).key, 'hello?')
     await expect.poll(() => lab.list().some((ep) => ep.config.kind === 'tcp-client')).toBe(true)
     await expect.poll(() => tab(w).phase).toBe('waiting')
+    // The other window adopts it while it waits, and follows it.
+    await expect.poll(() => tab(other, 'tcp', 1)?.phase).toBe('waiting')
     await w.controller.cancel('tcp', tab(w).key)
     await sending
     expect(tab(w).phase).toBe('cancelled')
     expect(clientStatus('tcp', tab(w))).toBe('cancelled: ready for a new try')
     await settled(w)
     await settled(other)
+    // It says so there too, as a reload says it: not "closed".
+    await expect.poll(() => tab(other, 'tcp', 1)?.phase).toBe('cancelled')
 
     const reloaded = await openWindow()
     // The window open all along adopted the client in a tab of its own, after its own first tab.

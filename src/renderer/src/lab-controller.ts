@@ -14,7 +14,7 @@ import type { ConsoleRegistry } from './consoles'
 import { EventRouter, showWindowLine } from './event-router'
 import type { EventStore } from './event-store'
 import type { ClientFields, ClientTab, LabKind, LabState, ServerFields } from './lab-state'
-import { adoptEndpoints, clientConfig, initialLab, isBusy, labOf, LABS, newTab, phaseOf, PROMPTS, restoreLabs, serverConfig, signatureOf, withFamily, withServerPort, withStoppedServers } from './lab-state'
+import { adoptEndpoints, clientConfig, initialLab, isBusy, labOf, LABS, newTab, phaseOf, PROMPTS, restoreLabs, serverConfig, signatureOf, stoppedPhase, withFamily, withServerPort, withStoppedServers } from './lab-state'
 import { saveViewMemory, type ViewMemory } from './view-memory'
 
 /** What the window shows of the labs; a new object whenever anything in it changes. */
@@ -245,6 +245,9 @@ export class LabController {
 
   private async followRound(): Promise<void> {
     const running = await this.api.list()
+    const gone = [...this.followed.keys()].some((id) => !running.some((ep) => ep.id === id))
+    // How a gone one was left (cancelled or closed), as a reload says it.
+    const stopped = gone ? await this.api.stopped() : []
     for (const [id, { kind, key }] of this.followed) {
       const tab = this.tabOf(kind, key)
       if (tab?.endpointId !== id) {
@@ -253,7 +256,8 @@ export class LabController {
       }
       const info = running.find((ep) => ep.id === id)
       // Gone (another window cancelled or closed it): the tab lets it go, so its next call starts a new one.
-      const next = info ? phaseOf(info) : { phase: 'closed' as const, endpointId: undefined, signature: undefined }
+      const stop = stopped.find((ep) => ep.id === id)
+      const next = info ? phaseOf(info) : { phase: stop ? stoppedPhase(stop) : ('closed' as const), endpointId: undefined, signature: undefined }
       this.setTab(kind, key, next)
       if (!info) this.followed.delete(id)
     }

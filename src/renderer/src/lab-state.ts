@@ -353,7 +353,7 @@ export function restoreLabs(labs: Record<LabKind, LabState>, running: readonly E
 }
 
 /** A stopped client's tab: cancelled if the student stopped a call under way, else closed. */
-function stoppedPhase(ep: StoppedInfo): ClientPhase {
+export function stoppedPhase(ep: StoppedInfo): ClientPhase {
   return ep.inCall ? 'cancelled' : 'closed'
 }
 
