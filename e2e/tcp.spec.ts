@@ -118,3 +118,23 @@ test('a sentence typed into the client console itself is sent on Enter, and show
   await expect.poll(() => consoleText(clientConsole(lab))).toContain('Received reply <TYPED HERE>')
   expect((await consoleText(clientConsole(lab))).split('Input lowercase sentence: typed here').length - 1).toBe(1)
 })
+
+test('a 100 KB paste: the sentence keeps its first 65,536 characters and says so; the console shows it cut, and recv(1024) leaves the rest unread', async ({ lab }) => {
+  await lab.context().grantPermissions(['clipboard-read', 'clipboard-write'])
+  await startServer(lab, await freePort())
+  const sentence = 'abcdefghij'.repeat(10_000)
+  await lab.evaluate((text) => navigator.clipboard.writeText(text), sentence)
+  await lab.getByTestId('client-input').focus()
+  await lab.keyboard.press('ControlOrMeta+V')
+  await expect(lab.getByTestId('client-problem')).toHaveText('Only the first 65,536 characters were kept: 34,464 more did not fit in one sentence.')
+  expect(await lab.getByTestId('client-input').inputValue()).toHaveLength(65_536)
+  await lab.getByTestId('client-send').click()
+  await expect(lab.getByTestId('client-problem')).toHaveText('')
+  await expect.poll(() => consoleText(clientConsole(lab))).toContain('Received reply <ABCDEFGHIJ')
+  const text = await consoleText(clientConsole(lab))
+  // The echo is there, cut, and no note of lines "not shown" stands in for it.
+  expect(text).toContain(`Input lowercase sentence: ${sentence.slice(0, 200)}`)
+  expect(text).toContain('… (61,440 more characters not shown)')
+  expect(text).not.toContain('lines not shown')
+  await expect(lab.getByTestId('log-row').filter({ hasText: '64512 more bytes beyond recv(1024) left unread' })).toHaveCount(1)
+})

@@ -3,7 +3,7 @@
 // second while typing still echoes at the next frame.
 
 import { afterEach, describe, expect, it, vi } from 'vitest'
-import { slices } from '../../src/renderer/src/consoles'
+import { cutLongLines, frameTail, slices } from '../../src/renderer/src/consoles'
 import { FrameThrottle } from '../../src/renderer/src/frame-throttle'
 
 describe('console text in pieces', () => {
@@ -23,6 +23,34 @@ describe('console text in pieces', () => {
     expect(slices(long).map((p) => p.length)).toEqual([1024, 1024, 452])
     expect(slices('hello\r\n')).toEqual(['hello\r\n'])
     expect(slices('')).toEqual([])
+  })
+})
+
+describe("a frame's text", () => {
+  const line = (i: number): string => `Received message from (127.0.0.1, ${40000 + i})\r\n`
+
+  it('keeps the newest lines of a flood, and counts the lines it leaves out', () => {
+    const text = Array.from({ length: 2000 }, (_, i) => line(i)).join('')
+    const shown = frameTail(text)
+    const skipped = Number(/… ([\d,]+) lines not shown/.exec(shown)![1].replace(',', ''))
+    const kept = shown.slice(shown.indexOf('\x1b[0m') + '\x1b[0m'.length).split('\r\n').filter(Boolean)
+    expect(kept.at(-1)).toBe(line(1999).trimEnd())
+    expect(skipped + kept.length).toBe(2000)
+    expect(frameTail(line(1))).toBe(line(1))
+  })
+
+  it('shows a pasted 64 KiB sentence cut, not dropped behind a note of "0 lines"', () => {
+    // As write() gets it, and then turns its line ends into the terminal's.
+    const sentence = `Input lowercase sentence: ${'a'.repeat(65_536)}\n`
+    const terminal = (text: string): string => text.replace(/\n/g, '\r\n')
+    const shown = frameTail(terminal(cutLongLines(sentence)))
+    expect(shown).not.toContain('not shown: more than')
+    expect(shown).toContain(`Input lowercase sentence: ${'a'.repeat(100)}`)
+    expect(shown).toContain(`… (${(65_536 + 26 - 4096).toLocaleString('en')} more characters not shown)`)
+    // A flood of long lines: each cut, the newest whole.
+    const flood = frameTail(terminal(cutLongLines(Array.from({ length: 20 }, () => sentence).join(''))))
+    expect(flood.startsWith('\x1b[2;3m… ')).toBe(true)
+    expect(flood).toMatch(/… \d+ lines? not shown/)
   })
 })
 

@@ -23,14 +23,33 @@ const STYLE: Record<LineStyle, [string, string]> = {
  */
 const MAX_FRAME_TEXT = 32 * 1024
 
-/** The last MAX_FRAME_TEXT characters of `text`, from a line start, after a note of what was left out. */
-function tail(text: string): string {
+/**
+ * The last MAX_FRAME_TEXT characters of `text`, from a line start, after a note of how many lines
+ * were left out (those up to and including the line end where the kept text starts).
+ */
+export function frameTail(text: string): string {
   if (text.length <= MAX_FRAME_TEXT) return text
   const start = text.indexOf('\r\n', text.length - MAX_FRAME_TEXT)
   if (start < 0) return text.slice(-MAX_FRAME_TEXT)
   let skipped = 0
-  for (let i = text.indexOf('\r\n'); i >= 0 && i < start; i = text.indexOf('\r\n', i + 2)) skipped++
-  return `${STYLE.note[0]}… ${skipped.toLocaleString('en')} lines not shown: too fast to read (the packet log has every event)${STYLE.note[1]}${text.slice(start)}`
+  for (let i = text.indexOf('\r\n'); i >= 0 && i <= start; i = text.indexOf('\r\n', i + 2)) skipped++
+  const lines = skipped === 1 ? '1 line' : `${skipped.toLocaleString('en')} lines`
+  return `${STYLE.note[0]}… ${lines} not shown: more than a console can show at once (the packet log has every event)${STYLE.note[1]}${text.slice(start)}`
+}
+
+/**
+ * Each line is cut to this many characters (a pasted 64 KiB sentence would be hundreds of rows),
+ * so that a frame's text always holds whole lines to show; the packet log has every byte.
+ */
+const MAX_LINE_CHARS = 4096
+
+/** `text` with every line longer than MAX_LINE_CHARS cut, saying how much was left out. */
+export function cutLongLines(text: string): string {
+  if (text.length <= MAX_LINE_CHARS) return text
+  return text
+    .split('\n')
+    .map((line) => (line.length > MAX_LINE_CHARS ? `${line.slice(0, MAX_LINE_CHARS)} … (${(line.length - MAX_LINE_CHARS).toLocaleString('en')} more characters not shown)` : line))
+    .join('\n')
 }
 
 /**
@@ -65,7 +84,7 @@ const OUTPUT_FLUSH_MS = 100
 /** How long after the student's last wheel, key or pointer event a scroll is still theirs. */
 const STUDENT_SCROLL_MS = 400
 
-/** A console line longer than this is cut (an HTTP reply of megabytes would drown the terminal). */
+/** What one write shows at most (an HTTP reply of megabytes would drown the terminal). */
 const MAX_LINE = 64 * 1024
 
 const THEMES: Record<Theme, ITheme> = {
@@ -197,7 +216,7 @@ export class ConsoleRegistry {
    */
   write(key: string, text: string, style: LineStyle = 'plain'): void {
     const e = this.entry(key)
-    const shown = text.length > MAX_LINE ? `${text.slice(0, MAX_LINE)}\n… (${text.length - MAX_LINE} more characters not shown)` : text
+    const shown = cutLongLines(text.length > MAX_LINE ? `${text.slice(0, MAX_LINE)}\n… (${text.length - MAX_LINE} more characters not shown)` : text)
     const [on, off] = STYLE[style]
     // Keep the prompt on the last line: erase it, print the line, draw it again.
     const erase = e.prompt !== undefined ? '\r\x1b[2K' : ''
@@ -283,9 +302,9 @@ export class ConsoleRegistry {
   /** Hands what waits to xterm, in pieces, to each terminal that has parsed what it had. */
   private flush(): void {
     for (const e of this.entries.values()) {
-      // A terminal still parsing keeps what came meanwhile; tail() trims it when it is its turn.
+      // A terminal still parsing keeps what came meanwhile; frameTail() trims it when it is its turn.
       if (!e.pending || e.writing > 0) continue
-      const text = tail(e.pending)
+      const text = frameTail(e.pending)
       e.pending = ''
       for (const piece of slices(text)) {
         e.writing++

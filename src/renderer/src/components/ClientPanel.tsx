@@ -1,3 +1,5 @@
+import { useState } from 'react'
+import { INPUT_MAX_CHARS } from '../../../shared/limits'
 import type { ConsoleRegistry } from '../consoles'
 import type { ClientFields, LabState } from '../lab-state'
 import { clientStatus, isBusy } from '../lab-state'
@@ -27,6 +29,10 @@ export function ClientPanel({ lab, registry, problem, onChange, onSelectTab, onN
   const title = lab.kind === 'http' ? 'HTTP client' : `${lab.kind.toUpperCase()} client`
   const busy = isBusy(tab)
   const status = clientStatus(lab.kind, tab)
+  // Characters a paste brought beyond the input's limit: the browser drops them without a word.
+  // Said while the input still holds the cut sentence (Send empties it).
+  const [pastedOver, setPastedOver] = useState(0)
+  const cutNote = pastedOver > 0 && draft(tab.key).length === INPUT_MAX_CHARS ? `Only the first ${INPUT_MAX_CHARS.toLocaleString('en')} characters were kept: ${pastedOver.toLocaleString('en')} more did not fit in one sentence.` : ''
   return (
     <section className="panel" aria-label={title} data-testid="client-panel">
       <header className="panel-head">
@@ -67,9 +73,14 @@ export function ClientPanel({ lab, registry, problem, onChange, onSelectTab, onN
             value={draft(tab.key)}
             spellCheck={false}
             autoComplete="off"
-            maxLength={65536}
+            maxLength={INPUT_MAX_CHARS}
             data-testid="client-input"
             placeholder={lab.kind === 'http' ? 'http://127.0.0.1:8080/' : 'type a sentence, then Send'}
+            onPaste={(e) => {
+              const input = e.currentTarget
+              const kept = input.value.length - ((input.selectionEnd ?? 0) - (input.selectionStart ?? 0))
+              setPastedOver(Math.max(0, kept + e.clipboardData.getData('text').length - INPUT_MAX_CHARS))
+            }}
             onChange={(e) => onDraft(tab.key, e.target.value)}
           />
         </label>
@@ -93,7 +104,7 @@ export function ClientPanel({ lab, registry, problem, onChange, onSelectTab, onN
         )}
       </form>
       <p className="problem" role="alert" data-testid="client-problem">
-        {problem ?? ''}
+        {problem ?? cutNote}
       </p>
       <ConsoleView key={tab.key} registry={registry} consoleKey={tab.key} label={`${title} console, ${tab.label}`} />
     </section>
