@@ -76,7 +76,7 @@ function sendWords(e: Describable<'send'>): string {
       if (e.proto !== 'UDP') return `wrote ${e.length} bytes to the stream`
       return (
         (e.length ? `datagram of ${e.length} bytes` : 'empty datagram: no payload, but a packet all the same (UDP keeps message boundaries)') +
-        (d.wildcard ? ` (bound to ${d.wildcard}: the system picks the source address)` : '')
+        (d.wildcard ? ` (the socket is bound to ${d.wildcard}, so the system picks the source address)` : '')
       )
   }
 }
@@ -87,7 +87,7 @@ function recvWords(e: Describable<'recv'>): string {
     case 'datagram':
       return (
         `datagram of ${e.length} bytes${d.truncatedTo === undefined ? '' : `, truncated to ${d.truncatedTo} by recvfrom(${d.recvSize})`}` +
-        (d.wildcard ? ` (to this machine: bound to ${d.wildcard}, recvfrom() does not tell which address)` : '')
+        (d.wildcard ? ` (to this machine: the socket is bound to ${d.wildcard}, and recvfrom() does not tell which address)` : '')
       )
     case 'http-read':
       return `recv(${d.recvSize}) #${d.read}: ${d.statusLine === undefined ? '' : `${d.statusLine} (`}${e.length} bytes${d.statusLine === undefined ? '' : ')'}`
