@@ -11,7 +11,7 @@ import { kindInfo, kindOfId } from '../../shared/endpoint-kinds'
 import type { Family, LabEvent, WindowLineStyle } from '../../shared/events'
 import { INPUT_MAX_CHARS } from '../../shared/limits'
 import type { ConsoleRegistry } from './consoles'
-import { EventRouter, showWindowLine } from './event-router'
+import { EventRouter, showWindowLine, type ConsoleWriter } from './event-router'
 import type { EventStore } from './event-store'
 import type { ClientFields, ClientTab, LabKind, LabState, ServerFields } from './lab-state'
 import { adoptEndpoints, clientConfig, initialLab, isBusy, labOf, LABS, newTab, phaseOf, PROMPTS, restoreLabs, serverConfig, shownTab, signatureOf, withFamily, withServerPort, withStoppedServers } from './lab-state'
@@ -106,6 +106,8 @@ export class LabController {
   private readonly stoppedTabs = new Map<string, string>()
   /** The consoles that have shown a line: a tab whose console is empty may take another window's client. */
   private readonly spoken = new Set<string>()
+  /** The consoles as the router and this window's own lines write them: `spoken` notes each. */
+  private readonly written: ConsoleWriter
   private readonly router: EventRouter
 
   constructor({ api, info, consoles, store, memory }: LabControllerDeps) {
@@ -117,8 +119,8 @@ export class LabController {
     this.rememberedEndpoints = rememberedEndpoints(memory)
     const family = memory.family ?? 'IPv4'
     this.view = { family, active: memory.active ?? 'tcp', labs: startingLabs(info, family, memory), problems: {}, drafts: memory.drafts ?? {} }
-    const written: ConsoleLines = { ...consoles, write: (key, text, style) => (this.spoken.add(key), consoles.write(key, text, style)) }
-    this.router = new EventRouter(store, written, this.placeOf)
+    this.written = { write: (key, text, style) => (this.spoken.add(key), consoles.write(key, text, style)) }
+    this.router = new EventRouter(store, this.written, this.placeOf)
     this.readInput()
   }
 
@@ -465,7 +467,7 @@ export class LabController {
    */
   private say(key: string, style: WindowLineStyle, text: string, endpoint?: string | null): Promise<void> {
     const line = printableLine(text, INPUT_MAX_CHARS)
-    return this.api.writeConsole({ console: key, style, text: line, ...(endpoint ? { endpoint } : {}) }).catch(() => showWindowLine(this.consoles, key, style, line))
+    return this.api.writeConsole({ console: key, style, text: line, ...(endpoint ? { endpoint } : {}) }).catch(() => showWindowLine(this.written, key, style, line))
   }
 
   /** Input refused before anything was sent: said next to the fields and in the console. */
