@@ -118,7 +118,9 @@ export class LabController {
     this.rememberedTabs = memory.activeTabs ?? {}
     this.rememberedEndpoints = rememberedEndpoints(memory)
     const family = memory.family ?? 'IPv4'
-    this.view = { family, active: memory.active ?? 'tcp', labs: startingLabs(info, family, memory), problems: {}, drafts: memory.drafts ?? {} }
+    // The tabs remembered are back at once: the window shows the one it showed before the host answers.
+    const labs = withRememberedTabs(startingLabs(info, family, memory), this.rememberedTabs)
+    this.view = { family, active: memory.active ?? 'tcp', labs, problems: {}, drafts: memory.drafts ?? {} }
     this.written = { write: (key, text, style) => (this.spoken.add(key), consoles.write(key, text, style)) }
     this.router = new EventRouter(store, this.written, this.placeOf)
     this.readInput()
