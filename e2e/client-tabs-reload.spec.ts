@@ -84,3 +84,22 @@ test("TCP: Client 2's running client comes back in Client 2 though Client 1's st
   await expect(lab.getByTestId('client-status')).toHaveText('closed: not connected')
   await expect(lab.getByTestId('client-close')).toHaveCount(0)
 })
+
+test('TCP: a reload keeps, in each tab, the sentence typed but not sent and the fields as typed; a tab not used yet comes back too', async ({ lab }) => {
+  await lab.getByTestId('client-input').fill('first, not sent')
+  await lab.getByTestId('client-new').click()
+  await lab.getByTestId('client-port').fill('12345')
+  await lab.getByTestId('client-input').fill('second, not sent')
+  await lab.getByTestId('client-new').click()
+
+  await lab.reload()
+  await expect(lab.getByTestId('client-tab-3')).toHaveAttribute('aria-selected', 'true')
+  await expect(lab.getByTestId('client-input')).toHaveValue('')
+  await expect(lab.getByTestId('client-port')).toHaveValue('12345')
+  await lab.getByTestId('client-tab-2').click()
+  await expect(lab.getByTestId('client-input')).toHaveValue('second, not sent')
+  await expect(lab.getByTestId('client-port')).toHaveValue('12345')
+  await lab.getByTestId('client-tab-1').click()
+  await expect(lab.getByTestId('client-input')).toHaveValue('first, not sent')
+  await expect(lab.getByTestId('client-port')).toHaveValue('12000')
+})

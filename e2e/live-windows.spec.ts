@@ -25,11 +25,10 @@ test('TCP: a window open first shows the server and the client another window st
   await expect(lab.getByTestId('server-status')).toContainText(`:${port}`)
   await expect(lab.getByTestId('server-stop')).toBeVisible()
   await expect.poll(() => consoleText(serverConsole(lab))).toMatch(/Server waiting on[^]*Received request from[^]*Sent reply to/)
-  // A's own tab is still on screen, untouched; B's client is in a new tab.
+  // A's Client 1 was unused: B's Client 1 is Client 1 here too, on screen, with the port it went to.
   await expect(lab.getByTestId('client-tab-1')).toHaveAttribute('aria-selected', 'true')
-  await expect(lab.getByTestId('client-status')).toHaveText('not connected')
-  await lab.getByTestId('client-tab-2').click()
   await expect.poll(() => consoleText(clientConsole(lab))).toContain('Received reply <HELLO>')
+  await expect(lab.getByTestId('client-port')).toHaveValue(String(port))
   const adopted = await consoleText(clientConsole(lab))
   // The sentence B typed comes first, in the same console as its reply.
   expect(adopted.indexOf('hello')).toBeGreaterThanOrEqual(0)
@@ -37,8 +36,9 @@ test('TCP: a window open first shows the server and the client another window st
   await expect(lab.getByTestId('client-status')).toHaveText('done: 5 bytes received')
   await shot(lab, 'live-window-tcp')
 
-  // A sends from its own tab (its client port followed the server's), and B shows that exchange too.
-  await lab.getByTestId('client-tab-1').click()
+  // A sends from a new tab of its own (it starts from the fields on screen), and B shows that exchange too, as Client 2.
+  await lab.getByTestId('client-new').click()
+  await expect(lab.getByTestId('client-port')).toHaveValue(String(port))
   await exchange(lab, 'from a')
   expect(await consoleText(clientConsole(lab))).not.toContain('HELLO')
   await expect(b.getByTestId('client-tab-2')).toBeVisible()
@@ -68,16 +68,15 @@ test('HTTP: a window open first shows the reply under the URL another window fet
 
   await expect(lab.getByTestId('server-status')).toContainText(`:${port}`)
   await expect.poll(() => consoleText(serverConsole(lab))).toMatch(/"GET \/ HTTP\/1.0" 200 \d+/)
-  await lab.getByTestId('client-tab-2').click()
+  // A's Client 1 was unused: B's Client 1 shows there, as in B.
+  await expect(lab.getByTestId('client-tab-1')).toHaveAttribute('aria-selected', 'true')
   await expect.poll(() => consoleText(clientConsole(lab))).toContain('Reply read in')
   const text = await consoleText(clientConsole(lab))
   const url = text.indexOf(`Type the object's URL: http://127.0.0.1:${port}/`)
   expect(url).toBeGreaterThanOrEqual(0)
   expect(url).toBeLessThan(text.indexOf('HTTP/1.1 200 OK'))
   await shot(lab, 'live-window-http')
-  // A's own first tab shows nothing of B's fetch: it still waits for a URL of its own.
-  await lab.getByTestId('client-tab-1').click()
-  expect(await consoleText(clientConsole(lab))).not.toContain('200 OK')
+  await expect(lab.getByTestId('client-tab-2')).toHaveCount(0)
   await b.close()
 })
 
@@ -95,15 +94,47 @@ test('a client another window cancelled before this window heard of it still get
     await b.getByTestId('client-cancel').click()
     await expect(b.getByTestId('client-status')).toContainText('cancelled')
 
-    await lab.getByTestId('client-tab-2').click()
+    // A's Client 1 was unused: B's Client 1 shows there, with the port it went to.
     await expect(lab.getByTestId('client-status')).toHaveText('cancelled: ready for a new try')
     await expect.poll(() => consoleText(clientConsole(lab))).toContain('Cancelled: the client stopped waiting')
     expect(await consoleText(clientConsole(lab))).toContain('Input lowercase sentence: hello?')
-    // A's own tab shows none of it.
-    await lab.getByTestId('client-tab-1').click()
-    expect(await consoleText(clientConsole(lab))).not.toContain('hello?')
+    await expect(lab.getByTestId('client-port')).toHaveValue(String((silent.address() as net.AddressInfo).port))
+    await expect(lab.getByTestId('client-tab-2')).toHaveCount(0)
     await b.close()
   } finally {
     silent.close()
   }
+})
+
+test("each client tab has its own fields: a port typed in A's own tab stays there, B's client shows the port it went to, also after a reload and in a new window", async ({ lab }) => {
+  test.setTimeout(60_000)
+  await lab.getByTestId('client-port').fill('12345')
+  const b = await secondWindow(lab, 'tcp')
+  const port = await freePort()
+  await startServer(b, port)
+  await exchange(b, 'hello')
+
+  // A's Client 1 is in use (a port typed): B's Client 1 gets a tab of its own here, with its port.
+  await expect(lab.getByTestId('client-tab-2')).toBeVisible()
+  await expect(lab.getByTestId('client-port')).toHaveValue('12345')
+  await lab.getByTestId('client-tab-2').click()
+  await expect(lab.getByTestId('client-port')).toHaveValue(String(port))
+  await expect(lab.getByTestId('client-status')).toHaveText('done: 5 bytes received')
+  // Send in that tab goes where its console says: B's server.
+  await exchange(lab, 'again')
+
+  await lab.reload()
+  await expect(lab.getByTestId('client-tab-2')).toHaveAttribute('aria-selected', 'true')
+  await expect(lab.getByTestId('client-port')).toHaveValue(String(port))
+  await expect.poll(() => consoleText(clientConsole(lab))).toContain('Received reply <AGAIN>')
+  await lab.getByTestId('client-tab-1').click()
+  await expect(lab.getByTestId('client-port')).toHaveValue('12345')
+  await expect(lab.getByTestId('client-tab-3')).toHaveCount(0)
+
+  // A new window shows B's client in Client 1, where B has it, with its port.
+  const c = await secondWindow(lab, 'tcp')
+  await expect(c.getByTestId('client-port')).toHaveValue(String(port))
+  await expect.poll(() => consoleText(clientConsole(c))).toContain('Received reply <HELLO>')
+  await b.close()
+  await c.close()
 })

@@ -117,7 +117,7 @@ describe('IPC binding', () => {
     expect(await ipc.invoke(own, channelOf('list'))).toMatchObject({ ok: true, value: [{ id: 'tcp-client-1', console: 'tcp:client:2' }, { id: 'tcp-client-2' }] })
     await ipc.invoke(own, channelOf('stop'), 'tcp-client-1')
     await ipc.invoke(own, channelOf('stop'), 'tcp-client-2')
-    expect(await ipc.invoke(own, channelOf('stopped'))).toEqual({ ok: true, value: [{ id: 'tcp-client-1', console: 'tcp:client:2' }, { id: 'tcp-client-2' }] })
+    expect(await ipc.invoke(own, channelOf('stopped'))).toEqual({ ok: true, value: [{ id: 'tcp-client-1', console: 'tcp:client:2', config: tcpClient }, { id: 'tcp-client-2', config: tcpClient }] })
   })
 
   it('has no handler for an unknown channel', async () => {

@@ -22,7 +22,11 @@ describe('the Lab and consoles', () => {
     expect(lab.list()).toEqual([expect.objectContaining({ id: a.id, console: 'udp:client:2' }), expect.not.objectContaining({ console: expect.anything() })])
     await lab.stop(b.id)
     await lab.stop(a.id)
-    expect(lab.stopped()).toEqual([{ id: b.id }, { id: a.id, console: 'udp:client:2' }])
+    // With what each was started with: a window shows a stopped client's tab with the fields it used.
+    expect(lab.stopped()).toEqual([
+      { id: b.id, config: udpClient },
+      { id: a.id, console: 'udp:client:2', config: udpClient }
+    ])
   })
 
   it('says a client stopped while its call was under way was in a call (the student cancelled its wait)', async () => {
@@ -36,7 +40,7 @@ describe('the Lab and consoles', () => {
       await expect.poll(() => lab!.list()[0]?.client?.now).toBe('waiting')
       await lab.stop(c.id)
       await sending
-      expect(lab.stopped()).toEqual([{ id: c.id, console: 'tcp:client:2', inCall: true }])
+      expect(lab.stopped()).toEqual([{ id: c.id, console: 'tcp:client:2', inCall: true, config: c.config }])
     } finally {
       silent.close()
     }

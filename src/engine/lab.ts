@@ -100,7 +100,7 @@ export class Lab extends EventEmitter<LabEvents> {
     const entry = this.running.get(id)
     if (!entry) throw new LabError(`no endpoint ${id} is running`)
     this.running.delete(id)
-    this.stoppedOnes.add({ id, ...(entry.console !== undefined && { console: entry.console }), ...(entry.connecting + entry.sending > 0 && { inCall: true as const }) })
+    this.stoppedOnes.add({ id, config: entry.endpoint.config, ...(entry.console !== undefined && { console: entry.console }), ...(entry.connecting + entry.sending > 0 && { inCall: true as const }) })
     await entry.endpoint.stop()
   }
 

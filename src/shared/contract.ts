@@ -53,6 +53,8 @@ export interface StoppedInfo {
   console?: string
   /** A client stopped while a call (connect, send) was under way: its wait was cancelled. */
   inCall?: true
+  /** What it was started with: a window shows a stopped client's tab with the fields it used. */
+  config?: EndpointConfig
 }
 
 export interface SendResult {

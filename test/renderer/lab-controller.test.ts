@@ -13,7 +13,7 @@ import { Lab } from '../../src/engine/lab'
 import { startBrowserHost, type BrowserHost } from '../../src/web-host/browser-host'
 import type { LineStyle } from '../../src/renderer/src/consoles'
 import { EventStore } from '../../src/renderer/src/event-store'
-import { CANCELLED, EMPTY_SENTENCE, LabController, SERVER_STOPPED, type ConsoleLines } from '../../src/renderer/src/lab-controller'
+import { CANCELLED, draftOf, EMPTY_SENTENCE, LabController, SERVER_STOPPED, type ConsoleLines } from '../../src/renderer/src/lab-controller'
 import { clientStatus } from '../../src/renderer/src/lab-state'
 import { connectWsLabApi } from '../../src/renderer/src/ws-lab-api'
 import { loadViewMemory, type ViewMemory } from '../../src/renderer/src/view-memory'
@@ -117,6 +117,14 @@ async function openWindow(wrap?: (api: LabApi) => LabApi, memory?: (session: str
   return w
 }
 
+/** A sessionStorage for view memory, as a browser window has (one per test, shared by its windows: one window reloaded). */
+function windowStorage(): void {
+  const saved = new Map<string, string>()
+  const storage = { getItem: (k: string) => saved.get(k) ?? null, setItem: (k: string, v: string) => void saved.set(k, v) }
+  Object.assign(globalThis, { window: { sessionStorage: storage } })
+  closers.push(() => delete (globalThis as { window?: unknown }).window)
+}
+
 /** A TCP server of the test's own on a port the OS picks. */
 async function peer(listener?: (socket: net.Socket) => void, address = '127.0.0.1'): Promise<number> {
   const server = net.createServer(listener)
@@ -156,7 +164,7 @@ describe('an error shows exactly once', () => {
     it(`connection refused (TCP), ${order}, and again after a reload`, async () => {
       const w = await openWindow(wrap)
       const port = await freePort()
-      w.controller.changeClient('tcp', { port: String(port), portEdited: true })
+      w.controller.changeClient('tcp', tab(w).key, { port: String(port), portEdited: true })
       await w.controller.send('tcp', tab(w).key, 'anyone there')
       expect(tab(w).phase).toBe('failed')
       await settled(w)
@@ -183,7 +191,7 @@ describe('an error shows exactly once', () => {
       const w = await openWindow(wrap)
       const port = await freePort()
       w.controller.setActive('udp')
-      w.controller.changeClient('udp', { port: String(port), portEdited: true, timeout: '0.3' })
+      w.controller.changeClient('udp', tab(w, 'udp').key, { port: String(port), portEdited: true, timeout: '0.3' })
       await w.controller.send('udp', tab(w, 'udp').key, 'anyone')
       expect(tab(w, 'udp').phase).toBe('failed')
       await settled(w)
@@ -240,7 +248,7 @@ describe("the window's own lines", () => {
 
     // A client waiting on a server that never answers, cancelled.
     const silent = await silentServer()
-    w.controller.changeClient('tcp', { port: String(silent), portEdited: true })
+    w.controller.changeClient('tcp', tab(w).key, { port: String(silent), portEdited: true })
     const sending = w.controller.send('tcp', tab(w).key, 'hello?')
     await expect.poll(() => lab.list().some((ep) => ep.config.kind === 'tcp-client')).toBe(true)
     await expect.poll(() => tab(w).phase).toBe('waiting')
@@ -325,14 +333,14 @@ describe('the controller', () => {
     const gate = new Promise<void>((resolve) => (release = resolve))
     const slowList = (api: LabApi): LabApi => ({ ...api, list: () => gate.then(() => api.list()) })
     const w = await newWindow(slowList)
-    w.controller.changeClient('tcp', { address: '127.0.0.9', addressEdited: true })
+    w.controller.changeClient('tcp', 'tcp:client:1', { address: '127.0.0.9', addressEdited: true })
     w.controller.changeServer('udp', { recvSize: '512' })
     expect(w.controller.getSnapshot().labs.tcp.run).toBeUndefined()
     release()
     await settled(w)
     const view = w.controller.getSnapshot()
     expect(view.labs.tcp.run?.id).toBe(running.id)
-    expect(view.labs.tcp.client.address).toBe('127.0.0.9')
+    expect(view.labs.tcp.tabs[0].fields.address).toBe('127.0.0.9')
     expect(view.labs.udp.server.recvSize).toBe('512')
   })
 
@@ -435,10 +443,7 @@ describe('a reload brings each client tab back where it was', () => {
   })
 
   it('comes back on the tab each lab showed (D6)', async () => {
-    const saved = new Map<string, string>()
-    const storage = { getItem: (k: string) => saved.get(k) ?? null, setItem: (k: string, v: string) => void saved.set(k, v) }
-    Object.assign(globalThis, { window: { sessionStorage: storage } })
-    closers.push(() => delete (globalThis as { window?: unknown }).window)
+    windowStorage()
     const w = await openWindow()
     w.controller.setServerPort('tcp', String(await freePort()))
     await w.controller.startServer('tcp')
@@ -450,8 +455,9 @@ describe('a reload brings each client tab back where it was', () => {
 
     const r = await openWindow(undefined, loadViewMemory)
     expect(r.controller.getSnapshot().labs.tcp.activeTab).toBe('tcp:client:2')
-    // A tab that does not come back (it never ran a client): the lab's first.
-    expect(r.controller.getSnapshot().labs.udp.activeTab).toBe('udp:client:1')
+    // A tab the student made and has not used yet comes back too, and the window on it.
+    expect(r.controller.getSnapshot().labs.udp.tabs.map((t) => t.label)).toEqual(['Client 1', 'Client 2'])
+    expect(r.controller.getSnapshot().labs.udp.activeTab).toBe('udp:client:2')
   })
 })
 
@@ -459,7 +465,7 @@ describe('a window open all along adopts what another window starts', () => {
   it('shows the server running and the client in a new tab, with their lines in order, and leaves the student its own tab, fields and draft', async () => {
     const w = await openWindow()
     const other = await openWindow()
-    w.controller.changeClient('tcp', { recvSize: '512' })
+    w.controller.changeClient('tcp', 'tcp:client:1', { recvSize: '512' })
     w.controller.setDraft('tcp', 'tcp:client:1', 'half a sent')
     other.controller.setServerPort('tcp', String(await freePort()))
     await other.controller.startServer('tcp')
@@ -472,12 +478,13 @@ describe('a window open all along adopts what another window starts', () => {
     const view = w.controller.getSnapshot()
     expect(view.labs.tcp.tabs[1]).toMatchObject({ key: 'tcp:client:2', label: 'Client 2', endpointId: tab(other).endpointId, phase: 'done', received: 5 })
     // What the student was doing in this window stays as it was.
-    expect(view.labs.tcp.tabs[0]).toEqual({ key: 'tcp:client:1', label: 'Client 1', phase: 'idle' })
+    expect(view.labs.tcp.tabs[0]).toMatchObject({ key: 'tcp:client:1', label: 'Client 1', phase: 'idle' })
+    expect(view.labs.tcp.tabs[0].endpointId).toBeUndefined()
     expect(view.labs.tcp.activeTab).toBe('tcp:client:1')
-    expect(view.labs.tcp.client.recvSize).toBe('512')
+    expect(view.labs.tcp.tabs[0].fields.recvSize).toBe('512')
     expect(view.drafts['tcp:client:1']).toBe('half a sent')
     // The client fields the student did not type follow the server's port: Send reaches it.
-    expect(view.labs.tcp.client.port).toBe(String(server.local!.port))
+    expect(view.labs.tcp.tabs[0].fields.port).toBe(String(server.local!.port))
 
     expect(w.consoles.text('tcp:server')).toEqual(other.consoles.text('tcp:server'))
     expect(w.consoles.text('tcp:server')[0]).toMatch(/^Server waiting on/)
@@ -504,13 +511,14 @@ describe('a window open all along adopts what another window starts', () => {
     await other.controller.connect('tcp', tab(other).key)
     other.controller.addTab('tcp')
     const queued = other.controller.send('tcp', tab(other, 'tcp', 1).key, 'queued')
-    await expect.poll(() => w.controller.getSnapshot().labs.tcp.tabs.map((t) => t.phase)).toEqual(['idle', 'connected', 'waiting'])
+    // This window's Client 1 was unused: the other window's Client 1 and 2 are Client 1 and 2 here too.
+    await expect.poll(() => w.controller.getSnapshot().labs.tcp.tabs.map((t) => t.phase)).toEqual(['connected', 'waiting'])
     // Client 1 closes: the iterative server serves client 2, and this window's tab follows it to its end.
     await other.controller.cancel('tcp', tab(other).key)
     await queued
-    await expect.poll(() => w.controller.getSnapshot().labs.tcp.tabs.map((t) => t.phase)).toEqual(['idle', 'closed', 'done'])
+    await expect.poll(() => w.controller.getSnapshot().labs.tcp.tabs.map((t) => t.phase)).toEqual(['closed', 'done'])
     await settled(w)
-    expect(w.consoles.count('tcp:client:3', 'Received reply <QUEUED>')).toBe(1)
+    expect(w.consoles.count('tcp:client:2', 'Received reply <QUEUED>')).toBe(1)
   })
 
   it('follows a client it adopted before its first call, through that call and the next', async () => {
@@ -561,9 +569,11 @@ describe('a window open all along adopts what another window starts', () => {
     let lists = 0
     const heldList = (api: LabApi): LabApi => ({ ...api, list: () => (++lists === 1 ? api.list() : gate.then(() => api.list())) })
     const w = await openWindow(heldList)
+    // The student types in Client 1 here: it is in use, and the other window's Client 1 gets a new tab.
+    w.controller.setDraft('tcp', 'tcp:client:1', 'mine, not sent')
     const other = await openWindow()
     const server = await peer((socket) => socket.on('data', (d) => socket.end(d.toString().toUpperCase())))
-    other.controller.changeClient('tcp', { port: String(server), portEdited: true })
+    other.controller.changeClient('tcp', tab(other).key, { port: String(server), portEdited: true })
     await other.controller.send('tcp', tab(other).key, 'gone soon')
     await other.controller.cancel('tcp', tab(other).key)
     expect(lab.list()).toEqual([])
@@ -575,6 +585,95 @@ describe('a window open all along adopts what another window starts', () => {
     ])
     expect(w.consoles.text('tcp:client:2')).toEqual(other.consoles.text('tcp:client:1'))
     expect(w.consoles.text('tcp:client:1')).not.toContain('GONE SOON')
+    // Its tab shows the port it went to, not this window's; Client 1 keeps its fields.
+    expect(tab(w, 'tcp', 1).fields.port).toBe(String(server))
+    expect(tab(w).fields.port).toBe('12000')
+  })
+})
+
+describe('each client tab has its own fields, and both windows number the clients alike', () => {
+  /** Two clients of window `b` in its Client 1 and 2, each done, towards a server of `b`'s own. */
+  async function twoClientsOf(b: TestWindow): Promise<string> {
+    const port = String(await freePort())
+    b.controller.setServerPort('tcp', port)
+    await b.controller.startServer('tcp')
+    await b.controller.send('tcp', 'tcp:client:1', 'one')
+    b.controller.addTab('tcp')
+    await b.controller.send('tcp', 'tcp:client:2', 'two')
+    return port
+  }
+
+  it("a port typed in this window's own tab stays there: the other window's clients show the port they went to, and Send in their tab goes there", async () => {
+    windowStorage()
+    const a = await openWindow(undefined, loadViewMemory)
+    a.controller.changeClient('tcp', 'tcp:client:1', { port: '12345', portEdited: true })
+    const b = await openWindow()
+    const port = await twoClientsOf(b)
+    await expect.poll(() => a.controller.getSnapshot().labs.tcp.tabs.map((t) => [t.label, t.endpointId, t.fields.port])).toEqual([
+      ['Client 1', undefined, '12345'],
+      ['Client 2', 'tcp-client-1', port],
+      ['Client 3', 'tcp-client-2', port]
+    ])
+    // Send from the tab of b's first client reuses that client: its fields make the config it was started with.
+    await a.controller.send('tcp', 'tcp:client:2', 'again')
+    expect(tab(a, 'tcp', 1)).toMatchObject({ endpointId: 'tcp-client-1', phase: 'done', received: 5 })
+    // A new client starts from the fields of the tab on screen (Client 1's port as typed).
+    a.controller.addTab('tcp')
+    expect(tab(a, 'tcp', 3).fields).toEqual(tab(a).fields)
+    await settled(a)
+
+    // A reload brings this window's tabs back as they were, not renumbered by the other window's keys.
+    const r = await openWindow(undefined, loadViewMemory)
+    expect(r.controller.getSnapshot().labs.tcp.tabs.map((t) => [t.label, t.endpointId, t.fields.port])).toEqual([
+      ['Client 1', undefined, '12345'],
+      ['Client 2', 'tcp-client-1', port],
+      ['Client 3', 'tcp-client-2', port],
+      ['Client 4', undefined, '12345']
+    ])
+    expect(r.consoles.count('tcp:client:2', 'Received reply <AGAIN>')).toBe(1)
+    expect(r.consoles.count('tcp:client:3', 'Received reply <TWO>')).toBe(1)
+  })
+
+  it("a window whose Client 1 is unused shows the other window's Client 1 and 2 as Client 1 and 2", async () => {
+    const a = await openWindow()
+    const b = await openWindow()
+    await twoClientsOf(b)
+    await expect.poll(() => a.controller.getSnapshot().labs.tcp.tabs.map((t) => [t.label, t.endpointId, t.phase])).toEqual([
+      ['Client 1', 'tcp-client-1', 'done'],
+      ['Client 2', 'tcp-client-2', 'done']
+    ])
+    await settled(a)
+    expect(a.consoles.text('tcp:client:1')).toEqual(b.consoles.text('tcp:client:1'))
+    expect(a.consoles.text('tcp:client:2')).toEqual(b.consoles.text('tcp:client:2'))
+  })
+
+  it("a client another window cancelled shows the port it went to, here and in a new window", async () => {
+    const a = await openWindow()
+    const b = await openWindow()
+    const silent = await silentServer()
+    b.controller.changeClient('tcp', 'tcp:client:1', { port: String(silent), portEdited: true })
+    const sending = b.controller.send('tcp', 'tcp:client:1', 'hello?')
+    await expect.poll(() => tab(b).phase).toBe('waiting')
+    await expect.poll(() => lab.list().some((ep) => ep.config.kind === 'tcp-client')).toBe(true)
+    await b.controller.cancel('tcp', 'tcp:client:1')
+    await sending
+    // (How the followed tab says it is gone is another matter: here its port.)
+    await expect.poll(() => [tab(a).endpointId, tab(a).fields.port]).toEqual([undefined, String(silent)])
+    expect(a.controller.getSnapshot().labs.tcp.tabs).toHaveLength(1)
+    const fresh = await openWindow()
+    expect([tab(fresh).phase, tab(fresh).fields.port]).toEqual(['cancelled', String(silent)])
+  })
+
+  it('a reload keeps the sentence typed and not sent, in its tab', async () => {
+    windowStorage()
+    const w = await openWindow(undefined, loadViewMemory)
+    w.controller.addTab('udp')
+    w.controller.setDraft('udp', 'udp:client:2', 'half a sentence')
+    w.controller.setDraft('tcp', 'tcp:client:1', 'another')
+    const r = await openWindow(undefined, loadViewMemory)
+    expect(draftOf(r.controller.getSnapshot(), 'udp', 'udp:client:2')).toBe('half a sentence')
+    expect(draftOf(r.controller.getSnapshot(), 'udp', 'udp:client:1')).toBe('')
+    expect(draftOf(r.controller.getSnapshot(), 'tcp', 'tcp:client:1')).toBe('another')
   })
 })
 

@@ -8,7 +8,7 @@ import { createLabHandlers } from '../../src/session/handlers'
 import { LabCapture } from '../../src/session/lab-capture'
 import { Lab } from '../../src/engine/lab'
 import type { LabEvent } from '../../src/shared/events'
-import { adoptEndpoints, clientConfig, clientStatus, initialLab, MAX_RESTORED_TAB, restoreLabs, serverConfig, signatureOf, withStoppedServers, type ClientFields, type LabKind, type LabState, type ServerFields } from '../../src/renderer/src/lab-state'
+import { adoptEndpoints, clientConfig, clientStatus, initialLab, MAX_RESTORED_TAB, restoreLabs, serverConfig, signatureOf, withFamily, withServerPort, withStoppedServers, type ClientFields, type LabKind, type LabState, type ServerFields } from '../../src/renderer/src/lab-state'
 import { clampLogSize, LOG_SIZE_MAX, LOG_SIZE_MIN } from '../../src/renderer/src/zoom'
 
 const info: HostInfo = { host: 'browser', version: '0.1.0', sampleSite: '/app/sample-site', ipv6: true, canChooseFolder: false, session: 'test' }
@@ -25,7 +25,7 @@ describe('restoreLabs', () => {
     expect(family).toBe('IPv4')
     expect(labs.tcp.run).toEqual({ id: 'tcp-server-1', local: running[1].local })
     expect(labs.tcp.server).toMatchObject({ port: '40000', recvSize: '512', concurrent: true, addressEdited: false })
-    expect(labs.tcp.client).toMatchObject({ port: '40000', portEdited: false })
+    expect(labs.tcp.tabs[0].fields).toMatchObject({ port: '40000', portEdited: false })
     expect(labs.tcp.tabs.map((t) => [t.label, t.endpointId])).toEqual([
       ['Client 1', 'tcp-client-3'],
       ['Client 2', 'tcp-client-4']
@@ -39,7 +39,7 @@ describe('restoreLabs', () => {
       ])
     )
     // The restored client is used as it is: its signature matches what the fields would start.
-    const again = clientConfig(labs.tcp, family)
+    const again = clientConfig('tcp', labs.tcp.tabs[0].fields, family)
     expect('config' in again && signatureOf(again.config)).toBe(labs.tcp.tabs[0].signature)
     expect(labs.udp).toEqual(fresh().udp)
   })
@@ -49,9 +49,9 @@ describe('restoreLabs', () => {
     const { labs, family } = restoreLabs(fresh(), running, 'IPv4')
     expect(family).toBe('IPv6')
     expect(labs.http.server).toMatchObject({ address: '::', addressEdited: false, root: '/srv/site', port: '8081' })
-    expect(labs.http.client.url).toBe('http://[::1]:8081/')
+    expect(labs.http.tabs[0].fields.url).toBe('http://[::1]:8081/')
     expect(labs.tcp.server.address).toBe('::')
-    expect(labs.tcp.client.address).toBe('::1')
+    expect(labs.tcp.tabs[0].fields.address).toBe('::1')
     const checked = serverConfig(labs.http)
     expect('config' in checked && checked.config).toEqual(running[0].config)
   })
@@ -139,14 +139,16 @@ describe('adoptEndpoints', () => {
   const tcpClient: EndpointInfo = { id: 'tcp-client-5', config: { kind: 'tcp-client', address: '127.0.0.2', port: 40001, recvSize: 64, timeoutMs: 60000 }, client: { now: 'waiting' }, console: 'tcp:client:2' }
   const httpClient: EndpointInfo = { id: 'http-client-1', config: { kind: 'http-client', recvOnce: false, family: 'IPv4' }, client: { now: 'idle', received: 1200 } }
 
-  /** A window in use: Client 1 and 2 of TCP are its own (tab 2 on screen), its client address typed. */
+  /** A window in use: Client 1 and 2 of TCP are its own (tab 2 on screen, its client address typed). */
   function inUse(): Record<LabKind, LabState> {
     const labs = fresh()
     const tcp = labs.tcp
     labs.tcp = {
       ...tcp,
-      client: { ...tcp.client, address: '127.0.0.9', addressEdited: true },
-      tabs: [{ ...tcp.tabs[0], endpointId: 'tcp-client-1', phase: 'done', received: 5 }, { key: 'tcp:client:2', label: 'Client 2', phase: 'idle' }],
+      tabs: [
+        { ...tcp.tabs[0], endpointId: 'tcp-client-1', phase: 'done', received: 5 },
+        { key: 'tcp:client:2', label: 'Client 2', fields: { ...tcp.tabs[0].fields, address: '127.0.0.9', addressEdited: true }, phase: 'idle' }
+      ],
       activeTab: 'tcp:client:2',
       nextTab: 3
     }
@@ -159,9 +161,17 @@ describe('adoptEndpoints', () => {
     expect(labs.tcp.run).toEqual({ id: 'tcp-server-2', local: tcpServer.local })
     expect(labs.tcp.server).toMatchObject({ port: '40001', recvSize: '512', concurrent: true })
     // The client fields the student typed stay; those not typed follow the server's port, as after Start.
-    expect(labs.tcp.client).toMatchObject({ address: '127.0.0.9', addressEdited: true, port: '40001', recvSize: '1024' })
-    expect(labs.tcp.tabs.slice(0, 2)).toEqual(before.tcp.tabs)
-    expect(labs.tcp.tabs[2]).toEqual({ key: 'tcp:client:3', label: 'Client 3', endpointId: 'tcp-client-5', signature: signatureOf(tcpClient.config), phase: 'waiting' })
+    expect(labs.tcp.tabs[1].fields).toMatchObject({ address: '127.0.0.9', addressEdited: true, port: '40001', recvSize: '1024' })
+    expect(labs.tcp.tabs.slice(0, 2)).toEqual(before.tcp.tabs.map((t) => ({ ...t, fields: { ...t.fields, port: '40001', url: 'http://127.0.0.1:40001/' } })))
+    // Client 2 here is in use (an address typed): the other window's Client 2 gets a new tab, with the fields it was started with.
+    expect(labs.tcp.tabs[2]).toEqual({
+      key: 'tcp:client:3',
+      label: 'Client 3',
+      fields: { ...fresh().tcp.tabs[0].fields, address: '127.0.0.2', addressEdited: true, port: '40001', recvSize: '64', url: 'http://127.0.0.1:40001/' },
+      endpointId: 'tcp-client-5',
+      signature: signatureOf(tcpClient.config),
+      phase: 'waiting'
+    })
     expect(labs.tcp.activeTab).toBe('tcp:client:2')
     expect(labs.tcp.nextTab).toBe(4)
     expect(labs.http.tabs.map((t) => [t.label, t.endpointId, t.phase, t.received])).toEqual([
@@ -208,9 +218,69 @@ describe('adoptEndpoints', () => {
     ])
   })
 
+  it("puts another window's client in the tab of its number here when that tab is unused, so both windows number it alike", () => {
+    // This window: its own Client 1 never used. The other window's Client 1 and 2 run; its Client 3 went to 12500 and was cancelled.
+    const mine = fresh()
+    const b1 = { ...tcpClient, id: 'tcp-client-1', console: 'tcp:client:1', config: { ...tcpClient.config, address: '127.0.0.1', port: 12000 } } as EndpointInfo
+    const b2 = { ...tcpClient, id: 'tcp-client-2', console: 'tcp:client:2', config: { ...tcpClient.config, address: '127.0.0.1', port: 12000 } } as EndpointInfo
+    const b3: StoppedInfo = { id: 'tcp-client-3', console: 'tcp:client:3', inCall: true, config: { kind: 'tcp-client', address: '127.0.0.1', port: 12500, recvSize: 1024, timeoutMs: 60000 } }
+    const { labs, routes } = adoptEndpoints(mine, [b1, b2], () => false, 'IPv4', [b3])
+    expect(labs.tcp.tabs.map((t) => [t.label, t.endpointId, t.phase, t.fields.port, t.fields.portEdited])).toEqual([
+      ['Client 1', 'tcp-client-1', 'waiting', '12000', false],
+      ['Client 2', 'tcp-client-2', 'waiting', '12000', false],
+      ['Client 3', undefined, 'cancelled', '12500', true]
+    ])
+    expect(routes).toEqual([
+      ['tcp-client-1', 'tcp:client:1'],
+      ['tcp-client-2', 'tcp:client:2'],
+      ['tcp-client-3', 'tcp:client:3']
+    ])
+    // A tab the student used keeps what it has: typed into, or something in its input or console (the window says).
+    const typed = fresh()
+    typed.tcp = { ...typed.tcp, tabs: [{ ...typed.tcp.tabs[0], fields: { ...typed.tcp.tabs[0].fields, port: '12345', portEdited: true } }] }
+    for (const [labs0, quiet] of [[typed, () => true], [fresh(), (key: string) => key !== 'tcp:client:1']] as const) {
+      const after = adoptEndpoints(labs0, [b1, b2], () => false, 'IPv4', [], quiet)
+      expect(after.labs.tcp.tabs.map((t) => [t.label, t.endpointId])).toEqual([
+        ['Client 1', undefined],
+        ['Client 2', 'tcp-client-1'],
+        ['Client 3', 'tcp-client-2']
+      ])
+      expect(after.labs.tcp.tabs[0].fields).toEqual(labs0.tcp.tabs[0].fields)
+    }
+  })
+
   it('changes nothing when everything running is known', () => {
     const before = inUse()
     expect(adoptEndpoints(before, [tcpServer, tcpClient], () => true, 'IPv4')).toEqual({ labs: before, routes: [] })
+  })
+})
+
+describe('client fields per tab', () => {
+  /** A TCP lab with Client 1 (port typed) and Client 2 (nothing typed). */
+  function twoTabs(): LabState {
+    const tcp = fresh().tcp
+    const typed = { ...tcp.tabs[0].fields, port: '12345', portEdited: true }
+    return { ...tcp, tabs: [{ ...tcp.tabs[0], fields: typed }, { key: 'tcp:client:2', label: 'Client 2', fields: tcp.tabs[0].fields, phase: 'idle' }], nextTab: 3 }
+  }
+
+  it("the server's port and the IPv4/IPv6 toggle reach each tab's fields not typed into, and leave those typed", () => {
+    const lab = withFamily(withServerPort(twoTabs(), '12600', 'IPv4'), 'IPv6')
+    expect(lab.tabs.map((t) => [t.fields.port, t.fields.address])).toEqual([
+      ['12345', '::1'],
+      ['12600', '::1']
+    ])
+    // Each tab makes its own config: Send in Client 2 goes to the server's port, not to Client 1's.
+    const configs = lab.tabs.map((t) => clientConfig('tcp', t.fields, 'IPv6'))
+    expect(configs.map((c) => 'config' in c && c.config.kind === 'tcp-client' && c.config.port)).toEqual([12345, 12600])
+  })
+
+  it('a reload shows a stopped client with the fields it was started with, when the host says them', () => {
+    const stopped: StoppedInfo = { id: 'udp-client-4', console: 'udp:client:2', inCall: true, config: { kind: 'udp-client', address: '127.0.0.1', port: 12500, recvSize: 512, timeoutMs: 2500 } }
+    const { labs } = restoreLabs(fresh(), [], 'IPv4', [stopped])
+    expect(labs.udp.tabs.map((t) => [t.label, t.phase, t.fields.port, t.fields.recvSize, t.fields.timeout])).toEqual([
+      ['Client 1', 'idle', '12000', '2048', '5'],
+      ['Client 2', 'cancelled', '12500', '512', '2.5']
+    ])
   })
 })
 
@@ -241,22 +311,22 @@ describe('one validation path: the window refuses what the host refuses, in the 
   const capture = new LabCapture(lab)
   const handlers = createLabHandlers(lab, { host: 'browser', version: 'test', sampleSite: '/nowhere' }, capture)
   afterAll(() => Promise.all([lab.stopAll(), capture.dispose()]))
-  const udp = (client: Partial<ClientFields>): LabState => ({ ...fresh().udp, client: { ...fresh().udp.client, ...client } })
-  const tcp = (client: Partial<ClientFields>): LabState => ({ ...fresh().tcp, client: { ...fresh().tcp.client, ...client } })
+  const udp = (client: Partial<ClientFields>): ClientFields => ({ ...fresh().udp.tabs[0].fields, ...client })
+  const tcp = (client: Partial<ClientFields>): ClientFields => ({ ...fresh().tcp.tabs[0].fields, ...client })
   const server = (kind: LabKind, fields: Partial<ServerFields>): LabState => ({ ...fresh()[kind], server: { ...fresh()[kind].server, ...fields } })
   const udpClient = (over: object): EndpointConfig => ({ kind: 'udp-client', address: '127.0.0.1', port: 12000, recvSize: 2048, timeoutMs: 5000, ...over }) as EndpointConfig
   const tcpClient = (over: object): EndpointConfig => ({ kind: 'tcp-client', address: '127.0.0.1', port: 12000, recvSize: 1024, timeoutMs: 60000, ...over }) as EndpointConfig
 
   // [what the student typed, the fields, the config a window that did not check would have sent, the words]
   const refused: [string, () => { config: EndpointConfig } | { problem: string }, EndpointConfig, string][] = [
-    ['a UDP timeout of 601 s', () => clientConfig(udp({ timeout: '601' }), 'IPv4'), udpClient({ timeoutMs: 601_000 }), 'Timeout must be a number of seconds in 0.1..600'],
-    ['a UDP timeout of 0.05 s', () => clientConfig(udp({ timeout: '0.05' }), 'IPv4'), udpClient({ timeoutMs: 50 }), 'Timeout must be a number of seconds in 0.1..600'],
-    ['a UDP timeout in words', () => clientConfig(udp({ timeout: 'soon' }), 'IPv4'), udpClient({ timeoutMs: NaN }), 'Timeout must be a number of seconds in 0.1..600'],
-    ['client port 80', () => clientConfig(tcp({ port: '80' }), 'IPv4'), tcpClient({ port: 80 }), 'Port must be an integer in 1024..65535'],
-    ['client port 70000', () => clientConfig(udp({ port: '70000' }), 'IPv4'), udpClient({ port: 70000 }), 'Port must be an integer in 1024..65535'],
-    ['a receive size of 0', () => clientConfig(tcp({ recvSize: '0' }), 'IPv4'), tcpClient({ recvSize: 0 }), 'Receive size must be an integer in 1..65536'],
-    ['a receive size of 65537', () => clientConfig(udp({ recvSize: '65537' }), 'IPv4'), udpClient({ recvSize: 65537 }), 'Receive size must be an integer in 1..65536'],
-    ['an invalid address', () => clientConfig(tcp({ address: '300.1.1.1' }), 'IPv4'), tcpClient({ address: '300.1.1.1' }), 'invalid address <300.1.1.1>: expected an IPv4 address (127.0.0.1), an IPv6 address (::1) or a host name'],
+    ['a UDP timeout of 601 s', () => clientConfig('udp', udp({ timeout: '601' }), 'IPv4'), udpClient({ timeoutMs: 601_000 }), 'Timeout must be a number of seconds in 0.1..600'],
+    ['a UDP timeout of 0.05 s', () => clientConfig('udp', udp({ timeout: '0.05' }), 'IPv4'), udpClient({ timeoutMs: 50 }), 'Timeout must be a number of seconds in 0.1..600'],
+    ['a UDP timeout in words', () => clientConfig('udp', udp({ timeout: 'soon' }), 'IPv4'), udpClient({ timeoutMs: NaN }), 'Timeout must be a number of seconds in 0.1..600'],
+    ['client port 80', () => clientConfig('tcp', tcp({ port: '80' }), 'IPv4'), tcpClient({ port: 80 }), 'Port must be an integer in 1024..65535'],
+    ['client port 70000', () => clientConfig('udp', udp({ port: '70000' }), 'IPv4'), udpClient({ port: 70000 }), 'Port must be an integer in 1024..65535'],
+    ['a receive size of 0', () => clientConfig('tcp', tcp({ recvSize: '0' }), 'IPv4'), tcpClient({ recvSize: 0 }), 'Receive size must be an integer in 1..65536'],
+    ['a receive size of 65537', () => clientConfig('udp', udp({ recvSize: '65537' }), 'IPv4'), udpClient({ recvSize: 65537 }), 'Receive size must be an integer in 1..65536'],
+    ['an invalid address', () => clientConfig('tcp', tcp({ address: '300.1.1.1' }), 'IPv4'), tcpClient({ address: '300.1.1.1' }), 'invalid address <300.1.1.1>: expected an IPv4 address (127.0.0.1), an IPv6 address (::1) or a host name'],
     ['server port 80', () => serverConfig(server('tcp', { port: '80' })), { kind: 'tcp-server', address: '0.0.0.0', port: 80, recvSize: 1024, concurrent: false, idleTimeoutMs: 30000 }, 'Port must be an integer in 1024..65535'],
     ['a UDP server receive size of 0', () => serverConfig(server('udp', { recvSize: '0' })), { kind: 'udp-server', address: '0.0.0.0', port: 12000, recvSize: 0 }, 'Receive size must be an integer in 1..65536'],
     ['an HTTP server without a folder', () => serverConfig(server('http', { root: ' ' })), { kind: 'http-server', address: '0.0.0.0', port: 8080, root: '' }, 'Choose the folder to serve']
@@ -272,7 +342,7 @@ describe('one validation path: the window refuses what the host refuses, in the 
   })
 
   it('what the window takes, the host takes: a UDP timeout of 120 s, the defaults of every client', async () => {
-    for (const checked of [clientConfig(udp({ timeout: '120' }), 'IPv4'), clientConfig(tcp({}), 'IPv4'), clientConfig(fresh().http, 'IPv6')]) {
+    for (const checked of [clientConfig('udp', udp({ timeout: '120' }), 'IPv4'), clientConfig('tcp', tcp({}), 'IPv4'), clientConfig('http', fresh().http.tabs[0].fields, 'IPv6')]) {
       expect('config' in checked).toBe(true)
       if (!('config' in checked)) continue
       expect(await dispatch(handlers, 'start', [checked.config])).toMatchObject({ ok: true, value: { config: checked.config } })

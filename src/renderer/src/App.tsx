@@ -90,7 +90,7 @@ export function App({ api, info }: { api: LabApi; info: HostInfo }): React.JSX.E
           registry={registry}
           problem={problems[`${active}:client`]}
           draft={(key) => draftOf(view, active, key)}
-          onChange={(fields) => controller.changeClient(active, fields)}
+          onChange={(key, fields) => controller.changeClient(active, key, fields)}
           onSelectTab={(key) => controller.selectTab(active, key)}
           onNewTab={() => controller.addTab(active)}
           onConnect={(key) => void controller.connect(active, key)}

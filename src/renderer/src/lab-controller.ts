@@ -11,11 +11,12 @@ import { kindInfo, kindOfId } from '../../shared/endpoint-kinds'
 import type { Family, LabEvent, WindowLineStyle } from '../../shared/events'
 import { INPUT_MAX_CHARS } from '../../shared/limits'
 import type { ConsoleRegistry } from './consoles'
-import { EventRouter, showWindowLine } from './event-router'
+import { EventRouter, showWindowLine, type ConsoleWriter } from './event-router'
 import type { EventStore } from './event-store'
 import type { ClientFields, ClientTab, LabKind, LabState, ServerFields } from './lab-state'
-import { adoptEndpoints, clientConfig, initialLab, isBusy, labOf, LABS, newTab, phaseOf, PROMPTS, restoreLabs, serverConfig, signatureOf, stoppedPhase, withFamily, withServerPort, withStoppedServers } from './lab-state'
+import { adoptEndpoints, clientConfig, initialLab, isBusy, labOf, LABS, newTab, phaseOf, PROMPTS, restoreLabs, serverConfig, shownTab, signatureOf, stoppedPhase, withFamily, withServerPort, withStoppedServers } from './lab-state'
 import { saveViewMemory, type ViewMemory } from './view-memory'
+import { rememberedEndpoints, savedTabs, startingTabs } from './tab-memory'
 
 /** What the window shows of the labs; a new object whenever anything in it changes. */
 export interface LabView {
@@ -50,20 +51,20 @@ export const EMPTY_SENTENCE =
 export const SERVER_STOPPED = 'Server stopped: the port is free again.'
 export const CANCELLED = 'Cancelled: the client stopped waiting and closed its socket.'
 
-/** What the input of a tab holds: what was typed there, or (HTTP) the URL the fields make. */
+/** What the input of a tab holds: what was typed there, or (HTTP) the URL of the tab's fields. */
 export function draftOf(view: LabView, kind: LabKind, key: string): string {
-  return view.drafts[key] ?? (kind === 'http' ? view.labs[kind].client.url : '')
+  return view.drafts[key] ?? (kind === 'http' ? (view.labs[kind].tabs.find((t) => t.key === key)?.fields.url ?? '') : '')
 }
 
 const messageOf = (err: unknown): string => (err instanceof Error ? err.message : String(err))
 
-/** Each lab as a new window shows it, with the fields this window had before a reload. */
+/** Each lab as a new window shows it, with the server fields and client tabs this window had before a reload. */
 function startingLabs(info: HostInfo, family: Family, memory: Partial<ViewMemory>): Record<LabKind, LabState> {
   const labs = {} as Record<LabKind, LabState>
   for (const { kind } of LABS) {
     const lab = initialLab(kind, family, info)
     const saved = memory.fields?.[kind]
-    labs[kind] = saved ? { ...lab, server: { ...lab.server, ...saved.server }, client: { ...lab.client, ...saved.client } } : lab
+    labs[kind] = saved ? startingTabs({ ...lab, server: { ...lab.server, ...saved.server } }, saved.tabs, family) : lab
   }
   return labs
 }
@@ -102,8 +103,14 @@ export class LabController {
   private readonly remembersLab: boolean
   /** The tab each lab showed before a reload: the window comes back on it once the restore has made it. */
   private readonly rememberedTabs: ViewMemory['activeTabs']
+  /** endpoint id → the client tab this window showed it in before a reload. */
+  private readonly rememberedEndpoints: ReadonlyMap<string, string>
   /** endpoint id → the client tab a stopped endpoint spoke in, as the host said at the restore. */
   private readonly stoppedTabs = new Map<string, string>()
+  /** The consoles that have shown a line: a tab whose console is empty may take another window's client. */
+  private readonly spoken = new Set<string>()
+  /** The consoles as the router and this window's own lines write them: `spoken` notes each. */
+  private readonly written: ConsoleWriter
   private readonly router: EventRouter
 
   constructor({ api, info, consoles, store, memory }: LabControllerDeps) {
@@ -112,9 +119,13 @@ export class LabController {
     this.session = info.session
     this.remembersLab = memory.active !== undefined
     this.rememberedTabs = memory.activeTabs ?? {}
+    this.rememberedEndpoints = rememberedEndpoints(memory)
     const family = memory.family ?? 'IPv4'
-    this.view = { family, active: memory.active ?? 'tcp', labs: startingLabs(info, family, memory), problems: {}, drafts: {} }
-    this.router = new EventRouter(store, consoles, this.placeOf)
+    // The tabs remembered are back at once: the window shows the one it showed before the host answers.
+    const labs = withRememberedTabs(startingLabs(info, family, memory), this.rememberedTabs)
+    this.view = { family, active: memory.active ?? 'tcp', labs, problems: {}, drafts: memory.drafts ?? {} }
+    this.written = { write: (key, text, style) => (this.spoken.add(key), consoles.write(key, text, style)) }
+    this.router = new EventRouter(store, this.written, this.placeOf)
     this.readInput()
   }
 
@@ -165,8 +176,12 @@ export class LabController {
    * fields typed meanwhile stay. Running endpoints get their panel or tab back, stopped clients
    * their tab, and each lab shows the tab it showed before the reload.
    */
-  private restore(running: readonly EndpointInfo[], stopped: readonly StoppedInfo[]): void {
+  private restore(hostRunning: readonly EndpointInfo[], hostStopped: readonly StoppedInfo[]): void {
     const now = this.view
+    // A client this window showed goes back to the tab it showed it in (another window's client
+    // has a tab of another number here); the others to the tab their console key names.
+    const running = this.inRememberedTabs(hostRunning)
+    const stopped = this.inRememberedTabs(hostStopped)
     const restored = restoreLabs(now.labs, running, now.family, stopped)
     for (const ep of stopped) if (ep.console && parseConsoleKey(ep.console)?.role === 'client') this.stoppedTabs.set(ep.id, ep.console)
     // A window that remembers nothing opens on the lab whose server runs (the newest, if several).
@@ -175,6 +190,12 @@ export class LabController {
     this.commit({ ...now, labs: withRememberedTabs(restored.labs, this.rememberedTabs), family: restored.family, active })
     this.readInput()
     this.routeRunning(restored.routes)
+  }
+
+  /** The endpoints with the console this window showed them in before a reload, those first (they keep their tab). */
+  private inRememberedTabs<T extends { id: string; console?: string }>(endpoints: readonly T[]): T[] {
+    const remembered = endpoints.filter((ep) => this.rememberedEndpoints.has(ep.id)).map((ep) => ({ ...ep, console: this.rememberedEndpoints.get(ep.id) }))
+    return [...remembered, ...endpoints.filter((ep) => !this.rememberedEndpoints.has(ep.id))]
   }
 
   /** Routes running endpoints to their panel or tab; each client tab follows its endpoint. */
@@ -230,7 +251,9 @@ export class LabController {
   /** Applies an adoption to the state as it is now: the student's fields, lab and tabs stay. */
   private adoptRunning(running: readonly EndpointInfo[], stopped: readonly StoppedInfo[]): void {
     const now = this.view
-    const adopted = adoptEndpoints(now.labs, running, (id) => this.router.has(id), now.family, stopped)
+    // A tab with nothing in its input or console may take the client of its number.
+    const quiet = (key: string): boolean => !now.drafts[key] && !this.spoken.has(key)
+    const adopted = adoptEndpoints(now.labs, running, (id) => this.router.has(id), now.family, stopped, quiet)
     if (adopted.routes.length === 0) return
     this.commit({ ...now, labs: adopted.labs })
     this.readInput()
@@ -312,8 +335,9 @@ export class LabController {
     this.update(kind, (lab) => withServerPort(lab, port, this.view.family))
   }
 
-  changeClient(kind: LabKind, fields: Partial<ClientFields>): void {
-    this.update(kind, (lab) => ({ ...lab, client: { ...lab.client, ...fields } }))
+  /** The fields of client tab `key`; the other tabs keep theirs. */
+  changeClient(kind: LabKind, key: string, fields: Partial<ClientFields>): void {
+    this.update(kind, (lab) => ({ ...lab, tabs: lab.tabs.map((t) => (t.key === key ? { ...t, fields: { ...t.fields, ...fields } } : t)) }))
   }
 
   selectTab(kind: LabKind, key: string): void {
@@ -322,7 +346,8 @@ export class LabController {
 
   addTab(kind: LabKind): void {
     this.update(kind, (lab) => {
-      const tab = newTab(kind, lab.nextTab)
+      // A new client starts from the fields of the tab on screen.
+      const tab = newTab(kind, lab.nextTab, shownTab(lab).fields)
       return { ...lab, tabs: [...lab.tabs, tab], activeTab: tab.key, nextTab: lab.nextTab + 1 }
     })
     this.readInput()
@@ -331,7 +356,7 @@ export class LabController {
   /** What is typed in a tab's input; in the HTTP lab it is the URL field too. */
   setDraft(kind: LabKind, key: string, text: string): void {
     this.commit({ ...this.view, drafts: { ...this.view.drafts, [key]: text } })
-    if (kind === 'http') this.changeClient(kind, { url: text, urlEdited: true })
+    if (kind === 'http') this.changeClient(kind, key, { url: text, urlEdited: true })
   }
 
   async chooseFolder(kind: LabKind): Promise<void> {
@@ -451,7 +476,7 @@ export class LabController {
    */
   private say(key: string, style: WindowLineStyle, text: string, endpoint?: string | null): Promise<void> {
     const line = printableLine(text, INPUT_MAX_CHARS)
-    return this.api.writeConsole({ console: key, style, text: line, ...(endpoint ? { endpoint } : {}) }).catch(() => showWindowLine(this.consoles, key, style, line))
+    return this.api.writeConsole({ console: key, style, text: line, ...(endpoint ? { endpoint } : {}) }).catch(() => showWindowLine(this.written, key, style, line))
   }
 
   /** Input refused before anything was sent: said next to the fields and in the console. */
@@ -481,8 +506,7 @@ export class LabController {
 
   /** The client endpoint of a tab, started (again) if its settings changed; null if the fields are refused. */
   private async clientOf(kind: LabKind, key: string): Promise<string | null> {
-    const lab = this.view.labs[kind]
-    const checked = clientConfig(lab, this.view.family)
+    const checked = clientConfig(kind, this.tabOf(kind, key)!.fields, this.view.family)
     if ('problem' in checked) {
       this.refuse(`${kind}:client`, key, checked.problem, this.tabOf(kind, key)?.endpointId)
       return null
@@ -555,20 +579,20 @@ export class LabController {
   private commit(next: LabView): void {
     const before = this.view
     this.view = next
-    // What a reload must bring back: the lab on screen and the fields as typed.
-    if (next.labs !== before.labs || next.active !== before.active || next.family !== before.family) this.remember()
+    // What a reload must bring back: the lab on screen, the fields as typed, the sentences not sent.
+    if (next.labs !== before.labs || next.active !== before.active || next.family !== before.family || next.drafts !== before.drafts) this.remember()
     for (const listener of this.listeners) listener()
   }
 
   private remember(): void {
-    const { labs, active, family } = this.view
+    const { labs, active, family, drafts } = this.view
     const fields: ViewMemory['fields'] = {}
     const activeTabs: ViewMemory['activeTabs'] = {}
     for (const { kind } of LABS) {
-      fields[kind] = { server: labs[kind].server, client: labs[kind].client }
+      fields[kind] = { server: labs[kind].server, tabs: savedTabs(labs[kind]) }
       activeTabs[kind] = labs[kind].activeTab
     }
-    saveViewMemory(this.session, { active, family, fields, activeTabs })
+    saveViewMemory(this.session, { active, family, fields, activeTabs, drafts })
   }
 }
 

@@ -51,6 +51,8 @@ export interface ClientTab {
   /** Console key, and React key. */
   key: string
   label: string
+  /** The tab's own fields: each client goes where its tab says, whatever the other tabs hold. */
+  fields: ClientFields
   endpointId?: string
   /** The config the endpoint was started with: a changed field means a new endpoint. */
   signature?: string
@@ -118,14 +120,31 @@ export interface LabState {
   server: ServerFields
   run?: ServerRun
   serverBusy: boolean
-  client: ClientFields
   tabs: ClientTab[]
   activeTab: string
   nextTab: number
 }
 
-export function newTab(lab: LabKind, n: number): ClientTab {
-  return { key: clientConsole(lab, n), label: `Client ${n}`, phase: 'idle' }
+export function newTab(lab: LabKind, n: number, fields: ClientFields): ClientTab {
+  return { key: clientConsole(lab, n), label: `Client ${n}`, fields, phase: 'idle' }
+}
+
+/** The tab on screen in a lab. */
+export const shownTab = (lab: LabState): ClientTab => lab.tabs.find((t) => t.key === lab.activeTab) ?? lab.tabs[0]
+
+/** A client tab's fields as a new window shows them: towards the lab's server port, on this family's loopback. */
+export function defaultClientFields(kind: LabKind, family: Family, port: string): ClientFields {
+  return { address: defaultClientAddress(family), addressEdited: false, port, portEdited: false, recvSize: kind === 'udp' ? '2048' : '1024', timeout: String(UDP_TIMEOUT_DEFAULT_MS / 1000), recvOnce: false, url: defaultUrl(family, port), urlEdited: false }
+}
+
+/**
+ * A tab the student has not used: never started a client, nothing typed into its fields (the
+ * window adds: nothing in its input or console). Another window's client may take it.
+ */
+export function untouched(kind: LabKind, tab: ClientTab): boolean {
+  const f = tab.fields
+  const usual = defaultClientFields(kind, 'IPv4', f.port)
+  return tab.phase === 'idle' && !tab.endpointId && !f.addressEdited && !f.portEdited && !f.urlEdited && f.recvSize === usual.recvSize && f.timeout === usual.timeout && f.recvOnce === usual.recvOnce
 }
 
 export function defaultUrl(family: Family, port: string): string {
@@ -134,38 +153,33 @@ export function defaultUrl(family: Family, port: string): string {
 
 export function initialLab(kind: LabKind, family: Family, info: HostInfo): LabState {
   const port = String(kind === 'http' ? DEFAULT_HTTP_PORT : DEFAULT_PORT)
-  const first = newTab(kind, 1)
+  const first = newTab(kind, 1, defaultClientFields(kind, family, port))
   return {
     kind,
     server: { address: defaultServerAddress(family), addressEdited: false, port, recvSize: kind === 'udp' ? '2048' : '1024', concurrent: false, root: info.sampleSite },
     serverBusy: false,
-    client: { address: defaultClientAddress(family), addressEdited: false, port, portEdited: false, recvSize: kind === 'udp' ? '2048' : '1024', timeout: String(UDP_TIMEOUT_DEFAULT_MS / 1000), recvOnce: false, url: defaultUrl(family, port), urlEdited: false },
     tabs: [first],
     activeTab: first.key,
     nextTab: 2
   }
 }
 
-/** Follows the IPv4/IPv6 toggle in every field the student has not typed into. */
+/** Each tab's fields changed by `change`. */
+const withEachTab = (lab: LabState, change: (f: ClientFields) => ClientFields): LabState => ({ ...lab, tabs: lab.tabs.map((t) => ({ ...t, fields: change(t.fields) })) })
+
+/** Follows the IPv4/IPv6 toggle in every field, of the server and of each client tab, the student has not typed into. */
 export function withFamily(lab: LabState, family: Family): LabState {
   const server = lab.server.addressEdited ? lab.server : { ...lab.server, address: defaultServerAddress(family) }
-  const c = lab.client
-  const client = {
+  return withEachTab({ ...lab, server }, (c) => ({
     ...c,
     address: c.addressEdited ? c.address : defaultClientAddress(family),
     url: c.urlEdited ? c.url : defaultUrl(family, lab.server.port)
-  }
-  return { ...lab, server, client }
+  }))
 }
 
-/** The server's port field changed: unedited client fields follow it, as the course's defaults match. */
+/** The server's port field changed: each tab's unedited client fields follow it, as the course's defaults match. */
 export function withServerPort(lab: LabState, port: string, family: Family): LabState {
-  const c = lab.client
-  return {
-    ...lab,
-    server: { ...lab.server, port },
-    client: { ...c, port: c.portEdited ? c.port : port, url: c.urlEdited ? c.url : defaultUrl(family, port) }
-  }
+  return withEachTab({ ...lab, server: { ...lab.server, port } }, (c) => ({ ...c, port: c.portEdited ? c.port : port, url: c.urlEdited ? c.url : defaultUrl(family, port) }))
 }
 
 type Checked<T> = { config: T } | { problem: string }
@@ -200,14 +214,14 @@ export function serverConfig(lab: LabState): Checked<ServerConfig> {
   return checked({ kind: 'tcp-server', address, port, recvSize, concurrent: s.concurrent, idleTimeoutMs: IDLE_TIMEOUT_DEFAULT_MS })
 }
 
-export function clientConfig(lab: LabState, family: Family): Checked<ClientConfig> {
-  const c = lab.client
-  if (lab.kind === 'http') return checked({ kind: 'http-client', recvOnce: c.recvOnce, family })
+/** The config a client tab's fields make. */
+export function clientConfig(kind: LabKind, c: ClientFields, family: Family): Checked<ClientConfig> {
+  if (kind === 'http') return checked({ kind: 'http-client', recvOnce: c.recvOnce, family })
   const address = c.address.trim()
   const port = integer(c.port)
   const recvSize = integer(c.recvSize)
   // The window has no timeout field for TCP: the default waits longer than an iterative server's idle timeout.
-  if (lab.kind === 'tcp') return checked({ kind: 'tcp-client', address, port, recvSize, timeoutMs: TCP_TIMEOUT_DEFAULT_MS })
+  if (kind === 'tcp') return checked({ kind: 'tcp-client', address, port, recvSize, timeoutMs: TCP_TIMEOUT_DEFAULT_MS })
   return checked({ kind: 'udp-client', address, port, recvSize, timeoutMs: milliseconds(c.timeout) })
 }
 
@@ -258,31 +272,36 @@ function clientTabNumber(kind: LabKind, key: string | undefined): number | undef
   return place?.lab === kind && place.role === 'client' && place.n! <= MAX_RESTORED_TAB ? place.n : undefined
 }
 
-/** The lab with client tabs numbered up to `n` at least, as the window that made them numbered them. */
-function withTabsThrough(lab: LabState, n: number): LabState {
+/** The lab with client tabs numbered up to `n` at least, as the window that made them numbered them; the tabs added start from the defaults. */
+function withTabsThrough(lab: LabState, n: number, family: Family): LabState {
   if (n < lab.nextTab) return lab
-  const added = Array.from({ length: n - lab.nextTab + 1 }, (_, i) => newTab(lab.kind, lab.nextTab + i))
+  const fields = defaultClientFields(lab.kind, family, lab.server.port)
+  const added = Array.from({ length: n - lab.nextTab + 1 }, (_, i) => newTab(lab.kind, lab.nextTab + i, fields))
   return { ...lab, tabs: [...lab.tabs, ...added], nextTab: n + 1 }
 }
 
-/** A tab showing running client `ep`: its endpoint, the config it was started with, and what it does. */
-function holding(tab: ClientTab, ep: EndpointInfo): ClientTab {
-  return { ...tab, endpointId: ep.id, signature: signatureOf(ep.config), ...phaseOf(ep) }
+/**
+ * The fields of a tab that shows a client started with `c` (here or in another window): what it
+ * was started with, so that Send goes where its console says. A value the toggle or the server's
+ * port would not give counts as typed, and stays; the URL (no part of an HTTP client's config) stays as the tab had it.
+ */
+export function fieldsShowing(base: ClientFields, c: EndpointConfig, family: Family, serverPort: string): ClientFields {
+  if (c.kind === 'http-client') return { ...base, recvOnce: c.recvOnce }
+  if (c.kind !== 'tcp-client' && c.kind !== 'udp-client') return base
+  const port = String(c.port)
+  const timeout = c.kind === 'udp-client' ? { timeout: String(c.timeoutMs / 1000) } : {}
+  return { ...base, address: c.address, addressEdited: c.address !== defaultClientAddress(family), port, portEdited: port !== serverPort, recvSize: String(c.recvSize), ...timeout }
 }
 
-/** The client fields show what a running client was started with. */
-function showingClientFields(lab: LabState, c: ClientConfig, family: Family): LabState {
-  const client = { ...lab.client }
-  if (c.kind === 'http-client') client.recvOnce = c.recvOnce
-  else {
-    client.address = c.address
-    client.addressEdited = c.address !== defaultClientAddress(family)
-    client.portEdited ||= String(c.port) !== client.port
-    client.port = String(c.port)
-    client.recvSize = String(c.recvSize)
-    if (c.kind === 'udp-client') client.timeout = String(c.timeoutMs / 1000)
-  }
-  return { ...lab, client }
+/** A tab showing running client `ep`: its endpoint, the fields it was started with, and what it does. */
+function holding(lab: LabState, tab: ClientTab, ep: EndpointInfo, family: Family): ClientTab {
+  return { ...tab, fields: fieldsShowing(tab.fields, ep.config, family, lab.server.port), endpointId: ep.id, signature: signatureOf(ep.config), ...phaseOf(ep) }
+}
+
+/** A tab showing stopped client `ep`: how it was left, and the fields it used if the host says. */
+function showingStopped(lab: LabState, tab: ClientTab, ep: StoppedInfo, family: Family): ClientTab {
+  const fields = ep.config ? fieldsShowing(tab.fields, ep.config, family, lab.server.port) : tab.fields
+  return { ...tab, fields, phase: stoppedPhase(ep), received: undefined }
 }
 
 /**
@@ -335,8 +354,8 @@ export function restoreLabs(labs: Record<LabKind, LabState>, running: readonly E
     const own = claimed.get(ep.console ?? '') === ep.id ? clientTabNumber(kind, ep.console) : undefined
     const n = own ?? firstFreeTab(out[kind], claimed)
     const key = clientConsole(kind, n)
-    const lab = showingClientFields(withTabsThrough(out[kind], n), ep.config as ClientConfig, family)
-    out[kind] = { ...lab, tabs: lab.tabs.map((t) => (t.key === key ? holding(t, ep) : t)) }
+    const lab = withTabsThrough(out[kind], n, family)
+    out[kind] = { ...lab, tabs: lab.tabs.map((t) => (t.key === key ? holding(lab, t, ep, family) : t)) }
     routes.push([ep.id, key])
   }
 
@@ -345,9 +364,9 @@ export function restoreLabs(labs: Record<LabKind, LabState>, running: readonly E
     const n = kind ? clientTabNumber(kind, ep.console) : undefined
     if (n === undefined) continue
     const key = clientConsole(kind, n)
-    const lab = withTabsThrough(out[kind], n)
+    const lab = withTabsThrough(out[kind], n, family)
     // The newest stop says how the tab was left, unless a running client shows in it now.
-    out[kind] = { ...lab, tabs: lab.tabs.map((t) => (t.key === key && !t.endpointId ? { ...t, phase: stoppedPhase(ep), received: undefined } : t)) }
+    out[kind] = { ...lab, tabs: lab.tabs.map((t) => (t.key === key && !t.endpointId ? showingStopped(lab, t, ep, family) : t)) }
   }
   return { labs: out, family, routes }
 }
@@ -366,17 +385,26 @@ export interface Adopted {
 /**
  * A window that stays open while another window starts endpoints takes them in as a reload would,
  * but around what the student is doing in it: the lab and the tab on screen, the IPv4/IPv6 toggle
- * and the client fields stay as they are. A new server shows in its lab's panel, unless the panel
- * shows a run already (then only its lines go to the server console); a new client gets a tab of
- * its own after the window's tabs, in the order the clients were started. Not the tab its console
- * key names: that is the other window's numbering, and the tab of that number here, if there is
- * one, is the student's own (a new tab takes that number anyway when it is the next one).
+ * and the fields of the tabs in use stay as they are. A new server shows in its lab's panel, unless
+ * the panel shows a run already (then only its lines go to the server console). A new client gets
+ * the tab of the number its console key names, as the other window numbered it, so that "Client 2"
+ * is the same client in both windows (on a projector too), if that tab here is unused: none yet,
+ * or one never started and typed into (`quiet` says the window has nothing in its input or console
+ * either); a tab in use is the student's own. Otherwise it gets a new tab after the window's tabs.
+ * In the order the clients were started.
  * `known`: the endpoints the window shows already, its own among them; they are left as they are.
  * `stopped`: endpoints the feed named that stopped before the window asked what runs (a client
  * the other window cancelled at once): a client among them gets its tab all the same, showing how
  * it was left, as a reload shows it.
  */
-export function adoptEndpoints(labs: Record<LabKind, LabState>, running: readonly EndpointInfo[], known: (id: string) => boolean, family: Family, stopped: readonly StoppedInfo[] = []): Adopted {
+export function adoptEndpoints(
+  labs: Record<LabKind, LabState>,
+  running: readonly EndpointInfo[],
+  known: (id: string) => boolean,
+  family: Family,
+  stopped: readonly StoppedInfo[] = [],
+  quiet: (key: string) => boolean = () => true
+): Adopted {
   const out = { ...labs }
   const routes: [string, string][] = []
   const clients: (EndpointInfo | StoppedInfo)[] = []
@@ -390,14 +418,24 @@ export function adoptEndpoints(labs: Record<LabKind, LabState>, running: readonl
   }
   for (const ep of stopped) if (!known(ep.id) && ENDPOINT_KINDS[kindOfId(ep.id)!].role === 'client') clients.push(ep)
   // Tabs in the order the clients were started, running or not.
+  const runs = new Set(running.map((ep) => ep.id))
   for (const ep of clients.sort((a, b) => endpointNumber(a.id) - endpointNumber(b.id))) {
     const kind = labOf(ep.id)
-    const lab = out[kind]
-    const tab = newTab(kind, lab.nextTab)
-    out[kind] = { ...lab, tabs: [...lab.tabs, 'config' in ep ? holding(tab, ep) : { ...tab, phase: stoppedPhase(ep) }], nextTab: lab.nextTab + 1 }
-    routes.push([ep.id, tab.key])
+    const n = clientTabNumber(kind, ep.console)
+    const same = n !== undefined && unusedTab(out[kind], n, quiet)
+    const lab = same ? withTabsThrough(out[kind], n, family) : withTabsThrough(out[kind], out[kind].nextTab, family)
+    const key = clientConsole(kind, same ? n : out[kind].nextTab)
+    const shown = (t: ClientTab): ClientTab => (runs.has(ep.id) ? holding(lab, t, ep as EndpointInfo, family) : showingStopped(lab, t, ep, family))
+    out[kind] = { ...lab, tabs: lab.tabs.map((t) => (t.key === key ? shown(t) : t)) }
+    routes.push([ep.id, key])
   }
   return { labs: out, routes }
+}
+
+/** Tab `n` of the lab is unused: none yet (a new one takes its number), or one the student has not used. */
+function unusedTab(lab: LabState, n: number, quiet: (key: string) => boolean): boolean {
+  const tab = lab.tabs.find((t) => t.key === clientConsole(lab.kind, n))
+  return tab ? untouched(lab.kind, tab) && quiet(tab.key) : n >= lab.nextTab
 }
 
 /**

@@ -2,7 +2,7 @@ import { useState } from 'react'
 import { INPUT_MAX_CHARS } from '../../../shared/limits'
 import type { ConsoleRegistry } from '../consoles'
 import type { ClientFields, LabState } from '../lab-state'
-import { clientStatus, isBusy } from '../lab-state'
+import { clientStatus, isBusy, shownTab } from '../lab-state'
 import { ConsoleView } from './ConsoleView'
 import { CheckField, TextField } from './Field'
 
@@ -10,7 +10,8 @@ interface Props {
   lab: LabState
   registry: ConsoleRegistry
   problem?: string
-  onChange: (fields: Partial<ClientFields>) => void
+  /** The fields of client tab `key` changed (each tab has its own). */
+  onChange: (key: string, fields: Partial<ClientFields>) => void
   onSelectTab: (key: string) => void
   onNewTab: () => void
   onConnect: (key: string) => void
@@ -24,8 +25,8 @@ interface Props {
 }
 
 export function ClientPanel({ lab, registry, problem, onChange, onSelectTab, onNewTab, onConnect, onSend, onCancel, draft, onDraft }: Props): React.JSX.Element {
-  const c = lab.client
-  const tab = lab.tabs.find((t) => t.key === lab.activeTab) ?? lab.tabs[0]
+  const tab = shownTab(lab)
+  const c = tab.fields
   const title = lab.kind === 'http' ? 'HTTP client' : `${lab.kind.toUpperCase()} client`
   const busy = isBusy(tab)
   const status = clientStatus(lab.kind, tab)
@@ -49,13 +50,13 @@ export function ClientPanel({ lab, registry, problem, onChange, onSelectTab, onN
             title="The course's client reads once: a reply longer than 1500 bytes is cut. Off: read until the server closes."
             checked={c.recvOnce}
             testId="client-recv-once"
-            onChange={(recvOnce) => onChange({ recvOnce })}
+            onChange={(recvOnce) => onChange(tab.key, { recvOnce })}
           />
         ) : (
           <>
-            <TextField label="Server address" value={c.address} testId="client-address" onChange={(address) => onChange({ address, addressEdited: true })} />
-            <TextField label="Server port" value={c.port} inputMode="numeric" testId="client-port" onChange={(port) => onChange({ port, portEdited: true })} />
-            {lab.kind === 'udp' && <TextField label="Timeout (s)" value={c.timeout} inputMode="numeric" testId="client-timeout" onChange={(timeout) => onChange({ timeout })} />}
+            <TextField label="Server address" value={c.address} testId="client-address" onChange={(address) => onChange(tab.key, { address, addressEdited: true })} />
+            <TextField label="Server port" value={c.port} inputMode="numeric" testId="client-port" onChange={(port) => onChange(tab.key, { port, portEdited: true })} />
+            {lab.kind === 'udp' && <TextField label="Timeout (s)" value={c.timeout} inputMode="numeric" testId="client-timeout" onChange={(timeout) => onChange(tab.key, { timeout })} />}
           </>
         )}
       </div>
