@@ -4,6 +4,7 @@ import type { EndpointName } from '../endpoint-names'
 import type { EventStore } from '../event-store'
 import { describe, endpointsOf, relativeSeconds } from '../format'
 import { useFollowNewest } from '../hooks/use-follow-newest'
+import { EndpointsInLog, filterEntries } from '../log-endpoints'
 import { LogView, NO_FILTER, type KeyOf, type LogFilter } from '../log-view'
 import { LogDetails } from './LogDetails'
 import { LogToolbar } from './LogToolbar'
@@ -13,7 +14,7 @@ const COLUMNS = ['No.', 'Time (s)', 'Source', 'Destination', 'Protocol', 'Length
 
 interface Props {
   store: EventStore
-  /** The endpoints running now, by the names the student knows. */
+  /** The endpoints running now (the filter also lists ended ones that have rows, marked ended). */
   endpoints: EndpointName[]
   keyOf: KeyOf
   zoom: number
@@ -30,6 +31,7 @@ interface Props {
 export function PacketLog({ store, endpoints, keyOf, zoom, onCleared, pick, onSelect, shown = true }: Props): React.JSX.Element {
   const view = useMemo(() => new LogView(store, NO_FILTER, keyOf), [store, keyOf])
   const [version, setVersion] = useState(0)
+  const inLog = useMemo(() => new EndpointsInLog(store), [store])
   const [filter, setFilter] = useState<LogFilter>(NO_FILTER)
   const [paused, setPaused] = useState(false)
   const [selected, setSelectedState] = useState<LabEvent | undefined>()
@@ -139,7 +141,7 @@ export function PacketLog({ store, endpoints, keyOf, zoom, onCleared, pick, onSe
       <LogToolbar
         filter={filter}
         onFilter={applyFilter}
-        endpoints={endpoints}
+        endpoints={filterEntries(inLog.ids(), keyOf, endpoints, filter.endpoint)}
         shown={rows.length}
         behind={paused ? view.behind() : 0}
         dropped={store.stats.dropped}
