@@ -5,7 +5,7 @@ import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import type { Page } from '@playwright/test'
-import { clientConsole, connectedAndQueued, consoleText, exchange, expect, freePort, logRows, logViewport, sendFromClient, serverConsole, startServer, test } from './fixtures'
+import { clientConsole, connectedAndQueued, consoleText, exchange, expect, freePort, logRows, logViewport, sendFromClient, startServer, test } from './fixtures'
 
 /** The Endpoint filter's entries as the student reads them. */
 const filterOptions = async (page: Page): Promise<string[]> => (await page.getByTestId('log-filter-endpoint').locator('option').allTextContents()).map((t) => t.trim())

@@ -76,7 +76,7 @@ function EndpointFilter({ filter, onFilter, endpoints }: Pick<Props, 'filter' | 
   return (
     <label className="field inline">
       <span>Endpoint</span>
-      <select value={filter.endpoint} data-testid="log-filter-endpoint" onChange={(e) => onFilter({ ...filter, endpoint: e.target.value })}>
+      <select className="endpoint-filter" value={filter.endpoint} data-testid="log-filter-endpoint" onChange={(e) => onFilter({ ...filter, endpoint: e.target.value })}>
         <option value="all">All endpoints</option>
         {LABS.filter((l) => endpoints.some((n) => n.lab === l.kind)).map((l) => (
           <optgroup key={l.kind} label={`${l.title} lab`}>
