@@ -174,7 +174,8 @@ export function PacketLog({ store, endpoints, keyOf, zoom, onCleared, pick, onSe
           <div
             className="log-body"
             ref={scroller}
-            style={{ height }}
+            // Whole rows high (the Wire view's table, of the same classes, fills its cell instead).
+            style={{ height, alignSelf: 'start' }}
             role="grid"
             tabIndex={0}
             aria-label="Events (arrow keys select a row, Escape clears the selection)"
