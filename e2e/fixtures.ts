@@ -106,21 +106,30 @@ export async function consoleSize(console: Locator): Promise<{ rows: number; col
   return console.page().evaluate((k) => (window as unknown as { __socklabConsoleSize: (key: string) => { rows: number; cols: number } }).__socklabConsoleSize(k), key)
 }
 
-/** The log's geometry as the student sees it: rows wholly on screen, whether the newest is one of them. */
-export async function logViewport(page: Page): Promise<{ fullRows: number; newestVisible: boolean; total: number; scrollTop: number }> {
+/**
+ * The log's geometry as the student sees it: rows wholly on screen, rows partly hidden (under the
+ * header, at the table's or the window's bottom edge), whether the newest and the selected row are
+ * wholly on screen.
+ */
+export async function logViewport(page: Page): Promise<{ fullRows: number; cutRows: number; newestVisible: boolean; selectedVisible: boolean; total: number; scrollTop: number }> {
   return page.getByTestId('log-body').evaluate((body) => {
     const box = body.getBoundingClientRect()
+    const bottom = Math.min(box.bottom, innerHeight)
     const head = body.querySelector('.log-row.head')!.getBoundingClientRect()
     const total = Number(body.getAttribute('aria-rowcount')) - 1
     let fullRows = 0
+    let cutRows = 0
     let newestVisible = false
+    let selectedVisible = false
     for (const row of body.querySelectorAll<HTMLElement>('[data-testid=log-row]')) {
       const r = row.getBoundingClientRect()
-      const inView = r.top >= head.bottom - 1 && r.bottom <= box.bottom + 1
+      const inView = r.top >= head.bottom - 1 && r.bottom <= bottom + 1
       if (inView) fullRows++
+      else if (r.bottom > head.bottom + 1 && r.top < bottom - 1) cutRows++
       if (inView && Number(row.getAttribute('aria-rowindex')) === total + 1) newestVisible = true
+      if (inView && row.getAttribute('aria-selected') === 'true') selectedVisible = true
     }
-    return { fullRows, newestVisible, total, scrollTop: body.scrollTop }
+    return { fullRows, cutRows, newestVisible, selectedVisible, total, scrollTop: body.scrollTop }
   })
 }
 

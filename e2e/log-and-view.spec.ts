@@ -22,7 +22,7 @@ test('packet log: filter, hex dump, pause, clear, export JSON and CSV', async ({
   await expect(lab.getByTestId('log-details')).toHaveText('Select a row to see its bytes.')
 
   // Filters: by endpoint, by protocol, by text.
-  await lab.getByTestId('log-filter-endpoint').selectOption({ label: 'Server' })
+  await lab.getByTestId('log-filter-endpoint').selectOption({ label: 'TCP Server' })
   for (const r of await logRows(lab)) expect(r[6]).not.toContain('three-way handshake')
   await lab.getByTestId('log-filter-endpoint').selectOption('all')
   await lab.getByTestId('log-filter-proto').selectOption('UDP')

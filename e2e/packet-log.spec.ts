@@ -4,7 +4,11 @@
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
-import { clientConsole, consoleText, exchange, expect, freePort, logRows, logViewport, sendFromClient, serverConsole, startServer, test } from './fixtures'
+import type { Page } from '@playwright/test'
+import { clientConsole, connectedAndQueued, consoleText, exchange, expect, freePort, logRows, logViewport, sendFromClient, startServer, test } from './fixtures'
+
+/** The Endpoint filter's entries as the student reads them. */
+const filterOptions = async (page: Page): Promise<string[]> => (await page.getByTestId('log-filter-endpoint').locator('option').allTextContents()).map((t) => t.trim())
 
 test('the log follows new rows at the bottom; scrolled up it stays put and offers "newest ↓"', async ({ lab }) => {
   await startServer(lab, await freePort())
@@ -95,29 +99,68 @@ test('the details pane shows the whole payload of a row, so a student sees where
   }
 })
 
-test('the log and its Endpoint filter name endpoints as the tabs do; ended ones leave the filter', async ({ lab }) => {
+test('the log and its Endpoint filter name endpoints as the tabs do, with their lab, in every lab', async ({ lab }) => {
   await startServer(lab, await freePort())
   await exchange(lab, 'from one')
   await lab.getByTestId('client-new').click()
   await exchange(lab, 'from two')
   const filter = lab.getByTestId('log-filter-endpoint')
-  const options = async (): Promise<string[]> => (await filter.locator('option').allTextContents()).map((t) => t.trim())
-  await expect.poll(options).toEqual(['All endpoints', 'Server', 'Client 1', 'Client 2'])
+  await expect.poll(() => filterOptions(lab)).toEqual(['All endpoints', 'TCP Server', 'TCP Client 1', 'TCP Client 2'])
   expect(await filter.locator('optgroup').getAttribute('label')).toBe('TCP lab')
 
   // Only Client 2's rows: the write of "from two" and the reply it read.
-  await filter.selectOption({ label: 'Client 2' })
+  await filter.selectOption({ label: 'TCP Client 2' })
   const rows = await logRows(lab)
   expect(rows.filter((r) => r[6].startsWith('SEND')).map((r) => r[5])).toEqual(['8'])
   await lab.getByTestId('log-row').filter({ hasText: 'SEND' }).click()
   await expect(lab.getByTestId('log-details')).toContainText('TCP Client 2 · send')
   await expect(lab.getByTestId('log-details')).not.toContainText('tcp-client-')
 
-  // The server stops: it leaves the list (the rows it made stay in the log).
+  // In the UDP lab the TCP entries still say TCP, and the UDP server's say UDP, each in its lab's group.
   await filter.selectOption('all')
+  await lab.getByTestId('lab-udp').click()
+  await startServer(lab, await freePort())
+  await expect.poll(() => filterOptions(lab)).toEqual(['All endpoints', 'TCP Server', 'TCP Client 1', 'TCP Client 2', 'UDP Server'])
+  expect(await filter.locator('optgroup').evaluateAll((groups) => groups.map((g) => g.getAttribute('label')))).toEqual(['TCP lab', 'UDP lab'])
+})
+
+test('an ended endpoint stays in the Endpoint filter, marked, while it has rows: also after a reload, until Clear', async ({ lab }) => {
+  test.setTimeout(60_000)
+  // Client 2 waits behind Client 1 for a server that never answers it, and is cancelled.
+  await connectedAndQueued(lab, 'cancelled one')
+  await lab.getByTestId('client-cancel').click()
+  await expect(lab.getByTestId('client-status')).toContainText('cancelled')
+  await expect.poll(() => filterOptions(lab)).toEqual(['All endpoints', 'TCP Server', 'TCP Client 1', 'TCP Client 2 (ended)'])
+
+  // Its rows can be looked at on their own.
+  const filter = lab.getByTestId('log-filter-endpoint')
+  await filter.selectOption({ label: 'TCP Client 2 (ended)' })
+  await expect.poll(async () => (await logRows(lab)).some((r) => r[6].startsWith('SEND'))).toBe(true)
+  await lab.getByTestId('log-row').filter({ hasText: 'SEND' }).click()
+  await expect(lab.getByTestId('log-details')).toContainText('TCP Client 2 · send')
+
+  // A third client and a stopped server: no gap in the names, the server marked too.
+  await filter.selectOption('all')
+  await lab.getByTestId('client-new').click()
+  await lab.getByTestId('client-connect').click()
+  await expect.poll(() => filterOptions(lab)).toContain('TCP Client 3')
   await lab.getByTestId('server-stop').click()
-  await expect.poll(options).toEqual(['All endpoints', 'Client 1', 'Client 2'])
-  await expect.poll(() => consoleText(serverConsole(lab))).toContain('Server stopped')
+  await expect(lab.getByTestId('server-status')).toHaveText('stopped')
+  const ended = ['All endpoints', 'TCP Server (ended)', 'TCP Client 1', 'TCP Client 2 (ended)', 'TCP Client 3']
+  await expect.poll(() => filterOptions(lab)).toEqual(ended)
+
+  // A reload, or a second window, lists them the same.
+  await lab.reload()
+  await expect(lab.getByTestId('client-tab-3')).toBeVisible()
+  await expect.poll(() => filterOptions(lab)).toEqual(ended)
+  const second = await lab.context().newPage()
+  await second.goto(lab.url())
+  await expect.poll(() => filterOptions(second)).toEqual(ended)
+  await second.close()
+
+  // Clear takes their rows away, and so their entries.
+  await lab.getByTestId('log-clear').click()
+  await expect.poll(() => filterOptions(lab)).toEqual(['All endpoints'])
 })
 
 test('Clear clears for good: no "older dropped", and a reload does not bring the rows back', async ({ lab }) => {

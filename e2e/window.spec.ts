@@ -135,7 +135,7 @@ test('after a reload the UDP lab is back with its fields, and the client port st
   await expect.poll(() => consoleText(clientConsole(lab))).toContain('AFTER RELOAD')
 })
 
-/** What a projector audience gets: no page scroll, log rows, Info's share, console lines and columns. */
+/** What a projector audience gets: no page scroll, whole log rows, Info's share, console lines and columns. */
 async function projectorCheck(lab: Page, width: number, height: number, zoomSteps: number, label: string): Promise<void> {
   await lab.setViewportSize({ width, height })
   for (let i = 0; i < zoomSteps; i++) await lab.getByTestId('zoom-in').click()
@@ -145,8 +145,9 @@ async function projectorCheck(lab: Page, width: number, height: number, zoomStep
   const page = await lab.evaluate(() => ({ scroll: document.documentElement.scrollHeight, inner: innerHeight, scrollW: document.documentElement.scrollWidth, innerW: innerWidth }))
   expect(page.scroll, `the page scrolls at ${label} on ${width}×${height}`).toBeLessThanOrEqual(page.inner)
   expect(page.scrollW).toBeLessThanOrEqual(page.innerW)
-  const { fullRows } = await logViewport(lab)
+  const { fullRows, cutRows } = await logViewport(lab)
   expect(fullRows, `log rows on screen at ${label}`).toBeGreaterThanOrEqual(6)
+  expect(cutRows, `log rows cut under the header or at the bottom at ${label}`).toBe(0)
   const widths = await lab.getByTestId('log-column').evaluateAll((cells) => cells.map((c) => c.getBoundingClientRect().width))
   const [, , source, destination, , , info] = widths
   const row = widths.reduce((a, b) => a + b, 0)
@@ -162,12 +163,71 @@ async function projectorCheck(lab: Page, width: number, height: number, zoomStep
   expect(bar.height).toBeLessThan((await lab.getByTestId('log-pause').boundingBox())!.height * 1.6)
 }
 
-test('a projector: at 200% on 1920×1080 and 150% on 1280×720 the window fits, the log shows 6 rows with Info first, consoles stay readable', async ({ lab }) => {
-  test.setTimeout(120_000)
-  await startServer(lab, await freePort())
-  for (const text of ['projector one', 'projector two', 'projector three']) await exchange(lab, text)
-  await projectorCheck(lab, 1920, 1080, 5, '200%')
-  await shot(lab, 'projector-200-1920x1080')
+/**
+ * A row with bytes selected (a write, not the newest row): it stays wholly in view, also when new
+ * rows arrive (`more`); the rows beside it are whole; its summary and at least two whole lines of
+ * its hex dump show inside the window, none cut at an edge.
+ */
+async function selectedRowCheck(lab: Page, label: string, more: () => Promise<void>): Promise<void> {
+  await lab.getByTestId('log-row').filter({ hasText: 'SEND' }).last().click()
+  await expect(lab.getByTestId('log-hex')).toBeVisible()
+  const check = async (when: string): Promise<void> => {
+    const view = await logViewport(lab)
+    expect(view.selectedVisible, `the selected row wholly in view ${when}`).toBe(true)
+    expect(view.cutRows, `log rows cut beside the selected one ${when}`).toBe(0)
+    expect(view.fullRows, `log rows beside the selected one ${when}`).toBeGreaterThanOrEqual(4)
+    const dump = await lab.getByTestId('log-details').evaluate((details) => {
+      const pre = details.querySelector('pre')!
+      const line = parseFloat(getComputedStyle(pre).lineHeight)
+      const box = details.getBoundingClientRect()
+      const p = details.querySelector('p')!.getBoundingClientRect()
+      const shown = pre.getBoundingClientRect()
+      return { lines: pre.clientHeight / line, summaryIn: p.top >= box.top && p.bottom <= box.bottom, preBottom: shown.bottom, detailsBottom: box.bottom, inner: innerHeight }
+    })
+    expect(dump.summaryIn, `the selected row's summary whole ${when}`).toBe(true)
+    expect(dump.lines, `whole hex lines shown ${when}`).toBeGreaterThanOrEqual(2)
+    expect(Math.abs(dump.lines - Math.round(dump.lines)), `a hex line cut at the pane's edge ${when}: ${dump.lines} lines`).toBeLessThan(0.05)
+    expect(dump.preBottom).toBeLessThanOrEqual(dump.detailsBottom + 0.5)
+    expect(dump.detailsBottom).toBeLessThanOrEqual(dump.inner + 0.5)
+  }
+  await check(`at ${label}`)
+  const total = (await logViewport(lab)).total
+  await more()
+  await expect.poll(async () => (await logViewport(lab)).total).toBeGreaterThan(total)
+  await check(`at ${label} once new rows came`)
+  // Unselected, the log stays where the row was read, and offers the newest rows if any are below.
+  await lab.getByTestId('log-body').press('Escape')
+  await expect(lab.getByTestId('log-details')).not.toHaveAttribute('role', 'region')
+  const newest = lab.getByTestId('log-newest')
+  if (await newest.isVisible()) await newest.click()
+  await expect.poll(async () => (await logViewport(lab)).newestVisible).toBe(true)
+}
+
+/** Runs an exchange in the lab on screen: a sentence each way (TCP, UDP), a page fetched (HTTP). */
+async function labExchange(lab: Page, kind: 'tcp' | 'udp' | 'http', port: number, n: number): Promise<void> {
+  if (kind === 'tcp') return exchange(lab, `projector ${n}`)
+  const before = (await consoleText(clientConsole(lab))).length
+  await sendFromClient(lab, kind === 'udp' ? `projector ${n}` : `http://127.0.0.1:${port}/`)
+  const done = kind === 'udp' ? `PROJECTOR ${n}` : 'until the server closed'
+  await expect.poll(async () => (await consoleText(clientConsole(lab))).slice(before)).toContain(done)
+}
+
+test('a projector: at 200% on 1920×1080 (every lab) and 150% on 1280×720 the window fits, the log shows 6 whole rows with Info first, consoles stay readable, a selected row stays in view with its bytes readable', async ({ lab }) => {
+  test.setTimeout(180_000)
+  let zoomSteps = 5
+  for (const kind of ['tcp', 'udp', 'http'] as const) {
+    await lab.getByTestId(`lab-${kind}`).click()
+    const port = await freePort()
+    await startServer(lab, port)
+    for (let n = 1; n <= 3; n++) await labExchange(lab, kind, port, n)
+    await projectorCheck(lab, 1920, 1080, zoomSteps, '200%')
+    zoomSteps = 0
+    await shot(lab, `projector-200-1920x1080-${kind}`)
+    await selectedRowCheck(lab, `200% in the ${kind} lab`, () => labExchange(lab, kind, port, 4))
+  }
+  await lab.getByTestId('log-row').filter({ hasText: 'SEND' }).last().click()
+  await shot(lab, 'projector-200-1920x1080-selected')
+  await lab.getByTestId('log-body').press('Escape')
   await lab.getByTestId('zoom-reset').click()
   await projectorCheck(lab, 1280, 720, 3, '150%')
   await shot(lab, 'projector-150-1280x720')

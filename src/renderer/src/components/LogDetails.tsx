@@ -23,13 +23,14 @@ export function LogDetails({ event, keyOf }: { event?: LabEvent; keyOf: KeyOf })
   const payload = event.kind === 'send' || event.kind === 'recv'
   return (
     <div className="details" data-testid="log-details" role="region" aria-label="Selected event">
-      <p>
-        <strong>#{event.seq}</strong> {key ? fullName(key) : event.endpoint} · {event.kind}
-        {event.conn ? ` · connection ${event.conn}` : ''}
-        {event.code ? ` · ${event.code}` : ''} · {event.info} {payload && <em data-testid="log-payload-note">({payloadNote(bytes.length, event.length)})</em>}
-      </p>
-      {bytes.length > 0 && (
-        <>
+      {/* The summary and the Hex/Text switch share a line, so that the dump keeps its lines on a short screen. */}
+      <div className="details-head">
+        <p>
+          <strong>#{event.seq}</strong> {key ? fullName(key) : event.endpoint} · {event.kind}
+          {event.conn ? ` · connection ${event.conn}` : ''}
+          {event.code ? ` · ${event.code}` : ''} · {event.info} {payload && <em data-testid="log-payload-note">({payloadNote(bytes.length, event.length)})</em>}
+        </p>
+        {bytes.length > 0 && (
           <div className="seg-group" role="group" aria-label="Show the bytes as">
             {(['hex', 'text'] as const).map((s) => (
               <button key={s} type="button" className="seg" aria-pressed={show === s} onClick={() => setShow(s)} data-testid={`log-show-${s}`}>
@@ -37,10 +38,12 @@ export function LogDetails({ event, keyOf }: { event?: LabEvent; keyOf: KeyOf })
               </button>
             ))}
           </div>
-          <pre className={show} data-testid={show === 'hex' ? 'log-hex' : 'log-text'}>
-            {dump}
-          </pre>
-        </>
+        )}
+      </div>
+      {bytes.length > 0 && (
+        <pre className={show} data-testid={show === 'hex' ? 'log-hex' : 'log-text'}>
+          {dump}
+        </pre>
       )}
     </div>
   )

@@ -1,14 +1,14 @@
 import type { LabEvent, Proto } from '../../../shared/events'
-import type { EndpointName } from '../endpoint-names'
-import { fullName, nameOf } from '../endpoint-names'
 import { download, toCsv, toJson } from '../export'
 import { LABS } from '../lab-state'
+import type { FilterEntry } from '../log-endpoints'
 import type { LogFilter } from '../log-view'
 
 interface Props {
   filter: LogFilter
   onFilter: (filter: LogFilter) => void
-  endpoints: EndpointName[]
+  /** The Endpoint filter's entries: the endpoints with rows in the log, running or ended. */
+  endpoints: FilterEntry[]
   /** Rows shown, events waiting while paused, events the window had to drop (full). */
   shown: number
   behind: number
@@ -71,23 +71,20 @@ export function LogToolbar({ filter, onFilter, endpoints, shown, behind, dropped
   )
 }
 
-/** The endpoints by the names the tabs use, grouped by lab; an endpoint that ended leaves the list (unless chosen). */
+/** The endpoints with rows in the log, grouped by lab, each by its full name ("TCP Client 2 (ended)"): unambiguous in every lab. */
 function EndpointFilter({ filter, onFilter, endpoints }: Pick<Props, 'filter' | 'onFilter' | 'endpoints'>): React.JSX.Element {
-  const chosenGone = filter.endpoint !== 'all' && !endpoints.some((n) => n.key === filter.endpoint)
-  const listed = chosenGone ? [...endpoints, nameOf(filter.endpoint)] : endpoints
   return (
     <label className="field inline">
       <span>Endpoint</span>
-      <select value={filter.endpoint} data-testid="log-filter-endpoint" onChange={(e) => onFilter({ ...filter, endpoint: e.target.value })}>
+      <select className="endpoint-filter" value={filter.endpoint} data-testid="log-filter-endpoint" onChange={(e) => onFilter({ ...filter, endpoint: e.target.value })}>
         <option value="all">All endpoints</option>
-        {LABS.filter((l) => listed.some((n) => n.lab === l.kind)).map((l) => (
+        {LABS.filter((l) => endpoints.some((n) => n.lab === l.kind)).map((l) => (
           <optgroup key={l.kind} label={`${l.title} lab`}>
-            {listed
+            {endpoints
               .filter((n) => n.lab === l.kind)
               .map((n) => (
-                <option key={n.key} value={n.key} aria-label={fullName(n.key)}>
+                <option key={n.key} value={n.key} className={n.ended ? 'ended' : undefined}>
                   {n.label}
-                  {chosenGone && n.key === filter.endpoint ? ' (ended)' : ''}
                 </option>
               ))}
           </optgroup>

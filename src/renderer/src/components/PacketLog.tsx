@@ -4,16 +4,22 @@ import type { EndpointName } from '../endpoint-names'
 import type { EventStore } from '../event-store'
 import { describe, endpointsOf, relativeSeconds } from '../format'
 import { useFollowNewest } from '../hooks/use-follow-newest'
+import { EndpointsInLog, filterEntries } from '../log-endpoints'
+import { tableWithBytes, wholeRows } from '../log-layout'
 import { LogView, NO_FILTER, type KeyOf, type LogFilter } from '../log-view'
 import { LogDetails } from './LogDetails'
 import { LogToolbar } from './LogToolbar'
 
 const OVERSCAN = 8
+/** Row height at 100% (1.57 lines of the log's 14 px text): at 200% on 1920×1080 this leaves room for four rows beside a selected row's bytes. */
+const ROW_HEIGHT = 22
+/** What the bytes pane needs to be readable: its summary line and two lines of dump (rem). */
+const DETAILS_MIN_REM = 4.25
 const COLUMNS = ['No.', 'Time (s)', 'Source', 'Destination', 'Protocol', 'Length', 'Info']
 
 interface Props {
   store: EventStore
-  /** The endpoints running now, by the names the student knows. */
+  /** The endpoints running now (the filter also lists ended ones that have rows, marked ended). */
   endpoints: EndpointName[]
   keyOf: KeyOf
   zoom: number
@@ -30,6 +36,7 @@ interface Props {
 export function PacketLog({ store, endpoints, keyOf, zoom, onCleared, pick, onSelect, shown = true }: Props): React.JSX.Element {
   const view = useMemo(() => new LogView(store, NO_FILTER, keyOf), [store, keyOf])
   const [version, setVersion] = useState(0)
+  const inLog = useMemo(() => new EndpointsInLog(store), [store])
   const [filter, setFilter] = useState<LogFilter>(NO_FILTER)
   const [paused, setPaused] = useState(false)
   const [selected, setSelectedState] = useState<LabEvent | undefined>()
@@ -38,11 +45,16 @@ export function PacketLog({ store, endpoints, keyOf, zoom, onCleared, pick, onSe
     onSelect?.(e)
   }
   const [scrollTop, setScrollTop] = useState(0)
-  const [height, setHeight] = useState(300)
+  // The space the grid gives the table (`cell`) and the table and bytes together (`main`).
+  const [space, setSpace] = useState({ cell: 300, main: 400 })
   const scroller = useRef<HTMLDivElement>(null)
-  const rowHeight = Math.round(24 * zoom)
+  const mainRef = useRef<HTMLDivElement>(null)
+  const cellRef = useRef<HTMLDivElement>(null)
+  const rowHeight = Math.round(ROW_HEIGHT * zoom)
+  // The table shows whole rows only; what is left below them stays empty.
+  const height = wholeRows(space.cell, rowHeight)
   const rows = view.rows
-  const follow = useFollowNewest(scroller, rowHeight / 2, `${version}:${height}:${rows.length}:${rowHeight}`)
+  const follow = useFollowNewest(scroller, rowHeight / 2, `${version}:${height}:${rows.length}:${rowHeight}`, selected !== undefined)
 
   useEffect(() => {
     // Hidden, it does not render for every batch of a flood (the wire view is on screen then).
@@ -56,9 +68,11 @@ export function PacketLog({ store, endpoints, keyOf, zoom, onCleared, pick, onSe
   }, [store, view, paused, shown])
 
   useEffect(() => {
-    const el = scroller.current!
-    const observer = new ResizeObserver(() => setHeight(el.clientHeight))
-    observer.observe(el)
+    const main = mainRef.current!
+    const cell = cellRef.current!
+    const observer = new ResizeObserver(() => setSpace({ cell: cell.clientHeight, main: main.clientHeight }))
+    observer.observe(main)
+    observer.observe(cell)
     return () => observer.disconnect()
   }, [])
 
@@ -90,12 +104,14 @@ export function PacketLog({ store, endpoints, keyOf, zoom, onCleared, pick, onSe
     },
     [rowHeight]
   )
-  // A newly selected row stays in view once the details pane has taken its share of the height
-  // (only on a new selection: rows arriving or dropping must not pull a reader's scroll back).
+  // A selected row stays in view once the details pane has taken its share of the height, and
+  // whenever the table's height changes (a zoom, the splitter); not when rows arrive or drop, which
+  // must not pull a reader's scroll back (while a row is selected the log does not follow the
+  // newest either: new rows would push the row being read away).
   const selectedSeq = selected?.seq
   useLayoutEffect(() => {
     if (selectedSeq !== undefined) reveal(view.rows.findIndex((e) => e.seq === selectedSeq))
-  }, [reveal, selectedSeq, view])
+  }, [reveal, selectedSeq, view, height])
 
   useEffect(() => {
     if (!pick) return
@@ -139,7 +155,7 @@ export function PacketLog({ store, endpoints, keyOf, zoom, onCleared, pick, onSe
       <LogToolbar
         filter={filter}
         onFilter={applyFilter}
-        endpoints={endpoints}
+        endpoints={filterEntries(inLog.ids(), keyOf, endpoints, filter.endpoint)}
         shown={rows.length}
         behind={paused ? view.behind() : 0}
         dropped={store.stats.dropped}
@@ -149,11 +165,17 @@ export function PacketLog({ store, endpoints, keyOf, zoom, onCleared, pick, onSe
         rows={rows}
         base={base}
       />
-      <div className={`log-main${selected ? ' has-selection' : ''}${selected?.preview ? ' has-bytes' : ''}`}>
-        <div className="log-table">
+      <div
+        className={`log-main${selected ? ' has-selection' : ''}${selected?.preview ? ' has-bytes' : ''}`}
+        ref={mainRef}
+        style={{ '--log-table-height': `${tableWithBytes(space.main, rowHeight, DETAILS_MIN_REM * 16 * zoom)}px` } as React.CSSProperties}
+      >
+        <div className="log-table" ref={cellRef}>
           <div
             className="log-body"
             ref={scroller}
+            // Whole rows high (the Wire view's table, of the same classes, fills its cell instead).
+            style={{ height, alignSelf: 'start' }}
             role="grid"
             tabIndex={0}
             aria-label="Events (arrow keys select a row, Escape clears the selection)"

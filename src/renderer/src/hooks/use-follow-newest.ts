@@ -15,8 +15,10 @@ export interface FollowNewest {
 /**
  * `scroller` is the scrolling element, `slack` how close to the bottom (px) still counts as at
  * the bottom, and `contentVersion` anything that changes when rows arrive or the height changes.
+ * While `held` (the student selected a row to read it) the list stays where it is: new rows and a
+ * new height do not pull it to the bottom; once no longer held, it follows again if it is there.
  */
-export function useFollowNewest(scroller: React.RefObject<HTMLElement | null>, slack: number, contentVersion: unknown): FollowNewest {
+export function useFollowNewest(scroller: React.RefObject<HTMLElement | null>, slack: number, contentVersion: unknown, held = false): FollowNewest {
   const [following, setFollowing] = useState(true)
   const followRef = useRef(true)
 
@@ -26,9 +28,11 @@ export function useFollowNewest(scroller: React.RefObject<HTMLElement | null>, s
   }, [scroller])
 
   // After React has laid out the new rows (not before: the height would still be the old one).
+  const heldRef = useRef(held)
+  heldRef.current = held
   useLayoutEffect(() => {
-    if (followRef.current) pin()
-  }, [contentVersion, pin])
+    if (followRef.current && !held) pin()
+  }, [contentVersion, pin, held])
 
   /** The list's size at the last scroll event: a scroll that comes with a new size is the layout's, not the student's. */
   const size = useRef({ content: 0, view: 0 })
@@ -40,7 +44,7 @@ export function useFollowNewest(scroller: React.RefObject<HTMLElement | null>, s
     size.current = { content: el.scrollHeight, view: el.clientHeight }
     const atBottom = el.scrollTop + el.clientHeight >= el.scrollHeight - slack
     // Zoom, a resized window or the details pane moved the rows: a follower stays at the bottom.
-    if (!atBottom && resized && followRef.current) return pin()
+    if (!atBottom && resized && followRef.current && !heldRef.current) return pin()
     followRef.current = atBottom
     setFollowing(atBottom)
   }, [scroller, slack, pin])
@@ -51,5 +55,5 @@ export function useFollowNewest(scroller: React.RefObject<HTMLElement | null>, s
     pin()
   }, [pin])
 
-  return { following, onScroll, jumpToNewest }
+  return { following: following && !held, onScroll, jumpToNewest }
 }
