@@ -21,14 +21,15 @@ export function LogDetails({ event, keyOf }: { event?: LabEvent; keyOf: KeyOf })
     )
   const key = keyOf(event.endpoint)
   const payload = event.kind === 'send' || event.kind === 'recv'
+  const who = `${key ? fullName(key) : event.endpoint} · ${event.kind}${event.conn ? ` · connection ${event.conn}` : ''}${event.code ? ` · ${event.code}` : ''}`
+  const note = payload ? `(${payloadNote(bytes.length, event.length)})` : ''
   return (
     <div className="details" data-testid="log-details" role="region" aria-label="Selected event">
       {/* The summary and the Hex/Text switch share a line, so that the dump keeps its lines on a short screen. */}
       <div className="details-head">
-        <p>
-          <strong>#{event.seq}</strong> {key ? fullName(key) : event.endpoint} · {event.kind}
-          {event.conn ? ` · connection ${event.conn}` : ''}
-          {event.code ? ` · ${event.code}` : ''} · {event.info} {payload && <em data-testid="log-payload-note">({payloadNote(bytes.length, event.length)})</em>}
+        {/* With bytes, one line, cut at the pane's edge (the whole of it on hover), so that the dump keeps its room. */}
+        <p title={`#${event.seq} ${who} · ${event.info} ${note}`}>
+          <strong>#{event.seq}</strong> {who} · {event.info} {payload && <em data-testid="log-payload-note">{note}</em>}
         </p>
         {bytes.length > 0 && (
           <div className="seg-group" role="group" aria-label="Show the bytes as">
