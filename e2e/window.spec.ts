@@ -195,11 +195,25 @@ async function selectedRowCheck(lab: Page, label: string, more: () => Promise<vo
   await more()
   await expect.poll(async () => (await logViewport(lab)).total).toBeGreaterThan(total)
   await check(`at ${label} once new rows came`)
+  // "newest ↓" sits in the header row, over no row (over the rows, it hid the selected row's Info).
+  const pill = lab.getByTestId('log-newest')
+  if (await pill.isVisible()) {
+    const head = (await lab.locator('.log-row.head').boundingBox())!
+    const box = (await pill.boundingBox())!
+    expect(box.y + box.height, `"newest ↓" below the header row at ${label}`).toBeLessThanOrEqual(head.y + head.height + 1)
+  }
   // Unselected, the log stays where the row was read, and offers the newest rows if any are below.
   await lab.getByTestId('log-body').press('Escape')
   await expect(lab.getByTestId('log-details')).not.toHaveAttribute('role', 'region')
   const newest = lab.getByTestId('log-newest')
   if (await newest.isVisible()) await newest.click()
+  await expect.poll(async () => (await logViewport(lab)).newestVisible).toBe(true)
+  // An early row selected at the bottom of the log: the bytes pane comes, and the scroll lands on whole rows.
+  await lab.getByTestId('log-row').filter({ hasText: 'SEND' }).first().click()
+  await expect(lab.getByTestId('log-hex')).toBeVisible()
+  await expect.poll(async () => (await logViewport(lab)).cutRows, { message: `rows cut once an early row is selected at ${label}` }).toBe(0)
+  await lab.getByTestId('log-body').press('Escape')
+  await newest.click()
   await expect.poll(async () => (await logViewport(lab)).newestVisible).toBe(true)
 }
 

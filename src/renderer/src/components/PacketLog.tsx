@@ -100,7 +100,9 @@ export function PacketLog({ store, endpoints, keyOf, zoom, onCleared, pick, onSe
       const top = index * rowHeight
       const bottom = top + 2 * rowHeight
       if (top < el.scrollTop) el.scrollTop = top
-      else if (bottom > el.scrollTop + el.clientHeight) el.scrollTop = bottom - el.clientHeight
+      // To a whole row: the height may be between two layouts (the bytes pane coming), and a
+      // scroll made from it would leave rows cut in half under the header and at the bottom.
+      else if (bottom > el.scrollTop + el.clientHeight) el.scrollTop = Math.ceil((bottom - el.clientHeight) / rowHeight) * rowHeight
     },
     [rowHeight]
   )
@@ -110,8 +112,12 @@ export function PacketLog({ store, endpoints, keyOf, zoom, onCleared, pick, onSe
   // newest either: new rows would push the row being read away).
   const selectedSeq = selected?.seq
   useLayoutEffect(() => {
+    // Between two layouts the browser may have clamped the scroll to a height the table had for a
+    // moment: back to a whole row first, so that no row shows cut in half.
+    const el = scroller.current
+    if (el && el.scrollTop % rowHeight !== 0 && el.scrollTop + el.clientHeight < el.scrollHeight) el.scrollTop = Math.round(el.scrollTop / rowHeight) * rowHeight
     if (selectedSeq !== undefined) reveal(view.rows.findIndex((e) => e.seq === selectedSeq))
-  }, [reveal, selectedSeq, view, height])
+  }, [reveal, selectedSeq, view, height, rowHeight])
 
   useEffect(() => {
     if (!pick) return
