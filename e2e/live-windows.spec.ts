@@ -58,7 +58,8 @@ test('TCP: a window open first shows the server and the client another window st
   await b.close()
 })
 
-test('HTTP: a window open first shows the reply under the URL another window fetched', async ({ lab }) => {
+test('HTTP: a window open first shows the reply under the URL another window fetched, and that URL in the tab', async ({ lab }) => {
+  test.setTimeout(60_000)
   await lab.getByTestId('lab-http').click()
   const b = await secondWindow(lab, 'http')
   const port = await freePort()
@@ -77,6 +78,24 @@ test('HTTP: a window open first shows the reply under the URL another window fet
   expect(url).toBeLessThan(text.indexOf('HTTP/1.1 200 OK'))
   await shot(lab, 'live-window-http')
   await expect(lab.getByTestId('client-tab-2')).toHaveCount(0)
+
+  // B fetches another URL from a new tab: A's adopted tab shows that URL in its field, not the
+  // default (the URL is no part of the client's config; the host says which one it fetched).
+  const about = `http://127.0.0.1:${port}/about.html`
+  await b.getByTestId('client-new').click()
+  await b.getByTestId('client-input').fill(about)
+  await b.getByTestId('client-send').click()
+  await expect.poll(() => consoleText(clientConsole(b))).toContain('Reply read in')
+  await lab.getByTestId('client-tab-2').click()
+  await expect.poll(() => consoleText(clientConsole(lab))).toContain('Reply read in')
+  await expect(lab.getByTestId('client-input')).toHaveValue(about)
+  // Client 1 still shows the default it fetched; a new window shows both as well.
+  await lab.getByTestId('client-tab-1').click()
+  await expect(lab.getByTestId('client-input')).toHaveValue(`http://127.0.0.1:${port}/`)
+  const c = await secondWindow(lab, 'http')
+  await c.getByTestId('client-tab-2').click()
+  await expect(c.getByTestId('client-input')).toHaveValue(about)
+  await c.close()
   await b.close()
 })
 

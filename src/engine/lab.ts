@@ -36,6 +36,8 @@ interface Running {
   sending: number
   received?: number
   failed?: true
+  /** An HTTP client's last URL asked for: windows show it in the tab's URL field (EndpointInfo.url). */
+  url?: string
 }
 
 export interface LabEvents {
@@ -100,7 +102,13 @@ export class Lab extends EventEmitter<LabEvents> {
     const entry = this.running.get(id)
     if (!entry) throw new LabError(`no endpoint ${id} is running`)
     this.running.delete(id)
-    this.stoppedOnes.add({ id, config: entry.endpoint.config, ...(entry.console !== undefined && { console: entry.console }), ...(entry.connecting + entry.sending > 0 && { inCall: true as const }) })
+    this.stoppedOnes.add({
+      id,
+      config: entry.endpoint.config,
+      ...(entry.console !== undefined && { console: entry.console }),
+      ...(entry.connecting + entry.sending > 0 && { inCall: true as const }),
+      ...(entry.url !== undefined && { url: entry.url })
+    })
     await entry.endpoint.stop()
   }
 
@@ -127,6 +135,8 @@ export class Lab extends EventEmitter<LabEvents> {
     if (!entry.endpoint.send) throw new LabError(`${id} is a server: servers reply, clients send`)
     entry.sending++
     entry.received = entry.failed = undefined
+    // Kept as asked, even if it fails to parse: it is what the tab that sent it shows.
+    if (entry.endpoint.config.kind === 'http-client') entry.url = input
     try {
       const result = await entry.endpoint.send(input)
       entry.received = result.length
@@ -236,8 +246,8 @@ export class Lab extends EventEmitter<LabEvents> {
 }
 
 /** What the host reports of a running endpoint; a client's activity comes from its calls under way. */
-function infoOf({ endpoint, local, console: consoleKey, connecting, sending, received, failed }: Running): EndpointInfo {
-  const info: EndpointInfo = { id: endpoint.id, config: endpoint.config, local, ...(consoleKey !== undefined && { console: consoleKey }) }
+function infoOf({ endpoint, local, console: consoleKey, connecting, sending, received, failed, url }: Running): EndpointInfo {
+  const info: EndpointInfo = { id: endpoint.id, config: endpoint.config, local, ...(consoleKey !== undefined && { console: consoleKey }), ...(url !== undefined && { url }) }
   if (kindInfo(endpoint.config.kind).role !== 'client') return info
   const now = sending > 0 ? 'waiting' : connecting > 0 ? 'connecting' : endpoint.hasConnection?.() ? 'connected' : 'idle'
   info.client = { now, ...(received !== undefined && { received }), ...(failed && { failed }) }

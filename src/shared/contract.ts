@@ -44,6 +44,11 @@ export interface EndpointInfo {
   client?: { now: ClientActivity; received?: number; failed?: true }
   /** The console the window that started it shows it in ("tcp:client:2"), if it said (console-keys.ts). */
   console?: string
+  /**
+   * HTTP clients: the URL it was last asked to fetch. It is no part of the config (each send gives
+   * one), and without it another window, or a reload, would show the tab's default URL instead.
+   */
+  url?: string
 }
 
 /** An endpoint the host stopped lately (see stopped()). */
@@ -55,6 +60,8 @@ export interface StoppedInfo {
   inCall?: true
   /** What it was started with: a window shows a stopped client's tab with the fields it used. */
   config?: EndpointConfig
+  /** HTTP clients: the URL it was last asked to fetch (see EndpointInfo.url). */
+  url?: string
 }
 
 export interface SendResult {

@@ -537,6 +537,23 @@ describe('a window open all along adopts what another window starts', () => {
     await lab.stop(server.id)
   })
 
+  it("shows the URL of an HTTP client it adopted before its first fetch, once the fetch is made, and the next one's", async () => {
+    const w = await openWindow()
+    const port = await freePort()
+    const server = await lab.start({ kind: 'http-server', address: '127.0.0.1', port, root: rendererDir })
+    // Another window's client, named in a line of its own before it fetches: adopted with the URL field as it was.
+    const client = await lab.start({ kind: 'http-client', recvOnce: false, family: 'IPv4' }, 'http:client:1')
+    await lab.writeConsole({ console: 'http:client:1', endpoint: client.id, style: 'input', text: 'first' })
+    await expect.poll(() => tab(w, 'http').endpointId).toBe(client.id)
+    expect(tab(w, 'http').fields).toMatchObject({ url: `http://127.0.0.1:${port}/`, urlEdited: false })
+    await lab.send(client.id, `http://127.0.0.1:${port}/index.html`)
+    await expect.poll(() => tab(w, 'http').fields).toMatchObject({ url: `http://127.0.0.1:${port}/index.html`, urlEdited: true })
+    await lab.send(client.id, `http://127.0.0.1:${port}/`)
+    await expect.poll(() => tab(w, 'http').fields).toMatchObject({ url: `http://127.0.0.1:${port}/`, urlEdited: false })
+    await lab.stop(client.id)
+    await lab.stop(server.id)
+  })
+
   it('does not adopt its own endpoint a second time while the reply of its start is on the way', async () => {
     // This window's replies come 400 ms after the host sent them: the host already lists the client it starts.
     const w = await openWindow((api) => lateReplies(api, 400))
@@ -662,6 +679,46 @@ describe('each client tab has its own fields, and both windows number the client
     expect(a.controller.getSnapshot().labs.tcp.tabs).toHaveLength(1)
     const fresh = await openWindow()
     expect([tab(fresh).phase, tab(fresh).fields.port]).toEqual(['cancelled', String(silent)])
+  })
+
+  it("an HTTP tab shows the URL its client fetched, in the other window and a new one, running, stopped or cancelled", async () => {
+    await fs.writeFile(path.join(rendererDir, 'about.html'), '<p>about</p>')
+    const a = await openWindow()
+    const b = await openWindow()
+    const port = String(await freePort())
+    b.controller.setServerPort('http', port)
+    b.controller.changeServer('http', { root: rendererDir })
+    await b.controller.startServer('http')
+    // B fetches another URL than the default from a new tab.
+    b.controller.addTab('http')
+    const about = `http://127.0.0.1:${port}/about.html`
+    b.controller.setDraft('http', 'http:client:2', about)
+    await b.controller.submit('http', 'http:client:2')
+    expect(tab(b, 'http', 1)).toMatchObject({ phase: 'done', endpointId: 'http-client-1' })
+    const urls = (w: TestWindow) => w.controller.getSnapshot().labs.http.tabs.map((t) => [t.label, t.fields.url, t.fields.urlEdited, draftOf(w.controller.getSnapshot(), 'http', t.key)])
+    const shown = [
+      ['Client 1', `http://127.0.0.1:${port}/`, false, `http://127.0.0.1:${port}/`],
+      ['Client 2', about, true, about]
+    ]
+    // Window A, open all along, adopted it (likely before its fetch: it follows the fetch) ...
+    await expect.poll(() => urls(a)).toEqual(shown)
+    // ... and a new window shows it too.
+    expect(urls(await openWindow())).toEqual(shown)
+
+    // A fetch B cancels while the server stays silent, from a third tab; and B closes Client 2.
+    const silent = `http://127.0.0.1:${await silentServer()}/silent.html`
+    b.controller.addTab('http')
+    b.controller.setDraft('http', 'http:client:3', silent)
+    const waiting = b.controller.submit('http', 'http:client:3')
+    await expect.poll(() => lab.list().find((ep) => ep.id === 'http-client-2')?.client?.now).toBe('waiting')
+    await b.controller.cancel('http', 'http:client:3')
+    await waiting
+    await b.controller.cancel('http', 'http:client:2')
+    const stopped = [...shown, ['Client 3', silent, true, silent]]
+    await expect.poll(() => urls(a)).toEqual(stopped)
+    const late = await openWindow()
+    expect(urls(late)).toEqual(stopped)
+    expect(late.controller.getSnapshot().labs.http.tabs.map((t) => t.phase)).toEqual(['idle', 'closed', 'cancelled'])
   })
 
   it('a reload keeps the sentence typed and not sent, in its tab', async () => {

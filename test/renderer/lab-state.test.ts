@@ -282,6 +282,28 @@ describe('client fields per tab', () => {
       ['Client 2', 'cancelled', '12500', '512', '2.5']
     ])
   })
+
+  it("shows in an HTTP tab's URL field the URL its client fetched (no part of its config), typed unless it is the default", () => {
+    const server: EndpointInfo = { id: 'http-server-1', config: { kind: 'http-server', address: '0.0.0.0', port: 15002, root: '/srv' }, local: { address: '0.0.0.0', port: 15002, family: 'IPv4' } }
+    const config: EndpointConfig = { kind: 'http-client', recvOnce: false, family: 'IPv4' }
+    const running: EndpointInfo = { id: 'http-client-1', config, console: 'http:client:1', client: { now: 'idle', received: 300 }, url: 'http://127.0.0.1:15002/about.html' }
+    const atDefault: EndpointInfo = { id: 'http-client-2', config, console: 'http:client:2', client: { now: 'idle', received: 300 }, url: 'http://127.0.0.1:15002/' }
+    const stopped: StoppedInfo = { id: 'http-client-3', console: 'http:client:3', inCall: true, config, url: 'http://127.0.0.1:15002/silent.html' }
+    const urls = (lab: LabState): [string, string, boolean][] => lab.tabs.map((t) => [t.label, t.fields.url, t.fields.urlEdited])
+    const expected: [string, string, boolean][] = [
+      ['Client 1', 'http://127.0.0.1:15002/about.html', true],
+      ['Client 2', 'http://127.0.0.1:15002/', false],
+      ['Client 3', 'http://127.0.0.1:15002/silent.html', true]
+    ]
+    // A reloaded or new window ...
+    const restored = restoreLabs(fresh(), [server, running, atDefault], 'IPv4', [stopped]).labs.http
+    expect(urls(restored)).toEqual(expected)
+    // ... and a window open all along, which adopts them.
+    const adopted = adoptEndpoints(fresh(), [server, running, atDefault], () => false, 'IPv4', [stopped]).labs.http
+    expect(urls(adopted)).toEqual(expected)
+    // The default one still follows the toggle; the typed ones stay.
+    expect(urls(withFamily(restored, 'IPv6')).map(([, url]) => url)).toEqual(['http://127.0.0.1:15002/about.html', 'http://[::1]:15002/', 'http://127.0.0.1:15002/silent.html'])
+  })
 })
 
 describe('withStoppedServers', () => {

@@ -14,7 +14,7 @@ import type { ConsoleRegistry } from './consoles'
 import { EventRouter, showWindowLine, type ConsoleWriter } from './event-router'
 import type { EventStore } from './event-store'
 import type { ClientFields, ClientTab, LabKind, LabState, ServerFields } from './lab-state'
-import { adoptEndpoints, clientConfig, initialLab, isBusy, labOf, LABS, newTab, phaseOf, PROMPTS, restoreLabs, serverConfig, shownTab, signatureOf, stoppedPhase, withFamily, withServerPort, withStoppedServers } from './lab-state'
+import { adoptEndpoints, clientConfig, initialLab, isBusy, labOf, LABS, newTab, phaseOf, PROMPTS, restoreLabs, serverConfig, shownTab, signatureOf, stoppedPhase, withFamily, withServerPort, withStoppedServers, withUrl } from './lab-state'
 import { saveViewMemory, type ViewMemory } from './view-memory'
 import { rememberedEndpoints, savedTabs, startingTabs } from './tab-memory'
 
@@ -281,7 +281,10 @@ export class LabController {
       // Gone (another window cancelled or closed it): the tab lets it go, so its next call starts a new one.
       const stop = stopped.find((ep) => ep.id === id)
       const next = info ? phaseOf(info) : { phase: stop ? stoppedPhase(stop) : ('closed' as const), endpointId: undefined, signature: undefined }
-      this.setTab(kind, key, next)
+      // An HTTP client's URL comes with each fetch: the tab shows the one fetched last, unless the student typed here.
+      const url = info ? info.url : stop?.url
+      const fields = this.view.drafts[key] === undefined ? withUrl(tab.fields, url, this.view.family, this.view.labs[kind].server.port) : tab.fields
+      this.setTab(kind, key, { ...next, fields })
       if (!info) this.followed.delete(id)
     }
   }

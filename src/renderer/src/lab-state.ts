@@ -283,24 +283,33 @@ function withTabsThrough(lab: LabState, n: number, family: Family): LabState {
 /**
  * The fields of a tab that shows a client started with `c` (here or in another window): what it
  * was started with, so that Send goes where its console says. A value the toggle or the server's
- * port would not give counts as typed, and stays; the URL (no part of an HTTP client's config) stays as the tab had it.
+ * port would not give counts as typed, and stays. An HTTP client's URL is no part of its config:
+ * `url` is the one it last fetched, as the host says (EndpointInfo.url); without one the tab keeps its own.
  */
-export function fieldsShowing(base: ClientFields, c: EndpointConfig, family: Family, serverPort: string): ClientFields {
-  if (c.kind === 'http-client') return { ...base, recvOnce: c.recvOnce }
+export function fieldsShowing(base: ClientFields, c: EndpointConfig, family: Family, serverPort: string, url?: string): ClientFields {
+  if (c.kind === 'http-client') return { ...withUrl(base, url, family, serverPort), recvOnce: c.recvOnce }
   if (c.kind !== 'tcp-client' && c.kind !== 'udp-client') return base
   const port = String(c.port)
   const timeout = c.kind === 'udp-client' ? { timeout: String(c.timeoutMs / 1000) } : {}
   return { ...base, address: c.address, addressEdited: c.address !== defaultClientAddress(family), port, portEdited: port !== serverPort, recvSize: String(c.recvSize), ...timeout }
 }
 
+/**
+ * The URL field showing `url`, the one an HTTP client fetched: typed unless it is the default the
+ * toggle and the server's port give (then it keeps following them, as before the fetch).
+ */
+export function withUrl(f: ClientFields, url: string | undefined, family: Family, serverPort: string): ClientFields {
+  return url === undefined ? f : { ...f, url, urlEdited: url !== defaultUrl(family, serverPort) }
+}
+
 /** A tab showing running client `ep`: its endpoint, the fields it was started with, and what it does. */
 function holding(lab: LabState, tab: ClientTab, ep: EndpointInfo, family: Family): ClientTab {
-  return { ...tab, fields: fieldsShowing(tab.fields, ep.config, family, lab.server.port), endpointId: ep.id, signature: signatureOf(ep.config), ...phaseOf(ep) }
+  return { ...tab, fields: fieldsShowing(tab.fields, ep.config, family, lab.server.port, ep.url), endpointId: ep.id, signature: signatureOf(ep.config), ...phaseOf(ep) }
 }
 
 /** A tab showing stopped client `ep`: how it was left, and the fields it used if the host says. */
 function showingStopped(lab: LabState, tab: ClientTab, ep: StoppedInfo, family: Family): ClientTab {
-  const fields = ep.config ? fieldsShowing(tab.fields, ep.config, family, lab.server.port) : tab.fields
+  const fields = ep.config ? fieldsShowing(tab.fields, ep.config, family, lab.server.port, ep.url) : tab.fields
   return { ...tab, fields, phase: stoppedPhase(ep), received: undefined }
 }
 
