@@ -158,6 +158,8 @@ async function projectorCheck(lab: Page, width: number, height: number, zoomStep
     expect(size.rows, `console lines at ${label}`).toBeGreaterThanOrEqual(5)
     expect(size.cols, `console columns at ${label}`).toBeGreaterThanOrEqual(40)
   }
+  // The toolbar's labels may go off screen, but they still name its controls.
+  for (const [role, name] of [['combobox', 'Protocol'], ['combobox', 'Endpoint'], ['searchbox', 'Find']] as const) await expect(lab.getByRole(role, { name }), `${name} named at ${label}`).toBeVisible()
   // Toolbar and header keep to one line, so that their height goes to the rows.
   const bar = (await lab.locator('.log-bar').boundingBox())!
   expect(bar.height).toBeLessThan((await lab.getByTestId('log-pause').boundingBox())!.height * 1.6)
