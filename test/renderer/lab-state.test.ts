@@ -372,6 +372,16 @@ describe('one validation path: the window refuses what the host refuses, in the 
   })
 })
 
+describe('clientStatus', () => {
+  const tabIn = (phase: 'idle' | 'closed') => ({ key: 'k', label: 'Client 1', phase, fields: initialLab('udp', 'IPv4', info).tabs[0].fields })
+  it('speaks of a connection for TCP and HTTP, and of a socket for UDP, which has none', () => {
+    expect(clientStatus('tcp', tabIn('idle'))).toBe('not connected')
+    expect(clientStatus('http', tabIn('closed'))).toBe('closed: not connected')
+    expect(clientStatus('udp', tabIn('idle'))).toBe('ready to send')
+    expect(clientStatus('udp', tabIn('closed'))).toBe('closed: its socket is closed')
+  })
+})
+
 describe('signatureOf', () => {
   it('does not depend on the order of keys', () => {
     expect(signatureOf({ kind: 'tcp-client', address: '::1', port: 1, recvSize: 2, timeoutMs: 1 })).toBe(signatureOf({ timeoutMs: 1, recvSize: 2, port: 1, address: '::1', kind: 'tcp-client' }))

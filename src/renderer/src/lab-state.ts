@@ -67,8 +67,9 @@ export const isBusy = (tab: ClientTab): boolean => tab.phase === 'connecting' ||
 /** The status a client tab shows, made from its phase. */
 export function clientStatus(lab: LabKind, tab: ClientTab): string {
   switch (tab.phase) {
+    // UDP has no connection to speak of: its client is ready to send, or its socket is closed.
     case 'idle':
-      return 'not connected'
+      return lab === 'udp' ? 'ready to send' : 'not connected'
     case 'connecting':
       return 'connecting…'
     case 'connected':
@@ -82,7 +83,7 @@ export function clientStatus(lab: LabKind, tab: ClientTab): string {
     case 'cancelled':
       return 'cancelled: ready for a new try'
     case 'closed':
-      return 'closed: not connected'
+      return lab === 'udp' ? 'closed: its socket is closed' : 'closed: not connected'
   }
 }
 
