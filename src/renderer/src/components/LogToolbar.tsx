@@ -55,7 +55,7 @@ export function LogToolbar({ filter, onFilter, endpoints, shown, behind, dropped
       <button type="button" aria-pressed={paused} onClick={onPause} data-testid="log-pause">
         {paused ? 'Resume' : 'Pause'}
       </button>
-      <button type="button" onClick={onClear} title="Clear the log for good (the consoles keep their lines)" data-testid="log-clear">
+      <button type="button" onClick={onClear} title="Clear every row of this window's log for good, also those the filters hide (the consoles keep their lines; other windows keep their log)" data-testid="log-clear">
         Clear
       </button>
       <div className="export" role="group" aria-label="Export what is shown">
