@@ -87,3 +87,54 @@ describe.skipIf(skip)('conversation tracker on real captures', () => {
     expect(tracker.conversations().map((c) => c.id)).toEqual(['TCP 1', 'TCP 2'])
   })
 })
+
+// A simultaneous close (each side's FIN sent before the other's arrived, as the course's server
+// and client can do on a loaded machine) is a race no test can call up on demand: its packets are
+// written out here, as tshark gives them, seq and ack relative.
+describe('a simultaneous close: each side ACKs the other FIN, and the later ACK is the last', () => {
+  const client = { address: '127.0.0.1', port: 50000, family: 'IPv4' as const }
+  const server = { address: '127.0.0.1', port: 12000, family: 'IPv4' as const }
+  let no = 0
+  const packet = (from: 'c' | 's', flags: WirePacket['flags'], seq: number, ack: number | undefined, length = 0): WirePacket => ({
+    no: ++no,
+    time: no,
+    proto: 'TCP',
+    family: 'IPv4',
+    src: from === 'c' ? client : server,
+    dst: from === 'c' ? server : client,
+    conversation: 'TCP 0',
+    flags,
+    seq,
+    ack,
+    length
+  })
+  const opening = (): WirePacket[] => [
+    packet('c', ['SYN'], 0, undefined),
+    packet('s', ['SYN', 'ACK'], 0, 1),
+    packet('c', ['ACK'], 1, 1),
+    packet('c', ['PSH', 'ACK'], 1, 1, 11),
+    packet('s', ['ACK'], 1, 12),
+    packet('s', ['PSH', 'ACK'], 1, 12, 11),
+    packet('c', ['ACK'], 12, 12)
+  ]
+  const steps = (packets: WirePacket[]): string[] => {
+    const tracker = new ConversationTracker([12000])
+    packets.forEach((p) => tracker.track(p))
+    expect(tracker.conversations()[0].state).toBe('closed')
+    return words(packets.slice(7))
+  }
+
+  it.each([
+    ['the server ACKs first', [packet('s', ['ACK'], 13, 13), packet('c', ['ACK'], 13, 13)], 'client'],
+    ['the client ACKs first', [packet('c', ['ACK'], 13, 13), packet('s', ['ACK'], 13, 13)], 'server']
+  ] as const)('%s', (_order, acks, last) => {
+    // Each FIN acknowledges only the data: neither side had the other's FIN yet.
+    const fins = [packet('s', ['FIN', 'ACK'], 12, 12), packet('c', ['FIN', 'ACK'], 12, 12)]
+    expect(steps([...opening(), ...fins, ...acks])).toEqual(['server: the server closes its side', 'client: the client closes its side', `${last}: last ACK: both sides closed`])
+  })
+
+  it('the usual close still ends on the ACK of the second FIN, which itself acknowledged the first', () => {
+    const close = [packet('s', ['FIN', 'ACK'], 12, 12), packet('c', ['FIN', 'ACK'], 12, 13), packet('s', ['ACK'], 13, 13)]
+    expect(steps([...opening(), ...close])).toEqual(['server: the server closes its side', 'client: the client closes its side', 'server: last ACK: both sides closed'])
+  })
+})

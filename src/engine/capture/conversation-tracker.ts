@@ -11,6 +11,10 @@ interface Tracked {
   handshakeDone: boolean
   /** Who sent a FIN, in order: the second FIN's receiver sends the last ACK. */
   fins: Role[]
+  /** The seq just past each side's FIN: an ACK from the other side up to it has received the FIN. */
+  finEnd: Partial<Record<Role, number>>
+  /** The sides whose FIN the other side has acknowledged. */
+  finAcked: Set<Role>
 }
 
 /** Conversations remembered at most: a long lab session must not grow without bound. */
@@ -82,7 +86,7 @@ export class ConversationTracker {
     }
     if (tcp) this.tcpSeen++
     else this.udpSeen++
-    const t: Tracked = { conversation, synAckSeen: false, handshakeDone: !syn, fins: [] }
+    const t: Tracked = { conversation, synAckSeen: false, handshakeDone: !syn, fins: [], finEnd: {}, finAcked: new Set() }
     this.tracked.set(p.conversation, t)
     if (this.tracked.size > this.maxConversations) this.tracked.delete(this.tracked.keys().next().value as string)
     return t
@@ -100,8 +104,12 @@ export class ConversationTracker {
       t.synAckSeen = true
       return 'handshake-2'
     }
+    const other: Role = sender === 'client' ? 'server' : 'client'
+    const otherFinEnd = t.finEnd[other]
+    if (otherFinEnd !== undefined && p.ack !== undefined && has('ACK') && p.ack >= otherFinEnd) t.finAcked.add(other)
     if (has('FIN')) {
       if (!t.fins.includes(sender)) t.fins.push(sender)
+      if (p.seq !== undefined) t.finEnd[sender] = p.seq + p.length + 1
       t.handshakeDone = true
       c.state = 'closing'
       return sender === 'client' ? 'client-close' : 'server-close'
@@ -111,8 +119,11 @@ export class ConversationTracker {
       c.state = 'open'
       return 'handshake-3'
     }
-    // Both sides have sent their FIN: the ACK of the second one ends the connection.
-    if (t.fins.length === 2 && c.state === 'closing' && sender === t.fins[0] && has('ACK')) {
+    // Both sides have sent their FIN: the ACK that leaves both acknowledged ends the connection. In a
+    // simultaneous close (each FIN sent before the other arrived) each side ACKs the other's FIN,
+    // in either order: the later ACK is the last. Without seq/ack numbers: the second FIN's receiver's.
+    const bothAcked = p.seq === undefined || p.ack === undefined ? sender === t.fins[0] : t.finAcked.size === 2
+    if (t.fins.length === 2 && c.state === 'closing' && has('ACK') && bothAcked) {
       c.state = 'closed'
       return 'last-ack'
     }
