@@ -9,7 +9,8 @@ import { kernelSocketsOf, socketActivity } from '../../src/renderer/src/socket-a
 import type { WirePacket } from '../../src/shared/wire'
 import { captureSkipReason, sleep } from '../helpers/capture'
 import { testLab, type TestLab } from '../helpers/lab'
-import { freePort } from '../helpers/processes'
+import path from 'node:path'
+import { freePort, ROOT } from '../helpers/processes'
 
 const skip = await captureSkipReason()
 let t: TestLab
@@ -50,6 +51,15 @@ describe('what each socket is doing now', () => {
     expect(now().get(server.id)!.backlog).toHaveLength(0)
     await t.lab.stop(server.id)
     expect(now().get(server.id)).toMatchObject({ now: 'closed: the server socket is closed', tone: 'closed' })
+  })
+
+  it('an HTTP client, its page read and the server gone, says its next fetch opens a new connection', async () => {
+    t = testLab()
+    const server = await t.start({ kind: 'http-server', address: '127.0.0.1', port: 0, root: path.join(ROOT, 'resources', 'sample-site') })
+    const client = await t.start({ kind: 'http-client', recvOnce: false, family: 'IPv4' })
+    await t.lab.send(client.id, `http://127.0.0.1:${server.local!.port}/`)
+    await t.waitForEvent((e) => e.endpoint === client.id && e.kind === 'close')
+    expect(socketActivity(t.events).get(client.id)).toMatchObject({ now: 'closed (the next fetch opens a new connection)', tone: 'closed' })
   })
 
   it('a UDP server waits in recvfrom(), and a UDP client in recvfrom() once it has sent', async () => {

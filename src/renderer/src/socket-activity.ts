@@ -133,7 +133,7 @@ function clientStep(t: Tracking, e: LabEvent): void {
       return
     case 'close':
       t.open.delete(e.conn)
-      t.step = { doing: udp ? 'stopped waiting: socket closed' : 'closed (the next sentence opens a new connection)', tone: 'closed' }
+      t.step = { doing: udp ? 'stopped waiting: socket closed' : `closed (the next ${e.proto === 'HTTP' ? 'fetch' : 'sentence'} opens a new connection)`, tone: 'closed' }
       return
   }
 }
