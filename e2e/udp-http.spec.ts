@@ -15,6 +15,23 @@ test('UDP lab: a datagram each way, upper-cased', async ({ lab }) => {
   await shot(lab, 'udp')
 })
 
+test('IPv6 flipped while an IPv4 server runs: the server panel says IPv6 clients cannot reach it; stopped and started again, it serves IPv6', async ({ lab }) => {
+  await lab.getByTestId('lab-udp').click()
+  const port = await freePort()
+  await startServer(lab, port)
+  await lab.getByTestId('family-IPv6').click()
+  // The greyed fields still say what runs; the client follows the toggle.
+  await expect(lab.getByTestId('server-address')).toHaveValue('0.0.0.0')
+  await expect(lab.getByTestId('client-address')).toHaveValue('::1')
+  await expect(lab.getByTestId('server-problem')).toHaveText('The server runs over IPv4, so IPv6 clients cannot reach it: stop it and start it again for IPv6.')
+  await lab.getByTestId('server-stop').click()
+  await expect(lab.getByTestId('server-address')).toHaveValue('::')
+  await expect(lab.getByTestId('server-problem')).toHaveText('')
+  await startServer(lab, port)
+  await sendFromClient(lab, 'over six')
+  await expect.poll(() => consoleText(clientConsole(lab))).toContain('OVER SIX')
+})
+
 test('UDP client with no server gives up after its timeout, in words', async ({ lab }) => {
   await lab.getByTestId('lab-udp').click()
   await lab.getByTestId('client-port').fill(String(await freePort()))

@@ -8,7 +8,7 @@ import { createLabHandlers } from '../../src/session/handlers'
 import { LabCapture } from '../../src/session/lab-capture'
 import { Lab } from '../../src/engine/lab'
 import type { LabEvent } from '../../src/shared/events'
-import { adoptEndpoints, clientConfig, clientStatus, initialLab, MAX_RESTORED_TAB, restoreLabs, serverConfig, signatureOf, withFamily, withServerPort, withStoppedServers, type ClientFields, type LabKind, type LabState, type ServerFields } from '../../src/renderer/src/lab-state'
+import { adoptEndpoints, clientConfig, clientStatus, familyMismatch, initialLab, MAX_RESTORED_TAB, restoreLabs, serverConfig, signatureOf, withFamily, withServerPort, withStoppedServers, type ClientFields, type LabKind, type LabState, type ServerFields } from '../../src/renderer/src/lab-state'
 import { clampLogSize, LOG_SIZE_MAX, LOG_SIZE_MIN } from '../../src/renderer/src/zoom'
 
 const info: HostInfo = { host: 'browser', version: '0.1.0', sampleSite: '/app/sample-site', ipv6: true, canChooseFolder: false, session: 'test' }
@@ -369,6 +369,25 @@ describe('one validation path: the window refuses what the host refuses, in the 
       if (!('config' in checked)) continue
       expect(await dispatch(handlers, 'start', [checked.config])).toMatchObject({ ok: true, value: { config: checked.config } })
     }
+  })
+})
+
+describe('the IPv4/IPv6 toggle and a running server', () => {
+  const running = (address: string, family: 'IPv4' | 'IPv6'): LabState => ({ ...initialLab('udp', 'IPv4', info), server: { ...initialLab('udp', 'IPv4', info).server, address }, run: { id: 'udp-server-1', local: { address, port: 12000, family } } })
+
+  it("leaves a running server's fields as it runs, while the clients follow the toggle", () => {
+    const lab = withFamily(running('0.0.0.0', 'IPv4'), 'IPv6')
+    expect(lab.server.address).toBe('0.0.0.0')
+    expect(lab.tabs[0].fields.address).toBe('::1')
+    expect(withFamily({ ...running('0.0.0.0', 'IPv4'), run: undefined }, 'IPv6').server.address).toBe('::')
+  })
+
+  it('says when clients of the toggle cannot reach the server: IPv4 takes no IPv6 client; IPv6 takes IPv4 ones only as the dual-stack ::', () => {
+    expect(familyMismatch(running('0.0.0.0', 'IPv4'), 'IPv6')).toBe('The server runs over IPv4, so IPv6 clients cannot reach it: stop it and start it again for IPv6.')
+    expect(familyMismatch(running('::1', 'IPv6'), 'IPv4')).toBe('The server runs over IPv6, so IPv4 clients cannot reach it: stop it and start it again for IPv4.')
+    expect(familyMismatch(running('::', 'IPv6'), 'IPv4')).toBeUndefined()
+    expect(familyMismatch(running('0.0.0.0', 'IPv4'), 'IPv4')).toBeUndefined()
+    expect(familyMismatch(initialLab('udp', 'IPv4', info), 'IPv6')).toBeUndefined()
   })
 })
 

@@ -10,6 +10,7 @@ import { ConsoleRegistry } from './consoles'
 import { fullName, liveEndpoints } from './endpoint-names'
 import { EventStore } from './event-store'
 import { draftOf, LabController } from './lab-controller'
+import { familyMismatch } from './lab-state'
 import { ClientPanel } from './components/ClientPanel'
 import { Header } from './components/Header'
 import { ServerPanel } from './components/ServerPanel'
@@ -101,7 +102,7 @@ export function App({ api, info }: { api: LabApi; info: HostInfo }): React.JSX.E
         <ServerPanel
           lab={lab}
           registry={registry}
-          problem={problems[`${active}:server`]}
+          problem={problems[`${active}:server`] ?? familyMismatch(lab, family)}
           canChooseFolder={info.canChooseFolder}
           onChange={(fields) => controller.changeServer(active, fields)}
           onPort={(port) => controller.setServerPort(active, port)}

@@ -263,7 +263,10 @@ export class LabController {
   /** A panel whose server stopped (another window's Stop, or this one's) goes back to Start. */
   private showStoppedServers(batch: readonly LabEvent[]): void {
     const labs = withStoppedServers(this.view.labs, batch)
-    if (labs !== this.view.labs) this.commit({ ...this.view, labs })
+    if (labs === this.view.labs) return
+    // Its fields, which said what it ran with, follow the toggle again.
+    for (const { kind } of LABS) if (labs[kind] !== this.view.labs[kind]) labs[kind] = withFamily(labs[kind], this.view.family)
+    this.commit({ ...this.view, labs })
   }
 
   private async followRound(): Promise<void> {
@@ -395,7 +398,7 @@ export class LabController {
     } catch (err) {
       this.failed(serverConsole(kind), err, run.id)
     } finally {
-      this.update(kind, (lab) => ({ ...lab, run: undefined, serverBusy: false }))
+      this.update(kind, (lab) => withFamily({ ...lab, run: undefined, serverBusy: false }, this.view.family))
     }
   }
 

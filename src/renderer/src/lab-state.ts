@@ -170,12 +170,23 @@ const withEachTab = (lab: LabState, change: (f: ClientFields) => ClientFields): 
 
 /** Follows the IPv4/IPv6 toggle in every field, of the server and of each client tab, the student has not typed into. */
 export function withFamily(lab: LabState, family: Family): LabState {
-  const server = lab.server.addressEdited ? lab.server : { ...lab.server, address: defaultServerAddress(family) }
+  // A running server's fields say what it runs with: they follow the toggle once it stops.
+  const server = lab.server.addressEdited || lab.run ? lab.server : { ...lab.server, address: defaultServerAddress(family) }
   return withEachTab({ ...lab, server }, (c) => ({
     ...c,
     address: c.addressEdited ? c.address : defaultClientAddress(family),
     url: c.urlEdited ? c.url : defaultUrl(family, lab.server.port)
   }))
+}
+
+/**
+ * Why clients of the toggle's family cannot reach the running server, if they cannot: an IPv4
+ * socket takes no IPv6 client, and an IPv6 one only IPv6 clients unless it is the dual-stack `::`.
+ */
+export function familyMismatch(lab: LabState, family: Family): string | undefined {
+  const local = lab.run?.local
+  if (!local || local.family === family || (local.family === 'IPv6' && local.address === '::')) return undefined
+  return `The server runs over ${local.family}, so ${family} clients cannot reach it: stop it and start it again for ${family}.`
 }
 
 /** The server's port field changed: each tab's unedited client fields follow it, as the course's defaults match. */
