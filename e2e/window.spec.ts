@@ -295,3 +295,32 @@ test('the server panel keeps Start/Stop on its title’s line at 1280×800, reac
     await expect(server.getByTestId('server-start')).toBeVisible()
   }
 })
+
+test('at 200% on 1920×1080, a client status the tabs leave no room for shows in a word or two, not cut; whole on hover, and whole again with room', async ({ lab }) => {
+  await lab.setViewportSize({ width: 1920, height: 1080 })
+  for (let i = 0; i < 5; i++) await lab.getByTestId('zoom-in').click()
+  await expect(lab.getByTestId('zoom-reset')).toHaveText('200%')
+  await startServer(lab, await freePort())
+  // Two tabs: the status shares their line (with more, it takes a line of its own).
+  await lab.getByTestId('client-new').click()
+  await exchange(lab, 'three tabs')
+  const status = lab.getByTestId('client-status')
+  await expect(status).toHaveAttribute('title', 'done: 10 bytes received')
+  /** What the status shows on screen, and whether it is cut at its edge. */
+  const shown = (): Promise<{ text: string; cut: boolean }> =>
+    status.evaluate((el) => {
+      const after = getComputedStyle(el, '::after').content
+      const text = after && after !== 'none' ? JSON.parse(after) : (el.textContent ?? '')
+      const full = el.firstElementChild as HTMLElement
+      if (getComputedStyle(full).visibility !== 'hidden') return { text, cut: full.getBoundingClientRect().width > el.clientWidth + 0.5 }
+      // The short form: the width it takes, without the whole text kept out of sight.
+      full.style.display = 'none'
+      const cut = el.scrollWidth > el.clientWidth
+      full.style.display = ''
+      return { text, cut }
+    })
+  await expect.poll(shown).toEqual({ text: 'done: 10 bytes', cut: false })
+  // Zoomed back to 100%, the whole status has room again.
+  await lab.getByTestId('zoom-reset').click()
+  await expect.poll(shown).toEqual({ text: 'done: 10 bytes received', cut: false })
+})

@@ -87,6 +87,23 @@ export function clientStatus(lab: LabKind, tab: ClientTab): string {
   }
 }
 
+/** The status in a word or two, for a header too narrow for clientStatus (a projector's zoom, many tabs). */
+export function clientStatusShort(lab: LabKind, tab: ClientTab): string {
+  switch (tab.phase) {
+    case 'connected':
+    case 'cancelled':
+    case 'closed':
+    case 'failed':
+      return tab.phase
+    case 'waiting':
+      return 'waiting…'
+    case 'done':
+      return `done: ${tab.received ?? 0} bytes`
+    default:
+      return clientStatus(lab, tab)
+  }
+}
+
 /**
  * The phase of a tab whose endpoint the host runs, from what the host says it is doing: a window
  * that (re)loads, or follows a call another window made, shows it as that window would.

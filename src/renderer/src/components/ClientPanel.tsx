@@ -1,8 +1,9 @@
-import { useState } from 'react'
+import { useRef, useState } from 'react'
+import { useOverflows } from '../hooks/use-overflows'
 import { INPUT_MAX_CHARS } from '../../../shared/limits'
 import type { ConsoleRegistry } from '../consoles'
 import type { ClientFields, LabState } from '../lab-state'
-import { clientStatus, isBusy, shownTab } from '../lab-state'
+import { clientStatus, clientStatusShort, isBusy, shownTab } from '../lab-state'
 import { ConsoleView } from './ConsoleView'
 import { CheckField, TextField } from './Field'
 
@@ -30,6 +31,9 @@ export function ClientPanel({ lab, registry, problem, onChange, onSelectTab, onN
   const title = lab.kind === 'http' ? 'HTTP client' : `${lab.kind.toUpperCase()} client`
   const busy = isBusy(tab)
   const status = clientStatus(lab.kind, tab)
+  // Where the tabs leave too little room for the status, it shows in a word or two (whole on hover).
+  const statusRef = useRef<HTMLSpanElement>(null)
+  const compact = useOverflows(statusRef, status)
   // Characters a paste brought beyond the input's limit: the browser drops them without a word.
   // Said while the input still holds the cut sentence (Send empties it).
   const [pastedOver, setPastedOver] = useState(0)
@@ -39,8 +43,8 @@ export function ClientPanel({ lab, registry, problem, onChange, onSelectTab, onN
       <header className="panel-head">
         <h2>{title}</h2>
         <ClientTabs lab={lab} active={tab.key} onSelectTab={onSelectTab} onNewTab={onNewTab} />
-        <span className="status gives-way" role="status" title={status} data-testid="client-status">
-          {status}
+        <span ref={statusRef} className={`status gives-way${compact ? ' compact' : ''}`} role="status" title={status} data-short={clientStatusShort(lab.kind, tab)} data-testid="client-status">
+          <span className="status-text">{status}</span>
         </span>
       </header>
       <div className="fields">
