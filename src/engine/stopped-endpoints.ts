@@ -1,5 +1,5 @@
-// What the Lab remembers of endpoints once they stopped: the console each spoke in, and whether a
-// client was in a call then. Their events stay in the ring long after, and a window that (re)loads
+// What the Lab remembers of endpoints once they stopped (StoppedInfo): the console each spoke in,
+// what it was started with, and whether a client was in a call then. Their events stay in the ring long after, and a window that (re)loads
 // places their lines with this. Bounded: only the newest stops are kept.
 
 import type { StoppedInfo } from '../shared/contract'

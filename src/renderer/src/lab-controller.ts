@@ -237,8 +237,7 @@ export class LabController {
     this.unknown.clear()
     const running = await this.api.list()
     // Those that stopped before the list (another window's client, cancelled at once) still get a tab.
-    const gone = new Set(asked.filter((id) => !running.some((ep) => ep.id === id)))
-    const stopped = gone.size > 0 ? (await this.api.stopped()).filter((ep) => gone.has(ep.id)) : []
+    const stopped = await this.stoppedAmong(asked, running)
     if (this.ownStarts > 0) {
       for (const id of asked) this.unknown.add(id)
       this.adoptAfterStarts = true
@@ -271,9 +270,8 @@ export class LabController {
 
   private async followRound(): Promise<void> {
     const running = await this.api.list()
-    const gone = [...this.followed.keys()].some((id) => !running.some((ep) => ep.id === id))
     // How a gone one was left (cancelled or closed), as a reload says it.
-    const stopped = gone ? await this.api.stopped() : []
+    const stopped = await this.stoppedAmong([...this.followed.keys()], running)
     for (const [id, { kind, key }] of this.followed) {
       const tab = this.tabOf(kind, key)
       if (tab?.endpointId !== id) {
@@ -290,6 +288,12 @@ export class LabController {
       this.setTab(kind, key, { ...next, fields })
       if (!info) this.followed.delete(id)
     }
+  }
+
+  /** What the host says of those of `ids` that are not `running` (they stopped): asked only if some are not. */
+  private async stoppedAmong(ids: readonly string[], running: readonly EndpointInfo[]): Promise<StoppedInfo[]> {
+    const gone = new Set(ids.filter((id) => !running.some((ep) => ep.id === id)))
+    return gone.size > 0 ? (await this.api.stopped()).filter((ep) => gone.has(ep.id)) : []
   }
 
   /** This window takes the tab's endpoint over (a call of its own, a Close): it no longer follows it. */

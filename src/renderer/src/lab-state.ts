@@ -459,10 +459,10 @@ export function adoptEndpoints(
   const runs = new Set(running.map((ep) => ep.id))
   for (const ep of clients.sort((a, b) => endpointNumber(a.id) - endpointNumber(b.id))) {
     const kind = labOf(ep.id)
-    const n = clientTabNumber(kind, ep.console)
-    const same = n !== undefined && unusedTab(out[kind], n, quiet)
-    const lab = same ? withTabsThrough(out[kind], n, family) : withTabsThrough(out[kind], out[kind].nextTab, family)
-    const key = clientConsole(kind, same ? n : out[kind].nextTab)
+    const own = clientTabNumber(kind, ep.console)
+    const n = own !== undefined && unusedTab(out[kind], own, quiet) ? own : out[kind].nextTab
+    const lab = withTabsThrough(out[kind], n, family)
+    const key = clientConsole(kind, n)
     const shown = (t: ClientTab): ClientTab => (runs.has(ep.id) ? holding(lab, t, ep as EndpointInfo, family) : showingStopped(lab, t, ep, family))
     out[kind] = { ...lab, tabs: lab.tabs.map((t) => (t.key === key ? shown(t) : t)) }
     routes.push([ep.id, key])
