@@ -29,7 +29,10 @@ export async function runBrowserHost(o: Options): Promise<number> {
   // a command line (the opener's, the browser's) is readable by every user of the machine.
   let launch: LaunchFile | undefined
   if (o.open) {
-    const cannot = (): void => void process.stdout.write('(no browser could be opened here: open the address above by hand)\n')
+    const cannot = (): void => {
+      launch?.remove()
+      process.stdout.write('(no browser could be opened here: paste the address above into the address bar of your browser)\n')
+    }
     try {
       launch = writeLaunchFile(host.url)
       openInBrowser(launch.href, cannot)
