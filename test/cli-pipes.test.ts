@@ -5,6 +5,7 @@ import fs from 'node:fs'
 import net from 'node:net'
 import os from 'node:os'
 import path from 'node:path'
+import { fileURLToPath } from 'node:url'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { freePort, python, run, socklab, SOCKLAB, start, type Running } from './helpers/processes'
 
@@ -177,20 +178,27 @@ describe('socklab web', () => {
     const env = { ...process.env, PATH: `${opener.dir}:/usr/bin:/bin` }
     const host = keep(start(process.execPath, [SOCKLAB, 'web', '-p', '0'], undefined, { env }))
     const url = await urlOf(host)
-    await expect.poll(() => fs.existsSync(opener.log) && fs.readFileSync(opener.log, 'utf8'), { timeout: 8000 }).toBe(`${url}\n`)
+    // The opener gets a private page that leads to the address, never the address (its token) itself.
+    await expect.poll(() => fs.existsSync(opener.log) && fs.readFileSync(opener.log, 'utf8'), { timeout: 8000 }).toMatch(/^file:\/\/\S+\n$/)
+    const opened = fs.readFileSync(opener.log, 'utf8')
+    expect(opened).not.toContain(new URL(url).searchParams.get('token'))
+    expect(fs.readFileSync(fileURLToPath(opened.trim()), 'utf8')).toContain(`content="0;url=${url}"`)
 
     const quiet = keep(start(process.execPath, [SOCKLAB, 'web', '-p', '0', '--no-open'], undefined, { env }))
     const quietUrl = await urlOf(quiet)
     expect((await fetch(quietUrl)).status).toBe(200)
     await new Promise((r) => setTimeout(r, 500))
-    expect(fs.readFileSync(opener.log, 'utf8')).toBe(`${url}\n`)
+    expect(fs.readFileSync(opener.log, 'utf8')).toBe(opened)
   })
 
-  it.runIf(process.platform === 'linux')('with no browser to open, it says to open the address by hand and goes on serving', async () => {
+  it.runIf(process.platform === 'linux')('with no browser to open, it says to paste the address into the browser and goes on serving', async () => {
     const empty = fs.mkdtempSync(path.join(tmp, 'nobin-'))
-    const host = keep(start(process.execPath, [SOCKLAB, 'web', '-p', '0'], undefined, { env: { ...process.env, PATH: empty } }))
+    const temp = fs.mkdtempSync(path.join(tmp, 'temp-'))
+    const host = keep(start(process.execPath, [SOCKLAB, 'web', '-p', '0'], undefined, { env: { ...process.env, PATH: empty, TMPDIR: temp } }))
     const url = await urlOf(host)
-    await host.waitFor(/^\(no browser could be opened here: open the address above by hand\)$/m)
+    await host.waitFor(/^\(no browser could be opened here: paste the address above into the address bar of your browser\)$/m)
+    // The page made for the browser that never came is gone at once, not at Ctrl-C.
+    expect(fs.readdirSync(temp)).toEqual([])
     expect((await fetch(url)).status).toBe(200)
     expect(host.stderr()).toBe('')
   })

@@ -6,6 +6,7 @@ import { appVersion, rendererDir, sampleSiteDir } from '../engine/paths'
 import { Lab } from '../engine/lab'
 import { startBrowserHost } from '../web-host/browser-host'
 import type { Options } from './args'
+import { writeLaunchFile, type LaunchFile } from './launch-file'
 import { openInBrowser } from './open-browser'
 
 export async function runBrowserHost(o: Options): Promise<number> {
@@ -24,9 +25,25 @@ export async function runBrowserHost(o: Options): Promise<number> {
   // Tests and scripts read the address from this line: keep its `open <url>` form.
   process.stdout.write(`socklab ${appVersion()} is running in your browser: open ${host.url}\n`)
   process.stdout.write('(only this machine can reach it, and only with that address; Ctrl-C stops it)\n')
-  if (o.open) openInBrowser(host.url, () => process.stdout.write('(no browser could be opened here: open the address above by hand)\n'))
+  // The browser is given a private page that holds the address, never the address itself:
+  // a command line (the opener's, the browser's) is readable by every user of the machine.
+  let launch: LaunchFile | undefined
+  if (o.open) {
+    const cannot = (): void => {
+      launch?.remove()
+      process.stdout.write('(no browser could be opened here: paste the address above into the address bar of your browser)\n')
+    }
+    try {
+      launch = writeLaunchFile(host.url)
+      openInBrowser(launch.href, cannot)
+    } catch {
+      cannot()
+    }
+  }
+  process.once('exit', () => launch?.remove())
   return new Promise((resolve) => {
     const shutdown = (): void => {
+      launch?.remove()
       void Promise.all([lab.stopAll(), host.close()]).then(() => resolve(0))
     }
     process.once('SIGINT', shutdown)
