@@ -53,6 +53,8 @@ interface Connection {
   /** Which side closed first: the client when its FIN (or reset) came before ours. */
   closedBy: Side
   timer?: NodeJS.Timeout
+  /** Its close() is in the log: said when the server called it, before its FIN. */
+  closeSaid?: true
 }
 
 export class HttpServer implements Endpoint {
@@ -151,7 +153,7 @@ export class HttpServer implements Endpoint {
       // The client sent FIN: answer what is complete, then close our side.
       c.closing = true
       if (!socket.writableEnded) c.closedBy = 'client'
-      if (!c.busy) socket.end()
+      if (!c.busy) this.close(c)
     })
     socket.on('error', (err) => {
       const e = explainError(err, c.remote)
@@ -163,8 +165,18 @@ export class HttpServer implements Endpoint {
     socket.once('close', () => {
       clearTimeout(c.timer)
       this.sockets.delete(socket)
-      this.report.event('close', { ...fields, detail: { closedBy: c.closedBy, reason: 'ended' } })
+      // A connection dropped (destroyed: a time-out, a reset) is said once it is gone.
+      if (!c.closeSaid) this.report.event('close', { ...fields, detail: { closedBy: c.closedBy, reason: 'ended' } })
     })
+  }
+
+  /** close(): said as it is called, before its FIN leaves (end() sends it once the writes are out). */
+  private close(c: Connection): void {
+    if (!c.closeSaid && !c.socket.destroyed) {
+      c.closeSaid = true
+      this.report.event('close', { ...placeOf(c), detail: { closedBy: c.closedBy, reason: 'ended' } })
+    }
+    c.socket.end()
   }
 
   /**
@@ -259,7 +271,7 @@ export class HttpServer implements Endpoint {
         if (c.blank > HTTP_MAX_HEAD) return this.refuse(c, 431, `more than ${HTTP_MAX_HEAD} bytes of blank lines before a request`)
       }
       if (c.pending.length === 0) {
-        if (c.closing) c.socket.end()
+        if (c.closing) this.close(c)
         else if (c.blank > 0 && c.headStart === 0) c.headStart = Date.now()
         return
       }
@@ -308,7 +320,7 @@ export class HttpServer implements Endpoint {
 
   /** The rest of a request is still to come; if the client has shut its side, it never will: close ours. */
   private awaitMore(c: Connection): void {
-    if (c.closing) c.socket.end()
+    if (c.closing) this.close(c)
   }
 
   /** A response is out: read and answer what comes next on the connection. */
@@ -326,7 +338,7 @@ export class HttpServer implements Endpoint {
     // Python's handler logs a refused request the same way: `code 404, message ...`, then the request.
     if (response.reason) this.report.console(`${c.remote?.address ?? '?'} - - [${logDate()}] code ${response.status}, message ${response.reason}`, c.conn)
     this.report.console(`${c.remote?.address ?? '?'} - - [${logDate()}] ${requestLine} ${response.status} ${size}`, c.conn)
-    if (!response.keepAlive && !c.socket.destroyed) c.socket.end()
+    if (!response.keepAlive && !c.socket.destroyed) this.close(c)
   }
 }
 
