@@ -76,6 +76,11 @@ export function Ladder({ store, events, zero, zoom, nameOf }: Props): React.JSX.
           </select>
         </label>
         <span className="count">{ladder ? ladderSummary(ladder.conversation) : ''}</span>
+        {ladder && (
+          <span className="count" data-testid="ladder-alignment" title={ALIGNMENT_TIP}>
+            {alignmentWords(store.status?.labZeroBound)}
+          </span>
+        )}
       </div>
       <div className="ladder-box" ref={box} data-testid="ladder-box">
         {ladder ? (
@@ -86,6 +91,13 @@ export function Ladder({ store, events, zero, zoom, nameOf }: Props): React.JSX.
       </div>
     </section>
   )
+}
+
+const ALIGNMENT_TIP = "Calls are timed by the lab's clock, packets by the kernel's; the lab measures one against the other with probe datagrams of its own."
+
+/** How far the calls' times may be off the packets': the precision the ladder can honestly claim. */
+function alignmentWords(bound: number | undefined): string {
+  return bound === undefined ? 'call times not yet checked against the packets' : `call times aligned to ±${bound} µs`
 }
 
 function ladderSummary(c: Conversation): string {
@@ -200,7 +212,7 @@ function PacketArrow({ row, top, fs, fromX, toX, timeX, time, selected, store }:
   return (
     <g className={`ladder-packet${selected ? ' selected' : ''}`} role="button" tabIndex={0} aria-label={name} aria-pressed={selected} data-testid="ladder-arrow" data-no={row.packet.no} {...activate(pick)}>
       <title>{name}</title>
-      <text x={timeX} y={y1 + fs * 0.35} textAnchor="end" className="ladder-muted">
+      <text x={timeX} y={y1 + fs * 0.35} textAnchor="end" className="ladder-muted" data-testid="ladder-time">
         {time}
       </text>
       <line x1={fromX} y1={y1} x2={toX} y2={y2} className="ladder-hit" />
@@ -224,7 +236,7 @@ function CallMark({ row, top, fs, lineX, timeX, time, selected, store }: { row: 
   return (
     <g className={`ladder-call kind-${row.event.kind}${selected ? ' selected' : ''}`} role="button" tabIndex={0} aria-label={`${row.side}: ${row.label}`} data-testid="ladder-call" data-kind={row.event.kind} {...activate(() => store.selectCall(row.event.seq))}>
       <title>{row.event.info}</title>
-      <text x={timeX} y={y + fs * 0.35} textAnchor="end" className="ladder-muted">
+      <text x={timeX} y={y + fs * 0.35} textAnchor="end" className="ladder-muted" data-testid="ladder-time">
         {time}
       </text>
       <circle cx={lineX} cy={y} r={fs * 0.3} className="ladder-dot" />
