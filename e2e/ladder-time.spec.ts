@@ -74,3 +74,68 @@ test('HTTP lab: the Ladder prints its times in order down the page, the server c
   expectInTime(await ladderRows(lab))
   await shot(lab, 'ladder-time-http')
 })
+
+async function zoomTo(page: Page, label: string): Promise<void> {
+  await page.getByTestId('zoom-reset').click()
+  for (let i = 0; i < 8 && (await page.getByTestId('zoom-reset').textContent()) !== label; i++) await page.getByTestId('zoom-in').click()
+  await expect(page.getByTestId('zoom-reset')).toHaveText(label)
+}
+
+/** Where the ladder's rows lie against its box: all inside it, with nothing to scroll; and its text's size on screen. */
+async function ladderFit(page: Page): Promise<{ rows: number; outside: string[]; scrolls: boolean; pageScrolls: boolean; textPx: number; barCut: string[] }> {
+  return page.getByTestId('ladder').evaluate((ladder) => {
+    const box = ladder.querySelector('[data-testid=ladder-box]')!
+    const r = box.getBoundingClientRect()
+    const items = [...ladder.querySelectorAll('[data-testid=ladder-arrow], [data-testid=ladder-call]')]
+    const outside = items.filter((g) => {
+      const b = g.getBoundingClientRect()
+      return b.top < r.top - 1 || b.bottom > r.bottom + 1 || b.left < r.left - 1 || b.right > r.right + 1
+    })
+    const bar = [...ladder.querySelectorAll<HTMLElement>('.log-bar > *')].filter((e) => e.clientWidth > 1 && e.scrollWidth > e.clientWidth + 1 && !e.classList.contains('count')) // (a 1 px one is hidden for screen readers only)
+    return {
+      rows: items.length,
+      outside: outside.map((g) => g.getAttribute('aria-label') ?? ''),
+      scrolls: box.scrollHeight > box.clientHeight + 1 || box.scrollWidth > box.clientWidth + 1,
+      pageScrolls: document.documentElement.scrollHeight > innerHeight + 1 || document.documentElement.scrollWidth > innerWidth + 1,
+      textPx: Number(ladder.querySelector('svg.ladder-svg')?.getAttribute('data-text-px')),
+      barCut: bar.map((e) => e.textContent ?? '')
+    }
+  })
+}
+
+test('the course TCP exchange whole in the Ladder with one action: at 100%, at 200% on 1920×1080 and at 150% on 1280×720', async ({ lab }) => {
+  test.setTimeout(90_000)
+  const port = await freePort()
+  await lab.getByTestId('view-wire').click()
+  await startServer(lab, port)
+  await capturingOn(lab, port)
+  await exchange(lab, 'hello, world!!!')
+  await ladderOfFirstConnection(lab, port)
+  for (const [width, height, zoom] of [
+    [1440, 900, '100%'],
+    [1920, 1080, '200%'],
+    [1280, 720, '150%']
+  ] as const) {
+    const where = `at ${zoom} on ${width}×${height}`
+    await lab.setViewportSize({ width, height })
+    await zoomTo(lab, zoom)
+    await shot(lab, `ladder-pane-${width}x${height}-${zoom.replace('%', '')}`)
+    await lab.getByTestId('ladder-whole').click()
+    await expect(lab.getByTestId('ladder-whole')).toHaveAttribute('aria-pressed', 'true')
+    await expect.poll(async () => (await ladderFit(lab)).outside, `every row inside the box ${where}`).toEqual([])
+    const fit = await ladderFit(lab)
+    console.log(`${where}: ${fit.rows} rows whole, text ${fit.textPx} px`)
+    expect(fit.rows, where).toBeGreaterThanOrEqual(18)
+    expect(fit.scrolls, `nothing to scroll in the ladder ${where}`).toBe(false)
+    expect(fit.pageScrolls, `no page scroll ${where}`).toBe(false)
+    expect(fit.barCut, `nothing cut in the bar ${where}`).toEqual([])
+    // Readable: never smaller than the text at 100% less a tenth.
+    expect(fit.textPx, where).toBeGreaterThanOrEqual(12.5)
+    await expect(lab.getByTestId('ladder-alignment')).toBeVisible()
+    await shot(lab, `ladder-whole-${width}x${height}-${zoom.replace('%', '')}`)
+    // Back to the consoles, as it was.
+    await lab.keyboard.press('Escape')
+    await expect(lab.getByTestId('ladder-whole')).toHaveAttribute('aria-pressed', 'false')
+    await expect(lab.getByTestId('client-panel')).toBeVisible()
+  }
+})
