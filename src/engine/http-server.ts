@@ -66,6 +66,8 @@ export class HttpServer implements Endpoint {
   private readonly sockets = new Set<net.Socket>()
   /** Connections over the cap: answered 503, then closed. */
   private readonly turnedAway = new Set<net.Socket>()
+  /** Connections closed by the server (close() said) whose socket is not gone yet: they no longer count towards the cap. */
+  private closing = 0
   private turnedAwayUnlogged = 0
   private turnedAwayLoggedAt = 0
   private readonly limits: HttpServerLimits
@@ -116,7 +118,7 @@ export class HttpServer implements Endpoint {
 
   private onConnection(socket: net.Socket): void {
     if (this.stopped) return void socket.destroy()
-    if (this.sockets.size >= this.limits.maxConnections) return this.turnAway(socket)
+    if (this.sockets.size - this.closing >= this.limits.maxConnections) return this.turnAway(socket)
     socket.setNoDelay(true)
     const c: Connection = {
       socket,
@@ -166,7 +168,8 @@ export class HttpServer implements Endpoint {
       clearTimeout(c.timer)
       this.sockets.delete(socket)
       // A connection dropped (destroyed: a time-out, a reset) is said once it is gone.
-      if (!c.closeSaid) this.report.event('close', { ...fields, detail: { closedBy: c.closedBy, reason: 'ended' } })
+      if (c.closeSaid) this.closing--
+      else this.report.event('close', { ...fields, detail: { closedBy: c.closedBy, reason: 'ended' } })
     })
   }
 
@@ -174,6 +177,7 @@ export class HttpServer implements Endpoint {
   private close(c: Connection): void {
     if (!c.closeSaid && !c.socket.destroyed) {
       c.closeSaid = true
+      this.closing++
       this.report.event('close', { ...placeOf(c), detail: { closedBy: c.closedBy, reason: 'ended' } })
     }
     c.socket.end()
