@@ -62,6 +62,9 @@ describe.skipIf(skip)('the lab clock aligned with the capture clock (real dumpca
     expect(got.every((p) => [p.src.port, p.dst.port].some((port) => port === tcpPort || port === udpPort))).toBe(true)
 
     const events = lab.history()
+    // The feed's order and its times never contradict each other: a call is logged as it is stamped.
+    const times = events.map((e) => e.time)
+    expect(times).toEqual([...times].sort((a, b) => a - b))
     const at = (e: LabEvent): number => labZero + e.time
     const one = <T>(items: T[], what: string): T => {
       expect(items, what).toHaveLength(1)
