@@ -43,8 +43,9 @@ export class HttpClient extends ClientCore<HttpClientConfig> {
       const request = `GET ${path} HTTP/1.0\r\n\r\n`
       this.report.console(request, conn)
       const bytes = Buffer.from(request, 'ascii')
-      socket.write(bytes)
+      // Stamped as send() is called, before its bytes leave.
       this.report.data('send', bytes, { ...fields, detail: { what: 'request', method: 'GET', target: path, version: 'HTTP/1.0' } })
+      socket.write(bytes)
       this.report.console('Waiting for response ... ', conn)
       const reads = await readReply(socket, this.config.recvOnce, () => this.stoppedError(), (piece, n) =>
         this.report.data('recv', piece, { ...fields, detail: { what: 'http-read', recvSize: COURSE_RECV_SIZE, read: n, ...(n === 1 ? statusOf(piece) : {}) } })

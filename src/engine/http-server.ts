@@ -53,6 +53,8 @@ interface Connection {
   /** Which side closed first: the client when its FIN (or reset) came before ours. */
   closedBy: Side
   timer?: NodeJS.Timeout
+  /** Its close() is in the log: said when the server called it, before its FIN. */
+  closeSaid?: true
 }
 
 export class HttpServer implements Endpoint {
@@ -64,6 +66,8 @@ export class HttpServer implements Endpoint {
   private readonly sockets = new Set<net.Socket>()
   /** Connections over the cap: answered 503, then closed. */
   private readonly turnedAway = new Set<net.Socket>()
+  /** Connections closed by the server (close() said) whose socket is not gone yet: they no longer count towards the cap. */
+  private closing = 0
   private turnedAwayUnlogged = 0
   private turnedAwayLoggedAt = 0
   private readonly limits: HttpServerLimits
@@ -114,7 +118,7 @@ export class HttpServer implements Endpoint {
 
   private onConnection(socket: net.Socket): void {
     if (this.stopped) return void socket.destroy()
-    if (this.sockets.size >= this.limits.maxConnections) return this.turnAway(socket)
+    if (this.sockets.size - this.closing >= this.limits.maxConnections) return this.turnAway(socket)
     socket.setNoDelay(true)
     const c: Connection = {
       socket,
@@ -151,7 +155,7 @@ export class HttpServer implements Endpoint {
       // The client sent FIN: answer what is complete, then close our side.
       c.closing = true
       if (!socket.writableEnded) c.closedBy = 'client'
-      if (!c.busy) socket.end()
+      if (!c.busy) this.close(c)
     })
     socket.on('error', (err) => {
       const e = explainError(err, c.remote)
@@ -163,8 +167,20 @@ export class HttpServer implements Endpoint {
     socket.once('close', () => {
       clearTimeout(c.timer)
       this.sockets.delete(socket)
-      this.report.event('close', { ...fields, detail: { closedBy: c.closedBy, reason: 'ended' } })
+      // A connection dropped (destroyed: a time-out, a reset) is said once it is gone.
+      if (c.closeSaid) this.closing--
+      else this.report.event('close', { ...fields, detail: { closedBy: c.closedBy, reason: 'ended' } })
     })
+  }
+
+  /** close(): said as it is called, before its FIN leaves (end() sends it once the writes are out). */
+  private close(c: Connection): void {
+    if (!c.closeSaid && !c.socket.destroyed) {
+      c.closeSaid = true
+      this.closing++
+      this.report.event('close', { ...placeOf(c), detail: { closedBy: c.closedBy, reason: 'ended' } })
+    }
+    c.socket.end()
   }
 
   /**
@@ -259,7 +275,7 @@ export class HttpServer implements Endpoint {
         if (c.blank > HTTP_MAX_HEAD) return this.refuse(c, 431, `more than ${HTTP_MAX_HEAD} bytes of blank lines before a request`)
       }
       if (c.pending.length === 0) {
-        if (c.closing) c.socket.end()
+        if (c.closing) this.close(c)
         else if (c.blank > 0 && c.headStart === 0) c.headStart = Date.now()
         return
       }
@@ -308,7 +324,7 @@ export class HttpServer implements Endpoint {
 
   /** The rest of a request is still to come; if the client has shut its side, it never will: close ours. */
   private awaitMore(c: Connection): void {
-    if (c.closing) c.socket.end()
+    if (c.closing) this.close(c)
   }
 
   /** A response is out: read and answer what comes next on the connection. */
@@ -326,7 +342,7 @@ export class HttpServer implements Endpoint {
     // Python's handler logs a refused request the same way: `code 404, message ...`, then the request.
     if (response.reason) this.report.console(`${c.remote?.address ?? '?'} - - [${logDate()}] code ${response.status}, message ${response.reason}`, c.conn)
     this.report.console(`${c.remote?.address ?? '?'} - - [${logDate()}] ${requestLine} ${response.status} ${size}`, c.conn)
-    if (!response.keepAlive && !c.socket.destroyed) c.socket.end()
+    if (!response.keepAlive && !c.socket.destroyed) this.close(c)
   }
 }
 

@@ -204,11 +204,17 @@ export class Lab extends EventEmitter<LabEvents> {
   }
 
   /**
-   * The lab's time 0 (LabEvent.time) in microseconds since the Unix epoch, the clock of captured
-   * packets: with it, packets and socket calls share one time axis. Fixed for the lab's life.
+   * The lab's time 0 (LabEvent.time) in microseconds since the Unix epoch, as the process's clocks
+   * put it. Packets are stamped by the kernel's clock: LabCapture measures the two against each
+   * other (ClockProbe) and uses this only until it has. Fixed for the lab's life.
    */
   get timeZeroEpochMicros(): number {
     return Math.round((performance.timeOrigin + this.startedAt) * 1000)
+  }
+
+  /** Now on the lab's clock: µs since its time 0, unrounded (LabEvent.time is this, rounded). */
+  now(): number {
+    return (performance.now() - this.startedAt) * 1000
   }
 
   /** The seq of the newest event (0 before the first). */

@@ -63,8 +63,9 @@ export class TcpClient extends ClientCore<TcpClientConfig> {
     try {
       const c = await this.ensureOpen()
       const request = Buffer.from(input, 'utf8')
-      await new Promise<void>((resolve, reject) => c.socket.write(request, (err) => (err ? reject(err) : resolve())))
+      // Stamped as send() is called, before its bytes leave.
       this.report.data('send', request, { ...placeOf(c), detail: { what: 'bytes' } })
+      await new Promise<void>((resolve, reject) => c.socket.write(request, (err) => (err ? reject(err) : resolve())))
       const waiting = c.inbox.reduce((n, b) => n + b.length, 0) + c.socket.readableLength
       const reply = await this.recv(c)
       this.report.data('recv', reply, { ...placeOf(c), detail: { what: 'stream', recvSize: this.config.recvSize, leftover: 0, eof: reply.length === 0, waiting } })
@@ -168,9 +169,10 @@ export class TcpClient extends ClientCore<TcpClientConfig> {
     const c = this.open
     if (!c) return
     this.open = undefined
+    // Stamped as close() is called, before its FIN.
+    this.report.event('close', { ...placeOf(c), detail: reason === 'client-done' ? { closedBy: 'client', reason } : { closedBy: 'server', reason } })
     c.socket.end()
     c.socket.destroySoon()
-    this.report.event('close', { ...placeOf(c), detail: reason === 'client-done' ? { closedBy: 'client', reason } : { closedBy: 'server', reason } })
     this.report.console(`Connection closed with server at ${this.target()}`, c.conn)
   }
 }

@@ -135,16 +135,18 @@ export class TcpServer implements Endpoint {
       })
       this.report.console(`Received request from ${peer}`, conn)
       const reply = asciiUpper(request.bytes)
-      await write(socket, reply)
+      // Stamped as the program calls send(): before its bytes leave (the write puts them on the wire).
       this.report.data('send', reply, { ...place, detail: { what: 'bytes' } })
+      await write(socket, reply)
       this.report.console(`Sent reply to ${peer}`, conn)
     } catch (err) {
       const e = explainError(err, remote)
       this.report.failure(e, place)
       if (isReset(e)) this.report.console(`Connection reset by ${peer}`, conn)
     } finally {
-      await closeSocket(socket)
+      // Stamped as close() is called, before its FIN, not when the socket has finished closing.
       this.report.event('close', { ...place, detail: { closedBy: 'server', reason: 'served' } })
+      await closeSocket(socket)
     }
   }
 }

@@ -37,10 +37,19 @@ export class UdpClient extends ClientCore<UdpClientConfig> {
       const request = Buffer.from(input, 'utf8')
       // Asked before sending: between the send and the reply's listener nothing may wait.
       const source = await sourceAddressFor(type, target.address, port)
-      await new Promise<void>((resolve, reject) => socket.send(request, port, target.address, (err) => (err ? reject(err) : resolve())))
+      // Bound first, as sendto() binds implicitly (any address, a free port): the port is known
+      // when the call is stamped, before the datagram leaves.
+      await new Promise<void>((resolve, reject) => {
+        socket.once('error', reject)
+        socket.bind(0, () => {
+          socket.off('error', reject)
+          resolve()
+        })
+      })
       const bound = boundAddr(socket.address())
       const local = bound && source ? sockAddr(source, bound.port) : bound
       this.report.data('send', request, { local, remote, detail: { what: 'bytes' } })
+      await new Promise<void>((resolve, reject) => socket.send(request, port, target.address, (err) => (err ? reject(err) : resolve())))
       this.report.console('Waiting for server response...')
       const msg = await new Promise<Buffer>((resolve, reject) => {
         const timer = setTimeout(() => {

@@ -65,14 +65,13 @@ export class UdpServer implements Endpoint {
     this.report.data('recv', request, { local: this.local, remote, length: msg.length, detail: datagramRead(msg, request, this.config.recvSize, this.wildcard()) })
     this.report.console(`Received request from ${peer}`)
     const reply = asciiUpper(request)
+    // Stamped as sendto() is called, before the datagram leaves.
+    this.report.data('send', reply, { local: this.local, remote, detail: { what: 'bytes', wildcard: this.wildcard() } })
     socket.send(reply, rinfo.port, rinfo.address, (err) => {
       if (err) {
         const e = explainError(err, { address: rinfo.address, port: rinfo.port })
         this.report.error(e.message, e.code, { local: this.local, remote })
-      } else {
-        this.report.data('send', reply, { local: this.local, remote, detail: { what: 'bytes', wildcard: this.wildcard() } })
-        this.report.console(`Sent reply to ${peer}`)
-      }
+      } else this.report.console(`Sent reply to ${peer}`)
       if (this.socket) this.waiting()
     })
   }

@@ -23,6 +23,7 @@ import { hostSearch, type ToolSearch } from '../engine/capture/tools'
 import type { Lab } from '../engine/lab'
 import { Ring } from '../engine/ring'
 import { parseCourseUrl } from '../engine/url'
+import { ClockProbe } from './clock-probe'
 import { OverlapDuplicates } from './overlap-duplicates'
 import { joinSections, withoutFrames } from './pcapng-file'
 
@@ -88,6 +89,8 @@ export class LabCapture extends EventEmitter<LabCaptureEvents> {
   /** Old captures stopping once their successor captures. */
   private readonly retiring = new Set<Promise<void>>()
   private readonly duplicates = new OverlapDuplicates()
+  /** Measures the lab's clock against the capture's, with datagrams of its own on a port it captures too. */
+  private readonly probe: ClockProbe
   private next = { TCP: 0, UDP: 0 }
   /** The session's conversation names by their addresses (see sessionConversation). */
   private readonly named = new Map<string, string>()
@@ -107,6 +110,7 @@ export class LabCapture extends EventEmitter<LabCaptureEvents> {
     super()
     this.ring = new Ring(options.ringSize ?? DEFAULT_PACKET_RING)
     this.search = options.search ?? hostSearch()
+    this.probe = new ClockProbe(() => lab.now())
     lab.on('event', this.onEvent)
   }
 
@@ -118,7 +122,9 @@ export class LabCapture extends EventEmitter<LabCaptureEvents> {
       problem: this.problem,
       packets: this.packets,
       dropped: this.dropped,
-      labZero: this.lab.timeZeroEpochMicros
+      // Measured once a probe is captured; until then the process's own mapping, with no bound said.
+      labZero: this.probe.alignment?.zero ?? this.lab.timeZeroEpochMicros,
+      ...(this.probe.alignment && { labZeroBound: this.probe.alignment.bound })
     }
   }
 
@@ -187,6 +193,7 @@ export class LabCapture extends EventEmitter<LabCaptureEvents> {
     this.lab.off('event', this.onEvent)
     this.wanted = false
     await this.serially(() => this.endCurrent())
+    this.probe.close()
     if (this.dir) fs.rmSync(this.dir, { recursive: true, force: true })
   }
 
@@ -232,7 +239,9 @@ export class LabCapture extends EventEmitter<LabCaptureEvents> {
     this.problem = undefined
     const file = path.join(this.folder(), `capture-${this.runs.length + 1}.pcapng`)
     // The ring lives here, across restarts: the capture's own keeps one packet.
-    const capture = new PacketCapture({ ports, pcapngPath: file, ringSize: 1, search: this.search })
+    // The probe's port too: each capture measures the clocks anew (the system's clock may have been set).
+    const probePort = await this.probe.open().catch(() => undefined)
+    const capture = new PacketCapture({ ports: probePort ? [...ports, probePort] : ports, pcapngPath: file, ringSize: 1, search: this.search })
     const run: Run = { capture, ports, file, copies: new Set(), conversations: new Map(), lastTime: 0, lastAt: Date.now() }
     capture.on('packets', (batch) => this.take(batch, run))
     capture.once('end', (end) => this.ended(run, end))
@@ -252,6 +261,7 @@ export class LabCapture extends EventEmitter<LabCaptureEvents> {
     this.runs.push(run)
     this.state = 'on'
     if (old) this.retire(old, run)
+    void this.probe.send()
   }
 
   /**
@@ -308,6 +318,11 @@ export class LabCapture extends EventEmitter<LabCaptureEvents> {
     for (const p of batch) {
       run.lastTime = Math.max(run.lastTime, p.time)
       run.lastAt = Date.now()
+      // The probes are the lab's measurement, not its traffic: neither shown nor exported.
+      if (this.probe.take(p)) {
+        run.copies.add(p.no)
+        continue
+      }
       if (!this.duplicates.admit(run, run.capture.digest(p), p.time)) {
         run.copies.add(p.no)
         continue

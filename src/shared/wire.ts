@@ -182,6 +182,11 @@ export interface CaptureStatus {
   dropped: number | null
   /** The lab's time 0 (LabEvent.time) in microseconds since the epoch, the packets' clock: one time axis for both. */
   labZero: number
+  /**
+   * How far (µs, either way) labZero may be off, as measured against the capture's own clock;
+   * absent until measured (labZero is then the process's clocks' word, unchecked).
+   */
+  labZeroBound?: number
 }
 
 /** Where exportPcapng() put the capture: saved by the host (Electron's dialog), or a download for the browser. */

@@ -43,25 +43,25 @@ export class ResponseWriter {
     if (to.socket.destroyed) return 0
     if (body.from === 'nothing') {
       const head = this.head(response)
-      to.socket.write(head)
       this.logSent(to, response, head, head.length, false)
+      to.socket.write(head)
       return 0
     }
     const { bytes, ready } = body
     if (bytes.length > COPY_LIMIT) {
       // Two buffers in one writev: no copy of a large body per request.
       const head = this.head(response)
+      this.logSent(to, response, [head, bytes], head.length + bytes.length, false)
       to.socket.cork()
       to.socket.write(head)
       to.socket.write(bytes)
       to.socket.uncork()
-      this.logSent(to, response, [head, bytes], head.length + bytes.length, false)
       return bytes.length
     }
     // A whole cached file's response is made once a second and then written as it is.
     const whole = ready ? (ready.find(response.keepAlive) ?? ready.keep(response.keepAlive, this.bytesOf(response))) : this.bytesOf(response)
-    to.socket.write(whole)
     this.logSent(to, response, whole, whole.length, false)
+    to.socket.write(whole)
     return bytes.length
   }
 
@@ -75,6 +75,7 @@ export class ResponseWriter {
     return responseHead(response, SERVER_NAME)
   }
 
+  /** Stamped as send() is called: for a body in memory, before its bytes leave. */
   private logSent(to: Destination, response: HttpResponse, bytes: Buffer | Buffer[], length: number, streamed: boolean): void {
     this.report.data('send', bytes, { ...placeOf(to), length, detail: { what: 'response', status: response.status, streamed } })
   }

@@ -1,10 +1,11 @@
 // The ladder of one conversation: its packets and the socket calls of the lab's two ends, on one
 // time axis. Pure: packets, events and the lab's time zero in; rows in order out.
 //
-// The two clocks (the kernel's timestamps on packets, the lab's on events) agree to within a
-// little, and an event is recorded when a call returns. So where the matcher knows which call a
-// packet belongs to, that decides the order: connect(), accept() and recv() return after the
-// packet they took in; send() and close() are placed before the packet they put on the wire.
+// Rows go down in time: a call is stamped when the program makes it (send() and close() before
+// the packet they put on the wire; connect(), accept() and recv() when they return, after the
+// packet they took in), and the lab's time zero is measured against the capture's clock
+// (CaptureStatus.labZeroBound). Only where a call and a packet bear the same µs does what the
+// matcher knows decide: a call before the packet it sent, after the packet it read.
 
 import type { LabEvent, Role, SockAddr } from '../../shared/events'
 import { formatSockAddr } from '../../shared/events'
@@ -12,10 +13,10 @@ import { matchConnections } from '../../shared/match-connections'
 import type { ConnectionMatch, Conversation, PacketCalls, WirePacket } from '../../shared/wire'
 import { flagsText, STEP_WORDS } from '../../shared/wire'
 
-/** `time` is what the row prints (the packet's or the call's own, in µs since the epoch); `order` places it. */
+/** `time` is what the row prints and places it (the packet's or the call's own, in µs since the epoch); `tie` orders equal times. */
 export type LadderRow =
-  | { kind: 'packet'; time: number; order: number; packet: WirePacket; from: Role; label: string; words: string; calls?: PacketCalls }
-  | { kind: 'call'; time: number; order: number; event: LabEvent; side: Role; label: string }
+  | { kind: 'packet'; time: number; tie: number; packet: WirePacket; from: Role; label: string; words: string; calls?: PacketCalls }
+  | { kind: 'call'; time: number; tie: number; event: LabEvent; side: Role; label: string }
 
 export interface Ladder {
   conversation: Conversation
@@ -81,38 +82,30 @@ export function buildLadder(conversation: Conversation, packets: readonly WirePa
   const rows: LadderRow[] = packets.map((p) => ({
     kind: 'packet',
     time: p.time,
-    order: p.time,
+    tie: 0,
     packet: p,
     from: p.sender ?? (p.src.port === conversation.client.port && p.src.address === conversation.client.address ? 'client' : 'server'),
     label: packetLabel(p),
     words: p.step ? STEP_WORDS[p.step] : '',
     calls: match.calls.get(p.no)
   }))
-  // Where each call must sit relative to the packets it is known to belong to.
-  const after = new Map<number, number>()
-  const before = new Map<number, number>()
+  // The calls that put a packet on the wire: at the same µs as a packet, they go above it.
+  const senders = new Set<number>()
   for (const p of packets) {
     const calls = match.calls.get(p.no)
-    if (calls?.readBy !== undefined) after.set(calls.readBy, Math.max(after.get(calls.readBy) ?? -Infinity, p.time))
-    if (calls?.sentBy !== undefined) before.set(calls.sentBy, Math.min(before.get(calls.sentBy) ?? Infinity, p.time))
+    // connect() sends the SYN but its event is its return, after the SYN-ACK.
+    if (calls?.sentBy !== undefined) senders.add(calls.sentBy)
   }
   for (const side of ['client', 'server'] as const) {
     const m = ends[side]
     if (!m) continue
     for (const e of eventsOf(m, conversation, events)) {
-      const time = labZero + e.time
-      // Placed just before or after its packet (a fraction of a µs: the printed time stays the logged one).
-      let order = time
-      // connect() sends the SYN but its event is its return, after the SYN-ACK.
-      const b = e.kind === 'connect' ? undefined : before.get(e.seq)
-      if (b !== undefined) order = Math.min(order, b - 0.5)
-      const a = after.get(e.seq)
-      if (a !== undefined) order = Math.max(order, a + 0.5)
-      rows.push({ kind: 'call', time, order, event: e, side, label: callLabel(e) })
+      const tie = e.kind !== 'connect' && senders.has(e.seq) ? -1 : 1
+      rows.push({ kind: 'call', time: labZero + e.time, tie, event: e, side, label: callLabel(e) })
     }
   }
-  // Equal places keep the order they were pushed in (packets first, then each side's calls in seq order).
-  rows.sort((x, y) => x.order - y.order)
+  // Equal times and ties keep the order they were pushed in (packets first, then each side's calls in seq order).
+  rows.sort((x, y) => x.time - y.time || x.tie - y.tie)
   return { conversation, rows, ends }
 }
 

@@ -2,6 +2,8 @@
 // per packet, and beside each line the socket calls of that end, in the order they happened.
 // Sizes follow the zoom (text 14 px at 100%), so it reads on a projector. Clicking an arrow picks
 // the packet in the wire view and its call in the packet log; clicking a call picks it in the log.
+// "Whole ladder" gives it the window and scales it to fit: the course's exchange at once, even at
+// 200%, where the pane shows only the handshake.
 
 import { useCallback, useEffect, useMemo, useRef, useState, useSyncExternalStore } from 'react'
 import type { Role } from '../../../shared/events'
@@ -32,13 +34,26 @@ export function Ladder({ store, events, zero, zoom, nameOf }: Props): React.JSX.
   const version = useSyncExternalStore(store.subscribe, store.getVersion)
   const received = useSyncExternalStore(useCallback((listener: () => void) => events.subscribe(listener), [events]), () => events.stats.received)
   const [width, setWidth] = useState(900)
+  const [boxHeight, setBoxHeight] = useState(400)
+  const [whole, setWhole] = useState(false)
   const box = useRef<HTMLDivElement>(null)
   useEffect(() => {
     const el = box.current!
-    const observer = new ResizeObserver(() => setWidth(el.clientWidth))
+    const observer = new ResizeObserver(() => {
+      setWidth(el.clientWidth)
+      setBoxHeight(el.clientHeight)
+    })
     observer.observe(el)
     return () => observer.disconnect()
   }, [])
+  useEffect(() => {
+    if (!whole) return
+    const onKey = (e: KeyboardEvent): void => {
+      if (e.key === 'Escape') setWhole(false)
+    }
+    window.addEventListener('keydown', onKey)
+    return () => window.removeEventListener('keydown', onKey)
+  }, [whole])
 
   const conversations = store.allConversations()
   const chosen = store.conversation(store.selection.conversation) ?? conversations.at(-1)
@@ -56,7 +71,7 @@ export function Ladder({ store, events, zero, zoom, nameOf }: Props): React.JSX.
   )
 
   return (
-    <section className="log ladder" aria-label="Ladder diagram" data-testid="ladder">
+    <section className={`log ladder${whole ? ' whole' : ''}`} aria-label="Ladder diagram" data-testid="ladder">
       <div className="log-bar">
         <h2>Ladder</h2>
         <label className="field inline">
@@ -76,16 +91,31 @@ export function Ladder({ store, events, zero, zoom, nameOf }: Props): React.JSX.
           </select>
         </label>
         <span className="count">{ladder ? ladderSummary(ladder.conversation) : ''}</span>
+        {ladder && (
+          <span className="alignment" data-testid="ladder-alignment" title={ALIGNMENT_TIP}>
+            {alignmentWords(store.status?.labZeroBound)}
+          </span>
+        )}
+        <button type="button" data-testid="ladder-whole" aria-pressed={whole} title={whole ? 'Back to the consoles (Esc)' : 'The whole ladder in the window, scaled to fit'} onClick={() => setWhole((w) => !w)} disabled={!ladder && !whole}>
+          {whole ? 'Back' : 'Whole ladder'}
+        </button>
       </div>
       <div className="ladder-box" ref={box} data-testid="ladder-box">
         {ladder ? (
-          <LadderSvg rows={ladder.rows} conversation={ladder.conversation} name={names.get(ladder.conversation.id) ?? conversationName(ladder.conversation, 0)} ends={{ client: ladder.ends.client && nameOf(ladder.ends.client.endpoint), server: ladder.ends.server && nameOf(ladder.ends.server.endpoint) }} store={store} width={width} zoom={zoom} zero={zero() || ladder.conversation.firstTime} />
+          <LadderSvg rows={ladder.rows} conversation={ladder.conversation} name={names.get(ladder.conversation.id) ?? conversationName(ladder.conversation, 0)} ends={{ client: ladder.ends.client && nameOf(ladder.ends.client.endpoint), server: ladder.ends.server && nameOf(ladder.ends.server.endpoint) }} store={store} width={width} fitHeight={whole ? boxHeight : undefined} zoom={zoom} zero={zero() || ladder.conversation.firstTime} />
         ) : (
           <p className="wire-empty">{store.status?.state === 'unavailable' ? NO_CAPTURE : PICK_ONE}</p>
         )}
       </div>
     </section>
   )
+}
+
+const ALIGNMENT_TIP = "Calls are timed by the lab's clock, packets by the kernel's; the lab measures one against the other with probe datagrams of its own."
+
+/** How far the calls' times may be off the packets': the precision the ladder can honestly claim. */
+function alignmentWords(bound: number | undefined): string {
+  return bound === undefined ? 'call times not yet checked against the packets' : `call times aligned to ±${bound} µs`
 }
 
 function ladderSummary(c: Conversation): string {
@@ -101,9 +131,16 @@ interface SvgProps {
   ends: Partial<Record<Role, string | undefined>>
   store: CaptureStore
   width: number
+  /** Scale down to this height (px), all rows at once. */
+  fitHeight?: number
   zoom: number
   zero: number
 }
+
+/** Heights, in em: the ends' names, a packet's row (label above its arrow), a call's row. */
+const HEAD_EM = 3.6
+const PACKET_EM = 2.7
+const CALL_EM = 1.9
 
 /** Width of one character of the ladder's monospace font, in em, with a little to spare (DejaVu Sans Mono's is 0.602). */
 const CHAR_EM = 0.62
@@ -113,8 +150,13 @@ function columnEms(texts: readonly string[], least: number, pad: number): number
   return Math.max(least, CHAR_EM * Math.max(0, ...texts.map((t) => t.length)) + pad)
 }
 
-function LadderSvg({ rows, conversation, name, ends, store, width, zoom, zero }: SvgProps): React.JSX.Element {
+function LadderSvg({ rows, conversation, name, ends, store, width, fitHeight, zoom, zero }: SvgProps): React.JSX.Element {
   const fs = 14 * zoom
+  // Row heights depend on the font alone: the scale that fits them is known before the layout.
+  const natural = (HEAD_EM + rows.reduce((h, r) => h + (r.kind === 'packet' ? PACKET_EM : CALL_EM), 0) + 1) * fs
+  const scale = fitHeight === undefined ? 1 : Math.min(1, Math.max(1, fitHeight - 2) / natural)
+  // The width the box gives, in the ladder's own (unscaled) units.
+  const room = width / scale
   const seconds = (t: number): string => ((t - zero) / 1e6).toFixed(6)
   const callTexts = (side: Role): string[] => rows.flatMap((r) => (r.kind === 'call' && r.side === side ? [r.label] : []))
   // Each column as wide as its longest text: times grow with the lab's age, and recvfrom()'s words
@@ -123,12 +165,12 @@ function LadderSvg({ rows, conversation, name, ends, store, width, zoom, zero }:
   const clientCallW = columnEms(callTexts('client'), 15, 1.2) * fs
   const serverCallW = columnEms(callTexts('server'), 15, 1.2) * fs
   const middleMin = 20 * fs
-  const w = Math.max(width, timeW + clientCallW + serverCallW + middleMin)
+  const w = Math.max(room, timeW + clientCallW + serverCallW + middleMin)
   const clientX = timeW + clientCallW
   const serverX = w - serverCallW
-  const head = 3.6 * fs
-  const packetH = 2.7 * fs
-  const callH = 1.9 * fs
+  const head = HEAD_EM * fs
+  const packetH = PACKET_EM * fs
+  const callH = CALL_EM * fs
   let y = head
   const placed = rows.map((row) => {
     const at = y
@@ -141,7 +183,7 @@ function LadderSvg({ rows, conversation, name, ends, store, width, zoom, zero }:
   const x = (side: Role): number => (side === 'client' ? clientX : serverX)
 
   return (
-    <svg className="ladder-svg" width={w} height={height} viewBox={`0 0 ${w} ${height}`} role="img" aria-label={`Ladder of ${name}`} style={{ fontSize: fs }}>
+    <svg className="ladder-svg" width={w * scale} height={height * scale} viewBox={`0 0 ${w} ${height}`} role="img" aria-label={`Ladder of ${name}`} style={{ fontSize: fs }} data-text-px={(fs * scale).toFixed(1)}>
       <defs>
         <marker id="ladder-head" viewBox="0 0 10 10" refX="9" refY="5" markerUnits="userSpaceOnUse" markerWidth={fs * 0.9} markerHeight={fs * 0.9} orient="auto-start-reverse">
           <path d="M0,0 L10,5 L0,10 z" className="ladder-arrowhead" />
@@ -200,7 +242,7 @@ function PacketArrow({ row, top, fs, fromX, toX, timeX, time, selected, store }:
   return (
     <g className={`ladder-packet${selected ? ' selected' : ''}`} role="button" tabIndex={0} aria-label={name} aria-pressed={selected} data-testid="ladder-arrow" data-no={row.packet.no} {...activate(pick)}>
       <title>{name}</title>
-      <text x={timeX} y={y1 + fs * 0.35} textAnchor="end" className="ladder-muted">
+      <text x={timeX} y={y1 + fs * 0.35} textAnchor="end" className="ladder-muted" data-testid="ladder-time">
         {time}
       </text>
       <line x1={fromX} y1={y1} x2={toX} y2={y2} className="ladder-hit" />
@@ -224,7 +266,7 @@ function CallMark({ row, top, fs, lineX, timeX, time, selected, store }: { row: 
   return (
     <g className={`ladder-call kind-${row.event.kind}${selected ? ' selected' : ''}`} role="button" tabIndex={0} aria-label={`${row.side}: ${row.label}`} data-testid="ladder-call" data-kind={row.event.kind} {...activate(() => store.selectCall(row.event.seq))}>
       <title>{row.event.info}</title>
-      <text x={timeX} y={y + fs * 0.35} textAnchor="end" className="ladder-muted">
+      <text x={timeX} y={y + fs * 0.35} textAnchor="end" className="ladder-muted" data-testid="ladder-time">
         {time}
       </text>
       <circle cx={lineX} cy={y} r={fs * 0.3} className="ladder-dot" />
