@@ -19,8 +19,9 @@ export const UNKNOWN_PEER = 'an unknown address (the client reset the connection
 
 const CLOSE_WORDS: Record<Exclude<EventDetails['close']['reason'], 'reply-ended' | 'client-stopped'>, string> = {
   'server-stopped': 'server socket closed',
-  served: 'connection closed by the server',
-  'client-done': 'connection closed by the client',
+  // Who closed comes first: it stays in sight where a narrow log cuts the end of the line.
+  served: 'the server closed the connection',
+  'client-done': 'the client closed the connection',
   ended: 'connection closed',
   'client-after-server': 'the client closed its side too',
   'client-one-recv': 'the client closed the connection after its one recv(), without waiting for the server to close',

@@ -333,13 +333,34 @@ export function withUrl(f: ClientFields, url: string | undefined, family: Family
 
 /** A tab showing running client `ep`: its endpoint, the fields it was started with, and what it does. */
 function holding(lab: LabState, tab: ClientTab, ep: EndpointInfo, family: Family): ClientTab {
-  return { ...tab, fields: fieldsShowing(tab.fields, ep.config, family, lab.server.port, ep.url), endpointId: ep.id, signature: signatureOf(ep.config), ...phaseOf(ep) }
+  const shown = fieldsShowing(tab.fields, ep.config, family, lab.server.port, ep.url)
+  // Connected (or on its way): Send goes over its connection, to where it was started. Idle: the next
+  // Send starts a new client from the fields, which then follow the switch as they did before the reload.
+  const open = ep.client?.now === 'connecting' || ep.client?.now === 'connected' || ep.client?.now === 'waiting'
+  return { ...tab, fields: open ? shown : followingToggle(shown, tab.fields, family, lab.server.port), endpointId: ep.id, signature: signatureOf(ep.config), ...phaseOf(ep) }
 }
 
 /** A tab showing stopped client `ep`: how it was left, and the fields it used if the host says. */
 function showingStopped(lab: LabState, tab: ClientTab, ep: StoppedInfo, family: Family): ClientTab {
-  const fields = ep.config ? fieldsShowing(tab.fields, ep.config, family, lab.server.port, ep.url) : tab.fields
-  return { ...tab, fields, phase: stoppedPhase(ep), received: undefined }
+  const shown = ep.config ? fieldsShowing(tab.fields, ep.config, family, lab.server.port, ep.url) : tab.fields
+  return { ...tab, fields: followingToggle(shown, tab.fields, family, lab.server.port), phase: stoppedPhase(ep), received: undefined }
+}
+
+/**
+ * The fields of a client that is stopped or idle, with what the IPv4/IPv6 switch gave it following
+ * the switch again: the next Send starts a new client, of the switch's family, as it did in this tab
+ * before the reload (an IPv6 client that is done must not bring ::1 back against an IPv4 server).
+ * What the student typed (`was` says so, or the value is no loopback default) stays.
+ */
+function followingToggle(shown: ClientFields, was: ClientFields, family: Family, serverPort: string): ClientFields {
+  const families: Family[] = ['IPv4', 'IPv6']
+  const address = !was.addressEdited && families.some((f) => shown.address === defaultClientAddress(f))
+  const url = !was.urlEdited && families.some((f) => shown.url === defaultUrl(f, serverPort))
+  return {
+    ...shown,
+    ...(address && { address: defaultClientAddress(family), addressEdited: false }),
+    ...(url && { url: defaultUrl(family, serverPort), urlEdited: false })
+  }
 }
 
 /**

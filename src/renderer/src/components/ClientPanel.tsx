@@ -1,4 +1,4 @@
-import { useRef, useState } from 'react'
+import { useLayoutEffect, useRef, useState } from 'react'
 import { useOverflows } from '../hooks/use-overflows'
 import { INPUT_MAX_CHARS } from '../../../shared/limits'
 import type { ConsoleRegistry } from '../consoles'
@@ -40,7 +40,7 @@ export function ClientPanel({ lab, registry, problem, onChange, onSelectTab, onN
   const cutNote = pastedOver > 0 && draft(tab.key).length === INPUT_MAX_CHARS ? `Only the first ${INPUT_MAX_CHARS.toLocaleString('en')} characters were kept: ${pastedOver.toLocaleString('en')} more did not fit in one sentence.` : ''
   return (
     <section className="panel" aria-label={title} data-testid="client-panel">
-      <header className="panel-head">
+      <header className="panel-head client-head">
         <h2>{title}</h2>
         <ClientTabs lab={lab} active={tab.key} onSelectTab={onSelectTab} onNewTab={onNewTab} />
         <span ref={statusRef} className={`status gives-way${compact ? ' compact' : ''}`} role="status" title={status} data-short={clientStatusShort(lab.kind, tab)} data-testid="client-status">
@@ -116,23 +116,51 @@ export function ClientPanel({ lab, registry, problem, onChange, onSelectTab, onN
   )
 }
 
+/**
+ * The client tabs in a strip that scrolls sideways once they outgrow the panel's head (a lab may have
+ * as many as it runs endpoints), with "+ New client" beside it, always on screen; the tab shown is
+ * kept in view.
+ */
 function ClientTabs({ lab, active, onSelectTab, onNewTab }: { lab: LabState; active: string; onSelectTab: (key: string) => void; onNewTab: () => void }): React.JSX.Element {
+  const strip = useRef<HTMLDivElement>(null)
+  useLayoutEffect(() => {
+    const el = strip.current
+    const tab = el?.querySelector<HTMLElement>('[aria-selected=true]')
+    if (!el || !tab) return
+    // Measured unrounded, rounded outwards: the whole tab in view, not all but a fraction of a pixel.
+    const r = tab.getBoundingClientRect()
+    const box = el.getBoundingClientRect()
+    if (r.left < box.left) el.scrollLeft -= Math.ceil(box.left - r.left)
+    else if (r.right > box.left + el.clientWidth) el.scrollLeft += Math.ceil(r.right - box.left - el.clientWidth)
+  }, [active, lab.tabs.length])
   return (
-    <div className="tabs" role="tablist" aria-label="Clients">
-      {lab.tabs.map((t) => (
-        <button
-          key={t.key}
-          type="button"
-          role="tab"
-          aria-selected={t.key === active}
-          className={t.key === active ? 'tab active' : 'tab'}
-          onClick={() => onSelectTab(t.key)}
-          data-testid={`client-tab-${t.label.split(' ')[1]}`}
-        >
-          {t.label}
-          {isBusy(t) ? ' …' : ''}
-        </button>
-      ))}
+    <div className="client-tabs">
+      <div
+        className="tabs"
+        role="tablist"
+        aria-label="Clients"
+        ref={strip}
+        data-testid="client-tabs"
+        // A mouse wheel scrolls the strip along (it has no vertical scroll of its own).
+        onWheel={(e) => {
+          if (e.deltaX === 0) e.currentTarget.scrollLeft += e.deltaY
+        }}
+      >
+        {lab.tabs.map((t) => (
+          <button
+            key={t.key}
+            type="button"
+            role="tab"
+            aria-selected={t.key === active}
+            className={t.key === active ? 'tab active' : 'tab'}
+            onClick={() => onSelectTab(t.key)}
+            data-testid={`client-tab-${t.label.split(' ')[1]}`}
+          >
+            {t.label}
+            {isBusy(t) ? ' …' : ''}
+          </button>
+        ))}
+      </div>
       <button type="button" className="tab add" onClick={onNewTab} aria-label="New client" title="New client" data-testid="client-new">
         +<span className="roomy"> New client</span>
       </button>

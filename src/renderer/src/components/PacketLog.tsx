@@ -16,6 +16,8 @@ const ROW_HEIGHT = 22
 /** What the bytes pane needs to be readable: its summary line and two lines of dump (rem). */
 const DETAILS_MIN_REM = 4.25
 const COLUMNS = ['No.', 'Time (s)', 'Source', 'Destination', 'Protocol', 'Length', 'Info']
+/** What a narrow log (a projector) heads these columns with, as netstat does; the whole word on hover. */
+const SHORT: Partial<Record<string, string>> = { Protocol: 'Proto', Length: 'Len' }
 
 interface Props {
   store: EventStore
@@ -157,7 +159,7 @@ export function PacketLog({ store, endpoints, keyOf, zoom, onCleared, pick, onSe
   const below = Math.max(0, rows.length - Math.floor((scrollTop + height) / rowHeight) + 1)
 
   return (
-    <section className="log" aria-label="Packet log" data-testid="packet-log">
+    <section className="log packet-log" aria-label="Packet log" data-testid="packet-log">
       <LogToolbar
         filter={filter}
         onFilter={applyFilter}
@@ -197,8 +199,8 @@ export function PacketLog({ store, endpoints, keyOf, zoom, onCleared, pick, onSe
           >
             <div className="log-row head" role="row" aria-rowindex={1} style={{ height: rowHeight }}>
               {COLUMNS.map((h) => (
-                <span key={h} role="columnheader" data-testid="log-column">
-                  {h}
+                <span key={h} role="columnheader" data-testid="log-column" title={SHORT[h] && h} aria-label={SHORT[h] && h} data-short={SHORT[h]}>
+                  <span className="column-name">{h}</span>
                 </span>
               ))}
             </div>

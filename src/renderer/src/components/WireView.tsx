@@ -10,7 +10,25 @@ import type { CaptureStore } from '../capture-store'
 import { useFollowNewest } from '../hooks/use-follow-newest'
 
 const OVERSCAN = 8
-const COLUMNS = ['No.', 'Time (s)', 'Source', 'Destination', 'Protocol', 'Flags', 'Seq / Ack', 'Window', 'Length', 'What it is']
+/** Each column with the class that places it (in two lines, the grid area it takes). */
+const COLUMNS = [
+  ['No.', 'c-no'],
+  ['Time (s)', 'c-time'],
+  ['Source', 'c-src'],
+  ['Destination', 'c-dst'],
+  ['Protocol', 'c-proto'],
+  ['Flags', 'c-flags'],
+  ['Seq / Ack', 'c-seq'],
+  ['Window', 'wire-window'],
+  ['Length', 'c-len'],
+  ['What it is', 'c-what']
+] as const
+/**
+ * Narrower than this (rem: a projector at 150–200%), a row takes two lines: Source over
+ * Destination, Protocol over Length, Flags over Window, and Seq / Ack and the words wrapped, so
+ * that every column stays, and addresses whole (IPv4 told from IPv6). Wider, one line holds them.
+ */
+const TWO_LINES_BELOW_REM = 76
 
 interface Props {
   store: CaptureStore
@@ -25,9 +43,11 @@ export function WireView({ store, feed, zero, zoom, onExport }: Props): React.JS
   useSyncExternalStore(store.subscribe, store.getVersion)
   const [scrollTop, setScrollTop] = useState(0)
   const [height, setHeight] = useState(300)
+  const [width, setWidth] = useState(1280)
   const [exported, setExported] = useState('')
   const scroller = useRef<HTMLDivElement>(null)
-  const rowHeight = Math.round(24 * zoom)
+  const twoLines = width / (16 * zoom) < TWO_LINES_BELOW_REM
+  const rowHeight = Math.round((twoLines ? 42 : 24) * zoom)
   const rows = store.all()
   const follow = useFollowNewest(scroller, rowHeight / 2, `${store.getVersion()}:${height}:${rowHeight}`)
   const status = store.status
@@ -37,7 +57,10 @@ export function WireView({ store, feed, zero, zoom, onExport }: Props): React.JS
   useEffect(() => {
     const el = scroller.current
     if (!el) return
-    const observer = new ResizeObserver(() => setHeight(el.clientHeight))
+    const observer = new ResizeObserver(() => {
+      setHeight(el.clientHeight)
+      setWidth(el.getBoundingClientRect().width)
+    })
     observer.observe(el)
     return () => observer.disconnect()
   }, [])
@@ -84,7 +107,7 @@ export function WireView({ store, feed, zero, zoom, onExport }: Props): React.JS
   const lost = store.stats.skipped + store.stats.dropped
 
   return (
-    <section className="log wire" aria-label="Wire view" data-testid="wire-view">
+    <section className={`log wire${twoLines ? ' two-lines' : ''}`} aria-label="Wire view" data-testid="wire-view">
       <div className="log-bar">
         <h2>Wire</h2>
         <span className="count capture-status" data-testid="capture-status" aria-live="polite">
@@ -129,8 +152,8 @@ export function WireView({ store, feed, zero, zoom, onExport }: Props): React.JS
             }}
           >
             <div className="log-row wire-row head" role="row" style={{ height: rowHeight }}>
-              {COLUMNS.map((h) => (
-                <span key={h} role="columnheader" className={h === 'Window' ? 'wire-window' : undefined}>
+              {COLUMNS.map(([h, place]) => (
+                <span key={h} role="columnheader" className={place}>
                   {h}
                 </span>
               ))}
@@ -196,24 +219,34 @@ const WireRow = memo(function WireRow({ packet: p, index, zero, rowHeight, selec
       data-no={p.no}
       onClick={() => onSelect(p)}
     >
-      <span role="gridcell">{p.no}</span>
-      <span role="gridcell">{c.time}</span>
-      <span role="gridcell" className="addr" title={c.src}>
+      <span role="gridcell" className="c-no">
+        {p.no}
+      </span>
+      <span role="gridcell" className="c-time">
+        {c.time}
+      </span>
+      <span role="gridcell" className="addr c-src" title={c.src}>
         <bdi>{c.src}</bdi>
       </span>
-      <span role="gridcell" className="addr" title={c.dst}>
+      <span role="gridcell" className="addr c-dst" title={c.dst}>
         <bdi>{c.dst}</bdi>
       </span>
-      <span role="gridcell">{c.proto}</span>
-      <span role="gridcell">{c.flags}</span>
-      <span role="gridcell" title={c.seqAck}>
+      <span role="gridcell" className="c-proto">
+        {c.proto}
+      </span>
+      <span role="gridcell" className="c-flags">
+        {c.flags}
+      </span>
+      <span role="gridcell" className="c-seq" title={c.seqAck}>
         {c.seqAck}
       </span>
       <span role="gridcell" className="wire-window">
         {c.window}
       </span>
-      <span role="gridcell">{c.length}</span>
-      <span role="gridcell" title={c.label}>
+      <span role="gridcell" className="c-len">
+        {c.length}
+      </span>
+      <span role="gridcell" className="c-what" title={c.label}>
         {c.label}
       </span>
     </div>
