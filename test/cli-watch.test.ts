@@ -1,7 +1,8 @@
 // `socklab watch` on the course's own Python programs, exchanging on a port socklab did not open,
 // IPv4 and IPv6, TCP and UDP; the pcapng export; a pipe that closes; capture that is impossible.
 
-import { execFile } from 'node:child_process'
+import { execFile, execFileSync } from 'node:child_process'
+import dgram from 'node:dgram'
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
@@ -194,6 +195,73 @@ describe.skipIf(skip)('socklab watch, the course programs on a port socklab did 
     expect(w.stderr()).toContain(`Saved to ${file} (Wireshark opens it)`)
   })
 
+  it('-w onto a full device: one sentence at once, the packets still show, exit status 1, no "Saved to"', async () => {
+    const port = await freePort()
+    const w = await watch(['-p', String(port), '-w', '/dev/full'])
+    // At once: before any packet, not at the end.
+    const saveError = 'ERROR: cannot save to /dev/full: its disk is full; the packets still show here, but are no longer saved\n'
+    await waitForOutput(w, /^ERROR: /m, 'stderr', 5000)
+    await udpExchange('127.0.0.1', port)
+    await waitForOutput(w, /UDP.*\n.*UDP/)
+    w.child.kill('SIGINT')
+    expect(await w.exited).toBe(1)
+    expect(linesOf(w)).toHaveLength(2)
+    expect(w.stderr().match(/^ERROR: .*$/gm)).toEqual([saveError.trim()])
+    expect(w.stderr()).not.toContain('Saved to')
+  })
+
+  it.skipIf(process.getuid?.() !== 0)('-w onto a disk that fills during the run: said when it happens, and the packets after it still show', async () => {
+    const port = await freePort()
+    const disk = tempDir()
+    execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=64k', 'tmpfs', disk])
+    let w: Running | undefined
+    try {
+      const file = path.join(disk, 'run.pcapng')
+      w = await watch(['-p', String(port), '-w', file])
+      const sock = dgram.createSocket('udp4')
+      const big = Buffer.alloc(1200, 'x')
+      let sent = 0
+      // About 1.3 kB a packet in the file: 64 kB fill within 60 packets.
+      while (!/^ERROR: /m.test(w.stderr()) && sent < 400) {
+        await new Promise<void>((resolve) => sock.send(big, port, '127.0.0.1', () => resolve()))
+        sent++
+        await sleep(10)
+      }
+      expect(w.stderr()).toContain(`ERROR: cannot save to ${file}: its disk is full; the packets still show here, but are no longer saved\n`)
+      // Still watching: more packets, shown.
+      for (let i = 0; i < 5; i++) await new Promise<void>((resolve) => sock.send(big, port, '127.0.0.1', () => resolve()))
+      sent += 5
+      sock.close()
+      for (let i = 0; i < 400 && w.stdout().split('\n').filter(Boolean).length < sent; i++) await sleep(25)
+      w.child.kill('SIGINT')
+      expect(await w.exited).toBe(1)
+      expect(linesOf(w)).toHaveLength(sent)
+      expect(w.stderr()).not.toContain('Saved to')
+    } finally {
+      // Its file open keeps the disk busy.
+      if (w && w.child.exitCode === null && w.child.signalCode === null) w.child.kill('SIGKILL')
+      await w?.exited
+      execFileSync('umount', [disk])
+    }
+  })
+
+  it('-w onto an existing file: refused without --force (which replaces it)', async () => {
+    const file = path.join(tempDir(), 'earlier.pcapng')
+    fs.writeFileSync(file, 'an earlier capture')
+    const refused = await runSocklab(['watch', '-p', '9', '-w', file])
+    expect(refused.code).toBe(2)
+    expect(refused.stderr).toBe(`ERROR: ${file} already exists: add --force to replace it, or name another file\n`)
+    expect(fs.readFileSync(file, 'utf8')).toBe('an earlier capture')
+    const port = await freePort()
+    const w = await watch(['-p', String(port), '-w', file, '--force'])
+    await udpExchange('127.0.0.1', port)
+    await waitForOutput(w, /UDP.*\n.*UDP/)
+    w.child.kill('SIGINT')
+    expect(await w.exited).toBe(0)
+    expect(await packetCount(file)).toBe(2)
+    expect(w.stderr()).toContain(`Saved to ${file} (Wireshark opens it)`)
+  })
+
   it('through a pipe: `| head -n 3` ends it quietly, with no EPIPE and no stack trace', async () => {
     const port = await freePort()
     const sh = keep(start('sh', ['-c', `"${process.execPath}" "${SOCKLAB}" watch -p ${port} | head -n 3`]))
@@ -228,7 +296,7 @@ describe('socklab watch when capture is impossible, and bad input', () => {
     })
     expect(r.code).toBe(3)
     expect(r.stdout).toBe('')
-    expect(r.stderr).toMatch(/^Starting the capture on lo…\nERROR: You may not capture packets on this machine yet: run `sudo dpkg-reconfigure wireshark-common` \(answer Yes\), then `sudo usermod -aG wireshark \$USER`, and log out and in again \(socklab never runs as root itself\)\.\n$/)
+    expect(r.stderr).toMatch(/^Starting the capture on lo…\nERROR: You may not capture packets on this machine yet: dumpcap is installed and runs, but may not capture for users other than root: run `sudo dpkg-reconfigure wireshark-common` \(answer Yes\), then `sudo usermod -aG wireshark \$USER`, and log out and in again \(socklab never runs as root itself\)\.\n$/)
   })
 
   it('the tools are missing: one sentence, exit status 3 (not 2, a usage error)', async () => {
@@ -253,7 +321,7 @@ describe('socklab watch when capture is impossible, and bad input', () => {
   it('-h explains it', async () => {
     const r = await runSocklab(['watch', '-h'])
     expect(r.code).toBe(0)
-    expect(r.stdout).toMatch(/^Usage: socklab watch \[-p PORT\]\.\.\. \[-4 \| -6\] \[-w FILE\.pcapng\]/)
+    expect(r.stdout).toMatch(/^Usage: socklab watch \[-p PORT\]\.\.\. \[-4 \| -6\] \[-w FILE\.pcapng \[--force\]\]/)
   })
 })
 

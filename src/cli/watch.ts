@@ -11,13 +11,17 @@ import { DEFAULT_PORT } from '../shared/address'
 import { summaryLine, wireLine, type WirePacket } from '../shared/wire'
 import { CaptureUnavailableError, PacketCapture, type CaptureEnd } from '../engine/capture/packet-capture'
 import { loopbackInterface } from '../engine/capture/tools'
+import { removeStaleFolders } from '../engine/capture/run-folders'
 import { UsageError } from './args'
+import { checkSaveFile, FileExistsError, WatchSave } from './watch-save'
 
 export interface WatchOptions {
   help: boolean
   ports: number[]
   families: Family[]
   pcapngPath?: string
+  /** -w may replace an existing file. */
+  force: boolean
 }
 
 const PORT_RULE = '-p must be a port number in 1..65535'
@@ -40,7 +44,8 @@ export function parseWatchOptions(argv: string[]): WatchOptions {
         port: { type: 'string', short: 'p', multiple: true },
         ipv4: { type: 'boolean', short: '4' },
         ipv6: { type: 'boolean', short: '6' },
-        write: { type: 'string', short: 'w' }
+        write: { type: 'string', short: 'w' },
+        force: { type: 'boolean' }
       }
     })
   } catch (err) {
@@ -55,19 +60,27 @@ export function parseWatchOptions(argv: string[]): WatchOptions {
   })
   if (v.ipv4 && v.ipv6) throw new UsageError('-4 and -6 together: leave both out to watch IPv4 and IPv6')
   const families: Family[] = v.ipv6 ? ['IPv6'] : v.ipv4 ? ['IPv4'] : ['IPv4', 'IPv6']
-  if (v.write !== undefined && !v.write.toLowerCase().endsWith('.pcapng')) throw new UsageError(`-w names a .pcapng file (Wireshark opens it), not <${v.write}>`)
-  return { help: v.help === true, ports: [...new Set(ports)], families, pcapngPath: v.write }
+  // A device (/dev/null, a tape) is written as it is, whatever its name.
+  if (v.write !== undefined && !v.write.toLowerCase().endsWith('.pcapng') && !isDevice(v.write)) throw new UsageError(`-w names a .pcapng file (Wireshark opens it), not <${v.write}>`)
+  if (v.force && v.write === undefined) throw new UsageError('--force goes with -w FILE (it lets -w replace an existing file)')
+  return { help: v.help === true, ports: [...new Set(ports)], families, pcapngPath: v.write, force: v.force === true }
+}
+
+function isDevice(file: string): boolean {
+  const s = fs.statSync(file, { throwIfNoEntry: false })
+  return s !== undefined && !s.isFile() && !s.isDirectory()
 }
 
 export function watchUsage(): string {
   return [
-    'Usage: socklab watch [-p PORT]... [-4 | -6] [-w FILE.pcapng]',
+    'Usage: socklab watch [-p PORT]... [-4 | -6] [-w FILE.pcapng [--force]]',
     'Shows the real packets (TCP and UDP) on the given ports of the loopback interface, one line each,',
     "from any program (yours too), until Ctrl-C or Ctrl-D; then how many packets, connections and drops.",
     "Needs Wireshark's dumpcap and tshark, and permission to capture (it says how when it lacks them).",
     `-p PORT  --> a port to watch, 1..65535; repeat for more (default ${DEFAULT_PORT})`,
     '-4 / -6  --> only IPv4 / only IPv6 (default: both)',
     '-w FILE  --> also save the packets to FILE.pcapng, for Wireshark',
+    '--force  --> let -w replace FILE if it exists (without it, socklab refuses)',
     '-h       --> help'
   ].join('\n')
 }
@@ -84,8 +97,20 @@ export async function runWatch(argv: string[]): Promise<number> {
     console.log(watchUsage())
     return 0
   }
+  // What an earlier socklab killed before it could clean up left in the temp folder.
+  removeStaleFolders()
   const file = o.pcapngPath ? path.resolve(o.pcapngPath) : undefined
-  const capture = new PacketCapture({ ports: o.ports, families: o.families, pcapngPath: file })
+  // Refused before anything starts: an existing file is replaced only with --force.
+  if (file) {
+    try {
+      checkSaveFile(file, o.force)
+    } catch (err) {
+      throw err instanceof FileExistsError ? new UsageError(err.message) : err
+    }
+  }
+  // The packets shown are captured without the file: saving them (watch-save.ts) may fail on its own.
+  const capture = new PacketCapture({ ports: o.ports, families: o.families })
+  const save = file ? new WatchSave(file, o.ports, o.families) : undefined
   const out = new LineWriter()
   capture.on('packets', (batch: WirePacket[]) => out.write(batch.map((p) => wireLine(p, capture.startedAt))))
   // Listened for before the tools start: a Ctrl-C while they start stops them once they have
@@ -94,12 +119,22 @@ export async function runWatch(argv: string[]): Promise<number> {
   const stopAsked = new Promise<void>((resolve) => (askStop = resolve))
   process.on('SIGINT', askStop)
   process.on('SIGTERM', askStop)
+  // A closed terminal window: the same clean stop (its summary then goes nowhere, harmlessly).
+  process.on('SIGHUP', askStop)
   out.onClosed = askStop
   const iface = loopbackInterface(process.platform)
   // Said at once: the tools take a moment to start, and nothing is captured until the next line.
   process.stderr.write(`Starting the capture on ${iface}…\n`)
   try {
     await capture.start()
+    if (save) {
+      // Said at once, while the packets go on showing; the exit status says it at the end.
+      save.onError = (sentence) => process.stderr.write(`ERROR: ${sentence}\n`)
+      await save.start(o.force).catch(async (err: unknown) => {
+        await capture.stop()
+        throw err
+      })
+    }
   } catch (err) {
     if (!(err instanceof CaptureUnavailableError)) throw err
     process.stderr.write(`ERROR: ${err.message}\n`)
@@ -115,11 +150,13 @@ export async function runWatch(argv: string[]): Promise<number> {
     // The tools may end on their own (killed, or a failure): that ends the watch too.
     new Promise<CaptureEnd>((resolve) => capture.once('end', resolve))
   ])
-  if (out.closed) return 0
+  const saved = await save?.stop()
+  if (out.closed) return saved?.error ? 1 : 0
   if (end.problem) process.stderr.write(`ERROR: ${end.problem.message}\n`)
   process.stderr.write(`${summaryLine(end)}\n`)
-  if (file && !end.problem) process.stderr.write(`Saved to ${file} (Wireshark opens it)\n`)
-  return end.problem ? 1 : 0
+  if (saved?.error) process.stderr.write(`Not saved: ${file} holds only the ${saved.bytes} bytes written before the error\n`)
+  else if (file && !end.problem) process.stderr.write(`Saved to ${file} (Wireshark opens it)\n`)
+  return end.problem || saved?.error ? 1 : 0
 }
 
 /**

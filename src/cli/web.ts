@@ -4,6 +4,7 @@ import fs from 'node:fs'
 import path from 'node:path'
 import { appVersion, rendererDir, sampleSiteDir } from '../engine/paths'
 import { Lab } from '../engine/lab'
+import { removeStaleFolders } from '../engine/capture/run-folders'
 import { startBrowserHost } from '../web-host/browser-host'
 import type { Options } from './args'
 import { writeLaunchFile, type LaunchFile } from './launch-file'
@@ -14,6 +15,8 @@ export async function runBrowserHost(o: Options): Promise<number> {
   if (!fs.existsSync(path.join(dir, 'index.html'))) {
     throw new Error(`the app is not built (${dir} is missing): run npm run build first`)
   }
+  // What an earlier socklab killed before it could clean up left in the temp folder.
+  removeStaleFolders()
   const lab = new Lab()
   const host = await startBrowserHost({
     lab,
@@ -48,5 +51,7 @@ export async function runBrowserHost(o: Options): Promise<number> {
     }
     process.once('SIGINT', shutdown)
     process.once('SIGTERM', shutdown)
+    // A closed terminal window (the usual way to quit on a lab PC): the same clean stop.
+    process.once('SIGHUP', shutdown)
   })
 }

@@ -4,6 +4,7 @@ import fs from 'node:fs/promises'
 import path from 'node:path'
 import { app, BrowserWindow, dialog, ipcMain, session, shell, type OpenDialogOptions, type SaveDialogOptions } from 'electron'
 import { Lab } from '../engine/lab'
+import { removeStaleFolders } from '../engine/capture/run-folders'
 import { appVersion, sampleSiteDir } from '../engine/paths'
 import { CONTENT_SECURITY_POLICY } from '../session/csp'
 import { LabSession } from '../session/lab-session'
@@ -105,6 +106,8 @@ function lockDown(): void {
 
 app.whenReady().then(() => {
   lockDown()
+  // What an earlier socklab killed before it could clean up left in the temp folder.
+  removeStaleFolders()
   createWindow()
   app.on('activate', () => {
     if (BrowserWindow.getAllWindows().length === 0) createWindow()
@@ -114,6 +117,9 @@ app.whenReady().then(() => {
 app.on('window-all-closed', () => {
   void Promise.all([lab.stopAll(), labSession.close()]).then(() => app.quit())
 })
+
+// Closing the terminal it was started from ends it as a quit does (capture stopped, folders removed).
+process.once('SIGHUP', () => app.quit())
 
 app.on('before-quit', () => {
   void lab.stopAll()

@@ -9,7 +9,6 @@
 
 import { EventEmitter } from 'node:events'
 import fs from 'node:fs'
-import os from 'node:os'
 import path from 'node:path'
 import type { EndpointConfig } from '../shared/contract'
 import type { LabEvent } from '../shared/events'
@@ -20,6 +19,7 @@ import { readKernelTcp } from '../engine/capture/kernel-tcp-state'
 import { CaptureUnavailableError, DEFAULT_PACKET_RING, PacketCapture, type CaptureEnd } from '../engine/capture/packet-capture'
 import { problem as captureProblem } from '../engine/capture/capture-problem'
 import { hostSearch, type ToolSearch } from '../engine/capture/tools'
+import { removeRunFolder, runFolder } from '../engine/capture/run-folders'
 import type { Lab } from '../engine/lab'
 import { Ring } from '../engine/ring'
 import { parseCourseUrl } from '../engine/url'
@@ -194,7 +194,7 @@ export class LabCapture extends EventEmitter<LabCaptureEvents> {
     this.wanted = false
     await this.serially(() => this.endCurrent())
     this.probe.close()
-    if (this.dir) fs.rmSync(this.dir, { recursive: true, force: true })
+    if (this.dir) removeRunFolder(this.dir)
   }
 
   private onEvent = (e: LabEvent): void => {
@@ -355,7 +355,7 @@ export class LabCapture extends EventEmitter<LabCaptureEvents> {
   }
 
   private folder(): string {
-    this.dir ??= fs.mkdtempSync(path.join(os.tmpdir(), 'socklab-capture-'))
+    this.dir ??= runFolder('capture')
     return this.dir
   }
 }

@@ -9,12 +9,15 @@ import { dispatch } from './dispatch'
 import { createLabHandlers, type HostFacts } from './handlers'
 import { LabCapture, type LabCaptureOptions } from './lab-capture'
 import { Viewers, type Viewer, type ViewerLink } from './viewers'
+import { LastWindowGrace } from './window-grace'
 
 export interface LabSessionOptions {
   lab: Lab
   facts: HostFacts
   /** Where the capture tools are (tests); by default PATH, the usual folders, or SOCKLAB_WIRESHARK. */
   capture?: LabCaptureOptions
+  /** How long the capture goes on once the last window has gone (default LAST_WINDOW_GRACE_MS). */
+  captureGraceMs?: number
 }
 
 export class LabSession {
@@ -22,12 +25,15 @@ export class LabSession {
   readonly capture: LabCapture
   private readonly handlers: LabHandlers
   private readonly viewers: Viewers
+  private readonly grace: LastWindowGrace
 
   constructor(options: LabSessionOptions) {
     this.lab = options.lab
     this.capture = new LabCapture(options.lab, options.capture)
     this.handlers = createLabHandlers(options.lab, options.facts, this.capture)
     this.viewers = new Viewers(options.lab, this.capture)
+    this.grace = new LastWindowGrace(() => this.capture.stop(), options.captureGraceMs)
+    this.viewers.onCount = (count) => this.grace.windows(count)
   }
 
   /** One call from a viewer: validated, run, and answered with an envelope, never a throw. */
@@ -47,6 +53,7 @@ export class LabSession {
 
   /** Detaches every viewer and ends the capture; the Lab (and its endpoints) is its creator's to stop. */
   async close(): Promise<void> {
+    this.grace.cancel()
     this.viewers.dispose()
     await this.capture.dispose()
   }

@@ -213,6 +213,8 @@ export class Viewer {
 /** Every viewer of one lab, fed from one batcher per feed: a batch costs one serialization however many watch. */
 export class Viewers {
   private readonly all = new Set<Viewer>()
+  /** Hears the number of viewers each time one comes or goes. */
+  onCount?: (count: number) => void
   private readonly batcher = new EventBatcher((batch) => this.deliver(batch))
   private readonly packets = new EventBatcher<WirePacket>((batch) => this.deliverPackets(batch), MAX_PACKET_BATCH)
 
@@ -230,12 +232,16 @@ export class Viewers {
 
   /** A new viewer on `link`: it is sent nothing until it says it is ready for a feed. */
   attach(link: ViewerLink): Viewer {
-    const viewer = new Viewer(link, this.lab, this.capture, (v) => this.all.delete(v))
+    const viewer = new Viewer(link, this.lab, this.capture, (v) => {
+      if (this.all.delete(v)) this.onCount?.(this.all.size)
+    })
     this.all.add(viewer)
+    this.onCount?.(this.all.size)
     return viewer
   }
 
   dispose(): void {
+    this.onCount = undefined
     this.lab.off('event', this.batcher.push)
     this.capture?.off('packets', this.packets.pushAll)
     this.batcher.dispose()

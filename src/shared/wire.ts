@@ -74,7 +74,12 @@ export interface Conversation {
 }
 
 /** Why capture cannot run here, with the way to make it work, for one sentence in the UI or CLI. */
-export type CaptureProblemKind = 'missing-tools' | 'not-permitted' | 'no-loopback' | 'failed'
+/**
+ * Why capture cannot run: the tools are not installed; installed but this user may not run them
+ * ('not-runnable': not in the group that owns dumpcap); they run but may not capture ('not-permitted');
+ * no loopback interface; or a failure.
+ */
+export type CaptureProblemKind = 'missing-tools' | 'not-runnable' | 'not-permitted' | 'no-loopback' | 'failed'
 export interface CaptureProblem {
   kind: CaptureProblemKind
   /** One sentence: what is wrong and how to enable capture on this OS. */

@@ -34,6 +34,8 @@ export interface BrowserHostOptions {
   address?: '127.0.0.1' | '::1'
   /** Where the capture tools are (tests); by default PATH, the usual folders, or SOCKLAB_WIRESHARK. */
   capture?: LabCaptureOptions
+  /** How long the capture goes on once the last window has gone (tests; see window-grace.ts). */
+  captureGraceMs?: number
 }
 
 export interface BrowserHost {
@@ -64,7 +66,8 @@ export async function startBrowserHost(options: BrowserHostOptions): Promise<Bro
   const session = new LabSession({
     lab: options.lab,
     facts: { ...options.facts, host: 'browser', exportPcapng: async () => ({ kind: 'download', url: pcapngUrl }) },
-    capture: options.capture
+    capture: options.capture,
+    captureGraceMs: options.captureGraceMs
   })
   const server = http.createServer()
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_MESSAGE_BYTES })

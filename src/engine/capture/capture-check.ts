@@ -5,9 +5,9 @@
 
 import { execFile } from 'node:child_process'
 import type { CaptureProblem } from '../../shared/wire'
-import { classifyFailure, missingInFolder, problem } from './capture-problem'
+import { classifyFailure, missingInFolder, notRunnable, problem } from './capture-problem'
 import type { CaptureTools, ToolSearch } from './tools'
-import { findCaptureTools, hostSearch, loopbackInterface } from './tools'
+import { fileGroup, findCaptureTools, hostSearch, loopbackInterface } from './tools'
 
 export type CaptureAvailability = { ok: true; tools: CaptureTools; iface: string } | { ok: false; problem: CaptureProblem }
 
@@ -16,6 +16,10 @@ const CHECK_TIMEOUT_MS = 15_000
 export function locateTools(search: ToolSearch = hostSearch()): { tools: CaptureTools } | { problem: CaptureProblem } {
   const found = findCaptureTools(search)
   if (found.found) return { tools: found.tools }
+  if (found.notRunnable?.length) {
+    const file = found.notRunnable[0]
+    return { problem: notRunnable(search.platform, file, search.platform === 'win32' ? undefined : fileGroup(file)) }
+  }
   const folder = search.env.SOCKLAB_WIRESHARK
   return { problem: folder ? missingInFolder(folder, found.missing) : problem('missing-tools', search.platform) }
 }

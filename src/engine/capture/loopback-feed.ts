@@ -10,9 +10,10 @@
 
 import { execFile, spawn, type ChildProcess } from 'node:child_process'
 import fs from 'node:fs'
-import os from 'node:os'
 import path from 'node:path'
 import { isCapturing } from './capture-output'
+import { removeRunFolder, runFolder } from './run-folders'
+import { toolWatchdog } from './tool-watchdog'
 
 /**
  * The kernel's capture buffer in MiB (dumpcap's default is 2): it holds the packets of the
@@ -34,7 +35,7 @@ export class LoopbackFeed {
     private readonly iface: string,
     private readonly filter: string
   ) {
-    this.dir = fs.mkdtempSync(path.join(os.tmpdir(), 'socklab-feed-'))
+    this.dir = runFolder('feed')
     this.fifo = path.join(this.dir, 'loopback.pcapng')
   }
 
@@ -44,6 +45,7 @@ export class LoopbackFeed {
     this.holder = fs.openSync(this.fifo, fs.constants.O_RDWR)
     const dumpcap = spawn(this.dumpcapPath, ['-q', '-i', this.iface, '-f', this.filter, '-B', String(FEED_BUFFER_MIB), '-w', this.fifo], { stdio: ['ignore', 'ignore', 'pipe'] })
     this.dumpcap = dumpcap
+    toolWatchdog.guardProcess(dumpcap)
     dumpcap.stderr!.setEncoding('utf8')
     let spawnError: string | undefined
     this.exited = new Promise((resolve) => {
@@ -109,7 +111,7 @@ export class LoopbackFeed {
   release(): void {
     if (this.holder !== undefined) fs.closeSync(this.holder)
     this.holder = undefined
-    fs.rmSync(this.dir, { recursive: true, force: true })
+    removeRunFolder(this.dir)
   }
 }
 

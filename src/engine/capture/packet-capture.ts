@@ -26,6 +26,7 @@ import { ConversationTracker } from './conversation-tracker'
 import { FeedError, LoopbackFeed } from './loopback-feed'
 import type { ToolSearch } from './tools'
 import { hostSearch, loopbackInterface } from './tools'
+import { toolWatchdog } from './tool-watchdog'
 import { frameDigest, outputArgs, parsePacketFields, splitFieldLine } from './tshark-fields'
 
 /** Packets kept for the wire view; the oldest drop off. Separate from the lab's event ring. */
@@ -135,6 +136,7 @@ export class PacketCapture extends EventEmitter<CaptureEvents> {
     const spawnedAt = Date.now()
     const tshark = spawn(located.tools.tshark, args, { stdio: ['ignore', 'pipe', 'pipe'], windowsHide: true })
     this.tshark = tshark
+    toolWatchdog.guardProcess(tshark)
     process.once('exit', this.abandon)
     tshark.stdout!.setEncoding('utf8')
     tshark.stdout!.on('data', (chunk: string) => this.onOutput(chunk))

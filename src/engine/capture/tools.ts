@@ -16,6 +16,12 @@ export interface ToolSearch {
   env: Record<string, string | undefined>
   /** Whether a file exists and may be run. */
   isExecutable: (file: string) => boolean
+  /**
+   * Whether a file exists, runnable or not: a dumpcap this user may not run (Debian's
+   * `root:wireshark 0754` for a student outside the group) is installed, not missing.
+   * Default: isExecutable.
+   */
+  exists?: (file: string) => boolean
 }
 
 /** The folders Wireshark's installers use on each OS, after PATH. */
@@ -28,7 +34,10 @@ export function installFolders(platform: NodeJS.Platform, env: ToolSearch['env']
   return ['/usr/bin', '/usr/sbin', '/usr/local/bin', '/snap/bin']
 }
 
-export type ToolLookup = { found: true; tools: CaptureTools } | { found: false; searched: string[]; missing: string[] }
+export type ToolLookup =
+  | { found: true; tools: CaptureTools }
+  /** `notRunnable`: tools that are there but that this user may not run (never listed in `missing`). */
+  | { found: false; searched: string[]; missing: string[]; notRunnable?: string[] }
 
 export function findCaptureTools(search: ToolSearch = hostSearch()): ToolLookup {
   const { platform, env } = search
@@ -37,11 +46,18 @@ export function findCaptureTools(search: ToolSearch = hostSearch()): ToolLookup 
   const pathDirs = (env.PATH ?? env.Path ?? '').split(platform === 'win32' ? ';' : ':').filter(Boolean)
   const folders = override ? [override] : [...new Set([...pathDirs, ...installFolders(platform, env)])]
   const exe = platform === 'win32' ? '.exe' : ''
-  const locate = (name: string): string | undefined => folders.map((dir) => p.join(dir, name + exe)).find((file) => search.isExecutable(file))
+  const exists = search.exists ?? search.isExecutable
+  const candidates = (name: string): string[] => folders.map((dir) => p.join(dir, name + exe))
+  const locate = (name: string): string | undefined => candidates(name).find((file) => search.isExecutable(file))
   const dumpcap = locate('dumpcap')
   const tshark = locate('tshark')
   if (dumpcap && tshark) return { found: true, tools: { dumpcap, tshark } }
-  return { found: false, searched: override ? [override] : installFolders(platform, env), missing: [dumpcap ? '' : 'dumpcap', tshark ? '' : 'tshark'].filter(Boolean) }
+  // Not runnable is not missing: the first one installed of each tool that is not found runnable.
+  const notRunnable = [dumpcap ? undefined : 'dumpcap', tshark ? undefined : 'tshark']
+    .map((name) => name && candidates(name).find((file) => exists(file)))
+    .filter((file): file is string => !!file)
+  const missing = [dumpcap ? '' : 'dumpcap', tshark ? '' : 'tshark'].filter((name) => name && !notRunnable.some((file) => p.basename(file) === name + exe))
+  return { found: false, searched: override ? [override] : installFolders(platform, env), missing, ...(notRunnable.length ? { notRunnable } : {}) }
 }
 
 export function hostSearch(): ToolSearch {
@@ -55,7 +71,28 @@ export function hostSearch(): ToolSearch {
       } catch {
         return false
       }
+    },
+    exists: (file) => {
+      try {
+        return fs.statSync(file).isFile()
+      } catch {
+        return false
+      }
     }
+  }
+}
+
+/** The name of the group that owns a file (for "add the user to group X"); undefined where unknown. */
+export function fileGroup(file: string): string | undefined {
+  try {
+    const gid = fs.statSync(file).gid
+    const line = fs
+      .readFileSync('/etc/group', 'utf8')
+      .split('\n')
+      .find((l) => l.split(':')[2] === String(gid))
+    return line?.split(':')[0] ?? String(gid)
+  } catch {
+    return undefined
   }
 }
 
