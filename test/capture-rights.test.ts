@@ -98,13 +98,14 @@ describe.skipIf(skip)("a student's capture rights: three cases, three sentences"
     const notInGroup = await watchAs(dirs.group)
     expect(notInGroup.code).toBe(3)
     expect(notInGroup.stderr).toBe(
-      `Starting the capture on lo…\nERROR: ${dirs.group}/dumpcap is installed, but you may not run it: only the group ${group} may, and your login is not in it: run \`sudo usermod -aG ${group} $USER\`, then log out and in again (reinstalling would not help).\n`
+      `Starting the capture on lo…\nERROR: ${dirs.group}/dumpcap is installed, but you may not run it: only the group ${group} may, and your login (${user}) is not in it: run \`sudo usermod -aG ${group} ${user}\`, then log out and in again (reinstalling would not help).\n`
     )
 
     const noCaps = await watchAs(dirs.nocaps)
     expect(noCaps.code).toBe(3)
     expect(noCaps.stderr).toBe(
-      'Starting the capture on lo…\nERROR: You may not capture packets on this machine yet: dumpcap is installed and runs, but may not capture for users other than root: run `sudo dpkg-reconfigure wireshark-common` (answer Yes), then `sudo usermod -aG wireshark $USER`, and log out and in again (socklab never runs as root itself).\n'
+      // A copy outside Debian's package (SOCKLAB_WIRESHARK): dpkg-reconfigure would not touch it; its own file needs the capabilities.
+      `Starting the capture on lo…\nERROR: You may not capture packets on this machine yet: ${dirs.nocaps}/dumpcap runs, but may not capture for users other than root: give that file the capture capabilities with \`sudo setcap cap_net_raw,cap_net_admin+eip ${dirs.nocaps}/dumpcap\` (dpkg-reconfigure sets up only Debian's own /usr/bin/dumpcap); socklab never runs as root itself.\n`
     )
   })
 

@@ -296,7 +296,7 @@ describe('socklab watch when capture is impossible, and bad input', () => {
     })
     expect(r.code).toBe(3)
     expect(r.stdout).toBe('')
-    expect(r.stderr).toMatch(/^Starting the capture on lo…\nERROR: You may not capture packets on this machine yet: dumpcap is installed and runs, but may not capture for users other than root: run `sudo dpkg-reconfigure wireshark-common` \(answer Yes\), then `sudo usermod -aG wireshark \$USER`, and log out and in again \(socklab never runs as root itself\)\.\n$/)
+    expect(r.stderr).toMatch(/^Starting the capture on lo…\nERROR: You may not capture packets on this machine yet: dumpcap is installed and runs, but may not capture for users other than root: run `sudo dpkg-reconfigure wireshark-common` \(answer Yes\), then `sudo usermod -aG wireshark nobody`, and log out and in again \(socklab never runs as root itself\)\.\n$/)
   })
 
   it('the tools are missing: one sentence, exit status 3 (not 2, a usage error)', async () => {

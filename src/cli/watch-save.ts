@@ -126,7 +126,7 @@ export class WatchSave {
       })
       void this.exited!.then(() => {
         clearTimeout(timer)
-        if (!started) reject(new CaptureUnavailableError(classifyFailure(search.platform, this.stderr, spawnCode)))
+        if (!started) reject(new CaptureUnavailableError(classifyFailure(search.platform, this.stderr, spawnCode, { dumpcap: located.tools.dumpcap })))
         else if (!this.stopping) this.fail(`saving to ${this.file} stopped: ${firstComplaint(this.stderr) || 'its dumpcap ended'}; the packets still show here, but are no longer saved`)
       })
     }).catch(async (err) => {

@@ -151,7 +151,7 @@ describe('when capture is impossible', () => {
   it.skipIf(cannotDropPrivileges)('a user who may not capture: the check and the capture both say so, with the Debian remedy', async () => {
     const search = unprivilegedTools()
     const check = await checkCapture(search)
-    expect(check).toEqual({ ok: false, problem: { kind: 'not-permitted', message: expect.stringMatching(/^You may not capture packets on this machine yet: dumpcap is installed and runs, but may not capture for users other than root: run `sudo dpkg-reconfigure wireshark-common`.*usermod -aG wireshark \$USER/) } })
+    expect(check).toEqual({ ok: false, problem: { kind: 'not-permitted', message: expect.stringMatching(/^You may not capture packets on this machine yet: .*\/dumpcap runs, but may not capture for users other than root: give that file the capture capabilities with `sudo setcap cap_net_raw,cap_net_admin\+eip .*\/dumpcap`/) } })
     // An export file from an earlier capture is left as it was.
     const earlier = path.join(tempDir(), 'earlier.pcapng')
     fs.writeFileSync(earlier, 'an earlier capture')

@@ -33,7 +33,7 @@ export async function checkCapture(search: ToolSearch = hostSearch()): Promise<C
       if (!err) return resolve({ ok: true, tools: located.tools, iface })
       if (err.killed) return resolve({ ok: false, problem: problem('failed', search.platform, `dumpcap did not answer within ${CHECK_TIMEOUT_MS / 1000} s`) })
       const code = (err as NodeJS.ErrnoException).code
-      resolve({ ok: false, problem: classifyFailure(search.platform, stderr, typeof code === 'string' ? code : undefined) })
+      resolve({ ok: false, problem: classifyFailure(search.platform, stderr, typeof code === 'string' ? code : undefined, { dumpcap: located.tools.dumpcap }) })
     })
   })
 }

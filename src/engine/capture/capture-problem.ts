@@ -2,7 +2,26 @@
 // classification reads what dumpcap said, so it is tested on dumpcap's real messages. socklab
 // never asks for root and never runs itself as root: every remedy here is the user's to apply once.
 
+import os from 'node:os'
 import type { CaptureProblem, CaptureProblemKind } from '../../shared/wire'
+
+/** Whom the remedy is for: the dumpcap that was tried, and this user's login (a remedy names it, not `$USER`, which is the technician's once pasted to them). */
+export interface Who {
+  dumpcap?: string
+  user?: string
+}
+
+/** This process's login name, for a remedy to name; `$USER` where the system cannot say. */
+export function loginName(): string {
+  try {
+    return os.userInfo().username || '$USER'
+  } catch {
+    return '$USER'
+  }
+}
+
+/** Debian's packaged dumpcap, the one `dpkg-reconfigure wireshark-common` sets up; any other copy needs its capabilities set by hand. */
+const PACKAGED_DUMPCAP = /^\/usr\/s?bin\/dumpcap$/
 
 const HOW: Record<'linux' | 'darwin' | 'win32', Record<Exclude<CaptureProblemKind, 'failed'>, string>> = {
   linux: {
@@ -37,9 +56,17 @@ function osKey(platform: NodeJS.Platform): 'linux' | 'darwin' | 'win32' {
   return platform === 'win32' || platform === 'darwin' ? platform : 'linux'
 }
 
-export function problem(kind: CaptureProblemKind, platform: NodeJS.Platform, detail = ''): CaptureProblem {
+export function problem(kind: CaptureProblemKind, platform: NodeJS.Platform, detail = '', who: Who = {}): CaptureProblem {
   if (kind === 'failed') return { kind, message: `Packet capture failed: ${detail || 'dumpcap stopped without saying why'}.` }
-  return { kind, message: HOW[osKey(platform)][kind] }
+  if (kind === 'not-permitted' && osKey(platform) === 'linux') return { kind, message: linuxNotPermitted(who) }
+  return { kind, message: HOW[osKey(platform)][kind].replaceAll('$USER', who.user ?? loginName()) }
+}
+
+/** Debian's dumpcap is set up by dpkg-reconfigure and its group; a copy elsewhere (SOCKLAB_WIRESHARK) needs its capabilities set on that file. */
+function linuxNotPermitted(who: Who): string {
+  const user = who.user ?? loginName()
+  if (!who.dumpcap || PACKAGED_DUMPCAP.test(who.dumpcap)) return HOW.linux['not-permitted'].replaceAll('$USER', user)
+  return `You may not capture packets on this machine yet: ${who.dumpcap} runs, but may not capture for users other than root: give that file the capture capabilities with \`sudo setcap cap_net_raw,cap_net_admin+eip ${who.dumpcap}\` (dpkg-reconfigure sets up only Debian's own /usr/bin/dumpcap); socklab never runs as root itself.`
 }
 
 /** The tools were not found in the one folder the user named (SOCKLAB_WIRESHARK). */
@@ -51,11 +78,12 @@ export function missingInFolder(folder: string, missing: string[]): CaptureProbl
  * A tool is there but this user may not run it (Debian's dumpcap is `root:wireshark 0754`): the
  * fix is the group, never a reinstall. `group` is the one that owns the file, where known.
  */
-export function notRunnable(platform: NodeJS.Platform, file: string, group?: string): CaptureProblem {
-  if (osKey(platform) !== 'linux' || !group || group === 'root') return { kind: 'not-runnable', message: HOW[osKey(platform)]['not-runnable'].replace(/^Wireshark's dumpcap/, file) }
+export function notRunnable(platform: NodeJS.Platform, file: string, group?: string, user = loginName()): CaptureProblem {
+  if (osKey(platform) !== 'linux' || !group || group === 'root')
+    return { kind: 'not-runnable', message: HOW[osKey(platform)]['not-runnable'].replace(/^Wireshark's dumpcap/, file).replaceAll('$USER', user) }
   return {
     kind: 'not-runnable',
-    message: `${file} is installed, but you may not run it: only the group ${group} may, and your login is not in it: run \`sudo usermod -aG ${group} $USER\`, then log out and in again (reinstalling would not help).`
+    message: `${file} is installed, but you may not run it: only the group ${group} may, and your login (${user}) is not in it: run \`sudo usermod -aG ${group} ${user}\`, then log out and in again (reinstalling would not help).`
   }
 }
 
@@ -63,11 +91,11 @@ export function notRunnable(platform: NodeJS.Platform, file: string, group?: str
  * What dumpcap's complaint means. `stderr` is everything it printed, `spawnCode` Node's error code
  * if it could not even be started.
  */
-export function classifyFailure(platform: NodeJS.Platform, stderr: string, spawnCode?: string): CaptureProblem {
-  if (spawnCode === 'ENOENT') return problem('missing-tools', platform)
+export function classifyFailure(platform: NodeJS.Platform, stderr: string, spawnCode?: string, who: Who = {}): CaptureProblem {
+  if (spawnCode === 'ENOENT') return problem('missing-tools', platform, '', who)
   // The file is there but may not be run by this user.
-  if (spawnCode === 'EACCES') return problem('not-runnable', platform)
-  if (/permission|not permitted|access is denied|administrator/i.test(stderr)) return problem('not-permitted', platform)
+  if (spawnCode === 'EACCES') return problem('not-runnable', platform, '', who)
+  if (/permission|not permitted|access is denied|administrator/i.test(stderr)) return problem('not-permitted', platform, '', who)
   if (/no such device|doesn't exist|there is no device|not a valid interface|npf driver|npcap|wpcap/i.test(stderr)) return problem('no-loopback', platform)
   return problem('failed', platform, firstComplaint(stderr))
 }

@@ -85,6 +85,8 @@ export class PacketCapture extends EventEmitter<CaptureEvents> {
   private readonly search: ToolSearch
   private tshark?: ChildProcess
   private feed?: LoopbackFeed
+  /** The dumpcap tried, named in a remedy that needs its file (a copy outside Debian's package). */
+  private dumpcap?: string
   /**
    * Resolves once tshark reads the capture: it has delivered a packet (`tshark -r` says nothing
    * when it opens the pipe), said it captures (on its own), or ended.
@@ -124,10 +126,11 @@ export class PacketCapture extends EventEmitter<CaptureEvents> {
     // Not with an export file: `tshark -r` writes it only when its buffer is full (the lab exports
     // while it captures), and `tshark -i FIFO` adds a dumpcap that halves a flood's rate on two cores.
     const feed = platform === 'win32' || file ? undefined : new LoopbackFeed(located.tools.dumpcap, iface, filter)
+    this.dumpcap = located.tools.dumpcap
     if (feed) {
       await feed.start(START_TIMEOUT_MS).catch((err: unknown) => {
         const f = err instanceof FeedError ? err : new FeedError((err as Error).message)
-        throw this.fail(f.sentence ? problem('failed', platform, f.sentence) : classifyFailure(platform, f.stderr, f.spawnCode))
+        throw this.fail(f.sentence ? problem('failed', platform, f.sentence) : classifyFailure(platform, f.stderr, f.spawnCode, { dumpcap: located.tools.dumpcap }))
       })
       this.feed = feed
     }
@@ -287,13 +290,13 @@ export class PacketCapture extends EventEmitter<CaptureEvents> {
     process.off('exit', this.abandon)
     if (phase === 'starting') {
       // Never went live: start() says why, and there is nothing to end.
-      this.settleStart?.(this.fail(classifyFailure(this.search.platform, said, spawnError)))
+      this.settleStart?.(this.fail(classifyFailure(this.search.platform, said, spawnError, { dumpcap: this.dumpcap })))
       return end
     }
     if (phase === 'ended') return end
     // Ended without stop(): a failure, unless it was told to stop some other way (a terminal's
     // Ctrl-C reaches tshark too) and finished as usual, with its counts.
-    if (phase === 'running' && (code !== 0 || end.dropped === null)) end.problem = classifyFailure(this.search.platform, said, spawnError)
+    if (phase === 'running' && (code !== 0 || end.dropped === null)) end.problem = classifyFailure(this.search.platform, said, spawnError, { dumpcap: this.dumpcap })
     this.emit('end', end)
     return end
   }
