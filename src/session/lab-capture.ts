@@ -24,6 +24,7 @@ import type { Lab } from '../engine/lab'
 import { Ring } from '../engine/ring'
 import { parseCourseUrl } from '../engine/url'
 import { OverlapDuplicates } from './overlap-duplicates'
+import { ResetCauses } from './reset-causes'
 import { joinSections, withoutFrames } from './pcapng-file'
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms).unref())
@@ -88,6 +89,7 @@ export class LabCapture extends EventEmitter<LabCaptureEvents> {
   /** Old captures stopping once their successor captures. */
   private readonly retiring = new Set<Promise<void>>()
   private readonly duplicates = new OverlapDuplicates()
+  private readonly resets = new ResetCauses()
   private next = { TCP: 0, UDP: 0 }
   /** The session's conversation names by their addresses (see sessionConversation). */
   private readonly named = new Map<string, string>()
@@ -191,6 +193,7 @@ export class LabCapture extends EventEmitter<LabCaptureEvents> {
   }
 
   private onEvent = (e: LabEvent): void => {
+    this.resets.note(e)
     const port = portOfEvent(e)
     // A server on port 0 is known only now; a client's port was covered before it started.
     if (port !== undefined && !this.ports.has(port)) void this.cover([port])
@@ -314,6 +317,7 @@ export class LabCapture extends EventEmitter<LabCaptureEvents> {
       }
       p.conversation = this.sessionConversation(run, p)
       p.no = ++this.packets
+      this.resets.label(p)
       this.ring.push(p)
       fresh.push(p)
     }

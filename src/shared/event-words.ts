@@ -1,7 +1,7 @@
 // The English words of every event, made from its detail in this one place. The engine stamps
 // them into `info`; the ladder, exercises and translations read the detail instead.
 
-import type { EventDetails, EventKind, LabEventOf } from './events'
+import type { EventDetails, EventKind, LabEventOf, UnreadReset } from './events'
 import { formatSockAddr, formatTuple } from './events'
 
 /** Kinds whose words are rendered here; console lines and error sentences are their own words. */
@@ -58,11 +58,22 @@ export function eventWords<K extends RenderedKind>(event: Describable<K>): strin
       return recvWords(e as Describable<'recv'>)
     case 'close': {
       const d = e.detail as EventDetails['close']
-      if (d.reason === 'reply-ended') return `the server closed the connection first (FIN): end of the reply after ${d.replyBytes} bytes`
-      if (d.reason === 'client-stopped') return e.proto === 'UDP' ? 'socket closed: the client stopped waiting for a reply' : 'connection closed: the client stopped waiting for the reply'
-      return CLOSE_WORDS[d.reason]
+      const words = closeWords(e as Describable<'close'>)
+      return d.reset ? `${words}; ${resetWords(d.reset)}` : words
     }
   }
+}
+
+/** "reset (RST): at least 1,976 bytes were left unread" (the close() that sent it). */
+export function resetWords(r: UnreadReset): string {
+  return `reset (RST): ${r.atLeast ? 'at least ' : ''}${r.unread.toLocaleString('en')} ${r.unread === 1 ? 'byte was' : 'bytes were'} left unread, and closing with unread bytes resets the connection`
+}
+
+function closeWords(e: Describable<'close'>): string {
+  const d = e.detail
+  if (d.reason === 'reply-ended') return `the server closed the connection first (FIN): end of the reply after ${d.replyBytes} bytes`
+  if (d.reason === 'client-stopped') return e.proto === 'UDP' ? 'socket closed: the client stopped waiting for a reply' : 'connection closed: the client stopped waiting for the reply'
+  return CLOSE_WORDS[d.reason]
 }
 
 function sendWords(e: Describable<'send'>): string {

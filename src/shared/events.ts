@@ -40,6 +40,17 @@ export type CloseReason =
   | 'server-closed-idle' // the TCP server closed a connection on which the client waited for nothing (idle time-out, Stop)
 
 /**
+ * A close() that reset the connection (RST): bytes were still unread, as the course's program that
+ * made one recv(N) leaves them, and the kernel answers such a close with a reset. `unread` is what
+ * socklab's process had read beyond recv(N); bytes still in the kernel or in flight are not known,
+ * so it is a lower bound (`atLeast`) unless the peer's end of stream had been read too.
+ */
+export interface UnreadReset {
+  unread: number
+  atLeast: boolean
+}
+
+/**
  * What each kind of event means, as fields: exercises, the ladder and translations read these,
  * never `info`. `info` is their English rendering, made in one place (event-words.ts).
  */
@@ -56,7 +67,7 @@ export interface EventDetails {
   send: SendDetail
   recv: RecvDetail
   /** `replyBytes`: how long the reply was when the server's close ended it (HTTP/1.0). */
-  close: { closedBy: Side; reason: CloseReason; replyBytes?: number }
+  close: { closedBy: Side; reason: CloseReason; replyBytes?: number; reset?: UnreadReset }
   /** Errors and resets carry Node's code (ECONNRESET ...); their sentence is `info` itself. */
   reset: { code?: string }
   error: { code?: string }

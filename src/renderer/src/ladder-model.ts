@@ -10,7 +10,7 @@ import type { LabEvent, Role, SockAddr } from '../../shared/events'
 import { formatSockAddr } from '../../shared/events'
 import { matchConnections } from '../../shared/match-connections'
 import type { ConnectionMatch, Conversation, PacketCalls, WirePacket } from '../../shared/wire'
-import { flagsText, STEP_WORDS } from '../../shared/wire'
+import { flagsText, stepWords } from '../../shared/wire'
 
 /** `time` is what the row prints (the packet's or the call's own, in µs since the epoch); `order` places it. */
 export type LadderRow =
@@ -50,7 +50,7 @@ export function callLabel(e: LabEvent): string {
       if (udp) return `recvfrom() returns ${bytes}`
       return e.length === 0 ? "recv() returns b'' (end)" : `recv() returns ${bytes}`
     case 'close':
-      return 'close()'
+      return e.detail.reset ? `close() with ${e.detail.reset.atLeast ? 'at least ' : ''}${e.detail.reset.unread.toLocaleString('en')} bytes unread: RST` : 'close()'
     case 'reset':
       return 'reset by the peer'
     default:
@@ -85,7 +85,7 @@ export function buildLadder(conversation: Conversation, packets: readonly WirePa
     packet: p,
     from: p.sender ?? (p.src.port === conversation.client.port && p.src.address === conversation.client.address ? 'client' : 'server'),
     label: packetLabel(p),
-    words: p.step ? STEP_WORDS[p.step] : '',
+    words: stepWords(p),
     calls: match.calls.get(p.no)
   }))
   // Where each call must sit relative to the packets it is known to belong to.
