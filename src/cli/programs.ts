@@ -4,6 +4,7 @@ import path from 'node:path'
 import readline from 'node:readline'
 import type { EndpointConfig } from '../shared/contract'
 import type { LabEvent } from '../shared/events'
+import { decodeStopWords } from '../shared/event-words'
 import { Lab } from '../engine/lab'
 import { parseCourseUrl } from '../engine/url'
 import type { Command, Options } from './args'
@@ -50,6 +51,8 @@ function printEvent(e: LabEvent): void {
     if (pending === '') setImmediate(flushLines)
     pending += `${e.info}\n`
   }
+  // Where the course's client would crash in decode(), socklab goes on: it says so on stderr.
+  else if (e.kind === 'recv' && e.role === 'client' && 'undecodable' in e.detail && e.detail.undecodable) process.stderr.write(`note: ${decodeStopWords(e.detail.undecodable)}\n`)
   // A client's failure ends the program and is printed once, by main(); a server's is printed
   // here and the server goes on serving.
   else if (e.kind === 'error' && e.role === 'server') {

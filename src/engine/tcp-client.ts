@@ -10,6 +10,7 @@ import { ClientCore, connected, socketEnds } from './client-core'
 import { placeOf } from './endpoint'
 import { EMPTY_SEND, LabError, seconds } from './errors'
 import { resolveHost, unreadAtClose } from './net-util'
+import { utf8Failure } from '../shared/utf8-check'
 
 interface Open {
   socket: net.Socket
@@ -71,7 +72,7 @@ export class TcpClient extends ClientCore<TcpClientConfig> {
       this.report.data('send', request, { ...placeOf(c), detail: { what: 'bytes' } })
       const waiting = c.inbox.reduce((n, b) => n + b.length, 0) + c.socket.readableLength
       const reply = await this.recv(c)
-      this.report.data('recv', reply, { ...placeOf(c), detail: { what: 'stream', recvSize: this.config.recvSize, leftover: c.leftover, eof: reply.length === 0, waiting } })
+      this.report.data('recv', reply, { ...placeOf(c), detail: { what: 'stream', recvSize: this.config.recvSize, leftover: c.leftover, eof: reply.length === 0, waiting, undecodable: utf8Failure(reply) } })
       const text = reply.toString('utf8')
       this.report.console(`Received reply <${text}>`, c.conn)
       return { reply: text, length: reply.length }

@@ -1,6 +1,8 @@
 // The event model: every observable step of every endpoint is one LabEvent.
 // Consoles, the packet log and the CLI are all views of this one stream.
 
+import type { Utf8Failure } from './utf8-check'
+
 export type Proto = 'TCP' | 'UDP' | 'HTTP'
 export type Role = 'client' | 'server'
 export type Family = 'IPv4' | 'IPv6'
@@ -93,17 +95,21 @@ export type SendDetail =
   /** An HTTP response; `streamed`: its body came from disk in chunks. */
   | { what: 'response'; status: number; streamed: boolean }
 
+/**
+ * A client's read also carries `undecodable` when the bytes are not UTF-8: the course's client,
+ * which decodes them strictly, would fail there with UnicodeDecodeError (socklab shows U+FFFD).
+ */
 export type RecvDetail =
   /**
    * One read of a TCP stream: `leftover` bytes came in the same read beyond recv(recvSize) and
    * were left unread; `eof`: the stream ended; `waiting`: bytes had arrived before recv() started.
    */
-  | { what: 'stream'; recvSize?: number; leftover: number; eof: boolean; waiting: number }
+  | { what: 'stream'; recvSize?: number; leftover: number; eof: boolean; waiting: number; undecodable?: Utf8Failure }
   /**
    * One UDP datagram of `length` bytes; recvfrom(recvSize) kept `truncatedTo` of a longer one.
    * `wildcard`: the server is bound to 0.0.0.0 or ::, and recvfrom() does not say which address it came to.
    */
-  | { what: 'datagram'; recvSize: number; truncatedTo?: number; wildcard?: string }
+  | { what: 'datagram'; recvSize: number; truncatedTo?: number; wildcard?: string; undecodable?: Utf8Failure }
   /** The HTTP client's recv(recvSize) number `read`; the first holds the status line, if whole. */
   | { what: 'http-read'; recvSize: number; read: number; statusLine?: string; status?: number }
 

@@ -5,6 +5,7 @@
 // window's own lines (WindowLine) go to the console they name, or with the endpoint they name.
 
 import type { LabEvent, WindowLineStyle } from '../../shared/events'
+import { decodeStopWords } from '../../shared/event-words'
 import type { ConsoleRegistry } from './consoles'
 import type { EventStore } from './event-store'
 
@@ -18,6 +19,9 @@ const MAX_ORPHANS = 2000
 export function showWindowLine(consoles: ConsoleWriter, key: string, style: WindowLineStyle, text: string): void {
   consoles.write(key, style === 'error' ? `ERROR: ${text}` : text, style)
 }
+
+/** A client's read that the course's client could not decode: its console says so. */
+const undecodable = (e: LabEvent): boolean => e.kind === 'recv' && e.role === 'client' && 'undecodable' in e.detail && e.detail.undecodable !== undefined
 
 export class EventRouter {
   /** endpoint id → console key */
@@ -49,7 +53,7 @@ export class EventRouter {
 
   deliver = (input: LabEvent[]): void => {
     for (const e of this.store.add(input)) {
-      if (e.kind !== 'console' && e.kind !== 'error' && e.kind !== 'reset') continue
+      if (e.kind !== 'console' && e.kind !== 'error' && e.kind !== 'reset' && !undecodable(e)) continue
       // A window's line waits only with the endpoint it names: otherwise nothing is on its way to say where it goes.
       const key = this.routes.get(e.endpoint) ?? (e.kind === 'console' && e.detail.window && !e.endpoint ? this.placeOf(e.detail.window.console) : undefined)
       if (key) this.show(key, e)
@@ -64,5 +68,7 @@ export class EventRouter {
     } else if (e.kind === 'error') this.consoles.write(key, `ERROR: ${e.info}`, 'error')
     // A server says "Connection reset by ..." itself; a client's reset is its failure.
     else if (e.kind === 'reset' && e.role === 'client') this.consoles.write(key, `ERROR: ${e.info}`, 'error')
+    // Before the reply's line: the course's client would have stopped in decode(), before printing it.
+    else if (e.kind === 'recv' && 'undecodable' in e.detail && e.detail.undecodable) this.consoles.write(key, decodeStopWords(e.detail.undecodable), 'note')
   }
 }
