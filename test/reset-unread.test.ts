@@ -165,6 +165,28 @@ describe.skipIf(skip)('closing with bytes unread resets the connection (real cap
     expect(closes(events, 'client').at(-1)!.detail.reset).toBeUndefined()
   })
 
+  it('Cancel while a 20 MB reply still comes: the client\'s RST says it was cancelled', async () => {
+    const { packets, events } = boot()
+    const root = fs.mkdtempSync(path.join(os.tmpdir(), 'socklab-reset-'))
+    cleanups.push(() => fs.rmSync(root, { recursive: true, force: true }))
+    fs.writeFileSync(path.join(root, 'big.bin'), Buffer.alloc(20 * 1024 * 1024))
+    const port = await freePort()
+    await handlers.startCapture()
+    await handlers.start({ kind: 'http-server', address: '127.0.0.1', port, root })
+    const client = await handlers.start({ kind: 'http-client', recvOnce: false, family: 'IPv4' })
+    const fetching = handlers.send(client.id, `http://127.0.0.1:${port}/big.bin`).catch((e: Error) => e)
+    await until(() => events.some((e) => e.kind === 'recv' && e.endpoint === client.id), 'the first read of the reply')
+    await handlers.stop(client.id)
+    expect(await fetching).toBeInstanceOf(Error)
+    const close = closes(events, 'client').at(-1)!
+    expect(close.detail).toMatchObject({ closedBy: 'client', reason: 'client-stopped' })
+    await until(() => resets(packets).some((p) => p.sender === 'client'), 'the client\'s reset')
+    const rst = resets(packets).filter((p) => p.sender === 'client')
+    expect(rst[0].src.port).toBe(close.local!.port)
+    expect(rst[0].reset).toEqual({ why: 'cancelled', by: 'client' })
+    expect(wireColumns(rst[0], 0).label).toBe('reset: the client was cancelled while the reply still came')
+  })
+
   it('a SYN to a port nobody listens on: the RST says so', async () => {
     const port = await freePort()
     const packets = await captured(port, () => new Promise<void>((resolve) => net.connect({ host: '127.0.0.1', port }).once('error', () => resolve())))

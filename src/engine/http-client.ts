@@ -6,6 +6,7 @@ import net from 'node:net'
 import type { HttpClientConfig, SendResult } from '../shared/contract'
 import { formatTuple } from '../shared/events'
 import { ClientCore, connected, socketEnds } from './client-core'
+import type { EventPlace } from './endpoint'
 import { LabError } from './errors'
 import { resolveHost, unreadAtClose } from './net-util'
 import { replyStart, truncationNote } from './http/reply-head'
@@ -33,12 +34,15 @@ export class HttpClient extends ClientCore<HttpClientConfig> {
     const { host, port, path } = url
     this.report.console(`Connecting to server at ${formatTuple(host, port)} `, conn)
     let socket: net.Socket | undefined
+    // Where a failure or a Cancel is reported: the connection's two ends once it has them.
+    let place: EventPlace = { conn }
     try {
       const target = await resolveHost(host, url.literal ? undefined : this.config.family)
       socket = net.connect({ host: target.address, port })
       this.sockets.add(socket)
       await connected(socket, () => this.stoppedError())
       const fields = { conn, ...socketEnds(socket) }
+      place = fields
       this.report.event('connect', { ...fields, detail: { handshake: false } })
       const request = `GET ${path} HTTP/1.0\r\n\r\n`
       this.report.console(request, conn)
@@ -66,7 +70,7 @@ export class HttpClient extends ClientCore<HttpClientConfig> {
       this.report.event('close', { ...fields, detail: { closedBy: reads.serverClosed ? 'server' : 'client', reason: reads.serverClosed ? 'client-after-server' : 'client-one-recv', reset } })
       return { reply: reply.toString('latin1'), length: reads.total }
     } catch (err) {
-      return this.fail(err, { address: host, port, action: 'connect to' }, { conn })
+      return this.fail(err, { address: host, port, action: 'connect to' }, place)
     } finally {
       if (socket) {
         socket.destroy()

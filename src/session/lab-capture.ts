@@ -89,7 +89,7 @@ export class LabCapture extends EventEmitter<LabCaptureEvents> {
   /** Old captures stopping once their successor captures. */
   private readonly retiring = new Set<Promise<void>>()
   private readonly duplicates = new OverlapDuplicates()
-  private readonly resets = new ResetCauses()
+  private readonly resets: ResetCauses
   private next = { TCP: 0, UDP: 0 }
   /** The session's conversation names by their addresses (see sessionConversation). */
   private readonly named = new Map<string, string>()
@@ -109,6 +109,7 @@ export class LabCapture extends EventEmitter<LabCaptureEvents> {
     super()
     this.ring = new Ring(options.ringSize ?? DEFAULT_PACKET_RING)
     this.search = options.search ?? hostSearch()
+    this.resets = new ResetCauses(() => lab.timeZeroEpochMicros)
     lab.on('event', this.onEvent)
   }
 

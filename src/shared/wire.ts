@@ -32,7 +32,11 @@ export const STEP_WORDS: Record<WireStep, string> = {
  * SYN (nobody listens on that port: the packets alone say so), or a lab endpoint's close() with
  * bytes unread (its close event says who and how many, a lower bound when `atLeast`).
  */
-export type ResetCause = { why: 'refused' } | { why: 'unread'; by: Role; unread: number; atLeast: boolean }
+export type ResetCause =
+  | { why: 'refused' }
+  | { why: 'unread'; by: Role; unread: number; atLeast: boolean }
+  /** The client was stopped (Cancel) while the server still sent: what it had not read, or what came after its close, is answered with RST. */
+  | { why: 'cancelled'; by: Role }
 
 /** The step's words; a reset says why, where that is known. */
 export function stepWords(p: Pick<WirePacket, 'step' | 'reset'>): string {
@@ -40,6 +44,7 @@ export function stepWords(p: Pick<WirePacket, 'step' | 'reset'>): string {
   if (p.step !== 'reset' || !p.reset) return STEP_WORDS[p.step]
   const r = p.reset
   if (r.why === 'refused') return 'reset: nobody listens on that port (the kernel answers the SYN with RST)'
+  if (r.why === 'cancelled') return `reset: the ${r.by} was cancelled while the reply still came`
   return `reset: the ${r.by} closed with ${r.atLeast ? 'at least ' : ''}${r.unread.toLocaleString('en')} ${r.unread === 1 ? 'byte' : 'bytes'} unread`
 }
 
