@@ -174,7 +174,7 @@ describe.skipIf(skip)('closing with bytes unread resets the connection (real cap
     await handlers.startCapture()
     await handlers.start({ kind: 'http-server', address: '127.0.0.1', port, root })
     const client = await handlers.start({ kind: 'http-client', recvOnce: false, family: 'IPv4' })
-    const fetching = handlers.send(client.id, `http://127.0.0.1:${port}/big.bin`).catch((e: Error) => e)
+    const fetching = Promise.resolve(handlers.send(client.id, `http://127.0.0.1:${port}/big.bin`)).catch((e: Error) => e)
     await until(() => events.some((e) => e.kind === 'recv' && e.endpoint === client.id), 'the first read of the reply')
     await handlers.stop(client.id)
     expect(await fetching).toBeInstanceOf(Error)

@@ -94,15 +94,16 @@ describe.skipIf(skip)('a reply that recv(1024) cuts inside a character (real soc
     packets.forEach((p) => tracker.track(p))
     expect(packets.filter((p) => p.sender === 'server' && p.length > 0).map((p) => p.length)).toEqual([1024])
 
-    // The window's console: the note, then the course program's own line with its U+FFFD.
+    // The window's console: the course program's own line with its U+FFFD, and the note right under it.
     const lines: [string, string][] = []
     const router = new EventRouter(new EventStore(undefined, () => {}), { write: (_key, text, style = 'plain') => void lines.push([style, text]) })
     router.route(client.id, 'client')
     router.deliver(t.events.filter((e) => e.endpoint === client.id))
     const at = lines.findIndex(([, text]) => text.startsWith('Received reply <'))
-    expect(lines[at - 1]).toEqual(['note', decodeStopWords(f!)])
-    expect(lines[at - 1][1]).toContain(`the course's Python client would stop here with ${pythonError}`)
     expect(lines[at][1]).toBe(`Received reply <${'A'.repeat(1023)}\uFFFD>`)
+    expect(lines[at + 1]).toEqual(['note', decodeStopWords(f!)])
+    expect(lines[at + 1][1]).toContain(`the course's Python client would not print this reply, it stops here with ${pythonError}`)
+    expect(lines.filter(([style]) => style === 'note')).toHaveLength(1)
 
     // The CLI says it on stderr, and its own lines stay the course program's.
     const cli = await runSocklab(['tcp-client', '-a', '127.0.0.1', '-p', String(port), '-m', sentence])

@@ -126,8 +126,8 @@ export function pythonDecodeError(f: Utf8Failure): string {
   return `UnicodeDecodeError: 'utf-8' codec can't decode ${what}: ${f.reason}`
 }
 
-/** The note beside a reply socklab shows with U+FFFD where the course's client would crash. */
+/** The note under a reply socklab shows with U+FFFD where the course's client would crash. */
 export function decodeStopWords(f: Utf8Failure): string {
   const cut = f.reason === 'unexpected end of data' ? 'recv() cut a character in two' : 'the reply is not valid UTF-8'
-  return `${cut}: the course's Python client would stop here with ${pythonDecodeError(f)}; socklab goes on and shows \uFFFD for those bytes`
+  return `${cut}: the course's Python client would not print this reply, it stops here with ${pythonDecodeError(f)} (socklab shows \uFFFD for those bytes)`
 }

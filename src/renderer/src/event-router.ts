@@ -27,6 +27,8 @@ export class EventRouter {
   /** endpoint id → console key */
   private readonly routes = new Map<string, string>()
   private orphans: LabEvent[] = []
+  /** By endpoint: the note for a reply the course's client could not decode, until the reply's line shows. */
+  private readonly decodeNotes = new Map<string, string>()
 
   constructor(
     private readonly store: EventStore,
@@ -64,11 +66,19 @@ export class EventRouter {
   private show(key: string, e: LabEvent): void {
     if (e.kind === 'console') {
       if (e.detail.window) showWindowLine(this.consoles, key, e.detail.window.style, e.info)
-      else this.consoles.write(key, e.info)
+      else {
+        this.consoles.write(key, e.info)
+        // The reply's line is the one after its read: the note goes right under it, where the U+FFFD is.
+        const note = this.decodeNotes.get(e.endpoint)
+        if (note !== undefined) {
+          this.decodeNotes.delete(e.endpoint)
+          this.consoles.write(key, note, 'note')
+        }
+      }
     } else if (e.kind === 'error') this.consoles.write(key, `ERROR: ${e.info}`, 'error')
     // A server says "Connection reset by ..." itself; a client's reset is its failure.
     else if (e.kind === 'reset' && e.role === 'client') this.consoles.write(key, `ERROR: ${e.info}`, 'error')
-    // Before the reply's line: the course's client would have stopped in decode(), before printing it.
-    else if (e.kind === 'recv' && 'undecodable' in e.detail && e.detail.undecodable) this.consoles.write(key, decodeStopWords(e.detail.undecodable), 'note')
+    // Where the course's client would have stopped in decode(): said under the reply's line, which comes next.
+    else if (e.kind === 'recv' && 'undecodable' in e.detail && e.detail.undecodable) this.decodeNotes.set(e.endpoint, decodeStopWords(e.detail.undecodable))
   }
 }
