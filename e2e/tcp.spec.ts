@@ -119,6 +119,31 @@ test('a sentence typed into the client console itself is sent on Enter, and show
   expect((await consoleText(clientConsole(lab))).split('Input lowercase sentence: typed here').length - 1).toBe(1)
 })
 
+test('a sentence typed or dropped past 65,536 characters says how much was cut, as a paste does', async ({ lab }) => {
+  const input = lab.getByTestId('client-input')
+  const problem = lab.getByTestId('client-problem')
+  // Typed: the input holds 65,535 characters, and the student types on.
+  await input.fill('a'.repeat(65_535))
+  await expect(problem).toHaveText('')
+  await input.press('End')
+  await lab.keyboard.type('xyz')
+  await expect(problem).toHaveText('Only the first 65,536 characters were kept: 2 more did not fit in one sentence.')
+  expect(await input.inputValue()).toBe(`${'a'.repeat(65_535)}x`)
+  // Deleting one leaves room: the note goes.
+  await lab.keyboard.press('Backspace')
+  await expect(problem).toHaveText('')
+
+  // Dropped: 70,000 characters dragged onto the empty input (a real drag, through the browser's own input).
+  await input.fill('')
+  const box = (await input.boundingBox())!
+  const cdp = await lab.context().newCDPSession(lab)
+  const data = { items: [{ mimeType: 'text/plain', data: 'b'.repeat(70_000) }], dragOperationsMask: 1 }
+  const at = { x: box.x + box.width / 2, y: box.y + box.height / 2 }
+  for (const type of ['dragEnter', 'dragOver', 'drop'] as const) await cdp.send('Input.dispatchDragEvent', { type, ...at, data })
+  await expect(problem).toHaveText('Only the first 65,536 characters were kept: 4,464 more did not fit in one sentence.')
+  expect(await input.inputValue()).toHaveLength(65_536)
+})
+
 test('a 100 KB paste: the sentence keeps its first 65,536 characters and says so; the console shows it cut, and recv(1024) leaves the rest unread', async ({ lab }) => {
   await lab.context().grantPermissions(['clipboard-read', 'clipboard-write'])
   await startServer(lab, await freePort())

@@ -279,3 +279,25 @@ test("a client held until the capture includes its new port says so in its conso
   await expect.poll(() => consoleText(clientConsole(lab)), { timeout: 15_000 }).toContain('\nAGAIN')
   expect(await waits()).toEqual([said])
 })
+
+test('a sentence longer than recv(1024): the server closes with bytes unread, and the wire view and the ladder say why it is a RST', async ({ lab }) => {
+  test.setTimeout(90_000)
+  const port = await freePort()
+  await openWire(lab)
+  await startServer(lab, port)
+  await capturing(lab, port)
+  // The reply is the 1,024 bytes the server's one recv() read.
+  await sendFromClient(lab, 'a'.repeat(3000))
+  await expect.poll(() => consoleText(clientConsole(lab)), { timeout: 15_000 }).toContain('Connection closed with server')
+  const why = 'reset: the server closed with at least 1,976 bytes unread'
+  await expect.poll(async () => (await wireRows(lab)).filter((r) => has(r, 'RST')).map((r) => r[9]), { timeout: 15_000 }).toEqual([why])
+  // No FIN from the server: its close() with bytes unread is the reset.
+  const rows = await wireRows(lab)
+  expect(rows.filter((r) => has(r, 'FIN') && r[2].endsWith(`:${port}`))).toEqual([])
+  await shot(lab, 'wire-reset')
+  await lab.getByTestId('wire-row').filter({ hasText: why }).click()
+  await lab.getByTestId('view-ladder').click()
+  await expect.poll(async () => (await ladderItems(lab)).filter((i) => i.type === 'arrow' && i.text.includes(why)).length).toBe(1)
+  await expect.poll(async () => (await ladderItems(lab)).some((i) => i.type === 'call' && i.text.includes('close() with at least 1,976 bytes unread: RST'))).toBe(true)
+  await shot(lab, 'ladder-reset')
+})

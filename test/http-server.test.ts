@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { LabError } from '../src/engine/errors'
 import { exchangeOnOneConnection, get, parseResponses, rawHttp } from './helpers/http'
 import { testLab, type TestLab } from './helpers/lab'
-import { python, run } from './helpers/processes'
+import { freePort, python, run, start } from './helpers/processes'
 
 // Layout: <tmp>/secret.txt (outside), <tmp>/site/ (served) with files, folders and symlinks.
 const SECRET = 'TOP-SECRET-7f3a9c'
@@ -50,6 +50,15 @@ beforeAll(async () => {
   const server = await t.start({ kind: 'http-server', address: '::', port: 0, root: site })
   port = server.local!.port
 })
+/** Polls `check` until it holds (for peers that print nothing when ready). */
+async function waitFor(check: () => Promise<boolean>, ms = 8000): Promise<void> {
+  const until = Date.now() + ms
+  while (!(await check())) {
+    if (Date.now() > until) throw new Error(`not within ${ms} ms`)
+    await new Promise((r) => setTimeout(r, 50))
+  }
+}
+
 afterAll(async () => {
   await t?.close()
   fs.rmSync(tmp, { recursive: true, force: true })
@@ -136,6 +145,24 @@ describe('HTTP server: serving files', () => {
     expect(r.status).toBe(404)
     expect(r.body.toString()).toContain('404 Not Found')
     await t.waitForEvent((e) => e.kind === 'console' && e.info.endsWith('code 404, message /nope.html: no such file'))
+  })
+
+  it('a path that ends in / names a folder: /digits.txt/ is 404 where the file is, as Python\'s http.server answers (its issue 17324)', async () => {
+    const py = await freePort()
+    const server = start('python3', ['-m', 'http.server', String(py), '--bind', '127.0.0.1', '-d', site])
+    try {
+      await waitFor(async () => (await get(py, '/digits.txt').catch(() => null))?.status === 200)
+      for (const target of ['/digits.txt/', '/sub/page.html/', '/alias.html/']) {
+        expect([target, (await get(py, target)).status]).toEqual([target, 404])
+        expect([target, (await get(port, target)).status]).toEqual([target, 404])
+      }
+      // Without the slash it is the file, and a folder with one is still the folder.
+      expect((await get(port, '/digits.txt')).body.toString()).toBe('0123456789')
+      expect((await get(port, '/sub/')).status).toBe(200)
+      await t.waitForEvent((e) => e.kind === 'console' && e.info.endsWith('code 404, message /digits.txt: it is a file, but a path that ends in / names a folder'))
+    } finally {
+      await server.stop()
+    }
   })
 
   it('405 with Allow for other HTTP methods, 501 for unknown ones', async () => {

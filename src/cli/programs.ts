@@ -4,6 +4,7 @@ import path from 'node:path'
 import readline from 'node:readline'
 import type { EndpointConfig } from '../shared/contract'
 import type { LabEvent } from '../shared/events'
+import { decodeStopWords } from '../shared/event-words'
 import { Lab } from '../engine/lab'
 import { parseCourseUrl } from '../engine/url'
 import type { Command, Options } from './args'
@@ -44,12 +45,22 @@ export async function runProgram(command: Command, o: Options): Promise<number> 
  * loop: under load that is one write for many lines instead of three per connection.
  */
 let pending = ''
+/** The note for a reply the course's client could not decode, printed after the reply's line. */
+let decodeNote = ''
 function printEvent(e: LabEvent): void {
   if (e.kind === 'console') {
-    if (e.role === 'client') return void process.stdout.write(`${e.info}\n`)
+    if (e.role === 'client') {
+      process.stdout.write(`${e.info}\n`)
+      // Under the reply's line (the line after its read), as the window shows it.
+      if (decodeNote) process.stderr.write(`note: ${decodeNote}\n`)
+      decodeNote = ''
+      return
+    }
     if (pending === '') setImmediate(flushLines)
     pending += `${e.info}\n`
   }
+  // Where the course's client would crash in decode(), socklab goes on: it says so on stderr.
+  else if (e.kind === 'recv' && e.role === 'client' && 'undecodable' in e.detail && e.detail.undecodable) decodeNote = decodeStopWords(e.detail.undecodable)
   // A client's failure ends the program and is printed once, by main(); a server's is printed
   // here and the server goes on serving.
   else if (e.kind === 'error' && e.role === 'server') {

@@ -6,8 +6,9 @@ import net from 'node:net'
 import type { HttpClientConfig, SendResult } from '../shared/contract'
 import { formatTuple } from '../shared/events'
 import { ClientCore, connected, socketEnds } from './client-core'
+import type { EventPlace } from './endpoint'
 import { LabError } from './errors'
-import { resolveHost } from './net-util'
+import { resolveHost, unreadAtClose } from './net-util'
 import { replyStart, truncationNote } from './http/reply-head'
 import { parseCourseUrl } from './url'
 
@@ -33,12 +34,15 @@ export class HttpClient extends ClientCore<HttpClientConfig> {
     const { host, port, path } = url
     this.report.console(`Connecting to server at ${formatTuple(host, port)} `, conn)
     let socket: net.Socket | undefined
+    // Where a failure or a Cancel is reported: the connection's two ends once it has them.
+    let place: EventPlace = { conn }
     try {
       const target = await resolveHost(host, url.literal ? undefined : this.config.family)
       socket = net.connect({ host: target.address, port })
       this.sockets.add(socket)
       await connected(socket, () => this.stoppedError())
       const fields = { conn, ...socketEnds(socket) }
+      place = fields
       this.report.event('connect', { ...fields, detail: { handshake: false } })
       const request = `GET ${path} HTTP/1.0\r\n\r\n`
       this.report.console(request, conn)
@@ -61,10 +65,13 @@ export class HttpClient extends ClientCore<HttpClientConfig> {
         ? `one recv(${COURSE_RECV_SIZE}) as in the course: ${reads.total} bytes, ${truncationNote(replyStart(reply), reads.total, COURSE_RECV_SIZE)}`
         : `${reads.reads} recv(${COURSE_RECV_SIZE}) call${reads.reads === 1 ? '' : 's'} until the server closed, ${reads.total} bytes`
       this.report.console(`Reply read in ${how}`, conn)
-      this.report.event('close', { ...fields, detail: { closedBy: reads.serverClosed ? 'server' : 'client', reason: reads.serverClosed ? 'client-after-server' : 'client-one-recv' } })
+      // The course's close() after its one recv(1500): what that left unread makes the kernel reset the connection.
+      const reset = reads.serverClosed ? undefined : unreadAtClose(socket, reads.leftover)
+      if (reset) socket.resetAndDestroy()
+      this.report.event('close', { ...fields, detail: { closedBy: reads.serverClosed ? 'server' : 'client', reason: reads.serverClosed ? 'client-after-server' : 'client-one-recv', reset } })
       return { reply: reply.toString('latin1'), length: reads.total }
     } catch (err) {
-      return this.fail(err, { address: host, port, action: 'connect to' }, { conn })
+      return this.fail(err, { address: host, port, action: 'connect to' }, place)
     } finally {
       if (socket) {
         socket.destroy()
@@ -82,6 +89,8 @@ interface Reads {
   total: number
   /** The server's FIN arrived: it closed first. */
   serverClosed: boolean
+  /** Bytes Node read beyond the one recv(1500), left unread. */
+  leftover: number
 }
 
 /** Bytes of a reply printed and returned; the rest is counted, not kept. */
@@ -116,11 +125,11 @@ function readReply(socket: net.Socket, once: boolean, closed: () => Error, onRea
         socket.removeAllListeners('data')
         socket.pause()
         take(chunk.subarray(0, COURSE_RECV_SIZE))
-        return resolve({ chunks, reads, total, serverClosed: false })
+        return resolve({ chunks, reads, total, serverClosed: false, leftover: Math.max(0, chunk.length - COURSE_RECV_SIZE) })
       }
       for (let at = 0; at < chunk.length; at += COURSE_RECV_SIZE) take(chunk.subarray(at, at + COURSE_RECV_SIZE))
     })
-    socket.once('end', () => resolve({ chunks, reads, total, serverClosed: true }))
+    socket.once('end', () => resolve({ chunks, reads, total, serverClosed: true, leftover: 0 }))
     socket.once('error', reject)
     // Settled already if the reply ended first; otherwise the socket was destroyed mid-reply.
     socket.once('close', () => reject(closed()))

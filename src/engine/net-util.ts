@@ -2,7 +2,7 @@
 
 import dns from 'node:dns/promises'
 import type net from 'node:net'
-import type { Family } from '../shared/events'
+import type { Family, UnreadReset } from '../shared/events'
 import { ipFamily } from '../shared/address'
 import { explainError } from './errors'
 
@@ -49,4 +49,14 @@ export async function resolveHost(host: string, family?: Family): Promise<Resolv
     }
     throw explainError(err, { address: host })
   }
+}
+
+/**
+ * What a close() now would leave unread: `taken` bytes Node read beyond the program's recv(N), and
+ * what Node buffered since. Bytes still in the kernel or in flight are not known, so the count is a
+ * lower bound unless the peer's end of stream was read (`ended`). Undefined when nothing is known unread.
+ */
+export function unreadAtClose(socket: net.Socket, taken: number, ended = false): UnreadReset | undefined {
+  const unread = taken + (socket.destroyed ? 0 : socket.readableLength)
+  return unread > 0 ? { unread, atLeast: !ended } : undefined
 }

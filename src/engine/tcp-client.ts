@@ -9,7 +9,8 @@ import { formatTuple } from '../shared/events'
 import { ClientCore, connected, socketEnds } from './client-core'
 import { placeOf } from './endpoint'
 import { EMPTY_SEND, LabError, seconds } from './errors'
-import { resolveHost } from './net-util'
+import { resolveHost, unreadAtClose } from './net-util'
+import { utf8Failure } from '../shared/utf8-check'
 
 interface Open {
   socket: net.Socket
@@ -19,6 +20,10 @@ interface Open {
   /** Bytes and end-of-stream that arrived before anyone called recv(). */
   inbox: Buffer[]
   ended: boolean
+  /** The server's end of stream was read: every byte it sent is in this process. */
+  eof: boolean
+  /** Bytes the last recv() left unread (Node read them beyond recv(recvSize)). */
+  leftover: number
   failure?: Error
   wake?: () => void
 }
@@ -68,7 +73,7 @@ export class TcpClient extends ClientCore<TcpClientConfig> {
       await new Promise<void>((resolve, reject) => c.socket.write(request, (err) => (err ? reject(err) : resolve())))
       const waiting = c.inbox.reduce((n, b) => n + b.length, 0) + c.socket.readableLength
       const reply = await this.recv(c)
-      this.report.data('recv', reply, { ...placeOf(c), detail: { what: 'stream', recvSize: this.config.recvSize, leftover: 0, eof: reply.length === 0, waiting } })
+      this.report.data('recv', reply, { ...placeOf(c), detail: { what: 'stream', recvSize: this.config.recvSize, leftover: c.leftover, eof: reply.length === 0, waiting, undecodable: utf8Failure(reply) } })
       const text = reply.toString('utf8')
       this.report.console(`Received reply <${text}>`, c.conn)
       return { reply: text, length: reply.length }
@@ -101,7 +106,7 @@ export class TcpClient extends ClientCore<TcpClientConfig> {
     const target = await resolveHost(address)
     const socket = net.connect({ host: target.address, port, timeout: this.config.timeoutMs })
     this.dialing = socket
-    const c: Open = { socket, conn: ++this.connections, inbox: [], ended: false }
+    const c: Open = { socket, conn: ++this.connections, inbox: [], ended: false, eof: false, leftover: 0 }
     // Readers may come later (connect now, send later). Between receives the socket stops reading,
     // as a program that has not called recv() does: what arrives waits in the system's receive
     // buffer, the window closes and the peer's sends stall, instead of piling up in this process.
@@ -112,6 +117,7 @@ export class TcpClient extends ClientCore<TcpClientConfig> {
     })
     socket.on('end', () => {
       c.ended = true
+      c.eof = true
       c.wake?.()
       // The server closed while this client waits for nothing (its idle time-out, or Stop): said now,
       // so the connection is not shown as open, and the next sentence connects again.
@@ -157,6 +163,8 @@ export class TcpClient extends ClientCore<TcpClientConfig> {
         if (c.inbox.length) {
           const all = Buffer.concat(c.inbox)
           c.inbox = []
+          // What lies beyond recv(recvSize) stays unread, as in the kernel: the close will say so.
+          c.leftover = Math.max(0, all.length - this.config.recvSize)
           resolve(all.subarray(0, this.config.recvSize))
         } else if (c.failure) reject(c.failure)
         else resolve(Buffer.alloc(0))
@@ -169,10 +177,17 @@ export class TcpClient extends ClientCore<TcpClientConfig> {
     const c = this.open
     if (!c) return
     this.open = undefined
-    // Stamped as close() is called, before its FIN.
-    this.report.event('close', { ...placeOf(c), detail: reason === 'client-done' ? { closedBy: 'client', reason } : { closedBy: 'server', reason } })
-    c.socket.end()
-    c.socket.destroySoon()
+    // close() with bytes unread (beyond the one recv(), or never asked for) resets the connection, as the kernel does.
+    const inbox = c.inbox.reduce((n, b) => n + b.length, 0)
+    const reset = c.socket.destroyed ? undefined : unreadAtClose(c.socket, c.leftover + inbox, c.eof)
+    const detail = reason === 'client-done' ? ({ closedBy: 'client', reason } as const) : ({ closedBy: 'server', reason } as const)
+    // Stamped as close() is called, before its FIN (or RST).
+    this.report.event('close', { ...placeOf(c), detail: { ...detail, reset } })
+    if (reset) c.socket.resetAndDestroy()
+    else {
+      c.socket.end()
+      c.socket.destroySoon()
+    }
     this.report.console(`Connection closed with server at ${this.target()}`, c.conn)
   }
 }

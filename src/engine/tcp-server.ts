@@ -4,13 +4,13 @@
 
 import net from 'node:net'
 import type { TcpServerConfig } from '../shared/contract'
-import type { SockAddr } from '../shared/events'
+import type { SockAddr, UnreadReset } from '../shared/events'
 import { formatTuple } from '../shared/events'
 import { UNKNOWN_PEER } from '../shared/event-words'
 import type { Endpoint, Reporter } from './endpoint'
 import { acceptedLocal, asciiUpper, boundAddr, placeOf, sockAddr } from './endpoint'
 import { explainError, isReset } from './errors'
-import { closeServer, listenTcp } from './net-util'
+import { closeServer, listenTcp, unreadAtClose } from './net-util'
 
 interface Connection {
   socket: net.Socket
@@ -123,12 +123,14 @@ export class TcpServer implements Endpoint {
     const { socket, conn, remote } = c
     const place = placeOf(c)
     const peer = remote ? formatTuple(remote.address, remote.port) : UNKNOWN_PEER
+    let leftover = 0
     try {
       const request = await recvOnce(c, this.config.recvSize, this.config.idleTimeoutMs)
       if (request === 'timeout') {
         this.report.console(`No request from ${peer} within ${this.config.idleTimeoutMs / 1000} s: closing the connection`, conn)
         return
       }
+      leftover = request.leftover
       this.report.data('recv', request.bytes, {
         ...place,
         detail: { what: 'stream', recvSize: this.config.recvSize, leftover: request.leftover, eof: request.eof, waiting: 0 }
@@ -144,9 +146,11 @@ export class TcpServer implements Endpoint {
       this.report.failure(e, place)
       if (isReset(e)) this.report.console(`Connection reset by ${peer}`, conn)
     } finally {
-      // Stamped as close() is called, before its FIN, not when the socket has finished closing.
-      this.report.event('close', { ...place, detail: { closedBy: 'server', reason: 'served' } })
-      await closeSocket(socket)
+      // The course's close() after one recv(): bytes it left unread make the kernel reset the connection.
+      const reset = socket.destroyed ? undefined : unreadAtClose(socket, leftover)
+      // Stamped as close() is called, before its FIN (or RST), not when the socket has finished closing.
+      this.report.event('close', { ...place, detail: { closedBy: 'server', reason: 'served', reset } })
+      await closeSocket(socket, reset)
     }
   }
 }
@@ -205,10 +209,17 @@ function write(socket: net.Socket, bytes: Buffer): Promise<void> {
   })
 }
 
-/** close(): send FIN and release the socket; a peer that vanished is simply destroyed. */
-function closeSocket(socket: net.Socket): Promise<void> {
+/**
+ * close(): send FIN and release the socket; a peer that vanished is simply destroyed. With bytes
+ * unread (`reset`), the kernel answers close() with RST instead, and so does this.
+ */
+function closeSocket(socket: net.Socket, reset: UnreadReset | undefined): Promise<void> {
   return new Promise((resolve) => {
     if (socket.destroyed) return resolve()
+    if (reset) {
+      socket.once('close', () => resolve())
+      return void socket.resetAndDestroy()
+    }
     // A peer that never reads must not keep the slot: give the FIN a moment, then drop.
     const timer = setTimeout(() => socket.destroy(), 2000).unref()
     socket.once('close', () => {

@@ -3,6 +3,7 @@
 
 import dgram from 'node:dgram'
 import type { SendResult, UdpClientConfig } from '../shared/contract'
+import { utf8Failure } from '../shared/utf8-check'
 import { formatTuple } from '../shared/events'
 import { ClientCore } from './client-core'
 import { boundAddr, sockAddr } from './endpoint'
@@ -69,7 +70,7 @@ export class UdpClient extends ClientCore<UdpClientConfig> {
         })
       })
       const reply = msg.subarray(0, this.config.recvSize)
-      this.report.data('recv', reply, { local, remote, length: msg.length, detail: datagramRead(msg, reply, this.config.recvSize) })
+      this.report.data('recv', reply, { local, remote, length: msg.length, detail: { ...datagramRead(msg, reply, this.config.recvSize), undecodable: utf8Failure(reply) } })
       const text = reply.toString('utf8')
       this.report.console(text)
       return { reply: text, length: reply.length }

@@ -57,6 +57,6 @@ export async function sourceAddressFor(type: dgram.SocketType, address: string, 
 }
 
 /** What recvfrom(recvSize) made of a datagram: `kept` is its first recvSize bytes, the rest is gone for good. */
-export function datagramRead(datagram: Uint8Array, kept: Uint8Array, recvSize: number, wildcard?: string): RecvDetail {
+export function datagramRead(datagram: Uint8Array, kept: Uint8Array, recvSize: number, wildcard?: string): Extract<RecvDetail, { what: 'datagram' }> {
   return { what: 'datagram', recvSize, truncatedTo: kept.length < datagram.length ? kept.length : undefined, wildcard }
 }

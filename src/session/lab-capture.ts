@@ -25,6 +25,7 @@ import { Ring } from '../engine/ring'
 import { parseCourseUrl } from '../engine/url'
 import { ClockProbe } from './clock-probe'
 import { OverlapDuplicates } from './overlap-duplicates'
+import { ResetCauses } from './reset-causes'
 import { joinSections, withoutFrames } from './pcapng-file'
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms).unref())
@@ -91,6 +92,7 @@ export class LabCapture extends EventEmitter<LabCaptureEvents> {
   private readonly duplicates = new OverlapDuplicates()
   /** Measures the lab's clock against the capture's, with datagrams of its own on a port it captures too. */
   private readonly probe: ClockProbe
+  private readonly resets: ResetCauses
   private next = { TCP: 0, UDP: 0 }
   /** The session's conversation names by their addresses (see sessionConversation). */
   private readonly named = new Map<string, string>()
@@ -111,6 +113,7 @@ export class LabCapture extends EventEmitter<LabCaptureEvents> {
     this.ring = new Ring(options.ringSize ?? DEFAULT_PACKET_RING)
     this.search = options.search ?? hostSearch()
     this.probe = new ClockProbe(() => lab.now())
+    this.resets = new ResetCauses(() => this.probe.alignment?.zero ?? lab.timeZeroEpochMicros)
     lab.on('event', this.onEvent)
   }
 
@@ -198,6 +201,7 @@ export class LabCapture extends EventEmitter<LabCaptureEvents> {
   }
 
   private onEvent = (e: LabEvent): void => {
+    this.resets.note(e)
     const port = portOfEvent(e)
     // A server on port 0 is known only now; a client's port was covered before it started.
     if (port !== undefined && !this.ports.has(port)) void this.cover([port])
@@ -329,6 +333,7 @@ export class LabCapture extends EventEmitter<LabCaptureEvents> {
       }
       p.conversation = this.sessionConversation(run, p)
       p.no = ++this.packets
+      this.resets.label(p)
       this.ring.push(p)
       fresh.push(p)
     }

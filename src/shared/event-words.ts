@@ -1,8 +1,9 @@
 // The English words of every event, made from its detail in this one place. The engine stamps
 // them into `info`; the ladder, exercises and translations read the detail instead.
 
-import type { EventDetails, EventKind, LabEventOf } from './events'
+import type { EventDetails, EventKind, LabEventOf, UnreadReset } from './events'
 import { formatSockAddr, formatTuple } from './events'
+import type { Utf8Failure } from './utf8-check'
 
 /** Kinds whose words are rendered here; console lines and error sentences are their own words. */
 export type RenderedKind = Exclude<EventKind, 'console' | 'error' | 'reset'>
@@ -59,11 +60,22 @@ export function eventWords<K extends RenderedKind>(event: Describable<K>): strin
       return recvWords(e as Describable<'recv'>)
     case 'close': {
       const d = e.detail as EventDetails['close']
-      if (d.reason === 'reply-ended') return `the server closed the connection first (FIN): end of the reply after ${d.replyBytes} bytes`
-      if (d.reason === 'client-stopped') return e.proto === 'UDP' ? 'socket closed: the client stopped waiting for a reply' : 'connection closed: the client stopped waiting for the reply'
-      return CLOSE_WORDS[d.reason]
+      const words = closeWords(e as Describable<'close'>)
+      return d.reset ? `${words}; ${resetWords(d.reset)}` : words
     }
   }
+}
+
+/** "reset (RST): at least 1,976 bytes were left unread" (the close() that sent it). */
+export function resetWords(r: UnreadReset): string {
+  return `reset (RST): ${r.atLeast ? 'at least ' : ''}${r.unread.toLocaleString('en')} ${r.unread === 1 ? 'byte was' : 'bytes were'} left unread, and closing with unread bytes resets the connection`
+}
+
+function closeWords(e: Describable<'close'>): string {
+  const d = e.detail
+  if (d.reason === 'reply-ended') return `the server closed the connection first (FIN): end of the reply after ${d.replyBytes} bytes`
+  if (d.reason === 'client-stopped') return e.proto === 'UDP' ? 'socket closed: the client stopped waiting for a reply' : 'connection closed: the client stopped waiting for the reply'
+  return CLOSE_WORDS[d.reason]
 }
 
 function sendWords(e: Describable<'send'>): string {
@@ -82,13 +94,19 @@ function sendWords(e: Describable<'send'>): string {
   }
 }
 
+/** "; not UTF-8 from byte 5: decode() would raise UnicodeDecodeError" for the log's line. */
+function undecodable(f: Utf8Failure | undefined): string {
+  return f ? `; not UTF-8 from byte ${f.start} (${f.reason}): the course's client would fail in decode() with UnicodeDecodeError` : ''
+}
+
 function recvWords(e: Describable<'recv'>): string {
   const d = e.detail
   switch (d.what) {
     case 'datagram':
       return (
         `datagram of ${e.length} bytes${d.truncatedTo === undefined ? '' : `, truncated to ${d.truncatedTo} by recvfrom(${d.recvSize})`}` +
-        (d.wildcard ? ` (to this machine: the socket is bound to ${d.wildcard}, and recvfrom() does not tell which address)` : '')
+        (d.wildcard ? ` (to this machine: the socket is bound to ${d.wildcard}, and recvfrom() does not tell which address)` : '') +
+        undecodable(d.undecodable)
       )
     case 'http-read':
       return `recv(${d.recvSize}) #${d.read}: ${d.statusLine === undefined ? '' : `${d.statusLine} (`}${e.length} bytes${d.statusLine === undefined ? '' : ')'}`
@@ -98,7 +116,19 @@ function recvWords(e: Describable<'recv'>): string {
       const unread = d.leftover ? ` (${d.leftover} more bytes beyond recv(${d.recvSize}) left unread)` : ''
       const ended = d.eof && e.role === 'server' ? ', then end of stream' : ''
       const waiting = d.waiting ? `; ${d.waiting} bytes were already waiting when recv() started (more may wait in the system's receive buffer)` : ''
-      return read + unread + ended + waiting
+      return read + unread + ended + waiting + undecodable(d.undecodable)
     }
   }
+}
+
+/** Python's own message for a strict UTF-8 decode that fails (its words: never translated). */
+export function pythonDecodeError(f: Utf8Failure): string {
+  const what = f.end - f.start === 1 ? `byte 0x${f.byte.toString(16).padStart(2, '0')} in position ${f.start}` : `bytes in position ${f.start}-${f.end - 1}`
+  return `UnicodeDecodeError: 'utf-8' codec can't decode ${what}: ${f.reason}`
+}
+
+/** The note under a reply socklab shows with U+FFFD where the course's client would crash. */
+export function decodeStopWords(f: Utf8Failure): string {
+  const cut = f.reason === 'unexpected end of data' ? 'recv() cut a character in two' : 'the reply is not valid UTF-8'
+  return `${cut}: the course's Python client would not print this reply, it stops here with ${pythonDecodeError(f)} (socklab shows \uFFFD for those bytes)`
 }

@@ -1,6 +1,8 @@
 // The event model: every observable step of every endpoint is one LabEvent.
 // Consoles, the packet log and the CLI are all views of this one stream.
 
+import type { Utf8Failure } from './utf8-check'
+
 export type Proto = 'TCP' | 'UDP' | 'HTTP'
 export type Role = 'client' | 'server'
 export type Family = 'IPv4' | 'IPv6'
@@ -40,6 +42,17 @@ export type CloseReason =
   | 'server-closed-idle' // the TCP server closed a connection on which the client waited for nothing (idle time-out, Stop)
 
 /**
+ * A close() that reset the connection (RST): bytes were still unread, as the course's program that
+ * made one recv(N) leaves them, and the kernel answers such a close with a reset. `unread` is what
+ * socklab's process had read beyond recv(N); bytes still in the kernel or in flight are not known,
+ * so it is a lower bound (`atLeast`) unless the peer's end of stream had been read too.
+ */
+export interface UnreadReset {
+  unread: number
+  atLeast: boolean
+}
+
+/**
  * What each kind of event means, as fields: exercises, the ladder and translations read these,
  * never `info`. `info` is their English rendering, made in one place (event-words.ts).
  */
@@ -56,7 +69,7 @@ export interface EventDetails {
   send: SendDetail
   recv: RecvDetail
   /** `replyBytes`: how long the reply was when the server's close ended it (HTTP/1.0). */
-  close: { closedBy: Side; reason: CloseReason; replyBytes?: number }
+  close: { closedBy: Side; reason: CloseReason; replyBytes?: number; reset?: UnreadReset }
   /** Errors and resets carry Node's code (ECONNRESET ...); their sentence is `info` itself. */
   reset: { code?: string }
   error: { code?: string }
@@ -82,17 +95,21 @@ export type SendDetail =
   /** An HTTP response; `streamed`: its body came from disk in chunks. */
   | { what: 'response'; status: number; streamed: boolean }
 
+/**
+ * A client's read also carries `undecodable` when the bytes are not UTF-8: the course's client,
+ * which decodes them strictly, would fail there with UnicodeDecodeError (socklab shows U+FFFD).
+ */
 export type RecvDetail =
   /**
    * One read of a TCP stream: `leftover` bytes came in the same read beyond recv(recvSize) and
    * were left unread; `eof`: the stream ended; `waiting`: bytes had arrived before recv() started.
    */
-  | { what: 'stream'; recvSize?: number; leftover: number; eof: boolean; waiting: number }
+  | { what: 'stream'; recvSize?: number; leftover: number; eof: boolean; waiting: number; undecodable?: Utf8Failure }
   /**
    * One UDP datagram of `length` bytes; recvfrom(recvSize) kept `truncatedTo` of a longer one.
    * `wildcard`: the server is bound to 0.0.0.0 or ::, and recvfrom() does not say which address it came to.
    */
-  | { what: 'datagram'; recvSize: number; truncatedTo?: number; wildcard?: string }
+  | { what: 'datagram'; recvSize: number; truncatedTo?: number; wildcard?: string; undecodable?: Utf8Failure }
   /** The HTTP client's recv(recvSize) number `read`; the first holds the status line, if whole. */
   | { what: 'http-read'; recvSize: number; read: number; statusLine?: string; status?: number }
 

@@ -27,6 +27,27 @@ export const STEP_WORDS: Record<WireStep, string> = {
   reset: 'reset'
 }
 
+/**
+ * Why a connection was reset, as far as the packets and the lab's events tell: a RST answering a
+ * SYN (nobody listens on that port: the packets alone say so), or a lab endpoint's close() with
+ * bytes unread (its close event says who and how many, a lower bound when `atLeast`).
+ */
+export type ResetCause =
+  | { why: 'refused' }
+  | { why: 'unread'; by: Role; unread: number; atLeast: boolean }
+  /** The client was stopped (Cancel) while the server still sent: what it had not read, or what came after its close, is answered with RST. */
+  | { why: 'cancelled'; by: Role }
+
+/** The step's words; a reset says why, where that is known. */
+export function stepWords(p: Pick<WirePacket, 'step' | 'reset'>): string {
+  if (!p.step) return ''
+  if (p.step !== 'reset' || !p.reset) return STEP_WORDS[p.step]
+  const r = p.reset
+  if (r.why === 'refused') return 'reset: nobody listens on that port (the kernel answers the SYN with RST)'
+  if (r.why === 'cancelled') return `reset: the ${r.by} was cancelled while the reply still came`
+  return `reset: the ${r.by} closed with ${r.atLeast ? 'at least ' : ''}${r.unread.toLocaleString('en')} ${r.unread === 1 ? 'byte' : 'bytes'} unread`
+}
+
 export interface WirePacket {
   /** Frame number in the capture, from 1: the same number Wireshark shows for the exported pcapng. */
   no: number
@@ -54,6 +75,8 @@ export interface WirePacket {
   sender?: Role
   /** The named step of the connection this packet is, if any. */
   step?: WireStep
+  /** A reset's cause, where the packets (the tracker) or the lab's events (the session) tell it. */
+  reset?: ResetCause
 }
 
 /** One TCP connection or UDP exchange as the capture saw it. */
@@ -128,7 +151,7 @@ export function wireColumns(p: WirePacket, zero: number): WireColumns {
     seqAck,
     window: tcp && p.window !== undefined ? `win=${p.window}` : '',
     length: `len=${p.length}`,
-    label: p.step ? STEP_WORDS[p.step] : ''
+    label: stepWords(p)
   }
 }
 

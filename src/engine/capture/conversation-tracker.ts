@@ -96,6 +96,8 @@ export class ConversationTracker {
     const c = t.conversation
     const has = (flag: 'SYN' | 'ACK' | 'FIN' | 'RST'): boolean => p.flags.includes(flag)
     if (has('RST')) {
+      // The server's kernel answers a SYN with RST when no socket listens on the port.
+      if (c.state === 'handshake' && !t.synAckSeen && sender === 'server') p.reset = { why: 'refused' }
       c.state = 'reset'
       return 'reset'
     }

@@ -183,6 +183,8 @@ export class StaticFiles {
       }
       return this.listing(real, target.display)
     }
+    // A path that ends in / names a folder: Python's server answers 404 for a file there (its issue 17324).
+    if (target.trailingSlash) return missing(404, 'it is a file, but a path that ends in / names a folder')
     // FIFOs, sockets and devices are not files to serve (reading a FIFO would hang the request).
     if (!stat.isFile()) return missing(403, `${target.display} is not a regular file`)
     return fileEntry(real, stat)

@@ -9,7 +9,7 @@ import { CaptureStore } from './capture-store'
 import { ConsoleRegistry } from './consoles'
 import { fullName, liveEndpoints } from './endpoint-names'
 import { EventStore } from './event-store'
-import { draftOf, LabController } from './lab-controller'
+import { draftCutNote, draftOf, LabController } from './lab-controller'
 import { familyMismatch } from './lab-state'
 import { ClientPanel } from './components/ClientPanel'
 import { Header } from './components/Header'
@@ -98,6 +98,7 @@ export function App({ api, info }: { api: LabApi; info: HostInfo }): React.JSX.E
           onSend={(key) => void controller.submit(active, key)}
           onCancel={(key) => void controller.cancel(active, key)}
           onDraft={(key, text) => controller.setDraft(active, key, text)}
+          draftCut={(key) => draftCutNote(view, key)}
         />
         <ServerPanel
           lab={lab}

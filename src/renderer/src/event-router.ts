@@ -5,6 +5,7 @@
 // window's own lines (WindowLine) go to the console they name, or with the endpoint they name.
 
 import type { LabEvent, WindowLineStyle } from '../../shared/events'
+import { decodeStopWords } from '../../shared/event-words'
 import type { ConsoleRegistry } from './consoles'
 import type { EventStore } from './event-store'
 
@@ -19,10 +20,15 @@ export function showWindowLine(consoles: ConsoleWriter, key: string, style: Wind
   consoles.write(key, style === 'error' ? `ERROR: ${text}` : text, style)
 }
 
+/** A client's read that the course's client could not decode: its console says so. */
+const undecodable = (e: LabEvent): boolean => e.kind === 'recv' && e.role === 'client' && 'undecodable' in e.detail && e.detail.undecodable !== undefined
+
 export class EventRouter {
   /** endpoint id → console key */
   private readonly routes = new Map<string, string>()
   private orphans: LabEvent[] = []
+  /** By endpoint: the note for a reply the course's client could not decode, until the reply's line shows. */
+  private readonly decodeNotes = new Map<string, string>()
 
   constructor(
     private readonly store: EventStore,
@@ -49,7 +55,7 @@ export class EventRouter {
 
   deliver = (input: LabEvent[]): void => {
     for (const e of this.store.add(input)) {
-      if (e.kind !== 'console' && e.kind !== 'error' && e.kind !== 'reset') continue
+      if (e.kind !== 'console' && e.kind !== 'error' && e.kind !== 'reset' && !undecodable(e)) continue
       // A window's line waits only with the endpoint it names: otherwise nothing is on its way to say where it goes.
       const key = this.routes.get(e.endpoint) ?? (e.kind === 'console' && e.detail.window && !e.endpoint ? this.placeOf(e.detail.window.console) : undefined)
       if (key) this.show(key, e)
@@ -60,9 +66,19 @@ export class EventRouter {
   private show(key: string, e: LabEvent): void {
     if (e.kind === 'console') {
       if (e.detail.window) showWindowLine(this.consoles, key, e.detail.window.style, e.info)
-      else this.consoles.write(key, e.info)
+      else {
+        this.consoles.write(key, e.info)
+        // The reply's line is the one after its read: the note goes right under it, where the U+FFFD is.
+        const note = this.decodeNotes.get(e.endpoint)
+        if (note !== undefined) {
+          this.decodeNotes.delete(e.endpoint)
+          this.consoles.write(key, note, 'note')
+        }
+      }
     } else if (e.kind === 'error') this.consoles.write(key, `ERROR: ${e.info}`, 'error')
     // A server says "Connection reset by ..." itself; a client's reset is its failure.
     else if (e.kind === 'reset' && e.role === 'client') this.consoles.write(key, `ERROR: ${e.info}`, 'error')
+    // Where the course's client would have stopped in decode(): said under the reply's line, which comes next.
+    else if (e.kind === 'recv' && 'undecodable' in e.detail && e.detail.undecodable) this.decodeNotes.set(e.endpoint, decodeStopWords(e.detail.undecodable))
   }
 }

@@ -28,6 +28,19 @@ export interface LabView {
   problems: Partial<Record<string, string>>
   /** What is typed in each tab's input, kept so that it survives a lab switch. */
   drafts: Record<string, string>
+  /**
+   * Characters a tab's input was given beyond INPUT_MAX_CHARS (typed, dropped or pasted) and did
+   * not keep: said while the input holds the cut sentence. Absent when nothing was cut.
+   */
+  draftCuts?: Record<string, number>
+}
+
+/** A sentence cut to INPUT_MAX_CHARS (never between the two halves of a surrogate pair), and how many characters did not fit. */
+export function cutDraft(text: string): { kept: string; over: number } {
+  if (text.length <= INPUT_MAX_CHARS) return { kept: text, over: 0 }
+  const high = text.charCodeAt(INPUT_MAX_CHARS - 1)
+  const end = high >= 0xd800 && high <= 0xdbff ? INPUT_MAX_CHARS - 1 : INPUT_MAX_CHARS
+  return { kept: text.slice(0, end), over: text.length - end }
 }
 
 /** The consoles as the controller uses them (the xterm registry in the window, a recording double in tests). */
@@ -54,6 +67,12 @@ export const CANCELLED = 'Cancelled: the client stopped waiting and closed its s
 /** What the input of a tab holds: what was typed there, or (HTTP) the URL of the tab's fields. */
 export function draftOf(view: LabView, kind: LabKind, key: string): string {
   return view.drafts[key] ?? (kind === 'http' ? (view.labs[kind].tabs.find((t) => t.key === key)?.fields.url ?? '') : '')
+}
+
+/** The note beside a tab's input whose sentence was cut, or ''. */
+export function draftCutNote(view: LabView, key: string): string {
+  const over = view.draftCuts?.[key] ?? 0
+  return over > 0 ? `Only the first ${INPUT_MAX_CHARS.toLocaleString('en')} characters were kept: ${over.toLocaleString('en')} more did not fit in one sentence.` : ''
 }
 
 const messageOf = (err: unknown): string => (err instanceof Error ? err.message : String(err))
@@ -365,8 +384,15 @@ export class LabController {
 
   /** What is typed in a tab's input; in the HTTP lab it is the URL field too. */
   setDraft(kind: LabKind, key: string, text: string): void {
-    this.commit({ ...this.view, drafts: { ...this.view.drafts, [key]: text } })
-    if (kind === 'http') this.changeClient(kind, key, { url: text, urlEdited: true })
+    // The input takes whatever it is given (no maxLength, which drops the rest without a word): cut here, and say by how much.
+    const { kept, over } = cutDraft(text)
+    const cuts = { ...this.view.draftCuts }
+    // Typed on at the limit, key after key: each one more that did not fit.
+    const before = this.view.drafts[key]
+    if (over > 0) cuts[key] = over + (before === kept ? (cuts[key] ?? 0) : 0)
+    else if (kept.length < INPUT_MAX_CHARS) delete cuts[key]
+    this.commit({ ...this.view, drafts: { ...this.view.drafts, [key]: kept }, draftCuts: cuts })
+    if (kind === 'http') this.changeClient(kind, key, { url: kept, urlEdited: true })
   }
 
   async chooseFolder(kind: LabKind): Promise<void> {
@@ -428,7 +454,7 @@ export class LabController {
   /** Sends what the tab's input holds (the Send button); the input is emptied for the next sentence. */
   async submit(kind: LabKind, key: string): Promise<void> {
     const line = draftOf(this.view, kind, key)
-    if (kind !== 'http' && line !== '') this.commit({ ...this.view, drafts: { ...this.view.drafts, [key]: '' } })
+    if (kind !== 'http' && line !== '') this.commit({ ...this.view, drafts: { ...this.view.drafts, [key]: '' }, draftCuts: { ...this.view.draftCuts, [key]: 0 } })
     await this.send(kind, key, line)
   }
 

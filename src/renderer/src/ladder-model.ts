@@ -11,7 +11,7 @@ import type { LabEvent, Role, SockAddr } from '../../shared/events'
 import { formatSockAddr } from '../../shared/events'
 import { matchConnections } from '../../shared/match-connections'
 import type { ConnectionMatch, Conversation, PacketCalls, WirePacket } from '../../shared/wire'
-import { flagsText, STEP_WORDS } from '../../shared/wire'
+import { flagsText, stepWords } from '../../shared/wire'
 
 /** `time` is what the row prints and places it (the packet's or the call's own, in µs since the epoch); `tie` orders equal times. */
 export type LadderRow =
@@ -51,7 +51,7 @@ export function callLabel(e: LabEvent): string {
       if (udp) return `recvfrom() returns ${bytes}`
       return e.length === 0 ? "recv() returns b'' (end)" : `recv() returns ${bytes}`
     case 'close':
-      return 'close()'
+      return e.detail.reset ? `close() with ${e.detail.reset.atLeast ? 'at least ' : ''}${e.detail.reset.unread.toLocaleString('en')} bytes unread: RST` : 'close()'
     case 'reset':
       return 'reset by the peer'
     default:
@@ -86,7 +86,7 @@ export function buildLadder(conversation: Conversation, packets: readonly WirePa
     packet: p,
     from: p.sender ?? (p.src.port === conversation.client.port && p.src.address === conversation.client.address ? 'client' : 'server'),
     label: packetLabel(p),
-    words: p.step ? STEP_WORDS[p.step] : '',
+    words: stepWords(p),
     calls: match.calls.get(p.no)
   }))
   // The calls that put a packet on the wire: at the same µs as a packet, they go above it.

@@ -1,6 +1,5 @@
-import { useLayoutEffect, useRef, useState } from 'react'
+import { useLayoutEffect, useRef } from 'react'
 import { useOverflows } from '../hooks/use-overflows'
-import { INPUT_MAX_CHARS } from '../../../shared/limits'
 import type { ConsoleRegistry } from '../consoles'
 import type { ClientFields, LabState } from '../lab-state'
 import { clientStatus, clientStatusShort, isBusy, shownTab } from '../lab-state'
@@ -23,9 +22,11 @@ interface Props {
   /** What a tab's input holds (kept by the caller, so that it survives a lab switch). */
   draft: (key: string) => string
   onDraft: (key: string, text: string) => void
+  /** The note of a tab's input whose sentence was cut to the limit, or ''. */
+  draftCut: (key: string) => string
 }
 
-export function ClientPanel({ lab, registry, problem, onChange, onSelectTab, onNewTab, onConnect, onSend, onCancel, draft, onDraft }: Props): React.JSX.Element {
+export function ClientPanel({ lab, registry, problem, onChange, onSelectTab, onNewTab, onConnect, onSend, onCancel, draft, onDraft, draftCut }: Props): React.JSX.Element {
   const tab = shownTab(lab)
   const c = tab.fields
   const title = lab.kind === 'http' ? 'HTTP client' : `${lab.kind.toUpperCase()} client`
@@ -34,10 +35,8 @@ export function ClientPanel({ lab, registry, problem, onChange, onSelectTab, onN
   // Where the tabs leave too little room for the status, it shows in a word or two (whole on hover).
   const statusRef = useRef<HTMLSpanElement>(null)
   const compact = useOverflows(statusRef, status)
-  // Characters a paste brought beyond the input's limit: the browser drops them without a word.
-  // Said while the input still holds the cut sentence (Send empties it).
-  const [pastedOver, setPastedOver] = useState(0)
-  const cutNote = pastedOver > 0 && draft(tab.key).length === INPUT_MAX_CHARS ? `Only the first ${INPUT_MAX_CHARS.toLocaleString('en')} characters were kept: ${pastedOver.toLocaleString('en')} more did not fit in one sentence.` : ''
+  // A sentence typed, dropped or pasted beyond the limit was cut by the controller: it says by how much.
+  const cutNote = draftCut(tab.key)
   return (
     <section className="panel" aria-label={title} data-testid="client-panel">
       <header className="panel-head client-head">
@@ -78,14 +77,8 @@ export function ClientPanel({ lab, registry, problem, onChange, onSelectTab, onN
             value={draft(tab.key)}
             spellCheck={false}
             autoComplete="off"
-            maxLength={INPUT_MAX_CHARS}
             data-testid="client-input"
             placeholder={lab.kind === 'http' ? 'http://127.0.0.1:8080/' : 'type a sentence, then Send'}
-            onPaste={(e) => {
-              const input = e.currentTarget
-              const kept = input.value.length - ((input.selectionEnd ?? 0) - (input.selectionStart ?? 0))
-              setPastedOver(Math.max(0, kept + e.clipboardData.getData('text').length - INPUT_MAX_CHARS))
-            }}
             onChange={(e) => onDraft(tab.key, e.target.value)}
           />
         </label>
