@@ -4,6 +4,7 @@ import path from 'node:path'
 import readline from 'node:readline'
 import type { EndpointConfig } from '../shared/contract'
 import type { LabEvent } from '../shared/events'
+import { visibleControls } from '../shared/visible-controls'
 import { Lab } from '../engine/lab'
 import { parseCourseUrl } from '../engine/url'
 import type { Command, Options } from './args'
@@ -46,9 +47,10 @@ export async function runProgram(command: Command, o: Options): Promise<number> 
 let pending = ''
 function printEvent(e: LabEvent): void {
   if (e.kind === 'console') {
-    if (e.role === 'client') return void process.stdout.write(`${e.info}\n`)
+    const line = printable(e.info)
+    if (e.role === 'client') return void process.stdout.write(`${line}\n`)
     if (pending === '') setImmediate(flushLines)
-    pending += `${e.info}\n`
+    pending += `${line}\n`
   }
   // A client's failure ends the program and is printed once, by main(); a server's is printed
   // here and the server goes on serving.
@@ -56,6 +58,15 @@ function printEvent(e: LabEvent): void {
     flushLines()
     process.stderr.write(`ERROR: ${e.info}\n`)
   }
+}
+
+/**
+ * A line as stdout takes it. Into a pipe, the bytes as the course's Python program prints them
+ * (a script comparing the two sees the same); on a terminal, a peer's control characters shown,
+ * not obeyed: a reply holding ESC[2K would erase the line that says it was received.
+ */
+function printable(line: string): string {
+  return process.stdout.isTTY ? visibleControls(line) : line
 }
 
 function flushLines(): void {
