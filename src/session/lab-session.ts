@@ -9,6 +9,8 @@ import { dispatch } from './dispatch'
 import { createLabHandlers, type HostFacts } from './handlers'
 import { LabCapture, type LabCaptureOptions } from './lab-capture'
 import { Viewers, type Viewer, type ViewerLink } from './viewers'
+import { WindowRegistry } from './window-registry'
+import { LabError } from '../engine/errors'
 
 export interface LabSessionOptions {
   lab: Lab
@@ -22,17 +24,26 @@ export class LabSession {
   readonly capture: LabCapture
   private readonly handlers: LabHandlers
   private readonly viewers: Viewers
+  private readonly windows = new WindowRegistry()
 
   constructor(options: LabSessionOptions) {
     this.lab = options.lab
     this.capture = new LabCapture(options.lab, options.capture)
     this.handlers = createLabHandlers(options.lab, options.facts, this.capture)
-    this.viewers = new Viewers(options.lab, this.capture)
+    this.viewers = new Viewers(options.lab, this.capture, (viewer) => this.windows.gone(viewer))
   }
 
-  /** One call from a viewer: validated, run, and answered with an envelope, never a throw. */
-  call(verb: unknown, args: unknown): Promise<Reply<unknown>> {
-    return dispatch(this.handlers, verb, args)
+  /**
+   * One call from a viewer: validated, run, and answered with an envelope, never a throw.
+   * `caller`: the viewer it came from; showView speaks for that window only.
+   */
+  call(verb: unknown, args: unknown, caller?: Viewer): Promise<Reply<unknown>> {
+    return dispatch({ ...this.handlers, showView: (view, token) => this.showView(caller, view, token) }, verb, args)
+  }
+
+  private showView(caller: Viewer | undefined, ...[view, token]: Parameters<LabHandlers['showView']>): ReturnType<LabHandlers['showView']> {
+    if (!caller) throw new LabError('showView: only a window of this host can share its view')
+    return this.windows.show(caller, view, token)
   }
 
   /** A viewer on `link`; it is sent nothing until it says it is ready for a feed. */
@@ -48,6 +59,7 @@ export class LabSession {
   /** Detaches every viewer and ends the capture; the Lab (and its endpoints) is its creator's to stop. */
   async close(): Promise<void> {
     this.viewers.dispose()
+    this.windows.dispose()
     await this.capture.dispose()
   }
 }

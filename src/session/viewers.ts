@@ -143,6 +143,15 @@ export class Viewer {
     this.watch()
   }
 
+  isOpen(): boolean {
+    return this.link.isOpen()
+  }
+
+  /** A small message outside the feeds (the windows list): sent as it is, unless the window is too far behind to read it. */
+  tell(message: HostMessage): void {
+    if (this.link.isOpen() && this.backlog() <= VIEWER_SKIP_ABOVE_BYTES) this.link.send(message)
+  }
+
   /** Its link closed: it is fed no more. */
   close(): void {
     this.stopWatching()
@@ -218,7 +227,9 @@ export class Viewers {
 
   constructor(
     private readonly lab: Pick<Lab, 'on' | 'off'> & EventSource,
-    private readonly capture?: Pick<LabCapture, 'on' | 'off'> & PacketSource
+    private readonly capture?: Pick<LabCapture, 'on' | 'off'> & PacketSource,
+    /** Told when a viewer's link closes. */
+    private readonly onGone?: (viewer: Viewer) => void
   ) {
     lab.on('event', this.batcher.push)
     capture?.on('packets', this.packets.pushAll)
@@ -230,7 +241,10 @@ export class Viewers {
 
   /** A new viewer on `link`: it is sent nothing until it says it is ready for a feed. */
   attach(link: ViewerLink): Viewer {
-    const viewer = new Viewer(link, this.lab, this.capture, (v) => this.all.delete(v))
+    const viewer = new Viewer(link, this.lab, this.capture, (v) => {
+      this.all.delete(v)
+      this.onGone?.(v)
+    })
     this.all.add(viewer)
     return viewer
   }
