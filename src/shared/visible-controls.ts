@@ -3,7 +3,7 @@
 // console already showed ("Received reply" among them), and pass for lines a program printed.
 
 /** Every control character (C0, DEL, C1) but a tab and a line end (\n, or \r\n): those keep their meaning. */
-const SHOWN_AS_PICTURE = /(?!\r\n)[\0-\x08\x0b-\x1f\x7f-\x9f]/g
+const SHOWN_AS_PICTURE = /(?!\r\n|\t|\n)\p{Cc}/gu
 
 /**
  * `text` with each control character shown as the hex pane's text column cannot (it shows a dot):

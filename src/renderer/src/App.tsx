@@ -94,6 +94,8 @@ export function App({ api, info }: { api: LabApi; info: HostInfo }): React.JSX.E
     ...(row !== undefined && { row })
   }
   useEffect(() => follow.share(shared))
+  // The leader's clients by the leader's numbers, in the log's details too.
+  const keyOf = (id: string): string | undefined => led?.tabs.find((t) => t.endpoint === id)?.key ?? controller.keyOf(id)
   return (
     <div className="app" style={{ '--log-size': `${logSize * 100}vh` } as React.CSSProperties}>
       <Header
@@ -148,12 +150,12 @@ export function App({ api, info }: { api: LabApi; info: HostInfo }): React.JSX.E
         row={led ? shownRow : undefined}
         onRow={setRow}
         nameOf={(id) => {
-          const key = controller.keyOf(id)
+          const key = keyOf(id)
           return key ? fullName(key) : undefined
         }}
         running={new Set(Object.values(labs).flatMap((l) => [l.run?.id, ...l.tabs.map((t) => t.endpointId)].filter((id): id is string => !!id)))}
         endpoints={liveEndpoints(labs)}
-        keyOf={controller.keyOf}
+        keyOf={keyOf}
         onCleared={(seq) => saveViewMemory(info.session, { clearedThrough: seq })}
       />
     </div>
