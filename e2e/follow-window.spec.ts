@@ -67,6 +67,7 @@ test('a projector window follows the leader: lab, client tab by its number, view
   await expect(mirrored).toHaveAttribute('aria-rowindex', picked!)
   expect((await mirrored.locator('[role=gridcell]').allTextContents()).join(' | ')).toBe(pickedText)
 
+  await shot(projector, 'follow-projector-100')
   await projector.setViewportSize({ width: 1920, height: 1080 })
   await zoomTo(projector, '200%')
   await expect(projector.getByTestId('follow-select')).toBeInViewport()
@@ -85,8 +86,22 @@ test('a projector window follows the leader: lab, client tab by its number, view
 
   // The leader closes: said in one line; the projector keeps what it showed.
   await leader.close()
-  await expect(projector.getByTestId('follow-note')).toHaveText(`Window ${leaderNo} has closed: showing what it showed last`)
+  await expect(projector.getByTestId('follow-note')).toHaveText(`Window ${leaderNo} is closed: this window shows what it showed last`)
+  await expect(projector.getByTestId('follow-select').locator('option:checked')).toHaveText(`Window ${leaderNo} closed`)
   await expect(projector.getByTestId('client-tab-2')).toHaveAttribute('aria-selected', 'true')
+  // On the projector's zoom the header keeps to one line, the note with it.
+  for (const [width, height, zoom] of [
+    [1920, 1080, '200%'],
+    [1280, 720, '150%']
+  ] as const) {
+    await projector.setViewportSize({ width, height })
+    await zoomTo(projector, zoom)
+    await shot(projector, `follow-gone-${zoom.replace('%', '')}`)
+    const header = await projector.locator('header.top').boundingBox()
+    const tab = await projector.getByTestId('lab-tcp').boundingBox()
+    expect(header!.height, `one header line at ${zoom} on ${width}×${height}`).toBeLessThan(tab!.height * 2)
+    await expect(projector.getByTestId('follow-select')).toBeInViewport()
+  }
 
   // Following none: the projector is itself again, its own Client 1 with its sentence.
   await projector.getByTestId('follow-select').selectOption('')

@@ -12,6 +12,7 @@ import { EventStore } from './event-store'
 import { draftOf, LabController } from './lab-controller'
 import { familyMismatch } from './lab-state'
 import { ClientPanel } from './components/ClientPanel'
+import { FollowControl } from './components/FollowControl'
 import { Header } from './components/Header'
 import { ServerPanel } from './components/ServerPanel'
 import { Splitter } from './components/Splitter'
@@ -40,7 +41,7 @@ export function App({ api, info }: { api: LabApi; info: HostInfo }): React.JSX.E
   const [logSize, setLogSize] = useState(loadLogSize)
   const [viewTab, setViewTab] = useState<ViewTab>('log')
   const [row, setRow] = useState<number | undefined>()
-  const follow = useMemo(() => new WindowFollow(api), [api])
+  const follow = useMemo(() => new WindowFollow(api, info.session), [api, info.session])
   useEffect(() => follow.open(), [follow])
   const windows = useSyncExternalStore(follow.subscribe, follow.getSnapshot)
 
@@ -95,7 +96,9 @@ export function App({ api, info }: { api: LabApi; info: HostInfo }): React.JSX.E
   }
   useEffect(() => follow.share(shared))
   // The leader's clients by the leader's numbers, in the log's details too.
-  const keyOf = (id: string): string | undefined => led?.tabs.find((t) => t.endpoint === id)?.key ?? controller.keyOf(id)
+  // Stable while the leader's tabs are: the packet log rebuilds its rows when it changes.
+  const ledTabs = led?.tabs
+  const keyOf = useCallback((id: string): string | undefined => ledTabs?.find((t) => t.endpoint === id)?.key ?? controller.keyOf(id), [ledTabs, controller])
   return (
     <div className="app" style={{ '--log-size': `${logSize * 100}vh` } as React.CSSProperties}>
       <Header
@@ -108,9 +111,6 @@ export function App({ api, info }: { api: LabApi; info: HostInfo }): React.JSX.E
         onFamily={(f) => controller.setFamily(f)}
         onZoom={onZoom}
         onTheme={setTheme}
-        follow={windows}
-        leaderOpen={leader?.open}
-        onFollow={(n) => follow.follow(n)}
       />
       <main className="consoles" key={active}>
         <ClientPanel
@@ -149,6 +149,7 @@ export function App({ api, info }: { api: LabApi; info: HostInfo }): React.JSX.E
         onTab={setViewTab}
         row={led ? shownRow : undefined}
         onRow={setRow}
+        trailing={<FollowControl follow={windows} leaderOpen={leader?.open} onFollow={(n) => follow.follow(n)} />}
         nameOf={(id) => {
           const key = keyOf(id)
           return key ? fullName(key) : undefined

@@ -23,13 +23,19 @@ const FOLLOW_KEY = 'socklab.follow'
 const SHARE_MS = 50
 
 export class WindowFollow {
-  private state: FollowState = { windows: [], following: readFollowing() }
+  private state: FollowState
   private readonly listeners = new Set<() => void>()
   private pending: SharedView | undefined
   private timer: ReturnType<typeof setTimeout> | undefined
   private lastSent = ''
 
-  constructor(private readonly api: Pick<LabApi, 'showView' | 'onWindows'>) {}
+  /** `session`: the host's run; a window number means nothing to the next run, so following does not outlive it. */
+  constructor(
+    private readonly api: Pick<LabApi, 'showView' | 'onWindows'>,
+    private readonly session: string
+  ) {
+    this.state = { windows: [], following: readFollowing(session) }
+  }
 
   subscribe = (listener: () => void): (() => void) => {
     this.listeners.add(listener)
@@ -70,13 +76,13 @@ export class WindowFollow {
 
   /** Follows window `n`, or (null) none: the window shows its own lab, tab and view again. */
   follow(n: number | null): void {
-    writeSession(FOLLOW_KEY, n === null ? null : String(n))
+    writeSession(FOLLOW_KEY, n === null ? null : JSON.stringify({ session: this.session, n }))
     this.set({ following: n })
   }
 
   /** The window followed, as the host last told of it (undefined: it is not on this host). */
   leader(state = this.state): WindowEntry | undefined {
-    return state.following === null ? undefined : state.windows.find((w) => w.n === state.following)
+    return state.following === null || state.following === state.self ? undefined : state.windows.find((w) => w.n === state.following)
   }
 
   private set(change: Partial<FollowState>): void {
@@ -101,9 +107,13 @@ export function mirroredLab(lab: LabState, led: SharedView, family: Family): Lab
   return tabs.length > 0 ? { ...lab, tabs, activeTab } : lab
 }
 
-function readFollowing(): number | null {
-  const n = Number(readSession(FOLLOW_KEY) ?? NaN)
-  return Number.isInteger(n) && n > 0 ? n : null
+function readFollowing(session: string): number | null {
+  try {
+    const saved = JSON.parse(readSession(FOLLOW_KEY) ?? 'null') as { session?: unknown; n?: unknown } | null
+    return saved?.session === session && Number.isInteger(saved.n) && (saved.n as number) > 0 ? (saved.n as number) : null
+  } catch {
+    return null
+  }
 }
 
 function readToken(): string | undefined {

@@ -3,7 +3,6 @@ import type { HostInfo } from '../../../shared/contract'
 import type { LabKind } from '../lab-state'
 import { LABS } from '../lab-state'
 import type { Theme } from '../zoom'
-import type { FollowState } from '../window-follow'
 
 interface Props {
   info: HostInfo
@@ -15,18 +14,9 @@ interface Props {
   onFamily: (family: Family) => void
   onZoom: (direction: 1 | -1 | 0) => void
   onTheme: (theme: Theme) => void
-  /** This window's number, the others, and the one it follows. */
-  follow: FollowState
-  /** Whether the window followed is open (undefined: the host does not know it). */
-  leaderOpen?: boolean
-  onFollow: (n: number | null) => void
 }
 
-export function Header({ info, lab, family, zoom, theme, onLab, onFamily, onZoom, onTheme, follow, leaderOpen, onFollow }: Props): React.JSX.Element {
-  const { self, windows, following } = follow
-  const others = windows.filter((w) => w.n !== self && (w.open || w.n === following))
-  if (following !== null && !others.some((w) => w.n === following)) others.push({ n: following, open: false })
-  const gone = following === null ? undefined : leaderOpen === undefined ? `Window ${following} is not on this host` : leaderOpen ? undefined : `Window ${following} has closed: showing what it showed last`
+export function Header({ info, lab, family, zoom, theme, onLab, onFamily, onZoom, onTheme }: Props): React.JSX.Element {
   return (
     <header className="top">
       <h1>socklab</h1>
@@ -52,29 +42,6 @@ export function Header({ info, lab, family, zoom, theme, onLab, onFamily, onZoom
             {f}
           </button>
         ))}
-      </div>
-      <div className="follow" role="group" aria-label="Follow a window">
-        <span className="window-number" title="This window's number: another window can follow it" data-testid="window-number">
-          {self === undefined ? 'Window' : `Window ${self}`}
-        </span>
-        <select
-          value={following ?? ''}
-          onChange={(e) => onFollow(e.target.value === '' ? null : Number(e.target.value))}
-          title="Show what another window shows: its lab, client tab, view and selected row (for a projector)"
-          data-testid="follow-select"
-        >
-          <option value="">Follow: none</option>
-          {others.map((w) => (
-            <option key={w.n} value={w.n}>
-              Follow: window {w.n}
-            </option>
-          ))}
-        </select>
-        {gone && (
-          <span className="follow-note" role="status" title={gone} data-testid="follow-note">
-            {gone}
-          </span>
-        )}
       </div>
       <span className="spacer" />
       <div className="view" role="group" aria-label="View">

@@ -39,12 +39,14 @@ interface Props extends LogProps {
   row?: number
   /** The student selected a packet log row (its seq), or none. */
   onRow: (seq: number | undefined) => void
+  /** Shown at the end of the tab row (the window's Follow control). */
+  trailing?: React.ReactNode
   /** "TCP Server", "UDP Client 2" for an endpoint id. */
   nameOf: (endpointId: string) => string | undefined
   running: ReadonlySet<string>
 }
 
-export function ViewTabs({ api, events, capture, feed, zoom, tab, onTab: setTab, row, onRow, nameOf, running, ...log }: Props): React.JSX.Element {
+export function ViewTabs({ api, events, capture, feed, zoom, tab, onTab: setTab, row, onRow, trailing, nameOf, running, ...log }: Props): React.JSX.Element {
   // Only the call another view picked: packets arriving must not re-render the packet log.
   const picked = useSyncExternalStore(capture.subscribe, () => capture.selection.call)
   const followed = useMemo(() => (row === undefined ? undefined : { seq: row, nonce: -1 }), [row])
@@ -81,6 +83,8 @@ export function ViewTabs({ api, events, capture, feed, zoom, tab, onTab: setTab,
             {t.title}
           </button>
         ))}
+        <span className="spacer" />
+        {trailing}
       </div>
       <div className="view-body" hidden={tab !== 'log'}>
         <PacketLog store={events} zoom={zoom} pick={followed ?? picked} onSelect={onLogSelect} shown={tab === 'log'} {...log} />
