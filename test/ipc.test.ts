@@ -162,6 +162,23 @@ describe('IPC binding', () => {
     expect(window.sent[1].map((e) => e.seq)).toEqual([3, 4])
   })
 
+  it('showView speaks for the calling window: it gets a number, and a view that does not check is refused', async () => {
+    bind()
+    const view = { lab: 'tcp', tabs: [{ key: 'tcp:client:1' }], tab: 'tcp:client:1', view: 'ladder' }
+    const reply = (await ipc.invoke(own, channelOf('showView'), view)) as { ok: boolean; value: { self: { n: number }; windows: unknown[] } }
+    expect(reply.ok).toBe(true)
+    expect(reply.value.self.n).toBe(1)
+    expect(reply.value.windows).toEqual([{ n: 1, open: true, view }])
+    // Again from the same window: the same number (a reload in Electron keeps the window).
+    expect(((await ipc.invoke(own, channelOf('showView'), { ...view, view: 'log' })) as typeof reply).value.self.n).toBe(1)
+    const bad = (await ipc.invoke(own, channelOf('showView'), { ...view, tab: 'http:client:1' })) as { ok: boolean; error: string }
+    expect(bad).toMatchObject({ ok: false, error: expect.stringContaining('another lab') })
+    const stranger = (await ipc.invoke({ sender: { id: 8 } }, channelOf('showView'), view)) as { ok: boolean; code: string }
+    expect(stranger).toMatchObject({ ok: false, code: 'EUNTRUSTED' })
+    // Called without a window (the session's own callers): refused in one line.
+    expect(await session.call('showView', [view])).toMatchObject({ ok: false, error: 'showView: only a window of this host can share its view' })
+  })
+
   it('dispose removes every handler, so a window can be bound again', () => {
     bind()
     binding.dispose()

@@ -5,6 +5,7 @@ import readline from 'node:readline'
 import type { EndpointConfig } from '../shared/contract'
 import type { LabEvent } from '../shared/events'
 import { decodeStopWords } from '../shared/event-words'
+import { visibleControls } from '../shared/visible-controls'
 import { Lab } from '../engine/lab'
 import { parseCourseUrl } from '../engine/url'
 import type { Command, Options } from './args'
@@ -49,15 +50,16 @@ let pending = ''
 let decodeNote = ''
 function printEvent(e: LabEvent): void {
   if (e.kind === 'console') {
+    const line = printable(e.info)
     if (e.role === 'client') {
-      process.stdout.write(`${e.info}\n`)
+      process.stdout.write(`${line}\n`)
       // Under the reply's line (the line after its read), as the window shows it.
       if (decodeNote) process.stderr.write(`note: ${decodeNote}\n`)
       decodeNote = ''
       return
     }
     if (pending === '') setImmediate(flushLines)
-    pending += `${e.info}\n`
+    pending += `${line}\n`
   }
   // Where the course's client would crash in decode(), socklab goes on: it says so on stderr.
   else if (e.kind === 'recv' && e.role === 'client' && 'undecodable' in e.detail && e.detail.undecodable) decodeNote = decodeStopWords(e.detail.undecodable)
@@ -67,6 +69,15 @@ function printEvent(e: LabEvent): void {
     flushLines()
     process.stderr.write(`ERROR: ${e.info}\n`)
   }
+}
+
+/**
+ * A line as stdout takes it. Into a pipe, the bytes as the course's Python program prints them
+ * (a script comparing the two sees the same); on a terminal, a peer's control characters shown,
+ * not obeyed: a reply holding ESC[2K would erase the line that says it was received.
+ */
+function printable(line: string): string {
+  return process.stdout.isTTY ? visibleControls(line) : line
 }
 
 function flushLines(): void {

@@ -46,18 +46,19 @@ export function bindSessionToIpc(
   const trusted = (event: IpcCallEvent): boolean =>
     event.sender.id === window.id && !window.isDestroyed() && (!event.senderFrame || isTrustedUrl(event.senderFrame.url))
 
-  for (const verb of VERBS) {
-    ipcMain.handle(channelOf(verb), (event, ...args) => {
-      if (!trusted(event)) return { ok: false, error: 'refused: this request did not come from the socklab window', code: 'EUNTRUSTED' }
-      return session.call(verb, args)
-    })
-  }
-
   // No flow control: Electron does not say how much a window has yet to read.
   const viewer = session.attach({
     send: (message) => window.send(FEED_CHANNEL, message),
     isOpen: () => !window.isDestroyed()
   })
+
+  // Calls come from this window's viewer: showView speaks for it (its number, what it shows).
+  for (const verb of VERBS) {
+    ipcMain.handle(channelOf(verb), (event, ...args) => {
+      if (!trusted(event)) return { ok: false, error: 'refused: this request did not come from the socklab window', code: 'EUNTRUSTED' }
+      return session.call(verb, args, viewer)
+    })
+  }
   const onReady: ReadyListener = (event, feed) => {
     if (trusted(event) && isFeedName(feed)) viewer.ready(feed)
   }

@@ -19,7 +19,8 @@ ipcRenderer.on(FEED_CHANNEL, (_event, message: FeedMessage) => feeds.deliver(mes
 const socklab: LabApi = {
   ...verbsVia(call),
   onEvents: (listener) => feeds.onEvents(listener),
-  onPackets: (listener) => feeds.onPackets(listener)
+  onPackets: (listener) => feeds.onPackets(listener),
+  onWindows: (listener) => feeds.onWindows(listener)
 }
 
 contextBridge.exposeInMainWorld('socklab', socklab)

@@ -67,6 +67,10 @@ export function createLabHandlers(lab: Lab, facts: HostFacts, capture: LabCaptur
       if (!pcapng) throw new LabError('nothing captured yet: open the Wire view, then run an exchange')
       if (!facts.exportPcapng) throw new LabError('this host cannot export files')
       return facts.exportPcapng(pcapng)
+    },
+    // Answered by the session, which knows which window calls (lab-session.ts).
+    showView: () => {
+      throw new LabError('showView: only a window of this host can share its view')
     }
   }
 }

@@ -10,6 +10,8 @@ import { createLabHandlers, type HostFacts } from './handlers'
 import { LabCapture, type LabCaptureOptions } from './lab-capture'
 import { Viewers, type Viewer, type ViewerLink } from './viewers'
 import { LastWindowGrace } from './window-grace'
+import { WindowRegistry } from './window-registry'
+import { LabError } from '../engine/errors'
 
 export interface LabSessionOptions {
   lab: Lab
@@ -26,19 +28,28 @@ export class LabSession {
   private readonly handlers: LabHandlers
   private readonly viewers: Viewers
   private readonly grace: LastWindowGrace
+  private readonly windows = new WindowRegistry()
 
   constructor(options: LabSessionOptions) {
     this.lab = options.lab
     this.capture = new LabCapture(options.lab, options.capture)
     this.handlers = createLabHandlers(options.lab, options.facts, this.capture)
-    this.viewers = new Viewers(options.lab, this.capture)
+    this.viewers = new Viewers(options.lab, this.capture, (viewer) => this.windows.gone(viewer))
     this.grace = new LastWindowGrace(() => this.capture.stop(), options.captureGraceMs)
     this.viewers.onCount = (count) => this.grace.windows(count)
   }
 
-  /** One call from a viewer: validated, run, and answered with an envelope, never a throw. */
-  call(verb: unknown, args: unknown): Promise<Reply<unknown>> {
-    return dispatch(this.handlers, verb, args)
+  /**
+   * One call from a viewer: validated, run, and answered with an envelope, never a throw.
+   * `caller`: the viewer it came from; showView speaks for that window only.
+   */
+  call(verb: unknown, args: unknown, caller?: Viewer): Promise<Reply<unknown>> {
+    return dispatch({ ...this.handlers, showView: (view, token) => this.showView(caller, view, token) }, verb, args)
+  }
+
+  private showView(caller: Viewer | undefined, ...[view, token]: Parameters<LabHandlers['showView']>): ReturnType<LabHandlers['showView']> {
+    if (!caller) throw new LabError('showView: only a window of this host can share its view')
+    return this.windows.show(caller, view, token)
   }
 
   /** A viewer on `link`; it is sent nothing until it says it is ready for a feed. */
@@ -55,6 +66,7 @@ export class LabSession {
   async close(): Promise<void> {
     this.grace.cancel()
     this.viewers.dispose()
+    this.windows.dispose()
     await this.capture.dispose()
   }
 }

@@ -143,6 +143,15 @@ export class Viewer {
     this.watch()
   }
 
+  isOpen(): boolean {
+    return this.link.isOpen()
+  }
+
+  /** A small message outside the feeds (the windows list): sent as it is, unless the window is too far behind to read it. */
+  tell(message: HostMessage): void {
+    if (this.link.isOpen() && this.backlog() <= VIEWER_SKIP_ABOVE_BYTES) this.link.send(message)
+  }
+
   /** Its link closed: it is fed no more. */
   close(): void {
     this.stopWatching()
@@ -220,7 +229,9 @@ export class Viewers {
 
   constructor(
     private readonly lab: Pick<Lab, 'on' | 'off'> & EventSource,
-    private readonly capture?: Pick<LabCapture, 'on' | 'off'> & PacketSource
+    private readonly capture?: Pick<LabCapture, 'on' | 'off'> & PacketSource,
+    /** Told when a viewer's link closes. */
+    private readonly onGone?: (viewer: Viewer) => void
   ) {
     lab.on('event', this.batcher.push)
     capture?.on('packets', this.packets.pushAll)
@@ -234,6 +245,7 @@ export class Viewers {
   attach(link: ViewerLink): Viewer {
     const viewer = new Viewer(link, this.lab, this.capture, (v) => {
       if (this.all.delete(v)) this.onCount?.(this.all.size)
+      this.onGone?.(v)
     })
     this.all.add(viewer)
     this.onCount?.(this.all.size)

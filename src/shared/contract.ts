@@ -7,6 +7,7 @@ import type { SockAddr, WindowLineStyle } from './events'
 import type { EventsListener, PacketsListener } from './feed'
 import type { KernelTcpReading } from './kernel-tcp'
 import type { CaptureStatus, PcapngExport } from './wire'
+import type { SharedView, WindowsMessage, WindowsState } from './window-views'
 
 export type { EndpointKind } from './endpoint-kinds'
 
@@ -129,6 +130,12 @@ export interface LabCommands {
   kernelState(): KernelTcpReading
   /** The capture as a pcapng file for Wireshark. */
   exportPcapng(): PcapngExport
+  /**
+   * What this window shows now, for windows that follow it (window-views.ts); `token` is the one the
+   * host gave it before a reload, so that it keeps its number. Answers with its number and every
+   * window's; changes come on the windows feed.
+   */
+  showView(view: SharedView, token?: string): WindowsState
 }
 
 export type Verb = keyof LabCommands
@@ -149,7 +156,8 @@ export const VERBS = [
   'startCapture',
   'stopCapture',
   'kernelState',
-  'exportPcapng'
+  'exportPcapng',
+  'showView'
 ] as const satisfies readonly Verb[]
 
 /** Compiles only when `List` names every member of `All` (satisfies above refuses anything else). */
@@ -171,6 +179,8 @@ export type LabApi = { [V in Verb]: (...args: ArgsOf<V>) => Promise<ResultOf<V>>
    * were left out before this batch because the window read too slowly; returns the unsubscribe function.
    */
   onPackets(listener: PacketsListener): () => void
+  /** The windows on the host and what each shows, whenever that changes (after this window's first showView). */
+  onWindows(listener: (message: WindowsMessage) => void): () => void
 }
 
 /** What main and the browser host implement. */
@@ -205,6 +215,6 @@ export function isVerb(value: unknown): value is Verb {
 }
 
 /** Every verb of the LabApi as a call through one transport function (the preload's IPC, the browser's WebSocket). */
-export function verbsVia(call: (verb: Verb, args: unknown[]) => Promise<unknown>): Omit<LabApi, 'onEvents' | 'onPackets'> {
-  return Object.fromEntries(VERBS.map((verb) => [verb, (...args: unknown[]) => call(verb, args)])) as Omit<LabApi, 'onEvents' | 'onPackets'>
+export function verbsVia(call: (verb: Verb, args: unknown[]) => Promise<unknown>): Omit<LabApi, 'onEvents' | 'onPackets' | 'onWindows'> {
+  return Object.fromEntries(VERBS.map((verb) => [verb, (...args: unknown[]) => call(verb, args)])) as Omit<LabApi, 'onEvents' | 'onPackets' | 'onWindows'>
 }

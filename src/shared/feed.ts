@@ -7,6 +7,7 @@
 import type { NamesAll } from './contract'
 import type { LabEvent, SockAddr } from './events'
 import type { WirePacket } from './wire'
+import type { WindowsMessage } from './window-views'
 
 /** The fields of an event that repeat from event to event (an endpoint's name, address, words): sent once per batch. */
 type SharedField = 'endpoint' | 'info' | 'detail' | 'local' | 'remote'
@@ -62,7 +63,7 @@ export interface SkippedMessage {
   skipped: { events: number; firstSeq: number; lastSeq: number }
 }
 
-export type FeedMessage = EventsMessage | PacketsMessage | SkippedMessage
+export type FeedMessage = EventsMessage | PacketsMessage | SkippedMessage | WindowsMessage
 
 /** Every field of an event, as encodeEvents copies them one by one: a field added to LabEvent and not here does not compile. */
 export const EVENT_FIELDS = ['seq', 'time', 'endpoint', 'role', 'proto', 'kind', 'conn', 'local', 'remote', 'length', 'preview', 'info', 'code', 'detail'] as const satisfies readonly (keyof LabEvent)[]
@@ -149,6 +150,7 @@ export type PacketsListener = (batch: WirePacket[], skipped: number) => void
 export class FeedListeners {
   private readonly events = new Set<EventsListener>()
   private readonly packets = new Set<PacketsListener>()
+  private readonly windows = new Set<(message: WindowsMessage) => void>()
 
   constructor(private readonly ready: (feed: FeedName) => void) {}
 
@@ -164,6 +166,12 @@ export class FeedListeners {
     return () => void this.packets.delete(listener)
   }
 
+  /** The windows feed needs no ready: the host sends it once the window has shared its view. */
+  onWindows(listener: (message: WindowsMessage) => void): () => void {
+    this.windows.add(listener)
+    return () => void this.windows.delete(listener)
+  }
+
   /** Hands a message to the listeners; one the window cannot read is left out, with a line on the console. */
   deliver(message: FeedMessage): void {
     if ('events' in message) {
@@ -176,6 +184,7 @@ export class FeedListeners {
       }
       for (const listener of this.events) listener(events, message.replay === true)
     } else if ('packets' in message) for (const listener of this.packets) listener(message.packets, message.packetsSkipped ?? 0)
+    else if ('windows' in message) for (const listener of this.windows) listener(message)
     // A skip notice is not shown yet: the packet log's numbering already shows the gap.
   }
 }

@@ -7,7 +7,8 @@ import type { ArgsOf, Verb } from './contract'
 import { ENDPOINT_ID, ENDPOINT_KINDS } from './endpoint-kinds'
 import { say, worded } from './field-rules'
 import { INPUT_MAX_CHARS } from './limits'
-import { CONSOLE_KEY, CONTROL_CHARACTER, endpointFitsConsole, kindFitsConsole } from './console-keys'
+import { CONSOLE_KEY, CONTROL_CHARACTER, endpointFitsConsole, kindFitsConsole, parseConsoleKey } from './console-keys'
+import { MAX_SHARED_TABS, VIEW_NAMES } from './window-views'
 
 export { fields, type NumberField } from './field-rules'
 
@@ -38,6 +39,20 @@ const windowLine = z
   })
   .refine((line) => line.endpoint === undefined || endpointFitsConsole(line.endpoint, line.console), { error: 'that endpoint does not speak in that console', path: ['endpoint'] })
 
+/** A window's view as followers mirror it: client tabs of its lab only, each client in a tab of its kind. */
+const clientOfLab = (lab: string) => (key: string) => parseConsoleKey(key)?.lab === lab && parseConsoleKey(key)?.role === 'client'
+const sharedView = z
+  .strictObject({
+    lab: z.enum(['tcp', 'udp', 'http']),
+    tabs: z.array(z.strictObject({ key: consoleKey, endpoint: endpointId.optional() })).max(MAX_SHARED_TABS),
+    tab: consoleKey,
+    view: z.enum(VIEW_NAMES),
+    row: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER).optional()
+  })
+  .refine((v) => clientOfLab(v.lab)(v.tab) && v.tabs.every((t) => clientOfLab(v.lab)(t.key)), { error: 'a shared view names a client tab of another lab', path: ['tabs'] })
+  .refine((v) => v.tabs.every((t) => t.endpoint === undefined || endpointFitsConsole(t.endpoint, t.key)), { error: 'that endpoint does not speak in that console', path: ['tabs'] })
+const windowToken = z.string().regex(/^[0-9a-f]{32}$/, 'not a window token')
+
 export const argSchemas: { [V in Verb]: z.ZodType<ArgsOf<V>> } = {
   hostInfo: z.tuple([]),
   start: startArgs,
@@ -52,7 +67,8 @@ export const argSchemas: { [V in Verb]: z.ZodType<ArgsOf<V>> } = {
   startCapture: z.tuple([]),
   stopCapture: z.tuple([]),
   kernelState: z.tuple([]),
-  exportPcapng: z.tuple([])
+  exportPcapng: z.tuple([]),
+  showView: z.tuple([sharedView, windowToken.optional()])
 }
 
 /**

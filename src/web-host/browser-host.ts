@@ -146,7 +146,7 @@ export async function startBrowserHost(options: BrowserHostOptions): Promise<Bro
       return
     }
     if (typeof message.id !== 'number') return
-    viewer.reply({ id: message.id, reply: await session.call(message.verb, message.args) })
+    viewer.reply({ id: message.id, reply: await session.call(message.verb, message.args, viewer) })
   }
 
   await new Promise<void>((resolve, reject) => {

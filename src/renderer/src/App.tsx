@@ -12,10 +12,13 @@ import { EventStore } from './event-store'
 import { draftCutNote, draftOf, LabController } from './lab-controller'
 import { familyMismatch } from './lab-state'
 import { ClientPanel } from './components/ClientPanel'
+import { FollowControl } from './components/FollowControl'
 import { Header } from './components/Header'
 import { ServerPanel } from './components/ServerPanel'
 import { Splitter } from './components/Splitter'
-import { ViewTabs } from './components/ViewTabs'
+import { ViewTabs, type ViewTab } from './components/ViewTabs'
+import { mirroredLab, WindowFollow } from './window-follow'
+import { MAX_SHARED_TABS, type SharedView } from '../../shared/window-views'
 import { loadViewMemory, saveViewMemory } from './view-memory'
 import { loadLogSize, loadTheme, loadZoom, saveLogSize, saveTheme, saveZoom, stepZoom, zoomDirection, type Theme } from './zoom'
 
@@ -36,6 +39,11 @@ export function App({ api, info }: { api: LabApi; info: HostInfo }): React.JSX.E
   const [zoom, setZoom] = useState(loadZoom)
   const [theme, setTheme] = useState<Theme>(loadTheme)
   const [logSize, setLogSize] = useState(loadLogSize)
+  const [viewTab, setViewTab] = useState<ViewTab>('log')
+  const [row, setRow] = useState<number | undefined>()
+  const follow = useMemo(() => new WindowFollow(api, info.session), [api, info.session])
+  useEffect(() => follow.open(), [follow])
+  const windows = useSyncExternalStore(follow.subscribe, follow.getSnapshot)
 
   useEffect(() => {
     // Read-only views for the benchmark and the e2e tests: counters, a console's whole text and size.
@@ -70,8 +78,27 @@ export function App({ api, info }: { api: LabApi; info: HostInfo }): React.JSX.E
     return () => window.removeEventListener('keydown', onKey)
   }, [onZoom])
 
-  const { active, family, labs, problems } = view
-  const lab = labs[active]
+  const { family, labs, problems } = view
+  // Following another window: its lab, client tab (by its numbers), view and row are shown here,
+  // over this window's own, which come back when it stops following.
+  const leader = follow.leader(windows)
+  const led = leader?.view
+  const active = led ? led.lab : view.active
+  const lab = led ? mirroredLab(labs[active], led, family) : labs[active]
+  const shownView = led ? led.view : viewTab
+  const shownRow = led ? led.row : row
+  const shared: SharedView = led ?? {
+    lab: active,
+    tabs: lab.tabs.slice(0, MAX_SHARED_TABS).map((t) => ({ key: t.key, ...(t.endpointId && { endpoint: t.endpointId }) })),
+    tab: lab.activeTab,
+    view: viewTab,
+    ...(row !== undefined && { row })
+  }
+  useEffect(() => follow.share(shared))
+  // The leader's clients by the leader's numbers, in the log's details too.
+  // Stable while the leader's tabs are: the packet log rebuilds its rows when it changes.
+  const ledTabs = led?.tabs
+  const keyOf = useCallback((id: string): string | undefined => ledTabs?.find((t) => t.endpoint === id)?.key ?? controller.keyOf(id), [ledTabs, controller])
   return (
     <div className="app" style={{ '--log-size': `${logSize * 100}vh` } as React.CSSProperties}>
       <Header
@@ -119,13 +146,18 @@ export function App({ api, info }: { api: LabApi; info: HostInfo }): React.JSX.E
         capture={capture}
         feed={feed}
         zoom={zoom}
+        tab={shownView}
+        onTab={setViewTab}
+        row={led ? shownRow : undefined}
+        onRow={setRow}
+        trailing={<FollowControl follow={windows} leaderOpen={leader?.open} onFollow={(n) => follow.follow(n)} />}
         nameOf={(id) => {
-          const key = controller.keyOf(id)
+          const key = keyOf(id)
           return key ? fullName(key) : undefined
         }}
         running={new Set(Object.values(labs).flatMap((l) => [l.run?.id, ...l.tabs.map((t) => t.endpointId)].filter((id): id is string => !!id)))}
         endpoints={liveEndpoints(labs)}
-        keyOf={controller.keyOf}
+        keyOf={keyOf}
         onCleared={(seq) => saveViewMemory(info.session, { clearedThrough: seq })}
       />
     </div>

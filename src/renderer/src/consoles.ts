@@ -4,6 +4,7 @@
 
 import { FitAddon } from '@xterm/addon-fit'
 import { Terminal, type ITheme } from '@xterm/xterm'
+import { visibleControls } from '../../shared/visible-controls'
 import { FrameThrottle } from './frame-throttle'
 import { zoomDirection, type Theme } from './zoom'
 
@@ -212,10 +213,13 @@ export class ConsoleRegistry {
 
   /**
    * Writes one line (or several, for HTTP heads and bodies) to console `key`; an `input` line is
-   * what the student sent, shown after the prompt as the course's client shows it.
+   * what the student sent, shown after the prompt as the course's client shows it. The line's own
+   * control characters are shown, never obeyed (it may hold a peer's bytes: visible-controls.ts);
+   * only the style's colours, added here, reach the terminal as escapes.
    */
-  write(key: string, text: string, style: LineStyle = 'plain'): void {
+  write(key: string, line: string, style: LineStyle = 'plain'): void {
     const e = this.entry(key)
+    const text = visibleControls(line)
     const shown = cutLongLines(text.length > MAX_LINE ? `${text.slice(0, MAX_LINE)}\n… (${text.length - MAX_LINE} more characters not shown)` : text)
     const [on, off] = STYLE[style]
     // Keep the prompt on the last line: erase it, print the line, draw it again.

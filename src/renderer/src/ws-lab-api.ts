@@ -50,7 +50,8 @@ export function connectWsLabApi(onLost: (reason: string) => void, address = labS
   const lab: LabApi = {
     ...verbsVia(call),
     onEvents: (listener) => feeds.onEvents(listener),
-    onPackets: (listener) => feeds.onPackets(listener)
+    onPackets: (listener) => feeds.onPackets(listener),
+    onWindows: (listener) => feeds.onWindows(listener)
   }
 
   return new Promise((resolve, reject) => {

@@ -3,7 +3,7 @@
 // log stays mounted (it keeps its filter and selection); a wire view, while shown, keeps the
 // capture's status fresh, and the Sockets view the kernel's states.
 
-import { useEffect, useState, useSyncExternalStore } from 'react'
+import { useEffect, useMemo, useSyncExternalStore } from 'react'
 import type { LabApi } from '../../../shared/contract'
 import type { LabEvent } from '../../../shared/events'
 import type { CaptureFeed } from '../capture-feed'
@@ -32,15 +32,24 @@ interface Props extends LogProps {
   capture: CaptureStore
   feed: CaptureFeed
   zoom: number
+  /** The view shown (the window keeps it: a window that follows another shows the other's). */
+  tab: ViewTab
+  onTab: (tab: ViewTab) => void
+  /** The packet log's row to select (the followed window's), by seq. */
+  row?: number
+  /** The student selected a packet log row (its seq), or none. */
+  onRow: (seq: number | undefined) => void
+  /** Shown at the end of the tab row (the window's Follow control). */
+  trailing?: React.ReactNode
   /** "TCP Server", "UDP Client 2" for an endpoint id. */
   nameOf: (endpointId: string) => string | undefined
   running: ReadonlySet<string>
 }
 
-export function ViewTabs({ api, events, capture, feed, zoom, nameOf, running, ...log }: Props): React.JSX.Element {
-  const [tab, setTab] = useState<ViewTab>('log')
+export function ViewTabs({ api, events, capture, feed, zoom, tab, onTab: setTab, row, onRow, trailing, nameOf, running, ...log }: Props): React.JSX.Element {
   // Only the call another view picked: packets arriving must not re-render the packet log.
   const picked = useSyncExternalStore(capture.subscribe, () => capture.selection.call)
+  const followed = useMemo(() => (row === undefined ? undefined : { seq: row, nonce: -1 }), [row])
 
   useEffect(() => {
     if (tab === 'log') return
@@ -55,6 +64,7 @@ export function ViewTabs({ api, events, capture, feed, zoom, nameOf, running, ..
   }
 
   const onLogSelect = (e: LabEvent | undefined): void => {
+    onRow(e?.seq)
     const id = e && conversationOfEvent(e, capture.allConversations(), capture.status?.labZero ?? 0)
     if (id) capture.select({ conversation: id, packet: undefined })
   }
@@ -73,9 +83,11 @@ export function ViewTabs({ api, events, capture, feed, zoom, nameOf, running, ..
             {t.title}
           </button>
         ))}
+        <span className="spacer" />
+        {trailing}
       </div>
       <div className="view-body" hidden={tab !== 'log'}>
-        <PacketLog store={events} zoom={zoom} pick={picked} onSelect={onLogSelect} shown={tab === 'log'} {...log} />
+        <PacketLog store={events} zoom={zoom} pick={followed ?? picked} onSelect={onLogSelect} shown={tab === 'log'} {...log} />
       </div>
       {tab === 'wire' && <WireView store={capture} feed={feed} zero={zero} zoom={zoom} onExport={exportPcapng} />}
       {tab === 'ladder' && <Ladder store={capture} events={events} zero={zero} zoom={zoom} nameOf={nameOf} />}
