@@ -34,10 +34,11 @@ interface Props extends LogProps {
   zoom: number
   /** "TCP Server", "UDP Client 2" for an endpoint id. */
   nameOf: (endpointId: string) => string | undefined
-  running: ReadonlySet<string>
+  /** The running endpoints' ids, in the order the Sockets view shows them. */
+  order: readonly string[]
 }
 
-export function ViewTabs({ api, events, capture, feed, zoom, nameOf, running, ...log }: Props): React.JSX.Element {
+export function ViewTabs({ api, events, capture, feed, zoom, nameOf, order, ...log }: Props): React.JSX.Element {
   const [tab, setTab] = useState<ViewTab>('log')
   // Only the call another view picked: packets arriving must not re-render the packet log.
   const picked = useSyncExternalStore(capture.subscribe, () => capture.selection.call)
@@ -79,7 +80,7 @@ export function ViewTabs({ api, events, capture, feed, zoom, nameOf, running, ..
       </div>
       {tab === 'wire' && <WireView store={capture} feed={feed} zero={zero} zoom={zoom} onExport={exportPcapng} />}
       {tab === 'ladder' && <Ladder store={capture} events={events} zero={zero} zoom={zoom} nameOf={nameOf} />}
-      {tab === 'sockets' && <SocketState store={capture} events={events} nameOf={nameOf} running={running} />}
+      {tab === 'sockets' && <SocketState store={capture} events={events} nameOf={nameOf} order={order} />}
     </div>
   )
 }
