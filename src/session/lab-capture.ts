@@ -16,7 +16,7 @@ import type { LabEvent } from '../shared/events'
 import type { KernelTcpReading } from '../shared/kernel-tcp'
 import type { CaptureProblem, CaptureStatus, WirePacket } from '../shared/wire'
 import { checkCapture } from '../engine/capture/capture-check'
-import { readKernelTcp } from '../engine/capture/kernel-tcp-state'
+import { readingKey, readKernelTcp } from '../engine/capture/kernel-tcp-state'
 import { CaptureUnavailableError, DEFAULT_PACKET_RING, PacketCapture, type CaptureEnd } from '../engine/capture/packet-capture'
 import { problem as captureProblem } from '../engine/capture/capture-problem'
 import { hostSearch, type ToolSearch } from '../engine/capture/tools'
@@ -166,14 +166,25 @@ export class LabCapture extends EventEmitter<LabCaptureEvents> {
     await this.serially(() => this.restart())
   }
 
+  /** The last rows read from the kernel, as readingKey says them, and how many times they changed. */
+  private kernelSeen = { key: '', version: 0 }
+
   history(): WirePacket[] {
     return this.ring.toArray()
   }
 
-  /** The kernel's TCP sockets on every port the lab used this session. */
-  async kernelState(): Promise<KernelTcpReading> {
-    if (this.search.platform === 'linux' && this.ports.size === 0) return { exposed: true, sockets: [] }
-    return readKernelTcp([...this.ports], this.search.platform)
+  /**
+   * The kernel's TCP sockets on every port the lab used this session; to a window that holds the
+   * same rows (`since` is their version), "unchanged": 5,000 idle connections are not sent again
+   * every half second, nor drawn again.
+   */
+  async kernelState(since?: number): Promise<KernelTcpReading> {
+    const reading = this.search.platform === 'linux' && this.ports.size === 0 ? { exposed: true as const, version: 0, sockets: [] } : await readKernelTcp([...this.ports], this.search.platform)
+    if (!reading.exposed) return reading
+    const key = readingKey(reading.sockets)
+    if (key !== this.kernelSeen.key) this.kernelSeen = { key, version: this.kernelSeen.version + 1 }
+    const { version } = this.kernelSeen
+    return since === version ? { exposed: true, unchanged: true, version } : { ...reading, version }
   }
 
   /** Everything captured in this session as one pcapng file; null before the first packet. */

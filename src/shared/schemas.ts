@@ -51,7 +51,7 @@ export const argSchemas: { [V in Verb]: z.ZodType<ArgsOf<V>> } = {
   captureStatus: z.tuple([]),
   startCapture: z.tuple([]),
   stopCapture: z.tuple([]),
-  kernelState: z.tuple([]),
+  kernelState: z.tuple([z.number().int().nonnegative().optional()]),
   exportPcapng: z.tuple([])
 }
 
