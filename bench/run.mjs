@@ -11,9 +11,10 @@ import { benchCapture } from './capture.mjs'
 import { benchEvents } from './events.mjs'
 import { benchHttp } from './http.mjs'
 import { ROOT, SOCKLAB, killAll, socklabBuildIn } from './lib.mjs'
+import { benchSockets } from './sockets.mjs'
 import { benchTcp } from './tcp.mjs'
 
-const SECTIONS = { http: benchHttp, tcp: benchTcp, events: benchEvents, capture: benchCapture }
+const SECTIONS = { http: benchHttp, tcp: benchTcp, events: benchEvents, capture: benchCapture, sockets: benchSockets }
 let args
 try {
   args = parseArgs({ allowPositionals: true, options: { baseline: { type: 'string' }, rounds: { type: 'string' } } })
