@@ -1,4 +1,4 @@
-// npm run bench [-- http tcp events capture] [--baseline DIR] [--rounds N]: socklab against peers
+// npm run bench [-- http tcp events capture sockets] [--baseline DIR] [--rounds N]: socklab against peers
 // started here, in the same run; with --baseline, every section also runs another build of socklab
 // side by side, in the same turns; --rounds sets the rounds (turns, bursts) of every section.
 
