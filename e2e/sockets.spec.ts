@@ -2,7 +2,7 @@
 // row is under an endpoint only when it is that endpoint's, and the current lab's server card is
 // first and on screen at projector zoom, in the same place after a restart.
 
-import { execFileSync } from 'node:child_process'
+import { execFileSync, spawn } from 'node:child_process'
 import type { Page } from '@playwright/test'
 import { clientConsole, consoleText, exchange, expect, freePort, sendFromClient, shot, startServer, test } from './fixtures'
 
@@ -96,5 +96,40 @@ test('the current lab’s server card is first and on screen at 200% on 1920×10
     await startServer(lab, port)
     await expect(server.getByTestId('socket-now')).toContainText('blocked in accept()')
     await expect.poll(() => cardNames(lab)).toEqual(order)
+  }
+})
+
+test('many connections: each card lists 50 kernel rows under a line counting them all, at 100% and 200%', async ({ lab }) => {
+  test.setTimeout(90_000)
+  const port = await freePort()
+  await lab.getByTestId('view-sockets').click()
+  await startServer(lab, port)
+  // 120 idle connections from python, held open until stdin closes: one served, the rest in the backlog.
+  const script = 'import socket, sys\ncs = [socket.create_connection(("127.0.0.1", int(sys.argv[1]))) for _ in range(120)]\nprint("open", flush=True)\nsys.stdin.read()'
+  const python = spawn('python3', ['-c', script, String(port)], { stdio: ['pipe', 'pipe', 'inherit'] })
+  try {
+    await new Promise<void>((resolve, reject) => {
+      python.stdout!.once('data', () => resolve())
+      python.once('exit', (code) => reject(new Error(`python exited (${code}) before opening its connections`)))
+    })
+    const server = lab.locator('[data-testid=socket-card][data-endpoint^="tcp-server"]')
+    await expect(server.getByTestId('kernel-group')).toHaveText('120 connections: 120 ESTABLISHED (showing 50)', { timeout: 20_000 })
+    // The listening socket first, then 49 of the connections: 50 rows, whatever the count.
+    await expect(server.getByTestId('kernel-socket')).toHaveCount(50)
+    await expect(server.getByTestId('kernel-socket').first()).toHaveAttribute('data-state', 'LISTEN')
+    await expect(server.getByTestId('socket-backlog')).toContainText('119 connections wait for accept()')
+    await expect(server.getByTestId('socket-backlog')).toContainText('and 114 more')
+    // python's own ends of the connections are not the server's.
+    const others = lab.getByTestId('socket-others')
+    await expect(others.getByTestId('kernel-group')).toHaveText('120 connections: 120 ESTABLISHED (showing 50)')
+    await expect(others.getByTestId('kernel-socket')).toHaveCount(50)
+    await shot(lab, 'sockets-many-100')
+    await lab.setViewportSize({ width: 1920, height: 1080 })
+    await zoomTo(lab, '200%')
+    await expect(server.getByTestId('kernel-group')).toBeInViewport()
+    await shot(lab, 'sockets-many-200')
+  } finally {
+    python.stdin!.end()
+    python.kill()
   }
 })

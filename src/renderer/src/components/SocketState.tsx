@@ -14,8 +14,8 @@ import type { CaptureStore } from '../capture-store'
 import type { EventStore } from '../event-store'
 import { count, groupLine, kernelOwners, rowsToShow, socketActivity, type ConnectionActivity, type EndpointActivity } from '../socket-activity'
 
-/** Connection lines and backlog peers a card names at most. */
-const CONNECTIONS_SHOWN = 20
+/** Connection lines and backlog peers a card names at most: a projector at 200% shows a few lines of each. */
+const CONNECTIONS_SHOWN = 5
 
 interface Props {
   store: CaptureStore
