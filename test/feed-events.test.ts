@@ -4,7 +4,8 @@
 import dgram from 'node:dgram'
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import type { LabEvent } from '../src/shared/events'
-import { decodeEvents, encodeEvents, FeedMessageError, FeedListeners, type EventsMessage } from '../src/shared/feed'
+import { decodeEvents, decodePackets, encodeEvents, FeedMessageError, FeedListeners, type EventsMessage, type FeedMessage, type PacketsMessage } from '../src/shared/feed'
+import type { WirePacket } from '../src/shared/wire'
 import { Lab } from '../src/engine/lab'
 import { freePort } from './helpers/processes'
 
@@ -77,6 +78,13 @@ describe('the events feed encoding', () => {
     ['an index to a value of the wrong kind', (m) => (m.events[0].info = m.events[0].detail)],
     ['an address that is not one', (m, e) => (m.shared[e.local as number] = { address: '127.0.0.1', port: '12000', family: 'IPv4' })],
     ['no table', (m) => delete (m as { shared?: unknown }).shared],
+    ['an event without its kind', (m) => delete m.events[0].kind],
+    ['an event of a kind no lab has', (m) => (m.events[0].kind = 'teleport')],
+    ['an event without its time', (m) => delete m.events[0].time],
+    ['an event whose time is not a number', (m) => (m.events[0].time = '12')],
+    ['an event without its seq', (m) => delete m.events[0].seq],
+    ['an event with a negative length', (m) => (m.events[0].length = -1)],
+    ['an event of no role', (m) => (m.events[0].role = 'relay')],
     ['an event that is not an object', (m) => (m.events[0] = 7 as unknown as Record<string, unknown>)]
   ])('refuses a batch with %s', async (_, spoil) => {
     const message = JSON.parse(JSON.stringify(encodeEvents(await udpEvents(1)))) as { events: Record<string, unknown>[]; shared: unknown[] }
@@ -101,5 +109,90 @@ describe('the events feed encoding', () => {
     error.mockRestore()
     feeds.deliver(JSON.parse(JSON.stringify(encodeEvents(events))) as EventsMessage)
     expect(got).toEqual([JSON.parse(JSON.stringify(events))])
+  })
+
+  it.each<[string, unknown]>([
+    ['a message that is not an object', null],
+    ['a message of no feed', { hello: 1 }],
+    ['a batch of events without its list', { events: null, shared: [] }],
+    ['a skip notice that counts nothing', { skipped: null }]
+  ])('a window leaves out %s with one line, and reads the next batch', async (_, bad) => {
+    const events = await udpEvents(1)
+    const got: LabEvent[][] = []
+    const feeds = new FeedListeners(() => {})
+    feeds.onEvents((batch) => got.push(batch))
+    const error = vi.spyOn(console, 'error').mockImplementation(() => {})
+    expect(() => feeds.deliver(bad as FeedMessage)).not.toThrow()
+    expect(error).toHaveBeenCalledOnce()
+    expect(String(error.mock.calls[0][0])).toMatch(/^socklab: a (message|batch of events|skip notice) from the host was left out: .+$/)
+    error.mockRestore()
+    feeds.deliver(JSON.parse(JSON.stringify(encodeEvents(events))) as EventsMessage)
+    expect(got).toHaveLength(1)
+  })
+})
+
+describe('the packets feed', () => {
+  const packet = (no: number): WirePacket => ({
+    no,
+    time: 1_700_000_000_000_000 + no,
+    proto: 'TCP',
+    family: 'IPv4',
+    src: { address: '127.0.0.1', port: 40000, family: 'IPv4' },
+    dst: { address: '127.0.0.1', port: 12000, family: 'IPv4' },
+    conversation: 'TCP 0',
+    flags: ['SYN'],
+    seq: 0,
+    window: 65495,
+    length: 0,
+    sender: 'client',
+    step: 'handshake-1'
+  })
+  const through = (m: PacketsMessage): PacketsMessage => JSON.parse(JSON.stringify(m)) as PacketsMessage
+
+  it('gives back a batch as the host sent it, with the count skipped before it', () => {
+    const batch = [packet(1), { ...packet(2), flags: ['SYN', 'ACK'], step: 'handshake-2', sender: 'server' } as WirePacket]
+    expect(decodePackets(through({ packets: batch, packetsSkipped: 3 }))).toEqual({ packets: batch, skipped: 3 })
+    expect(decodePackets(through({ packets: [] }))).toEqual({ packets: [], skipped: 0 })
+  })
+
+  it.each<[string, (p: Record<string, unknown>, m: Record<string, unknown>) => unknown]>([
+    ['no list (packets: null)', (_, m) => (m.packets = null)],
+    ['a list that is an object', (_, m) => (m.packets = { 0: packet(1) })],
+    ['a packet that is not an object', (_, m) => ((m.packets as unknown[])[0] = 'SYN')],
+    ['a packet without its number', (p) => delete p.no],
+    ['a packet numbered 0', (p) => (p.no = 0)],
+    ['a packet without its time', (p) => delete p.time],
+    ['a packet of another protocol', (p) => (p.proto = 'SCTP')],
+    ['a packet without its source', (p) => delete p.src],
+    ['a destination whose port is text', (p) => (p.dst = { address: '127.0.0.1', port: '12000', family: 'IPv4' })],
+    ['a packet of no conversation', (p) => delete p.conversation],
+    ['flags that are not a list', (p) => (p.flags = 'SYN')],
+    ['a flag TCP does not have', (p) => (p.flags = ['SYN', 'XMAS'])],
+    ['a length that is negative', (p) => (p.length = -4)],
+    ['a seq that is text', (p) => (p.seq = '0')],
+    ['a step no connection has', (p) => (p.step = 'handshake-4')],
+    ['a sender that is neither side', (p) => (p.sender = 'relay')],
+    ['a count of skipped packets that is not one', (_, m) => (m.packetsSkipped = -1)]
+  ])('refuses a batch with %s', (_, spoil) => {
+    const m = through({ packets: [packet(1), packet(2)] }) as unknown as Record<string, unknown>
+    spoil((m.packets as Record<string, unknown>[])[1], m)
+    expect(() => decodePackets(m as unknown as PacketsMessage)).toThrow(FeedMessageError)
+  })
+
+  it('a window leaves out a bad batch with one line, keeps running, and reads the next', () => {
+    const got: WirePacket[][] = []
+    const feeds = new FeedListeners(() => {})
+    feeds.onPackets((batch) => got.push(batch))
+    const error = vi.spyOn(console, 'error').mockImplementation(() => {})
+    expect(() => feeds.deliver({ packets: null } as unknown as FeedMessage)).not.toThrow()
+    expect(() => feeds.deliver({ packets: [{ ...packet(1), time: undefined }] } as unknown as FeedMessage)).not.toThrow()
+    expect(got).toHaveLength(0)
+    expect(error.mock.calls.map((c) => String(c[0]))).toEqual([
+      'socklab: a batch of packets from the host was left out: a batch of packets came without its list (null)',
+      'socklab: a batch of packets from the host was left out: packet 1 has no valid time (undefined)'
+    ])
+    error.mockRestore()
+    feeds.deliver(through({ packets: [packet(1)] }))
+    expect(got).toEqual([[packet(1)]])
   })
 })

@@ -213,5 +213,8 @@ describe.skipIf(skipCapture)('IPC binding: the capture (real dumpcap and tshark)
       ['UDP', 'server']
     ])
     expect(await ipc.invoke(own, channelOf('kernelState'))).toMatchObject({ ok: true, value: { exposed: process.platform === 'linux' } })
+    // The version a window holds is a whole number or nothing.
+    expect(await ipc.invoke(own, channelOf('kernelState'), -1)).toMatchObject({ ok: false })
+    expect(await ipc.invoke(own, channelOf('kernelState'), 'all')).toMatchObject({ ok: false })
   }, 60_000)
 })

@@ -61,7 +61,7 @@ export function createLabHandlers(lab: Lab, facts: HostFacts, capture: LabCaptur
     captureStatus: () => capture.checkedStatus(),
     startCapture: () => capture.start(),
     stopCapture: () => capture.stop(),
-    kernelState: () => capture.kernelState(),
+    kernelState: (since) => capture.kernelState(since),
     exportPcapng: async () => {
       const pcapng = await capture.pcapng()
       if (!pcapng) throw new LabError('nothing captured yet: open the Wire view, then run an exchange')

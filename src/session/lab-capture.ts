@@ -15,7 +15,7 @@ import type { LabEvent } from '../shared/events'
 import type { KernelTcpReading } from '../shared/kernel-tcp'
 import type { CaptureProblem, CaptureStatus, WirePacket } from '../shared/wire'
 import { checkCapture } from '../engine/capture/capture-check'
-import { readKernelTcp } from '../engine/capture/kernel-tcp-state'
+import { readingKey, readKernelTcp } from '../engine/capture/kernel-tcp-state'
 import { CaptureUnavailableError, DEFAULT_PACKET_RING, PacketCapture, type CaptureEnd } from '../engine/capture/packet-capture'
 import { problem as captureProblem } from '../engine/capture/capture-problem'
 import { hostSearch, type ToolSearch } from '../engine/capture/tools'
@@ -29,6 +29,11 @@ import { ResetCauses } from './reset-causes'
 import { joinSections, withoutFrames } from './pcapng-file'
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms).unref())
+
+/** The most of the host's time reading the kernel's table may take: with thousands of sockets it is read less often. */
+const KERNEL_READ_SHARE = 0.05
+/** A wall-clock cost also counts the waits of a busy host: a reading is never older than this. */
+const KERNEL_READ_STALE_MS = 2000
 
 export interface LabCaptureOptions {
   search?: ToolSearch
@@ -175,14 +180,32 @@ export class LabCapture extends EventEmitter<LabCaptureEvents> {
     await this.serially(() => this.restart())
   }
 
+  /** The last rows read from the kernel, as readingKey says them, how many times they changed, when they were read and what the read took (ms). */
+  private kernelSeen: { key: string; version: number; reading?: KernelTcpReading; at: number; cost: number } = { key: '', version: 0, at: 0, cost: 0 }
+
   history(): WirePacket[] {
     return this.ring.toArray()
   }
 
-  /** The kernel's TCP sockets on every port the lab used this session. */
-  async kernelState(): Promise<KernelTcpReading> {
-    if (this.search.platform === 'linux' && this.ports.size === 0) return { exposed: true, sockets: [] }
-    return readKernelTcp([...this.ports], this.search.platform)
+  /**
+   * The kernel's TCP sockets on every port the lab used this session; to a window that holds the
+   * same rows (`since` is their version), "unchanged": 5,000 idle connections are not sent again
+   * every half second, nor drawn again.
+   */
+  async kernelState(since?: number): Promise<KernelTcpReading> {
+    const now = performance.now()
+    // The kernel takes its time to list a big table (60 ms for 6,000 sockets): a reading is reused,
+    // whoever asks, until the read is at most KERNEL_READ_SHARE of the time, and KERNEL_READ_STALE_MS at most.
+    if (!this.kernelSeen.reading || now - this.kernelSeen.at >= Math.min(this.kernelSeen.cost / KERNEL_READ_SHARE, KERNEL_READ_STALE_MS)) {
+      const reading = this.search.platform === 'linux' && this.ports.size === 0 ? { exposed: true as const, version: 0, sockets: [] } : await readKernelTcp([...this.ports], this.search.platform)
+      const cost = performance.now() - now
+      if (!reading.exposed) return reading
+      const key = readingKey(reading.sockets)
+      const version = key === this.kernelSeen.key ? this.kernelSeen.version : this.kernelSeen.version + 1
+      this.kernelSeen = { key, version, reading: { ...reading, version }, at: now, cost }
+    }
+    const { version, reading } = this.kernelSeen
+    return since === version ? { exposed: true, unchanged: true, version } : reading!
   }
 
   /** Everything captured in this session as one pcapng file; null before the first packet. */

@@ -126,8 +126,11 @@ export interface LabCommands {
   /** Captures the lab's ports (following them as servers and clients come and go) until stopCapture(). */
   startCapture(): CaptureStatus
   stopCapture(): CaptureStatus
-  /** The kernel's TCP sockets on the lab's ports (Linux), or why the OS does not show them. */
-  kernelState(): KernelTcpReading
+  /**
+   * The kernel's TCP sockets on the lab's ports (Linux), or why the OS does not show them;
+   * `since`, the version the window holds: "unchanged" when the rows are still those.
+   */
+  kernelState(since?: number): KernelTcpReading
   /** The capture as a pcapng file for Wireshark. */
   exportPcapng(): PcapngExport
   /**

@@ -5,9 +5,10 @@
 // duplicate. Until a window is ready, the host holds the feed for it.
 
 import type { NamesAll } from './contract'
-import type { LabEvent, SockAddr } from './events'
-import type { WirePacket } from './wire'
+import type { EventKind, LabEvent, SockAddr } from './events'
+import { TCP_FLAGS, type WirePacket, type WireStep } from './wire'
 import type { WindowsMessage } from './window-views'
+import { windowsMessageSchema } from './schemas'
 
 /** The fields of an event that repeat from event to event (an endpoint's name, address, words): sent once per batch. */
 type SharedField = 'endpoint' | 'info' | 'detail' | 'local' | 'remote'
@@ -106,10 +107,31 @@ export function encodeEvents(events: readonly LabEvent[]): Pick<EventsMessage, '
 /** A feed message the window cannot read: the host that sent it is not a socklab host of this version. */
 export class FeedMessageError extends Error {}
 
+/** Each kind of event, as a value: a kind added to EventKind and not here does not compile. */
+const EVENT_KINDS: Record<EventKind, true> = { listen: true, bind: true, queued: true, accept: true, connect: true, send: true, recv: true, close: true, reset: true, error: true, console: true }
+const ROLES = new Set(['client', 'server'])
+const PROTOS = new Set(['TCP', 'UDP', 'HTTP'])
+
+/** What is wrong with an event's own fields (those not in the shared table), or undefined. */
+function eventProblem(e: Record<string, unknown>): string | undefined {
+  if (!isCount(e.seq)) return `an event has no valid seq (${show(e.seq)})`
+  const at = `event ${e.seq as number}`
+  if (typeof e.kind !== 'string' || !Object.hasOwn(EVENT_KINDS, e.kind)) return `${at} has no valid kind (${show(e.kind)})`
+  if (!isTime(e.time)) return `${at} has no valid time (${show(e.time)})`
+  if (!ROLES.has(e.role as string)) return `${at} has no valid role (${show(e.role)})`
+  if (!PROTOS.has(e.proto as string)) return `${at} has no valid proto (${show(e.proto)})`
+  if (!isCount(e.conn)) return `${at} has no valid conn (${show(e.conn)})`
+  if (!isCount(e.length)) return `${at} has no valid length (${show(e.length)})`
+  if (e.preview !== undefined && typeof e.preview !== 'string') return `${at} has a preview that is not base64 text`
+  if (e.code !== undefined && typeof e.code !== 'string') return `${at} has a code that is not text`
+  return undefined
+}
+
 /**
  * The events of a feed message, their shared fields filled in from its table (in place: events of
- * one batch then share one copy of each value). Refuses a reference that is not in the table or
- * points to a value of the wrong kind, so that no event reaches the views half made.
+ * one batch then share one copy of each value). Refuses an event without its kind, time or any
+ * other field of its own, and a reference that is not in the table or points to a value of the
+ * wrong kind, so that no event reaches the views half made.
  */
 export function decodeEvents(message: EventsMessage): LabEvent[] {
   const { events, shared } = message as { events: unknown; shared: unknown }
@@ -118,12 +140,14 @@ export function decodeEvents(message: EventsMessage): LabEvent[] {
     const index = e[field]
     if (index === undefined && optional) return
     if (!Number.isInteger(index) || (index as number) < 0 || (index as number) >= shared.length || !is(shared[index as number])) {
-      throw new FeedMessageError(`event ${String(e.seq)} names no valid ${field} (${JSON.stringify(index)})`)
+      throw new FeedMessageError(`event ${String(e.seq)} names no valid ${field} (${show(index)})`)
     }
     e[field] = shared[index as number]
   }
   for (const e of events as Record<string, unknown>[]) {
     if (typeof e !== 'object' || e === null) throw new FeedMessageError('a batch of events holds something that is not an event')
+    const problem = eventProblem(e)
+    if (problem) throw new FeedMessageError(problem)
     value(e, 'endpoint', isString)
     value(e, 'info', isString)
     value(e, 'detail', isRecord)
@@ -133,6 +157,50 @@ export function decodeEvents(message: EventsMessage): LabEvent[] {
   return events as LabEvent[]
 }
 
+const STEPS: Record<WireStep, true> = { 'handshake-1': true, 'handshake-2': true, 'handshake-3': true, 'client-close': true, 'server-close': true, 'last-ack': true, reset: true }
+const FLAGS = new Set<string>(TCP_FLAGS)
+
+/** What is wrong with a packet, or undefined: every field the views read, as WirePacket types it. */
+function packetProblem(p: unknown): string | undefined {
+  if (!isRecord(p)) return 'a batch of packets holds something that is not a packet'
+  const q = p as Record<string, unknown>
+  if (!isCount(q.no) || q.no === 0) return `a packet has no valid number (${show(q.no)})`
+  const at = `packet ${q.no as number}`
+  if (!isTime(q.time)) return `${at} has no valid time (${show(q.time)})`
+  if (q.proto !== 'TCP' && q.proto !== 'UDP') return `${at} has no valid proto (${show(q.proto)})`
+  if (q.family !== 'IPv4' && q.family !== 'IPv6') return `${at} has no valid family (${show(q.family)})`
+  if (!isSockAddr(q.src) || !isSockAddr(q.dst)) return `${at} has no valid source or destination`
+  if (typeof q.conversation !== 'string') return `${at} belongs to no conversation`
+  if (!Array.isArray(q.flags) || !q.flags.every((f) => FLAGS.has(f as string))) return `${at} has no valid TCP flags (${show(q.flags)})`
+  if (!isCount(q.length)) return `${at} has no valid length (${show(q.length)})`
+  for (const field of ['seq', 'ack', 'window'] as const) if (q[field] !== undefined && !isCount(q[field])) return `${at} has no valid ${field} (${show(q[field])})`
+  if (q.sender !== undefined && !ROLES.has(q.sender as string)) return `${at} has no valid sender (${show(q.sender)})`
+  if (q.step !== undefined && !(typeof q.step === 'string' && Object.hasOwn(STEPS, q.step))) return `${at} has no valid step (${show(q.step)})`
+  return undefined
+}
+
+/** The packets of a feed message and the count skipped before them; refuses a batch with anything a view could not read. */
+export function decodePackets(message: PacketsMessage): { packets: WirePacket[]; skipped: number } {
+  const { packets, packetsSkipped } = message as { packets: unknown; packetsSkipped: unknown }
+  if (!Array.isArray(packets)) throw new FeedMessageError(`a batch of packets came without its list (${show(packets)})`)
+  if (packetsSkipped !== undefined && !isCount(packetsSkipped)) throw new FeedMessageError(`a batch of packets has no valid count of skipped packets (${show(packetsSkipped)})`)
+  for (const p of packets) {
+    const problem = packetProblem(p)
+    if (problem) throw new FeedMessageError(problem)
+  }
+  return { packets: packets as WirePacket[], skipped: (packetsSkipped as number | undefined) ?? 0 }
+}
+
+/** A value in a line of the console: short, whatever the host sent. */
+const show = (v: unknown): string => {
+  const text = JSON.stringify(v) ?? String(v)
+  return text.length > 60 ? `${text.slice(0, 60)}…` : text
+}
+
+/** A whole number from 0: seq, conn, a length, a packet's number. */
+const isCount = (v: unknown): boolean => Number.isSafeInteger(v) && (v as number) >= 0
+/** A time: microseconds, the lab's (from its start) or the capture's (since the epoch). */
+const isTime = (v: unknown): boolean => typeof v === 'number' && Number.isFinite(v)
 const isString = (v: unknown): boolean => typeof v === 'string'
 const isRecord = (v: unknown): boolean => typeof v === 'object' && v !== null && !Array.isArray(v)
 const isSockAddr = (v: unknown): boolean => {
@@ -172,19 +240,40 @@ export class FeedListeners {
     return () => void this.windows.delete(listener)
   }
 
-  /** Hands a message to the listeners; one the window cannot read is left out, with a line on the console. */
+  /**
+   * Hands a message to the listeners. Every message is checked as the host checks every message to
+   * it: one the window cannot read is left out, with one line on the console, and the next is read.
+   */
   deliver(message: FeedMessage): void {
+    const leftOut = (what: string, err: unknown): void => {
+      if (!(err instanceof FeedMessageError)) throw err
+      console.error(`socklab: ${what} from the host was left out: ${err.message}`)
+    }
+    if (!isRecord(message)) return leftOut('a message', new FeedMessageError(`it is not a feed message (${show(message)})`))
     if ('events' in message) {
       let events: LabEvent[]
       try {
         events = decodeEvents(message)
       } catch (err) {
-        if (!(err instanceof FeedMessageError)) throw err
-        return console.error(`socklab: a batch of events from the host was left out: ${err.message}`)
+        return leftOut('a batch of events', err)
       }
       for (const listener of this.events) listener(events, message.replay === true)
-    } else if ('packets' in message) for (const listener of this.packets) listener(message.packets, message.packetsSkipped ?? 0)
-    else if ('windows' in message) for (const listener of this.windows) listener(message)
-    // A skip notice is not shown yet: the packet log's numbering already shows the gap.
+    } else if ('packets' in message) {
+      let batch: { packets: WirePacket[]; skipped: number }
+      try {
+        batch = decodePackets(message)
+      } catch (err) {
+        return leftOut('a batch of packets', err)
+      }
+      for (const listener of this.packets) listener(batch.packets, batch.skipped)
+    } else if ('windows' in message) {
+      const windows = windowsMessageSchema.safeParse(message)
+      if (!windows.success) return leftOut('a list of windows', new FeedMessageError(windows.error.issues[0]?.message ?? 'it does not list windows'))
+      for (const listener of this.windows) listener(windows.data)
+    } else if ('skipped' in message) {
+      // A skip notice is not shown yet: the packet log's numbering already shows the gap.
+      const s = message.skipped as unknown as Record<string, unknown>
+      if (!isRecord(s) || !isCount(s.events) || !isCount(s.firstSeq) || !isCount(s.lastSeq)) leftOut('a skip notice', new FeedMessageError(`it counts nothing (${show(s)})`))
+    } else leftOut('a message', new FeedMessageError(`it is of no feed this window knows (${Object.keys(message).join(', ') || 'no fields'})`))
   }
 }

@@ -50,4 +50,11 @@ export interface KernelSocket {
   inode: number
 }
 
-export type KernelTcpReading = { exposed: true; sockets: KernelSocket[] } | { exposed: false; reason: string }
+/** What a window holds: the rows, and the version of the host's reading they are (it counts changes). */
+export type KernelTcpSnapshot = { exposed: true; sockets: KernelSocket[]; version: number } | { exposed: false; reason: string }
+
+/**
+ * The host's answer to a window that asks with the version it holds: with thousands of idle
+ * connections the rows stay the same from one half second to the next, and only a change is sent.
+ */
+export type KernelTcpReading = KernelTcpSnapshot | { exposed: true; unchanged: true; version: number }

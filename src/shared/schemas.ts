@@ -8,7 +8,7 @@ import { ENDPOINT_ID, ENDPOINT_KINDS } from './endpoint-kinds'
 import { say, worded } from './field-rules'
 import { INPUT_MAX_CHARS } from './limits'
 import { CONSOLE_KEY, CONTROL_CHARACTER, endpointFitsConsole, kindFitsConsole, parseConsoleKey } from './console-keys'
-import { MAX_SHARED_TABS, VIEW_NAMES } from './window-views'
+import { MAX_SHARED_TABS, MAX_WINDOWS, VIEW_NAMES } from './window-views'
 
 export { fields, type NumberField } from './field-rules'
 
@@ -51,6 +51,10 @@ const sharedView = z
   })
   .refine((v) => clientOfLab(v.lab)(v.tab) && v.tabs.every((t) => clientOfLab(v.lab)(t.key)), { error: 'a shared view names a client tab of another lab', path: ['tabs'] })
   .refine((v) => v.tabs.every((t) => t.endpoint === undefined || endpointFitsConsole(t.endpoint, t.key)), { error: 'that endpoint does not speak in that console', path: ['tabs'] })
+/** Host → window: every window's number and view (window-views.ts), checked in the window as the host checks what it is told. */
+export const windowsMessageSchema = z.strictObject({
+  windows: z.array(z.strictObject({ n: z.number().int().positive(), open: z.boolean(), view: sharedView.optional() })).max(MAX_WINDOWS)
+})
 const windowToken = z.string().regex(/^[0-9a-f]{32}$/, 'not a window token')
 
 export const argSchemas: { [V in Verb]: z.ZodType<ArgsOf<V>> } = {
@@ -66,7 +70,7 @@ export const argSchemas: { [V in Verb]: z.ZodType<ArgsOf<V>> } = {
   captureStatus: z.tuple([]),
   startCapture: z.tuple([]),
   stopCapture: z.tuple([]),
-  kernelState: z.tuple([]),
+  kernelState: z.tuple([z.number().int().nonnegative().optional()]),
   exportPcapng: z.tuple([]),
   showView: z.tuple([sharedView, windowToken.optional()])
 }

@@ -16,7 +16,7 @@ function countingApi(): { api: LabApi; calls: Record<string, number> } {
   const api = {
     captureStatus: async () => (calls.captureStatus++, status),
     startCapture: async () => (calls.startCapture++, status),
-    kernelState: async () => (calls.kernelState++, { exposed: true as const, sockets: [] })
+    kernelState: async (since?: number) => (calls.kernelState++, since === 1 ? { exposed: true as const, unchanged: true as const, version: 1 } : { exposed: true as const, sockets: [], version: 1 })
   } as unknown as LabApi
   return { api, calls }
 }
@@ -38,6 +38,28 @@ describe('the capture feed', () => {
     feed.show(true)
     await new Promise((resolve) => setTimeout(resolve, 50))
     expect(calls.kernelState).toBe(1)
-    expect(store.kernel).toEqual({ exposed: true, sockets: [] })
+    expect(store.kernel).toEqual({ exposed: true, sockets: [], version: 1 })
+  })
+
+  it('asks with the version it holds, and an unchanged reading keeps the rows and draws nothing again', async () => {
+    const { api } = countingApi()
+    let notified = 0
+    const store = new CaptureStore(100, (run) => run())
+    store.subscribe(() => notified++)
+    const asked: unknown[][] = []
+    const kernelState = api.kernelState.bind(api)
+    api.kernelState = (...args: [number?]) => (asked.push(args), kernelState(...args))
+    feed = new CaptureFeed(api, store)
+    feed.show(true)
+    await new Promise((resolve) => setTimeout(resolve, 1100))
+    feed.hide()
+    // The first call passes nothing (over JSON an undefined argument arrives as null, which the host refuses).
+    expect(asked.slice(0, 3)).toEqual([[], [1], [1]])
+    const rows = store.kernel
+    expect(rows).toEqual({ exposed: true, sockets: [], version: 1 })
+    const before = notified
+    store.setKernel({ exposed: true, unchanged: true, version: 1 })
+    expect(store.kernel).toBe(rows)
+    expect(notified).toBe(before)
   })
 })

@@ -5,7 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest'
 import { LabCapture } from '../../src/session/lab-capture'
 import { CaptureStore } from '../../src/renderer/src/capture-store'
 import { buildLadder, conversationNames, conversationOfEvent } from '../../src/renderer/src/ladder-model'
-import { kernelSocketsOf, socketActivity } from '../../src/renderer/src/socket-activity'
+import { groupLine, kernelOwners, rowsToShow, socketActivity } from '../../src/renderer/src/socket-activity'
 import type { WirePacket } from '../../src/shared/wire'
 import { captureSkipReason, sleep } from '../helpers/capture'
 import { testLab, type TestLab } from '../helpers/lab'
@@ -75,19 +75,45 @@ describe('what each socket is doing now', () => {
     expect(socketActivity(t.events).get(client.id)).toMatchObject({ now: 'blocked in recvfrom(): waiting for the reply', tone: 'blocked' })
   })
 
-  it("gives a server the kernel's sockets on its port, and a client those on its connections' ports", () => {
-    t = testLab()
+  it("gives an endpoint only the kernel rows that are its own: its LISTEN row and the 4-tuples of its connections", () => {
     const addr = (port: number, address = '127.0.0.1') => ({ address, port, family: 'IPv4' as const })
     const base = { seq: 0, time: 0, length: 0, info: '', proto: 'TCP' as const }
     const events = [
       { ...base, seq: 1, endpoint: 'tcp-server-1', role: 'server' as const, kind: 'listen' as const, conn: 0, local: addr(12000, '0.0.0.0'), detail: { address: '0.0.0.0', port: 12000, mode: 'iterative' as const, recvSize: 1024 } },
-      { ...base, seq: 2, endpoint: 'tcp-client-1', role: 'client' as const, kind: 'connect' as const, conn: 1, local: addr(40000), remote: addr(12000), detail: { handshake: true } }
+      { ...base, seq: 2, endpoint: 'tcp-client-1', role: 'client' as const, kind: 'connect' as const, conn: 1, local: addr(40000), remote: addr(12000), detail: { handshake: true } },
+      // A dual-stack server sees the IPv4 peer as ::ffff:127.0.0.1; the kernel lists the IPv4 address.
+      { ...base, seq: 3, endpoint: 'tcp-server-1', role: 'server' as const, kind: 'accept' as const, conn: 1, local: addr(12000, '::ffff:127.0.0.1'), remote: addr(40000, '::ffff:127.0.0.1'), detail: { backlogMs: 0 } },
+      { ...base, seq: 4, endpoint: 'tcp-server-1', role: 'server' as const, kind: 'queued' as const, conn: 2, local: addr(12000), remote: addr(40002), detail: { queuedAhead: 1 } }
     ]
-    const k = (local: number, remote: number, state: 'LISTEN' | 'TIME_WAIT' | 'FIN_WAIT2') => ({ local: addr(local), remote: addr(remote, remote ? '127.0.0.1' : '0.0.0.0'), state, recvQueue: 0, sendQueue: 0, uid: 0, inode: 0 })
-    const sockets = [k(12000, 0, 'LISTEN'), k(12000, 40000, 'TIME_WAIT'), k(40000, 12000, 'FIN_WAIT2'), k(41000, 12000, 'FIN_WAIT2')]
+    const k = (local: number, remote: number, state: 'LISTEN' | 'TIME_WAIT' | 'FIN_WAIT2' | 'ESTABLISHED', address = '127.0.0.1') => ({ local: addr(local, address), remote: addr(remote, remote ? '127.0.0.1' : '0.0.0.0'), state, recvQueue: 0, sendQueue: 0, uid: 0, inode: 0 })
+    const sockets = [
+      k(12000, 0, 'LISTEN', '0.0.0.0'),
+      k(12000, 40000, 'TIME_WAIT'),
+      k(40000, 12000, 'FIN_WAIT2'),
+      k(12000, 40002, 'ESTABLISHED'),
+      // nc or python on the lab's port: a connection the lab never made or accepted, on either side.
+      k(41000, 12000, 'FIN_WAIT2'),
+      k(12000, 41000, 'TIME_WAIT'),
+      // Another program listening on the same port at another address.
+      k(12000, 0, 'LISTEN', '127.0.0.2')
+    ]
     const activity = socketActivity(events)
-    expect(kernelSocketsOf(activity.get('tcp-server-1')!, sockets).map((s) => s.state)).toEqual(['LISTEN', 'TIME_WAIT'])
-    expect(kernelSocketsOf(activity.get('tcp-client-1')!, sockets).map((s) => s.local.port)).toEqual([40000])
+    const { own, others } = kernelOwners([activity.get('tcp-server-1')!, activity.get('tcp-client-1')!], sockets)
+    expect(own.get('tcp-server-1')!.map((s) => `${s.state} ${s.local.port}>${s.remote.port}`)).toEqual(['LISTEN 12000>0', 'TIME_WAIT 12000>40000', 'ESTABLISHED 12000>40002'])
+    expect(own.get('tcp-client-1')!.map((s) => `${s.state} ${s.local.port}>${s.remote.port}`)).toEqual(['FIN_WAIT2 40000>12000'])
+    expect(others.map((s) => `${s.state} ${s.local.address}:${s.local.port}>${s.remote.port}`)).toEqual(['FIN_WAIT2 127.0.0.1:41000>12000', 'TIME_WAIT 127.0.0.1:12000>41000', 'LISTEN 127.0.0.2:12000>0'])
+  })
+
+  it('lists at most ROWS_SHOWN rows, LISTEN and the rarest states first, and a line counts them all', () => {
+    const addr = (port: number) => ({ address: '127.0.0.1', port, family: 'IPv4' as const })
+    const row = (port: number, state: 'LISTEN' | 'TIME_WAIT' | 'ESTABLISHED') => ({ local: addr(12000), remote: addr(port), state, recvQueue: 0, sendQueue: 0, uid: 0, inode: port })
+    const sockets = [...Array.from({ length: 4998 }, (_, i) => row(20000 + i, 'ESTABLISHED')), row(1, 'TIME_WAIT'), row(0, 'LISTEN'), row(2, 'TIME_WAIT')]
+    const { rows, counts } = rowsToShow(sockets, 50)
+    expect(rows).toHaveLength(50)
+    expect(rows.slice(0, 3).map((s) => s.state)).toEqual(['LISTEN', 'TIME_WAIT', 'TIME_WAIT'])
+    expect(rows[3].remote.port).toBe(20000)
+    expect(groupLine(counts, rows.length)).toBe('5,000 connections: 4,998 ESTABLISHED, 2 TIME_WAIT (showing 50)')
+    expect(rowsToShow(sockets.slice(0, 3), 50).rows).toHaveLength(3)
   })
 })
 

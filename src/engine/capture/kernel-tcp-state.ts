@@ -5,7 +5,7 @@
 import fs from 'node:fs/promises'
 import os from 'node:os'
 import type { Family, SockAddr } from '../../shared/events'
-import type { KernelSocket, KernelTcpReading, KernelTcpState } from '../../shared/kernel-tcp'
+import type { KernelSocket, KernelTcpSnapshot, KernelTcpState } from '../../shared/kernel-tcp'
 
 /** The state codes of include/net/tcp_states.h. NEW_SYN_RECV (a request not yet a socket) shows as SYN_RECV. */
 const STATE_CODES: Record<number, KernelTcpState> = {
@@ -87,11 +87,18 @@ export function notExposedReason(platform: NodeJS.Platform): string {
 }
 
 /** The kernel's TCP sockets with a local or remote port among `ports` (all of them when `ports` is empty). */
-export async function readKernelTcp(ports: readonly number[], platform: NodeJS.Platform = process.platform): Promise<KernelTcpReading> {
+export async function readKernelTcp(ports: readonly number[], platform: NodeJS.Platform = process.platform): Promise<KernelTcpSnapshot> {
   if (platform !== 'linux') return { exposed: false, reason: notExposedReason(platform) }
   const read = (file: string): Promise<string> => fs.readFile(file, 'utf8').catch(() => '')
   const [v4, v6] = await Promise.all([read('/proc/net/tcp'), read('/proc/net/tcp6')])
   if (!v4 && !v6) return { exposed: false, reason: 'this Linux does not show /proc/net/tcp (is /proc mounted?): the kernel TCP states are not available.' }
   const wanted = ports.length ? new Set(ports) : undefined
-  return { exposed: true, sockets: [...parseProcNetTcp(v4, undefined, wanted), ...parseProcNetTcp(v6, undefined, wanted)] }
+  return { exposed: true, version: 0, sockets: [...parseProcNetTcp(v4, undefined, wanted), ...parseProcNetTcp(v6, undefined, wanted)] }
+}
+
+/** What a window shows of the rows, as one string: equal strings, nothing new to send (timers, which tick, are left out). */
+export function readingKey(sockets: readonly KernelSocket[]): string {
+  let key = ''
+  for (const s of sockets) key += `${s.state} ${s.local.address} ${s.local.port} ${s.remote.address} ${s.remote.port} ${s.recvQueue} ${s.sendQueue} ${s.inode}\n`
+  return key
 }

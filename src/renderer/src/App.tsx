@@ -7,7 +7,7 @@ import type { HostInfo, LabApi } from '../../shared/contract'
 import { CaptureFeed } from './capture-feed'
 import { CaptureStore } from './capture-store'
 import { ConsoleRegistry } from './consoles'
-import { fullName, liveEndpoints } from './endpoint-names'
+import { fullName, liveEndpoints, runningInOrder } from './endpoint-names'
 import { EventStore } from './event-store'
 import { draftCutNote, draftOf, LabController } from './lab-controller'
 import { familyMismatch } from './lab-state'
@@ -155,7 +155,7 @@ export function App({ api, info }: { api: LabApi; info: HostInfo }): React.JSX.E
           const key = keyOf(id)
           return key ? fullName(key) : undefined
         }}
-        running={new Set(Object.values(labs).flatMap((l) => [l.run?.id, ...l.tabs.map((t) => t.endpointId)].filter((id): id is string => !!id)))}
+        order={runningInOrder(labs, active)}
         endpoints={liveEndpoints(labs)}
         keyOf={keyOf}
         onCleared={(seq) => saveViewMemory(info.session, { clearedThrough: seq })}

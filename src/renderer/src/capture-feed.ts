@@ -81,6 +81,9 @@ export class CaptureFeed {
 
   private poll(): void {
     void this.api.captureStatus().then((s) => this.store.setStatus(s), () => undefined)
-    if (this.withKernel) void this.api.kernelState().then((k) => this.store.setKernel(k), () => undefined)
+    // The version held: the host answers "unchanged" when its rows are still these.
+    const held = this.store.kernel?.exposed ? this.store.kernel.version : undefined
+    // Without a version, no argument: JSON has no undefined, and a null is refused like any bad argument.
+    if (this.withKernel) void (held === undefined ? this.api.kernelState() : this.api.kernelState(held)).then((k) => this.store.setKernel(k), () => undefined)
   }
 }

@@ -3,7 +3,7 @@
 // views. Views read it with useSyncExternalStore and are told that it changed: at the next frame for
 // what the student did, at most every PACKETS_REDRAW_MS and outside the frames for packets.
 
-import type { KernelTcpReading } from '../../shared/kernel-tcp'
+import type { KernelTcpReading, KernelTcpSnapshot } from '../../shared/kernel-tcp'
 import type { CaptureStatus, Conversation, WirePacket } from '../../shared/wire'
 import { FrameThrottle } from './frame-throttle'
 
@@ -50,7 +50,7 @@ export class CaptureStore {
   private readonly redraw: FrameThrottle
   private version = 0
   status?: CaptureStatus
-  kernel?: KernelTcpReading
+  kernel?: KernelTcpSnapshot
   selection: CaptureSelection = {}
   readonly stats: CaptureStats = { received: 0, dropped: 0, skipped: 0, lastNo: 0 }
 
@@ -115,7 +115,9 @@ export class CaptureStore {
     else this.notify()
   }
 
+  /** A new reading of the kernel's states; "unchanged" (the host still has the rows held here) draws nothing again. */
   setKernel(kernel: KernelTcpReading): void {
+    if ('unchanged' in kernel) return
     this.kernel = kernel
     this.notify()
   }

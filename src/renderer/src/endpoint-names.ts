@@ -34,3 +34,13 @@ export function liveEndpoints(labs: Record<LabKind, LabState>): EndpointName[] {
   }
   return out
 }
+
+/**
+ * The ids of the endpoints running now, the current lab's first (its server, then its client tabs
+ * in tab order), then the other labs' in the header's order: a restart keeps a server's place,
+ * where the order of first events put a restarted server after its clients.
+ */
+export function runningInOrder(labs: Record<LabKind, LabState>, active: LabKind): string[] {
+  const kinds = [active, ...LABS.map(({ kind }) => kind).filter((k) => k !== active)]
+  return kinds.flatMap((kind) => [labs[kind].run?.id, ...labs[kind].tabs.map((t) => t.endpointId)].filter((id): id is string => !!id))
+}

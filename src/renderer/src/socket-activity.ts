@@ -1,11 +1,13 @@
 // What each endpoint is doing now, read from the event stream the way a student reads the course
 // programs: a TCP server is blocked in accept() until a connection comes, then in recv() on it; a
 // client is blocked in recv() once it has sent. Pure: events in, one line per endpoint out. The
-// kernel's own view of the same sockets (LISTEN, TIME_WAIT ...) is matched to them here too.
+// kernel's own view of the same sockets (LISTEN, TIME_WAIT ...) is matched to them here too, by
+// facts only: a row is an endpoint's when its 4-tuple is one of the endpoint's connections (or its
+// listening socket), never because it shares a port: `nc` or python on the lab's port are not the lab.
 
 import type { LabEvent, Proto, Role, SockAddr } from '../../shared/events'
 import { formatSockAddr } from '../../shared/events'
-import type { KernelSocket } from '../../shared/kernel-tcp'
+import type { KernelSocket, KernelTcpState } from '../../shared/kernel-tcp'
 
 /** How the state looks: waiting on the network, working, waiting on the student, gone. */
 export type ActivityTone = 'blocked' | 'busy' | 'idle' | 'closed'
@@ -31,13 +33,28 @@ export interface EndpointActivity {
   connections: ConnectionActivity[]
   /** Connections the kernel finished that the program has not accept()ed yet (an iterative server's backlog). */
   backlog: ConnectionActivity[]
-  /** Local addresses of every connection it had: the kernel keeps some of them after close (TIME_WAIT). */
-  usedLocals: SockAddr[]
+  /**
+   * The 4-tuples (tupleKey) of every TCP connection it had, open or closed (the kernel keeps some
+   * after close, in TIME_WAIT): the server's accepted and queued ones, the client's connected ones.
+   */
+  tuples: ReadonlySet<string>
+}
+
+/** "127.0.0.1:40000" as the kernel lists it: an IPv4-mapped IPv6 address is the IPv4 address it carries. */
+function addrKey(a: SockAddr): string {
+  const address = a.address.toLowerCase()
+  return `${address.startsWith('::ffff:') && address.includes('.') ? address.slice(7) : address}#${a.port}`
+}
+
+/** One connection's identity, the same in the lab's events and in /proc/net/tcp. */
+export function tupleKey(local: SockAddr, remote: SockAddr): string {
+  return `${addrKey(local)}>${addrKey(remote)}`
 }
 
 const peer = (a?: SockAddr): string => (a ? formatSockAddr(a) : 'a peer')
 
 interface Tracking extends EndpointActivity {
+  tuples: Set<string>
   closed: boolean
   /** Clients: the state of the one exchange. */
   step?: { doing: string; tone: ActivityTone }
@@ -55,7 +72,7 @@ function fresh(e: LabEvent): Tracking {
     tone: 'idle',
     connections: [],
     backlog: [],
-    usedLocals: [],
+    tuples: new Set(),
     closed: false,
     step: client ? { doing: 'waiting for input (nothing sent yet)', tone: 'idle' } : undefined,
     open: new Map(),
@@ -63,8 +80,9 @@ function fresh(e: LabEvent): Tracking {
   }
 }
 
-function remember(t: Tracking, local?: SockAddr): void {
-  if (local && !t.usedLocals.some((a) => a.port === local.port && a.address === local.address)) t.usedLocals.push(local)
+/** A TCP connection the lab saw this endpoint hold. */
+function remember(t: Tracking, e: LabEvent): void {
+  if (e.proto !== 'UDP' && e.local && e.remote) t.tuples.add(tupleKey(e.local, e.remote))
 }
 
 function serverStep(t: Tracking, e: LabEvent): void {
@@ -78,11 +96,12 @@ function serverStep(t: Tracking, e: LabEvent): void {
       return
     case 'queued':
       t.queued.set(e.conn, c('waits in the backlog for accept()', 'blocked'))
+      remember(t, e)
       return
     case 'accept':
       t.queued.delete(e.conn)
       t.open.set(e.conn, c('blocked in recv()', 'blocked'))
-      remember(t, e.local)
+      remember(t, e)
       return
     case 'recv':
       if (udp) t.step = { doing: `sending the reply to ${peer(e.remote)}`, tone: 'busy' }
@@ -115,12 +134,11 @@ function clientStep(t: Tracking, e: LabEvent): void {
     case 'connect':
       t.closed = false
       t.open.set(e.conn, { conn: e.conn, local: e.local, remote: e.remote, doing: 'connected', tone: 'idle' })
-      remember(t, e.local)
+      remember(t, e)
       t.step = { doing: `connected to ${peer(e.remote)}`, tone: 'idle' }
       return
     case 'send':
       t.closed = false
-      if (udp) remember(t, e.local)
       t.step = { doing: `blocked in ${recvCall}: waiting for the reply`, tone: 'blocked' }
       return
     case 'recv':
@@ -176,14 +194,70 @@ function finish(t: Tracking): EndpointActivity {
     now = `serving ${connections.length} connections at once (and blocked in accept() for the next)`
     tone = 'busy'
   }
-  return { endpoint: t.endpoint, role: t.role, proto: t.proto, now, tone, local: t.local, connections, backlog, usedLocals: t.usedLocals }
+  return { endpoint: t.endpoint, role: t.role, proto: t.proto, now, tone, local: t.local, connections, backlog, tuples: t.tuples }
+}
+
+const WILDCARDS = new Set(['0.0.0.0', '::'])
+
+/** Whether a LISTEN row is this server's listening socket: its port, and its address (a wildcard only matches a wildcard). */
+function isListenerOf(a: EndpointActivity, s: KernelSocket): boolean {
+  if (s.state !== 'LISTEN' || !a.local || a.local.port !== s.local.port) return false
+  const mine = a.local.address.toLowerCase()
+  return WILDCARDS.has(mine) ? WILDCARDS.has(s.local.address) : addrKey(a.local) === addrKey(s.local)
+}
+
+/** The kernel's rows, each given to the endpoint it belongs to, and those no running endpoint holds. */
+export interface KernelOwners {
+  own: Map<string, KernelSocket[]>
+  others: KernelSocket[]
 }
 
 /**
- * The kernel's sockets of one endpoint: a server's are those on its port (its listening socket
- * and every connection it accepted), a client's those on the local ports its connections had.
+ * Gives each kernel row to the endpoint whose it is: a server its LISTEN row and the connections
+ * the lab saw it accept or queue, a client the connections it opened. A row no endpoint claims by
+ * its 4-tuple is another program's, or an endpoint's the window no longer knows (stopped): `others`.
+ * One pass over the rows with a map of the 4-tuples: 10,000 rows cost a few milliseconds.
  */
-export function kernelSocketsOf(a: EndpointActivity, sockets: readonly KernelSocket[]): KernelSocket[] {
-  if (a.role === 'server') return a.local && a.proto !== 'UDP' ? sockets.filter((s) => s.local.port === a.local!.port) : []
-  return sockets.filter((s) => a.usedLocals.some((l) => l.port === s.local.port && s.remote.port !== 0))
+export function kernelOwners(endpoints: readonly EndpointActivity[], sockets: readonly KernelSocket[]): KernelOwners {
+  const byTuple = new Map<string, string>()
+  const own = new Map<string, KernelSocket[]>()
+  for (const a of endpoints) {
+    own.set(a.endpoint, [])
+    if (a.proto === 'UDP') continue
+    for (const key of a.tuples) byTuple.set(key, a.endpoint)
+  }
+  const listeners = endpoints.filter((a) => a.role === 'server' && a.proto !== 'UDP' && a.local)
+  const others: KernelSocket[] = []
+  for (const s of sockets) {
+    const owner = s.state === 'LISTEN' ? listeners.find((a) => isListenerOf(a, s))?.endpoint : byTuple.get(tupleKey(s.local, s.remote))
+    if (owner === undefined) others.push(s)
+    else own.get(owner)!.push(s)
+  }
+  return { own, others }
+}
+
+/** Kernel rows a card lists at most (the rarest states first); a line counts them all. */
+export const ROWS_SHOWN = 50
+/** Numbers in the view's sentences: "5,000". */
+export const count = new Intl.NumberFormat('en')
+
+/**
+ * The rows a card lists: LISTEN first, then the rarest states (a TIME_WAIT among thousands of
+ * ESTABLISHED is what the student looks for), each state in the kernel's order; and how many of
+ * each state there are in all.
+ */
+export function rowsToShow(sockets: readonly KernelSocket[], limit = ROWS_SHOWN): { rows: KernelSocket[]; counts: Map<KernelTcpState, number> } {
+  const counts = new Map<KernelTcpState, number>()
+  for (const s of sockets) counts.set(s.state, (counts.get(s.state) ?? 0) + 1)
+  const rank = (s: KernelSocket): number => (s.state === 'LISTEN' ? -1 : counts.get(s.state)!)
+  const rows = sockets.length <= limit ? [...sockets] : [...sockets].sort((a, b) => rank(a) - rank(b)).slice(0, limit)
+  return { rows, counts }
+}
+
+/** "5,000 connections: 4,998 ESTABLISHED, 2 TIME_WAIT (showing 50)"; the listening socket is not a connection. */
+export function groupLine(counts: ReadonlyMap<KernelTcpState, number>, shown: number): string {
+  const states = [...counts].filter(([state]) => state !== 'LISTEN').sort((a, b) => b[1] - a[1])
+  const connections = states.reduce((n, [, c]) => n + c, 0)
+  const each = states.map(([state, c]) => `${count.format(c)} ${state}`).join(', ')
+  return `${count.format(connections)} ${connections === 1 ? 'connection' : 'connections'}: ${each} (showing ${count.format(shown)})`
 }

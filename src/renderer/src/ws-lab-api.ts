@@ -30,9 +30,22 @@ export function connectWsLabApi(onLost: (reason: string) => void, address = labS
   let nextId = 1
 
   ws.addEventListener('message', (message) => {
-    const data = JSON.parse(String(message.data)) as HostMessage
-    if (!('id' in data)) return feeds.deliver(data)
+    let data: HostMessage
+    try {
+      data = JSON.parse(String(message.data)) as HostMessage
+    } catch {
+      return console.error(`socklab: a message from the host was left out: it is not JSON (${String(message.data).slice(0, 60)})`)
+    }
+    if (typeof data !== 'object' || data === null || !('id' in data)) return feeds.deliver(data)
+    const reply = data.reply as unknown as Record<string, unknown> | null
     const waiting = pending.get(data.id)
+    // A reply must say whether the call worked, and why not: else the call fails with that line.
+    if (typeof reply !== 'object' || reply === null || typeof reply.ok !== 'boolean' || (reply.ok === false && typeof reply.error !== 'string')) {
+      console.error(`socklab: a reply from the host was left out: it says neither a value nor an error (call ${String(data.id).slice(0, 20)})`)
+      if (!waiting) return
+      pending.delete(data.id)
+      return waiting.reject(new Error('the socklab host sent a reply this window cannot read'))
+    }
     if (!waiting) return
     pending.delete(data.id)
     if (data.reply.ok) waiting.resolve(data.reply.value)

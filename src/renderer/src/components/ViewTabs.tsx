@@ -43,10 +43,11 @@ interface Props extends LogProps {
   trailing?: React.ReactNode
   /** "TCP Server", "UDP Client 2" for an endpoint id. */
   nameOf: (endpointId: string) => string | undefined
-  running: ReadonlySet<string>
+  /** The running endpoints' ids, in the order the Sockets view shows them. */
+  order: readonly string[]
 }
 
-export function ViewTabs({ api, events, capture, feed, zoom, tab, onTab: setTab, row, onRow, trailing, nameOf, running, ...log }: Props): React.JSX.Element {
+export function ViewTabs({ api, events, capture, feed, zoom, tab, onTab: setTab, row, onRow, trailing, nameOf, order, ...log }: Props): React.JSX.Element {
   // Only the call another view picked: packets arriving must not re-render the packet log.
   const picked = useSyncExternalStore(capture.subscribe, () => capture.selection.call)
   const followed = useMemo(() => (row === undefined ? undefined : { seq: row, nonce: -1 }), [row])
@@ -91,7 +92,7 @@ export function ViewTabs({ api, events, capture, feed, zoom, tab, onTab: setTab,
       </div>
       {tab === 'wire' && <WireView store={capture} feed={feed} zero={zero} zoom={zoom} onExport={exportPcapng} />}
       {tab === 'ladder' && <Ladder store={capture} events={events} zero={zero} zoom={zoom} nameOf={nameOf} />}
-      {tab === 'sockets' && <SocketState store={capture} events={events} nameOf={nameOf} running={running} />}
+      {tab === 'sockets' && <SocketState store={capture} events={events} nameOf={nameOf} order={order} />}
     </div>
   )
 }
