@@ -1,6 +1,10 @@
 // The window's capture of the lab's own traffic, shared by both hosts. It follows the lab: the
 // ports are those its servers listen on and its clients connect to, and when a new one comes a new
 // capture starts on all of them (before the endpoint uses it, where the host can wait for that).
+// Past MAX_FILTER_PORTS ports the capture takes every TCP/UDP packet of the loopback interface
+// with a filter of fixed size, once, and the lab's packets are selected here by port: a filter
+// naming every port costs seconds to compile (18.7 s for 500), and a new port then needs no
+// restart. Packets of other ports (other programs) never reach the window or the export.
 // The old capture stops only once the new one captures and dissects, so nothing on the old ports
 // is missed meanwhile; a packet both saw shows once (OverlapDuplicates). Ports are only ever added
 // in a session, so a stopped server's last packets (its FIN, the ACKs of TIME_WAIT) are still
@@ -8,6 +12,7 @@
 // (never the lab's event ring), and the pcapng files become one export, without the copies.
 
 import { EventEmitter } from 'node:events'
+import { Readable } from 'node:stream'
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
@@ -18,13 +23,15 @@ import type { CaptureProblem, CaptureStatus, WirePacket } from '../shared/wire'
 import { checkCapture } from '../engine/capture/capture-check'
 import { readKernelTcp } from '../engine/capture/kernel-tcp-state'
 import { CaptureUnavailableError, DEFAULT_PACKET_RING, PacketCapture, type CaptureEnd } from '../engine/capture/packet-capture'
+import { MAX_FILTER_PORTS } from '../engine/capture/capture-filter'
 import { problem as captureProblem } from '../engine/capture/capture-problem'
 import { hostSearch, type ToolSearch } from '../engine/capture/tools'
 import type { Lab } from '../engine/lab'
 import { Ring } from '../engine/ring'
 import { parseCourseUrl } from '../engine/url'
 import { OverlapDuplicates } from './overlap-duplicates'
-import { joinSections, withoutFrames } from './pcapng-file'
+import { FrameRanges } from './frame-ranges'
+import { keptBlocks } from './pcapng-file'
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms).unref())
 
@@ -59,9 +66,14 @@ export function portOfUrl(url: string): number | undefined {
 interface Run {
   capture: PacketCapture
   ports: number[]
+  /** It captures every TCP/UDP packet of the interface (past MAX_FILTER_PORTS ports): it covers any port. */
+  wide: boolean
   file: string
-  /** Its own frame numbers (= its file's) of the copies dropped: the export leaves them out too. */
-  copies: Set<number>
+  /**
+   * Its own frame numbers (= its file's) of the packets the window was given: the export holds
+   * those, not the copies of another capture's nor the packets of other programs.
+   */
+  kept: FrameRanges
   /** Its conversation numbers → the session's. */
   conversations: Map<string, string>
   /** The capture time of the newest packet it delivered (µs since the epoch), and when (ms). */
@@ -160,7 +172,7 @@ export class LabCapture extends EventEmitter<LabCaptureEvents> {
   async cover(ports: readonly number[], onHold?: (missing: number[]) => void): Promise<void> {
     const fresh = ports.filter((p) => p > 0 && !this.ports.has(p))
     for (const p of fresh) this.ports.add(p)
-    const missing = ports.filter((p) => p > 0 && !this.current?.ports.includes(p))
+    const missing = ports.filter((p) => p > 0 && !this.covers(this.current, p))
     if (!this.wanted || missing.length === 0) return
     onHold?.([...new Set(missing)])
     await this.serially(() => this.restart())
@@ -176,10 +188,19 @@ export class LabCapture extends EventEmitter<LabCaptureEvents> {
     return readKernelTcp([...this.ports], this.search.platform)
   }
 
-  /** Everything captured in this session as one pcapng file; null before the first packet. */
-  async pcapng(): Promise<Buffer | null> {
-    const files = await Promise.all(this.runs.map(async (r) => withoutFrames(await fs.promises.readFile(r.file).catch(() => Buffer.alloc(0)), r.copies)))
-    return this.packets > 0 ? joinSections(files) : null
+  /**
+   * Everything captured in this session as one pcapng file (one section per capture), streamed
+   * from the capture files a chunk at a time; null before the first packet.
+   */
+  pcapng(): Readable | null {
+    if (this.packets === 0) return null
+    const runs = [...this.runs]
+    return Readable.from(
+      (async function* () {
+        for (const r of runs) yield* keptBlocks(r.file, r.kept)
+      })(),
+      { objectMode: false }
+    )
   }
 
   async dispose(): Promise<void> {
@@ -222,7 +243,7 @@ export class LabCapture extends EventEmitter<LabCaptureEvents> {
   private async restart(): Promise<void> {
     if (!this.wanted || this.disposed) return
     const ports = [...this.ports].sort((a, b) => a - b)
-    if (this.current && ports.every((p) => this.current!.ports.includes(p))) return
+    if (this.current && ports.every((p) => this.covers(this.current, p))) return
     if (ports.length === 0) {
       this.state = 'on'
       return
@@ -232,8 +253,9 @@ export class LabCapture extends EventEmitter<LabCaptureEvents> {
     this.problem = undefined
     const file = path.join(this.folder(), `capture-${this.runs.length + 1}.pcapng`)
     // The ring lives here, across restarts: the capture's own keeps one packet.
-    const capture = new PacketCapture({ ports, pcapngPath: file, ringSize: 1, search: this.search })
-    const run: Run = { capture, ports, file, copies: new Set(), conversations: new Map(), lastTime: 0, lastAt: Date.now() }
+    const wide = ports.length > MAX_FILTER_PORTS
+    const capture = new PacketCapture({ ports, allPorts: wide, pcapngPath: file, ringSize: 1, search: this.search })
+    const run: Run = { capture, ports, wide, file, kept: new FrameRanges(), conversations: new Map(), lastTime: 0, lastAt: Date.now() }
     capture.on('packets', (batch) => this.take(batch, run))
     capture.once('end', (end) => this.ended(run, end))
     this.duplicates.add(run, Date.now() * 1000)
@@ -308,10 +330,10 @@ export class LabCapture extends EventEmitter<LabCaptureEvents> {
     for (const p of batch) {
       run.lastTime = Math.max(run.lastTime, p.time)
       run.lastAt = Date.now()
-      if (!this.duplicates.admit(run, run.capture.digest(p), p.time)) {
-        run.copies.add(p.no)
-        continue
-      }
+      // A wide capture's packets of other programs: neither shown nor exported.
+      if (run.wide && !this.ports.has(p.src.port) && !this.ports.has(p.dst.port)) continue
+      if (!this.duplicates.admit(run, run.capture.digest(p), p.time)) continue
+      run.kept.add(p.no)
       p.conversation = this.sessionConversation(run, p)
       p.no = ++this.packets
       this.ring.push(p)
@@ -337,6 +359,11 @@ export class LabCapture extends EventEmitter<LabCaptureEvents> {
     this.named.set(key, name)
     if (this.named.size > MAX_NAMED) this.named.delete(this.named.keys().next().value!)
     return name
+  }
+
+  /** Whether the run captures this port: a wide one captures them all. */
+  private covers(run: Run | undefined, port: number): boolean {
+    return run !== undefined && (run.wide || run.ports.includes(port))
   }
 
   private folder(): string {

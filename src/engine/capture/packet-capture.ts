@@ -49,6 +49,8 @@ const MIN_PCAPNG_BYTES = 28
 export interface CaptureOptions {
   /** The lab's ports: TCP and UDP on any of them are captured. */
   ports: number[]
+  /** Capture every TCP/UDP packet instead (a filter of fixed size): the caller selects `ports` from them. */
+  allPorts?: boolean
   /** Default: both. */
   families?: Family[]
   /** Also write everything captured to this pcapng file (for Wireshark). */
@@ -112,7 +114,7 @@ export class PacketCapture extends EventEmitter<CaptureEvents> {
     if (this.phase !== 'idle') throw new Error('a capture starts once')
     this.phase = 'starting'
     const platform = this.search.platform
-    const filter = captureFilter(this.options.ports, this.options.families)
+    const filter = captureFilter(this.options.allPorts ? 'all' : this.options.ports, this.options.families)
     const located = locateTools(this.search)
     if ('problem' in located) throw this.fail(located.problem)
     const file = this.options.pcapngPath
