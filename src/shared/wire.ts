@@ -182,6 +182,13 @@ export interface CaptureStatus {
   dropped: number | null
   /** The lab's time 0 (LabEvent.time) in microseconds since the epoch, the packets' clock: one time axis for both. */
   labZero: number
+  /**
+   * Packets a flood left undissected, let go so that the view shows the newest within seconds: in
+   * neither the view nor the export (the capture's catching up, see LabCapture).
+   */
+  skipped?: number
+  /** The oldest packets whose capture files were deleted to keep the capture's disk bound: no longer in the export. */
+  forgotten?: number
 }
 
 /** Where exportPcapng() put the capture: saved by the host (Electron's dialog), or a download for the browser. */

@@ -195,11 +195,16 @@ export class PacketCapture extends EventEmitter<CaptureEvents> {
     })
   }
 
-  /** Stops capturing; resolves with the summary once every packet tshark had is parsed. Safe to call twice. */
-  async stop(): Promise<CaptureEnd> {
+  /**
+   * Stops capturing; resolves with the summary once every packet tshark had is parsed. Safe to call
+   * twice. `discard`: what tshark has not printed yet is not wanted (a successor captures on): its
+   * output is closed, so it ends at its next line instead of dissecting a flood's backlog.
+   */
+  async stop(options: { discard?: boolean } = {}): Promise<CaptureEnd> {
     if (!this.ended) return { ...this.summary(), dropped: null }
     if (this.phase === 'running' || this.phase === 'starting') {
       this.phase = 'stopping'
+      if (options.discard) this.tshark?.stdout?.destroy()
       // SIGINT is tshark's Ctrl-C: it stops dumpcap, prints what it still has and its counts.
       // (Windows has no SIGINT for it: it is terminated, and the drop count is unknown.)
       const timer = setTimeout(() => signal(this.tshark, 'SIGKILL'), STOP_TIMEOUT_MS + (this.feed ? START_TIMEOUT_MS : 0))
