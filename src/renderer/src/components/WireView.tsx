@@ -87,7 +87,8 @@ export function WireView({ store, feed, zero, zoom, onExport }: Props): React.JS
     <section className="log wire" aria-label="Wire view" data-testid="wire-view">
       <div className="log-bar">
         <h2>Wire</h2>
-        <span className="count capture-status" data-testid="capture-status" aria-live="polite">
+        {/* Cut at the edge when the bar is narrow (200%): whole on hover. */}
+        <span className="count capture-status" data-testid="capture-status" aria-live="polite" title={statusText(status, rows.length, lost)}>
           {statusText(status, rows.length, lost)}
         </span>
         {exported && (
