@@ -16,9 +16,10 @@
 // parts, in alternating order; one without says so and the section runs as without a baseline.
 
 import dgram from 'node:dgram'
+import fs from 'node:fs'
 import os from 'node:os'
 import { flood as answeredFlood } from './events.mjs'
-import { baselineTarget, buildHas, fmt, freePort, loadAverage, newOverOld, openLabPage, rendererTasks, sleep, startPeer, startWebHost, table, targetTable, THIS_BUILD, xRatio } from './lib.mjs'
+import { argvOf, baselineTarget, buildHas, childRss, fmt, freePort, labViewer, loadAverage, newOverOld, openLabPage, rendererTasks, sleep, startPeer, startWebHost, table, targetTable, THIS_BUILD, xRatio } from './lib.mjs'
 
 const DATAGRAMS = 100_000
 const FLOOD_SECONDS_MAX = 10
@@ -358,4 +359,138 @@ async function benchWireView(results, builds, rounds) {
   ]
   targetTable(`Wire view targets${base ? ' (peer: the target, or the baseline where named)' : ''}`, targets)
   results.captureWindow = { ...first, turns: by, targets }
+}
+
+// ── The capture's bounds (issue 15), this build only ────────────────────────────
+// Through the browser host, as a window drives it: 500 ports used (UDP servers started and
+// stopped), then the time for a new port's first datagram to reach the window's feed; then a
+// bounded flood of a captured port, sampling tshark's memory (each tshark the host runs) and the
+// capture's files on disk, and the time for a datagram sent after the flood to reach the feed.
+
+/** The stated bounds (CAPTURE_LIMITS in src/session/lab-capture.ts and README). */
+const BOUND_DISK_MB = 192
+const BOUND_TSHARK_MB = 250
+const BOUND_NEW_PORT_MS = 2000
+const BOUND_AFTER_FLOOD_S = 10
+const PORTS_USED = 500
+const BOUND_FLOOD = 600_000
+const BOUND_FLOOD_RATE = 60_000
+const BOUND_FLOOD_SECONDS_MAX = 20
+
+/** The capture's folder, from the `-w` of a tshark the host runs; and the bytes of its files. */
+export function captureDisk(hostPid) {
+  let folder
+  for (const pid of Object.keys(childRss(hostPid, 'tshark'))) {
+    const argv = argvOf(Number(pid))
+    const w = argv.indexOf('-w')
+    if (w >= 0) folder = argv[w + 1].replace(/\/[^/]*$/, '')
+  }
+  if (!folder) return { folder, mb: NaN }
+  let bytes = 0
+  for (const f of fs.readdirSync(folder, { withFileTypes: true })) bytes += f.isFile() ? (fs.statSync(`${folder}/${f.name}`, { throwIfNoEntry: false })?.size ?? 0) : 0
+  return { folder, mb: bytes / 1024 / 1024 }
+}
+
+export async function benchCaptureBounds(results) {
+  const host = await startWebHost()
+  const hostPid = host.child.pid
+  const viewer = await labViewer(host.url)
+  try {
+    const status = await viewer.call('startCapture')
+    if (!status.ok || status.value.state === 'unavailable') {
+      console.log(`\nCapture bounds: skipped: ${status.value?.problem?.message ?? status.error}`)
+      results.captureBounds = { skipped: true }
+      return
+    }
+    let latest = { port: 0, length: 0, at: 0, skipped: 0 }
+    viewer.onPackets((packets, skipped) => {
+      latest.skipped += skipped
+      for (const p of packets) if (p.dst.port === latest.port && p.length === latest.length && !latest.at) latest.at = performance.now()
+    })
+    // 500 ports used: servers started and stopped one after the other (a lab holds at most 64 at once).
+    const used = new Set()
+    while (used.size < PORTS_USED) used.add(await freePort())
+    const t0 = performance.now()
+    for (const port of used) {
+      const started = await viewer.call('start', [{ kind: 'udp-server', address: '127.0.0.1', port, recvSize: 2048 }])
+      if (started.ok) await viewer.call('stop', [started.value.id])
+    }
+    // Until the capture has settled on them all (a restart may be under way).
+    for (const until = performance.now() + 120_000; performance.now() < until; await sleep(500)) {
+      const s = (await viewer.call('captureStatus')).value
+      if (s.state === 'on' && s.ports.length >= Math.min(PORTS_USED, 17)) break
+    }
+    const portsSeconds = (performance.now() - t0) / 1000
+
+    // A new port: its server started as the window starts it, then a datagram from outside.
+    const newPort = await freePort()
+    const server = await viewer.call('start', [{ kind: 'udp-server', address: '127.0.0.1', port: newPort, recvSize: 2048 }])
+    const socket = dgram.createSocket('udp4')
+    await new Promise((resolve) => socket.bind(0, '127.0.0.1', resolve))
+    latest = { port: newPort, length: 5, at: 0, skipped: 0 }
+    const sentAt = performance.now()
+    // Sent again every 100 ms (at most 100 times) until one arrives: the first one the window sees tells the delay.
+    for (let i = 0; i < 100 && !latest.at; i++) {
+      socket.send('first', newPort, '127.0.0.1')
+      await sleep(100)
+    }
+    const newPortMs = latest.at ? latest.at - sentAt : NaN
+    await viewer.call('stop', [server.value.id])
+
+    // The bounded flood to a captured port (nobody listens there any more).
+    const floodPort = [...used][0]
+    const samples = []
+    const sample = () => {
+      const rss = Object.values(childRss(hostPid, 'tshark'))
+      samples.push({ t: performance.now(), tsharkMaxMb: Math.max(0, ...rss), tsharkSumMb: rss.reduce((a, b) => a + b, 0), diskMb: captureDisk(hostPid).mb, hostMb: childRssOf(hostPid) })
+    }
+    const sampler = setInterval(sample, 500)
+    const payload = Buffer.alloc(32, 'x')
+    const f0 = performance.now()
+    let sent = 0
+    while (sent < BOUND_FLOOD && performance.now() - f0 < BOUND_FLOOD_SECONDS_MAX * 1000) {
+      for (let i = 0; i < BATCH && sent < BOUND_FLOOD; i++, sent++) socket.send(payload, floodPort, '127.0.0.1')
+      await sleep(Math.max(0, f0 + (sent / BOUND_FLOOD_RATE) * 1000 - performance.now()))
+    }
+    const floodSeconds = (performance.now() - f0) / 1000
+    // A datagram every 250 ms after the flood (at most 30 s): the first to reach the window tells how far behind it is.
+    latest = { port: floodPort, length: 333, at: 0, skipped: latest.skipped }
+    const ended = performance.now()
+    for (let i = 0; i < 120 && !latest.at; i++) {
+      socket.send(Buffer.alloc(333), floodPort, '127.0.0.1')
+      await sleep(250)
+    }
+    const afterFloodS = latest.at ? (latest.at - ended) / 1000 : NaN
+    await sleep(5000)
+    clearInterval(sampler)
+    sample()
+    socket.close()
+    const end = (await viewer.call('captureStatus')).value
+    const peak = (key) => Math.max(...samples.map((x) => x[key]).filter(Number.isFinite))
+    const m = { portsSeconds, newPortMs, sent, floodSeconds, afterFloodS, tsharkMaxMb: peak('tsharkMaxMb'), tsharkSumMb: peak('tsharkSumMb'), diskMb: peak('diskMb'), hostMb: peak('hostMb'), skipped: end.skipped ?? 0, forgotten: end.forgotten ?? 0, dropped: end.dropped, packets: end.packets }
+    console.log(`\nCapture bounds: ${PORTS_USED} ports used (${fmt(portsSeconds, 1)} s), then ${fmt(sent)} datagrams in ${fmt(floodSeconds, 1)} s to a captured port; tshark and disk sampled every 500 ms`)
+    table(
+      ['tshark RSS, largest one', 'all tsharks', 'capture files on disk', 'host RSS', 'packets to the window', 'skipped to catch up', 'no longer in the export', 'dropped by the kernel'],
+      [[`${fmt(m.tsharkMaxMb)} MB`, `${fmt(m.tsharkSumMb)} MB`, `${fmt(m.diskMb)} MB`, `${fmt(m.hostMb)} MB`, fmt(m.packets), fmt(m.skipped), fmt(m.forgotten), m.dropped === null ? 'unknown' : fmt(m.dropped)]]
+    )
+    targetTable('Capture bound targets', [
+      { name: `a new port’s first packet in the window after ${PORTS_USED} ports ≤ ${BOUND_NEW_PORT_MS} ms`, ours: `${fmt(newPortMs)} ms`, met: newPortMs <= BOUND_NEW_PORT_MS },
+      { name: `the newest packets in the window after the flood ≤ ${BOUND_AFTER_FLOOD_S} s`, ours: `${fmt(afterFloodS, 1)} s`, met: afterFloodS <= BOUND_AFTER_FLOOD_S },
+      { name: `tshark RSS (each) ≤ ${BOUND_TSHARK_MB} MB`, ours: `${fmt(m.tsharkMaxMb)} MB`, met: m.tsharkMaxMb <= BOUND_TSHARK_MB },
+      { name: `capture files ≤ ${BOUND_DISK_MB} MB`, ours: `${fmt(m.diskMb)} MB`, met: m.diskMb <= BOUND_DISK_MB }
+    ])
+    results.captureBounds = m
+  } finally {
+    viewer.close()
+    await host.stop()
+  }
+}
+
+/** The resident memory (MB) of one process. */
+function childRssOf(pid) {
+  try {
+    return Number(/VmRSS:\s+(\d+) kB/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'))[1]) / 1024
+  } catch {
+    return NaN
+  }
 }

@@ -310,3 +310,65 @@ export function targetTable(title, rows) {
 
 /** A ratio as "1.23×"; below 2 with three decimals, so that rounding never hides which side of a 0.3× or 1.0× target it is. */
 export const xRatio = (ratio, digits = 2) => (Number.isFinite(ratio) ? `${fmt(ratio, ratio < 2 ? Math.max(digits, 3) : digits)}×` : '—')
+
+/**
+ * A lab window's WebSocket to a browser host (token and Origin as the page sends them), ready for
+ * both feeds: `call(verb, args)` resolves with the reply, `onPackets(fn)` hears each batch of packets.
+ */
+export async function labViewer(url) {
+  const { default: WebSocket } = await import('ws')
+  const u = new URL(url)
+  const ws = new WebSocket(`ws://${u.host}/lab?token=${u.searchParams.get('token')}`, { headers: { Origin: `http://${u.host}` } })
+  await new Promise((resolve, reject) => {
+    ws.once('open', resolve)
+    ws.once('error', reject)
+  })
+  const pending = new Map()
+  const listeners = new Set()
+  let nextId = 1
+  ws.on('message', (data) => {
+    const m = JSON.parse(data.toString())
+    if (m.packets) for (const fn of listeners) fn(m.packets, m.packetsSkipped ?? 0)
+    else if (m.id !== undefined && pending.has(m.id)) {
+      pending.get(m.id)(m.reply)
+      pending.delete(m.id)
+    }
+  })
+  for (const feed of ['events', 'packets']) ws.send(JSON.stringify({ ready: feed }))
+  return {
+    call: (verb, args = []) =>
+      new Promise((resolve) => {
+        const id = nextId++
+        pending.set(id, resolve)
+        ws.send(JSON.stringify({ id, verb, args }))
+      }),
+    onPackets: (fn) => listeners.add(fn),
+    close: () => ws.close()
+  }
+}
+
+/** The resident memory (MB) of each live child process of `pid` named `name` (Linux /proc), by pid. */
+export function childRss(pid, name) {
+  const out = {}
+  for (const entry of fs.readdirSync('/proc').filter((d) => /^\d+$/.test(d))) {
+    try {
+      const stat = fs.readFileSync(`/proc/${entry}/stat`, 'utf8')
+      const m = /^\d+ \((.*)\) \S (\d+)/.exec(stat)
+      if (!m || Number(m[2]) !== pid || m[1] !== name) continue
+      const rss = /VmRSS:\s+(\d+) kB/.exec(fs.readFileSync(`/proc/${entry}/status`, 'utf8'))
+      if (rss) out[entry] = Number(rss[1]) / 1024
+    } catch {
+      // Gone meanwhile.
+    }
+  }
+  return out
+}
+
+/** The command line of a process, as its arguments. */
+export function argvOf(pid) {
+  try {
+    return fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').filter(Boolean)
+  } catch {
+    return []
+  }
+}

@@ -1,4 +1,4 @@
-// npm run bench [-- http tcp events capture sockets] [--baseline DIR] [--rounds N]: socklab against peers
+// npm run bench [-- http tcp events capture capture-bounds sockets] [--baseline DIR] [--rounds N]: socklab against peers
 // started here, in the same run; with --baseline, every section also runs another build of socklab
 // side by side, in the same turns; --rounds sets the rounds (turns, bursts) of every section.
 
@@ -7,14 +7,14 @@ import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { parseArgs } from 'node:util'
-import { benchCapture } from './capture.mjs'
+import { benchCapture, benchCaptureBounds } from './capture.mjs'
 import { benchEvents } from './events.mjs'
 import { benchHttp } from './http.mjs'
 import { ROOT, SOCKLAB, killAll, socklabBuildIn } from './lib.mjs'
 import { benchSockets } from './sockets.mjs'
 import { benchTcp } from './tcp.mjs'
 
-const SECTIONS = { http: benchHttp, tcp: benchTcp, events: benchEvents, capture: benchCapture, sockets: benchSockets }
+const SECTIONS = { http: benchHttp, tcp: benchTcp, events: benchEvents, capture: benchCapture, 'capture-bounds': benchCaptureBounds, sockets: benchSockets }
 let args
 try {
   args = parseArgs({ allowPositionals: true, options: { baseline: { type: 'string' }, rounds: { type: 'string' } } })

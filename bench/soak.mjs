@@ -1,7 +1,9 @@
 // npm run soak [-- --seconds N]: the attacks of issue 8 all at once, for a bounded time, against
 // socklab's HTTP server and browser host, each a child process, while a normal client of each is
-// served. Prints each server's memory (RSS) at start, peak and end and the normal clients' worst
-// latency, checks them against the bounds below, and exits 1 when one is missed.
+// served, with the browser host capturing the lab's traffic (issue 15: its tsharks and capture
+// files are watched too). Prints each server's memory (RSS) at start, peak and end, every 10 s over
+// time, and the normal clients' worst latency, checks them against the bounds below, and exits 1
+// when one is missed.
 
 import dgram from 'node:dgram'
 import fs from 'node:fs'
@@ -10,18 +12,29 @@ import os from 'node:os'
 import path from 'node:path'
 import { parseArgs } from 'node:util'
 import WebSocket from 'ws'
-import { fmt, freePort, ROOT, SOCKLAB, sleep, startPeer, startWebHost, table, tempDir, verdict, waitForPort } from './lib.mjs'
+import { captureDisk } from './capture.mjs'
+import { childRss, fmt, freePort, ROOT, SOCKLAB, sleep, startPeer, startWebHost, table, tempDir, verdict, waitForPort } from './lib.mjs'
 
 // ── Bounds (what the checks demand) ──────────────────────────────────────────
 /** The HTTP server's RSS: about 50 MB idle; every attacker below may cost it a little, never what it is sent. */
 const HTTP_RSS_BOUND_MB = 200
 /** The browser host's RSS: a full ring of 50,000 events costs 120–190 MB; slow viewers may add a few MB each. */
 const WEB_RSS_BOUND_MB = 250
+/**
+ * ... with the capture on: its ring of 100,000 packets (DEFAULT_PACKET_RING) and the copies it
+ * matches while captures hand over cost it up to ~200 MB more (444 MB measured at the peak of a
+ * 180 s soak, flat from 100 s on).
+ */
+const WEB_CAPTURING_RSS_BOUND_MB = 500
+/** The capture's tsharks together (one, two while a fresh one takes over; CAPTURE_LIMITS bounds each). */
+const TSHARK_RSS_BOUND_MB = 500
+/** The capture's files on disk (CAPTURE_LIMITS.diskBytes and a capture file handing over). */
+const CAPTURE_DISK_BOUND_MB = 192
 /** The normal clients' worst latency: a student clicking must never wait a noticeable time. */
 const WORST_LATENCY_BOUND_MS = 1000
 
 // ── The load (every part bounded in count and time) ─────────────────────────
-const DEFAULT_SECONDS = 60
+const DEFAULT_SECONDS = 180
 /** Connections sending nothing but blank lines, each up to BLANK_BUDGET_MB in all (the report used 62 MB). */
 const BLANK_FLOODS = 2
 const BLANK_BUDGET_MB = 64
@@ -67,15 +80,17 @@ function memoryOf(pid) {
   return { rss: kb('VmRSS') / 1024, hwm: kb('VmHWM') / 1024 }
 }
 
-/** Start, peak and end RSS of a server (MB), sampled while the soak runs; NaN once it is gone. */
-function watchMemory(name, pid, bound) {
-  const now = () => {
-    try {
-      return memoryOf(pid).rss
-    } catch {
-      return NaN
-    }
-  }
+/** Start, peak and end RSS of a server (MB), sampled while the soak runs; NaN once it is gone. `read` measures something else in MB. */
+function watchMemory(name, pid, bound, read) {
+  const now =
+    read ??
+    (() => {
+      try {
+        return memoryOf(pid).rss
+      } catch {
+        return NaN
+      }
+    })
   const m = { name, pid, bound, now, start: now(), peak: 0, end: NaN }
   m.peak = m.start
   const timer = setInterval(() => (m.peak = Math.max(m.peak, now() || 0)), SAMPLE_MS)
@@ -300,6 +315,10 @@ async function main() {
   const viewer = normalViewer(await labSocket(web.url))
   const started = await viewer.call('start', [{ kind: 'udp-server', address: HOST, port: 0, recvSize: 2048 }])
   if (!started.ok) throw new Error(`the browser host did not start a UDP server: ${started.error}`)
+  // The capture on, as an open Wire view starts it: it takes in the UDP server's port.
+  const captureStarted = await viewer.call('startCapture')
+  const capturing = captureStarted.ok && captureStarted.value.state !== 'unavailable'
+  if (!capturing) console.log(`capture: unavailable here (${captureStarted.value?.problem?.message ?? captureStarted.error}): its memory is not watched`)
   const slowViewers = await Promise.all(Array.from({ length: SLOW_VIEWERS }, () => labSocket(web.url)))
   for (const ws of slowViewers) ws.pause()
 
@@ -313,7 +332,11 @@ async function main() {
       `${fmt(UDP_DATAGRAMS_PER_SECOND)} datagrams/s, and a normal viewer calling hostInfo every ${NORMAL_EVERY_MS} ms`
   )
 
-  const memory = [watchMemory('http-server', http.child.pid, HTTP_RSS_BOUND_MB), watchMemory('browser host', web.child.pid, WEB_RSS_BOUND_MB)]
+  const memory = [watchMemory('http-server', http.child.pid, HTTP_RSS_BOUND_MB), watchMemory('browser host', web.child.pid, capturing ? WEB_CAPTURING_RSS_BOUND_MB : WEB_RSS_BOUND_MB)]
+  if (capturing) {
+    const tsharks = () => Object.values(childRss(web.child.pid, 'tshark')).reduce((a, b) => a + b, 0)
+    memory.push(watchMemory('capture: tsharks', web.child.pid, TSHARK_RSS_BOUND_MB, tsharks), watchMemory('capture: files on disk', web.child.pid, CAPTURE_DISK_BOUND_MB, () => captureDisk(web.child.pid).mb))
+  }
   const endAt = performance.now() + seconds * 1000
   const running = () => performance.now() < endAt
   const blank = { connections: 0, bytes: 0, answers: new Map() }
@@ -328,7 +351,7 @@ async function main() {
   const slowLeave = setTimeout(() => slowViewers.forEach((ws) => ws.terminate()), (seconds * 2000) / 3)
   const progress = setInterval(() => {
     const left = Math.max(0, Math.round((endAt - performance.now()) / 1000))
-    console.log(`  ${left} s left: RSS ${memory.map((m) => `${m.name} ${fmt(m.now())} MB`).join(', ')}`)
+    console.log(`  ${left} s left: ${memory.map((m) => `${m.name} ${fmt(m.now())} MB`).join(', ')}`)
   }, 10_000)
   const work = [
     ...Array.from({ length: BLANK_FLOODS }, () => blankLineFlood(httpPort, BLANK_BUDGET_MB * MB, running, blank)),
@@ -348,10 +371,11 @@ async function main() {
   await sleep(3000)
   for (const m of memory) m.finish()
   const viewerEvents = { events: viewer.events, missed: viewer.missed, skipped: viewer.skipped, notices: viewer.notices }
+  const captureEnd = capturing ? (await viewer.call('captureStatus')).value : undefined
   viewer.ws.close()
   await Promise.all([http.stop(), web.stop()])
 
-  console.log('\nMemory (RSS, MB; end = 3 s after the attackers left)')
+  console.log('\nMemory (RSS, and the capture files, MB; end = 3 s after the attackers left)')
   // A server that died on the way (ran out of memory, crashed) has no end: that is a miss too.
   const memoryRows = memory.map((m) => ({ ...m, ok: m.peak <= m.bound && Number.isFinite(m.end) }))
   table(
@@ -380,6 +404,7 @@ async function main() {
   console.log(`  never-read downloads: ${fmt(never.opened)} held until the end`)
   console.log(`  slowloris: ${fmt(loris.opened)} connections; the server closed ${fmt(loris.closedByServer)}${loris.closedByServer ? `, the longest after ${fmt(loris.longestHeldS, 1)} s` : ''}`)
   console.log(`  UDP flood: ${fmt(udp.sent)} datagrams, ${fmt(udp.replies)} answered; ${SLOW_VIEWERS} slow viewers`)
+  if (captureEnd) console.log(`  capture: ${fmt(captureEnd.packets)} packets, ${fmt(captureEnd.skipped ?? 0)} skipped to catch up, ${fmt(captureEnd.forgotten ?? 0)} no longer in the export`)
 
   const results = {
     when: new Date().toISOString(),
@@ -387,6 +412,7 @@ async function main() {
     memory: memoryRows.map(({ name, start, peak, end, bound }) => ({ name, start, peak, end, bound })),
     clients: clients.map(({ log }) => ({ name: log.name, requests: log.times.length, failures: log.failures, medianMs: log.median(), worstMs: log.worst() })),
     viewer: viewerEvents,
+    capture: captureEnd,
     attacks: { blank: { ...blank, answers: Object.fromEntries(blank.answers) }, never, loris, udp }
   }
   const out = path.join(ROOT, 'bench', 'results')

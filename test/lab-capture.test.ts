@@ -9,6 +9,7 @@ import fs from 'node:fs'
 import net from 'node:net'
 import os from 'node:os'
 import path from 'node:path'
+import { pipeline } from 'node:stream/promises'
 import { afterEach, describe, expect, it } from 'vitest'
 import { createLabHandlers } from '../src/session/handlers'
 import { LabCapture } from '../src/session/lab-capture'
@@ -100,7 +101,7 @@ describe.skipIf(skip)('the lab capture (real dumpcap and tshark)', () => {
 
     // One export of both captures, as sections of one pcapng: tshark reads every packet, in order.
     const file = tempFile('lab.pcapng')
-    fs.writeFileSync(file, (await capture.pcapng())!)
+    await pipeline(capture.pcapng()!, fs.createWriteStream(file))
     const frames = execFileSync('tshark', ['-r', file, '-T', 'fields', '-e', 'frame.number', '-e', 'udp.length'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] })
       .trim()
       .split('\n')
@@ -172,7 +173,7 @@ describe.skipIf(skip)('the lab capture (real dumpcap and tshark)', () => {
       expect(got.map((p) => p.no)).toEqual(got.map((_p, i) => i + 1))
       // The export has each packet once too.
       const file = tempFile('overlap.pcapng')
-      fs.writeFileSync(file, (await capture.pcapng())!)
+      await pipeline(capture.pcapng()!, fs.createWriteStream(file))
       const frames = execFileSync('tshark', ['-r', file, '-T', 'fields', '-e', 'frame.number'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim().split('\n')
       expect(frames.length).toBe(got.length)
       expect(states.filter((s) => s === 'starting')).toHaveLength(1)

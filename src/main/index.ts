@@ -1,6 +1,7 @@
 // The Electron app: one locked-down window whose renderer drives the engine through typed IPC.
 
-import fs from 'node:fs/promises'
+import { createWriteStream } from 'node:fs'
+import { pipeline } from 'node:stream/promises'
 import path from 'node:path'
 import { app, BrowserWindow, dialog, ipcMain, session, shell, type OpenDialogOptions, type SaveDialogOptions } from 'electron'
 import { Lab } from '../engine/lab'
@@ -35,7 +36,7 @@ const labSession = new LabSession({
       }
       const picked = await (window ? dialog.showSaveDialog(window, options) : dialog.showSaveDialog(options))
       if (picked.canceled || !picked.filePath) return { kind: 'cancelled' }
-      await fs.writeFile(picked.filePath, pcapng)
+      await pipeline(pcapng, createWriteStream(picked.filePath))
       return { kind: 'saved', path: picked.filePath }
     }
   }

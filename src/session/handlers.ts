@@ -1,6 +1,7 @@
 // The LabHandlers both hosts serve: the Lab's verbs, its capture, plus the facts of the host itself.
 
 import os from 'node:os'
+import type { Readable } from 'node:stream'
 import type { HostInfo, LabHandlers } from '../shared/contract'
 import type { PcapngExport } from '../shared/wire'
 import type { Lab } from '../engine/lab'
@@ -15,9 +16,11 @@ export interface HostFacts {
   chooseFolder?: () => Promise<string | null>
   /**
    * Hands the capture's pcapng to the user: Electron saves it where a dialog says; the browser
-   * host gives the page a download address.
+   * host gives the page a download address. The pcapng is a stream, read from the capture files
+   * as it is written out (a capture of hundreds of MB is never held in memory); one not read must
+   * be destroyed.
    */
-  exportPcapng?: (pcapng: Buffer) => Promise<PcapngExport>
+  exportPcapng?: (pcapng: Readable) => Promise<PcapngExport>
 }
 
 export function createLabHandlers(lab: Lab, facts: HostFacts, capture: LabCapture): LabHandlers {
@@ -63,10 +66,10 @@ export function createLabHandlers(lab: Lab, facts: HostFacts, capture: LabCaptur
     stopCapture: () => capture.stop(),
     kernelState: (since) => capture.kernelState(since),
     exportPcapng: async () => {
-      const pcapng = await capture.pcapng()
-      if (!pcapng) throw new LabError('nothing captured yet: open the Wire view, then run an exchange')
       if (!facts.exportPcapng) throw new LabError('this host cannot export files')
-      return facts.exportPcapng(pcapng)
+      const pcapng = capture.pcapng()
+      if (!pcapng) throw new LabError('nothing captured yet: open the Wire view, then run an exchange')
+      return facts.exportPcapng(pcapng).finally(() => pcapng.destroy())
     },
     // Answered by the session, which knows which window calls (lab-session.ts).
     showView: () => {

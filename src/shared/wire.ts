@@ -215,6 +215,13 @@ export interface CaptureStatus {
    * absent until measured (labZero is then the process's clocks' word, unchecked).
    */
   labZeroBound?: number
+  /**
+   * Packets a flood left undissected, let go so that the view shows the newest within seconds: in
+   * neither the view nor the export (the capture's catching up, see LabCapture).
+   */
+  skipped?: number
+  /** The oldest packets whose capture files were deleted to keep the capture's disk bound: no longer in the export. */
+  forgotten?: number
 }
 
 /** Where exportPcapng() put the capture: saved by the host (Electron's dialog), or a download for the browser. */

@@ -11,6 +11,7 @@ import fs from 'node:fs/promises'
 import http from 'node:http'
 import path from 'node:path'
 import type { AddressInfo } from 'node:net'
+import { pipeline } from 'node:stream/promises'
 import { WebSocketServer, type WebSocket } from 'ws'
 import { isFeedName } from '../shared/feed'
 import { MAX_VIEWERS } from '../shared/limits'
@@ -65,7 +66,7 @@ export async function startBrowserHost(options: BrowserHostOptions): Promise<Bro
   const pcapngUrl = `${PCAPNG_PATH}?${TOKEN_PARAM}=${token}`
   const session = new LabSession({
     lab: options.lab,
-    facts: { ...options.facts, host: 'browser', exportPcapng: async () => ({ kind: 'download', url: pcapngUrl }) },
+    facts: { ...options.facts, host: 'browser', exportPcapng: async (pcapng) => (pcapng.destroy(), { kind: 'download', url: pcapngUrl }) },
     capture: options.capture,
     captureGraceMs: options.captureGraceMs
   })
@@ -87,19 +88,23 @@ export async function startBrowserHost(options: BrowserHostOptions): Promise<Bro
     // Browsers say where a request comes from: a page of another site may not even try.
     const site = req.headers['sec-fetch-site']
     if (!sameToken(url.searchParams.get(TOKEN_PARAM), token) || (site !== undefined && site !== 'same-origin' && site !== 'none')) return refuse(res, 403, 'forbidden')
-    const pcapng = await session.capture.pcapng()
+    const pcapng = session.capture.pcapng()
     if (!pcapng) return refuse(res, 404, 'nothing captured yet: open the Wire view, then run an exchange')
     const stamp = new Date().toISOString().replace(/[:.]/g, '-').slice(0, 19)
     res.writeHead(200, {
       'Content-Type': 'application/x-pcapng',
-      'Content-Length': pcapng.length,
       'Content-Disposition': `attachment; filename="socklab-${stamp}.pcapng"`,
       'X-Content-Type-Options': 'nosniff',
       'Cross-Origin-Resource-Policy': 'same-origin',
       'Referrer-Policy': 'no-referrer',
       'Cache-Control': 'no-store'
     })
-    res.end(req.method === 'HEAD' ? undefined : pcapng)
+    if (req.method === 'HEAD') {
+      pcapng.destroy()
+      return void res.end()
+    }
+    // Streamed from the capture files: a download the browser reads slowly holds a chunk, not the capture.
+    pipeline(pcapng, res).catch(() => res.destroy())
   }
 
   server.on('upgrade', (req, socket, head) => {

@@ -50,6 +50,8 @@ const MIN_PCAPNG_BYTES = 28
 export interface CaptureOptions {
   /** The lab's ports: TCP and UDP on any of them are captured. */
   ports: number[]
+  /** Capture every TCP/UDP packet instead (a filter of fixed size): the caller selects `ports` from them. */
+  allPorts?: boolean
   /** Default: both. */
   families?: Family[]
   /** Also write everything captured to this pcapng file (for Wireshark). */
@@ -115,7 +117,7 @@ export class PacketCapture extends EventEmitter<CaptureEvents> {
     if (this.phase !== 'idle') throw new Error('a capture starts once')
     this.phase = 'starting'
     const platform = this.search.platform
-    const filter = captureFilter(this.options.ports, this.options.families)
+    const filter = captureFilter(this.options.allPorts ? 'all' : this.options.ports, this.options.families)
     const located = locateTools(this.search)
     if ('problem' in located) throw this.fail(located.problem)
     const file = this.options.pcapngPath
@@ -198,11 +200,16 @@ export class PacketCapture extends EventEmitter<CaptureEvents> {
     })
   }
 
-  /** Stops capturing; resolves with the summary once every packet tshark had is parsed. Safe to call twice. */
-  async stop(): Promise<CaptureEnd> {
+  /**
+   * Stops capturing; resolves with the summary once every packet tshark had is parsed. Safe to call
+   * twice. `discard`: what tshark has not printed yet is not wanted (a successor captures on): its
+   * output is closed, so it ends at its next line instead of dissecting a flood's backlog.
+   */
+  async stop(options: { discard?: boolean } = {}): Promise<CaptureEnd> {
     if (!this.ended) return { ...this.summary(), dropped: null }
     if (this.phase === 'running' || this.phase === 'starting') {
       this.phase = 'stopping'
+      if (options.discard) this.tshark?.stdout?.destroy()
       // SIGINT is tshark's Ctrl-C: it stops dumpcap, prints what it still has and its counts.
       // (Windows has no SIGINT for it: it is terminated, and the drop count is unknown.)
       const timer = setTimeout(() => signal(this.tshark, 'SIGKILL'), STOP_TIMEOUT_MS + (this.feed ? START_TIMEOUT_MS : 0))

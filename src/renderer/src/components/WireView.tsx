@@ -110,7 +110,8 @@ export function WireView({ store, feed, zero, zoom, onExport }: Props): React.JS
     <section className={`log wire${twoLines ? ' two-lines' : ''}`} aria-label="Wire view" data-testid="wire-view">
       <div className="log-bar">
         <h2>Wire</h2>
-        <span className="count capture-status" data-testid="capture-status" aria-live="polite">
+        {/* Cut at the edge when the bar is narrow (200%): whole on hover. */}
+        <span className="count capture-status" data-testid="capture-status" aria-live="polite" title={statusText(status, rows.length, lost)}>
           {statusText(status, rows.length, lost)}
         </span>
         {exported && (
@@ -183,8 +184,18 @@ export function WireView({ store, feed, zero, zoom, onExport }: Props): React.JS
 
 function statusText(status: CaptureStore['status'], shown: number, lost: number): string {
   if (!status) return 'asking the host whether it can capture…'
-  const ports = status.ports.length === 1 ? `port ${status.ports[0]}` : `ports ${status.ports.join(', ')}`
-  const count = `${shown.toLocaleString('en')} packets${lost ? ` · ${lost.toLocaleString('en')} not shown (the export has them)` : ''}`
+  const n = (x: number): string => x.toLocaleString('en')
+  // A long session's ports (hundreds) would fill the bar: their number then.
+  const ports = status.ports.length === 1 ? `port ${status.ports[0]}` : status.ports.length > 6 ? `${n(status.ports.length)} ports` : `ports ${status.ports.join(', ')}`
+  const count = [
+    `${n(shown)} packets`,
+    lost ? `${n(lost)} not shown (the export has them)` : '',
+    // The capture's own bounds (see LabCapture): what a flood made it skip, and what left the export.
+    status.skipped ? `${n(status.skipped)} skipped to catch up with a flood (not in the export)` : '',
+    status.forgotten ? `${n(status.forgotten)} older packets are no longer in the export` : ''
+  ]
+    .filter(Boolean)
+    .join(' · ')
   switch (status.state) {
     case 'unavailable':
       return 'Capture is not possible here'
