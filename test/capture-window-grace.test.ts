@@ -40,8 +40,13 @@ describe.skipIf(skip || process.platform !== 'linux')('the last window gone', { 
     }
     let ws = await open()
     expect(await callVerb(ws, 1, 'startCapture', [])).toMatchObject({ reply: { ok: true, value: { state: 'on' } } })
-    await callVerb(ws, 2, 'start', [{ kind: 'udp-server', address: '127.0.0.1', port: 0, recvSize: 1024 }])
-    for (let i = 0; i < 200 && tools().length < 2; i++) await sleep(50)
+    const started = (await callVerb(ws, 2, 'start', [{ kind: 'udp-server', address: '127.0.0.1', port: 0, recvSize: 1024 }])) as { reply: { value: { local: { port: number } } } }
+    // The server's port makes the capture start again to include it (the old one retires once the
+    // new one captures): the tools to watch are those of the capture that includes it, once alone.
+    const port = started.reply.value.local.port
+    let id = 100
+    const includesPort = async (): Promise<boolean> => ((await callVerb(ws, id++, 'captureStatus', [])) as { reply: { value: { ports: number[] } } }).reply.value.ports.includes(port)
+    for (let i = 0; i < 200 && !((await includesPort()) && tools().length === 2); i++) await sleep(50)
     const running = tools()
     expect(running).toHaveLength(2)
 

@@ -134,6 +134,12 @@ const MAX_NAMED = 10_000
 const COST_CHECK_MS = 250
 /** How far back the file sizes are remembered, for telling how far behind tshark is. */
 const SIZE_HISTORY_MS = 60_000
+/**
+ * Growth of the file that counts as a backlog: tshark writes its file through a buffer, so a quiet
+ * capture's file grows by a few KB long after its packets were delivered (that is no lag); a flood
+ * behind by maxLagMs has written megabytes.
+ */
+const LAG_MIN_BYTES = 1024 * 1024
 
 export class LabCapture extends EventEmitter<LabCaptureEvents> {
   private readonly ring: Ring<WirePacket>
@@ -402,7 +408,7 @@ export class LabCapture extends EventEmitter<LabCaptureEvents> {
       for (const s of run.sizes) if (s.at <= t) size = s.size
       return size
     }
-    return sizeAt(now - this.limits.maxLagMs) > sizeAt(delivered + COST_CHECK_MS)
+    return sizeAt(now - this.limits.maxLagMs) - sizeAt(delivered + COST_CHECK_MS) > LAG_MIN_BYTES
   }
 
   /** Deletes the oldest finished capture files while all of them pass the disk bound; their packets leave the export. */
