@@ -33,6 +33,36 @@ test('after a reload the IPv4/IPv6 switch and the client tab agree: an IPv6 clie
   expect(await consoleText(clientConsole(lab))).not.toContain('refused')
 })
 
+test('after a reload an idle client follows the server to its new port: Send reaches it, and a new tab gets that port too', async ({ lab }) => {
+  test.setTimeout(90_000)
+  const first = await freePort()
+  await startServer(lab, first)
+  await exchange(lab, 'to the first port')
+  await lab.getByTestId('server-stop').click()
+  await expect(lab.getByTestId('server-start')).toBeVisible()
+  let second = await freePort()
+  while (second === first) second = await freePort()
+  await startServer(lab, second)
+  await expect(lab.getByTestId('client-port')).toHaveValue(String(second))
+
+  await lab.reload()
+  await expect(lab.getByTestId('server-status')).toContainText(`:${second}`)
+  // The port as it was on screen (following the server), not the one the idle client was started with.
+  await expect(lab.getByTestId('client-status')).toContainText('done')
+  await expect(lab.getByTestId('client-port')).toHaveValue(String(second))
+  await shot(lab, 'reload-idle-client-port')
+  await lab.getByTestId('client-new').click()
+  await expect(lab.getByTestId('client-port')).toHaveValue(String(second))
+  await lab.getByTestId('client-tab-1').click()
+  await exchange(lab, 'to the second port')
+  expect(await consoleText(clientConsole(lab))).not.toContain('refused')
+  // A port typed stays typed across a reload, whatever the server does.
+  await lab.getByTestId('client-port').fill(String(first))
+  await lab.reload()
+  await expect(lab.getByTestId('server-status')).toContainText(`:${second}`)
+  await expect(lab.getByTestId('client-port')).toHaveValue(String(first))
+})
+
 /** Whether "+ New client" is on screen, inside the client panel, and the topmost element where it is drawn. */
 async function plusReachable(page: Page): Promise<{ inPanel: boolean; onTop: boolean; onScreen: boolean }> {
   return page.getByTestId('client-new').evaluate((plus) => {
