@@ -4,7 +4,7 @@
 
 import type { Page } from '@playwright/test'
 import { MAX_ENDPOINTS_PER_LAB } from '../src/shared/limits'
-import { clientConsole, consoleText, exchange, expect, freePort, shot, startServer, test } from './fixtures'
+import { clientConsole, consoleText, exchange, expect, freePort, logViewport, shot, startServer, test } from './fixtures'
 
 async function zoomTo(page: Page, label: string): Promise<void> {
   await page.getByTestId('zoom-reset').click()
@@ -273,5 +273,38 @@ test('the packet log at 100%, at 200% on 1920×1080 and at 150% on 1280×720: he
     expect(cells.closes.filter((c) => !c.whoFits), `Info cut before it says who closed ${at}`).toEqual([])
     await lab.getByTestId('log-body').evaluate((el) => (el.scrollTop = el.scrollHeight))
     await shot(lab, `log-both-families-${width}x${height}-${zoom.replace('%', '')}`)
+  }
+})
+
+test('the packet log at 200% on 1920×1080 and at 150% on 1280×720: an IPv4 client of a [::] server, whose rows show it mapped ([::ffff:127.0.0.1]:port), whole; rows whole', async ({ lab }) => {
+  test.setTimeout(120_000)
+  await lab.setViewportSize({ width: 1280, height: 800 })
+  await lab.getByTestId('family-IPv6').click()
+  const port = await freePort()
+  await startServer(lab, port)
+  await expect(lab.getByTestId('server-status')).toContainText(`[::]:${port}`)
+  await lab.getByTestId('family-IPv4').click()
+  await expect(lab.getByTestId('client-address')).toHaveValue('127.0.0.1')
+  await exchange(lab, 'mapped')
+  const mapped = /^\[::ffff:127\.0\.0\.1\]:\d+$/
+  await expect.poll(async () => (await logCells(lab)).addresses.filter((a) => mapped.test(a)).length, { timeout: 15_000 }).toBeGreaterThanOrEqual(1)
+
+  for (const [width, height, zoom] of [
+    [1280, 800, '100%'],
+    [1920, 1080, '200%'],
+    [1280, 720, '150%']
+  ] as const) {
+    await lab.setViewportSize({ width, height })
+    await zoomTo(lab, zoom)
+    const at = `at ${zoom} on ${width}×${height}`
+    const cells = await logCells(lab)
+    expect(cells.cut, `cut ${at}`).toEqual([])
+    expect(cells.addresses.some((a) => mapped.test(a)), `the mapped client address ${at}`).toBe(true)
+    expect(cells.addresses.some((a) => a === `[::]:${port}` || a === `[::ffff:127.0.0.1]:${port}`), `the server's address ${at}`).toBe(true)
+    expect(cells.closes.filter((c) => !c.whoFits), `Info cut before it says who closed ${at}`).toEqual([])
+    await lab.getByTestId('log-body').evaluate((el) => (el.scrollTop = el.scrollHeight))
+    await expect.poll(async () => (await logViewport(lab)).cutRows, `log rows cut ${at}`).toBe(0)
+    expect((await logViewport(lab)).fullRows, `log rows ${at}`).toBeGreaterThanOrEqual(3)
+    await shot(lab, `log-mapped-${width}x${height}-${zoom.replace('%', '')}`)
   }
 })
