@@ -198,7 +198,7 @@ export function PacketLog({ store, endpoints, keyOf, zoom, onCleared, pick, onSe
           <div
             className="log-body"
             ref={scroller}
-            // Whole rows high (the Wire view's table, of the same classes, fills its cell instead).
+            // Whole rows high, as the Wire view's table.
             style={{ height, alignSelf: 'start' }}
             role="grid"
             tabIndex={0}
