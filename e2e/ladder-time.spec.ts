@@ -105,7 +105,7 @@ async function ladderFit(page: Page): Promise<{ rows: number; outside: string[];
 
 /** The ladder bar's packet count if it shows whole, else what it shows cut. */
 async function countWhole(page: Page): Promise<string> {
-  return page.getByTestId('ladder-count').evaluate((c) => (c.scrollWidth <= c.clientWidth ? (c.textContent ?? '') : `cut: ${c.textContent}`))
+  return page.getByTestId('ladder').locator('.log-bar .count').evaluate((c) => (c.scrollWidth <= c.clientWidth ? (c.textContent ?? '') : `cut: ${c.textContent}`))
 }
 
 test('the course TCP exchange whole in the Ladder with one action: at 100%, at 200% on 1920×1080 and at 150% on 1280×720', async ({ lab }) => {
