@@ -103,6 +103,11 @@ async function ladderFit(page: Page): Promise<{ rows: number; outside: string[];
   })
 }
 
+/** The ladder bar's packet count if it shows whole, else what it shows cut. */
+async function countWhole(page: Page): Promise<string> {
+  return page.getByTestId('ladder').locator('.log-bar .count').evaluate((c) => (c.scrollWidth <= c.clientWidth ? (c.textContent ?? '') : `cut: ${c.textContent}`))
+}
+
 test('the course TCP exchange whole in the Ladder with one action: at 100%, at 200% on 1920×1080 and at 150% on 1280×720', async ({ lab }) => {
   test.setTimeout(90_000)
   const port = await freePort()
@@ -120,6 +125,7 @@ test('the course TCP exchange whole in the Ladder with one action: at 100%, at 2
     await lab.setViewportSize({ width, height })
     await zoomTo(lab, zoom)
     await shot(lab, `ladder-pane-${width}x${height}-${zoom.replace('%', '')}`)
+    await expect.poll(() => countWhole(lab), `the packet count whole in the pane's bar ${where}`).toMatch(/^1[01] packets · closed$/)
     await lab.getByTestId('ladder-whole').click()
     await expect(lab.getByTestId('ladder-whole')).toHaveAttribute('aria-pressed', 'true')
     await expect.poll(async () => (await ladderFit(lab)).outside, `every row inside the box ${where}`).toEqual([])
@@ -132,6 +138,7 @@ test('the course TCP exchange whole in the Ladder with one action: at 100%, at 2
     // Readable: never smaller than the text at 100% less a tenth.
     expect(fit.textPx, where).toBeGreaterThanOrEqual(12.5)
     await expect(lab.getByTestId('ladder-alignment')).toBeVisible()
+    expect(await countWhole(lab), `the packet count whole in the bar ${where}`).toMatch(/^1[01] packets · closed$/)
     await shot(lab, `ladder-whole-${width}x${height}-${zoom.replace('%', '')}`)
     // Back to the consoles, as it was.
     await lab.keyboard.press('Escape')

@@ -4,7 +4,7 @@
 
 import type { Page } from '@playwright/test'
 import { MAX_ENDPOINTS_PER_LAB } from '../src/shared/limits'
-import { clientConsole, consoleText, exchange, expect, freePort, shot, startServer, test } from './fixtures'
+import { clientConsole, consoleText, exchange, expect, freePort, logViewport, shot, startServer, test } from './fixtures'
 
 async function zoomTo(page: Page, label: string): Promise<void> {
   await page.getByTestId('zoom-reset').click()
@@ -31,6 +31,36 @@ test('after a reload the IPv4/IPv6 switch and the client tab agree: an IPv6 clie
   await expect(lab.getByTestId('client-address')).toHaveValue('127.0.0.1')
   await exchange(lab, 'over four')
   expect(await consoleText(clientConsole(lab))).not.toContain('refused')
+})
+
+test('after a reload an idle client follows the server to its new port: Send reaches it, and a new tab gets that port too', async ({ lab }) => {
+  test.setTimeout(90_000)
+  const first = await freePort()
+  await startServer(lab, first)
+  await exchange(lab, 'to the first port')
+  await lab.getByTestId('server-stop').click()
+  await expect(lab.getByTestId('server-start')).toBeVisible()
+  let second = await freePort()
+  while (second === first) second = await freePort()
+  await startServer(lab, second)
+  await expect(lab.getByTestId('client-port')).toHaveValue(String(second))
+
+  await lab.reload()
+  await expect(lab.getByTestId('server-status')).toContainText(`:${second}`)
+  // The port as it was on screen (following the server), not the one the idle client was started with.
+  await expect(lab.getByTestId('client-status')).toContainText('done')
+  await expect(lab.getByTestId('client-port')).toHaveValue(String(second))
+  await shot(lab, 'reload-idle-client-port')
+  await lab.getByTestId('client-new').click()
+  await expect(lab.getByTestId('client-port')).toHaveValue(String(second))
+  await lab.getByTestId('client-tab-1').click()
+  await exchange(lab, 'to the second port')
+  expect(await consoleText(clientConsole(lab))).not.toContain('refused')
+  // A port typed stays typed across a reload, whatever the server does.
+  await lab.getByTestId('client-port').fill(String(first))
+  await lab.reload()
+  await expect(lab.getByTestId('server-status')).toContainText(`:${second}`)
+  await expect(lab.getByTestId('client-port')).toHaveValue(String(first))
 })
 
 /** Whether "+ New client" is on screen, inside the client panel, and the topmost element where it is drawn. */
@@ -243,5 +273,38 @@ test('the packet log at 100%, at 200% on 1920×1080 and at 150% on 1280×720: he
     expect(cells.closes.filter((c) => !c.whoFits), `Info cut before it says who closed ${at}`).toEqual([])
     await lab.getByTestId('log-body').evaluate((el) => (el.scrollTop = el.scrollHeight))
     await shot(lab, `log-both-families-${width}x${height}-${zoom.replace('%', '')}`)
+  }
+})
+
+test('the packet log at 200% on 1920×1080 and at 150% on 1280×720: an IPv4 client of a [::] server, whose rows show it mapped ([::ffff:127.0.0.1]:port), whole; rows whole', async ({ lab }) => {
+  test.setTimeout(120_000)
+  await lab.setViewportSize({ width: 1280, height: 800 })
+  await lab.getByTestId('family-IPv6').click()
+  const port = await freePort()
+  await startServer(lab, port)
+  await expect(lab.getByTestId('server-status')).toContainText(`[::]:${port}`)
+  await lab.getByTestId('family-IPv4').click()
+  await expect(lab.getByTestId('client-address')).toHaveValue('127.0.0.1')
+  await exchange(lab, 'mapped')
+  const mapped = /^\[::ffff:127\.0\.0\.1\]:\d+$/
+  await expect.poll(async () => (await logCells(lab)).addresses.filter((a) => mapped.test(a)).length, { timeout: 15_000 }).toBeGreaterThanOrEqual(1)
+
+  for (const [width, height, zoom] of [
+    [1280, 800, '100%'],
+    [1920, 1080, '200%'],
+    [1280, 720, '150%']
+  ] as const) {
+    await lab.setViewportSize({ width, height })
+    await zoomTo(lab, zoom)
+    const at = `at ${zoom} on ${width}×${height}`
+    const cells = await logCells(lab)
+    expect(cells.cut, `cut ${at}`).toEqual([])
+    expect(cells.addresses.some((a) => mapped.test(a)), `the mapped client address ${at}`).toBe(true)
+    expect(cells.addresses.some((a) => a === `[::]:${port}` || a === `[::ffff:127.0.0.1]:${port}`), `the server's address ${at}`).toBe(true)
+    expect(cells.closes.filter((c) => !c.whoFits), `Info cut before it says who closed ${at}`).toEqual([])
+    await lab.getByTestId('log-body').evaluate((el) => (el.scrollTop = el.scrollHeight))
+    await expect.poll(async () => (await logViewport(lab)).cutRows, `log rows cut ${at}`).toBe(0)
+    expect((await logViewport(lab)).fullRows, `log rows ${at}`).toBeGreaterThanOrEqual(3)
+    await shot(lab, `log-mapped-${width}x${height}-${zoom.replace('%', '')}`)
   }
 })

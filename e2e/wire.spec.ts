@@ -301,3 +301,74 @@ test('a sentence longer than recv(1024): the server closes with bytes unread, an
   await expect.poll(async () => (await ladderItems(lab)).some((i) => i.type === 'call' && i.text.includes('close() with at least 1,976 bytes unread: RST'))).toBe(true)
   await shot(lab, 'ladder-reset')
 })
+
+async function zoomTo(page: Page, label: string): Promise<void> {
+  await page.getByTestId('zoom-reset').click()
+  for (let i = 0; i < 8 && (await page.getByTestId('zoom-reset').textContent()) !== label; i++) await page.getByTestId('zoom-in').click()
+  await expect(page.getByTestId('zoom-reset')).toHaveText(label)
+}
+
+/** The wire rows drawn, by No., each whole (below the sticky header, above the table's and the window's bottom) or cut; whether the page scrolls. */
+async function wireFit(page: Page): Promise<{ whole: number[]; cut: number[]; pageScrolls: boolean; barCut: string[]; rowPx: number; spare: number }> {
+  return page.getByTestId('wire-view').evaluate((view) => {
+    const body = view.querySelector('[data-testid=wire-body]')!
+    const head = body.querySelector('.wire-row.head')!.getBoundingClientRect()
+    const bottom = Math.min(body.getBoundingClientRect().bottom, innerHeight)
+    const whole: number[] = []
+    const cut: number[] = []
+    for (const row of body.querySelectorAll<HTMLElement>('[data-testid=wire-row]')) {
+      const r = row.getBoundingClientRect()
+      if (r.top >= head.bottom - 1 && r.bottom <= bottom + 1) whole.push(Number(row.dataset.no))
+      else if (r.bottom > head.bottom + 1 && r.top < bottom - 1) cut.push(Number(row.dataset.no))
+    }
+    const bar = [...view.querySelectorAll<HTMLElement>('.log-bar > *')].filter((e) => e.clientWidth > 1 && e.scrollWidth > e.clientWidth + 1 && !e.classList.contains('count'))
+    const rowPx = body.querySelector('[data-testid=wire-row]')?.getBoundingClientRect().height ?? 0
+    const spare = Math.round(innerHeight - body.getBoundingClientRect().bottom)
+    return { whole: whole.sort((a, b) => a - b), cut, pageScrolls: document.documentElement.scrollHeight > innerHeight + 1, barCut: bar.map((e) => e.textContent ?? ''), rowPx, spare }
+  })
+}
+
+test('the course TCP exchange whole in the Wire view with one action, at 200% on 1920×1080 and at 150% on 1280×720; in the pane, whole rows only', async ({ lab }) => {
+  test.setTimeout(90_000)
+  const port = await freePort()
+  await openWire(lab)
+  await startServer(lab, port)
+  await capturing(lab, port)
+  await exchange(lab, 'hello, world!!!')
+  await expect.poll(async () => (await wireRows(lab)).some((r) => r[9] === 'last ACK: both sides closed'), { timeout: 15_000 }).toBe(true)
+  // The course's exchange: 10 packets (11 when the kernel ACKs the server's FIN before the client's comes).
+  const packets = (await wireRows(lab)).map((r) => Number(r[0]))
+  expect(packets.length).toBeGreaterThanOrEqual(10)
+  for (const [width, height, zoom] of [
+    [1920, 1080, '200%'],
+    [1280, 720, '150%']
+  ] as const) {
+    const where = `at ${zoom} on ${width}×${height}`
+    await lab.setViewportSize({ width, height })
+    await zoomTo(lab, zoom)
+    // The pane: the newest rows, none half hidden under the header.
+    await expect.poll(async () => (await wireFit(lab)).cut, `rows cut in the pane ${where}`).toEqual([])
+    expect((await wireFit(lab)).whole, `the newest row in the pane ${where}`).toContain(packets.at(-1))
+    await shot(lab, `wire-pane-${width}x${height}-${zoom.replace('%', '')}`)
+    await lab.getByTestId('wire-whole').click()
+    await expect(lab.getByTestId('wire-whole')).toHaveAttribute('aria-pressed', 'true')
+    await expect.poll(async () => (await wireFit(lab)).whole, `every packet whole ${where}`).toEqual(packets)
+    const fit = await wireFit(lab)
+    console.log(`${where}: ${fit.whole.length} rows whole, ${fit.rowPx} px each, ${fit.spare} px spare`)
+    expect(fit.cut, `rows cut ${where}`).toEqual([])
+    expect(fit.pageScrolls, `no page scroll ${where}`).toBe(false)
+    expect(fit.barCut, `nothing cut in the bar ${where}`).toEqual([])
+    await shot(lab, `wire-whole-${width}x${height}-${zoom.replace('%', '')}`)
+    // Back (Esc) to the consoles, as it was.
+    await lab.keyboard.press('Escape')
+    await expect(lab.getByTestId('wire-whole')).toHaveAttribute('aria-pressed', 'false')
+    await expect(lab.getByTestId('client-panel')).toBeVisible()
+  }
+  // The view takes the window, and its button, saying Back, gives it back too.
+  const covers = (): Promise<boolean> => lab.getByTestId('wire-view').evaluate((v) => document.elementFromPoint(innerWidth / 2, 10) !== null && v.contains(document.elementFromPoint(innerWidth / 2, 10)))
+  await lab.getByTestId('wire-whole').click()
+  await expect.poll(covers).toBe(true)
+  await expect(lab.getByTestId('wire-whole')).toHaveText('Back')
+  await lab.getByTestId('wire-whole').click()
+  await expect.poll(covers).toBe(false)
+})

@@ -133,6 +133,31 @@ describe('restoreLabs', () => {
   })
 })
 
+describe('restoreLabs with the fields a reload kept', () => {
+  it("shows a kept tab's fields for a client idle or stopped (the server moved on), and a connected client's config", () => {
+    const server: EndpointInfo = { id: 'tcp-server-2', config: { kind: 'tcp-server', address: '0.0.0.0', port: 23463, recvSize: 1024, concurrent: false, idleTimeoutMs: 30000 }, local: { address: '0.0.0.0', port: 23463, family: 'IPv4' } }
+    const old = { kind: 'tcp-client' as const, address: '127.0.0.1', port: 23462, recvSize: 1024, timeoutMs: 60000 }
+    const idle: EndpointInfo = { id: 'tcp-client-1', config: old, console: 'tcp:client:1', client: { now: 'idle', received: 5 } }
+    const open: EndpointInfo = { id: 'tcp-client-3', config: old, console: 'tcp:client:3', client: { now: 'connected' } }
+    const stopped: StoppedInfo = { id: 'tcp-client-2', console: 'tcp:client:2', config: old }
+    const labs = fresh()
+    const f = labs.tcp.tabs[0].fields
+    labs.tcp = { ...labs.tcp, tabs: [1, 2, 3].map((n) => ({ key: `tcp:client:${n}`, label: `Client ${n}`, fields: { ...f, port: '23463' }, phase: 'idle' as const })), nextTab: 4 }
+    const ports = (kept: (key: string) => boolean): [string, boolean][] => restoreLabs(labs, [server, idle, open], 'IPv4', [stopped], kept).labs.tcp.tabs.map((t) => [t.fields.port, t.fields.portEdited])
+    expect(ports(() => true)).toEqual([
+      ['23463', false],
+      ['23463', false],
+      ['23462', true]
+    ])
+    // A window that kept nothing (a new one) has only the host's word: the configs.
+    expect(ports(() => false)).toEqual([
+      ['23462', true],
+      ['23462', true],
+      ['23462', true]
+    ])
+  })
+})
+
 describe('adoptEndpoints', () => {
   const tcpServer: EndpointInfo = { id: 'tcp-server-2', config: { kind: 'tcp-server', address: '0.0.0.0', port: 40001, recvSize: 512, concurrent: true, idleTimeoutMs: 30000 }, local: { address: '0.0.0.0', port: 40001, family: 'IPv4' } }
   // Started in the other window's Client 2: this window's Client 2 is its own.

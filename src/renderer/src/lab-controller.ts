@@ -16,7 +16,7 @@ import type { EventStore } from './event-store'
 import type { ClientFields, ClientTab, LabKind, LabState, ServerFields } from './lab-state'
 import { adoptEndpoints, clientConfig, initialLab, isBusy, labOf, LABS, newTab, phaseOf, PROMPTS, restoreLabs, serverConfig, shownTab, signatureOf, stoppedPhase, withFamily, withServerPort, withStoppedServers, withUrl } from './lab-state'
 import { saveViewMemory, type ViewMemory } from './view-memory'
-import { rememberedEndpoints, savedTabs, startingTabs } from './tab-memory'
+import { keptTabs, rememberedEndpoints, savedTabs, startingTabs } from './tab-memory'
 
 /** What the window shows of the labs; a new object whenever anything in it changes. */
 export interface LabView {
@@ -124,6 +124,8 @@ export class LabController {
   private readonly rememberedTabs: ViewMemory['activeTabs']
   /** endpoint id → the client tab this window showed it in before a reload. */
   private readonly rememberedEndpoints: ReadonlyMap<string, string>
+  /** The client tabs whose fields this window kept from before a reload (console keys). */
+  private readonly keptFields: ReadonlySet<string>
   /** endpoint id → the client tab a stopped endpoint spoke in, as the host said at the restore. */
   private readonly stoppedTabs = new Map<string, string>()
   /** The consoles that have shown a line: a tab whose console is empty may take another window's client. */
@@ -139,6 +141,7 @@ export class LabController {
     this.remembersLab = memory.active !== undefined
     this.rememberedTabs = memory.activeTabs ?? {}
     this.rememberedEndpoints = rememberedEndpoints(memory)
+    this.keptFields = keptTabs(memory)
     const family = memory.family ?? 'IPv4'
     // The tabs remembered are back at once: the window shows the one it showed before the host answers.
     const labs = withRememberedTabs(startingLabs(info, family, memory), this.rememberedTabs)
@@ -201,7 +204,8 @@ export class LabController {
     // has a tab of another number here); the others to the tab their console key names.
     const running = this.inRememberedTabs(hostRunning)
     const stopped = this.inRememberedTabs(hostStopped)
-    const restored = restoreLabs(now.labs, running, now.family, stopped)
+    // A tab kept from before the reload shows its fields as the student left them, unless its client holds a connection.
+    const restored = restoreLabs(now.labs, running, now.family, stopped, (key) => this.keptFields.has(key))
     for (const ep of stopped) if (ep.console && parseConsoleKey(ep.console)?.role === 'client') this.stoppedTabs.set(ep.id, ep.console)
     // A window that remembers nothing opens on the lab whose server runs (the newest, if several).
     const newestServer = running.filter((ep) => kindInfo(ep.config.kind).role === 'server').at(-1)

@@ -331,19 +331,35 @@ export function withUrl(f: ClientFields, url: string | undefined, family: Family
   return url === undefined ? f : { ...f, url, urlEdited: url !== defaultUrl(family, serverPort) }
 }
 
+/**
+ * Tabs whose fields the window kept from before a reload (console key → true): the fields as the
+ * student left them, a port following the server unless typed.
+ */
+export type KeptFields = (key: string) => boolean
+
 /** A tab showing running client `ep`: its endpoint, the fields it was started with, and what it does. */
-function holding(lab: LabState, tab: ClientTab, ep: EndpointInfo, family: Family): ClientTab {
-  const shown = fieldsShowing(tab.fields, ep.config, family, lab.server.port, ep.url)
+function holding(lab: LabState, tab: ClientTab, ep: EndpointInfo, family: Family, kept: KeptFields): ClientTab {
   // Connected (or on its way): Send goes over its connection, to where it was started. Idle: the next
   // Send starts a new client from the fields, which then follow the switch as they did before the reload.
   const open = ep.client?.now === 'connecting' || ep.client?.now === 'connected' || ep.client?.now === 'waiting'
-  return { ...tab, fields: open ? shown : followingToggle(shown, tab.fields, family, lab.server.port), endpointId: ep.id, signature: signatureOf(ep.config), ...phaseOf(ep) }
+  const fields = open ? fieldsShowing(tab.fields, ep.config, family, lab.server.port, ep.url) : notRunning(lab, tab, ep, family, kept)
+  return { ...tab, fields, endpointId: ep.id, signature: signatureOf(ep.config), ...phaseOf(ep) }
 }
 
 /** A tab showing stopped client `ep`: how it was left, and the fields it used if the host says. */
-function showingStopped(lab: LabState, tab: ClientTab, ep: StoppedInfo, family: Family): ClientTab {
+function showingStopped(lab: LabState, tab: ClientTab, ep: StoppedInfo, family: Family, kept: KeptFields): ClientTab {
+  return { ...tab, fields: notRunning(lab, tab, ep, family, kept), phase: stoppedPhase(ep), received: undefined }
+}
+
+/**
+ * The fields of a tab whose client runs no connection (idle, or stopped): its next Send starts a new
+ * client from them. The tab's own, if the window kept them: the client's config is where it went
+ * then (a port the server has left since). Else (a new window) the config, if the host says it.
+ */
+function notRunning(lab: LabState, tab: ClientTab, ep: EndpointInfo | StoppedInfo, family: Family, kept: KeptFields): ClientFields {
+  if (kept(tab.key)) return tab.fields
   const shown = ep.config ? fieldsShowing(tab.fields, ep.config, family, lab.server.port, ep.url) : tab.fields
-  return { ...tab, fields: followingToggle(shown, tab.fields, family, lab.server.port), phase: stoppedPhase(ep), received: undefined }
+  return followingToggle(shown, tab.fields, family, lab.server.port)
 }
 
 /**
@@ -391,7 +407,7 @@ function firstFreeTab(lab: LabState, claims: ReadonlyMap<string, string>): numbe
  * started without one takes the first free tab, in start order. The tabs of clients stopped lately
  * come back too, closed, or cancelled if the student stopped a call (their lines show there).
  */
-export function restoreLabs(labs: Record<LabKind, LabState>, running: readonly EndpointInfo[], family: Family, stopped: readonly StoppedInfo[] = []): Restored {
+export function restoreLabs(labs: Record<LabKind, LabState>, running: readonly EndpointInfo[], family: Family, stopped: readonly StoppedInfo[] = [], kept: KeptFields = () => false): Restored {
   const out = { ...labs }
   const routes: [string, string][] = []
   const servers = running.filter((ep) => ENDPOINT_KINDS[ep.config.kind].role === 'server')
@@ -414,7 +430,7 @@ export function restoreLabs(labs: Record<LabKind, LabState>, running: readonly E
     const n = own ?? firstFreeTab(out[kind], claimed)
     const key = clientConsole(kind, n)
     const lab = withTabsThrough(out[kind], n, family)
-    out[kind] = { ...lab, tabs: lab.tabs.map((t) => (t.key === key ? holding(lab, t, ep, family) : t)) }
+    out[kind] = { ...lab, tabs: lab.tabs.map((t) => (t.key === key ? holding(lab, t, ep, family, kept) : t)) }
     routes.push([ep.id, key])
   }
 
@@ -425,7 +441,7 @@ export function restoreLabs(labs: Record<LabKind, LabState>, running: readonly E
     const key = clientConsole(kind, n)
     const lab = withTabsThrough(out[kind], n, family)
     // The newest stop says how the tab was left, unless a running client shows in it now.
-    out[kind] = { ...lab, tabs: lab.tabs.map((t) => (t.key === key && !t.endpointId ? showingStopped(lab, t, ep, family) : t)) }
+    out[kind] = { ...lab, tabs: lab.tabs.map((t) => (t.key === key && !t.endpointId ? showingStopped(lab, t, ep, family, kept) : t)) }
   }
   return { labs: out, family, routes }
 }
@@ -484,12 +500,15 @@ export function adoptEndpoints(
     const n = own !== undefined && unusedTab(out[kind], own, quiet) ? own : out[kind].nextTab
     const lab = withTabsThrough(out[kind], n, family)
     const key = clientConsole(kind, n)
-    const shown = (t: ClientTab): ClientTab => (runs.has(ep.id) ? holding(lab, t, ep as EndpointInfo, family) : showingStopped(lab, t, ep, family))
+    const shown = (t: ClientTab): ClientTab => (runs.has(ep.id) ? holding(lab, t, ep as EndpointInfo, family, none) : showingStopped(lab, t, ep, family, none))
     out[kind] = { ...lab, tabs: lab.tabs.map((t) => (t.key === key ? shown(t) : t)) }
     routes.push([ep.id, key])
   }
   return { labs: out, routes }
 }
+
+/** An adopted client takes an unused tab: nothing of it kept, it shows the client's fields. */
+const none: KeptFields = () => false
 
 /** Tab `n` of the lab is unused: none yet (a new one takes its number), or one the student has not used. */
 function unusedTab(lab: LabState, n: number, quiet: (key: string) => boolean): boolean {

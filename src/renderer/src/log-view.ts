@@ -66,6 +66,8 @@ export function matches(e: LabEvent, f: LogFilter, keyOf: KeyOf = () => undefine
 
 export class LogView {
   rows: LabEvent[] = []
+  /** Characters of the longest Source or Destination among the rows (until a filter or a clear): the log's layout makes room for it. */
+  widestAddress = 0
   /** Time of the first event since the log was opened or cleared: the zero of the Time column. */
   base?: number
   private seen = 0
@@ -91,6 +93,7 @@ export class LogView {
       this.base ??= e.time
       if (matches(e, this.filter, this.keyOf)) {
         this.rows.push(e)
+        this.widestAddress = Math.max(this.widestAddress, addressChars(e))
         changed = true
       }
     }
@@ -101,10 +104,12 @@ export class LogView {
   setFilter(filter: LogFilter): void {
     this.filter = filter
     this.rows = this.store.all().filter((e) => matches(e, filter, this.keyOf))
+    this.widestAddress = this.rows.reduce((most, e) => Math.max(most, addressChars(e)), 0)
   }
 
   clear(): void {
     this.rows = []
+    this.widestAddress = 0
     this.base = undefined
   }
 
@@ -112,6 +117,12 @@ export class LogView {
   behind(): number {
     return Math.max(0, this.store.stats.lastSeq - this.seen)
   }
+}
+
+/** The characters of an event's longer address, as the Source and Destination cells show it. */
+function addressChars(e: LabEvent): number {
+  const { source, destination } = endpointsOf(e)
+  return Math.max(source.length, destination.length)
 }
 
 /** Index of the first event with seq >= `seq` in a seq-sorted array. */

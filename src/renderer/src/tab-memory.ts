@@ -33,3 +33,8 @@ export function rememberedEndpoints(memory: Partial<ViewMemory>): Map<string, st
   for (const lab of Object.values(memory.fields ?? {})) for (const t of lab?.tabs ?? []) if (typeof t.endpointId === 'string') out.set(t.endpointId, t.key)
   return out
 }
+
+/** The client tabs (console keys) whose fields view memory kept: a reload shows those as they were. */
+export function keptTabs(memory: Partial<ViewMemory>): Set<string> {
+  return new Set(Object.values(memory.fields ?? {}).flatMap((lab) => lab?.tabs.map((t) => t.key) ?? []))
+}

@@ -11,7 +11,9 @@ import { formatSockAddr } from '../../../shared/events'
 import type { Conversation } from '../../../shared/wire'
 import type { CaptureStore } from '../capture-store'
 import type { EventStore } from '../event-store'
+import { useWholeWindow } from '../hooks/use-whole-window'
 import { buildLadder, conversationName, conversationNames, type LadderRow } from '../ladder-model'
+import { WholeWindowButton } from './WholeWindowButton'
 
 interface Props {
   store: CaptureStore
@@ -35,7 +37,8 @@ export function Ladder({ store, events, zero, zoom, nameOf }: Props): React.JSX.
   const received = useSyncExternalStore(useCallback((listener: () => void) => events.subscribe(listener), [events]), () => events.stats.received)
   const [width, setWidth] = useState(900)
   const [boxHeight, setBoxHeight] = useState(400)
-  const [whole, setWhole] = useState(false)
+  const wholeWindow = useWholeWindow()
+  const whole = wholeWindow.whole
   const box = useRef<HTMLDivElement>(null)
   useEffect(() => {
     const el = box.current!
@@ -46,14 +49,6 @@ export function Ladder({ store, events, zero, zoom, nameOf }: Props): React.JSX.
     observer.observe(el)
     return () => observer.disconnect()
   }, [])
-  useEffect(() => {
-    if (!whole) return
-    const onKey = (e: KeyboardEvent): void => {
-      if (e.key === 'Escape') setWhole(false)
-    }
-    window.addEventListener('keydown', onKey)
-    return () => window.removeEventListener('keydown', onKey)
-  }, [whole])
 
   const conversations = store.allConversations()
   const chosen = store.conversation(store.selection.conversation) ?? conversations.at(-1)
@@ -90,15 +85,15 @@ export function Ladder({ store, events, zero, zoom, nameOf }: Props): React.JSX.
             ))}
           </select>
         </label>
-        <span className="count">{ladder ? ladderSummary(ladder.conversation) : ''}</span>
+        <span className="count" data-testid="ladder-count">
+          {ladder ? ladderSummary(ladder.conversation) : ''}
+        </span>
         {ladder && (
-          <span className="alignment" data-testid="ladder-alignment" title={ALIGNMENT_TIP}>
-            {alignmentWords(store.status?.labZeroBound)}
+          <span className="alignment" data-testid="ladder-alignment" title={`${alignmentWords(store.status?.labZeroBound)}. ${ALIGNMENT_TIP}`} data-short={alignmentShort(store.status?.labZeroBound)}>
+            <span className="alignment-words">{alignmentWords(store.status?.labZeroBound)}</span>
           </span>
         )}
-        <button type="button" data-testid="ladder-whole" aria-pressed={whole} title={whole ? 'Back to the consoles (Esc)' : 'The whole ladder in the window, scaled to fit'} onClick={() => setWhole((w) => !w)} disabled={!ladder && !whole}>
-          {whole ? 'Back' : 'Whole ladder'}
-        </button>
+        <WholeWindowButton state={wholeWindow} label="Whole ladder" tip="The whole ladder in the window, scaled to fit" testId="ladder-whole" disabled={!ladder} />
       </div>
       <div className="ladder-box" ref={box} data-testid="ladder-box">
         {ladder ? (
@@ -116,6 +111,11 @@ const ALIGNMENT_TIP = "Calls are timed by the lab's clock, packets by the kernel
 /** How far the calls' times may be off the packets': the precision the ladder can honestly claim. */
 function alignmentWords(bound: number | undefined): string {
   return bound === undefined ? 'call times not yet checked against the packets' : `call times aligned to ±${bound} µs`
+}
+
+/** The same in fewer words, where the bar is narrow (styles.css): the packet count then reads whole beside it. */
+function alignmentShort(bound: number | undefined): string {
+  return bound === undefined ? 'not yet checked' : `calls ±${bound} µs`
 }
 
 function ladderSummary(c: Conversation): string {

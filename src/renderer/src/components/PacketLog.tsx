@@ -5,7 +5,7 @@ import type { EventStore } from '../event-store'
 import { describe, endpointsOf, relativeSeconds } from '../format'
 import { useFollowNewest } from '../hooks/use-follow-newest'
 import { EndpointsInLog, filterEntries } from '../log-endpoints'
-import { tableWithBytes, wholeRows } from '../log-layout'
+import { LOG_FONT_REM, tableWithBytes, twoLineRows, wholeRows } from '../log-layout'
 import { LogView, NO_FILTER, type KeyOf, type LogFilter } from '../log-view'
 import { LogDetails } from './LogDetails'
 import { LogToolbar } from './LogToolbar'
@@ -13,9 +13,13 @@ import { LogToolbar } from './LogToolbar'
 const OVERSCAN = 8
 /** Row height at 100% (1.57 lines of the log's 14 px text): at 200% on 1920×1080 this leaves room for four rows beside a selected row's bytes. */
 const ROW_HEIGHT = 22
+/** A row of two lines (twoLineRows): two lines of the log's text, 1.25 apart, and the same margin. */
+const TWO_LINE_ROW_HEIGHT = 40
 /** What the bytes pane needs to be readable: its summary line and two lines of dump (rem). */
 const DETAILS_MIN_REM = 4.25
 const COLUMNS = ['No.', 'Time (s)', 'Source', 'Destination', 'Protocol', 'Length', 'Info']
+/** The class that places each column (in two lines, the grid area it takes), as the Wire view's. */
+const PLACES = ['c-no', 'c-time', 'c-src', 'c-dst', 'c-proto', 'c-len', 'c-what']
 /** What a narrow log (a projector) heads these columns with, as netstat does; the whole word on hover. */
 const SHORT: Partial<Record<string, string>> = { Protocol: 'Proto', Length: 'Len' }
 
@@ -52,7 +56,12 @@ export function PacketLog({ store, endpoints, keyOf, zoom, onCleared, pick, onSe
   const scroller = useRef<HTMLDivElement>(null)
   const mainRef = useRef<HTMLDivElement>(null)
   const cellRef = useRef<HTMLDivElement>(null)
-  const rowHeight = Math.round(ROW_HEIGHT * zoom)
+  const logRef = useRef<HTMLElement>(null)
+  // The log's and the rows' widths (px), and a monospace character's width (em): whether an address fits one line.
+  const [widths, setWidths] = useState({ log: 1280, table: 1280, charEm: 0.6 })
+  const rem = 16 * zoom
+  const twoLines = twoLineRows(widths.log / rem, widths.table / rem, view.widestAddress, LOG_FONT_REM * widths.charEm)
+  const rowHeight = Math.round((twoLines ? TWO_LINE_ROW_HEIGHT : ROW_HEIGHT) * zoom)
   // The table shows whole rows only; what is left below them stays empty.
   const height = wholeRows(space.cell, rowHeight)
   const rows = view.rows
@@ -72,9 +81,16 @@ export function PacketLog({ store, endpoints, keyOf, zoom, onCleared, pick, onSe
   useEffect(() => {
     const main = mainRef.current!
     const cell = cellRef.current!
-    const observer = new ResizeObserver(() => setSpace({ cell: cell.clientHeight, main: main.clientHeight }))
+    const log = logRef.current!
+    const body = scroller.current!
+    const observer = new ResizeObserver(() => {
+      setSpace({ cell: cell.clientHeight, main: main.clientHeight })
+      setWidths({ log: log.getBoundingClientRect().width, table: body.clientWidth, charEm: monospaceEm(body) })
+    })
     observer.observe(main)
     observer.observe(cell)
+    observer.observe(log)
+    observer.observe(body)
     return () => observer.disconnect()
   }, [])
 
@@ -159,7 +175,7 @@ export function PacketLog({ store, endpoints, keyOf, zoom, onCleared, pick, onSe
   const below = Math.max(0, rows.length - Math.floor((scrollTop + height) / rowHeight) + 1)
 
   return (
-    <section className="log packet-log" aria-label="Packet log" data-testid="packet-log">
+    <section className={`log packet-log${twoLines ? ' two-lines' : ''}`} aria-label="Packet log" data-testid="packet-log" ref={logRef}>
       <LogToolbar
         filter={filter}
         onFilter={applyFilter}
@@ -182,7 +198,7 @@ export function PacketLog({ store, endpoints, keyOf, zoom, onCleared, pick, onSe
           <div
             className="log-body"
             ref={scroller}
-            // Whole rows high (the Wire view's table, of the same classes, fills its cell instead).
+            // Whole rows high, as the Wire view's table.
             style={{ height, alignSelf: 'start' }}
             role="grid"
             tabIndex={0}
@@ -198,8 +214,8 @@ export function PacketLog({ store, endpoints, keyOf, zoom, onCleared, pick, onSe
             }}
           >
             <div className="log-row head" role="row" aria-rowindex={1} style={{ height: rowHeight }}>
-              {COLUMNS.map((h) => (
-                <span key={h} role="columnheader" data-testid="log-column" title={SHORT[h] && h} aria-label={SHORT[h] && h} data-short={SHORT[h]}>
+              {COLUMNS.map((h, i) => (
+                <span key={h} role="columnheader" className={PLACES[i]} data-testid="log-column" title={SHORT[h] && h} aria-label={SHORT[h] && h} data-short={SHORT[h]}>
                   <span className="column-name">{h}</span>
                 </span>
               ))}
@@ -235,13 +251,21 @@ function LogRow({ event: e, index, base, rowHeight, selected, onSelect }: { even
       data-testid="log-row"
       onClick={onSelect}
     >
-      <span role="gridcell">{e.seq}</span>
-      <span role="gridcell">{relativeSeconds(e.time, base)}</span>
-      <Address text={source} />
-      <Address text={destination} />
-      <span role="gridcell">{e.proto}</span>
-      <span role="gridcell">{e.kind === 'send' || e.kind === 'recv' ? e.length : ''}</span>
-      <span role="gridcell" title={e.info}>
+      <span role="gridcell" className="c-no">
+        {e.seq}
+      </span>
+      <span role="gridcell" className="c-time">
+        {relativeSeconds(e.time, base)}
+      </span>
+      <Address text={source} place="c-src" />
+      <Address text={destination} place="c-dst" />
+      <span role="gridcell" className="c-proto">
+        {e.proto}
+      </span>
+      <span role="gridcell" className="c-len">
+        {e.kind === 'send' || e.kind === 'recv' ? e.length : ''}
+      </span>
+      <span role="gridcell" className="c-what" title={e.info}>
         {describe(e)}
       </span>
     </div>
@@ -249,10 +273,21 @@ function LogRow({ event: e, index, base, rowHeight, selected, onSelect }: { even
 }
 
 /** An address cell: cut at its start when narrow ("…0.0.1:40318"), so the port always shows. */
-function Address({ text }: { text: string }): React.JSX.Element {
+function Address({ text, place }: { text: string; place: string }): React.JSX.Element {
   return (
-    <span role="gridcell" className="addr" title={text}>
+    <span role="gridcell" className={`addr ${place}`} title={text}>
       <bdi>{text}</bdi>
     </span>
   )
+}
+
+/** The width of a character of `el`'s (monospace) font, in em: measured in `el`, in the font it shows. */
+function monospaceEm(el: HTMLElement): number {
+  const probe = document.createElement('span')
+  probe.textContent = '0'.repeat(20)
+  probe.style.cssText = 'position: absolute; visibility: hidden; white-space: pre'
+  el.appendChild(probe)
+  const em = probe.getBoundingClientRect().width / 20 / parseFloat(getComputedStyle(el).fontSize)
+  probe.remove()
+  return em > 0 ? em : 0.6
 }

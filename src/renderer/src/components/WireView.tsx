@@ -8,6 +8,9 @@ import { wireColumns } from '../../../shared/wire'
 import type { CaptureFeed } from '../capture-feed'
 import type { CaptureStore } from '../capture-store'
 import { useFollowNewest } from '../hooks/use-follow-newest'
+import { useWholeWindow } from '../hooks/use-whole-window'
+import { wholeRows } from '../log-layout'
+import { WholeWindowButton } from './WholeWindowButton'
 
 const OVERSCAN = 8
 /** Each column with the class that places it (in two lines, the grid area it takes). */
@@ -42,28 +45,34 @@ interface Props {
 export function WireView({ store, feed, zero, zoom, onExport }: Props): React.JSX.Element {
   useSyncExternalStore(store.subscribe, store.getVersion)
   const [scrollTop, setScrollTop] = useState(0)
-  const [height, setHeight] = useState(300)
+  // The space the grid gives the table: it shows whole rows of it, as the packet log does.
+  const [space, setSpace] = useState(300)
   const [width, setWidth] = useState(1280)
   const [exported, setExported] = useState('')
+  const wholeWindow = useWholeWindow()
   const scroller = useRef<HTMLDivElement>(null)
+  const cell = useRef<HTMLDivElement>(null)
   const twoLines = width / (16 * zoom) < TWO_LINES_BELOW_REM
-  const rowHeight = Math.round((twoLines ? 42 : 24) * zoom)
   const rows = store.all()
+  const rowHeight = wireRowHeight(twoLines, zoom, wholeWindow.whole ? { space, rows: rows.length } : undefined)
+  const height = wholeRows(space, rowHeight)
   const follow = useFollowNewest(scroller, rowHeight / 2, `${store.getVersion()}:${height}:${rowHeight}`)
   const status = store.status
   const selected = store.selection.packet
   const base = zero() || rows[0]?.time || 0
 
+  const unavailable = status?.state === 'unavailable'
   useEffect(() => {
-    const el = scroller.current
+    const el = cell.current
     if (!el) return
     const observer = new ResizeObserver(() => {
-      setHeight(el.clientHeight)
+      setSpace(el.clientHeight)
       setWidth(el.getBoundingClientRect().width)
     })
     observer.observe(el)
     return () => observer.disconnect()
-  }, [])
+    // The table is there again once capture is possible.
+  }, [unavailable])
 
   // A packet picked in the ladder comes into view here.
   useEffect(() => {
@@ -97,7 +106,6 @@ export function WireView({ store, feed, zero, zoom, onExport }: Props): React.JS
     }
   }
 
-  const unavailable = status?.state === 'unavailable'
   // Following, the rows drawn are the newest, where the layout effect is about to scroll: drawn
   // once, not first where the list was and again after the scroll event.
   const top = follow.following ? Math.max(0, (rows.length + 1) * rowHeight - height) : scrollTop
@@ -107,7 +115,7 @@ export function WireView({ store, feed, zero, zoom, onExport }: Props): React.JS
   const lost = store.stats.skipped + store.stats.dropped
 
   return (
-    <section className={`log wire${twoLines ? ' two-lines' : ''}`} aria-label="Wire view" data-testid="wire-view">
+    <section className={`log wire${twoLines ? ' two-lines' : ''}${wholeWindow.whole ? ' whole' : ''}`} aria-label="Wire view" data-testid="wire-view">
       <div className="log-bar">
         <h2>Wire</h2>
         {/* Cut at the edge when the bar is narrow (200%): whole on hover. */}
@@ -131,16 +139,19 @@ export function WireView({ store, feed, zero, zoom, onExport }: Props): React.JS
         <button type="button" onClick={() => void exportPcapng()} disabled={rows.length === 0} data-testid="wire-export" title="Save every captured packet as a pcapng file, which Wireshark opens">
           Export pcapng
         </button>
+        <WholeWindowButton state={wholeWindow} label="Whole wire" tip="The Wire view in the whole window: the course's exchange at once" testId="wire-whole" />
       </div>
       {unavailable && status.problem ? (
         <p className="capture-problem" role="alert" data-testid="capture-problem">
           {status.problem.message}
         </p>
       ) : (
-        <div className="log-table">
+        <div className="log-table" ref={cell}>
           <div
             className="log-body"
             ref={scroller}
+            // Whole rows high: no row half hidden under the header or at the bottom.
+            style={{ height, alignSelf: 'start' }}
             role="grid"
             tabIndex={0}
             aria-label="Packets (arrow keys select a row)"
@@ -180,6 +191,21 @@ export function WireView({ store, feed, zero, zoom, onExport }: Props): React.JS
       )}
     </section>
   )
+}
+
+/** Row heights at 100% (px): roomy, and tight (the text's lines and 2 px: 14 px text, lines 1.25 apart). */
+const ROW = { one: { roomy: 24, tight: 19 }, two: { roomy: 42, tight: 37 } }
+
+/**
+ * The height of a row. In the whole window (`fit`), as roomy as lets every row fit in `space` under
+ * the header, never tighter than the text needs: the course's exchange, 10 packets, at once at
+ * 150% on 1280×720 too.
+ */
+function wireRowHeight(twoLines: boolean, zoom: number, fit?: { space: number; rows: number }): number {
+  const { roomy, tight } = twoLines ? ROW.two : ROW.one
+  const most = Math.round(roomy * zoom)
+  if (!fit) return most
+  return Math.max(Math.ceil(tight * zoom), Math.min(most, Math.floor(fit.space / (fit.rows + 1))))
 }
 
 function statusText(status: CaptureStore['status'], shown: number, lost: number): string {
