@@ -6,6 +6,8 @@ export default defineConfig({
     testTimeout: 20_000,
     hookTimeout: 20_000,
     // Two cores: a few files at a time keeps socket timing honest without serialising everything.
+    // test/lab-capture-cost.test.ts floods loopback: `npm run test:unit` runs it alone, after the rest,
+    // since every other capture's dumpcap drops packets while it runs.
     maxWorkers: 2
   }
 })
