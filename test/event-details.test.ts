@@ -123,11 +123,13 @@ describe('event details on a real loopback exchange', () => {
       { what: 'http-read', recvSize: 1500, read: 1, statusLine: 'HTTP/1.1 404 Not Found', status: 404 }
     ])
     expect(all(client.id, 'send')[0].detail).toEqual({ what: 'request', method: 'GET', target: '/index.html', version: 'HTTP/1.0' })
-    // HTTP/1.0: the server closes first, which is what ends the reply for the client.
-    const [ended, after] = all(client.id, 'close')
-    expect(ended.detail).toMatchObject({ closedBy: 'server', reason: 'reply-ended' })
-    expect(ended.detail.replyBytes).toBe(all(client.id, 'recv').filter((e) => e.conn === ended.conn).reduce((n, e) => n + e.length, 0))
-    expect(after.detail).toEqual({ closedBy: 'server', reason: 'client-after-server' })
+    // HTTP/1.0: the server closes first, which is what ends the reply for the client: its last recv() returns b''.
+    const ended = all(client.id, 'recv').filter((e) => e.conn === 1).at(-1)!
+    expect(ended.length).toBe(0)
+    expect(ended.detail).toMatchObject({ what: 'http-read', eof: true })
+    expect(ended.detail.what === 'http-read' && ended.detail.replyBytes).toBe(all(client.id, 'recv').filter((e) => e.conn === ended.conn).reduce((n, e) => n + e.length, 0))
+    // Then its one close().
+    expect(all(client.id, 'close').filter((e) => e.conn === 1).map((e) => e.detail)).toEqual([{ closedBy: 'server', reason: 'client-after-server' }])
     await t.waitForEvent((e) => of(server.id, 'close')(e) && e.conn === 2)
     expect(all(server.id, 'close').map((e) => e.detail.closedBy)).toEqual(['server', 'server'])
     // HTTP/1.1 keeps the connection open: the client's FIN comes first.
@@ -156,7 +158,7 @@ describe('the words of an event are made from its detail', () => {
     [{ kind: 'send', detail: { what: 'response', status: 206, streamed: true }, role: 'server', proto: 'HTTP', length: 5000 }, 'HTTP 206, 5000 bytes streamed from disk'],
     [{ kind: 'send', detail: { what: 'bytes' }, role: 'client', proto: 'UDP', length: 0 }, 'empty datagram: no payload, but a packet all the same (UDP keeps message boundaries)'],
     [{ kind: 'connect', detail: { handshake: true }, role: 'client', proto: 'TCP', length: 0, local }, 'connected from 127.0.0.1:40000 (three-way handshake done)'],
-    [{ kind: 'close', detail: { closedBy: 'server', reason: 'reply-ended', replyBytes: 4321 }, role: 'client', proto: 'HTTP', length: 0 }, 'the server closed the connection first (FIN): end of the reply after 4321 bytes'],
+    [{ kind: 'recv', detail: { what: 'http-read', recvSize: 1500, read: 4, eof: true, replyBytes: 4321 }, role: 'client', proto: 'HTTP', length: 0 }, "recv(1500) #4: b'' (0 bytes), the server closed the connection (FIN): end of the reply after 4321 bytes"],
     [{ kind: 'close', detail: { closedBy: 'client', reason: 'client-stopped' }, role: 'client', proto: 'UDP', length: 0 }, 'socket closed: the client stopped waiting for a reply'],
     [{ kind: 'listen', detail: { address: '0.0.0.0', port: 12000, mode: 'iterative', recvSize: 1024 }, role: 'server', proto: 'TCP', length: 0 }, 'listening on (0.0.0.0, 12000), iterative, recv(1024)'],
     [{ kind: 'bind', detail: { address: '::', port: 12000, recvSize: 2048 }, role: 'server', proto: 'UDP', length: 0 }, 'bound to (::, 12000), recvfrom(2048)']

@@ -4,6 +4,8 @@
 import net from 'node:net'
 import { afterEach, describe, expect, it } from 'vitest'
 import { replyStart, truncationNote } from '../src/engine/http/reply-head'
+import { endpointsOf } from '../src/renderer/src/format'
+import { formatSockAddr } from '../src/shared/events'
 import { testLab, type TestLab } from './helpers/lab'
 
 let t: TestLab
@@ -50,23 +52,32 @@ describe('HTTP client: recv(1500) in a loop', () => {
     expect(t.lines(c.id).at(-1)).toBe(`Reply read in ${reads.length} recv(1500) calls until the server closed, ${result.length} bytes`)
   })
 
-  it('shows who closed first: the server (its FIN ends an HTTP/1.0 reply), then the client', async () => {
+  it("shows the server's FIN as the recv() that returns b'', then the client's one close()", async () => {
     const port = await rawServer([head(5), 'hello'])
     t = testLab()
     const c = await t.start({ kind: 'http-client', recvOnce: false, family: 'IPv4' })
     await t.lab.send(c.id, `http://127.0.0.1:${port}/`)
-    const rows = t.events.filter((e) => e.endpoint === c.id && e.kind !== 'console').map((e) => `${e.kind} ${e.kind === 'close' ? e.info : ''}`.trim())
+    const mine = t.events.filter((e) => e.endpoint === c.id)
+    const rows = mine.filter((e) => e.kind !== 'console').map((e) => `${e.kind} ${e.kind === 'close' || (e.kind === 'recv' && e.length === 0) ? e.info : ''}`.trim())
+    const bytes = rows.filter((r) => r === 'recv')
     expect(rows).toEqual([
       'connect',
       'send',
-      ...rows.filter((r) => r === 'recv'),
-      `close the server closed the connection first (FIN): end of the reply after ${head(5).length + 5} bytes`,
+      ...bytes,
+      `recv recv(1500) #${bytes.length + 1}: b'' (0 bytes), the server closed the connection (FIN): end of the reply after ${head(5).length + 5} bytes`,
       'close the client closed its side too'
     ])
-    // The server's FIN came before the client's console lines about the reply, as it happened.
-    const serverFirst = t.events.findIndex((e) => e.endpoint === c.id && e.kind === 'close')
-    const summary = t.events.findIndex((e) => e.endpoint === c.id && e.info.startsWith('Reply read in'))
-    expect(serverFirst).toBeLessThan(summary)
+    // The read of the end of stream comes from the server to the client; the close() goes from the client.
+    const end = mine.find((e) => e.kind === 'recv' && e.length === 0)!
+    const close = mine.find((e) => e.kind === 'close')!
+    expect(endpointsOf(end)).toEqual({ source: formatSockAddr(close.remote!), destination: formatSockAddr(close.local!) })
+    expect(endpointsOf(close)).toEqual({ source: formatSockAddr(close.local!), destination: formatSockAddr(close.remote!) })
+    // As the course's client: "received", close(), then the reply printed; the FIN read before all of them.
+    const at = (match: (e: (typeof mine)[number]) => boolean): number => mine.findIndex(match)
+    expect(at((e) => e === end)).toBeLessThan(at((e) => e.info === 'received'))
+    expect(at((e) => e.info === 'received')).toBeLessThan(at((e) => e === close))
+    expect(at((e) => e === close)).toBeLessThan(at((e) => e.info === 'Response:'))
+    expect(t.lines(c.id).at(-1)).toBe(`Reply read in ${bytes.length + 1} recv(1500) calls until the server closed, ${head(5).length + 5} bytes`)
   })
 })
 

@@ -57,18 +57,29 @@ export class Reporter {
     readonly endpoint: string,
     readonly role: Role,
     readonly proto: Proto,
-    /** Receives each event with seq and time still 0: the Lab stamps them. */
-    private readonly sink: (event: LabEvent) => void,
+    /** Receives each event with seq and time still 0: the Lab stamps them (at `at`, performance.now(), when given). */
+    private readonly sink: (event: LabEvent, at?: number) => void,
     readonly previews = true,
     /** Shared by a Lab's endpoints: how much of each payload may be previewed now. */
     private readonly rate?: PreviewRate
   ) {}
 
   /** An event whose words are made from its detail. */
-  event<K extends RenderedKind>(kind: K, fields: EventFields<K>, preview?: string): void {
+  event<K extends RenderedKind>(kind: K, fields: EventFields<K>, preview?: string, at?: number): void {
     const length = fields.length ?? 0
     const info = eventWords({ kind, detail: fields.detail, role: this.role, proto: this.proto, length, local: fields.local, remote: fields.remote } as Describable<K>)
-    this.emit(kind, fields, info, length, preview, undefined)
+    this.emit(kind, fields, info, length, preview, undefined, at)
+  }
+
+  /**
+   * A call that puts its packet on the wire as it is made (close(): `syscall` closes the descriptor,
+   * and the kernel sends FIN or RST): stamped just before it, reported just after, so that making
+   * and sending the event does not come between the time shown and the packet.
+   */
+  call<K extends RenderedKind>(kind: K, fields: EventFields<K>, syscall: () => void): void {
+    const at = performance.now()
+    syscall()
+    this.event(kind, fields, undefined, at)
   }
 
   /** A line the course program would print. */
@@ -103,7 +114,7 @@ export class Reporter {
     this.event(kind, { ...fields, length: fields.length ?? carried }, this.previews ? preview(parts, max) : undefined)
   }
 
-  private emit<K extends EventKind>(kind: K, fields: EventFields<K>, info: string, length: number, preview: string | undefined, code: string | undefined): void {
+  private emit<K extends EventKind>(kind: K, fields: EventFields<K>, info: string, length: number, preview: string | undefined, code: string | undefined, at?: number): void {
     // Every event is built with the same fields in the same order: one object shape, cheap to make.
     this.sink({
       seq: 0,
@@ -120,7 +131,7 @@ export class Reporter {
       info,
       code,
       detail: fields.detail
-    } as LabEventOf<K> as LabEvent)
+    } as LabEventOf<K> as LabEvent, at)
   }
 }
 

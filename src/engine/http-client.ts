@@ -38,7 +38,9 @@ export class HttpClient extends ClientCore<HttpClientConfig> {
     let place: EventPlace = { conn }
     try {
       const target = await resolveHost(host, url.literal ? undefined : this.config.family)
-      socket = net.connect({ host: target.address, port })
+      // Half-open allowed: Node would otherwise send our FIN by itself as the server's arrives; the
+      // course's client sends it when it calls close(), and that is when the ladder stamps it.
+      socket = net.connect({ host: target.address, port, allowHalfOpen: true })
       this.sockets.add(socket)
       await connected(socket, () => this.stoppedError())
       const fields = { conn, ...socketEnds(socket) }
@@ -51,24 +53,29 @@ export class HttpClient extends ClientCore<HttpClientConfig> {
       this.report.data('send', bytes, { ...fields, detail: { what: 'request', method: 'GET', target: path, version: 'HTTP/1.0' } })
       socket.write(bytes)
       this.report.console('Waiting for response ... ', conn)
-      const reads = await readReply(socket, this.config.recvOnce, () => this.stoppedError(), (piece, n) =>
+      const read = (piece: Buffer, n: number): void =>
         this.report.data('recv', piece, { ...fields, detail: { what: 'http-read', recvSize: COURSE_RECV_SIZE, read: n, ...(n === 1 ? statusOf(piece) : {}) } })
+      // The server's FIN is what ends an HTTP/1.0 reply: the loop's next recv() returns b'', stamped as it does.
+      const ended = (n: number, total: number): void =>
+        this.report.data('recv', Buffer.alloc(0), { ...fields, detail: { what: 'http-read', recvSize: COURSE_RECV_SIZE, read: n, eof: true, replyBytes: total } })
+      const reads = await readReply(socket, this.config.recvOnce, () => this.stoppedError(), read, ended)
+      this.report.console('received', conn)
+      // The course's close() comes right after "received". After its one recv(1500), what it left
+      // unread makes the kernel reset the connection. destroy() closes the descriptor at once, and
+      // the kernel sends the FIN (or RST) then: the call is stamped right before it.
+      const reset = reads.serverClosed ? undefined : unreadAtClose(socket, reads.leftover)
+      const open = socket
+      this.report.call('close', { ...fields, detail: { closedBy: reads.serverClosed ? 'server' : 'client', reason: reads.serverClosed ? 'client-after-server' : 'client-one-recv', reset } }, () =>
+        reset ? open.resetAndDestroy() : open.destroy()
       )
-      // The server closing first is what ends an HTTP/1.0 reply: say so when it happened, before our own close.
-      if (reads.serverClosed) this.report.event('close', { ...fields, detail: { closedBy: 'server', reason: 'reply-ended', replyBytes: reads.total } })
       const reply = Buffer.concat(reads.chunks)
       const unshown = reads.total - reply.length
-      this.report.console('received', conn)
       this.report.console('Response:', conn)
       this.report.console(reply.toString('latin1') + (unshown > 0 ? `\n… (${unshown} more bytes received, not shown)` : ''), conn)
       const how = this.config.recvOnce
         ? `one recv(${COURSE_RECV_SIZE}) as in the course: ${reads.total} bytes, ${truncationNote(replyStart(reply), reads.total, COURSE_RECV_SIZE)}`
         : `${reads.reads} recv(${COURSE_RECV_SIZE}) call${reads.reads === 1 ? '' : 's'} until the server closed, ${reads.total} bytes`
       this.report.console(`Reply read in ${how}`, conn)
-      // The course's close() after its one recv(1500): what that left unread makes the kernel reset the connection.
-      const reset = reads.serverClosed ? undefined : unreadAtClose(socket, reads.leftover)
-      if (reset) socket.resetAndDestroy()
-      this.report.event('close', { ...fields, detail: { closedBy: reads.serverClosed ? 'server' : 'client', reason: reads.serverClosed ? 'client-after-server' : 'client-one-recv', reset } })
       return { reply: reply.toString('latin1'), length: reads.total }
     } catch (err) {
       return this.fail(err, { address: host, port, action: 'connect to' }, place)
@@ -84,7 +91,7 @@ export class HttpClient extends ClientCore<HttpClientConfig> {
 interface Reads {
   /** The start of the reply, at most REPLY_SHOWN_MAX bytes. */
   chunks: Buffer[]
-  /** recv() calls made, and bytes received in all. */
+  /** recv() calls made (in a loop, the last one the b'' of the server's FIN), and bytes received in all. */
   reads: number
   total: number
   /** The server's FIN arrived: it closed first. */
@@ -100,9 +107,10 @@ export const REPLY_SHOWN_MAX = 1024 * 1024
  * The course client's `recv(1500)`, once or in a loop until the server closes. Node hands over
  * whatever arrived, often tens of KiB at a time; each such chunk is cut into the pieces that
  * successive recv(1500) calls would have returned, and those are what is counted and logged.
- * A socket closed under it (the endpoint stopped) rejects with `closed()`.
+ * The server's FIN is the loop's last recv(), which returns b'' (`onEnd`). A socket closed under
+ * it (the endpoint stopped) rejects with `closed()`.
  */
-function readReply(socket: net.Socket, once: boolean, closed: () => Error, onRead: (piece: Buffer, n: number) => void): Promise<Reads> {
+function readReply(socket: net.Socket, once: boolean, closed: () => Error, onRead: (piece: Buffer, n: number) => void, onEnd: (n: number, total: number) => void): Promise<Reads> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = []
     let reads = 0
@@ -129,7 +137,10 @@ function readReply(socket: net.Socket, once: boolean, closed: () => Error, onRea
       }
       for (let at = 0; at < chunk.length; at += COURSE_RECV_SIZE) take(chunk.subarray(at, at + COURSE_RECV_SIZE))
     })
-    socket.once('end', () => resolve({ chunks, reads, total, serverClosed: true, leftover: 0 }))
+    socket.once('end', () => {
+      onEnd(++reads, total)
+      resolve({ chunks, reads, total, serverClosed: true, leftover: 0 })
+    })
     socket.once('error', reject)
     // Settled already if the reply ended first; otherwise the socket was destroyed mid-reply.
     socket.once('close', () => reject(closed()))

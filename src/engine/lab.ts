@@ -87,7 +87,7 @@ export class Lab extends EventEmitter<LabEvents> {
     try {
       const id = this.nextId(config.kind)
       const { role, proto } = kindInfo(config.kind)
-      const reporter = new Reporter(id, role, proto, (d) => this.record(d), this.previews, this.rate)
+      const reporter = new Reporter(id, role, proto, (d, at) => this.record(d, at), this.previews, this.rate)
       const endpoint = createEndpoint(id, config, reporter)
       const local = await endpoint.start()
       const entry: Running = { endpoint, local, connecting: 0, sending: 0, ...(consoleKey !== undefined && { console: consoleKey }) }
@@ -239,9 +239,10 @@ export class Lab extends EventEmitter<LabEvents> {
     return endpointId(kind, n)
   }
 
-  private record(event: LabEvent): void {
+  /** `at`: when a call was made (performance.now()), if it was reported after it. */
+  private record(event: LabEvent, at = performance.now()): void {
     event.seq = ++this.seq
-    event.time = Math.round((performance.now() - this.startedAt) * 1000)
+    event.time = Math.round((at - this.startedAt) * 1000)
     this.interner?.intern(event)
     const evicted = this.ring.push(event)
     if (evicted) this.budget.dropThrough(evicted.seq)

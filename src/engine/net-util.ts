@@ -52,6 +52,21 @@ export async function resolveHost(host: string, family?: Family): Promise<Resolv
 }
 
 /**
+ * The course's close(), in this very step: with all written in the kernel, closing the descriptor
+ * makes the kernel send the FIN now (RST with `reset`: bytes were left unread). Writes still queued
+ * in Node go first: end() sends the FIN once they are in the kernel, and the socket closes after.
+ */
+export function closeNow(socket: net.Socket, reset: UnreadReset | undefined): void {
+  if (socket.destroyed) return
+  if (reset) socket.resetAndDestroy()
+  else if (socket.writableLength === 0) socket.destroy()
+  else {
+    socket.end()
+    socket.destroySoon()
+  }
+}
+
+/**
  * What a close() now would leave unread: `taken` bytes Node read beyond the program's recv(N), and
  * what Node buffered since. Bytes still in the kernel or in flight are not known, so the count is a
  * lower bound unless the peer's end of stream was read (`ended`). Undefined when nothing is known unread.

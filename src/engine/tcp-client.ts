@@ -9,7 +9,7 @@ import { formatTuple } from '../shared/events'
 import { ClientCore, connected, socketEnds } from './client-core'
 import { placeOf } from './endpoint'
 import { EMPTY_SEND, LabError, seconds } from './errors'
-import { resolveHost, unreadAtClose } from './net-util'
+import { closeNow, resolveHost, unreadAtClose } from './net-util'
 import { utf8Failure } from '../shared/utf8-check'
 
 interface Open {
@@ -104,7 +104,9 @@ export class TcpClient extends ClientCore<TcpClientConfig> {
     if (this.stopped) throw new LabError(`${this.id} is stopped`)
     const { address, port } = this.config
     const target = await resolveHost(address)
-    const socket = net.connect({ host: target.address, port, timeout: this.config.timeoutMs })
+    // Half-open allowed: Node would otherwise send our FIN by itself as the server's arrives; the
+    // course's client sends it when it calls close(), and that is when the ladder stamps it.
+    const socket = net.connect({ host: target.address, port, timeout: this.config.timeoutMs, allowHalfOpen: true })
     this.dialing = socket
     const c: Open = { socket, conn: ++this.connections, inbox: [], ended: false, eof: false, leftover: 0 }
     // Readers may come later (connect now, send later). Between receives the socket stops reading,
@@ -181,13 +183,8 @@ export class TcpClient extends ClientCore<TcpClientConfig> {
     const inbox = c.inbox.reduce((n, b) => n + b.length, 0)
     const reset = c.socket.destroyed ? undefined : unreadAtClose(c.socket, c.leftover + inbox, c.eof)
     const detail = reason === 'client-done' ? ({ closedBy: 'client', reason } as const) : ({ closedBy: 'server', reason } as const)
-    // Stamped as close() is called, before its FIN (or RST).
-    this.report.event('close', { ...placeOf(c), detail: { ...detail, reset } })
-    if (reset) c.socket.resetAndDestroy()
-    else {
-      c.socket.end()
-      c.socket.destroySoon()
-    }
+    // Stamped as close() is called, right before its FIN (or RST) is sent.
+    this.report.call('close', { ...placeOf(c), detail: { ...detail, reset } }, () => closeNow(c.socket, reset))
     this.report.console(`Connection closed with server at ${this.target()}`, c.conn)
   }
 }

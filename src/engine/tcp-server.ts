@@ -4,13 +4,13 @@
 
 import net from 'node:net'
 import type { TcpServerConfig } from '../shared/contract'
-import type { SockAddr, UnreadReset } from '../shared/events'
+import type { SockAddr } from '../shared/events'
 import { formatTuple } from '../shared/events'
 import { UNKNOWN_PEER } from '../shared/event-words'
 import type { Endpoint, Reporter } from './endpoint'
 import { acceptedLocal, asciiUpper, boundAddr, placeOf, sockAddr } from './endpoint'
 import { explainError, isReset } from './errors'
-import { closeServer, listenTcp, unreadAtClose } from './net-util'
+import { closeNow, closeServer, listenTcp, unreadAtClose } from './net-util'
 
 interface Connection {
   socket: net.Socket
@@ -148,9 +148,9 @@ export class TcpServer implements Endpoint {
     } finally {
       // The course's close() after one recv(): bytes it left unread make the kernel reset the connection.
       const reset = socket.destroyed ? undefined : unreadAtClose(socket, leftover)
-      // Stamped as close() is called, before its FIN (or RST), not when the socket has finished closing.
-      this.report.event('close', { ...place, detail: { closedBy: 'server', reason: 'served', reset } })
-      await closeSocket(socket, reset)
+      // Stamped as close() is called, right before its FIN (or RST), not when the socket has finished closing.
+      this.report.call('close', { ...place, detail: { closedBy: 'server', reason: 'served', reset } }, () => closeNow(socket, reset))
+      await closed(socket)
     }
   }
 }
@@ -209,23 +209,14 @@ function write(socket: net.Socket, bytes: Buffer): Promise<void> {
   })
 }
 
-/**
- * close(): send FIN and release the socket; a peer that vanished is simply destroyed. With bytes
- * unread (`reset`), the kernel answers close() with RST instead, and so does this.
- */
-function closeSocket(socket: net.Socket, reset: UnreadReset | undefined): Promise<void> {
+/** Resolves once the socket is closed; a peer that never reads (writes still queued) must not keep the slot: the FIN gets a moment, then it is dropped. */
+function closed(socket: net.Socket): Promise<void> {
   return new Promise((resolve) => {
     if (socket.destroyed) return resolve()
-    if (reset) {
-      socket.once('close', () => resolve())
-      return void socket.resetAndDestroy()
-    }
-    // A peer that never reads must not keep the slot: give the FIN a moment, then drop.
     const timer = setTimeout(() => socket.destroy(), 2000).unref()
     socket.once('close', () => {
       clearTimeout(timer)
       resolve()
     })
-    socket.end(() => socket.destroy())
   })
 }

@@ -18,7 +18,7 @@ export type Describable<K extends RenderedKind> = Pick<LabEventOf<K>, 'kind' | '
  */
 export const UNKNOWN_PEER = 'an unknown address (the client reset the connection before the server could ask where it came from)'
 
-const CLOSE_WORDS: Record<Exclude<EventDetails['close']['reason'], 'reply-ended' | 'client-stopped'>, string> = {
+const CLOSE_WORDS: Record<Exclude<EventDetails['close']['reason'], 'client-stopped'>, string> = {
   'server-stopped': 'server socket closed',
   // Who closed comes first: it stays in sight where a narrow log cuts the end of the line.
   served: 'the server closed the connection',
@@ -73,7 +73,6 @@ export function resetWords(r: UnreadReset): string {
 
 function closeWords(e: Describable<'close'>): string {
   const d = e.detail
-  if (d.reason === 'reply-ended') return `the server closed the connection first (FIN): end of the reply after ${d.replyBytes} bytes`
   if (d.reason === 'client-stopped') return e.proto === 'UDP' ? 'socket closed: the client stopped waiting for a reply' : 'connection closed: the client stopped waiting for the reply'
   return CLOSE_WORDS[d.reason]
 }
@@ -109,6 +108,7 @@ function recvWords(e: Describable<'recv'>): string {
         undecodable(d.undecodable)
       )
     case 'http-read':
+      if (d.eof) return `recv(${d.recvSize}) #${d.read}: b'' (0 bytes), the server closed the connection (FIN): end of the reply after ${d.replyBytes} bytes`
       return `recv(${d.recvSize}) #${d.read}: ${d.statusLine === undefined ? '' : `${d.statusLine} (`}${e.length} bytes${d.statusLine === undefined ? '' : ')'}`
     case 'stream': {
       // A client whose recv() got no byte at all learns that the server closed without a reply.

@@ -35,7 +35,6 @@ export type CloseReason =
   | 'served' // the TCP server closed the connection after its one exchange
   | 'client-done' // the TCP client closed the connection after its exchange
   | 'ended' // an HTTP server's connection is gone (`closedBy` says which side closed first)
-  | 'reply-ended' // the HTTP client saw the server close first: that ends an HTTP/1.0 reply
   | 'client-after-server' // the HTTP client closed its side after the server had closed
   | 'client-one-recv' // the HTTP client closed after its one recv(), the server still open
   | 'client-stopped' // a client was stopped (Cancel) while it waited for a reply
@@ -68,8 +67,7 @@ export interface EventDetails {
   connect: { handshake: boolean }
   send: SendDetail
   recv: RecvDetail
-  /** `replyBytes`: how long the reply was when the server's close ended it (HTTP/1.0). */
-  close: { closedBy: Side; reason: CloseReason; replyBytes?: number; reset?: UnreadReset }
+  close: { closedBy: Side; reason: CloseReason; reset?: UnreadReset }
   /** Errors and resets carry Node's code (ECONNRESET ...); their sentence is `info` itself. */
   reset: { code?: string }
   error: { code?: string }
@@ -110,8 +108,11 @@ export type RecvDetail =
    * `wildcard`: the server is bound to 0.0.0.0 or ::, and recvfrom() does not say which address it came to.
    */
   | { what: 'datagram'; recvSize: number; truncatedTo?: number; wildcard?: string; undecodable?: Utf8Failure }
-  /** The HTTP client's recv(recvSize) number `read`; the first holds the status line, if whole. */
-  | { what: 'http-read'; recvSize: number; read: number; statusLine?: string; status?: number }
+  /**
+   * The HTTP client's recv(recvSize) number `read`; the first holds the status line, if whole.
+   * `eof`: it returned b'' because the server closed (FIN), which ends an HTTP/1.0 reply of `replyBytes`.
+   */
+  | { what: 'http-read'; recvSize: number; read: number; statusLine?: string; status?: number; eof?: boolean; replyBytes?: number }
 
 interface EventBase {
   /** Position in the lab's stream: strictly increasing, never reused. */

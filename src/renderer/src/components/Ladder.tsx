@@ -106,7 +106,8 @@ export function Ladder({ store, events, zero, zoom, nameOf }: Props): React.JSX.
   )
 }
 
-const ALIGNMENT_TIP = "Calls are timed by the lab's clock, packets by the kernel's; the lab measures one against the other with probe datagrams of its own."
+const ALIGNMENT_TIP =
+  "Calls are timed by the lab's clock, packets by the kernel's; the lab measures one against the other with probe datagrams of its own. A call's time is when the program made it; the kernel sends its packet when it runs, a little later (more on a busy machine)."
 
 /** How far the calls' times may be off the packets': the precision the ladder can honestly claim. */
 function alignmentWords(bound: number | undefined): string {
