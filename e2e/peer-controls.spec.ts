@@ -8,8 +8,8 @@ import type { Page } from '@playwright/test'
 import { clientConsole, consoleText, expect, sendFromClient, shot, test } from './fixtures'
 import { ROOT, start } from '../test/helpers/processes'
 
-/** The reply as the console must show it: ESC as ␛, CR as ␍, BEL as ␇, the 8-bit CSI as \x9b. */
-const SHOWN = 'Received reply <ok␛[2K␍␛[1A␛[2K␛[2A␛[1;1Hforged line␛]0;owned␇␛[2J␛[H\\x9b2Kend>'
+/** The reply as the console must show it: each control character as Python's repr() writes it (ESC as \x1b, a lone CR as \r, BEL as \x07, the 8-bit CSI as \x9b). */
+const SHOWN = 'Received reply <ok\\x1b[2K\\r\\x1b[1A\\x1b[2K\\x1b[2A\\x1b[1;1Hforged line\\x1b]0;owned\\x07\\x1b[2J\\x1b[H\\x9b2Kend>'
 
 async function expectIntact(page: Page, port: number): Promise<void> {
   const text = await consoleText(clientConsole(page))
@@ -36,7 +36,7 @@ test('a reply of control sequences is shown as visible escapes, and erases no li
     await expect.poll(() => consoleText(clientConsole(lab)), { timeout: 15_000 }).toContain('Connection closed with server at')
     await expectIntact(lab, port)
     // On screen too: the rows xterm draws hold the line, whole.
-    await expect(clientConsole(lab).locator('.xterm-rows')).toContainText('Received reply <ok␛[2K')
+    await expect(clientConsole(lab).locator('.xterm-rows')).toContainText('Received reply <ok\\x1b[2K')
     await shot(lab, 'peer-controls')
 
     await lab.reload()

@@ -1,6 +1,6 @@
 // The CLI and a peer whose reply is a terminal's control sequences: into a pipe it prints the
 // bytes as the course's Python client does (a script diffing the two sees the same), on a terminal
-// it shows them (␛[2K) instead of letting them erase the line that says the reply came.
+// it shows them as repr() writes them (\x1b[2K) instead of letting them erase the line that says the reply came.
 
 import path from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
@@ -32,7 +32,10 @@ describe('a reply of control sequences', () => {
   it('is shown, not obeyed, on a terminal', async () => {
     const port = await controlServer()
     const out = await onTerminal(['tcp-client', '-p', String(port), '-m', 'hello'])
-    expect(out.stdout).toContain('Received reply <ok␛[2K␍␛[1A␛[2K␛[2A␛[1;1Hforged line␛]0;owned␇␛[2J␛[H\\x9b2Kend>')
-    expect(out.stdout).not.toContain('\x1b')
+    // Each escape as Python's repr() writes it, in reverse video; no other escape reaches the terminal.
+    const inverse = (escape: string): string => `\x1b[7m${escape}\x1b[27m`
+    const shown = ['ok', '\\x1b', '[2K', '\\r', '\\x1b', '[1A', '\\x1b', '[2K', '\\x1b', '[2A', '\\x1b', '[1;1Hforged line', '\\x1b', ']0;owned', '\\x07', '\\x1b', '[2J', '\\x1b', '[H', '\\x9b', '2Kend']
+    expect(out.stdout).toContain(`Received reply <${shown.map((s) => (s.startsWith('\\') ? inverse(s) : s)).join('')}>`)
+    expect(out.stdout.replaceAll('\x1b[7m', '').replaceAll('\x1b[27m', '')).not.toContain('\x1b')
   })
 })

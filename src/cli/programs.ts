@@ -5,7 +5,7 @@ import readline from 'node:readline'
 import type { EndpointConfig } from '../shared/contract'
 import type { LabEvent } from '../shared/events'
 import { decodeStopWords } from '../shared/event-words'
-import { visibleControls } from '../shared/visible-controls'
+import { INVERSE, visibleControls } from '../shared/visible-controls'
 import { Lab } from '../engine/lab'
 import { parseCourseUrl } from '../engine/url'
 import type { Command, Options } from './args'
@@ -77,7 +77,7 @@ function printEvent(e: LabEvent): void {
  * not obeyed: a reply holding ESC[2K would erase the line that says it was received.
  */
 function printable(line: string): string {
-  return process.stdout.isTTY ? visibleControls(line) : line
+  return process.stdout.isTTY ? visibleControls(line, INVERSE) : line
 }
 
 function flushLines(): void {

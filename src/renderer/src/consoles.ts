@@ -4,7 +4,7 @@
 
 import { FitAddon } from '@xterm/addon-fit'
 import { Terminal, type ITheme } from '@xterm/xterm'
-import { visibleControls } from '../../shared/visible-controls'
+import { INVERSE, visibleControls } from '../../shared/visible-controls'
 import { FrameThrottle } from './frame-throttle'
 import { zoomDirection, type Theme } from './zoom'
 
@@ -219,8 +219,9 @@ export class ConsoleRegistry {
    */
   write(key: string, line: string, style: LineStyle = 'plain'): void {
     const e = this.entry(key)
-    const text = visibleControls(line)
-    const shown = cutLongLines(text.length > MAX_LINE ? `${text.slice(0, MAX_LINE)}\n… (${text.length - MAX_LINE} more characters not shown)` : text)
+    const cut = cutLongLines(line.length > MAX_LINE ? `${line.slice(0, MAX_LINE)}\n… (${line.length - MAX_LINE} more characters not shown)` : line)
+    // Cut first, on the line's own characters, so that no cut falls inside an escape's reverse video.
+    const shown = visibleControls(cut, INVERSE)
     const [on, off] = STYLE[style]
     // Keep the prompt on the last line: erase it, print the line, draw it again.
     const erase = e.prompt !== undefined ? '\r\x1b[2K' : ''
