@@ -95,13 +95,17 @@ describe('what each socket is doing now', () => {
       k(41000, 12000, 'FIN_WAIT2'),
       k(12000, 41000, 'TIME_WAIT'),
       // Another program listening on the same port at another address.
-      k(12000, 0, 'LISTEN', '127.0.0.2')
+      k(12000, 0, 'LISTEN', '127.0.0.2'),
+      // A connection the kernel queued for the server's accept() before Node took it: the lab has not heard of it yet.
+      k(12000, 40004, 'ESTABLISHED'),
+      // …but one queued for the other program's listener at 127.0.0.2 is that program's.
+      k(12000, 40006, 'ESTABLISHED', '127.0.0.2')
     ]
     const activity = socketActivity(events)
     const { own, others } = kernelOwners([activity.get('tcp-server-1')!, activity.get('tcp-client-1')!], sockets)
-    expect(own.get('tcp-server-1')!.map((s) => `${s.state} ${s.local.port}>${s.remote.port}`)).toEqual(['LISTEN 12000>0', 'TIME_WAIT 12000>40000', 'ESTABLISHED 12000>40002'])
+    expect(own.get('tcp-server-1')!.map((s) => `${s.state} ${s.local.port}>${s.remote.port}`)).toEqual(['LISTEN 12000>0', 'TIME_WAIT 12000>40000', 'ESTABLISHED 12000>40002', 'ESTABLISHED 12000>40004'])
     expect(own.get('tcp-client-1')!.map((s) => `${s.state} ${s.local.port}>${s.remote.port}`)).toEqual(['FIN_WAIT2 40000>12000'])
-    expect(others.map((s) => `${s.state} ${s.local.address}:${s.local.port}>${s.remote.port}`)).toEqual(['FIN_WAIT2 127.0.0.1:41000>12000', 'TIME_WAIT 127.0.0.1:12000>41000', 'LISTEN 127.0.0.2:12000>0'])
+    expect(others.map((s) => `${s.state} ${s.local.address}:${s.local.port}>${s.remote.port}`)).toEqual(['FIN_WAIT2 127.0.0.1:41000>12000', 'TIME_WAIT 127.0.0.1:12000>41000', 'LISTEN 127.0.0.2:12000>0', 'ESTABLISHED 127.0.0.2:12000>40006'])
   })
 
   it('lists at most ROWS_SHOWN rows, LISTEN and the rarest states first, and a line counts them all', () => {

@@ -206,6 +206,19 @@ function isListenerOf(a: EndpointActivity, s: KernelSocket): boolean {
   return WILDCARDS.has(mine) ? WILDCARDS.has(s.local.address) : addrKey(a.local) === addrKey(s.local)
 }
 
+/** States of a connection the kernel holds for a listening socket before accept() takes it (a client that closed while it waited is CLOSE_WAIT). */
+const QUEUED_STATES: ReadonlySet<KernelTcpState> = new Set(['SYN_RECV', 'ESTABLISHED', 'CLOSE_WAIT'])
+
+/**
+ * A connection the lab has not heard of yet, on the address and port a server listens on: the
+ * kernel queued it for that server's accept() (Node had not taken it yet). No other socket can
+ * hold that local port while the server listens there, so it is the server's.
+ */
+function isQueuedFor(a: EndpointActivity, s: KernelSocket): boolean {
+  if (!QUEUED_STATES.has(s.state) || !a.local || a.local.port !== s.local.port) return false
+  return WILDCARDS.has(a.local.address.toLowerCase()) || addrKey(a.local) === addrKey(s.local)
+}
+
 /** The kernel's rows, each given to the endpoint it belongs to, and those no running endpoint holds. */
 export interface KernelOwners {
   own: Map<string, KernelSocket[]>
@@ -213,8 +226,9 @@ export interface KernelOwners {
 }
 
 /**
- * Gives each kernel row to the endpoint whose it is: a server its LISTEN row and the connections
- * the lab saw it accept or queue, a client the connections it opened. A row no endpoint claims by
+ * Gives each kernel row to the endpoint whose it is: a server its LISTEN row, the connections
+ * the lab saw it accept or queue and those the kernel still queues for it, a client the
+ * connections it opened. A row no endpoint claims by
  * its 4-tuple is another program's, or an endpoint's the window no longer knows (stopped): `others`.
  * One pass over the rows with a map of the 4-tuples: 10,000 rows cost a few milliseconds.
  */
@@ -227,9 +241,12 @@ export function kernelOwners(endpoints: readonly EndpointActivity[], sockets: re
     for (const key of a.tuples) byTuple.set(key, a.endpoint)
   }
   const listeners = endpoints.filter((a) => a.role === 'server' && a.proto !== 'UDP' && a.local)
+  // Another program listening on a specific address of a port the lab's wildcard server holds queues its own connections there.
+  const foreignListens = new Set(sockets.filter((s) => s.state === 'LISTEN' && !listeners.some((a) => isListenerOf(a, s))).map((s) => addrKey(s.local)))
+  const queuedFor = (s: KernelSocket): string | undefined => (foreignListens.has(addrKey(s.local)) ? undefined : listeners.find((a) => isQueuedFor(a, s))?.endpoint)
   const others: KernelSocket[] = []
   for (const s of sockets) {
-    const owner = s.state === 'LISTEN' ? listeners.find((a) => isListenerOf(a, s))?.endpoint : byTuple.get(tupleKey(s.local, s.remote))
+    const owner = s.state === 'LISTEN' ? listeners.find((a) => isListenerOf(a, s))?.endpoint : (byTuple.get(tupleKey(s.local, s.remote)) ?? queuedFor(s))
     if (owner === undefined) others.push(s)
     else own.get(owner)!.push(s)
   }
