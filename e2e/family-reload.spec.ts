@@ -31,7 +31,11 @@ test('UDP and TCP: IPv6 clicked with nothing started stays IPv6 after a reload, 
     await expect(lab.getByTestId('lab-udp')).toHaveAttribute('aria-selected', 'true')
     await showsIPv6(lab)
   }
-  // The other labs follow the same switch.
+  // The other labs follow the same switch: the HTTP client's URL names ::1.
+  await lab.getByTestId('lab-http').click()
+  await expect(lab.getByTestId('family-IPv6')).toHaveAttribute('aria-pressed', 'true')
+  await expect(lab.getByTestId('server-address')).toHaveValue('::')
+  await expect(lab.getByTestId('client-input')).toHaveValue('http://[::1]:8080/')
   await lab.getByTestId('lab-tcp').click()
   await showsIPv6(lab)
   await lab.reload()
@@ -77,4 +81,15 @@ test('an IPv4 server running in the TCP lab does not undo IPv6 clicked in the UD
   await expect(lab.getByTestId('server-address')).toHaveValue('::')
   await startServer(lab, tcpPort)
   await exchange(lab, 'tcp over six')
+  // The HTTP lab too, with those servers running: after a reload its server starts on :: and the page comes over ::1.
+  await lab.getByTestId('lab-http').click()
+  await lab.reload()
+  await expect(lab.getByTestId('lab-http')).toHaveAttribute('aria-selected', 'true')
+  await expect(lab.getByTestId('family-IPv6')).toHaveAttribute('aria-pressed', 'true')
+  await expect(lab.getByTestId('server-address')).toHaveValue('::')
+  const httpPort = await freePort()
+  await startServer(lab, httpPort)
+  await expect(lab.getByTestId('client-input')).toHaveValue(`http://[::1]:${httpPort}/`)
+  await lab.getByTestId('client-send').click()
+  await expect.poll(() => consoleText(clientConsole(lab))).toContain('HTTP/1.1 200 OK')
 })
