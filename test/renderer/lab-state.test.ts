@@ -56,6 +56,20 @@ describe('restoreLabs', () => {
     expect('config' in checked && checked.config).toEqual(running[0].config)
   })
 
+  it('keeps the switch a window remembers: an IPv4 server of one lab does not undo IPv6 elsewhere, and its address follows the switch once stopped', () => {
+    const running: EndpointInfo[] = [{ id: 'tcp-server-1', config: { kind: 'tcp-server', address: '0.0.0.0', port: 40000, recvSize: 1024, concurrent: false, idleTimeoutMs: 30000 }, local: { address: '0.0.0.0', port: 40000, family: 'IPv4' } }]
+    const six = { tcp: withFamily(fresh().tcp, 'IPv6'), udp: withFamily(fresh().udp, 'IPv6'), http: withFamily(fresh().http, 'IPv6') }
+    const { labs, family } = restoreLabs(six, running, 'IPv6', [], () => false, true)
+    expect(family).toBe('IPv6')
+    expect(labs.udp.server.address).toBe('::')
+    expect(labs.udp.tabs[0].fields.address).toBe('::1')
+    expect(labs.tcp.server).toMatchObject({ address: '0.0.0.0', addressEdited: false })
+    expect(familyMismatch(labs.tcp, family)).toContain('runs over IPv4')
+    expect(withFamily({ ...labs.tcp, run: undefined }, family).server.address).toBe('::')
+    // A window that remembers nothing still starts on the family of what runs.
+    expect(restoreLabs(six, running, 'IPv6').family).toBe('IPv4')
+  })
+
   it('changes nothing when the host runs nothing', () => {
     expect(restoreLabs(fresh(), [], 'IPv4')).toEqual({ labs: fresh(), family: 'IPv4', routes: [] })
   })

@@ -120,6 +120,8 @@ export class LabController {
   private readonly consoles: ConsoleLines
   private readonly session: string
   private readonly remembersLab: boolean
+  /** The IPv4/IPv6 switch as the student left it before a reload: the restore keeps it. */
+  private readonly remembersFamily: boolean
   /** The tab each lab showed before a reload: the window comes back on it once the restore has made it. */
   private readonly rememberedTabs: ViewMemory['activeTabs']
   /** endpoint id → the client tab this window showed it in before a reload. */
@@ -139,6 +141,7 @@ export class LabController {
     this.consoles = consoles
     this.session = info.session
     this.remembersLab = memory.active !== undefined
+    this.remembersFamily = memory.family !== undefined
     this.rememberedTabs = memory.activeTabs ?? {}
     this.rememberedEndpoints = rememberedEndpoints(memory)
     this.keptFields = keptTabs(memory)
@@ -205,7 +208,7 @@ export class LabController {
     const running = this.inRememberedTabs(hostRunning)
     const stopped = this.inRememberedTabs(hostStopped)
     // A tab kept from before the reload shows its fields as the student left them, unless its client holds a connection.
-    const restored = restoreLabs(now.labs, running, now.family, stopped, (key) => this.keptFields.has(key))
+    const restored = restoreLabs(now.labs, running, now.family, stopped, (key) => this.keptFields.has(key), this.remembersFamily)
     for (const ep of stopped) if (ep.console && parseConsoleKey(ep.console)?.role === 'client') this.stoppedTabs.set(ep.id, ep.console)
     // A window that remembers nothing opens on the lab whose server runs (the newest, if several).
     const newestServer = running.filter((ep) => kindInfo(ep.config.kind).role === 'server').at(-1)

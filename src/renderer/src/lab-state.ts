@@ -281,7 +281,9 @@ export interface Restored {
  */
 function showingServer(lab: LabState, ep: EndpointInfo, family: Family): LabState {
   const c = ep.config as ServerConfig
-  const server: ServerFields = { ...lab.server, address: c.address, addressEdited: c.address !== defaultServerAddress(family) }
+  // Either family's default was the switch's, not typed: once the server stops it follows the switch again.
+  const typed = lab.server.addressEdited && lab.server.address === c.address
+  const server: ServerFields = { ...lab.server, address: c.address, addressEdited: typed || (['IPv4', 'IPv6'] as const).every((f) => c.address !== defaultServerAddress(f)) }
   if (c.kind === 'tcp-server') Object.assign(server, { recvSize: String(c.recvSize), concurrent: c.concurrent })
   if (c.kind === 'udp-server') server.recvSize = String(c.recvSize)
   if (c.kind === 'http-server') server.root = c.root
@@ -407,13 +409,16 @@ function firstFreeTab(lab: LabState, claims: ReadonlyMap<string, string>): numbe
  * started without one takes the first free tab, in start order. The tabs of clients stopped lately
  * come back too, closed, or cancelled if the student stopped a call (their lines show there).
  */
-export function restoreLabs(labs: Record<LabKind, LabState>, running: readonly EndpointInfo[], family: Family, stopped: readonly StoppedInfo[] = [], kept: KeptFields = () => false): Restored {
+export function restoreLabs(labs: Record<LabKind, LabState>, running: readonly EndpointInfo[], family: Family, stopped: readonly StoppedInfo[] = [], kept: KeptFields = () => false, familyKept = false): Restored {
   const out = { ...labs }
   const routes: [string, string][] = []
   const servers = running.filter((ep) => ENDPOINT_KINDS[ep.config.kind].role === 'server')
   const clients = running.filter((ep) => ENDPOINT_KINDS[ep.config.kind].role === 'client')
   const v6 = servers.find((ep) => 'address' in ep.config && ipFamily(ep.config.address) === 'IPv6')
-  if (servers.length > 0) family = v6 ? 'IPv6' : 'IPv4'
+  // A window that remembers its switch keeps it (an IPv4 server of another lab must not undo the
+  // IPv6 the student chose, and a server the switch cannot reach says so in its panel, as before the
+  // reload); a window that remembers nothing starts on the family of what runs.
+  if (servers.length > 0 && !familyKept) family = v6 ? 'IPv6' : 'IPv4'
   for (const kind of Object.keys(out) as LabKind[]) out[kind] = withFamily(out[kind], family)
 
   for (const ep of servers) {
