@@ -203,7 +203,7 @@ describe.skipIf(skip)('the ladder of a captured connection (real dumpcap and tsh
     expect(ladder.ends.server).toBeUndefined()
     expect(callSides(ladder)).toEqual(['client'])
     const b = capture!.status().labZeroBound!
-    expect(alignmentWords(b, callSides(ladder))).toEqual({ words: `the client's call times aligned to ±${b} µs`, short: `client calls ±${b} µs` })
+    expect(alignmentWords(b, callSides(ladder))).toEqual({ words: `client calls aligned to ±${b} µs`, short: `client calls ±${b} µs` })
   }, 60_000)
 
   it("names the picker's connections from 1, as the packet log numbers the server's connections", async () => {

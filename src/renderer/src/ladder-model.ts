@@ -145,8 +145,8 @@ export function callSides(l: Ladder): Role[] {
  */
 export function alignmentWords(bound: number | undefined, sides: readonly Role[]): { words: string; short: string } | undefined {
   if (sides.length === 0) return undefined
-  const whose = sides.length === 1 ? `the ${sides[0]}'s ` : ''
-  const short = sides.length === 1 ? `${sides[0]} ` : ''
-  if (bound === undefined) return { words: `${whose}call times not yet checked against the packets`, short: 'not yet checked' }
-  return { words: `${whose}call times aligned to ±${bound} µs`, short: `${short}calls ±${bound} µs` }
+  // One side's: as short as both sides' words, so that the packet count beside them still reads whole at 200%.
+  const one = sides.length === 1 ? sides[0] : undefined
+  if (bound === undefined) return { words: `${one ? `${one} calls` : 'call times'} not yet checked against the packets`, short: 'not yet checked' }
+  return { words: `${one ? `${one} calls` : 'call times'} aligned to ±${bound} µs`, short: `${one ? `${one} ` : ''}calls ±${bound} µs` }
 }
