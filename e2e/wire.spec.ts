@@ -9,6 +9,7 @@ import os from 'node:os'
 import path from 'node:path'
 import type { Locator, Page } from '@playwright/test'
 import { clientConsole, consoleText, exchange, expect, freePort, sendFromClient, shot, startServer, test } from './fixtures'
+import { python } from '../test/helpers/processes'
 
 /** Wire rows as cells: [No., Time, Source, Destination, Protocol, Flags, Seq/Ack, Window, Length, What it is]. */
 async function wireRows(page: Page): Promise<string[][]> {
@@ -300,6 +301,39 @@ test('a sentence longer than recv(1024): the server closes with bytes unread, an
   await expect.poll(async () => (await ladderItems(lab)).filter((i) => i.type === 'arrow' && i.text.includes(why)).length).toBe(1)
   await expect.poll(async () => (await ladderItems(lab)).some((i) => i.type === 'call' && i.text.includes('close() with at least 1,976 bytes unread: RST'))).toBe(true)
   await shot(lab, 'ladder-reset')
+})
+
+test("the course's Python server reads 1,024 of 3,000 bytes and resets: the wire says what the packets show, the ladder aligns only the client's calls", async ({ lab }) => {
+  test.setTimeout(90_000)
+  await lab.setViewportSize({ width: 1920, height: 1080 })
+  const port = await freePort()
+  const server = python('tcp_server.py', ['-a', '127.0.0.1', '-p', String(port)])
+  try {
+    await server.waitFor(/Server waiting on/)
+    await openWire(lab)
+    await lab.getByTestId('client-port').fill(String(port))
+    await sendFromClient(lab, 'a'.repeat(3000))
+    await expect.poll(() => consoleText(clientConsole(lab)), { timeout: 15_000 }).toContain('Connection closed with server')
+    // No lab close() to say how much it read: what the packets show, and that socklab cannot see the rest.
+    const why = 'reset: the server got 3,000 bytes, then closed unread or aborted'
+    await expect.poll(async () => (await wireRows(lab)).filter((r) => has(r, 'RST')).map((r) => r[9]), { timeout: 15_000 }).toEqual([why])
+    await shot(lab, 'wire-reset-python-100')
+    await lab.getByTestId('wire-row').filter({ hasText: why }).click()
+    await lab.getByTestId('view-ladder').click()
+    await expect.poll(async () => (await ladderItems(lab)).filter((i) => i.type === 'arrow' && i.text.includes(why)).length).toBe(1)
+    // Only the lab's client has calls here: the alignment is said of them alone.
+    expect((await ladderItems(lab)).filter((i) => i.type === 'call' && !i.text.startsWith('client'))).toEqual([])
+    await expect(lab.getByTestId('ladder-alignment')).toHaveText(/^client calls aligned to ±\d+ µs$/, { timeout: 20_000 })
+    await shot(lab, 'ladder-reset-python-100')
+    await zoomTo(lab, '200%')
+    // The alignment's words leave the packet count beside them whole.
+    await expect.poll(() => lab.getByTestId('ladder-count').evaluate((e) => e.scrollWidth <= e.clientWidth + 1)).toBe(true)
+    await shot(lab, 'ladder-reset-python-200')
+    await lab.getByTestId('view-wire').click()
+    await shot(lab, 'wire-reset-python-200')
+  } finally {
+    await server.stop()
+  }
 })
 
 async function zoomTo(page: Page, label: string): Promise<void> {

@@ -34,9 +34,12 @@ export class ResetCauses {
     if (this.causes.size > MAX_RESETS) this.causes.delete(this.causes.keys().next().value!)
   }
 
-  /** Sets the cause on a RST that one of the lab's close() calls sent (a cause the packets told is kept). */
+  /**
+   * Sets the cause on a RST that one of the lab's close() calls sent. A refused SYN is kept (the
+   * packets are sure of it); the packets' guess 'after-data' gives way to the close that says more.
+   */
   label(p: WirePacket): void {
-    if (p.step !== 'reset' || p.reset) return
+    if (p.step !== 'reset' || p.reset?.why === 'refused') return
     const k = key(p.src, p.dst)
     const noted = this.causes.get(k)
     if (!noted || Math.abs(p.time - noted.at) > RESET_WITHIN_US) return

@@ -30,13 +30,20 @@ export const STEP_WORDS: Record<WireStep, string> = {
 /**
  * Why a connection was reset, as far as the packets and the lab's events tell: a RST answering a
  * SYN (nobody listens on that port: the packets alone say so), or a lab endpoint's close() with
- * bytes unread (its close event says who and how many, a lower bound when `atLeast`).
+ * bytes unread (its close event says who and how many, a lower bound when `atLeast`), or else, from
+ * the packets alone, a side that reset without a FIN after receiving data ('after-data').
  */
 export type ResetCause =
   | { why: 'refused' }
   | { why: 'unread'; by: Role; unread: number; atLeast: boolean }
   /** The client was stopped (Cancel) while the server still sent: what it had not read, or what came after its close, is answered with RST. */
   | { why: 'cancelled'; by: Role }
+  /**
+   * No lab close() explains it: `by` reset an established connection without having sent a FIN,
+   * after it had received (acknowledged) `received` bytes. Its program closed with some of them
+   * unread, or aborted; which, and how much it read, socklab cannot see.
+   */
+  | { why: 'after-data'; by: Role; received: number }
 
 /** The step's words; a reset says why, where that is known. */
 export function stepWords(p: Pick<WirePacket, 'step' | 'reset'>): string {
@@ -45,6 +52,9 @@ export function stepWords(p: Pick<WirePacket, 'step' | 'reset'>): string {
   const r = p.reset
   if (r.why === 'refused') return 'reset: nobody listens on that port (the kernel answers the SYN with RST)'
   if (r.why === 'cancelled') return `reset: the ${r.by} was cancelled while the reply still came`
+  if (r.why === 'after-data')
+    // Short, to fit two lines of the wire view at 200%: "or" is what socklab cannot tell (it does not see that program's reads).
+    return `reset: the ${r.by} got ${r.received.toLocaleString('en')} ${r.received === 1 ? 'byte' : 'bytes'}, then closed unread or aborted`
   return `reset: the ${r.by} closed with ${r.atLeast ? 'at least ' : ''}${r.unread.toLocaleString('en')} ${r.unread === 1 ? 'byte' : 'bytes'} unread`
 }
 

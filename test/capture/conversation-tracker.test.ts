@@ -5,7 +5,7 @@ import net from 'node:net'
 import { afterAll, describe, expect, it } from 'vitest'
 import { ConversationTracker } from '../../src/engine/capture/conversation-tracker'
 import { parseFieldLine } from '../../src/engine/capture/tshark-fields'
-import { STEP_WORDS, type WirePacket } from '../../src/shared/wire'
+import { STEP_WORDS, stepWords, type WirePacket } from '../../src/shared/wire'
 import { captureSkipReason, fieldLines, record, removeFixture, tcpExchange, udpExchange } from '../helpers/capture'
 import { freePort } from '../helpers/processes'
 
@@ -49,7 +49,7 @@ describe.skipIf(skip)('conversation tracker on real captures', () => {
     const port = await freePort()
     const packets = await packetsOf([port], () => tcpExchange('127.0.0.1', port))
     const tracker = new ConversationTracker([port])
-    const late = packets.slice(3)
+    const late = packets.slice(3).map((p) => ({ ...p, reset: undefined }))
     late.forEach((p) => tracker.track(p))
     expect(tracker.conversations()[0]).toMatchObject({ sawStart: false, server: { port } })
     expect(words(late)).toEqual(['server: the server closes its side', 'client: the client closes its side', 'server: last ACK: both sides closed'])
@@ -136,5 +136,72 @@ describe('a simultaneous close: each side ACKs the other FIN, and the later ACK 
   it('the usual close still ends on the ACK of the second FIN, which itself acknowledged the first', () => {
     const close = [packet('s', ['FIN', 'ACK'], 12, 12), packet('c', ['FIN', 'ACK'], 12, 13), packet('s', ['ACK'], 13, 13)]
     expect(steps([...opening(), ...close])).toEqual(['server: the server closes its side', 'client: the client closes its side', 'server: last ACK: both sides closed'])
+  })
+})
+
+// A RST no lab close() explains: the packets show whether its sender had received data and sent no
+// FIN (its program closed with some unread, or aborted), and nothing more; otherwise it stays "reset".
+describe.skipIf(skip)('a RST from a program socklab cannot see (real captures)', () => {
+  /** A Node server on `port` whose connection does `serve`, and a client that sends `request` (and a FIN, if `end`), then `after` once the server's end arrives. */
+  async function resetCapture(serve: (s: net.Socket) => void, request: string, end: boolean, after?: (c: net.Socket) => void): Promise<{ port: number; packets: WirePacket[] }> {
+    const port = await freePort()
+    const server = net.createServer(serve)
+    await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve))
+    try {
+      const packets = await packetsOf([port], () =>
+        new Promise<void>((resolve) => {
+          const client = net.connect({ host: '127.0.0.1', port, allowHalfOpen: true }, () => {
+            if (request) client.write(request)
+            if (end) client.end()
+          })
+          client.on('error', () => {})
+          client.resume()
+          client.once('end', () => after?.(client))
+          client.once('close', () => setTimeout(resolve, 100))
+        })
+      )
+      return { port, packets }
+    } finally {
+      await new Promise((resolve) => server.close(resolve))
+    }
+  }
+  const rstOf = (port: number, packets: WirePacket[]): WirePacket[] => {
+    const tracker = new ConversationTracker([port])
+    packets.forEach((p) => tracker.track(p))
+    return packets.filter((p) => p.flags.includes('RST'))
+  }
+
+  it('the server aborts after reading the client\'s 5 bytes and FIN: "the server got 5 bytes", the FIN not counted', async () => {
+    const { port, packets } = await resetCapture((s) => s.on('data', () => {}).once('end', () => s.resetAndDestroy()), 'hello', true)
+    const [rst, ...more] = rstOf(port, packets)
+    expect(more).toEqual([])
+    expect(rst).toMatchObject({ sender: 'server', step: 'reset', reset: { why: 'after-data', by: 'server', received: 5 } })
+    expect(stepWords(rst)).toBe('reset: the server got 5 bytes, then closed unread or aborted')
+    // Joined midway, the numbers are not relative to the SYNs: nothing to say but "reset".
+    const late = packets.slice(3).map((p) => ({ ...p, reset: undefined }))
+    const [lateRst] = rstOf(port, late)
+    expect(lateRst).toMatchObject({ sender: 'server', step: 'reset' })
+    expect(lateRst.reset).toBeUndefined()
+  })
+
+  it('the server aborts before any data came: a plain reset', async () => {
+    const { port, packets } = await resetCapture((s) => s.resetAndDestroy(), '', false)
+    const [rst] = rstOf(port, packets)
+    expect(rst).toMatchObject({ sender: 'server', step: 'reset' })
+    expect(rst.reset).toBeUndefined()
+    expect(stepWords(rst)).toBe('reset')
+  })
+
+  it('the server read everything and closed (FIN); the client\'s later data gets a RST: a plain reset', async () => {
+    const { port, packets } = await resetCapture(
+      (s) => s.once('data', () => s.end('bye', () => s.destroy())),
+      'hello',
+      false,
+      // Its kernel answers with RST; the client, done reading, hears of it only by closing.
+      (c) => setTimeout(() => c.write('more after your close', () => setTimeout(() => c.destroy(), 200)), 50)
+    )
+    const rst = rstOf(port, packets)
+    expect(packets.some((p) => p.flags.includes('FIN') && p.src.port === port)).toBe(true)
+    expect(rst.map((p) => [p.sender, p.reset])).toEqual([['server', undefined]])
   })
 })

@@ -4,18 +4,21 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import { LabCapture } from '../../src/session/lab-capture'
 import { CaptureStore } from '../../src/renderer/src/capture-store'
-import { buildLadder, conversationNames, conversationOfEvent } from '../../src/renderer/src/ladder-model'
+import { alignmentWords, buildLadder, callSides, conversationNames, conversationOfEvent } from '../../src/renderer/src/ladder-model'
 import { groupLine, kernelOwners, rowsToShow, socketActivity } from '../../src/renderer/src/socket-activity'
 import type { WirePacket } from '../../src/shared/wire'
 import { captureSkipReason, sleep } from '../helpers/capture'
 import { testLab, type TestLab } from '../helpers/lab'
 import path from 'node:path'
-import { freePort, ROOT } from '../helpers/processes'
+import { freePort, python, ROOT, type Running } from '../helpers/processes'
 
 const skip = await captureSkipReason()
 let t: TestLab
 let capture: LabCapture | undefined
+let course: Running | undefined
 afterEach(async () => {
+  await course?.stop()
+  course = undefined
   await capture?.dispose()
   capture = undefined
   await t?.close()
@@ -122,8 +125,8 @@ describe('what each socket is doing now', () => {
 })
 
 describe.skipIf(skip)('the ladder of a captured connection (real dumpcap and tshark)', () => {
-  /** TCP exchanges on a fresh lab, one connection per sentence, each captured to its last ACK (bounded: 5 s). */
-  async function capturedExchange(sentences = ['hello']): Promise<{ store: CaptureStore; client: { id: string } }> {
+  /** TCP exchanges on a fresh lab, one connection per sentence, each captured to its last ACK (bounded: 5 s); the lab's server, or the course's Python one. */
+  async function capturedExchange(sentences = ['hello'], server: 'lab' | 'python' = 'lab'): Promise<{ store: CaptureStore; client: { id: string } }> {
     t = testLab()
     capture = new LabCapture(t.lab)
     const store = new CaptureStore(1000, now)
@@ -131,7 +134,11 @@ describe.skipIf(skip)('the ladder of a captured connection (real dumpcap and tsh
     await capture.start()
     const port = await freePort()
     await capture.cover([port])
-    await t.start(tcpServer(port))
+    if (server === 'lab') await t.start(tcpServer(port))
+    else {
+      course = python('tcp_server.py', ['-a', '127.0.0.1', '-p', String(port)])
+      await course.waitFor(/Server waiting on/)
+    }
     const client = await t.start(tcpClient(port))
     for (const sentence of sentences) await t.lab.send(client.id, sentence)
     for (let i = 0; i < 200 && (store.all().filter((p) => p.step === 'last-ack').length < sentences.length || capture.status().labZeroBound === undefined); i++) await sleep(25)
@@ -178,6 +185,29 @@ describe.skipIf(skip)('the ladder of a captured connection (real dumpcap and tsh
       const times = ladder.rows.map((r) => r.time)
       expect(times).toEqual([...times].sort((a, b) => a - b))
     }
+  }, 60_000)
+
+  it('says how well the call times align only of the calls it draws: both ends, the client\'s alone against the course\'s server, none without lab calls', async () => {
+    const { store } = await capturedExchange()
+    const [conversation] = store.allConversations()
+    const bound = capture!.status().labZeroBound!
+    const both = buildLadder(conversation, store.packetsOf(conversation.id), t.events, measuredZero())
+    expect(callSides(both)).toEqual(['client', 'server'])
+    expect(alignmentWords(bound, callSides(both))).toEqual({ words: `call times aligned to ±${bound} µs`, short: `calls ±${bound} µs` })
+    // The same packets with no lab calls (another program's connection): nothing to align, nothing said.
+    const none = buildLadder(conversation, store.packetsOf(conversation.id), [], measuredZero())
+    expect(callSides(none)).toEqual([])
+    expect(alignmentWords(bound, callSides(none))).toBeUndefined()
+    await capture!.dispose()
+    await t.close()
+
+    const python = await capturedExchange(['hello'], 'python')
+    const [foreign] = python.store.allConversations()
+    const ladder = buildLadder(foreign, python.store.packetsOf(foreign.id), t.events, measuredZero())
+    expect(ladder.ends.server).toBeUndefined()
+    expect(callSides(ladder)).toEqual(['client'])
+    const b = capture!.status().labZeroBound!
+    expect(alignmentWords(b, callSides(ladder))).toEqual({ words: `client calls aligned to ±${b} µs`, short: `client calls ±${b} µs` })
   }, 60_000)
 
   it("names the picker's connections from 1, as the packet log numbers the server's connections", async () => {

@@ -15,6 +15,8 @@ interface Tracked {
   finEnd: Partial<Record<Role, number>>
   /** The sides whose FIN the other side has acknowledged. */
   finAcked: Set<Role>
+  /** The furthest each side acknowledged: the other side's data it received (ack counts the SYN, and a FIN). */
+  maxAck: Partial<Record<Role, number>>
 }
 
 /** Conversations remembered at most: a long lab session must not grow without bound. */
@@ -86,7 +88,7 @@ export class ConversationTracker {
     }
     if (tcp) this.tcpSeen++
     else this.udpSeen++
-    const t: Tracked = { conversation, synAckSeen: false, handshakeDone: !syn, fins: [], finEnd: {}, finAcked: new Set() }
+    const t: Tracked = { conversation, synAckSeen: false, handshakeDone: !syn, fins: [], finEnd: {}, finAcked: new Set(), maxAck: {} }
     this.tracked.set(p.conversation, t)
     if (this.tracked.size > this.maxConversations) this.tracked.delete(this.tracked.keys().next().value as string)
     return t
@@ -95,9 +97,17 @@ export class ConversationTracker {
   private step(t: Tracked, p: WirePacket, sender: Role): WireStep | undefined {
     const c = t.conversation
     const has = (flag: 'SYN' | 'ACK' | 'FIN' | 'RST'): boolean => p.flags.includes(flag)
+    // A RST-ACK's ack counts too: it is what that side's kernel had received.
+    if (p.ack !== undefined && has('ACK') && c.state !== 'reset') t.maxAck[sender] = Math.max(t.maxAck[sender] ?? 0, p.ack)
     if (has('RST')) {
       // The server's kernel answers a SYN with RST when no socket listens on the port.
       if (c.state === 'handshake' && !t.synAckSeen && sender === 'server') p.reset = { why: 'refused' }
+      else if (c.state !== 'reset') {
+        const received = this.received(t, sender)
+        // No FIN from it, data received: a close() with data unread (or an abort), by a program socklab
+        // cannot see read. The lab's own close() says more, and the session puts that in its place.
+        if (received > 0 && !t.fins.includes(sender)) p.reset = { why: 'after-data', by: sender, received }
+      }
       c.state = 'reset'
       return 'reset'
     }
@@ -130,5 +140,18 @@ export class ConversationTracker {
       return 'last-ack'
     }
     return undefined
+  }
+
+  /**
+   * The bytes of the other side's data that `side` acknowledged; 0 when the numbers cannot say
+   * (the connection's start was not seen, so they are not relative to the SYNs, or it never opened).
+   */
+  private received(t: Tracked, side: Role): number {
+    const ack = t.maxAck[side]
+    if (!t.conversation.sawStart || !t.handshakeDone || ack === undefined) return 0
+    const other: Role = side === 'client' ? 'server' : 'client'
+    const finEnd = t.finEnd[other]
+    // The SYN takes seq 0 and data starts at 1; a FIN acknowledged takes one more.
+    return Math.max(0, (finEnd !== undefined && ack >= finEnd ? finEnd - 1 : ack) - 1)
   }
 }

@@ -132,3 +132,21 @@ export function conversationName(c: Conversation, n: number): string {
   const what = c.proto === 'TCP' ? 'TCP connection' : 'UDP exchange'
   return `${what} ${n}: ${formatSockAddr(c.client)} → ${formatSockAddr(c.server)}`
 }
+
+/** The sides whose socket calls the ladder shows: only the lab's own ends have calls. */
+export function callSides(l: Ladder): Role[] {
+  return (['client', 'server'] as const).filter((side) => l.rows.some((r) => r.kind === 'call' && r.side === side))
+}
+
+/**
+ * How far the calls' times may be off the packets', said of the calls the ladder shows: both
+ * sides', one side's (the lab's client against a program of the student's own), or none, when
+ * there is nothing to align (undefined). `short` is for a narrow bar.
+ */
+export function alignmentWords(bound: number | undefined, sides: readonly Role[]): { words: string; short: string } | undefined {
+  if (sides.length === 0) return undefined
+  // One side's: as short as both sides' words, so that the packet count beside them still reads whole at 200%.
+  const one = sides.length === 1 ? sides[0] : undefined
+  if (bound === undefined) return { words: `${one ? `${one} calls` : 'call times'} not yet checked against the packets`, short: 'not yet checked' }
+  return { words: `${one ? `${one} calls` : 'call times'} aligned to ±${bound} µs`, short: `${one ? `${one} ` : ''}calls ±${bound} µs` }
+}

@@ -12,7 +12,7 @@ import type { Conversation } from '../../../shared/wire'
 import type { CaptureStore } from '../capture-store'
 import type { EventStore } from '../event-store'
 import { useWholeWindow } from '../hooks/use-whole-window'
-import { buildLadder, conversationName, conversationNames, type LadderRow } from '../ladder-model'
+import { alignmentWords, buildLadder, callSides, conversationName, conversationNames, type LadderRow } from '../ladder-model'
 import { WholeWindowButton } from './WholeWindowButton'
 
 interface Props {
@@ -58,6 +58,8 @@ export function Ladder({ store, events, zero, zoom, nameOf }: Props): React.JSX.
     // The store's version and the events received stand for their contents.
     [chosen, store, events, labZero, version, received]
   )
+  // Said only of the calls drawn: none for another program's connection, one side's for the lab's client against it.
+  const alignment = ladder && alignmentWords(store.status?.labZeroBound, callSides(ladder))
   const offered = conversations.slice(-PICKER_MAX).reverse()
   const names = useMemo(
     () => conversationNames(offered, events.all(), labZero),
@@ -88,9 +90,9 @@ export function Ladder({ store, events, zero, zoom, nameOf }: Props): React.JSX.
         <span className="count" data-testid="ladder-count">
           {ladder ? ladderSummary(ladder.conversation) : ''}
         </span>
-        {ladder && (
-          <span className="alignment" data-testid="ladder-alignment" title={`${alignmentWords(store.status?.labZeroBound)}. ${ALIGNMENT_TIP}`} data-short={alignmentShort(store.status?.labZeroBound)}>
-            <span className="alignment-words">{alignmentWords(store.status?.labZeroBound)}</span>
+        {alignment && (
+          <span className="alignment" data-testid="ladder-alignment" title={`${alignment.words}. ${ALIGNMENT_TIP}`} data-short={alignment.short}>
+            <span className="alignment-words">{alignment.words}</span>
           </span>
         )}
         <WholeWindowButton state={wholeWindow} label="Whole ladder" tip="The whole ladder in the window, scaled to fit" testId="ladder-whole" disabled={!ladder} />
@@ -108,16 +110,6 @@ export function Ladder({ store, events, zero, zoom, nameOf }: Props): React.JSX.
 
 const ALIGNMENT_TIP =
   "Calls are timed by the lab's clock, packets by the kernel's; the lab measures one against the other with probe datagrams of its own. A call's time is when the program made it; the kernel sends its packet when it runs, a little later (more on a busy machine)."
-
-/** How far the calls' times may be off the packets': the precision the ladder can honestly claim. */
-function alignmentWords(bound: number | undefined): string {
-  return bound === undefined ? 'call times not yet checked against the packets' : `call times aligned to ±${bound} µs`
-}
-
-/** The same in fewer words, where the bar is narrow (styles.css): the packet count then reads whole beside it. */
-function alignmentShort(bound: number | undefined): string {
-  return bound === undefined ? 'not yet checked' : `calls ±${bound} µs`
-}
 
 function ladderSummary(c: Conversation): string {
   const state = c.proto === 'UDP' ? '' : ` · ${c.state === 'open' ? 'open' : c.state}`
