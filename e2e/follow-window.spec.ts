@@ -3,13 +3,19 @@
 // with the leader's client numbers, keeps following over a reload of either, says in one line
 // when the leader has closed, and is itself again once it stops following.
 
-import type { Page } from '@playwright/test'
-import { clientConsole, consoleText, exchange, expect, freePort, shot, startServer, test } from './fixtures'
+import type { Locator, Page } from '@playwright/test'
+import { clientConsole, consoleText, exchange, expect, freePort, logViewport, shot, startServer, test } from './fixtures'
 
 async function zoomTo(page: Page, label: string): Promise<void> {
   await page.getByTestId('zoom-reset').click()
   for (let i = 0; i < 8 && (await page.getByTestId('zoom-reset').textContent()) !== label; i++) await page.getByTestId('zoom-in').click()
   await expect(page.getByTestId('zoom-reset')).toHaveText(label)
+}
+
+/** The log's geometry once the windows have told the host what they show and heard back (a few of SHARE_MS). */
+async function settled(page: Page): Promise<Awaited<ReturnType<typeof logViewport>>> {
+  await page.waitForTimeout(600)
+  return logViewport(page)
 }
 
 const numberOf = async (page: Page): Promise<number> => {
@@ -109,4 +115,60 @@ test('a projector window follows the leader: lab, client tab by its number, view
   await expect(projector.getByTestId('client-tab-3')).toHaveCount(1)
   await projector.getByTestId('client-tab-1').click()
   await expect(projector.getByTestId('client-input')).toHaveValue('mine')
+})
+
+test('the projector’s log scrolls to the row the leader selects, whole, at 100% and 200%, and does not jump when it shows it', async ({ lab: leader }) => {
+  test.setTimeout(120_000)
+  const projector = await leader.context().newPage()
+  await projector.goto(leader.url())
+  await expect(projector.getByTestId('host-info')).toContainText('browser host')
+  for (const page of [leader, projector]) {
+    await page.setViewportSize({ width: 1920, height: 1080 })
+    await zoomTo(page, '200%')
+  }
+  await projector.getByTestId('follow-select').selectOption(String(await numberOf(leader)))
+
+  // A log long enough to scroll several times over; both windows follow its newest row.
+  await startServer(leader, await freePort())
+  for (let i = 1; i <= 12; i++) await exchange(leader, `row ${i}`)
+  await expect.poll(async () => (await logViewport(projector)).total).toBe((await logViewport(leader)).total)
+  const filled = await logViewport(projector)
+  expect(filled.total).toBeGreaterThan(3 * filled.fullRows)
+  await expect.poll(async () => (await logViewport(projector)).newestVisible).toBe(true)
+
+  const selectedOn = (page: Page): Locator => page.locator('[data-testid=log-row][aria-selected=true]')
+  /** The leader scrolls up to row `n` (1-based, aria-rowindex - 1) and selects it: the projector selects the same one. */
+  const leaderSelects = async (n: number): Promise<void> => {
+    await leader.getByTestId('log-body').evaluate((el, n) => (el.scrollTop = (n - 1) * el.querySelector('.log-row.head')!.getBoundingClientRect().height), n)
+    const row = leader.locator(`[data-testid=log-row][aria-rowindex="${n + 1}"]`)
+    await row.click()
+    await expect(selectedOn(projector)).toHaveAttribute('aria-rowindex', String(n + 1))
+  }
+
+  for (const zoom of ['200%', '100%']) {
+    await zoomTo(projector, zoom)
+    await zoomTo(leader, zoom)
+    // An early row, far above the projector's newest rows and below its first screen (the issue:
+    // row 12 at 200%, the projector's log left at its top): scrolled to, whole, below the header.
+    await leaderSelects(20)
+    await expect.poll(async () => (await logViewport(projector)).selectedVisible, { message: `the selected row inside the projector's log at ${zoom}` }).toBe(true)
+    // And still there once the projector's word of what it shows has gone round the host and back.
+    const after = await settled(projector)
+    expect(after.selectedVisible, `the selected row still inside the projector's log at ${zoom}`).toBe(true)
+    expect(after.cutRows, `no row cut at ${zoom}`).toBe(0)
+    await shot(projector, `follow-scroll-${zoom.replace('%', '')}`)
+    // A row the projector already shows: it stays where it is.
+    const still = (await logViewport(projector)).scrollTop
+    await leaderSelects(21)
+    expect((await settled(projector)).scrollTop, `no jump at ${zoom}`).toBe(still)
+    // A reload of the projector: its log comes back with the leader's row selected, and on screen.
+    await projector.reload()
+    await expect(selectedOn(projector)).toHaveAttribute('aria-rowindex', '22')
+    expect((await settled(projector)).selectedVisible, `the selected row on screen after a reload at ${zoom}`).toBe(true)
+    // Back to the newest rows: the projector follows the leader there too.
+    await leader.getByTestId('log-body').evaluate((el) => (el.scrollTop = el.scrollHeight))
+    await leader.locator(`[data-testid=log-row][aria-rowindex="${filled.total + 1}"]`).click()
+    await expect(selectedOn(projector)).toHaveAttribute('aria-rowindex', String(filled.total + 1))
+    expect((await settled(projector)).selectedVisible, `the newest row selected on screen at ${zoom}`).toBe(true)
+  }
 })

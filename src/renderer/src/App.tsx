@@ -96,8 +96,10 @@ export function App({ api, info }: { api: LabApi; info: HostInfo }): React.JSX.E
   }
   useEffect(() => follow.share(shared))
   // The leader's clients by the leader's numbers, in the log's details too.
-  // Stable while the leader's tabs are: the packet log rebuilds its rows when it changes.
-  const ledTabs = led?.tabs
+  // Stable while the leader's tabs are: the packet log rebuilds its rows when it changes. Each word
+  // from the host is a new copy of them (a new row selected too), so they are compared by content.
+  const ledTabsText = led && JSON.stringify(led.tabs)
+  const ledTabs = useMemo(() => (ledTabsText === undefined ? undefined : (JSON.parse(ledTabsText) as SharedView['tabs'])), [ledTabsText])
   const keyOf = useCallback((id: string): string | undefined => ledTabs?.find((t) => t.endpoint === id)?.key ?? controller.keyOf(id), [ledTabs, controller])
   return (
     <div className="app" style={{ '--log-size': `${logSize * 100}vh` } as React.CSSProperties}>

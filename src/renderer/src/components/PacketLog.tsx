@@ -40,7 +40,13 @@ interface Props {
 }
 
 export function PacketLog({ store, endpoints, keyOf, zoom, onCleared, pick, onSelect, shown = true }: Props): React.JSX.Element {
-  const view = useMemo(() => new LogView(store, NO_FILTER, keyOf), [store, keyOf])
+  // Rebuilt (the leader's clients changed) with its rows at once: a moment without rows would
+  // have the browser clamp the scroll to the top, away from the selected row.
+  const view = useMemo(() => {
+    const rebuilt = new LogView(store, NO_FILTER, keyOf)
+    rebuilt.update()
+    return rebuilt
+  }, [store, keyOf])
   const [version, setVersion] = useState(0)
   const inLog = useMemo(() => new EndpointsInLog(store), [store])
   const [filter, setFilter] = useState<LogFilter>(NO_FILTER)
@@ -129,19 +135,40 @@ export function PacketLog({ store, endpoints, keyOf, zoom, onCleared, pick, onSe
   // must not pull a reader's scroll back (while a row is selected the log does not follow the
   // newest either: new rows would push the row being read away).
   const selectedSeq = selected?.seq
+  // A row selected before it is among the rows (a follower reloading hears the leader's row before
+  // the events): revealed once, when it arrives.
+  const unrevealed = useRef<number | undefined>(undefined)
   useLayoutEffect(() => {
     // Between two layouts the browser may have clamped the scroll to a height the table had for a
     // moment: back to a whole row first, so that no row shows cut in half.
     const el = scroller.current
     if (el && el.scrollTop % rowHeight !== 0 && el.scrollTop + el.clientHeight < el.scrollHeight) el.scrollTop = Math.round(el.scrollTop / rowHeight) * rowHeight
-    if (selectedSeq !== undefined) reveal(view.rows.findIndex((e) => e.seq === selectedSeq))
+    const index = selectedSeq === undefined ? -1 : view.rows.findIndex((e) => e.seq === selectedSeq)
+    unrevealed.current = index < 0 ? selectedSeq : undefined
+    reveal(index)
   }, [reveal, selectedSeq, view, height, rowHeight])
+  useLayoutEffect(() => {
+    if (unrevealed.current === undefined) return
+    const index = view.rows.findIndex((e) => e.seq === unrevealed.current)
+    if (index < 0) return
+    unrevealed.current = undefined
+    reveal(index)
+  }, [version, view, reveal])
 
+  // A pick of an event not received yet (a follower reloading hears the leader's row before the
+  // events) is made when it arrives.
+  const unpicked = useRef<number | undefined>(undefined)
   useEffect(() => {
-    if (!pick) return
-    const e = view.rows.find((r) => r.seq === pick.seq) ?? store.all().find((r) => r.seq === pick.seq)
-    if (e) setSelectedState(e)
-  }, [pick, view, store])
+    unpicked.current = pick?.seq
+  }, [pick])
+  useEffect(() => {
+    const seq = unpicked.current
+    if (seq === undefined) return
+    const e = view.rows.find((r) => r.seq === seq) ?? store.all().find((r) => r.seq === seq)
+    if (!e) return
+    unpicked.current = undefined
+    setSelectedState(e)
+  }, [pick, view, store, version])
 
   const select = (index: number): void => {
     const e = rows[Math.max(0, Math.min(rows.length - 1, index))]
