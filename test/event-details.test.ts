@@ -12,7 +12,12 @@ import { eventWords } from '../src/shared/event-words'
 import { tcpClient, tcpServer, testLab, type TestLab } from './helpers/lab'
 
 let t: TestLab
-afterEach(async () => t?.close())
+/** Folders a test made, removed after it. */
+const made: string[] = []
+afterEach(async () => {
+  await t?.close()
+  for (const dir of made.splice(0)) fs.rmSync(dir, { recursive: true, force: true })
+})
 
 const of =
   <K extends EventKind>(endpoint: string, kind: K) =>
@@ -106,6 +111,7 @@ describe('event details on a real loopback exchange', () => {
 
   it('HTTP: the status of each response, the status the client read, and who closed first', async () => {
     const site = fs.mkdtempSync(path.join(os.tmpdir(), 'socklab-details-'))
+    made.push(site)
     fs.writeFileSync(path.join(site, 'index.html'), '<h1>hi</h1>\n')
     t = testLab()
     const server = await t.start({ kind: 'http-server', address: '127.0.0.1', port: 0, root: site })
