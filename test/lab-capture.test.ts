@@ -245,6 +245,32 @@ describe.skipIf(skip)('the lab capture (real dumpcap and tshark)', () => {
     expect(await handlers.kernelState(before.version)).toMatchObject({ exposed: true, version: after.version, sockets: expect.any(Array) })
     expect(after.version).toBeGreaterThan(before.version)
   }, 60_000)
+
+  it("another program's TCP connection on the clock probe's (UDP) port number reaches neither the feed nor the export", async () => {
+    // TCP and UDP number their ports apart: a browser's connection to the host once took the probe's number.
+    const got = boot()
+    await handlers.startCapture()
+    const server = await handlers.start({ kind: 'udp-server', address: '127.0.0.1', port: 0, recvSize: 2048 })
+    const port = server.local!.port
+    await until(() => capture.status().state === 'on' && capture.status().ports.includes(port) && capture.status().labZeroBound !== undefined, 'the capture on the port, its clock measured')
+    const probePort = (capture as unknown as { probe: { port: number } }).probe.port
+    const stranger = net.createServer((s) => s.end('bye'))
+    await new Promise<void>((resolve, reject) => stranger.once('error', reject).listen(probePort, '127.0.0.1', resolve))
+    try {
+      await clientOf('127.0.0.1', probePort)
+    } finally {
+      stranger.close()
+    }
+    // The lab's own exchange after it: once it shows, the stranger's packets had their chance.
+    const client = await handlers.start({ kind: 'udp-client', address: '127.0.0.1', port, recvSize: 2048, timeoutMs: 5000 })
+    await handlers.send(client.id, 'after')
+    await until(() => got.filter((p) => p.proto === 'UDP').length >= 2, "the lab's datagrams")
+    expect(got.filter((p) => p.src.port === probePort || p.dst.port === probePort)).toEqual([])
+    const file = tempFile('export.pcapng')
+    await pipeline(capture.pcapng()!, fs.createWriteStream(file))
+    const tcp = execFileSync('tshark', ['-r', file, '-Y', `tcp.port == ${probePort}`, '-T', 'fields', '-e', 'frame.number'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim()
+    expect(tcp).toBe('')
+  }, 60_000)
 })
 
 describe('the lab capture where capture is impossible', () => {

@@ -500,8 +500,9 @@ export class LabCapture extends EventEmitter<LabCaptureEvents> {
       run.lastAt = Date.now()
       // The probes are the lab's measurement, not its traffic: neither shown nor exported.
       if (this.probe.take(p)) continue
-      // A wide capture's packets of other programs: neither shown nor exported.
-      if (run.wide && !this.ports.has(p.src.port) && !this.ports.has(p.dst.port)) continue
+      // Other programs' packets, neither shown nor exported: a wide capture's, and those a named filter
+      // lets through on the probe's port number, which TCP may use too (a browser's connection to the host).
+      if (!this.ports.has(p.src.port) && !this.ports.has(p.dst.port)) continue
       if (!this.duplicates.admit(run, run.capture.digest(p), p.time)) continue
       run.kept.add(p.no)
       if (run.deleted) this.forgotten++
