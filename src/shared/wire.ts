@@ -53,9 +53,9 @@ export function stepWords(p: Pick<WirePacket, 'step' | 'reset'>): string {
   if (r.why === 'refused') return 'reset: nobody listens on that port (the kernel answers the SYN with RST)'
   if (r.why === 'cancelled') return `reset: the ${r.by} was cancelled while the reply still came`
   if (r.why === 'after-data')
-    // Short, to fit two lines of the wire view at 200%: "or" is what socklab cannot tell (it does not see that program's reads,
-    // so how many it left unread is unknown: "got 3,000, then closed unread" read as if it had read none).
-    return `reset: the ${r.by} closed with bytes unread or aborted (${r.received.toLocaleString('en')} received)`
+    // Short, to fit two lines of the wire view at 200% (what it received is its ack, beside): "or" is what socklab cannot
+    // tell, as it does not see that program's reads ("got 3,000, then closed unread" read as if it had read none).
+    return `reset: the ${r.by} aborted, or closed with bytes unread`
   return `reset: the ${r.by} closed with ${r.atLeast ? 'at least ' : ''}${r.unread.toLocaleString('en')} ${r.unread === 1 ? 'byte' : 'bytes'} unread`
 }
 

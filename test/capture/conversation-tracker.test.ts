@@ -176,7 +176,7 @@ describe.skipIf(skip)('a RST from a program socklab cannot see (real captures)',
     const [rst, ...more] = rstOf(port, packets)
     expect(more).toEqual([])
     expect(rst).toMatchObject({ sender: 'server', step: 'reset', reset: { why: 'after-data', by: 'server', received: 5 } })
-    expect(stepWords(rst)).toBe('reset: the server closed with bytes unread or aborted (5 received)')
+    expect(stepWords(rst)).toBe('reset: the server aborted, or closed with bytes unread')
     // Joined midway, the numbers are not relative to the SYNs: nothing to say but "reset".
     const late = packets.slice(3).map((p) => ({ ...p, reset: undefined }))
     const [lateRst] = rstOf(port, late)
