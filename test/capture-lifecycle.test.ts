@@ -84,6 +84,30 @@ async function webCapturing(): Promise<Running> {
   return host.process
 }
 
+/**
+ * `socklab web` whose window's capture includes a server's port, alone (the capture before it has
+ * retired): its tshark, and the dumpcap that tshark started for itself.
+ */
+async function tsharkSettled(): Promise<{ web: Running; tshark: Proc; own: Proc[] }> {
+  const host = await startWebHost()
+  running.push(host.process)
+  const pid = host.process.child.pid!
+  const ws = await labSocket(host.port, `?token=${host.token}`)
+  sayReady(ws, 'packets')
+  await callVerb(ws, 1, 'startCapture', [])
+  const started = (await callVerb(ws, 2, 'start', [{ kind: 'udp-server', address: '127.0.0.1', port: 0, recvSize: 1024 }])) as { reply: { value: { local: { port: number } } } }
+  const port = started.reply.value.local.port
+  const end = Date.now() + 20_000
+  for (let id = 10; ; id++) {
+    const status = (await callVerb(ws, id, 'captureStatus', [])) as { reply: { value: { ports: number[] } } }
+    const tsharks = toolsUnder(pid).filter((t) => t.comm === 'tshark')
+    const own = tsharks.length === 1 ? descendants(tsharks[0].pid).filter((t) => t.comm === 'dumpcap') : []
+    if (status.reply.value.ports.includes(port) && own.length === 1) return { web: host.process, tshark: tsharks[0], own }
+    if (Date.now() > end) throw new Error(`no settled capture under ${pid}: ${JSON.stringify(descendants(pid))}`)
+    await sleep(50)
+  }
+}
+
 describe.skipIf(skip)('a socklab that ends unexpectedly leaves no capture running', { timeout: 45_000 }, () => {
   it('socklab watch, SIGKILL: its dumpcap and tshark end within seconds, its folder is removed', async () => {
     await expectNothingLeft(await watching(), 'SIGKILL')
@@ -97,6 +121,39 @@ describe.skipIf(skip)('a socklab that ends unexpectedly leaves no capture runnin
 
   it('socklab web, SIGKILL: the same', async () => {
     await expectNothingLeft(await webCapturing(), 'SIGKILL')
+  })
+
+  // The window's capture has tshark capture itself (it writes the export file), so tshark starts a
+  // dumpcap of its own, which socklab does not know by pid: it ends with tshark's process group.
+  it('a tshark killed while socklab runs (a crash): the dumpcap it started ends too', async () => {
+    const { tshark, own } = await tsharkSettled()
+    process.kill(tshark.pid, 'SIGKILL')
+    const end = Date.now() + 5000
+    while (Date.now() < end && own.some(alive)) await sleep(100)
+    expect(own.filter(alive).map((t) => `${t.comm} ${t.pid}`)).toEqual([])
+  })
+
+  it('socklab web, SIGKILL while its tshark does not answer (stopped): the watchdog ends tshark and the dumpcap tshark started', async () => {
+    const { web, tshark } = await tsharkSettled()
+    const pid = web.child.pid!
+    process.kill(tshark.pid, 'SIGSTOP')
+    web.child.kill('SIGKILL')
+    await web.exited
+    // Every tool that works in this run's folders, whoever its parent is now: the capture that
+    // retired for the server's port may have left one too.
+    const ofRun = (): string[] =>
+      fs.readdirSync('/proc').flatMap((d) => {
+        if (!/^\d+$/.test(d)) return []
+        try {
+          const args = fs.readFileSync(`/proc/${d}/cmdline`, 'utf8')
+          return /(dumpcap|tshark)\0/.test(args) && new RegExp(`socklab-(capture|feed)-${pid}-`).test(args) ? [`${d} ${args.split('\0')[0]}`] : []
+        } catch {
+          return []
+        }
+      })
+    const end = Date.now() + 8000
+    while (Date.now() < end && ofRun().length > 0) await sleep(100)
+    expect(ofRun()).toEqual([])
   })
 
   it('socklab web, SIGHUP: the same, and it exits by itself', async () => {

@@ -26,7 +26,7 @@ import { ConversationTracker } from './conversation-tracker'
 import { FeedError, LoopbackFeed } from './loopback-feed'
 import type { ToolSearch } from './tools'
 import { hostSearch, loopbackInterface } from './tools'
-import { toolWatchdog } from './tool-watchdog'
+import { OWN_GROUP, toolWatchdog } from './tool-watchdog'
 import { frameDigest, outputArgs, parsePacketFields, splitFieldLine } from './tshark-fields'
 
 /** Packets kept for the wire view; the oldest drop off. Separate from the lab's event ring. */
@@ -139,9 +139,10 @@ export class PacketCapture extends EventEmitter<CaptureEvents> {
     const source = feed ? ['-r', feed.fifo] : ['-i', iface, '-f', filter, '-B', String(BUFFER_MIB)]
     const args = [...source, ...(file ? ['-w', file, '-P'] : []), ...outputArgs()]
     const spawnedAt = Date.now()
-    const tshark = spawn(located.tools.tshark, args, { stdio: ['ignore', 'pipe', 'pipe'], windowsHide: true })
+    // Its own process group: a tshark that captures starts a dumpcap of its own, which must end with it however it ends.
+    const tshark = spawn(located.tools.tshark, args, { stdio: ['ignore', 'pipe', 'pipe'], windowsHide: true, ...OWN_GROUP })
     this.tshark = tshark
-    toolWatchdog.guardProcess(tshark)
+    toolWatchdog.guardProcess(tshark, { group: true })
     process.once('exit', this.abandon)
     tshark.stdout!.setEncoding('utf8')
     tshark.stdout!.on('data', (chunk: string) => this.onOutput(chunk))

@@ -12,7 +12,8 @@ import { spawn, type ChildProcess } from 'node:child_process'
 /** How long the tools have to end on SIGTERM before they are killed. */
 export const WATCHDOG_GRACE_S = 2
 
-// Lines on stdin: `+pid N`, `-pid N`, `+dir PATH`, `-dir PATH`. Paths are one line each.
+// Lines on stdin: `+pid N`, `-pid N`, `+dir PATH`, `-dir PATH`. Paths are one line each. N may be
+// a process group, -PGID: a tshark and the dumpcap it starts for itself.
 const SCRIPT = `
 trap '' HUP INT TERM PIPE
 pids=''
@@ -27,16 +28,16 @@ while IFS= read -r line; do
     '-dir '*) d="\${line#-dir }"; rest=''; IFS="$nl"; for x in $dirs; do [ "$x" = "$d" ] || rest="$rest$nl$x"; done; unset IFS; dirs="$rest" ;;
   esac
 done
-for p in $pids; do kill -TERM "$p" 2>/dev/null; done
+for p in $pids; do kill -s TERM -- "$p" 2>/dev/null; done
 n=0
 while [ $n -lt ${WATCHDOG_GRACE_S * 10} ]; do
   alive=''
-  for p in $pids; do kill -0 "$p" 2>/dev/null && alive="$alive $p"; done
+  for p in $pids; do kill -0 -- "$p" 2>/dev/null && alive="$alive $p"; done
   [ -z "$alive" ] && break
   sleep 0.1
   n=$((n + 1))
 done
-for p in $pids; do kill -KILL "$p" 2>/dev/null; done
+for p in $pids; do kill -s KILL -- "$p" 2>/dev/null; done
 IFS="$nl"
 for d in $dirs; do [ -n "$d" ] && rm -rf -- "$d"; done
 `
@@ -45,12 +46,21 @@ class ToolWatchdog {
   private child?: ChildProcess
   private broken = false
 
-  /** The tool `child` is socklab's until it exits: stopped by the watchdog if socklab ends first. */
-  guardProcess(child: ChildProcess): void {
+  /**
+   * The tool `child` is socklab's until it exits: stopped by the watchdog if socklab ends first.
+   * `group`: it leads a process group of its own (spawned detached), with what it starts: tshark's
+   * own dumpcap, which a tshark killed or crashed would leave capturing. The whole group is
+   * stopped, by the watchdog, or by socklab once the leader has gone.
+   */
+  guardProcess(child: ChildProcess, { group = false } = {}): void {
     const pid = child.pid
     if (pid === undefined) return
-    this.say(`+pid ${pid}`)
-    child.once('exit', () => this.say(`-pid ${pid}`))
+    const id = group && process.platform !== 'win32' ? -pid : pid
+    this.say(`+pid ${id}`)
+    child.once('exit', () => {
+      if (id < 0) endGroup(pid)
+      this.say(`-pid ${id}`)
+    })
   }
 
   /** `dir` is removed by the watchdog if socklab ends before it calls releaseFolder(dir). */
@@ -84,6 +94,18 @@ class ToolWatchdog {
     return child
   }
 }
+
+/** What a group's leader left behind (its own dumpcap, if it could not stop it) is asked to stop. */
+function endGroup(pgid: number): void {
+  try {
+    process.kill(-pgid, 'SIGTERM')
+  } catch {
+    // The group is gone with its leader: nothing was left.
+  }
+}
+
+/** Spawn options for a tool that leads its own process group (guardProcess's `group`); not on Windows, where it would open a console. */
+export const OWN_GROUP = { detached: process.platform !== 'win32' } as const
 
 /** This process's one watchdog, started when the first tool or folder is handed to it. */
 export const toolWatchdog = new ToolWatchdog()
