@@ -1,12 +1,11 @@
 // Where capture is impossible the ladder has no packets to draw: it says so, and points to the wire
 // view's sentence on how to enable capture, instead of asking the student to pick a packet.
 
-import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { exchange, expect, freePort, shot, startServer, test } from './fixtures'
 
-const empty = fs.mkdtempSync(path.join(os.tmpdir(), 'socklab-no-wireshark-'))
+const empty = path.join(os.tmpdir(), 'socklab-no-wireshark-here') // never made: a folder with no tools, and nothing left behind
 test.use({ hostEnv: { SOCKLAB_WIRESHARK: empty } })
 
 test('without capture, the ladder says why it is empty, also after an exchange picked in the packet log', async ({ lab }) => {

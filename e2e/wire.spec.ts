@@ -203,7 +203,7 @@ test('export: the pcapng download holds every captured packet, and tshark reads 
 })
 
 test.describe('where capture is impossible', () => {
-  const empty = fs.mkdtempSync(path.join(os.tmpdir(), 'socklab-no-wireshark-'))
+  const empty = path.join(os.tmpdir(), 'socklab-no-wireshark-here') // never made: a folder with no tools, and nothing left behind
   test.use({ hostEnv: { SOCKLAB_WIRESHARK: empty } })
 
   test('the wire view says why in one sentence and how to enable it, and the lab works on', async ({ lab }) => {
