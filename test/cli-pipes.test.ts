@@ -184,6 +184,12 @@ describe('socklab web', () => {
     expect(opened).not.toContain(new URL(url).searchParams.get('token'))
     expect(fs.readFileSync(fileURLToPath(opened.trim()), 'utf8')).toContain(`content="0;url=${url}"`)
 
+    // Killed (kill -9), it cannot remove its page: its watchdog does, within seconds.
+    const page = path.dirname(fileURLToPath(opened.trim()))
+    host.child.kill('SIGKILL')
+    await host.exited
+    await expect.poll(() => fs.existsSync(page), { timeout: 5000 }).toBe(false)
+
     const quiet = keep(start(process.execPath, [SOCKLAB, 'web', '-p', '0', '--no-open'], undefined, { env }))
     const quietUrl = await urlOf(quiet)
     expect((await fetch(quietUrl)).status).toBe(200)

@@ -5,9 +5,9 @@
 // macOS and Windows) and the page is 0600: another user sees a path they cannot open.
 
 import fs from 'node:fs'
-import os from 'node:os'
 import path from 'node:path'
 import { pathToFileURL } from 'node:url'
+import { removeRunFolder, runFolder } from '../engine/capture/run-folders'
 
 export interface LaunchFile {
   /** file:// address of the page: what the opener may show to everyone. */
@@ -17,11 +17,12 @@ export interface LaunchFile {
 }
 
 export function writeLaunchFile(url: string): LaunchFile {
-  // mkdtemp makes a fresh folder with mode 0700 that no other user could have prepared.
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'socklab-'))
+  // mkdtemp makes a fresh folder with mode 0700 that no other user could have prepared; as a run
+  // folder, it goes with a socklab killed before it could remove it (the watchdog, or the next start).
+  const dir = runFolder('launch')
   const file = path.join(dir, 'open-socklab.html')
   fs.writeFileSync(file, launchPage(url), { mode: 0o600, flag: 'wx' })
-  return { href: pathToFileURL(file).href, remove: () => fs.rmSync(dir, { recursive: true, force: true }) }
+  return { href: pathToFileURL(file).href, remove: () => removeRunFolder(dir) }
 }
 
 /** A page that goes on to `url` at once (no script needed) and offers a link where refresh is off. */

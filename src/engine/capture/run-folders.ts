@@ -1,4 +1,5 @@
-// The temporary folders a capture writes in (its pcapng files, dumpcap's pipe) are named after
+// The temporary folders a capture writes in (its pcapng files, dumpcap's pipe), and the one that
+// hands `socklab web`'s address to the browser (its launch page), are named after
 // the socklab process that made them: socklab-<kind>-<pid>-XXXXXX in the system's temp folder.
 // A run that could not clean up (killed with its watchdog, a power cut) leaves one behind; the
 // next socklab of the same user removes it at start, once that pid no longer runs. Another live
@@ -9,10 +10,10 @@ import os from 'node:os'
 import path from 'node:path'
 import { toolWatchdog } from './tool-watchdog'
 
-const NAME = /^socklab-(capture|feed)-(\d+)-[A-Za-z0-9]{6}$/
+const NAME = /^socklab-(capture|feed|launch)-(\d+)-[A-Za-z0-9]{6}$/
 
 /** A new folder of this process for `kind`, removed by the watchdog if socklab ends without removing it. */
-export function runFolder(kind: 'capture' | 'feed', tmp = os.tmpdir()): string {
+export function runFolder(kind: 'capture' | 'feed' | 'launch', tmp = os.tmpdir()): string {
   const dir = fs.mkdtempSync(path.join(tmp, `socklab-${kind}-${process.pid}-`))
   toolWatchdog.guardFolder(dir)
   return dir
