@@ -2,7 +2,7 @@ import fs from 'node:fs/promises'
 import http from 'node:http'
 import os from 'node:os'
 import path from 'node:path'
-import { afterEach, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import type WebSocket from 'ws'
 import { decodeEvents } from '../src/shared/feed'
 import type { WirePacket } from '../src/shared/wire'
@@ -19,10 +19,14 @@ let host: BrowserHost
 let lab: Lab
 
 beforeAll(async () => {
-  rendererDir = await fs.mkdtemp(path.join(os.tmpdir(), 'socklab-renderer-'))
+  // A private parent: the file just outside the renderer's folder is this run's, and goes with it.
+  const parent = await fs.mkdtemp(path.join(os.tmpdir(), 'socklab-host-test-'))
+  rendererDir = path.join(parent, 'renderer')
+  await fs.mkdir(rendererDir)
   await fs.writeFile(path.join(rendererDir, 'index.html'), '<!doctype html><title>socklab</title>')
-  await fs.writeFile(path.join(path.dirname(rendererDir), 'socklab-outside.txt'), 'secret')
+  await fs.writeFile(path.join(parent, 'socklab-outside.txt'), 'secret')
 })
+afterAll(() => fs.rm(path.dirname(rendererDir), { recursive: true, force: true }))
 
 afterEach(async () => {
   await host?.close()

@@ -8,7 +8,7 @@ import dgram from 'node:dgram'
 import fs from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
-import { afterEach, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { channelOf, FEED_CHANNEL, READY_CHANNEL, type Verb } from '../src/shared/contract'
 import type { LabEvent } from '../src/shared/events'
 import { decodeEvents, type FeedMessage, type FeedName } from '../src/shared/feed'
@@ -67,6 +67,7 @@ beforeAll(async () => {
   rendererDir = await fs.mkdtemp(path.join(os.tmpdir(), 'socklab-renderer-'))
   await fs.writeFile(path.join(rendererDir, 'index.html'), '<!doctype html><title>socklab</title>')
 })
+afterAll(() => fs.rm(rendererDir, { recursive: true, force: true }))
 
 /** The browser host's side: `socklab web`'s host in this process, a real WebSocket as the window. */
 async function webSocketWindow(): Promise<TestWindow> {

@@ -6,7 +6,7 @@ import fs from 'node:fs/promises'
 import net from 'node:net'
 import os from 'node:os'
 import path from 'node:path'
-import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest'
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import WebSocket from 'ws'
 import type { LabApi } from '../../src/shared/contract'
 import { Lab } from '../../src/engine/lab'
@@ -53,6 +53,7 @@ beforeAll(async () => {
   rendererDir = await fs.mkdtemp(path.join(os.tmpdir(), 'socklab-renderer-'))
   await fs.writeFile(path.join(rendererDir, 'index.html'), '<!doctype html><title>socklab</title>')
 })
+afterAll(() => fs.rm(rendererDir, { recursive: true, force: true }))
 
 beforeEach(async () => {
   lab = new Lab()
