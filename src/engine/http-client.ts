@@ -8,7 +8,7 @@ import { formatTuple } from '../shared/events'
 import { ClientCore, connected, socketEnds } from './client-core'
 import type { EventPlace } from './endpoint'
 import { LabError } from './errors'
-import { resolveHost, unreadAtClose } from './net-util'
+import { closeNow, resolveHost, unreadAtClose } from './net-util'
 import { replyStart, truncationNote } from './http/reply-head'
 import { parseCourseUrl } from './url'
 
@@ -61,13 +61,11 @@ export class HttpClient extends ClientCore<HttpClientConfig> {
       const reads = await readReply(socket, this.config.recvOnce, () => this.stoppedError(), read, ended)
       this.report.console('received', conn)
       // The course's close() comes right after "received". After its one recv(1500), what it left
-      // unread makes the kernel reset the connection. destroy() closes the descriptor at once, and
+      // unread makes the kernel reset the connection. closeNow() closes the descriptor at once, and
       // the kernel sends the FIN (or RST) then: the call is stamped right before it.
       const reset = reads.serverClosed ? undefined : unreadAtClose(socket, reads.leftover)
       const open = socket
-      this.report.call('close', { ...fields, detail: { closedBy: reads.serverClosed ? 'server' : 'client', reason: reads.serverClosed ? 'client-after-server' : 'client-one-recv', reset } }, () =>
-        reset ? open.resetAndDestroy() : open.destroy()
-      )
+      this.report.call('close', { ...fields, detail: { closedBy: reads.serverClosed ? 'server' : 'client', reason: reads.serverClosed ? 'client-after-server' : 'client-one-recv', reset } }, () => closeNow(open, reset))
       const reply = Buffer.concat(reads.chunks)
       const unshown = reads.total - reply.length
       this.report.console('Response:', conn)

@@ -69,9 +69,11 @@ export function closeNow(socket: net.Socket, reset: UnreadReset | undefined): vo
 /**
  * What a close() now would leave unread: `taken` bytes Node read beyond the program's recv(N), and
  * what Node buffered since. Bytes still in the kernel or in flight are not known, so the count is a
- * lower bound unless the peer's end of stream was read (`ended`). Undefined when nothing is known unread.
+ * lower bound unless the peer's end of stream was read (`ended`). Undefined when nothing is known
+ * unread, or when the socket is already gone (its close sends nothing, so it resets nothing).
  */
 export function unreadAtClose(socket: net.Socket, taken: number, ended = false): UnreadReset | undefined {
-  const unread = taken + (socket.destroyed ? 0 : socket.readableLength)
+  if (socket.destroyed) return undefined
+  const unread = taken + socket.readableLength
   return unread > 0 ? { unread, atLeast: !ended } : undefined
 }

@@ -181,7 +181,7 @@ export class TcpClient extends ClientCore<TcpClientConfig> {
     this.open = undefined
     // close() with bytes unread (beyond the one recv(), or never asked for) resets the connection, as the kernel does.
     const inbox = c.inbox.reduce((n, b) => n + b.length, 0)
-    const reset = c.socket.destroyed ? undefined : unreadAtClose(c.socket, c.leftover + inbox, c.eof)
+    const reset = unreadAtClose(c.socket, c.leftover + inbox, c.eof)
     const detail = reason === 'client-done' ? ({ closedBy: 'client', reason } as const) : ({ closedBy: 'server', reason } as const)
     // Stamped as close() is called, right before its FIN (or RST) is sent.
     this.report.call('close', { ...placeOf(c), detail: { ...detail, reset } }, () => closeNow(c.socket, reset))

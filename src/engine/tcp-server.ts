@@ -147,7 +147,7 @@ export class TcpServer implements Endpoint {
       if (isReset(e)) this.report.console(`Connection reset by ${peer}`, conn)
     } finally {
       // The course's close() after one recv(): bytes it left unread make the kernel reset the connection.
-      const reset = socket.destroyed ? undefined : unreadAtClose(socket, leftover)
+      const reset = unreadAtClose(socket, leftover)
       // Stamped as close() is called, right before its FIN (or RST), not when the socket has finished closing.
       this.report.call('close', { ...place, detail: { closedBy: 'server', reason: 'served', reset } }, () => closeNow(socket, reset))
       await closed(socket)
