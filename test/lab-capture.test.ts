@@ -13,7 +13,7 @@ import { pipeline } from 'node:stream/promises'
 import { afterEach, describe, expect, it } from 'vitest'
 import { createLabHandlers } from '../src/session/handlers'
 import { LabCapture } from '../src/session/lab-capture'
-import { joinSections, wholeBlocks } from '../src/session/pcapng-file'
+import { wholeBlocks } from '../src/session/pcapng-file'
 import { hostSearch } from '../src/engine/capture/tools'
 import { Lab } from '../src/engine/lab'
 import type { LabHandlers } from '../src/shared/contract'
@@ -310,10 +310,5 @@ describe('pcapng files read while they are written', () => {
     const file = Buffer.concat([shb, epb, epb.subarray(0, 10)])
     expect(wholeBlocks(file).length).toBe(shb.length + epb.length)
     expect(wholeBlocks(Buffer.concat([shb, epb])).length).toBe(shb.length + epb.length)
-  })
-
-  it('joins captures as sections of one file, and gives nothing for files without a block', () => {
-    expect(joinSections([Buffer.concat([shb, epb]), Buffer.concat([shb, epb.subarray(0, 4)])])!.length).toBe(2 * shb.length + epb.length)
-    expect(joinSections([Buffer.alloc(0), Buffer.from([1, 2])])).toBeNull()
   })
 })

@@ -1,6 +1,6 @@
 // The pcapng a live capture writes, read while tshark still writes it: cut after its last whole
-// block (the one being written may be half there), and the files of successive captures joined as
-// sections of one file (pcapng allows many sections; Wireshark and tshark number the frames on).
+// block (the one being written may be half there), and the files of successive captures streamed
+// as sections of one file (pcapng allows many sections; Wireshark and tshark number the frames on).
 
 import fs from 'node:fs/promises'
 
@@ -9,7 +9,7 @@ const BYTE_ORDER_MAGIC = 0x1a2b3c4d
 /** Type, length, and the length again: no block is shorter. */
 const MIN_BLOCK = 12
 
-/** The longest prefix of `data` made of whole pcapng blocks. */
+/** The longest prefix of `data` made of whole pcapng blocks (the tests' reference for keptBlocks). */
 export function wholeBlocks(data: Buffer): Buffer {
   let at = 0
   let littleEndian = true
@@ -26,37 +26,8 @@ export function wholeBlocks(data: Buffer): Buffer {
   return data.subarray(0, at)
 }
 
-/** One file of many captures, each a section of its own; null when none holds a block. */
-export function joinSections(files: readonly Buffer[]): Buffer | null {
-  const parts = files.map(wholeBlocks).filter((b) => b.length > 0)
-  return parts.length ? Buffer.concat(parts) : null
-}
-
 /** Blocks that hold one packet each: enhanced, simple and (obsolete) packet blocks. */
 const PACKET_BLOCKS = new Set([6, 3, 2])
-
-/**
- * The whole blocks of one capture's file without the packets numbered in `drop` (1 for its first
- * packet, as tshark numbers the frames of the file it writes).
- */
-export function withoutFrames(data: Buffer, drop: ReadonlySet<number>): Buffer {
-  const whole = wholeBlocks(data)
-  if (drop.size === 0) return whole
-  const kept: Buffer[] = []
-  let at = 0
-  let frame = 0
-  let littleEndian = true
-  while (at < whole.length) {
-    const type = littleEndian ? whole.readUInt32LE(at) : whole.readUInt32BE(at)
-    if (whole.readUInt32LE(at) === SECTION_HEADER) littleEndian = whole.readUInt32LE(at + 8) === BYTE_ORDER_MAGIC
-    const length = littleEndian ? whole.readUInt32LE(at + 4) : whole.readUInt32BE(at + 4)
-    const isPacket = PACKET_BLOCKS.has(type)
-    if (isPacket) frame++
-    if (!(isPacket && drop.has(frame))) kept.push(whole.subarray(at, at + length))
-    at += length
-  }
-  return Buffer.concat(kept)
-}
 
 /** Bytes read from a capture file at a time while exporting: the export's memory, whatever the capture's size. */
 const READ_CHUNK = 256 * 1024
