@@ -46,8 +46,19 @@ describe.skipIf(skip || process.platform !== 'linux')('the last window gone', { 
     const port = started.reply.value.local.port
     let id = 100
     const includesPort = async (): Promise<boolean> => ((await callVerb(ws, id++, 'captureStatus', [])) as { reply: { value: { ports: number[] } } }).reply.value.ports.includes(port)
-    for (let i = 0; i < 200 && !((await includesPort()) && tools().length === 2); i++) await sleep(50)
-    const running = tools()
+    // While the old capture retires and the new one starts, two tools may be one of each: wait for
+    // the same two to stay for half a second (a CI run once read a pair that was passing).
+    const settled = async (): Promise<number[]> => {
+      const first = tools()
+      if (first.length !== 2 || !(await includesPort())) return []
+      await sleep(500)
+      return JSON.stringify(tools()) === JSON.stringify(first) ? first : []
+    }
+    let running: number[] = []
+    for (let i = 0; i < 100 && running.length === 0; i++) {
+      running = await settled()
+      if (running.length === 0) await sleep(50)
+    }
     expect(running).toHaveLength(2)
 
     // A reload: the window goes and comes back at once. Past the grace period, the same capture runs.
