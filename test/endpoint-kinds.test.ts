@@ -4,7 +4,7 @@
 import { describe, expect, it } from 'vitest'
 import { argSchemas } from '../src/shared/schemas'
 import { ENDPOINT_KIND_NAMES, ENDPOINT_KINDS, endpointId, kindOfId } from '../src/shared/endpoint-kinds'
-import { labOf } from '../src/renderer/src/lab-state'
+import { labOf } from '../src/renderer/src/lab/lab-state'
 import { testLab } from './helpers/lab'
 
 describe('the table of endpoint kinds', () => {

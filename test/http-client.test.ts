@@ -4,7 +4,7 @@
 import net from 'node:net'
 import { afterEach, describe, expect, it } from 'vitest'
 import { replyStart, truncationNote } from '../src/engine/http/reply-head'
-import { endpointsOf } from '../src/renderer/src/format'
+import { endpointsOf } from '../src/renderer/src/log/format'
 import { formatSockAddr } from '../src/shared/events'
 import { testLab, type TestLab } from './helpers/lab'
 

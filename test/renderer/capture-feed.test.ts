@@ -5,8 +5,8 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import type { LabApi } from '../../src/shared/contract'
 import type { CaptureStatus } from '../../src/shared/wire'
-import { CaptureFeed } from '../../src/renderer/src/capture-feed'
-import { CaptureStore } from '../../src/renderer/src/capture-store'
+import { CaptureFeed } from '../../src/renderer/src/wire/capture-feed'
+import { CaptureStore } from '../../src/renderer/src/wire/capture-store'
 
 const status: CaptureStatus = { state: 'on', ports: [12000], packets: 0, dropped: 0, labZero: 0 }
 

@@ -3,8 +3,8 @@
 // second while typing still echoes at the next frame.
 
 import { afterEach, describe, expect, it, vi } from 'vitest'
-import { cutLongLines, frameTail, slices } from '../../src/renderer/src/consoles'
-import { FrameThrottle } from '../../src/renderer/src/frame-throttle'
+import { cutLongLines, frameTail, slices } from '../../src/renderer/src/consoles/consoles'
+import { FrameThrottle } from '../../src/renderer/src/ui/frame-throttle'
 
 describe('console text in pieces', () => {
   it('cuts after line ends into pieces of at most 1 KB that join back to the same text', () => {

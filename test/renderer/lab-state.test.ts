@@ -8,8 +8,8 @@ import { createLabHandlers } from '../../src/session/handlers'
 import { LabCapture } from '../../src/session/lab-capture'
 import { Lab } from '../../src/engine/lab'
 import type { LabEvent } from '../../src/shared/events'
-import { adoptEndpoints, clientConfig, clientStatus, familyMismatch, initialLab, MAX_RESTORED_TAB, restoreLabs, serverConfig, signatureOf, withFamily, withServerPort, withStoppedServers, type ClientFields, type LabKind, type LabState, type ServerFields } from '../../src/renderer/src/lab-state'
-import { clampLogSize, LOG_SIZE_MAX, LOG_SIZE_MIN } from '../../src/renderer/src/zoom'
+import { adoptEndpoints, clientConfig, clientStatus, familyMismatch, initialLab, MAX_RESTORED_TAB, restoreLabs, serverConfig, signatureOf, withFamily, withServerPort, withStoppedServers, type ClientFields, type LabKind, type LabState, type ServerFields } from '../../src/renderer/src/lab/lab-state'
+import { clampLogSize, LOG_SIZE_MAX, LOG_SIZE_MIN } from '../../src/renderer/src/ui/zoom'
 
 const info: HostInfo = { host: 'browser', version: '0.1.0', sampleSite: '/app/sample-site', ipv6: true, canChooseFolder: false, session: 'test' }
 const fresh = (): Record<LabKind, LabState> => ({ tcp: initialLab('tcp', 'IPv4', info), udp: initialLab('udp', 'IPv4', info), http: initialLab('http', 'IPv4', info) })

@@ -3,9 +3,9 @@
 
 import { describe, expect, it } from 'vitest'
 import type { LabEvent } from '../../src/shared/events'
-import { nameOf } from '../../src/renderer/src/endpoint-names'
-import { EventStore } from '../../src/renderer/src/event-store'
-import { EndpointsInLog, filterEntries } from '../../src/renderer/src/log-endpoints'
+import { nameOf } from '../../src/renderer/src/lab/endpoint-names'
+import { EventStore } from '../../src/renderer/src/feed/event-store'
+import { EndpointsInLog, filterEntries } from '../../src/renderer/src/log/log-endpoints'
 
 let seq = 0
 const ev = (endpoint: string): LabEvent =>

@@ -2,7 +2,7 @@
 // bottom, and a selected row's bytes keep room for their summary and two lines.
 
 import { describe, expect, it } from 'vitest'
-import { tableWithBytes, twoLineRows, wholeRows } from '../../src/renderer/src/log-layout'
+import { tableWithBytes, twoLineRows, wholeRows } from '../../src/renderer/src/log/log-layout'
 
 describe('wholeRows', () => {
   it('fits whole rows (header included) into the space, the rest left empty', () => {

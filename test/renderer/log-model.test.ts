@@ -2,10 +2,10 @@
 
 import { describe, expect, it } from 'vitest'
 import type { LabEvent } from '../../src/shared/events'
-import { EventStore } from '../../src/renderer/src/event-store'
-import { csvCell, toCsv } from '../../src/renderer/src/export'
-import { hexDump } from '../../src/renderer/src/hex-dump'
-import { LogView, NO_FILTER } from '../../src/renderer/src/log-view'
+import { EventStore } from '../../src/renderer/src/feed/event-store'
+import { csvCell, toCsv } from '../../src/renderer/src/log/export'
+import { hexDump } from '../../src/renderer/src/log/hex-dump'
+import { LogView, NO_FILTER } from '../../src/renderer/src/log/log-view'
 
 let seq = 0
 const ev = (over: Partial<LabEvent> = {}): LabEvent => ({

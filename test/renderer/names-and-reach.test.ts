@@ -2,9 +2,9 @@
 
 import { describe, expect, it } from 'vitest'
 import type { HostInfo } from '../../src/shared/contract'
-import { fullName, liveEndpoints, nameOf } from '../../src/renderer/src/endpoint-names'
-import { initialLab, type LabKind, type LabState } from '../../src/renderer/src/lab-state'
-import { reachOf } from '../../src/renderer/src/reach'
+import { fullName, liveEndpoints, nameOf } from '../../src/renderer/src/lab/endpoint-names'
+import { initialLab, type LabKind, type LabState } from '../../src/renderer/src/lab/lab-state'
+import { reachOf } from '../../src/renderer/src/lab/reach'
 
 const info: HostInfo = { host: 'browser', version: '0.1.0', sampleSite: '/app/sample-site', ipv6: true, canChooseFolder: false, session: 'test' }
 

@@ -3,8 +3,8 @@
 
 import { describe, expect, it } from 'vitest'
 import type { HostInfo } from '../../src/shared/contract'
-import { initialLab, newTab, type LabState } from '../../src/renderer/src/lab-state'
-import { mirroredLab } from '../../src/renderer/src/window-follow'
+import { initialLab, newTab, type LabState } from '../../src/renderer/src/lab/lab-state'
+import { mirroredLab } from '../../src/renderer/src/app/window-follow'
 
 const info: HostInfo = { host: 'browser', version: 't', sampleSite: '/s', ipv6: false, canChooseFolder: false, session: 's' }
 

@@ -3,9 +3,9 @@
 
 import { afterEach, describe, expect, it } from 'vitest'
 import { LabCapture } from '../../src/session/lab-capture'
-import { CaptureStore } from '../../src/renderer/src/capture-store'
-import { alignmentWords, buildLadder, callSides, conversationNames, conversationOfEvent } from '../../src/renderer/src/ladder-model'
-import { groupLine, kernelOwners, rowsToShow, socketActivity } from '../../src/renderer/src/socket-activity'
+import { CaptureStore } from '../../src/renderer/src/wire/capture-store'
+import { alignmentWords, buildLadder, callSides, conversationNames, conversationOfEvent } from '../../src/renderer/src/wire/ladder-model'
+import { groupLine, kernelOwners, rowsToShow, socketActivity } from '../../src/renderer/src/wire/socket-activity'
 import type { WirePacket } from '../../src/shared/wire'
 import { captureSkipReason, sleep } from '../helpers/capture'
 import { testLab, type TestLab } from '../helpers/lab'

@@ -3,8 +3,8 @@
 // bench). What the student did (a selection, a new capture state) still shows at the next frame.
 
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
-import { CaptureStore, PACKETS_REDRAW_MS } from '../../src/renderer/src/capture-store'
-import { FrameThrottle } from '../../src/renderer/src/frame-throttle'
+import { CaptureStore, PACKETS_REDRAW_MS } from '../../src/renderer/src/wire/capture-store'
+import { FrameThrottle } from '../../src/renderer/src/ui/frame-throttle'
 import type { CaptureStatus, WirePacket } from '../../src/shared/wire'
 
 let frames: (() => void)[] = []

@@ -1,0 +1,162 @@
+import { useLayoutEffect, useRef } from 'react'
+import { useOverflows } from '../ui/use-overflows'
+import type { ConsoleRegistry } from '../consoles/consoles'
+import type { ClientFields, LabState } from './lab-state'
+import { clientStatus, clientStatusShort, isBusy, shownTab } from './lab-state'
+import { ConsoleView } from '../consoles/ConsoleView'
+import { CheckField, TextField } from '../ui/Field'
+
+interface Props {
+  lab: LabState
+  registry: ConsoleRegistry
+  problem?: string
+  /** The fields of client tab `key` changed (each tab has its own). */
+  onChange: (key: string, fields: Partial<ClientFields>) => void
+  onSelectTab: (key: string) => void
+  onNewTab: () => void
+  onConnect: (key: string) => void
+  /** Sends what the tab's input holds. */
+  onSend: (key: string) => void
+  /** Ends the tab's wait for a reply, or closes its open connection (it stops the tab's endpoint). */
+  onCancel: (key: string) => void
+  /** What a tab's input holds (kept by the caller, so that it survives a lab switch). */
+  draft: (key: string) => string
+  onDraft: (key: string, text: string) => void
+  /** The note of a tab's input whose sentence was cut to the limit, or ''. */
+  draftCut: (key: string) => string
+}
+
+export function ClientPanel({ lab, registry, problem, onChange, onSelectTab, onNewTab, onConnect, onSend, onCancel, draft, onDraft, draftCut }: Props): React.JSX.Element {
+  const tab = shownTab(lab)
+  const c = tab.fields
+  const title = lab.kind === 'http' ? 'HTTP client' : `${lab.kind.toUpperCase()} client`
+  const busy = isBusy(tab)
+  const status = clientStatus(lab.kind, tab)
+  // Where the tabs leave too little room for the status, it shows in a word or two (whole on hover).
+  const statusRef = useRef<HTMLSpanElement>(null)
+  const compact = useOverflows(statusRef, status)
+  // A sentence typed, dropped or pasted beyond the limit was cut by the controller: it says by how much.
+  const cutNote = draftCut(tab.key)
+  return (
+    <section className="panel" aria-label={title} data-testid="client-panel">
+      <header className="panel-head client-head">
+        <h2>{title}</h2>
+        <ClientTabs lab={lab} active={tab.key} onSelectTab={onSelectTab} onNewTab={onNewTab} />
+        <span ref={statusRef} className={`status gives-way${compact ? ' compact' : ''}`} role="status" title={status} data-short={clientStatusShort(lab.kind, tab)} data-testid="client-status">
+          <span className="status-text">{status}</span>
+        </span>
+      </header>
+      <div className="fields">
+        {lab.kind === 'http' ? (
+          <CheckField
+            label="Single recv(1500), like the course"
+            title="The course's client reads once: a reply longer than 1500 bytes is cut. Off: read until the server closes."
+            checked={c.recvOnce}
+            testId="client-recv-once"
+            onChange={(recvOnce) => onChange(tab.key, { recvOnce })}
+          />
+        ) : (
+          <>
+            <TextField label="Server address" value={c.address} testId="client-address" onChange={(address) => onChange(tab.key, { address, addressEdited: true })} />
+            <TextField label="Server port" value={c.port} inputMode="numeric" testId="client-port" onChange={(port) => onChange(tab.key, { port, portEdited: true })} />
+            {lab.kind === 'udp' && <TextField label="Timeout (s)" value={c.timeout} inputMode="numeric" testId="client-timeout" onChange={(timeout) => onChange(tab.key, { timeout })} />}
+          </>
+        )}
+      </div>
+      <form
+        className="send-row"
+        onSubmit={(e) => {
+          e.preventDefault()
+          onSend(tab.key)
+        }}
+      >
+        <label className="field grow">
+          <span>{lab.kind === 'http' ? 'URL' : 'Sentence'}</span>
+          <input
+            type="text"
+            value={draft(tab.key)}
+            spellCheck={false}
+            autoComplete="off"
+            data-testid="client-input"
+            placeholder={lab.kind === 'http' ? 'http://127.0.0.1:8080/' : 'type a sentence, then Send'}
+            onChange={(e) => onDraft(tab.key, e.target.value)}
+          />
+        </label>
+        {lab.kind === 'tcp' &&
+          (tab.phase === 'connected' ? (
+            <button type="button" onClick={() => onCancel(tab.key)} title="Close the connection without sending (the server sees the client close)" data-testid="client-close">
+              Close
+            </button>
+          ) : (
+            <button type="button" onClick={() => onConnect(tab.key)} disabled={busy} data-testid="client-connect">
+              Connect
+            </button>
+          ))}
+        <button type="submit" className="primary" disabled={busy} data-testid="client-send">
+          {lab.kind === 'http' ? 'Fetch' : 'Send'}
+        </button>
+        {busy && (
+          <button type="button" onClick={() => onCancel(tab.key)} title="Stop waiting: the client closes its socket, which also frees the server" data-testid="client-cancel">
+            Cancel
+          </button>
+        )}
+      </form>
+      <p className="problem" role="alert" data-testid="client-problem">
+        {problem ?? cutNote}
+      </p>
+      <ConsoleView key={tab.key} registry={registry} consoleKey={tab.key} label={`${title} console, ${tab.label}`} />
+    </section>
+  )
+}
+
+/**
+ * The client tabs in a strip that scrolls sideways once they outgrow the panel's head (a lab may have
+ * as many as it runs endpoints), with "+ New client" beside it, always on screen; the tab shown is
+ * kept in view.
+ */
+function ClientTabs({ lab, active, onSelectTab, onNewTab }: { lab: LabState; active: string; onSelectTab: (key: string) => void; onNewTab: () => void }): React.JSX.Element {
+  const strip = useRef<HTMLDivElement>(null)
+  useLayoutEffect(() => {
+    const el = strip.current
+    const tab = el?.querySelector<HTMLElement>('[aria-selected=true]')
+    if (!el || !tab) return
+    // Measured unrounded, rounded outwards: the whole tab in view, not all but a fraction of a pixel.
+    const r = tab.getBoundingClientRect()
+    const box = el.getBoundingClientRect()
+    if (r.left < box.left) el.scrollLeft -= Math.ceil(box.left - r.left)
+    else if (r.right > box.left + el.clientWidth) el.scrollLeft += Math.ceil(r.right - box.left - el.clientWidth)
+  }, [active, lab.tabs.length])
+  return (
+    <div className="client-tabs">
+      <div
+        className="tabs"
+        role="tablist"
+        aria-label="Clients"
+        ref={strip}
+        data-testid="client-tabs"
+        // A mouse wheel scrolls the strip along (it has no vertical scroll of its own).
+        onWheel={(e) => {
+          if (e.deltaX === 0) e.currentTarget.scrollLeft += e.deltaY
+        }}
+      >
+        {lab.tabs.map((t) => (
+          <button
+            key={t.key}
+            type="button"
+            role="tab"
+            aria-selected={t.key === active}
+            className={t.key === active ? 'tab active' : 'tab'}
+            onClick={() => onSelectTab(t.key)}
+            data-testid={`client-tab-${t.label.split(' ')[1]}`}
+          >
+            {t.label}
+            {isBusy(t) ? ' …' : ''}
+          </button>
+        ))}
+      </div>
+      <button type="button" className="tab add" onClick={onNewTab} aria-label="New client" title="New client" data-testid="client-new">
+        +<span className="roomy"> New client</span>
+      </button>
+    </div>
+  )
+}

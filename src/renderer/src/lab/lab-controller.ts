@@ -1,0 +1,673 @@
+// The lab window's controller: what the student has set up in each lab, what each client tab is
+// doing, and every action (start and stop a server; connect, send, cancel and close a client)
+// with its outcome in the state and the consoles. React reads it through useSyncExternalStore,
+// as it reads the event store and the console registry; components render and call its methods.
+// It runs without a DOM (the consoles are behind a small interface), so tests drive it against a
+// real host.
+
+import type { CallError, EndpointConfig, EndpointInfo, HostInfo, LabApi, StoppedInfo } from '../../../shared/contract'
+import { parseConsoleKey, printableLine, serverConsole } from '../../../shared/console-keys'
+import { kindInfo, kindOfId } from '../../../shared/endpoint-kinds'
+import type { Family, LabEvent, WindowLineStyle } from '../../../shared/events'
+import { INPUT_MAX_CHARS } from '../../../shared/limits'
+import type { ConsoleRegistry } from '../consoles/consoles'
+import { EventRouter, showWindowLine, type ConsoleWriter } from '../feed/event-router'
+import type { EventStore } from '../feed/event-store'
+import type { ClientFields, ClientTab, LabKind, LabState, ServerFields } from './lab-state'
+import { adoptEndpoints, clientConfig, initialLab, isBusy, labOf, LABS, newTab, phaseOf, PROMPTS, restoreLabs, serverConfig, shownTab, signatureOf, stoppedPhase, withFamily, withServerPort, withStoppedServers, withUrl } from './lab-state'
+import { saveViewMemory, type ViewMemory } from './view-memory'
+import { keptTabs, rememberedEndpoints, savedTabs, startingTabs } from './tab-memory'
+
+/** What the window shows of the labs; a new object whenever anything in it changes. */
+export interface LabView {
+  family: Family
+  /** The lab on screen. */
+  active: LabKind
+  labs: Record<LabKind, LabState>
+  /** What is wrong with the fields of "tcp:server", "udp:client" …, said next to them. */
+  problems: Partial<Record<string, string>>
+  /** What is typed in each tab's input, kept so that it survives a lab switch. */
+  drafts: Record<string, string>
+  /**
+   * Characters a tab's input was given beyond INPUT_MAX_CHARS (typed, dropped or pasted) and did
+   * not keep: said while the input holds the cut sentence. Absent when nothing was cut.
+   */
+  draftCuts?: Record<string, number>
+}
+
+/** A sentence cut to INPUT_MAX_CHARS (never between the two halves of a surrogate pair), and how many characters did not fit. */
+export function cutDraft(text: string): { kept: string; over: number } {
+  if (text.length <= INPUT_MAX_CHARS) return { kept: text, over: 0 }
+  const high = text.charCodeAt(INPUT_MAX_CHARS - 1)
+  const end = high >= 0xd800 && high <= 0xdbff ? INPUT_MAX_CHARS - 1 : INPUT_MAX_CHARS
+  return { kept: text.slice(0, end), over: text.length - end }
+}
+
+/** The consoles as the controller uses them (the xterm registry in the window, a recording double in tests). */
+export type ConsoleLines = Pick<ConsoleRegistry, 'write' | 'readLines'>
+
+export interface LabControllerDeps {
+  api: LabApi
+  info: HostInfo
+  consoles: ConsoleLines
+  store: EventStore
+  /** What this window had before a reload (view-memory.ts). */
+  memory: Partial<ViewMemory>
+}
+
+/**
+ * Why an empty TCP sentence is refused: sending 0 bytes puts nothing on the wire, and both sides
+ * would wait. UDP sends it: an empty datagram is still a datagram, and the server answers one.
+ */
+export const EMPTY_SENTENCE =
+  'Type a sentence first: an empty send puts no bytes on the wire, so the server would wait for them and the client for its reply'
+export const SERVER_STOPPED = 'Server stopped: the port is free again.'
+export const CANCELLED = 'Cancelled: the client stopped waiting and closed its socket.'
+
+/** What the input of a tab holds: what was typed there, or (HTTP) the URL of the tab's fields. */
+export function draftOf(view: LabView, kind: LabKind, key: string): string {
+  return view.drafts[key] ?? (kind === 'http' ? (view.labs[kind].tabs.find((t) => t.key === key)?.fields.url ?? '') : '')
+}
+
+/** The note beside a tab's input whose sentence was cut, or ''. */
+export function draftCutNote(view: LabView, key: string): string {
+  const over = view.draftCuts?.[key] ?? 0
+  return over > 0 ? `Only the first ${INPUT_MAX_CHARS.toLocaleString('en')} characters were kept: ${over.toLocaleString('en')} more did not fit in one sentence.` : ''
+}
+
+const messageOf = (err: unknown): string => (err instanceof Error ? err.message : String(err))
+
+/** Each lab as a new window shows it, with the server fields and client tabs this window had before a reload. */
+function startingLabs(info: HostInfo, family: Family, memory: Partial<ViewMemory>): Record<LabKind, LabState> {
+  const labs = {} as Record<LabKind, LabState>
+  for (const { kind } of LABS) {
+    const lab = initialLab(kind, family, info)
+    const saved = memory.fields?.[kind]
+    labs[kind] = saved ? startingTabs({ ...lab, server: { ...lab.server, ...saved.server } }, saved.tabs, family) : lab
+  }
+  return labs
+}
+
+export class LabController {
+  private view: LabView
+  private readonly listeners = new Set<() => void>()
+  /** Tabs whose wait the student cancelled while a call was under way: its failure is a note, not an error. */
+  private readonly cancelled = new Set<string>()
+  /**
+   * Client endpoints this window did not start here (before a reload, or in another window): their
+   * calls are made elsewhere and no reply comes here, so their tab follows what the host says of
+   * them whenever they log an event, until this window makes a call of its own on it.
+   * endpoint id → tab.
+   */
+  private readonly followed = new Map<string, { kind: LabKind; key: string }>()
+  /** Brings the followed tabs up to date with what the host says their endpoints do (one list() at a time). */
+  private readonly follow = oneAtATime(() => this.followRound())
+  /**
+   * Endpoints the live feed named that this window does not show (another window started them),
+   * not asked about yet: the next adoption asks the host what runs.
+   */
+  private readonly unknown = new Set<string>()
+  /** Adopts what the host runs and this window does not show yet (one list() at a time). */
+  private readonly adopt = oneAtATime(() => this.adoptRound())
+  /**
+   * Starts of this window's own whose reply has not come: their events may come first, from an id
+   * this window does not know yet, and only the reply says they are its own. Adoption waits for them.
+   */
+  private ownStarts = 0
+  /** An adoption waits for the own starts under way: the last reply asks for it. */
+  private adoptAfterStarts = false
+  private readonly api: LabApi
+  private readonly consoles: ConsoleLines
+  private readonly session: string
+  private readonly remembersLab: boolean
+  /** The IPv4/IPv6 switch as the student left it before a reload: the restore keeps it. */
+  private readonly remembersFamily: boolean
+  /** The tab each lab showed before a reload: the window comes back on it once the restore has made it. */
+  private readonly rememberedTabs: ViewMemory['activeTabs']
+  /** endpoint id → the client tab this window showed it in before a reload. */
+  private readonly rememberedEndpoints: ReadonlyMap<string, string>
+  /** The client tabs whose fields this window kept from before a reload (console keys). */
+  private readonly keptFields: ReadonlySet<string>
+  /** endpoint id → the client tab a stopped endpoint spoke in, as the host said at the restore. */
+  private readonly stoppedTabs = new Map<string, string>()
+  /** The consoles that have shown a line: a tab whose console is empty may take another window's client. */
+  private readonly spoken = new Set<string>()
+  /** The consoles as the router and this window's own lines write them: `spoken` notes each. */
+  private readonly written: ConsoleWriter
+  private readonly router: EventRouter
+
+  constructor({ api, info, consoles, store, memory }: LabControllerDeps) {
+    this.api = api
+    this.consoles = consoles
+    this.session = info.session
+    this.remembersLab = memory.active !== undefined
+    this.remembersFamily = memory.family !== undefined
+    this.rememberedTabs = memory.activeTabs ?? {}
+    this.rememberedEndpoints = rememberedEndpoints(memory)
+    this.keptFields = keptTabs(memory)
+    const family = memory.family ?? 'IPv4'
+    // The tabs remembered are back at once: the window shows the one it showed before the host answers.
+    const labs = withRememberedTabs(startingLabs(info, family, memory), this.rememberedTabs)
+    this.view = { family, active: memory.active ?? 'tcp', labs, problems: {}, drafts: memory.drafts ?? {} }
+    this.written = { write: (key, text, style) => (this.spoken.add(key), consoles.write(key, text, style)) }
+    this.router = new EventRouter(store, this.written, this.placeOf)
+    this.readInput()
+  }
+
+  subscribe = (listener: () => void): (() => void) => {
+    this.listeners.add(listener)
+    return () => this.listeners.delete(listener)
+  }
+
+  getSnapshot = (): LabView => this.view
+
+  /** The console key of an endpoint, if this window shows it. */
+  keyOf = (id: string): string | undefined => this.router.keyOf(id)
+
+  /**
+   * Brings back what the host still runs and holds (after a reload, or in a second window), then
+   * follows its events, and adopts what other windows start meanwhile. Returns the function that
+   * stops following.
+   */
+  open(): () => void {
+    let closed = false
+    let stop = (): void => {}
+    // What runs and what stopped lately first, so that their lines find their panel or tab; then
+    // the feed, which the host starts with what it still holds (the replay) and follows live, with
+    // no gap and no duplicate.
+    void Promise.all([this.api.list(), this.api.stopped()]).then(
+      ([running, stopped]) => {
+        if (closed) return
+        this.restore(running, stopped)
+        stop = this.api.onEvents((batch, replay) => {
+          if (replay) this.routeStopped(batch)
+          this.router.deliver(batch)
+          this.showStoppedServers(batch)
+          if (!replay) this.adoptUnknown(batch)
+          if (this.followed.size > 0 && batch.some((e) => this.followed.has(e.endpoint))) this.follow()
+        })
+      },
+      // The host is gone: the window says so in its banner.
+      () => undefined
+    )
+    return () => {
+      closed = true
+      stop()
+    }
+  }
+
+  /**
+   * Applies what the host runs to the state as it is now, not as it was when the request left:
+   * fields typed meanwhile stay. Running endpoints get their panel or tab back, stopped clients
+   * their tab, and each lab shows the tab it showed before the reload.
+   */
+  private restore(hostRunning: readonly EndpointInfo[], hostStopped: readonly StoppedInfo[]): void {
+    const now = this.view
+    // A client this window showed goes back to the tab it showed it in (another window's client
+    // has a tab of another number here); the others to the tab their console key names.
+    const running = this.inRememberedTabs(hostRunning)
+    const stopped = this.inRememberedTabs(hostStopped)
+    // A tab kept from before the reload shows its fields as the student left them, unless its client holds a connection.
+    const restored = restoreLabs(now.labs, running, now.family, stopped, (key) => this.keptFields.has(key), this.remembersFamily)
+    for (const ep of stopped) if (ep.console && parseConsoleKey(ep.console)?.role === 'client') this.stoppedTabs.set(ep.id, ep.console)
+    // A window that remembers nothing opens on the lab whose server runs (the newest, if several).
+    const newestServer = running.filter((ep) => kindInfo(ep.config.kind).role === 'server').at(-1)
+    const active = !this.remembersLab && newestServer ? labOf(newestServer.id) : now.active
+    this.commit({ ...now, labs: withRememberedTabs(restored.labs, this.rememberedTabs), family: restored.family, active })
+    this.readInput()
+    this.routeRunning(restored.routes)
+  }
+
+  /** The endpoints with the console this window showed them in before a reload, those first (they keep their tab). */
+  private inRememberedTabs<T extends { id: string; console?: string }>(endpoints: readonly T[]): T[] {
+    const remembered = endpoints.filter((ep) => this.rememberedEndpoints.has(ep.id)).map((ep) => ({ ...ep, console: this.rememberedEndpoints.get(ep.id) }))
+    return [...remembered, ...endpoints.filter((ep) => !this.rememberedEndpoints.has(ep.id))]
+  }
+
+  /** Routes running endpoints to their panel or tab; each client tab follows its endpoint. */
+  private routeRunning(routes: readonly [string, string][]): void {
+    for (const [id, key] of routes) {
+      this.router.route(id, key)
+      const kind = labOf(id)
+      // A client this window did not start here (before a reload, or in another window) follows
+      // what the host says it does, until this window makes a call of its own on it: its calls
+      // are made elsewhere, and no reply comes here to end them.
+      if (this.tabOf(kind, key)?.endpointId === id) this.followed.set(id, { kind, key })
+    }
+  }
+
+  /** Live events from endpoints this window does not show: another window started them, and this one adopts them. */
+  private adoptUnknown(batch: readonly LabEvent[]): void {
+    const before = this.unknown.size
+    for (const e of batch) {
+      if (e.endpoint && !this.router.has(e.endpoint) && kindOfId(e.endpoint)) this.unknown.add(e.endpoint)
+    }
+    if (this.unknown.size > before) this.adopt()
+  }
+
+  /**
+   * Asks the host what runs and adopts what this window does not show yet, as a reload would (one
+   * list() at a time). An endpoint named in the feed that no longer runs gets its lines shown where
+   * a reload shows a stopped endpoint's. While a start of this window's own awaits its reply, an
+   * unknown endpoint may be that one: the adoption waits until the reply has routed it.
+   */
+  private async adoptRound(): Promise<void> {
+    if (this.ownStarts > 0) {
+      this.adoptAfterStarts = true
+      return
+    }
+    for (const id of this.unknown) if (this.router.has(id)) this.unknown.delete(id)
+    if (this.unknown.size === 0) return
+    // An endpoint the feed named before the window asked is in the host's answer unless it has stopped.
+    const asked = [...this.unknown]
+    this.unknown.clear()
+    const running = await this.api.list()
+    // Those that stopped before the list (another window's client, cancelled at once) still get a tab.
+    const stopped = await this.stoppedAmong(asked, running)
+    if (this.ownStarts > 0) {
+      for (const id of asked) this.unknown.add(id)
+      this.adoptAfterStarts = true
+      return
+    }
+    this.adoptRunning(running, stopped)
+    for (const id of asked) if (!this.router.has(id)) this.router.route(id, this.stoppedConsole(id))
+  }
+
+  /** Applies an adoption to the state as it is now: the student's fields, lab and tabs stay. */
+  private adoptRunning(running: readonly EndpointInfo[], stopped: readonly StoppedInfo[]): void {
+    const now = this.view
+    // A tab with nothing in its input or console may take the client of its number.
+    const quiet = (key: string): boolean => !now.drafts[key] && !this.spoken.has(key)
+    const adopted = adoptEndpoints(now.labs, running, (id) => this.router.has(id), now.family, stopped, quiet)
+    if (adopted.routes.length === 0) return
+    this.commit({ ...now, labs: adopted.labs })
+    this.readInput()
+    this.routeRunning(adopted.routes)
+  }
+
+  /** A panel whose server stopped (another window's Stop, or this one's) goes back to Start. */
+  private showStoppedServers(batch: readonly LabEvent[]): void {
+    const labs = withStoppedServers(this.view.labs, batch)
+    if (labs === this.view.labs) return
+    // Its fields, which said what it ran with, follow the toggle again.
+    for (const { kind } of LABS) if (labs[kind] !== this.view.labs[kind]) labs[kind] = withFamily(labs[kind], this.view.family)
+    this.commit({ ...this.view, labs })
+  }
+
+  private async followRound(): Promise<void> {
+    const running = await this.api.list()
+    // How a gone one was left (cancelled or closed), as a reload says it.
+    const stopped = await this.stoppedAmong([...this.followed.keys()], running)
+    for (const [id, { kind, key }] of this.followed) {
+      const tab = this.tabOf(kind, key)
+      if (tab?.endpointId !== id) {
+        this.followed.delete(id)
+        continue
+      }
+      const info = running.find((ep) => ep.id === id)
+      // Gone (another window cancelled or closed it): the tab lets it go, so its next call starts a new one.
+      const stop = stopped.find((ep) => ep.id === id)
+      const next = info ? phaseOf(info) : { phase: stop ? stoppedPhase(stop) : ('closed' as const), endpointId: undefined, signature: undefined }
+      // An HTTP client's URL comes with each fetch: the tab shows the one fetched last, unless the student typed here.
+      const url = info ? info.url : stop?.url
+      const fields = this.view.drafts[key] === undefined ? withUrl(tab.fields, url, this.view.family, this.view.labs[kind].server.port) : tab.fields
+      this.setTab(kind, key, { ...next, fields })
+      if (!info) this.followed.delete(id)
+    }
+  }
+
+  /** What the host says of those of `ids` that are not `running` (they stopped): asked only if some are not. */
+  private async stoppedAmong(ids: readonly string[], running: readonly EndpointInfo[]): Promise<StoppedInfo[]> {
+    const gone = new Set(ids.filter((id) => !running.some((ep) => ep.id === id)))
+    return gone.size > 0 ? (await this.api.stopped()).filter((ep) => gone.has(ep.id)) : []
+  }
+
+  /** This window takes the tab's endpoint over (a call of its own, a Close): it no longer follows it. */
+  private unfollow(kind: LabKind, key: string): boolean {
+    const id = this.tabOf(kind, key)?.endpointId
+    return id !== undefined && this.followed.delete(id)
+  }
+
+  /** Replayed lines of endpoints stopped before the reload go back where they were shown. */
+  private routeStopped(batch: readonly LabEvent[]): void {
+    for (const e of batch) {
+      if (!e.endpoint || this.router.has(e.endpoint)) continue
+      if (!(labOf(e.endpoint) in this.view.labs)) continue
+      this.router.route(e.endpoint, this.stoppedConsole(e.endpoint))
+    }
+  }
+
+  /**
+   * Where the lines of a stopped endpoint show: its lab's server console, or the client tab it spoke
+   * in (the restore made it), or else the lab's first client tab (stopped too long ago for the host
+   * to say, or started without a console).
+   */
+  private stoppedConsole(id: string): string {
+    const lab = labOf(id)
+    if (kindInfo(kindOfId(id)!).role === 'server') return serverConsole(lab)
+    const key = this.stoppedTabs.get(id)
+    return key && this.tabOf(lab, key) ? key : this.view.labs[lab].tabs[0].key
+  }
+
+  // ---- fields and tabs -------------------------------------------------------------------
+
+  setActive(kind: LabKind): void {
+    this.commit({ ...this.view, active: kind })
+  }
+
+  /** The IPv4/IPv6 toggle: every field the student has not typed into follows it. */
+  setFamily(family: Family): void {
+    const labs = { ...this.view.labs }
+    for (const { kind } of LABS) labs[kind] = withFamily(labs[kind], family)
+    this.commit({ ...this.view, family, labs })
+  }
+
+  changeServer(kind: LabKind, fields: Partial<ServerFields>): void {
+    this.update(kind, (lab) => ({ ...lab, server: { ...lab.server, ...fields } }))
+  }
+
+  /** The server's port: unedited client fields follow it. */
+  setServerPort(kind: LabKind, port: string): void {
+    this.update(kind, (lab) => withServerPort(lab, port, this.view.family))
+  }
+
+  /** The fields of client tab `key`; the other tabs keep theirs. */
+  changeClient(kind: LabKind, key: string, fields: Partial<ClientFields>): void {
+    this.update(kind, (lab) => ({ ...lab, tabs: lab.tabs.map((t) => (t.key === key ? { ...t, fields: { ...t.fields, ...fields } } : t)) }))
+  }
+
+  selectTab(kind: LabKind, key: string): void {
+    this.update(kind, (lab) => ({ ...lab, activeTab: key }))
+  }
+
+  addTab(kind: LabKind): void {
+    this.update(kind, (lab) => {
+      // A new client starts from the fields of the tab on screen.
+      const tab = newTab(kind, lab.nextTab, shownTab(lab).fields)
+      return { ...lab, tabs: [...lab.tabs, tab], activeTab: tab.key, nextTab: lab.nextTab + 1 }
+    })
+    this.readInput()
+  }
+
+  /** What is typed in a tab's input; in the HTTP lab it is the URL field too. */
+  setDraft(kind: LabKind, key: string, text: string): void {
+    // The input takes whatever it is given (no maxLength, which drops the rest without a word): cut here, and say by how much.
+    const { kept, over } = cutDraft(text)
+    const cuts = { ...this.view.draftCuts }
+    // Typed on at the limit, key after key: each one more that did not fit.
+    const before = this.view.drafts[key]
+    if (over > 0) cuts[key] = over + (before === kept ? (cuts[key] ?? 0) : 0)
+    else if (kept.length < INPUT_MAX_CHARS) delete cuts[key]
+    this.commit({ ...this.view, drafts: { ...this.view.drafts, [key]: kept }, draftCuts: cuts })
+    if (kind === 'http') this.changeClient(kind, key, { url: kept, urlEdited: true })
+  }
+
+  async chooseFolder(kind: LabKind): Promise<void> {
+    const folder = await this.api.chooseFolder().catch(() => null)
+    if (folder) this.changeServer(kind, { root: folder })
+  }
+
+  // ---- actions ---------------------------------------------------------------------------
+
+  async startServer(kind: LabKind): Promise<void> {
+    const where = `${kind}:server`
+    const checked = serverConfig(this.view.labs[kind])
+    if ('problem' in checked) return this.refuse(where, serverConsole(kind), checked.problem)
+    this.setProblem(where)
+    this.update(kind, (lab) => ({ ...lab, serverBusy: true }))
+    try {
+      const ep = await this.startOwn(checked.config, serverConsole(kind))
+      this.update(kind, (lab) => ({ ...lab, run: { id: ep.id, local: ep.local } }))
+    } catch (err) {
+      this.failed(serverConsole(kind), err)
+    } finally {
+      this.update(kind, (lab) => ({ ...lab, serverBusy: false }))
+    }
+  }
+
+  async stopServer(kind: LabKind): Promise<void> {
+    const run = this.view.labs[kind].run
+    if (!run) return
+    this.update(kind, (lab) => ({ ...lab, serverBusy: true }))
+    try {
+      await this.api.stop(run.id)
+      void this.say(serverConsole(kind), 'note', SERVER_STOPPED, run.id)
+    } catch (err) {
+      this.failed(serverConsole(kind), err, run.id)
+    } finally {
+      this.update(kind, (lab) => withFamily({ ...lab, run: undefined, serverBusy: false }, this.view.family))
+    }
+  }
+
+  async connect(kind: LabKind, key: string): Promise<void> {
+    this.unfollow(kind, key)
+    this.setTab(kind, key, { phase: 'connecting' })
+    let id: string | null = null
+    try {
+      id = await this.clientOf(kind, key)
+      if (!id) return this.setTab(kind, key, { phase: 'idle' })
+      await this.api.connect(id)
+      this.cancelled.delete(key)
+      this.setTab(kind, key, { phase: 'connected' })
+      // Another window may close it (or the server drop it): the tab follows what the host says until this window calls again.
+      this.followed.set(id, { kind, key })
+    } catch (err) {
+      if (this.endedByCancel(kind, key, id)) return
+      this.failed(key, err, id)
+      this.setTab(kind, key, { phase: 'idle' })
+    }
+  }
+
+  /** Sends what the tab's input holds (the Send button); the input is emptied for the next sentence. */
+  async submit(kind: LabKind, key: string): Promise<void> {
+    const line = draftOf(this.view, kind, key)
+    if (kind !== 'http' && line !== '') this.commit({ ...this.view, drafts: { ...this.view.drafts, [key]: '' }, draftCuts: { ...this.view.draftCuts, [key]: 0 } })
+    await this.send(kind, key, line)
+  }
+
+  /** One exchange of a client: a sentence (TCP, UDP) or a URL (HTTP). */
+  async send(kind: LabKind, key: string, line: string): Promise<void> {
+    const tab = this.tabOf(kind, key)
+    if (!tab || isBusy(tab)) return
+    if (kind === 'tcp' && line === '') return this.refuse(`${kind}:client`, key, EMPTY_SENTENCE, tab.endpointId)
+    this.unfollow(kind, key)
+    this.setTab(kind, key, { phase: 'waiting' })
+    let id: string | null = null
+    try {
+      id = await this.clientOf(kind, key)
+      if (!id) return this.setTab(kind, key, { phase: 'idle' })
+      // Said once the client exists and before anything is sent: it comes before what the exchange
+      // prints, and it names the client, so that a window that adopts the client shows it in its tab.
+      await this.say(key, 'input', line, id)
+      // Cancelled while its endpoint was being started: that endpoint goes too.
+      if (this.cancelled.has(key)) {
+        await this.api.stop(id).catch(() => undefined)
+        throw new Error('cancelled')
+      }
+      const result = await this.api.send(id, line)
+      this.cancelled.delete(key)
+      this.setTab(kind, key, { phase: 'done', received: result.length })
+    } catch (err) {
+      if (this.endedByCancel(kind, key, id)) return
+      this.failed(key, err, id)
+      this.setTab(kind, key, { phase: 'failed' })
+    }
+  }
+
+  /** Ends a client's wait (or its open connection): its endpoint stops, which closes its socket and frees the server. */
+  async cancel(kind: LabKind, key: string): Promise<void> {
+    const tab = this.tabOf(kind, key)
+    if (!tab) return
+    const busy = isBusy(tab)
+    // A call made before a reload or by another window: no reply comes here to end the wait.
+    const elsewhere = this.unfollow(kind, key)
+    if (busy && !elsewhere) this.cancelled.add(key)
+    this.setTab(kind, key, { endpointId: undefined, signature: undefined, ...(busy ? {} : { phase: 'closed' as const }) })
+    if (tab.endpointId) await this.api.stop(tab.endpointId).catch((err) => this.failed(key, err, tab.endpointId))
+    if (busy && elsewhere) {
+      void this.say(key, 'note', CANCELLED, tab.endpointId)
+      this.setTab(kind, key, { phase: 'cancelled' })
+    }
+  }
+
+  // ---- inner workings --------------------------------------------------------------------
+
+  /**
+   * A line of this window's own in console `key`, sent through the host: it comes back as an event
+   * (here and in every other window, and after a reload) and shows then. Only if the host cannot
+   * take it is it shown here directly.
+   */
+  private say(key: string, style: WindowLineStyle, text: string, endpoint?: string | null): Promise<void> {
+    const line = printableLine(text, INPUT_MAX_CHARS)
+    return this.api.writeConsole({ console: key, style, text: line, ...(endpoint ? { endpoint } : {}) }).catch(() => showWindowLine(this.written, key, style, line))
+  }
+
+  /** Input refused before anything was sent: said next to the fields and in the console. */
+  private refuse(where: string, key: string, problem: string, endpoint?: string): void {
+    this.setProblem(where, problem)
+    void this.say(key, 'error', problem, endpoint)
+  }
+
+  /**
+   * A failed call, said once. When the host reported it as an error event of the endpoint (the
+   * reply says so), that event shows in this console through the router, whether it came before
+   * the reply or comes after it: nothing more to say. Otherwise (a server that could not start, a
+   * failed stop) no event says it, and this window does.
+   */
+  private failed(key: string, err: unknown, endpoint?: string | null): void {
+    if ((err as CallError | undefined)?.reported === true) return
+    void this.say(key, 'error', messageOf(err), endpoint)
+  }
+
+  /** The wait ended by the student's Cancel: a note, and the tab is ready for a new try. */
+  private endedByCancel(kind: LabKind, key: string, endpoint: string | null): boolean {
+    if (!this.cancelled.delete(key)) return false
+    void this.say(key, 'note', CANCELLED, endpoint)
+    this.setTab(kind, key, { phase: 'cancelled', endpointId: undefined, signature: undefined })
+    return true
+  }
+
+  /** The client endpoint of a tab, started (again) if its settings changed; null if the fields are refused. */
+  private async clientOf(kind: LabKind, key: string): Promise<string | null> {
+    const checked = clientConfig(kind, this.tabOf(kind, key)!.fields, this.view.family)
+    if ('problem' in checked) {
+      this.refuse(`${kind}:client`, key, checked.problem, this.tabOf(kind, key)?.endpointId)
+      return null
+    }
+    this.setProblem(`${kind}:client`)
+    const signature = signatureOf(checked.config)
+    const tab = this.tabOf(kind, key)!
+    if (tab.endpointId && tab.signature === signature) return tab.endpointId
+    if (tab.endpointId) await this.api.stop(tab.endpointId).catch(() => undefined)
+    const ep = await this.startOwn(checked.config, key)
+    this.setTab(kind, key, { endpointId: ep.id, signature })
+    return ep.id
+  }
+
+  /**
+   * Starts an endpoint of this window's own and routes it to console `key` as its reply comes,
+   * before any adoption can take it for another window's.
+   */
+  private async startOwn(config: EndpointConfig, key: string): Promise<EndpointInfo> {
+    this.ownStarts++
+    try {
+      const ep = await this.api.start(config, key)
+      this.router.route(ep.id, key)
+      return ep
+    } finally {
+      this.ownStarts--
+      if (this.ownStarts === 0 && this.adoptAfterStarts) {
+        this.adoptAfterStarts = false
+        this.adopt()
+      }
+    }
+  }
+
+  /**
+   * Where this window shows a line another window (or this one before a reload) wrote to console
+   * `key`: there if this window has that console, else in the lab's first client tab.
+   */
+  private placeOf = (key: string): string => {
+    const place = parseConsoleKey(key)
+    if (!place || place.role === 'server') return key
+    const lab = this.view.labs[place.lab]
+    return lab.tabs.some((t) => t.key === key) ? key : lab.tabs[0].key
+  }
+
+  /** Every client console reads lines typed into it, as the course's client reads stdin. */
+  private readInput(): void {
+    for (const { kind } of LABS) {
+      for (const tab of this.view.labs[kind].tabs) this.consoles.readLines(tab.key, PROMPTS[kind], (line) => void this.send(kind, tab.key, line))
+    }
+  }
+
+  private tabOf(kind: LabKind, key: string): ClientTab | undefined {
+    return this.view.labs[kind].tabs.find((t) => t.key === key)
+  }
+
+  private setTab(kind: LabKind, key: string, change: Partial<ClientTab>): void {
+    this.update(kind, (lab) => ({ ...lab, tabs: lab.tabs.map((t) => (t.key === key ? { ...t, ...change } : t)) }))
+  }
+
+  /** Says (or, without `problem`, clears) what is wrong with the fields of `where`. */
+  private setProblem(where: string, problem?: string): void {
+    if (this.view.problems[where] === problem) return
+    this.commit({ ...this.view, problems: { ...this.view.problems, [where]: problem } })
+  }
+
+  private update(kind: LabKind, change: (lab: LabState) => LabState): void {
+    this.commit({ ...this.view, labs: { ...this.view.labs, [kind]: change(this.view.labs[kind]) } })
+  }
+
+  private commit(next: LabView): void {
+    const before = this.view
+    this.view = next
+    // What a reload must bring back: the lab on screen, the fields as typed, the sentences not sent.
+    if (next.labs !== before.labs || next.active !== before.active || next.family !== before.family || next.drafts !== before.drafts) this.remember()
+    for (const listener of this.listeners) listener()
+  }
+
+  private remember(): void {
+    const { labs, active, family, drafts } = this.view
+    const fields: ViewMemory['fields'] = {}
+    const activeTabs: ViewMemory['activeTabs'] = {}
+    for (const { kind } of LABS) {
+      fields[kind] = { server: labs[kind].server, tabs: savedTabs(labs[kind]) }
+      activeTabs[kind] = labs[kind].activeTab
+    }
+    saveViewMemory(this.session, { active, family, fields, activeTabs, drafts })
+  }
+}
+
+/** Each lab shows the tab it showed before a reload, if that tab is back. */
+function withRememberedTabs(labs: Record<LabKind, LabState>, remembered: ViewMemory['activeTabs']): Record<LabKind, LabState> {
+  const out = { ...labs }
+  for (const { kind } of LABS) {
+    const key = remembered[kind]
+    if (key && out[kind].tabs.some((t) => t.key === key)) out[kind] = { ...out[kind], activeTab: key }
+  }
+  return out
+}
+
+/**
+ * Runs `round` one at a time: a call while a round is under way asks for one more once it is done,
+ * however many calls came meanwhile. A round that fails (the host is gone) is let go; the window
+ * says so in its banner.
+ */
+function oneAtATime(round: () => Promise<void>): () => void {
+  let current: { again: boolean } | undefined
+  const run = (): void => {
+    if (current) {
+      current.again = true
+      return
+    }
+    const started = (current = { again: false })
+    void round()
+      .catch(() => undefined)
+      .finally(() => {
+        current = undefined
+        if (started.again) run()
+      })
+  }
+  return run
+}

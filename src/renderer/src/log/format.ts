@@ -1,0 +1,27 @@
+// How events read in the packet log: who sent to whom, and when.
+
+import type { LabEvent, SockAddr } from '../../../shared/events'
+import { formatSockAddr } from '../../../shared/events'
+
+const show = (a: SockAddr | undefined): string => (a ? formatSockAddr(a) : '')
+
+/** Source and destination as the bytes travelled: a read comes from the peer, a write goes to it. */
+export function endpointsOf(e: LabEvent): { source: string; destination: string } {
+  switch (e.kind) {
+    case 'recv':
+    case 'queued':
+    case 'accept':
+      return { source: show(e.remote), destination: show(e.local) }
+    default:
+      return { source: show(e.local), destination: show(e.remote) }
+  }
+}
+
+/** Seconds since `base` (µs), with µs precision. */
+export function relativeSeconds(time: number, base: number): string {
+  return ((time - base) / 1e6).toFixed(6)
+}
+
+export function describe(e: LabEvent): string {
+  return `${e.kind.toUpperCase()} ${e.info}`
+}
