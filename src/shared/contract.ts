@@ -99,6 +99,8 @@ export interface HostInfo {
   /** Names this run of the host (its Lab's event numbers start again in the next): a window keeps
    *  what the student did to its view (Clear) for this session only. */
   session: string
+  /** The language this user last chose in a window (kept by the host, per user), if any. */
+  language?: string
 }
 
 /** Each verb the UI may call, as a synchronous signature; transports make them async. */

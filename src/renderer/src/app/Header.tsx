@@ -3,6 +3,7 @@ import type { HostInfo } from '../../../shared/contract'
 import type { LabKind } from '../lab/lab-state'
 import { LABS } from '../lab/lab-state'
 import type { Theme } from '../ui/zoom'
+import { LanguageSwitch } from './LanguageSwitch'
 
 interface Props {
   info: HostInfo
@@ -44,6 +45,7 @@ export function Header({ info, lab, family, zoom, theme, onLab, onFamily, onZoom
         ))}
       </div>
       <span className="spacer" />
+      <LanguageSwitch />
       <div className="view" role="group" aria-label="View">
         <button type="button" onClick={() => onZoom(-1)} aria-label="Zoom out (Ctrl −)" data-testid="zoom-out">
           A−

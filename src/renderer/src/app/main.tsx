@@ -3,7 +3,9 @@ import './styles.css'
 import { StrictMode } from 'react'
 import { createRoot } from 'react-dom/client'
 import { App } from './App'
+import { I18nextProvider } from 'react-i18next'
 import { openLabApi } from '../lab/lab-api'
+import { initialLanguage, startLanguage } from '../i18n/language'
 
 const root = createRoot(document.getElementById('root')!)
 
@@ -18,9 +20,12 @@ function banner(text: string): void {
 openLabApi(banner)
   .then(async (api) => {
     const info = await api.hostInfo()
+    const i18n = startLanguage(initialLanguage(info.language))
     root.render(
       <StrictMode>
-        <App api={api} info={info} />
+        <I18nextProvider i18n={i18n}>
+          <App api={api} info={info} />
+        </I18nextProvider>
       </StrictMode>
     )
   })
