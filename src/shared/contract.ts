@@ -90,7 +90,7 @@ export interface WindowLine {
 export interface HostInfo {
   host: 'electron' | 'browser'
   version: string
-  /** Folder of the sample site that ships with the app, served by the HTTP lab by default. */
+  /** Folder of the sample site that ships with the app: one folder per language in it (en/, it/), the window's served by the HTTP lab by default (sampleSiteIn). */
   sampleSite: string
   /** Whether the machine has an IPv6 loopback, so the IPv6 toggle can work. */
   ipv6: boolean
