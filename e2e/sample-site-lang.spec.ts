@@ -2,7 +2,7 @@
 // Italian page in an Italian window and the English page in an English one, from the same paths.
 
 import type { Page } from '@playwright/test'
-import { clientConsole, consoleText, expect, freePort, startServer, test } from './fixtures'
+import { clientConsole, consoleText, expect, freePort, serverConsole, startServer, test } from './fixtures'
 
 async function openIn(page: Page, url: string, lang: 'it' | 'en'): Promise<void> {
   const u = new URL(url)
@@ -21,9 +21,9 @@ async function fetchPath(page: Page, port: number, p: string): Promise<string> {
   return (await consoleText(clientConsole(page))).slice(before)
 }
 
-for (const [lang, home, hello, other] of [
-  ['it', /<html lang="it">[\s\S]*Ciao dal server HTTP di socklab/, 'ciao mondo', 'Hello from the socklab HTTP server'],
-  ['en', /<html lang="en">[\s\S]*Hello from the socklab HTTP server/, 'hello world', 'Ciao dal server HTTP di socklab']
+for (const [lang, home, hello, other, why] of [
+  ['it', /<html lang="it">[\s\S]*Ciao dal server HTTP di socklab/, 'ciao mondo', 'Hello from the socklab HTTP server', 'file inesistente'],
+  ['en', /<html lang="en">[\s\S]*Hello from the socklab HTTP server/, 'hello world', 'Ciao dal server HTTP di socklab', 'no such file']
 ] as const) {
   test(`HTTP lab in ${lang}: / is the sample site's ${lang} page, the same paths answer`, async ({ page, host }) => {
     await openIn(page, host.url, lang)
@@ -41,5 +41,9 @@ for (const [lang, home, hello, other] of [
     await page.getByTestId('client-input').fill(`http://127.0.0.1:${port}/missing.html`)
     await page.getByTestId('client-send').click()
     await expect.poll(() => consoleText(clientConsole(page))).toContain('HTTP/1.1 404 Not Found')
+    // The page sent is the server's English, whatever the window's language; the server's note is the window's.
+    expect(await consoleText(clientConsole(page))).toContain('Nothing matches the given URI.')
+    await expect.poll(() => consoleText(serverConsole(page))).toContain(`code 404, message /missing.html: ${why}`)
+    await expect.poll(() => consoleText(serverConsole(page))).toMatch(/"GET \/missing\.html HTTP\/1\.0" 404 \d+/)
   })
 }
