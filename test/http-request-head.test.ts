@@ -4,7 +4,7 @@
 import { describe, expect, it } from 'vitest'
 import { parseRequestHead, printable } from '../src/engine/http/request-head'
 import { HTTP_MAX_HEAD, HTTP_MAX_HEADER_LINES, HTTP_MAX_REQUEST_LINE } from '../src/shared/limits'
-import { english } from '../src/engine/http/words'
+import { english } from '../src/engine/english'
 
 /** The parse of `text`, a problem's reason in the English that its error page sends. */
 const parse = (text: string, maxHead?: number) => {

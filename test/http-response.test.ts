@@ -11,7 +11,7 @@ import { describeResponse, errorResponse, type HttpResponse } from '../src/engin
 import { StaticFiles } from '../src/engine/http/static-files'
 import { HTTP_CACHED_FILE_MAX } from '../src/shared/limits'
 import { said } from '../src/shared/i18n/said'
-import { english } from '../src/engine/http/words'
+import { english } from '../src/engine/english'
 
 let tmp: string
 let files: StaticFiles

@@ -4,7 +4,7 @@
 import path from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { insideRoot, isTargetProblem, parseTarget } from '../src/engine/http/safe-path'
-import { english } from '../src/engine/http/words'
+import { english } from '../src/engine/english'
 
 describe('parseTarget', () => {
   it('decodes the path, drops . and empty segments, resolves .. inside the folder, keeps the query', () => {

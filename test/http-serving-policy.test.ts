@@ -6,7 +6,7 @@ import os from 'node:os'
 import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { folderRefusal, type ServingContext } from '../src/engine/http/serving-policy'
-import { english } from '../src/engine/http/words'
+import { english } from '../src/engine/english'
 
 /** Why a folder is refused, in English (the CLI's words under LANG=C), or undefined. */
 function refusal(folder: string, ctx: ServingContext): string | undefined {

@@ -11,7 +11,7 @@ import { isReset } from './errors'
 import { PREVIEW_BYTES } from '../shared/events'
 import type { PreviewRate } from './preview-rate'
 import type { Said } from '../shared/i18n/said'
-import { english } from './http/words'
+import { english } from './english'
 
 export interface Endpoint {
   readonly id: string

@@ -20,7 +20,7 @@ import { folderRefusal, machineContext } from './http/serving-policy'
 import { StaticFiles } from './http/static-files'
 import { closeServer, listenTcp } from './net-util'
 import { said, type Said } from '../shared/i18n/said'
-import { english } from './http/words'
+import { english } from './english'
 
 /** While a reply is on its way, how many times per stall period the client's reading is looked at. */
 const STALL_CHECKS = 4
