@@ -4,6 +4,7 @@
 
 import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { english } from '../../src/engine/english'
 import { LabError } from '../../src/engine/errors'
 import { createI18n } from '../../src/shared/i18n/i18n'
 import { say, said, type Said } from '../../src/shared/i18n/said'
@@ -48,6 +49,12 @@ describe('HTTP server notes: meaning as data, words in the reader\'s language', 
     expect(reply).toContain('<p>malformed request line &#60;GET /path&#62;</p>')
     const note = await noteEnding('code 400, message malformed request line <GET /path>')
     expect(say(it_, note)).toMatch(/ code 400, message riga di richiesta non valida <GET \/path>$/)
+  })
+
+  it('a client\'s text in a reason is a value, never read as a key or a parameter ($t(), {{ }})', () => {
+    const line = 'GET $t(http:refused.climbs) {{line}} x'
+    expect(english(said('http:refused.malformedRequestLine', { line }))).toBe(`malformed request line <${line}>`)
+    expect(say(it_, said('http:refused.malformedRequestLine', { line }))).toBe(`riga di richiesta non valida <${line}>`)
   })
 
   it('a folder the policy refuses: the error says what it means, in Italian too', async () => {
