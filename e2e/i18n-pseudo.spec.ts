@@ -25,8 +25,11 @@ interface Leak {
   text: string
 }
 
-/** Every visible text and accessible name outside ⟦…⟧ and outside translate="no", in the page now. */
-function leaksInPage(): Omit<Leak, 'state'>[] {
+/**
+ * Every visible text and accessible name outside ⟦…⟧ and outside translate="no", in the page now;
+ * and how many visible texts and names were pseudo-localised (a page that shows none is not being tested).
+ */
+function leaksInPage(): { leaks: Omit<Leak, 'state'>[]; pseudo: number } {
   const OPEN = '⟦'
   const CLOSE = '⟧'
   const NAMES = ['aria-label', 'aria-description', 'aria-roledescription', 'aria-placeholder', 'aria-valuetext', 'title', 'placeholder', 'alt']
@@ -49,6 +52,7 @@ function leaksInPage(): Omit<Leak, 'state'>[] {
   // The text outside the marks: one pass over the document's text in order, since a string with
   // markup (<Trans>) is split into several text nodes, only the first and last holding a mark.
   let depth = 0
+  let pseudo = 0
   const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT)
   for (let node = walker.nextNode(); node; node = walker.nextNode()) {
     const el = node.parentElement
@@ -59,6 +63,7 @@ function leaksInPage(): Omit<Leak, 'state'>[] {
       else if (c === CLOSE) depth = Math.max(0, depth - 1)
       else if (depth === 0) outside += c
     }
+    if ((node.nodeValue ?? '').includes(OPEN) && visible(el!)) pseudo++
     if (words(outside) && visible(el!)) out.push({ where: where(el!), kind: 'text', text: (node.nodeValue ?? '').trim().slice(0, 160) })
   }
   // Each accessible name on its own: a name is one catalog string (or data).
@@ -67,15 +72,18 @@ function leaksInPage(): Omit<Leak, 'state'>[] {
     if (skipped(el) || isData(el) || !visible(el)) continue
     for (const name of NAMES) {
       const value = el.getAttribute(name)
+      if (value?.includes(OPEN)) pseudo++
       if (value && words(outsideMarks(value))) out.push({ where: where(el), kind: name, text: value.slice(0, 160) })
     }
     if (el instanceof HTMLInputElement && ['button', 'submit', 'reset'].includes(el.type) && words(outsideMarks(el.value))) out.push({ where: where(el), kind: 'value', text: el.value })
   }
-  return out
+  return { leaks: out, pseudo }
 }
 
 class Leaks {
   readonly all: Leak[] = []
+  /** States in which no text of the window was pseudo-localised. */
+  readonly unworded: string[] = []
   private readonly seen = new Set<string>()
   constructor(private readonly page: Page) {}
 
@@ -83,7 +91,13 @@ class Leaks {
   async check(state: string): Promise<void> {
     // Let a view that was just opened render (and the i18n re-render settle).
     await this.page.waitForTimeout(250)
-    for (const leak of await this.page.evaluate(leaksInPage)) {
+    // The window must be in the pseudo locale and most of it outside translate="no": a test that
+    // saw no pseudo text (a lost ?lang=pseudo, translate="no" on a whole panel) proves nothing.
+    const exempt = await this.page.locator('[translate="no"]').evaluateAll((els) => els.filter((el) => el.querySelector('[data-testid=server-panel], [data-testid=client-panel], [data-testid=host-info], [role=tablist]') || el.closest('body') === el).length)
+    expect(exempt, `${state}: translate="no" holds whole panels`).toBe(0)
+    const { leaks, pseudo } = await this.page.evaluate(leaksInPage)
+    if (pseudo === 0) this.unworded.push(state)
+    for (const leak of leaks) {
       const key = `${leak.where}|${leak.kind}|${leak.text}`
       if (this.seen.has(key)) continue
       this.seen.add(key)
@@ -99,6 +113,7 @@ class Leaks {
     console.log(`pseudo locale (${name}): ${this.all.length} texts not from a catalog (listed in ${path.relative(ROOT, file)})`)
     const lines = this.all.map((l) => `  [${l.state}] ${l.where} (${l.kind}): ${JSON.stringify(l.text)}`)
     expect(this.all.length, `${this.all.length} texts are not from a catalog (not in ⟦…⟧, not marked translate="no"):\n${lines.join('\n')}`).toBe(0)
+    expect(this.unworded, 'states where no visible text was pseudo-localised').toEqual([])
   }
 }
 
@@ -108,6 +123,8 @@ const LABS = ['tcp', 'udp', 'http'] as const
 async function openPseudo(page: Page, url: string): Promise<void> {
   await page.goto(`${url}&lang=pseudo`)
   await expect(page.getByTestId('host-info')).toBeVisible()
+  // The header's language switch is worded from the catalog today: the pseudo locale is on.
+  await expect(page.getByRole('group', { name: /^⟦.*⟧$/ })).toBeVisible()
 }
 
 async function everyView(page: Page, leaks: Leaks, state: string): Promise<void> {
