@@ -6,6 +6,7 @@ import type { ConfigOf, EndpointKind, KindOfRole } from './endpoint-kinds'
 import type { SockAddr, WindowLineStyle } from './events'
 import type { EventsListener, PacketsListener } from './feed'
 import type { KernelTcpReading } from './kernel-tcp'
+import type { Lang } from './i18n/resources'
 import type { CaptureStatus, PcapngExport } from './wire'
 import type { SharedView, WindowsMessage, WindowsState } from './window-views'
 
@@ -141,6 +142,8 @@ export interface LabCommands {
    * window's; changes come on the windows feed.
    */
   showView(view: SharedView, token?: string): WindowsState
+  /** Remembers the language this user chose in a window, for the next run (hostInfo().language). */
+  setLanguage(lang: Lang): void
 }
 
 export type Verb = keyof LabCommands
@@ -162,7 +165,8 @@ export const VERBS = [
   'stopCapture',
   'kernelState',
   'exportPcapng',
-  'showView'
+  'showView',
+  'setLanguage'
 ] as const satisfies readonly Verb[]
 
 /** Compiles only when `List` names every member of `All` (satisfies above refuses anything else). */
