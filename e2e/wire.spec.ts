@@ -323,7 +323,7 @@ test("the course's Python server reads 1,024 of 3,000 bytes and resets: the wire
     await expect.poll(async () => (await ladderItems(lab)).filter((i) => i.type === 'arrow' && i.text.includes(why)).length).toBe(1)
     // Only the lab's client has calls here: the alignment is said of them alone.
     expect((await ladderItems(lab)).filter((i) => i.type === 'call' && !i.text.startsWith('client'))).toEqual([])
-    await expect(lab.getByTestId('ladder-alignment')).toHaveText(/^client calls aligned to ±\d+ µs$/, { timeout: 20_000 })
+    await expect(lab.getByTestId('ladder-alignment')).toHaveText(/^client calls aligned to ±[\d,]+ µs$/, { timeout: 20_000 })
     await shot(lab, 'ladder-reset-python-100')
     await zoomTo(lab, '200%')
     // The alignment's words leave the packet count beside them whole.
