@@ -290,7 +290,7 @@ describe('the lab capture where capture is impossible', () => {
 
   it('reads the kernel states only where the OS shows them', async () => {
     boot({ ...hostSearch(), platform: 'darwin' })
-    expect(await handlers.kernelState()).toMatchObject({ exposed: false, reason: expect.stringContaining('macOS does not expose') })
+    expect(await handlers.kernelState()).toMatchObject({ exposed: false, reason: { key: 'wire:kernel.notExposed', params: { system: 'macOS' } } })
   })
 })
 
