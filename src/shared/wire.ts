@@ -255,3 +255,12 @@ export interface CaptureStatus {
 
 /** Where exportPcapng() put the capture: saved by the host (Electron's dialog), or a download for the browser. */
 export type PcapngExport = { kind: 'saved'; path: string } | { kind: 'download'; url: string } | { kind: 'cancelled' }
+
+/**
+ * What a client's console says while its first exchange waits for the capture to include its new
+ * port(s) (the session's captureWaitLine says it in English today): the ports are data, never grouped.
+ */
+export function captureWaitSaid(ports: readonly number[], datagrams: boolean): Said {
+  const which = ports.length === 1 ? said('wire:wait.port', { port: String(ports[0]) }) : said('wire:wait.ports', { ports: ports.join(', ') })
+  return datagrams ? said('wire:wait.datagram', { which }) : said('wire:wait.handshake', { which })
+}

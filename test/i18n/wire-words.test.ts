@@ -75,3 +75,14 @@ describe('the wire words', () => {
     expect(summaryLine(it_, summary)).toBe('1 pacchetto, 2 connessioni TCP, 0 scambi UDP, 1.234 pacchetti persi dalla cattura')
   })
 })
+
+describe("the console's wait for the capture", () => {
+  it('the same line as the session writes in English, and in Italian', async () => {
+    const { captureWaitLine } = await import('../../src/session/handlers')
+    const { captureWaitSaid } = await import('../../src/shared/wire')
+    for (const [ports, datagrams] of [[[12000], false], [[12000, 12001], true]] as const) {
+      expect(say(en, captureWaitSaid(ports, datagrams))).toBe(captureWaitLine([...ports], datagrams))
+    }
+    expect(say(it_, captureWaitSaid([12000], false))).toBe('In attesa che la cattura includa la porta 12000, perché lo handshake compaia nella vista Pacchetti…')
+  })
+})
