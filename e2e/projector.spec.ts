@@ -156,7 +156,7 @@ async function wireCells(page: Page): Promise<{ headers: string[]; cut: string[]
 /** The Wire view's columns, and the words these checks read, in each language the layout is checked in. */
 const WIRE = {
   en: { columns: ['No.', 'Time (s)', 'Source', 'Destination', 'Protocol', 'Flags', 'Seq / Ack', 'Window', 'Length', 'What it is'], ports: 'Capturing ports?', lastAck: 'last ACK: both sides closed' },
-  it: { columns: ['N.', 'Tempo (s)', 'Sorgente', 'Destinazione', 'Proto', 'Flag', 'Seq / Ack', 'Finestra', 'Lungh.', "Che cos'è"], ports: 'Cattura (?:la porta|le porte)', lastAck: 'ultimo ACK: entrambi i lati chiusi' }
+  it: { columns: ['N.', 'Tempo (s)', 'Sorgente', 'Destinazione', 'Proto', 'Flag', 'Seq / Ack', 'Finestra', 'Lungh.', "Che cos'è"], ports: 'Cattura (?:la porta|le porte)', lastAck: 'ultimo ACK: entrambi chiusi' }
 } as const
 
 for (const lang of ['en', 'it'] as const) {

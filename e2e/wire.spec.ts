@@ -31,7 +31,7 @@ async function ladderItems(page: Page): Promise<{ type: 'arrow' | 'call'; text: 
 /** The window's words that these tests read, in each language the layout checks run in. */
 const WORDS = {
   en: { capturing: 'Capturing', ports: 'Capturing ports?', lastAck: 'last ACK: both sides closed' },
-  it: { capturing: 'Cattura', ports: 'Cattura (?:la porta|le porte)', lastAck: 'ultimo ACK: entrambi i lati chiusi' }
+  it: { capturing: 'Cattura', ports: 'Cattura (?:la porta|le porte)', lastAck: 'ultimo ACK: entrambi chiusi' }
 } as const
 type Lang = keyof typeof WORDS
 

@@ -46,9 +46,9 @@ describe.skipIf(skip)('conversation tracker on real captures', () => {
       'handshake 1/3',
       'handshake 2/3',
       'handshake 3/3',
-      'il server chiude il suo lato',
-      'il client chiude il suo lato',
-      'ultimo ACK: entrambi i lati chiusi'
+      'chiusura lato server',
+      'chiusura lato client',
+      'ultimo ACK: entrambi chiusi'
     ])
     const [c] = tracker.conversations()
     expect(c).toMatchObject({ proto: 'TCP', sawStart: true, state: 'closed', packets: packets.length })
