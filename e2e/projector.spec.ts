@@ -137,7 +137,8 @@ async function wireCells(page: Page): Promise<{ headers: string[]; cut: string[]
           const what = `${names[i]} "${c.textContent}"`
           if (c.scrollWidth > c.clientWidth + 1 || c.scrollHeight > c.clientHeight + 1 || r.top < box.top - 1 || r.bottom > box.bottom + 1) cut.push(what)
           beyondRight = Math.max(beyondRight, r.right - right)
-          if ((names[i] === 'Source' || names[i] === 'Destination') && row !== head) addresses.push(c.textContent ?? '')
+          // Source and Destination, by place: their names are the language's.
+          if ((i === 2 || i === 3) && row !== head) addresses.push(c.textContent ?? '')
         })
       }
       const atEnd = el.scrollTop + el.clientHeight >= el.scrollHeight - 1
