@@ -14,6 +14,8 @@ import { loopbackInterface } from '../engine/capture/tools'
 import { removeStaleFolders } from '../engine/capture/run-folders'
 import { UsageError } from './args'
 import { checkSaveFile, FileExistsError, WatchSave } from './watch-save'
+import { say } from '../shared/i18n/said'
+import { cliT } from './words'
 
 export interface WatchOptions {
   help: boolean
@@ -112,7 +114,7 @@ export async function runWatch(argv: string[]): Promise<number> {
   const capture = new PacketCapture({ ports: o.ports, families: o.families })
   const save = file ? new WatchSave(file, o.ports, o.families) : undefined
   const out = new LineWriter()
-  capture.on('packets', (batch: WirePacket[]) => out.write(batch.map((p) => wireLine(p, capture.startedAt))))
+  capture.on('packets', (batch: WirePacket[]) => out.write(batch.map((p) => wireLine(cliT(), p, capture.startedAt))))
   // Listened for before the tools start: a Ctrl-C while they start stops them once they have
   // (a process killed by it would leave them capturing on their own).
   let askStop!: () => void
@@ -137,7 +139,7 @@ export async function runWatch(argv: string[]): Promise<number> {
     }
   } catch (err) {
     if (!(err instanceof CaptureUnavailableError)) throw err
-    process.stderr.write(`ERROR: ${err.message}\n`)
+    process.stderr.write(`ERROR: ${say(cliT(), err.problem.said)}\n`)
     return err.problem.kind === 'failed' ? 1 : EXIT_CANNOT_CAPTURE
   }
   // Only now: dumpcap has the interface open with the filter in the kernel, so a packet sent
@@ -152,8 +154,8 @@ export async function runWatch(argv: string[]): Promise<number> {
   ])
   const saved = await save?.stop()
   if (out.closed) return saved?.error ? 1 : 0
-  if (end.problem) process.stderr.write(`ERROR: ${end.problem.message}\n`)
-  process.stderr.write(`${summaryLine(end)}\n`)
+  if (end.problem) process.stderr.write(`ERROR: ${say(cliT(), end.problem.said)}\n`)
+  process.stderr.write(`${summaryLine(cliT(), end)}\n`)
   if (saved?.error) process.stderr.write(`Not saved: ${file} holds only the ${saved.bytes} bytes written before the error\n`)
   else if (file && !end.problem) process.stderr.write(`Saved to ${file} (Wireshark opens it)\n`)
   return end.problem || saved?.error ? 1 : 0
