@@ -48,6 +48,11 @@ export class PingServer extends EventEmitter {
     this.draw = stream(this.seed, 'ping-server/loss')
   }
 
+  /** Datagrams received so far. */
+  get received(): number {
+    return this.n
+  }
+
   get lossPct(): number {
     return this.config.loss ?? TEXTBOOK_LOSS_PCT
   }
