@@ -33,7 +33,7 @@ interface Client {
 
 async function client(host: string, port: number): Promise<Client> {
   const socket = await connect(host, port)
-  const c: Client = { socket, got: [], ended: false, closed: false, write: (d) => void socket.write(d), end: (d) => void socket.end(d) }
+  const c: Client = { socket, got: [], ended: false, closed: false, write: (d) => void socket.write(d), end: (d) => void (d === undefined ? socket.end() : socket.end(d)) }
   socket.on('data', (d) => c.got.push(d))
   socket.on('end', () => (c.ended = true))
   socket.on('error', (err: NodeJS.ErrnoException) => (c.error = err.code))
