@@ -11,6 +11,10 @@ import { happens, jittered, type Random } from './prng'
 import { RelayBase } from './relay-base'
 import { DIRECTIONS, RELAY_DEFAULTS, type Direction, type FlowEnd, type Relay, type RelayConfig } from './types'
 
+/** Socket buffers asked for (the kernel caps them at net.core.rmem_max / wmem_max). */
+const LISTEN_BUFFER = 4 << 20
+const FLOW_BUFFER = 1 << 20
+
 interface Draws {
   loss: Random
   duplicate: Random
@@ -41,6 +45,12 @@ export class UdpRelay extends RelayBase implements Relay {
   private socket?: dgram.Socket
   private readonly flows = new Map<string, Flow>()
   private nextFlow = 1
+  /**
+   * When flows were last active, coarsely: set as each new client comes and at each sweep (a
+   * fraction of idleMs), so that a datagram costs no clock read. Idle flows go after idleMs plus at
+   * most one sweep interval, and eviction ranks by it, the newest client always ranking last.
+   */
+  private clock = 0
   private sweeper?: NodeJS.Timeout
   private readonly maxFlows: number
   private readonly idleMs: number
@@ -52,12 +62,18 @@ export class UdpRelay extends RelayBase implements Relay {
     this.maxFlows = Math.max(1, config.maxFlows ?? RELAY_DEFAULTS.maxFlows)
     this.idleMs = Math.max(1, config.idleMs ?? RELAY_DEFAULTS.idleMs)
     this.reorderHoldMs = Math.max(0, config.reorderHoldMs ?? RELAY_DEFAULTS.reorderHoldMs)
+    const plain = (i: typeof this.imp.c2s): boolean => !i.loss && !i.duplicate && !i.reorder && !i.delay && !i.jitter
+    this.plain = { c2s: plain(this.imp.c2s), s2c: plain(this.imp.s2c) }
   }
+
+  /** No impairment this way: nothing to draw, each datagram goes on at once. */
+  private readonly plain: Record<Direction, boolean>
 
   async start(): Promise<SockAddr> {
     await this.resolveTarget()
     const { address, port } = this.config.listen
-    const socket = dgram.createSocket({ type: await udpTypeFor(address) })
+    // Room for bursts: a relay that falls behind for a moment should not lose what the kernel could keep (capped by net.core.rmem_max).
+    const socket = dgram.createSocket({ type: await udpTypeFor(address), recvBufferSize: LISTEN_BUFFER, sendBufferSize: LISTEN_BUFFER })
     await new Promise<void>((resolve, reject) => {
       socket.once('error', reject)
       socket.bind({ address, port, exclusive: true }, () => {
@@ -96,24 +112,22 @@ export class UdpRelay extends RelayBase implements Relay {
   private fromClient(msg: Buffer, rinfo: dgram.RemoteInfo): void {
     if (this.closed) return
     const key = `${rinfo.address}|${rinfo.port}`
-    let flow = this.flows.get(key)
-    if (flow) {
-      // Most recently used last: eviction takes the first.
-      this.flows.delete(key)
-      this.flows.set(key, flow)
-    } else flow = this.openFlow(key, sockAddr(rinfo.address, rinfo.port)!)
-    flow.lastActive = this.now()
+    const flow = this.flows.get(key) ?? this.openFlow(key, sockAddr(rinfo.address, rinfo.port)!)
+    flow.lastActive = this.clock
     this.ingress(flow, 'c2s', msg)
   }
 
   private openFlow(key: string, client: SockAddr): Flow {
+    this.clock = this.now()
     while (this.flows.size >= this.maxFlows) {
-      const oldest = this.flows.values().next().value as Flow
+      // The least recently active goes (a scan, only when a new client finds the table full).
+      let oldest: Flow | undefined
+      for (const f of this.flows.values()) if (!oldest || f.lastActive < oldest.lastActive) oldest = f
       this.flowCounts.evicted++
-      void this.endFlow(oldest, 'evicted')
+      void this.endFlow(oldest!, 'evicted')
     }
     const id = this.nextFlow++
-    const socket = dgram.createSocket(this.target.family === 'IPv6' ? 'udp6' : 'udp4')
+    const socket = dgram.createSocket({ type: this.target.family === 'IPv6' ? 'udp6' : 'udp4', recvBufferSize: FLOW_BUFFER, sendBufferSize: FLOW_BUFFER })
     const draws = (dir: Direction): Draws => ({
       loss: this.rng(id, dir, 'loss'),
       duplicate: this.rng(id, dir, 'duplicate'),
@@ -127,7 +141,7 @@ export class UdpRelay extends RelayBase implements Relay {
     socket.on('message', (msg, rinfo) => {
       // Only the server's datagrams go back: anyone else's to this port is not a reply.
       if (rinfo.port !== this.target.port || !sameHost(rinfo.address, this.target.address)) return
-      flow.lastActive = this.now()
+      flow.lastActive = this.clock
       this.ingress(flow, 's2c', msg)
     })
     socket.on('error', (err: NodeJS.ErrnoException) => this.record({ type: 'error', flow: id, side: 'server', code: err.code, message: err.message }))
@@ -149,7 +163,7 @@ export class UdpRelay extends RelayBase implements Relay {
   }
 
   private sweep(): void {
-    const now = this.now()
+    const now = (this.clock = this.now())
     for (const flow of [...this.flows.values()]) {
       if (now - flow.lastActive >= this.idleMs) {
         this.flowCounts.expired++
@@ -162,6 +176,7 @@ export class UdpRelay extends RelayBase implements Relay {
   private ingress(flow: Flow, dir: Direction, buf: Buffer): void {
     const n = ++flow.n[dir]
     const imp = this.imp[dir]
+    if (this.plain[dir]) return this.send(flow, dir, buf)
     const d = flow.draws[dir]
     const lost = happens(d.loss(), imp.loss ?? 0)
     const twice = happens(d.duplicate(), imp.duplicate ?? 0)
@@ -219,7 +234,6 @@ export class UdpRelay extends RelayBase implements Relay {
     const c = this.counters[dir]
     c.forwarded++
     c.bytes += buf.length
-    flow.lastActive = this.now()
   }
 
   /** Client addresses open now (for tests and the window). */
