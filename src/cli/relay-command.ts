@@ -7,7 +7,7 @@ import type { TFunction as AnyT } from 'i18next'
 import type { Namespace } from '../shared/i18n/resources'
 import { formatTuple } from '../shared/events'
 import { startRelay } from '../engine/relay'
-import { DIRECTIONS, type Direction, type DirectionChoice, type FlowEnd, type Impairments, type Relay, type RelayConfig, type RelayRecord, type RelayStats } from '../engine/relay/types'
+import { DIRECTIONS, TCP_IMPAIRMENTS, UDP_IMPAIRMENTS, type Direction, type DirectionChoice, type FlowEnd, type Impairments, type Relay, type RelayConfig, type RelayRecord, type RelayStats } from '../engine/relay/types'
 import { cliT } from './words'
 
 /** A t() that takes keys of every namespace (`relay:…`). */
@@ -58,7 +58,7 @@ const PERCENT = new Set<keyof Impairments>(['loss', 'duplicate', 'reorder'])
  * --c2s, --s2c or --both before it (both by default), so `--c2s --loss 20 --s2c --delay 100` drops
  * a fifth of the requests and delays every reply. Returns the options, or the flag that is wrong.
  */
-export function parseRelayArgv(argv: string[]): RelayOptions | { bad: string; rule: 'percent' | 'number' | 'port' | 'target' | 'unknown' } {
+export function parseRelayArgv(argv: string[]): RelayOptions | { bad: string; rule: 'percent' | 'number' | 'port' | 'target' | 'udpOnly' | 'tcpOnly' | 'unknown' } {
   const impairmentOptions = Object.fromEntries(Object.keys(IMPAIRMENT_FLAGS).map((k) => [k, { type: 'string' as const }]))
   let parsed
   try {
@@ -98,6 +98,8 @@ export function parseRelayArgv(argv: string[]): RelayOptions | { bad: string; ru
     if (token.name === 'c2s' || token.name === 's2c' || token.name === 'both') choice = token.name
     const field = (IMPAIRMENT_FLAGS as Record<string, keyof Impairments>)[token.name]
     if (!field) continue
+    // A TCP relay cannot lose, duplicate or reorder (the kernels would undo it); a UDP one has no stream to pace, slice or cut.
+    if (!(options.udp ? UDP_IMPAIRMENTS : TCP_IMPAIRMENTS).includes(field)) return { bad: `--${token.name}`, rule: options.udp ? 'tcpOnly' : 'udpOnly' }
     const value = Number(token.value)
     const percent = PERCENT.has(field)
     if (token.value === undefined || token.value.trim() === '' || !Number.isFinite(value) || value < 0 || (percent && value > 100)) return { bad: `--${token.name}`, rule: percent ? 'percent' : 'number' }

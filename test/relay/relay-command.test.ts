@@ -40,11 +40,14 @@ describe('relay options', () => {
   })
 
   it('refuses what it cannot use, naming the option', () => {
-    expect(parseRelayArgv(['--listen', '13000', '--to', '127.0.0.1:12000', '--loss', '120'])).toEqual({ bad: '--loss', rule: 'percent' })
+    expect(parseRelayArgv(['--listen', '13000', '--to', '127.0.0.1:12000', '--udp', '--loss', '120'])).toEqual({ bad: '--loss', rule: 'percent' })
     expect(parseRelayArgv(['--listen', '13000', '--to', '127.0.0.1:12000', '--delay', 'soon'])).toEqual({ bad: '--delay', rule: 'number' })
     expect(parseRelayArgv(['--listen', '13000', '--to', '12000'])).toEqual({ bad: '--to', rule: 'target' })
     expect(parseRelayArgv(['--to', '127.0.0.1:12000'])).toEqual({ bad: '--listen', rule: 'port' })
     expect(parseRelayArgv(['--listen', '13000', '--to', 'h:1', '--seed', '-1'])).toMatchObject({ rule: 'unknown' })
+    // Each kind of relay takes its own impairments only.
+    expect(parseRelayArgv(['--listen', '13000', '--to', 'h:1', '--loss', '5'])).toEqual({ bad: '--loss', rule: 'udpOnly' })
+    expect(parseRelayArgv(['--listen', '13000', '--to', 'h:1', '--udp', '--slice', '5'])).toEqual({ bad: '--slice', rule: 'tcpOnly' })
   })
 })
 

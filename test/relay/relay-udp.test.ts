@@ -135,6 +135,19 @@ describe.each([
 })
 
 describe('UDP relay flows', () => {
+  it('listening on :: it serves an IPv4 client too (as ::ffff:127.0.0.1), to an IPv4 server', async () => {
+    const echo = await udpEcho('127.0.0.1')
+    cleanup.push(() => echo.close())
+    const relay = await startRelay({ proto: 'udp', listen: { address: '::', port: 0 }, target: { host: '127.0.0.1', port: echo.port } })
+    cleanup.push(() => relay.close())
+    const records = recordsOf(relay)
+    const peer = await udpPeer('127.0.0.1')
+    cleanup.push(() => peer.close())
+    await peer.sendMany(5, relay.local.port)
+    await until(() => peer.replies.length === 5, 3000, 'the replies')
+    expect(records.find((r) => r.type === 'flow-open')).toMatchObject({ client: { address: '::ffff:127.0.0.1', port: peer.socket.address().port } })
+  })
+
   it('keeps at most maxFlows client addresses, the least recently used going first, and expires idle ones', async () => {
     const { relay } = await setup('127.0.0.1', { seed: 2, maxFlows: 3, idleMs: 300 })
     const records = recordsOf(relay)

@@ -55,6 +55,10 @@ export interface RelayConfig {
   reorderHoldMs?: number
 }
 
+/** The impairments each kind of relay applies; the others mean nothing to it. */
+export const UDP_IMPAIRMENTS: readonly (keyof Impairments)[] = ['loss', 'duplicate', 'reorder', 'delay', 'jitter']
+export const TCP_IMPAIRMENTS: readonly (keyof Impairments)[] = ['delay', 'jitter', 'rate', 'slice', 'sliceDelay', 'limit', 'resetAfter']
+
 export const RELAY_DEFAULTS = { maxFlows: 256, idleMs: 60_000, reorderHoldMs: 100 } as const
 
 /** Impairments for one direction, or both, as a config's c2s/s2c pair. */
