@@ -257,3 +257,33 @@ export function summaryLines(t: TFunction, s: RelayStats, udp: boolean): string[
   lines.push(udp ? t('relay:summary.udpClients', s.flows) : t('relay:summary.connections', s.flows))
   return lines
 }
+
+export type RelayArgvProblem = Exclude<ReturnType<typeof parseRelayArgv>, RelayOptions>
+
+/** The sentence for an option parseRelayArgv refused (main() prints it as one `ERROR:` line, exit 2). */
+export function relayArgvProblem(t: TFunction, p: RelayArgvProblem): string {
+  switch (p.rule) {
+    case 'percent':
+      return t('relay:usage.percent', { option: p.bad })
+    case 'number':
+      return t('relay:usage.number', { option: p.bad })
+    case 'port':
+      return t('relay:usage.port')
+    case 'target':
+      return t('relay:usage.target')
+    case 'udpOnly':
+      return t('relay:usage.udpOnly', { option: p.bad })
+    case 'tcpOnly':
+      return t('relay:usage.tcpOnly', { option: p.bad })
+    case 'unknown':
+      return p.bad
+  }
+}
+
+/** The command line itself: options are never translated. */
+export const RELAY_SYNOPSIS = 'Usage: socklab relay --listen [ADDR:]PORT --to HOST:PORT [--udp] [-6] [--c2s|--s2c|--both] [impairments] [--seed N] [-q]'
+
+/** `socklab relay -h`. */
+export function relayHelp(t: TFunction): string {
+  return [RELAY_SYNOPSIS, t('relay:usage.relay.title'), t('relay:usage.relay.directions'), t('relay:usage.relay.udp'), t('relay:usage.relay.tcp'), t('relay:usage.relay.seed')].join('\n')
+}

@@ -148,3 +148,33 @@ describe('runRelay', () => {
     ])
   })
 })
+
+describe('the words for options and help', () => {
+  it('a refused relay option is one sentence from the catalog, in the CLI language', async () => {
+    const { relayArgvProblem } = await import('../../src/cli/relay-command')
+    setCliLang('it')
+    const t = relayWords()
+    const p = parseRelayArgv(['--listen', '13000', '--to', 'h:1', '--loss', '5'])
+    expect(relayArgvProblem(t, p as Exclude<typeof p, RelayOptions>)).toBe('--loss vale per un relay UDP (--udp): un relay TCP non può perdere, duplicare o riordinare, i kernel lo annullerebbero')
+  })
+
+  it('udp-ping and udp-ping-server options: the defaults of the assignment, the course port rule verbatim', async () => {
+    const { parsePingArgv, parsePingServerArgv, pingHelp, pingServerHelp } = await import('../../src/cli/ping-command')
+    const { relayHelp } = await import('../../src/cli/relay-command')
+    setCliLang('it')
+    const t = relayWords()
+    expect(parsePingArgv(t, [])).toEqual({ address: '127.0.0.1', port: 12000, family: 'IPv4', count: 10, timeoutMs: 1000 })
+    expect(parsePingArgv(t, ['-6', '-c', '3', '--timeout', '0.5', '-p', '13000'])).toEqual({ address: '::1', port: 13000, family: 'IPv6', count: 3, timeoutMs: 500 })
+    expect(parsePingArgv(t, ['-p', '80'])).toEqual({ error: '-p option must be an integer in 1024..65535' })
+    expect(parsePingArgv(t, ['-c', '0'])).toEqual({ error: '-c deve essere un numero intero tra 1 e 100.000' })
+    expect(parsePingArgv(t, ['--timeout', '0'])).toEqual({ error: '--timeout deve essere un numero di secondi maggiore di 0, al massimo 60' })
+    expect(parsePingServerArgv(t, ['--loss', '20', '--seed', '9'])).toEqual({ address: '0.0.0.0', port: 12000, loss: 20, seed: 9, quiet: false })
+    expect(parsePingServerArgv(t, ['-6'])).toMatchObject({ address: '::' })
+    expect(parsePingServerArgv(t, ['-6'])).not.toHaveProperty('loss')
+    expect(parsePingServerArgv(t, ['--loss', '101'])).toEqual({ error: '--loss deve essere un numero tra 0 e 100' })
+    expect(pingHelp(t).split('\n')[0]).toBe('Usage: socklab udp-ping [-a ADDR] [-p N] [-6] [-c COUNT] [--timeout S]')
+    expect(pingHelp(t)).toContain('-c N: ping da inviare (default 10)')
+    expect(pingServerHelp(t)).toContain('randint(0, 10) < 4')
+    expect(relayHelp(t)).toContain('--c2s, --s2c, --both: le alterazioni')
+  })
+})
