@@ -95,6 +95,8 @@ export class PingClient extends EventEmitter {
         a.resolve({ rttMs: receivedAt - a.sentAt, message, from })
       } else this.record({ type: 'late', seq, message, from })
     })
+    // A receive error (an ICMP message the system passes on) ends no ping: the timeout does.
+    socket.on('error', (err: NodeJS.ErrnoException) => this.record({ type: 'error', seq: awaited?.seq ?? 0, code: err.code, message: err.message }))
     const rtts: (number | null)[] = []
     try {
       for (let seq = 1; seq <= count && !this.stopped; seq++) {
