@@ -1,4 +1,10 @@
 // The relay between a client and a server: UDP or TCP, impaired per direction, seeded.
+//
+// To see every record from the first ('listening'), construct, listen, then start:
+//   const relay = new UdpRelay(config); relay.on('record', show); await relay.start()
+// startRelay() starts first: its caller sees the records after 'listening' (the CLI prints its
+// own start lines from relay.local and relay.seed). stats() may be read at any time; close()
+// ends every flow, frees the port and emits 'closed' with the final counters.
 
 import { TcpRelay } from './tcp-relay'
 import type { Relay, RelayConfig } from './types'
