@@ -10,6 +10,8 @@ import { Lab } from '../engine/lab'
 import { parseCourseUrl } from '../engine/url'
 import type { Command, Options } from './args'
 import { UsageError } from './args'
+import { said } from '../shared/i18n/said'
+import { saidOf, spoken } from './words'
 import { runBrowserHost } from './web'
 
 export async function runProgram(command: Command, o: Options): Promise<number> {
@@ -27,7 +29,7 @@ export async function runProgram(command: Command, o: Options): Promise<number> 
     case 'tcp-client':
     case 'udp-client': {
       const sentence = o.message ?? (await ask('Input lowercase sentence: '))
-      if (sentence === null) throw new UsageError('no sentence to send: standard input ended before a line was typed')
+      if (sentence === null) throw new UsageError(said('cli:errors.noSentence'))
       const config: EndpointConfig =
         command === 'tcp-client'
           ? { kind: 'tcp-client', address: o.address, port: o.port, recvSize: o.recvSize, timeoutMs: o.timeoutMs }
@@ -106,7 +108,8 @@ async function fetchUrls(lab: Lab, o: Options): Promise<number> {
   // A URL given as an argument that cannot be fetched is bad input, like a bad option: refused before any fetch.
   for (const url of o.urls) {
     const parsed = parseCourseUrl(url, o.family)
-    if ('error' in parsed) throw new UsageError(parsed.error)
+    // The course's words (`Error in parsing URL <…>`) with the engine's reason: as the engine says it.
+    if ('error' in parsed) throw new UsageError(saidOf(parsed))
   }
   const { id } = await lab.start({ kind: 'http-client', recvOnce: o.recvOnce, family: o.family })
   if (o.urls.length) {
@@ -116,7 +119,7 @@ async function fetchUrls(lab: Lab, o: Options): Promise<number> {
         await lab.send(id, url)
       } catch (err) {
         failed++
-        process.stderr.write(`ERROR: ${(err as Error).message}\n`)
+        process.stderr.write(`ERROR: ${spoken(err)}\n`)
       }
     }
     return failed ? 1 : 0
@@ -127,7 +130,8 @@ async function fetchUrls(lab: Lab, o: Options): Promise<number> {
     try {
       await lab.send(id, url)
     } catch (err) {
-      process.stderr.write(`ERROR: ${(err as Error).message}. Retry.\n`)
+      // `. Retry.` as the course's client says it, in every language.
+      process.stderr.write(`ERROR: ${spoken(err)}. Retry.\n`)
     }
   }
 }
