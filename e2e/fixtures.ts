@@ -24,7 +24,8 @@ export const test = base.extend<{ lab: Page; host: Host; hostEnv: Record<string,
         const timer = setTimeout(() => reject(new Error(`socklab web printed no address:\n${out}`)), 15_000)
         child.stdout!.on('data', (d) => {
           out += d
-          const m = /open (http:\/\/\S+)/.exec(out)
+          // The address ends its line, in every language.
+          const m = / (http:\/\/\S+)\n/.exec(out)
           if (m) {
             clearTimeout(timer)
             resolve(m[1])
