@@ -46,13 +46,17 @@ export class SaidError extends Error {
  * a Said of. The catalogs hold `{{text}}` in every language.
  */
 export const verbatim = (text: string): Said => said('cli:verbatim', { text })
+const VERBATIM = 'cli:verbatim'
 
 /**
  * What something that went wrong says, in the CLI's language: its Said (an error or a problem that
  * carries one as `said`), else its message as it is.
  */
 export function spoken(x: unknown): string {
-  return say(cliT(), saidOf(x))
+  const s = saidOf(x)
+  // Verbatim words skip the catalogs altogether (the pseudo locale would mark them as translated).
+  if (s.key === VERBATIM) return String(s.params?.text ?? '')
+  return say(cliT(), s)
 }
 
 /**
