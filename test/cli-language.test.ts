@@ -3,6 +3,8 @@
 // the same in both languages.
 
 import fs from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { afterEach, describe, expect, it } from 'vitest'
 import { COMMANDS, parseOptions, topUsage, usage } from '../src/cli/args'
@@ -11,7 +13,8 @@ import { parseWatchOptions, watchUsage } from '../src/cli/watch'
 import { setCliLang, spoken } from '../src/cli/words'
 import { createI18n } from '../src/shared/i18n/i18n'
 import { say, type MessageKey } from '../src/shared/i18n/said'
-import { freePort, langEnv, runSocklab } from './helpers/processes'
+import { captureSkipReason, sleep } from './helpers/capture'
+import { freePort, langEnv, python, runSocklab, socklab } from './helpers/processes'
 
 const IT = { env: langEnv('it') }
 const EN = { env: langEnv('en') }
@@ -215,4 +218,42 @@ describe('the launch page of socklab web', () => {
       }
     }
   })
+})
+
+const captureSkip = await captureSkipReason()
+
+describe('socklab watch in Italian', () => {
+  it.skipIf(!!captureSkip)('says what it captures, its summary and where it saved, in Italian; the two datagrams show as packet lines', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'socklab-lang-'))
+    const file = path.join(dir, 'giro.pcapng')
+    const port = await freePort()
+    const w = socklab(['watch', '-4', '-p', String(port), '-w', file], undefined, IT)
+    try {
+      for (const end = Date.now() + 20_000; !/^Osservo /m.test(w.stderr()); await sleep(25)) {
+        if (Date.now() > end || w.child.exitCode !== null) throw new Error(`no Osservo line:\n${w.stderr()}`)
+      }
+      const server = python('udp_server.py', ['-a', '127.0.0.1', '-p', String(port)])
+      await server.waitFor(/Server waiting on/)
+      const client = python('udp_client.py', ['-a', '127.0.0.1', '-p', String(port)], 'ciao\n')
+      expect(await client.exited).toBe(0)
+      for (const end = Date.now() + 10_000; (w.stdout().match(/UDP/g) ?? []).length < 2 && Date.now() < end; ) await sleep(25)
+      await sleep(300)
+      await server.stop()
+      w.child.stdin!.end()
+      expect(await w.exited).toBe(0)
+      expect(w.stderr()).toBe(
+        [
+          'Avvio della cattura su lo…',
+          `Osservo porta ${port} (TCP e UDP, IPv4) sull’interfaccia di loopback lo; Ctrl-C ferma.`,
+          '2 pacchetti, 0 connessioni TCP, 1 scambio UDP, 0 pacchetti persi dalla cattura',
+          `Salvato in ${file} (Wireshark lo apre)`,
+          ''
+        ].join('\n')
+      )
+      expect(w.stdout().trimEnd().split('\n')).toHaveLength(2)
+    } finally {
+      await w.stop()
+      fs.rmSync(dir, { recursive: true, force: true })
+    }
+  }, 40_000)
 })

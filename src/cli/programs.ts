@@ -11,7 +11,7 @@ import { parseCourseUrl } from '../engine/url'
 import type { Command, Options } from './args'
 import { UsageError } from './args'
 import { said } from '../shared/i18n/said'
-import { saidOf, spoken } from './words'
+import { cliWords, saidOf, spoken } from './words'
 import { runBrowserHost } from './web'
 
 export async function runProgram(command: Command, o: Options): Promise<number> {
@@ -56,7 +56,8 @@ function printEvent(e: LabEvent): void {
     if (e.role === 'client') {
       process.stdout.write(`${line}\n`)
       // Under the reply's line (the line after its read), as the window shows it.
-      if (decodeNote) process.stderr.write(`note: ${decodeNote}\n`)
+      const t = cliWords()
+      if (decodeNote) process.stderr.write(`${t('cli:note', { note: decodeNote })}\n`)
       decodeNote = ''
       return
     }

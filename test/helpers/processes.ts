@@ -22,7 +22,7 @@ export interface Running {
  * the machine's own, without the variables that would decide before LANG.
  */
 export function langEnv(lang: 'en' | 'it', base: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
-  const env = { ...base, LANG: lang === 'it' ? 'it_IT.UTF-8' : 'C.UTF-8' }
+  const env: NodeJS.ProcessEnv = { ...base, LANG: lang === 'it' ? 'it_IT.UTF-8' : 'C.UTF-8' }
   delete env.LC_ALL
   delete env.LC_MESSAGES
   delete env.LANGUAGE
