@@ -105,7 +105,7 @@ describe.each(LOCALES)('%s', (_locale, lang) => {
   })
 
   describe.each(families)('HTTP over %s', (_f, client, any, six) => {
-    const SITE = path.join(ROOT, 'resources', 'sample-site')
+    const SITE = path.join(ROOT, 'resources', 'sample-site', 'en')
     const url = (port: number, p: string): string => `http://${client.includes(':') ? `[${client}]` : client}:${port}${p}`
 
     it('curl and the course Python client → socklab http-server', async () => {

@@ -2,6 +2,7 @@
 // Consoles, the packet log and the CLI are all views of this one stream.
 
 import type { Utf8Failure } from './utf8-check'
+import type { Said } from './i18n/said'
 
 export type Proto = 'TCP' | 'UDP' | 'HTTP'
 export type Role = 'client' | 'server'
@@ -75,8 +76,11 @@ export interface EventDetails {
    * The course program's own line: `info` is what the program prints (its own words, never rendered).
    * `window`: a line the window wrote into one of its consoles through the host (a refusal, a note,
    * the echo of a sentence), so that a reload and every other window show it too.
+   * `note`: not the program's line but socklab's own note beside it (why the HTTP server refused a
+   * request, a limit it reached): its words are made at the edge, in the reader's language, from
+   * the Said; `info` holds its English words for an edge that does not word notes.
    */
-  console: { window?: { console: string; style: WindowLineStyle } }
+  console: { window?: { console: string; style: WindowLineStyle }; note?: Said }
 }
 
 /** How a window's own line shows: a note, an error (`ERROR: ` in red), or what the student typed, after the prompt. */
