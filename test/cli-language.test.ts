@@ -13,6 +13,7 @@ import { parseWatchOptions, watchUsage } from '../src/cli/watch'
 import { setCliLang, spoken } from '../src/cli/words'
 import { createI18n } from '../src/shared/i18n/i18n'
 import { say, type MessageKey } from '../src/shared/i18n/said'
+import { summaryLine } from '../src/shared/wire'
 import { captureSkipReason, sleep } from './helpers/capture'
 import { freePort, langEnv, python, runSocklab, socklab } from './helpers/processes'
 
@@ -187,16 +188,13 @@ describe('every word of the usage texts comes from the catalog (pseudo locale)',
   })
 })
 
-describe('numbers in prose follow the language; values to type do not', () => {
-  it('the watch summary\'s counts, plurals included (Italian has one, many and other)', () => {
+describe('numbers in prose follow the language', () => {
+  it('watch\'s summary line (the wire catalog\'s) counts as each language writes numbers, plurals included', () => {
     const it = createI18n('it').t
     const en = createI18n('en').t
-    expect(it('cli:watch.packets', { count: 1 })).toBe('1 pacchetto')
-    expect(it('cli:watch.packets', { count: 2 })).toBe('2 pacchetti')
-    expect(it('cli:watch.connections', { count: 1234 })).toBe('1.234 connessioni TCP')
-    expect(it('cli:watch.exchanges', { count: 1_000_000 })).toBe('1.000.000 scambi UDP')
-    expect(en('cli:watch.connections', { count: 1234 })).toBe('1,234 TCP connections')
-    expect(en('cli:watch.dropped', { count: 1 })).toBe('1 packet dropped by the capture')
+    expect(summaryLine(it, { packets: 1, tcpConnections: 1234, udpExchanges: 1_000_000, dropped: 2 })).toBe('1 pacchetto, 1.234 connessioni TCP, 1.000.000 scambi UDP, 2 pacchetti persi dalla cattura')
+    expect(summaryLine(en, { packets: 1, tcpConnections: 1234, udpExchanges: 1, dropped: 1 })).toBe('1 packet, 1,234 TCP connections, 1 UDP exchange, 1 packet dropped by the capture')
+    expect(it('cli:watch.notSaved', { file: 'x.pcapng', count: 1234 })).toBe('Non salvato: x.pcapng contiene solo i 1.234 byte scritti prima dell’errore')
   })
 })
 

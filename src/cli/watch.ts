@@ -7,13 +7,13 @@ import fs from 'node:fs'
 import path from 'node:path'
 import type { Family } from '../shared/events'
 import { DEFAULT_PORT } from '../shared/address'
-import { wireLine, type WirePacket } from '../shared/wire'
+import { summaryLine, wireLine, type WirePacket } from '../shared/wire'
 import { said } from '../shared/i18n/said'
 import { CaptureUnavailableError, PacketCapture, type CaptureEnd } from '../engine/capture/packet-capture'
 import { loopbackInterface } from '../engine/capture/tools'
 import { removeStaleFolders } from '../engine/capture/run-folders'
 import { commonOptionLines, optionLine, parseCommandLine, UsageError } from './args'
-import { cliWords, spoken } from './words'
+import { cliT, cliWords, spoken } from './words'
 import { checkSaveFile, FileExistsError, WatchSave } from './watch-save'
 
 export interface WatchOptions {
@@ -83,17 +83,6 @@ function describe(o: WatchOptions): string {
   return t('cli:watch.what', { ports: t('cli:watch.ports', { count: o.ports.length, list: o.ports.join(', ') }), families })
 }
 
-/** The summary after the capture: packets, connections, exchanges and what the capture dropped. */
-function summary(s: CaptureEnd): string {
-  const t = cliWords()
-  return t('cli:watch.summary', {
-    packets: t('cli:watch.packets', { count: s.packets }),
-    connections: t('cli:watch.connections', { count: s.tcpConnections }),
-    exchanges: t('cli:watch.exchanges', { count: s.udpExchanges }),
-    dropped: s.dropped === null ? t('cli:watch.droppedUnknown') : t('cli:watch.dropped', { count: s.dropped })
-  })
-}
-
 export async function runWatch(argv: string[]): Promise<number> {
   const o = parseWatchOptions(argv)
   if (o.help) {
@@ -115,7 +104,7 @@ export async function runWatch(argv: string[]): Promise<number> {
   const capture = new PacketCapture({ ports: o.ports, families: o.families })
   const save = file ? new WatchSave(file, o.ports, o.families) : undefined
   const out = new LineWriter()
-  capture.on('packets', (batch: WirePacket[]) => out.write(batch.map((p) => wireLine(p, capture.startedAt))))
+  capture.on('packets', (batch: WirePacket[]) => out.write(batch.map((p) => wireLine(cliT(), p, capture.startedAt))))
   // Listened for before the tools start: a Ctrl-C while they start stops them once they have
   // (a process killed by it would leave them capturing on their own).
   let askStop!: () => void
@@ -157,7 +146,7 @@ export async function runWatch(argv: string[]): Promise<number> {
   const saved = await save?.stop()
   if (out.closed) return saved?.error ? 1 : 0
   if (end.problem) process.stderr.write(`ERROR: ${spoken(end.problem)}\n`)
-  process.stderr.write(`${summary(end)}\n`)
+  process.stderr.write(`${summaryLine(cliT(), end)}\n`)
   if (saved?.error) process.stderr.write(`${t('cli:watch.notSaved', { file, count: saved.bytes })}\n`)
   else if (file && !end.problem) process.stderr.write(`${t('cli:watch.saved', { file })}\n`)
   return end.problem || saved?.error ? 1 : 0
