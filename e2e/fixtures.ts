@@ -32,7 +32,8 @@ export async function startHost(env: Record<string, string> = {}): Promise<Host>
     const timer = setTimeout(() => reject(new Error(`socklab web printed no address:\n${out}`)), 15_000)
     child.stdout!.on('data', (d) => {
       out += d
-      const m = /open (http:\/\/\S+)/.exec(out)
+      // The address ends its line, in every language.
+      const m = / (http:\/\/\S+)\n/.exec(out)
       if (m) {
         clearTimeout(timer)
         resolve(m[1])

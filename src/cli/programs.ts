@@ -10,8 +10,8 @@ import { Lab } from '../engine/lab'
 import { parseCourseUrl } from '../engine/url'
 import type { Command, Options } from './args'
 import { UsageError } from './args'
-import { say } from '../shared/i18n/said'
-import { cliT } from './words'
+import { said, say } from '../shared/i18n/said'
+import { cliT, cliWords, saidOf, spoken } from './words'
 import { runBrowserHost } from './web'
 
 export async function runProgram(command: Command, o: Options): Promise<number> {
@@ -29,7 +29,7 @@ export async function runProgram(command: Command, o: Options): Promise<number> 
     case 'tcp-client':
     case 'udp-client': {
       const sentence = o.message ?? (await ask('Input lowercase sentence: '))
-      if (sentence === null) throw new UsageError('no sentence to send: standard input ended before a line was typed')
+      if (sentence === null) throw new UsageError(said('cli:errors.noSentence'))
       const config: EndpointConfig =
         command === 'tcp-client'
           ? { kind: 'tcp-client', address: o.address, port: o.port, recvSize: o.recvSize, timeoutMs: o.timeoutMs }
@@ -57,7 +57,8 @@ function printEvent(e: LabEvent): void {
     if (e.role === 'client') {
       process.stdout.write(`${line}\n`)
       // Under the reply's line (the line after its read), as the window shows it.
-      if (decodeNote) process.stderr.write(`note: ${decodeNote}\n`)
+      const t = cliWords()
+      if (decodeNote) process.stderr.write(`${t('cli:note', { note: decodeNote })}\n`)
       decodeNote = ''
       return
     }
@@ -109,7 +110,8 @@ async function fetchUrls(lab: Lab, o: Options): Promise<number> {
   // A URL given as an argument that cannot be fetched is bad input, like a bad option: refused before any fetch.
   for (const url of o.urls) {
     const parsed = parseCourseUrl(url, o.family)
-    if ('error' in parsed) throw new UsageError(parsed.error)
+    // The course's words (`Error in parsing URL <…>`) with the engine's reason: as the engine says it.
+    if ('error' in parsed) throw new UsageError(saidOf(parsed))
   }
   const { id } = await lab.start({ kind: 'http-client', recvOnce: o.recvOnce, family: o.family })
   if (o.urls.length) {
@@ -119,7 +121,7 @@ async function fetchUrls(lab: Lab, o: Options): Promise<number> {
         await lab.send(id, url)
       } catch (err) {
         failed++
-        process.stderr.write(`ERROR: ${(err as Error).message}\n`)
+        process.stderr.write(`ERROR: ${spoken(err)}\n`)
       }
     }
     return failed ? 1 : 0
@@ -130,7 +132,8 @@ async function fetchUrls(lab: Lab, o: Options): Promise<number> {
     try {
       await lab.send(id, url)
     } catch (err) {
-      process.stderr.write(`ERROR: ${(err as Error).message}. Retry.\n`)
+      // `. Retry.` as the course's client says it, in every language.
+      process.stderr.write(`ERROR: ${spoken(err)}. Retry.\n`)
     }
   }
 }
