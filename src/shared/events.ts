@@ -2,6 +2,7 @@
 // Consoles, the packet log and the CLI are all views of this one stream.
 
 import type { Utf8Failure } from './utf8-check'
+import type { Said } from './i18n/said'
 
 export type Proto = 'TCP' | 'UDP' | 'HTTP'
 export type Role = 'client' | 'server'
@@ -74,9 +75,11 @@ export interface EventDetails {
   /**
    * The course program's own line: `info` is what the program prints (its own words, never rendered).
    * `window`: a line the window wrote into one of its consoles through the host (a refusal, a note,
-   * the echo of a sentence), so that a reload and every other window show it too.
+   * the echo of a sentence), so that a reload and every other window show it too. `said`: a note or
+   * an error as a key and parameters, worded by each window in its language at render time (`info`
+   * then holds its English words, for the exports and the CLI); the echo is `info` itself (data).
    */
-  console: { window?: { console: string; style: WindowLineStyle } }
+  console: { window?: { console: string; style: WindowLineStyle; said?: Said } }
 }
 
 /** How a window's own line shows: a note, an error (`ERROR: ` in red), or what the student typed, after the prompt. */
