@@ -6,6 +6,11 @@ import type { Theme } from '../ui/zoom'
 import { useTranslation } from 'react-i18next'
 import { LanguageSwitch } from './LanguageSwitch'
 
+/** Data, not words (translate="no" where they show): the program's name, and the zoom buttons' letters. */
+const NAME = 'socklab'
+const SMALLER = 'A−'
+const LARGER = 'A+'
+
 interface Props {
   info: HostInfo
   lab: LabKind
@@ -22,7 +27,7 @@ export function Header({ info, lab, family, zoom, theme, onLab, onFamily, onZoom
   const { t } = useTranslation('lab')
   return (
     <header className="top">
-      <h1 translate="no">socklab</h1>
+      <h1 translate="no">{NAME}</h1>
       <nav className="labs" role="tablist" aria-label={t('header.labs')}>
         {LABS.map((l) => (
           <button key={l.kind} type="button" role="tab" aria-selected={l.kind === lab} className={l.kind === lab ? 'tab active' : 'tab'} onClick={() => onLab(l.kind)} data-testid={`lab-${l.kind}`} translate="no">
@@ -51,13 +56,13 @@ export function Header({ info, lab, family, zoom, theme, onLab, onFamily, onZoom
       <LanguageSwitch />
       <div className="view" role="group" aria-label={t('header.view')}>
         <button type="button" onClick={() => onZoom(-1)} aria-label={t('header.zoomOut')} data-testid="zoom-out" translate="no">
-          A−
+          {SMALLER}
         </button>
         <button type="button" onClick={() => onZoom(0)} aria-label={t('header.zoomReset')} data-testid="zoom-reset" translate="no">
           {Math.round(zoom * 100)}%
         </button>
         <button type="button" onClick={() => onZoom(1)} aria-label={t('header.zoomIn')} data-testid="zoom-in" translate="no">
-          A+
+          {LARGER}
         </button>
         <button type="button" aria-pressed={theme === 'contrast'} onClick={() => onTheme(theme === 'contrast' ? 'dark' : 'contrast')} data-testid="theme-contrast">
           {t('header.contrast')}

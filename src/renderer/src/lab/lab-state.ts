@@ -215,8 +215,7 @@ export function withServerPort(lab: LabState, port: string, family: Family): Lab
   return withEachTab({ ...lab, server: { ...lab.server, port } }, (c) => ({ ...c, port: c.portEdited ? c.port : port, url: c.urlEdited ? c.url : defaultUrl(family, port) }))
 }
 
-/** A config, or what is wrong with the fields (the schema's sentence; a Said once the schema speaks in keys). */
-type Checked<T> = { config: T } | { problem: string | Said }
+type Checked<T> = { config: T } | { problem: string }
 
 /** Whole numbers as the CLI takes them (digits only); anything else is NaN, which the schema refuses. */
 const integer = (text: string): number => (/^\d+$/.test(text.trim()) ? Number(text.trim()) : NaN)

@@ -24,6 +24,8 @@ interface Props {
 }
 
 const PROTOCOLS: (Proto | 'all')[] = ['all', 'TCP', 'UDP', 'HTTP']
+/** The export formats' names: data (translate="no"). */
+const FORMATS = { json: 'JSON', csv: 'CSV' }
 
 /** One line of controls above the log; at narrow widths the labels hide (they stay the controls' names). */
 export function LogToolbar({ filter, onFilter, endpoints, shown, behind, dropped, paused, onPause, onClear, rows, base }: Props): React.JSX.Element {
@@ -64,10 +66,10 @@ export function LogToolbar({ filter, onFilter, endpoints, shown, behind, dropped
       <div className="export" role="group" aria-label={t('toolbar.exportGroup')}>
         <span aria-hidden="true">{t('toolbar.export')}</span>
         <button type="button" aria-label={t('toolbar.exportJson')} title={t('toolbar.exportJsonHint')} onClick={() => download(`socklab-log-${stamp}.json`, toJson(rows), 'application/json')} data-testid="log-export-json" translate="no">
-          JSON
+          {FORMATS.json}
         </button>
         <button type="button" aria-label={t('toolbar.exportCsv')} title={t('toolbar.exportCsvHint')} onClick={() => download(`socklab-log-${stamp}.csv`, toCsv(rows, base), 'text/csv')} data-testid="log-export-csv" translate="no">
-          CSV
+          {FORMATS.csv}
         </button>
       </div>
     </div>
