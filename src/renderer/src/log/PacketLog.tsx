@@ -24,7 +24,12 @@ const COLUMNS: Column[] = ['no', 'time', 'source', 'destination', 'protocol', 'l
 /** The class that places each column (in two lines, the grid area it takes), as the Wire view's. */
 const PLACES = ['c-no', 'c-time', 'c-src', 'c-dst', 'c-proto', 'c-len', 'c-what']
 /** What a narrow log (a projector) heads these columns with, as netstat does; the whole word on hover. */
-function columnWords(t: TFunction<'log'>, c: Column): { name: string; short?: string } {
+/**
+ * A column's header: its name (on hover and for screen readers whenever the header shows less),
+ * what the header shows (`head`: a language whose word is too long for the column abbreviates it)
+ * and, in a narrow log, `short`.
+ */
+function columnWords(t: TFunction<'log'>, c: Column): { name: string; head?: string; short?: string } {
   switch (c) {
     case 'no':
       return { name: t('columns.no') }
@@ -35,9 +40,9 @@ function columnWords(t: TFunction<'log'>, c: Column): { name: string; short?: st
     case 'destination':
       return { name: t('columns.destination') }
     case 'protocol':
-      return { name: t('columns.protocol'), short: t('columns.protocolShort') }
+      return { name: t('columns.protocol'), head: t('columns.protocolHead'), short: t('columns.protocolShort') }
     case 'length':
-      return { name: t('columns.length'), short: t('columns.lengthShort') }
+      return { name: t('columns.length'), head: t('columns.lengthHead'), short: t('columns.lengthShort') }
     case 'info':
       return { name: t('columns.info') }
   }
@@ -263,10 +268,10 @@ export function PacketLog({ store, endpoints, keyOf, zoom, onCleared, pick, onSe
           >
             <div className="log-row head" role="row" aria-rowindex={1} style={{ height: rowHeight }}>
               {COLUMNS.map((c, i) => {
-                const { name, short } = columnWords(t, c)
+                const { name, head = name, short } = columnWords(t, c)
                 return (
                   <span key={c} role="columnheader" className={PLACES[i]} data-testid="log-column" title={short && name} aria-label={short && name} data-short={short}>
-                    <span className="column-name">{name}</span>
+                    <span className="column-name">{head}</span>
                   </span>
                 )
               })}
