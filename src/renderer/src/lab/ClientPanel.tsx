@@ -10,6 +10,9 @@ import type { TFunction } from 'i18next'
 import type { Said } from '../../../shared/i18n/said'
 import { useWords, type Words } from '../ui/use-words'
 
+/** The sign of the New client button (its name is its label): not a word. */
+const PLUS = '+'
+
 interface Props {
   lab: LabState
   registry: ConsoleRegistry
@@ -163,7 +166,8 @@ function ClientTabs({ lab, active, onSelectTab, onNewTab }: { lab: LabState; act
         ))}
       </div>
       <button type="button" className="tab add" onClick={onNewTab} aria-label={t('client.newClient')} title={t('client.newClient')} data-testid="client-new">
-        +<span className="roomy"> {t('client.newClient')}</span>
+        <span translate="no">{PLUS}</span>
+        <span className="roomy"> {t('client.newClient')}</span>
       </button>
     </div>
   )
