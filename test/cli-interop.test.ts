@@ -95,7 +95,7 @@ describe('a server bound to :: prints an IPv4 peer as the course\'s Python serve
 })
 
 describe.each(families)('HTTP over %s', (_f, client, any, six) => {
-  const SITE = path.join(ROOT, 'resources', 'sample-site')
+  const SITE = path.join(ROOT, 'resources', 'sample-site', 'en')
   const url = (port: number, p: string): string => `http://${client.includes(':') ? `[${client}]` : client}:${port}${p}`
 
   it('curl and the course Python client → socklab http-server', async () => {

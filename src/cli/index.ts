@@ -8,7 +8,9 @@ import type { Command } from './args'
 import { COMMANDS, parseOptions, topUsage, usage, UsageError } from './args'
 import { closeInput, runProgram } from './programs'
 import { runWatch } from './watch'
-import { EMPTY_SEND } from '../engine/errors'
+import { EMPTY_SEND, LabError } from '../engine/errors'
+import { say } from '../shared/i18n/said'
+import { cliT } from './words'
 
 export async function main(argv: string[]): Promise<void> {
   // watch stops its capture itself when its reader goes, so that tshark ends with it.
@@ -47,7 +49,9 @@ async function run(argv: string[]): Promise<number> {
     return await runProgram(cmd, options)
   } catch (err) {
     const usageError = err instanceof UsageError || (err as { code?: string })?.code === EMPTY_SEND
-    return fail((err as Error)?.message ?? String(err), usageError ? 2 : 1)
+    // An error that says what it means is worded in the CLI's language.
+    const message = err instanceof LabError && err.said ? say(cliT(), err.said) : ((err as Error)?.message ?? String(err))
+    return fail(message, usageError ? 2 : 1)
   }
 }
 

@@ -10,6 +10,8 @@ import { Lab } from '../engine/lab'
 import { parseCourseUrl } from '../engine/url'
 import type { Command, Options } from './args'
 import { UsageError } from './args'
+import { say } from '../shared/i18n/said'
+import { cliT } from './words'
 import { runBrowserHost } from './web'
 
 export async function runProgram(command: Command, o: Options): Promise<number> {
@@ -50,7 +52,8 @@ let pending = ''
 let decodeNote = ''
 function printEvent(e: LabEvent): void {
   if (e.kind === 'console') {
-    const line = printable(e.info)
+    // socklab's own note (the HTTP server's refusals, limits) in the CLI's language; the program's lines as they are.
+    const line = printable(e.detail.note ? say(cliT(), e.detail.note) : e.info)
     if (e.role === 'client') {
       process.stdout.write(`${line}\n`)
       // Under the reply's line (the line after its read), as the window shows it.

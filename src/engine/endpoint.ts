@@ -10,6 +10,8 @@ import type { LabError } from './errors'
 import { isReset } from './errors'
 import { PREVIEW_BYTES } from '../shared/events'
 import type { PreviewRate } from './preview-rate'
+import type { Said } from '../shared/i18n/said'
+import { english } from './english'
 
 export interface Endpoint {
   readonly id: string
@@ -85,6 +87,11 @@ export class Reporter {
   /** A line the course program would print. */
   console(text: string, conn = 0): void {
     this.emit('console', { conn, detail: NO_DETAIL }, text, 0, undefined, undefined)
+  }
+
+  /** socklab's own note beside the program's lines, worded where it is shown (its English kept as `info`). */
+  note(note: Said, conn = 0): void {
+    this.emit('console', { conn, detail: { note } }, english(note), 0, undefined, undefined)
   }
 
   /** A failure, in plain words; `code` is Node's (EADDRINUSE...). */

@@ -1,6 +1,7 @@
 // Errors a student can read: Node's code kept for programs, plus one plain sentence.
 
 import { formatTuple } from '../shared/events'
+import type { Said } from '../shared/i18n/said'
 
 export class LabError extends Error {
   /** Set once the endpoint reported it as an event: a host tells the window, which then does not say it twice. */
@@ -8,7 +9,9 @@ export class LabError extends Error {
 
   constructor(
     message: string,
-    readonly code?: string
+    readonly code?: string,
+    /** What it means, for an edge to word in its language (`message` is its English). */
+    readonly said?: Said
   ) {
     super(message)
     this.name = 'LabError'

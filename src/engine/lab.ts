@@ -9,8 +9,7 @@ import type { EndpointKind } from '../shared/endpoint-kinds'
 import { endpointId, kindInfo, kindOfId } from '../shared/endpoint-kinds'
 import type { LabEvent, SockAddr } from '../shared/events'
 import { DEFAULT_RING_SIZE } from '../shared/events'
-import { createI18n, type TFunction } from '../shared/i18n/i18n'
-import { say } from '../shared/i18n/said'
+import { english } from './english'
 import { MAX_ENDPOINTS_PER_LAB } from '../shared/limits'
 import { PreviewBudget } from '../shared/preview-budget'
 import { createEndpoint } from './create-endpoint'
@@ -45,10 +44,6 @@ interface Running {
 export interface LabEvents {
   event: [LabEvent]
 }
-
-/** English words for a window's Said line (made once, on the first): the event's `info`, for the exports and the CLI. */
-let english: TFunction | undefined
-const englishWords = (): TFunction => (english ??= createI18n('en').t)
 
 export class Lab extends EventEmitter<LabEvents> {
   private readonly ring: Ring<LabEvent>
@@ -191,7 +186,7 @@ export class Lab extends EventEmitter<LabEvents> {
       conn: 0,
       length: 0,
       // A Said's English words, for the exports and the CLI; each window words it in its own language.
-      info: line.said ? say(englishWords(), line.said) : (line.text ?? ''),
+      info: line.said ? english(line.said) : (line.text ?? ''),
       detail: { window: { console: line.console, style: line.style, ...(line.said && { said: line.said }) } }
     })
   }

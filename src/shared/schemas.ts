@@ -8,6 +8,7 @@ import { ENDPOINT_ID, ENDPOINT_KINDS } from './endpoint-kinds'
 import { say, worded } from './field-rules'
 import { INPUT_MAX_CHARS } from './limits'
 import { CONSOLE_KEY, CONTROL_CHARACTER, endpointFitsConsole, kindFitsConsole, parseConsoleKey } from './console-keys'
+import { LANGS, type Lang } from './i18n/resources'
 import { MAX_SHARED_TABS, MAX_WINDOWS, VIEW_NAMES } from './window-views'
 import { en } from './i18n/resources'
 import type { Said } from './i18n/said'
@@ -121,7 +122,8 @@ export const argSchemas: { [V in Verb]: z.ZodType<ArgsOf<V>> } = {
   stopCapture: z.tuple([]),
   kernelState: z.tuple([z.number().int().nonnegative().optional()]),
   exportPcapng: z.tuple([]),
-  showView: z.tuple([sharedView, windowToken.optional()])
+  showView: z.tuple([sharedView, windowToken.optional()]),
+  setLanguage: z.tuple([z.enum(LANGS as [Lang, ...Lang[]], { error: 'not a language socklab speaks' })])
 }
 
 /**

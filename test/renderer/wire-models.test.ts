@@ -58,7 +58,7 @@ describe('what each socket is doing now', () => {
 
   it('an HTTP client, its page read and the server gone, says its next fetch opens a new connection', async () => {
     t = testLab()
-    const server = await t.start({ kind: 'http-server', address: '127.0.0.1', port: 0, root: path.join(ROOT, 'resources', 'sample-site') })
+    const server = await t.start({ kind: 'http-server', address: '127.0.0.1', port: 0, root: path.join(ROOT, 'resources', 'sample-site', 'en') })
     const client = await t.start({ kind: 'http-client', recvOnce: false, family: 'IPv4' })
     await t.lab.send(client.id, `http://127.0.0.1:${server.local!.port}/`)
     await t.waitForEvent((e) => e.endpoint === client.id && e.kind === 'close')

@@ -29,7 +29,7 @@ function banner(what: Said | string): void {
 openLabApi(banner)
   .then(async (api) => {
     const info = await api.hostInfo()
-    words = startLanguage(initialLanguage(info.language))
+    words = startLanguage(initialLanguage(info.language), (lang) => api.setLanguage(lang))
     root.render(
       <StrictMode>
         <I18nextProvider i18n={words}>

@@ -9,6 +9,7 @@ import { decodeStopWords } from '../../../shared/event-words'
 import { said, type Said } from '../../../shared/i18n/said'
 import type { ConsoleRegistry } from '../consoles/consoles'
 import type { EventStore } from './event-store'
+import { windowSay } from '../i18n/window-say'
 
 /** What the router writes to: the console registry (a recording double in tests, which have no DOM). */
 export type ConsoleWriter = Pick<ConsoleRegistry, 'write'>
@@ -72,7 +73,8 @@ export class EventRouter {
     if (e.kind === 'console') {
       if (e.detail.window) showWindowLine(this.consoles, key, e.detail.window.style, e.detail.window.said ?? e.info)
       else {
-        this.consoles.write(key, e.info)
+        // socklab's own note (the HTTP server's refusals, limits) in the window's language; the program's lines as they are.
+        this.consoles.write(key, e.detail.note ? windowSay(e.detail.note, e.info) : e.info)
         // The reply's line is the one after its read: the note goes right under it, where the U+FFFD is.
         const note = this.decodeNotes.get(e.endpoint)
         if (note !== undefined) {
