@@ -33,8 +33,12 @@ export function LogDetails({ event, keyOf }: { event?: LabEvent; keyOf: KeyOf })
       {/* The summary and the Hex/Text switch share a line, so that the dump keeps its lines on a short screen. */}
       <div className="details-head">
         {/* With bytes, one line, cut at the pane's edge (the whole of it on hover), so that the dump keeps its room. */}
-        <p title={`#${event.seq} ${who} · ${event.info} ${note}`}>
-          <strong>#{event.seq}</strong> {who} · {event.info} {payload && <em data-testid="log-payload-note">{note}</em>}
+        {/* One sentence of the catalog as its tooltip; on the line, the seq, the call, the code and an id are data (translate="no"). */}
+        <p title={t('details.summary', { seq: event.seq, who, info: event.info, note })}>
+          <strong translate="no">#{event.seq}</strong> {key ? words(fullName(key)) : <span translate="no">{event.endpoint}</span>} · <span translate="no">{event.kind}</span>
+          {event.conn ? ` · ${t('details.connection', { conn: event.conn })}` : ''}
+          {event.code ? ' · ' : ''}
+          {event.code ? <span translate="no">{event.code}</span> : null} · {event.info} {payload && <em data-testid="log-payload-note">{note}</em>}
         </p>
         {bytes.length > 0 && (
           <div className="seg-group" role="group" aria-label={t('details.showAs')}>
