@@ -23,8 +23,10 @@ export function nameOf(key: string): EndpointName {
 
 /** "TCP Client 2": the name with its lab, where several labs share one list (worded where it shows). */
 export function fullName(key: string): Said {
-  const { lab, said: name } = nameOf(key)
-  return said('lab:names.full', { lab: LABS.find((l) => l.kind === lab)?.title ?? lab, name })
+  const [kind, role, n] = key.split(':') as [LabKind, string, string?]
+  // One sentence, not a name inside a sentence: a tooltip that quotes it stays one catalog string deep.
+  const lab = LABS.find((l) => l.kind === kind)?.title ?? kind
+  return role === 'server' ? said('lab:names.fullServer', { lab }) : said('lab:names.fullClient', { lab, n: n ?? '' })
 }
 
 /** The endpoints running now, per lab: its server if started, each client tab that has an endpoint. */
