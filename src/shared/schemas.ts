@@ -12,7 +12,6 @@ import { CONSOLE_KEY, CONTROL_CHARACTER, endpointFitsConsole, kindFitsConsole, p
 import { LANGS, type Lang } from './i18n/resources'
 import { MAX_SHARED_TABS, MAX_WINDOWS, VIEW_NAMES } from './window-views'
 import { en } from './i18n/resources'
-import type { Said } from './i18n/said'
 
 export { fields, type NumberField } from './field-rules'
 
