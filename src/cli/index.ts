@@ -6,7 +6,7 @@
 
 import type { Command } from './args'
 import { COMMANDS, parseOptions, topUsage, usage, UsageError } from './args'
-import { closeInput, runProgram } from './programs'
+import { closeInput, errorWords, runProgram } from './programs'
 import { runWatch } from './watch'
 import { EMPTY_SEND } from '../engine/errors'
 
@@ -47,7 +47,7 @@ async function run(argv: string[]): Promise<number> {
     return await runProgram(cmd, options)
   } catch (err) {
     const usageError = err instanceof UsageError || (err as { code?: string })?.code === EMPTY_SEND
-    return fail((err as Error)?.message ?? String(err), usageError ? 2 : 1)
+    return fail(errorWords(err), usageError ? 2 : 1)
   }
 }
 

@@ -4,13 +4,15 @@ import path from 'node:path'
 import readline from 'node:readline'
 import type { EndpointConfig } from '../shared/contract'
 import type { LabEvent } from '../shared/events'
-import { decodeStopWords } from '../shared/event-words'
+import { decodeStopWords, eventWords, sayIn } from '../shared/event-words'
+import { isSaid } from '../shared/i18n/said'
 import { INVERSE, visibleControls } from '../shared/visible-controls'
 import { Lab } from '../engine/lab'
 import { parseCourseUrl } from '../engine/url'
 import type { Command, Options } from './args'
 import { UsageError } from './args'
 import { runBrowserHost } from './web'
+import { cliT } from './words'
 
 export async function runProgram(command: Command, o: Options): Promise<number> {
   if (command === 'web') return runBrowserHost(o)
@@ -50,7 +52,8 @@ let pending = ''
 let decodeNote = ''
 function printEvent(e: LabEvent): void {
   if (e.kind === 'console') {
-    const line = printable(e.info)
+    // The course program's own line as it printed it (never translated); a lab's note in the CLI's language.
+    const line = printable(e.detail.said && !e.detail.course ? eventWords(e, cliT()) : (e.info ?? ''))
     if (e.role === 'client') {
       process.stdout.write(`${line}\n`)
       // Under the reply's line (the line after its read), as the window shows it.
@@ -62,12 +65,12 @@ function printEvent(e: LabEvent): void {
     pending += `${line}\n`
   }
   // Where the course's client would crash in decode(), socklab goes on: it says so on stderr.
-  else if (e.kind === 'recv' && e.role === 'client' && 'undecodable' in e.detail && e.detail.undecodable) decodeNote = decodeStopWords(e.detail.undecodable)
+  else if (e.kind === 'recv' && e.role === 'client' && 'undecodable' in e.detail && e.detail.undecodable) decodeNote = decodeStopWords(e.detail.undecodable, cliT())
   // A client's failure ends the program and is printed once, by main(); a server's is printed
   // here and the server goes on serving.
   else if (e.kind === 'error' && e.role === 'server') {
     flushLines()
-    process.stderr.write(`ERROR: ${e.info}\n`)
+    process.stderr.write(`ERROR: ${eventWords(e, cliT())}\n`)
   }
 }
 
@@ -106,7 +109,7 @@ async function fetchUrls(lab: Lab, o: Options): Promise<number> {
   // A URL given as an argument that cannot be fetched is bad input, like a bad option: refused before any fetch.
   for (const url of o.urls) {
     const parsed = parseCourseUrl(url, o.family)
-    if ('error' in parsed) throw new UsageError(parsed.error)
+    if ('error' in parsed) throw new UsageError(sayIn(cliT(), parsed.error))
   }
   const { id } = await lab.start({ kind: 'http-client', recvOnce: o.recvOnce, family: o.family })
   if (o.urls.length) {
@@ -116,7 +119,7 @@ async function fetchUrls(lab: Lab, o: Options): Promise<number> {
         await lab.send(id, url)
       } catch (err) {
         failed++
-        process.stderr.write(`ERROR: ${(err as Error).message}\n`)
+        process.stderr.write(`ERROR: ${errorWords(err)}\n`)
       }
     }
     return failed ? 1 : 0
@@ -127,9 +130,16 @@ async function fetchUrls(lab: Lab, o: Options): Promise<number> {
     try {
       await lab.send(id, url)
     } catch (err) {
-      process.stderr.write(`ERROR: ${(err as Error).message}. Retry.\n`)
+      process.stderr.write(`ERROR: ${errorWords(err)}. Retry.\n`)
     }
   }
+}
+
+/** An error's words in the CLI's language: what it says as data (a LabError's Said), else its message. */
+export function errorWords(err: unknown): string {
+  const s = (err as { said?: unknown } | null)?.said
+  if (isSaid(s)) return sayIn(cliT(), s)
+  return (err as Error)?.message ?? String(err)
 }
 
 /** Reads one line from standard input after a prompt; null once standard input has ended. */

@@ -7,6 +7,7 @@ import type { PcapngExport } from '../shared/wire'
 import type { Lab } from '../engine/lab'
 import { LabError } from '../engine/errors'
 import { portOfUrl, portsOfConfig, type LabCapture } from './lab-capture'
+import { said, type Said } from '../shared/i18n/said'
 
 export interface HostFacts {
   host: HostInfo['host']
@@ -66,22 +67,22 @@ export function createLabHandlers(lab: Lab, facts: HostFacts, capture: LabCaptur
     stopCapture: () => capture.stop(),
     kernelState: (since) => capture.kernelState(since),
     exportPcapng: async () => {
-      if (!facts.exportPcapng) throw new LabError('this host cannot export files')
+      if (!facts.exportPcapng) throw new LabError(said('error:cannotExport'))
       const pcapng = capture.pcapng()
-      if (!pcapng) throw new LabError('nothing captured yet: open the Wire view, then run an exchange')
+      if (!pcapng) throw new LabError(said('error:nothingCaptured'))
       return facts.exportPcapng(pcapng).finally(() => pcapng.destroy())
     },
     // Answered by the session, which knows which window calls (lab-session.ts).
     showView: () => {
-      throw new LabError('showView: only a window of this host can share its view')
+      throw new LabError(said('error:showViewOnlyWindow'))
     }
   }
 }
 
-/** The client's line while it waits for the capture to take in its port(s). */
-export function captureWaitLine(ports: number[], datagrams: boolean): string {
-  const which = ports.length === 1 ? `port ${ports[0]}` : `ports ${ports.join(', ')}`
-  return `Waiting for the capture to include ${which}, so that ${datagrams ? 'the first datagram' : 'the handshake'} shows in the Wire view…`
+/** The client's note while it waits for the capture to take in its port(s), as data (the window words it). */
+export function captureWaitLine(ports: number[], datagrams: boolean): Said {
+  const params = { count: ports.length, ports: ports.join(', ') }
+  return datagrams ? said('console:captureWait.datagram', params) : said('console:captureWait.handshake', params)
 }
 
 export function hasIPv6Loopback(): boolean {

@@ -17,6 +17,9 @@ import type { ClientFields, ClientTab, LabKind, LabState, ServerFields } from '.
 import { adoptEndpoints, clientConfig, initialLab, isBusy, labOf, LABS, newTab, phaseOf, PROMPTS, restoreLabs, serverConfig, shownTab, signatureOf, stoppedPhase, withFamily, withServerPort, withStoppedServers, withUrl } from './lab-state'
 import { saveViewMemory, type ViewMemory } from './view-memory'
 import { keptTabs, rememberedEndpoints, savedTabs, startingTabs } from './tab-memory'
+import { windowT } from '../feed/window-words'
+import { sayIn } from '../../../shared/event-words'
+import { isSaid } from '../../../shared/i18n/said'
 
 /** What the window shows of the labs; a new object whenever anything in it changes. */
 export interface LabView {
@@ -75,7 +78,8 @@ export function draftCutNote(view: LabView, key: string): string {
   return over > 0 ? `Only the first ${INPUT_MAX_CHARS.toLocaleString('en')} characters were kept: ${over.toLocaleString('en')} more did not fit in one sentence.` : ''
 }
 
-const messageOf = (err: unknown): string => (err instanceof Error ? err.message : String(err))
+/** A failed call's words: what failed as data (the host's Said) in the window's language, else its message. */
+const messageOf = (err: unknown): string => (isSaid((err as CallError)?.said) ? sayIn(windowT(), (err as CallError).said!) : err instanceof Error ? err.message : String(err))
 
 /** Each lab as a new window shows it, with the server fields and client tabs this window had before a reload. */
 function startingLabs(info: HostInfo, family: Family, memory: Partial<ViewMemory>): Record<LabKind, LabState> {
@@ -150,7 +154,7 @@ export class LabController {
     const labs = withRememberedTabs(startingLabs(info, family, memory), this.rememberedTabs)
     this.view = { family, active: memory.active ?? 'tcp', labs, problems: {}, drafts: memory.drafts ?? {} }
     this.written = { write: (key, text, style) => (this.spoken.add(key), consoles.write(key, text, style)) }
-    this.router = new EventRouter(store, this.written, this.placeOf)
+    this.router = new EventRouter(store, this.written, this.placeOf, windowT)
     this.readInput()
   }
 

@@ -4,6 +4,7 @@ import { PREVIEW_BYTES } from '../../../shared/events'
 import { fullName } from '../lab/endpoint-names'
 import { decodeBase64, hexDump } from './hex-dump'
 import type { KeyOf } from './log-view'
+import { useEventWords } from './use-event-words'
 
 type Show = 'hex' | 'text'
 
@@ -13,6 +14,7 @@ export function LogDetails({ event, keyOf }: { event?: LabEvent; keyOf: KeyOf })
   const preview = event?.preview
   const bytes = useMemo(() => decodeBase64(preview), [preview])
   const dump = useMemo(() => (show === 'hex' ? hexDump(bytes) : new TextDecoder('utf-8').decode(bytes)), [bytes, show])
+  const wordsOf = useEventWords()
   if (!event)
     return (
       <div className="details empty" data-testid="log-details">
@@ -28,8 +30,8 @@ export function LogDetails({ event, keyOf }: { event?: LabEvent; keyOf: KeyOf })
       {/* The summary and the Hex/Text switch share a line, so that the dump keeps its lines on a short screen. */}
       <div className="details-head">
         {/* With bytes, one line, cut at the pane's edge (the whole of it on hover), so that the dump keeps its room. */}
-        <p title={`#${event.seq} ${who} · ${event.info} ${note}`}>
-          <strong>#{event.seq}</strong> {who} · {event.info} {payload && <em data-testid="log-payload-note">{note}</em>}
+        <p title={`#${event.seq} ${who} · ${wordsOf(event)} ${note}`}>
+          <strong>#{event.seq}</strong> {who} · {wordsOf(event)} {payload && <em data-testid="log-payload-note">{note}</em>}
         </p>
         {bytes.length > 0 && (
           <div className="seg-group" role="group" aria-label="Show the bytes as">

@@ -3,6 +3,7 @@ import { download, toCsv, toJson } from './export'
 import { LABS } from '../lab/lab-state'
 import type { FilterEntry } from './log-endpoints'
 import type { LogFilter } from './log-view'
+import { useEventWords } from './use-event-words'
 
 interface Props {
   filter: LogFilter
@@ -26,6 +27,7 @@ const PROTOCOLS: (Proto | 'all')[] = ['all', 'TCP', 'UDP', 'HTTP']
 /** One line of controls above the log; at narrow widths the labels hide (they stay the controls' names). */
 export function LogToolbar({ filter, onFilter, endpoints, shown, behind, dropped, paused, onPause, onClear, rows, base }: Props): React.JSX.Element {
   const stamp = new Date().toISOString().replace(/[:.]/g, '-').slice(0, 19)
+  const words = useEventWords()
   const count = `${shown.toLocaleString('en')} events${behind > 0 ? ` · paused, ${behind.toLocaleString('en')} new` : ''}${dropped > 0 ? ` · ${dropped.toLocaleString('en')} older dropped` : ''}`
   return (
     <div className="log-bar">
@@ -63,7 +65,7 @@ export function LogToolbar({ filter, onFilter, endpoints, shown, behind, dropped
         <button type="button" aria-label="Export JSON" title="Export what is shown as JSON" onClick={() => download(`socklab-log-${stamp}.json`, toJson(rows), 'application/json')} data-testid="log-export-json">
           JSON
         </button>
-        <button type="button" aria-label="Export CSV" title="Export what is shown as CSV" onClick={() => download(`socklab-log-${stamp}.csv`, toCsv(rows, base), 'text/csv')} data-testid="log-export-csv">
+        <button type="button" aria-label="Export CSV" title="Export what is shown as CSV" onClick={() => download(`socklab-log-${stamp}.csv`, toCsv(rows, base, words), 'text/csv')} data-testid="log-export-csv">
           CSV
         </button>
       </div>

@@ -14,6 +14,8 @@ import type { EventStore } from '../feed/event-store'
 import { useWholeWindow } from '../ui/use-whole-window'
 import { alignmentWords, buildLadder, callSides, conversationName, conversationNames, type LadderRow } from './ladder-model'
 import { WholeWindowButton } from '../ui/WholeWindowButton'
+import { eventWords } from '../../../shared/event-words'
+import { windowT } from '../feed/window-words'
 
 interface Props {
   store: CaptureStore
@@ -258,7 +260,7 @@ function CallMark({ row, top, fs, lineX, timeX, time, selected, store }: { row: 
   const left = row.side === 'client'
   return (
     <g className={`ladder-call kind-${row.event.kind}${selected ? ' selected' : ''}`} role="button" tabIndex={0} aria-label={`${row.side}: ${row.label}`} data-testid="ladder-call" data-kind={row.event.kind} {...activate(() => store.selectCall(row.event.seq))}>
-      <title>{row.event.info}</title>
+      <title>{eventWords(row.event, windowT())}</title>
       <text x={timeX} y={y + fs * 0.35} textAnchor="end" className="ladder-muted" data-testid="ladder-time">
         {time}
       </text>

@@ -12,6 +12,8 @@ import { formatSockAddr } from '../../../shared/events'
 import { matchConnections } from '../../../shared/match-connections'
 import type { ConnectionMatch, Conversation, PacketCalls, WirePacket } from '../../../shared/wire'
 import { flagsText, stepWords } from '../../../shared/wire'
+import { eventWords } from '../../../shared/event-words'
+import { windowT } from '../feed/window-words'
 
 /** `time` is what the row prints and places it (the packet's or the call's own, in µs since the epoch); `tie` orders equal times. */
 export type LadderRow =
@@ -55,7 +57,7 @@ export function callLabel(e: LabEvent): string {
     case 'reset':
       return 'reset by the peer'
     default:
-      return e.info
+      return eventWords(e, windowT())
   }
 }
 

@@ -8,6 +8,8 @@
 import type { LabEvent, Proto, Role, SockAddr } from '../../../shared/events'
 import { formatSockAddr } from '../../../shared/events'
 import type { KernelSocket, KernelTcpState } from '../../../shared/kernel-tcp'
+import { eventWords } from '../../../shared/event-words'
+import { windowT } from '../feed/window-words'
 
 /** How the state looks: waiting on the network, working, waiting on the student, gone. */
 export type ActivityTone = 'blocked' | 'busy' | 'idle' | 'closed'
@@ -147,7 +149,7 @@ function clientStep(t: Tracking, e: LabEvent): void {
       return
     case 'reset':
     case 'error':
-      t.step = { doing: `failed: ${e.info}`, tone: 'closed' }
+      t.step = { doing: `failed: ${eventWords(e, windowT())}`, tone: 'closed' }
       return
     case 'close':
       t.open.delete(e.conn)
