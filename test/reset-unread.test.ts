@@ -19,6 +19,7 @@ import type { LabEvent, LabEventOf } from '../src/shared/events'
 import { wireColumns, type WirePacket } from '../src/shared/wire'
 import { captureSkipReason, fieldLines, record, removeFixture, sleep } from './helpers/capture'
 import { freePort, python, type Running } from './helpers/processes'
+import { words } from './helpers/words'
 
 const skip = await captureSkipReason()
 
@@ -109,7 +110,7 @@ describe.skipIf(skip)('closing with bytes unread resets the connection (real cap
     // Node read the 3,000 bytes as one chunk: 1,976 are known unread; the kernel might hold more.
     const [close] = closes(events, 'server')
     expect(close.detail).toEqual({ closedBy: 'server', reason: 'served', reset: { unread: 1976, atLeast: true } })
-    expect(close.info).toBe('the server closed the connection; reset (RST): at least 1,976 bytes were left unread, and closing with unread bytes resets the connection')
+    expect(words(close)).toBe('the server closed the connection; reset (RST): at least 1,976 bytes were left unread, and closing with unread bytes resets the connection')
     expect(rst[0].reset).toEqual({ why: 'unread', by: 'server', unread: 1976, atLeast: true })
     expect(wireColumns(rst[0], 0).label).toBe('reset: the server closed with at least 1,976 bytes unread')
   })

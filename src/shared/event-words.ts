@@ -72,7 +72,7 @@ export function eventWords<K extends EventKind>(event: Describable<K>, t: TFunct
     case 'accept': {
       const d = e.detail as EventDetails['accept']
       if (d.backlogMs === undefined) return t('event:accept.now', { peer: peerOf(e, t) })
-      return t('event:accept.afterBacklog', { peer: peerOf(e, t), seconds: Math.round(d.backlogMs / 100) / 10 })
+      return t('event:accept.afterBacklog', { peer: peerOf(e, t), seconds: d.backlogMs / 1000 })
     }
     case 'connect': {
       const d = e.detail as EventDetails['connect']
