@@ -160,7 +160,7 @@ describe('the words of an event are made from its detail', () => {
     [{ kind: 'recv', detail: { what: 'stream', recvSize: 10, leftover: 20, eof: true, waiting: 0 }, role: 'server', proto: 'TCP', length: 10 }, 'read 10 bytes of the stream (20 more bytes beyond recv(10) left unread), then end of stream'],
     [{ kind: 'recv', detail: { what: 'stream', recvSize: 1024, leftover: 0, eof: true, waiting: 0 }, role: 'client', proto: 'TCP', length: 0 }, 'end of stream: the server closed without replying'],
     [{ kind: 'recv', detail: { what: 'datagram', recvSize: 16, truncatedTo: 16 }, role: 'server', proto: 'UDP', length: 40 }, 'datagram of 40 bytes, truncated to 16 by recvfrom(16)'],
-    [{ kind: 'recv', detail: { what: 'http-read', recvSize: 1500, read: 1, statusLine: 'HTTP/1.0 200 OK', status: 200 }, role: 'client', proto: 'HTTP', length: 1500 }, 'recv(1500) #1: HTTP/1.0 200 OK (1500 bytes)'],
+    [{ kind: 'recv', detail: { what: 'http-read', recvSize: 1500, read: 1, statusLine: 'HTTP/1.0 200 OK', status: 200 }, role: 'client', proto: 'HTTP', length: 1500 }, 'recv(1500) #1: HTTP/1.0 200 OK (1,500 bytes)'],
     [{ kind: 'recv', detail: { what: 'http-read', recvSize: 1500, read: 2 }, role: 'client', proto: 'HTTP', length: 700 }, 'recv(1500) #2: 700 bytes'],
     [{ kind: 'send', detail: { what: 'response', status: 206, streamed: true }, role: 'server', proto: 'HTTP', length: 5000 }, 'HTTP 206, 5,000 bytes streamed from disk'],
     [{ kind: 'send', detail: { what: 'bytes' }, role: 'client', proto: 'UDP', length: 0 }, 'empty datagram: no payload, but a packet all the same (UDP keeps message boundaries)'],

@@ -49,7 +49,7 @@ describe('HTTP client: recv(1500) in a loop', () => {
     for (const e of reads) expect(e.length).toBeLessThanOrEqual(1500)
     expect(reads.length).toBeGreaterThanOrEqual(Math.ceil(result.length / 1500))
     expect(reads.map((e) => words(e).split(':')[0])).toEqual(reads.map((_, i) => `recv(1500) #${i + 1}`))
-    expect(words(reads[0])).toBe('recv(1500) #1: HTTP/1.0 200 OK (1500 bytes)')
+    expect(words(reads[0])).toBe('recv(1500) #1: HTTP/1.0 200 OK (1,500 bytes)')
     expect(t.lines(c.id).at(-1)).toBe(`Reply read in ${reads.length} recv(1500) calls until the server closed, ${result.length} bytes`)
   })
 
