@@ -82,7 +82,7 @@ export class Lab extends EventEmitter<LabEvents> {
   async start(config: EndpointConfig, consoleKey?: string): Promise<EndpointInfo> {
     if (consoleKey !== undefined && !kindFitsConsole(config.kind, consoleKey)) throw new LabError(said('error:wrongConsole', { kind: config.kind, console: consoleKey.slice(0, 40) }))
     if (this.running.size + this.starting >= MAX_ENDPOINTS_PER_LAB) {
-      throw new LabError(said('error:limit', { count: MAX_ENDPOINTS_PER_LAB }), 'ELIMIT')
+      throw new LabError(said('error:limit', { most: MAX_ENDPOINTS_PER_LAB }), 'ELIMIT')
     }
     this.starting++
     try {

@@ -81,8 +81,8 @@ export function createLabHandlers(lab: Lab, facts: HostFacts, capture: LabCaptur
 
 /** The client's note while it waits for the capture to take in its port(s), as data (the window words it). */
 export function captureWaitLine(ports: number[], datagrams: boolean): Said {
-  const params = { count: ports.length, ports: ports.join(', ') }
-  return datagrams ? said('console:captureWait.datagram', params) : said('console:captureWait.handshake', params)
+  const list = ports.join(', ')
+  return datagrams ? said('console:captureWait.datagram', { count: ports.length, ports: list }) : said('console:captureWait.handshake', { count: ports.length, ports: list })
 }
 
 export function hasIPv6Loopback(): boolean {
