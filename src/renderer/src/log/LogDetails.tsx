@@ -31,7 +31,7 @@ export function LogDetails({ event, keyOf }: { event?: LabEvent; keyOf: KeyOf })
       <div className="details-head">
         {/* With bytes, one line, cut at the pane's edge (the whole of it on hover), so that the dump keeps its room. */}
         <p title={`#${event.seq} ${who} · ${wordsOf(event)} ${note}`}>
-          <strong>#{event.seq}</strong> {who} · {wordsOf(event)} {payload && <em data-testid="log-payload-note">{note}</em>}
+          <strong>#{event.seq}</strong> {who} · <span translate={event.kind === 'console' ? 'no' : undefined}>{wordsOf(event)}</span> {payload && <em data-testid="log-payload-note">{note}</em>}
         </p>
         {bytes.length > 0 && (
           <div className="seg-group" role="group" aria-label="Show the bytes as">

@@ -305,7 +305,14 @@ function LogRow({ event: e, index, base, rowHeight, selected, onSelect }: { even
         {e.kind === 'send' || e.kind === 'recv' ? e.length : ''}
       </span>
       <span role="gridcell" className="c-what" title={info}>
-        {describe(e, info)}
+        {/* The kind is a token (never translated); a console row's line is the program's own words. */}
+        {e.kind === 'console' ? (
+          <span translate="no">{describe(e, info)}</span>
+        ) : (
+          <>
+            <span translate="no">{e.kind.toUpperCase()}</span> {info}
+          </>
+        )}
       </span>
     </div>
   )
