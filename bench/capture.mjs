@@ -398,7 +398,7 @@ export async function benchCaptureBounds(results) {
   try {
     const status = await viewer.call('startCapture')
     if (!status.ok || status.value.state === 'unavailable') {
-      console.log(`\nCapture bounds: skipped: ${status.value?.problem?.message ?? status.error}`)
+      console.log(`\nCapture bounds: skipped: ${(status.value?.problem && JSON.stringify(status.value.problem.said)) ?? status.error}`)
       results.captureBounds = { skipped: true }
       return
     }

@@ -145,7 +145,8 @@ export async function startWebHost(build = THIS_BUILD) {
     const timer = setTimeout(() => reject(new Error('socklab web printed no address')), 15_000)
     child.stdout.on('data', (d) => {
       out += d
-      const m = /open (http:\/\/\S+)/.exec(out)
+      // The address ends its line, in every language.
+      const m = / (http:\/\/\S+)\n/.exec(out)
       if (m) {
         clearTimeout(timer)
         resolve(m[1])

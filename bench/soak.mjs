@@ -318,7 +318,7 @@ async function main() {
   // The capture on, as an open Wire view starts it: it takes in the UDP server's port.
   const captureStarted = await viewer.call('startCapture')
   const capturing = captureStarted.ok && captureStarted.value.state !== 'unavailable'
-  if (!capturing) console.log(`capture: unavailable here (${captureStarted.value?.problem?.message ?? captureStarted.error}): its memory is not watched`)
+  if (!capturing) console.log(`capture: unavailable here (${(captureStarted.value?.problem && JSON.stringify(captureStarted.value.problem.said)) ?? captureStarted.error}): its memory is not watched`)
   const slowViewers = await Promise.all(Array.from({ length: SLOW_VIEWERS }, () => labSocket(web.url)))
   for (const ws of slowViewers) ws.pause()
 

@@ -2,15 +2,47 @@
 // in the lab window the way a student does: fields, buttons, consoles, the packet log.
 
 import { spawn, type ChildProcess } from 'node:child_process'
+import fs from 'node:fs'
+import os from 'node:os'
 import path from 'node:path'
 import { test as base, expect, type Locator, type Page } from '@playwright/test'
 import { freePort, ROOT } from '../test/helpers/processes'
 
 export { ROOT }
 
-interface Host {
+export interface Host {
   url: string
   child: ChildProcess
+}
+
+/**
+ * Starts `socklab web -p 0` as a user would, and resolves once it prints its address. Each host
+ * gets a private config folder (XDG_CONFIG_HOME) unless `env` names one: what one test's window
+ * saves for its user (the language) must not reach the next test, nor the tester's own settings.
+ */
+export async function startHost(env: Record<string, string> = {}): Promise<Host> {
+  const config = env.XDG_CONFIG_HOME ?? fs.mkdtempSync(path.join(os.tmpdir(), 'socklab-e2e-config-'))
+  const child = spawn(process.execPath, [path.join(ROOT, 'bin', 'socklab.js'), 'web', '-p', '0', '--no-open'], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, ...env, XDG_CONFIG_HOME: config }
+  })
+  if (env.XDG_CONFIG_HOME === undefined) child.once('exit', () => fs.rmSync(config, { recursive: true, force: true }))
+  let out = ''
+  const url = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`socklab web printed no address:\n${out}`)), 15_000)
+    child.stdout!.on('data', (d) => {
+      out += d
+      // The address ends its line, in every language.
+      const m = / (http:\/\/\S+)\n/.exec(out)
+      if (m) {
+        clearTimeout(timer)
+        resolve(m[1])
+      }
+    })
+    child.stderr!.on('data', (d) => (out += d))
+    child.once('exit', (code) => reject(new Error(`socklab web exited with ${code}:\n${out}`)))
+  })
+  return { url, child }
 }
 
 export const test = base.extend<{ lab: Page; host: Host; hostEnv: Record<string, string> }>({
@@ -18,23 +50,9 @@ export const test = base.extend<{ lab: Page; host: Host; hostEnv: Record<string,
   hostEnv: [{}, { option: true }],
   host: [
     async ({ hostEnv }, use) => {
-      const child = spawn(process.execPath, [path.join(ROOT, 'bin', 'socklab.js'), 'web', '-p', '0', '--no-open'], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...hostEnv } })
-      let out = ''
-      const url = await new Promise<string>((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error(`socklab web printed no address:\n${out}`)), 15_000)
-        child.stdout!.on('data', (d) => {
-          out += d
-          const m = /open (http:\/\/\S+)/.exec(out)
-          if (m) {
-            clearTimeout(timer)
-            resolve(m[1])
-          }
-        })
-        child.stderr!.on('data', (d) => (out += d))
-        child.once('exit', (code) => reject(new Error(`socklab web exited with ${code}:\n${out}`)))
-      })
-      await use({ url, child })
-      child.kill('SIGTERM')
+      const host = await startHost(hostEnv)
+      await use(host)
+      host.child.kill('SIGTERM')
     },
     // One host per test: a test starts from an empty lab, as a student who just opened the app.
     { scope: 'test' }

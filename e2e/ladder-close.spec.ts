@@ -33,7 +33,7 @@ test("HTTP lab: the Ladder draws the client's recv() of b'' at the server's FIN,
   await lab.getByTestId('wire-row').first().click()
   await lab.getByTestId('view-ladder').click()
   await expect(lab.getByTestId('ladder-pick').locator('option:checked')).toContainText(`:${port}`)
-  await expect(lab.getByTestId('ladder-alignment')).toHaveText(/^call times aligned to ±\d+ µs$/, { timeout: 20_000 })
+  await expect(lab.getByTestId('ladder-alignment')).toHaveText(/^call times aligned to ±[\d,]+ µs$/, { timeout: 20_000 })
 
   const rows = await ladderRows(lab)
   const texts = rows.map((r) => r.text)
@@ -88,7 +88,7 @@ test('TCP lab: each close() right above its FIN in the Ladder, one per side', as
   await lab.getByTestId('wire-row').first().click()
   await lab.getByTestId('view-ladder').click()
   await expect(lab.getByTestId('ladder-pick').locator('option:checked')).toContainText(`:${port}`)
-  await expect(lab.getByTestId('ladder-alignment')).toHaveText(/^call times aligned to ±\d+ µs$/, { timeout: 20_000 })
+  await expect(lab.getByTestId('ladder-alignment')).toHaveText(/^call times aligned to ±[\d,]+ µs$/, { timeout: 20_000 })
   const rows = await ladderRows(lab)
   const texts = rows.map((r) => r.text)
   for (const side of ['client', 'server'] as const) {

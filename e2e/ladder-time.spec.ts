@@ -28,7 +28,7 @@ async function ladderOfFirstConnection(page: Page, port: number): Promise<void> 
   await page.getByTestId('wire-row').first().click()
   await page.getByTestId('view-ladder').click()
   await expect(page.getByTestId('ladder-pick').locator('option:checked')).toContainText(`:${port}`)
-  await expect(page.getByTestId('ladder-alignment')).toHaveText(/^call times aligned to ±\d+ µs$/, { timeout: 20_000 })
+  await expect(page.getByTestId('ladder-alignment')).toHaveText(/^call times aligned to ±[\d,]+ µs$/, { timeout: 20_000 })
 }
 
 async function capturingOn(page: Page, port: number): Promise<void> {

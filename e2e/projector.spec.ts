@@ -137,7 +137,8 @@ async function wireCells(page: Page): Promise<{ headers: string[]; cut: string[]
           const what = `${names[i]} "${c.textContent}"`
           if (c.scrollWidth > c.clientWidth + 1 || c.scrollHeight > c.clientHeight + 1 || r.top < box.top - 1 || r.bottom > box.bottom + 1) cut.push(what)
           beyondRight = Math.max(beyondRight, r.right - right)
-          if ((names[i] === 'Source' || names[i] === 'Destination') && row !== head) addresses.push(c.textContent ?? '')
+          // Source and Destination, by place: their names are the language's.
+          if ((i === 2 || i === 3) && row !== head) addresses.push(c.textContent ?? '')
         })
       }
       const atEnd = el.scrollTop + el.clientHeight >= el.scrollHeight - 1
@@ -153,19 +154,31 @@ async function wireCells(page: Page): Promise<{ headers: string[]; cut: string[]
   return { headers: seen.headers, cut: [...seen.cut], addresses: [...seen.addresses], beyondRight: seen.beyondRight }
 }
 
-const WIRE_COLUMNS = ['No.', 'Time (s)', 'Source', 'Destination', 'Protocol', 'Flags', 'Seq / Ack', 'Window', 'Length', 'What it is']
+/** The Wire view's columns, and the words these checks read, in each language the layout is checked in. */
+const WIRE = {
+  en: { columns: ['No.', 'Time (s)', 'Source', 'Destination', 'Protocol', 'Flags', 'Seq / Ack', 'Window', 'Length', 'What it is'], ports: 'Capturing ports?', lastAck: 'last ACK: both sides closed' },
+  it: { columns: ['N.', 'Tempo (s)', 'Sorgente', 'Destinazione', 'Proto', 'Flag', 'Seq / Ack', 'Finestra', 'Lungh.', "Che cos'è"], ports: 'Cattura (?:la porta|le porte)', lastAck: 'ultimo ACK: entrambi chiusi' }
+} as const
 
-test('the wire view at 100%, at 200% on 1920×1080 and at 150% on 1280×720: every column, its header and an IPv6 and an IPv4 exchange’s addresses whole', async ({ lab }) => {
+for (const lang of ['en', 'it'] as const) {
+test(`the wire view at 100%, at 200% on 1920×1080 and at 150% on 1280×720: every column, its header and an IPv6 and an IPv4 exchange’s addresses whole (${lang})`, async ({ lab }) => {
   test.setTimeout(120_000)
+  if (lang !== 'en') {
+    const url = new URL(lab.url())
+    url.searchParams.set('lang', lang)
+    await lab.goto(url.href)
+    await expect(lab.locator('html')).toHaveAttribute('lang', lang)
+  }
+  const suffix = lang === 'en' ? '' : `-${lang}`
   await lab.setViewportSize({ width: 1280, height: 800 })
   await lab.getByTestId('view-wire').click()
   await lab.getByTestId('family-IPv6').click()
   const six = await freePort()
   await startServer(lab, six)
-  await expect(lab.getByTestId('capture-status')).toContainText(new RegExp(`Capturing ports? [\\d, ]*\\b${six}\\b`), { timeout: 20_000 })
+  await expect(lab.getByTestId('capture-status')).toContainText(new RegExp(`${WIRE[lang].ports} [\\d, ]*\\b${six}\\b`), { timeout: 20_000 })
   await exchange(lab, 'over six')
   // The newest rows are drawn (the view follows them): the exchange's last ACK among them.
-  const closed = async (server: string): Promise<boolean> => (await lab.getByTestId('wire-row').allTextContents()).some((r) => r.includes(server) && r.includes('last ACK: both sides closed'))
+  const closed = async (server: string): Promise<boolean> => (await lab.getByTestId('wire-row').allTextContents()).some((r) => r.includes(server) && r.includes(WIRE[lang].lastAck))
   await expect.poll(() => closed(`[::1]:${six}`), { timeout: 15_000 }).toBe(true)
   await lab.getByTestId('server-stop').click()
   await lab.getByTestId('family-IPv4').click()
@@ -184,7 +197,7 @@ test('the wire view at 100%, at 200% on 1920×1080 and at 150% on 1280×720: eve
     await zoomTo(lab, zoom)
     const at = `at ${zoom} on ${width}×${height}`
     const cells = await wireCells(lab)
-    expect(cells.headers, `the columns ${at}`).toEqual(WIRE_COLUMNS)
+    expect(cells.headers, `the columns ${at}`).toEqual(WIRE[lang].columns)
     expect(cells.cut, `cells cut ${at}`).toEqual([])
     expect(cells.beyondRight, `cells beyond the view's right edge ${at}`).toBeLessThanOrEqual(0)
     expect(cells.addresses.filter((a) => a === `[::1]:${six}`).length, `the IPv6 server's address ${at}`).toBe(1)
@@ -192,9 +205,10 @@ test('the wire view at 100%, at 200% on 1920×1080 and at 150% on 1280×720: eve
     expect(cells.addresses.some((a) => /^\[::1\]:\d+$/.test(a) && a !== `[::1]:${six}`), `an IPv6 client's address ${at}`).toBe(true)
     expect(cells.addresses.some((a) => /^127\.0\.0\.1:\d+$/.test(a) && a !== `127.0.0.1:${four}`), `an IPv4 client's address ${at}`).toBe(true)
     await lab.getByTestId('wire-body').evaluate((el) => (el.scrollTop = 0))
-    await shot(lab, `wire-both-families-${width}x${height}-${zoom.replace('%', '')}`)
+    await shot(lab, `wire-both-families-${width}x${height}-${zoom.replace('%', '')}${suffix}`)
   }
 })
+}
 
 /**
  * The packet log scrolled through from the top: headers and address cells whose text is cut, the

@@ -32,6 +32,22 @@ function otherProgramTimeWait(port: number): number {
 }
 
 /** The cards' names from top to bottom. */
+/** The words these tests read, in each language the layout checks run in. */
+const WORDS = {
+  en: { accept: 'blocked in accept()', group: '120 connections: 120 ESTABLISHED (showing 50)', backlog: '119 connections wait for accept()', more: 'and 114 more' },
+  it: { accept: 'bloccato in accept()', group: '120 connessioni: 120 ESTABLISHED (ne mostra 50)', backlog: '119 connessioni attendono accept()', more: 'e altre 114' }
+} as const
+type Lang = keyof typeof WORDS
+
+/** The same window in `lang` (the address's ?lang= decides first). */
+async function inLanguage(page: Page, lang: Lang): Promise<void> {
+  if (lang === 'en') return
+  const url = new URL(page.url())
+  url.searchParams.set('lang', lang)
+  await page.goto(url.href)
+  await expect(page.locator('html')).toHaveAttribute('lang', lang)
+}
+
 const cardNames = (page: Page): Promise<string[]> => page.getByTestId('socket-card').evaluateAll((cards) => cards.map((c) => c.querySelector('h3')!.firstChild!.textContent!.trim()))
 
 test('a TIME_WAIT left by another program on the lab’s port is under Other sockets, not the TCP Server', async ({ lab }) => {
@@ -52,8 +68,11 @@ test('a TIME_WAIT left by another program on the lab’s port is under Other soc
   await shot(lab, 'sockets-other-program')
 })
 
-test('the current lab’s server card is first and on screen at 200% on 1920×1080 and 150% on 1280×720, and keeps its place after a restart', async ({ lab }) => {
+for (const lang of ['en', 'it'] as const) {
+test(`the current lab’s server card is first and on screen at 200% on 1920×1080 and 150% on 1280×720, and keeps its place after a restart (${lang})`, async ({ lab }) => {
   test.setTimeout(120_000)
+  await inLanguage(lab, lang)
+  const suffix = lang === 'en' ? '' : `-${lang}`
   // Another lab's endpoints first, as a class does: their events come before the TCP lab's.
   await lab.getByTestId('lab-udp').click()
   await startServer(lab, await freePort())
@@ -70,10 +89,11 @@ test('the current lab’s server card is first and on screen at 200% on 1920×10
   await startServer(lab, port)
   await lab.getByTestId('view-sockets').click()
   const server = lab.locator('[data-testid=socket-card][data-endpoint^="tcp-server"]')
-  await expect(server.getByTestId('socket-now')).toContainText('blocked in accept()')
+  await expect(server.getByTestId('socket-now')).toContainText(WORDS[lang].accept)
   await expect(lab.getByTestId('socket-card')).toHaveCount(5)
   const order = await cardNames(lab)
-  expect(order).toEqual(['TCP Server', 'TCP Client 1', 'TCP Client 2', 'UDP Server', 'UDP Client 1'])
+  // The endpoints' names are the window's words: checked in English.
+  if (lang === 'en') expect(order).toEqual(['TCP Server', 'TCP Client 1', 'TCP Client 2', 'UDP Server', 'UDP Client 1'])
 
   for (const [width, height, zoom] of [
     [1920, 1080, '200%'],
@@ -90,17 +110,21 @@ test('the current lab’s server card is first and on screen at 200% on 1920×10
       return head.top >= body.top - 1 && now.bottom <= Math.min(body.bottom, innerHeight) + 1 && head.left >= body.left - 1 && head.right <= body.right + 1
     })
     expect(seen, `the server card on screen at ${zoom} on ${width}×${height}`).toBe(true)
-    await shot(lab, `sockets-${width}x${height}-${zoom.replace('%', '')}`)
+    await shot(lab, `sockets-${width}x${height}-${zoom.replace('%', '')}${suffix}`)
 
     await lab.getByTestId('server-stop').click()
     await startServer(lab, port)
-    await expect(server.getByTestId('socket-now')).toContainText('blocked in accept()')
+    await expect(server.getByTestId('socket-now')).toContainText(WORDS[lang].accept)
     await expect.poll(() => cardNames(lab)).toEqual(order)
   }
 })
+}
 
-test('many connections: each card lists 50 kernel rows under a line counting them all, at 100% and 200%', async ({ lab }) => {
+for (const lang of ['en', 'it'] as const) {
+test(`many connections: each card lists 50 kernel rows under a line counting them all, at 100% and 200% (${lang})`, async ({ lab }) => {
   test.setTimeout(90_000)
+  await inLanguage(lab, lang)
+  const suffix = lang === 'en' ? '' : `-${lang}`
   const port = await freePort()
   await lab.getByTestId('view-sockets').click()
   await startServer(lab, port)
@@ -113,23 +137,24 @@ test('many connections: each card lists 50 kernel rows under a line counting the
       python.once('exit', (code) => reject(new Error(`python exited (${code}) before opening its connections`)))
     })
     const server = lab.locator('[data-testid=socket-card][data-endpoint^="tcp-server"]')
-    await expect(server.getByTestId('kernel-group')).toHaveText('120 connections: 120 ESTABLISHED (showing 50)', { timeout: 20_000 })
+    await expect(server.getByTestId('kernel-group')).toHaveText(WORDS[lang].group, { timeout: 20_000 })
     // The listening socket first, then 49 of the connections: 50 rows, whatever the count.
     await expect(server.getByTestId('kernel-socket')).toHaveCount(50)
     await expect(server.getByTestId('kernel-socket').first()).toHaveAttribute('data-state', 'LISTEN')
-    await expect(server.getByTestId('socket-backlog')).toContainText('119 connections wait for accept()')
-    await expect(server.getByTestId('socket-backlog')).toContainText('and 114 more')
+    await expect(server.getByTestId('socket-backlog')).toContainText(WORDS[lang].backlog)
+    await expect(server.getByTestId('socket-backlog')).toContainText(WORDS[lang].more)
     // python's own ends of the connections are not the server's.
     const others = lab.getByTestId('socket-others')
-    await expect(others.getByTestId('kernel-group')).toHaveText('120 connections: 120 ESTABLISHED (showing 50)')
+    await expect(others.getByTestId('kernel-group')).toHaveText(WORDS[lang].group)
     await expect(others.getByTestId('kernel-socket')).toHaveCount(50)
-    await shot(lab, 'sockets-many-100')
+    await shot(lab, `sockets-many-100${suffix}`)
     await lab.setViewportSize({ width: 1920, height: 1080 })
     await zoomTo(lab, '200%')
     await expect(server.getByTestId('kernel-group')).toBeInViewport()
-    await shot(lab, 'sockets-many-200')
+    await shot(lab, `sockets-many-200${suffix}`)
   } finally {
     python.stdin!.end()
     python.kill()
   }
 })
+}

@@ -42,7 +42,7 @@ test('UDP client with no server gives up after its timeout, in words', async ({ 
 
 test('HTTP lab: the sample site, raw request and raw response', async ({ lab }) => {
   await lab.getByTestId('lab-http').click()
-  await expect(lab.getByTestId('server-root')).toHaveValue(/resources[/\\]sample-site$/)
+  await expect(lab.getByTestId('server-root')).toHaveValue(/resources[/\\]sample-site[/\\]en$/)
   const port = await freePort()
   await startServer(lab, port)
   await expect(lab.getByTestId('client-input')).toHaveValue(`http://127.0.0.1:${port}/`)

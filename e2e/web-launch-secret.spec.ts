@@ -80,8 +80,9 @@ test('another user finds no secret in ps, files or environments; the user’s br
   let printed = ''
   socklab.stdout!.on('data', (d) => (printed += d))
   socklab.stderr!.on('data', (d) => (printed += d))
-  await expect.poll(() => /open (http:\/\/\S+)/.exec(printed)?.[1], { timeout: 15_000 }).toBeTruthy()
-  const address = new URL(/open (http:\/\/\S+)/.exec(printed)![1])
+  // The address ends its line, in every language.
+  await expect.poll(() => / (http:\/\/\S+)\n/.exec(printed)?.[1], { timeout: 15_000 }).toBeTruthy()
+  const address = new URL(/ (http:\/\/\S+)\n/.exec(printed)![1])
   const token = address.searchParams.get('token')!
   const port = Number(address.port)
   expect(token).toMatch(/^[A-Za-z0-9_-]{32}$/)

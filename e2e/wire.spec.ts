@@ -28,13 +28,29 @@ async function ladderItems(page: Page): Promise<{ type: 'arrow' | 'call'; text: 
   )
 }
 
-async function openWire(page: Page): Promise<void> {
-  await page.getByTestId('view-wire').click()
-  await expect(page.getByTestId('capture-status')).toContainText('Capturing', { timeout: 20_000 })
+/** The window's words that these tests read, in each language the layout checks run in. */
+const WORDS = {
+  en: { capturing: 'Capturing', ports: 'Capturing ports?', lastAck: 'last ACK: both sides closed' },
+  it: { capturing: 'Cattura', ports: 'Cattura (?:la porta|le porte)', lastAck: 'ultimo ACK: entrambi chiusi' }
+} as const
+type Lang = keyof typeof WORDS
+
+/** The same window in `lang` (the address's ?lang= decides first). */
+async function inLanguage(page: Page, lang: Lang): Promise<void> {
+  if (lang === 'en') return
+  const url = new URL(page.url())
+  url.searchParams.set('lang', lang)
+  await page.goto(url.href)
+  await expect(page.locator('html')).toHaveAttribute('lang', lang)
 }
 
-async function capturing(page: Page, port: number): Promise<void> {
-  await expect(page.getByTestId('capture-status')).toContainText(new RegExp(`Capturing ports? [\\d, ]*\\b${port}\\b`), { timeout: 20_000 })
+async function openWire(page: Page, lang: Lang = 'en'): Promise<void> {
+  await page.getByTestId('view-wire').click()
+  await expect(page.getByTestId('capture-status')).toContainText(WORDS[lang].capturing, { timeout: 20_000 })
+}
+
+async function capturing(page: Page, port: number, lang: Lang = 'en'): Promise<void> {
+  await expect(page.getByTestId('capture-status')).toContainText(new RegExp(`${WORDS[lang].ports} [\\d, ]*\\b${port}\\b`), { timeout: 20_000 })
 }
 
 const has = (row: string[], flag: string): boolean => row[5].split('-').includes(flag)
@@ -218,34 +234,54 @@ test.describe('where capture is impossible', () => {
     await lab.getByTestId('view-sockets').click()
     await expect(lab.locator('[data-testid=socket-card][data-endpoint^="tcp-server"]').getByTestId('socket-now')).toContainText('blocked in accept()')
   })
+
+  test('in Italian: the same sentence in Italian, the folder as it is, and the ladder says why it is empty', async ({ lab }) => {
+    await inLanguage(lab, 'it')
+    await lab.getByTestId('view-wire').click()
+    await expect(lab.getByTestId('capture-problem')).toContainText(`che non sono in ${empty} (la cartella indicata da SOCKLAB_WIRESHARK)`)
+    await expect(lab.getByTestId('capture-status')).toHaveText('Qui la cattura non è possibile')
+    await shot(lab, 'wire-unavailable-it')
+    await lab.getByTestId('view-ladder').click()
+    await expect(lab.getByTestId('ladder').locator('.wire-empty')).toContainText('Qui la cattura non è possibile')
+  })
 })
 
 /** For screenshots at projector zoom: the 1920×1080 window at 200%. */
-test('the views read at 200% on 1920×1080', async ({ lab }) => {
-  test.setTimeout(90_000)
-  await lab.setViewportSize({ width: 1920, height: 1080 })
-  const port = await freePort()
-  await openWire(lab)
-  await startServer(lab, port)
-  await capturing(lab, port)
-  await exchange(lab, 'hello world')
-  await expect.poll(async () => (await wireRows(lab)).some((r) => r[9] === 'last ACK: both sides closed'), { timeout: 15_000 }).toBe(true)
-  await shot(lab, 'wire-100')
-  await lab.getByTestId('view-ladder').click()
-  await shot(lab, 'ladder-100')
-  for (let i = 0; i < 5 && (await lab.getByTestId('zoom-reset').textContent()) !== '200%'; i++) await lab.getByTestId('zoom-in').click()
-  await expect(lab.getByTestId('zoom-reset')).toHaveText('200%')
-  await shot(lab, 'ladder-200')
-  await smallestText(lab.getByTestId('ladder'), 26)
-  await lab.getByTestId('view-wire').click()
-  await shot(lab, 'wire-200')
-  await lab.getByTestId('view-sockets').click()
-  await shot(lab, 'sockets-200')
-  // Nothing overflows the window.
-  const page = await lab.evaluate(() => ({ scroll: document.documentElement.scrollHeight, inner: innerHeight, scrollW: document.documentElement.scrollWidth, innerW: innerWidth }))
-  expect(page.scroll).toBeLessThanOrEqual(page.inner)
-  expect(page.scrollW).toBeLessThanOrEqual(page.innerW)
-})
+for (const lang of ['en', 'it'] as const) {
+  // English keeps the screenshots' old names; Italian's end in -it.
+  const suffix = lang === 'en' ? '' : `-${lang}`
+  test(`the views read at 200% on 1920×1080 (${lang})`, async ({ lab }) => {
+    test.setTimeout(90_000)
+    await inLanguage(lab, lang)
+    await lab.setViewportSize({ width: 1920, height: 1080 })
+    const port = await freePort()
+    await openWire(lab, lang)
+    await startServer(lab, port)
+    await capturing(lab, port, lang)
+    await exchange(lab, 'hello world')
+    await expect.poll(async () => (await wireRows(lab)).some((r) => r[9] === WORDS[lang].lastAck), { timeout: 15_000 }).toBe(true)
+    await shot(lab, `wire-100${suffix}`)
+    await lab.getByTestId('view-ladder').click()
+    await shot(lab, `ladder-100${suffix}`)
+    await lab.getByTestId('view-sockets').click()
+    await shot(lab, `sockets-100${suffix}`)
+    await lab.getByTestId('view-ladder').click()
+    for (let i = 0; i < 5 && (await lab.getByTestId('zoom-reset').textContent()) !== '200%'; i++) await lab.getByTestId('zoom-in').click()
+    await expect(lab.getByTestId('zoom-reset')).toHaveText('200%')
+    await shot(lab, `ladder-200${suffix}`)
+    await smallestText(lab.getByTestId('ladder'), 26)
+    // The packet count beside the alignment's words stays whole.
+    await expect.poll(() => lab.getByTestId('ladder-count').evaluate((e) => e.scrollWidth <= e.clientWidth + 1)).toBe(true)
+    await lab.getByTestId('view-wire').click()
+    await shot(lab, `wire-200${suffix}`)
+    await lab.getByTestId('view-sockets').click()
+    await shot(lab, `sockets-200${suffix}`)
+    // Nothing overflows the window.
+    const page = await lab.evaluate(() => ({ scroll: document.documentElement.scrollHeight, inner: innerHeight, scrollW: document.documentElement.scrollWidth, innerW: innerWidth }))
+    expect(page.scroll).toBeLessThanOrEqual(page.inner)
+    expect(page.scrollW).toBeLessThanOrEqual(page.innerW)
+  })
+}
 
 /** Every text of the view is at least `px` CSS pixels high (13 px at 100% is 26 px at 200%). */
 async function smallestText(view: Locator, px: number): Promise<void> {
@@ -323,7 +359,7 @@ test("the course's Python server reads 1,024 of 3,000 bytes and resets: the wire
     await expect.poll(async () => (await ladderItems(lab)).filter((i) => i.type === 'arrow' && i.text.includes(why)).length).toBe(1)
     // Only the lab's client has calls here: the alignment is said of them alone.
     expect((await ladderItems(lab)).filter((i) => i.type === 'call' && !i.text.startsWith('client'))).toEqual([])
-    await expect(lab.getByTestId('ladder-alignment')).toHaveText(/^client calls aligned to ±\d+ µs$/, { timeout: 20_000 })
+    await expect(lab.getByTestId('ladder-alignment')).toHaveText(/^client calls aligned to ±[\d,]+ µs$/, { timeout: 20_000 })
     await shot(lab, 'ladder-reset-python-100')
     await zoomTo(lab, '200%')
     // The alignment's words leave the packet count beside them whole.
@@ -362,14 +398,17 @@ async function wireFit(page: Page): Promise<{ whole: number[]; cut: number[]; pa
   })
 }
 
-test('the course TCP exchange whole in the Wire view with one action, at 200% on 1920×1080 and at 150% on 1280×720; in the pane, whole rows only', async ({ lab }) => {
+for (const lang of ['en', 'it'] as const) {
+test(`the course TCP exchange whole in the Wire view with one action, at 200% on 1920×1080 and at 150% on 1280×720; in the pane, whole rows only (${lang})`, async ({ lab }) => {
   test.setTimeout(90_000)
+  await inLanguage(lab, lang)
+  const suffix = lang === 'en' ? '' : `-${lang}`
   const port = await freePort()
-  await openWire(lab)
+  await openWire(lab, lang)
   await startServer(lab, port)
-  await capturing(lab, port)
+  await capturing(lab, port, lang)
   await exchange(lab, 'hello, world!!!')
-  await expect.poll(async () => (await wireRows(lab)).some((r) => r[9] === 'last ACK: both sides closed'), { timeout: 15_000 }).toBe(true)
+  await expect.poll(async () => (await wireRows(lab)).some((r) => r[9] === WORDS[lang].lastAck), { timeout: 15_000 }).toBe(true)
   // The course's exchange: 10 packets (11 when the kernel ACKs the server's FIN before the client's comes).
   const packets = (await wireRows(lab)).map((r) => Number(r[0]))
   expect(packets.length).toBeGreaterThanOrEqual(10)
@@ -383,7 +422,7 @@ test('the course TCP exchange whole in the Wire view with one action, at 200% on
     // The pane: the newest rows, none half hidden under the header.
     await expect.poll(async () => (await wireFit(lab)).cut, `rows cut in the pane ${where}`).toEqual([])
     expect((await wireFit(lab)).whole, `the newest row in the pane ${where}`).toContain(packets.at(-1))
-    await shot(lab, `wire-pane-${width}x${height}-${zoom.replace('%', '')}`)
+    await shot(lab, `wire-pane-${width}x${height}-${zoom.replace('%', '')}${suffix}`)
     await lab.getByTestId('wire-whole').click()
     await expect(lab.getByTestId('wire-whole')).toHaveAttribute('aria-pressed', 'true')
     await expect.poll(async () => (await wireFit(lab)).whole, `every packet whole ${where}`).toEqual(packets)
@@ -392,7 +431,7 @@ test('the course TCP exchange whole in the Wire view with one action, at 200% on
     expect(fit.cut, `rows cut ${where}`).toEqual([])
     expect(fit.pageScrolls, `no page scroll ${where}`).toBe(false)
     expect(fit.barCut, `nothing cut in the bar ${where}`).toEqual([])
-    await shot(lab, `wire-whole-${width}x${height}-${zoom.replace('%', '')}`)
+    await shot(lab, `wire-whole-${width}x${height}-${zoom.replace('%', '')}${suffix}`)
     // Back (Esc) to the consoles, as it was.
     await lab.keyboard.press('Escape')
     await expect(lab.getByTestId('wire-whole')).toHaveAttribute('aria-pressed', 'false')
@@ -402,7 +441,9 @@ test('the course TCP exchange whole in the Wire view with one action, at 200% on
   const covers = (): Promise<boolean> => lab.getByTestId('wire-view').evaluate((v) => document.elementFromPoint(innerWidth / 2, 10) !== null && v.contains(document.elementFromPoint(innerWidth / 2, 10)))
   await lab.getByTestId('wire-whole').click()
   await expect.poll(covers).toBe(true)
-  await expect(lab.getByTestId('wire-whole')).toHaveText('Back')
+  // The button's own words (Back) are the window's: checked in English.
+  if (lang === 'en') await expect(lab.getByTestId('wire-whole')).toHaveText('Back')
   await lab.getByTestId('wire-whole').click()
   await expect.poll(covers).toBe(false)
 })
+}

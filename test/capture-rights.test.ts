@@ -70,10 +70,12 @@ afterAll(() => {
 })
 
 /** `socklab watch` as the student (runuser gives it the user's own groups), with SOCKLAB_WIRESHARK=`dir`; `asGroup` makes `group` its primary group instead. */
-async function watchAs(dir: string, asGroup = false): Promise<{ code: number | null; stderr: string; watching: boolean }> {
+async function watchAs(dir: string, asGroup = false, lang?: string): Promise<{ code: number | null; stderr: string; watching: boolean }> {
   const env = `SOCKLAB_WIRESHARK=${dir}`
   const home = `HOME=${path.join(root, 'home')}`
-  const p = start('runuser', ['-u', user, ...(asGroup ? ['-g', group] : []), '--', 'env', env, home, process.execPath, SOCKLAB, 'watch', '-p', '9'], '')
+  // `lang`: the student's locale (LC_ALL decides over whatever the test runner has).
+  const locale = lang ? [`LC_ALL=${lang}`] : []
+  const p = start('runuser', ['-u', user, ...(asGroup ? ['-g', group] : []), '--', 'env', env, home, ...locale, process.execPath, SOCKLAB, 'watch', '-p', '9'], '')
   const end = Date.now() + 20_000
   let watching = false
   while (p.child.exitCode === null && Date.now() < end) {
@@ -107,6 +109,20 @@ describe.skipIf(skip)("a student's capture rights: three cases, three sentences"
       // A copy outside Debian's package (SOCKLAB_WIRESHARK): dpkg-reconfigure would not touch it; its own file needs the capabilities.
       `Starting the capture on lo…\nERROR: You may not capture packets on this machine yet: ${dirs.nocaps}/dumpcap runs, but may not capture for users other than root: give that file the capture capabilities with \`sudo setcap cap_net_raw,cap_net_admin+eip ${dirs.nocaps}/dumpcap\` (dpkg-reconfigure sets up only Debian's own /usr/bin/dumpcap); socklab never runs as root itself.\n`
     )
+  })
+
+  it('an Italian student reads the same sentences in Italian, the login, the group and the files as they are', async () => {
+    const notInGroup = await watchAs(dirs.group, false, 'it_IT.UTF-8')
+    expect(notInGroup.code).toBe(3)
+    expect(notInGroup.stderr).toContain(
+      `${dirs.group}/dumpcap è installato, ma non hai il permesso di eseguirlo: può farlo solo il gruppo ${group}, e il tuo utente (${user}) non ne fa parte: esegui \`sudo usermod -aG ${group} ${user}\`, poi esci e rientra nella sessione (reinstallarlo non servirebbe).\n`
+    )
+    const noCaps = await watchAs(dirs.nocaps, false, 'it_IT.UTF-8')
+    expect(noCaps.code).toBe(3)
+    expect(noCaps.stderr).toContain(
+      `Non puoi ancora catturare pacchetti su questa macchina: ${dirs.nocaps}/dumpcap si avvia, ma può catturare solo per root: dai a quel file i permessi di cattura con \`sudo setcap cap_net_raw,cap_net_admin+eip ${dirs.nocaps}/dumpcap\` (dpkg-reconfigure configura solo /usr/bin/dumpcap di Debian); socklab non si avvia mai come root.\n`
+    )
+    expect(noCaps.stderr).not.toContain('You may not capture')
   })
 
   it('the same tools, for a student in the group: capture works (the setup is the real one)', async () => {

@@ -7,7 +7,7 @@ import os from 'node:os'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
-import { freePort, python, run, socklab, SOCKLAB, start, type Running } from './helpers/processes'
+import { freePort, langEnv, python, run, socklab, SOCKLAB, start, type Running } from './helpers/processes'
 
 const running: Running[] = []
 const keep = (p: Running): Running => (running.push(p), p)
@@ -171,7 +171,7 @@ describe('socklab web', () => {
     fs.writeFileSync(path.join(dir, 'xdg-open'), `#!/bin/sh\nprintf '%s\\n' "$@" >> "${log}"\n`, { mode: 0o755 })
     return { dir, log }
   }
-  const urlOf = async (p: Running): Promise<string> => /open (http:\/\/\S+)/.exec(await p.waitFor(/open http:\/\/\S+\n/))![1]
+  const urlOf = async (p: Running): Promise<string> => / (http:\/\/\S+)\n/.exec(await p.waitFor(/ http:\/\/\S+\n/))![1]
 
   it.runIf(process.platform === 'linux')('opens the page in the default browser, and --no-open does not', async () => {
     const opener = fakeOpener()
@@ -200,7 +200,7 @@ describe('socklab web', () => {
   it.runIf(process.platform === 'linux')('with no browser to open, it says to paste the address into the browser and goes on serving', async () => {
     const empty = fs.mkdtempSync(path.join(tmp, 'nobin-'))
     const temp = fs.mkdtempSync(path.join(tmp, 'temp-'))
-    const host = keep(start(process.execPath, [SOCKLAB, 'web', '-p', '0'], undefined, { env: { ...process.env, PATH: empty, TMPDIR: temp } }))
+    const host = keep(start(process.execPath, [SOCKLAB, 'web', '-p', '0'], undefined, { env: { ...langEnv('en'), PATH: empty, TMPDIR: temp } }))
     const url = await urlOf(host)
     await host.waitFor(/^\(no browser could be opened here: paste the address above into the address bar of your browser\)$/m)
     // The page made for the browser that never came is gone at once, not at Ctrl-C.

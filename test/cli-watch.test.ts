@@ -8,7 +8,7 @@ import os from 'node:os'
 import path from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import { captureSkipReason, packetCount, sleep, tcpExchange, udpExchange, unprivilegedSkipReason } from './helpers/capture'
-import { freePort, python, runSocklab, socklab, SOCKLAB, start, type Running } from './helpers/processes'
+import { freePort, langEnv, python, runSocklab, socklab, SOCKLAB, start, type Running } from './helpers/processes'
 
 const skip = await captureSkipReason()
 const running: Running[] = []
@@ -301,7 +301,7 @@ describe('socklab watch when capture is impossible, and bad input', () => {
 
   it('the tools are missing: one sentence, exit status 3 (not 2, a usage error)', async () => {
     const empty = tempDir()
-    const out = await runWithEnv([SOCKLAB, 'watch', '-p', '12000'], { ...process.env, SOCKLAB_WIRESHARK: empty })
+    const out = await runWithEnv([SOCKLAB, 'watch', '-p', '12000'], { ...langEnv('en'), SOCKLAB_WIRESHARK: empty })
     expect(out.status).toBe(3)
     expect(out.stderr).toBe(`Starting the capture on lo…\nERROR: Packet capture needs dumpcap and tshark, which are not in ${empty} (the folder SOCKLAB_WIRESHARK names): point it at Wireshark's folder, or unset it to search PATH.\n`)
   })

@@ -4,8 +4,13 @@
 import { describe, expect, it } from 'vitest'
 import { parseRequestHead, printable } from '../src/engine/http/request-head'
 import { HTTP_MAX_HEAD, HTTP_MAX_HEADER_LINES, HTTP_MAX_REQUEST_LINE } from '../src/shared/limits'
+import { english } from '../src/engine/english'
 
-const parse = (text: string, maxHead?: number) => parseRequestHead(Buffer.from(text, 'latin1'), maxHead)
+/** The parse of `text`, a problem's reason in the English that its error page sends. */
+const parse = (text: string, maxHead?: number) => {
+  const r = parseRequestHead(Buffer.from(text, 'latin1'), maxHead)
+  return 'problem' in r ? { problem: { status: r.problem.status, reason: english(r.problem.reason) } } : r
+}
 
 describe('parseRequestHead', () => {
   it('reads method, target, version, headers (names lower-cased, repeats joined) and the head size', () => {

@@ -10,6 +10,8 @@ import { parseRequestHead, type RequestHead } from '../src/engine/http/request-h
 import { describeResponse, errorResponse, type HttpResponse } from '../src/engine/http/response'
 import { StaticFiles } from '../src/engine/http/static-files'
 import { HTTP_CACHED_FILE_MAX } from '../src/shared/limits'
+import { said } from '../src/shared/i18n/said'
+import { english } from '../src/engine/english'
 
 let tmp: string
 let files: StaticFiles
@@ -84,7 +86,7 @@ describe('describeResponse: a small file', () => {
   it('a range beyond the end: 416 with the size in Content-Range and the reason for the log', async () => {
     const r = await describeFor('GET /small.txt HTTP/1.1', 'Range: bytes=500-')
     expect([r.status, field(r, 'Content-Range')]).toEqual([416, `bytes */${SMALL.length}`])
-    expect(r.reason).toBe(`range <bytes=500-> lies beyond the file's ${SMALL.length} bytes`)
+    expect(english(r.reason!)).toBe(`range <bytes=500-> lies beyond the file's ${SMALL.length} bytes`)
     expect(bodyText(r)).toContain('416 Range Not Satisfiable')
   })
 
@@ -147,26 +149,29 @@ describe('describeResponse: what is not a file', () => {
 
   it('missing, hidden or outside: 404 with a page, and the reason for the log only', async () => {
     const r = await describeFor('GET /nope.html HTTP/1.1')
-    expect([r.status, r.reason]).toEqual([404, '/nope.html: no such file'])
+    expect([r.status, english(r.reason!)]).toEqual([404, '/nope.html: no such file'])
     expect(bodyText(r)).not.toContain('no such file')
     expect((await describeFor('GET /.git/config HTTP/1.1')).status).toBe(404)
     const climbing = await describeFor('GET /../etc/passwd HTTP/1.1')
-    expect([climbing.status, climbing.reason]).toEqual([403, 'the path climbs above the served folder'])
+    expect([climbing.status, english(climbing.reason!)]).toEqual([403, 'the path climbs above the served folder'])
+    expect(bodyText(climbing)).toContain('the path climbs above the served folder')
   })
 
   it('other methods: 405 with Allow, unknown ones 501; both close the connection (their body is not read)', async () => {
     const post = await describeFor('POST /small.txt HTTP/1.1', 'Content-Length: 3')
     expect([post.status, post.keepAlive, field(post, 'Allow')]).toEqual([405, false, 'GET, HEAD'])
-    expect(post.reason).toBe('method POST not allowed: this server only reads files (GET, HEAD)')
+    expect(english(post.reason!)).toBe('method POST not allowed: this server only reads files (GET, HEAD)')
     const brew = await describeFor('BREW /pot HTTP/1.1')
-    expect([brew.status, brew.keepAlive, brew.reason]).toEqual([501, false, 'method BREW not implemented'])
+    expect([brew.status, brew.keepAlive, english(brew.reason!)]).toEqual([501, false, 'method BREW not implemented'])
   })
 
   it('errorResponse: a page that says what went wrong, a head alone for HEAD', () => {
-    const r = errorResponse(408, 'no complete request head within 60 s')
-    expect([r.status, r.keepAlive, r.reason, field(r, 'Content-Type')]).toEqual([408, false, 'no complete request head within 60 s', 'text/html; charset=utf-8'])
+    const r = errorResponse(408, said('http:refused.headDeadline', { seconds: 60 }))
+    expect([r.status, r.keepAlive, english(r.reason!), field(r, 'Content-Type')]).toEqual([408, false, 'no complete request head within 60 s', 'text/html; charset=utf-8'])
+    // The page is what the server sends: English, whatever the reader's language.
+    expect(bodyText(r)).toContain('<p>no complete request head within 60 s</p>')
     expect(field(r, 'Content-Length')).toBe(r.body.from === 'memory' ? r.body.bytes.length : -1)
     expect(bodyText(r)).toContain('408 Request Timeout')
-    expect(errorResponse(400, 'bad', { keepAlive: true, isHead: true }).body).toEqual({ from: 'nothing' })
+    expect(errorResponse(400, said('http:refused.headerFolding'), { keepAlive: true, isHead: true }).body).toEqual({ from: 'nothing' })
   })
 })

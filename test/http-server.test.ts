@@ -431,9 +431,10 @@ describe('HTTP server: real clients', () => {
 describe('HTTP server: the folder', () => {
   it('a missing folder or a file is refused in one sentence before listening', async () => {
     const lab = testLab()
-    await expect(lab.start({ kind: 'http-server', address: '127.0.0.1', port: 0, root: path.join(tmp, 'nope') })).rejects.toThrow(
-      new LabError(`directory <${path.join(tmp, 'nope')}> does not exist`, 'ENOENT')
-    )
+    const missing = await lab.start({ kind: 'http-server', address: '127.0.0.1', port: 0, root: path.join(tmp, 'nope') }).catch((e: unknown) => e)
+    expect(missing).toBeInstanceOf(LabError)
+    // Its English words, and what they mean for a window or a CLI to word in its language.
+    expect(missing).toMatchObject({ message: `directory <${path.join(tmp, 'nope')}> does not exist`, code: 'ENOENT', said: { key: 'http:folder.doesNotExist', params: { root: path.join(tmp, 'nope') } } })
     await expect(lab.start({ kind: 'http-server', address: '127.0.0.1', port: 0, root: path.join(tmp, 'secret.txt') })).rejects.toThrow(/is not a directory$/)
     expect(lab.lab.list()).toEqual([])
     await lab.close()

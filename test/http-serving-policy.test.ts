@@ -6,6 +6,13 @@ import os from 'node:os'
 import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { folderRefusal, type ServingContext } from '../src/engine/http/serving-policy'
+import { english } from '../src/engine/english'
+
+/** Why a folder is refused, in English (the CLI's words under LANG=C), or undefined. */
+function refusal(folder: string, ctx: ServingContext): string | undefined {
+  const s = folderRefusal(folder, ctx)
+  return s && english(s)
+}
 import { argSchemas } from '../src/shared/schemas'
 import { get, rawHttp } from './helpers/http'
 import { testLab, type TestLab } from './helpers/lab'
@@ -69,50 +76,50 @@ describe('serving policy: the rules on other machines and for other users', () =
   const windows = (over: Partial<ServingContext> = {}): ServingContext => ({ platform: 'win32', home: 'C:\\Users\\alice', homes: ['C:\\Users\\alice'], shipped: [], dotfiles: false, ...over })
 
   it('any user: their home folder and the folders holding one', () => {
-    expect(folderRefusal('/home/carol', linux())).toMatch(/it is a home folder/)
-    expect(folderRefusal('/srv/bob', linux())).toMatch(/it is a home folder/)
-    expect(folderRefusal('/srv', linux())).toMatch(/it holds home folders/)
-    expect(folderRefusal('/home', linux())).toMatch(/it holds home folders/)
-    expect(folderRefusal('/home/alice/labs/site', linux())).toBeUndefined()
-    expect(folderRefusal('/srv/www', linux())).toBeUndefined()
+    expect(refusal('/home/carol', linux())).toMatch(/it is a home folder/)
+    expect(refusal('/srv/bob', linux())).toMatch(/it is a home folder/)
+    expect(refusal('/srv', linux())).toMatch(/it holds home folders/)
+    expect(refusal('/home', linux())).toMatch(/it holds home folders/)
+    expect(refusal('/home/alice/labs/site', linux())).toBeUndefined()
+    expect(refusal('/srv/www', linux())).toBeUndefined()
   })
 
   it('folders every user shares (/tmp, /mnt, /media, /Volumes) as a whole, but a folder inside them is yours', () => {
-    for (const shared of ['/tmp', '/mnt', '/media', '/Volumes']) expect(folderRefusal(shared, linux())).toMatch(/shared by every user/)
-    expect(folderRefusal('/tmp/my-lab-site', linux())).toBeUndefined()
-    expect(folderRefusal('/media/alice/usb-stick/site', linux())).toBeUndefined()
+    for (const shared of ['/tmp', '/mnt', '/media', '/Volumes']) expect(refusal(shared, linux())).toMatch(/shared by every user/)
+    expect(refusal('/tmp/my-lab-site', linux())).toBeUndefined()
+    expect(refusal('/media/alice/usb-stick/site', linux())).toBeUndefined()
   })
 
   it('a home in /var (Fedora Silverblue) still serves folders inside it; the rest of /var does not', () => {
     const ctx = linux({ home: '/var/home/alice', homes: ['/var/home/alice'] })
-    expect(folderRefusal('/var/home/alice/site', ctx)).toBeUndefined()
-    expect(folderRefusal('/var/home/alice', ctx)).toMatch(/it is a home folder/)
-    expect(folderRefusal('/var/log', ctx)).toMatch(/inside the system folder \/var/)
+    expect(refusal('/var/home/alice/site', ctx)).toBeUndefined()
+    expect(refusal('/var/home/alice', ctx)).toMatch(/it is a home folder/)
+    expect(refusal('/var/log', ctx)).toMatch(/inside the system folder \/var/)
   })
 
   it('dot-folders anywhere in the path, unless dot-files were asked for', () => {
-    expect(folderRefusal('/home/alice/.ssh', linux())).toMatch(/\.ssh is a hidden folder/)
-    expect(folderRefusal('/home/alice/.config/site', linux())).toMatch(/\.config is a hidden folder/)
-    expect(folderRefusal('/home/alice/.config/site', linux({ dotfiles: true }))).toBeUndefined()
+    expect(refusal('/home/alice/.ssh', linux())).toMatch(/\.ssh is a hidden folder/)
+    expect(refusal('/home/alice/.config/site', linux())).toMatch(/\.config is a hidden folder/)
+    expect(refusal('/home/alice/.config/site', linux({ dotfiles: true }))).toBeUndefined()
   })
 
   it("socklab's own sample site, wherever it is installed (under /usr, under ~/.npm)", () => {
     const global = '/usr/lib/node_modules/socklab/resources/sample-site'
     const npx = '/home/alice/.npm/_npx/1234/node_modules/socklab/resources/sample-site'
-    expect(folderRefusal(global, linux())).toMatch(/inside the system folder \/usr/)
-    expect(folderRefusal(global, linux({ shipped: [global] }))).toBeUndefined()
-    expect(folderRefusal(`${npx}/img`, linux({ shipped: [npx] }))).toBeUndefined()
+    expect(refusal(global, linux())).toMatch(/inside the system folder \/usr/)
+    expect(refusal(global, linux({ shipped: [global] }))).toBeUndefined()
+    expect(refusal(`${npx}/img`, linux({ shipped: [npx] }))).toBeUndefined()
   })
 
   it('Windows: drive roots, the system, program folders and the users folder, in any case', () => {
-    expect(folderRefusal('C:\\', windows())).toMatch(/root of the file system/)
-    expect(folderRefusal('D:\\', windows())).toMatch(/root of the file system/)
-    expect(folderRefusal('C:\\Windows\\System32', windows())).toMatch(/inside the system folder/)
-    expect(folderRefusal('c:\\program files\\App', windows())).toMatch(/inside the system folder/)
-    expect(folderRefusal('C:\\Users', windows())).toMatch(/it holds home folders/)
-    expect(folderRefusal('C:\\Users\\bob', windows())).toMatch(/it is a home folder/)
-    expect(folderRefusal('c:\\users\\ALICE', windows())).toMatch(/it is a home folder/)
-    expect(folderRefusal('C:\\Users\\alice\\labs', windows())).toBeUndefined()
+    expect(refusal('C:\\', windows())).toMatch(/root of the file system/)
+    expect(refusal('D:\\', windows())).toMatch(/root of the file system/)
+    expect(refusal('C:\\Windows\\System32', windows())).toMatch(/inside the system folder/)
+    expect(refusal('c:\\program files\\App', windows())).toMatch(/inside the system folder/)
+    expect(refusal('C:\\Users', windows())).toMatch(/it holds home folders/)
+    expect(refusal('C:\\Users\\bob', windows())).toMatch(/it is a home folder/)
+    expect(refusal('c:\\users\\ALICE', windows())).toMatch(/it is a home folder/)
+    expect(refusal('C:\\Users\\alice\\labs', windows())).toBeUndefined()
   })
 })
 

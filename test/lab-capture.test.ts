@@ -15,6 +15,7 @@ import { createLabHandlers } from '../src/session/handlers'
 import { LabCapture } from '../src/session/lab-capture'
 import { wholeBlocks } from '../src/session/pcapng-file'
 import { hostSearch } from '../src/engine/capture/tools'
+import { problemEnglish } from '../src/engine/capture/capture-problem'
 import { Lab } from '../src/engine/lab'
 import type { LabHandlers } from '../src/shared/contract'
 import type { WirePacket } from '../src/shared/wire'
@@ -280,7 +281,7 @@ describe('the lab capture where capture is impossible', () => {
     boot({ ...hostSearch(), env: { ...process.env, SOCKLAB_WIRESHARK: empty } })
     const status = await handlers.captureStatus()
     expect(status.state).toBe('unavailable')
-    expect(status.problem?.message).toContain(empty)
+    expect(problemEnglish(status.problem!)).toContain(empty)
     expect(await handlers.startCapture()).toMatchObject({ state: 'unavailable' })
     const port = await freePort()
     // Starting an endpoint is not held up by a capture that cannot run.
@@ -290,7 +291,7 @@ describe('the lab capture where capture is impossible', () => {
 
   it('reads the kernel states only where the OS shows them', async () => {
     boot({ ...hostSearch(), platform: 'darwin' })
-    expect(await handlers.kernelState()).toMatchObject({ exposed: false, reason: expect.stringContaining('macOS does not expose') })
+    expect(await handlers.kernelState()).toMatchObject({ exposed: false, reason: { key: 'wire:kernel.notExposed', params: { system: 'macOS' } } })
   })
 })
 

@@ -7,7 +7,7 @@ import os from 'node:os'
 import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { unprivilegedSkipReason } from './helpers/capture'
-import { ROOT, run, type Finished } from './helpers/processes'
+import { langEnv, ROOT, run, type Finished } from './helpers/processes'
 
 /** What the technician's checkout holds besides node_modules and out/ (enough for its own build). */
 const CHECKOUT = ['package.json', 'package-lock.json', 'bin', 'scripts', 'src', 'resources', 'electron.vite.config.ts', 'tsconfig.base.json', 'tsconfig.node.json', 'tsconfig.web.json']
@@ -16,7 +16,7 @@ const skip = unprivilegedSkipReason('npx')
 if (skip) console.warn(`lab PC npx test skipped: ${skip}`)
 
 // npm's own settings from a parent `npm test` would point the student's npm at root's.
-const env: NodeJS.ProcessEnv = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^npm_/i.test(k)))
+const env: NodeJS.ProcessEnv = Object.fromEntries(Object.entries(langEnv('en')).filter(([k]) => !/^npm_/i.test(k)))
 env.npm_config_update_notifier = 'false'
 
 let lab = ''

@@ -7,7 +7,7 @@ import { execFileSync } from 'node:child_process'
 import { afterEach, describe, expect, it } from 'vitest'
 import { freePort, ROOT, runSocklab, socklab, type Running } from './helpers/processes'
 
-const SAMPLE_SITE = path.join(ROOT, 'resources', 'sample-site')
+const SAMPLE_SITE = path.join(ROOT, 'resources', 'sample-site', 'en')
 
 /** The `npx socklab …` command lines of the README's console examples, with their arguments. */
 function readmeCommands(): string[][] {

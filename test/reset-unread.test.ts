@@ -16,7 +16,11 @@ import { createLabHandlers } from '../src/session/handlers'
 import { LabCapture } from '../src/session/lab-capture'
 import type { LabHandlers } from '../src/shared/contract'
 import type { LabEvent, LabEventOf } from '../src/shared/events'
-import { wireColumns, type WirePacket } from '../src/shared/wire'
+import { stepWords, type WirePacket } from '../src/shared/wire'
+import { createI18n } from '../src/shared/i18n/i18n'
+
+const en = createI18n('en').t
+const it_ = createI18n('it').t
 import { captureSkipReason, fieldLines, record, removeFixture, sleep } from './helpers/capture'
 import { freePort, python, type Running } from './helpers/processes'
 import { words } from './helpers/words'
@@ -92,7 +96,7 @@ describe.skipIf(skip)('closing with bytes unread resets the connection (real cap
     // No lab close() to tell how much it read: the wire says what the packets show, and no more.
     const [rst] = resets(packets)
     expect(rst.reset).toEqual({ why: 'after-data', by: 'server', received: 3000 })
-    expect(wireColumns(rst, 0).label).toBe('reset: the server aborted, or closed with bytes unread')
+    expect(stepWords(en, rst)).toBe('reset: the server aborted, or closed with bytes unread')
   })
 
   it('socklab\'s TCP server does the same: RST, not FIN; its close says "at least 1,976 unread", and the wire says why', async () => {
@@ -112,7 +116,9 @@ describe.skipIf(skip)('closing with bytes unread resets the connection (real cap
     expect(close.detail).toEqual({ closedBy: 'server', reason: 'served', reset: { unread: 1976, atLeast: true } })
     expect(words(close)).toBe('the server closed the connection; reset (RST): at least 1,976 bytes were left unread, and closing with unread bytes resets the connection')
     expect(rst[0].reset).toEqual({ why: 'unread', by: 'server', unread: 1976, atLeast: true })
-    expect(wireColumns(rst[0], 0).label).toBe('reset: the server closed with at least 1,976 bytes unread')
+    expect(stepWords(en, rst[0])).toBe('reset: the server closed with at least 1,976 bytes unread')
+    // In Italian, the number grouped as Italian writes it.
+    expect(stepWords(it_, rst[0])).toBe('reset: il server ha chiuso con almeno 1.976 byte non letti')
   })
 
   it('socklab\'s TCP client with recv(4) against the course\'s server: the 7 bytes of reply it leaves unread make its close a RST', async () => {
@@ -135,7 +141,7 @@ describe.skipIf(skip)('closing with bytes unread resets the connection (real cap
     // Whether the server's FIN was read before the close decides whether 7 is exact: both are true.
     expect(close.detail.reset).toEqual({ unread: 7, atLeast: expect.any(Boolean) })
     expect(rst[0].reset).toEqual({ why: 'unread', by: 'client', unread: 7, atLeast: close.detail.reset!.atLeast })
-    expect(wireColumns(rst[0], 0).label).toMatch(/^reset: the client closed with (at least )?7 bytes unread$/)
+    expect(stepWords(en, rst[0])).toMatch(/^reset: the client closed with (at least )?7 bytes unread$/)
   })
 
   it('the HTTP client\'s single recv(1500) leaves the rest of a 10,000-byte page unread: RST from the client; a whole read ends with FIN', async () => {
@@ -189,7 +195,7 @@ describe.skipIf(skip)('closing with bytes unread resets the connection (real cap
     const rst = resets(packets).filter((p) => p.sender === 'client')
     expect(rst[0].src.port).toBe(close.local!.port)
     expect(rst[0].reset).toEqual({ why: 'cancelled', by: 'client' })
-    expect(wireColumns(rst[0], 0).label).toBe('reset: the client was cancelled while the reply still came')
+    expect(stepWords(en, rst[0])).toBe('reset: the client was cancelled while the reply still came')
   })
 
   it('a SYN to a port nobody listens on: the RST says so', async () => {
@@ -197,6 +203,7 @@ describe.skipIf(skip)('closing with bytes unread resets the connection (real cap
     const packets = await captured(port, () => new Promise<void>((resolve) => net.connect({ host: '127.0.0.1', port }).once('error', () => resolve())))
     const [rst] = resets(packets)
     expect(rst).toMatchObject({ sender: 'server', step: 'reset', reset: { why: 'refused' } })
-    expect(wireColumns(rst, 0).label).toBe('reset: nobody listens on that port (the kernel answers the SYN with RST)')
+    expect(stepWords(en, rst)).toBe('reset: nobody listens on that port (the kernel answers the SYN with RST)')
+    expect(stepWords(it_, rst)).toBe('reset: nessuno ascolta su quella porta (il kernel risponde al SYN con RST)')
   })
 })

@@ -4,12 +4,49 @@ import { parseArgs } from 'node:util'
 import type { Family, Proto } from '../shared/events'
 import type { EndpointKind } from '../shared/endpoint-kinds'
 import { ENDPOINT_KINDS } from '../shared/endpoint-kinds'
-import { addressProblem, DEFAULT_HTTP_PORT, DEFAULT_PORT, defaultClientAddress, defaultServerAddress, parseCoursePort, PORT_RULE } from '../shared/address'
-import { IDLE_TIMEOUT_DEFAULT_MS, TCP_TIMEOUT_DEFAULT_MS, UDP_TIMEOUT_DEFAULT_MS } from '../shared/limits'
+import { addressProblem, DEFAULT_HTTP_PORT, DEFAULT_PORT, defaultClientAddress, defaultServerAddress, MAX_PORT, MIN_PORT, parseCoursePort, PORT_RULE } from '../shared/address'
+import {
+  CLIENT_TIMEOUT_MAX_MS,
+  CLIENT_TIMEOUT_MIN_MS,
+  IDLE_TIMEOUT_DEFAULT_MS,
+  IDLE_TIMEOUT_MAX_MS,
+  RECV_SIZE_MAX,
+  RECV_SIZE_MIN,
+  TCP_TIMEOUT_DEFAULT_MS,
+  UDP_TIMEOUT_DEFAULT_MS
+} from '../shared/limits'
 import { fields, type NumberField } from '../shared/schemas'
+import { said } from '../shared/i18n/said'
+import { cliWords, SaidError, verbatim } from './words'
 
-/** Bad input: printed as one `ERROR:` line with the usage, exit status 2. */
-export class UsageError extends Error {}
+/** Bad input: printed as one `ERROR:` line (in the CLI's language), exit status 2. */
+export class UsageError extends SaidError {}
+
+type ParseOptions = Record<string, OptionSpec & { multiple?: boolean }>
+
+/**
+ * Parses a command line on node:util parseArgs, and says what is wrong with it in the CLI's
+ * language (parseArgs' own messages are English): each token is checked as strict mode would.
+ */
+export function parseCommandLine(program: string, argv: string[], options: ParseOptions, allowPositionals = false): { values: Record<string, unknown>; positionals: string[] } {
+  const parsed = parseArgs({ args: argv, options, allowPositionals: true, strict: false, tokens: true })
+  for (const token of parsed.tokens) {
+    if (token.kind === 'option-terminator') break
+    if (token.kind === 'positional') {
+      if (!allowPositionals) throw new UsageError(said('cli:errors.unexpectedArgument', { arg: token.value, program }))
+      continue
+    }
+    const spec = Object.hasOwn(options, token.name) ? options[token.name] : undefined
+    if (!spec) throw new UsageError(said('cli:errors.unknownOption', { option: token.rawName }))
+    if (spec.type === 'string' && token.value === undefined) throw new UsageError(said('cli:errors.missingValue', { option: token.rawName }))
+    if (spec.type === 'boolean' && token.value !== undefined) throw new UsageError(said('cli:errors.noValue', { option: token.rawName }))
+    // `-p --concurrent`: the option after -p is taken for its value, as strict parseArgs refuses too.
+    if (spec.type === 'string' && !token.inlineValue && token.value !== undefined && token.value.length > 1 && token.value.startsWith('-')) {
+      throw new UsageError(said('cli:errors.optionAsValue', { option: token.rawName, value: token.value, name: token.name }))
+    }
+  }
+  return { values: parsed.values, positionals: parsed.positionals }
+}
 
 /**
  * The course's programs, each an endpoint kind of the table, and the window's browser host. The
@@ -63,19 +100,13 @@ export interface Options {
 }
 
 export function parseOptions(command: Command, argv: string[]): Options {
-  let parsed
-  try {
-    parsed = parseArgs({ args: argv, options: { ...common, ...extra[command] }, allowPositionals: command === 'http-client', strict: true })
-  } catch (err) {
-    throw new UsageError((err as Error).message.split('\n')[0].replace(/\. To specify a positional.*$/, ''))
-  }
+  const parsed = parseCommandLine(command, argv, { ...common, ...extra[command] }, command === 'http-client')
   const v = parsed.values as Record<string, string | boolean | undefined>
   const family: Family = v.ipv6 ? 'IPv6' : 'IPv4'
   const isServer = serves(command)
   const address = typeof v.address === 'string' ? v.address : isServer ? defaultServerAddress(family) : defaultClientAddress(family)
   if (command !== 'web') {
-    const problem = addressProblem(address)
-    if (problem) throw new UsageError(problem)
+    if (addressProblem(address)) throw new UsageError(said('cli:errors.invalidAddress', { address }))
   }
   const defaultPort = command === 'web' ? 0 : protoOf(command) === 'HTTP' ? DEFAULT_HTTP_PORT : DEFAULT_PORT
   let port = defaultPort
@@ -83,7 +114,8 @@ export function parseOptions(command: Command, argv: string[]): Options {
     // The browser host may take 0 (any free port); the course's programs keep their rule.
     const webAny = command === 'web' && v.port === '0'
     const p = webAny ? 0 : parseCoursePort(v.port)
-    if (p === null) throw new UsageError(PORT_RULE)
+    // The course's own error line: the same in every language, as the Python programs print it.
+    if (p === null) throw new UsageError(verbatim(PORT_RULE))
     port = p
   }
   return {
@@ -107,91 +139,132 @@ export function parseOptions(command: Command, argv: string[]): Options {
 const wholeNumber = (text: string): number => (/^\d+$/.test(text) ? Number(text) : NaN)
 const milliseconds = (text: string): number => (text.trim() === '' ? NaN : Math.round(Number(text) * 1000))
 
+/** A number as it is typed on a command line (0.5, 1024), not as prose writes it. */
+const typed = (n: number): string => String(n)
+const seconds = (ms: number): string => typed(ms / 1000)
+
+/** The rule of each numeric option in words, from the same limits the window and the hosts apply. */
+const RULES = {
+  '--recv-size': said('cli:errors.recvSize', { min: typed(RECV_SIZE_MIN), max: typed(RECV_SIZE_MAX) }),
+  '--timeout': said('cli:errors.timeout', { min: seconds(CLIENT_TIMEOUT_MIN_MS), max: seconds(CLIENT_TIMEOUT_MAX_MS) }),
+  '--idle-timeout': said('cli:errors.idleTimeout', { max: seconds(IDLE_TIMEOUT_MAX_MS) })
+}
+
 /** An option's value, checked by the same rule the window and the hosts apply, and named by its flag. */
-function checked(field: NumberField, flag: string, text: unknown, parse: (text: string) => number, fallback: number): number {
+function checked(field: NumberField, flag: keyof typeof RULES, text: unknown, parse: (text: string) => number, fallback: number): number {
   if (typeof text !== 'string') return fallback
   const value = parse(text)
-  if (!field.schema.safeParse(value).success) throw new UsageError(`${flag} must be ${field.rule}`)
+  if (!field.schema.safeParse(value).success) throw new UsageError(RULES[flag])
   return value
 }
 
-const addressHelp = (server: boolean): string =>
-  server
-    ? '-a ADDR  --> listening address (default 0.0.0.0, or :: with -6)'
-    : '-a ADDR  --> server address or host name (default 127.0.0.1, or ::1 with -6)'
+/** Columns of an option's help: the option, then `-->` and its words (a second line of words under the first). */
+export function optionLine(option: string, words: string): string {
+  const [first, ...more] = words.split('\n')
+  const indent = ' '.repeat(OPTION_WIDTH + 4)
+  return [`${option.padEnd(OPTION_WIDTH)}--> ${first}`, ...more.map((line) => indent + line)].join('\n')
+}
+const OPTION_WIDTH = 17
 
+/** The usage of a program: its synopsis, what it is, and each option with what it does. */
 export function usage(command: Command): string {
+  const t = cliWords()
+  const m = { addr: t('cli:usage.meta.addr'), text: t('cli:usage.meta.text'), dir: t('cli:usage.meta.dir') }
   const port = command !== 'web' && protoOf(command) === 'HTTP' ? DEFAULT_HTTP_PORT : DEFAULT_PORT
   const server = command !== 'web' && serves(command)
-  const lines: Record<Command, string[]> = {
-    'tcp-server': [
-      `Usage: socklab tcp-server [-a ADDR] [-p N] [-6] [--concurrent] [--recv-size N] [--idle-timeout S]`,
-      'The course TCP server: one recv() per connection, reply upper-cased, close.',
-      '--concurrent     --> serve connections in parallel (default: one at a time, like the course)',
-      '--recv-size N    --> bytes read by the one recv() (default 1024)',
-      `--idle-timeout S --> close a connection that sends nothing for S seconds (default ${IDLE_TIMEOUT_DEFAULT_MS / 1000}, 0 = wait forever)`
-    ],
-    'tcp-client': [
-      `Usage: socklab tcp-client [-a ADDR] [-p N] [-6] [-m TEXT] [--timeout S] [--recv-size N]`,
-      'The course TCP client: connect, send a sentence, print the reply, close.',
-      '-m TEXT          --> the sentence to send (default: ask for it; it cannot be empty)',
-      `--timeout S      --> give up connecting, or waiting for the reply, after S seconds (default ${TCP_TIMEOUT_DEFAULT_MS / 1000})`,
-      '--recv-size N    --> bytes read by the one recv() of the reply (default 1024)'
-    ],
-    'udp-server': [
-      `Usage: socklab udp-server [-a ADDR] [-p N] [-6] [--recv-size N]`,
-      'The course UDP server: each datagram is sent back upper-cased.',
-      '--recv-size N    --> bytes kept of each datagram by recvfrom() (default 2048)'
-    ],
-    'udp-client': [
-      `Usage: socklab udp-client [-a ADDR] [-p N] [-6] [-m TEXT] [--timeout S] [--recv-size N]`,
-      'The course UDP client: send one datagram, print the reply.',
-      '-m TEXT          --> the sentence to send (default: ask for it)',
-      `--timeout S      --> give up waiting for the reply after S seconds (default ${UDP_TIMEOUT_DEFAULT_MS / 1000}): UDP loses datagrams`,
-      '--recv-size N    --> bytes kept of the reply by recvfrom() (default 2048)'
-    ],
-    'http-server': [
-      `Usage: socklab http-server [-a ADDR] [-p N] [-6] [-d DIR] [--dotfiles]`,
-      'A static file server (GET, HEAD, ranges, keep-alive) that never serves a byte from outside DIR.',
-      '-d DIR           --> the folder to serve (default: the current directory); never the file',
-      '                     system root, a system folder or a whole home folder',
-      '--dotfiles       --> also serve names starting with "." (.git, .ssh ...), hidden by default'
-    ],
-    'http-client': [
-      `Usage: socklab http-client [-6] [--recv-once] [URL ...]`,
-      'The course HTTP client: sends a raw "GET path HTTP/1.0" and prints the reply.',
-      'URL              --> http://host[:port]/path; * means http://127.0.0.1:8080/ (or [::1] with -6).',
-      '                     Without URLs it asks for them until an empty line.',
-      '--recv-once      --> one recv(1500) like the course program (long replies come out truncated)',
-      '-6               --> resolve host names and * to IPv6'
-    ],
-    web: [
-      `Usage: socklab web [-p N] [-6] [--no-open]`,
-      'The socklab window in your browser, for machines without the desktop app.',
-      'Serves on 127.0.0.1 only and opens the page in your default browser. The address holds a',
-      'secret token made anew each time socklab web starts: any tab on this machine may use it',
-      'until you stop socklab web (Ctrl-C).',
-      '-p N             --> port for the browser host in 1024..65535 (default: any free port)',
-      '-6               --> serve on ::1 instead of 127.0.0.1',
-      '--no-open        --> only print the address, do not open a browser'
-    ]
+  const family = [
+    optionLine(
+      `-a ${m.addr}`,
+      server
+        ? t('cli:usage.serverAddress', { v4: defaultServerAddress('IPv4'), v6: defaultServerAddress('IPv6') })
+        : t('cli:usage.clientAddress', { v4: defaultClientAddress('IPv4'), v6: defaultClientAddress('IPv6') })
+    ),
+    optionLine('-p N', t('cli:usage.port', { min: typed(MIN_PORT), max: typed(MAX_PORT), port: typed(port) })),
+    optionLine('-6', t('cli:usage.ipv6'))
+  ]
+  const recvSize = (size: number): string => typed(size)
+  const parts: Record<Command, { synopsis: string; about: string; options: string[] }> = {
+    'tcp-server': {
+      synopsis: `socklab tcp-server [-a ${m.addr}] [-p N] [-6] [--concurrent] [--recv-size N] [--idle-timeout S]`,
+      about: t('cli:usage.tcpServer.about'),
+      options: [
+        ...family,
+        optionLine('--concurrent', t('cli:usage.tcpServer.concurrent')),
+        optionLine('--recv-size N', t('cli:usage.tcpServer.recvSize', { size: recvSize(1024) })),
+        optionLine('--idle-timeout S', t('cli:usage.tcpServer.idleTimeout', { seconds: seconds(IDLE_TIMEOUT_DEFAULT_MS) }))
+      ]
+    },
+    'tcp-client': {
+      synopsis: `socklab tcp-client [-a ${m.addr}] [-p N] [-6] [-m ${m.text}] [--timeout S] [--recv-size N]`,
+      about: t('cli:usage.tcpClient.about'),
+      options: [
+        ...family,
+        optionLine(`-m ${m.text}`, t('cli:usage.tcpClient.message')),
+        optionLine('--timeout S', t('cli:usage.tcpClient.timeout', { seconds: seconds(TCP_TIMEOUT_DEFAULT_MS) })),
+        optionLine('--recv-size N', t('cli:usage.tcpClient.recvSize', { size: recvSize(1024) }))
+      ]
+    },
+    'udp-server': {
+      synopsis: `socklab udp-server [-a ${m.addr}] [-p N] [-6] [--recv-size N]`,
+      about: t('cli:usage.udpServer.about'),
+      options: [...family, optionLine('--recv-size N', t('cli:usage.udpServer.recvSize', { size: recvSize(2048) }))]
+    },
+    'udp-client': {
+      synopsis: `socklab udp-client [-a ${m.addr}] [-p N] [-6] [-m ${m.text}] [--timeout S] [--recv-size N]`,
+      about: t('cli:usage.udpClient.about'),
+      options: [
+        ...family,
+        optionLine(`-m ${m.text}`, t('cli:usage.udpClient.message')),
+        optionLine('--timeout S', t('cli:usage.udpClient.timeout', { seconds: seconds(UDP_TIMEOUT_DEFAULT_MS) })),
+        optionLine('--recv-size N', t('cli:usage.udpClient.recvSize', { size: recvSize(2048) }))
+      ]
+    },
+    'http-server': {
+      synopsis: `socklab http-server [-a ${m.addr}] [-p N] [-6] [-d ${m.dir}] [--dotfiles]`,
+      about: t('cli:usage.httpServer.about', { dir: m.dir }),
+      options: [...family, optionLine(`-d ${m.dir}`, t('cli:usage.httpServer.directory')), optionLine('--dotfiles', t('cli:usage.httpServer.dotfiles'))]
+    },
+    'http-client': {
+      synopsis: 'socklab http-client [-6] [--recv-once] [URL ...]',
+      about: t('cli:usage.httpClient.about'),
+      options: [
+        optionLine('URL', t('cli:usage.httpClient.url', { star: 'http://127.0.0.1:8080/', star6: '[::1]' })),
+        optionLine('--recv-once', t('cli:usage.httpClient.recvOnce')),
+        optionLine('-6', t('cli:usage.httpClient.ipv6'))
+      ]
+    },
+    web: {
+      synopsis: 'socklab web [-p N] [-6] [--no-open]',
+      about: t('cli:usage.web.about'),
+      options: [
+        optionLine('-p N', t('cli:usage.web.port', { min: typed(MIN_PORT), max: typed(MAX_PORT) })),
+        optionLine('-6', t('cli:usage.web.ipv6')),
+        optionLine('--no-open', t('cli:usage.web.noOpen'))
+      ]
+    }
   }
-  const text = [...lines[command]]
-  if (command !== 'http-client' && command !== 'web') {
-    text.splice(2, 0, addressHelp(server), `-p N     --> port number in 1024..65535 (default ${port})`, '-6       --> use IPv6 defaults')
-  }
-  return [...text, '-h       --> help'].join('\n')
+  const { synopsis, about, options } = parts[command]
+  return [t('cli:usage.title', { synopsis }), about, ...options, ...commonOptionLines()].join('\n')
+}
+
+/** The options every command takes: --lang and -h. */
+export function commonOptionLines(): string[] {
+  const t = cliWords()
+  return [optionLine('--lang it|en', t('cli:usage.lang')), optionLine('-h', t('cli:usage.help'))]
 }
 
 export function topUsage(): string {
+  const t = cliWords()
   return [
-    'Usage: socklab <program> [options]      (socklab <program> -h for its options)',
+    t('cli:top.usage'),
     '',
-    'The socket programs of the course, on real sockets:',
+    t('cli:top.programs'),
     '  tcp-server   tcp-client   udp-server   udp-client   http-server   http-client',
-    'and the lab window in a browser:',
+    t('cli:top.web'),
     '  web',
-    'and the real packets on any ports (capture with Wireshark\'s tools):',
-    '  watch'
+    t('cli:top.watch'),
+    '  watch',
+    '',
+    t('cli:top.lang')
   ].join('\n')
 }

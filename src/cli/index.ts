@@ -2,18 +2,24 @@
 // Output is the course programs' own lines; failures are one `ERROR:` line and a non-zero exit
 // (2 for bad usage, 1 for network failures), never a stack trace. Like any Unix tool it prints
 // through a pipe exactly what it prints to a file, and a reader that stops early (`| head`) ends
-// it quietly.
+// it quietly. The CLI's own words (usage, errors, notes) are in the language of --lang it|en, else
+// of LC_ALL / LC_MESSAGES / LANG; the course programs' lines are the same in every language.
 
 import type { Command } from './args'
 import { COMMANDS, parseOptions, topUsage, usage, UsageError } from './args'
-import { closeInput, errorWords, runProgram } from './programs'
+import { closeInput, runProgram } from './programs'
 import { runWatch } from './watch'
 import { EMPTY_SEND } from '../engine/errors'
+import { said } from '../shared/i18n/said'
+import { setCliLang, spoken, takeLang } from './words'
 
 export async function main(argv: string[]): Promise<void> {
+  // The language first: everything after may print.
+  const { lang, rest, problem } = takeLang(argv)
+  setCliLang(lang)
   // watch stops its capture itself when its reader goes, so that tshark ends with it.
-  endQuietlyWhenTheReaderGoes(argv[0] === 'watch' ? [process.stderr] : [process.stdout, process.stderr])
-  process.exitCode = await run(argv)
+  endQuietlyWhenTheReaderGoes(rest[0] === 'watch' ? [process.stderr] : [process.stdout, process.stderr])
+  process.exitCode = problem ? fail(spoken(problem), 2) : await run(rest)
   closeInput()
   exitIfStuck()
 }
@@ -33,10 +39,10 @@ async function run(argv: string[]): Promise<number> {
     try {
       return await runWatch(rest)
     } catch (err) {
-      return fail((err as Error)?.message ?? String(err), err instanceof UsageError ? 2 : 1)
+      return fail(spoken(err), err instanceof UsageError ? 2 : 1)
     }
   }
-  if (!(COMMANDS as readonly string[]).includes(command)) return fail(`unknown program <${command}>: socklab -h lists the programs`, 2)
+  if (!(COMMANDS as readonly string[]).includes(command)) return fail(spoken(said('cli:errors.unknownProgram', { program: command })), 2)
   const cmd = command as Command
   try {
     const options = parseOptions(cmd, rest)
@@ -47,11 +53,14 @@ async function run(argv: string[]): Promise<number> {
     return await runProgram(cmd, options)
   } catch (err) {
     const usageError = err instanceof UsageError || (err as { code?: string })?.code === EMPTY_SEND
-    return fail(errorWords(err), usageError ? 2 : 1)
+    return fail(spoken(err), usageError ? 2 : 1)
   }
 }
 
-/** One line: the usage text is one `-h` away and would bury the reason. */
+/**
+ * One line: the usage text is one `-h` away and would bury the reason. `ERROR:` as the course's
+ * programs write it, in every language (their own error lines are printed as they are).
+ */
 function fail(message: string, status: number): number {
   process.stderr.write(`ERROR: ${message}\n`)
   return status
@@ -64,12 +73,12 @@ function fail(message: string, status: number): number {
 function endQuietlyWhenTheReaderGoes(streams: NodeJS.WriteStream[]): void {
   for (const stream of streams) {
     stream.on('error', (err: NodeJS.ErrnoException) => {
-      if (err.code !== 'EPIPE') process.stderr.write(`ERROR: cannot write the output: ${err.message}\n`)
+      if (err.code !== 'EPIPE') process.stderr.write(`ERROR: ${spoken(said('cli:errors.cannotWrite', { reason: err.message }))}\n`)
       process.exit(err.code === 'EPIPE' ? 0 : 1)
     })
   }
   process.on('uncaughtException', (err) => {
-    process.stderr.write(`ERROR: ${err.message}\n`)
+    process.stderr.write(`ERROR: ${spoken(err)}\n`)
     process.exit(1)
   })
 }

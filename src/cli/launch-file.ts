@@ -8,6 +8,7 @@ import fs from 'node:fs'
 import path from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { removeRunFolder, runFolder } from '../engine/capture/run-folders'
+import { cliLang, cliWords } from './words'
 
 export interface LaunchFile {
   /** file:// address of the page: what the opener may show to everyone. */
@@ -25,15 +26,16 @@ export function writeLaunchFile(url: string): LaunchFile {
   return { href: pathToFileURL(file).href, remove: () => removeRunFolder(dir) }
 }
 
-/** A page that goes on to `url` at once (no script needed) and offers a link where refresh is off. */
+/** A page that goes on to `url` at once (no script needed) and offers a link where refresh is off, in the CLI's language. */
 export function launchPage(url: string): string {
   const at = escapeHtml(url)
+  const t = cliWords()
   return `<!doctype html>
-<html><head><meta charset="utf-8">
+<html lang="${escapeHtml(cliLang())}"><head><meta charset="utf-8">
 <meta name="referrer" content="no-referrer">
 <meta http-equiv="refresh" content="0;url=${at}">
 <title>socklab</title></head>
-<body><p><a href="${at}">Open socklab</a></p></body></html>
+<body><p><a href="${at}">${escapeHtml(t('cli:launch.open'))}</a></p></body></html>
 `
 }
 

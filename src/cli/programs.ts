@@ -4,15 +4,15 @@ import path from 'node:path'
 import readline from 'node:readline'
 import type { EndpointConfig } from '../shared/contract'
 import type { LabEvent } from '../shared/events'
-import { decodeStopWords, eventWords, sayIn } from '../shared/event-words'
-import { isSaid } from '../shared/i18n/said'
+import { decodeStopWords, eventWords } from '../shared/event-words'
 import { INVERSE, visibleControls } from '../shared/visible-controls'
 import { Lab } from '../engine/lab'
 import { parseCourseUrl } from '../engine/url'
 import type { Command, Options } from './args'
 import { UsageError } from './args'
+import { said, say } from '../shared/i18n/said'
+import { cliT, cliWords, saidOf, spoken } from './words'
 import { runBrowserHost } from './web'
-import { cliT } from './words'
 
 export async function runProgram(command: Command, o: Options): Promise<number> {
   if (command === 'web') return runBrowserHost(o)
@@ -29,7 +29,7 @@ export async function runProgram(command: Command, o: Options): Promise<number> 
     case 'tcp-client':
     case 'udp-client': {
       const sentence = o.message ?? (await ask('Input lowercase sentence: '))
-      if (sentence === null) throw new UsageError('no sentence to send: standard input ended before a line was typed')
+      if (sentence === null) throw new UsageError(said('cli:errors.noSentence'))
       const config: EndpointConfig =
         command === 'tcp-client'
           ? { kind: 'tcp-client', address: o.address, port: o.port, recvSize: o.recvSize, timeoutMs: o.timeoutMs }
@@ -52,12 +52,13 @@ let pending = ''
 let decodeNote = ''
 function printEvent(e: LabEvent): void {
   if (e.kind === 'console') {
-    // The course program's own line as it printed it (never translated); a lab's note in the CLI's language.
-    const line = printable(e.detail.said && !e.detail.course ? eventWords(e, cliT()) : (e.info ?? ''))
+    // The course program's own line as it printed it (never translated); socklab's own note in the CLI's language.
+    const line = printable(e.detail.note ? say(cliT(), e.detail.note) : (e.info ?? ''))
     if (e.role === 'client') {
       process.stdout.write(`${line}\n`)
       // Under the reply's line (the line after its read), as the window shows it.
-      if (decodeNote) process.stderr.write(`note: ${decodeNote}\n`)
+      const t = cliWords()
+      if (decodeNote) process.stderr.write(`${t('cli:note', { note: decodeNote })}\n`)
       decodeNote = ''
       return
     }
@@ -109,7 +110,8 @@ async function fetchUrls(lab: Lab, o: Options): Promise<number> {
   // A URL given as an argument that cannot be fetched is bad input, like a bad option: refused before any fetch.
   for (const url of o.urls) {
     const parsed = parseCourseUrl(url, o.family)
-    if ('error' in parsed) throw new UsageError(sayIn(cliT(), parsed.error))
+    // The course's words (`Error in parsing URL <…>`) with the engine's reason: as the engine says it.
+    if ('error' in parsed) throw new UsageError(saidOf(parsed))
   }
   const { id } = await lab.start({ kind: 'http-client', recvOnce: o.recvOnce, family: o.family })
   if (o.urls.length) {
@@ -119,7 +121,7 @@ async function fetchUrls(lab: Lab, o: Options): Promise<number> {
         await lab.send(id, url)
       } catch (err) {
         failed++
-        process.stderr.write(`ERROR: ${errorWords(err)}\n`)
+        process.stderr.write(`ERROR: ${spoken(err)}\n`)
       }
     }
     return failed ? 1 : 0
@@ -130,16 +132,10 @@ async function fetchUrls(lab: Lab, o: Options): Promise<number> {
     try {
       await lab.send(id, url)
     } catch (err) {
-      process.stderr.write(`ERROR: ${errorWords(err)}. Retry.\n`)
+      // `. Retry.` as the course's client says it, in every language.
+      process.stderr.write(`ERROR: ${spoken(err)}. Retry.\n`)
     }
   }
-}
-
-/** An error's words in the CLI's language: what it says as data (a LabError's Said), else its message. */
-export function errorWords(err: unknown): string {
-  const s = (err as { said?: unknown } | null)?.said
-  if (isSaid(s)) return sayIn(cliT(), s)
-  return (err as Error)?.message ?? String(err)
 }
 
 /** Reads one line from standard input after a prompt; null once standard input has ended. */

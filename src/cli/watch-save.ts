@@ -15,17 +15,19 @@ import { locateTools } from '../engine/capture/capture-check'
 import { hostSearch, loopbackInterface } from '../engine/capture/tools'
 import { toolWatchdog } from '../engine/capture/tool-watchdog'
 import type { Family } from '../shared/events'
+import { said, type Said } from '../shared/i18n/said'
+import { SaidError, verbatim } from './words'
 
 const START_TIMEOUT_MS = 20_000
 /** dumpcap's kernel buffer for the saving capture, in MiB (as PacketCapture's own). */
 const BUFFER_MIB = 16
 
 /** The file exists and -w would replace it: refused without --force. */
-export class FileExistsError extends Error {}
+export class FileExistsError extends SaidError {}
 
 /**
  * Opens `file` for the save: a new file, or (with `force`) one that replaces the old. A device
- * (/dev/null, /dev/full) is written as it is. Fails with one sentence.
+ * (/dev/null, /dev/full) is written as it is. Fails with one sentence (a SaidError).
  */
 export function openSaveFile(file: string, force: boolean): number {
   const device = checkSaveFile(file, force)
@@ -33,37 +35,37 @@ export function openSaveFile(file: string, force: boolean): number {
     // 'wx' fails if the file appeared meanwhile: never replaced without --force.
     return fs.openSync(file, device || force ? 'w' : 'wx', 0o644)
   } catch (err) {
-    throw new Error(`cannot save to ${file}: ${errorWords(err as NodeJS.ErrnoException)}`)
+    throw new SaidError(said('cli:save.cannot', { file, why: errorWords(err as NodeJS.ErrnoException) }))
   }
 }
 
 /** Fails if -w may not write `file` (a folder; an existing file without `force`); true for a device. */
 export function checkSaveFile(file: string, force: boolean): boolean {
   const existing = fs.statSync(file, { throwIfNoEntry: false })
-  if (existing?.isDirectory()) throw new Error(`cannot save to ${file}: it is a folder`)
+  if (existing?.isDirectory()) throw new SaidError(said('cli:save.cannot', { file, why: said('cli:save.why.folder') }))
   const device = existing !== undefined && !existing.isFile()
-  if (existing && !device && !force) throw new FileExistsError(`${file} already exists: add --force to replace it, or name another file`)
+  if (existing && !device && !force) throw new FileExistsError(said('cli:save.exists', { file }))
   return device
 }
 
-/** What went wrong with a write or an open, in a few words. */
-export function errorWords(err: NodeJS.ErrnoException): string {
+/** What went wrong with a write or an open, in a few words (Node's own message for the rare others). */
+export function errorWords(err: NodeJS.ErrnoException): Said {
   switch (err.code) {
     case 'ENOSPC':
-      return 'its disk is full'
+      return said('cli:save.why.diskFull')
     case 'EDQUOT':
-      return 'your disk quota is used up'
+      return said('cli:save.why.quota')
     case 'EACCES':
     case 'EPERM':
-      return 'permission denied'
+      return said('cli:save.why.denied')
     case 'ENOENT':
-      return 'its folder does not exist'
+      return said('cli:save.why.noFolder')
     case 'EROFS':
-      return 'its disk is read-only'
+      return said('cli:save.why.readOnly')
     case 'EIO':
-      return 'the device reported an input/output error (was it removed?)'
+      return said('cli:save.why.io')
     default:
-      return err.message
+      return verbatim(err.message)
   }
 }
 
@@ -71,20 +73,20 @@ export interface SaveEnd {
   /** Bytes written to the file. */
   bytes: number
   /** Set when saving stopped on its own: one sentence. */
-  error?: string
+  error?: Said
 }
 
 export class WatchSave {
   private dumpcap?: ChildProcess
   private fd?: number
   private bytes = 0
-  private error?: string
+  private error?: Said
   private writing: Promise<void> = Promise.resolve()
   private exited?: Promise<void>
   private stopping = false
   private stderr = ''
   /** Called once, at once, when saving stops on its own (a write failed, dumpcap ended). */
-  onError?: (sentence: string) => void
+  onError?: (sentence: Said) => void
 
   constructor(
     readonly file: string,
@@ -114,7 +116,7 @@ export class WatchSave {
     dumpcap.stdout!.on('data', (chunk: Buffer) => this.write(chunk))
     dumpcap.stderr!.setEncoding('utf8')
     await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`dumpcap did not start saving within ${START_TIMEOUT_MS / 1000} s`)), START_TIMEOUT_MS)
+      const timer = setTimeout(() => reject(new SaidError(said('cli:save.startTimeout', { seconds: START_TIMEOUT_MS / 1000 }))), START_TIMEOUT_MS)
       let started = false
       dumpcap.stderr!.on('data', (d: string) => {
         if (this.stderr.length < 8000) this.stderr += d
@@ -127,7 +129,11 @@ export class WatchSave {
       void this.exited!.then(() => {
         clearTimeout(timer)
         if (!started) reject(new CaptureUnavailableError(classifyFailure(search.platform, this.stderr, spawnCode, { dumpcap: located.tools.dumpcap })))
-        else if (!this.stopping) this.fail(`saving to ${this.file} stopped: ${firstComplaint(this.stderr) || 'its dumpcap ended'}; the packets still show here, but are no longer saved`)
+        else if (!this.stopping) {
+          // dumpcap's own complaint is its words, as it wrote them.
+          const complaint = firstComplaint(this.stderr)
+          this.fail(said('cli:save.stopped', { file: this.file, why: complaint ? verbatim(complaint) : said('cli:save.why.dumpcapEnded') }))
+        }
       })
     }).catch(async (err) => {
       this.kill('SIGKILL')
@@ -158,7 +164,7 @@ export class WatchSave {
             if (this.error !== undefined) return resolve()
             fs.write(fd, buf, (err, written) => {
               if (err) {
-                this.fail(`cannot save to ${this.file}: ${errorWords(err)}; the packets still show here, but are no longer saved`)
+                this.fail(said('cli:save.failed', { file: this.file, why: errorWords(err) }))
                 return resolve()
               }
               this.bytes += written
@@ -171,7 +177,7 @@ export class WatchSave {
     )
   }
 
-  private fail(sentence: string): void {
+  private fail(sentence: Said): void {
     if (this.error !== undefined) return
     this.error = sentence
     // Nothing more can be saved: its dumpcap stops; the capture on screen goes on.

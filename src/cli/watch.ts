@@ -5,14 +5,15 @@
 
 import fs from 'node:fs'
 import path from 'node:path'
-import { parseArgs } from 'node:util'
 import type { Family } from '../shared/events'
 import { DEFAULT_PORT } from '../shared/address'
 import { summaryLine, wireLine, type WirePacket } from '../shared/wire'
+import { said } from '../shared/i18n/said'
 import { CaptureUnavailableError, PacketCapture, type CaptureEnd } from '../engine/capture/packet-capture'
 import { loopbackInterface } from '../engine/capture/tools'
 import { removeStaleFolders } from '../engine/capture/run-folders'
-import { UsageError } from './args'
+import { commonOptionLines, optionLine, parseCommandLine, UsageError } from './args'
+import { cliT, cliWords, spoken } from './words'
 import { checkSaveFile, FileExistsError, WatchSave } from './watch-save'
 
 export interface WatchOptions {
@@ -24,8 +25,6 @@ export interface WatchOptions {
   force: boolean
 }
 
-const PORT_RULE = '-p must be a port number in 1..65535'
-
 /**
  * Exit status when this machine cannot capture (tools missing, no permission, no loopback
  * interface): not 2, which is a usage error everywhere in the CLI, nor 1, a capture that failed
@@ -34,35 +33,26 @@ const PORT_RULE = '-p must be a port number in 1..65535'
 export const EXIT_CANNOT_CAPTURE = 3
 
 export function parseWatchOptions(argv: string[]): WatchOptions {
-  let parsed
-  try {
-    parsed = parseArgs({
-      args: argv,
-      strict: true,
-      options: {
-        help: { type: 'boolean', short: 'h' },
-        port: { type: 'string', short: 'p', multiple: true },
-        ipv4: { type: 'boolean', short: '4' },
-        ipv6: { type: 'boolean', short: '6' },
-        write: { type: 'string', short: 'w' },
-        force: { type: 'boolean' }
-      }
-    })
-  } catch (err) {
-    throw new UsageError((err as Error).message.split('\n')[0].replace(/\. To specify a positional.*$/, ''))
-  }
-  const v = parsed.values
+  const parsed = parseCommandLine('watch', argv, {
+    help: { type: 'boolean', short: 'h' },
+    port: { type: 'string', short: 'p', multiple: true },
+    ipv4: { type: 'boolean', short: '4' },
+    ipv6: { type: 'boolean', short: '6' },
+    write: { type: 'string', short: 'w' },
+    force: { type: 'boolean' }
+  })
+  const v = parsed.values as { help?: boolean; port?: string[]; ipv4?: boolean; ipv6?: boolean; write?: string; force?: boolean }
   const ports = (v.port ?? [String(DEFAULT_PORT)]).map((text) => {
     // Watching binds nothing, so any port may be watched (a web server on 80 too).
     const n = Number(text)
-    if (!/^\d{1,5}$/.test(text) || n < 1 || n > 65535) throw new UsageError(`${PORT_RULE}, not <${text}>`)
+    if (!/^\d{1,5}$/.test(text) || n < 1 || n > 65535) throw new UsageError(said('cli:watch.errors.port', { text }))
     return n
   })
-  if (v.ipv4 && v.ipv6) throw new UsageError('-4 and -6 together: leave both out to watch IPv4 and IPv6')
+  if (v.ipv4 && v.ipv6) throw new UsageError(said('cli:watch.errors.bothFamilies'))
   const families: Family[] = v.ipv6 ? ['IPv6'] : v.ipv4 ? ['IPv4'] : ['IPv4', 'IPv6']
   // A device (/dev/null, a tape) is written as it is, whatever its name.
-  if (v.write !== undefined && !v.write.toLowerCase().endsWith('.pcapng') && !isDevice(v.write)) throw new UsageError(`-w names a .pcapng file (Wireshark opens it), not <${v.write}>`)
-  if (v.force && v.write === undefined) throw new UsageError('--force goes with -w FILE (it lets -w replace an existing file)')
+  if (v.write !== undefined && !v.write.toLowerCase().endsWith('.pcapng') && !isDevice(v.write)) throw new UsageError(said('cli:watch.errors.notPcapng', { file: v.write }))
+  if (v.force && v.write === undefined) throw new UsageError(said('cli:watch.errors.forceAlone'))
   return { help: v.help === true, ports: [...new Set(ports)], families, pcapngPath: v.write, force: v.force === true }
 }
 
@@ -72,23 +62,25 @@ function isDevice(file: string): boolean {
 }
 
 export function watchUsage(): string {
+  const t = cliWords()
+  const file = t('cli:usage.meta.file')
+  const port = t('cli:usage.meta.port')
   return [
-    'Usage: socklab watch [-p PORT]... [-4 | -6] [-w FILE.pcapng [--force]]',
-    'Shows the real packets (TCP and UDP) on the given ports of the loopback interface, one line each,',
-    "from any program (yours too), until Ctrl-C or Ctrl-D; then how many packets, connections and drops.",
-    "Needs Wireshark's dumpcap and tshark, and permission to capture (it says how when it lacks them).",
-    `-p PORT  --> a port to watch, 1..65535; repeat for more (default ${DEFAULT_PORT})`,
-    '-4 / -6  --> only IPv4 / only IPv6 (default: both)',
-    '-w FILE  --> also save the packets to FILE.pcapng, for Wireshark',
-    '--force  --> let -w replace FILE if it exists (without it, socklab refuses)',
-    '-h       --> help'
+    t('cli:usage.title', { synopsis: `socklab watch [-p ${port}]... [-4 | -6] [-w ${file}.pcapng [--force]]` }),
+    t('cli:watch.usage.about'),
+    optionLine(`-p ${port}`, t('cli:watch.usage.port', { port: String(DEFAULT_PORT) })),
+    optionLine('-4 / -6', t('cli:watch.usage.family')),
+    optionLine(`-w ${file}`, t('cli:watch.usage.write', { file })),
+    optionLine('--force', t('cli:watch.usage.force', { file })),
+    ...commonOptionLines()
   ].join('\n')
 }
 
 /** The ports and families in words: "port 12000 (TCP and UDP, IPv4 and IPv6)". */
 function describe(o: WatchOptions): string {
-  const ports = o.ports.length === 1 ? `port ${o.ports[0]}` : `ports ${o.ports.join(', ')}`
-  return `${ports} (TCP and UDP, ${o.families.join(' and ')})`
+  const t = cliWords()
+  const families = o.families.length === 2 ? t('cli:watch.bothFamilies') : o.families[0]
+  return t('cli:watch.what', { ports: t('cli:watch.ports', { count: o.ports.length, list: o.ports.join(', ') }), families })
 }
 
 export async function runWatch(argv: string[]): Promise<number> {
@@ -105,14 +97,14 @@ export async function runWatch(argv: string[]): Promise<number> {
     try {
       checkSaveFile(file, o.force)
     } catch (err) {
-      throw err instanceof FileExistsError ? new UsageError(err.message) : err
+      throw err instanceof FileExistsError ? new UsageError(err.said) : err
     }
   }
   // The packets shown are captured without the file: saving them (watch-save.ts) may fail on its own.
   const capture = new PacketCapture({ ports: o.ports, families: o.families })
   const save = file ? new WatchSave(file, o.ports, o.families) : undefined
   const out = new LineWriter()
-  capture.on('packets', (batch: WirePacket[]) => out.write(batch.map((p) => wireLine(p, capture.startedAt))))
+  capture.on('packets', (batch: WirePacket[]) => out.write(batch.map((p) => wireLine(cliT(), p, capture.startedAt))))
   // Listened for before the tools start: a Ctrl-C while they start stops them once they have
   // (a process killed by it would leave them capturing on their own).
   let askStop!: () => void
@@ -124,12 +116,13 @@ export async function runWatch(argv: string[]): Promise<number> {
   out.onClosed = askStop
   const iface = loopbackInterface(process.platform)
   // Said at once: the tools take a moment to start, and nothing is captured until the next line.
-  process.stderr.write(`Starting the capture on ${iface}…\n`)
+  const t = cliWords()
+  process.stderr.write(`${t('cli:watch.starting', { iface })}\n`)
   try {
     await capture.start()
     if (save) {
       // Said at once, while the packets go on showing; the exit status says it at the end.
-      save.onError = (sentence) => process.stderr.write(`ERROR: ${sentence}\n`)
+      save.onError = (sentence) => process.stderr.write(`ERROR: ${spoken(sentence)}\n`)
       await save.start(o.force).catch(async (err: unknown) => {
         await capture.stop()
         throw err
@@ -137,12 +130,12 @@ export async function runWatch(argv: string[]): Promise<number> {
     }
   } catch (err) {
     if (!(err instanceof CaptureUnavailableError)) throw err
-    process.stderr.write(`ERROR: ${err.message}\n`)
+    process.stderr.write(`ERROR: ${spoken(err.problem)}\n`)
     return err.problem.kind === 'failed' ? 1 : EXIT_CANNOT_CAPTURE
   }
   // Only now: dumpcap has the interface open with the filter in the kernel, so a packet sent
   // after this line is captured.
-  process.stderr.write(`Watching ${describe(o)} on the loopback interface ${iface}; Ctrl-C stops.\n`)
+  process.stderr.write(`${t('cli:watch.watching', { what: describe(o), iface })}\n`)
 
   if (stdinCanEnd()) process.stdin.on('end', askStop).resume()
   const end = await Promise.race([
@@ -152,10 +145,10 @@ export async function runWatch(argv: string[]): Promise<number> {
   ])
   const saved = await save?.stop()
   if (out.closed) return saved?.error ? 1 : 0
-  if (end.problem) process.stderr.write(`ERROR: ${end.problem.message}\n`)
-  process.stderr.write(`${summaryLine(end)}\n`)
-  if (saved?.error) process.stderr.write(`Not saved: ${file} holds only the ${saved.bytes} bytes written before the error\n`)
-  else if (file && !end.problem) process.stderr.write(`Saved to ${file} (Wireshark opens it)\n`)
+  if (end.problem) process.stderr.write(`ERROR: ${spoken(end.problem)}\n`)
+  process.stderr.write(`${summaryLine(cliT(), end)}\n`)
+  if (saved?.error) process.stderr.write(`${t('cli:watch.notSaved', { file, count: saved.bytes })}\n`)
+  else if (file && !end.problem) process.stderr.write(`${t('cli:watch.saved', { file })}\n`)
   return end.problem || saved?.error ? 1 : 0
 }
 

@@ -9,11 +9,13 @@ import { startBrowserHost } from '../web-host/browser-host'
 import type { Options } from './args'
 import { writeLaunchFile, type LaunchFile } from './launch-file'
 import { openInBrowser } from './open-browser'
+import { said } from '../shared/i18n/said'
+import { cliWords, SaidError } from './words'
 
 export async function runBrowserHost(o: Options): Promise<number> {
   const dir = rendererDir()
   if (!fs.existsSync(path.join(dir, 'index.html'))) {
-    throw new Error(`the app is not built (${dir} is missing): run npm run build first`)
+    throw new SaidError(said('cli:web.notBuilt', { dir }))
   }
   // What an earlier socklab killed before it could clean up left in the temp folder.
   removeStaleFolders()
@@ -25,16 +27,17 @@ export async function runBrowserHost(o: Options): Promise<number> {
     address: o.family === 'IPv6' ? '::1' : '127.0.0.1',
     facts: { version: appVersion(), sampleSite: sampleSiteDir() }
   })
-  // Tests and scripts read the address from this line: keep its `open <url>` form.
-  process.stdout.write(`socklab ${appVersion()} is running in your browser: open ${host.url}\n`)
-  process.stdout.write('(only this machine can reach it, and only with that address; Ctrl-C stops it)\n')
+  // Tests and scripts read the address from this line: in every language it ends the line, after a space.
+  const t = cliWords()
+  process.stdout.write(`${t('cli:web.running', { version: appVersion(), url: host.url })}\n`)
+  process.stdout.write(`${t('cli:web.private')}\n`)
   // The browser is given a private page that holds the address, never the address itself:
   // a command line (the opener's, the browser's) is readable by every user of the machine.
   let launch: LaunchFile | undefined
   if (o.open) {
     const cannot = (): void => {
       launch?.remove()
-      process.stdout.write('(no browser could be opened here: paste the address above into the address bar of your browser)\n')
+      process.stdout.write(`${t('cli:web.noBrowser')}\n`)
     }
     try {
       launch = writeLaunchFile(host.url)

@@ -11,6 +11,7 @@ import type { LabError } from './errors'
 import { isReset } from './errors'
 import { PREVIEW_BYTES } from '../shared/events'
 import type { PreviewRate } from './preview-rate'
+import { english } from './english'
 
 export interface Endpoint {
   readonly id: string
@@ -86,9 +87,9 @@ export class Reporter {
     this.emit('console', { conn, detail: COURSE_LINE }, text, 0, undefined, undefined)
   }
 
-  /** A note of the lab's own in the program's console (not the program's words): worded where it shows. */
-  note(what: Said, conn = 0): void {
-    this.emit('console', { conn, detail: { said: what } }, undefined, 0, undefined, undefined)
+  /** socklab's own note beside the program's lines, worded where it is shown (its English kept as `info` for an edge that does not word notes). */
+  note(note: Said, conn = 0): void {
+    this.emit('console', { conn, detail: { note } }, english(note), 0, undefined, undefined)
   }
 
   /** A failure, as data (a plain string is a system's own message); `code` is Node's (EADDRINUSE...). */

@@ -16,10 +16,12 @@ export class LabError extends Error {
   /** `what`: a Said; a plain string is a system's (or a tool's) own message, passed on as it is. */
   constructor(
     what: Said | string,
-    readonly code?: string
+    readonly code?: string,
+    /** What it means, when `what` is its English words (the HTTP server's errors say both). */
+    meaning?: Said
   ) {
-    const s = typeof what === 'string' ? said('error:system', { message: what }) : what
-    super(sayIn(englishT(), s))
+    const s = meaning ?? (typeof what === 'string' ? said('error:system', { message: what }) : what)
+    super(typeof what === 'string' && meaning ? what : sayIn(englishT(), s))
     this.said = s
     this.name = 'LabError'
   }

@@ -19,6 +19,8 @@ import { drained, ResponseWriter } from './http/response-writer'
 import { folderRefusal, machineContext } from './http/serving-policy'
 import { StaticFiles } from './http/static-files'
 import { closeServer, listenTcp } from './net-util'
+import { said, type Said } from '../shared/i18n/said'
+import { english } from './english'
 
 /** While a reply is on its way, how many times per stall period the client's reading is looked at. */
 const STALL_CHECKS = 4
@@ -199,8 +201,10 @@ export class HttpServer implements Endpoint {
     // One console line a second at most: a flood of connections must not become a flood of lines.
     const now = Date.now()
     if (now - this.turnedAwayLoggedAt < 1000) return void this.turnedAwayUnlogged++
-    const more = this.turnedAwayUnlogged > 0 ? ` (and ${this.turnedAwayUnlogged} more since the previous such line)` : ''
-    this.report.console(`Refused a connection from ${formatTuple(socket.remoteAddress ?? '?', socket.remotePort ?? 0)} with 503: this server already has ${this.limits.maxConnections} connections, its limit${more}`)
+    const peer = formatTuple(socket.remoteAddress ?? '?', socket.remotePort ?? 0)
+    const max = this.limits.maxConnections
+    const more = this.turnedAwayUnlogged
+    this.report.note(more > 0 ? said('http:note.turnedAwayAndMore', { peer, max, count: more }) : said('http:note.turnedAway', { peer, max }))
     this.turnedAwayLoggedAt = now
     this.turnedAwayUnlogged = 0
   }
@@ -229,7 +233,7 @@ export class HttpServer implements Endpoint {
         c.flushed = flushed
         c.flushedAt = now
       } else if (now - c.flushedAt >= sendStallMs) {
-        this.report.console(`${peerOf(c)} took no bytes of the reply for ${sendStallMs / 1000} s: closing the connection`, c.conn)
+        this.report.note(said('http:note.sendStall', { peer: peerOf(c), seconds: sendStallMs / 1000 }), c.conn)
         return void c.socket.destroy()
       }
       return this.watch(c, sendStallMs / STALL_CHECKS)
@@ -240,9 +244,9 @@ export class HttpServer implements Endpoint {
       c.lastActive = now
       return this.watch(c, idleMs)
     }
-    if (c.headStart > 0 && now - c.headStart >= headDeadlineMs) return this.refuse(c, 408, `no complete request head within ${headDeadlineMs / 1000} s`)
+    if (c.headStart > 0 && now - c.headStart >= headDeadlineMs) return this.refuse(c, 408, said('http:refused.headDeadline', { seconds: headDeadlineMs / 1000 }))
     if (now - c.lastActive >= idleMs) {
-      if (c.pending.length > 0 || c.headStart > 0) this.report.console(`No complete request from ${peerOf(c)} within ${idleMs / 1000} s: closing`, c.conn)
+      if (c.pending.length > 0 || c.headStart > 0) this.report.note(said('http:note.idle', { peer: peerOf(c), seconds: idleMs / 1000 }), c.conn)
       return void c.socket.destroy()
     }
     const deadline = c.headStart > 0 ? c.headStart + headDeadlineMs : Infinity
@@ -250,7 +254,7 @@ export class HttpServer implements Endpoint {
   }
 
   /** Answers a request that cannot be served (or never came whole) with `status`, then closes. */
-  private refuse(c: Connection, status: number, reason: string): void {
+  private refuse(c: Connection, status: number, reason: Said): void {
     const line = `"${printable(firstLine(c.pending), 200)}"`
     c.pending = Buffer.alloc(0)
     c.refused = true
@@ -272,7 +276,7 @@ export class HttpServer implements Endpoint {
         const blank = blankLines(c.pending)
         c.blank += blank
         c.pending = c.pending.subarray(blank)
-        if (c.blank > HTTP_MAX_HEAD) return this.refuse(c, 431, `more than ${HTTP_MAX_HEAD} bytes of blank lines before a request`)
+        if (c.blank > HTTP_MAX_HEAD) return this.refuse(c, 431, said('http:refused.blankLines', { max: HTTP_MAX_HEAD }))
       }
       if (c.pending.length === 0) {
         if (c.closing) this.close(c)
@@ -340,7 +344,7 @@ export class HttpServer implements Endpoint {
   private finish(c: Connection, requestLine: string, response: HttpResponse, bodyBytes: number): void {
     const size = response.status === 304 || bodyBytes === 0 ? '-' : String(bodyBytes)
     // Python's handler logs a refused request the same way: `code 404, message ...`, then the request.
-    if (response.reason) this.report.console(`${c.remote?.address ?? '?'} - - [${logDate()}] code ${response.status}, message ${response.reason}`, c.conn)
+    if (response.reason) this.report.note(said('http:log.refused', { client: c.remote?.address ?? '?', date: logDate(), status: response.status, reason: response.reason }), c.conn)
     this.report.console(`${c.remote?.address ?? '?'} - - [${logDate()}] ${requestLine} ${response.status} ${size}`, c.conn)
     if (!response.keepAlive && !c.socket.destroyed) this.close(c)
   }
@@ -360,13 +364,18 @@ function servedFolder(root: string, dotfiles: boolean): string {
   try {
     stat = fs.statSync(root)
   } catch {
-    throw new LabError(`directory <${root}> does not exist`, 'ENOENT')
+    throw refusedFolder(said('http:folder.doesNotExist', { root }), 'ENOENT')
   }
-  if (!stat.isDirectory()) throw new LabError(`<${root}> is not a directory`, 'ENOTDIR')
+  if (!stat.isDirectory()) throw refusedFolder(said('http:folder.notDirectory', { root }), 'ENOTDIR')
   const real = fs.realpathSync.native(path.resolve(root))
   const refused = folderRefusal(real, machineContext(dotfiles, shippedFolders()))
-  if (refused) throw new LabError(refused, 'EPERM')
+  if (refused) throw refusedFolder(refused, 'EPERM')
   return real
+}
+
+/** A folder that cannot be served: its English words, and what they mean for an edge to word. */
+function refusedFolder(why: Said, code: string): LabError {
+  return new LabError(english(why), code, why)
 }
 
 /** Folders that ship with socklab (its sample site): served wherever the app is installed. */

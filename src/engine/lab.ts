@@ -20,6 +20,7 @@ import { PreviewRate } from './preview-rate'
 import { Ring } from './ring'
 import { StoppedEndpoints } from './stopped-endpoints'
 import { said, type Said } from '../shared/i18n/said'
+import { englishT, sayIn } from '../shared/event-words'
 
 export interface LabOptions {
   ringSize?: number
@@ -166,7 +167,7 @@ export class Lab extends EventEmitter<LabEvents> {
   say(id: string, what: Said): void {
     this.entry(id)
     const { role, proto } = kindInfo(kindOfId(id)!)
-    this.record({ seq: 0, time: 0, endpoint: id, role, proto, kind: 'console', conn: 0, length: 0, detail: { said: what } })
+    this.record({ seq: 0, time: 0, endpoint: id, role, proto, kind: 'console', conn: 0, length: 0, info: sayIn(englishT(), what), detail: { note: what } })
   }
 
   /**

@@ -16,5 +16,6 @@ export function appRoot(): string {
 }
 
 export const rendererDir = (): string => path.join(appRoot(), 'out', 'renderer')
+/** The sample site: one folder per language (en/, it/) with the same files; the HTTP lab serves the window's. */
 export const sampleSiteDir = (): string => path.join(appRoot(), 'resources', 'sample-site')
 export const appVersion = (): string => JSON.parse(fs.readFileSync(path.join(appRoot(), 'package.json'), 'utf8')).version

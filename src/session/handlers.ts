@@ -6,6 +6,7 @@ import type { HostInfo, LabHandlers } from '../shared/contract'
 import type { PcapngExport } from '../shared/wire'
 import type { Lab } from '../engine/lab'
 import { LabError } from '../engine/errors'
+import { readSettings, writeSettings } from './user-settings'
 import { portOfUrl, portsOfConfig, type LabCapture } from './lab-capture'
 import { said, type Said } from '../shared/i18n/said'
 
@@ -38,14 +39,18 @@ export function createLabHandlers(lab: Lab, facts: HostFacts, capture: LabCaptur
     await capture.cover(fromUrl === undefined ? ports : [...ports, fromUrl], (missing) => lab.say(id, captureWaitLine(missing, config?.kind === 'udp-client')))
   }
   return {
-    hostInfo: () => ({
-      host: facts.host,
-      version: facts.version,
-      sampleSite: facts.sampleSite,
-      ipv6: hasIPv6Loopback(),
-      canChooseFolder: facts.chooseFolder !== undefined,
-      session: lab.session
-    }),
+    hostInfo: () => {
+      const { language } = readSettings()
+      return {
+        host: facts.host,
+        version: facts.version,
+        sampleSite: facts.sampleSite,
+        ipv6: hasIPv6Loopback(),
+        canChooseFolder: facts.chooseFolder !== undefined,
+        session: lab.session,
+        ...(language && { language })
+      }
+    },
     // A client's start opens no socket: it is held at its first connect or send, once the window
     // shows its console (a line said while start is held would show only after it).
     start: (config, consoleKey) => lab.start(config, consoleKey),
@@ -75,7 +80,9 @@ export function createLabHandlers(lab: Lab, facts: HostFacts, capture: LabCaptur
     // Answered by the session, which knows which window calls (lab-session.ts).
     showView: () => {
       throw new LabError(said('error:showViewOnlyWindow'))
-    }
+    },
+    // Per user, not per window or per run: the next start of either host opens in it (user-settings.ts).
+    setLanguage: (lang) => writeSettings({ language: lang })
   }
 }
 

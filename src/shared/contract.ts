@@ -6,6 +6,7 @@ import type { ConfigOf, EndpointKind, KindOfRole } from './endpoint-kinds'
 import type { SockAddr, WindowLineStyle } from './events'
 import type { EventsListener, PacketsListener } from './feed'
 import type { KernelTcpReading } from './kernel-tcp'
+import type { Lang } from './i18n/resources'
 import type { CaptureStatus, PcapngExport } from './wire'
 import type { SharedView, WindowsMessage, WindowsState } from './window-views'
 import { isSaid, type Said } from './i18n/said'
@@ -91,7 +92,7 @@ export interface WindowLine {
 export interface HostInfo {
   host: 'electron' | 'browser'
   version: string
-  /** Folder of the sample site that ships with the app, served by the HTTP lab by default. */
+  /** Folder of the sample site that ships with the app: one folder per language in it (en/, it/), the window's served by the HTTP lab by default (sampleSiteIn). */
   sampleSite: string
   /** Whether the machine has an IPv6 loopback, so the IPv6 toggle can work. */
   ipv6: boolean
@@ -142,6 +143,8 @@ export interface LabCommands {
    * window's; changes come on the windows feed.
    */
   showView(view: SharedView, token?: string): WindowsState
+  /** Remembers the language this user chose in a window, for the next run (hostInfo().language). */
+  setLanguage(lang: Lang): void
 }
 
 export type Verb = keyof LabCommands
@@ -163,7 +166,8 @@ export const VERBS = [
   'stopCapture',
   'kernelState',
   'exportPcapng',
-  'showView'
+  'showView',
+  'setLanguage'
 ] as const satisfies readonly Verb[]
 
 /** Compiles only when `List` names every member of `All` (satisfies above refuses anything else). */

@@ -6,6 +6,7 @@
 import { z } from 'zod'
 import type { Proto, Role } from './events'
 import { address, family, fields, say } from './field-rules'
+import { said } from './i18n/said'
 
 /** The window's labs: each groups one server kind with its client kind. */
 export type LabKind = 'tcp' | 'udp' | 'http'
@@ -82,7 +83,7 @@ export const ENDPOINT_KINDS = {
       address,
       port: serverPort.schema,
       /** The folder served; nothing outside it is ever read. */
-      root: z.string().min(1, say('Choose the folder to serve')).max(4096)
+      root: z.string().min(1, say('Choose the folder to serve', said('wire:field.chooseFolder'))).max(4096)
     }),
     hostOnly: z.object({
       /** Serve names starting with "." (.git, .ssh ...). Only a user typing `--dotfiles` turns it on. */

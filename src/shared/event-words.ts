@@ -46,7 +46,7 @@ export function eventWords<K extends EventKind>(event: Describable<K>, t: TFunct
     case 'console': {
       // The course program's own line (or a window's line) as printed: never through a catalog. A lab's note is data.
       const d = e.detail as EventDetails['console']
-      return d.said && !d.course && isSaid(d.said) ? sayIn(t, d.said) : (e.info ?? '')
+      return d.note && !d.course && isSaid(d.note) ? sayIn(t, d.note) : (e.info ?? '')
     }
     case 'error':
     case 'reset': {

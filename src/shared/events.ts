@@ -79,8 +79,11 @@ export interface EventDetails {
    * Neither: a line written by a window (below), or a host's line of an older version.
    * `window`: a line the window wrote into one of its consoles through the host (a refusal, a note,
    * the echo of a sentence), so that a reload and every other window show it too.
+   * `note`: not the program's line but socklab's own note beside it (why the HTTP server refused a
+   * request, a limit it reached): its words are made at the edge, in the reader's language, from
+   * the Said; `info` holds its English words for an edge that does not word notes.
    */
-  console: { course?: true; said?: Said; window?: { console: string; style: WindowLineStyle } }
+  console: { course?: true; window?: { console: string; style: WindowLineStyle }; note?: Said }
 }
 
 /** How a window's own line shows: a note, an error (`ERROR: ` in red), or what the student typed, after the prompt. */

@@ -2,6 +2,7 @@
 // talk about (LISTEN, ESTABLISHED, TIME_WAIT ...) that a socket program cannot see from inside.
 
 import type { SockAddr } from './events'
+import { said, type Said } from './i18n/said'
 
 export const KERNEL_TCP_STATES = [
   'LISTEN',
@@ -18,19 +19,19 @@ export const KERNEL_TCP_STATES = [
 ] as const
 export type KernelTcpState = (typeof KERNEL_TCP_STATES)[number]
 
-/** What each state means, in a line a student can read next to it. */
-export const KERNEL_STATE_WORDS: Record<KernelTcpState, string> = {
-  LISTEN: 'listening: the kernel completes handshakes and queues the connections for accept()',
-  SYN_SENT: 'connect() sent the SYN and waits for the SYN-ACK',
-  SYN_RECV: 'a SYN came in and the SYN-ACK went out; waiting for the third segment of the handshake',
-  ESTABLISHED: 'handshake done: data can flow both ways',
-  FIN_WAIT1: 'this side closed and sent its FIN; waiting for it to be acknowledged',
-  FIN_WAIT2: 'this side closed and its FIN was acknowledged; the peer may still send until it closes too',
-  CLOSE_WAIT: 'the peer closed its side; this program has not called close() yet',
-  CLOSING: 'both sides sent a FIN at the same time; waiting for the acknowledgement',
-  LAST_ACK: 'closed after the peer did; waiting for the acknowledgement of this FIN',
-  TIME_WAIT: 'closed first; the kernel keeps the connection for a while so that late segments cannot confuse a new one',
-  CLOSE: 'closed'
+/** What each state means, in a line a student can read next to it (the catalog `wire`: kernel.state.*). */
+export const KERNEL_STATE_SAID: Record<KernelTcpState, Said> = {
+  LISTEN: said('wire:kernel.state.listen'),
+  SYN_SENT: said('wire:kernel.state.synSent'),
+  SYN_RECV: said('wire:kernel.state.synRecv'),
+  ESTABLISHED: said('wire:kernel.state.established'),
+  FIN_WAIT1: said('wire:kernel.state.finWait1'),
+  FIN_WAIT2: said('wire:kernel.state.finWait2'),
+  CLOSE_WAIT: said('wire:kernel.state.closeWait'),
+  CLOSING: said('wire:kernel.state.closing'),
+  LAST_ACK: said('wire:kernel.state.lastAck'),
+  TIME_WAIT: said('wire:kernel.state.timeWait'),
+  CLOSE: said('wire:kernel.state.close')
 }
 
 export interface KernelSocket {
@@ -51,7 +52,7 @@ export interface KernelSocket {
 }
 
 /** What a window holds: the rows, and the version of the host's reading they are (it counts changes). */
-export type KernelTcpSnapshot = { exposed: true; sockets: KernelSocket[]; version: number } | { exposed: false; reason: string }
+export type KernelTcpSnapshot = { exposed: true; sockets: KernelSocket[]; version: number } | { exposed: false; reason: Said }
 
 /**
  * The host's answer to a window that asks with the version it holds: with thousands of idle

@@ -6,8 +6,10 @@ import { z } from 'zod'
 import type { ArgsOf, Verb } from './contract'
 import { ENDPOINT_ID, ENDPOINT_KINDS } from './endpoint-kinds'
 import { say, worded } from './field-rules'
+import { said, type Said } from './i18n/said'
 import { INPUT_MAX_CHARS } from './limits'
 import { CONSOLE_KEY, CONTROL_CHARACTER, endpointFitsConsole, kindFitsConsole, parseConsoleKey } from './console-keys'
+import { LANGS, type Lang } from './i18n/resources'
 import { MAX_SHARED_TABS, MAX_WINDOWS, VIEW_NAMES } from './window-views'
 
 export { fields, type NumberField } from './field-rules'
@@ -17,7 +19,7 @@ const configs = Object.values(ENDPOINT_KINDS).map((row) => row.config)
 export const endpointConfigSchema = z.discriminatedUnion('kind', configs as [(typeof configs)[number], ...(typeof configs)[number][]])
 
 const endpointId = z.string().max(64).regex(ENDPOINT_ID, 'not an endpoint id')
-const input = z.string().max(INPUT_MAX_CHARS, say(`the input is longer than ${INPUT_MAX_CHARS} characters`))
+const input = z.string().max(INPUT_MAX_CHARS, say(`the input is longer than ${INPUT_MAX_CHARS} characters`, said('wire:field.inputTooLong', { max: INPUT_MAX_CHARS })))
 
 const consoleKey = z.string().max(24).regex(CONSOLE_KEY, 'not a console of the window')
 
@@ -72,7 +74,8 @@ export const argSchemas: { [V in Verb]: z.ZodType<ArgsOf<V>> } = {
   stopCapture: z.tuple([]),
   kernelState: z.tuple([z.number().int().nonnegative().optional()]),
   exportPcapng: z.tuple([]),
-  showView: z.tuple([sharedView, windowToken.optional()])
+  showView: z.tuple([sharedView, windowToken.optional()]),
+  setLanguage: z.tuple([z.enum(LANGS as [Lang, ...Lang[]], { error: 'not a language socklab speaks' })])
 }
 
 /**
@@ -85,6 +88,14 @@ export function describeIssue(error: z.ZodError, verb?: Verb): string {
   if (worded.has(issue.message)) return issue.message
   const where = [verb, issue.path.filter((p) => typeof p !== 'number' || issue.path.length > 1).join('.')].filter(Boolean).join(': ')
   return where ? `${where}: ${issue.message}` : issue.message
+}
+
+/** The first problem with an endpoint config as data (a Said, to word in the window's language), or null when the host will take it. */
+export function configProblemSaid(config: unknown): Said | null {
+  const checked = endpointConfigSchema.safeParse(config)
+  if (checked.success) return null
+  const issue = checked.error.issues[0]
+  return (issue && worded.get(issue.message)) ?? said('wire:field.asIs', { message: describeIssue(checked.error) })
 }
 
 /** The first problem with an endpoint config in a student's words, or null when the host will take it. */

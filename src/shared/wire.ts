@@ -1,9 +1,12 @@
 // What went on the wire: packets captured on the loopback interface by Wireshark's own tools.
 // The engine fills these (src/engine/capture); the CLI's `socklab watch` and the window's wire
-// view and ladder show them. Meaning is in typed fields; the words are here, once.
+// view and ladder show them. Meaning is in typed fields; the words are in the catalog `wire`
+// (src/shared/i18n/locales/*/wire.json), given here as Said for the window or the CLI to word.
 
+import type { TFunction } from 'i18next'
 import type { Family, Role, SockAddr } from './events'
 import { formatSockAddr } from './events'
+import { said, say, type Said } from './i18n/said'
 
 export type WireProto = 'TCP' | 'UDP'
 
@@ -13,19 +16,22 @@ export type TcpFlag = (typeof TCP_FLAGS)[number]
 
 /**
  * The steps of a TCP connection's life that get a name. The tracker sets them from what it saw
- * (it knows which side is the client: the one that sent the SYN); the words are STEP_WORDS.
+ * (it knows which side is the client: the one that sent the SYN); the words are STEP_SAID.
  */
 export type WireStep = 'handshake-1' | 'handshake-2' | 'handshake-3' | 'client-close' | 'server-close' | 'last-ack' | 'reset'
 
-export const STEP_WORDS: Record<WireStep, string> = {
-  'handshake-1': 'handshake 1/3',
-  'handshake-2': 'handshake 2/3',
-  'handshake-3': 'handshake 3/3',
-  'client-close': 'the client closes its side',
-  'server-close': 'the server closes its side',
-  'last-ack': 'last ACK: both sides closed',
-  reset: 'reset'
+export const STEP_SAID: Record<WireStep, Said> = {
+  'handshake-1': said('wire:step.handshake1'),
+  'handshake-2': said('wire:step.handshake2'),
+  'handshake-3': said('wire:step.handshake3'),
+  'client-close': said('wire:step.clientClose'),
+  'server-close': said('wire:step.serverClose'),
+  'last-ack': said('wire:step.lastAck'),
+  reset: said('wire:step.reset')
 }
+
+/** "client", "server" in a sentence of the wire's. */
+export const roleSaid = (r: Role): Said => (r === 'client' ? said('wire:role.client') : said('wire:role.server'))
 
 /**
  * Why a connection was reset, as far as the packets and the lab's events tell: a RST answering a
@@ -45,18 +51,23 @@ export type ResetCause =
    */
   | { why: 'after-data'; by: Role; received: number }
 
-/** The step's words; a reset says why, where that is known. */
-export function stepWords(p: Pick<WirePacket, 'step' | 'reset'>): string {
-  if (!p.step) return ''
-  if (p.step !== 'reset' || !p.reset) return STEP_WORDS[p.step]
+/** The step in words (a Said for the catalog `wire`); a reset says why, where that is known. */
+export function stepSaid(p: Pick<WirePacket, 'step' | 'reset'>): Said | undefined {
+  if (!p.step) return undefined
+  if (p.step !== 'reset' || !p.reset) return STEP_SAID[p.step]
   const r = p.reset
-  if (r.why === 'refused') return 'reset: nobody listens on that port (the kernel answers the SYN with RST)'
-  if (r.why === 'cancelled') return `reset: the ${r.by} was cancelled while the reply still came`
-  if (r.why === 'after-data')
-    // Short, to fit two lines of the wire view at 200% (what it received is its ack, beside): "or" is what socklab cannot
-    // tell, as it does not see that program's reads ("got 3,000, then closed unread" read as if it had read none).
-    return `reset: the ${r.by} aborted, or closed with bytes unread`
-  return `reset: the ${r.by} closed with ${r.atLeast ? 'at least ' : ''}${r.unread.toLocaleString('en')} ${r.unread === 1 ? 'byte' : 'bytes'} unread`
+  if (r.why === 'refused') return said('wire:reset.refused')
+  if (r.why === 'cancelled') return said('wire:reset.cancelled', { by: roleSaid(r.by) })
+  // Short, to fit two lines of the wire view at 200% (what it received is its ack, beside): "or" is what socklab cannot
+  // tell, as it does not see that program's reads ("got 3,000, then closed unread" read as if it had read none).
+  if (r.why === 'after-data') return said('wire:reset.afterData', { by: roleSaid(r.by) })
+  return r.atLeast ? said('wire:reset.unreadAtLeast', { by: roleSaid(r.by), count: r.unread }) : said('wire:reset.unread', { by: roleSaid(r.by), count: r.unread })
+}
+
+/** The step's words in t's language, or '' when the packet is no named step. */
+export function stepWords(t: TFunction, p: Pick<WirePacket, 'step' | 'reset'>): string {
+  const s = stepSaid(p)
+  return s ? say(t, s) : ''
 }
 
 export interface WirePacket {
@@ -107,7 +118,6 @@ export interface Conversation {
   state: 'handshake' | 'open' | 'closing' | 'closed' | 'reset'
 }
 
-/** Why capture cannot run here, with the way to make it work, for one sentence in the UI or CLI. */
 /**
  * Why capture cannot run: the tools are not installed; installed but this user may not run them
  * ('not-runnable': not in the group that owns dumpcap); they run but may not capture ('not-permitted');
@@ -116,8 +126,8 @@ export interface Conversation {
 export type CaptureProblemKind = 'missing-tools' | 'not-runnable' | 'not-permitted' | 'no-loopback' | 'failed'
 export interface CaptureProblem {
   kind: CaptureProblemKind
-  /** One sentence: what is wrong and how to enable capture on this OS. */
-  message: string
+  /** One sentence: what is wrong and how to enable capture on this OS (the login, the file, the group as params). */
+  said: Said
 }
 
 export interface CaptureSummary {
@@ -145,8 +155,8 @@ export interface WireColumns {
   /** "win=65536"; empty for UDP. */
   window: string
   length: string
-  /** The step in words, or '' */
-  label: string
+  /** The step (stepSaid), for the window or the CLI to word; undefined when the packet is no named step. */
+  step?: Said
 }
 
 /** The columns of the wire view, and of `socklab watch`'s lines, for one packet. */
@@ -162,22 +172,30 @@ export function wireColumns(p: WirePacket, zero: number): WireColumns {
     seqAck,
     window: tcp && p.window !== undefined ? `win=${p.window}` : '',
     length: `len=${p.length}`,
-    label: stepWords(p)
+    step: stepSaid(p)
   }
 }
 
-/** One line of `socklab watch`: the wire view's columns, aligned for a terminal. */
-export function wireLine(p: WirePacket, zero: number): string {
+/** One line of `socklab watch`: the wire view's columns, aligned for a terminal; the step in t's language. */
+export function wireLine(t: TFunction, p: WirePacket, zero: number): string {
   const c = wireColumns(p, zero)
   const route = `${c.src} → ${c.dst}`
-  const parts = [c.time.padStart(10), route.padEnd(35), c.proto, c.flags.padEnd(7), c.seqAck.padEnd(20), c.window.padEnd(10), c.length.padEnd(8), c.label]
+  const parts = [c.time.padStart(10), route.padEnd(35), c.proto, c.flags.padEnd(7), c.seqAck.padEnd(20), c.window.padEnd(10), c.length.padEnd(8), c.step ? say(t, c.step) : '']
   return parts.join('  ').trimEnd()
 }
 
-export function summaryLine(s: CaptureSummary): string {
-  const n = (count: number, one: string, many: string): string => `${count} ${count === 1 ? one : many}`
-  const dropped = s.dropped === null ? 'drops unknown (the capture tools did not report them)' : `${n(s.dropped, 'packet', 'packets')} dropped by the capture`
-  return `${n(s.packets, 'packet', 'packets')}, ${n(s.tcpConnections, 'TCP connection', 'TCP connections')}, ${n(s.udpExchanges, 'UDP exchange', 'UDP exchanges')}, ${dropped}`
+/** `socklab watch`'s last line: what the capture saw, in t's language. */
+export function summaryLine(t: TFunction, s: CaptureSummary): string {
+  return say(t, summarySaid(s))
+}
+
+export function summarySaid(s: CaptureSummary): Said {
+  return said('wire:summary.line', {
+    packets: said('wire:summary.packets', { count: s.packets }),
+    tcp: said('wire:summary.tcpConnections', { count: s.tcpConnections }),
+    udp: said('wire:summary.udpExchanges', { count: s.udpExchanges }),
+    dropped: s.dropped === null ? said('wire:summary.dropsUnknown') : said('wire:summary.dropped', { count: s.dropped })
+  })
 }
 
 /** A conversation on the wire that is one of the lab's own connections (or UDP exchanges). */
@@ -237,3 +255,12 @@ export interface CaptureStatus {
 
 /** Where exportPcapng() put the capture: saved by the host (Electron's dialog), or a download for the browser. */
 export type PcapngExport = { kind: 'saved'; path: string } | { kind: 'download'; url: string } | { kind: 'cancelled' }
+
+/**
+ * What a client's console says while its first exchange waits for the capture to include its new
+ * port(s) (the session's captureWaitLine says it in English today): the ports are data, never grouped.
+ */
+export function captureWaitSaid(ports: readonly number[], datagrams: boolean): Said {
+  const which = ports.length === 1 ? said('wire:wait.port', { port: String(ports[0]) }) : said('wire:wait.ports', { ports: ports.join(', ') })
+  return datagrams ? said('wire:wait.datagram', { which }) : said('wire:wait.handshake', { which })
+}

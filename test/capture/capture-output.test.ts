@@ -3,7 +3,9 @@
 
 import { describe, expect, it } from 'vitest'
 import { droppedPackets, isCapturing, saidCapturingOn } from '../../src/engine/capture/capture-output'
-import { classifyFailure, firstComplaint } from '../../src/engine/capture/capture-problem'
+import { classifyFailure, firstComplaint, problemEnglish } from '../../src/engine/capture/capture-problem'
+import { createI18n } from '../../src/shared/i18n/i18n'
+import { say } from '../../src/shared/i18n/said'
 import { captureFilter } from '../../src/engine/capture/capture-filter'
 
 const started = ['Capturing on \'Loopback: lo\'', ' ** (tshark:24256) 10:56:26.706217 [Main MESSAGE] -- Capture started.', ' ** (tshark:24256) 10:56:26.706429 [Main MESSAGE] -- File: "/tmp/wireshark_loJWPJZ3.pcapng"', ''].join('\n')
@@ -31,7 +33,10 @@ describe('capture tools output', () => {
     expect(classifyFailure('linux', 'dumpcap: The capabilities of the capture device "nosuch" could not be obtained (pcap_activate() failed: No such device exists).').kind).toBe('no-loopback')
     expect(classifyFailure('linux', '', 'ENOENT').kind).toBe('missing-tools')
     const other = classifyFailure('linux', `Capturing on 'Loopback: lo'\ntshark: Invalid capture filter "udp port 1 or" for interface 'lo'.\n\nThat string isn't a valid capture filter.`)
-    expect(other).toEqual({ kind: 'failed', message: `Packet capture failed: Invalid capture filter "udp port 1 or" for interface 'lo'.` })
+    expect(other.kind).toBe('failed')
+    expect(problemEnglish(other)).toBe(`Packet capture failed: Invalid capture filter "udp port 1 or" for interface 'lo'.`)
+    // The tool's own words stay as it said them; socklab's around them follow the language.
+    expect(say(createI18n('it').t, other.said)).toBe(`La cattura dei pacchetti non è riuscita: Invalid capture filter "udp port 1 or" for interface 'lo'.`)
     expect(firstComplaint(`${started}tshark: \n`)).toBe('')
   })
 
@@ -40,12 +45,12 @@ describe('capture tools output', () => {
       for (const kind of ['missing-tools', 'not-permitted', 'no-loopback'] as const) {
         const m = classifyFailure(platform, kind === 'not-permitted' ? 'permission denied' : kind === 'no-loopback' ? 'No such device' : '', kind === 'missing-tools' ? 'ENOENT' : undefined)
         expect(m.kind).toBe(kind)
-        expect(m.message).not.toMatch(/run (it |socklab )?as root|sudo socklab/i)
+        expect(problemEnglish(m)).not.toMatch(/run (it |socklab )?as root|sudo socklab/i)
       }
     }
-    expect(classifyFailure('win32', '', 'ENOENT').message).toMatch(/Npcap/)
-    expect(classifyFailure('darwin', 'cannot open BPF device /dev/bpf0: Permission denied').message).toMatch(/ChmodBPF/)
-    expect(classifyFailure('linux', refused).message).toMatch(/wireshark-common.*usermod -aG wireshark/)
+    expect(problemEnglish(classifyFailure('win32', '', 'ENOENT'))).toMatch(/Npcap/)
+    expect(problemEnglish(classifyFailure('darwin', 'cannot open BPF device /dev/bpf0: Permission denied'))).toMatch(/ChmodBPF/)
+    expect(problemEnglish(classifyFailure('linux', refused))).toMatch(/wireshark-common.*usermod -aG wireshark/)
   })
 })
 

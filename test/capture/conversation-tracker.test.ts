@@ -5,7 +5,11 @@ import net from 'node:net'
 import { afterAll, describe, expect, it } from 'vitest'
 import { ConversationTracker } from '../../src/engine/capture/conversation-tracker'
 import { parseFieldLine } from '../../src/engine/capture/tshark-fields'
-import { STEP_WORDS, stepWords, type WirePacket } from '../../src/shared/wire'
+import { STEP_SAID, stepWords, type WirePacket } from '../../src/shared/wire'
+import { createI18n } from '../../src/shared/i18n/i18n'
+import { say } from '../../src/shared/i18n/said'
+
+const en = createI18n('en').t
 import { captureSkipReason, fieldLines, record, removeFixture, tcpExchange, udpExchange } from '../helpers/capture'
 import { freePort } from '../helpers/processes'
 
@@ -19,7 +23,7 @@ async function packetsOf(ports: number[], exchange: () => Promise<unknown>): Pro
   return (await fieldLines(file)).map(parseFieldLine).filter((p): p is WirePacket => p !== null)
 }
 
-const words = (packets: WirePacket[]): string[] => packets.filter((p) => p.step).map((p) => `${p.sender}: ${STEP_WORDS[p.step!]}`)
+const words = (packets: WirePacket[]): string[] => packets.filter((p) => p.step).map((p) => `${p.sender}: ${say(en, STEP_SAID[p.step!])}`)
 
 describe.skipIf(skip)('conversation tracker on real captures', () => {
   it.each([['127.0.0.1'], ['::1']] as const)('a whole TCP connection over %s: handshake 1/3..3/3, each side closing, the last ACK', async (host) => {
@@ -35,6 +39,16 @@ describe.skipIf(skip)('conversation tracker on real captures', () => {
       'server: the server closes its side',
       'client: the client closes its side',
       'server: last ACK: both sides closed'
+    ])
+    // The same steps in Italian: the protocol's tokens (handshake, ACK) stay.
+    const it_ = createI18n('it').t
+    expect(packets.filter((p) => p.step).map((p) => say(it_, STEP_SAID[p.step!]))).toEqual([
+      'handshake 1/3',
+      'handshake 2/3',
+      'handshake 3/3',
+      'chiusura lato server',
+      'chiusura lato client',
+      'ultimo ACK: entrambi chiusi'
     ])
     const [c] = tracker.conversations()
     expect(c).toMatchObject({ proto: 'TCP', sawStart: true, state: 'closed', packets: packets.length })
@@ -176,7 +190,7 @@ describe.skipIf(skip)('a RST from a program socklab cannot see (real captures)',
     const [rst, ...more] = rstOf(port, packets)
     expect(more).toEqual([])
     expect(rst).toMatchObject({ sender: 'server', step: 'reset', reset: { why: 'after-data', by: 'server', received: 5 } })
-    expect(stepWords(rst)).toBe('reset: the server aborted, or closed with bytes unread')
+    expect(stepWords(en, rst)).toBe('reset: the server aborted, or closed with bytes unread')
     // Joined midway, the numbers are not relative to the SYNs: nothing to say but "reset".
     const late = packets.slice(3).map((p) => ({ ...p, reset: undefined }))
     const [lateRst] = rstOf(port, late)
@@ -189,7 +203,7 @@ describe.skipIf(skip)('a RST from a program socklab cannot see (real captures)',
     const [rst] = rstOf(port, packets)
     expect(rst).toMatchObject({ sender: 'server', step: 'reset' })
     expect(rst.reset).toBeUndefined()
-    expect(stepWords(rst)).toBe('reset')
+    expect(stepWords(en, rst)).toBe('reset')
   })
 
   it('the server read everything and closed (FIN); the client\'s later data gets a RST: a plain reset', async () => {

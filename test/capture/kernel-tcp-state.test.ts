@@ -1,12 +1,16 @@
 // The kernel-state reader on connections this test makes on loopback, and the course's iterative
 // server for the backlog.
 
+import { createI18n } from '../../src/shared/i18n/i18n'
+import { say } from '../../src/shared/i18n/said'
 import net from 'node:net'
 import { afterEach, describe, expect, it } from 'vitest'
 import { decodeAddress, parseProcNetTcp, readKernelTcp } from '../../src/engine/capture/kernel-tcp-state'
 import type { KernelSocket } from '../../src/shared/kernel-tcp'
 import { freePort, python, type Running } from '../helpers/processes'
 
+const en = createI18n('en').t
+const it_ = createI18n('it').t
 const linux = process.platform === 'linux'
 if (!linux) console.warn(`kernel TCP state tests skipped: ${process.platform} has no /proc/net/tcp`)
 
@@ -15,7 +19,7 @@ afterEach(() => cleanups.splice(0).forEach((c) => c()))
 
 async function sockets(port: number): Promise<KernelSocket[]> {
   const r = await readKernelTcp([port])
-  if (!r.exposed) throw new Error(r.reason)
+  if (!r.exposed) throw new Error(say(en, r.reason))
   return r.sockets
 }
 
@@ -180,7 +184,8 @@ describe('kernel TCP state, pure parts', () => {
     for (const platform of ['darwin', 'win32'] as const) {
       const r = await readKernelTcp([12000], platform)
       expect(r.exposed).toBe(false)
-      expect(!r.exposed && r.reason).toMatch(platform === 'darwin' ? /^macOS does not expose/ : /^Windows does not expose/)
+      expect(!r.exposed && say(en, r.reason)).toMatch(platform === 'darwin' ? /^macOS does not expose/ : /^Windows does not expose/)
+      expect(!r.exposed && say(it_, r.reason)).toMatch(platform === 'darwin' ? /^macOS non mostra/ : /^Windows non mostra/)
     }
   })
 })

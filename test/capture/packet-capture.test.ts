@@ -1,6 +1,7 @@
 // The live capture: dumpcap and tshark as subprocesses, packets in labelled batches, a ring of its
 // own, the pcapng export, the drop count, and the one sentence when capture is impossible.
 
+import { problemEnglish } from '../../src/engine/capture/capture-problem'
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
@@ -151,7 +152,7 @@ describe('when capture is impossible', () => {
   it.skipIf(cannotDropPrivileges)('a user who may not capture: the check and the capture both say so, with the Debian remedy', async () => {
     const search = unprivilegedTools()
     const check = await checkCapture(search)
-    expect(check).toEqual({ ok: false, problem: { kind: 'not-permitted', message: expect.stringMatching(/^You may not capture packets on this machine yet: .*\/dumpcap runs, but may not capture for users other than root: give that file the capture capabilities with `sudo setcap cap_net_raw,cap_net_admin\+eip .*\/dumpcap`/) } })
+    expect(check.ok ? check : { ...check, problem: { kind: check.problem.kind, message: problemEnglish(check.problem) } }).toEqual({ ok: false, problem: { kind: 'not-permitted', message: expect.stringMatching(/^You may not capture packets on this machine yet: .*\/dumpcap runs, but may not capture for users other than root: give that file the capture capabilities with `sudo setcap cap_net_raw,cap_net_admin\+eip .*\/dumpcap`/) } })
     // An export file from an earlier capture is left as it was.
     const earlier = path.join(tempDir(), 'earlier.pcapng')
     fs.writeFileSync(earlier, 'an earlier capture')
@@ -167,7 +168,7 @@ describe('when capture is impossible', () => {
     const dir = tempDir()
     const search = { ...hostSearch(), env: { ...process.env, SOCKLAB_WIRESHARK: dir } }
     const check = await checkCapture(search)
-    expect(check).toEqual({ ok: false, problem: { kind: 'missing-tools', message: `Packet capture needs dumpcap and tshark, which are not in ${dir} (the folder SOCKLAB_WIRESHARK names): point it at Wireshark's folder, or unset it to search PATH.` } })
+    expect(check.ok ? check : { ...check, problem: { kind: check.problem.kind, message: problemEnglish(check.problem) } }).toEqual({ ok: false, problem: { kind: 'missing-tools', message: `Packet capture needs dumpcap and tshark, which are not in ${dir} (the folder SOCKLAB_WIRESHARK names): point it at Wireshark's folder, or unset it to search PATH.` } })
     await expect(capture({ ports: [12000], search }).start()).rejects.toThrow(/^Packet capture needs dumpcap and tshark, which are not in/)
   })
 })

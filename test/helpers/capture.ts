@@ -8,6 +8,7 @@ import net from 'node:net'
 import os from 'node:os'
 import path from 'node:path'
 import { checkCapture } from '../../src/engine/capture/capture-check'
+import { problemEnglish } from '../../src/engine/capture/capture-problem'
 import { captureFilter } from '../../src/engine/capture/capture-filter'
 import { isCapturing } from '../../src/engine/capture/capture-output'
 import { loopbackInterface } from '../../src/engine/capture/tools'
@@ -21,7 +22,7 @@ let reason: Promise<string | null> | undefined
 export function captureSkipReason(): Promise<string | null> {
   reason ??= checkCapture().then((a) => {
     if (a.ok) return null
-    const why = `capture tests skipped: ${a.problem.message}`
+    const why = `capture tests skipped: ${problemEnglish(a.problem)}`
     console.warn(why)
     return why
   })

@@ -65,8 +65,9 @@ export interface WebHost {
 /** `socklab web -p 0` as a user starts it, in a process of its own. */
 export async function startWebHost(): Promise<WebHost> {
   const p = socklab(['web', '-p', '0'])
-  const out = await p.waitFor(/open http:\/\/\S+/, 15_000)
-  const url = new URL(/open (http:\/\/\S+)/.exec(out)![1])
+  // The address ends its line, in every language.
+  const out = await p.waitFor(/ http:\/\/\S+\n/, 15_000)
+  const url = new URL(/ (http:\/\/\S+)\n/.exec(out)![1])
   const pid = p.child.pid!
   return {
     process: p,

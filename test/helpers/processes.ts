@@ -17,14 +17,27 @@ export interface Running {
   stop(): Promise<void>
 }
 
+/**
+ * An environment that speaks `lang` as a lab PC's does (LANG=it_IT.UTF-8, or C.UTF-8 for English):
+ * the machine's own, without the variables that would decide before LANG.
+ */
+export function langEnv(lang: 'en' | 'it', base: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { ...base, LANG: lang === 'it' ? 'it_IT.UTF-8' : 'C.UTF-8' }
+  delete env.LC_ALL
+  delete env.LC_MESSAGES
+  delete env.LANGUAGE
+  return env
+}
+
 export interface StartOptions {
+  /** The environment; by default the machine's, in English (langEnv('en')), whatever its own locale. */
   env?: NodeJS.ProcessEnv
   /** Run as another user (tests run as root; some need a user the file modes apply to). */
   as?: { uid: number; gid: number }
 }
 
 export function start(command: string, args: string[], input?: string, options: StartOptions = {}): Running {
-  const env = { ...(options.env ?? process.env), PYTHONUNBUFFERED: '1' }
+  const env = { ...(options.env ?? langEnv('en')), PYTHONUNBUFFERED: '1' }
   const child = spawn(command, args, { cwd: COURSE, stdio: ['pipe', 'pipe', 'pipe'], env, ...options.as })
   let out = ''
   let err = ''
@@ -67,8 +80,8 @@ export function start(command: string, args: string[], input?: string, options: 
   }
 }
 
-export const socklab = (args: string[], input?: string): Running => start(process.execPath, [SOCKLAB, ...args], input)
-export const python = (script: string, args: string[], input?: string): Running => start('python3', ['-u', path.join(COURSE, script), ...args], input)
+export const socklab = (args: string[], input?: string, options?: StartOptions): Running => start(process.execPath, [SOCKLAB, ...args], input, options)
+export const python = (script: string, args: string[], input?: string, options?: StartOptions): Running => start('python3', ['-u', path.join(COURSE, script), ...args], input, options)
 
 export interface Finished {
   code: number | null
@@ -85,6 +98,6 @@ export async function run(command: string, args: string[], input?: string, ms = 
   return { code, stdout: p.stdout(), stderr: p.stderr() }
 }
 
-export const runSocklab = (args: string[], input?: string, ms?: number): Promise<Finished> => run(process.execPath, [SOCKLAB, ...args], input, ms)
+export const runSocklab = (args: string[], input?: string, ms?: number, options?: StartOptions): Promise<Finished> => run(process.execPath, [SOCKLAB, ...args], input, ms, options)
 
 export { freePort } from './free-port.mjs'

@@ -7,12 +7,20 @@ import { CaptureStore } from '../../src/renderer/src/wire/capture-store'
 import { alignmentWords, buildLadder, callSides, conversationNames, conversationOfEvent } from '../../src/renderer/src/wire/ladder-model'
 import { groupLine, kernelOwners, rowsToShow, socketActivity } from '../../src/renderer/src/wire/socket-activity'
 import type { WirePacket } from '../../src/shared/wire'
+import { createI18n } from '../../src/shared/i18n/i18n'
+import { say, type Said } from '../../src/shared/i18n/said'
+import type { EndpointActivity } from '../../src/renderer/src/wire/socket-activity'
 import { captureSkipReason, sleep } from '../helpers/capture'
 import { testLab, type TestLab } from '../helpers/lab'
 import path from 'node:path'
 import { freePort, python, ROOT, type Running } from '../helpers/processes'
 
 const skip = await captureSkipReason()
+const en = createI18n('en').t
+const it_ = createI18n('it').t
+/** An endpoint's activity with what it does now in English words, as the Sockets view shows it in English. */
+const w = (a: EndpointActivity | undefined): (Omit<EndpointActivity, 'now'> & { now: string }) | undefined => a && { ...a, now: say(en, a.now) }
+const words = (s: { words: Said; short: Said } | undefined): { words: string; short: string } | undefined => s && { words: say(en, s.words), short: say(en, s.short) }
 let t: TestLab
 let capture: LabCapture | undefined
 let course: Running | undefined
@@ -34,7 +42,7 @@ describe('what each socket is doing now', () => {
     const port = await freePort()
     const server = await t.start(tcpServer(port))
     const now = (): ReturnType<typeof socketActivity> => socketActivity(t.events)
-    expect(now().get(server.id)).toMatchObject({ now: 'listening, blocked in accept(): waiting for a client to connect', tone: 'blocked', connections: [], backlog: [] })
+    expect(w(now().get(server.id))).toMatchObject({ now: 'listening, blocked in accept(): waiting for a client to connect', tone: 'blocked', connections: [], backlog: [] })
 
     const first = await t.start(tcpClient(port))
     const second = await t.start(tcpClient(port))
@@ -42,40 +50,40 @@ describe('what each socket is doing now', () => {
     await t.waitForEvent((e) => e.kind === 'accept')
     await t.lab.connect(second.id)
     await t.waitForEvent((e) => e.kind === 'queued')
-    const busy = now().get(server.id)!
+    const busy = w(now().get(server.id))!
     expect(busy.now).toMatch(/^serving 127\.0\.0\.1:\d+: blocked in recv\(\)$/)
     expect(busy.backlog).toHaveLength(1)
-    expect(now().get(first.id)).toMatchObject({ now: 'connected to 127.0.0.1:' + port, tone: 'idle' })
+    expect(w(now().get(first.id))).toMatchObject({ now: 'connected to 127.0.0.1:' + port, tone: 'idle' })
 
     await t.lab.send(first.id, 'one')
     // The client's exchange is over; the server took the next connection from its backlog.
     await t.waitForEvent((e) => e.kind === 'accept' && e.conn === 2)
-    expect(now().get(first.id)!.now).toBe('closed (the next sentence opens a new connection)')
-    expect(now().get(server.id)!.backlog).toHaveLength(0)
+    expect(w(now().get(first.id))!.now).toBe('closed (the next sentence opens a new connection)')
+    expect(w(now().get(server.id))!.backlog).toHaveLength(0)
     await t.lab.stop(server.id)
-    expect(now().get(server.id)).toMatchObject({ now: 'closed: the server socket is closed', tone: 'closed' })
+    expect(w(now().get(server.id))).toMatchObject({ now: 'closed: the server socket is closed', tone: 'closed' })
   })
 
   it('an HTTP client, its page read and the server gone, says its next fetch opens a new connection', async () => {
     t = testLab()
-    const server = await t.start({ kind: 'http-server', address: '127.0.0.1', port: 0, root: path.join(ROOT, 'resources', 'sample-site') })
+    const server = await t.start({ kind: 'http-server', address: '127.0.0.1', port: 0, root: path.join(ROOT, 'resources', 'sample-site', 'en') })
     const client = await t.start({ kind: 'http-client', recvOnce: false, family: 'IPv4' })
     await t.lab.send(client.id, `http://127.0.0.1:${server.local!.port}/`)
     await t.waitForEvent((e) => e.endpoint === client.id && e.kind === 'close')
-    expect(socketActivity(t.events).get(client.id)).toMatchObject({ now: 'closed (the next fetch opens a new connection)', tone: 'closed' })
+    expect(w(socketActivity(t.events).get(client.id))).toMatchObject({ now: 'closed (the next fetch opens a new connection)', tone: 'closed' })
   })
 
   it('a UDP server waits in recvfrom(), and a UDP client in recvfrom() once it has sent', async () => {
     t = testLab()
     const port = await freePort()
     const server = await t.start({ kind: 'udp-server', address: '127.0.0.1', port, recvSize: 2048 })
-    expect(socketActivity(t.events).get(server.id)!.now).toBe('blocked in recvfrom(): waiting for a datagram')
+    expect(w(socketActivity(t.events).get(server.id))!.now).toBe('blocked in recvfrom(): waiting for a datagram')
     // A client sending to a port nobody answers on waits for the reply.
     const silent = await freePort()
     const client = await t.start({ kind: 'udp-client', address: '127.0.0.1', port: silent, recvSize: 2048, timeoutMs: 5000 })
     void t.lab.send(client.id, 'anyone?').catch(() => undefined)
     await t.waitForEvent((e) => e.endpoint === client.id && e.kind === 'send')
-    expect(socketActivity(t.events).get(client.id)).toMatchObject({ now: 'blocked in recvfrom(): waiting for the reply', tone: 'blocked' })
+    expect(w(socketActivity(t.events).get(client.id))).toMatchObject({ now: 'blocked in recvfrom(): waiting for the reply', tone: 'blocked' })
   })
 
   it("gives an endpoint only the kernel rows that are its own: its LISTEN row and the 4-tuples of its connections", () => {
@@ -119,7 +127,8 @@ describe('what each socket is doing now', () => {
     expect(rows).toHaveLength(50)
     expect(rows.slice(0, 3).map((s) => s.state)).toEqual(['LISTEN', 'TIME_WAIT', 'TIME_WAIT'])
     expect(rows[3].remote.port).toBe(20000)
-    expect(groupLine(counts, rows.length)).toBe('5,000 connections: 4,998 ESTABLISHED, 2 TIME_WAIT (showing 50)')
+    expect(groupLine(createI18n('en').getFixedT(null, 'wire'), counts, rows.length)).toBe('5,000 connections: 4,998 ESTABLISHED, 2 TIME_WAIT (showing 50)')
+    expect(groupLine(createI18n('it').getFixedT(null, 'wire'), counts, rows.length)).toBe('5.000 connessioni: 4.998 ESTABLISHED, 2 TIME_WAIT (ne mostra 50)')
     expect(rowsToShow(sockets.slice(0, 3), 50).rows).toHaveLength(3)
   })
 })
@@ -156,7 +165,7 @@ describe.skipIf(skip)('the ladder of a captured connection (real dumpcap and tsh
     const ladder = buildLadder(conversation, store.packetsOf(conversation.id), t.events, measuredZero())
     expect(ladder.ends.client?.endpoint).toBe(client.id)
     expect(ladder.ends.server?.endpoint).toMatch(/^tcp-server-/)
-    const order = ladder.rows.map((r) => (r.kind === 'packet' ? `${r.from}:${r.packet.step ?? r.label.split(' ')[0]}` : `${r.side}:${r.event.kind}`))
+    const order = ladder.rows.map((r) => (r.kind === 'packet' ? `${r.from}:${r.packet.step ?? (typeof r.label === 'string' ? r.label : say(en, r.label)).split(' ')[0]}` : `${r.side}:${r.event.kind}`))
     const at = (item: string): number => order.indexOf(item)
     expect(order.slice(0, 3)).toEqual(['client:handshake-1', 'server:handshake-2', 'client:handshake-3'])
     expect(at('client:connect')).toBeGreaterThan(at('server:handshake-2'))
@@ -193,7 +202,7 @@ describe.skipIf(skip)('the ladder of a captured connection (real dumpcap and tsh
     const bound = capture!.status().labZeroBound!
     const both = buildLadder(conversation, store.packetsOf(conversation.id), t.events, measuredZero())
     expect(callSides(both)).toEqual(['client', 'server'])
-    expect(alignmentWords(bound, callSides(both))).toEqual({ words: `call times aligned to ±${bound} µs`, short: `calls ±${bound} µs` })
+    expect(words(alignmentWords(bound, callSides(both)))).toEqual({ words: `call times aligned to ±${bound.toLocaleString('en')} µs`, short: `calls ±${bound.toLocaleString('en')} µs` })
     // The same packets with no lab calls (another program's connection): nothing to align, nothing said.
     const none = buildLadder(conversation, store.packetsOf(conversation.id), [], measuredZero())
     expect(callSides(none)).toEqual([])
@@ -207,7 +216,7 @@ describe.skipIf(skip)('the ladder of a captured connection (real dumpcap and tsh
     expect(ladder.ends.server).toBeUndefined()
     expect(callSides(ladder)).toEqual(['client'])
     const b = capture!.status().labZeroBound!
-    expect(alignmentWords(b, callSides(ladder))).toEqual({ words: `client calls aligned to ±${b} µs`, short: `client calls ±${b} µs` })
+    expect(words(alignmentWords(b, callSides(ladder)))).toEqual({ words: `client calls aligned to ±${b.toLocaleString('en')} µs`, short: `client calls ±${b.toLocaleString('en')} µs` })
   }, 60_000)
 
   it("names the picker's connections from 1, as the packet log numbers the server's connections", async () => {
@@ -217,9 +226,10 @@ describe.skipIf(skip)('the ladder of a captured connection (real dumpcap and tsh
     const accepts = t.events.filter((e) => e.kind === 'accept').map((e) => e.conn)
     expect(accepts).toEqual([1, 2])
     const names = conversationNames(conversations, t.events, t.lab.timeZeroEpochMicros)
-    expect(names.get('TCP 0')).toMatch(/^TCP connection 1: 127\.0\.0\.1:\d+ → 127\.0\.0\.1:\d+$/)
-    expect(names.get('TCP 1')).toMatch(/^TCP connection 2: /)
+    expect(say(en, names.get('TCP 0')!)).toMatch(/^TCP connection 1: 127\.0\.0\.1:\d+ → 127\.0\.0\.1:\d+$/)
+    expect(say(en, names.get('TCP 1')!)).toMatch(/^TCP connection 2: /)
+    expect(say(it_, names.get('TCP 1')!)).toMatch(/^Connessione TCP 2: 127\.0\.0\.1:\d+ → 127\.0\.0\.1:\d+$/)
     // Packets of no lab endpoint (a program of the student's own) count from 1 too.
-    expect(conversationNames(conversations, [], t.lab.timeZeroEpochMicros).get('TCP 0')).toMatch(/^TCP connection 1: /)
+    expect(say(en, conversationNames(conversations, [], t.lab.timeZeroEpochMicros).get('TCP 0')!)).toMatch(/^TCP connection 1: /)
   }, 60_000)
 })

@@ -1,8 +1,11 @@
-// Why capture cannot run, in one sentence that also says how to enable it on this OS. Pure: the
+// Why capture cannot run, in one sentence that also says how to enable it on this OS (a Said of the
+// catalog `wire`, with the login and the file as params: the window and `socklab watch` word it). Pure: the
 // classification reads what dumpcap said, so it is tested on dumpcap's real messages. socklab
 // never asks for root and never runs itself as root: every remedy here is the user's to apply once.
 
 import os from 'node:os'
+import { createI18n, type TFunction } from '../../shared/i18n/i18n'
+import { said, say, type Said, type SaidParam } from '../../shared/i18n/said'
 import type { CaptureProblem, CaptureProblemKind } from '../../shared/wire'
 
 /** Whom the remedy is for: the dumpcap that was tried, and this user's login (a remedy names it, not `$USER`, which is the technician's once pasted to them). */
@@ -23,55 +26,53 @@ export function loginName(): string {
 /** Debian's packaged dumpcap, the one `dpkg-reconfigure wireshark-common` sets up; any other copy needs its capabilities set by hand. */
 const PACKAGED_DUMPCAP = /^\/usr\/s?bin\/dumpcap$/
 
-const HOW: Record<'linux' | 'darwin' | 'win32', Record<Exclude<CaptureProblemKind, 'failed'>, string>> = {
-  linux: {
-    'missing-tools':
-      "Packet capture needs Wireshark's dumpcap and tshark, which are not installed: on Debian or Ubuntu run `sudo apt install tshark` (answer Yes to letting non-superusers capture), then `sudo usermod -aG wireshark $USER` and log out and in again.",
-    'not-runnable':
-      "Wireshark's dumpcap is installed, but you may not run it: add your user to the group that owns it (on Debian or Ubuntu `sudo usermod -aG wireshark $USER`), then log out and in again; do not reinstall it.",
-    'not-permitted':
-      'You may not capture packets on this machine yet: dumpcap is installed and runs, but may not capture for users other than root: run `sudo dpkg-reconfigure wireshark-common` (answer Yes), then `sudo usermod -aG wireshark $USER`, and log out and in again (socklab never runs as root itself).',
-    'no-loopback': 'dumpcap cannot open the loopback interface `lo`: check that it exists with `dumpcap -D`.'
-  },
-  darwin: {
-    'missing-tools':
-      'Packet capture needs Wireshark, which is not installed: install it from wireshark.org (drag Wireshark.app to Applications) together with its "Install ChmodBPF" package, then log out and in again.',
-    'not-runnable': "Wireshark's dumpcap is installed, but you may not run it: ask whoever installed Wireshark to let your user run the files in Wireshark.app, then log out and in again.",
-    'not-permitted':
-      'You may not capture packets yet: install Wireshark\'s ChmodBPF (the "Install ChmodBPF" package in the Wireshark disk image) so that your user can open the capture devices, then log out and in again.',
-    'no-loopback': 'dumpcap cannot open the loopback interface `lo0`: check that it exists with `dumpcap -D`.'
-  },
-  win32: {
-    'missing-tools':
-      'Packet capture needs Wireshark, which is not installed (it is neither on PATH nor in C:\\Program Files\\Wireshark): install it from wireshark.org together with Npcap, ticking Npcap\'s "Support loopback traffic" option.',
-    'not-runnable': "Wireshark's dumpcap is installed, but you may not run it: ask whoever installed Wireshark to let your user run the files in its folder.",
-    'not-permitted':
-      'You may not capture packets: Npcap was installed for Administrators only; reinstall Npcap without "Restrict Npcap driver\'s access to Administrators only".',
-    'no-loopback':
-      'Wireshark cannot see loopback traffic: Npcap is missing or was installed without loopback support; reinstall Npcap (it comes with Wireshark) and tick "Support loopback traffic".'
+type OsKey = 'linux' | 'darwin' | 'win32'
+type HowKind = Exclude<CaptureProblemKind, 'failed'>
+
+/**
+ * How to enable capture on each OS, in the catalog `wire` (capture.*). `user` is the login a remedy
+ * names, `tool` the file that may not be run (or "Wireshark's dumpcap").
+ */
+function how(os: OsKey, kind: HowKind, user: string, tool: SaidParam = said('wire:capture.dumpcap')): Said {
+  switch (os) {
+    case 'linux':
+      if (kind === 'missing-tools') return said('wire:capture.linux.missingTools', { user })
+      if (kind === 'not-runnable') return said('wire:capture.linux.notRunnable', { user, tool })
+      if (kind === 'not-permitted') return said('wire:capture.linux.notPermitted', { user })
+      return said('wire:capture.linux.noLoopback')
+    case 'darwin':
+      if (kind === 'missing-tools') return said('wire:capture.darwin.missingTools')
+      if (kind === 'not-runnable') return said('wire:capture.darwin.notRunnable', { tool })
+      if (kind === 'not-permitted') return said('wire:capture.darwin.notPermitted')
+      return said('wire:capture.darwin.noLoopback')
+    case 'win32':
+      if (kind === 'missing-tools') return said('wire:capture.win32.missingTools')
+      if (kind === 'not-runnable') return said('wire:capture.win32.notRunnable', { tool })
+      if (kind === 'not-permitted') return said('wire:capture.win32.notPermitted')
+      return said('wire:capture.win32.noLoopback')
   }
 }
 
-function osKey(platform: NodeJS.Platform): 'linux' | 'darwin' | 'win32' {
+function osKey(platform: NodeJS.Platform): OsKey {
   return platform === 'win32' || platform === 'darwin' ? platform : 'linux'
 }
 
 export function problem(kind: CaptureProblemKind, platform: NodeJS.Platform, detail = '', who: Who = {}): CaptureProblem {
-  if (kind === 'failed') return { kind, message: `Packet capture failed: ${detail || 'dumpcap stopped without saying why'}.` }
-  if (kind === 'not-permitted' && osKey(platform) === 'linux') return { kind, message: linuxNotPermitted(who) }
-  return { kind, message: HOW[osKey(platform)][kind].replaceAll('$USER', who.user ?? loginName()) }
+  if (kind === 'failed') return { kind, said: said('wire:capture.failed', { detail: detail || said('wire:capture.stoppedSilently') }) }
+  if (kind === 'not-permitted' && osKey(platform) === 'linux') return { kind, said: linuxNotPermitted(who) }
+  return { kind, said: how(osKey(platform), kind, who.user ?? loginName()) }
 }
 
 /** Debian's dumpcap is set up by dpkg-reconfigure and its group; a copy elsewhere (SOCKLAB_WIRESHARK) needs its capabilities set on that file. */
-function linuxNotPermitted(who: Who): string {
+function linuxNotPermitted(who: Who): Said {
   const user = who.user ?? loginName()
-  if (!who.dumpcap || PACKAGED_DUMPCAP.test(who.dumpcap)) return HOW.linux['not-permitted'].replaceAll('$USER', user)
-  return `You may not capture packets on this machine yet: ${who.dumpcap} runs, but may not capture for users other than root: give that file the capture capabilities with \`sudo setcap cap_net_raw,cap_net_admin+eip ${who.dumpcap}\` (dpkg-reconfigure sets up only Debian's own /usr/bin/dumpcap); socklab never runs as root itself.`
+  if (!who.dumpcap || PACKAGED_DUMPCAP.test(who.dumpcap)) return how('linux', 'not-permitted', user)
+  return said('wire:capture.linux.notPermittedCopy', { file: who.dumpcap })
 }
 
 /** The tools were not found in the one folder the user named (SOCKLAB_WIRESHARK). */
 export function missingInFolder(folder: string, missing: string[]): CaptureProblem {
-  return { kind: 'missing-tools', message: `Packet capture needs ${missing.join(' and ')}, which ${missing.length > 1 ? 'are' : 'is'} not in ${folder} (the folder SOCKLAB_WIRESHARK names): point it at Wireshark's folder, or unset it to search PATH.` }
+  return { kind: 'missing-tools', said: missing.length === 1 ? said('wire:capture.missingInFolderOne', { tool: missing[0], folder }) : said('wire:capture.missingInFolderBoth', { folder }) }
 }
 
 /**
@@ -79,12 +80,16 @@ export function missingInFolder(folder: string, missing: string[]): CaptureProbl
  * fix is the group, never a reinstall. `group` is the one that owns the file, where known.
  */
 export function notRunnable(platform: NodeJS.Platform, file: string, group?: string, user = loginName()): CaptureProblem {
-  if (osKey(platform) !== 'linux' || !group || group === 'root')
-    return { kind: 'not-runnable', message: HOW[osKey(platform)]['not-runnable'].replace(/^Wireshark's dumpcap/, file).replaceAll('$USER', user) }
-  return {
-    kind: 'not-runnable',
-    message: `${file} is installed, but you may not run it: only the group ${group} may, and your login (${user}) is not in it: run \`sudo usermod -aG ${group} ${user}\`, then log out and in again (reinstalling would not help).`
-  }
+  if (osKey(platform) !== 'linux' || !group || group === 'root') return { kind: 'not-runnable', said: how(osKey(platform), 'not-runnable', user, file) }
+  return { kind: 'not-runnable', said: said('wire:capture.linux.notRunnableGroup', { file, group, user }) }
+}
+
+let english: TFunction | undefined
+
+/** A problem's sentence in English, for an Error's message and logs; the window and the CLI word `said` in their language. */
+export function problemEnglish(p: CaptureProblem): string {
+  english ??= createI18n('en').t
+  return say(english, p.said)
 }
 
 /**

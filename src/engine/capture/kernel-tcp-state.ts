@@ -2,6 +2,7 @@
 // namespace in /proc/net/tcp and /proc/net/tcp6 (addresses in hex, in the host's byte order);
 // other systems do not expose such a file, and the reading says so.
 
+import { said, type Said } from '../../shared/i18n/said'
 import fs from 'node:fs/promises'
 import os from 'node:os'
 import type { Family, SockAddr } from '../../shared/events'
@@ -81,9 +82,9 @@ export function parseProcNetTcp(text: string, littleEndian = os.endianness() ===
   return sockets
 }
 
-export function notExposedReason(platform: NodeJS.Platform): string {
-  const name = platform === 'darwin' ? 'macOS' : platform === 'win32' ? 'Windows' : platform
-  return `${name} does not expose the kernel's TCP states to socklab (Linux does, in /proc/net/tcp): the packets and the socket calls still show what happens.`
+export function notExposedReason(platform: NodeJS.Platform): Said {
+  const system = platform === 'darwin' ? 'macOS' : platform === 'win32' ? 'Windows' : platform
+  return said('wire:kernel.notExposed', { system })
 }
 
 /** The kernel's TCP sockets with a local or remote port among `ports` (all of them when `ports` is empty). */
@@ -91,7 +92,7 @@ export async function readKernelTcp(ports: readonly number[], platform: NodeJS.P
   if (platform !== 'linux') return { exposed: false, reason: notExposedReason(platform) }
   const read = (file: string): Promise<string> => fs.readFile(file, 'utf8').catch(() => '')
   const [v4, v6] = await Promise.all([read('/proc/net/tcp'), read('/proc/net/tcp6')])
-  if (!v4 && !v6) return { exposed: false, reason: 'this Linux does not show /proc/net/tcp (is /proc mounted?): the kernel TCP states are not available.' }
+  if (!v4 && !v6) return { exposed: false, reason: said('wire:kernel.noProc') }
   const wanted = ports.length ? new Set(ports) : undefined
   return { exposed: true, version: 0, sockets: [...parseProcNetTcp(v4, undefined, wanted), ...parseProcNetTcp(v6, undefined, wanted)] }
 }

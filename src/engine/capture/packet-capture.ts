@@ -21,7 +21,7 @@ import { Ring } from '../ring'
 import { locateTools } from './capture-check'
 import { captureFilter } from './capture-filter'
 import { droppedPackets, isCapturing, saidCapturingOn } from './capture-output'
-import { classifyFailure, problem } from './capture-problem'
+import { classifyFailure, problem, problemEnglish } from './capture-problem'
 import { ConversationTracker } from './conversation-tracker'
 import { FeedError, LoopbackFeed } from './loopback-feed'
 import type { ToolSearch } from './tools'
@@ -72,10 +72,10 @@ export interface CaptureEvents {
   end: [CaptureEnd]
 }
 
-/** start() fails with this when capture is impossible; `problem.message` is the sentence to show. */
+/** start() fails with this when capture is impossible; `problem.said` is the sentence to show (the message is its English). */
 export class CaptureUnavailableError extends Error {
   constructor(readonly problem: CaptureProblem) {
-    super(problem.message)
+    super(problemEnglish(problem))
   }
 }
 

@@ -11,11 +11,12 @@
 
 import fs from 'node:fs'
 import fsp, { type FileHandle } from 'node:fs/promises'
+import { said, type Said } from '../../shared/i18n/said'
 
 /** Why a real path must not be served (outside the folder, a dot-file), or undefined if it may be. */
-export type PathCheck = (realPath: string) => string | undefined
+export type PathCheck = (realPath: string) => Said | undefined
 
-export type Checked<T> = { ok: T } | { refused: string }
+export type Checked<T> = { ok: T } | { refused: Said }
 
 export interface OpenedFile {
   handle: FileHandle
@@ -31,7 +32,7 @@ const FD_FOLDER = PROC ? '/proc/self/fd' : process.platform !== 'win32' && fs.ex
 const O_NOFOLLOW_ANY = process.platform === 'darwin' ? 0x20000000 : 0
 const { O_RDONLY = 0, O_NONBLOCK = 0, O_DIRECTORY = 0 } = fs.constants
 /** What a swapped folder looks like to the check: the file is no longer where it was. */
-const MOVED = 'a symlink leads outside the served folder'
+const MOVED = said('http:missing.symlinkOutside')
 
 /**
  * Opens `file` (a real path) for reading, if the opened file passes `check`. Errors of the open
@@ -77,7 +78,7 @@ export async function listFolderInside(dir: string, check: PathCheck): Promise<C
   return refused ? { refused } : { ok: entries }
 }
 
-function verdict(where: string | undefined, check: PathCheck): string | undefined {
+function verdict(where: string | undefined, check: PathCheck): Said | undefined {
   return where === undefined ? MOVED : check(where)
 }
 

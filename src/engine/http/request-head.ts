@@ -3,6 +3,7 @@
 // are ours to word for students.
 
 import { HTTP_MAX_HEAD, HTTP_MAX_HEADER_LINES, HTTP_MAX_REQUEST_LINE } from '../../shared/limits'
+import { said, type Said } from '../../shared/i18n/said'
 
 export interface RequestHead {
   method: string
@@ -21,7 +22,8 @@ export interface RequestHead {
 /** A head we cannot serve; `status` is what to answer before closing. */
 export interface HeadProblem {
   status: 400 | 414 | 431 | 501 | 505
-  reason: string
+  /** Why, for the log and (in English) the error page. */
+  reason: Said
 }
 
 export type ParseResult = { head: RequestHead } | { problem: HeadProblem } | { incomplete: true }
@@ -44,17 +46,17 @@ export function parseRequestHead(buf: Buffer, maxHead = HTTP_MAX_HEAD): ParseRes
   if (!end) {
     const lineEnd = buf.indexOf(0x0a, start)
     if (lineEnd < 0) {
-      if (buf.length - start > HTTP_MAX_REQUEST_LINE) return problem(414, 'request line too long')
+      if (buf.length - start > HTTP_MAX_REQUEST_LINE) return problem(414, said('http:refused.requestLineTooLong'))
     } else {
       // The request line is complete: a bad one (such as HTTP/0.9's "GET /path") is answered at
       // once rather than after waiting for headers that will never come.
       const line = requestLine(buf.toString('latin1', start, buf[lineEnd - 1] === 0x0d ? lineEnd - 1 : lineEnd))
       if ('problem' in line) return line
     }
-    if (buf.length > maxHead) return problem(431, 'request header fields too large')
+    if (buf.length > maxHead) return problem(431, said('http:refused.headerFieldsTooLarge'))
     return { incomplete: true }
   }
-  if (end.headEnd > maxHead) return problem(431, 'request header fields too large')
+  if (end.headEnd > maxHead) return problem(431, said('http:refused.headerFieldsTooLarge'))
 
   // latin1 keeps one character per byte, so nothing in a hostile head can change lengths.
   const lines = buf.toString('latin1', start, end.linesEnd).split(/\r?\n/)
@@ -65,24 +67,24 @@ export function parseRequestHead(buf: Buffer, maxHead = HTTP_MAX_HEAD): ParseRes
   const headers = new Map<string, string>()
   for (let i = 1; i < lines.length; i++) {
     const line = lines[i]
-    if (i > HTTP_MAX_HEADER_LINES) return problem(431, 'too many header fields')
-    if (line.startsWith(' ') || line.startsWith('\t')) return problem(400, 'obsolete header line folding')
+    if (i > HTTP_MAX_HEADER_LINES) return problem(431, said('http:refused.tooManyHeaderFields'))
+    if (line.startsWith(' ') || line.startsWith('\t')) return problem(400, said('http:refused.headerFolding'))
     const colon = line.indexOf(':')
     const name = colon > 0 ? line.slice(0, colon) : ''
-    if (!TOKEN.test(name)) return problem(400, `malformed header line <${printable(line)}>`)
+    if (!TOKEN.test(name)) return problem(400, said('http:refused.malformedHeaderLine', { line: printable(line) }))
     const value = line.slice(colon + 1).trim()
     // eslint-disable-next-line no-control-regex -- finding control bytes is the point
-    if (/[\x00-\x08\x0a-\x1f\x7f]/.test(value)) return problem(400, `control characters in header ${name}`)
+    if (/[\x00-\x08\x0a-\x1f\x7f]/.test(value)) return problem(400, said('http:refused.headerControl', { name }))
     const key = name.toLowerCase()
     const previous = headers.get(key)
     headers.set(key, previous === undefined ? value : `${previous}, ${value}`)
   }
 
-  if (headers.has('transfer-encoding')) return problem(501, 'request bodies with Transfer-Encoding are not supported')
+  if (headers.has('transfer-encoding')) return problem(501, said('http:refused.transferEncoding'))
   let bodyLength = 0
   const contentLength = headers.get('content-length')
   if (contentLength !== undefined) {
-    if (!/^\d{1,15}$/.test(contentLength)) return problem(400, `malformed Content-Length <${printable(contentLength)}>`)
+    if (!/^\d{1,15}$/.test(contentLength)) return problem(400, said('http:refused.malformedContentLength', { value: printable(contentLength) }))
     bodyLength = Number(contentLength)
   }
   return { head: { method, target, version, headers, size: end.headEnd, bodyLength } }
@@ -90,19 +92,19 @@ export function parseRequestHead(buf: Buffer, maxHead = HTTP_MAX_HEAD): ParseRes
 
 /** Method, target and version of a request line, or why it cannot be served. */
 function requestLine(line: string): Pick<RequestHead, 'method' | 'target' | 'version'> | { problem: HeadProblem } {
-  if (line.length > HTTP_MAX_REQUEST_LINE) return problem(414, 'request line too long')
+  if (line.length > HTTP_MAX_REQUEST_LINE) return problem(414, said('http:refused.requestLineTooLong'))
   const parts = line.split(' ')
   if (parts.length !== 3 || parts.some((p) => p === '')) {
     // HTTP/0.9's "GET /path" is not supported: say why instead of hanging.
-    return problem(400, `malformed request line <${printable(line)}>`)
+    return problem(400, said('http:refused.malformedRequestLine', { line: printable(line) }))
   }
   const [method, target, version] = parts
-  if (!TOKEN.test(method)) return problem(400, `malformed method <${printable(method)}>`)
+  if (!TOKEN.test(method)) return problem(400, said('http:refused.malformedMethod', { method: printable(method) }))
   const v = VERSION.exec(version)
-  if (!v) return problem(400, `malformed HTTP version <${printable(version)}>`)
-  if (v[1] !== '1') return problem(505, `HTTP version ${version} not supported (HTTP/1.0 and HTTP/1.1 are)`)
+  if (!v) return problem(400, said('http:refused.malformedVersion', { version: printable(version) }))
+  if (v[1] !== '1') return problem(505, said('http:refused.versionNotSupported', { version }))
   // eslint-disable-next-line no-control-regex -- finding control bytes is the point
-  if (/[\x00-\x20\x7f]/.test(target)) return problem(400, 'control characters in the request target')
+  if (/[\x00-\x20\x7f]/.test(target)) return problem(400, said('http:refused.targetControl'))
   return { method, target, version: `HTTP/1.${v[2] === '0' ? '0' : '1'}` }
 }
 
@@ -116,7 +118,7 @@ function findHeadEnd(buf: Buffer, from: number): { headEnd: number; linesEnd: nu
   return null
 }
 
-function problem(status: HeadProblem['status'], reason: string): { problem: HeadProblem } {
+function problem(status: HeadProblem['status'], reason: Said): { problem: HeadProblem } {
   return { problem: { status, reason } }
 }
 

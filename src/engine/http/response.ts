@@ -6,6 +6,8 @@
 import type { FileHandle } from 'node:fs/promises'
 import { parseRange } from './byte-range'
 import { printable, type RequestHead } from './request-head'
+import { said, type Said } from '../../shared/i18n/said'
+import { english } from '../english'
 import { errorPage, type HeadFields } from './response-head'
 import { isTargetProblem, parseTarget } from './safe-path'
 import type { FileEntry, ReadyResponses, Resolution, StaticFiles } from './static-files'
@@ -21,8 +23,8 @@ export type BodySource =
 
 export interface HttpResponse extends HeadFields {
   body: BodySource
-  /** Why, for 4xx and 5xx: logged by the server, never sent (it would tell an attacker where files are). */
-  reason?: string
+  /** Why, for 4xx and 5xx, for the log (worded at the edge). Sent, in English, only in the page of a refused request; a missing file's is never sent (it would tell an attacker where files are). */
+  reason?: Said
 }
 
 /** Methods HTTP defines that this server does not do: 405. Any other method is unknown: 501. */
@@ -36,7 +38,7 @@ export function describeResponse(head: RequestHead, files: StaticFiles): HttpRes
   if (head.method !== 'GET' && !isHead) {
     // The body of a POST etc. is not read: close after answering so it cannot be taken for a request.
     const status = KNOWN_METHODS.has(head.method) ? 405 : 501
-    const reason = status === 405 ? `method ${head.method} not allowed: this server only reads files (GET, HEAD)` : `method ${printable(head.method, 20)} not implemented`
+    const reason = status === 405 ? said('http:refused.methodNotAllowed', { method: head.method }) : said('http:refused.methodNotImplemented', { method: printable(head.method, 20) })
     return errorResponse(status, reason, { keepAlive: false, extra: [['Allow', 'GET, HEAD']] })
   }
   const target = parseTarget(head.target)
@@ -50,7 +52,7 @@ export function describeResponse(head: RequestHead, files: StaticFiles): HttpRes
 function answerWith(resolution: Resolution, head: RequestHead, shown: string, keepAlive: boolean, isHead: boolean): HttpResponse | Promise<HttpResponse> {
   switch (resolution.kind) {
     case 'missing':
-      return { status: resolution.status, keepAlive, headers: htmlHeaders(resolution.body), body: bodyOf(resolution.body, isHead), reason: `${shown}: ${resolution.reason}` }
+      return { status: resolution.status, keepAlive, headers: htmlHeaders(resolution.body), body: bodyOf(resolution.body, isHead), reason: said('http:log.pathReason', { path: shown, reason: resolution.reason }) }
     case 'redirect': {
       const page = errorPage(301, `Moved to ${resolution.location}`)
       return { status: 301, keepAlive, headers: [['Location', resolution.location], ...htmlHeaders(page)], body: bodyOf(page, isHead) }
@@ -62,9 +64,9 @@ function answerWith(resolution: Resolution, head: RequestHead, shown: string, ke
   }
 }
 
-/** A response that says what went wrong in a short page: refused requests, methods not done. */
-export function errorResponse(status: number, reason: string, { keepAlive = false, isHead = false, extra = [] as HeadFields['headers'] } = {}): HttpResponse {
-  const page = errorPage(status, reason)
+/** A response that says what went wrong in a short page (in English, as the server sends it): refused requests, methods not done. */
+export function errorResponse(status: number, reason: Said, { keepAlive = false, isHead = false, extra = [] as HeadFields['headers'] } = {}): HttpResponse {
+  const page = errorPage(status, english(reason))
   return { status, keepAlive, headers: [...extra, ...htmlHeaders(page)], body: bodyOf(page, isHead), reason }
 }
 
@@ -90,7 +92,7 @@ function fileAnswer(head: RequestHead, file: FileEntry, keepAlive: boolean, isHe
   const range = ifRangeHolds(head, file) ? parseRange(head.headers.get('range'), file.size) : { kind: 'none' as const }
   if (range.kind === 'unsatisfiable') {
     const page = errorPage(416, `The file has ${file.size} bytes.`)
-    const reason = `range <${printable(head.headers.get('range') ?? '', 40)}> lies beyond the file's ${file.size} bytes`
+    const reason = said('http:missing.rangeBeyond', { range: printable(head.headers.get('range') ?? '', 40), size: file.size })
     return { status: 416, keepAlive, headers: [['Content-Range', `bytes */${file.size}`], ...htmlHeaders(page)], body: bodyOf(page, isHead), reason }
   }
   const whole = range.kind === 'none'

@@ -3,6 +3,7 @@
 // The second wall (insideRoot) checks where the file really is once symlinks are followed.
 
 import path from 'node:path'
+import { said, type Said } from '../../shared/i18n/said'
 
 export interface SafeTarget {
   /** Decoded path segments below the served folder ('' and '.' removed, '..' resolved). */
@@ -17,7 +18,8 @@ export interface SafeTarget {
 
 export interface TargetProblem {
   status: 400 | 403
-  reason: string
+  /** Why, for the log and (in English) the error page. */
+  reason: Said
 }
 
 export function parseTarget(target: string): SafeTarget | TargetProblem {
@@ -25,7 +27,7 @@ export function parseTarget(target: string): SafeTarget | TargetProblem {
   // Absolute form (proxies, some hand-written requests): keep only the path.
   const absolute = /^https?:\/\/[^/?#]*/i.exec(rest)
   if (absolute) rest = rest.slice(absolute[0].length) || '/'
-  if (!rest.startsWith('/')) return { status: 400, reason: `request target <${rest.slice(0, 40)}> does not start with /` }
+  if (!rest.startsWith('/')) return { status: 400, reason: said('http:refused.targetNoSlash', { target: rest.slice(0, 40) }) }
 
   const hash = rest.indexOf('#')
   if (hash >= 0) rest = rest.slice(0, hash)
@@ -33,23 +35,23 @@ export function parseTarget(target: string): SafeTarget | TargetProblem {
   const rawPath = q >= 0 ? rest.slice(0, q) : rest
   const query = q >= 0 ? rest.slice(q) : ''
 
-  if (rawPath.includes('\\')) return { status: 400, reason: 'backslash in the path: use / to separate folders' }
-  if (/%(?![0-9a-fA-F]{2})/.test(rawPath)) return { status: 400, reason: 'malformed percent-encoding in the path' }
+  if (rawPath.includes('\\')) return { status: 400, reason: said('http:refused.backslash') }
+  if (/%(?![0-9a-fA-F]{2})/.test(rawPath)) return { status: 400, reason: said('http:refused.malformedPercent') }
   let decoded: string
   try {
     decoded = decodeURIComponent(rawPath)
   } catch {
-    return { status: 400, reason: 'percent-encoding in the path is not valid UTF-8' }
+    return { status: 400, reason: said('http:refused.percentNotUtf8') }
   }
   // eslint-disable-next-line no-control-regex -- finding control bytes is the point
-  if (/[\x00-\x1f\x7f]/.test(decoded)) return { status: 400, reason: 'control character (such as NUL) in the path' }
-  if (decoded.includes('\\')) return { status: 400, reason: 'encoded backslash in the path: use / to separate folders' }
+  if (/[\x00-\x1f\x7f]/.test(decoded)) return { status: 400, reason: said('http:refused.pathControl') }
+  if (decoded.includes('\\')) return { status: 400, reason: said('http:refused.encodedBackslash') }
 
   const segments: string[] = []
   for (const segment of decoded.split('/')) {
     if (segment === '' || segment === '.') continue
     if (segment === '..') {
-      if (segments.length === 0) return { status: 403, reason: 'the path climbs above the served folder' }
+      if (segments.length === 0) return { status: 403, reason: said('http:refused.climbs') }
       segments.pop()
       continue
     }

@@ -12,6 +12,7 @@
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
+import { said, type Said } from '../../shared/i18n/said'
 
 export interface ServingContext {
   platform: NodeJS.Platform
@@ -39,10 +40,10 @@ export function machineContext(dotfiles: boolean, shipped: string[]): ServingCon
 }
 
 /**
- * Why `folder` (a real path, symlinks resolved) must not be served, in words for the user; or
- * undefined if it may be.
+ * Why `folder` (a real path, symlinks resolved) must not be served (`http:folder.refused`, its why
+ * a Said of its own); or undefined if it may be.
  */
-export function folderRefusal(folder: string, ctx: ServingContext): string | undefined {
+export function folderRefusal(folder: string, ctx: ServingContext): Said | undefined {
   const p = ctx.platform === 'win32' ? path.win32 : path.posix
   const key = sameName(ctx.platform, p)
   const within = (parent: string, child: string): boolean => {
@@ -50,30 +51,30 @@ export function folderRefusal(folder: string, ctx: ServingContext): string | und
     return a === b || b.startsWith(a.endsWith(p.sep) ? a : a + p.sep)
   }
   if (ctx.shipped.some((s) => within(s, folder))) return undefined
-  const refuse = (why: string): string => `will not serve <${folder}>: ${why}`
+  const refuse = (why: Said): Said => said('http:folder.refused', { folder, why })
 
   const rootOf = (dir: string): string => p.parse(dir).root
-  if (rootOf(folder) === folder) return refuse('it is the root of the file system; choose a folder of your own')
+  if (rootOf(folder) === folder) return refuse(said('http:folder.root'))
   if (ctx.platform !== 'win32' && POSIX_SHARED.some((shared) => key(shared) === key(folder))) {
-    return refuse('it is shared by every user of this machine (their files, or their drives); serve a folder of your own inside it')
+    return refuse(said('http:folder.shared'))
   }
-  const homeFolder = 'it is a home folder, with private files in it; serve a folder inside it instead'
+  const homeFolder = said('http:folder.home')
   if (key(folder) === key(ctx.home)) return refuse(homeFolder)
   // Under your own home (even when the home lies in /var, as on Fedora Silverblue) no folder is a system folder.
   const inOwnHome = rootOf(ctx.home) !== ctx.home && within(ctx.home, folder)
   if (!inOwnHome) {
     const system = systemFolders(ctx.platform).find((s) => within(s, folder))
-    if (system) return refuse(key(system) === key(folder) ? 'it is a system folder; choose a folder of your own' : `it is inside the system folder ${system}; choose a folder of your own`)
+    if (system) return refuse(key(system) === key(folder) ? said('http:folder.system') : said('http:folder.insideSystem', { system }))
   }
   // The folder that holds your home holds the others' too (/home, /Users, C:\Users); not when it is "/" (root's /root).
   const homeParents = [...(ctx.platform === 'win32' ? [] : POSIX_HOME_PARENTS), p.dirname(ctx.home)].filter((h) => rootOf(h) !== h)
   if (ctx.homes.some((h) => key(h) === key(folder)) || homeParents.some((parent) => key(parent) === key(p.dirname(folder)))) return refuse(homeFolder)
   if (ctx.homes.some((h) => within(folder, h)) || homeParents.some((parent) => key(parent) === key(folder))) {
-    return refuse('it holds home folders, with private files in them; choose a folder of your own')
+    return refuse(said('http:folder.holdsHomes'))
   }
   if (!ctx.dotfiles) {
     const hidden = folder.slice(rootOf(folder).length).split(p.sep).find(isDotName)
-    if (hidden) return refuse(`${hidden} is a hidden folder (its name starts with "."); hidden folders are served only with --dotfiles`)
+    if (hidden) return refuse(said('http:folder.hidden', { name: hidden }))
   }
   return undefined
 }
@@ -84,8 +85,8 @@ export function isDotName(name: string): boolean {
 }
 
 /** Why a path below the served folder (relative, with the platform's separators) is not served. */
-export function dotPathRefusal(relative: string, sep: string = path.sep): string | undefined {
-  return relative.split(sep).some(isDotName) ? 'names starting with "." are not served (the server was not started with --dotfiles)' : undefined
+export function dotPathRefusal(relative: string, sep: string = path.sep): Said | undefined {
+  return relative.split(sep).some(isDotName) ? said('http:missing.dotName') : undefined
 }
 
 function systemFolders(platform: NodeJS.Platform): string[] {

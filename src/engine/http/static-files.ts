@@ -13,6 +13,7 @@ import { listFolderInside, openFileInside } from './open-inside'
 import { contentType, errorPage, escapeHtml } from './response-head'
 import { insideRoot, type SafeTarget } from './safe-path'
 import { dotPathRefusal, isDotName } from './serving-policy'
+import { said, type Said } from '../../shared/i18n/said'
 
 export interface FileEntry {
   kind: 'file'
@@ -37,7 +38,7 @@ export type Resolution =
   | FileEntry
   | { kind: 'listing'; body: Buffer }
   | { kind: 'redirect'; location: string }
-  | { kind: 'missing'; status: 403 | 404; reason: string; body: Buffer }
+  | { kind: 'missing'; status: 403 | 404; reason: Said; body: Buffer }
 
 /** How long a cached answer is trusted before the disk is asked again. */
 const REVALIDATE_MS = 1000
@@ -149,7 +150,7 @@ export class StaticFiles {
     // FIFOs, sockets and devices are not files to serve (reading a FIFO would hang the request).
     if (!isFile) {
       await handle.close()
-      return missing(403, 'not a regular file')
+      return missing(403, said('http:missing.notRegular'))
     }
     const entry = fileEntry(realPath, { size, mtimeMs })
     if (size > HTTP_CACHED_FILE_MAX) return { ...entry, handle }
@@ -173,7 +174,7 @@ export class StaticFiles {
     const real = await this.realPathOf(path.join(this.realRoot, ...target.segments))
     if (typeof real !== 'string') return real
     const stat = await fs.stat(real).catch(() => null)
-    if (!stat) return missing(404, `${target.display} does not exist`)
+    if (!stat) return missing(404, said('http:missing.doesNotExist', { path: target.display }))
     if (stat.isDirectory()) {
       if (!target.trailingSlash) return { kind: 'redirect', location: `${target.rawPath}/${target.query}` }
       const index = await this.realPathOf(path.join(real, 'index.html'))
@@ -184,15 +185,15 @@ export class StaticFiles {
       return this.listing(real, target.display)
     }
     // A path that ends in / names a folder: Python's server answers 404 for a file there (its issue 17324).
-    if (target.trailingSlash) return missing(404, 'it is a file, but a path that ends in / names a folder')
+    if (target.trailingSlash) return missing(404, said('http:missing.fileWithSlash'))
     // FIFOs, sockets and devices are not files to serve (reading a FIFO would hang the request).
-    if (!stat.isFile()) return missing(403, `${target.display} is not a regular file`)
+    if (!stat.isFile()) return missing(403, said('http:missing.pathNotRegular', { path: target.display }))
     return fileEntry(real, stat)
   }
 
   /** Why a real path (symlinks resolved) is not served: outside the folder, or a dot-file. */
-  private readonly refusal = (real: string): string | undefined => {
-    if (!insideRoot(this.realRoot, real)) return 'a symlink leads outside the served folder'
+  private readonly refusal = (real: string): Said | undefined => {
+    if (!insideRoot(this.realRoot, real)) return said('http:missing.symlinkOutside')
     return this.dotfiles ? undefined : dotPathRefusal(path.relative(this.realRoot, real))
   }
 
@@ -203,8 +204,8 @@ export class StaticFiles {
       real = await fs.realpath(full)
     } catch (err) {
       const code = (err as NodeJS.ErrnoException).code
-      if (code === 'EACCES') return missing(403, 'permission denied')
-      return missing(404, code === 'ELOOP' ? 'symlink loop' : 'no such file')
+      if (code === 'EACCES') return missing(403, said('http:missing.permissionDenied'))
+      return missing(404, code === 'ELOOP' ? said('http:missing.symlinkLoop') : said('http:missing.noSuchFile'))
     }
     const refused = this.refusal(real)
     return refused ? missing(404, refused) : real
@@ -218,7 +219,7 @@ export class StaticFiles {
 
   private async listing(dir: string, display: string): Promise<Resolution> {
     const listed = await listFolderInside(dir, this.refusal).catch(() => null)
-    if (!listed) return missing(403, 'the folder cannot be listed')
+    if (!listed) return missing(403, said('http:missing.cannotList'))
     if ('refused' in listed) return missing(404, listed.refused)
     const entries = listed.ok.filter((e) => this.dotfiles || !isDotName(e.name.toString('latin1')))
     const named = entries.map((e) => ({ entry: e, name: e.name.toString('utf8') }))
@@ -305,12 +306,12 @@ function visibleName(name: string): string {
 /** Why an open failed, as the answer to the request: a file the server may not read is 403, and said so. */
 function cannotOpen(err: unknown): Extract<Resolution, { kind: 'missing' }> {
   const code = (err as NodeJS.ErrnoException).code
-  if (code === 'EACCES' || code === 'EPERM') return missing(403, 'the file cannot be read (permission denied)')
-  if (code === 'ENOENT' || code === 'ENOTDIR' || code === 'ELOOP') return missing(404, 'no such file')
+  if (code === 'EACCES' || code === 'EPERM') return missing(403, said('http:missing.cannotRead'))
+  if (code === 'ENOENT' || code === 'ENOTDIR' || code === 'ELOOP') return missing(404, said('http:missing.noSuchFile'))
   throw err
 }
 
-function missing(status: 403 | 404, reason: string): Extract<Resolution, { kind: 'missing' }> {
+function missing(status: 403 | 404, reason: Said): Extract<Resolution, { kind: 'missing' }> {
   const explanation = status === 404 ? 'Nothing matches the given URI.' : 'This path cannot be served.'
   return { kind: 'missing', status, reason, body: errorPage(status, explanation) }
 }

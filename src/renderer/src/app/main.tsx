@@ -20,7 +20,7 @@ function banner(text: string): void {
 openLabApi(banner)
   .then(async (api) => {
     const info = await api.hostInfo()
-    const i18n = startLanguage(initialLanguage(info.language))
+    const i18n = startLanguage(initialLanguage(info.language), (lang) => api.setLanguage(lang))
     root.render(
       <StrictMode>
         <I18nextProvider i18n={i18n}>

@@ -8,6 +8,7 @@ import type { LabEvent, WindowLineStyle } from '../../../shared/events'
 import { decodeStopWords, englishT, eventWords, type TFunction } from '../../../shared/event-words'
 import type { ConsoleRegistry } from '../consoles/consoles'
 import type { EventStore } from './event-store'
+import { windowSay } from '../i18n/window-say'
 
 /** What the router writes to: the console registry (a recording double in tests, which have no DOM). */
 export type ConsoleWriter = Pick<ConsoleRegistry, 'write'>
@@ -68,10 +69,9 @@ export class EventRouter {
   private show(key: string, e: LabEvent): void {
     if (e.kind === 'console') {
       if (e.detail.window) showWindowLine(this.consoles, key, e.detail.window.style, e.info ?? '')
-      else if (e.detail.said && !e.detail.course) this.consoles.write(key, eventWords(e, this.t()))
       else {
-        // The course program's own line, as it printed it: never translated.
-        this.consoles.write(key, e.info ?? '')
+        // The course program's own line as it printed it (never translated); socklab's own note in the window's language.
+        this.consoles.write(key, e.detail.note ? windowSay(e.detail.note, e.info ?? '') : (e.info ?? ''))
         // The reply's line is the one after its read: the note goes right under it, where the U+FFFD is.
         const note = this.decodeNotes.get(e.endpoint)
         if (note !== undefined) {

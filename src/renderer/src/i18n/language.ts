@@ -7,6 +7,8 @@ import { createI18n, isLang, isUiLang, langOfBrowser, type Lang, type UiLang } f
 const LANG_KEY = 'socklab.lang'
 
 let instance: i18n | undefined
+/** Tells the host the user's choice (LabApi.setLanguage), so that the next run opens in it. */
+let remember: ((lang: Lang) => Promise<unknown>) | undefined
 
 /**
  * The language to open in. `saved` is what the host remembers for this user (it outlives the
@@ -21,8 +23,9 @@ export function initialLanguage(saved: string | undefined, search = location.sea
 }
 
 /** Makes the window's i18next instance, in `lang`; called once, before the first render. */
-export function startLanguage(lang: UiLang): i18n {
+export function startLanguage(lang: UiLang, save?: (lang: Lang) => Promise<unknown>): i18n {
   instance = createI18n(lang)
+  remember = save
   document.documentElement.lang = lang === 'pseudo' ? 'en' : lang
   return instance
 }
@@ -38,4 +41,6 @@ export async function switchLanguage(lang: Lang): Promise<void> {
   await i.changeLanguage(lang)
   document.documentElement.lang = lang
   localStorage.setItem(LANG_KEY, lang)
+  // A host that cannot write the user's settings still switches: the choice lasts this run.
+  await remember?.(lang).catch(() => undefined)
 }

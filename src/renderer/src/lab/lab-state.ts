@@ -5,6 +5,7 @@ import type { Family, LabEvent, SockAddr } from '../../../shared/events'
 import { DEFAULT_HTTP_PORT, DEFAULT_PORT, defaultClientAddress, defaultServerAddress, ipFamily } from '../../../shared/address'
 import { IDLE_TIMEOUT_DEFAULT_MS, MAX_ENDPOINTS_PER_LAB, TCP_TIMEOUT_DEFAULT_MS, UDP_TIMEOUT_DEFAULT_MS } from '../../../shared/limits'
 import { configProblem } from '../../../shared/schemas'
+import { sampleSiteIn } from '../../../shared/i18n/sample-site'
 import { clientConsole, parseConsoleKey, serverConsole } from '../../../shared/console-keys'
 import type { LabKind } from '../../../shared/endpoint-kinds'
 import { ENDPOINT_KINDS, endpointNumber, kindOfId } from '../../../shared/endpoint-kinds'
@@ -174,7 +175,7 @@ export function initialLab(kind: LabKind, family: Family, info: HostInfo): LabSt
   const first = newTab(kind, 1, defaultClientFields(kind, family, port))
   return {
     kind,
-    server: { address: defaultServerAddress(family), addressEdited: false, port, recvSize: kind === 'udp' ? '2048' : '1024', concurrent: false, root: info.sampleSite },
+    server: { address: defaultServerAddress(family), addressEdited: false, port, recvSize: kind === 'udp' ? '2048' : '1024', concurrent: false, root: sampleSiteIn(info.sampleSite, globalThis.document?.documentElement.lang) },
     serverBusy: false,
     tabs: [first],
     activeTab: first.key,

@@ -6,16 +6,19 @@
 // 200%, where the pane shows only the handshake.
 
 import { useCallback, useEffect, useMemo, useRef, useState, useSyncExternalStore } from 'react'
+import { useTranslation } from 'react-i18next'
+import type { TFunction } from 'i18next'
 import type { Role } from '../../../shared/events'
 import { formatSockAddr } from '../../../shared/events'
 import type { Conversation } from '../../../shared/wire'
+import { roleSaid } from '../../../shared/wire'
 import type { CaptureStore } from './capture-store'
 import type { EventStore } from '../feed/event-store'
 import { useWholeWindow } from '../ui/use-whole-window'
 import { alignmentWords, buildLadder, callSides, conversationName, conversationNames, type LadderRow } from './ladder-model'
 import { WholeWindowButton } from '../ui/WholeWindowButton'
+import { DATA_SVG, sayIn, worded } from './words'
 import { eventWords } from '../../../shared/event-words'
-import { windowT } from '../feed/window-words'
 
 interface Props {
   store: CaptureStore
@@ -30,11 +33,9 @@ interface Props {
 /** Conversations offered in the picker: the newest. */
 const PICKER_MAX = 200
 
-const PICK_ONE = 'Pick a packet in the Wire view or an event in the packet log: its connection shows here as a ladder.'
-/** Without packets there is nothing to draw: say so, rather than ask the student to pick one. */
-const NO_CAPTURE = 'Capture is not possible here, so there are no packets to draw: the Wire view says why and how to enable it. The Sockets view works without it.'
 
 export function Ladder({ store, events, zero, zoom, nameOf }: Props): React.JSX.Element {
+  const { t } = useTranslation('wire')
   const version = useSyncExternalStore(store.subscribe, store.getVersion)
   const received = useSyncExternalStore(useCallback((listener: () => void) => events.subscribe(listener), [events]), () => events.stats.received)
   const [width, setWidth] = useState(900)
@@ -70,52 +71,51 @@ export function Ladder({ store, events, zero, zoom, nameOf }: Props): React.JSX.
   )
 
   return (
-    <section className={`log ladder${whole ? ' whole' : ''}`} aria-label="Ladder diagram" data-testid="ladder">
+    <section className={`log ladder${whole ? ' whole' : ''}`} aria-label={t('ladder.label')} data-testid="ladder">
       <div className="log-bar">
-        <h2>Ladder</h2>
+        <h2>{t('ladder.title')}</h2>
         <label className="field inline">
-          <span>Connection</span>
+          <span>{t('ladder.connection')}</span>
           <select
             value={chosen?.id ?? ''}
             data-testid="ladder-pick"
             onChange={(e) => store.select({ conversation: e.target.value, packet: undefined })}
             disabled={conversations.length === 0}
           >
-            {conversations.length === 0 && <option value="">no packets yet</option>}
+            {conversations.length === 0 && <option value="">{t('ladder.noPackets')}</option>}
             {offered.map((c) => (
               <option key={c.id} value={c.id}>
-                {names.get(c.id)}
+                {worded(t, names.get(c.id) ?? c.id)}
               </option>
             ))}
           </select>
         </label>
         <span className="count" data-testid="ladder-count">
-          {ladder ? ladderSummary(ladder.conversation) : ''}
+          {ladder ? ladderSummary(t, ladder.conversation) : ''}
         </span>
         {alignment && (
-          <span className="alignment" data-testid="ladder-alignment" title={`${alignment.words}. ${ALIGNMENT_TIP}`} data-short={alignment.short}>
-            <span className="alignment-words">{alignment.words}</span>
+          <span className="alignment" data-testid="ladder-alignment" title={t('ladder.align.tip', { words: sayIn(t, alignment.words) })} data-short={sayIn(t, alignment.short)}>
+            <span className="alignment-words">{sayIn(t, alignment.words)}</span>
           </span>
         )}
-        <WholeWindowButton state={wholeWindow} label="Whole ladder" tip="The whole ladder in the window, scaled to fit" testId="ladder-whole" disabled={!ladder} />
+        <WholeWindowButton state={wholeWindow} label={t('ladder.whole')} tip={t('ladder.wholeTip')} testId="ladder-whole" disabled={!ladder} />
       </div>
       <div className="ladder-box" ref={box} data-testid="ladder-box">
         {ladder ? (
-          <LadderSvg rows={ladder.rows} conversation={ladder.conversation} name={names.get(ladder.conversation.id) ?? conversationName(ladder.conversation, 0)} ends={{ client: ladder.ends.client && nameOf(ladder.ends.client.endpoint), server: ladder.ends.server && nameOf(ladder.ends.server.endpoint) }} store={store} width={width} fitHeight={whole ? boxHeight : undefined} zoom={zoom} zero={zero() || ladder.conversation.firstTime} />
+          <LadderSvg rows={ladder.rows} conversation={ladder.conversation} name={worded(t, names.get(ladder.conversation.id) ?? conversationName(ladder.conversation, 0))} ends={{ client: ladder.ends.client && nameOf(ladder.ends.client.endpoint), server: ladder.ends.server && nameOf(ladder.ends.server.endpoint) }} store={store} width={width} fitHeight={whole ? boxHeight : undefined} zoom={zoom} zero={zero() || ladder.conversation.firstTime} />
         ) : (
-          <p className="wire-empty">{store.status?.state === 'unavailable' ? NO_CAPTURE : PICK_ONE}</p>
+          // Without packets there is nothing to draw: say so, rather than ask the student to pick one.
+          <p className="wire-empty">{store.status?.state === 'unavailable' ? t('ladder.noCapture') : t('ladder.pickOne')}</p>
         )}
       </div>
     </section>
   )
 }
 
-const ALIGNMENT_TIP =
-  "Calls are timed by the lab's clock, packets by the kernel's; the lab measures one against the other with probe datagrams of its own. A call's time is when the program made it; the kernel sends its packet when it runs, a little later (more on a busy machine)."
-
-function ladderSummary(c: Conversation): string {
-  const state = c.proto === 'UDP' ? '' : ` · ${c.state === 'open' ? 'open' : c.state}`
-  return `${c.packets} ${c.packets === 1 ? 'packet' : 'packets'}${state}`
+function ladderSummary(t: TFunction<'wire'>, c: Conversation): string {
+  if (c.proto === 'UDP') return t('ladder.packets', { count: c.packets })
+  // t('ladder.state.handshake') t('ladder.state.open') t('ladder.state.closing') t('ladder.state.closed') t('ladder.state.reset')
+  return t('ladder.packetsState', { count: c.packets, state: t(`ladder.state.${c.state}`) })
 }
 
 interface SvgProps {
@@ -146,6 +146,7 @@ function columnEms(texts: readonly string[], least: number, pad: number): number
 }
 
 function LadderSvg({ rows, conversation, name, ends, store, width, fitHeight, zoom, zero }: SvgProps): React.JSX.Element {
+  const { t } = useTranslation('wire')
   const fs = 14 * zoom
   // Row heights depend on the font alone: the scale that fits them is known before the layout.
   const natural = (HEAD_EM + rows.reduce((h, r) => h + (r.kind === 'packet' ? PACKET_EM : CALL_EM), 0) + 1) * fs
@@ -153,7 +154,7 @@ function LadderSvg({ rows, conversation, name, ends, store, width, fitHeight, zo
   // The width the box gives, in the ladder's own (unscaled) units.
   const room = width / scale
   const seconds = (t: number): string => ((t - zero) / 1e6).toFixed(6)
-  const callTexts = (side: Role): string[] => rows.flatMap((r) => (r.kind === 'call' && r.side === side ? [r.label] : []))
+  const callTexts = (side: Role): string[] => rows.flatMap((r) => (r.kind === 'call' && r.side === side ? [worded(t, r.label)] : []))
   // Each column as wide as its longest text: times grow with the lab's age, and recvfrom()'s words
   // are longer than recv()'s; a fixed width cut them at the edge or drew them over the times.
   const timeW = columnEms(rows.map((r) => seconds(r.time)), 6.2, 1) * fs
@@ -178,7 +179,7 @@ function LadderSvg({ rows, conversation, name, ends, store, width, fitHeight, zo
   const x = (side: Role): number => (side === 'client' ? clientX : serverX)
 
   return (
-    <svg className="ladder-svg" width={w * scale} height={height * scale} viewBox={`0 0 ${w} ${height}`} role="img" aria-label={`Ladder of ${name}`} style={{ fontSize: fs }} data-text-px={(fs * scale).toFixed(1)}>
+    <svg className="ladder-svg" width={w * scale} height={height * scale} viewBox={`0 0 ${w} ${height}`} role="img" aria-label={t('ladder.of', { name })} style={{ fontSize: fs }} data-text-px={(fs * scale).toFixed(1)}>
       <defs>
         <marker id="ladder-head" viewBox="0 0 10 10" refX="9" refY="5" markerUnits="userSpaceOnUse" markerWidth={fs * 0.9} markerHeight={fs * 0.9} orient="auto-start-reverse">
           <path d="M0,0 L10,5 L0,10 z" className="ladder-arrowhead" />
@@ -188,15 +189,15 @@ function LadderSvg({ rows, conversation, name, ends, store, width, fitHeight, zo
         </marker>
       </defs>
       <text x={timeW - fs * 0.5} y={fs * 1.3} textAnchor="end" className="ladder-muted">
-        Time (s)
+        {t('columns.time')}
       </text>
       {(['client', 'server'] as const).map((side) => (
         <g key={side}>
           <text x={x(side)} y={fs * 1.3} textAnchor="middle" className="ladder-end">
-            {side === 'client' ? 'Client' : 'Server'}
-            {ends[side] ? ` (${ends[side]})` : ''}
+            {ends[side] ? t(`ladder.endNamed.${side}`, { name: ends[side] }) : t(`ladder.end.${side}`)}
+            {/* t('ladder.end.client') t('ladder.end.server') t('ladder.endNamed.client') t('ladder.endNamed.server') */}
           </text>
-          <text x={x(side)} y={fs * 2.6} textAnchor="middle" className="ladder-muted">
+          <text x={x(side)} y={fs * 2.6} textAnchor="middle" className="ladder-muted" {...DATA_SVG}>
             {formatSockAddr(side === 'client' ? conversation.client : conversation.server)}
           </text>
           <line x1={x(side)} x2={x(side)} y1={head - fs * 0.4} y2={height - fs * 0.5} className="ladder-line" />
@@ -233,21 +234,25 @@ function PacketArrow({ row, top, fs, fromX, toX, timeX, time, selected, store }:
     const call = row.calls?.sentBy ?? row.calls?.readBy
     if (call !== undefined) store.selectCall(call)
   }
-  const name = `${row.from} to ${row.from === 'client' ? 'server' : 'client'}: ${row.label}${row.words ? `, ${row.words}` : ''}`
+  const { t } = useTranslation('wire')
+  const label = worded(t, row.label)
+  const to = roleSaid(row.from === 'client' ? 'server' : 'client')
+  const words = row.words && sayIn(t, row.words)
+  const name = words ? t('ladder.arrowWords', { from: sayIn(t, roleSaid(row.from)), to: sayIn(t, to), label, words }) : t('ladder.arrow', { from: sayIn(t, roleSaid(row.from)), to: sayIn(t, to), label })
   return (
     <g className={`ladder-packet${selected ? ' selected' : ''}`} role="button" tabIndex={0} aria-label={name} aria-pressed={selected} data-testid="ladder-arrow" data-no={row.packet.no} {...activate(pick)}>
       <title>{name}</title>
-      <text x={timeX} y={y1 + fs * 0.35} textAnchor="end" className="ladder-muted" data-testid="ladder-time">
+      <text x={timeX} y={y1 + fs * 0.35} textAnchor="end" className="ladder-muted" data-testid="ladder-time" {...DATA_SVG}>
         {time}
       </text>
       <line x1={fromX} y1={y1} x2={toX} y2={y2} className="ladder-hit" />
       <line x1={fromX} y1={y1} x2={toX} y2={y2} className="ladder-arrow" markerEnd={`url(#${selected ? 'ladder-head-selected' : 'ladder-head'})`} />
       {/* The flags and numbers, then the step in words, on one line above the arrow. */}
       <text x={mid} y={top + fs * 1.05} textAnchor="middle" className="ladder-label" data-testid="ladder-label">
-        {row.label}
-        {row.words && (
+        {typeof row.label === 'string' ? <tspan {...DATA_SVG}>{row.label}</tspan> : label}
+        {words && (
           <tspan className="ladder-words" dx={fs * 0.6} data-testid="ladder-words">
-            {row.words}
+            {words}
           </tspan>
         )}
       </text>
@@ -256,17 +261,19 @@ function PacketArrow({ row, top, fs, fromX, toX, timeX, time, selected, store }:
 }
 
 function CallMark({ row, top, fs, lineX, timeX, time, selected, store }: { row: Extract<LadderRow, { kind: 'call' }>; top: number; fs: number; lineX: number; timeX: number; time: string; selected: boolean; store: CaptureStore }): React.JSX.Element {
+  const { t } = useTranslation('wire')
   const y = top + fs * 1.1
   const left = row.side === 'client'
+  const label = worded(t, row.label)
   return (
-    <g className={`ladder-call kind-${row.event.kind}${selected ? ' selected' : ''}`} role="button" tabIndex={0} aria-label={`${row.side}: ${row.label}`} data-testid="ladder-call" data-kind={row.event.kind} {...activate(() => store.selectCall(row.event.seq))}>
-      <title>{eventWords(row.event, windowT())}</title>
-      <text x={timeX} y={y + fs * 0.35} textAnchor="end" className="ladder-muted" data-testid="ladder-time">
+    <g className={`ladder-call kind-${row.event.kind}${selected ? ' selected' : ''}`} role="button" tabIndex={0} aria-label={t('ladder.callName', { side: sayIn(t, roleSaid(row.side)), label })} data-testid="ladder-call" data-kind={row.event.kind} {...activate(() => store.selectCall(row.event.seq))}>
+      <title>{eventWords(row.event, t as never)}</title>
+      <text x={timeX} y={y + fs * 0.35} textAnchor="end" className="ladder-muted" data-testid="ladder-time" {...DATA_SVG}>
         {time}
       </text>
       <circle cx={lineX} cy={y} r={fs * 0.3} className="ladder-dot" />
-      <text x={left ? lineX - fs * 0.7 : lineX + fs * 0.7} y={y + fs * 0.35} textAnchor={left ? 'end' : 'start'} className="ladder-call-text">
-        {row.label}
+      <text x={left ? lineX - fs * 0.7 : lineX + fs * 0.7} y={y + fs * 0.35} textAnchor={left ? 'end' : 'start'} className="ladder-call-text" {...(typeof row.label === 'string' ? DATA_SVG : {})}>
+        {label}
       </text>
     </g>
   )

@@ -3,10 +3,13 @@
 // ladder. Where capture is impossible it says why and how to enable it, and nothing else.
 
 import { memo, useCallback, useEffect, useRef, useState, useSyncExternalStore } from 'react'
+import { useTranslation } from 'react-i18next'
+import type { TFunction } from 'i18next'
 import type { PcapngExport, WirePacket } from '../../../shared/wire'
 import { wireColumns } from '../../../shared/wire'
 import type { CaptureFeed } from './capture-feed'
 import type { CaptureStore } from './capture-store'
+import { sayIn } from './words'
 import { useFollowNewest } from '../ui/use-follow-newest'
 import { useWholeWindow } from '../ui/use-whole-window'
 import { wholeRows } from '../log/log-layout'
@@ -14,18 +17,18 @@ import { WholeWindowButton } from '../ui/WholeWindowButton'
 
 const OVERSCAN = 8
 /** Each column with the class that places it (in two lines, the grid area it takes). */
-const COLUMNS = [
-  ['No.', 'c-no'],
-  ['Time (s)', 'c-time'],
-  ['Source', 'c-src'],
-  ['Destination', 'c-dst'],
-  ['Protocol', 'c-proto'],
-  ['Flags', 'c-flags'],
-  ['Seq / Ack', 'c-seq'],
-  ['Window', 'wire-window'],
-  ['Length', 'c-len'],
-  ['What it is', 'c-what']
-] as const
+const columns = (t: TFunction<'wire'>): [string, string][] => [
+  [t('columns.no'), 'c-no'],
+  [t('columns.time'), 'c-time'],
+  [t('columns.source'), 'c-src'],
+  [t('columns.destination'), 'c-dst'],
+  [t('columns.protocol'), 'c-proto'],
+  [t('columns.flags'), 'c-flags'],
+  [t('columns.seqAck'), 'c-seq'],
+  [t('columns.window'), 'wire-window'],
+  [t('columns.length'), 'c-len'],
+  [t('columns.what'), 'c-what']
+]
 /**
  * Narrower than this (rem: a projector at 150–200%), a row takes two lines: Source over
  * Destination, Protocol over Length, Flags over Window, and Seq / Ack and the words wrapped, so
@@ -43,12 +46,13 @@ interface Props {
 }
 
 export function WireView({ store, feed, zero, zoom, onExport }: Props): React.JSX.Element {
+  const { t } = useTranslation('wire')
   useSyncExternalStore(store.subscribe, store.getVersion)
   const [scrollTop, setScrollTop] = useState(0)
   // The space the grid gives the table: it shows whole rows of it, as the packet log does.
   const [space, setSpace] = useState(300)
   const [width, setWidth] = useState(1280)
-  const [exported, setExported] = useState('')
+  const [exported, setExported] = useState<{ path: string } | { error: string } | undefined>()
   const wholeWindow = useWholeWindow()
   const scroller = useRef<HTMLDivElement>(null)
   const cell = useRef<HTMLDivElement>(null)
@@ -97,12 +101,12 @@ export function WireView({ store, feed, zero, zoom, onExport }: Props): React.JS
   }
 
   const exportPcapng = async (): Promise<void> => {
-    setExported('')
+    setExported(undefined)
     try {
       const result = await onExport()
-      if (result.kind === 'saved') setExported(`Saved to ${result.path}`)
+      if (result.kind === 'saved') setExported({ path: result.path })
     } catch (err) {
-      setExported((err as Error).message)
+      setExported({ error: (err as Error).message })
     }
   }
 
@@ -115,35 +119,35 @@ export function WireView({ store, feed, zero, zoom, onExport }: Props): React.JS
   const lost = store.stats.skipped + store.stats.dropped
 
   return (
-    <section className={`log wire${twoLines ? ' two-lines' : ''}${wholeWindow.whole ? ' whole' : ''}`} aria-label="Wire view" data-testid="wire-view">
+    <section className={`log wire${twoLines ? ' two-lines' : ''}${wholeWindow.whole ? ' whole' : ''}`} aria-label={t('view.label')} data-testid="wire-view">
       <div className="log-bar">
-        <h2>Wire</h2>
+        <h2>{t('view.title')}</h2>
         {/* Cut at the edge when the bar is narrow (200%): whole on hover. */}
-        <span className="count capture-status" data-testid="capture-status" aria-live="polite" title={statusText(status, rows.length, lost)}>
-          {statusText(status, rows.length, lost)}
+        <span className="count capture-status" data-testid="capture-status" aria-live="polite" title={statusText(t, status, rows.length, lost)}>
+          {statusText(t, status, rows.length, lost)}
         </span>
         {exported && (
           <span className="count" role="status" data-testid="wire-exported">
-            {exported}
+            {'path' in exported ? t('view.saved', { path: exported.path }) : t('view.exportFailed', { error: exported.error })}
           </span>
         )}
         {status?.state === 'on' || status?.state === 'starting' ? (
-          <button type="button" onClick={() => void feed.stop()} data-testid="capture-stop" title="Stop capturing (the packets stay)">
-            Stop capture
+          <button type="button" onClick={() => void feed.stop()} data-testid="capture-stop" title={t('view.stopTip')}>
+            {t('view.stop')}
           </button>
         ) : (
-          <button type="button" onClick={() => void feed.start()} data-testid="capture-start" title={unavailable ? 'Check again whether capture works now' : 'Capture the lab\u2019s ports'}>
-            {unavailable ? 'Try again' : 'Start capture'}
+          <button type="button" onClick={() => void feed.start()} data-testid="capture-start" title={unavailable ? t('view.retryTip') : t('view.startTip')}>
+            {unavailable ? t('view.retry') : t('view.start')}
           </button>
         )}
-        <button type="button" onClick={() => void exportPcapng()} disabled={rows.length === 0} data-testid="wire-export" title="Save every captured packet as a pcapng file, which Wireshark opens">
-          Export pcapng
+        <button type="button" onClick={() => void exportPcapng()} disabled={rows.length === 0} data-testid="wire-export" title={t('view.exportTip')}>
+          {t('view.export')}
         </button>
-        <WholeWindowButton state={wholeWindow} label="Whole wire" tip="The Wire view in the whole window: the course's exchange at once" testId="wire-whole" />
+        <WholeWindowButton state={wholeWindow} label={t('view.whole')} tip={t('view.wholeTip')} testId="wire-whole" />
       </div>
       {unavailable && status.problem ? (
         <p className="capture-problem" role="alert" data-testid="capture-problem">
-          {status.problem.message}
+          {sayIn(t, status.problem.said)}
         </p>
       ) : (
         <div className="log-table" ref={cell}>
@@ -154,7 +158,7 @@ export function WireView({ store, feed, zero, zoom, onExport }: Props): React.JS
             style={{ height, alignSelf: 'start' }}
             role="grid"
             tabIndex={0}
-            aria-label="Packets (arrow keys select a row)"
+            aria-label={t('view.packets')}
             aria-rowcount={rows.length + 1}
             data-testid="wire-body"
             onKeyDown={onKey}
@@ -164,7 +168,7 @@ export function WireView({ store, feed, zero, zoom, onExport }: Props): React.JS
             }}
           >
             <div className="log-row wire-row head" role="row" style={{ height: rowHeight }}>
-              {COLUMNS.map(([h, place]) => (
+              {columns(t).map(([h, place]) => (
                 <span key={h} role="columnheader" className={place}>
                   {h}
                 </span>
@@ -179,12 +183,12 @@ export function WireView({ store, feed, zero, zoom, onExport }: Props): React.JS
               ))}
             </div>
             {rows.length === 0 && status?.state === 'on' && (
-              <p className="wire-empty">{status.ports.length ? 'Run an exchange: its packets show here.' : 'Start a server or a client: the capture follows the ports they use.'}</p>
+              <p className="wire-empty">{status.ports.length ? t('view.emptyPorts') : t('view.empty')}</p>
             )}
           </div>
           {!follow.following && (
             <button type="button" className="newest" onClick={follow.jumpToNewest} data-testid="wire-newest">
-              newest ↓
+              {t('view.newest')}
             </button>
           )}
         </div>
@@ -208,29 +212,28 @@ function wireRowHeight(twoLines: boolean, zoom: number, fit?: { space: number; r
   return Math.max(Math.ceil(tight * zoom), Math.min(most, Math.floor(fit.space / (fit.rows + 1))))
 }
 
-function statusText(status: CaptureStore['status'], shown: number, lost: number): string {
-  if (!status) return 'asking the host whether it can capture…'
-  const n = (x: number): string => x.toLocaleString('en')
-  // A long session's ports (hundreds) would fill the bar: their number then.
-  const ports = status.ports.length === 1 ? `port ${status.ports[0]}` : status.ports.length > 6 ? `${n(status.ports.length)} ports` : `ports ${status.ports.join(', ')}`
+function statusText(t: TFunction<'wire'>, status: CaptureStore['status'], shown: number, lost: number): string {
+  if (!status) return t('status.asking')
+  // A long session's ports (hundreds) would fill the bar: their number then. Port numbers are data: never grouped.
+  const ports = status.ports.length === 1 ? t('status.port', { port: status.ports[0] }) : status.ports.length > 6 ? t('status.manyPorts', { count: status.ports.length }) : t('status.ports', { ports: status.ports.join(', ') })
   const count = [
-    `${n(shown)} packets`,
-    lost ? `${n(lost)} not shown (the export has them)` : '',
+    t('status.packets', { count: shown }),
+    lost ? t('status.lost', { count: lost }) : '',
     // The capture's own bounds (see LabCapture): what a flood made it skip, and what left the export.
-    status.skipped ? `${n(status.skipped)} skipped to catch up with a flood (not in the export)` : '',
-    status.forgotten ? `${n(status.forgotten)} older packets are no longer in the export` : ''
+    status.skipped ? t('status.skipped', { count: status.skipped }) : '',
+    status.forgotten ? t('status.forgotten', { count: status.forgotten }) : ''
   ]
     .filter(Boolean)
     .join(' · ')
   switch (status.state) {
     case 'unavailable':
-      return 'Capture is not possible here'
+      return t('status.unavailable')
     case 'starting':
-      return `Starting the capture… · ${count}`
+      return t('status.starting', { counts: count })
     case 'off':
-      return `Capture stopped · ${count}`
+      return t('status.stopped', { counts: count })
     case 'on':
-      return status.ports.length ? `Capturing ${ports} on the loopback interface · ${count}` : `Capturing, no port yet · ${count}`
+      return status.ports.length ? t('status.capturing', { ports, counts: count }) : t('status.noPort', { counts: count })
   }
 }
 
@@ -245,7 +248,9 @@ interface RowProps {
 
 /** Memoised: a redraw that only scrolled (or a packet arriving off screen) leaves the rows' DOM alone. */
 const WireRow = memo(function WireRow({ packet: p, index, zero, rowHeight, selected, onSelect }: RowProps): React.JSX.Element {
+  const { t } = useTranslation('wire')
   const c = wireColumns(p, zero)
+  const label = c.step ? sayIn(t, c.step) : ''
   return (
     <div
       role="row"
@@ -256,35 +261,35 @@ const WireRow = memo(function WireRow({ packet: p, index, zero, rowHeight, selec
       data-no={p.no}
       onClick={() => onSelect(p)}
     >
-      <span role="gridcell" className="c-no">
+      <span role="gridcell" className="c-no" translate="no">
         {p.no}
       </span>
-      <span role="gridcell" className="c-time">
+      <span role="gridcell" translate="no" className="c-time">
         {c.time}
       </span>
-      <span role="gridcell" className="addr c-src" title={c.src}>
+      <span role="gridcell" translate="no" className="addr c-src" title={c.src}>
         <bdi>{c.src}</bdi>
       </span>
-      <span role="gridcell" className="addr c-dst" title={c.dst}>
+      <span role="gridcell" translate="no" className="addr c-dst" title={c.dst}>
         <bdi>{c.dst}</bdi>
       </span>
-      <span role="gridcell" className="c-proto">
+      <span role="gridcell" translate="no" className="c-proto">
         {c.proto}
       </span>
-      <span role="gridcell" className="c-flags">
+      <span role="gridcell" translate="no" className="c-flags">
         {c.flags}
       </span>
-      <span role="gridcell" className="c-seq" title={c.seqAck}>
+      <span role="gridcell" translate="no" className="c-seq" title={c.seqAck}>
         {c.seqAck}
       </span>
-      <span role="gridcell" className="wire-window">
+      <span role="gridcell" translate="no" className="wire-window">
         {c.window}
       </span>
-      <span role="gridcell" className="c-len">
+      <span role="gridcell" translate="no" className="c-len">
         {c.length}
       </span>
-      <span role="gridcell" className="c-what" title={c.label}>
-        {c.label}
+      <span role="gridcell" className="c-what" title={label}>
+        {label}
       </span>
     </div>
   )

@@ -3,6 +3,7 @@
 // Sockets view (the one that shows them) is. The capture starts the first time a wire view opens
 // (a student who opens it wants to see packets); after a Stop it stays stopped until Start.
 
+import { said } from '../../../shared/i18n/said'
 import type { LabApi } from '../../../shared/contract'
 import type { CaptureStore } from './capture-store'
 
@@ -27,7 +28,7 @@ export class CaptureFeed {
   /** A call failed (the host went away, say): the view shows the one line. */
   private onError = (message: string): void => {
     const status = this.store.status ?? { ports: [], packets: 0, dropped: 0, labZero: 0 }
-    this.store.setStatus({ ...status, state: 'unavailable', problem: { kind: 'failed', message } })
+    this.store.setStatus({ ...status, state: 'unavailable', problem: { kind: 'failed', said: said('wire:capture.failed', { detail: message }) } })
   }
 
   /** Follows the host's packets (what it holds first, then live) and reads the status; returns the disposer. */

@@ -1,5 +1,6 @@
 // The ladder of one conversation: its packets and the socket calls of the lab's two ends, on one
-// time axis. Pure: packets, events and the lab's time zero in; rows in order out.
+// time axis. Pure: packets, events and the lab's time zero in; rows in order out. What is words is
+// a Said of the catalog `wire` (ladder.*), which the Ladder words; flags and numbers are data.
 //
 // Rows go down in time: a call is stamped when the program makes it (send() and close() before
 // the packet they put on the wire; connect(), accept() and recv() when they return, after the
@@ -11,14 +12,16 @@ import type { LabEvent, Role, SockAddr } from '../../../shared/events'
 import { formatSockAddr } from '../../../shared/events'
 import { matchConnections } from '../../../shared/match-connections'
 import type { ConnectionMatch, Conversation, PacketCalls, WirePacket } from '../../../shared/wire'
-import { flagsText, stepWords } from '../../../shared/wire'
+import { flagsText, roleSaid, stepSaid } from '../../../shared/wire'
+import { said, type Said } from '../../../shared/i18n/said'
 import { eventWords } from '../../../shared/event-words'
 import { windowT } from '../feed/window-words'
 
 /** `time` is what the row prints and places it (the packet's or the call's own, in µs since the epoch); `tie` orders equal times. */
 export type LadderRow =
-  | { kind: 'packet'; time: number; tie: number; packet: WirePacket; from: Role; label: string; words: string; calls?: PacketCalls }
-  | { kind: 'call'; time: number; tie: number; event: LabEvent; side: Role; label: string }
+  | { kind: 'packet'; time: number; tie: number; packet: WirePacket; from: Role; label: string | Said; words?: Said; calls?: PacketCalls }
+  /** `label`: a Said, or the call's own name (`close()`) or the event's info, as they are. */
+  | { kind: 'call'; time: number; tie: number; event: LabEvent; side: Role; label: string | Said }
 
 export interface Ladder {
   conversation: Conversation
@@ -27,9 +30,9 @@ export interface Ladder {
   ends: Partial<Record<Role, ConnectionMatch>>
 }
 
-/** The arrow's label: flags and numbers, as the wire view shows them. */
-export function packetLabel(p: WirePacket): string {
-  if (p.proto === 'UDP') return `datagram, ${p.length} ${p.length === 1 ? 'byte' : 'bytes'}`
+/** The arrow's label: flags and numbers, as the wire view shows them (data); a datagram in words. */
+export function packetLabel(p: WirePacket): string | Said {
+  if (p.proto === 'UDP') return said('wire:ladder.datagram', { count: p.length })
   const parts = [flagsText(p.flags), `seq=${p.seq ?? '?'}`]
   if (p.flags.includes('ACK')) parts.push(`ack=${p.ack ?? '?'}`)
   if (p.length > 0) parts.push(`len=${p.length}`)
@@ -37,25 +40,26 @@ export function packetLabel(p: WirePacket): string {
 }
 
 /** What a socket call did, in the words of the course's programs. */
-export function callLabel(e: LabEvent): string {
+export function callLabel(e: LabEvent): string | Said {
   const udp = e.proto === 'UDP'
-  const bytes = `${e.length} ${e.length === 1 ? 'byte' : 'bytes'}`
+  const count = e.length
   switch (e.kind) {
     case 'connect':
-      return 'connect() returns'
+      return said('wire:ladder.call.connect')
     case 'queued':
-      return 'in the backlog, not accepted yet'
+      return said('wire:ladder.call.queued')
     case 'accept':
-      return 'accept() returns it'
+      return said('wire:ladder.call.accept')
     case 'send':
-      return udp ? `sendto(): ${bytes}` : `send(): ${bytes}`
+      return udp ? said('wire:ladder.call.sendto', { count }) : said('wire:ladder.call.send', { count })
     case 'recv':
-      if (udp) return `recvfrom() returns ${bytes}`
-      return e.length === 0 ? "recv() returns b'' (end)" : `recv() returns ${bytes}`
+      if (udp) return said('wire:ladder.call.recvfrom', { count })
+      return e.length === 0 ? said('wire:ladder.call.recvEnd') : said('wire:ladder.call.recv', { count })
     case 'close':
-      return e.detail.reset ? `close() with ${e.detail.reset.atLeast ? 'at least ' : ''}${e.detail.reset.unread.toLocaleString('en')} bytes unread: RST` : 'close()'
+      if (!e.detail.reset) return 'close()'
+      return e.detail.reset.atLeast ? said('wire:ladder.call.closeUnreadAtLeast', { count: e.detail.reset.unread }) : said('wire:ladder.call.closeUnread', { count: e.detail.reset.unread })
     case 'reset':
-      return 'reset by the peer'
+      return said('wire:ladder.call.reset')
     default:
       return eventWords(e, windowT())
   }
@@ -88,7 +92,7 @@ export function buildLadder(conversation: Conversation, packets: readonly WirePa
     packet: p,
     from: p.sender ?? (p.src.port === conversation.client.port && p.src.address === conversation.client.address ? 'client' : 'server'),
     label: packetLabel(p),
-    words: stepWords(p),
+    words: stepSaid(p),
     calls: match.calls.get(p.no)
   }))
   // The calls that put a packet on the wire: at the same µs as a packet, they go above it.
@@ -121,7 +125,7 @@ export function conversationOfEvent(e: LabEvent, conversations: readonly Convers
  * The name of each conversation in the ladder's picker, numbered from 1 as the packet log numbers
  * connections ("connection 1" of the lab's server, else of its client), not from tshark's stream 0.
  */
-export function conversationNames(conversations: readonly Conversation[], events: readonly LabEvent[], labZero: number): Map<string, string> {
+export function conversationNames(conversations: readonly Conversation[], events: readonly LabEvent[], labZero: number): Map<string, Said> {
   const candidates = events.filter((e) => e.local && e.remote && e.kind !== 'console')
   const number = new Map<string, number>()
   for (const m of matchConnections([], conversations, candidates, labZero).connections) {
@@ -130,9 +134,9 @@ export function conversationNames(conversations: readonly Conversation[], events
   return new Map(conversations.map((c) => [c.id, conversationName(c, number.get(c.id) ?? Number(c.id.split(' ')[1]) + 1)]))
 }
 
-export function conversationName(c: Conversation, n: number): string {
-  const what = c.proto === 'TCP' ? 'TCP connection' : 'UDP exchange'
-  return `${what} ${n}: ${formatSockAddr(c.client)} → ${formatSockAddr(c.server)}`
+export function conversationName(c: Conversation, n: number): Said {
+  const ends = { n, client: formatSockAddr(c.client), server: formatSockAddr(c.server) }
+  return c.proto === 'TCP' ? said('wire:ladder.tcpConnection', ends) : said('wire:ladder.udpExchange', ends)
 }
 
 /** The sides whose socket calls the ladder shows: only the lab's own ends have calls. */
@@ -145,10 +149,12 @@ export function callSides(l: Ladder): Role[] {
  * sides', one side's (the lab's client against a program of the student's own), or none, when
  * there is nothing to align (undefined). `short` is for a narrow bar.
  */
-export function alignmentWords(bound: number | undefined, sides: readonly Role[]): { words: string; short: string } | undefined {
+export function alignmentWords(bound: number | undefined, sides: readonly Role[]): { words: Said; short: Said } | undefined {
   if (sides.length === 0) return undefined
   // One side's: as short as both sides' words, so that the packet count beside them still reads whole at 200%.
   const one = sides.length === 1 ? sides[0] : undefined
-  if (bound === undefined) return { words: `${one ? `${one} calls` : 'call times'} not yet checked against the packets`, short: 'not yet checked' }
-  return { words: `${one ? `${one} calls` : 'call times'} aligned to ±${bound} µs`, short: `${one ? `${one} ` : ''}calls ±${bound} µs` }
+  if (bound === undefined) return { words: one ? said('wire:ladder.align.uncheckedOne', { side: roleSaid(one) }) : said('wire:ladder.align.unchecked'), short: said('wire:ladder.align.uncheckedShort') }
+  return one
+    ? { words: said('wire:ladder.align.alignedOne', { side: roleSaid(one), bound }), short: said('wire:ladder.align.alignedOneShort', { side: roleSaid(one), bound }) }
+    : { words: said('wire:ladder.align.aligned', { bound }), short: said('wire:ladder.align.alignedShort', { bound }) }
 }

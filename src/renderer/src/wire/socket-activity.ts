@@ -1,6 +1,7 @@
 // What each endpoint is doing now, read from the event stream the way a student reads the course
 // programs: a TCP server is blocked in accept() until a connection comes, then in recv() on it; a
-// client is blocked in recv() once it has sent. Pure: events in, one line per endpoint out. The
+// client is blocked in recv() once it has sent. Pure: events in, one line per endpoint out, as a
+// Said of the catalog `wire` (activity.*) that the Sockets view words. The
 // kernel's own view of the same sockets (LISTEN, TIME_WAIT ...) is matched to them here too, by
 // facts only: a row is an endpoint's when its 4-tuple is one of the endpoint's connections (or its
 // listening socket), never because it shares a port: `nc` or python on the lab's port are not the lab.
@@ -8,8 +9,8 @@
 import type { LabEvent, Proto, Role, SockAddr } from '../../../shared/events'
 import { formatSockAddr } from '../../../shared/events'
 import type { KernelSocket, KernelTcpState } from '../../../shared/kernel-tcp'
-import { eventWords } from '../../../shared/event-words'
-import { windowT } from '../feed/window-words'
+import type { TFunction } from 'i18next'
+import { said, type Said } from '../../../shared/i18n/said'
 
 /** How the state looks: waiting on the network, working, waiting on the student, gone. */
 export type ActivityTone = 'blocked' | 'busy' | 'idle' | 'closed'
@@ -18,7 +19,7 @@ export interface ConnectionActivity {
   conn: number
   local?: SockAddr
   remote?: SockAddr
-  doing: string
+  doing: Said
   tone: ActivityTone
 }
 
@@ -27,7 +28,7 @@ export interface EndpointActivity {
   role: Role
   proto: Proto
   /** What it does now, in the words of the slides: "blocked in accept()". */
-  now: string
+  now: Said
   tone: ActivityTone
   /** A server's bound address. */
   local?: SockAddr
@@ -53,13 +54,13 @@ export function tupleKey(local: SockAddr, remote: SockAddr): string {
   return `${addrKey(local)}>${addrKey(remote)}`
 }
 
-const peer = (a?: SockAddr): string => (a ? formatSockAddr(a) : 'a peer')
+const peer = (a?: SockAddr): string | Said => (a ? formatSockAddr(a) : said('wire:activity.aPeer'))
 
 interface Tracking extends EndpointActivity {
   tuples: Set<string>
   closed: boolean
   /** Clients: the state of the one exchange. */
-  step?: { doing: string; tone: ActivityTone }
+  step?: { doing: Said; tone: ActivityTone }
   open: Map<number, ConnectionActivity>
   queued: Map<number, ConnectionActivity>
 }
@@ -70,13 +71,13 @@ function fresh(e: LabEvent): Tracking {
     endpoint: e.endpoint,
     role: e.role,
     proto: e.proto,
-    now: '',
+    now: said('wire:activity.waitingInput'),
     tone: 'idle',
     connections: [],
     backlog: [],
     tuples: new Set(),
     closed: false,
-    step: client ? { doing: 'waiting for input (nothing sent yet)', tone: 'idle' } : undefined,
+    step: client ? { doing: said('wire:activity.nothingSent'), tone: 'idle' } : undefined,
     open: new Map(),
     queued: new Map()
   }
@@ -88,7 +89,7 @@ function remember(t: Tracking, e: LabEvent): void {
 }
 
 function serverStep(t: Tracking, e: LabEvent): void {
-  const c = (doing: string, tone: ActivityTone): ConnectionActivity => ({ conn: e.conn, local: e.local, remote: e.remote, doing, tone })
+  const c = (doing: Said, tone: ActivityTone): ConnectionActivity => ({ conn: e.conn, local: e.local, remote: e.remote, doing, tone })
   const udp = e.proto === 'UDP'
   switch (e.kind) {
     case 'listen':
@@ -97,24 +98,24 @@ function serverStep(t: Tracking, e: LabEvent): void {
       t.closed = false
       return
     case 'queued':
-      t.queued.set(e.conn, c('waits in the backlog for accept()', 'blocked'))
+      t.queued.set(e.conn, c(said('wire:activity.inBacklog'), 'blocked'))
       remember(t, e)
       return
     case 'accept':
       t.queued.delete(e.conn)
-      t.open.set(e.conn, c('blocked in recv()', 'blocked'))
+      t.open.set(e.conn, c(said('wire:activity.blockedRecv'), 'blocked'))
       remember(t, e)
       return
     case 'recv':
-      if (udp) t.step = { doing: `sending the reply to ${peer(e.remote)}`, tone: 'busy' }
-      else t.open.set(e.conn, c('sending the reply', 'busy'))
+      if (udp) t.step = { doing: said('wire:activity.replyingTo', { peer: peer(e.remote) }), tone: 'busy' }
+      else t.open.set(e.conn, c(said('wire:activity.replying'), 'busy'))
       return
     case 'send':
       if (udp) t.step = undefined
-      else if (t.open.has(e.conn)) t.open.set(e.conn, c('closing the connection', 'busy'))
+      else if (t.open.has(e.conn)) t.open.set(e.conn, c(said('wire:activity.closing'), 'busy'))
       return
     case 'reset':
-      if (t.open.has(e.conn)) t.open.set(e.conn, c('the peer reset the connection', 'busy'))
+      if (t.open.has(e.conn)) t.open.set(e.conn, c(said('wire:activity.peerReset'), 'busy'))
       return
     case 'close':
       if (e.conn === 0) {
@@ -135,25 +136,26 @@ function clientStep(t: Tracking, e: LabEvent): void {
   switch (e.kind) {
     case 'connect':
       t.closed = false
-      t.open.set(e.conn, { conn: e.conn, local: e.local, remote: e.remote, doing: 'connected', tone: 'idle' })
+      t.open.set(e.conn, { conn: e.conn, local: e.local, remote: e.remote, doing: said('wire:activity.connected'), tone: 'idle' })
       remember(t, e)
-      t.step = { doing: `connected to ${peer(e.remote)}`, tone: 'idle' }
+      t.step = { doing: said('wire:activity.connectedTo', { peer: peer(e.remote) }), tone: 'idle' }
       return
     case 'send':
       t.closed = false
-      t.step = { doing: `blocked in ${recvCall}: waiting for the reply`, tone: 'blocked' }
+      t.step = { doing: said('wire:activity.waitingReply', { call: recvCall }), tone: 'blocked' }
       return
     case 'recv':
       // HTTP reads until the server closes; the course's TCP and UDP clients read once.
-      t.step = e.proto === 'HTTP' && e.length > 0 ? { doing: 'blocked in recv(): reading until the server closes', tone: 'blocked' } : { doing: 'got the reply', tone: 'idle' }
+      t.step = e.proto === 'HTTP' && e.length > 0 ? { doing: said('wire:activity.readingToEnd'), tone: 'blocked' } : { doing: said('wire:activity.gotReply'), tone: 'idle' }
       return
     case 'reset':
     case 'error':
-      t.step = { doing: `failed: ${eventWords(e, windowT())}`, tone: 'closed' }
+      // What failed, as the error event says it (a Said, worded where the step is shown).
+      t.step = { doing: said('wire:activity.failed', { info: e.detail.said }), tone: 'closed' }
       return
     case 'close':
       t.open.delete(e.conn)
-      t.step = { doing: udp ? 'stopped waiting: socket closed' : `closed (the next ${e.proto === 'HTTP' ? 'fetch' : 'sentence'} opens a new connection)`, tone: 'closed' }
+      t.step = { doing: udp ? said('wire:activity.udpClosed') : e.proto === 'HTTP' ? said('wire:activity.closedNextFetch') : said('wire:activity.closedNextSentence'), tone: 'closed' }
       return
   }
 }
@@ -176,24 +178,24 @@ export function socketActivity(events: readonly LabEvent[]): Map<string, Endpoin
 function finish(t: Tracking): EndpointActivity {
   const connections = [...t.open.values()]
   const backlog = [...t.queued.values()]
-  let now: string
+  let now: Said
   let tone: ActivityTone
   if (t.role === 'client') {
-    ;({ doing: now, tone } = t.step ?? { doing: 'waiting for input', tone: 'idle' })
+    ;({ doing: now, tone } = t.step ?? { doing: said('wire:activity.waitingInput'), tone: 'idle' })
   } else if (t.closed) {
-    now = 'closed: the server socket is closed'
+    now = said('wire:activity.serverClosed')
     tone = 'closed'
   } else if (t.proto === 'UDP') {
-    ;({ doing: now, tone } = t.step ?? { doing: 'blocked in recvfrom(): waiting for a datagram', tone: 'blocked' })
+    ;({ doing: now, tone } = t.step ?? { doing: said('wire:activity.udpWaiting'), tone: 'blocked' })
   } else if (connections.length === 0) {
-    now = 'listening, blocked in accept(): waiting for a client to connect'
+    now = said('wire:activity.listening')
     tone = 'blocked'
   } else if (connections.length === 1) {
     const c = connections[0]
-    now = `serving ${peer(c.remote)}: ${c.doing}`
+    now = said('wire:activity.serving', { peer: peer(c.remote), doing: c.doing })
     tone = c.tone
   } else {
-    now = `serving ${connections.length} connections at once (and blocked in accept() for the next)`
+    now = said('wire:activity.servingMany', { count: connections.length })
     tone = 'busy'
   }
   return { endpoint: t.endpoint, role: t.role, proto: t.proto, now, tone, local: t.local, connections, backlog, tuples: t.tuples }
@@ -257,9 +259,6 @@ export function kernelOwners(endpoints: readonly EndpointActivity[], sockets: re
 
 /** Kernel rows a card lists at most (the rarest states first); a line counts them all. */
 export const ROWS_SHOWN = 50
-/** Numbers in the view's sentences: "5,000". */
-export const count = new Intl.NumberFormat('en')
-
 /**
  * The rows a card lists: LISTEN first, then the rarest states (a TIME_WAIT among thousands of
  * ESTABLISHED is what the student looks for), each state in the kernel's order; and how many of
@@ -273,10 +272,10 @@ export function rowsToShow(sockets: readonly KernelSocket[], limit = ROWS_SHOWN)
   return { rows, counts }
 }
 
-/** "5,000 connections: 4,998 ESTABLISHED, 2 TIME_WAIT (showing 50)"; the listening socket is not a connection. */
-export function groupLine(counts: ReadonlyMap<KernelTcpState, number>, shown: number): string {
+/** "5,000 connections: 4,998 ESTABLISHED, 2 TIME_WAIT (showing 50)" in t's language; the listening socket is not a connection. */
+export function groupLine(t: TFunction<'wire'>, counts: ReadonlyMap<KernelTcpState, number>, shown: number): string {
   const states = [...counts].filter(([state]) => state !== 'LISTEN').sort((a, b) => b[1] - a[1])
   const connections = states.reduce((n, [, c]) => n + c, 0)
-  const each = states.map(([state, c]) => `${count.format(c)} ${state}`).join(', ')
-  return `${count.format(connections)} ${connections === 1 ? 'connection' : 'connections'}: ${each} (showing ${count.format(shown)})`
+  const each = states.map(([state, c]) => t('kernel.groupState', { count: c, state })).join(t('kernel.groupSeparator'))
+  return t('kernel.group', { count: connections, each, shown })
 }
