@@ -8,7 +8,9 @@ import type { Lab } from '../engine/lab'
 import { LabError } from '../engine/errors'
 import { readSettings, writeSettings } from './user-settings'
 import { portOfUrl, portsOfConfig, type LabCapture } from './lab-capture'
-import { said, type Said } from '../shared/i18n/said'
+import { said } from '../shared/i18n/said'
+import { captureWaitSaid } from '../shared/wire'
+import { englishT, sayIn } from '../shared/event-words'
 
 export interface HostFacts {
   host: HostInfo['host']
@@ -36,7 +38,7 @@ export function createLabHandlers(lab: Lab, facts: HostFacts, capture: LabCaptur
     const config = lab.list().find((e) => e.id === id)?.config
     const ports = config ? portsOfConfig(config) : []
     const fromUrl = config?.kind === 'http-client' && url !== undefined ? portOfUrl(url) : undefined
-    await capture.cover(fromUrl === undefined ? ports : [...ports, fromUrl], (missing) => lab.say(id, captureWaitLine(missing, config?.kind === 'udp-client')))
+    await capture.cover(fromUrl === undefined ? ports : [...ports, fromUrl], (missing) => lab.say(id, captureWaitSaid(missing, config?.kind === 'udp-client')))
   }
   return {
     hostInfo: () => {
@@ -86,10 +88,9 @@ export function createLabHandlers(lab: Lab, facts: HostFacts, capture: LabCaptur
   }
 }
 
-/** The client's note while it waits for the capture to take in its port(s), as data (the window words it). */
-export function captureWaitLine(ports: number[], datagrams: boolean): Said {
-  const list = ports.join(', ')
-  return datagrams ? said('console:captureWait.datagram', { count: ports.length, ports: list }) : said('console:captureWait.handshake', { count: ports.length, ports: list })
+/** The client's line while it waits for the capture to take in its port(s), in English (the note itself travels as captureWaitSaid). */
+export function captureWaitLine(ports: number[], datagrams: boolean): string {
+  return sayIn(englishT(), captureWaitSaid(ports, datagrams))
 }
 
 export function hasIPv6Loopback(): boolean {
