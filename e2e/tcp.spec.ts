@@ -161,5 +161,5 @@ test('a 100 KB paste: the sentence keeps its first 65,536 characters and says so
   expect(text).toContain(`Input lowercase sentence: ${sentence.slice(0, 200)}`)
   expect(text).toContain('… (61,440 more characters not shown)')
   expect(text).not.toContain('lines not shown')
-  await expect(lab.getByTestId('log-row').filter({ hasText: '64512 more bytes beyond recv(1024) left unread' })).toHaveCount(1)
+  await expect(lab.getByTestId('log-row').filter({ hasText: '64,512 more bytes beyond recv(1024) left unread' })).toHaveCount(1)
 })

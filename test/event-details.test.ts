@@ -9,6 +9,7 @@ import path from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import type { EventKind, LabEvent } from '../src/shared/events'
 import { eventWords } from '../src/shared/event-words'
+import { tOf } from './helpers/words'
 import { tcpClient, tcpServer, testLab, type TestLab } from './helpers/lab'
 
 let t: TestLab
@@ -159,16 +160,29 @@ describe('the words of an event are made from its detail', () => {
     [{ kind: 'recv', detail: { what: 'stream', recvSize: 10, leftover: 20, eof: true, waiting: 0 }, role: 'server', proto: 'TCP', length: 10 }, 'read 10 bytes of the stream (20 more bytes beyond recv(10) left unread), then end of stream'],
     [{ kind: 'recv', detail: { what: 'stream', recvSize: 1024, leftover: 0, eof: true, waiting: 0 }, role: 'client', proto: 'TCP', length: 0 }, 'end of stream: the server closed without replying'],
     [{ kind: 'recv', detail: { what: 'datagram', recvSize: 16, truncatedTo: 16 }, role: 'server', proto: 'UDP', length: 40 }, 'datagram of 40 bytes, truncated to 16 by recvfrom(16)'],
-    [{ kind: 'recv', detail: { what: 'http-read', recvSize: 1500, read: 1, statusLine: 'HTTP/1.0 200 OK', status: 200 }, role: 'client', proto: 'HTTP', length: 1500 }, 'recv(1500) #1: HTTP/1.0 200 OK (1500 bytes)'],
+    [{ kind: 'recv', detail: { what: 'http-read', recvSize: 1500, read: 1, statusLine: 'HTTP/1.0 200 OK', status: 200 }, role: 'client', proto: 'HTTP', length: 1500 }, 'recv(1500) #1: HTTP/1.0 200 OK (1,500 bytes)'],
     [{ kind: 'recv', detail: { what: 'http-read', recvSize: 1500, read: 2 }, role: 'client', proto: 'HTTP', length: 700 }, 'recv(1500) #2: 700 bytes'],
-    [{ kind: 'send', detail: { what: 'response', status: 206, streamed: true }, role: 'server', proto: 'HTTP', length: 5000 }, 'HTTP 206, 5000 bytes streamed from disk'],
+    [{ kind: 'send', detail: { what: 'response', status: 206, streamed: true }, role: 'server', proto: 'HTTP', length: 5000 }, 'HTTP 206, 5,000 bytes streamed from disk'],
     [{ kind: 'send', detail: { what: 'bytes' }, role: 'client', proto: 'UDP', length: 0 }, 'empty datagram: no payload, but a packet all the same (UDP keeps message boundaries)'],
     [{ kind: 'connect', detail: { handshake: true }, role: 'client', proto: 'TCP', length: 0, local }, 'connected from 127.0.0.1:40000 (three-way handshake done)'],
-    [{ kind: 'recv', detail: { what: 'http-read', recvSize: 1500, read: 4, eof: true, replyBytes: 4321 }, role: 'client', proto: 'HTTP', length: 0 }, "recv(1500) #4: b'' (0 bytes), the server closed the connection (FIN): end of the reply after 4321 bytes"],
+    [{ kind: 'recv', detail: { what: 'http-read', recvSize: 1500, read: 4, eof: true, replyBytes: 4321 }, role: 'client', proto: 'HTTP', length: 0 }, "recv(1500) #4: b'' (0 bytes), the server closed the connection (FIN): end of the reply after 4,321 bytes"],
     [{ kind: 'close', detail: { closedBy: 'client', reason: 'client-stopped' }, role: 'client', proto: 'UDP', length: 0 }, 'socket closed: the client stopped waiting for a reply'],
     [{ kind: 'listen', detail: { address: '0.0.0.0', port: 12000, mode: 'iterative', recvSize: 1024 }, role: 'server', proto: 'TCP', length: 0 }, 'listening on (0.0.0.0, 12000), iterative, recv(1024)'],
     [{ kind: 'bind', detail: { address: '::', port: 12000, recvSize: 2048 }, role: 'server', proto: 'UDP', length: 0 }, 'bound to (::, 12000), recvfrom(2048)']
   ] as const)('%j', (event, words) => {
-    expect(eventWords(event as Parameters<typeof eventWords>[0])).toBe(words)
+    expect(eventWords(event as Parameters<typeof eventWords>[0], tOf('en'))).toBe(words)
+  })
+
+  // The same details in Italian: numbers grouped as Italian writes them, plurals in all three categories.
+  it.each([
+    [{ kind: 'queued', detail: { queuedAhead: 1 }, role: 'server', proto: 'TCP', length: 0, remote }, "connessione da 127.0.0.1 in attesa nel backlog di listen: il kernel ha completato l'handshake, 1 connessione in attesa prima di questa (server iterativo)"],
+    [{ kind: 'queued', detail: { queuedAhead: 2 }, role: 'server', proto: 'TCP', length: 0, remote }, "connessione da 127.0.0.1 in attesa nel backlog di listen: il kernel ha completato l'handshake, 2 connessioni in attesa prima di questa (server iterativo)"],
+    [{ kind: 'queued', detail: { queuedAhead: 1_000_000 }, role: 'server', proto: 'TCP', length: 0, remote }, "connessione da 127.0.0.1 in attesa nel backlog di listen: il kernel ha completato l'handshake, 1.000.000 connessioni in attesa prima di questa (server iterativo)"],
+    [{ kind: 'accept', detail: { backlogMs: 1250 }, role: 'server', proto: 'TCP', length: 0, remote }, 'connessione da 127.0.0.1 accettata dopo 1,3 s nel backlog di listen'],
+    [{ kind: 'send', detail: { what: 'response', status: 206, streamed: true }, role: 'server', proto: 'HTTP', length: 5000 }, 'HTTP 206, 5.000 byte letti dal disco a blocchi'],
+    [{ kind: 'send', detail: { what: 'bytes' }, role: 'client', proto: 'TCP', length: 1 }, 'scritto 1 byte nello stream'],
+    [{ kind: 'listen', detail: { address: '0.0.0.0', port: 12000, mode: 'iterative', recvSize: 1024 }, role: 'server', proto: 'TCP', length: 0 }, 'in ascolto su (0.0.0.0, 12000), iterativo, recv(1024)']
+  ] as const)('in Italian: %j', (event, words) => {
+    expect(eventWords(event as Parameters<typeof eventWords>[0], tOf('it'))).toBe(words)
   })
 })

@@ -61,14 +61,14 @@ describe('the events the ring holds', () => {
   it('keep apart details that differ only by a key left undefined', () => {
     const interner = new EventInterner()
     const event = (detail: LabEvent['detail']): LabEvent => ({ seq: 1, time: 0, endpoint: 'tcp-server-1', role: 'server', proto: 'TCP', kind: 'queued', conn: 2, length: 0, info: 'queued', detail }) as LabEvent
-    const failed = event({ code: undefined })
+    const failed = event({ code: undefined } as LabEvent['detail'])
     interner.intern(failed)
     for (const detail of [{ queuedAhead: 1 }, { window: { console: 'tcp:server', style: 'note' } }, {}]) {
       const e = event(detail as LabEvent['detail'])
       interner.intern(e)
       expect(e.detail).toBe(detail)
     }
-    const again = event({ code: undefined })
+    const again = event({ code: undefined } as LabEvent['detail'])
     interner.intern(again)
     expect(again.detail).toBe(failed.detail)
   })

@@ -62,7 +62,7 @@ describe('the events feed encoding', () => {
     const events: LabEvent[] = [
       { ...base, kind: 'console', info: '{}', detail: {} },
       { ...base, seq: 2, kind: 'console', info: 'udp-client-1', detail: { window: { console: 'udp:client', style: 'note' } } },
-      { ...base, seq: 3, kind: 'error', info: 'refused', detail: { code: 'ECONNREFUSED' }, code: 'ECONNREFUSED', local: { address: '::1', port: 1, family: 'IPv6' } }
+      { ...base, seq: 3, kind: 'error', detail: { code: 'ECONNREFUSED', said: { key: 'error:refused', params: { at: '(::1, 1)' } } }, code: 'ECONNREFUSED', local: { address: '::1', port: 1, family: 'IPv6' } }
     ]
     const back = roundTrip(events)
     expect(back).toEqual(events)

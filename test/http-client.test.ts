@@ -7,6 +7,7 @@ import { replyStart, truncationNote } from '../src/engine/http/reply-head'
 import { endpointsOf } from '../src/renderer/src/log/format'
 import { formatSockAddr } from '../src/shared/events'
 import { testLab, type TestLab } from './helpers/lab'
+import { words } from './helpers/words'
 
 let t: TestLab
 const servers: net.Server[] = []
@@ -47,8 +48,8 @@ describe('HTTP client: recv(1500) in a loop', () => {
     expect(reads.reduce((n, e) => n + e.length, 0)).toBe(result.length)
     for (const e of reads) expect(e.length).toBeLessThanOrEqual(1500)
     expect(reads.length).toBeGreaterThanOrEqual(Math.ceil(result.length / 1500))
-    expect(reads.map((e) => e.info.split(':')[0])).toEqual(reads.map((_, i) => `recv(1500) #${i + 1}`))
-    expect(reads[0].info).toBe('recv(1500) #1: HTTP/1.0 200 OK (1500 bytes)')
+    expect(reads.map((e) => words(e).split(':')[0])).toEqual(reads.map((_, i) => `recv(1500) #${i + 1}`))
+    expect(words(reads[0])).toBe('recv(1500) #1: HTTP/1.0 200 OK (1,500 bytes)')
     expect(t.lines(c.id).at(-1)).toBe(`Reply read in ${reads.length} recv(1500) calls until the server closed, ${result.length} bytes`)
   })
 
@@ -58,7 +59,7 @@ describe('HTTP client: recv(1500) in a loop', () => {
     const c = await t.start({ kind: 'http-client', recvOnce: false, family: 'IPv4' })
     await t.lab.send(c.id, `http://127.0.0.1:${port}/`)
     const mine = t.events.filter((e) => e.endpoint === c.id)
-    const rows = mine.filter((e) => e.kind !== 'console').map((e) => `${e.kind} ${e.kind === 'close' || (e.kind === 'recv' && e.length === 0) ? e.info : ''}`.trim())
+    const rows = mine.filter((e) => e.kind !== 'console').map((e) => `${e.kind} ${e.kind === 'close' || (e.kind === 'recv' && e.length === 0) ? words(e) : ''}`.trim())
     const bytes = rows.filter((r) => r === 'recv')
     expect(rows).toEqual([
       'connect',
@@ -74,9 +75,9 @@ describe('HTTP client: recv(1500) in a loop', () => {
     expect(endpointsOf(close)).toEqual({ source: formatSockAddr(close.local!), destination: formatSockAddr(close.remote!) })
     // As the course's client: "received", close(), then the reply printed; the FIN read before all of them.
     const at = (match: (e: (typeof mine)[number]) => boolean): number => mine.findIndex(match)
-    expect(at((e) => e === end)).toBeLessThan(at((e) => e.info === 'received'))
-    expect(at((e) => e.info === 'received')).toBeLessThan(at((e) => e === close))
-    expect(at((e) => e === close)).toBeLessThan(at((e) => e.info === 'Response:'))
+    expect(at((e) => e === end)).toBeLessThan(at((e) => words(e) === 'received'))
+    expect(at((e) => words(e) === 'received')).toBeLessThan(at((e) => e === close))
+    expect(at((e) => e === close)).toBeLessThan(at((e) => words(e) === 'Response:'))
     expect(t.lines(c.id).at(-1)).toBe(`Reply read in ${bytes.length + 1} recv(1500) calls until the server closed, ${head(5).length + 5} bytes`)
   })
 })
@@ -92,7 +93,7 @@ describe('HTTP client: the course\'s one recv(1500)', () => {
     expect(t.lines(c.id).at(-1)).toBe(
       `Reply read in one recv(1500) as in the course: ${head(5000).length} bytes, truncated: Content-Length says 5000 body bytes, this recv() got 0, so 5000 were never read`
     )
-    const rows = t.events.filter((e) => e.endpoint === c.id && e.kind === 'close').map((e) => e.info)
+    const rows = t.events.filter((e) => e.endpoint === c.id && e.kind === 'close').map((e) => words(e))
     expect(rows).toEqual(['the client closed the connection after its one recv(), without waiting for the server to close'])
   })
 

@@ -12,6 +12,7 @@ import { HTTP_MAX_HEAD } from '../src/shared/limits'
 import { get, parseResponses, rawHttp } from './helpers/http'
 import { testLab, type TestLab } from './helpers/lab'
 import { freePort, run, socklab } from './helpers/processes'
+import { words } from './helpers/words'
 
 const BIG = 64 * 1024 * 1024 // more than loopback's socket buffers can swallow
 let tmp: string
@@ -83,7 +84,7 @@ describe('HTTP server: a request head has a deadline (slowloris)', () => {
     const elapsed = Date.now() - started
     expect(elapsed).toBeGreaterThanOrEqual(1400)
     expect(elapsed).toBeLessThan(8000)
-    await t.waitForEvent((e) => e.endpoint === id && e.kind === 'console' && e.info.endsWith('code 408, message no complete request head within 1.5 s'))
+    await t.waitForEvent((e) => e.endpoint === id && e.kind === 'console' && words(e).endsWith('code 408, message no complete request head within 1.5 s'))
   })
 })
 
@@ -99,7 +100,7 @@ describe('HTTP server: downloads that are never read', () => {
     // A client that reads: curl takes the whole 64 MiB.
     const curl = await run('curl', ['-sS', '-o', '/dev/null', '-w', '%{http_code} %{size_download}', `http://127.0.0.1:${port}/big.bin`], undefined, 30_000)
     expect(curl.stdout).toBe(`200 ${BIG}`)
-    const stalled = (): number => t.events.filter((e) => e.endpoint === id && e.kind === 'console' && / took no bytes of the reply for 1 s: closing the connection$/.test(e.info)).length
+    const stalled = (): number => t.events.filter((e) => e.endpoint === id && e.kind === 'console' && / took no bytes of the reply for 1 s: closing the connection$/.test(words(e))).length
     const deadline = Date.now() + 15_000
     while (stalled() < stuck.length && Date.now() < deadline) await sleep(100)
     expect(stalled()).toBe(stuck.length)
@@ -119,7 +120,7 @@ describe('HTTP server: a cap on connections', () => {
     expect(busy.status).toBe(503)
     expect(busy.headers.get('connection')).toBe('close')
     expect(busy.body.toString()).toBe('This server already has 3 connections open, its limit: try again in a moment.\n')
-    await t.waitForEvent((e) => e.endpoint === id && e.kind === 'console' && /^Refused a connection from \(127\.0\.0\.1, \d+\) with 503: this server already has 3 connections, its limit$/.test(e.info))
+    await t.waitForEvent((e) => e.endpoint === id && e.kind === 'console' && /^Refused a connection from \(127\.0\.0\.1, \d+\) with 503: this server already has 3 connections, its limit$/.test(words(e)))
 
     // A held connection is still served, and once one goes a newcomer is too.
     held[0].write('GET /small.txt HTTP/1.1\r\nHost: lab\r\nConnection: close\r\n\r\n')

@@ -8,6 +8,7 @@ import { LabError } from '../src/engine/errors'
 import { exchangeOnOneConnection, get, parseResponses, rawHttp } from './helpers/http'
 import { testLab, type TestLab } from './helpers/lab'
 import { freePort, python, run, start } from './helpers/processes'
+import { words } from './helpers/words'
 
 // Layout: <tmp>/secret.txt (outside), <tmp>/site/ (served) with files, folders and symlinks.
 const SECRET = 'TOP-SECRET-7f3a9c'
@@ -76,7 +77,7 @@ describe('HTTP server: serving files', () => {
     const serverId = t.lab.list().find((e) => e.config.kind === 'http-server')!.id
     expect(t.lines(serverId)[0]).toBe(`Serving at port ${port}/tcp ...`)
     // Bound to ::, the server sees an IPv4 client as ::ffff:127.0.0.1 and logs it so, as Python's http.server does.
-    await t.waitForEvent((e) => e.kind === 'console' && /^::ffff:127\.0\.0\.1 - - \[.+\] "GET \/data.json HTTP\/1.1" 200 7$/.test(e.info))
+    await t.waitForEvent((e) => e.kind === 'console' && /^::ffff:127\.0\.0\.1 - - \[.+\] "GET \/data.json HTTP\/1.1" 200 7$/.test(words(e)))
     const sent = await t.waitForEvent((e) => e.endpoint === serverId && e.kind === 'send' && Buffer.from(e.preview!, 'base64').includes('{"a":1}'))
     expect(Buffer.from(sent.preview!, 'base64').toString('latin1')).toMatch(/^HTTP\/1.1 200 OK\r\n/)
   })
@@ -144,7 +145,7 @@ describe('HTTP server: serving files', () => {
     const r = await get(port, '/nope.html')
     expect(r.status).toBe(404)
     expect(r.body.toString()).toContain('404 Not Found')
-    await t.waitForEvent((e) => e.kind === 'console' && e.info.endsWith('code 404, message /nope.html: no such file'))
+    await t.waitForEvent((e) => e.kind === 'console' && words(e).endsWith('code 404, message /nope.html: no such file'))
   })
 
   it('a path that ends in / names a folder: /digits.txt/ is 404 where the file is, as Python\'s http.server answers (its issue 17324)', async () => {
@@ -159,7 +160,7 @@ describe('HTTP server: serving files', () => {
       // Without the slash it is the file, and a folder with one is still the folder.
       expect((await get(port, '/digits.txt')).body.toString()).toBe('0123456789')
       expect((await get(port, '/sub/')).status).toBe(200)
-      await t.waitForEvent((e) => e.kind === 'console' && e.info.endsWith('code 404, message /digits.txt: it is a file, but a path that ends in / names a folder'))
+      await t.waitForEvent((e) => e.kind === 'console' && words(e).endsWith('code 404, message /digits.txt: it is a file, but a path that ends in / names a folder'))
     } finally {
       await server.stop()
     }

@@ -17,6 +17,7 @@ import { argSchemas } from '../src/shared/schemas'
 import { get, rawHttp } from './helpers/http'
 import { testLab, type TestLab } from './helpers/lab'
 import { freePort, runSocklab, socklab } from './helpers/processes'
+import { words } from './helpers/words'
 
 let tmp: string
 let t: TestLab
@@ -149,7 +150,7 @@ describe('serving policy: dot-files inside the served folder', () => {
     const listing = (await get(port, '/')).body.toString()
     expect(listing).toContain('<a href="pub/">pub/</a>')
     expect(listing).not.toMatch(/\.env|\.git/)
-    await t.waitForEvent((e) => e.kind === 'console' && e.info.endsWith('code 404, message /.env: names starting with "." are not served (the server was not started with --dotfiles)'))
+    await t.waitForEvent((e) => e.kind === 'console' && words(e).endsWith('code 404, message /.env: names starting with "." are not served (the server was not started with --dotfiles)'))
   })
 
   it('served and listed when dot-files were asked for', async () => {

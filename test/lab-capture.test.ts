@@ -21,6 +21,7 @@ import type { LabHandlers } from '../src/shared/contract'
 import type { WirePacket } from '../src/shared/wire'
 import { captureSkipReason, sleep } from './helpers/capture'
 import { freePort } from './helpers/processes'
+import { words } from './helpers/words'
 
 const skip = await captureSkipReason()
 
@@ -188,7 +189,7 @@ describe.skipIf(skip)('the lab capture (real dumpcap and tshark)', () => {
   it("a client held until the capture includes its port says so at once in its console, and says nothing when it is not held", async () => {
     boot()
     const lines: { endpoint: string; info: string }[] = []
-    lab.on('event', (e) => e.kind === 'console' && lines.push({ endpoint: e.endpoint, info: e.info }))
+    lab.on('event', (e) => e.kind === 'console' && lines.push({ endpoint: e.endpoint, info: words(e) }))
     const waitLines = (id: string): string[] => lines.filter((l) => l.endpoint === id && l.info.startsWith('Waiting for the capture')).map((l) => l.info)
     const tcp = { kind: 'tcp-client', address: '127.0.0.1', recvSize: 1024, timeoutMs: 5000 } as const
     const [oldPort, newPort, udpPort] = [await freePort(), await freePort(), await freePort()]

@@ -2,6 +2,7 @@ import { execFileSync } from 'node:child_process'
 import net from 'node:net'
 import { afterEach, describe, expect, it } from 'vitest'
 import { tcpClient, tcpServer, testLab, type TestLab } from './helpers/lab'
+import { words } from './helpers/words'
 
 let t: TestLab
 afterEach(async () => t?.close())
@@ -30,7 +31,7 @@ describe.each([
     expect(result.reply).toBe('HELLO WORLD')
     const at = client.includes(':') ? `(${client}, ${port})` : `(127.0.0.1, ${port})`
     expect(t.lines(c.id)).toEqual([`Connected to server at ${at}`, 'Received reply <HELLO WORLD>', `Connection closed with server at ${at}`])
-    await t.waitForEvent((e) => e.endpoint === server.id && e.info.startsWith('Sent reply to'))
+    await t.waitForEvent((e) => e.endpoint === server.id && words(e).startsWith('Sent reply to'))
     const lines = t.lines(server.id)
     expect(lines[0]).toBe(`Server waiting on (${any}, ${port})`)
     expect(lines[1]).toMatch(new RegExp(`^Received request from \\(${client.replace(/[.:]/g, '\\$&')}, \\d+\\)$`))
@@ -57,7 +58,7 @@ describe('TCP client', () => {
     await t.lab.stop(server.id)
     const closed = await t.waitForEvent((e) => e.endpoint === c.id && e.kind === 'close')
     expect(closed.detail).toEqual({ closedBy: 'server', reason: 'server-closed-idle' })
-    expect(closed.info).toMatch(/the server closed the connection \(FIN\)/)
+    expect(words(closed)).toMatch(/the server closed the connection \(FIN\)/)
     // Not "already connected": a new connection, to a server started again on the same port.
     await t.start(tcpServer({ address: '127.0.0.1', port }))
     expect((await t.lab.send(c.id, 'again')).reply).toBe('AGAIN')
@@ -111,7 +112,7 @@ describe('TCP server', () => {
     const secondReply = t.lab.send(second.id, 'second')
     const queued = await t.waitForEvent((e) => e.endpoint === server.id && e.kind === 'queued')
     expect(queued.conn).toBe(2)
-    expect(queued.info).toBe('connection from 127.0.0.1 waits in the listen backlog: the kernel finished the handshake, 1 ahead of it (iterative server)')
+    expect(words(queued)).toBe('connection from 127.0.0.1 waits in the listen backlog: the kernel finished the handshake, 1 ahead of it (iterative server)')
     // The second client is connected as far as it knows (the kernel did the handshake), yet not accepted.
     await t.waitForEvent((e) => e.endpoint === second.id && e.kind === 'connect')
     await new Promise((r) => setTimeout(r, 300))
@@ -121,7 +122,7 @@ describe('TCP server', () => {
     const serverRows = t.events.filter((e) => e.endpoint === server.id && e.kind !== 'console').map((e) => `${e.kind} ${e.conn}`)
     expect(serverRows).toEqual(['listen 0', 'accept 1', 'queued 2', 'recv 1', 'send 1', 'close 1', 'accept 2', 'recv 2', 'send 2', 'close 2'])
     const accept2 = t.events.find((e) => e.endpoint === server.id && e.kind === 'accept' && e.conn === 2)!
-    expect(accept2.info).toMatch(/^connection from 127\.0\.0\.1 accepted after \d+\.\d s in the listen backlog$/)
+    expect(words(accept2)).toMatch(/^connection from 127\.0\.0\.1 accepted after \d+\.\d s in the listen backlog$/)
   })
 
   it('concurrent: every connection is accepted at once, none queued', async () => {
@@ -142,10 +143,10 @@ describe('TCP server', () => {
     const port = server.local!.port
     const c = await t.start(tcpClient(port))
     await t.lab.send(c.id, 'mapped')
-    const sent = await t.waitForEvent((e) => e.endpoint === server.id && e.info.startsWith('Sent reply to'))
+    const sent = await t.waitForEvent((e) => e.endpoint === server.id && words(e).startsWith('Sent reply to'))
     const clientPort = t.events.find((e) => e.endpoint === c.id && e.kind === 'connect')!.local!.port
     expect(t.lines(server.id)[1]).toBe(`Received request from (::ffff:127.0.0.1, ${clientPort})`)
-    expect(sent.info).toBe(`Sent reply to (::ffff:127.0.0.1, ${clientPort})`)
+    expect(words(sent)).toBe(`Sent reply to (::ffff:127.0.0.1, ${clientPort})`)
     const accept = t.events.find((e) => e.endpoint === server.id && e.kind === 'accept')!
     expect(accept.remote).toEqual({ address: '::ffff:127.0.0.1', port: clientPort, family: 'IPv6' })
     expect(accept.local).toEqual({ address: '::ffff:127.0.0.1', port, family: 'IPv6' })
@@ -234,7 +235,7 @@ describe('TCP server', () => {
     expect(lines).toMatch(/(Received request from|Connection reset by) an unknown address \(the client reset the connection before the server could ask where it came from\)/)
     const rows = t.events.filter((e) => e.endpoint === server.id && e.conn === 2 && (e.kind === 'queued' || e.kind === 'accept'))
     expect(rows.map((e) => e.kind)).toEqual(['queued', 'accept'])
-    for (const row of rows) expect(row.info).not.toContain('undefined')
+    for (const row of rows) expect(words(row)).not.toContain('undefined')
   })
 })
 

@@ -1,6 +1,7 @@
 import dgram from 'node:dgram'
 import { afterEach, describe, expect, it } from 'vitest'
 import { testLab, type TestLab } from './helpers/lab'
+import { words } from './helpers/words'
 
 let t: TestLab
 afterEach(async () => t?.close())
@@ -16,14 +17,14 @@ describe.each([
     const c = await t.start({ kind: 'udp-client', address: client, port, recvSize: 2048, timeoutMs: 3000 })
     await expect(t.lab.send(c.id, 'hello world')).resolves.toEqual({ reply: 'HELLO WORLD', length: 11 })
     expect(t.lines(c.id)).toEqual(['Waiting for server response...', 'HELLO WORLD'])
-    await t.waitForEvent((e) => e.endpoint === server.id && e.info.startsWith('Sent reply to'))
+    await t.waitForEvent((e) => e.endpoint === server.id && words(e).startsWith('Sent reply to'))
     expect(t.lines(server.id)[0]).toBe(`Server waiting on (${any}, ${port})`)
     expect(t.lines(server.id)[1]).toMatch(/^Received request from \(.+, \d+\)$/)
     const sent = t.events.find((e) => e.endpoint === c.id && e.kind === 'send')!
     const got = t.events.find((e) => e.endpoint === server.id && e.kind === 'recv')!
     expect(sent).toMatchObject({ proto: 'UDP', length: 11, remote: { address: client, port } })
     expect(got.remote?.port).toBe(sent.local?.port)
-    expect(got.info).toMatch(/^datagram of 11 bytes/)
+    expect(words(got)).toMatch(/^datagram of 11 bytes/)
   })
 
   it('a datagram keeps its addresses in transit: the SEND row shows the source the server sees, not the wildcard', async () => {
@@ -51,9 +52,9 @@ describe.each([
     // The client addressed the datagram to ${client}; recvfrom() on a wildcard socket does not say which address it came in on.
     expect(sent.remote?.address).toBe(client)
     expect(got.local?.address).toBe(any)
-    expect(got.info).toContain(`bound to ${any}`)
+    expect(words(got)).toContain(`bound to ${any}`)
     expect(reply.local?.address).toBe(any)
-    expect(reply.info).toContain(`bound to ${any}`)
+    expect(words(reply)).toContain(`bound to ${any}`)
   })
 
   it('a UDP server BINDs: it has no connections to listen for', async () => {
@@ -61,7 +62,7 @@ describe.each([
     const server = await t.start({ kind: 'udp-server', address: any, port: 0, recvSize: 2048 })
     const kinds = t.events.filter((e) => e.endpoint === server.id && e.kind !== 'console').map((e) => e.kind)
     expect(kinds).toEqual(['bind'])
-    expect(t.events[0].info).toBe(`bound to (${any}, ${server.local!.port}), recvfrom(2048)`)
+    expect(words(t.events[0])).toBe(`bound to (${any}, ${server.local!.port}), recvfrom(2048)`)
   })
 
   it('keeps the first recvSize bytes of a long datagram, as recvfrom(2048) does', async () => {
@@ -77,7 +78,7 @@ describe.each([
     expect(reply.toString()).toBe('X'.repeat(2048))
     const recv = await t.waitForEvent((e) => e.endpoint === server.id && e.kind === 'recv')
     expect(recv.length).toBe(5000)
-    expect(recv.info).toContain('truncated to 2048 by recvfrom(2048)')
+    expect(words(recv)).toContain('truncated to 2048 by recvfrom(2048)')
   })
 })
 

@@ -14,7 +14,7 @@ import type { WirePacket } from '../src/shared/wire'
 import { captureSkipReason, fieldLines, record, removeFixture } from './helpers/capture'
 import { testLab, type TestLab } from './helpers/lab'
 import { freePort, python, run, runSocklab, type Running } from './helpers/processes'
-import { english } from './helpers/words'
+import { english, tOf } from './helpers/words'
 
 const skip = await captureSkipReason()
 const running: Running[] = []
@@ -102,7 +102,7 @@ describe.skipIf(skip)('a reply that recv(1024) cuts inside a character (real soc
     router.deliver(t.events.filter((e) => e.endpoint === client.id))
     const at = lines.findIndex(([, text]) => text.startsWith('Received reply <'))
     expect(lines[at][1]).toBe(`Received reply <${'A'.repeat(1023)}\uFFFD>`)
-    expect(lines[at + 1]).toEqual(['note', decodeStopWords(f!)])
+    expect(lines[at + 1]).toEqual(['note', decodeStopWords(f!, tOf('en'))])
     expect(lines[at + 1][1]).toContain(`the course's Python client would not print this reply, it stops here with ${pythonError}`)
     expect(lines.filter(([style]) => style === 'note')).toHaveLength(1)
 
@@ -110,6 +110,6 @@ describe.skipIf(skip)('a reply that recv(1024) cuts inside a character (real soc
     const cli = await runSocklab(['tcp-client', '-a', '127.0.0.1', '-p', String(port), '-m', sentence])
     expect(cli.code).toBe(0)
     expect(cli.stdout).toContain(`Received reply <${'A'.repeat(1023)}\uFFFD>`)
-    expect(cli.stderr).toBe(`note: ${decodeStopWords(f!)}\n`)
+    expect(cli.stderr).toBe(`note: ${decodeStopWords(f!, tOf('en'))}\n`)
   })
 })

@@ -4,7 +4,7 @@ import path from 'node:path'
 import readline from 'node:readline'
 import type { EndpointConfig } from '../shared/contract'
 import type { LabEvent } from '../shared/events'
-import { decodeStopWords } from '../shared/event-words'
+import { decodeStopWords, eventWords } from '../shared/event-words'
 import { INVERSE, visibleControls } from '../shared/visible-controls'
 import { Lab } from '../engine/lab'
 import { parseCourseUrl } from '../engine/url'
@@ -52,8 +52,8 @@ let pending = ''
 let decodeNote = ''
 function printEvent(e: LabEvent): void {
   if (e.kind === 'console') {
-    // socklab's own note (the HTTP server's refusals, limits) in the CLI's language; the program's lines as they are.
-    const line = printable(e.detail.note ? say(cliT(), e.detail.note) : e.info)
+    // The course program's own line as it printed it (never translated); socklab's own note in the CLI's language.
+    const line = printable(e.detail.note ? say(cliT(), e.detail.note) : (e.info ?? ''))
     if (e.role === 'client') {
       process.stdout.write(`${line}\n`)
       // Under the reply's line (the line after its read), as the window shows it.
@@ -66,12 +66,12 @@ function printEvent(e: LabEvent): void {
     pending += `${line}\n`
   }
   // Where the course's client would crash in decode(), socklab goes on: it says so on stderr.
-  else if (e.kind === 'recv' && e.role === 'client' && 'undecodable' in e.detail && e.detail.undecodable) decodeNote = decodeStopWords(e.detail.undecodable)
+  else if (e.kind === 'recv' && e.role === 'client' && 'undecodable' in e.detail && e.detail.undecodable) decodeNote = decodeStopWords(e.detail.undecodable, cliT())
   // A client's failure ends the program and is printed once, by main(); a server's is printed
   // here and the server goes on serving.
   else if (e.kind === 'error' && e.role === 'server') {
     flushLines()
-    process.stderr.write(`ERROR: ${e.info}\n`)
+    process.stderr.write(`ERROR: ${eventWords(e, cliT())}\n`)
   }
 }
 

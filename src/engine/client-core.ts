@@ -8,6 +8,7 @@ import type { Endpoint, EventPlace, Reporter } from './endpoint'
 import { sockAddr } from './endpoint'
 import type { Where } from './errors'
 import { explainError, LabError } from './errors'
+import { said } from '../shared/i18n/said'
 
 export abstract class ClientCore<C extends ClientConfig> implements Endpoint {
   /** Set by stop(): a failure after it is the student's Cancel, not a fault. */
@@ -40,7 +41,7 @@ export abstract class ClientCore<C extends ClientConfig> implements Endpoint {
 
   /** The error a wait rejects with when stop() closed the socket under it. */
   protected stoppedError(): LabError {
-    return new LabError(`${this.id} was stopped: it no longer waits for a reply`)
+    return new LabError(said('error:stoppedNoLongerWaits', { id: this.id }))
   }
 }
 

@@ -4,13 +4,13 @@ import type net from 'node:net'
 import type { AddressInfo } from 'node:net'
 import type { EndpointConfig, SendResult } from '../shared/contract'
 import type { EventDetails, EventKind, Family, LabEvent, LabEventOf, Proto, Role, SockAddr } from '../shared/events'
-import type { Describable, RenderedKind } from '../shared/event-words'
-import { eventWords } from '../shared/event-words'
+import type { RenderedKind } from '../shared/event-words'
+import type { Said } from '../shared/i18n/said'
+import { said as saying } from '../shared/i18n/said'
 import type { LabError } from './errors'
 import { isReset } from './errors'
 import { PREVIEW_BYTES } from '../shared/events'
 import type { PreviewRate } from './preview-rate'
-import type { Said } from '../shared/i18n/said'
 import { english } from './english'
 
 export interface Endpoint {
@@ -41,8 +41,8 @@ export interface EventPlace {
 /** Where, and what: the detail of kind K, from which its words are made. */
 export type EventFields<K extends EventKind> = EventPlace & { detail: EventDetails[K]; length?: number }
 
-/** Console lines carry no detail but their text: one shared empty object, not one per line. */
-const NO_DETAIL: Record<string, never> = Object.freeze({})
+/** The course program's own lines carry this one shared detail, not one object per line. */
+const COURSE_LINE: EventDetails['console'] = Object.freeze({ course: true as const })
 
 /** The connection and both ends of it, as every event about it carries them. */
 export function placeOf(c: EventPlace): EventPlace {
@@ -50,8 +50,8 @@ export function placeOf(c: EventPlace): EventPlace {
 }
 
 /**
- * An endpoint's voice: stamps role, proto and endpoint id on what it reports, renders the words of
- * each event from its detail, and keeps payload previews small. `previews` is false where nobody
+ * An endpoint's voice: stamps role, proto and endpoint id on what it reports (its meaning as data:
+ * the words are made where the event is shown, in the reader's language), and keeps payload previews small. `previews` is false where nobody
  * looks at bytes (the CLI), which saves a copy per read.
  */
 export class Reporter {
@@ -66,11 +66,9 @@ export class Reporter {
     private readonly rate?: PreviewRate
   ) {}
 
-  /** An event whose words are made from its detail. */
+  /** An event whose words are made from its detail (where it is shown: eventWords). */
   event<K extends RenderedKind>(kind: K, fields: EventFields<K>, preview?: string, at?: number): void {
-    const length = fields.length ?? 0
-    const info = eventWords({ kind, detail: fields.detail, role: this.role, proto: this.proto, length, local: fields.local, remote: fields.remote } as Describable<K>)
-    this.emit(kind, fields, info, length, preview, undefined, at)
+    this.emit(kind, fields, undefined, fields.length ?? 0, preview, undefined, at)
   }
 
   /**
@@ -84,19 +82,20 @@ export class Reporter {
     this.event(kind, fields, undefined, at)
   }
 
-  /** A line the course program would print. */
+  /** A line the course program would print: its own words, never translated. */
   console(text: string, conn = 0): void {
-    this.emit('console', { conn, detail: NO_DETAIL }, text, 0, undefined, undefined)
+    this.emit('console', { conn, detail: COURSE_LINE }, text, 0, undefined, undefined)
   }
 
-  /** socklab's own note beside the program's lines, worded where it is shown (its English kept as `info`). */
+  /** socklab's own note beside the program's lines, worded where it is shown (its English kept as `info` for an edge that does not word notes). */
   note(note: Said, conn = 0): void {
     this.emit('console', { conn, detail: { note } }, english(note), 0, undefined, undefined)
   }
 
-  /** A failure, in plain words; `code` is Node's (EADDRINUSE...). */
-  error(message: string, code?: string, place: EventPlace = {}): void {
-    this.emit('error', { ...place, detail: { code } }, message, 0, undefined, code)
+  /** A failure, as data (a plain string is a system's own message); `code` is Node's (EADDRINUSE...). */
+  error(what: Said | string, code?: string, place: EventPlace = {}): void {
+    const s = typeof what === 'string' ? saying('error:system', { message: what }) : what
+    this.emit('error', { ...place, detail: { code, said: s } }, undefined, 0, undefined, code)
   }
 
   /**
@@ -104,8 +103,8 @@ export class Reporter {
    * error. Returns `e`, marked as reported, for the caller to throw.
    */
   failure(e: LabError, place: EventPlace): LabError {
-    if (isReset(e)) this.emit('reset', { ...place, detail: { code: e.code } }, e.message, 0, undefined, e.code)
-    else this.error(e.message, e.code, place)
+    if (isReset(e)) this.emit('reset', { ...place, detail: { code: e.code, said: e.said } }, undefined, 0, undefined, e.code)
+    else this.error(e.said, e.code, place)
     e.reported = true
     return e
   }
@@ -121,7 +120,7 @@ export class Reporter {
     this.event(kind, { ...fields, length: fields.length ?? carried }, this.previews ? preview(parts, max) : undefined)
   }
 
-  private emit<K extends EventKind>(kind: K, fields: EventFields<K>, info: string, length: number, preview: string | undefined, code: string | undefined, at?: number): void {
+  private emit<K extends EventKind>(kind: K, fields: EventFields<K>, info: string | undefined, length: number, preview: string | undefined, code: string | undefined, at?: number): void {
     // Every event is built with the same fields in the same order: one object shape, cheap to make.
     this.sink({
       seq: 0,

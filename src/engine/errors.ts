@@ -1,19 +1,28 @@
-// Errors a student can read: Node's code kept for programs, plus one plain sentence.
+// Errors a student can read: Node's code kept for programs, and what happened as data (a Said: a
+// key of the `error` catalog and its parameters: the code, the address, the port, the action), so
+// that the window and the CLI word it in their language. `message` is its English rendering, for
+// logs and stack traces only.
 
 import { formatTuple } from '../shared/events'
-import type { Said } from '../shared/i18n/said'
+import { englishT, sayIn } from '../shared/event-words'
+import { said, type Said } from '../shared/i18n/said'
 
 export class LabError extends Error {
   /** Set once the endpoint reported it as an event: a host tells the window, which then does not say it twice. */
   reported = false
+  /** What happened, as data: the window and the CLI word it in their language. */
+  readonly said: Said
 
+  /** `what`: a Said; a plain string is a system's (or a tool's) own message, passed on as it is. */
   constructor(
-    message: string,
+    what: Said | string,
     readonly code?: string,
-    /** What it means, for an edge to word in its language (`message` is its English). */
-    readonly said?: Said
+    /** What it means, when `what` is its English words (the HTTP server's errors say both). */
+    meaning?: Said
   ) {
-    super(message)
+    const s = meaning ?? (typeof what === 'string' ? said('error:system', { message: what }) : what)
+    super(typeof what === 'string' && meaning ? what : sayIn(englishT(), s))
+    this.said = s
     this.name = 'LabError'
   }
 }
@@ -21,56 +30,57 @@ export class LabError extends Error {
 /** The code of a LabError for input the engine refuses before anything is sent (hosts treat it as bad usage). */
 export const EMPTY_SEND = 'EEMPTY'
 
-/** A duration in ms as a student reads it: "5 s", "0.5 s". */
-export const seconds = (ms: number): string => `${ms / 1000} s`
+/** A duration in ms, in seconds as a student reads it ("5", "0.5"; the catalog adds " s"). */
+export const seconds = (ms: number): number => ms / 1000
 
 export interface Where {
   address?: string
   port?: number
-  /** What was being done, e.g. "connect to" or "listen on". */
-  action?: string
+  /** What was being done: listen on, bind to, or connect to the address. */
+  action?: 'listen' | 'bind' | 'connect'
 }
 
-/** Turns a Node error into a LabError with a sentence that says what happened and where. */
+/** Turns a Node error into a LabError that says what happened and where, as data. */
 export function explainError(err: unknown, where: Where = {}): LabError {
   if (err instanceof LabError) return err
   const e = err as NodeJS.ErrnoException
   const code = typeof e?.code === 'string' ? e.code : undefined
-  const at = where.address !== undefined && where.port !== undefined ? formatTuple(where.address, where.port) : ''
-  const message = (() => {
+  const at = where.address !== undefined && where.port !== undefined ? formatTuple(where.address, where.port) : undefined
+  const message = e?.message ?? String(err)
+  const s = ((): Said => {
     switch (code) {
       case 'EADDRINUSE':
-        return `port ${where.port} is already in use${at ? ` on ${where.address}` : ''}: another program (or another server) is listening there`
+        return at ? said('error:addrInUse.at', { port: where.port!, address: where.address! }) : said('error:addrInUse.port', { port: where.port ?? '?' })
       case 'EADDRNOTAVAIL':
-        return `address ${where.address} is not an address of this machine, so nothing can listen on it`
+        return said('error:addrNotAvail', { address: where.address ?? '?' })
       case 'EACCES':
-        return `permission denied to ${where.action ?? 'use'} ${at || 'that address'}`
+        // t('error:action.listen') t('error:action.bind') t('error:action.connect') t('error:action.use')
+        return said('error:access', { action: said(`error:action.${where.action ?? 'use'}`), at: at ?? said('error:thatAddress') })
       case 'ECONNREFUSED':
-        return `connection refused by ${at || 'the server'}: no server is listening there`
+        return said('error:refused', { at: at ?? said('error:theServer') })
       case 'ECONNRESET':
-        return `connection reset by ${at || 'the peer'}`
+        return said('error:reset', { at: at ?? said('error:thePeer') })
       case 'EPIPE':
-        return `the peer ${at} closed the connection while we were still sending`
+        return said('error:pipe', { at: at ?? '' })
       case 'ETIMEDOUT':
-        return `connection to ${at || 'the server'} timed out`
+        return said('error:timedOut', { at: at ?? said('error:theServer') })
       case 'EHOSTUNREACH':
-        return `host ${where.address ?? ''} is unreachable`
+        return said('error:hostUnreach', { address: where.address ?? '' })
       case 'ENETUNREACH':
-        return `network unreachable for ${where.address ?? 'that address'} (is IPv6 configured on this machine?)`
+        return said('error:netUnreach', { address: where.address ?? said('error:thatAddress') })
       case 'EAFNOSUPPORT':
-        return `this machine does not support that address family for ${where.address ?? 'the address'}`
+        return said('error:afNoSupport', { address: where.address ?? said('error:theAddress') })
       case 'ENOTFOUND':
       case 'EAI_AGAIN':
       case 'EAI_FAIL':
       case 'EAI_NODATA':
-        return `cannot resolve host <${where.address ?? ''}>`
-      case 'ENOENT':
-        return e.message
+        return said('error:resolve', { address: where.address ?? '' })
       default:
-        return e?.message ?? String(err)
+        // Anything else (ENOENT's path, an error socklab does not know): the system's own words.
+        return said('error:system', { message })
     }
   })()
-  return new LabError(message, code)
+  return new LabError(s, code)
 }
 
 /** The peer reset the connection (or closed it under our write): a reset, not our failure. */

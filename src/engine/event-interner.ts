@@ -1,5 +1,5 @@
-// Equal values of the events the ring holds, held once. A flood repeats the same few sentences
-// ("Server waiting on (127.0.0.1, 12000)"), details ({ what: 'bytes' }) and addresses for each of
+// Equal values of the events the ring holds, held once. A flood repeats the same few console lines
+// ("Server waiting on (127.0.0.1, 12000)": only console events carry words), details ({ what: 'bytes' }) and addresses for each of
 // its tens of thousands of events; each event made its own copy, and the ring of 50,000 events
 // held 29 bytes more per event than before details existed (276 against 247; 160 now). Values are
 // never changed once made, so sharing them is safe.
@@ -53,7 +53,7 @@ export class EventInterner {
 
   /** Replaces the event's sentence, detail and addresses by the copies already held, in place. */
   intern(event: LabEvent): void {
-    event.info = this.sentences.shared(event.info)
+    if (event.info !== undefined) event.info = this.sentences.shared(event.info)
     event.detail = this.details.shared(event.detail)
     if (event.local) event.local = this.addresses.shared(event.local)
     if (event.remote) event.remote = this.addresses.shared(event.remote)

@@ -76,7 +76,7 @@ export class HttpClient extends ClientCore<HttpClientConfig> {
       this.report.console(`Reply read in ${how}`, conn)
       return { reply: reply.toString('latin1'), length: reads.total }
     } catch (err) {
-      return this.fail(err, { address: host, port, action: 'connect to' }, place)
+      return this.fail(err, { address: host, port, action: 'connect' }, place)
     } finally {
       if (socket) {
         socket.destroy()

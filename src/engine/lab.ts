@@ -20,6 +20,8 @@ import { EventInterner } from './event-interner'
 import { PreviewRate } from './preview-rate'
 import { Ring } from './ring'
 import { StoppedEndpoints } from './stopped-endpoints'
+import { said, type Said } from '../shared/i18n/said'
+import { englishT, sayIn } from '../shared/event-words'
 
 export interface LabOptions {
   ringSize?: number
@@ -80,9 +82,9 @@ export class Lab extends EventEmitter<LabEvents> {
    * `console`: the console key the starting window shows it in, reported with it (list(), stopped()).
    */
   async start(config: EndpointConfig, consoleKey?: string): Promise<EndpointInfo> {
-    if (consoleKey !== undefined && !kindFitsConsole(config.kind, consoleKey)) throw new LabError(`${config.kind} does not speak in console <${consoleKey.slice(0, 40)}>`)
+    if (consoleKey !== undefined && !kindFitsConsole(config.kind, consoleKey)) throw new LabError(said('error:wrongConsole', { kind: config.kind, console: consoleKey.slice(0, 40) }))
     if (this.running.size + this.starting >= MAX_ENDPOINTS_PER_LAB) {
-      throw new LabError(`this lab already runs ${MAX_ENDPOINTS_PER_LAB} servers and clients, the most it allows: stop one before starting another`, 'ELIMIT')
+      throw new LabError(said('error:limit', { most: MAX_ENDPOINTS_PER_LAB }), 'ELIMIT')
     }
     this.starting++
     try {
@@ -101,7 +103,7 @@ export class Lab extends EventEmitter<LabEvents> {
 
   async stop(id: string): Promise<void> {
     const entry = this.running.get(id)
-    if (!entry) throw new LabError(`no endpoint ${id} is running`)
+    if (!entry) throw new LabError(said('error:noEndpoint', { id }))
     this.running.delete(id)
     this.stoppedOnes.add({
       id,
@@ -121,7 +123,7 @@ export class Lab extends EventEmitter<LabEvents> {
 
   async connect(id: string): Promise<void> {
     const entry = this.entry(id)
-    if (!entry.endpoint.connect) throw new LabError(`${id} cannot connect ahead of sending: only TCP clients can`)
+    if (!entry.endpoint.connect) throw new LabError(said('error:cannotConnectAhead', { id }))
     entry.connecting++
     entry.received = entry.failed = undefined
     try {
@@ -133,7 +135,7 @@ export class Lab extends EventEmitter<LabEvents> {
 
   async send(id: string, input: string): Promise<SendResult> {
     const entry = this.entry(id)
-    if (!entry.endpoint.send) throw new LabError(`${id} is a server: servers reply, clients send`)
+    if (!entry.endpoint.send) throw new LabError(said('error:serverCannotSend', { id }))
     entry.sending++
     entry.received = entry.failed = undefined
     // Kept as asked, even if it fails to parse: it is what the tab that sent it shows.
@@ -160,13 +162,13 @@ export class Lab extends EventEmitter<LabEvents> {
   }
 
   /**
-   * A line the host says in a running endpoint's console, as its program would print it (why its
-   * call waits): kept with the events, so that every window shows it.
+   * A note the host says in a running endpoint's console (why its call waits), as data: kept with
+   * the events, so that every window shows it, each in its language.
    */
-  say(id: string, text: string): void {
+  say(id: string, what: Said): void {
     this.entry(id)
     const { role, proto } = kindInfo(kindOfId(id)!)
-    this.record({ seq: 0, time: 0, endpoint: id, role, proto, kind: 'console', conn: 0, length: 0, info: text, detail: {} })
+    this.record({ seq: 0, time: 0, endpoint: id, role, proto, kind: 'console', conn: 0, length: 0, info: sayIn(englishT(), what), detail: { note: what } })
   }
 
   /**
@@ -175,7 +177,7 @@ export class Lab extends EventEmitter<LabEvents> {
    */
   writeConsole(line: WindowLine): void {
     const place = parseConsoleKey(line.console)
-    if (!place) throw new LabError(`<${line.console.slice(0, 40)}> is not a console of the window`)
+    if (!place) throw new LabError(said('error:notAConsole', { console: line.console.slice(0, 40) }))
     this.record({
       seq: 0,
       time: 0,
@@ -231,7 +233,7 @@ export class Lab extends EventEmitter<LabEvents> {
 
   private entry(id: string): Running {
     const entry = this.running.get(id)
-    if (!entry) throw new LabError(`no endpoint ${id} is running`)
+    if (!entry) throw new LabError(said('error:noEndpoint', { id }))
     return entry
   }
 

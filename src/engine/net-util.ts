@@ -4,18 +4,22 @@ import dns from 'node:dns/promises'
 import type net from 'node:net'
 import type { Family, UnreadReset } from '../shared/events'
 import { ipFamily } from '../shared/address'
-import { explainError } from './errors'
+import { explainError, LabError } from './errors'
+import { said, type Said } from '../shared/i18n/said'
 
 /**
  * Listens on address:port, failing with a sentence a student can read (port in use...); errors
  * after that go to `onError` while the server keeps running.
  */
-export async function listenTcp(server: net.Server, address: string, port: number, backlog: number, onError: (message: string, code?: string) => void): Promise<void> {
+export async function listenTcp(server: net.Server, address: string, port: number, backlog: number, onError: (message: string, code?: string, said?: Said) => void): Promise<void> {
   await new Promise<void>((resolve, reject) => {
-    server.once('error', (err) => reject(explainError(err, { address, port, action: 'listen on' })))
+    server.once('error', (err) => reject(explainError(err, { address, port, action: 'listen' })))
     server.listen({ host: address, port, backlog }, resolve)
   })
-  server.on('error', (err) => onError(explainError(err, { address, port }).message, (err as NodeJS.ErrnoException).code))
+  server.on('error', (err) => {
+    const e = explainError(err, { address, port })
+    onError(e.message, e.code, e.said)
+  })
 }
 
 /** Closes a listening server; resolves once the port is free, also when it never listened. */
@@ -45,7 +49,7 @@ export async function resolveHost(host: string, family?: Family): Promise<Resolv
     if (family) {
       // Asked for one family and the name has only the other: say so rather than "cannot resolve".
       const any = await dns.lookup(host).catch(() => null)
-      if (any) throw explainError(Object.assign(new Error(`host <${host}> has no ${family} address (it has ${any.family === 6 ? 'IPv6' : 'IPv4'} ${any.address})`)))
+      if (any) throw new LabError(said('error:noFamilyAddress', { host, family, other: any.family === 6 ? 'IPv6' : 'IPv4', address: any.address }))
     }
     throw explainError(err, { address: host })
   }

@@ -11,6 +11,7 @@ import { placeOf } from './endpoint'
 import { EMPTY_SEND, LabError, seconds } from './errors'
 import { closeNow, resolveHost, unreadAtClose } from './net-util'
 import { utf8Failure } from '../shared/utf8-check'
+import { said } from '../shared/i18n/said'
 
 interface Open {
   socket: net.Socket
@@ -53,16 +54,15 @@ export class TcpClient extends ClientCore<TcpClientConfig> {
   }
 
   async connect(): Promise<void> {
-    if (this.open) throw new LabError(`already connected to ${this.target()}: send a sentence to use the connection`)
+    if (this.open) throw new LabError(said('error:alreadyConnected', { target: this.target() }))
     await this.ensureOpen().catch((err) => this.failed(err))
   }
 
   async send(input: string): Promise<SendResult> {
-    if (this.busy) throw new LabError('this client is still waiting for its previous reply')
+    if (this.busy) throw new LabError(said('error:stillWaiting'))
     if (input === '') {
       // send(b'') writes no byte, so the server's recv() never returns and neither does ours.
-      const message = 'an empty sentence puts nothing on the wire: TCP would send 0 bytes and both programs would wait in recv() forever (type at least one character)'
-      throw this.report.failure(new LabError(message, EMPTY_SEND), this.open ? placeOf(this.open) : {})
+      throw this.report.failure(new LabError(said('error:emptySentence'), EMPTY_SEND), this.open ? placeOf(this.open) : {})
     }
     this.busy = true
     try {
@@ -87,7 +87,7 @@ export class TcpClient extends ClientCore<TcpClientConfig> {
 
   /** A failure reported where it happened; stopped on purpose, the close is in the log already. */
   private failed(err: unknown): never {
-    this.fail(err, { address: this.config.address, port: this.config.port, action: 'connect to' }, this.open && placeOf(this.open), false)
+    this.fail(err, { address: this.config.address, port: this.config.port, action: 'connect' }, this.open && placeOf(this.open), false)
   }
 
   private target(): string {
@@ -101,7 +101,7 @@ export class TcpClient extends ClientCore<TcpClientConfig> {
   }
 
   private async dial(): Promise<Open> {
-    if (this.stopped) throw new LabError(`${this.id} is stopped`)
+    if (this.stopped) throw new LabError(said('error:stopped', { id: this.id }))
     const { address, port } = this.config
     const target = await resolveHost(address)
     // Half-open allowed: Node would otherwise send our FIN by itself as the server's arrives; the
@@ -135,8 +135,8 @@ export class TcpClient extends ClientCore<TcpClientConfig> {
     })
     await connected(
       socket,
-      () => new LabError(`${this.id} was stopped before the connection was made`),
-      () => new LabError(`no connection to ${this.target()} within ${seconds(this.config.timeoutMs)}: the server did not answer the handshake`, 'ETIMEDOUT')
+      () => new LabError(said('error:stoppedBeforeConnect', { id: this.id })),
+      () => new LabError(said('error:connectTimeout', { target: this.target(), seconds: seconds(this.config.timeoutMs) }), 'ETIMEDOUT')
     ).finally(() => (this.dialing = undefined))
     socket.setTimeout(0)
     Object.assign(c, socketEnds(socket))
@@ -153,7 +153,7 @@ export class TcpClient extends ClientCore<TcpClientConfig> {
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => {
         c.wake = undefined
-        reject(new LabError(`no reply from ${this.target()} within ${seconds(timeoutMs)}: the server is busy (an iterative server serves one client at a time) or never answered`, 'ETIMEDOUT'))
+        reject(new LabError(said('error:replyTimeout', { target: this.target(), seconds: seconds(timeoutMs) }), 'ETIMEDOUT'))
       }, timeoutMs)
       const check = (): void => {
         c.wake = undefined

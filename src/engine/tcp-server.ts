@@ -10,6 +10,7 @@ import { UNKNOWN_PEER } from '../shared/event-words'
 import type { Endpoint, Reporter } from './endpoint'
 import { acceptedLocal, asciiUpper, boundAddr, placeOf, sockAddr } from './endpoint'
 import { explainError, isReset } from './errors'
+import { said } from '../shared/i18n/said'
 import { closeNow, closeServer, listenTcp, unreadAtClose } from './net-util'
 
 interface Connection {
@@ -47,7 +48,7 @@ export class TcpServer implements Endpoint {
     const { address, port } = this.config
     // The course calls listen(1); Node's accept loop drains the kernel queue anyway, so a
     // larger backlog only avoids dropped SYNs under load.
-    await listenTcp(this.server, address, port, 128, (message, code) => this.report.error(message, code))
+    await listenTcp(this.server, address, port, 128, (message, code, said) => this.report.error(said ?? message, code))
     this.server.on('connection', (socket) => this.onConnection(socket))
     this.local = boundAddr(this.server.address())
     const shown = this.local ?? { address, port }
@@ -127,7 +128,7 @@ export class TcpServer implements Endpoint {
     try {
       const request = await recvOnce(c, this.config.recvSize, this.config.idleTimeoutMs)
       if (request === 'timeout') {
-        this.report.console(`No request from ${peer} within ${this.config.idleTimeoutMs / 1000} s: closing the connection`, conn)
+        this.report.note(said('console:noRequest', { peer, seconds: this.config.idleTimeoutMs / 1000 }), conn)
         return
       }
       leftover = request.leftover

@@ -10,6 +10,7 @@ import { boundAddr, sockAddr } from './endpoint'
 import { LabError, seconds } from './errors'
 import { resolveHost } from './net-util'
 import { closeUdp, datagramRead, sourceAddressFor } from './udp-util'
+import { said } from '../shared/i18n/said'
 
 export class UdpClient extends ClientCore<UdpClientConfig> {
   private readonly sockets = new Set<dgram.Socket>()
@@ -54,7 +55,7 @@ export class UdpClient extends ClientCore<UdpClientConfig> {
       this.report.console('Waiting for server response...')
       const msg = await new Promise<Buffer>((resolve, reject) => {
         const timer = setTimeout(() => {
-          reject(new LabError(`no reply from ${peer} within ${seconds(timeoutMs)}: the request or the reply was lost, or no server is listening there (UDP does not retransmit)`, 'ETIMEDOUT'))
+          reject(new LabError(said('error:udpNoReply', { peer, seconds: seconds(timeoutMs) }), 'ETIMEDOUT'))
         }, timeoutMs)
         socket.on('message', (data) => {
           clearTimeout(timer)
@@ -66,7 +67,7 @@ export class UdpClient extends ClientCore<UdpClientConfig> {
         })
         socket.once('close', () => {
           clearTimeout(timer)
-          reject(new LabError(`${this.id} was stopped while waiting for the reply`))
+          reject(new LabError(said('error:stoppedWaiting', { id: this.id })))
         })
       })
       const reply = msg.subarray(0, this.config.recvSize)

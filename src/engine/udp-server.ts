@@ -27,7 +27,10 @@ export class UdpServer implements Endpoint {
     this.socket = socket
     this.local = boundAddr(socket.address())
     socket.on('message', (msg, rinfo) => this.onDatagram(msg, rinfo))
-    socket.on('error', (err) => this.report.error(explainError(err, { address, port }).message, (err as NodeJS.ErrnoException).code))
+    socket.on('error', (err) => {
+      const e = explainError(err, { address, port })
+      this.report.error(e.said, e.code)
+    })
     this.report.event('bind', { local: this.local, detail: { address, port: this.local?.port ?? port, recvSize: this.config.recvSize } })
     this.waiting()
     return this.local
@@ -70,7 +73,7 @@ export class UdpServer implements Endpoint {
     socket.send(reply, rinfo.port, rinfo.address, (err) => {
       if (err) {
         const e = explainError(err, { address: rinfo.address, port: rinfo.port })
-        this.report.error(e.message, e.code, { local: this.local, remote })
+        this.report.error(e.said, e.code, { local: this.local, remote })
       } else this.report.console(`Sent reply to ${peer}`)
       if (this.socket) this.waiting()
     })

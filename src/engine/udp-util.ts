@@ -16,7 +16,7 @@ export function bindUdp(socket: dgram.Socket, address: string, port: number): Pr
   return new Promise((resolve, reject) => {
     const onError = (err: Error): void => {
       socket.close()
-      reject(explainError(err, { address, port, action: 'bind to' }))
+      reject(explainError(err, { address, port, action: 'bind' }))
     }
     socket.once('error', onError)
     socket.bind({ address, port, exclusive: true }, () => {

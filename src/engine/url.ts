@@ -3,6 +3,7 @@
 
 import { addressProblem, ipFamily } from '../shared/address'
 import type { Family } from '../shared/events'
+import { said, type Said } from '../shared/i18n/said'
 
 export interface CourseUrl {
   host: string
@@ -15,28 +16,29 @@ export interface CourseUrl {
 const URL_SHAPE = /^([A-Za-z][A-Za-z0-9+.-]*):\/\/(\[[^\]]*\]|[^/:?#\s]*)(?::([^/?#]*))?([^#]*)(#.*)?$/
 
 /** `*` is the course's shortcut for the local server on 8080; a missing scheme means http://. */
-export function parseCourseUrl(input: string, family: Family = 'IPv4'): CourseUrl | { error: string } {
+export function parseCourseUrl(input: string, family: Family = 'IPv4'): CourseUrl | { error: Said } {
   let text = input.trim()
   if (text === '*') text = family === 'IPv6' ? 'http://[::1]:8080/' : 'http://127.0.0.1:8080/'
   if (!text.includes('://')) text = `http://${text}`
-  const bad = (why: string): { error: string } => ({ error: `Error in parsing URL <${input.trim()}>: ${why}` })
+  // The course client's own words first ("Error in parsing URL <…>", never translated), then why.
+  const bad = (why: Said): { error: Said } => ({ error: said('error:url.parse', { url: input.trim(), why }) })
   const m = URL_SHAPE.exec(text)
-  if (!m) return bad(/\s/.test(text) ? 'URLs cannot contain spaces (write %20)' : 'expected http://host[:port]/path')
+  if (!m) return bad(/\s/.test(text) ? said('error:url.spaces') : said('error:url.shape'))
   const [, scheme, rawHost, rawPort, rawPath] = m
-  if (scheme.toLowerCase() !== 'http') return bad(`only http:// is supported (${scheme}:// needs more than a raw socket)`)
-  if (rawHost.startsWith('[') && !rawHost.endsWith(']')) return bad('the [ around the IPv6 address is not closed (write http://[::1]:8080/)')
+  if (scheme.toLowerCase() !== 'http') return bad(said('error:url.scheme', { scheme }))
+  if (rawHost.startsWith('[') && !rawHost.endsWith(']')) return bad(said('error:url.bracket'))
   const host = rawHost.startsWith('[') ? rawHost.slice(1, -1) : rawHost
-  if (!host) return bad('no host name')
-  if (rawHost.startsWith('[') && ipFamily(host) !== 'IPv6') return bad(`[${host}] is not an IPv6 address`)
+  if (!host) return bad(said('error:url.noHost'))
+  if (rawHost.startsWith('[') && ipFamily(host) !== 'IPv6') return bad(said('error:url.notIpv6', { host }))
   const problem = addressProblem(host)
-  if (problem) return bad(problem)
+  if (problem) return bad(said('error:url.address', { problem }))
   let port = 80
   if (rawPort !== undefined) {
-    if (!/^\d{1,5}$/.test(rawPort) || Number(rawPort) < 1 || Number(rawPort) > 65535) return bad(`port <${rawPort}> is not a number in 1..65535`)
+    if (!/^\d{1,5}$/.test(rawPort) || Number(rawPort) < 1 || Number(rawPort) > 65535) return bad(said('error:url.port', { port: rawPort }))
     port = Number(rawPort)
   }
   const path = rawPath === '' ? '/' : rawPath.startsWith('?') ? `/${rawPath}` : rawPath
   // eslint-disable-next-line no-control-regex -- control characters are exactly what is refused here
-  if (/[\s\x00-\x1f\x7f]/.test(path)) return bad('URLs cannot contain spaces or control characters (write %20)')
+  if (/[\s\x00-\x1f\x7f]/.test(path)) return bad(said('error:url.controls'))
   return { host, port, path, literal: ipFamily(host) !== null }
 }

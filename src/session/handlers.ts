@@ -8,6 +8,9 @@ import type { Lab } from '../engine/lab'
 import { LabError } from '../engine/errors'
 import { readSettings, writeSettings } from './user-settings'
 import { portOfUrl, portsOfConfig, type LabCapture } from './lab-capture'
+import { said } from '../shared/i18n/said'
+import { captureWaitSaid } from '../shared/wire'
+import { englishT, sayIn } from '../shared/event-words'
 
 export interface HostFacts {
   host: HostInfo['host']
@@ -35,7 +38,7 @@ export function createLabHandlers(lab: Lab, facts: HostFacts, capture: LabCaptur
     const config = lab.list().find((e) => e.id === id)?.config
     const ports = config ? portsOfConfig(config) : []
     const fromUrl = config?.kind === 'http-client' && url !== undefined ? portOfUrl(url) : undefined
-    await capture.cover(fromUrl === undefined ? ports : [...ports, fromUrl], (missing) => lab.say(id, captureWaitLine(missing, config?.kind === 'udp-client')))
+    await capture.cover(fromUrl === undefined ? ports : [...ports, fromUrl], (missing) => lab.say(id, captureWaitSaid(missing, config?.kind === 'udp-client')))
   }
   return {
     hostInfo: () => {
@@ -71,24 +74,23 @@ export function createLabHandlers(lab: Lab, facts: HostFacts, capture: LabCaptur
     stopCapture: () => capture.stop(),
     kernelState: (since) => capture.kernelState(since),
     exportPcapng: async () => {
-      if (!facts.exportPcapng) throw new LabError('this host cannot export files')
+      if (!facts.exportPcapng) throw new LabError(said('error:cannotExport'))
       const pcapng = capture.pcapng()
-      if (!pcapng) throw new LabError('nothing captured yet: open the Wire view, then run an exchange')
+      if (!pcapng) throw new LabError(said('error:nothingCaptured'))
       return facts.exportPcapng(pcapng).finally(() => pcapng.destroy())
     },
     // Answered by the session, which knows which window calls (lab-session.ts).
     showView: () => {
-      throw new LabError('showView: only a window of this host can share its view')
+      throw new LabError(said('error:showViewOnlyWindow'))
     },
     // Per user, not per window or per run: the next start of either host opens in it (user-settings.ts).
     setLanguage: (lang) => writeSettings({ language: lang })
   }
 }
 
-/** The client's line while it waits for the capture to take in its port(s). */
+/** The client's line while it waits for the capture to take in its port(s), in English (the note itself travels as captureWaitSaid). */
 export function captureWaitLine(ports: number[], datagrams: boolean): string {
-  const which = ports.length === 1 ? `port ${ports[0]}` : `ports ${ports.join(', ')}`
-  return `Waiting for the capture to include ${which}, so that ${datagrams ? 'the first datagram' : 'the handshake'} shows in the Wire view…`
+  return sayIn(englishT(), captureWaitSaid(ports, datagrams))
 }
 
 export function hasIPv6Loopback(): boolean {

@@ -12,6 +12,7 @@ import { Viewers, type Viewer, type ViewerLink } from './viewers'
 import { LastWindowGrace } from './window-grace'
 import { WindowRegistry } from './window-registry'
 import { LabError } from '../engine/errors'
+import { said } from '../shared/i18n/said'
 
 export interface LabSessionOptions {
   lab: Lab
@@ -48,7 +49,7 @@ export class LabSession {
   }
 
   private showView(caller: Viewer | undefined, ...[view, token]: Parameters<LabHandlers['showView']>): ReturnType<LabHandlers['showView']> {
-    if (!caller) throw new LabError('showView: only a window of this host can share its view')
+    if (!caller) throw new LabError(said('error:showViewOnlyWindow'))
     return this.windows.show(caller, view, token)
   }
 

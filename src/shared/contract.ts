@@ -4,12 +4,12 @@
 
 import type { ConfigOf, EndpointKind, KindOfRole } from './endpoint-kinds'
 import type { SockAddr, WindowLineStyle } from './events'
-import type { Said } from './i18n/said'
 import type { EventsListener, PacketsListener } from './feed'
 import type { KernelTcpReading } from './kernel-tcp'
 import type { Lang } from './i18n/resources'
 import type { CaptureStatus, PcapngExport } from './wire'
 import type { SharedView, WindowsMessage, WindowsState } from './window-views'
+import { isSaid, type Said } from './i18n/said'
 
 export type { EndpointKind } from './endpoint-kinds'
 
@@ -205,18 +205,20 @@ export type LabHandlers = { [V in Verb]: (...args: ArgsOf<V>) => ResultOf<V> | P
  * Replies travel as envelopes so that an error reaches the UI as its own one-line message.
  * `reported`: the failure is in the event stream already, as an error (or reset) event of the
  * endpoint the call named, so the window that shows that endpoint's events must not say it again.
+ * `said`: what failed, as data, for the window to word in its language (`error` is its English words).
  */
-export type Reply<T> = { ok: true; value: T } | { ok: false; error: string; code?: string; reported?: true }
+export type Reply<T> = { ok: true; value: T } | { ok: false; error: string; code?: string; reported?: true; said?: Said }
 
-/** A failed call as the window sees it: the host's sentence, Node's code, and whether an event says it already. */
+/** A failed call as the window sees it: the host's sentence, Node's code, what failed as data, and whether an event says it already. */
 export interface CallError extends Error {
   code?: string
   reported?: boolean
+  said?: Said
 }
 
 /** The error a failed reply rejects with, in the preload and in the browser's WebSocket client alike. */
 export function callError(reply: Extract<Reply<unknown>, { ok: false }>): CallError {
-  return Object.assign(new Error(reply.error), { code: reply.code, reported: reply.reported === true })
+  return Object.assign(new Error(reply.error), { code: reply.code, reported: reply.reported === true, ...(isSaid(reply.said) && { said: reply.said }) })
 }
 
 export const channelOf = <V extends Verb>(verb: V): `lab:${V}` => `lab:${verb}`

@@ -1,122 +1,151 @@
-// The English words of every event, made from its detail in this one place. The engine stamps
-// them into `info`; the ladder, exercises and translations read the detail instead.
+// The words of every event, made from its detail in this one place, in the language of the `t`
+// given (the window's, the CLI's): the engine sends meaning as data (kind, detail, a Said for
+// errors), never sentences. A console event's line is the course program's own text and passes
+// through as it is, in every language.
 
+import type { TFunction as AnyT } from 'i18next'
+import { createI18n } from './i18n/i18n'
+import type { Namespace } from './i18n/resources'
+import { say, isSaid, type Said } from './i18n/said'
 import type { EventDetails, EventKind, LabEventOf, UnreadReset } from './events'
 import { formatSockAddr, formatTuple } from './events'
 import type { Utf8Failure } from './utf8-check'
 
-/** Kinds whose words are rendered here; console lines and error sentences are their own words. */
+/** Kinds whose words are rendered from their detail (console lines are their own words; errors carry a Said). */
 export type RenderedKind = Exclude<EventKind, 'console' | 'error' | 'reset'>
 
+/** A t() of any namespace (the window's, the CLI's): keys are written with theirs, `event:…`, `error:…`. */
+export type TFunction = AnyT<Namespace[]>
+
 /** What the words of an event are made from. */
-export type Describable<K extends RenderedKind> = Pick<LabEventOf<K>, 'kind' | 'detail' | 'role' | 'proto' | 'length' | 'local' | 'remote'>
+export type Describable<K extends EventKind> = Pick<LabEventOf<K>, 'kind' | 'detail' | 'role' | 'proto' | 'length' | 'local' | 'remote'> & { info?: string; code?: string }
 
 /**
- * The peer of a connection that was reset before Node accepted it. The kernel's accept() knows the
- * address, but libuv does not ask for it and getpeername() fails once the socket is closed
- * (nodejs/node#23858), so the truth is that it is unknown: say so rather than print (?, 0).
+ * The peer of a connection that was reset before Node accepted it, as the course program's own
+ * line says it (never translated). The kernel's accept() knows the address, but libuv does not ask
+ * for it and getpeername() fails once the socket is closed (nodejs/node#23858), so the truth is that
+ * it is unknown: say so rather than print (?, 0). The event's words say it from 'event:unknownPeer'.
  */
 export const UNKNOWN_PEER = 'an unknown address (the client reset the connection before the server could ask where it came from)'
 
-const CLOSE_WORDS: Record<Exclude<EventDetails['close']['reason'], 'client-stopped'>, string> = {
-  'server-stopped': 'server socket closed',
-  // Who closed comes first: it stays in sight where a narrow log cuts the end of the line.
-  served: 'the server closed the connection',
-  'client-done': 'the client closed the connection',
-  ended: 'connection closed',
-  'client-after-server': 'the client closed its side too',
-  'client-one-recv': 'the client closed the connection after its one recv(), without waiting for the server to close',
-  'server-closed-idle': 'the server closed the connection (FIN) while the client was not waiting for anything; the client closed its side, and its next sentence connects again'
+let english: TFunction | undefined
+/** English words, for what must be English whatever the user's language: logs, stack traces, tests. */
+export function englishT(): TFunction {
+  return (english ??= createI18n('en').t as TFunction)
 }
 
-/** The one-line English summary of an event, as the log, the CLI and the consoles show it. */
-export function eventWords<K extends RenderedKind>(event: Describable<K>): string {
-  const e = event as Describable<RenderedKind>
-  const peer = e.remote?.address ?? UNKNOWN_PEER
+/** A Said's words in t's language (a t of any namespace). */
+export function sayIn(t: TFunction, s: Said): string {
+  return say(t as unknown as Parameters<typeof say>[0], s)
+}
+
+/** The one-line summary of an event, as the log, the CLI and the consoles show it, in t's language. */
+export function eventWords<K extends EventKind>(event: Describable<K>, t: TFunction): string {
+  const e = event as Describable<EventKind>
   switch (e.kind) {
+    case 'console': {
+      // The course program's own line (or a window's line) as printed: never through a catalog. A lab's note is data.
+      const d = e.detail as EventDetails['console']
+      return d.note && !d.course && isSaid(d.note) ? sayIn(t, d.note) : (e.info ?? '')
+    }
+    case 'error':
+    case 'reset': {
+      const d = e.detail as EventDetails['error']
+      if (isSaid(d.said)) return sayIn(t, d.said)
+      return e.info ?? t('event:failed', { code: d.code ?? e.code ?? '?' })
+    }
     case 'listen': {
       const d = e.detail as EventDetails['listen']
-      return `listening on ${formatTuple(d.address, d.port)}, ${'root' in d ? `serving ${d.root}` : `${d.mode}, recv(${d.recvSize})`}`
+      const where = formatTuple(d.address, d.port)
+      if ('root' in d) return t('event:listen.http', { where, root: d.root })
+      // t('event:mode.iterative') t('event:mode.concurrent')
+      return t('event:listen.course', { where, mode: t(`event:mode.${d.mode}`), recvSize: d.recvSize })
     }
     case 'bind': {
       const d = e.detail as EventDetails['bind']
-      return `bound to ${formatTuple(d.address, d.port)}, recvfrom(${d.recvSize})`
+      return t('event:bind', { where: formatTuple(d.address, d.port), recvSize: d.recvSize })
     }
     case 'queued': {
       const d = e.detail as EventDetails['queued']
-      return `connection from ${peer} waits in the listen backlog: the kernel finished the handshake, ${d.queuedAhead} ahead of it (iterative server)`
+      return t('event:queued', { peer: peerOf(e, t), count: d.queuedAhead })
     }
     case 'accept': {
       const d = e.detail as EventDetails['accept']
-      return `connection from ${peer} accepted${d.backlogMs === undefined ? '' : ` after ${(d.backlogMs / 1000).toFixed(1)} s in the listen backlog`}`
+      if (d.backlogMs === undefined) return t('event:accept.now', { peer: peerOf(e, t) })
+      return t('event:accept.afterBacklog', { peer: peerOf(e, t), seconds: d.backlogMs / 1000 })
     }
     case 'connect': {
       const d = e.detail as EventDetails['connect']
-      return `connected from ${e.local ? formatSockAddr(e.local) : '?'}${d.handshake ? ' (three-way handshake done)' : ''}`
+      const local = e.local ? formatSockAddr(e.local) : '?'
+      return d.handshake ? t('event:connect.handshake', { local }) : t('event:connect.plain', { local })
     }
     case 'send':
-      return sendWords(e as Describable<'send'>)
+      return sendWords(e as Describable<'send'>, t)
     case 'recv':
-      return recvWords(e as Describable<'recv'>)
+      return recvWords(e as Describable<'recv'>, t)
     case 'close': {
       const d = e.detail as EventDetails['close']
-      const words = closeWords(e as Describable<'close'>)
-      return d.reset ? `${words}; ${resetWords(d.reset)}` : words
+      const words = closeWords(e as Describable<'close'>, t)
+      return d.reset ? t('event:close.withReset', { close: words, reset: resetWords(d.reset, t) }) : words
     }
   }
 }
 
+const peerOf = (e: Describable<EventKind>, t: TFunction): string => e.remote?.address ?? t('event:unknownPeer')
+
 /** "reset (RST): at least 1,976 bytes were left unread" (the close() that sent it). */
-export function resetWords(r: UnreadReset): string {
-  return `reset (RST): ${r.atLeast ? 'at least ' : ''}${r.unread.toLocaleString('en')} ${r.unread === 1 ? 'byte was' : 'bytes were'} left unread, and closing with unread bytes resets the connection`
+export function resetWords(r: UnreadReset, t: TFunction): string {
+  return r.atLeast ? t('event:reset.atLeast', { count: r.unread }) : t('event:reset.exactly', { count: r.unread })
 }
 
-function closeWords(e: Describable<'close'>): string {
+function closeWords(e: Describable<'close'>, t: TFunction): string {
   const d = e.detail
-  if (d.reason === 'client-stopped') return e.proto === 'UDP' ? 'socket closed: the client stopped waiting for a reply' : 'connection closed: the client stopped waiting for the reply'
-  return CLOSE_WORDS[d.reason]
+  if (d.reason === 'client-stopped') return e.proto === 'UDP' ? t('event:close.clientStoppedUdp') : t('event:close.clientStopped')
+  // t('event:close.server-stopped') t('event:close.served') t('event:close.client-done') t('event:close.ended')
+  // t('event:close.client-after-server') t('event:close.client-one-recv') t('event:close.server-closed-idle')
+  return t(`event:close.${d.reason}`)
 }
 
-function sendWords(e: Describable<'send'>): string {
+function sendWords(e: Describable<'send'>, t: TFunction): string {
   const d = e.detail
   switch (d.what) {
     case 'request':
-      return `${d.method} ${d.target} ${d.version} (write to the stream)`
+      return t('event:send.request', { method: d.method, target: d.target, version: d.version })
     case 'response':
-      return `HTTP ${d.status}, ${e.length} bytes${d.streamed ? ' streamed from disk' : ''}`
-    case 'bytes':
-      if (e.proto !== 'UDP') return `wrote ${e.length} bytes to the stream`
-      return (
-        (e.length ? `datagram of ${e.length} bytes` : 'empty datagram: no payload, but a packet all the same (UDP keeps message boundaries)') +
-        (d.wildcard ? ` (the socket is bound to ${d.wildcard}, so the system picks the source address)` : '')
-      )
+      return d.streamed ? t('event:send.responseStreamed', { status: d.status, count: e.length }) : t('event:send.response', { status: d.status, count: e.length })
+    case 'bytes': {
+      if (e.proto !== 'UDP') return t('event:send.stream', { count: e.length })
+      const what = e.length ? t('event:send.datagram', { count: e.length }) : t('event:send.emptyDatagram')
+      return d.wildcard ? t('event:send.wildcard', { what, wildcard: d.wildcard }) : what
+    }
   }
 }
 
 /** "; not UTF-8 from byte 5: decode() would raise UnicodeDecodeError" for the log's line. */
-function undecodable(f: Utf8Failure | undefined): string {
-  return f ? `; not UTF-8 from byte ${f.start} (${f.reason}): the course's client would fail in decode() with UnicodeDecodeError` : ''
+function undecodable(words: string, f: Utf8Failure | undefined, t: TFunction): string {
+  return f ? t('event:recv.undecodable', { words, start: f.start, reason: f.reason }) : words
 }
 
-function recvWords(e: Describable<'recv'>): string {
+function recvWords(e: Describable<'recv'>, t: TFunction): string {
   const d = e.detail
   switch (d.what) {
-    case 'datagram':
-      return (
-        `datagram of ${e.length} bytes${d.truncatedTo === undefined ? '' : `, truncated to ${d.truncatedTo} by recvfrom(${d.recvSize})`}` +
-        (d.wildcard ? ` (to this machine: the socket is bound to ${d.wildcard}, and recvfrom() does not tell which address)` : '') +
-        undecodable(d.undecodable)
-      )
+    case 'datagram': {
+      let words = t('event:recv.datagram', { count: e.length })
+      if (d.truncatedTo !== undefined) words = t('event:recv.truncated', { words, truncatedTo: d.truncatedTo, recvSize: d.recvSize })
+      if (d.wildcard) words = t('event:recv.wildcard', { words, wildcard: d.wildcard })
+      return undecodable(words, d.undecodable, t)
+    }
     case 'http-read':
-      if (d.eof) return `recv(${d.recvSize}) #${d.read}: b'' (0 bytes), the server closed the connection (FIN): end of the reply after ${d.replyBytes} bytes`
-      return `recv(${d.recvSize}) #${d.read}: ${d.statusLine === undefined ? '' : `${d.statusLine} (`}${e.length} bytes${d.statusLine === undefined ? '' : ')'}`
+      if (d.eof) return t('event:recv.httpEof', { recvSize: d.recvSize, read: d.read, count: d.replyBytes ?? 0 })
+      if (d.statusLine === undefined) return t('event:recv.httpRead', { recvSize: d.recvSize, read: d.read, count: e.length })
+      return t('event:recv.httpStatus', { recvSize: d.recvSize, read: d.read, statusLine: d.statusLine, count: e.length })
     case 'stream': {
       // A client whose recv() got no byte at all learns that the server closed without a reply.
-      const read = d.eof && e.length === 0 && e.role === 'client' ? 'end of stream: the server closed without replying' : `read ${e.length} bytes of the stream`
-      const unread = d.leftover ? ` (${d.leftover} more bytes beyond recv(${d.recvSize}) left unread)` : ''
-      const ended = d.eof && e.role === 'server' ? ', then end of stream' : ''
-      const waiting = d.waiting ? `; ${d.waiting} bytes were already waiting when recv() started (more may wait in the system's receive buffer)` : ''
-      return read + unread + ended + waiting + undecodable(d.undecodable)
+      let words = d.eof && e.length === 0 && e.role === 'client' ? t('event:recv.noReply') : t('event:recv.stream', { count: e.length })
+      if (d.leftover) words = t('event:recv.leftover', { words, count: d.leftover, recvSize: d.recvSize ?? 0 })
+      if (d.eof && e.role === 'server') words = t('event:recv.thenEof', { words })
+      if (d.waiting) words = t('event:recv.waiting', { words, count: d.waiting })
+      return undecodable(words, d.undecodable, t)
     }
   }
 }
@@ -128,7 +157,7 @@ export function pythonDecodeError(f: Utf8Failure): string {
 }
 
 /** The note under a reply socklab shows with U+FFFD where the course's client would crash. */
-export function decodeStopWords(f: Utf8Failure): string {
-  const cut = f.reason === 'unexpected end of data' ? 'recv() cut a character in two' : 'the reply is not valid UTF-8'
-  return `${cut}: the course's Python client would not print this reply, it stops here with ${pythonDecodeError(f)} (socklab shows \uFFFD for those bytes)`
+export function decodeStopWords(f: Utf8Failure, t: TFunction): string {
+  const error = pythonDecodeError(f)
+  return f.reason === 'unexpected end of data' ? t('event:decodeStop.cut', { error }) : t('event:decodeStop.invalid', { error })
 }

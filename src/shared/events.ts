@@ -18,7 +18,7 @@ export type EventKind =
   | 'recv' // UDP: one datagram received. TCP/HTTP: one read from the byte stream
   | 'close' // orderly close (FIN) or a socket/server being closed
   | 'reset' // the peer reset the connection (ECONNRESET / EPIPE)
-  | 'error' // something failed; `info` says what in plain words
+  | 'error' // something failed; `detail.said` says what, as data
   | 'console' // a line the course program itself would print
 
 export interface SockAddr {
@@ -53,8 +53,8 @@ export interface UnreadReset {
 }
 
 /**
- * What each kind of event means, as fields: exercises, the ladder and translations read these,
- * never `info`. `info` is their English rendering, made in one place (event-words.ts).
+ * What each kind of event means, as fields: the words are made from these where they are shown,
+ * in the reader's language (event-words.ts: eventWords(event, t)), never in the engine.
  */
 export interface EventDetails {
   /** TCP: the course server's `mode` and `recvSize`; HTTP: the folder served. The address is the one shown. */
@@ -69,11 +69,14 @@ export interface EventDetails {
   send: SendDetail
   recv: RecvDetail
   close: { closedBy: Side; reason: CloseReason; reset?: UnreadReset }
-  /** Errors and resets carry Node's code (ECONNRESET ...); their sentence is `info` itself. */
-  reset: { code?: string }
-  error: { code?: string }
+  /** Errors and resets carry Node's code (ECONNRESET ...) and what happened as data (`said`: a key of the `error` catalog and its parameters). */
+  reset: { code?: string; said: Said }
+  error: { code?: string; said: Said }
   /**
-   * The course program's own line: `info` is what the program prints (its own words, never rendered).
+   * `course`: the course program's own line: `info` is what the program prints, its own words,
+   * never translated (students compare them with the Python programs). `said`: a note of the lab
+   * itself in a program's console (why a call waits, how a reply was read), worded where it shows.
+   * Neither: a line written by a window (below), or a host's line of an older version.
    * `window`: a line the window wrote into one of its consoles through the host (a refusal, a note,
    * the echo of a sentence), so that a reload and every other window show it too. `window.said`: a
    * note or an error of the window's as a key and parameters, worded by each window in its language
@@ -83,7 +86,7 @@ export interface EventDetails {
    * request, a limit it reached): its words are made at the edge, in the reader's language, from
    * the Said; `info` holds its English words for an edge that does not word notes.
    */
-  console: { window?: { console: string; style: WindowLineStyle; said?: Said }; note?: Said }
+  console: { course?: true; window?: { console: string; style: WindowLineStyle; said?: Said }; note?: Said }
 }
 
 /** How a window's own line shows: a note, an error (`ERROR: ` in red), or what the student typed, after the prompt. */
@@ -138,8 +141,11 @@ interface EventBase {
   length: number
   /** First bytes of the payload, base64: at most PREVIEW_BYTES once decoded, PREVIEW_HEAD_BYTES once the event is old (see PreviewBudget). */
   preview?: string
-  /** One human line: rendered from the detail (event-words.ts), or the console line / error sentence itself. */
-  info: string
+  /**
+   * Console events only: the line as printed, never translated (the course program's own, or a
+   * window's). Every other kind carries no words: they are made from its detail where it is shown.
+   */
+  info?: string
   /** Node's error code (EADDRINUSE, ECONNREFUSED, ...) for `error` events. */
   code?: string
 }

@@ -21,7 +21,8 @@ type SharedField = 'endpoint' | 'info' | 'detail' | 'local' | 'remote'
  */
 export type FeedEvent = { [K in keyof LabEvent as K extends SharedField ? never : K]: LabEvent[K] } & {
   endpoint: number
-  info: number
+  /** Console events only (the line as printed): no other event carries words. */
+  info?: number
   detail: number
   local?: number
   remote?: number
@@ -94,7 +95,8 @@ export function encodeEvents(events: readonly LabEvent[]): Pick<EventsMessage, '
   const encoded = events.map((event): FeedEvent => {
     // Field by field, as EVENT_FIELDS lists them (an object rest copy took ten times as long), the optional ones only when present.
     const { seq, time, endpoint, role, proto, kind, conn, local, remote, length, preview, info, code, detail } = event
-    const e: FeedEvent = { seq, time, endpoint: names(endpoint), role, proto, kind, conn, length, info: words(info), detail: details(detail) }
+    const e: FeedEvent = { seq, time, endpoint: names(endpoint), role, proto, kind, conn, length, detail: details(detail) }
+    if (info !== undefined) e.info = words(info)
     if (local) e.local = address(local)
     if (remote) e.remote = address(remote)
     if (preview !== undefined) e.preview = preview
@@ -149,7 +151,8 @@ export function decodeEvents(message: EventsMessage): LabEvent[] {
     const problem = eventProblem(e)
     if (problem) throw new FeedMessageError(problem)
     value(e, 'endpoint', isString)
-    value(e, 'info', isString)
+    // A console line has its text; no other event carries words (they are made from the detail where shown).
+    value(e, 'info', isString, e.kind !== 'console')
     value(e, 'detail', isRecord)
     value(e, 'local', isSockAddr, true)
     value(e, 'remote', isSockAddr, true)

@@ -155,7 +155,7 @@ export async function startBrowserHost(options: BrowserHostOptions): Promise<Bro
   }
 
   await new Promise<void>((resolve, reject) => {
-    server.once('error', (err) => reject(explainError(err, { address, port, action: 'listen on' })))
+    server.once('error', (err) => reject(explainError(err, { address, port, action: 'listen' })))
     server.listen({ host: address, port }, resolve)
   })
   port = (server.address() as AddressInfo).port

@@ -3,6 +3,7 @@
 import type { EndpointConfig, EndpointInfo } from '../../src/shared/contract'
 import type { LabEvent } from '../../src/shared/events'
 import { Lab } from '../../src/engine/lab'
+import { words } from './words'
 
 export interface TestLab {
   lab: Lab
@@ -22,14 +23,14 @@ export function testLab(): TestLab {
   return {
     lab,
     events,
-    lines: (endpoint) => events.filter((e) => e.endpoint === endpoint && e.kind === 'console').map((e) => e.info),
+    lines: (endpoint) => events.filter((e) => e.endpoint === endpoint && e.kind === 'console').map((e) => words(e)),
     waitForEvent(match, ms = 5000) {
       const found = events.find(match)
       if (found) return Promise.resolve(found)
       return new Promise((resolve, reject) => {
         const timer = setTimeout(() => {
           lab.off('event', listener)
-          reject(new Error(`no matching event within ${ms} ms; saw:\n${events.map((e) => `${e.endpoint} ${e.kind} ${e.info}`).join('\n')}`))
+          reject(new Error(`no matching event within ${ms} ms; saw:\n${events.map((e) => `${e.endpoint} ${e.kind} ${words(e)}`).join('\n')}`))
         }, ms)
         const listener = (e: LabEvent): void => {
           if (!match(e)) return

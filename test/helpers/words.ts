@@ -1,8 +1,10 @@
-// English words for what the window's models say as data (a Said, or a host's sentence), as an
-// English window shows them: the tests that assert English text read it through the en catalog.
+// Words for tests, as the window and the CLI make them: a Said (or a host's sentence), or an
+// event's words, from the catalogs (English by default; Italian where a test asks).
 
-import { createI18n } from '../../src/shared/i18n/i18n'
+import { createI18n, type UiLang } from '../../src/shared/i18n/i18n'
 import { isSaid, say, type Said } from '../../src/shared/i18n/said'
+import { eventWords, type TFunction } from '../../src/shared/event-words'
+import type { LabEvent } from '../../src/shared/events'
 
 export const enT = createI18n('en').t
 export const itT = createI18n('it').t
@@ -15,4 +17,18 @@ export function english<T extends Said | string | undefined>(w: T): T extends un
 /** The Italian words of a Said. */
 export function italian(w: Said | string): string {
   return isSaid(w) ? say(itT, w) : w
+}
+
+const byLang = new Map<UiLang, TFunction>()
+
+/** t() of a language (English unless asked). */
+export function tOf(lang: UiLang = 'en'): TFunction {
+  let t = byLang.get(lang)
+  if (!t) byLang.set(lang, (t = createI18n(lang).t as TFunction))
+  return t
+}
+
+/** An event's words, as the log and the consoles show them, in English (or `lang`). */
+export function words(e: LabEvent, lang: UiLang = 'en'): string {
+  return eventWords(e, tOf(lang))
 }

@@ -28,7 +28,7 @@ afterAll(() => t.close())
 
 /** The next note of the server whose English words end with `english`. */
 async function noteEnding(english: string): Promise<Said> {
-  const e = await t.waitForEvent((e) => e.kind === 'console' && !!e.detail.note && e.info.endsWith(english))
+  const e = await t.waitForEvent((e) => e.kind === 'console' && !!e.detail.note && e.info?.endsWith(english) === true)
   if (e.kind !== 'console' || !e.detail.note) throw new Error('not a note')
   return e.detail.note
 }

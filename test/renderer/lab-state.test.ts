@@ -400,7 +400,7 @@ describe('one validation path: the window refuses what the host refuses, in the 
 
   it.each(refused)('%s', async (_what, ui, sent, words) => {
     expect(ui()).toEqual({ problem: words })
-    expect(await dispatch(handlers, 'start', [sent])).toEqual({ ok: false, error: words, code: 'EBADCALL' })
+    expect(await dispatch(handlers, 'start', [sent])).toEqual({ ok: false, error: words, code: 'EBADCALL', said: { key: 'error:badCall', params: { problem: words } } })
   })
 
   it('server port 0 is refused in the window, as on the command line, though the host lets tools and tests have any free port', () => {

@@ -6,6 +6,7 @@ import { EventStore } from '../../src/renderer/src/feed/event-store'
 import { csvCell, toCsv } from '../../src/renderer/src/log/export'
 import { hexDump } from '../../src/renderer/src/log/hex-dump'
 import { LogView, NO_FILTER } from '../../src/renderer/src/log/log-view'
+import { words } from '../helpers/words'
 
 let seq = 0
 const ev = (over: Partial<LabEvent> = {}): LabEvent => ({
@@ -19,7 +20,6 @@ const ev = (over: Partial<LabEvent> = {}): LabEvent => ({
   local: { address: '127.0.0.1', port: 40000, family: 'IPv4' },
   remote: { address: '127.0.0.1', port: 12000, family: 'IPv4' },
   length: 11,
-  info: 'wrote 11 bytes to the stream',
   detail: { what: 'bytes' },
   ...over
 }) as LabEvent
@@ -111,9 +111,26 @@ describe('LogView', () => {
   it('finds text in info and addresses', () => {
     const store = new EventStore(100, now)
     const view = new LogView(store, { ...NO_FILTER, text: '12000' })
-    store.add([ev(), ev({ remote: undefined, local: undefined, info: 'nothing here' })])
+    store.add([ev(), ev({ remote: undefined, local: undefined })])
     view.update()
     expect(view.rows.length).toBe(1)
+  })
+
+  it("searches the words the log shows, in the window's language, and again when it switches", () => {
+    const store = new EventStore(100, now)
+    const view = new LogView(store, { ...NO_FILTER, text: 'scritti 11 byte' })
+    store.add([ev(), ev({ kind: 'recv', detail: { what: 'stream', recvSize: 1024, leftover: 0, eof: false, waiting: 0 } })])
+    view.update()
+    // Events carry no words: in English, the Italian words are nowhere.
+    expect(view.rows.length).toBe(0)
+    view.words = (e) => words(e, 'it')
+    view.setFilter(view.filter)
+    expect(view.rows.map((e) => e.kind)).toEqual(['send'])
+    view.setFilter({ ...NO_FILTER, text: 'wrote 11 bytes' })
+    expect(view.rows.length).toBe(0)
+    view.words = (e) => words(e)
+    view.setFilter(view.filter)
+    expect(view.rows.map((e) => e.kind)).toEqual(['send'])
   })
 })
 
@@ -133,9 +150,13 @@ describe('CSV export', () => {
     expect(csvCell('say "hi"')).toBe('"say ""hi"""')
     expect(csvCell('=cmd()')).toBe("'=cmd()")
     expect(csvCell(-5)).toBe('-5')
-    const csv = toCsv([ev({ info: 'GET / HTTP/1.0\r\n\r\n', preview: 'aGk=' })])
+    // The HTTP client's console line of its request: the program's own words, as printed.
+    const csv = toCsv([ev({ kind: 'console', info: 'GET / HTTP/1.0\r\n\r\n', detail: { course: true }, preview: 'aGk=' })])
     const [, row] = csv.split('\r\n')
-    expect(row).toMatch(/^\d+,0\.000000,127\.0\.0\.1:40000,127\.0\.0\.1:12000,TCP,11,tcp-client-1,send,"GET \/ HTTP\/1\.0/)
+    expect(row).toMatch(/^\d+,0\.000000,127\.0\.0\.1:40000,127\.0\.0\.1:12000,TCP,11,tcp-client-1,console,"GET \/ HTTP\/1\.0/)
+    // The info column is the words the log shows, in the language asked for; the other columns stay as they are.
+    const [, sent] = toCsv([ev({ preview: 'aGk=' })], undefined, (e) => words(e, 'it')).split('\r\n')
+    expect(sent).toMatch(/,tcp-client-1,send,scritti 11 byte nello stream,aGk=$/)
     expect(csv.endsWith(',aGk=\r\n')).toBe(true)
   })
 })

@@ -5,7 +5,7 @@
 // window's own lines (WindowLine) go to the console they name, or with the endpoint they name.
 
 import type { LabEvent, WindowLineStyle } from '../../../shared/events'
-import { decodeStopWords } from '../../../shared/event-words'
+import { decodeStopWords, englishT, eventWords, type TFunction } from '../../../shared/event-words'
 import { said, type Said } from '../../../shared/i18n/said'
 import type { ConsoleRegistry } from '../consoles/consoles'
 import type { EventStore } from './event-store'
@@ -40,7 +40,9 @@ export class EventRouter {
     private readonly store: EventStore,
     private readonly consoles: ConsoleWriter,
     /** The console this window shows a window line's console key in (another window's tabs may differ). */
-    private readonly placeOf: (key: string) => string = (key) => key
+    private readonly placeOf: (key: string) => string = (key) => key,
+    /** The window's words as they are now: an error or a note is worded as it reaches its console. */
+    private readonly t: () => TFunction = englishT
   ) {}
 
   /** The console key of an endpoint, if known. */
@@ -71,10 +73,10 @@ export class EventRouter {
 
   private show(key: string, e: LabEvent): void {
     if (e.kind === 'console') {
-      if (e.detail.window) showWindowLine(this.consoles, key, e.detail.window.style, e.detail.window.said ?? e.info)
+      if (e.detail.window) showWindowLine(this.consoles, key, e.detail.window.style, e.detail.window.said ?? e.info ?? '')
       else {
-        // socklab's own note (the HTTP server's refusals, limits) in the window's language; the program's lines as they are.
-        this.consoles.write(key, e.detail.note ? windowSay(e.detail.note, e.info) : e.info)
+        // The course program's own line as it printed it (never translated); socklab's own note in the window's language.
+        this.consoles.write(key, e.detail.note ? windowSay(e.detail.note, e.info ?? '') : (e.info ?? ''))
         // The reply's line is the one after its read: the note goes right under it, where the U+FFFD is.
         const note = this.decodeNotes.get(e.endpoint)
         if (note !== undefined) {
@@ -82,10 +84,10 @@ export class EventRouter {
           this.consoles.write(key, note, 'note')
         }
       }
-    } else if (e.kind === 'error') this.consoles.write(key, `ERROR: ${e.info}`, 'error')
+    } else if (e.kind === 'error') this.consoles.write(key, `ERROR: ${eventWords(e, this.t())}`, 'error')
     // A server says "Connection reset by ..." itself; a client's reset is its failure.
-    else if (e.kind === 'reset' && e.role === 'client') this.consoles.write(key, `ERROR: ${e.info}`, 'error')
+    else if (e.kind === 'reset' && e.role === 'client') this.consoles.write(key, `ERROR: ${eventWords(e, this.t())}`, 'error')
     // Where the course's client would have stopped in decode(): said under the reply's line, which comes next.
-    else if (e.kind === 'recv' && 'undecodable' in e.detail && e.detail.undecodable) this.decodeNotes.set(e.endpoint, decodeStopWords(e.detail.undecodable))
+    else if (e.kind === 'recv' && 'undecodable' in e.detail && e.detail.undecodable) this.decodeNotes.set(e.endpoint, decodeStopWords(e.detail.undecodable, this.t()))
   }
 }

@@ -19,6 +19,7 @@ import type { ClientFields, ClientTab, LabKind, LabState, ServerFields } from '.
 import { adoptEndpoints, clientConfig, initialLab, isBusy, labOf, LABS, newTab, phaseOf, PROMPTS, restoreLabs, serverConfig, shownTab, signatureOf, stoppedPhase, withFamily, withServerPort, withStoppedServers, withUrl } from './lab-state'
 import { saveViewMemory, type ViewMemory } from './view-memory'
 import { keptTabs, rememberedEndpoints, savedTabs, startingTabs } from './tab-memory'
+import { windowT } from '../feed/window-words'
 
 /** What the window shows of the labs; a new object whenever anything in it changes. */
 export interface LabView {
@@ -156,7 +157,7 @@ export class LabController {
     const labs = withRememberedTabs(startingLabs(info, family, memory), this.rememberedTabs)
     this.view = { family, active: memory.active ?? 'tcp', labs, problems: {}, drafts: memory.drafts ?? {} }
     this.written = { write: (key, text, style) => (this.spoken.add(key), consoles.write(key, text, style)) }
-    this.router = new EventRouter(store, this.written, this.placeOf)
+    this.router = new EventRouter(store, this.written, this.placeOf, windowT)
     this.readInput()
   }
 

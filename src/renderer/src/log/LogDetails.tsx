@@ -7,6 +7,7 @@ import type { KeyOf } from './log-view'
 import { useTranslation } from 'react-i18next'
 import type { TFunction } from 'i18next'
 import { useWords } from '../ui/use-words'
+import { useEventWords } from './use-event-words'
 
 type Show = 'hex' | 'text'
 
@@ -18,6 +19,7 @@ export function LogDetails({ event, keyOf }: { event?: LabEvent; keyOf: KeyOf })
   const preview = event?.preview
   const bytes = useMemo(() => decodeBase64(preview), [preview])
   const dump = useMemo(() => (show === 'hex' ? hexDump(bytes) : new TextDecoder('utf-8').decode(bytes)), [bytes, show])
+  const wordsOf = useEventWords()
   if (!event)
     return (
       <div className="details empty" data-testid="log-details">
@@ -34,11 +36,11 @@ export function LogDetails({ event, keyOf }: { event?: LabEvent; keyOf: KeyOf })
       <div className="details-head">
         {/* With bytes, one line, cut at the pane's edge (the whole of it on hover), so that the dump keeps its room. */}
         {/* One sentence of the catalog as its tooltip; on the line, the seq, the call, the code and an id are data (translate="no"). */}
-        <p title={t('details.summary', { seq: event.seq, who, info: event.info, note })}>
+        <p title={t('details.summary', { seq: event.seq, who, info: wordsOf(event), note })}>
           <strong translate="no">#{event.seq}</strong> {key ? words(fullName(key)) : <span translate="no">{event.endpoint}</span>} · <span translate="no">{event.kind}</span>
           {event.conn ? ` · ${t('details.connection', { conn: event.conn })}` : ''}
           {event.code ? ' · ' : ''}
-          {event.code ? <span translate="no">{event.code}</span> : null} · {event.info} {payload && <em data-testid="log-payload-note">{note}</em>}
+          {event.code ? <span translate="no">{event.code}</span> : null} · <span translate={event.kind === 'console' ? 'no' : undefined}>{wordsOf(event)}</span> {payload && <em data-testid="log-payload-note">{note}</em>}
         </p>
         {bytes.length > 0 && (
           <div className="seg-group" role="group" aria-label={t('details.showAs')}>

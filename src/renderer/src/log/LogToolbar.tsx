@@ -5,6 +5,7 @@ import type { FilterEntry } from './log-endpoints'
 import type { LogFilter } from './log-view'
 import { useTranslation } from 'react-i18next'
 import { useWords } from '../ui/use-words'
+import { useEventWords } from './use-event-words'
 
 interface Props {
   filter: LogFilter
@@ -31,6 +32,7 @@ const FORMATS = { json: 'JSON', csv: 'CSV' }
 export function LogToolbar({ filter, onFilter, endpoints, shown, behind, dropped, paused, onPause, onClear, rows, base }: Props): React.JSX.Element {
   const { t } = useTranslation('log')
   const stamp = new Date().toISOString().replace(/[:.]/g, '-').slice(0, 19)
+  const eventWordsOf = useEventWords()
   const count = `${t('toolbar.events', { count: shown })}${behind > 0 ? t('toolbar.behind', { count: behind }) : ''}${dropped > 0 ? t('toolbar.dropped', { count: dropped }) : ''}`
   return (
     <div className="log-bar">
@@ -68,7 +70,7 @@ export function LogToolbar({ filter, onFilter, endpoints, shown, behind, dropped
         <button type="button" aria-label={t('toolbar.exportJson')} title={t('toolbar.exportJsonHint')} onClick={() => download(`socklab-log-${stamp}.json`, toJson(rows), 'application/json')} data-testid="log-export-json" translate="no">
           {FORMATS.json}
         </button>
-        <button type="button" aria-label={t('toolbar.exportCsv')} title={t('toolbar.exportCsvHint')} onClick={() => download(`socklab-log-${stamp}.csv`, toCsv(rows, base), 'text/csv')} data-testid="log-export-csv" translate="no">
+        <button type="button" aria-label={t('toolbar.exportCsv')} title={t('toolbar.exportCsvHint')} onClick={() => download(`socklab-log-${stamp}.csv`, toCsv(rows, base, eventWordsOf), 'text/csv')} data-testid="log-export-csv" translate="no">
           {FORMATS.csv}
         </button>
       </div>

@@ -11,6 +11,7 @@ import { LogDetails } from './LogDetails'
 import { LogToolbar } from './LogToolbar'
 import { useTranslation } from 'react-i18next'
 import type { TFunction } from 'i18next'
+import { useEventWords } from './use-event-words'
 
 const OVERSCAN = 8
 /** Row height at 100% (1.57 lines of the log's 14 px text): at 200% on 1920×1080 this leaves room for four rows beside a selected row's bytes. */
@@ -74,6 +75,16 @@ export function PacketLog({ store, endpoints, keyOf, zoom, onCleared, pick, onSe
     return rebuilt
   }, [store, keyOf])
   const [version, setVersion] = useState(0)
+  // The text filter searches the words shown, in the window's language: a switch searches again.
+  const words = useEventWords()
+  useEffect(() => {
+    if (view.words === words) return
+    view.words = words
+    if (view.filter.text) {
+      view.setFilter(view.filter)
+      setVersion((v) => v + 1)
+    }
+  }, [view, words])
   const inLog = useMemo(() => new EndpointsInLog(store), [store])
   const [filter, setFilter] = useState<LogFilter>(NO_FILTER)
   const [paused, setPaused] = useState(false)
@@ -296,6 +307,7 @@ export function PacketLog({ store, endpoints, keyOf, zoom, onCleared, pick, onSe
 
 function LogRow({ event: e, index, base, rowHeight, selected, onSelect }: { event: LabEvent; index: number; base: number; rowHeight: number; selected: boolean; onSelect: () => void }): React.JSX.Element {
   const { source, destination } = endpointsOf(e)
+  const info = useEventWords()(e)
   return (
     <div
       id={`log-row-${e.seq}`}
@@ -321,8 +333,15 @@ function LogRow({ event: e, index, base, rowHeight, selected, onSelect }: { even
       <span role="gridcell" className="c-len" translate="no">
         {e.kind === 'send' || e.kind === 'recv' ? e.length : ''}
       </span>
-      <span role="gridcell" className="c-what" title={e.info}>
-        {describe(e)}
+      <span role="gridcell" className="c-what" title={info}>
+        {/* The kind is a token (never translated); a console row's line is the program's own words. */}
+        {e.kind === 'console' ? (
+          <span translate="no">{describe(e, info)}</span>
+        ) : (
+          <>
+            <span translate="no">{e.kind.toUpperCase()}</span> {info}
+          </>
+        )}
       </span>
     </div>
   )

@@ -1,7 +1,11 @@
 // The log as files a student can keep or hand in: JSON (everything) and CSV (for spreadsheets).
+// Both keep stable fields, the same in every language (kind, detail, addresses); the CSV's `info`
+// column is the words the log shows, in the window's language.
 
 import type { LabEvent } from '../../../shared/events'
 import { endpointsOf, relativeSeconds } from './format'
+import type { WordsOf } from './log-view'
+import { englishT, eventWords } from '../../../shared/event-words'
 
 export function toJson(events: readonly LabEvent[]): string {
   return JSON.stringify(events, null, 1)
@@ -9,10 +13,10 @@ export function toJson(events: readonly LabEvent[]): string {
 
 const CSV_COLUMNS = ['no', 'time_s', 'source', 'destination', 'protocol', 'length', 'endpoint', 'event', 'info', 'payload_base64']
 
-export function toCsv(events: readonly LabEvent[], base = events[0]?.time ?? 0): string {
+export function toCsv(events: readonly LabEvent[], base = events[0]?.time ?? 0, words: WordsOf = (e) => eventWords(e, englishT())): string {
   const rows = events.map((e) => {
     const { source, destination } = endpointsOf(e)
-    return [e.seq, relativeSeconds(e.time, base), source, destination, e.proto, e.length, e.endpoint, e.kind, e.info, e.preview ?? ''].map(csvCell).join(',')
+    return [e.seq, relativeSeconds(e.time, base), source, destination, e.proto, e.length, e.endpoint, e.kind, words(e), e.preview ?? ''].map(csvCell).join(',')
   })
   return [CSV_COLUMNS.join(','), ...rows].join('\r\n') + '\r\n'
 }

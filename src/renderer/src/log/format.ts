@@ -22,6 +22,7 @@ export function relativeSeconds(time: number, base: number): string {
   return ((time - base) / 1e6).toFixed(6)
 }
 
-export function describe(e: LabEvent): string {
-  return `${e.kind.toUpperCase()} ${e.info}`
+/** The Info column: the kind as a token (never translated), then the event's words (`info`: eventWords(e, t)). */
+export function describe(e: LabEvent, info: string): string {
+  return `${e.kind.toUpperCase()} ${info}`
 }

@@ -5,6 +5,7 @@ import type { LabEvent, Proto } from '../../../shared/events'
 import type { EventStore } from '../feed/event-store'
 import { endpointsOf } from './format'
 import { decodeBase64 } from './hex-dump'
+import { englishT, eventWords } from '../../../shared/event-words'
 
 export interface LogFilter {
   proto: Proto | 'all'
@@ -52,14 +53,19 @@ function containsBytes(haystack: Uint8Array, needle: Uint8Array): boolean {
   return false
 }
 
-export function matches(e: LabEvent, f: LogFilter, keyOf: KeyOf = () => undefined): boolean {
+/** An event's words as the log shows them now (in the window's language). */
+export type WordsOf = (e: LabEvent) => string
+const inEnglish: WordsOf = (e) => eventWords(e, englishT())
+
+/** Whether the event passes the filter; its text is looked for in the words the log shows (`words`, in the window's language). */
+export function matches(e: LabEvent, f: LogFilter, keyOf: KeyOf = () => undefined, words: WordsOf = inEnglish): boolean {
   if (!f.consoleLines && e.kind === 'console') return false
   if (f.proto !== 'all' && e.proto !== f.proto) return false
   if (f.endpoint !== 'all' && keyOf(e.endpoint) !== f.endpoint) return false
   if (!f.text) return true
   const text = f.text.toLowerCase()
   const { source, destination } = endpointsOf(e)
-  if (e.info.toLowerCase().includes(text) || source.includes(text) || destination.includes(text) || e.kind.includes(text) || payloadText(e).includes(text)) return true
+  if (words(e).toLowerCase().includes(text) || source.includes(text) || destination.includes(text) || e.kind.includes(text) || payloadText(e).includes(text)) return true
   const bytes = e.preview ? hexQuery(text) : null
   return bytes !== null && containsBytes(decodeBase64(e.preview!), bytes)
 }
@@ -75,7 +81,9 @@ export class LogView {
   constructor(
     private readonly store: EventStore,
     public filter: LogFilter = NO_FILTER,
-    private readonly keyOf: KeyOf = () => undefined
+    private readonly keyOf: KeyOf = () => undefined,
+    /** The words the Info column shows, which the text filter searches: the window sets its language's. */
+    public words: WordsOf = inEnglish
   ) {}
 
   /** Takes in what the store received since the last call. Returns true if rows changed. */
@@ -91,7 +99,7 @@ export class LogView {
     for (let i = lowerBound(all, this.seen + 1); i < all.length; i++) {
       const e = all[i]
       this.base ??= e.time
-      if (matches(e, this.filter, this.keyOf)) {
+      if (matches(e, this.filter, this.keyOf, this.words)) {
         this.rows.push(e)
         this.widestAddress = Math.max(this.widestAddress, addressChars(e))
         changed = true
@@ -103,7 +111,7 @@ export class LogView {
 
   setFilter(filter: LogFilter): void {
     this.filter = filter
-    this.rows = this.store.all().filter((e) => matches(e, filter, this.keyOf))
+    this.rows = this.store.all().filter((e) => matches(e, filter, this.keyOf, this.words))
     this.widestAddress = this.rows.reduce((most, e) => Math.max(most, addressChars(e)), 0)
   }
 

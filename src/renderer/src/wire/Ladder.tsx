@@ -18,6 +18,7 @@ import { useWholeWindow } from '../ui/use-whole-window'
 import { alignmentWords, buildLadder, callSides, conversationName, conversationNames, type LadderRow } from './ladder-model'
 import { WholeWindowButton } from '../ui/WholeWindowButton'
 import { DATA_SVG, sayIn, worded } from './words'
+import { eventWords } from '../../../shared/event-words'
 
 interface Props {
   store: CaptureStore
@@ -266,7 +267,7 @@ function CallMark({ row, top, fs, lineX, timeX, time, selected, store }: { row: 
   const label = worded(t, row.label)
   return (
     <g className={`ladder-call kind-${row.event.kind}${selected ? ' selected' : ''}`} role="button" tabIndex={0} aria-label={t('ladder.callName', { side: sayIn(t, roleSaid(row.side)), label })} data-testid="ladder-call" data-kind={row.event.kind} {...activate(() => store.selectCall(row.event.seq))}>
-      <title>{row.event.info}</title>
+      <title>{eventWords(row.event, t as never)}</title>
       <text x={timeX} y={y + fs * 0.35} textAnchor="end" className="ladder-muted" data-testid="ladder-time" {...DATA_SVG}>
         {time}
       </text>

@@ -14,6 +14,8 @@ import { matchConnections } from '../../../shared/match-connections'
 import type { ConnectionMatch, Conversation, PacketCalls, WirePacket } from '../../../shared/wire'
 import { flagsText, roleSaid, stepSaid } from '../../../shared/wire'
 import { said, type Said } from '../../../shared/i18n/said'
+import { eventWords } from '../../../shared/event-words'
+import { windowT } from '../feed/window-words'
 
 /** `time` is what the row prints and places it (the packet's or the call's own, in µs since the epoch); `tie` orders equal times. */
 export type LadderRow =
@@ -59,7 +61,7 @@ export function callLabel(e: LabEvent): string | Said {
     case 'reset':
       return said('wire:ladder.call.reset')
     default:
-      return e.info
+      return eventWords(e, windowT())
   }
 }
 

@@ -150,9 +150,8 @@ function clientStep(t: Tracking, e: LabEvent): void {
       return
     case 'reset':
     case 'error':
-      t.step = { doing: said('wire:activity.failed', {
-        info: e.info
-      }), tone: 'closed' }
+      // What failed, as the error event says it (a Said, worded where the step is shown).
+      t.step = { doing: said('wire:activity.failed', { info: e.detail.said }), tone: 'closed' }
       return
     case 'close':
       t.open.delete(e.conn)
