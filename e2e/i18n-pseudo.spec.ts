@@ -67,7 +67,12 @@ function leaksInPage(): { leaks: Omit<Leak, 'state'>[]; pseudo: number } {
     if (words(outside) && visible(el!)) out.push({ where: where(el!), kind: 'text', text: (node.nodeValue ?? '').trim().slice(0, 160) })
   }
   // Each accessible name on its own: a name is one catalog string (or data).
-  const outsideMarks = (s: string): string => s.replace(/⟦[^⟦⟧]*(?:⟦[^⟦⟧]*⟧[^⟦⟧]*)*⟧/g, '')
+  // Marks nest as deep as catalog strings do (a sentence whose parameter is a sentence): take out
+  // the innermost pairs until none is left.
+  const outsideMarks = (s: string): string => {
+    for (let prev = ''; prev !== s; ) [prev, s] = [s, s.replace(/⟦[^⟦⟧]*⟧/g, '')]
+    return s
+  }
   for (const el of document.body.querySelectorAll('*')) {
     if (skipped(el) || isData(el) || !visible(el)) continue
     for (const name of NAMES) {
