@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { addressProblem, ipFamily, parseCoursePort } from '../src/shared/address'
 import { parseCourseUrl } from '../src/engine/url'
+import { english } from './helpers/words'
 
 describe('the course port rule', () => {
   it.each([
@@ -53,7 +54,8 @@ describe('URLs of the course HTTP client', () => {
     ['http://999.1.1.1/', /invalid address/]
   ])('%s is refused: %s', (input, reason) => {
     const r = parseCourseUrl(input)
-    expect('error' in r && r.error).toMatch(reason)
-    expect('error' in r && r.error).toMatch(/^Error in parsing URL </)
+    const words = 'error' in r ? english(r.error) : ''
+    expect(words).toMatch(reason)
+    expect(words).toMatch(/^Error in parsing URL </)
   })
 })
