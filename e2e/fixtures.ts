@@ -7,6 +7,8 @@ import os from 'node:os'
 import path from 'node:path'
 import { test as base, expect, type Locator, type Page } from '@playwright/test'
 import { freePort, ROOT } from '../test/helpers/processes'
+import enLab from '../src/shared/i18n/locales/en/lab.json'
+import itLab from '../src/shared/i18n/locales/it/lab.json'
 
 export { ROOT }
 
@@ -45,9 +47,11 @@ export async function startHost(env: Record<string, string> = {}): Promise<Host>
   return { url, child }
 }
 
-export const test = base.extend<{ lab: Page; host: Host; hostEnv: Record<string, string> }>({
+export const test = base.extend<{ lab: Page; host: Host; hostEnv: Record<string, string>; lang: 'en' | 'it' | undefined }>({
   /** Extra environment for the host (`test.use({ hostEnv: { SOCKLAB_WIRESHARK: ... } })`). */
   hostEnv: [{}, { option: true }],
+  /** The window's language, as the address asks for it (`test.use({ lang: 'it' })`); by default the browser's (English here). */
+  lang: [undefined, { option: true }],
   host: [
     async ({ hostEnv }, use) => {
       const host = await startHost(hostEnv)
@@ -57,9 +61,9 @@ export const test = base.extend<{ lab: Page; host: Host; hostEnv: Record<string,
     // One host per test: a test starts from an empty lab, as a student who just opened the app.
     { scope: 'test' }
   ],
-  lab: async ({ page, host }, use) => {
-    await page.goto(host.url)
-    await expect(page.getByTestId('host-info')).toContainText('browser host')
+  lab: async ({ page, host, lang }, use) => {
+    await page.goto(lang ? `${host.url}&lang=${lang}` : host.url)
+    await expect(page.getByTestId('host-info')).toContainText(lang === 'it' ? itLab.header.browser : enLab.header.browser)
     await use(page)
   }
 })

@@ -6,6 +6,11 @@ import type { Page } from '@playwright/test'
 import { MAX_ENDPOINTS_PER_LAB } from '../src/shared/limits'
 import { clientConsole, consoleText, exchange, expect, freePort, logViewport, shot, startServer, test } from './fixtures'
 
+/** The window's languages: the projector's checks run in English and in Italian (longer words). */
+const LANGS = ['en', 'it'] as const
+/** A test's title in a language: English as it always was, Italian marked. */
+const inLang = (lang: (typeof LANGS)[number]): string => (lang === 'en' ? '' : ` (${lang})`)
+
 async function zoomTo(page: Page, label: string): Promise<void> {
   await page.getByTestId('zoom-reset').click()
   for (let i = 0; i < 8 && (await page.getByTestId('zoom-reset').textContent()) !== label; i++) await page.getByTestId('zoom-in').click()
@@ -79,37 +84,42 @@ async function plusReachable(page: Page): Promise<{ inPanel: boolean; onTop: boo
   })
 }
 
-test('"+ New client" stays reachable up to the lab’s endpoint limit, at 1440 px, at 200% on 1920×1080 and at 150% on 1280×720; the tab on screen is in view', async ({ lab }) => {
-  test.setTimeout(120_000)
-  const sizes = [
-    [1440, 900, '100%'],
-    [1920, 1080, '200%'],
-    [1280, 720, '150%']
-  ] as const
-  for (const [width, height, zoom] of sizes) {
-    await lab.setViewportSize({ width, height })
-    await zoomTo(lab, zoom)
-    // Each size adds its share of tabs; the last reaches the lab's limit (a server and 63 clients).
-    const target = zoom === '150%' ? MAX_ENDPOINTS_PER_LAB - 1 : zoom === '200%' ? 30 : 12
-    for (let n = await lab.getByRole('tab', { name: /^Client \d+/ }).count(); n < target; n++) {
-      expect(await plusReachable(lab), `+ after ${n} tabs at ${zoom} on ${width}×${height}`).toEqual({ inPanel: true, onTop: true, onScreen: true })
-      await lab.getByTestId('client-new').click({ trial: false })
-      await expect(lab.getByTestId(`client-tab-${n + 1}`)).toBeVisible()
-    }
-    expect(await plusReachable(lab)).toEqual({ inPanel: true, onTop: true, onScreen: true })
-    // The new tab is the one shown, and it is in view in the strip.
-    const newest = lab.getByTestId(`client-tab-${target}`)
-    await expect(newest).toHaveAttribute('aria-selected', 'true')
-    await expect(newest).toBeInViewport({ ratio: 1 })
-    // The window does not scroll: the strip keeps to the panel's head.
-    expect(await lab.evaluate(() => document.scrollingElement!.scrollHeight <= innerHeight && document.scrollingElement!.scrollWidth <= innerWidth)).toBe(true)
-    await shot(lab, `client-tabs-${width}x${height}-${zoom.replace('%', '')}`)
-  }
-  // An early tab is still reachable: back to Client 1 and it is in view.
-  await lab.getByTestId('client-tab-1').scrollIntoViewIfNeeded()
-  await lab.getByTestId('client-tab-1').click()
-  await expect(lab.getByTestId('client-tab-1')).toHaveAttribute('aria-selected', 'true')
-})
+for (const lang of LANGS) {
+  test.describe(() => {
+    test.use({ lang })
+    test(`"+ New client" stays reachable up to the lab’s endpoint limit, at 1440 px, at 200% on 1920×1080 and at 150% on 1280×720; the tab on screen is in view${inLang(lang)}`, async ({ lab }) => {
+      test.setTimeout(120_000)
+      const sizes = [
+        [1440, 900, '100%'],
+        [1920, 1080, '200%'],
+        [1280, 720, '150%']
+      ] as const
+      for (const [width, height, zoom] of sizes) {
+        await lab.setViewportSize({ width, height })
+        await zoomTo(lab, zoom)
+        // Each size adds its share of tabs; the last reaches the lab's limit (a server and 63 clients).
+        const target = zoom === '150%' ? MAX_ENDPOINTS_PER_LAB - 1 : zoom === '200%' ? 30 : 12
+        for (let n = await lab.getByRole('tab', { name: /^Client \d+/ }).count(); n < target; n++) {
+          expect(await plusReachable(lab), `+ after ${n} tabs at ${zoom} on ${width}×${height}`).toEqual({ inPanel: true, onTop: true, onScreen: true })
+          await lab.getByTestId('client-new').click({ trial: false })
+          await expect(lab.getByTestId(`client-tab-${n + 1}`)).toBeVisible()
+        }
+        expect(await plusReachable(lab)).toEqual({ inPanel: true, onTop: true, onScreen: true })
+        // The new tab is the one shown, and it is in view in the strip.
+        const newest = lab.getByTestId(`client-tab-${target}`)
+        await expect(newest).toHaveAttribute('aria-selected', 'true')
+        await expect(newest).toBeInViewport({ ratio: 1 })
+        // The window does not scroll: the strip keeps to the panel's head.
+        expect(await lab.evaluate(() => document.scrollingElement!.scrollHeight <= innerHeight && document.scrollingElement!.scrollWidth <= innerWidth)).toBe(true)
+        await shot(lab, `client-tabs-${width}x${height}-${zoom.replace('%', '')}${lang === 'en' ? '' : `-${lang}`}`)
+      }
+      // An early tab is still reachable: back to Client 1 and it is in view.
+      await lab.getByTestId('client-tab-1').scrollIntoViewIfNeeded()
+      await lab.getByTestId('client-tab-1').click()
+      await expect(lab.getByTestId('client-tab-1')).toHaveAttribute('aria-selected', 'true')
+    })
+  })
+}
 
 /**
  * Every cell of the wire view's header and of its rows, as drawn now, scrolled through from the top:
@@ -254,71 +264,81 @@ async function logCells(page: Page): Promise<{ cut: string[]; addresses: string[
   return { cut: [...cut], addresses: [...addresses], closes: [...closes].map(([info, whoFits]) => ({ info, whoFits })) }
 }
 
-test('the packet log at 100%, at 200% on 1920×1080 and at 150% on 1280×720: headers and IPv6 and IPv4 addresses whole, and Info says who closed', async ({ lab }) => {
-  test.setTimeout(120_000)
-  await lab.setViewportSize({ width: 1280, height: 800 })
-  await lab.getByTestId('family-IPv6').click()
-  const six = await freePort()
-  await startServer(lab, six)
-  await exchange(lab, 'over six')
-  await lab.getByTestId('server-stop').click()
-  await lab.getByTestId('family-IPv4').click()
-  const four = await freePort()
-  await startServer(lab, four)
-  await exchange(lab, 'over four')
-  // Both closes of both exchanges: the client's after its reply, the server's after serving.
-  await expect.poll(async () => (await logCells(lab)).closes.length, { timeout: 15_000 }).toBeGreaterThanOrEqual(4)
+for (const lang of LANGS) {
+  test.describe(() => {
+    test.use({ lang })
+    test(`the packet log at 100%, at 200% on 1920×1080 and at 150% on 1280×720: headers and IPv6 and IPv4 addresses whole, and Info says who closed${inLang(lang)}`, async ({ lab }) => {
+      test.setTimeout(120_000)
+      await lab.setViewportSize({ width: 1280, height: 800 })
+      await lab.getByTestId('family-IPv6').click()
+      const six = await freePort()
+      await startServer(lab, six)
+      await exchange(lab, 'over six')
+      await lab.getByTestId('server-stop').click()
+      await lab.getByTestId('family-IPv4').click()
+      const four = await freePort()
+      await startServer(lab, four)
+      await exchange(lab, 'over four')
+      // Both closes of both exchanges: the client's after its reply, the server's after serving.
+      await expect.poll(async () => (await logCells(lab)).closes.length, { timeout: 15_000 }).toBeGreaterThanOrEqual(4)
 
-  for (const [width, height, zoom] of [
-    [1280, 800, '100%'],
-    [1920, 1080, '200%'],
-    [1280, 720, '150%']
-  ] as const) {
-    await lab.setViewportSize({ width, height })
-    await zoomTo(lab, zoom)
-    const at = `at ${zoom} on ${width}×${height}`
-    const cells = await logCells(lab)
-    expect(cells.cut, `cut ${at}`).toEqual([])
-    expect(cells.addresses.some((a) => a === `[::1]:${six}`), `the IPv6 server's address ${at}`).toBe(true)
-    expect(cells.addresses.some((a) => a === `127.0.0.1:${four}`), `the IPv4 server's address ${at}`).toBe(true)
-    expect(cells.addresses.some((a) => /^\[::1\]:\d+$/.test(a) && a !== `[::1]:${six}`), `an IPv6 client's address ${at}`).toBe(true)
-    expect(cells.closes.filter((c) => /\bserver\b/.test(c.info)).length, `the server's closes ${at}`).toBeGreaterThanOrEqual(2)
-    expect(cells.closes.filter((c) => /\bclient\b/.test(c.info)).length, `the client's closes ${at}`).toBeGreaterThanOrEqual(2)
-    expect(cells.closes.filter((c) => !c.whoFits), `Info cut before it says who closed ${at}`).toEqual([])
-    await lab.getByTestId('log-body').evaluate((el) => (el.scrollTop = el.scrollHeight))
-    await shot(lab, `log-both-families-${width}x${height}-${zoom.replace('%', '')}`)
-  }
-})
+      for (const [width, height, zoom] of [
+        [1280, 800, '100%'],
+        [1920, 1080, '200%'],
+        [1280, 720, '150%']
+      ] as const) {
+        await lab.setViewportSize({ width, height })
+        await zoomTo(lab, zoom)
+        const at = `at ${zoom} on ${width}×${height}`
+        const cells = await logCells(lab)
+        expect(cells.cut, `cut ${at}`).toEqual([])
+        expect(cells.addresses.some((a) => a === `[::1]:${six}`), `the IPv6 server's address ${at}`).toBe(true)
+        expect(cells.addresses.some((a) => a === `127.0.0.1:${four}`), `the IPv4 server's address ${at}`).toBe(true)
+        expect(cells.addresses.some((a) => /^\[::1\]:\d+$/.test(a) && a !== `[::1]:${six}`), `an IPv6 client's address ${at}`).toBe(true)
+        expect(cells.closes.filter((c) => /\bserver\b/.test(c.info)).length, `the server's closes ${at}`).toBeGreaterThanOrEqual(2)
+        expect(cells.closes.filter((c) => /\bclient\b/.test(c.info)).length, `the client's closes ${at}`).toBeGreaterThanOrEqual(2)
+        expect(cells.closes.filter((c) => !c.whoFits), `Info cut before it says who closed ${at}`).toEqual([])
+        await lab.getByTestId('log-body').evaluate((el) => (el.scrollTop = el.scrollHeight))
+        await shot(lab, `log-both-families-${width}x${height}-${zoom.replace('%', '')}${lang === 'en' ? '' : `-${lang}`}`)
+      }
+    })
+  })
+}
 
-test('the packet log at 200% on 1920×1080 and at 150% on 1280×720: an IPv4 client of a [::] server, whose rows show it mapped ([::ffff:127.0.0.1]:port), whole; rows whole', async ({ lab }) => {
-  test.setTimeout(120_000)
-  await lab.setViewportSize({ width: 1280, height: 800 })
-  await lab.getByTestId('family-IPv6').click()
-  const port = await freePort()
-  await startServer(lab, port)
-  await expect(lab.getByTestId('server-status')).toContainText(`[::]:${port}`)
-  await lab.getByTestId('family-IPv4').click()
-  await expect(lab.getByTestId('client-address')).toHaveValue('127.0.0.1')
-  await exchange(lab, 'mapped')
-  const mapped = /^\[::ffff:127\.0\.0\.1\]:\d+$/
-  await expect.poll(async () => (await logCells(lab)).addresses.filter((a) => mapped.test(a)).length, { timeout: 15_000 }).toBeGreaterThanOrEqual(1)
+for (const lang of LANGS) {
+  test.describe(() => {
+    test.use({ lang })
+    test(`the packet log at 200% on 1920×1080 and at 150% on 1280×720: an IPv4 client of a [::] server, whose rows show it mapped ([::ffff:127.0.0.1]:port), whole; rows whole${inLang(lang)}`, async ({ lab }) => {
+      test.setTimeout(120_000)
+      await lab.setViewportSize({ width: 1280, height: 800 })
+      await lab.getByTestId('family-IPv6').click()
+      const port = await freePort()
+      await startServer(lab, port)
+      await expect(lab.getByTestId('server-status')).toContainText(`[::]:${port}`)
+      await lab.getByTestId('family-IPv4').click()
+      await expect(lab.getByTestId('client-address')).toHaveValue('127.0.0.1')
+      await exchange(lab, 'mapped')
+      const mapped = /^\[::ffff:127\.0\.0\.1\]:\d+$/
+      await expect.poll(async () => (await logCells(lab)).addresses.filter((a) => mapped.test(a)).length, { timeout: 15_000 }).toBeGreaterThanOrEqual(1)
 
-  for (const [width, height, zoom] of [
-    [1280, 800, '100%'],
-    [1920, 1080, '200%'],
-    [1280, 720, '150%']
-  ] as const) {
-    await lab.setViewportSize({ width, height })
-    await zoomTo(lab, zoom)
-    const at = `at ${zoom} on ${width}×${height}`
-    const cells = await logCells(lab)
-    expect(cells.cut, `cut ${at}`).toEqual([])
-    expect(cells.addresses.some((a) => mapped.test(a)), `the mapped client address ${at}`).toBe(true)
-    expect(cells.addresses.some((a) => a === `[::]:${port}` || a === `[::ffff:127.0.0.1]:${port}`), `the server's address ${at}`).toBe(true)
-    expect(cells.closes.filter((c) => !c.whoFits), `Info cut before it says who closed ${at}`).toEqual([])
-    await lab.getByTestId('log-body').evaluate((el) => (el.scrollTop = el.scrollHeight))
-    await expect.poll(async () => (await logViewport(lab)).cutRows, `log rows cut ${at}`).toBe(0)
-    expect((await logViewport(lab)).fullRows, `log rows ${at}`).toBeGreaterThanOrEqual(3)
-    await shot(lab, `log-mapped-${width}x${height}-${zoom.replace('%', '')}`)
-  }
-})
+      for (const [width, height, zoom] of [
+        [1280, 800, '100%'],
+        [1920, 1080, '200%'],
+        [1280, 720, '150%']
+      ] as const) {
+        await lab.setViewportSize({ width, height })
+        await zoomTo(lab, zoom)
+        const at = `at ${zoom} on ${width}×${height}`
+        const cells = await logCells(lab)
+        expect(cells.cut, `cut ${at}`).toEqual([])
+        expect(cells.addresses.some((a) => mapped.test(a)), `the mapped client address ${at}`).toBe(true)
+        expect(cells.addresses.some((a) => a === `[::]:${port}` || a === `[::ffff:127.0.0.1]:${port}`), `the server's address ${at}`).toBe(true)
+        expect(cells.closes.filter((c) => !c.whoFits), `Info cut before it says who closed ${at}`).toEqual([])
+        await lab.getByTestId('log-body').evaluate((el) => (el.scrollTop = el.scrollHeight))
+        await expect.poll(async () => (await logViewport(lab)).cutRows, `log rows cut ${at}`).toBe(0)
+        expect((await logViewport(lab)).fullRows, `log rows ${at}`).toBeGreaterThanOrEqual(3)
+        await shot(lab, `log-mapped-${width}x${height}-${zoom.replace('%', '')}${lang === 'en' ? '' : `-${lang}`}`)
+      }
+    })
+  })
+}

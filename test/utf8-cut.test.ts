@@ -14,6 +14,7 @@ import type { WirePacket } from '../src/shared/wire'
 import { captureSkipReason, fieldLines, record, removeFixture } from './helpers/capture'
 import { testLab, type TestLab } from './helpers/lab'
 import { freePort, python, run, runSocklab, type Running } from './helpers/processes'
+import { english } from './helpers/words'
 
 const skip = await captureSkipReason()
 const running: Running[] = []
@@ -96,7 +97,7 @@ describe.skipIf(skip)('a reply that recv(1024) cuts inside a character (real soc
 
     // The window's console: the course program's own line with its U+FFFD, and the note right under it.
     const lines: [string, string][] = []
-    const router = new EventRouter(new EventStore(undefined, () => {}), { write: (_key, text, style = 'plain') => void lines.push([style, text]) })
+    const router = new EventRouter(new EventStore(undefined, () => {}), { write: (_key, text, style = 'plain') => void lines.push([style, english(text)]) })
     router.route(client.id, 'client')
     router.deliver(t.events.filter((e) => e.endpoint === client.id))
     const at = lines.findIndex(([, text]) => text.startsWith('Received reply <'))

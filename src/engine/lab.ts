@@ -9,6 +9,7 @@ import type { EndpointKind } from '../shared/endpoint-kinds'
 import { endpointId, kindInfo, kindOfId } from '../shared/endpoint-kinds'
 import type { LabEvent, SockAddr } from '../shared/events'
 import { DEFAULT_RING_SIZE } from '../shared/events'
+import { english } from './english'
 import { MAX_ENDPOINTS_PER_LAB } from '../shared/limits'
 import { PreviewBudget } from '../shared/preview-budget'
 import { createEndpoint } from './create-endpoint'
@@ -184,8 +185,9 @@ export class Lab extends EventEmitter<LabEvents> {
       kind: 'console',
       conn: 0,
       length: 0,
-      info: line.text,
-      detail: { window: { console: line.console, style: line.style } }
+      // A Said's English words, for the exports and the CLI; each window words it in its own language.
+      info: line.said ? english(line.said) : (line.text ?? ''),
+      detail: { window: { console: line.console, style: line.style, ...(line.said && { said: line.said }) } }
     })
   }
 

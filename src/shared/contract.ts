@@ -4,6 +4,7 @@
 
 import type { ConfigOf, EndpointKind, KindOfRole } from './endpoint-kinds'
 import type { SockAddr, WindowLineStyle } from './events'
+import type { Said } from './i18n/said'
 import type { EventsListener, PacketsListener } from './feed'
 import type { KernelTcpReading } from './kernel-tcp'
 import type { Lang } from './i18n/resources'
@@ -84,8 +85,13 @@ export interface WindowLine {
   /** The endpoint the console had when the line was written: a window that shows it elsewhere puts the line with it. */
   endpoint?: string
   style: WindowLineStyle
-  /** One line: no control characters (console-keys.ts). */
-  text: string
+  /**
+   * One line: no control characters (console-keys.ts). What the student typed (`input`) is text: it
+   * is data, never translated. A host's sentence that is no Said yet is text too.
+   */
+  text?: string
+  /** A note or an error of the window's own, as a key and parameters: each window words it in its language. */
+  said?: Said
 }
 
 export interface HostInfo {

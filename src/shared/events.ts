@@ -75,12 +75,15 @@ export interface EventDetails {
   /**
    * The course program's own line: `info` is what the program prints (its own words, never rendered).
    * `window`: a line the window wrote into one of its consoles through the host (a refusal, a note,
-   * the echo of a sentence), so that a reload and every other window show it too.
+   * the echo of a sentence), so that a reload and every other window show it too. `window.said`: a
+   * note or an error of the window's as a key and parameters, worded by each window in its language
+   * as it writes it (`info` then holds its English words, for the exports and the CLI); the echo is
+   * `info` itself (data).
    * `note`: not the program's line but socklab's own note beside it (why the HTTP server refused a
    * request, a limit it reached): its words are made at the edge, in the reader's language, from
    * the Said; `info` holds its English words for an edge that does not word notes.
    */
-  console: { window?: { console: string; style: WindowLineStyle }; note?: Said }
+  console: { window?: { console: string; style: WindowLineStyle; said?: Said }; note?: Said }
 }
 
 /** How a window's own line shows: a note, an error (`ERROR: ` in red), or what the student typed, after the prompt. */

@@ -11,6 +11,7 @@ import { INPUT_MAX_CHARS } from './limits'
 import { CONSOLE_KEY, CONTROL_CHARACTER, endpointFitsConsole, kindFitsConsole, parseConsoleKey } from './console-keys'
 import { LANGS, type Lang } from './i18n/resources'
 import { MAX_SHARED_TABS, MAX_WINDOWS, VIEW_NAMES } from './window-views'
+import { en } from './i18n/resources'
 
 export { fields, type NumberField } from './field-rules'
 
@@ -29,16 +30,63 @@ const startArgs = z
   .refine(([config, key]) => key === undefined || kindFitsConsole(config.kind, key), { error: 'that endpoint does not speak in that console', path: [1] })
 
 /** The longest line a window writes is the echo of the longest input. */
+const lineText = z
+  .string()
+  .max(INPUT_MAX_CHARS, `a console line is longer than ${INPUT_MAX_CHARS} characters`)
+  .refine((text) => !CONTROL_CHARACTER.test(text), 'a console line may not hold control characters')
+
+/**
+ * Whether `key` ("lab:note.cancelled") names a sentence of the English catalogs: a string, or a
+ * plural's forms (`…_one`, `…_other`). A key is looked up only where it is, never on the prototype.
+ */
+export function isCatalogKey(key: string): boolean {
+  const m = /^([a-z]+):([A-Za-z0-9]+(?:\.[A-Za-z0-9]+){0,5})$/.exec(key)
+  if (!m || !Object.hasOwn(en, m[1])) return false
+  let node: unknown = en[m[1] as keyof typeof en]
+  const path = m[2].split('.')
+  const last = path.pop()!
+  for (const part of path) {
+    if (typeof node !== 'object' || node === null || !Object.hasOwn(node, part)) return false
+    node = (node as Record<string, unknown>)[part]
+  }
+  if (typeof node !== 'object' || node === null) return false
+  const at = (k: string): unknown => (Object.hasOwn(node as object, k) ? (node as Record<string, unknown>)[k] : undefined)
+  return typeof at(last) === 'string' || typeof at(`${last}_other`) === 'string'
+}
+
+/** How deep a Said may nest Saids in its parameters, and how many parameters each may have. */
+const SAID_DEPTH = 3
+const SAID_PARAMS = 8
+
+/** A Said (i18n/said.ts) as a window may send it: a key of the catalogs, a few parameters, each a value or a Said, bounded. */
+const saidAt = (depth: number): z.ZodType<Said> =>
+  z.strictObject({
+    key: z.string().max(100).refine(isCatalogKey, 'not a key of the catalogs'),
+    params: z
+      .record(
+        z.string().max(32).regex(/^[A-Za-z][A-Za-z0-9]*$/, 'not a parameter name'),
+        depth < SAID_DEPTH ? z.union([lineText, z.number().finite(), z.boolean(), z.lazy(() => saidAt(depth + 1))]) : z.union([lineText, z.number().finite(), z.boolean()])
+      )
+      .refine((params) => Object.keys(params).length <= SAID_PARAMS, `a sentence takes at most ${SAID_PARAMS} parameters`)
+      .optional()
+  }) as unknown as z.ZodType<Said>
+export const saidSchema = saidAt(1)
+
+/**
+ * A window's line: the echo of what the student typed is its text (data, never translated); a note
+ * or an error is a Said, worded by each window in its language (or, for a host's sentence that is
+ * no Said, its text). One of the two, never both.
+ */
 const windowLine = z
   .strictObject({
     console: consoleKey,
     endpoint: endpointId.optional(),
     style: z.enum(['note', 'error', 'input']),
-    text: z
-      .string()
-      .max(INPUT_MAX_CHARS, `a console line is longer than ${INPUT_MAX_CHARS} characters`)
-      .refine((text) => !CONTROL_CHARACTER.test(text), 'a console line may not hold control characters')
+    text: lineText.optional(),
+    said: saidSchema.optional()
   })
+  .refine((line) => (line.text === undefined) !== (line.said === undefined), 'a console line is a text or a Said, not both')
+  .refine((line) => line.style !== 'input' || line.text !== undefined, { error: 'what the student typed is text', path: ['said'] })
   .refine((line) => line.endpoint === undefined || endpointFitsConsole(line.endpoint, line.console), { error: 'that endpoint does not speak in that console', path: ['endpoint'] })
 
 /** A window's view as followers mirror it: client tabs of its lab only, each client in a tab of its kind. */

@@ -13,16 +13,25 @@ import { Lab } from '../../src/engine/lab'
 import { startBrowserHost, type BrowserHost } from '../../src/web-host/browser-host'
 import type { LineStyle } from '../../src/renderer/src/consoles/consoles'
 import { EventStore } from '../../src/renderer/src/feed/event-store'
-import { CANCELLED, draftOf, EMPTY_SENTENCE, LabController, SERVER_STOPPED, type ConsoleLines } from '../../src/renderer/src/lab/lab-controller'
-import { clientStatus } from '../../src/renderer/src/lab/lab-state'
+import { CANCELLED as CANCELLED_SAID, draftOf, EMPTY_SENTENCE as EMPTY_SENTENCE_SAID, LabController, SERVER_STOPPED as SERVER_STOPPED_SAID, type ConsoleLines } from '../../src/renderer/src/lab/lab-controller'
+import { clientStatus as clientStatusSaid, type ClientTab, type LabKind } from '../../src/renderer/src/lab/lab-state'
+import type { Said } from '../../src/shared/i18n/said'
+import { english, italian } from '../helpers/words'
 import { connectWsLabApi } from '../../src/renderer/src/lab/ws-lab-api'
 import { loadViewMemory, type ViewMemory } from '../../src/renderer/src/lab/view-memory'
 import { freePort } from '../helpers/processes'
 
-/** The consoles as lines, each as the window shows it (`ERROR: ` included), with its style. */
+// The window's notes as an English window words them (the controller says them as Saids).
+const EMPTY_SENTENCE = english(EMPTY_SENTENCE_SAID)
+const SERVER_STOPPED = english(SERVER_STOPPED_SAID)
+const CANCELLED = english(CANCELLED_SAID)
+const clientStatus = (lab: LabKind, tab: ClientTab): string => english(clientStatusSaid(lab, tab))
+
+/** The consoles as lines, each as an English window shows it (`ERROR: ` included), with its style. */
 class RecordingConsoles implements ConsoleLines {
   readonly lines = new Map<string, { text: string; style: LineStyle }[]>()
-  write(key: string, text: string, style: LineStyle = 'plain'): void {
+  write(key: string, line: string | Said, style: LineStyle = 'plain'): void {
+    const text = english(line)
     const list = this.lines.get(key) ?? []
     list.push({ text, style })
     this.lines.set(key, list)
@@ -244,7 +253,8 @@ describe("the window's own lines", () => {
     w.controller.setServerPort('tcp', String(port))
     await w.controller.startServer('tcp')
     await w.controller.send('tcp', tab(w).key, '')
-    expect(w.controller.getSnapshot().problems['tcp:client']).toBe(EMPTY_SENTENCE)
+    expect(w.controller.getSnapshot().problems['tcp:client']).toEqual(EMPTY_SENTENCE_SAID)
+    expect(italian(w.controller.getSnapshot().problems['tcp:client']!)).toMatch(/^Scrivi prima una frase/)
     await w.controller.stopServer('tcp')
 
     // A client waiting on a server that never answers, cancelled.

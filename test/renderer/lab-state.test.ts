@@ -8,8 +8,13 @@ import { createLabHandlers } from '../../src/session/handlers'
 import { LabCapture } from '../../src/session/lab-capture'
 import { Lab } from '../../src/engine/lab'
 import type { LabEvent } from '../../src/shared/events'
-import { adoptEndpoints, clientConfig, clientStatus, familyMismatch, initialLab, MAX_RESTORED_TAB, restoreLabs, serverConfig, signatureOf, withFamily, withServerPort, withStoppedServers, type ClientFields, type LabKind, type LabState, type ServerFields } from '../../src/renderer/src/lab/lab-state'
+import { adoptEndpoints, clientConfig, clientStatus as clientStatusSaid, familyMismatch as familyMismatchSaid, initialLab, MAX_RESTORED_TAB, restoreLabs, serverConfig, signatureOf, withFamily, withServerPort, withStoppedServers, type ClientFields, type LabKind, type LabState, type ServerFields } from '../../src/renderer/src/lab/lab-state'
 import { clampLogSize, LOG_SIZE_MAX, LOG_SIZE_MIN } from '../../src/renderer/src/ui/zoom'
+import { english, italian } from '../helpers/words'
+
+// As an English window words them (the model says them as Saids).
+const clientStatus = (...args: Parameters<typeof clientStatusSaid>): string => english(clientStatusSaid(...args))
+const familyMismatch = (...args: Parameters<typeof familyMismatchSaid>): string | undefined => english(familyMismatchSaid(...args))
 
 const info: HostInfo = { host: 'browser', version: '0.1.0', sampleSite: '/app/sample-site', ipv6: true, canChooseFolder: false, session: 'test' }
 const fresh = (): Record<LabKind, LabState> => ({ tcp: initialLab('tcp', 'IPv4', info), udp: initialLab('udp', 'IPv4', info), http: initialLab('http', 'IPv4', info) })
@@ -424,6 +429,7 @@ describe('the IPv4/IPv6 toggle and a running server', () => {
   it('says when clients of the toggle cannot reach the server: IPv4 takes no IPv6 client; IPv6 takes IPv4 ones only as the dual-stack ::', () => {
     expect(familyMismatch(running('0.0.0.0', 'IPv4'), 'IPv6')).toBe('The server runs over IPv4, so IPv6 clients cannot reach it: stop it and start it again for IPv6.')
     expect(familyMismatch(running('::1', 'IPv6'), 'IPv4')).toBe('The server runs over IPv6, so IPv4 clients cannot reach it: stop it and start it again for IPv4.')
+    expect(italian(familyMismatchSaid(running('::1', 'IPv6'), 'IPv4')!)).toBe('Il server usa IPv6, quindi i client IPv4 non possono raggiungerlo: fermalo e avvialo di nuovo per IPv4.')
     expect(familyMismatch(running('::', 'IPv6'), 'IPv4')).toBeUndefined()
     expect(familyMismatch(running('0.0.0.0', 'IPv4'), 'IPv4')).toBeUndefined()
     expect(familyMismatch(initialLab('udp', 'IPv4', info), 'IPv6')).toBeUndefined()

@@ -6,6 +6,7 @@ import type { LabEvent } from '../../src/shared/events'
 import { nameOf } from '../../src/renderer/src/lab/endpoint-names'
 import { EventStore } from '../../src/renderer/src/feed/event-store'
 import { EndpointsInLog, filterEntries } from '../../src/renderer/src/log/log-endpoints'
+import { english } from '../helpers/words'
 
 let seq = 0
 const ev = (endpoint: string): LabEvent =>
@@ -13,7 +14,7 @@ const ev = (endpoint: string): LabEvent =>
 const now = (run: () => void): void => run()
 const keys: Record<string, string> = { 'tcp-server-1': 'tcp:server', 'tcp-client-1': 'tcp:client:1', 'tcp-client-2': 'tcp:client:2', 'tcp-client-3': 'tcp:client:3', 'udp-server-1': 'udp:server', 'udp-client-1': 'udp:client:1', 'tcp-client-1b': 'tcp:client:1' }
 const keyOf = (id: string): string | undefined => keys[id]
-const labels = (ids: string[], running: string[], chosen = 'all'): string[] => filterEntries(ids, keyOf, running.map(nameOf), chosen).map((e) => e.label)
+const labels = (ids: string[], running: string[], chosen = 'all'): string[] => filterEntries(ids, keyOf, running.map(nameOf), chosen).map((e) => english(e.said))
 
 describe('EndpointsInLog', () => {
   it('lists the endpoints that have events in the store, ended ones too, until their events are gone', () => {

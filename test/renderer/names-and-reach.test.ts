@@ -5,14 +5,19 @@ import type { HostInfo } from '../../src/shared/contract'
 import { fullName, liveEndpoints, nameOf } from '../../src/renderer/src/lab/endpoint-names'
 import { initialLab, type LabKind, type LabState } from '../../src/renderer/src/lab/lab-state'
 import { reachOf } from '../../src/renderer/src/lab/reach'
+import { english, italian } from '../helpers/words'
 
 const info: HostInfo = { host: 'browser', version: '0.1.0', sampleSite: '/app/sample-site', ipv6: true, canChooseFolder: false, session: 'test' }
 
 describe('endpoint names', () => {
   it('names console keys as the panels and tabs do', () => {
-    expect(nameOf('tcp:server')).toEqual({ key: 'tcp:server', lab: 'tcp', label: 'Server' })
+    expect(nameOf('tcp:server')).toEqual({ key: 'tcp:server', lab: 'tcp', label: 'Server', said: { key: 'lab:names.server' } })
     expect(nameOf('udp:client:2').label).toBe('Client 2')
-    expect(fullName('http:client:1')).toBe('HTTP Client 1')
+    expect(english(nameOf('udp:client:2').said)).toBe('Client 2')
+    expect(english(fullName('http:client:1'))).toBe('HTTP Client 1')
+    // Italian puts the lab after the name, as it says "il client TCP".
+    expect(italian(fullName('http:client:1'))).toBe('Client 1 HTTP')
+    expect(italian(fullName('tcp:server'))).toBe('Server TCP')
   })
 
   it('lists only what runs: a started server and the tabs that have an endpoint', () => {
@@ -37,6 +42,10 @@ describe('reachOf', () => {
   })
 
   it('explains dual stack for ::', () => {
-    expect(reachOf('::').long).toMatch(/::ffff:/)
+    expect(english(reachOf('::').long)).toMatch(/::ffff:/)
+    expect(english(reachOf('0.0.0.0').long)).not.toMatch(/::ffff:/)
+    expect(english(reachOf('0.0.0.0').long)).toMatch(/Bind to 127\.0\.0\.1 /)
+    expect(italian(reachOf('::').long)).toMatch(/dual stack.*::ffff:a\.b\.c\.d.*Lega a ::1 /)
+    expect(italian(reachOf('192.168.1.5').short)).toBe('raggiungibile su 192.168.1.5')
   })
 })

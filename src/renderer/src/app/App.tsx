@@ -3,6 +3,8 @@
 // lays the parts out, and keeps the view's own settings (zoom, theme, the log's size).
 
 import { useCallback, useEffect, useMemo, useState, useSyncExternalStore } from 'react'
+import { useTranslation } from 'react-i18next'
+import { wordsOf } from '../ui/use-words'
 import type { HostInfo, LabApi } from '../../../shared/contract'
 import { CaptureFeed } from '../wire/capture-feed'
 import { CaptureStore } from '../wire/capture-store'
@@ -24,7 +26,10 @@ import { loadLogSize, loadTheme, loadZoom, saveLogSize, saveTheme, saveZoom, ste
 
 export function App({ api, info }: { api: LabApi; info: HostInfo }): React.JSX.Element {
   const memory = useMemo(() => loadViewMemory(info.session), [info.session])
+  const { t, i18n } = useTranslation()
   const registry = useMemo(() => new ConsoleRegistry(), [])
+  // The consoles word the window's own lines as they are written, in the language of the moment.
+  useEffect(() => registry.setWords(i18n.t), [registry, i18n, i18n.language])
   const store = useMemo(() => {
     const s = new EventStore()
     // What the student cleared before a reload stays cleared.
@@ -155,7 +160,7 @@ export function App({ api, info }: { api: LabApi; info: HostInfo }): React.JSX.E
         trailing={<FollowControl follow={windows} leaderOpen={leader?.open} onFollow={(n) => follow.follow(n)} />}
         nameOf={(id) => {
           const key = keyOf(id)
-          return key ? fullName(key) : undefined
+          return key ? wordsOf(t, fullName(key)) : undefined
         }}
         order={runningInOrder(labs, active)}
         endpoints={liveEndpoints(labs)}

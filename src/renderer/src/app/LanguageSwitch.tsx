@@ -13,6 +13,8 @@ export function LanguageSwitch({ onChosen }: { onChosen?: (lang: Lang) => void }
           key={lang}
           type="button"
           lang={lang}
+          // The language's code, as the switch shows it: data (its name is the tooltip, in the window's language).
+          translate="no"
           aria-pressed={i18n.language === lang}
           className={i18n.language === lang ? 'seg active' : 'seg'}
           // t('language.en') t('language.it'): a language's name, in its own language.

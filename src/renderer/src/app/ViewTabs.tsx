@@ -4,6 +4,8 @@
 // capture's status fresh, and the Sockets view the kernel's states.
 
 import { useEffect, useMemo, useSyncExternalStore } from 'react'
+import type { TFunction } from 'i18next'
+import { useTranslation } from 'react-i18next'
 import type { LabApi } from '../../../shared/contract'
 import type { LabEvent } from '../../../shared/events'
 import type { CaptureFeed } from '../wire/capture-feed'
@@ -17,12 +19,21 @@ import { SocketState } from '../wire/SocketState'
 import { WireView } from '../wire/WireView'
 
 export type ViewTab = 'log' | 'wire' | 'ladder' | 'sockets'
-const TABS: { tab: ViewTab; title: string; hint: string }[] = [
-  { tab: 'log', title: 'Packet log', hint: 'What the programs did: each socket call' },
-  { tab: 'wire', title: 'Wire', hint: 'The real packets on the lab’s ports' },
-  { tab: 'ladder', title: 'Ladder', hint: 'One connection: packets and socket calls on one time axis' },
-  { tab: 'sockets', title: 'Sockets', hint: 'What each socket is doing now, and its kernel TCP state' }
-]
+const TABS: ViewTab[] = ['log', 'wire', 'ladder', 'sockets']
+
+/** A view's name and its tooltip. */
+function tabWords(t: TFunction<'lab'>, tab: ViewTab): { title: string; hint: string } {
+  switch (tab) {
+    case 'log':
+      return { title: t('views.log'), hint: t('views.logHint') }
+    case 'wire':
+      return { title: t('views.wire'), hint: t('views.wireHint') }
+    case 'ladder':
+      return { title: t('views.ladder'), hint: t('views.ladderHint') }
+    case 'sockets':
+      return { title: t('views.sockets'), hint: t('views.socketsHint') }
+  }
+}
 
 type LogProps = Omit<React.ComponentProps<typeof PacketLog>, 'store' | 'pick' | 'onSelect' | 'zoom' | 'shown'>
 
@@ -49,6 +60,7 @@ interface Props extends LogProps {
 
 export function ViewTabs({ api, events, capture, feed, zoom, tab, onTab: setTab, row, onRow, trailing, nameOf, order, ...log }: Props): React.JSX.Element {
   // Only the call another view picked: packets arriving must not re-render the packet log.
+  const { t } = useTranslation('lab')
   const picked = useSyncExternalStore(capture.subscribe, () => capture.selection.call)
   const followed = useMemo(() => (row === undefined ? undefined : { seq: row, nonce: -1 }), [row])
 
@@ -78,12 +90,15 @@ export function ViewTabs({ api, events, capture, feed, zoom, tab, onTab: setTab,
 
   return (
     <div className="views">
-      <div className="view-tabs" role="tablist" aria-label="Views">
-        {TABS.map((t) => (
-          <button key={t.tab} type="button" role="tab" aria-selected={tab === t.tab} className={tab === t.tab ? 'tab active' : 'tab'} title={t.hint} onClick={() => setTab(t.tab)} data-testid={`view-${t.tab}`}>
-            {t.title}
-          </button>
-        ))}
+      <div className="view-tabs" role="tablist" aria-label={t('views.label')}>
+        {TABS.map((v) => {
+          const { title, hint } = tabWords(t, v)
+          return (
+            <button key={v} type="button" role="tab" aria-selected={tab === v} className={tab === v ? 'tab active' : 'tab'} title={hint} onClick={() => setTab(v)} data-testid={`view-${v}`}>
+              {title}
+            </button>
+          )
+        })}
         <span className="spacer" />
         {trailing}
       </div>

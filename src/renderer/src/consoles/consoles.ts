@@ -4,11 +4,17 @@
 
 import { FitAddon } from '@xterm/addon-fit'
 import { Terminal, type ITheme } from '@xterm/xterm'
+import { createI18n, type TFunction } from '../../../shared/i18n/i18n'
+import { isSaid, said, say, type Said } from '../../../shared/i18n/said'
 import { INVERSE, visibleControls } from '../../../shared/visible-controls'
 import { FrameThrottle } from '../ui/frame-throttle'
 import { zoomDirection, type Theme } from '../ui/zoom'
 
 export type LineStyle = 'plain' | 'error' | 'input' | 'note'
+
+/** English words, for what is worded before a window gives its own (and for the tests). */
+let english: TFunction | undefined
+const englishWords = (): TFunction => (english ??= createI18n('en').t)
 
 const STYLE: Record<LineStyle, [string, string]> = {
   plain: ['', ''],
@@ -28,14 +34,13 @@ const MAX_FRAME_TEXT = 32 * 1024
  * The last MAX_FRAME_TEXT characters of `text`, from a line start, after a note of how many lines
  * were left out (those up to and including the line end where the kept text starts).
  */
-export function frameTail(text: string): string {
+export function frameTail(text: string, t: TFunction = englishWords()): string {
   if (text.length <= MAX_FRAME_TEXT) return text
   const start = text.indexOf('\r\n', text.length - MAX_FRAME_TEXT)
   if (start < 0) return text.slice(-MAX_FRAME_TEXT)
   let skipped = 0
   for (let i = text.indexOf('\r\n'); i >= 0 && i <= start; i = text.indexOf('\r\n', i + 2)) skipped++
-  const lines = skipped === 1 ? '1 line' : `${skipped.toLocaleString('en')} lines`
-  return `${STYLE.note[0]}… ${lines} not shown: more than a console can show at once (the packet log has every event)${STYLE.note[1]}${text.slice(start)}`
+  return `${STYLE.note[0]}${say(t, said('lab:console.notShown', { count: skipped }))}${STYLE.note[1]}${text.slice(start)}`
 }
 
 /**
@@ -45,11 +50,11 @@ export function frameTail(text: string): string {
 const MAX_LINE_CHARS = 4096
 
 /** `text` with every line longer than MAX_LINE_CHARS cut, saying how much was left out. */
-export function cutLongLines(text: string): string {
+export function cutLongLines(text: string, t: TFunction = englishWords()): string {
   if (text.length <= MAX_LINE_CHARS) return text
   return text
     .split('\n')
-    .map((line) => (line.length > MAX_LINE_CHARS ? `${line.slice(0, MAX_LINE_CHARS)} … (${(line.length - MAX_LINE_CHARS).toLocaleString('en')} more characters not shown)` : line))
+    .map((line) => (line.length > MAX_LINE_CHARS ? `${line.slice(0, MAX_LINE_CHARS)} ${say(t, said('lab:console.moreChars', { count: line.length - MAX_LINE_CHARS }))}` : line))
     .join('\n')
 }
 
@@ -124,6 +129,12 @@ export class ConsoleRegistry {
   private readonly output = new FrameThrottle(() => this.flush(), OUTPUT_FLUSH_MS)
   private theme: Theme = 'dark'
   private fontSize = 15
+  /**
+   * The window's words (its i18next t, which follows the language switch). A line of the window's
+   * own (a Said) is worded when it is written: xterm keeps characters, not keys, so the lines
+   * written before a switch stay in the language they were written in, and new lines come in the new one.
+   */
+  private t: TFunction = englishWords()
 
   private entry(key: string): Entry {
     let e = this.entries.get(key)
@@ -140,6 +151,9 @@ export class ConsoleRegistry {
     term.loadAddon(fit)
     const host = document.createElement('div')
     host.className = 'xterm-host'
+    // Data, not words to translate: the course programs' own lines (never translated) and what the
+    // student typed. The window's own notes here come from the catalogs, already in its language.
+    host.setAttribute('translate', 'no')
     term.open(host)
     e = { term, fit, host, pending: '', writing: 0, typed: '', following: true }
     const entry = e
@@ -217,9 +231,10 @@ export class ConsoleRegistry {
    * control characters are shown, never obeyed (it may hold a peer's bytes: visible-controls.ts);
    * only the style's colours, added here, reach the terminal as escapes.
    */
-  write(key: string, line: string, style: LineStyle = 'plain'): void {
+  write(key: string, what: string | Said, style: LineStyle = 'plain'): void {
     const e = this.entry(key)
-    const cut = cutLongLines(line.length > MAX_LINE ? `${line.slice(0, MAX_LINE)}\n… (${line.length - MAX_LINE} more characters not shown)` : line)
+    const line = isSaid(what) ? say(this.t, what) : what
+    const cut = cutLongLines(line.length > MAX_LINE ? `${line.slice(0, MAX_LINE)}\n${say(this.t, said('lab:console.moreChars', { count: line.length - MAX_LINE }))}` : line, this.t)
     // Cut first, on the line's own characters, so that no cut falls inside an escape's reverse video.
     const shown = visibleControls(cut, INVERSE)
     const [on, off] = STYLE[style]
@@ -262,6 +277,11 @@ export class ConsoleRegistry {
     e.typed = ''
     e.pending += `\r\x1b[2K${prompt}`
     this.output.nextFrame()
+  }
+
+  /** The words of the lines written from now on (the window's language). */
+  setWords(t: TFunction): void {
+    this.t = t
   }
 
   setTheme(theme: Theme): void {
@@ -309,7 +329,7 @@ export class ConsoleRegistry {
     for (const e of this.entries.values()) {
       // A terminal still parsing keeps what came meanwhile; frameTail() trims it when it is its turn.
       if (!e.pending || e.writing > 0) continue
-      const text = frameTail(e.pending)
+      const text = frameTail(e.pending, this.t)
       e.pending = ''
       for (const piece of slices(text)) {
         e.writing++

@@ -6,6 +6,7 @@
 
 import type { LabEvent, WindowLineStyle } from '../../../shared/events'
 import { decodeStopWords } from '../../../shared/event-words'
+import { said, type Said } from '../../../shared/i18n/said'
 import type { ConsoleRegistry } from '../consoles/consoles'
 import type { EventStore } from './event-store'
 import { windowSay } from '../i18n/window-say'
@@ -16,9 +17,13 @@ export type ConsoleWriter = Pick<ConsoleRegistry, 'write'>
 /** Events held for endpoints not routed yet: a flood must not grow them without bound. */
 const MAX_ORPHANS = 2000
 
-/** Shows a window's own line in console `key` as every window shows it. */
-export function showWindowLine(consoles: ConsoleWriter, key: string, style: WindowLineStyle, text: string): void {
-  consoles.write(key, style === 'error' ? `ERROR: ${text}` : text, style)
+/**
+ * Shows a window's own line in console `key` as every window shows it: a note or an error is a
+ * Said, worded by the console in the window's language as it is written (the echo of what the
+ * student typed is text, shown as it is).
+ */
+export function showWindowLine(consoles: ConsoleWriter, key: string, style: WindowLineStyle, what: string | Said): void {
+  consoles.write(key, style === 'error' ? said('lab:console.error', { message: what }) : what, style)
 }
 
 /** A client's read that the course's client could not decode: its console says so. */
@@ -66,7 +71,7 @@ export class EventRouter {
 
   private show(key: string, e: LabEvent): void {
     if (e.kind === 'console') {
-      if (e.detail.window) showWindowLine(this.consoles, key, e.detail.window.style, e.info)
+      if (e.detail.window) showWindowLine(this.consoles, key, e.detail.window.style, e.detail.window.said ?? e.info)
       else {
         // socklab's own note (the HTTP server's refusals, limits) in the window's language; the program's lines as they are.
         this.consoles.write(key, e.detail.note ? windowSay(e.detail.note, e.info) : e.info)

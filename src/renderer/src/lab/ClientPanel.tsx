@@ -5,11 +5,18 @@ import type { ClientFields, LabState } from './lab-state'
 import { clientStatus, clientStatusShort, isBusy, shownTab } from './lab-state'
 import { ConsoleView } from '../consoles/ConsoleView'
 import { CheckField, TextField } from '../ui/Field'
+import { useTranslation } from 'react-i18next'
+import type { TFunction } from 'i18next'
+import type { Said } from '../../../shared/i18n/said'
+import { useWords, type Words } from '../ui/use-words'
+
+/** The sign of the New client button (its name is its label): not a word. */
+const PLUS = '+'
 
 interface Props {
   lab: LabState
   registry: ConsoleRegistry
-  problem?: string
+  problem?: Words
   /** The fields of client tab `key` changed (each tab has its own). */
   onChange: (key: string, fields: Partial<ClientFields>) => void
   onSelectTab: (key: string) => void
@@ -22,16 +29,18 @@ interface Props {
   /** What a tab's input holds (kept by the caller, so that it survives a lab switch). */
   draft: (key: string) => string
   onDraft: (key: string, text: string) => void
-  /** The note of a tab's input whose sentence was cut to the limit, or ''. */
-  draftCut: (key: string) => string
+  /** The note of a tab's input whose sentence was cut to the limit, if it was. */
+  draftCut: (key: string) => Said | undefined
 }
 
 export function ClientPanel({ lab, registry, problem, onChange, onSelectTab, onNewTab, onConnect, onSend, onCancel, draft, onDraft, draftCut }: Props): React.JSX.Element {
+  const { t } = useTranslation('lab')
+  const words = useWords()
   const tab = shownTab(lab)
   const c = tab.fields
-  const title = lab.kind === 'http' ? 'HTTP client' : `${lab.kind.toUpperCase()} client`
+  const title = t('names.clientTitle', { lab: lab.kind.toUpperCase() })
   const busy = isBusy(tab)
-  const status = clientStatus(lab.kind, tab)
+  const status = words(clientStatus(lab.kind, tab))
   // Where the tabs leave too little room for the status, it shows in a word or two (whole on hover).
   const statusRef = useRef<HTMLSpanElement>(null)
   const compact = useOverflows(statusRef, status)
@@ -42,24 +51,24 @@ export function ClientPanel({ lab, registry, problem, onChange, onSelectTab, onN
       <header className="panel-head client-head">
         <h2>{title}</h2>
         <ClientTabs lab={lab} active={tab.key} onSelectTab={onSelectTab} onNewTab={onNewTab} />
-        <span ref={statusRef} className={`status gives-way${compact ? ' compact' : ''}`} role="status" title={status} data-short={clientStatusShort(lab.kind, tab)} data-testid="client-status">
+        <span ref={statusRef} className={`status gives-way${compact ? ' compact' : ''}`} role="status" title={status} data-short={words(clientStatusShort(lab.kind, tab))} data-testid="client-status">
           <span className="status-text">{status}</span>
         </span>
       </header>
       <div className="fields">
         {lab.kind === 'http' ? (
           <CheckField
-            label="Single recv(1500), like the course"
-            title="The course's client reads once: a reply longer than 1500 bytes is cut. Off: read until the server closes."
+            label={t('client.recvOnce')}
+            title={t('client.recvOnceHint')}
             checked={c.recvOnce}
             testId="client-recv-once"
             onChange={(recvOnce) => onChange(tab.key, { recvOnce })}
           />
         ) : (
           <>
-            <TextField label="Server address" value={c.address} testId="client-address" onChange={(address) => onChange(tab.key, { address, addressEdited: true })} />
-            <TextField label="Server port" value={c.port} inputMode="numeric" testId="client-port" onChange={(port) => onChange(tab.key, { port, portEdited: true })} />
-            {lab.kind === 'udp' && <TextField label="Timeout (s)" value={c.timeout} inputMode="numeric" testId="client-timeout" onChange={(timeout) => onChange(tab.key, { timeout })} />}
+            <TextField label={t('client.address')} value={c.address} testId="client-address" onChange={(address) => onChange(tab.key, { address, addressEdited: true })} />
+            <TextField label={t('client.port')} value={c.port} inputMode="numeric" testId="client-port" onChange={(port) => onChange(tab.key, { port, portEdited: true })} />
+            {lab.kind === 'udp' && <TextField label={t('client.timeout')} value={c.timeout} inputMode="numeric" testId="client-timeout" onChange={(timeout) => onChange(tab.key, { timeout })} />}
           </>
         )}
       </div>
@@ -71,40 +80,41 @@ export function ClientPanel({ lab, registry, problem, onChange, onSelectTab, onN
         }}
       >
         <label className="field grow">
-          <span>{lab.kind === 'http' ? 'URL' : 'Sentence'}</span>
+          <span>{lab.kind === 'http' ? t('client.url') : t('client.sentence')}</span>
           <input
             type="text"
             value={draft(tab.key)}
             spellCheck={false}
             autoComplete="off"
             data-testid="client-input"
-            placeholder={lab.kind === 'http' ? 'http://127.0.0.1:8080/' : 'type a sentence, then Send'}
+            placeholder={lab.kind === 'http' ? 'http://127.0.0.1:8080/' : t('client.sentencePlaceholder')}
+            translate={lab.kind === 'http' ? 'no' : undefined}
             onChange={(e) => onDraft(tab.key, e.target.value)}
           />
         </label>
         {lab.kind === 'tcp' &&
           (tab.phase === 'connected' ? (
-            <button type="button" onClick={() => onCancel(tab.key)} title="Close the connection without sending (the server sees the client close)" data-testid="client-close">
-              Close
+            <button type="button" onClick={() => onCancel(tab.key)} title={t('client.closeHint')} data-testid="client-close">
+              {t('client.close')}
             </button>
           ) : (
             <button type="button" onClick={() => onConnect(tab.key)} disabled={busy} data-testid="client-connect">
-              Connect
+              {t('client.connect')}
             </button>
           ))}
         <button type="submit" className="primary" disabled={busy} data-testid="client-send">
-          {lab.kind === 'http' ? 'Fetch' : 'Send'}
+          {lab.kind === 'http' ? t('client.fetch') : t('client.send')}
         </button>
         {busy && (
-          <button type="button" onClick={() => onCancel(tab.key)} title="Stop waiting: the client closes its socket, which also frees the server" data-testid="client-cancel">
-            Cancel
+          <button type="button" onClick={() => onCancel(tab.key)} title={t('client.cancelHint')} data-testid="client-cancel">
+            {t('client.cancel')}
           </button>
         )}
       </form>
       <p className="problem" role="alert" data-testid="client-problem">
-        {problem ?? cutNote}
+        {words(problem ?? cutNote)}
       </p>
-      <ConsoleView key={tab.key} registry={registry} consoleKey={tab.key} label={`${title} console, ${tab.label}`} />
+      <ConsoleView key={tab.key} registry={registry} consoleKey={tab.key} label={t('names.clientConsole', { lab: lab.kind.toUpperCase(), name: tabName(t, tab.key) })} />
     </section>
   )
 }
@@ -115,6 +125,7 @@ export function ClientPanel({ lab, registry, problem, onChange, onSelectTab, onN
  * kept in view.
  */
 function ClientTabs({ lab, active, onSelectTab, onNewTab }: { lab: LabState; active: string; onSelectTab: (key: string) => void; onNewTab: () => void }): React.JSX.Element {
+  const { t } = useTranslation('lab')
   const strip = useRef<HTMLDivElement>(null)
   useLayoutEffect(() => {
     const el = strip.current
@@ -131,7 +142,7 @@ function ClientTabs({ lab, active, onSelectTab, onNewTab }: { lab: LabState; act
       <div
         className="tabs"
         role="tablist"
-        aria-label="Clients"
+        aria-label={t('client.clients')}
         ref={strip}
         data-testid="client-tabs"
         // A mouse wheel scrolls the strip along (it has no vertical scroll of its own).
@@ -139,24 +150,30 @@ function ClientTabs({ lab, active, onSelectTab, onNewTab }: { lab: LabState; act
           if (e.deltaX === 0) e.currentTarget.scrollLeft += e.deltaY
         }}
       >
-        {lab.tabs.map((t) => (
+        {lab.tabs.map((tab) => (
           <button
-            key={t.key}
+            key={tab.key}
             type="button"
             role="tab"
-            aria-selected={t.key === active}
-            className={t.key === active ? 'tab active' : 'tab'}
-            onClick={() => onSelectTab(t.key)}
-            data-testid={`client-tab-${t.label.split(' ')[1]}`}
+            aria-selected={tab.key === active}
+            className={tab.key === active ? 'tab active' : 'tab'}
+            onClick={() => onSelectTab(tab.key)}
+            data-testid={`client-tab-${tab.label.split(' ')[1]}`}
           >
-            {t.label}
-            {isBusy(t) ? ' …' : ''}
+            {tabName(t, tab.key)}
+            {isBusy(tab) ? ' …' : ''}
           </button>
         ))}
       </div>
-      <button type="button" className="tab add" onClick={onNewTab} aria-label="New client" title="New client" data-testid="client-new">
-        +<span className="roomy"> New client</span>
+      <button type="button" className="tab add" onClick={onNewTab} aria-label={t('client.newClient')} title={t('client.newClient')} data-testid="client-new">
+        <span translate="no">{PLUS}</span>
+        <span className="roomy"> {t('client.newClient')}</span>
       </button>
     </div>
   )
+}
+
+/** A client tab's name ("Client 2"), in the window's language, from its console key. */
+function tabName(t: TFunction<'lab'>, key: string): string {
+  return t('names.client', { n: key.split(':')[2] ?? '' })
 }

@@ -5,11 +5,13 @@ import { serverConsole } from './lab-state'
 import { reachOf } from './reach'
 import { ConsoleView } from '../consoles/ConsoleView'
 import { CheckField, TextField } from '../ui/Field'
+import { useTranslation } from 'react-i18next'
+import { useWords, type Words } from '../ui/use-words'
 
 interface Props {
   lab: LabState
   registry: ConsoleRegistry
-  problem?: string
+  problem?: Words
   canChooseFolder: boolean
   onChange: (fields: Partial<ServerFields>) => void
   onPort: (port: string) => void
@@ -19,44 +21,47 @@ interface Props {
 }
 
 export function ServerPanel({ lab, registry, problem, canChooseFolder, onChange, onPort, onStart, onStop, onChooseFolder }: Props): React.JSX.Element {
+  const { t } = useTranslation('lab')
+  const words = useWords()
   const s = lab.server
   const running = lab.run !== undefined
-  const title = lab.kind === 'http' ? 'HTTP server' : `${lab.kind.toUpperCase()} server`
+  const title = t('names.serverTitle', { lab: lab.kind.toUpperCase() })
+  const where = lab.run?.local ? formatSockAddr(lab.run.local) : '…'
   const reach = lab.run ? reachOf(lab.run.local?.address ?? s.address) : undefined
   return (
     <section className="panel" aria-label={title} data-testid="server-panel">
       <header className="panel-head">
         <h2>{title}</h2>
         <span className={running ? 'status on' : 'status'} data-testid="server-status" role="status">
-          {running ? `${lab.kind === 'udp' ? 'bound to' : 'listening on'} ${lab.run?.local ? formatSockAddr(lab.run.local) : '…'}` : 'stopped'}
+          {running ? (lab.kind === 'udp' ? t('server.boundTo', { address: where }) : t('server.listeningOn', { address: where })) : t('server.stopped')}
         </span>
         {reach && (
-          <span className={`reach ${reach.kind}`} title={reach.long} data-testid="server-reach">
-            {reach.short}
+          <span className={`reach ${reach.kind}`} title={words(reach.long)} data-testid="server-reach">
+            {words(reach.short)}
           </span>
         )}
         <div className="actions">
           {running ? (
             <button type="button" className="primary" onClick={onStop} disabled={lab.serverBusy} data-testid="server-stop">
-              Stop server
+              {t('server.stop')}
             </button>
           ) : (
             <button type="button" className="primary" onClick={onStart} disabled={lab.serverBusy} data-testid="server-start">
-              Start server
+              {t('server.start')}
             </button>
           )}
         </div>
       </header>
       <div className="fields">
-        <TextField label="Address" value={s.address} disabled={running} testId="server-address" onChange={(address) => onChange({ address, addressEdited: true })} />
-        <TextField label="Port" value={s.port} disabled={running} inputMode="numeric" testId="server-port" onChange={onPort} />
+        <TextField label={t('server.address')} value={s.address} disabled={running} testId="server-address" onChange={(address) => onChange({ address, addressEdited: true })} />
+        <TextField label={t('server.port')} value={s.port} disabled={running} inputMode="numeric" testId="server-port" onChange={onPort} />
         {lab.kind !== 'http' && (
-          <TextField label={lab.kind === 'udp' ? 'recvfrom size' : 'recv size'} value={s.recvSize} disabled={running} inputMode="numeric" testId="server-recv-size" onChange={(recvSize) => onChange({ recvSize })} />
+          <TextField label={lab.kind === 'udp' ? t('server.recvfromSize') : t('server.recvSize')} value={s.recvSize} disabled={running} inputMode="numeric" testId="server-recv-size" onChange={(recvSize) => onChange({ recvSize })} />
         )}
         {lab.kind === 'tcp' && (
           <CheckField
-            label="Serve clients concurrently"
-            title="Off: one connection at a time, like the course's server (the others wait). On: every connection at once."
+            label={t('server.concurrent')}
+            title={t('server.concurrentHint')}
             checked={s.concurrent}
             disabled={running}
             testId="server-concurrent"
@@ -65,19 +70,19 @@ export function ServerPanel({ lab, registry, problem, canChooseFolder, onChange,
         )}
         {lab.kind === 'http' && (
           <>
-            <TextField label="Folder to serve" value={s.root} title={s.root} disabled={running} wide testId="server-root" onChange={(root) => onChange({ root })} />
+            <TextField label={t('server.root')} value={s.root} title={s.root} disabled={running} wide testId="server-root" onChange={(root) => onChange({ root })} />
             {canChooseFolder && (
               <button type="button" disabled={running} onClick={onChooseFolder} data-testid="server-choose-folder">
-                Choose folder…
+                {t('server.chooseFolder')}
               </button>
             )}
           </>
         )}
       </div>
       <p className="problem" role="alert" data-testid="server-problem">
-        {problem ?? ''}
+        {words(problem)}
       </p>
-      <ConsoleView registry={registry} consoleKey={serverConsole(lab.kind)} label={`${title} console`} />
+      <ConsoleView registry={registry} consoleKey={serverConsole(lab.kind)} label={t('names.serverConsole', { lab: lab.kind.toUpperCase() })} />
     </section>
   )
 }

@@ -4,24 +4,29 @@
 
 import type { LabKind, LabState } from './lab-state'
 import { LABS, serverConsole } from './lab-state'
+import { said, type Said } from '../../../shared/i18n/said'
 
 export interface EndpointName {
   /** Console key: "tcp:server", "udp:client:2". */
   key: string
   lab: LabKind
-  /** "Server", "Client 2". */
+  /** "Server", "Client 2" (English: the tests' and the code's name for it). */
   label: string
+  /** The name as the window says it, in its language. */
+  said: Said
 }
 
 export function nameOf(key: string): EndpointName {
   const [lab, role, n] = key.split(':') as [LabKind, string, string?]
-  return { key, lab, label: role === 'server' ? 'Server' : `Client ${n}` }
+  return { key, lab, label: role === 'server' ? 'Server' : `Client ${n}`, said: role === 'server' ? said('lab:names.server') : said('lab:names.client', { n: n ?? '' }) }
 }
 
-/** "TCP Client 2": the name with its lab, where several labs share one list. */
-export function fullName(key: string): string {
-  const { lab, label } = nameOf(key)
-  return `${LABS.find((l) => l.kind === lab)?.title ?? lab} ${label}`
+/** "TCP Client 2": the name with its lab, where several labs share one list (worded where it shows). */
+export function fullName(key: string): Said {
+  const [kind, role, n] = key.split(':') as [LabKind, string, string?]
+  // One sentence, not a name inside a sentence: a tooltip that quotes it stays one catalog string deep.
+  const lab = LABS.find((l) => l.kind === kind)?.title ?? kind
+  return role === 'server' ? said('lab:names.fullServer', { lab }) : said('lab:names.fullClient', { lab, n: n ?? '' })
 }
 
 /** The endpoints running now, per lab: its server if started, each client tab that has an endpoint. */

@@ -9,6 +9,8 @@ import type { CallError, EndpointConfig, EndpointInfo, HostInfo, LabApi, Stopped
 import { parseConsoleKey, printableLine, serverConsole } from '../../../shared/console-keys'
 import { kindInfo, kindOfId } from '../../../shared/endpoint-kinds'
 import type { Family, LabEvent, WindowLineStyle } from '../../../shared/events'
+import { said, isSaid, type Said } from '../../../shared/i18n/said'
+import type { Words } from '../ui/use-words'
 import { INPUT_MAX_CHARS } from '../../../shared/limits'
 import type { ConsoleRegistry } from '../consoles/consoles'
 import { EventRouter, showWindowLine, type ConsoleWriter } from '../feed/event-router'
@@ -24,8 +26,8 @@ export interface LabView {
   /** The lab on screen. */
   active: LabKind
   labs: Record<LabKind, LabState>
-  /** What is wrong with the fields of "tcp:server", "udp:client" …, said next to them. */
-  problems: Partial<Record<string, string>>
+  /** What is wrong with the fields of "tcp:server", "udp:client" …, said next to them (a host's sentence that is no Said yet is text). */
+  problems: Partial<Record<string, Words>>
   /** What is typed in each tab's input, kept so that it survives a lab switch. */
   drafts: Record<string, string>
   /**
@@ -59,23 +61,27 @@ export interface LabControllerDeps {
  * Why an empty TCP sentence is refused: sending 0 bytes puts nothing on the wire, and both sides
  * would wait. UDP sends it: an empty datagram is still a datagram, and the server answers one.
  */
-export const EMPTY_SENTENCE =
-  'Type a sentence first: an empty send puts no bytes on the wire, so the server would wait for them and the client for its reply'
-export const SERVER_STOPPED = 'Server stopped: the port is free again.'
-export const CANCELLED = 'Cancelled: the client stopped waiting and closed its socket.'
+export const EMPTY_SENTENCE = said('lab:problem.emptySentence')
+export const SERVER_STOPPED = said('lab:note.serverStopped')
+export const CANCELLED = said('lab:note.cancelled')
+
 
 /** What the input of a tab holds: what was typed there, or (HTTP) the URL of the tab's fields. */
 export function draftOf(view: LabView, kind: LabKind, key: string): string {
   return view.drafts[key] ?? (kind === 'http' ? (view.labs[kind].tabs.find((t) => t.key === key)?.fields.url ?? '') : '')
 }
 
-/** The note beside a tab's input whose sentence was cut, or ''. */
-export function draftCutNote(view: LabView, key: string): string {
+/** The note beside a tab's input whose sentence was cut, if it was. */
+export function draftCutNote(view: LabView, key: string): Said | undefined {
   const over = view.draftCuts?.[key] ?? 0
-  return over > 0 ? `Only the first ${INPUT_MAX_CHARS.toLocaleString('en')} characters were kept: ${over.toLocaleString('en')} more did not fit in one sentence.` : ''
+  return over > 0 ? said('lab:problem.draftCut', { count: over, max: INPUT_MAX_CHARS }) : undefined
 }
 
-const messageOf = (err: unknown): string => (err instanceof Error ? err.message : String(err))
+/** What a failed call says: the window's own Said (its link to the host), or the host's sentence. */
+const messageOf = (err: unknown): Words => {
+  const own = (err as { said?: unknown } | undefined)?.said
+  return isSaid(own) ? own : err instanceof Error ? err.message : String(err)
+}
 
 /** Each lab as a new window shows it, with the server fields and client tabs this window had before a reload. */
 function startingLabs(info: HostInfo, family: Family, memory: Partial<ViewMemory>): Record<LabKind, LabState> {
@@ -517,13 +523,15 @@ export class LabController {
    * (here and in every other window, and after a reload) and shows then. Only if the host cannot
    * take it is it shown here directly.
    */
-  private say(key: string, style: WindowLineStyle, text: string, endpoint?: string | null): Promise<void> {
-    const line = printableLine(text, INPUT_MAX_CHARS)
-    return this.api.writeConsole({ console: key, style, text: line, ...(endpoint ? { endpoint } : {}) }).catch(() => showWindowLine(this.written, key, style, line))
+  private say(key: string, style: WindowLineStyle, what: Words, endpoint?: string | null): Promise<void> {
+    // A note or an error travels as its Said, and each window words it in its language; what the student typed is text.
+    const line = typeof what === 'string' ? printableLine(what, INPUT_MAX_CHARS) : what
+    const words = typeof line === 'string' ? { text: line } : { said: line }
+    return this.api.writeConsole({ console: key, style, ...words, ...(endpoint ? { endpoint } : {}) }).catch(() => showWindowLine(this.written, key, style, line))
   }
 
   /** Input refused before anything was sent: said next to the fields and in the console. */
-  private refuse(where: string, key: string, problem: string, endpoint?: string): void {
+  private refuse(where: string, key: string, problem: Words, endpoint?: string): void {
     this.setProblem(where, problem)
     void this.say(key, 'error', problem, endpoint)
   }
@@ -610,7 +618,7 @@ export class LabController {
   }
 
   /** Says (or, without `problem`, clears) what is wrong with the fields of `where`. */
-  private setProblem(where: string, problem?: string): void {
+  private setProblem(where: string, problem?: Words): void {
     if (this.view.problems[where] === problem) return
     this.commit({ ...this.view, problems: { ...this.view.problems, [where]: problem } })
   }

@@ -5,6 +5,7 @@ import type { Family, LabEvent, SockAddr } from '../../../shared/events'
 import { DEFAULT_HTTP_PORT, DEFAULT_PORT, defaultClientAddress, defaultServerAddress, ipFamily } from '../../../shared/address'
 import { IDLE_TIMEOUT_DEFAULT_MS, MAX_ENDPOINTS_PER_LAB, TCP_TIMEOUT_DEFAULT_MS, UDP_TIMEOUT_DEFAULT_MS } from '../../../shared/limits'
 import { configProblem } from '../../../shared/schemas'
+import { said, type Said } from '../../../shared/i18n/said'
 import { sampleSiteIn } from '../../../shared/i18n/sample-site'
 import { clientConsole, parseConsoleKey, serverConsole } from '../../../shared/console-keys'
 import type { LabKind } from '../../../shared/endpoint-kinds'
@@ -65,41 +66,44 @@ export interface ClientTab {
 /** A call of the tab is under way: it sends nothing else, and can be cancelled. */
 export const isBusy = (tab: ClientTab): boolean => tab.phase === 'connecting' || tab.phase === 'waiting'
 
-/** The status a client tab shows, made from its phase. */
-export function clientStatus(lab: LabKind, tab: ClientTab): string {
+/** The status a client tab shows, made from its phase (worded by the panel). */
+export function clientStatus(lab: LabKind, tab: ClientTab): Said {
   switch (tab.phase) {
     // UDP has no connection to speak of: its client is ready to send, or its socket is closed.
     case 'idle':
-      return lab === 'udp' ? 'ready to send' : 'not connected'
+      return lab === 'udp' ? said('lab:status.readyToSend') : said('lab:status.notConnected')
     case 'connecting':
-      return 'connecting…'
+      return said('lab:status.connecting')
     case 'connected':
-      return 'connected: type a sentence and send it'
+      return said('lab:status.connected')
     case 'waiting':
-      return lab === 'udp' ? 'waiting for the reply…' : 'waiting for the server…'
+      return lab === 'udp' ? said('lab:status.waitingReply') : said('lab:status.waitingServer')
     case 'done':
-      return `done: ${tab.received ?? 0} bytes received`
+      return said('lab:status.done', { count: tab.received ?? 0 })
     case 'failed':
-      return 'failed'
+      return said('lab:status.failed')
     case 'cancelled':
-      return 'cancelled: ready for a new try'
+      return said('lab:status.cancelled')
     case 'closed':
-      return lab === 'udp' ? 'closed: its socket is closed' : 'closed: not connected'
+      return lab === 'udp' ? said('lab:status.closedUdp') : said('lab:status.closedTcp')
   }
 }
 
 /** The status in a word or two, for a header too narrow for clientStatus (a projector's zoom, many tabs). */
-export function clientStatusShort(lab: LabKind, tab: ClientTab): string {
+export function clientStatusShort(lab: LabKind, tab: ClientTab): Said {
   switch (tab.phase) {
     case 'connected':
+      return said('lab:status.short.connected')
     case 'cancelled':
+      return said('lab:status.short.cancelled')
     case 'closed':
+      return said('lab:status.short.closed')
     case 'failed':
-      return tab.phase
+      return said('lab:status.short.failed')
     case 'waiting':
-      return 'waiting…'
+      return said('lab:status.short.waiting')
     case 'done':
-      return `done: ${tab.received ?? 0} bytes`
+      return said('lab:status.short.done', { count: tab.received ?? 0 })
     default:
       return clientStatus(lab, tab)
   }
@@ -201,10 +205,10 @@ export function withFamily(lab: LabState, family: Family): LabState {
  * Why clients of the toggle's family cannot reach the running server, if they cannot: an IPv4
  * socket takes no IPv6 client, and an IPv6 one only IPv6 clients unless it is the dual-stack `::`.
  */
-export function familyMismatch(lab: LabState, family: Family): string | undefined {
+export function familyMismatch(lab: LabState, family: Family): Said | undefined {
   const local = lab.run?.local
   if (!local || local.family === family || (local.family === 'IPv6' && local.address === '::')) return undefined
-  return `The server runs over ${local.family}, so ${family} clients cannot reach it: stop it and start it again for ${family}.`
+  return said('lab:problem.familyMismatch', { server: local.family, family })
 }
 
 /** The server's port field changed: each tab's unedited client fields follow it, as the course's defaults match. */

@@ -2,27 +2,28 @@
 // this machine only (loopback), or whoever can reach that one address.
 
 import { isIPv4 } from '../../../shared/address'
+import { said, type Said } from '../../../shared/i18n/said'
 
 export interface Reach {
   kind: 'network' | 'machine' | 'address'
   /** A few words for the status line. */
-  short: string
+  short: Said
   /** The whole story, for the tooltip. */
-  long: string
+  long: Said
 }
 
 export function reachOf(address: string): Reach {
   const a = address.toLowerCase()
   if (a === '0.0.0.0' || a === '::') {
-    const dual = a === '::' ? ' IPv4 clients reach it too (dual stack): the server sees them as ::ffff:a.b.c.d.' : ''
+    const dual = a === '::' ? said('lab:reach.dual') : ''
     return {
       kind: 'network',
-      short: 'other machines can connect',
-      long: `Bound to all interfaces (${address}): other machines on the network can reach this server, not only this one.${dual} Bind to ${a === '::' ? '::1' : '127.0.0.1'} to keep it on this machine.`
+      short: said('lab:reach.networkShort'),
+      long: said('lab:reach.networkLong', { address, dual, loopback: a === '::' ? '::1' : '127.0.0.1' })
     }
   }
   if ((isIPv4(a) && a.startsWith('127.')) || a === '::1' || a === 'localhost') {
-    return { kind: 'machine', short: 'only this machine can connect', long: `Bound to the loopback address ${address}: only programs on this machine can reach this server.` }
+    return { kind: 'machine', short: said('lab:reach.machineShort'), long: said('lab:reach.machineLong', { address }) }
   }
-  return { kind: 'address', short: `reachable at ${address}`, long: `Bound to ${address} only: machines that can reach that address (on its network) can connect; other addresses of this machine do not answer.` }
+  return { kind: 'address', short: said('lab:reach.addressShort', { address }), long: said('lab:reach.addressLong', { address }) }
 }

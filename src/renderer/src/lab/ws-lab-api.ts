@@ -7,6 +7,7 @@ import { callError, verbsVia } from '../../../shared/contract'
 import { FeedListeners } from '../../../shared/feed'
 import type { CallMessage, HostMessage, ViewerMessage } from '../../../shared/ws-protocol'
 import { TOKEN_PARAM, WS_PATH } from '../../../shared/ws-protocol'
+import { said, type Said } from '../../../shared/i18n/said'
 
 interface Pending {
   resolve: (value: unknown) => void
@@ -20,7 +21,18 @@ export function labSocketAddress(page: { protocol: string; host: string; search:
   return `${scheme}://${page.host}${WS_PATH}?${TOKEN_PARAM}=${encodeURIComponent(token)}`
 }
 
-export function connectWsLabApi(onLost: (reason: string) => void, address = labSocketAddress(location), Socket: typeof WebSocket = WebSocket): Promise<LabApi> {
+/**
+ * An error of the window's own link to the host: what to say is a Said (worded where it shows, in
+ * the window's language); `message` is its key, for logs and tests.
+ */
+export interface SaidError extends Error {
+  said: Said
+}
+export function saidError(s: Said): SaidError {
+  return Object.assign(new Error(s.key), { said: s })
+}
+
+export function connectWsLabApi(onLost: (reason: Said) => void, address = labSocketAddress(location), Socket: typeof WebSocket = WebSocket): Promise<LabApi> {
   const ws = new Socket(address)
   const pending = new Map<number, Pending>()
   // The host sends a feed only once the page has said it is ready for it (by subscribing).
@@ -44,7 +56,7 @@ export function connectWsLabApi(onLost: (reason: string) => void, address = labS
       console.error(`socklab: a reply from the host was left out: it says neither a value nor an error (call ${String(data.id).slice(0, 20)})`)
       if (!waiting) return
       pending.delete(data.id)
-      return waiting.reject(new Error('the socklab host sent a reply this window cannot read'))
+      return waiting.reject(saidError(said('lab:banner.unreadable')))
     }
     if (!waiting) return
     pending.delete(data.id)
@@ -54,7 +66,7 @@ export function connectWsLabApi(onLost: (reason: string) => void, address = labS
 
   const call = (verb: string, args: unknown[]): Promise<unknown> =>
     new Promise((resolve, reject) => {
-      if (ws.readyState !== ws.OPEN) return reject(new Error('the socklab host is not running any more: start it again with npx socklab web'))
+      if (ws.readyState !== ws.OPEN) return reject(saidError(said('lab:banner.notRunning')))
       const id = nextId++
       pending.set(id, { resolve, reject })
       ws.send(JSON.stringify({ id, verb, args } satisfies CallMessage))
@@ -74,9 +86,9 @@ export function connectWsLabApi(onLost: (reason: string) => void, address = labS
       resolve(lab)
     })
     ws.addEventListener('close', () => {
-      if (!opened) return reject(new Error('cannot reach the socklab host: open the address that npx socklab web printed (it carries the token)'))
-      const reason = 'the connection to the socklab host was lost: start it again with npx socklab web and reload'
-      for (const p of pending.values()) p.reject(new Error(reason))
+      if (!opened) return reject(saidError(said('lab:banner.unreachable')))
+      const reason = said('lab:banner.lost')
+      for (const p of pending.values()) p.reject(saidError(reason))
       pending.clear()
       onLost(reason)
     })

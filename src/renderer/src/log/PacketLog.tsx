@@ -9,6 +9,8 @@ import { LOG_FONT_REM, tableWithBytes, twoLineRows, wholeRows } from './log-layo
 import { LogView, NO_FILTER, type KeyOf, type LogFilter } from './log-view'
 import { LogDetails } from './LogDetails'
 import { LogToolbar } from './LogToolbar'
+import { useTranslation } from 'react-i18next'
+import type { TFunction } from 'i18next'
 
 const OVERSCAN = 8
 /** Row height at 100% (1.57 lines of the log's 14 px text): at 200% on 1920×1080 this leaves room for four rows beside a selected row's bytes. */
@@ -17,11 +19,34 @@ const ROW_HEIGHT = 22
 const TWO_LINE_ROW_HEIGHT = 40
 /** What the bytes pane needs to be readable: its summary line and two lines of dump (rem). */
 const DETAILS_MIN_REM = 4.25
-const COLUMNS = ['No.', 'Time (s)', 'Source', 'Destination', 'Protocol', 'Length', 'Info']
+type Column = 'no' | 'time' | 'source' | 'destination' | 'protocol' | 'length' | 'info'
+const COLUMNS: Column[] = ['no', 'time', 'source', 'destination', 'protocol', 'length', 'info']
 /** The class that places each column (in two lines, the grid area it takes), as the Wire view's. */
 const PLACES = ['c-no', 'c-time', 'c-src', 'c-dst', 'c-proto', 'c-len', 'c-what']
 /** What a narrow log (a projector) heads these columns with, as netstat does; the whole word on hover. */
-const SHORT: Partial<Record<string, string>> = { Protocol: 'Proto', Length: 'Len' }
+/**
+ * A column's header: its name (on hover and for screen readers whenever the header shows less),
+ * what the header shows (`head`: a language whose word is too long for the column abbreviates it)
+ * and, in a narrow log, `short`.
+ */
+function columnWords(t: TFunction<'log'>, c: Column): { name: string; head?: string; short?: string } {
+  switch (c) {
+    case 'no':
+      return { name: t('columns.no') }
+    case 'time':
+      return { name: t('columns.time') }
+    case 'source':
+      return { name: t('columns.source') }
+    case 'destination':
+      return { name: t('columns.destination') }
+    case 'protocol':
+      return { name: t('columns.protocol'), head: t('columns.protocolHead'), short: t('columns.protocolShort') }
+    case 'length':
+      return { name: t('columns.length'), head: t('columns.lengthHead'), short: t('columns.lengthShort') }
+    case 'info':
+      return { name: t('columns.info') }
+  }
+}
 
 interface Props {
   store: EventStore
@@ -40,6 +65,7 @@ interface Props {
 }
 
 export function PacketLog({ store, endpoints, keyOf, zoom, onCleared, pick, onSelect, shown = true }: Props): React.JSX.Element {
+  const { t } = useTranslation('log')
   // Rebuilt (the leader's clients changed) with its rows at once: a moment without rows would
   // have the browser clamp the scroll to the top, away from the selected row.
   const view = useMemo(() => {
@@ -202,7 +228,7 @@ export function PacketLog({ store, endpoints, keyOf, zoom, onCleared, pick, onSe
   const below = Math.max(0, rows.length - Math.floor((scrollTop + height) / rowHeight) + 1)
 
   return (
-    <section className={`log packet-log${twoLines ? ' two-lines' : ''}`} aria-label="Packet log" data-testid="packet-log" ref={logRef}>
+    <section className={`log packet-log${twoLines ? ' two-lines' : ''}`} aria-label={t('title')} data-testid="packet-log" ref={logRef}>
       <LogToolbar
         filter={filter}
         onFilter={applyFilter}
@@ -229,7 +255,7 @@ export function PacketLog({ store, endpoints, keyOf, zoom, onCleared, pick, onSe
             style={{ height, alignSelf: 'start' }}
             role="grid"
             tabIndex={0}
-            aria-label="Events (arrow keys select a row, Escape clears the selection)"
+            aria-label={t('rows')}
             aria-rowcount={rows.length + 1}
             aria-colcount={COLUMNS.length}
             aria-activedescendant={selected && selectedIndex >= first && selectedIndex < last ? `log-row-${selected.seq}` : undefined}
@@ -241,11 +267,14 @@ export function PacketLog({ store, endpoints, keyOf, zoom, onCleared, pick, onSe
             }}
           >
             <div className="log-row head" role="row" aria-rowindex={1} style={{ height: rowHeight }}>
-              {COLUMNS.map((h, i) => (
-                <span key={h} role="columnheader" className={PLACES[i]} data-testid="log-column" title={SHORT[h] && h} aria-label={SHORT[h] && h} data-short={SHORT[h]}>
-                  <span className="column-name">{h}</span>
-                </span>
-              ))}
+              {COLUMNS.map((c, i) => {
+                const { name, head = name, short } = columnWords(t, c)
+                return (
+                  <span key={c} role="columnheader" className={PLACES[i]} data-testid="log-column" title={short && name} aria-label={short && name} data-short={short}>
+                    <span className="column-name">{head}</span>
+                  </span>
+                )
+              })}
             </div>
             <div className="log-rows" style={{ height: rows.length * rowHeight }}>
               {visible.map((e, i) => (
@@ -254,8 +283,8 @@ export function PacketLog({ store, endpoints, keyOf, zoom, onCleared, pick, onSe
             </div>
           </div>
           {!follow.following && below > 0 && (
-            <button type="button" className="newest" onClick={follow.jumpToNewest} title="Scroll to the newest row and follow new ones again" data-testid="log-newest">
-              newest ↓
+            <button type="button" className="newest" onClick={follow.jumpToNewest} title={t('newestHint')} data-testid="log-newest">
+              {t('newest')}
             </button>
           )}
         </div>
@@ -278,18 +307,18 @@ function LogRow({ event: e, index, base, rowHeight, selected, onSelect }: { even
       data-testid="log-row"
       onClick={onSelect}
     >
-      <span role="gridcell" className="c-no">
+      <span role="gridcell" className="c-no" translate="no">
         {e.seq}
       </span>
-      <span role="gridcell" className="c-time">
+      <span role="gridcell" className="c-time" translate="no">
         {relativeSeconds(e.time, base)}
       </span>
       <Address text={source} place="c-src" />
       <Address text={destination} place="c-dst" />
-      <span role="gridcell" className="c-proto">
+      <span role="gridcell" className="c-proto" translate="no">
         {e.proto}
       </span>
-      <span role="gridcell" className="c-len">
+      <span role="gridcell" className="c-len" translate="no">
         {e.kind === 'send' || e.kind === 'recv' ? e.length : ''}
       </span>
       <span role="gridcell" className="c-what" title={e.info}>
@@ -302,7 +331,7 @@ function LogRow({ event: e, index, base, rowHeight, selected, onSelect }: { even
 /** An address cell: cut at its start when narrow ("…0.0.1:40318"), so the port always shows. */
 function Address({ text, place }: { text: string; place: string }): React.JSX.Element {
   return (
-    <span role="gridcell" className={`addr ${place}`} title={text}>
+    <span role="gridcell" className={`addr ${place}`} title={text} translate="no">
       <bdi>{text}</bdi>
     </span>
   )

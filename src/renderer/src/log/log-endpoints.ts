@@ -8,13 +8,14 @@ import { fullName, nameOf } from '../lab/endpoint-names'
 import type { LabKind } from '../lab/lab-state'
 import { LABS } from '../lab/lab-state'
 import type { KeyOf } from './log-view'
+import { said, type Said } from '../../../shared/i18n/said'
 
 export interface FilterEntry {
   /** Console key, the filter's value: "tcp:client:2". */
   key: string
   lab: LabKind
-  /** "TCP Client 2", "UDP Server (ended)". */
-  label: string
+  /** "TCP Client 2", "UDP Server (ended)", worded where it shows. */
+  said: Said
   ended: boolean
 }
 
@@ -58,7 +59,7 @@ export function filterEntries(ids: readonly string[], keyOf: KeyOf, running: rea
     .map((key) => {
       const { lab } = nameOf(key)
       const ended = !live.has(key)
-      return { key, lab, label: `${fullName(key)}${ended ? ' (ended)' : ''}`, ended }
+      return { key, lab, said: ended ? said('log:toolbar.ended', { name: fullName(key) }) : fullName(key), ended }
     })
     .sort((a, b) => order(a.key) - order(b.key))
 }

@@ -20,6 +20,8 @@ export function TextField(props: {
         disabled={props.disabled}
         inputMode={props.inputMode}
         title={props.title}
+        // What a field holds is data (an address, a port, a size, a folder): never translated.
+        translate="no"
         spellCheck={false}
         autoComplete="off"
         data-testid={props.testId}

@@ -1,4 +1,5 @@
 import { useRef } from 'react'
+import { useTranslation } from 'react-i18next'
 import { clampLogSize, LOG_SIZE_DEFAULT, LOG_SIZE_MAX, LOG_SIZE_MIN } from './zoom'
 
 /**
@@ -6,6 +7,7 @@ import { clampLogSize, LOG_SIZE_DEFAULT, LOG_SIZE_MAX, LOG_SIZE_MIN } from './zo
  * (Home/End for the smallest/largest log, Enter for the default), to share the window's height.
  */
 export function Splitter({ size, onSize }: { size: number; onSize: (size: number) => void }): React.JSX.Element {
+  const { t } = useTranslation('lab')
   const dragging = useRef(false)
   const sizeAt = (clientY: number): number => clampLogSize((window.innerHeight - clientY) / window.innerHeight)
   const keys: Record<string, number> = {
@@ -22,13 +24,13 @@ export function Splitter({ size, onSize }: { size: number; onSize: (size: number
       className="splitter"
       role="separator"
       aria-orientation="horizontal"
-      aria-label="Packet log height (arrow keys resize)"
+      aria-label={t('splitter.label')}
       aria-valuemin={Math.round(LOG_SIZE_MIN * 100)}
       aria-valuemax={Math.round(LOG_SIZE_MAX * 100)}
       aria-valuenow={Math.round(size * 100)}
-      aria-valuetext={`packet log ${Math.round(size * 100)}% of the window`}
+      aria-valuetext={t('splitter.value', { percent: Math.round(size * 100) })}
       tabIndex={0}
-      title="Drag to resize the packet log (or focus and use the arrow keys)"
+      title={t('splitter.hint')}
       data-testid="log-splitter"
       onKeyDown={(e) => {
         if (!(e.key in keys)) return

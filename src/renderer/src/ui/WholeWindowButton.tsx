@@ -1,5 +1,6 @@
 // The button of useWholeWindow: "Whole …" gives the view the window, "Back" (or Esc) returns.
 
+import { useTranslation } from 'react-i18next'
 import type { WholeWindow } from './use-whole-window'
 
 interface Props {
@@ -13,9 +14,10 @@ interface Props {
 }
 
 export function WholeWindowButton({ state, label, tip, testId, disabled = false }: Props): React.JSX.Element {
+  const { t } = useTranslation('lab')
   return (
-    <button type="button" data-testid={testId} aria-pressed={state.whole} title={state.whole ? 'Back to the consoles (Esc)' : tip} onClick={state.toggle} disabled={disabled && !state.whole}>
-      {state.whole ? 'Back' : label}
+    <button type="button" data-testid={testId} aria-pressed={state.whole} title={state.whole ? t('whole.backHint') : tip} onClick={state.toggle} disabled={disabled && !state.whole}>
+      {state.whole ? t('whole.back') : label}
     </button>
   )
 }
