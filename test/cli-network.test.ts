@@ -163,7 +163,7 @@ describe('socklab relay --slice 5 on a TCP exchange', () => {
 })
 
 describe('signals and readers that go', () => {
-  it('SIGHUP (the terminal closed) ends udp-ping-server with its count, exit 0; a second signal is not needed', async () => {
+  it('SIGHUP (the terminal closed) ends udp-ping-server with its count, exit 0', async () => {
     const port = await freePort()
     const server = keep(socklab(['udp-ping-server', '-a', '127.0.0.1', '-p', String(port), '-q']))
     await server.waitFor(/^Ping server waiting on .*randint\(0, 10\) < 4/m)
