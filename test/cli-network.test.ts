@@ -203,6 +203,21 @@ describe('signals and readers that go', () => {
 })
 
 describe('-h and bad options, as for the other programs', () => {
+  it('a port already in use is one ERROR line and exit 1 (a network failure, not bad usage), for the relay and the ping server', async () => {
+    const port = await freePort()
+    const first = keep(socklab(['udp-ping-server', '-a', '127.0.0.1', '-p', String(port), '-q']))
+    await first.waitFor(/^Ping server waiting on/m)
+    const second = await runSocklab(['udp-ping-server', '-a', '127.0.0.1', '-p', String(port)], undefined, 30_000)
+    expect(second.code).toBe(1)
+    expect(second.stderr).toBe(`ERROR: port ${port} is already in use on 127.0.0.1\n`)
+    const relay = await runSocklab(['relay', '--udp', '--listen', `127.0.0.1:${port}`, '--to', '127.0.0.1:12000'], undefined, 30_000, IT)
+    expect(relay.code).toBe(1)
+    expect(relay.stdout).toBe('')
+    expect(relay.stderr.trimEnd().split('\n')).toHaveLength(1)
+    expect(relay.stderr).toMatch(new RegExp(`^ERROR: .*${port}.*127\\.0\\.0\\.1\\n$`))
+    expect(relay.stderr).not.toContain('already in use')
+  }, 60_000)
+
   it('each -h is Italian under LANG=it_IT.UTF-8, line by line beside its English, with --lang and -h', async () => {
     for (const program of ['relay', 'udp-ping', 'udp-ping-server']) {
       const [it, en] = await Promise.all([runSocklab([program, '-h'], undefined, 60_000, IT), runSocklab([program, '--help'], undefined, 60_000, EN)])
