@@ -264,6 +264,8 @@ export function topUsage(): string {
     '  web',
     t('cli:top.watch'),
     '  watch',
+    t('cli:top.network'),
+    '  relay   udp-ping   udp-ping-server',
     '',
     t('cli:top.lang')
   ].join('\n')

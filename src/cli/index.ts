@@ -1,4 +1,5 @@
-// `socklab <program>`: the course's six programs on the socklab engine, plus the browser host.
+// `socklab <program>`: the course's six programs on the socklab engine, the browser host, `watch`,
+// and the lossy network's relay and the textbook's UDP Pinger (`relay`, `udp-ping`, `udp-ping-server`).
 // Output is the course programs' own lines; failures are one `ERROR:` line and a non-zero exit
 // (2 for bad usage, 1 for network failures), never a stack trace. Like any Unix tool it prints
 // through a pipe exactly what it prints to a file, and a reader that stops early (`| head`) ends
@@ -9,6 +10,7 @@ import type { Command } from './args'
 import { COMMANDS, parseOptions, topUsage, usage, UsageError } from './args'
 import { closeInput, runProgram } from './programs'
 import { runWatch } from './watch'
+import { isNetworkCommand, runNetworkCommand } from './network-commands'
 import { EMPTY_SEND } from '../engine/errors'
 import { said } from '../shared/i18n/said'
 import { setCliLang, spoken, takeLang } from './words'
@@ -38,6 +40,13 @@ async function run(argv: string[]): Promise<number> {
   if (command === 'watch') {
     try {
       return await runWatch(rest)
+    } catch (err) {
+      return fail(spoken(err), err instanceof UsageError ? 2 : 1)
+    }
+  }
+  if (isNetworkCommand(command)) {
+    try {
+      return await runNetworkCommand(command, rest)
     } catch (err) {
       return fail(spoken(err), err instanceof UsageError ? 2 : 1)
     }

@@ -91,7 +91,11 @@ export function pingServerHelp(t: TFunction): string {
   return ['Usage: socklab udp-ping-server [-a ADDR] [-p N] [-6] [--loss PCT] [--seed N] [-q]', t('relay:usage.pingServer.title'), t('relay:usage.pingServer.loss'), t('relay:usage.pingServer.seed')].join('\n')
 }
 
-/** Sends the pings and prints the statistics; stops early on `until` (Ctrl-C). 0 if any reply came, 1 if none, 2 if it could not start. */
+/**
+ * Sends the pings and prints the statistics; stops early on `until` (Ctrl-C). 0 if any reply came,
+ * 1 if none or if it could not start (a host that does not resolve): a network failure, as for the
+ * course's programs (2 is for bad usage, which the parser refuses before this runs).
+ */
 export async function runPing(o: PingOptions, until: Promise<unknown> = interrupted(), io: Output = STD): Promise<number> {
   const t = relayWords()
   const client = new PingClient({ address: o.address, port: o.port, count: o.count, timeoutMs: o.timeoutMs, family: o.family })
@@ -107,7 +111,7 @@ export async function runPing(o: PingOptions, until: Promise<unknown> = interrup
     summary = await client.run()
   } catch (err) {
     io.err.write(`ERROR: ${(err as Error).message}\n`)
-    return 2
+    return 1
   }
   for (const line of pingSummaryLines(t, summary, formatTuple(o.address, o.port))) io.out.write(`${line}\n`)
   return summary.received > 0 ? 0 : 1
