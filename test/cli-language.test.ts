@@ -12,7 +12,7 @@ import { writeLaunchFile } from '../src/cli/launch-file'
 import { parseWatchOptions, watchUsage } from '../src/cli/watch'
 import { setCliLang, spoken } from '../src/cli/words'
 import { createI18n } from '../src/shared/i18n/i18n'
-import { say, type MessageKey } from '../src/shared/i18n/said'
+import { say } from '../src/shared/i18n/said'
 import { summaryLine } from '../src/shared/wire'
 import { captureSkipReason, sleep } from './helpers/capture'
 import { freePort, langEnv, python, runSocklab, socklab } from './helpers/processes'
@@ -132,9 +132,7 @@ describe('errors in Italian, course lines as they are', () => {
     expect(r.stderr).toBe(`ERROR: connection refused by (127.0.0.1, ${port}): no server is listening there\n`)
   })
 
-  // Waits on helper i18n-events: the words come from their `error` catalog through LabError.said.
-  // Until their branch is merged this fails (the catalog has no error:refused, the CLI prints the
-  // English message); once it is, it passes unchanged.
+  // The words come from the `error` catalog through LabError.said (ECONNREFUSED as data).
   it('a refused connection is explained in Italian under LANG=it_IT.UTF-8 (error:refused from the error catalog)', async () => {
     const port = await freePort()
     const r = await runSocklab(['tcp-client', '-p', String(port)], 'ciao mondo\n', undefined, IT)
@@ -142,8 +140,8 @@ describe('errors in Italian, course lines as they are', () => {
     // The course program's prompt, identical in both languages.
     expect(r.stdout).toBe('Input lowercase sentence: ')
     const at = `(127.0.0.1, ${port})`
-    const italian = say(createI18n('it').t, { key: 'error:refused' as MessageKey, params: { at } })
-    const english = say(createI18n('en').t, { key: 'error:refused' as MessageKey, params: { at } })
+    const italian = say(createI18n('it').t, { key: 'error:refused', params: { at } })
+    const english = say(createI18n('en').t, { key: 'error:refused', params: { at } })
     expect(italian, 'the Italian error catalog says error:refused').not.toBe('refused')
     expect(italian).not.toBe(english)
     expect(r.stderr).toBe(`ERROR: ${italian}\n`)
