@@ -1,4 +1,9 @@
+import path from 'node:path'
 import { defineConfig } from '@playwright/test'
+
+// A language or any setting this user saved in a window must not reach the tests (each host the
+// fixtures start gets a folder of its own; this covers every other socklab a spec starts).
+process.env.XDG_CONFIG_HOME = path.join(__dirname, 'node_modules', '.cache', 'socklab-test-config')
 
 // The browser host in Debian's Chromium (the Electron binary cannot be downloaded everywhere),
 // plus the Electron spec, which skips itself with a reason where the binary is missing.

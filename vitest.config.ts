@@ -1,3 +1,4 @@
+import path from 'node:path'
 import { defineConfig } from 'vitest/config'
 
 export default defineConfig({
@@ -8,6 +9,8 @@ export default defineConfig({
     // Two cores: a few files at a time keeps socket timing honest without serialising everything.
     // test/lab-capture-cost.test.ts floods loopback: `npm run test:unit` runs it alone, after the rest,
     // since every other capture's dumpcap drops packets while it runs.
-    maxWorkers: 2
+    maxWorkers: 2,
+    // The tests' socklab reads no setting this user saved in a window (the language above all).
+    env: { XDG_CONFIG_HOME: path.join(__dirname, 'node_modules', '.cache', 'socklab-test-config') }
   }
 })

@@ -47,3 +47,21 @@ for (const [lang, home, hello, other, why] of [
     await expect.poll(() => consoleText(serverConsole(page))).toMatch(/"GET \/missing\.html HTTP\/1\.0" 404 \d+/)
   })
 }
+
+test('switching the language moves a stopped server to that language sample site; a folder the student chose stays', async ({ page, host }) => {
+  await openIn(page, host.url, 'it')
+  await expect(page.getByTestId('server-root')).toHaveValue(/sample-site[/\\]it$/)
+  await page.getByTestId('lang-en').click()
+  await expect(page.getByTestId('server-root')).toHaveValue(/sample-site[/\\]en$/)
+  const port = await freePort()
+  await startServer(page, port)
+  expect(await fetchPath(page, port, '/')).toMatch(/<html lang="en">/)
+  // A running server keeps what it serves; a folder the student typed is theirs, in any language.
+  await page.getByTestId('lang-it').click()
+  await expect(page.getByTestId('server-root')).toHaveValue(/sample-site[/\\]en$/)
+  await page.getByTestId('server-stop').click()
+  await expect(page.getByTestId('server-root')).toHaveValue(/sample-site[/\\]it$/)
+  await page.getByTestId('server-root').fill('/tmp')
+  await page.getByTestId('lang-en').click()
+  await expect(page.getByTestId('server-root')).toHaveValue('/tmp')
+})

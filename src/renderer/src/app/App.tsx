@@ -41,6 +41,9 @@ export function App({ api, info }: { api: LabApi; info: HostInfo }): React.JSX.E
   const feed = useMemo(() => new CaptureFeed(api, capture), [api, capture])
   useEffect(() => feed.open(), [feed])
   const view = useSyncExternalStore(controller.subscribe, controller.getSnapshot)
+  // The HTTP lab's sample site follows the language (once its server stops), unless the student chose a folder.
+  const httpRuns = view.labs.http.run !== undefined
+  useEffect(() => controller.followLanguage(i18n.language), [controller, i18n.language, httpRuns])
   const [zoom, setZoom] = useState(loadZoom)
   const [theme, setTheme] = useState<Theme>(loadTheme)
   const [logSize, setLogSize] = useState(loadLogSize)

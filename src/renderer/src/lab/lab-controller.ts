@@ -16,7 +16,7 @@ import type { ConsoleRegistry } from '../consoles/consoles'
 import { EventRouter, showWindowLine, type ConsoleWriter } from '../feed/event-router'
 import type { EventStore } from '../feed/event-store'
 import type { ClientFields, ClientTab, LabKind, LabState, ServerFields } from './lab-state'
-import { adoptEndpoints, clientConfig, initialLab, isBusy, labOf, LABS, newTab, phaseOf, PROMPTS, restoreLabs, serverConfig, shownTab, signatureOf, stoppedPhase, withFamily, withServerPort, withStoppedServers, withUrl } from './lab-state'
+import { adoptEndpoints, clientConfig, initialLab, sampleSiteFor, isBusy, labOf, LABS, newTab, phaseOf, PROMPTS, restoreLabs, serverConfig, shownTab, signatureOf, stoppedPhase, withFamily, withServerPort, withStoppedServers, withUrl } from './lab-state'
 import { saveViewMemory, type ViewMemory } from './view-memory'
 import { keptTabs, rememberedEndpoints, savedTabs, startingTabs } from './tab-memory'
 import { windowT } from '../feed/window-words'
@@ -126,6 +126,8 @@ export class LabController {
   private readonly api: LabApi
   private readonly consoles: ConsoleLines
   private readonly session: string
+  /** The shipped sample site (one folder per language in it). */
+  private readonly sampleSite: string
   private readonly remembersLab: boolean
   /** The IPv4/IPv6 switch as the student left it before a reload: the restore keeps it. */
   private readonly remembersFamily: boolean
@@ -147,6 +149,7 @@ export class LabController {
     this.api = api
     this.consoles = consoles
     this.session = info.session
+    this.sampleSite = info.sampleSite
     this.remembersLab = memory.active !== undefined
     this.remembersFamily = memory.family !== undefined
     this.rememberedTabs = memory.activeTabs ?? {}
@@ -367,6 +370,13 @@ export class LabController {
     const labs = { ...this.view.labs }
     for (const { kind } of LABS) labs[kind] = withFamily(labs[kind], family)
     this.commit({ ...this.view, family, labs })
+  }
+
+  /** The window's language changed (or was chosen at start): a stopped HTTP server's sample site becomes that language's. */
+  followLanguage(lang: string): void {
+    const lab = this.view.labs.http
+    const root = sampleSiteFor(lab, this.sampleSite, lang)
+    if (root !== lab.server.root) this.changeServer('http', { root })
   }
 
   changeServer(kind: LabKind, fields: Partial<ServerFields>): void {

@@ -7,6 +7,7 @@ import { IDLE_TIMEOUT_DEFAULT_MS, MAX_ENDPOINTS_PER_LAB, TCP_TIMEOUT_DEFAULT_MS,
 import { configProblem } from '../../../shared/schemas'
 import { said, type Said } from '../../../shared/i18n/said'
 import { sampleSiteIn } from '../../../shared/i18n/sample-site'
+import { LANGS } from '../../../shared/i18n/i18n'
 import { clientConsole, parseConsoleKey, serverConsole } from '../../../shared/console-keys'
 import type { LabKind } from '../../../shared/endpoint-kinds'
 import { ENDPOINT_KINDS, endpointNumber, kindOfId } from '../../../shared/endpoint-kinds'
@@ -150,6 +151,16 @@ export interface LabState {
 
 export function newTab(lab: LabKind, n: number, fields: ClientFields): ClientTab {
   return { key: clientConsole(lab, n), label: `Client ${n}`, fields, phase: 'idle' }
+}
+
+/**
+ * The folder a stopped server serves once the window speaks `lang`: the sample site of that
+ * language when it served one of the sample site's folders, else (a folder the student chose, or
+ * a running server's) what it had.
+ */
+export function sampleSiteFor(lab: LabState, base: string, lang: string): string {
+  const sample = LANGS.some((l) => lab.server.root === sampleSiteIn(base, l))
+  return sample && !lab.run ? sampleSiteIn(base, lang) : lab.server.root
 }
 
 /** The tab on screen in a lab. */
