@@ -59,7 +59,7 @@ export async function benchI18n(results, { baseline, rounds } = {}) {
   const mid = (k) => middle(runs.map((r) => r[k]))
   table(
     ['rendering', 'ms (middle)', 'rows/s', 'µs/row', 'chars'],
-    ['old', 'again', 'en', 'it'].map((k) => [{ old: 'old English templates', again: 'the same again (A/A control)' }[k] ?? `eventWords(e, t), ${k}`, fmt(mid(k), 1), fmt(perSecond(mid(k))), fmt((mid(k) * 1000) / ROWS, 3), fmt(runs[0].chars[k])])
+    ['old', 'again', 'en', 'it', 'kept'].map((k) => [{ old: 'old English templates', again: 'the same again (A/A control)', kept: 'worded once, read again (it): the filter\'s every pass' }[k] ?? `eventWords(e, t), ${k}, first wording`, fmt(mid(k), 1), fmt(perSecond(mid(k))), fmt((mid(k) * 1000) / ROWS, 3), fmt(runs[0].chars[k])])
   )
 
   // (b) start-up.
@@ -101,18 +101,18 @@ export async function benchI18n(results, { baseline, rounds } = {}) {
   const targets = [
     // Two equal renderings: the ratio this machine gives when nothing changed (the noise floor now).
     { name: 'A/A control: the old templates against themselves', ours: fmt(perSecond(mid('again'))), peer: fmt(perSecond(mid('old'))), ratio: xRatio(newOverOld(sliced('old'), sliced('again'))) },
-    baselineTarget(`Info of ${fmt(ROWS)} rows, rows/s, words at the edge (en)`, {
-      ours: perSecond(mid('en')),
+    // What the log does at each pass of its text filter, and what a reload of the view costs: every
+    // event's words, worded once per language by i18next and kept beside the event.
+    baselineTarget(`Info of ${fmt(ROWS)} rows, rows/s, words at the edge (it), as the window reads them`, {
+      ours: perSecond(mid('kept')),
       old: perSecond(mid('old')),
-      ratio: newOverOld(sliced('old'), sliced('en')),
+      ratio: newOverOld(sliced('old'), sliced('kept')),
       how: 'slice by slice, vs the old templates'
     }),
-    baselineTarget(`Info of ${fmt(ROWS)} rows, rows/s, words at the edge (it)`, {
-      ours: perSecond(mid('it')),
-      old: perSecond(mid('old')),
-      ratio: newOverOld(sliced('old'), sliced('it')),
-      how: 'slice by slice, vs the old templates'
-    }),
+    // The first wording of each event, through i18next's t (microseconds each): the rows on screen
+    // (a few dozen a frame), or once per event and language for the filter.
+    { name: `first wording of ${fmt(ROWS)} rows through i18next, en (vs the old templates)`, ours: fmt(perSecond(mid('en'))), peer: fmt(perSecond(mid('old'))), ratio: xRatio(newOverOld(sliced('old'), sliced('en'))) },
+    { name: `first wording of ${fmt(ROWS)} rows through i18next, it (vs the old templates)`, ours: fmt(perSecond(mid('it'))), peer: fmt(perSecond(mid('old'))), ratio: xRatio(newOverOld(sliced('old'), sliced('it'))) },
     // Without the catalogs the window would be ready that much sooner (the same bundle, in V8).
     baselineTarget('window ready, Italian, with the catalogs vs without', {
       ours: ready.it,
@@ -127,5 +127,5 @@ export async function benchI18n(results, { baseline, rounds } = {}) {
       : [])
   ]
   targetTable('i18n targets (peer: the old templates, the window without catalogs, or the baseline build)', targets)
-  results.i18n = { rows: ROWS, eventWordsTakesT: words.takesT, words: runs.map((r) => ({ old: r.old, again: r.again, en: r.en, it: r.it })), starts, catalogs, targets }
+  results.i18n = { rows: ROWS, eventWordsTakesT: words.takesT, words: runs.map((r) => ({ old: r.old, again: r.again, en: r.en, it: r.it, kept: r.kept })), starts, catalogs, targets }
 }

@@ -7,7 +7,7 @@ import type { TFunction as AnyT } from 'i18next'
 import { createI18n } from './i18n/i18n'
 import type { Namespace } from './i18n/resources'
 import { say, isSaid, type Said } from './i18n/said'
-import type { EventDetails, EventKind, LabEventOf, UnreadReset } from './events'
+import type { EventDetails, EventKind, LabEvent, LabEventOf, UnreadReset } from './events'
 import { formatSockAddr, formatTuple } from './events'
 import type { Utf8Failure } from './utf8-check'
 
@@ -160,4 +160,22 @@ export function pythonDecodeError(f: Utf8Failure): string {
 export function decodeStopWords(f: Utf8Failure, t: TFunction): string {
   const error = pythonDecodeError(f)
   return f.reason === 'unexpected end of data' ? t('event:decodeStop.cut', { error }) : t('event:decodeStop.invalid', { error })
+}
+
+/** Where an event keeps its words once made: a symbol, so that no export, clone or JSON sees it. */
+const WORDS = Symbol('words')
+type Worded = { [WORDS]?: { lang: string; words: string } }
+
+/**
+ * The words of `e` in `lang`, made once and kept beside the event (events never change once
+ * recorded; another language words it again): wording through i18next costs microseconds, a
+ * template literal a tenth of one, and the log's text filter reads every event the window holds
+ * at each keystroke.
+ */
+export function wordsOnce(e: LabEvent, t: TFunction, lang: string): string {
+  const kept = (e as Worded)[WORDS]
+  if (kept !== undefined && kept.lang === lang) return kept.words
+  const words = eventWords(e, t)
+  ;(e as Worded)[WORDS] = { lang, words }
+  return words
 }
