@@ -5,11 +5,10 @@
 // window's own lines (WindowLine) go to the console they name, or with the endpoint they name.
 
 import type { LabEvent, WindowLineStyle } from '../../../shared/events'
-import { decodeStopWords, englishT, eventWords, type TFunction } from '../../../shared/event-words'
+import { decodeStopWords, englishT, eventWords, sayIn, type TFunction } from '../../../shared/event-words'
 import { said, type Said } from '../../../shared/i18n/said'
 import type { ConsoleRegistry } from '../consoles/consoles'
 import type { EventStore } from './event-store'
-import { windowSay } from '../i18n/window-say'
 
 /** What the router writes to: the console registry (a recording double in tests, which have no DOM). */
 export type ConsoleWriter = Pick<ConsoleRegistry, 'write'>
@@ -76,7 +75,7 @@ export class EventRouter {
       if (e.detail.window) showWindowLine(this.consoles, key, e.detail.window.style, e.detail.window.said ?? e.info ?? '')
       else {
         // The course program's own line as it printed it (never translated); socklab's own note in the window's language.
-        this.consoles.write(key, e.detail.note ? windowSay(e.detail.note, e.info ?? '') : (e.info ?? ''))
+        this.consoles.write(key, e.detail.note ? sayIn(this.t(), e.detail.note) : (e.info ?? ''))
         // The reply's line is the one after its read: the note goes right under it, where the U+FFFD is.
         const note = this.decodeNotes.get(e.endpoint)
         if (note !== undefined) {

@@ -19,7 +19,7 @@ import type { ClientFields, ClientTab, LabKind, LabState, ServerFields } from '.
 import { adoptEndpoints, clientConfig, initialLab, sampleSiteFor, isBusy, labOf, LABS, newTab, phaseOf, PROMPTS, restoreLabs, serverConfig, shownTab, signatureOf, stoppedPhase, withFamily, withServerPort, withStoppedServers, withUrl } from './lab-state'
 import { saveViewMemory, type ViewMemory } from './view-memory'
 import { keptTabs, rememberedEndpoints, savedTabs, startingTabs } from './tab-memory'
-import { windowT } from '../feed/window-words'
+import { windowT } from '../i18n/window-t'
 
 /** What the window shows of the labs; a new object whenever anything in it changes. */
 export interface LabView {

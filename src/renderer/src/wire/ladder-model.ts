@@ -15,7 +15,7 @@ import type { ConnectionMatch, Conversation, PacketCalls, WirePacket } from '../
 import { flagsText, roleSaid, stepSaid } from '../../../shared/wire'
 import { said, type Said } from '../../../shared/i18n/said'
 import { eventWords } from '../../../shared/event-words'
-import { windowT } from '../feed/window-words'
+import { windowT } from '../i18n/window-t'
 
 /** `time` is what the row prints and places it (the packet's or the call's own, in µs since the epoch); `tie` orders equal times. */
 export type LadderRow =

@@ -2,7 +2,7 @@
 // language as it is now, or English where no window started one (unit tests of those modules).
 
 import { englishT, type TFunction } from '../../../shared/event-words'
-import { windowI18n } from '../i18n/language'
+import { windowI18n } from './language'
 
 export function windowT(): TFunction {
   try {
