@@ -5,7 +5,7 @@
 export default {
   locales: ['en', 'it'],
   extract: {
-    input: ['src/**/*.{ts,tsx}'],
+    input: ['src/**/*.{ts,tsx}', 'scripts/start.mjs'],
     ignore: ['src/**/*.d.ts'],
     output: 'src/shared/i18n/locales/{{language}}/{{namespace}}.json',
     primaryLanguage: 'en',

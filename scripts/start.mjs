@@ -10,6 +10,34 @@ import { fileURLToPath } from 'node:url'
 const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)))
 const electronDir = path.join(root, 'node_modules', 'electron')
 
+// The words come from the CLI's catalog (src/shared/i18n/locales/<lang>/cli.json), in the language
+// the environment asks for, read as src/shared/i18n/i18n.ts langOfEnv reads it: this script runs
+// before any build, so it reads the JSON itself. Keys are written literally for npm run i18n:check.
+const LANGS = ['en', 'it']
+const langOf = (tag) => {
+  const base = tag?.trim().split(/[-_.@]/)[0]?.toLowerCase()
+  return LANGS.includes(base) ? base : undefined
+}
+function langOfEnv(env) {
+  if (env.LC_ALL) return langOf(env.LC_ALL) ?? 'en'
+  if (env.LANGUAGE && env.LC_MESSAGES !== 'C' && env.LANG !== 'C') {
+    for (const tag of env.LANGUAGE.split(':')) if (langOf(tag)) return langOf(tag)
+  }
+  if (env.LC_MESSAGES) return langOf(env.LC_MESSAGES) ?? 'en'
+  return langOf(env.LANG) ?? 'en'
+}
+const catalog = (lang) => JSON.parse(fs.readFileSync(path.join(root, 'src', 'shared', 'i18n', 'locales', lang, 'cli.json'), 'utf8'))
+const catalogs = [catalog(langOfEnv(process.env)), catalog('en')]
+/** A key of the cli catalog (written in full, with its namespace), its sentence with the params filled in. */
+function t(key, params = {}) {
+  const path_ = key.replace(/^cli:/, '').split('.')
+  for (const words of catalogs) {
+    const text = path_.reduce((o, k) => (o && typeof o === 'object' ? o[k] : undefined), words)
+    if (typeof text === 'string') return text.replace(/\{\{\s*(\w+)\s*\}\}/g, (_, name) => `${params[name] ?? ''}`)
+  }
+  return key
+}
+
 /** The binary electron's own index.js would return, or null where it is not installed. */
 function electronBinary() {
   if (process.env.ELECTRON_OVERRIDE_DIST_PATH) {
@@ -24,25 +52,25 @@ function electronBinary() {
 }
 
 function giveUp(why) {
-  console.error(`socklab cannot start the desktop app: ${why}; run \`npx socklab web\` to use socklab in your browser instead.`)
+  console.error(t('cli:start.cannot', { why, web: 'npx socklab web' }))
   process.exit(1)
 }
 
 /** install.js's failure in words: a machine without the way out to GitHub is the usual case. */
 function whyNotFetched(stderr) {
-  if (/fetch failed|ENOTFOUND|EAI_AGAIN|ECONNREFUSED|ECONNRESET|ETIMEDOUT|ENETUNREACH|getaddrinfo/i.test(stderr)) return 'GitHub, where it comes from, cannot be reached from this machine'
+  if (/fetch failed|ENOTFOUND|EAI_AGAIN|ECONNREFUSED|ECONNRESET|ETIMEDOUT|ENETUNREACH|getaddrinfo/i.test(stderr)) return t('cli:start.why.unreachable')
   const line = stderr.split('\n').find((l) => /error/i.test(l))?.trim()
-  return line ? `the download said: ${line}` : 'the download failed'
+  return line ? t('cli:start.why.said', { line }) : t('cli:start.why.failed')
 }
 
 let binary = electronBinary()
 if (!binary) {
-  if (!fs.existsSync(path.join(electronDir, 'install.js'))) giveUp('the electron package is not installed (run npm install)')
-  console.log('Fetching the Electron binary (first start only)...')
+  if (!fs.existsSync(path.join(electronDir, 'install.js'))) giveUp(t('cli:start.noPackage', { install: 'npm install' }))
+  console.log(t('cli:start.fetching'))
   // install.js honours electron_config_cache and ELECTRON_MIRROR, which serve a lab installed from a local copy.
   const fetched = spawnSync(process.execPath, ['install.js'], { cwd: electronDir, encoding: 'utf8', timeout: 300_000 })
   binary = fetched.status === 0 ? electronBinary() : null
-  if (!binary) giveUp(`the Electron binary is not installed and could not be downloaded here (${whyNotFetched(`${fetched.stderr ?? ''}`)})`)
+  if (!binary) giveUp(t('cli:start.notDownloaded', { why: whyNotFetched(`${fetched.stderr ?? ''}`) }))
 }
 
 if (!fs.existsSync(path.join(root, 'out', 'main', 'index.js'))) {
