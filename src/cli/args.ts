@@ -140,7 +140,7 @@ const wholeNumber = (text: string): number => (/^\d+$/.test(text) ? Number(text)
 const milliseconds = (text: string): number => (text.trim() === '' ? NaN : Math.round(Number(text) * 1000))
 
 /** A number as it is typed on a command line (0.5, 1024), not as prose writes it. */
-const typed = (n: number): string => String(n)
+export const typed = (n: number): string => String(n)
 const seconds = (ms: number): string => typed(ms / 1000)
 
 /** The rule of each numeric option in words, from the same limits the window and the hosts apply. */
@@ -158,11 +158,15 @@ function checked(field: NumberField, flag: keyof typeof RULES, text: unknown, pa
   return value
 }
 
-/** Columns of an option's help: the option, then `-->` and its words (a second line of words under the first). */
+/**
+ * Columns of an option's help: the option, then `-->` and its words (a second line of words under
+ * the first). An option too wide for its column stands on its own line, its words under it.
+ */
 export function optionLine(option: string, words: string): string {
   const [first, ...more] = words.split('\n')
   const indent = ' '.repeat(OPTION_WIDTH + 4)
-  return [`${option.padEnd(OPTION_WIDTH)}--> ${first}`, ...more.map((line) => indent + line)].join('\n')
+  const head = option.length < OPTION_WIDTH ? [`${option.padEnd(OPTION_WIDTH)}--> ${first}`] : [option, `${' '.repeat(OPTION_WIDTH)}--> ${first}`]
+  return [...head, ...more.map((line) => indent + line)].join('\n')
 }
 const OPTION_WIDTH = 17
 

@@ -77,20 +77,6 @@ export function parsePingServerArgv(t: TFunction, argv: string[]): PingServerOpt
   return options
 }
 
-/** `socklab udp-ping -h` and `socklab udp-ping-server -h`: the command lines verbatim, the rest from the catalog. */
-export function pingHelp(t: TFunction): string {
-  return [
-    'Usage: socklab udp-ping [-a ADDR] [-p N] [-6] [-c COUNT] [--timeout S]',
-    t('relay:usage.ping.title'),
-    t('relay:usage.ping.count', { value: PING_DEFAULTS.count }),
-    t('relay:usage.ping.timeout', { value: PING_DEFAULTS.timeoutMs / 1000 })
-  ].join('\n')
-}
-
-export function pingServerHelp(t: TFunction): string {
-  return ['Usage: socklab udp-ping-server [-a ADDR] [-p N] [-6] [--loss PCT] [--seed N] [-q]', t('relay:usage.pingServer.title'), t('relay:usage.pingServer.loss'), t('relay:usage.pingServer.seed')].join('\n')
-}
-
 /**
  * Sends the pings and prints the statistics; stops early on `until` (Ctrl-C). 0 if any reply came,
  * 1 if none or if it could not start (a host that does not resolve): a network failure, as for the

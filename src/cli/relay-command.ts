@@ -268,9 +268,9 @@ export function relayArgvProblem(t: TFunction, p: RelayArgvProblem): string {
     case 'number':
       return t('relay:usage.number', { option: p.bad })
     case 'port':
-      return t('relay:usage.port')
+      return t('relay:usage.port', { port: t('cli:usage.meta.port'), addr: t('cli:usage.meta.addr') })
     case 'target':
-      return t('relay:usage.target')
+      return t('relay:usage.target', { port: t('cli:usage.meta.port') })
     case 'udpOnly':
       return t('relay:usage.udpOnly', { option: p.bad })
     case 'tcpOnly':
@@ -278,12 +278,4 @@ export function relayArgvProblem(t: TFunction, p: RelayArgvProblem): string {
     case 'unknown':
       return p.bad
   }
-}
-
-/** The command line itself: options are never translated. */
-export const RELAY_SYNOPSIS = 'Usage: socklab relay --listen [ADDR:]PORT --to HOST:PORT [--udp] [-6] [--c2s|--s2c|--both] [impairments] [--seed N] [-q]'
-
-/** `socklab relay -h`. */
-export function relayHelp(t: TFunction): string {
-  return [RELAY_SYNOPSIS, t('relay:usage.relay.title'), t('relay:usage.relay.directions'), t('relay:usage.relay.udp'), t('relay:usage.relay.tcp'), t('relay:usage.relay.seed')].join('\n')
 }

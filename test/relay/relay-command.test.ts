@@ -3,7 +3,7 @@
 
 import { PassThrough } from 'node:stream'
 import { afterEach, describe, expect, it } from 'vitest'
-import { parseRelayArgv, recordLine, relayWords, runRelay, type RelayOptions } from '../../src/cli/relay-command'
+import { parseRelayArgv, recordLine, relayArgvProblem, relayWords, runRelay, type RelayOptions } from '../../src/cli/relay-command'
 import { setCliLang } from '../../src/cli/words'
 import { freePort } from '../helpers/processes'
 import { udpEcho, udpPeer, until, tcpSink, connect } from './helpers'
@@ -151,7 +151,6 @@ describe('runRelay', () => {
 
 describe('the words for options and help', () => {
   it('a refused relay option is one sentence from the catalog, in the CLI language', async () => {
-    const { relayArgvProblem } = await import('../../src/cli/relay-command')
     setCliLang('it')
     const t = relayWords()
     const p = parseRelayArgv(['--listen', '13000', '--to', 'h:1', '--loss', '5'])
@@ -159,8 +158,8 @@ describe('the words for options and help', () => {
   })
 
   it('udp-ping and udp-ping-server options: the defaults of the assignment, the course port rule verbatim', async () => {
-    const { parsePingArgv, parsePingServerArgv, pingHelp, pingServerHelp } = await import('../../src/cli/ping-command')
-    const { relayHelp } = await import('../../src/cli/relay-command')
+    const { parsePingArgv, parsePingServerArgv } = await import('../../src/cli/ping-command')
+    const { networkUsage } = await import('../../src/cli/network-commands')
     setCliLang('it')
     const t = relayWords()
     expect(parsePingArgv(t, [])).toEqual({ address: '127.0.0.1', port: 12000, family: 'IPv4', count: 10, timeoutMs: 1000 })
@@ -172,9 +171,20 @@ describe('the words for options and help', () => {
     expect(parsePingServerArgv(t, ['-6'])).toMatchObject({ address: '::' })
     expect(parsePingServerArgv(t, ['-6'])).not.toHaveProperty('loss')
     expect(parsePingServerArgv(t, ['--loss', '101'])).toEqual({ error: '--loss deve essere un numero tra 0 e 100' })
-    expect(pingHelp(t).split('\n')[0]).toBe('Usage: socklab udp-ping [-a ADDR] [-p N] [-6] [-c COUNT] [--timeout S]')
-    expect(pingHelp(t)).toContain('-c N: ping da inviare (default 10)')
-    expect(pingServerHelp(t)).toContain('randint(0, 10) < 4')
-    expect(relayHelp(t)).toContain('--c2s, --s2c, --both: le alterazioni')
+    // Help in Italian, laid out as the course programs' (args.ts usage): Italian placeholders, `-->`, "predefinito".
+    expect(networkUsage('udp-ping').split('\n')[0]).toBe('Uso: socklab udp-ping [-a IND] [-p N] [-6] [-c N] [--timeout S]')
+    expect(networkUsage('udp-ping')).toContain('\n-c N             --> ping da inviare (predefinito 10)\n')
+    expect(networkUsage('udp-ping-server')).toContain('randint(0, 10) < 4, circa il 36%')
+    expect(networkUsage('relay').split('\n')[0]).toBe('Uso: socklab relay --listen [IND:]PORTA --to HOST:PORTA [--udp] [-6] [--c2s|--s2c|--both] [ALTERAZIONI] [--seed N] [-q]')
+    expect(networkUsage('relay')).toContain('\n                 --> le alterazioni che seguono agiscono su client → server')
+    // The --to error says what the usage line shows.
+    const to = parseRelayArgv(['--listen', '13000', '--to', '12000'])
+    expect(relayArgvProblem(t, to as Exclude<typeof to, RelayOptions>)).toBe('--to deve essere HOST:PORTA, o [IPv6]:PORTA')
+    const listen = parseRelayArgv(['--listen', 'x', '--to', 'h:1'])
+    expect(relayArgvProblem(t, listen as Exclude<typeof listen, RelayOptions>)).toBe('--listen deve essere PORTA, IND:PORTA o [IPv6]:PORTA, con la porta tra 1 e 65535')
+    for (const program of ['relay', 'udp-ping', 'udp-ping-server'] as const) {
+      const help = networkUsage(program)
+      expect(help, program).not.toMatch(/\(default|COUNT|ADDR|PORT\b|PCT|BYTES|impairments/)
+    }
   })
 })
