@@ -106,10 +106,10 @@ describe('socklab -h and --help', () => {
 
 describe('errors in Italian, course lines as they are', () => {
   it.each([
-    [['tcp-server', '--bogus'], "ERROR: Opzione sconosciuta '--bogus'"],
-    [['tcp-server', '-p'], "ERROR: L’opzione '-p' richiede un valore"],
-    [['tcp-server', '--concurrent=yes'], "ERROR: L’opzione '--concurrent' non accetta un valore"],
-    [['udp-server', 'extra'], 'ERROR: Argomento inatteso <extra>: socklab udp-server accetta solo opzioni (socklab udp-server -h le elenca)'],
+    [['tcp-server', '--bogus'], "ERROR: opzione sconosciuta '--bogus'"],
+    [['tcp-server', '-p'], "ERROR: l’opzione '-p' richiede un valore"],
+    [['tcp-server', '--concurrent=yes'], "ERROR: l’opzione '--concurrent' non accetta un valore"],
+    [['udp-server', 'extra'], 'ERROR: argomento inatteso <extra>: socklab udp-server accetta solo opzioni (socklab udp-server -h le elenca)'],
     [['tcp-client', '-a', '300.1.1.1', '-m', 'x'], 'ERROR: indirizzo non valido <300.1.1.1>: serve un indirizzo IPv4 (127.0.0.1), un indirizzo IPv6 (::1) o un nome di host'],
     [['udp-client', '--timeout', 'soon', '-m', 'x'], 'ERROR: --timeout deve essere un numero di secondi in 0.1..600'],
     [['ftp-server'], 'ERROR: programma sconosciuto <ftp-server>: socklab -h elenca i programmi'],
@@ -240,8 +240,8 @@ describe('socklab watch in Italian', () => {
       expect(await w.exited).toBe(0)
       expect(w.stderr()).toBe(
         [
-          'Avvio della cattura su lo…',
-          `Osservo porta ${port} (TCP e UDP, IPv4) sull’interfaccia di loopback lo; Ctrl-C ferma.`,
+          'Avvio della cattura sull’interfaccia lo…',
+          `Osservo la porta ${port} (TCP e UDP, IPv4) sull’interfaccia di loopback lo; Ctrl-C ferma.`,
           '2 pacchetti, 0 connessioni TCP, 1 scambio UDP, 0 pacchetti persi dalla cattura',
           `Salvato in ${file} (Wireshark lo apre)`,
           ''

@@ -311,7 +311,7 @@ describe('socklab watch when capture is impossible, and bad input', () => {
     [['-p', 'abc'], 'ERROR: -p must be a port number in 1..65535, not <abc>'],
     [['-4', '-6'], 'ERROR: -4 and -6 together: leave both out to watch IPv4 and IPv6'],
     [['-w', 'capture.txt'], 'ERROR: -w names a .pcapng file (Wireshark opens it), not <capture.txt>'],
-    [['--bogus'], "ERROR: Unknown option '--bogus'"]
+    [['--bogus'], "ERROR: unknown option '--bogus'"]
   ])('socklab watch %j', async (args, message) => {
     const r = await runSocklab(['watch', ...args])
     expect(r.code).toBe(2)

@@ -7,7 +7,7 @@ import { DEFAULT_PORT, defaultClientAddress, defaultServerAddress, parseCoursePo
 import type { Family } from '../shared/events'
 import { formatTuple } from '../shared/events'
 import { PING_DEFAULTS, PingClient, PingServer, replyLine, TIMED_OUT, TEXTBOOK_LOSS_PCT, type PingSummary } from '../engine/pinger'
-import { interrupted, relayWords, type Output, type TFunction } from './relay-command'
+import { fixedMs, interrupted, relayWords, type Output, type TFunction } from './relay-command'
 
 export interface PingOptions {
   /** The server (default 127.0.0.1, or ::1 with -6). */
@@ -103,12 +103,11 @@ export async function runPing(o: PingOptions, until: Promise<unknown> = interrup
   return summary.received > 0 ? 0 : 1
 }
 
-const ms = (x: number): number => Math.round(x * 1000) / 1000
 
 export function pingSummaryLines(t: TFunction, s: PingSummary, target: string): string[] {
   const lines = [t('relay:ping.summary.title', { target }), t('relay:ping.summary.pings', { sent: s.sent, received: s.received, lost: s.lost, loss: Math.round(s.lossPct * 10) / 10 })]
   if (s.minMs === undefined) lines.push(t('relay:ping.summary.noRtt'))
-  else lines.push(t('relay:ping.summary.rtt', { min: ms(s.minMs), avg: ms(s.avgMs!), max: ms(s.maxMs!) }))
+  else lines.push(t('relay:ping.summary.rtt', { min: fixedMs(s.minMs, 3), avg: fixedMs(s.avgMs!, 3), max: fixedMs(s.maxMs!, 3) }))
   return lines
 }
 

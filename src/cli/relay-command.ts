@@ -7,8 +7,17 @@ import type { TFunction as AnyT } from 'i18next'
 import type { Namespace } from '../shared/i18n/resources'
 import { formatTuple } from '../shared/events'
 import { startRelay } from '../engine/relay'
-import { DIRECTIONS, TCP_IMPAIRMENTS, UDP_IMPAIRMENTS, type Direction, type DirectionChoice, type FlowEnd, type Impairments, type Relay, type RelayConfig, type RelayRecord, type RelayStats } from '../engine/relay/types'
-import { cliT } from './words'
+import { DIRECTIONS, RELAY_DEFAULTS, TCP_IMPAIRMENTS, UDP_IMPAIRMENTS, type Direction, type DirectionChoice, type FlowEnd, type Impairments, type Relay, type RelayConfig, type RelayRecord, type RelayStats } from '../engine/relay/types'
+import { cliLang, cliT } from './words'
+
+/**
+ * Milliseconds in prose with a fixed number of decimals (2.763,7 and 2.769,0, never 2.769 next to
+ * 2.763,7), grouped as the CLI's language writes them; a string, which `{{x, n}}` prints as it is.
+ */
+export function fixedMs(ms: number, digits: number): string {
+  const lang = cliLang()
+  return new Intl.NumberFormat(lang === 'pseudo' ? 'en' : lang, { useGrouping: 'always', minimumFractionDigits: digits, maximumFractionDigits: digits } as Intl.NumberFormatOptions).format(ms)
+}
 
 /** A t() that takes keys of every namespace (`relay:…`). */
 export type TFunction = AnyT<Namespace[]>
@@ -201,7 +210,8 @@ export function startLines(t: TFunction, relay: Relay, o: RelayOptions): string[
   const config = relayConfigOf(o)
   const lines = [t('relay:start.listening', { proto: o.udp ? 'UDP' : 'TCP', local: formatTuple(relay.local.address, relay.local.port), target: formatTuple(o.toHost, o.toPort), seed: relay.seed })]
   for (const dir of DIRECTIONS) lines.push(t('relay:start.direction', { dir: dirWords(t, dir), list: impairmentWords(t, config[dir] ?? {}) }))
-  if (!o.udp) lines.push(t('relay:start.tcpNote'))
+  // Said only where a student may expect a TCP relay to lose what it delays or slows down.
+  if (!o.udp && [o.c2s, o.s2c].some((imp) => imp.delay || imp.jitter || imp.rate)) lines.push(t('relay:start.tcpNote'))
   return lines
 }
 
@@ -217,7 +227,7 @@ const sideWords = (t: TFunction, side: 'listen' | 'client' | 'server'): string =
 
 /** One record as a line of the relay's log, or undefined for those the start and summary lines say. */
 export function recordLine(t: TFunction, r: RelayRecord, udp: boolean): string | undefined {
-  const at = Math.round(r.at * 10) / 10
+  const at = fixedMs(r.at, 1)
   switch (r.type) {
     case 'listening':
     case 'closed':
@@ -233,7 +243,7 @@ export function recordLine(t: TFunction, r: RelayRecord, udp: boolean): string |
     case 'reorder':
       return t('relay:record.reordered', { at, dir: dirWords(t, r.dir), flow: r.flow, n: r.n, overtakenBy: r.overtakenBy })
     case 'delay': {
-      const params = { at, dir: dirWords(t, r.dir), flow: r.flow, n: r.n, bytes: r.bytes, delay: Math.round(r.delayMs * 10) / 10 }
+      const params = { at, dir: dirWords(t, r.dir), flow: r.flow, n: r.n, bytes: r.bytes, delay: fixedMs(r.delayMs, 1) }
       return udp ? t('relay:record.delayed', params) : t('relay:record.delayRead', params)
     }
     case 'slice':
@@ -254,7 +264,7 @@ export function summaryLines(t: TFunction, s: RelayStats, udp: boolean): string[
     const c = s[dir]
     lines.push(udp ? t('relay:summary.line', { dir: dirWords(t, dir), ...c }) : t('relay:summary.lineTcp', { dir: dirWords(t, dir), ...c }))
   }
-  lines.push(udp ? t('relay:summary.udpClients', s.flows) : t('relay:summary.connections', s.flows))
+  lines.push(udp ? t('relay:summary.udpClients', { ...s.flows, idle: RELAY_DEFAULTS.idleMs / 1000, max: RELAY_DEFAULTS.maxFlows }) : t('relay:summary.connections', s.flows))
   return lines
 }
 

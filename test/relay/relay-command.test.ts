@@ -3,7 +3,8 @@
 
 import { PassThrough } from 'node:stream'
 import { afterEach, describe, expect, it } from 'vitest'
-import { parseRelayArgv, recordLine, relayArgvProblem, relayWords, runRelay, type RelayOptions } from '../../src/cli/relay-command'
+import { parseRelayArgv, recordLine, relayArgvProblem, relayWords, runRelay, startLines, type RelayOptions } from '../../src/cli/relay-command'
+import type { Relay } from '../../src/engine/relay/types'
 import { setCliLang } from '../../src/cli/words'
 import { freePort } from '../helpers/processes'
 import { udpEcho, udpPeer, until, tcpSink, connect } from './helpers'
@@ -80,18 +81,19 @@ describe('runRelay', () => {
         expect(lines.filter((l) => / datagram \d+ \(\d+ B\) dropped$/.test(l)).length).toBe(dropped)
         expect(lines.at(-3)).toBe(`client → server: forwarded ${40 - dropped} (${bytes} B), dropped ${dropped}, duplicated 0, reordered 0, delayed 0`)
         expect(lines.at(-2)).toBe(`server → client: forwarded ${40 - dropped} (${bytes} B), dropped 0, duplicated 0, reordered 0, delayed ${40 - dropped}`)
-        expect(lines.at(-1)).toBe('clients: 1 in all, 0 gone idle, 0 evicted')
+        expect(lines.at(-1)).toBe('clients (one per source address and port): 1 seen, 0 forgotten after 60 s of silence, 0 dropped to make room for others (at most 256 at once)')
       } else {
         expect(lines[0]).toBe(`Relay (UDP) su (127.0.0.1, ${port}), inoltra al server (127.0.0.1, ${echo.port}), seed 7`)
         expect(lines[1]).toBe('client → server: perdita 30%')
         expect(lines.filter((l) => / datagramma \d+ \(\d+ B\) perso$/.test(l)).length).toBe(dropped)
         expect(lines).toContain('Cosa ha fatto il relay:')
         expect(lines.at(-3)).toBe(`client → server: inoltrati ${40 - dropped} (${bytes} B), persi ${dropped}, duplicati 0, riordinati 0, ritardati 0`)
+        expect(lines.at(-1)).toBe('client (uno per indirizzo e porta d’origine): 1 visti, 0 dimenticati dopo 60 s di silenzio, 0 tolti per fare posto ad altri (al massimo 256 insieme)')
       }
     }
   })
 
-  it('TCP: says honestly that it cannot lose segments, and counts the slices', async () => {
+  it('TCP: says it cannot lose segments only where a delay or a rate is set, and counts the slices', async () => {
     const sink = await tcpSink('127.0.0.1')
     cleanup.push(() => sink.close())
     const port = await freePort()
@@ -105,7 +107,8 @@ describe('runRelay', () => {
     stop()
     await running
     const out = c.out()
-    expect(out).toContain('A TCP relay cannot lose segments')
+    // Slicing loses nothing a student would look for: no note about lost segments.
+    expect(out).not.toContain('cannot lose segments')
     expect(out).toContain('client → server: writes 3 (30 B), delayed reads 0, slices 3')
     expect(out).toContain('read 1 (30 B) sent as 3 writes')
     expect(out).toContain('connections: 1')
@@ -141,11 +144,34 @@ describe('runRelay', () => {
       '1.5 ms #1 ended: the server reset the connection',
       '1.5 ms client → server #1: datagram 2 (3 B) duplicated',
       '1.5 ms client → server #1: datagram 3 overtook datagram 2',
-      '1.5 ms client → server #1: read 2 (3 B) delayed 40 ms',
+      '1.5 ms client → server #1: read 2 (3 B) delayed 40.0 ms',
       '1.5 ms client → server #1: 1,000 B went through, the relay closes the connection',
       '1.5 ms #1: after 500 ms the relay resets the connection (RST to server, client)',
       '1.5 ms listening socket: EPERM x'
     ])
+  })
+
+  it('times keep one decimal each, grouped as the language writes them (2.763,7 beside 2.769,0)', () => {
+    setCliLang('it')
+    const t = relayWords()
+    const at = (ms: number): string | undefined => recordLine(t, { type: 'drop', at: ms, dir: 'c2s', flow: 1, n: 2, bytes: 3 }, true)
+    expect(at(2763.71)).toBe('2.763,7 ms client → server #1: datagramma 2 (3 B) perso')
+    expect(at(2769)).toBe('2.769,0 ms client → server #1: datagramma 2 (3 B) perso')
+    setCliLang('en')
+    expect(recordLine(relayWords(), { type: 'delay', at: 12.04, dir: 's2c', flow: 1, n: 1, bytes: 3, delayMs: 100 }, true)).toBe('12.0 ms server → client #1: datagram 1 (3 B) delayed 100.0 ms')
+  })
+
+  it('the TCP note about lost segments comes with --delay, --jitter or --rate, never with no impairment', () => {
+    setCliLang('en')
+    const t = relayWords()
+    const relay = { local: { address: '127.0.0.1', port: 13000 }, seed: 1 } as unknown as Relay
+    const base: RelayOptions = { udp: false, listenAddress: '127.0.0.1', listenPort: 13000, toHost: '127.0.0.1', toPort: 12000, c2s: {}, s2c: {} }
+    const note = (o: Partial<RelayOptions>): boolean => startLines(t, relay, { ...base, ...o }).some((l) => l.includes('cannot lose segments'))
+    expect(note({})).toBe(false)
+    expect(note({ c2s: { slice: 10 } })).toBe(false)
+    expect(note({ c2s: { delay: 100 } })).toBe(true)
+    expect(note({ s2c: { rate: 5 } })).toBe(true)
+    expect(note({ udp: true, c2s: { delay: 100 } })).toBe(false)
   })
 })
 
