@@ -81,14 +81,14 @@ describe('runRelay', () => {
         expect(lines.filter((l) => / datagram \d+ \(\d+ B\) dropped$/.test(l)).length).toBe(dropped)
         expect(lines.at(-3)).toBe(`client → server: forwarded ${40 - dropped} (${bytes} B), dropped ${dropped}, duplicated 0, reordered 0, delayed 0`)
         expect(lines.at(-2)).toBe(`server → client: forwarded ${40 - dropped} (${bytes} B), dropped 0, duplicated 0, reordered 0, delayed ${40 - dropped}`)
-        expect(lines.at(-1)).toBe('clients (one per source address and port): 1 seen, 0 forgotten after 60 s of silence, 0 dropped to make room for others (at most 256 at once)')
+        expect(lines.at(-1)).toBe('clients (one per source address and port): 1 in all; forgotten after 60 s of silence: 0; dropped to make room for others (at most 256 at once): 0')
       } else {
         expect(lines[0]).toBe(`Relay (UDP) su (127.0.0.1, ${port}), inoltra al server (127.0.0.1, ${echo.port}), seed 7`)
         expect(lines[1]).toBe('client → server: perdita 30%')
         expect(lines.filter((l) => / datagramma \d+ \(\d+ B\) perso$/.test(l)).length).toBe(dropped)
         expect(lines).toContain('Cosa ha fatto il relay:')
         expect(lines.at(-3)).toBe(`client → server: inoltrati ${40 - dropped} (${bytes} B), persi ${dropped}, duplicati 0, riordinati 0, ritardati 0`)
-        expect(lines.at(-1)).toBe('client (uno per indirizzo e porta d’origine): 1 visti, 0 dimenticati dopo 60 s di silenzio, 0 tolti per fare posto ad altri (al massimo 256 insieme)')
+        expect(lines.at(-1)).toBe('client (uno per indirizzo e porta d’origine): 1 in tutto; dimenticati dopo 60 s di silenzio: 0; tolti per fare posto ad altri (al massimo 256 insieme): 0')
       }
     }
   })
