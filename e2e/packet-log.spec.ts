@@ -5,7 +5,7 @@ import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import type { Page } from '@playwright/test'
-import { clientConsole, connectedAndQueued, consoleText, exchange, expect, freePort, logRows, logViewport, sendFromClient, startServer, test } from './fixtures'
+import { clientConsole, connectedAndQueued, consoleText, exchange, expect, freePort, logRows, logViewport, sendFromClient, shot, startServer, test } from './fixtures'
 
 /** The Endpoint filter's entries as the student reads them. */
 const filterOptions = async (page: Page): Promise<string[]> => (await page.getByTestId('log-filter-endpoint').locator('option').allTextContents()).map((t) => t.trim())
@@ -205,4 +205,32 @@ test('the log toolbar stays on one line at 1280 px, with long names, a pause cou
   const bar = (await lab.locator('.log-bar').boundingBox())!
   const button = (await lab.getByTestId('log-pause').boundingBox())!
   expect(bar.height).toBeLessThan(button.height * 1.6)
+})
+
+test.describe('in Italian', () => {
+  test.use({ lang: 'it' })
+
+  test('at 1920×1080 a long summary in the details pane ends in an ellipsis (the whole of it on hover) and Hex / Testo stays on screen', async ({ lab }) => {
+    await lab.setViewportSize({ width: 1920, height: 1080 })
+    await startServer(lab, await freePort())
+    await exchange(lab, 'a sentence long enough')
+    for (const zoom of ['100%', '200%']) {
+      await lab.getByTestId('zoom-reset').click()
+      for (let i = 0; i < 8 && (await lab.getByTestId('zoom-reset').textContent()) !== zoom; i++) await lab.getByTestId('zoom-in').click()
+      await expect(lab.getByTestId('zoom-reset')).toHaveText(zoom)
+      const send = lab.getByTestId('log-row').filter({ hasText: 'SEND' }).first()
+      await send.click()
+      await expect(lab.getByTestId('log-show-text')).toBeVisible()
+      const width = await lab.evaluate(() => document.documentElement.clientWidth)
+      for (const id of ['log-show-hex', 'log-show-text']) {
+        const box = (await lab.getByTestId(id).boundingBox())!
+        expect(box.x + box.width, `${id} at ${zoom}`).toBeLessThanOrEqual(width)
+      }
+      const summary = lab.getByTestId('log-details').locator('.details-head p')
+      const fit = await summary.evaluate((p) => ({ cut: p.scrollWidth > p.clientWidth, right: p.getBoundingClientRect().right, title: p.getAttribute('title') ?? '' }))
+      expect(fit.right).toBeLessThanOrEqual(width)
+      expect(fit.title, 'the whole summary on hover').toMatch(/send/i)
+      await shot(lab, `log-details-it-1920-${zoom.replace('%', '')}`)
+    }
+  })
 })

@@ -7,6 +7,7 @@ import en from '../src/shared/i18n/locales/en/lab.json'
 import it from '../src/shared/i18n/locales/it/lab.json'
 import enLog from '../src/shared/i18n/locales/en/log.json'
 import itLog from '../src/shared/i18n/locales/it/log.json'
+import itWire from '../src/shared/i18n/locales/it/wire.json'
 import { clientConsole, consoleText, exchange, expect, freePort, serverConsole, shot, startServer, test } from './fixtures'
 
 test('IT / EN switches every word of the window at once, and keeps the server, the consoles, the selected row, the filters, the view and the draft', async ({ lab }) => {
@@ -73,11 +74,29 @@ test('an Italian window says its refusals in Italian, in the console and next to
   await expect(lab.getByTestId('client-close')).toBeVisible()
   await lab.getByTestId('client-send').click()
   await expect(lab.getByTestId('client-problem')).toHaveText(it.problem.emptySentence)
-  await expect.poll(() => consoleText(clientConsole(lab))).toContain(`ERRORE: ${it.problem.emptySentence}`)
+  await expect.poll(() => consoleText(clientConsole(lab))).toContain(`ERROR: ${it.problem.emptySentence}`)
   // The line travels as its key: a window in English shows it in English.
   const other = await lab.context().newPage()
   await other.goto(`${host.url}&lang=en`)
   await expect(other.getByTestId('server-status')).toContainText(`:${port}`)
   await expect.poll(() => consoleText(clientConsole(other)), { timeout: 10_000 }).toContain(`ERROR: ${en.problem.emptySentence}`)
   await other.close()
+})
+
+test('a bad port in an Italian window is refused in Italian, next to the field and in the console, after the prefix ERROR: as the course prints it', async ({ lab, host }) => {
+  await lab.goto(`${host.url}&lang=it`)
+  await expect(lab.getByTestId('host-info')).toContainText(it.header.browser)
+  const rule = itWire.field.mustBe.replace('{{label}}', itWire.field.label.port).replace('{{rule}}', itWire.field.rule.integerIn.replace('{{min}}', '1024').replace('{{max}}', '65535'))
+  await lab.getByTestId('server-port').fill('80')
+  await lab.getByTestId('server-start').click()
+  await expect(lab.getByTestId('server-problem')).toHaveText(rule)
+  await expect.poll(() => consoleText(serverConsole(lab))).toContain(`ERROR: ${rule}`)
+  await lab.getByTestId('client-port').fill('80')
+  await lab.getByTestId('client-connect').click()
+  await expect(lab.getByTestId('client-problem')).toHaveText(rule)
+  await expect.poll(() => consoleText(clientConsole(lab))).toContain(`ERROR: ${rule}`)
+  for (const text of [await consoleText(serverConsole(lab)), await consoleText(clientConsole(lab))]) {
+    expect(text).not.toContain('Port must be')
+    expect(text).not.toContain('ERRORE')
+  }
 })

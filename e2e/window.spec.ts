@@ -263,7 +263,8 @@ test('a server says who can reach it: all interfaces, other machines; loopback, 
   await lab.getByTestId('lab-udp').click()
   await lab.getByTestId('family-IPv6').click()
   await startServer(lab, await freePort('::1'))
-  await expect(reach).toHaveText('other machines can connect')
+  // A UDP server takes datagrams, not connections.
+  await expect(reach).toHaveText('other machines can send it datagrams')
   await expect(reach).toHaveAttribute('title', /dual stack/)
 })
 

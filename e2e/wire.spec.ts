@@ -189,7 +189,7 @@ test('Sockets: the backlog of an iterative server shows the connection waiting f
   await expect(server.getByTestId('socket-backlog')).toContainText('1 connection waits for accept(), held by socklab')
   // The kernel's queue is empty (Node accepts at once): the LISTEN row says who holds the connection instead of a bare 0.
   const listen = server.locator('[data-testid=kernel-socket][data-state=LISTEN]')
-  await expect(listen).toContainText('kernel’s accept queue empty: Node takes connections at once, socklab holds the backlog')
+  await expect(listen).toContainText('kernel’s accept queue empty: socklab accepts each connection at once and keeps the waiting ones itself')
   await expect(listen).not.toContainText('0 waiting')
   // The queued connection's own kernel row says the same as the backlog line, not that data flows.
   const queued = server.locator('[data-testid=kernel-socket][data-state=ESTABLISHED]', { hasText: 'waits in the backlog' })

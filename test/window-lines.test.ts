@@ -84,7 +84,7 @@ describe('writeConsole', () => {
     expect(refused.info).toBe('ERROR: Only the first 4,096 characters were kept: 1,234 more did not fit in one sentence.')
     expect(refused.detail).toEqual({ window: { console: 'tcp:client:1', style: 'error', said: refusal.said } })
     // The same Said in Italian, as an Italian window words it.
-    expect(italian(refused.kind === 'console' ? refused.detail.window!.said! : note.said!)).toBe('ERRORE: Sono stati tenuti solo i primi 4.096 caratteri: 1.234 in più non stavano in una frase.')
+    expect(italian(refused.kind === 'console' ? refused.detail.window!.said! : note.said!)).toBe('ERROR: Sono stati tenuti solo i primi 4.096 caratteri: 1.234 in più non stavano in una frase.')
   })
 
   it('the window makes any text writable: control characters shown as U+FFFD, long lines cut', () => {

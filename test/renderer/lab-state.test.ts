@@ -11,6 +11,7 @@ import type { LabEvent } from '../../src/shared/events'
 import { adoptEndpoints, clientConfig, clientStatus as clientStatusSaid, familyMismatch as familyMismatchSaid, initialLab, MAX_RESTORED_TAB, restoreLabs, serverConfig, signatureOf, withFamily, withServerPort, withStoppedServers, type ClientFields, type LabKind, type LabState, type ServerFields } from '../../src/renderer/src/lab/lab-state'
 import { clampLogSize, LOG_SIZE_MAX, LOG_SIZE_MIN } from '../../src/renderer/src/ui/zoom'
 import { english, italian } from '../helpers/words'
+import type { Said } from '../../src/shared/i18n/said'
 
 // As an English window words them (the model says them as Saids).
 const clientStatus = (...args: Parameters<typeof clientStatusSaid>): string => english(clientStatusSaid(...args))
@@ -384,7 +385,7 @@ describe('one validation path: the window refuses what the host refuses, in the 
   const tcpClient = (over: object): EndpointConfig => ({ kind: 'tcp-client', address: '127.0.0.1', port: 12000, recvSize: 1024, timeoutMs: 60000, ...over }) as EndpointConfig
 
   // [what the student typed, the fields, the config a window that did not check would have sent, the words]
-  const refused: [string, () => { config: EndpointConfig } | { problem: string }, EndpointConfig, string][] = [
+  const refused: [string, () => { config: EndpointConfig } | { problem: Said }, EndpointConfig, string][] = [
     ['a UDP timeout of 601 s', () => clientConfig('udp', udp({ timeout: '601' }), 'IPv4'), udpClient({ timeoutMs: 601_000 }), 'Timeout must be a number of seconds in 0.1..600'],
     ['a UDP timeout of 0.05 s', () => clientConfig('udp', udp({ timeout: '0.05' }), 'IPv4'), udpClient({ timeoutMs: 50 }), 'Timeout must be a number of seconds in 0.1..600'],
     ['a UDP timeout in words', () => clientConfig('udp', udp({ timeout: 'soon' }), 'IPv4'), udpClient({ timeoutMs: NaN }), 'Timeout must be a number of seconds in 0.1..600'],
@@ -399,12 +400,21 @@ describe('one validation path: the window refuses what the host refuses, in the 
   ]
 
   it.each(refused)('%s', async (_what, ui, sent, words) => {
-    expect(ui()).toEqual({ problem: words })
+    const checked = ui()
+    expect('problem' in checked && english(checked.problem)).toBe(words)
     expect(await dispatch(handlers, 'start', [sent])).toEqual({ ok: false, error: words, code: 'EBADCALL', said: { key: 'error:badCall', params: { problem: words } } })
   })
 
   it('server port 0 is refused in the window, as on the command line, though the host lets tools and tests have any free port', () => {
-    for (const kind of ['tcp', 'udp', 'http'] as const) expect(serverConfig(server(kind, { port: '0' }))).toEqual({ problem: 'Port must be an integer in 1024..65535' })
+    for (const kind of ['tcp', 'udp', 'http'] as const) {
+      const checked = serverConfig(server(kind, { port: '0' }))
+      expect('problem' in checked && english(checked.problem)).toBe('Port must be an integer in 1024..65535')
+    }
+  })
+
+  it('a refused field is data (a Said), so an Italian window words it in Italian', () => {
+    const checked = [clientConfig('udp', udp({ port: '80' }), 'IPv4'), clientConfig('tcp', tcp({ port: '80' }), 'IPv4'), serverConfig(server('tcp', { port: '80' }))]
+    for (const c of checked) expect('problem' in c && italian(c.problem)).toBe('La porta deve essere un intero in 1024..65535')
   })
 
   it('what the window takes, the host takes: a UDP timeout of 120 s, the defaults of every client', async () => {

@@ -5,7 +5,7 @@ import type { HostInfo } from '../../src/shared/contract'
 import { fullName, liveEndpoints, nameOf } from '../../src/renderer/src/lab/endpoint-names'
 import { initialLab, type LabKind, type LabState } from '../../src/renderer/src/lab/lab-state'
 import { reachOf } from '../../src/renderer/src/lab/reach'
-import { english, italian } from '../helpers/words'
+import { english, italian, itT } from '../helpers/words'
 
 const info: HostInfo = { host: 'browser', version: '0.1.0', sampleSite: '/app/sample-site', ipv6: true, canChooseFolder: false, session: 'test' }
 
@@ -45,7 +45,24 @@ describe('reachOf', () => {
     expect(english(reachOf('::').long)).toMatch(/::ffff:/)
     expect(english(reachOf('0.0.0.0').long)).not.toMatch(/::ffff:/)
     expect(english(reachOf('0.0.0.0').long)).toMatch(/Bind to 127\.0\.0\.1 /)
-    expect(italian(reachOf('::').long)).toMatch(/dual stack.*::ffff:a\.b\.c\.d.*Lega a ::1 /)
+    expect(italian(reachOf('::').long)).toMatch(/dual stack.*::ffff:a\.b\.c\.d.*Associalo a ::1 /)
     expect(italian(reachOf('192.168.1.5').short)).toBe('raggiungibile su 192.168.1.5')
+  })
+
+  it('a UDP server takes datagrams, not connections: its badge and tooltip never say connect', () => {
+    for (const address of ['0.0.0.0', '::', '127.0.0.1', '::1', '192.168.1.5']) {
+      const r = reachOf(address, true)
+      for (const words of [english(r.short), english(r.long)]) expect(words).not.toMatch(/connect/i)
+      for (const words of [italian(r.short), italian(r.long)]) expect(words).not.toMatch(/connett/i)
+    }
+    expect(italian(reachOf('0.0.0.0', true).short)).toBe('altre macchine possono inviargli datagrammi')
+    expect(english(reachOf('0.0.0.0', true).short)).toBe('other machines can send it datagrams')
+    expect(italian(reachOf('0.0.0.0').short)).toBe('altre macchine possono connettersi')
+  })
+
+  it('Italian says one verb for bind: the UDP header and the BIND row both say "associato a"', () => {
+    expect(itT('lab:server.boundTo', { address: '0.0.0.0:12000' })).toBe('associato a 0.0.0.0:12000')
+    expect(itT('event:bind', { where: '(0.0.0.0, 12000)', recvSize: 2048 })).toMatch(/^associato a \(0\.0\.0\.0, 12000\)/)
+    for (const key of ['lab:reach.networkLong', 'lab:reach.machineLong', 'lab:reach.addressLong'] as const) expect(itT(key, { address: 'x', dual: '', loopback: 'y' })).not.toMatch(/legat|lega /i)
   })
 })

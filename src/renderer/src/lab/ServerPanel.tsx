@@ -27,7 +27,7 @@ export function ServerPanel({ lab, registry, problem, canChooseFolder, onChange,
   const running = lab.run !== undefined
   const title = t('names.serverTitle', { lab: lab.kind.toUpperCase() })
   const where = lab.run?.local ? formatSockAddr(lab.run.local) : '…'
-  const reach = lab.run ? reachOf(lab.run.local?.address ?? s.address) : undefined
+  const reach = lab.run ? reachOf(lab.run.local?.address ?? s.address, lab.kind === 'udp') : undefined
   return (
     <section className="panel" aria-label={title} data-testid="server-panel">
       <header className="panel-head">

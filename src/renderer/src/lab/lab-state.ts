@@ -4,7 +4,7 @@ import type { ClientConfig, EndpointConfig, EndpointInfo, HostInfo, ServerConfig
 import type { Family, LabEvent, SockAddr } from '../../../shared/events'
 import { DEFAULT_HTTP_PORT, DEFAULT_PORT, defaultClientAddress, defaultServerAddress, ipFamily } from '../../../shared/address'
 import { IDLE_TIMEOUT_DEFAULT_MS, MAX_ENDPOINTS_PER_LAB, TCP_TIMEOUT_DEFAULT_MS, UDP_TIMEOUT_DEFAULT_MS } from '../../../shared/limits'
-import { configProblem } from '../../../shared/schemas'
+import { configProblemSaid } from '../../../shared/schemas'
 import { said, type Said } from '../../../shared/i18n/said'
 import { sampleSiteIn } from '../../../shared/i18n/sample-site'
 import { LANGS } from '../../../shared/i18n/i18n'
@@ -227,7 +227,7 @@ export function withServerPort(lab: LabState, port: string, family: Family): Lab
   return withEachTab({ ...lab, server: { ...lab.server, port } }, (c) => ({ ...c, port: c.portEdited ? c.port : port, url: c.urlEdited ? c.url : defaultUrl(family, port) }))
 }
 
-type Checked<T> = { config: T } | { problem: string }
+type Checked<T> = { config: T } | { problem: Said }
 
 /** Whole numbers as the CLI takes them (digits only); anything else is NaN, which the schema refuses. */
 const integer = (text: string): number => (/^\d+$/.test(text.trim()) ? Number(text.trim()) : NaN)
@@ -235,7 +235,7 @@ const milliseconds = (seconds: string): number => (seconds.trim() === '' ? NaN :
 
 /** The fields become a config, checked by the host's own schema: the window refuses what the host would, in its words. */
 function checked<T extends EndpointConfig>(config: T): Checked<T> {
-  const problem = configProblem(config)
+  const problem = configProblemSaid(config)
   return problem === null ? { config } : { problem }
 }
 

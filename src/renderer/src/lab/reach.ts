@@ -12,18 +12,19 @@ export interface Reach {
   long: Said
 }
 
-export function reachOf(address: string): Reach {
+/** Who can reach a server bound to `address`; a UDP server (`datagrams`) takes datagrams, no connections. */
+export function reachOf(address: string, datagrams = false): Reach {
   const a = address.toLowerCase()
   if (a === '0.0.0.0' || a === '::') {
     const dual = a === '::' ? said('lab:reach.dual') : ''
     return {
       kind: 'network',
-      short: said('lab:reach.networkShort'),
+      short: datagrams ? said('lab:reach.udp.networkShort') : said('lab:reach.networkShort'),
       long: said('lab:reach.networkLong', { address, dual, loopback: a === '::' ? '::1' : '127.0.0.1' })
     }
   }
   if ((isIPv4(a) && a.startsWith('127.')) || a === '::1' || a === 'localhost') {
-    return { kind: 'machine', short: said('lab:reach.machineShort'), long: said('lab:reach.machineLong', { address }) }
+    return { kind: 'machine', short: datagrams ? said('lab:reach.udp.machineShort') : said('lab:reach.machineShort'), long: said('lab:reach.machineLong', { address }) }
   }
-  return { kind: 'address', short: said('lab:reach.addressShort', { address }), long: said('lab:reach.addressLong', { address }) }
+  return { kind: 'address', short: said('lab:reach.addressShort', { address }), long: datagrams ? said('lab:reach.udp.addressLong', { address }) : said('lab:reach.addressLong', { address }) }
 }

@@ -50,7 +50,7 @@ export function LogToolbar({ filter, onFilter, endpoints, shown, behind, dropped
       <EndpointFilter filter={filter} onFilter={onFilter} endpoints={endpoints} />
       <label className="field inline find">
         <span>{t('toolbar.find')}</span>
-        <input type="search" value={filter.text} placeholder={t('toolbar.findPlaceholder')} data-testid="log-filter-text" onChange={(e) => onFilter({ ...filter, text: e.target.value })} />
+        <input type="search" value={filter.text} placeholder={t('toolbar.findPlaceholder')} title={t('toolbar.findHint')} data-testid="log-filter-text" onChange={(e) => onFilter({ ...filter, text: e.target.value })} />
       </label>
       <label className="check" title={t('toolbar.consoleLinesHint')}>
         <input type="checkbox" checked={filter.consoleLines} data-testid="log-console-lines" onChange={(e) => onFilter({ ...filter, consoleLines: e.target.checked })} />

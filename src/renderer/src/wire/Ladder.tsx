@@ -194,8 +194,9 @@ function LadderSvg({ rows, conversation, name, ends, store, width, fitHeight, zo
       {(['client', 'server'] as const).map((side) => (
         <g key={side}>
           <text x={x(side)} y={fs * 1.3} textAnchor="middle" className="ladder-end">
-            {ends[side] ? t(`ladder.endNamed.${side}`, { name: ends[side] }) : t(`ladder.end.${side}`)}
-            {/* t('ladder.end.client') t('ladder.end.server') t('ladder.endNamed.client') t('ladder.endNamed.server') */}
+            {/* A lab's own name already says its role ("Client 1 TCP", "Server TCP"): it stands alone. */}
+            {ends[side] || t(`ladder.end.${side}`)}
+            {/* t('ladder.end.client') t('ladder.end.server') */}
           </text>
           <text x={x(side)} y={fs * 2.6} textAnchor="middle" className="ladder-muted" {...DATA_SVG}>
             {formatSockAddr(side === 'client' ? conversation.client : conversation.server)}
