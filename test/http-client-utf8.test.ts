@@ -5,7 +5,7 @@
 import net from 'node:net'
 import path from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
-import type { LabEvent } from '../src/shared/events'
+import type { LabEventOf } from '../src/shared/events'
 import { say } from '../src/shared/i18n/said'
 import { testLab, type TestLab } from './helpers/lab'
 import { langEnv, ROOT, runSocklab } from './helpers/processes'
@@ -44,7 +44,7 @@ const itN = (x: number): string => String(x).replace(/\B(?=(\d{3})+(?!\d))/g, '.
 const head = (length: number): string => `HTTP/1.0 200 OK\r\nContent-Type: text/html; charset=utf-8\r\nContent-Length: ${length}\r\n\r\n`
 
 /** The console events of one endpoint: the course program's lines (info) and socklab's notes. */
-const consoleOf = (id: string): LabEvent<'console'>[] => t.events.filter((e): e is LabEvent<'console'> => e.endpoint === id && e.kind === 'console')
+const consoleOf = (id: string): LabEventOf<'console'>[] => t.events.filter((e): e is LabEventOf<'console'> => e.endpoint === id && e.kind === 'console')
 const courseLines = (id: string): string[] => consoleOf(id).filter((e) => !e.detail.note).map((e) => e.info ?? '')
 const notes = (id: string, lang: 'en' | 'it'): string[] => consoleOf(id).flatMap((e) => (e.detail.note ? [say(lang === 'it' ? itT : enT, e.detail.note)] : []))
 
