@@ -53,7 +53,7 @@ describe('a long HTTP reply through a pipe', () => {
     expect(toFile.code).toBe(0)
     const written = fs.readFileSync(file, 'utf8')
     expect(written.length).toBeGreaterThan(500_000)
-    expect(written).toMatch(/\nReply read in \d+ recv\(1500\) calls until the server closed, \d+ bytes\n$/)
+    expect(written).toMatch(/\nReply read in \d+ recv\(1500\) calls until the server closed, [\d,]+ bytes\n$/)
 
     const piped = await sh(`${cmd} http-client ${url} | cat`)
     expect(piped.code).toBe(0)
@@ -66,7 +66,7 @@ describe('a long HTTP reply through a pipe', () => {
     const count = await sh(`${cmd} http-client ${url} | grep -c '^line '`)
     expect(count.stdout.trim()).toBe(String(LINES))
     const summary = await sh(`${cmd} http-client ${url} | grep '^Reply read in'`)
-    expect(summary.stdout).toMatch(/^Reply read in \d+ recv\(1500\) calls until the server closed, \d+ bytes\n$/)
+    expect(summary.stdout).toMatch(/^Reply read in \d+ recv\(1500\) calls until the server closed, [\d,]+ bytes\n$/)
   })
 
   it('| head -3 ends it quietly: three lines, no EPIPE, no stack trace, status 0', async () => {

@@ -7,7 +7,7 @@ import { replyStart, truncationNote } from '../src/engine/http/reply-head'
 import { endpointsOf } from '../src/renderer/src/log/format'
 import { formatSockAddr } from '../src/shared/events'
 import { testLab, type TestLab } from './helpers/lab'
-import { words } from './helpers/words'
+import { english, words } from './helpers/words'
 
 let t: TestLab
 const servers: net.Server[] = []
@@ -34,6 +34,9 @@ async function rawServer(parts: (string | Buffer)[], gapMs = 0): Promise<number>
   return (server.address() as net.AddressInfo).port
 }
 
+/** A number as the English catalog writes it ({{x, n}}: 1,500). */
+const en = (x: number): string => x.toLocaleString('en')
+
 const head = (length: number): string => `HTTP/1.0 200 OK\r\nContent-Type: text/plain\r\nContent-Length: ${length}\r\n\r\n`
 
 describe('HTTP client: recv(1500) in a loop', () => {
@@ -50,7 +53,7 @@ describe('HTTP client: recv(1500) in a loop', () => {
     expect(reads.length).toBeGreaterThanOrEqual(Math.ceil(result.length / 1500))
     expect(reads.map((e) => words(e).split(':')[0])).toEqual(reads.map((_, i) => `recv(1500) #${i + 1}`))
     expect(words(reads[0])).toBe('recv(1500) #1: HTTP/1.0 200 OK (1,500 bytes)')
-    expect(t.lines(c.id).at(-1)).toBe(`Reply read in ${reads.length} recv(1500) calls until the server closed, ${result.length} bytes`)
+    expect(t.lines(c.id).at(-1)).toBe(`Reply read in ${reads.length} recv(1500) calls until the server closed, ${en(result.length)} bytes`)
   })
 
   it("shows the server's FIN as the recv() that returns b'', then the client's one close()", async () => {
@@ -91,7 +94,7 @@ describe('HTTP client: the course\'s one recv(1500)', () => {
     const result = await t.lab.send(c.id, `http://127.0.0.1:${port}/`)
     expect(result.length).toBe(head(5000).length)
     expect(t.lines(c.id).at(-1)).toBe(
-      `Reply read in one recv(1500) as in the course: ${head(5000).length} bytes, truncated: Content-Length says 5000 body bytes, this recv() got 0, so 5000 were never read`
+      `Reply read in one recv(1500) as in the course: ${head(5000).length} bytes, truncated: Content-Length says 5000 body bytes, this recv() got 0, so 5,000 were never read`
     )
     const rows = t.events.filter((e) => e.endpoint === c.id && e.kind === 'close').map((e) => words(e))
     expect(rows).toEqual(['the client closed the connection after its one recv(), without waiting for the server to close'])
@@ -106,7 +109,7 @@ describe('HTTP client: the course\'s one recv(1500)', () => {
     expect(t.lines(c.id).at(-1)).toBe(`Reply read in one recv(1500) as in the course: ${head(5).length + 5} bytes, complete: Content-Length 5, and all 5 body bytes came in this recv()`)
     await t.lab.send(c.id, `http://127.0.0.1:${longPort}/`)
     const got = 1500 - head(3000).length
-    expect(t.lines(c.id).at(-1)).toBe(`Reply read in one recv(1500) as in the course: 1500 bytes, truncated: Content-Length says 3000 body bytes, this recv() got ${got}, so ${3000 - got} were never read`)
+    expect(t.lines(c.id).at(-1)).toBe(`Reply read in one recv(1500) as in the course: 1,500 bytes, truncated: Content-Length says 3000 body bytes, this recv() got ${en(got)}, so ${en(3000 - got)} were never read`)
   })
 })
 
@@ -122,8 +125,8 @@ describe('replyStart and truncationNote', () => {
   })
 
   it('words each case for a student', () => {
-    expect(truncationNote({ headSize: null }, 1500, 1500)).toBe("truncated: even the reply's header did not fit in one recv(1500)")
-    expect(truncationNote({ headSize: 20 }, 100, 1500)).toBe('the header has no Content-Length, so one recv() cannot tell whether more was coming')
-    expect(truncationNote({ headSize: null }, 0, 1500)).toBe('the server closed without sending anything')
+    expect(english(truncationNote({ headSize: null }, 1500, 1500))).toBe("truncated: even the reply's header did not fit in one recv(1500)")
+    expect(english(truncationNote({ headSize: 20 }, 100, 1500))).toBe('the header has no Content-Length, so one recv() cannot tell whether more was coming')
+    expect(english(truncationNote({ headSize: null }, 0, 1500))).toBe('the server closed without sending anything')
   })
 })

@@ -4,6 +4,7 @@
 import { describe, expect, it } from 'vitest'
 import { contentType, errorPage, escapeHtml, httpDate, responseHead } from '../src/engine/http/response-head'
 import { replyStart, truncationNote } from '../src/engine/http/reply-head'
+import { english } from './helpers/words'
 
 describe('responseHead', () => {
   it('writes the status line, Server, Date, the headers in order and Connection, ending in a blank line', () => {
@@ -53,10 +54,10 @@ describe('replyStart and truncationNote (the course client judging one recv)', (
   })
 
   it('says whether one read held the whole reply', () => {
-    expect(truncationNote({ headSize: null }, 0, 1500)).toBe('the server closed without sending anything')
-    expect(truncationNote({ headSize: null }, 1500, 1500)).toBe("truncated: even the reply's header did not fit in one recv(1500)")
-    expect(truncationNote({ headSize: 100 }, 300, 1500)).toBe('the header has no Content-Length, so one recv() cannot tell whether more was coming')
-    expect(truncationNote({ headSize: 100, contentLength: 200 }, 300, 1500)).toBe('complete: Content-Length 200, and all 200 body bytes came in this recv()')
-    expect(truncationNote({ headSize: 100, contentLength: 5000 }, 1500, 1500)).toBe('truncated: Content-Length says 5000 body bytes, this recv() got 1400, so 3600 were never read')
+    expect(english(truncationNote({ headSize: null }, 0, 1500))).toBe('the server closed without sending anything')
+    expect(english(truncationNote({ headSize: null }, 1500, 1500))).toBe("truncated: even the reply's header did not fit in one recv(1500)")
+    expect(english(truncationNote({ headSize: 100 }, 300, 1500))).toBe('the header has no Content-Length, so one recv() cannot tell whether more was coming')
+    expect(english(truncationNote({ headSize: 100, contentLength: 200 }, 300, 1500))).toBe('complete: Content-Length 200, and all 200 body bytes came in this recv()')
+    expect(english(truncationNote({ headSize: 100, contentLength: 5000 }, 1500, 1500))).toBe('truncated: Content-Length says 5000 body bytes, this recv() got 1,400, so 3,600 were never read')
   })
 })

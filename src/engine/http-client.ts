@@ -11,6 +11,7 @@ import { LabError } from './errors'
 import { closeNow, resolveHost, unreadAtClose } from './net-util'
 import { replyStart, truncationNote } from './http/reply-head'
 import { parseCourseUrl } from './url'
+import { said } from '../shared/i18n/said'
 
 /** The course client's buffer size for its one recv(). */
 export const COURSE_RECV_SIZE = 1500
@@ -69,12 +70,21 @@ export class HttpClient extends ClientCore<HttpClientConfig> {
       const reply = Buffer.concat(reads.chunks)
       const unshown = reads.total - reply.length
       this.report.console('Response:', conn)
-      this.report.console(reply.toString('latin1') + (unshown > 0 ? `\n… (${unshown} more bytes received, not shown)` : ''), conn)
-      const how = this.config.recvOnce
-        ? `one recv(${COURSE_RECV_SIZE}) as in the course: ${reads.total} bytes, ${truncationNote(replyStart(reply), reads.total, COURSE_RECV_SIZE)}`
-        : `${reads.reads} recv(${COURSE_RECV_SIZE}) call${reads.reads === 1 ? '' : 's'} until the server closed, ${reads.total} bytes`
-      this.report.console(`Reply read in ${how}`, conn)
-      return { reply: reply.toString('latin1'), length: reads.total }
+      // The reply decoded as a whole (a character cut between two recv(1500) is joined again), as
+      // UTF-8: what the sample pages and any page today declare. Bytes that are not UTF-8 show as U+FFFD.
+      const text = reply.toString('utf8')
+      this.report.console(text, conn)
+      if (unshown > 0) this.report.note(said('http:client.notShown', { count: unshown }), conn)
+      // The course's client prints reply.decode('ascii'): any byte above 0x7f stops it there.
+      const nonAscii = reply.findIndex((b) => b > 0x7f)
+      if (nonAscii >= 0) this.report.note(said('http:client.asciiStop', { error: asciiDecodeError(reply[nonAscii], nonAscii) }), conn)
+      this.report.note(
+        this.config.recvOnce
+          ? said('http:client.readOnce', { recvSize: COURSE_RECV_SIZE, bytes: reads.total, judgement: truncationNote(replyStart(reply), reads.total, COURSE_RECV_SIZE) })
+          : said('http:client.readLoop', { recvSize: COURSE_RECV_SIZE, count: reads.reads, bytes: reads.total }),
+        conn
+      )
+      return { reply: text, length: reads.total }
     } catch (err) {
       return this.fail(err, { address: host, port, action: 'connect' }, place)
     } finally {
@@ -153,4 +163,9 @@ function statusOf(chunk: Buffer): { statusLine?: string; status?: number } {
   const statusLine = text.slice(0, end)
   const code = /^HTTP\/\d\.\d (\d{3})(?: |$)/.exec(statusLine)
   return { statusLine, status: code ? Number(code[1]) : undefined }
+}
+
+/** Python's own message when reply.decode('ascii') meets a byte above 0x7f (its words: never translated). */
+export function asciiDecodeError(byte: number, position: number): string {
+  return `UnicodeDecodeError: 'ascii' codec can't decode byte 0x${byte.toString(16).padStart(2, '0')} in position ${position}: ordinal not in range(128)`
 }

@@ -1,6 +1,8 @@
 // What the start of an HTTP reply says about its length: enough for the course's client to tell
 // whether its one recv(1500) got the whole reply. Not a full response parser: nothing else needs one.
 
+import { said, type Said } from '../../shared/i18n/said'
+
 export interface ReplyStart {
   /** Bytes of the head, status line to the blank line inclusive; null while the blank line has not arrived. */
   headSize: number | null
@@ -19,13 +21,13 @@ export function replyStart(bytes: Uint8Array): ReplyStart {
   return field ? { headSize, contentLength: Number(field[1]) } : { headSize }
 }
 
-/** One sentence on whether a single read of `got` bytes holds the whole reply, judged by its head. */
-export function truncationNote(start: ReplyStart, got: number, recvSize: number): string {
-  if (got === 0) return 'the server closed without sending anything'
-  if (start.headSize === null) return `truncated: even the reply's header did not fit in one recv(${recvSize})`
-  if (start.contentLength === undefined) return `the header has no Content-Length, so one recv() cannot tell whether more was coming`
+/** One sentence on whether a single read of `got` bytes holds the whole reply, judged by its head: data, worded where it is shown. */
+export function truncationNote(start: ReplyStart, got: number, recvSize: number): Said {
+  if (got === 0) return said('http:client.judge.empty')
+  if (start.headSize === null) return said('http:client.judge.headCut', { recvSize })
+  if (start.contentLength === undefined) return said('http:client.judge.noLength')
   const body = got - start.headSize
   const missing = start.contentLength - body
-  if (missing <= 0) return `complete: Content-Length ${start.contentLength}, and all ${start.contentLength} body bytes came in this recv()`
-  return `truncated: Content-Length says ${start.contentLength} body bytes, this recv() got ${body}, so ${missing} were never read`
+  if (missing <= 0) return said('http:client.judge.complete', { length: start.contentLength })
+  return said('http:client.judge.truncated', { length: start.contentLength, body, count: missing })
 }
