@@ -1,14 +1,16 @@
-// The course's HTTP client prints the reply as text: the Italian sample page (UTF-8) must read
-// "è", not "Ã¨", in the window's console and in the CLI; socklab's own summary under the reply
+// The course's HTTP client prints the reply as text: a UTF-8 page must read "è", not "Ã¨", in the
+// window's console and in the CLI; socklab's own summary under the reply
 // (how it was read, truncation, bytes not shown) is a note in the window's language.
 
+import fs from 'node:fs/promises'
 import net from 'node:net'
+import os from 'node:os'
 import path from 'node:path'
-import { afterEach, describe, expect, it } from 'vitest'
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import type { LabEventOf } from '../src/shared/events'
 import { say } from '../src/shared/i18n/said'
 import { testLab, type TestLab } from './helpers/lab'
-import { langEnv, ROOT, runSocklab } from './helpers/processes'
+import { langEnv, runSocklab } from './helpers/processes'
 import { enT, itT } from './helpers/words'
 
 let t: TestLab
@@ -18,7 +20,17 @@ afterEach(async () => {
   for (const s of servers.splice(0)) s.close()
 })
 
-const SITE = path.join(ROOT, 'resources', 'sample-site')
+/** A page in UTF-8 (the sample site's are ASCII, with &egrave; and such, so that the course's client prints them). */
+const PAGE = '<!doctype html><html lang="it"><meta charset="utf-8"><p>Questa pagina ti è stata inviata, più o meno perché sì.</p></html>\n'
+let SITE = ''
+beforeAll(async () => {
+  SITE = await fs.mkdtemp(path.join(os.tmpdir(), 'socklab-utf8-site-'))
+  await fs.mkdir(path.join(SITE, 'it'))
+  await fs.writeFile(path.join(SITE, 'it', 'index.html'), PAGE)
+})
+afterAll(async () => {
+  if (SITE) await fs.rm(SITE, { recursive: true, force: true })
+})
 
 /** A server that writes `parts` one by one, 30 ms apart, then closes first. */
 async function rawServer(parts: Buffer[]): Promise<number> {
@@ -54,7 +66,7 @@ async function sampleServer(): Promise<number> {
 }
 
 describe('HTTP client: the reply as UTF-8 text', () => {
-  it("shows the Italian sample page's è as è (not Ã¨), counting its bytes exactly", async () => {
+  it("shows a UTF-8 page's è as è (not Ã¨), counting its bytes exactly", async () => {
     t = testLab()
     const port = await sampleServer()
     const c = await t.start({ kind: 'http-client', recvOnce: false, family: 'IPv4' })
@@ -146,7 +158,7 @@ describe("HTTP client: socklab's summary is a note in the window's language", ()
 })
 
 describe('socklab http-client through a pipe under LANG=it_IT.UTF-8', () => {
-  it("prints the Italian sample page's è as UTF-8 bytes, and its summary in Italian", async () => {
+  it("prints a UTF-8 page's è as UTF-8 bytes, and its summary in Italian", async () => {
     t = testLab()
     const port = await sampleServer()
     const r = await runSocklab(['http-client', `http://127.0.0.1:${port}/it/`], '', 10_000, { env: langEnv('it') })

@@ -1,6 +1,7 @@
 // The sample site has a folder for every language socklab speaks, with the same files in each, so
 // that the course's exercises (GET /index.html, a file in a subfolder, a folder listed, a 404) work
-// the same in every language; its pages say which language they are in, in UTF-8.
+// the same in every language; its pages say which language they are in, in UTF-8, and every byte is ASCII (the course's client
+// decodes the reply as ASCII).
 
 import fs from 'node:fs'
 import path from 'node:path'
@@ -27,6 +28,12 @@ describe('the sample site, in every language', () => {
       const html = fs.readFileSync(path.join(dir, page), 'utf8')
       expect(html, page).toContain(`<html lang="${lang}">`)
       expect(html, page).toContain('<meta charset="utf-8">')
+    }
+    // Every byte ASCII (accents as &egrave; and such): the course's HTTP client prints the reply with
+    // reply.decode('ascii'), and would stop with UnicodeDecodeError at the first other byte.
+    for (const file of files(dir)) {
+      const bytes = fs.readFileSync(path.join(dir, file))
+      expect(bytes.findIndex((b) => b > 0x7f), `${lang}/${file}: first byte that is not ASCII`).toBe(-1)
     }
     // The course's client reads about.html with one recv(1500): it must not fit.
     expect(fs.statSync(path.join(dir, 'about.html')).size).toBeGreaterThan(1500)
