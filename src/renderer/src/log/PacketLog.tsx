@@ -289,7 +289,7 @@ export function PacketLog({ store, endpoints, keyOf, zoom, onCleared, pick, onSe
             </div>
             <div className="log-rows" style={{ height: rows.length * rowHeight }}>
               {visible.map((e, i) => (
-                <LogRow key={e.seq} event={e} index={first + i} base={base} rowHeight={rowHeight} selected={selected?.seq === e.seq} onSelect={() => setSelected(e)} />
+                <LogRow key={e.seq} event={e} info={words(e)} index={first + i} base={base} rowHeight={rowHeight} selected={selected?.seq === e.seq} onSelect={() => setSelected(e)} />
               ))}
             </div>
           </div>
@@ -305,9 +305,9 @@ export function PacketLog({ store, endpoints, keyOf, zoom, onCleared, pick, onSe
   )
 }
 
-function LogRow({ event: e, index, base, rowHeight, selected, onSelect }: { event: LabEvent; index: number; base: number; rowHeight: number; selected: boolean; onSelect: () => void }): React.JSX.Element {
+/** `info`: the event's words, made by the log (one subscription to the language for all its rows, not one per row). */
+function LogRow({ event: e, info, index, base, rowHeight, selected, onSelect }: { event: LabEvent; info: string; index: number; base: number; rowHeight: number; selected: boolean; onSelect: () => void }): React.JSX.Element {
   const { source, destination } = endpointsOf(e)
-  const info = useEventWords()(e)
   return (
     <div
       id={`log-row-${e.seq}`}
