@@ -23,7 +23,11 @@ export interface Host {
  * saves for its user (the language) must not reach the next test, nor the tester's own settings.
  */
 export async function startHost(env: Record<string, string> = {}): Promise<Host> {
-  const config = env.XDG_CONFIG_HOME ?? fs.mkdtempSync(path.join(os.tmpdir(), 'socklab-e2e-config-'))
+  // Inside the run's own config folder (playwright.config.ts), not in /tmp: a host still running when
+  // its worker ends never reaches the removal below, and its folder must not outlive the checkout.
+  const parent = process.env.XDG_CONFIG_HOME ?? os.tmpdir()
+  fs.mkdirSync(parent, { recursive: true })
+  const config = env.XDG_CONFIG_HOME ?? fs.mkdtempSync(path.join(parent, 'socklab-e2e-config-'))
   const child = spawn(process.execPath, [path.join(ROOT, 'bin', 'socklab.js'), 'web', '-p', '0', '--no-open'], {
     stdio: ['ignore', 'pipe', 'pipe'],
     env: { ...process.env, ...env, XDG_CONFIG_HOME: config }
