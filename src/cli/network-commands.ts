@@ -7,7 +7,7 @@ import { said } from '../shared/i18n/said'
 import { PING_DEFAULTS, TEXTBOOK_LOSS_PCT } from '../engine/pinger'
 import { commonOptionLines, optionLine, parseCommandLine, typed, UsageError } from './args'
 import { parsePingArgv, parsePingServerArgv, runPing, runPingServer } from './ping-command'
-import { IMPAIRMENT_FLAGS, parseRelayArgv, relayArgvProblem, relayWords, runRelay } from './relay-command'
+import { parseRelayArgv, RELAY_OPTIONS, relayArgvProblem, relayWords, runRelay } from './relay-command'
 import { verbatim } from './words'
 
 export const NETWORK_COMMANDS = ['relay', 'udp-ping', 'udp-ping-server'] as const
@@ -22,19 +22,7 @@ const place = { address: { type: 'string', short: 'a' }, port: { type: 'string',
 
 /** The options each command takes, as its own parser reads them: checked first so that a wrong one is said in the CLI's language. */
 const SPECS: Record<NetworkCommand, Spec> = {
-  relay: {
-    ...help,
-    listen: { type: 'string' },
-    to: { type: 'string' },
-    udp: { type: 'boolean' },
-    ipv6: { type: 'boolean', short: '6' },
-    seed: { type: 'string' },
-    quiet: { type: 'boolean', short: 'q' },
-    c2s: { type: 'boolean' },
-    s2c: { type: 'boolean' },
-    both: { type: 'boolean' },
-    ...Object.fromEntries(Object.keys(IMPAIRMENT_FLAGS).map((flag) => [flag, { type: 'string' as const }]))
-  },
+  relay: { ...help, ...RELAY_OPTIONS },
   'udp-ping': { ...help, ...place, count: { type: 'string', short: 'c' }, timeout: { type: 'string' } },
   'udp-ping-server': { ...help, ...place, loss: { type: 'string' }, seed: { type: 'string' }, quiet: { type: 'boolean', short: 'q' } }
 }

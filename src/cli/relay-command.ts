@@ -62,31 +62,33 @@ export const IMPAIRMENT_FLAGS = {
 
 const PERCENT = new Set<keyof Impairments>(['loss', 'duplicate', 'reorder'])
 
+/** The relay's options, as its parser reads them (and the CLI checks them first, to word a wrong one: network-commands.ts). */
+export const RELAY_OPTIONS = {
+  listen: { type: 'string' },
+  to: { type: 'string' },
+  udp: { type: 'boolean' },
+  ipv6: { type: 'boolean', short: '6' },
+  seed: { type: 'string' },
+  quiet: { type: 'boolean', short: 'q' },
+  c2s: { type: 'boolean' },
+  s2c: { type: 'boolean' },
+  both: { type: 'boolean' },
+  ...(Object.fromEntries(Object.keys(IMPAIRMENT_FLAGS).map((k) => [k, { type: 'string' }])) as Record<keyof typeof IMPAIRMENT_FLAGS, { type: 'string' }>)
+} as const
+
 /**
  * Options as they come, in order: an impairment applies to the direction chosen by the last
  * --c2s, --s2c or --both before it (both by default), so `--c2s --loss 20 --s2c --delay 100` drops
  * a fifth of the requests and delays every reply. Returns the options, or the flag that is wrong.
  */
 export function parseRelayArgv(argv: string[]): RelayOptions | { bad: string; rule: 'percent' | 'number' | 'port' | 'target' | 'udpOnly' | 'tcpOnly' | 'unknown' } {
-  const impairmentOptions = Object.fromEntries(Object.keys(IMPAIRMENT_FLAGS).map((k) => [k, { type: 'string' as const }]))
   let parsed
   try {
     parsed = parseArgs({
       args: argv,
       tokens: true,
       strict: true,
-      options: {
-        listen: { type: 'string' },
-        to: { type: 'string' },
-        udp: { type: 'boolean' },
-        ipv6: { type: 'boolean', short: '6' },
-        seed: { type: 'string' },
-        quiet: { type: 'boolean', short: 'q' },
-        c2s: { type: 'boolean' },
-        s2c: { type: 'boolean' },
-        both: { type: 'boolean' },
-        ...impairmentOptions
-      }
+      options: RELAY_OPTIONS
     })
   } catch (err) {
     return { bad: (err as Error).message.split('\n')[0], rule: 'unknown' }
