@@ -10,6 +10,7 @@ import { say, isSaid, type Said } from './i18n/said'
 import type { EventDetails, EventKind, LabEvent, LabEventOf, UnreadReset } from './events'
 import { formatSockAddr, formatTuple } from './events'
 import type { Utf8Failure } from './utf8-check'
+import { byRole } from './endpoint-kinds'
 
 /** Kinds whose words are rendered from their detail (console lines are their own words; errors carry a Said). */
 export type RenderedKind = Exclude<EventKind, 'console' | 'error' | 'reset'>
@@ -143,7 +144,8 @@ function recvWords(e: Describable<'recv'>, t: TFunction): string {
       // A client whose recv() got no byte at all learns that the server closed without a reply.
       let words = d.eof && e.length === 0 && e.role === 'client' ? t('event:recv.noReply') : t('event:recv.stream', { count: e.length })
       if (d.leftover) words = t('event:recv.leftover', { words, count: d.leftover, recvSize: d.recvSize ?? 0 })
-      if (d.eof && e.role === 'server') words = t('event:recv.thenEof', { words })
+      // A server (or a relay) reads on to its peer's end of stream: it says so.
+      if (d.eof && byRole(e.role, { client: false, server: true, relay: true })) words = t('event:recv.thenEof', { words })
       if (d.waiting) words = t('event:recv.waiting', { words, count: d.waiting })
       return undecodable(words, d.undecodable, t)
     }

@@ -5,7 +5,7 @@ import type { Utf8Failure } from './utf8-check'
 import type { Said } from './i18n/said'
 
 export type Proto = 'TCP' | 'UDP' | 'HTTP'
-export type Role = 'client' | 'server'
+export type Role = 'client' | 'server' | 'relay'
 export type Family = 'IPv4' | 'IPv6'
 
 export type EventKind =
