@@ -49,11 +49,12 @@ export const streamFields = {
 /**
  * The stream options' defaults: today's behaviour (one write, one exchange per connection, one reply
  * per connection). Every one of them is optional in a config, and absent means this.
- * `noDelay`: Node's sockets have Nagle's algorithm OFF (setNoDelay(true)) from the start; the course's
- * Python sockets have it ON. The default here is Node's (Nagle off, `true`), as today; `noDelay: false`
- * really turns Nagle on (setNoDelay(false)).
+ * `noDelay`: Node's net sockets (Node 20, checked with strace: no TCP_NODELAY is set) leave Nagle's
+ * algorithm ON, the kernel's default, as the course's Python sockets do; http.Server turns it off,
+ * net does not. So the default is `false`, Nagle on, as today; `noDelay: true` (`--nodelay`) turns
+ * Nagle off, and an explicit `false` makes the system call that turns it on, whatever Node assumed.
  */
-export const STREAM_DEFAULTS = { keepOpen: false, chunks: 1, chunkDelayMs: 0, noDelay: true, session: false } as const
+export const STREAM_DEFAULTS = { keepOpen: false, chunks: 1, chunkDelayMs: 0, noDelay: false, session: false } as const
 
 export const ENDPOINT_KINDS = {
   'tcp-server': {
@@ -92,8 +93,8 @@ export const ENDPOINT_KINDS = {
       chunks: streamFields.chunks.schema.optional(),
       /** Pause between those writes, in milliseconds (0..5000). Default 0. */
       chunkDelayMs: streamFields.chunkDelayMs.schema.optional(),
-      /** setNoDelay(noDelay): true turns Nagle's algorithm off, false turns it on. Default true: Node's
-       *  own default (Nagle off), today's behaviour (see STREAM_DEFAULTS). */
+      /** setNoDelay(noDelay): true turns Nagle's algorithm off, false turns it on. Default false: Nagle
+       *  on, the system's default and today's behaviour (see STREAM_DEFAULTS). */
       noDelay: z.boolean().optional(),
       /** Stay connected: each send is one message and its reply, and the connection stays open until
        *  the client's own Close (stop) ends it. Default false: one exchange per connection. */
