@@ -26,12 +26,32 @@ export async function runProgram(command: Command, o: Options): Promise<number> 
   const config = kind.fromOptions(o, (folder) => path.resolve(folder)) as EndpointConfig
   // A server (or a relay) runs until Ctrl-C.
   if (ROLES[ENDPOINT_KINDS[command].role].listens) return serve(lab, config)
-  // The web client fetches each URL given, or asks for one after another; the course's other clients send one sentence.
-  if (command === 'http-client') return fetchUrls(lab, o, config, (kind as ClientDescription).prompt)
-  const sentence = o.message ?? (await ask((kind as ClientDescription).prompt))
+  const prompt = (kind as ClientDescription).prompt
+  // The web client fetches each URL given, or asks for one after another; the course's other clients send one sentence, or (--session) one per line.
+  if (command === 'http-client') return fetchUrls(lab, o, config, prompt)
+  if ('session' in config && config.session) return session(lab, config, prompt)
+  const sentence = o.message ?? (await ask(prompt))
   if (sentence === null) throw new UsageError(said('cli:errors.noSentence'))
   const { id } = await lab.start(config)
   await lab.send(id, sentence)
+  return 0
+}
+
+/**
+ * `tcp-client --session`: connects, then sends each line of standard input as it comes (typed or
+ * piped) on that one connection, prints each reply, and closes at the end of the input. The
+ * prompt only where someone types; empty lines are skipped (send(b'') would wait forever).
+ */
+async function session(lab: Lab, config: EndpointConfig, sentencePrompt: string): Promise<number> {
+  const { id } = await lab.start(config)
+  await lab.connect(id)
+  const prompt = process.stdin.isTTY ? sentencePrompt : ''
+  for (;;) {
+    const line = await ask(prompt)
+    if (line === null) break
+    if (line !== '') await lab.send(id, line)
+  }
+  await lab.stop(id)
   return 0
 }
 

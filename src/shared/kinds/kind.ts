@@ -42,6 +42,8 @@ export interface ProgramOptions {
   directory: string
   dotfiles: boolean
   recvOnce: boolean
+  /** Streams: tcp-server --keep-open; tcp-client --chunks N, --chunk-delay MS, --nodelay, --session. */
+  stream: { keepOpen: boolean; chunks: number; chunkDelayMs: number; noDelay?: true; session: boolean }
 }
 
 /** Where an endpoint goes, read from the fields every panel of its role shares (its address and port) and the IPv4/IPv6 switch. */

@@ -16,7 +16,21 @@ export const tcpClient: ClientDescription<'tcp-client'> = {
   // The window has no timeout field for TCP: the default waits longer than an iterative server's idle timeout.
   config: (f, at) => ({ kind: 'tcp-client', address: at.address, port: at.port, recvSize: integer(f.recvSize), timeoutMs: TCP_TIMEOUT_DEFAULT_MS }),
   fieldsOf: (c) => ({ ...(c.address !== undefined && { address: c.address }), ...(c.port !== undefined && { port: String(c.port) }), ...(c.recvSize !== undefined && { recvSize: String(c.recvSize) }) }),
-  fromOptions: (o) => ({ kind: 'tcp-client', address: o.address, port: o.port, recvSize: o.recvSize, timeoutMs: o.timeoutMs }),
+  // The stream options given (absent ones keep today's behaviour).
+  fromOptions: (o) => {
+    const { chunks, chunkDelayMs, noDelay, session } = o.stream
+    return {
+      kind: 'tcp-client',
+      address: o.address,
+      port: o.port,
+      recvSize: o.recvSize,
+      timeoutMs: o.timeoutMs,
+      ...(chunks !== 1 && { chunks }),
+      ...(chunkDelayMs !== 0 && { chunkDelayMs }),
+      ...(noDelay && { noDelay }),
+      ...(session && { session: true })
+    }
+  },
   prompt: SENTENCE_PROMPT,
   input: { label: said('lab:client.sentence'), placeholder: said('lab:client.sentencePlaceholder'), connects: true, refusesEmpty: true, action: said('lab:client.send') },
   status: { idle: said('lab:status.notConnected'), waiting: said('lab:status.waitingServer'), closed: said('lab:status.closedTcp') }

@@ -16,6 +16,6 @@ export const tcpServer: ServerDescription<'tcp-server'> = {
   // The window has no idle timeout field: its default, which a client waiting for a reply outlasts.
   config: (f, at) => ({ kind: 'tcp-server', address: at.address, port: at.port, recvSize: integer(f.recvSize), concurrent: f.concurrent === true, idleTimeoutMs: IDLE_TIMEOUT_DEFAULT_MS }),
   fieldsOf: (c) => ({ ...(c.recvSize !== undefined && { recvSize: String(c.recvSize) }), ...(c.concurrent !== undefined && { concurrent: c.concurrent }) }),
-  fromOptions: (o) => ({ kind: 'tcp-server', address: o.address, port: o.port, recvSize: o.recvSize, concurrent: o.concurrent, idleTimeoutMs: o.idleTimeoutMs }),
+  fromOptions: (o) => ({ kind: 'tcp-server', address: o.address, port: o.port, recvSize: o.recvSize, concurrent: o.concurrent, idleTimeoutMs: o.idleTimeoutMs, ...(o.stream.keepOpen && { keepOpen: true }) }),
   running: (address) => said('lab:server.listeningOn', { address })
 }
