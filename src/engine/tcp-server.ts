@@ -195,7 +195,8 @@ export class TcpServer implements Endpoint {
           break
         }
         this.report.console(`Received request from ${peer}`, conn)
-        const reply = asciiUpper(read.bytes)
+        // The read's bytes are this loop's own (its preview, if any, is made already): upper-cased where they are.
+        const reply = upperInPlace(read.bytes)
         this.report.data('send', reply, { conn, local, remote, detail: SENT })
         // Python's send() returns once the bytes are in the kernel's buffer: so does this, unless
         // the buffer is full (the client does not read), where it waits as send() would block.
@@ -312,6 +313,15 @@ function write(socket: net.Socket, bytes: Buffer): Promise<void> {
     if (bytes.length === 0) return resolve()
     socket.write(bytes, (err) => (err ? reject(err) : resolve()))
   })
+}
+
+/** bytes.upper() of Python, in place: only ASCII a-z change. */
+function upperInPlace(bytes: Buffer): Buffer {
+  for (let i = 0; i < bytes.length; i++) {
+    const b = bytes[i]
+    if (b >= 0x61 && b <= 0x7a) bytes[i] = b - 0x20
+  }
+  return bytes
 }
 
 /** Resolves once the socket's queued writes have gone into the kernel; rejects if it fails or closes first. */
