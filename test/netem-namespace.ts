@@ -66,9 +66,13 @@ export interface Namespace {
   exec(command: string, args: string[]): string[]
   /** Runs a command inside, to its end; its stdout. */
   run(command: string, args: string[]): string
-  /** Drops every `every`-th TCP packet carrying data (IP length ≥ 100) as it arrives, from the first: the same packets each run. */
-  dropEvery(every: number): void
-  /** How many packets the rule dropped. */
+  /**
+   * From now on, drops the first TCP packet carrying data (IP length ≥ 100) to or from one of
+   * `ports` as it arrives, then every `every`-th after it: the same packets each run. Replaces the rule set before (its count
+   * starts again). Other ports (a browser host's own) are left alone.
+   */
+  dropEvery(every: number, ports: number[]): void
+  /** How many packets the rule dropped since it was set. */
   dropped(): number
   /** Deletes the namespace (its processes must have ended first, or it lives on with them). */
   remove(): void
@@ -91,8 +95,10 @@ export function makeNamespace(): Namespace {
     name,
     exec: (command, args) => ['netns', 'exec', name, command, ...args],
     run: (command, args) => ip(ns.exec(command, args)),
-    dropEvery(every) {
-      ns.run('iptables', ['-A', 'INPUT', '-p', 'tcp', '-m', 'length', '--length', '100:65535', '-m', 'statistic', '--mode', 'nth', '--every', String(every), '--packet', '0', '-j', 'DROP'])
+    dropEvery(every, ports) {
+      ns.run('iptables', ['-F', 'INPUT'])
+      const nth = ['-m', 'statistic', '--mode', 'nth', '--every', String(every), '--packet', '0']
+      ns.run('iptables', ['-A', 'INPUT', '-p', 'tcp', '-m', 'multiport', '--ports', ports.join(','), '-m', 'length', '--length', '100:65535', ...nth, '-j', 'DROP'])
     },
     dropped() {
       const line = ns.run('iptables', ['-L', 'INPUT', '-v', '-n', '-x']).split('\n').find((l) => /\bDROP\b/.test(l))

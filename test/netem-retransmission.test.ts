@@ -31,7 +31,7 @@ beforeAll(() => {
   if (skip) return
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'socklab-netem-'))
   ns = makeNamespace()
-  ns.dropEvery(3)
+  ns.dropEvery(3, [PORT])
 })
 
 afterAll(async () => {
