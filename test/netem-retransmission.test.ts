@@ -87,8 +87,9 @@ describe.skipIf(skip)('real TCP retransmissions, in a namespace whose loopback l
     const again = packets.filter((p) => p.analysis?.kind === 'retransmission')
     expect(again.length).toBeGreaterThanOrEqual(1)
     for (const p of again) {
-      // The lost copy is in the capture too (dropped after the capture saw it arrive): same sender, same seq, same bytes, earlier.
-      const first = packets.find((q) => q.no < p.no && q.sender === p.sender && q.seq === p.seq && q.length === p.length)
+      // The lost copy is in the capture too (dropped after the capture saw it arrive): an earlier segment of the
+      // same sender that carried this one's first byte (the kernel may cut a retransmission differently).
+      const first = packets.find((q) => q.no < p.no && q.sender === p.sender && q.seq! <= p.seq! && p.seq! < q.seq! + Math.max(1, q.length))
       expect(first, `the first copy of packet ${p.no}`).toBeDefined()
       expect(first!.analysis).toBeUndefined()
     }
@@ -96,8 +97,12 @@ describe.skipIf(skip)('real TCP retransmissions, in a namespace whose loopback l
     const it_ = createI18n('it').t
     expect(stepWords(en, again[0])).toBe(`retransmission of seq ${again[0].seq}`)
     expect(stepWords(it_, again[0])).toBe(`ritrasmissione di seq ${again[0].seq}`)
-    // The connection still opened and closed as the course's does.
-    expect(packets.map((p) => p.step).filter(Boolean)).toEqual(['handshake-1', 'handshake-2', 'handshake-3', 'server-close', 'client-close', 'last-ack'])
+    // The connection still opened and closed (which side first depends on when the lost bytes came: the
+    // client's recv() may return before the server's FIN arrives).
+    const steps = packets.map((p) => p.step).filter(Boolean)
+    expect(steps.slice(0, 3)).toEqual(['handshake-1', 'handshake-2', 'handshake-3'])
+    expect(steps).toContain('client-close')
+    expect(steps).toContain('server-close')
 
     // `socklab watch` inside the namespace said it live, on the same packets.
     const lines = watch.stdout().split('\n').filter((l) => / retransmission of seq \d+$/.test(l))
