@@ -77,12 +77,10 @@ const contactTimeout = (c: { items: Array<{ probe: { kind: string }; timeoutMs?:
 
 export async function runTcpClient(c: CaseOf<'tcp-client'>, s: Serving): Promise<ClientRun> {
   const server = net.createServer()
-  await new Promise<void>((resolve) => {
-    server.once('error', (e: NodeJS.ErrnoException) => busy(e, s))
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject)
     server.listen({ host: s.host, port: s.port, exclusive: true }, () => resolve())
-  }).catch((e) => {
-    throw e
-  })
+  }).catch((e: NodeJS.ErrnoException) => busy(e, s))
   const port = (server.address() as net.AddressInfo).port
   const program = startProgram(substitute(s.argv, { host: s.host, port: String(port) }), { input: c.input })
   const run: ClientRun = { program, port, received: Buffer.alloc(0), replied: Buffer.alloc(0), connections: 0, datagrams: 0 }
@@ -124,9 +122,12 @@ export async function runTcpClient(c: CaseOf<'tcp-client'>, s: Serving): Promise
 
 export async function runUdpClient(c: CaseOf<'udp-client'>, s: Serving): Promise<ClientRun> {
   const socket = dgram.createSocket({ type: net.isIPv6(s.host) ? 'udp6' : 'udp4' })
-  await new Promise<void>((resolve) => {
-    socket.once('error', (e: NodeJS.ErrnoException) => busy(e, s))
+  await new Promise<void>((resolve, reject) => {
+    socket.once('error', reject)
     socket.bind({ address: s.host, port: s.port, exclusive: true }, () => resolve())
+  }).catch((e: NodeJS.ErrnoException) => {
+    socket.close()
+    busy(e, s)
   })
   socket.on('error', () => undefined)
   const port = socket.address().port

@@ -66,7 +66,7 @@ export function firstDifference(a: Uint8Array, b: Uint8Array): number {
 export function compareReply(expected: Buffer, got: Buffer): Verdict {
   if (expected.equals(got)) return ok()
   if (got.length === 0) return bad(bytesSaid(expected), said('check:saw.empty'))
-  if (expected.length === got.length) {
+  if (expected.length === got.length && expected.length > 40) {
     const at = firstDifference(expected, got)
     const from = Math.max(0, at - 10)
     return bad(
