@@ -11,6 +11,8 @@ import path from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import { z } from 'zod'
 import { createI18n } from '../src/shared/i18n/i18n'
+import { checkUsage } from '../src/cli/check-command'
+import { setCliLang } from '../src/cli/words'
 import { COURSE, freePort, langEnv, ROOT, runSocklab, start, type Finished, type Running } from './helpers/processes'
 
 const BROKEN = path.join(ROOT, 'test', 'fixtures', 'broken')
@@ -81,6 +83,16 @@ describe('socklab check against the course programs: every item ✓, exit 0', ()
     expect(strict.code).toBe(1)
     expect(marks(strict.stdout)['silent-client']).toBe('✗')
     expect(detail(strict.stdout, 'silent-client')).toBe(en('check:report.expectedSaw', { expected: en('check:expect.servedWhileSilent', { ms: 1500 }), saw: en('check:saw.waitedForSilent') }))
+  })
+
+  it('tcp-server --concurrent passes a concurrent server (socklab tcp-server --concurrent), and says it is one', async () => {
+    const port = await freePort()
+    const p = start(process.execPath, [path.join(ROOT, 'bin', 'socklab.js'), 'tcp-server', '--concurrent', '-p', String(port)])
+    running.push(p)
+    await p.waitFor(/Server waiting on/)
+    const r = await check(['tcp-server', '-p', String(port), '--concurrent'])
+    allPassed(r, TCP_SERVER)
+    expect(detail(r.stdout, 'silent-client')).toBe(en('check:note.concurrent'))
   })
 
   it('udp-server', async () => {
@@ -294,5 +306,16 @@ describe('socklab check leaves nothing behind, and says what stops it', () => {
     const help = await check(['-h'], 'it')
     expect(help.code).toBe(0)
     expect(help.stdout).toContain(it_('check:usage.what'))
+  })
+})
+
+describe('socklab check -h: every word from the catalog (pseudo locale)', () => {
+  afterEach(() => setCliLang('en'))
+  it('leaves only syntax outside the catalog strings: the synopsis, the options, the placeholders', () => {
+    setCliLang('pseudo')
+    let rest = checkUsage()
+    for (let before = ''; before !== rest; ) [before, rest] = [rest, rest.replace(/⟦[^⟦⟧]*⟧/g, '')]
+    const SYNTAX = new Set(['socklab', 'check', 'tcp', 'udp', 'http', 'server', 'client', 'ping', 'HOST', 'DIR', 'FILE', 'COMMAND', 'concurrent', 'root', 'cases', 'json', 'no', 'builtin', 'lang', 'it', 'en'])
+    for (const word of rest.match(/[A-Za-z]{2,}/g) ?? []) expect(SYNTAX.has(word), `<${word}> in:\n${rest}`).toBe(true)
   })
 })

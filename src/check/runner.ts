@@ -92,6 +92,15 @@ async function freePort(host: string): Promise<number> {
   return port
 }
 
+const leftovers = new Set<string>()
+
+/** A folder of test files: removed at the end, also when the check is stopped (Ctrl-C) before it. */
+function leaveNothing(dir: string): string {
+  if (leftovers.size === 0) process.once('exit', () => leftovers.forEach((d) => fs.rmSync(d, { recursive: true, force: true })))
+  leftovers.add(dir)
+  return dir
+}
+
 /** Runs the items of one case in order; a failed gate skips the rest. */
 async function runItems(c: LoadedCase, judge: (item: AnyItem, ms: number) => Promise<Verdict>): Promise<ItemResult[]> {
   const out: ItemResult[] = []
@@ -121,7 +130,7 @@ export async function runCheck(o: CheckOptions): Promise<CheckResult> {
     try {
       if (o.argv.length > 0) {
         if (mentions(o.argv, 'port') && !o.portGiven) port = await freePort(o.host)
-        if (o.check === 'http-server' && !o.root) tempRoot = fs.mkdtempSync(path.join(os.tmpdir(), 'socklab-check-'))
+        if (o.check === 'http-server' && !o.root) tempRoot = leaveNothing(fs.mkdtempSync(path.join(os.tmpdir(), 'socklab-check-')))
         const argv = substitute(o.argv, { host: o.host, port: String(port), root: o.root ?? tempRoot ?? '' })
         command = argv.join(' ')
         program = startProgram(argv, { cwd: o.check === 'http-server' ? (o.root ?? tempRoot) : undefined })
@@ -138,6 +147,7 @@ export async function runCheck(o: CheckOptions): Promise<CheckResult> {
           let web: WebRoot | undefined
           try {
             web = writeFiles(root, k.files)
+            leaveNothing(path.join(web.root, web.folder))
           } catch (err) {
             throw new SetupError(said('check:setup.cannotWrite', { root, reason: (err as NodeJS.ErrnoException).code ?? String(err) }))
           }
