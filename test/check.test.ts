@@ -244,6 +244,11 @@ describe('socklab check --json and --cases, for an instructor', () => {
       expect(marks(r.stdout)).toEqual({ answers: '✓', 'upper-case': '✓', 'first-2048': '✓', 'two-clients': '✓', shout: '✓' })
       expect(r.stdout).toContain('✓ Shouts back [shout] 5/5')
       expect(r.stdout).toContain('Score: 13/13')
+      // In Italian, the schema's complaint too (zod's Italian locale).
+      const itr = await check(['udp-server', '-p', String(port), '--cases', dir], 'it')
+      const itProblems = itr.stdout.split('\n').filter((l) => l.startsWith('✗ '))
+      expect(itProblems[0]).toMatch(/^✗ il file di casi .*b-broken\.json non è utilizzabile: items\.0\.probe\.kind: .*non valid/i)
+      expect(itProblems[1]).toMatch(/^✗ il file di casi .*c-not-json\.json non è utilizzabile: non è JSON: /)
       // --no-builtin: only the instructor's cases.
       const only = await check(['udp-server', '-p', String(port), '--cases', path.join(dir, 'a-good.json'), '--no-builtin', '--lang', 'it'])
       expect(only.code, only.stdout).toBe(0)

@@ -9,6 +9,7 @@ import fs from 'node:fs'
 import path from 'node:path'
 import { z } from 'zod'
 import { appRoot } from '../engine/paths'
+import { said, type Said } from '../shared/i18n/said'
 
 export const CHECKS = ['tcp-server', 'udp-server', 'http-server', 'tcp-client', 'udp-client', 'udp-ping-client'] as const
 export type CheckName = (typeof CHECKS)[number]
@@ -171,7 +172,12 @@ export interface LoadedCase {
 /** A file that could not be used, and why, in one line (the schema's first complaint, with its place). */
 export interface CaseProblem {
   file: string
-  problem: string
+  problem: Said
+}
+
+/** The schema's complaints in the report's language (zod's own locales: it, en). */
+export function setSchemaLanguage(lang: string): void {
+  z.config(lang === 'it' ? z.locales.it() : z.locales.en())
 }
 
 export const builtinCasesDir = (): string => path.join(appRoot(), 'resources', 'checks')
@@ -187,17 +193,20 @@ export function caseFiles(where: string): string[] {
     .map((f) => path.join(where, f))
 }
 
-/** One line for the first thing wrong in a case file: `items.2.probe.kind: Invalid input …`. */
-export function oneLine(err: unknown): string {
+/** One line for the first thing wrong in a case file: `items.2.probe.kind: …` (zod's words), not JSON, cannot be read. */
+export function oneLine(err: unknown): Said {
   if (err instanceof z.ZodError) {
     const issue = err.issues[0]
-    const where = issue.path.length ? issue.path.join('.') : '(file)'
-    const more = err.issues.length > 1 ? ` (+${err.issues.length - 1})` : ''
-    return `${where}: ${issue.message.replace(/\s+/g, ' ')}${more}`
+    const where = issue.path.length ? issue.path.join('.') : '-'
+    const message = issue.message.replace(/\s+/g, ' ')
+    if (err.issues.length === 1) return said('check:problem.schema', { where, message })
+    return said('check:problem.schemaMore', { where, message, count: err.issues.length - 1 })
   }
-  return String((err as Error)?.message ?? err)
+  const message = String((err as Error)?.message ?? err)
     .split('\n')[0]
     .trim()
+  if (err instanceof SyntaxError) return said('check:problem.json', { reason: message })
+  return said('check:problem.read', { reason: (err as NodeJS.ErrnoException)?.code ?? message })
 }
 
 /** Reads and validates one file; a problem instead when it cannot be used. */
@@ -226,16 +235,16 @@ function checked(file: string, builtin: boolean, c: Case): LoadedCase | CaseProb
   {
     if (!builtin) {
       const untitled = (c.items as AnyItem[]).findIndex((i) => !i.title)
-      if (untitled >= 0) return { file, problem: `items.${untitled}.title: required in a case of your own ({ "en": "…", "it": "…" })` }
+      if (untitled >= 0) return { file, problem: said('check:problem.title', { where: `items.${untitled}.title` }) }
     }
     const ids = new Set<string>()
     for (const [n, i] of (c.items as AnyItem[]).entries()) {
-      if (ids.has(i.id)) return { file, problem: `items.${n}.id: "${i.id}" is used twice in this case` }
+      if (ids.has(i.id)) return { file, problem: said('check:problem.twice', { where: `items.${n}.id`, id: i.id }) }
       ids.add(i.id)
     }
     if (c.check === 'http-server') {
       const bad = c.files.find((f) => f.path.split('/').includes('..') || f.path.startsWith('/'))
-      if (bad) return { file, problem: `files: "${bad.path}" is not a relative path inside the check folder` }
+      if (bad) return { file, problem: said('check:problem.outside', { path: bad.path }) }
     }
     return { file, builtin, case: c }
   }

@@ -34,6 +34,9 @@ export function substitute(argv: string[], values: Record<string, string>): stri
   return argv.map((a) => a.replace(/\{(host|port|root)\}/g, (m, k: string) => values[k] ?? m))
 }
 
+/** A command as one could type it again in a shell: arguments with spaces or quotes single-quoted. */
+export const shown = (argv: string[]): string => argv.map((a) => (/^[\w@%+=:,./{}-]+$/.test(a) ? a : `'${a.replace(/'/g, `'\\''`)}'`)).join(' ')
+
 export const mentions = (argv: string[], name: 'host' | 'port' | 'root'): boolean => argv.some((a) => a.includes(`{${name}}`))
 
 const live = new Set<ChildProcess>()

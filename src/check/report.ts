@@ -31,7 +31,7 @@ export function renderText(t: T, lang: string, r: CheckResult): string {
   const lines: string[] = []
   lines.push(t('check:report.heading', { check: r.check, where: r.where }))
   if (r.command) lines.push(t('check:report.command', { command: r.command }))
-  for (const p of r.problems) lines.push(`✗ ${t('check:report.brokenCase', { file: p.file, problem: p.problem })}`)
+  for (const p of r.problems) lines.push(`✗ ${t('check:report.brokenCase', { file: p.file, problem: sayIt(t, p.problem) })}`)
   for (const i of r.items) {
     const mark = i.status === 'pass' ? '✓' : i.status === 'fail' ? '✗' : '–'
     const gate = i.gate ? ` ${t('check:report.gate')}` : ''
@@ -53,7 +53,7 @@ export interface GradescopeResults {
 }
 
 export function renderJson(t: T, lang: string, r: CheckResult): GradescopeResults {
-  const tests: GradescopeResults['tests'] = r.problems.map((p) => ({ name: p.file, score: 0, max_score: 0, output: t('check:report.brokenCase', { file: p.file, problem: p.problem }), status: 'failed' }))
+  const tests: GradescopeResults['tests'] = r.problems.map((p) => ({ name: p.file, score: 0, max_score: 0, output: t('check:report.brokenCase', { file: p.file, problem: sayIt(t, p.problem) }), status: 'failed' }))
   for (const i of r.items) {
     const d = detailLine(t, lang, i)
     const mark = i.status === 'pass' ? '✓' : '✗'

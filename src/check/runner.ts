@@ -8,7 +8,7 @@ import os from 'node:os'
 import path from 'node:path'
 import { said, type Said } from '../shared/i18n/said'
 import { loadCases, type AnyItem, type CaseProblem, type CheckName, type LoadedCase } from './cases'
-import { mentions, startProgram, substitute, type Program } from './program'
+import { mentions, shown, startProgram, substitute, type Program } from './program'
 import { httpServerItem, removeFiles, writeFiles, type WebRoot } from './play-http'
 import { place, tcpServerItem, udpServerItem, type ServerTarget } from './play-client'
 import { clientItem, pingItem, runPingClient, runTcpClient, runUdpClient, SetupError, type Serving } from './play-server'
@@ -132,7 +132,7 @@ export async function runCheck(o: CheckOptions): Promise<CheckResult> {
         if (mentions(o.argv, 'port') && !o.portGiven) port = await freePort(o.host)
         if (o.check === 'http-server' && !o.root) tempRoot = leaveNothing(fs.mkdtempSync(path.join(os.tmpdir(), 'socklab-check-')))
         const argv = substitute(o.argv, { host: o.host, port: String(port), root: o.root ?? tempRoot ?? '' })
-        command = argv.join(' ')
+        command = shown(argv)
         program = startProgram(argv, { cwd: o.check === 'http-server' ? (o.root ?? tempRoot) : undefined })
       }
       const target: ServerTarget = { host: o.host, port, concurrent: o.concurrent, started: program !== undefined }
@@ -170,17 +170,17 @@ export async function runCheck(o: CheckOptions): Promise<CheckResult> {
       const k = c.case
       if (k.check === 'tcp-client') {
         const run = await runTcpClient(k, serving)
-        command = run.program.argv.join(' ')
+        command = shown(run.program.argv)
         where = place({ host: o.host, port: run.port })
         items.push(...(await runItems(c, async (i) => clientItem(i as never, k, run, serving))))
       } else if (k.check === 'udp-client') {
         const run = await runUdpClient(k, serving)
-        command = run.program.argv.join(' ')
+        command = shown(run.program.argv)
         where = place({ host: o.host, port: run.port })
         items.push(...(await runItems(c, async (i) => clientItem(i as never, k, run, serving))))
       } else if (k.check === 'udp-ping-client') {
         const run = await runPingClient(k, serving)
-        command = run.program.argv.join(' ')
+        command = shown(run.program.argv)
         where = place({ host: o.host, port: run.port })
         items.push(...(await runItems(c, async (i) => pingItem(i as never, run, serving))))
       }

@@ -5,7 +5,7 @@
 
 import { addressProblem, DEFAULT_HTTP_PORT, DEFAULT_PORT, MAX_PORT, MIN_PORT, parseCoursePort, PORT_RULE } from '../shared/address'
 import { said } from '../shared/i18n/said'
-import { CHECKS, type CheckName } from '../check/cases'
+import { CHECKS, setSchemaLanguage, type CheckName } from '../check/cases'
 import { renderJson, renderText } from '../check/report'
 import { isServerCheck, runCheck, type CheckOptions } from '../check/runner'
 import { SetupError } from '../check/play-server'
@@ -65,6 +65,7 @@ export function parseCheckArgv(argv: string[]): CheckOptions | 'help' {
     port = p
   }
   if (!isServerCheck(check) && command.length === 0) throw new UsageError(said('check:setup.needsCommand', { check }))
+  if (check === 'http-server' && typeof values.root !== 'string' && command.length === 0) throw new UsageError(said('check:setup.needsRoot'))
   if (check !== 'http-server' && typeof values.root === 'string') throw new UsageError(said('check:errors.onlyFor', { option: '--root', check: 'http-server' }))
   if (check !== 'tcp-server' && values.concurrent === true) throw new UsageError(said('check:errors.onlyFor', { option: '--concurrent', check: 'tcp-server' }))
   const cases = Array.isArray(values.cases) ? (values.cases as string[]) : []
@@ -91,6 +92,7 @@ export async function runCheckCommand(argv: string[]): Promise<number> {
   const json = argv.slice(0, argv.includes('--') ? argv.indexOf('--') : argv.length).includes('--json')
   const t = cliWords()
   const lang = cliLang()
+  setSchemaLanguage(lang)
   // Ctrl-C ends the check like any program; the student's program goes with it (program.ts).
   const stop = (): void => process.exit(130)
   process.once('SIGINT', stop)
