@@ -95,10 +95,16 @@ describe('socklab check against the course programs: every item ✓, exit 0', ()
     expect(detail(r.stdout, 'silent-client')).toBe(en('check:note.concurrent'))
   })
 
-  it('udp-server', async () => {
+  it('udp-server, one the student started and one socklab starts ({port}); a port nothing is bound to is said so', async () => {
+    const UDP = ['answers', 'upper-case', 'first-2048', 'two-clients']
     const port = await freePort()
     await server(path.join(COURSE, 'udp_server.py'), ['-p', String(port)])
-    allPassed(await check(['udp-server', '-p', String(port)]), ['answers', 'upper-case', 'first-2048', 'two-clients'])
+    allPassed(await check(['udp-server', '-p', String(port)]), UDP)
+    allPassed(await check(['udp-server', '--', 'python3', path.join(COURSE, 'udp_server.py'), '-p', '{port}']), UDP)
+    const nobody = await freePort()
+    const r = await check(['udp-server', '-p', String(nobody)])
+    expect(r.code).toBe(1)
+    expect(detail(r.stdout, 'answers')).toBe(`expected a datagram in reply, saw port unreachable at (127.0.0.1, ${nobody}): nothing is bound there`)
   })
 
   const HTTP = ['listens', 'status-line', 'ok-html', 'content-type', 'ok-binary', 'subfolder', 'not-found']
