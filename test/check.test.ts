@@ -306,6 +306,14 @@ describe('socklab check leaves nothing behind, and says what stops it', () => {
     }
   })
 
+  it('a server socklab started that ended at once: the failure says how it ended, with its last words', async () => {
+    const r = await check(['tcp-server', '--', 'python3', '-c', "import sys; sys.exit('OSError: [Errno 98] Address already in use')", '{port}'])
+    expect(r.code).toBe(1)
+    expect(detail(r.stdout, 'listens')).toMatch(
+      /^expected a connection accepted at \(127\.0\.0\.1, \d+\), saw connection refused at \(127\.0\.0\.1, \d+\): nothing listens there; the program ended with status 1 \(its last words: "OSError: \[Errno 98\] Address already in use"\)$/
+    )
+  })
+
   it('usage: no check named, an unknown one, a client check without its command: one line, exit 2', async () => {
     const none = await check([])
     expect(none.code).toBe(2)

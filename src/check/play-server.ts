@@ -149,7 +149,7 @@ export async function runUdpClient(c: CaseOf<'udp-client'>, s: Serving): Promise
   return run
 }
 
-const exitSaid = (p: Program): Said =>
+export const exitSaid = (p: Program): Said =>
   p.spawnError
     ? said('check:saw.spawnError', { why: p.spawnError })
     : p.stoppedBySocklab

@@ -11,7 +11,7 @@ import { loadCases, type AnyItem, type CaseProblem, type CheckName, type LoadedC
 import { mentions, shown, startProgram, substitute, type Program } from './program'
 import { httpServerItem, removeFiles, writeFiles, type WebRoot } from './play-http'
 import { place, tcpServerItem, udpServerItem, type ServerTarget } from './play-client'
-import { clientItem, pingItem, runPingClient, runTcpClient, runUdpClient, SetupError, type Serving } from './play-server'
+import { clientItem, exitSaid, pingItem, runPingClient, runTcpClient, runUdpClient, SetupError, type Serving } from './play-server'
 import type { Verdict } from './result'
 
 export const SERVER_CHECKS = ['tcp-server', 'udp-server', 'http-server'] as const
@@ -135,13 +135,27 @@ export async function runCheck(o: CheckOptions): Promise<CheckResult> {
         command = shown(argv)
         program = startProgram(argv, { cwd: o.check === 'http-server' ? (o.root ?? tempRoot) : undefined })
       }
-      const target: ServerTarget = { host: o.host, port, concurrent: o.concurrent, started: program !== undefined }
+      const target: ServerTarget = {
+        host: o.host,
+        port,
+        concurrent: o.concurrent,
+        // Worth waiting for while it runs; once it has ended, a refusal is final.
+        get started() {
+          return program !== undefined && program.exit === undefined
+        }
+      }
+      // A server socklab started that has ended (a crash, its port busy): what it said goes with each failure.
+      const withEnd = (judge: (i: never, ms: number) => Promise<Verdict>) => async (i: AnyItem, ms: number): Promise<Verdict> => {
+        const v = await judge(i as never, ms)
+        if (v.pass || !program?.exit) return v
+        return { ...v, saw: said('check:saw.andEnded', { saw: v.saw!, ended: exitSaid(program) }) }
+      }
       where = place(target)
       const root = o.root ?? tempRoot
       for (const c of cases) {
         const k = c.case
-        if (k.check === 'tcp-server') items.push(...(await runItems(c, (i, ms) => tcpServerItem(i as never, target, ms))))
-        else if (k.check === 'udp-server') items.push(...(await runItems(c, (i, ms) => udpServerItem(i as never, target, ms))))
+        if (k.check === 'tcp-server') items.push(...(await runItems(c, withEnd((i, ms) => tcpServerItem(i, target, ms)))))
+        else if (k.check === 'udp-server') items.push(...(await runItems(c, withEnd((i, ms) => udpServerItem(i, target, ms)))))
         else if (k.check === 'http-server') {
           if (!root) throw new SetupError(said('check:setup.needsRoot'))
           let web: WebRoot | undefined
@@ -152,7 +166,7 @@ export async function runCheck(o: CheckOptions): Promise<CheckResult> {
             throw new SetupError(said('check:setup.cannotWrite', { root, reason: (err as NodeJS.ErrnoException).code ?? String(err) }))
           }
           try {
-            items.push(...(await runItems(c, (i, ms) => httpServerItem(i as never, target, ms, web, k.files))))
+            items.push(...(await runItems(c, withEnd((i, ms) => httpServerItem(i, target, ms, web, k.files)))))
           } finally {
             removeFiles(web)
           }
