@@ -66,13 +66,12 @@ export class StreamReader {
     if (this.pending > 0 || this.ended || this.failure) return Promise.resolve(this.take(size, waiting))
     this.socket.resume()
     return new Promise((resolve, reject) => {
-      const timer = idleMs > 0 ? setTimeout(() => finish('timeout'), idleMs) : undefined
       const finish = (result: Read | 'timeout' | 'aborted' | Error): void => {
-        clearTimeout(timer)
-        this.wake = this.abortWait = undefined
+        this.wake = this.abortWait = this.onIdle = undefined
         if (result instanceof Error) reject(result)
         else resolve(result)
       }
+      if (idleMs > 0) this.idleTimer(idleMs, () => finish('timeout'))
       this.abortWait = () => finish('aborted')
       this.wake = () => {
         try {
@@ -85,6 +84,21 @@ export class StreamReader {
   }
 
   private abortWait?: () => void
+  private onIdle?: () => void
+  private idle?: NodeJS.Timeout
+
+  /**
+   * One timer per connection, started again at each wait (a timer per recv() costs more than the
+   * read itself when a session answers thousands of messages): it ends only a wait under way.
+   */
+  private idleTimer(ms: number, fire: () => void): void {
+    this.onIdle = fire
+    if (this.idle) this.idle.refresh()
+    else {
+      this.idle = setTimeout(() => this.onIdle?.(), ms)
+      this.socket.once('close', () => clearTimeout(this.idle))
+    }
+  }
 
   /** Ends a recv() under way with 'aborted' (the connection is being closed from outside). */
   abort(): void {

@@ -192,7 +192,9 @@ export class TcpServer implements Endpoint {
         this.report.console(`Received request from ${peer}`, conn)
         const reply = asciiUpper(read.bytes)
         this.report.data('send', reply, { ...place, detail: { what: 'bytes' } })
-        await write(socket, reply)
+        // Python's send() returns once the bytes are in the kernel's buffer: so does this, unless
+        // the buffer is full (the client does not read), where it waits as send() would block.
+        if (!socket.write(reply)) await drained(socket)
         this.report.console(`Sent reply to ${peer}`, conn)
       }
     } catch (err) {
@@ -304,6 +306,24 @@ function write(socket: net.Socket, bytes: Buffer): Promise<void> {
   return new Promise((resolve, reject) => {
     if (bytes.length === 0) return resolve()
     socket.write(bytes, (err) => (err ? reject(err) : resolve()))
+  })
+}
+
+/** Resolves once the socket's queued writes have gone into the kernel; rejects if it fails or closes first. */
+function drained(socket: net.Socket): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const done = (err?: Error): void => {
+      socket.off('drain', onDrain)
+      socket.off('close', onClose)
+      socket.off('error', done)
+      if (err) reject(err)
+      else resolve()
+    }
+    const onDrain = (): void => done()
+    const onClose = (): void => done(Object.assign(new Error('connection closed'), { code: 'EPIPE' }))
+    socket.once('drain', onDrain)
+    socket.once('close', onClose)
+    socket.once('error', done)
   })
 }
 

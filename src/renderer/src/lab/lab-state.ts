@@ -1,7 +1,7 @@
 // What the student has set up in each lab, and how those fields become endpoint configs.
 
 import type { ClientConfig, EndpointConfig, EndpointInfo, HostInfo, ServerConfig, StoppedInfo } from '../../../shared/contract'
-import type { Family, LabEvent, Role, SockAddr } from '../../../shared/events'
+import type { Family, Role, SockAddr } from '../../../shared/events'
 import { DEFAULT_HTTP_PORT, DEFAULT_PORT, defaultClientAddress, defaultServerAddress, ipFamily } from '../../../shared/address'
 import { IDLE_TIMEOUT_DEFAULT_MS, MAX_ENDPOINTS_PER_LAB, TCP_TIMEOUT_DEFAULT_MS, UDP_TIMEOUT_DEFAULT_MS } from '../../../shared/limits'
 import { configProblemSaid } from '../../../shared/schemas'
@@ -547,14 +547,13 @@ function unusedTab(lab: LabState, n: number, quiet: (key: string) => boolean): b
 }
 
 /**
- * The panels whose server the events say stopped (this window or another stopped it) go back to
- * Start; the same object when none did.
+ * The panels whose server stopped (the feed's lifecycle says so: this window or another stopped it)
+ * go back to Start; the same object when none did.
  */
-export function withStoppedServers(labs: Record<LabKind, LabState>, events: readonly LabEvent[]): Record<LabKind, LabState> {
+export function withStoppedServers(labs: Record<LabKind, LabState>, stopped: readonly string[]): Record<LabKind, LabState> {
   let out = labs
-  for (const e of events) {
-    if (e.kind !== 'close' || e.detail.reason !== 'server-stopped') continue
-    const shown = LABS.find(({ kind }) => out[kind].run?.id === e.endpoint)
+  for (const id of stopped) {
+    const shown = LABS.find(({ kind }) => out[kind].run?.id === id)
     if (shown) out = { ...out, [shown.kind]: { ...out[shown.kind], run: undefined } }
   }
   return out
