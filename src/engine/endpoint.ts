@@ -3,7 +3,7 @@
 import type net from 'node:net'
 import type { AddressInfo } from 'node:net'
 import type { EndpointConfig, SendResult } from '../shared/contract'
-import type { EventDetails, EventKind, Family, LabEvent, LabEventOf, LifecycleDetail, Proto, Role, SockAddr } from '../shared/events'
+import type { EventDetails, EventKind, Family, LabEvent, LabEventOf, LifecycleDetail, Proto, Role, SockAddr, TimeoutKind } from '../shared/events'
 import type { RenderedKind } from '../shared/event-words'
 import type { Said } from '../shared/i18n/said'
 import { said as saying } from '../shared/i18n/said'
@@ -100,9 +100,9 @@ export class Reporter {
   }
 
   /** A failure, as data (a plain string is a system's own message); `code` is Node's (EADDRINUSE...). */
-  error(what: Said | string, code?: string, place: EventPlace = {}): void {
+  error(what: Said | string, code?: string, place: EventPlace = {}, timeout?: TimeoutKind): void {
     const s = typeof what === 'string' ? saying('error:system', { message: what }) : what
-    this.emit('error', { ...place, detail: { code, said: s } }, undefined, 0, undefined, code)
+    this.emit('error', { ...place, detail: timeout ? { code, said: s, timeout } : { code, said: s } }, undefined, 0, undefined, code)
   }
 
   /**
@@ -111,7 +111,7 @@ export class Reporter {
    */
   failure(e: LabError, place: EventPlace): LabError {
     if (isReset(e)) this.emit('reset', { ...place, detail: { code: e.code, said: e.said } }, undefined, 0, undefined, e.code)
-    else this.error(e.said, e.code, place)
+    else this.error(e.said, e.code, place, e.timeout)
     e.reported = true
     return e
   }

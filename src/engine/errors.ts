@@ -3,7 +3,7 @@
 // that the window and the CLI word it in their language. `message` is its English rendering, for
 // logs and stack traces only.
 
-import { formatTuple } from '../shared/events'
+import { formatTuple, type TimeoutKind } from '../shared/events'
 import { englishT, sayIn } from '../shared/event-words'
 import { said, type Said } from '../shared/i18n/said'
 
@@ -12,6 +12,8 @@ export class LabError extends Error {
   reported = false
   /** What happened, as data: the window and the CLI word it in their language. */
   readonly said: Said
+  /** Which wait gave up, for a time-out (its code is ETIMEDOUT either way). */
+  timeout?: TimeoutKind
 
   /** `what`: a Said; a plain string is a system's (or a tool's) own message, passed on as it is. */
   constructor(
@@ -25,6 +27,13 @@ export class LabError extends Error {
     this.said = s
     this.name = 'LabError'
   }
+}
+
+/** A time-out of one of a client's waits: ETIMEDOUT, and which wait it was. */
+export function timedOut(what: Said, timeout: TimeoutKind): LabError {
+  const e = new LabError(what, 'ETIMEDOUT')
+  e.timeout = timeout
+  return e
 }
 
 /** The code of a LabError for input the engine refuses before anything is sent (hosts treat it as bad usage). */

@@ -43,10 +43,12 @@ export class HttpClient extends ClientCore<HttpClientConfig> {
       // course's client sends it when it calls close(), and that is when the ladder stamps it.
       socket = net.connect({ host: target.address, port, allowHalfOpen: true })
       this.sockets.add(socket)
+      const dialled = performance.now()
       await connected(socket, () => this.stoppedError())
       const fields = { conn, ...socketEnds(socket) }
       place = fields
-      this.report.event('connect', { ...fields, detail: { handshake: false } })
+      // A new TCP socket each time, connected once its handshake is done: the same observation as the TCP client's.
+      this.report.event('connect', { ...fields, detail: { handshake: true, waitedUs: Math.round((performance.now() - dialled) * 1000) } })
       const request = `GET ${path} HTTP/1.0\r\n\r\n`
       this.report.console(request, conn)
       const bytes = Buffer.from(request, 'ascii')

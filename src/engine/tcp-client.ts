@@ -11,7 +11,7 @@ import type { SockAddr } from '../shared/events'
 import { formatTuple } from '../shared/events'
 import { ClientCore, connected, socketEnds } from './client-core'
 import { placeOf } from './endpoint'
-import { EMPTY_SEND, LabError, seconds } from './errors'
+import { EMPTY_SEND, LabError, seconds, timedOut } from './errors'
 import { closeNow, resolveHost, unreadAtClose } from './net-util'
 import { utf8Failure } from '../shared/utf8-check'
 import { said } from '../shared/i18n/said'
@@ -82,7 +82,9 @@ export class TcpClient extends ClientCore<TcpClientConfig> {
       }
       const waiting = c.inbox.reduce((n, b) => n + b.length, 0) + c.socket.readableLength
       const reply = await this.recv(c)
-      this.report.data('recv', reply, { ...placeOf(c), detail: { what: 'stream', recvSize: this.config.recvSize, leftover: c.leftover, eof: reply.length === 0, waiting, undecodable: utf8Failure(reply) } })
+      // A full recv(recvSize) may have cut the reply: what is known to be left, and whether more may be.
+      const cut = reply.length > 0 && reply.length === this.config.recvSize ? { unread: c.leftover, atLeast: !c.eof } : undefined
+      this.report.data('recv', reply, { ...placeOf(c), detail: { what: 'stream', recvSize: this.config.recvSize, leftover: c.leftover, eof: reply.length === 0, waiting, undecodable: utf8Failure(reply), ...(cut && { cut }) } })
       const text = reply.toString('utf8')
       this.report.console(`Received reply <${text}>`, c.conn)
       return { reply: text, length: reply.length }
@@ -206,10 +208,11 @@ export class TcpClient extends ClientCore<TcpClientConfig> {
       c.ended = true
       c.wake?.()
     })
+    const dialled = performance.now()
     await connected(
       socket,
       () => new LabError(said('error:stoppedBeforeConnect', { id: this.id })),
-      () => new LabError(said('error:connectTimeout', { target: this.target(), seconds: seconds(this.config.timeoutMs) }), 'ETIMEDOUT')
+      () => timedOut(said('error:connectTimeout', { target: this.target(), seconds: seconds(this.config.timeoutMs) }), 'connect')
     ).finally(() => (this.dialing = undefined))
     socket.setTimeout(0)
     // Nagle's algorithm: the system's default is on, and Node leaves it so. setNoDelay(false) alone
@@ -218,7 +221,8 @@ export class TcpClient extends ClientCore<TcpClientConfig> {
     else if (this.config.noDelay === false) socket.setNoDelay(true).setNoDelay(false)
     Object.assign(c, socketEnds(socket))
     this.open = c
-    this.report.event('connect', { ...placeOf(c), detail: { handshake: true } })
+    // Observed: the system reported the new socket connected, i.e. after its handshake (see EventDetails.connect).
+    this.report.event('connect', { ...placeOf(c), detail: { handshake: true, waitedUs: Math.round((performance.now() - dialled) * 1000) } })
     this.report.console(`Connected to server at ${this.target()}`, c.conn)
     return c
   }
@@ -234,7 +238,7 @@ export class TcpClient extends ClientCore<TcpClientConfig> {
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => {
         c.wake = undefined
-        reject(new LabError(said('error:replyTimeout', { target: this.target(), seconds: seconds(timeoutMs) }), 'ETIMEDOUT'))
+        reject(timedOut(said('error:replyTimeout', { target: this.target(), seconds: seconds(timeoutMs) }), 'reply'))
       }, timeoutMs)
       const check = (): void => {
         c.wake = undefined

@@ -178,13 +178,14 @@ export class TcpServer implements Endpoint {
     const reader = new StreamReader(socket)
     c.abort = () => reader.abort()
     const { recvSize, idleTimeoutMs } = this.config
-    let reason: 'client-closed' | 'served' | 'closed-here' = 'served'
+    let reason: 'client-closed' | 'served' | 'closed-here' | 'idle-timeout' = 'served'
     try {
       while (!c.closeAsked) {
         const read = await reader.recv(recvSize, idleTimeoutMs)
         if (read === 'aborted') break
         if (read === 'timeout') {
           this.report.note(said('console:noRequest', { peer, seconds: idleTimeoutMs / 1000 }), conn)
+          reason = 'idle-timeout'
           break
         }
         // Fields written out, not `{ ...place, detail }`: V8's slow path for a spread with a property
@@ -223,11 +224,13 @@ export class TcpServer implements Endpoint {
     const place = placeOf(c)
     const peer = remote ? formatTuple(remote.address, remote.port) : UNKNOWN_PEER
     let leftover = 0
+    let idle = false
     try {
       const request = await recvOnce(c, this.config.recvSize, this.config.idleTimeoutMs)
       if (request === 'aborted') return
       if (request === 'timeout') {
         this.report.note(said('console:noRequest', { peer, seconds: this.config.idleTimeoutMs / 1000 }), conn)
+        idle = true
         return
       }
       leftover = request.leftover
@@ -248,7 +251,7 @@ export class TcpServer implements Endpoint {
     } finally {
       // The course's close() after one recv(): bytes it left unread make the kernel reset the connection.
       const reset = unreadAtClose(socket, leftover)
-      const reason = c.closeAsked ? 'closed-here' : 'served'
+      const reason = c.closeAsked ? 'closed-here' : idle ? 'idle-timeout' : 'served'
       // Stamped as close() is called, right before its FIN (or RST), not when the socket has finished closing.
       this.report.call('close', { ...place, detail: { closedBy: 'server', reason, reset } }, () => closeNow(socket, reset))
       await closed(socket)

@@ -7,7 +7,7 @@ import { utf8Failure } from '../shared/utf8-check'
 import { formatTuple } from '../shared/events'
 import { ClientCore } from './client-core'
 import { boundAddr, sockAddr } from './endpoint'
-import { LabError, seconds } from './errors'
+import { LabError, seconds, timedOut } from './errors'
 import { resolveHost } from './net-util'
 import { closeUdp, datagramRead, sourceAddressFor } from './udp-util'
 import { said } from '../shared/i18n/said'
@@ -55,7 +55,7 @@ export class UdpClient extends ClientCore<UdpClientConfig> {
       this.report.console('Waiting for server response...')
       const msg = await new Promise<Buffer>((resolve, reject) => {
         const timer = setTimeout(() => {
-          reject(new LabError(said('error:udpNoReply', { peer, seconds: seconds(timeoutMs) }), 'ETIMEDOUT'))
+          reject(timedOut(said('error:udpNoReply', { peer, seconds: seconds(timeoutMs) }), 'reply'))
         }, timeoutMs)
         socket.on('message', (data) => {
           clearTimeout(timer)

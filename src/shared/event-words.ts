@@ -120,7 +120,7 @@ function closeWords(e: Describable<'close'>, t: TFunction): string {
   if (d.reason === 'client-stopped') return e.proto === 'UDP' ? t('event:close.clientStoppedUdp') : t('event:close.clientStopped')
   // t('event:close.server-stopped') t('event:close.served') t('event:close.client-done') t('event:close.ended')
   // t('event:close.client-after-server') t('event:close.client-one-recv') t('event:close.server-closed-idle')
-  // t('event:close.client-closed') t('event:close.closed-here')
+  // t('event:close.client-closed') t('event:close.closed-here') t('event:close.idle-timeout')
   return t(`event:close.${d.reason}`)
 }
 
@@ -160,7 +160,9 @@ function recvWords(e: Describable<'recv'>, t: TFunction): string {
     case 'stream': {
       // A client whose recv() got no byte at all learns that the server closed without a reply.
       let words = d.eof && e.length === 0 && e.role === 'client' ? t('event:recv.noReply') : t('event:recv.stream', { count: e.length })
-      if (d.leftover) words = t('event:recv.leftover', { words, count: d.leftover, recvSize: d.recvSize ?? 0 })
+      // A full recv() with the server's end of stream unread: how much more there is, this process cannot know.
+      if (d.cut?.atLeast) words = d.cut.unread ? t('event:recv.cutAtLeast', { words, count: d.cut.unread, recvSize: d.recvSize ?? 0 }) : t('event:recv.cutUnknown', { words, recvSize: d.recvSize ?? 0 })
+      else if (d.leftover) words = t('event:recv.leftover', { words, count: d.leftover, recvSize: d.recvSize ?? 0 })
       // A server (or a relay) reads on to its peer's end of stream: it says so.
       if (d.eof && byRole(e.role, { client: false, server: true, relay: true })) words = t('event:recv.thenEof', { words })
       if (d.waiting) words = t('event:recv.waiting', { words, count: d.waiting })

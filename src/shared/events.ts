@@ -29,6 +29,9 @@ export interface SockAddr {
   family: Family
 }
 
+/** Which of a client's waits timed out: connect() (no handshake) or recv() (no reply). */
+export type TimeoutKind = 'connect' | 'reply'
+
 /** Who ended a connection (or a socket): the side that closed first, as this endpoint saw it. */
 export type Side = 'client' | 'server'
 
@@ -44,6 +47,7 @@ export type CloseReason =
   | 'server-closed-idle' // the TCP server closed a connection on which the client waited for nothing (idle time-out, Stop)
   | 'client-closed' // a keep-open TCP server closed the connection after reading the client's end of stream
   | 'closed-here' // a TCP server closed one connection because it was asked to (closeConnection)
+  | 'idle-timeout' // a TCP server closed a connection on which no request came within its idle time-out
 
 /**
  * A close() that reset the connection (RST): bytes were still unread, as the course's program that
@@ -68,14 +72,23 @@ export interface EventDetails {
   queued: { queuedAhead: number }
   /** How long the connection waited in the listen backlog, when it had to (iterative server busy). */
   accept: { backlogMs?: number }
-  /** `handshake`: the three-way handshake is what connect() waited for (said for the TCP lab). */
-  connect: { handshake: boolean }
+  /**
+   * `handshake`: what this endpoint observed of the three-way handshake. `true`: connect() opened a
+   * new TCP socket and waited until the system reported it connected, which it does only once its
+   * SYN was answered by a SYN-ACK and it sent the ACK (the TCP and the HTTP clients both do: HTTP
+   * runs over TCP). What is NOT observed here: the packets themselves (their times, options, a
+   * retransmitted SYN), which only the capture (the Wire view) sees. `false`: connect() did not wait
+   * for a handshake (no client does today; kept for a connection reused without one).
+   * `waitedUs`: how long connect() waited, in microseconds of the lab's clock.
+   */
+  connect: { handshake: boolean; waitedUs?: number }
   send: SendDetail
   recv: RecvDetail
   close: { closedBy: Side; reason: CloseReason; reset?: UnreadReset }
   /** Errors and resets carry Node's code (ECONNRESET ...) and what happened as data (`said`: a key of the `error` catalog and its parameters). */
   reset: { code?: string; said: Said }
-  error: { code?: string; said: Said }
+  /** `timeout`: which wait gave up (both are ETIMEDOUT): connect() waiting for the handshake, or a read waiting for the reply. */
+  error: { code?: string; said: Said; timeout?: TimeoutKind }
   /**
    * `course`: the course program's own line: `info` is what the program prints, its own words,
    * never translated (students compare them with the Python programs). `said`: a note of the lab
@@ -146,8 +159,12 @@ export type RecvDetail =
    * were left unread; `eof`: the stream ended; `waiting`: bytes had arrived before recv() started.
    * `reply`: a session client's read of one message's reply: `got` bytes of the `of` it awaits, once
    * this read is counted (more than `of`: the read held bytes beyond that reply, glued to it).
+   * `cut`: the TCP client's one recv(recvSize) came back full, so the reply may have been cut there:
+   * `unread` bytes beyond it had reached this process and were left unread; `atLeast`: the server's
+   * end of stream had not been read, so more may wait in the system (unknown: only the capture sees
+   * them). Absent: the read was shorter than recvSize, nothing of this reply was cut.
    */
-  | { what: 'stream'; recvSize?: number; leftover: number; eof: boolean; waiting: number; undecodable?: Utf8Failure; reply?: { got: number; of: number } }
+  | { what: 'stream'; recvSize?: number; leftover: number; eof: boolean; waiting: number; undecodable?: Utf8Failure; reply?: { got: number; of: number }; cut?: { unread: number; atLeast: boolean } }
   /**
    * One UDP datagram of `length` bytes; recvfrom(recvSize) kept `truncatedTo` of a longer one.
    * `wildcard`: the server is bound to 0.0.0.0 or ::, and recvfrom() does not say which address it came to.

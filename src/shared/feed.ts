@@ -5,7 +5,7 @@
 // duplicate. Until a window is ready, the host holds the feed for it.
 
 import type { NamesAll } from './contract'
-import type { EventKind, LabEvent, SockAddr } from './events'
+import type { CloseReason, EventKind, LabEvent, SockAddr } from './events'
 import { ROLE_NAMES } from './endpoint-kinds'
 import { TCP_FLAGS, type WirePacket, type WireStep } from './wire'
 import type { WindowsMessage } from './window-views'
@@ -112,6 +112,21 @@ export class FeedMessageError extends Error {}
 
 /** Each kind of event, as a value: a kind added to EventKind and not here does not compile. */
 const EVENT_KINDS: Record<EventKind, true> = { listen: true, bind: true, queued: true, accept: true, connect: true, send: true, recv: true, close: true, reset: true, error: true, console: true, lifecycle: true }
+/** Each close reason, as a value: a reason added to CloseReason and not here does not compile. */
+const CLOSE_REASONS: Record<CloseReason, true> = {
+  'server-stopped': true,
+  served: true,
+  'client-done': true,
+  ended: true,
+  'client-after-server': true,
+  'client-one-recv': true,
+  'client-stopped': true,
+  'server-closed-idle': true,
+  'client-closed': true,
+  'closed-here': true,
+  'idle-timeout': true
+}
+const TIMEOUTS = new Set(['connect', 'reply'])
 const ROLES = new Set<string>(ROLE_NAMES)
 const SIDES = new Set(['client', 'server'])
 const PROTOS = new Set(['TCP', 'UDP', 'HTTP'])
@@ -158,6 +173,11 @@ export function decodeEvents(message: EventsMessage): LabEvent[] {
     value(e, 'detail', isRecord)
     value(e, 'local', isSockAddr, true)
     value(e, 'remote', isSockAddr, true)
+    // Observations the words and the checks read: a reason with no words, or a time-out of no known wait, is not this version's.
+    const detail = e.detail as Record<string, unknown>
+    if (e.kind === 'close' && (typeof detail.reason !== 'string' || !Object.hasOwn(CLOSE_REASONS, detail.reason))) throw new FeedMessageError(`event ${String(e.seq)} has no valid close reason (${show(detail.reason)})`)
+    if (e.kind === 'error' && detail.timeout !== undefined && !TIMEOUTS.has(detail.timeout as string)) throw new FeedMessageError(`event ${String(e.seq)} names no valid time-out (${show(detail.timeout)})`)
+    if (e.kind === 'connect' && typeof detail.handshake !== 'boolean') throw new FeedMessageError(`event ${String(e.seq)} does not say whether a handshake was observed`)
     if (e.kind === 'lifecycle') {
       const problem = lifecycleProblem(e.detail as Record<string, unknown>)
       if (problem) throw new FeedMessageError(`event ${String(e.seq)} ${problem}`)
