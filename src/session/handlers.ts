@@ -11,6 +11,7 @@ import { portOfUrl, portsOfConfig, type LabCapture } from './lab-capture'
 import { said } from '../shared/i18n/said'
 import { captureWaitSaid } from '../shared/wire'
 import { englishT, sayIn } from '../shared/event-words'
+import { checkServer } from './check-server'
 
 export interface HostFacts {
   host: HostInfo['host']
@@ -85,7 +86,9 @@ export function createLabHandlers(lab: Lab, facts: HostFacts, capture: LabCaptur
       throw new LabError(said('error:showViewOnlyWindow'))
     },
     // Per user, not per window or per run: the next start of either host opens in it (user-settings.ts).
-    setLanguage: (lang) => writeSettings({ language: lang })
+    setLanguage: (lang) => writeSettings({ language: lang }),
+    // Plays the client against a server the student started (check-server.ts): it starts no program.
+    checkServer: (request) => checkServer(request)
   }
 }
 

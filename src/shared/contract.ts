@@ -3,7 +3,7 @@
 // browser host all derive their types and channel names from LabCommands. Nothing else spells them.
 
 import type { ConfigOf, EndpointKind, KindOfRole } from './endpoint-kinds'
-import type { SockAddr, WindowLineStyle } from './events'
+import type { Family, SockAddr, WindowLineStyle } from './events'
 import type { EventsListener, PacketsListener } from './feed'
 import type { KernelTcpReading } from './kernel-tcp'
 import type { Lang } from './i18n/resources'
@@ -110,6 +110,48 @@ export interface HostInfo {
   language?: string
 }
 
+/**
+ * What the window's Check panel asks the host to grade (issue 18): a server the student started
+ * outside socklab, by its address and port. The host plays the client with src/check's cases;
+ * nothing here starts a program. `root` (http-server): the folder that server serves, where the
+ * check writes its test files for the time of the check (then removes them).
+ */
+export interface CheckServerRequest {
+  what: 'tcp-server' | 'udp-server' | 'http-server'
+  address: string
+  port: number
+  family: Family
+  /** tcp-server: the design asked is concurrent (a silent client must not make the next one wait). */
+  concurrent?: boolean
+  root?: string
+}
+
+/** An item's title: the `check` catalog's key for socklab's own cases, else a case file's own words per language. */
+export type CheckTitle = { key: string } | { own: Record<string, string> }
+
+/** One item of a check as data (src/check/runner.ts's ItemResult): its words are made in the window. */
+export interface CheckItem {
+  caseId: string
+  id: string
+  title: CheckTitle
+  weight: number
+  gate: boolean
+  status: 'pass' | 'fail' | 'skipped'
+  verdict?: { pass: boolean; expected?: Said; saw?: Said; note?: Said }
+  gateTitle?: CheckTitle
+}
+
+/** What checkServer() answers: every item, the case files that could not be read, the score. */
+export interface CheckServerResult {
+  check: CheckServerRequest['what']
+  where: string
+  items: CheckItem[]
+  problems: { file: string; problem: Said }[]
+  score: number
+  maxScore: number
+  passed: boolean
+}
+
 /** Each verb the UI may call, as a synchronous signature; transports make them async. */
 export interface LabCommands {
   hostInfo(): HostInfo
@@ -152,6 +194,8 @@ export interface LabCommands {
   showView(view: SharedView, token?: string): WindowsState
   /** Remembers the language this user chose in a window, for the next run (hostInfo().language). */
   setLanguage(lang: Lang): void
+  /** Grades a server by its address and port with socklab's own server checks (one check at a time per host). */
+  checkServer(request: CheckServerRequest): CheckServerResult
 }
 
 export type Verb = keyof LabCommands
@@ -175,7 +219,8 @@ export const VERBS = [
   'kernelState',
   'exportPcapng',
   'showView',
-  'setLanguage'
+  'setLanguage',
+  'checkServer'
 ] as const satisfies readonly Verb[]
 
 /** Compiles only when `List` names every member of `All` (satisfies above refuses anything else). */

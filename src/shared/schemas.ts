@@ -14,6 +14,7 @@ import { MAX_SHARED_TABS, MAX_WINDOWS, VIEW_NAMES } from './window-views'
 import { en } from './i18n/resources'
 
 export { fields, type NumberField } from './field-rules'
+import { address, family } from './field-rules'
 
 /** What a window may send to start an endpoint: the strict object of each kind of the table. */
 const configs = Object.values(ENDPOINT_KINDS).map((row) => row.config)
@@ -124,7 +125,25 @@ export const argSchemas: { [V in Verb]: z.ZodType<ArgsOf<V>> } = {
   kernelState: z.tuple([z.number().int().nonnegative().optional()]),
   exportPcapng: z.tuple([]),
   showView: z.tuple([sharedView, windowToken.optional()]),
-  setLanguage: z.tuple([z.enum(LANGS as [Lang, ...Lang[]], { error: 'not a language socklab speaks' })])
+  setLanguage: z.tuple([z.enum(LANGS as [Lang, ...Lang[]], { error: 'not a language socklab speaks' })]),
+  checkServer: z.tuple([
+    z
+      .strictObject({
+        what: z.enum(['tcp-server', 'udp-server', 'http-server']),
+        address,
+        port: z.number().int().min(1).max(65535),
+        family,
+        concurrent: z.boolean().optional(),
+        // The folder an HTTP server serves: an absolute path, no control characters.
+        root: z
+          .string()
+          .min(1)
+          .max(4096)
+          .refine((r) => (r.startsWith('/') || /^[A-Za-z]:[\\/]/.test(r)) && !CONTROL_CHARACTER.test(r), { error: 'the folder must be an absolute path' })
+          .optional()
+      })
+      .refine((r) => r.what !== 'http-server' || r.root !== undefined, { error: 'an HTTP server check needs the folder it serves', path: ['root'] })
+  ])
 }
 
 /**

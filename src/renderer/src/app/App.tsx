@@ -19,6 +19,7 @@ import { Header } from './Header'
 import { ServerPanel } from '../lab/ServerPanel'
 import { Splitter } from '../ui/Splitter'
 import { ViewTabs, type ViewTab } from './ViewTabs'
+import { CheckOpener } from '../check/CheckPanel'
 import { mirroredLab, WindowFollow } from './window-follow'
 import { MAX_SHARED_TABS, type SharedView } from '../../../shared/window-views'
 import { loadViewMemory, saveViewMemory } from '../lab/view-memory'
@@ -121,6 +122,7 @@ export function App({ api, info }: { api: LabApi; info: HostInfo }): React.JSX.E
         onFamily={(f) => controller.setFamily(f)}
         onZoom={onZoom}
         onTheme={setTheme}
+        tools={<CheckOpener api={api} family={family} />}
       />
       <main className="consoles" key={active}>
         <ClientPanel

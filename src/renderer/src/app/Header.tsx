@@ -21,9 +21,11 @@ interface Props {
   onFamily: (family: Family) => void
   onZoom: (direction: 1 | -1 | 0) => void
   onTheme: (theme: Theme) => void
+  /** Shown before the language switch (the Check panel's button). */
+  tools?: React.ReactNode
 }
 
-export function Header({ info, lab, family, zoom, theme, onLab, onFamily, onZoom, onTheme }: Props): React.JSX.Element {
+export function Header({ info, lab, family, zoom, theme, onLab, onFamily, onZoom, onTheme, tools }: Props): React.JSX.Element {
   const { t } = useTranslation('lab')
   return (
     <header className="top">
@@ -53,6 +55,7 @@ export function Header({ info, lab, family, zoom, theme, onLab, onFamily, onZoom
         ))}
       </div>
       <span className="spacer" />
+      {tools}
       <LanguageSwitch />
       <div className="view" role="group" aria-label={t('header.view')}>
         <button type="button" onClick={() => onZoom(-1)} aria-label={t('header.zoomOut')} data-testid="zoom-out" translate="no">
