@@ -122,7 +122,6 @@ export function App({ api, info }: { api: LabApi; info: HostInfo }): React.JSX.E
         onFamily={(f) => controller.setFamily(f)}
         onZoom={onZoom}
         onTheme={setTheme}
-        tools={<CheckOpener api={api} family={family} />}
       />
       <main className="consoles" key={active}>
         <ClientPanel
@@ -162,7 +161,12 @@ export function App({ api, info }: { api: LabApi; info: HostInfo }): React.JSX.E
         onTab={setViewTab}
         row={led ? shownRow : undefined}
         onRow={setRow}
-        trailing={<FollowControl follow={windows} leaderOpen={leader?.open} onFollow={(n) => follow.follow(n)} />}
+        trailing={
+          <>
+            <CheckOpener api={api} family={family} />
+            <FollowControl follow={windows} leaderOpen={leader?.open} onFollow={(n) => follow.follow(n)} />
+          </>
+        }
         nameOf={(id) => {
           const key = keyOf(id)
           return key ? wordsOf(t, fullName(key)) : undefined

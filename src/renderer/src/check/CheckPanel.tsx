@@ -69,7 +69,7 @@ function ItemRow({ item, t, lang }: { item: CheckItem; t: TFunction<'check'>; la
   )
 }
 
-export function CheckPanel({ api, family, onClose }: { api: LabApi; family: Family; onClose: () => void }): React.JSX.Element {
+export function CheckPanel({ api, family, open, onClose }: { api: LabApi; family: Family; open: boolean; onClose: () => void }): React.JSX.Element {
   const { t, i18n } = useTranslation('check')
   const [what, setWhat] = useState<What>('tcp-server')
   const [address, setAddress] = useState(family === 'IPv6' ? '::1' : '127.0.0.1')
@@ -99,7 +99,8 @@ export function CheckPanel({ api, family, onClose }: { api: LabApi; family: Fami
 
   const failed = result ? result.items.filter((i) => i.status !== 'pass').length + result.problems.length : 0
   return (
-    <div className="check-backdrop" onClick={(e) => e.target === e.currentTarget && onClose()}>
+    // Kept mounted once opened (hidden when closed): the last result stays while the student zooms or looks at the lab.
+    <div className="check-backdrop" hidden={!open} onClick={(e) => e.target === e.currentTarget && onClose()}>
       <section className="check-panel" role="dialog" aria-modal="true" aria-labelledby="check-heading" data-testid="check-panel">
         <header className="check-top">
           <h2 id="check-heading">{t('panel.title')}</h2>
@@ -191,12 +192,21 @@ export function CheckPanel({ api, family, onClose }: { api: LabApi; family: Fami
 export function CheckOpener({ api, family }: { api: LabApi; family: Family }): React.JSX.Element {
   const { t } = useTranslation('check')
   const [open, setOpen] = useState(false)
+  const [opened, setOpened] = useState(false)
   return (
     <>
-      <button type="button" onClick={() => setOpen(true)} title={t('panel.openHint')} data-testid="check-open">
+      <button
+        type="button"
+        onClick={() => {
+          setOpen(true)
+          setOpened(true)
+        }}
+        title={t('panel.openHint')}
+        data-testid="check-open"
+      >
         {t('panel.open')}
       </button>
-      {open && <CheckPanel api={api} family={family} onClose={() => setOpen(false)} />}
+      {opened && <CheckPanel api={api} family={family} open={open} onClose={() => setOpen(false)} />}
     </>
   )
 }
