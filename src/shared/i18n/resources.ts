@@ -10,6 +10,7 @@ import enHttp from './locales/en/http.json'
 import enLab from './locales/en/lab.json'
 import enLog from './locales/en/log.json'
 import enRelay from './locales/en/relay.json'
+import enStream from './locales/en/stream.json'
 import enWire from './locales/en/wire.json'
 import itCli from './locales/it/cli.json'
 import itCommon from './locales/it/common.json'
@@ -20,10 +21,11 @@ import itHttp from './locales/it/http.json'
 import itLab from './locales/it/lab.json'
 import itLog from './locales/it/log.json'
 import itRelay from './locales/it/relay.json'
+import itStream from './locales/it/stream.json'
 import itWire from './locales/it/wire.json'
 
 /** English is the source: its keys are the types every other catalog is checked against. */
-export const en = { common: enCommon, event: enEvent, error: enError, console: enConsole, cli: enCli, lab: enLab, log: enLog, wire: enWire, http: enHttp, relay: enRelay }
+export const en = { common: enCommon, event: enEvent, error: enError, console: enConsole, cli: enCli, lab: enLab, log: enLog, wire: enWire, http: enHttp, relay: enRelay, stream: enStream }
 
 export type Catalog = typeof en
 export type Namespace = keyof Catalog
@@ -32,7 +34,7 @@ export const NAMESPACES = Object.keys(en) as Namespace[]
 /** The languages socklab speaks, each with its catalogs (a missing key falls back to English). */
 export const LANGUAGES = {
   en,
-  it: { common: itCommon, event: itEvent, error: itError, console: itConsole, cli: itCli, lab: itLab, log: itLog, wire: itWire, http: itHttp, relay: itRelay }
+  it: { common: itCommon, event: itEvent, error: itError, console: itConsole, cli: itCli, lab: itLab, log: itLog, wire: itWire, http: itHttp, relay: itRelay, stream: itStream }
 } satisfies Record<string, Record<Namespace, object>>
 
 export type Lang = keyof typeof LANGUAGES

@@ -160,6 +160,7 @@ export function App({ api, info }: { api: LabApi; info: HostInfo }): React.JSX.E
         onTab={setViewTab}
         row={led ? shownRow : undefined}
         onRow={setRow}
+        selected={shownRow}
         trailing={<FollowControl follow={windows} leaderOpen={leader?.open} onFollow={(n) => follow.follow(n)} />}
         nameOf={(id) => {
           const key = keyOf(id)
