@@ -17,6 +17,7 @@ import { ClientPanel } from '../lab/ClientPanel'
 import { FollowControl } from './FollowControl'
 import { Header } from './Header'
 import { ServerPanel } from '../lab/ServerPanel'
+import { ConnectionList } from '../stream/ConnectionList'
 import { Splitter } from '../ui/Splitter'
 import { ViewTabs, type ViewTab } from './ViewTabs'
 import { mirroredLab, WindowFollow } from './window-follow'
@@ -147,6 +148,7 @@ export function App({ api, info }: { api: LabApi; info: HostInfo }): React.JSX.E
           onStart={() => void controller.startServer(active)}
           onStop={() => void controller.stopServer(active)}
           onChooseFolder={() => void controller.chooseFolder(active)}
+          connections={active === 'tcp' && <ConnectionList events={store} endpoint={lab.run?.id} />}
         />
       </main>
       <Splitter size={logSize} onSize={setLogSize} />

@@ -18,9 +18,11 @@ interface Props {
   onStart: () => void
   onStop: () => void
   onChooseFolder: () => void
+  /** Shown under the fields: the TCP server's open connections. */
+  connections?: React.ReactNode
 }
 
-export function ServerPanel({ lab, registry, problem, canChooseFolder, onChange, onPort, onStart, onStop, onChooseFolder }: Props): React.JSX.Element {
+export function ServerPanel({ lab, registry, problem, canChooseFolder, onChange, onPort, onStart, onStop, onChooseFolder, connections }: Props): React.JSX.Element {
   const { t } = useTranslation('lab')
   const words = useWords()
   const s = lab.server
@@ -79,6 +81,7 @@ export function ServerPanel({ lab, registry, problem, canChooseFolder, onChange,
           </>
         )}
       </div>
+      {connections}
       <p className="problem" role="alert" data-testid="server-problem">
         {words(problem)}
       </p>

@@ -143,13 +143,13 @@ function PieceBar({ p, lane, total, udp, onPick }: { p: Piece; lane: 'writes' | 
         </span>
         {p.cut !== undefined && (
           <span className="stream-cut" data-testid="stream-cut" style={{ width: pct(p.cut, p.to - p.from) }}>
-            {t('cutMark')}
+            {t('cutMark', { count: p.cut })}
           </span>
         )}
       </button>
       {p.unread !== undefined && (
         <span className="stream-unread" data-testid="stream-unread" style={{ left: pct(p.to, total), width: pct(p.unread, total) }} title={title}>
-          {t('unreadMark')}
+          {t('unreadMark', { count: p.unread })}
         </span>
       )}
     </>
