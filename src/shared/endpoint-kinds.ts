@@ -5,7 +5,7 @@
 
 import { z } from 'zod'
 import type { Proto, Role } from './events'
-import { address, family, fields, say } from './field-rules'
+import { address, family, fields, integerIn, numberField, say } from './field-rules'
 import { said } from './i18n/said'
 
 /** The window's labs: each groups one server kind with its client kind. */
@@ -23,6 +23,39 @@ export interface KindInfo {
 
 const { serverPort, clientPort, recvSize, timeoutMs, idleTimeoutMs } = fields
 
+/** Writes one TCP client message may be cut into (`--chunks`), and the pause between them (`--chunk-delay`). */
+export const CHUNKS_MIN = 1
+export const CHUNKS_MAX = 64
+export const CHUNK_DELAY_MAX_MS = 5000
+
+/** The stream options' rules, stated once for the window's fields and the CLI's flags. */
+export const streamFields = {
+  chunks: numberField(
+    'Writes',
+    said('cli:field.chunks'),
+    `an integer in ${CHUNKS_MIN}..${CHUNKS_MAX}`,
+    said('wire:field.rule.integerIn', { min: String(CHUNKS_MIN), max: String(CHUNKS_MAX) }),
+    integerIn(CHUNKS_MIN, CHUNKS_MAX)
+  ),
+  chunkDelayMs: numberField(
+    'Delay between writes (ms)',
+    said('cli:field.chunkDelay'),
+    `an integer in 0..${CHUNK_DELAY_MAX_MS}`,
+    said('wire:field.rule.integerIn', { min: '0', max: String(CHUNK_DELAY_MAX_MS) }),
+    integerIn(0, CHUNK_DELAY_MAX_MS)
+  )
+}
+
+/**
+ * The stream options' defaults: today's behaviour (one write, one exchange per connection, one reply
+ * per connection). Every one of them is optional in a config, and absent means this.
+ * `noDelay`: Node's net sockets (Node 20, checked with strace: no TCP_NODELAY is set) leave Nagle's
+ * algorithm ON, the kernel's default, as the course's Python sockets do; http.Server turns it off,
+ * net does not. So the default is `false`, Nagle on, as today; `noDelay: true` (`--nodelay`) turns
+ * Nagle off, and an explicit `false` makes the system call that turns it on, whatever Node assumed.
+ */
+export const STREAM_DEFAULTS = { keepOpen: false, chunks: 1, chunkDelayMs: 0, noDelay: false, session: false } as const
+
 export const ENDPOINT_KINDS = {
   'tcp-server': {
     role: 'server',
@@ -38,7 +71,10 @@ export const ENDPOINT_KINDS = {
       concurrent: z.boolean(),
       /** Close a connection that sends nothing for this long, so one silent client cannot block an
        *  iterative server forever (the course's server would wait). 0 waits forever. */
-      idleTimeoutMs: idleTimeoutMs.schema
+      idleTimeoutMs: idleTimeoutMs.schema,
+      /** Keep each connection open: recv() → upper-case → send() until the client closes (EOF), instead
+       *  of one reply and close. An iterative server still serves one connection at a time. Default false. */
+      keepOpen: z.boolean().optional()
     })
   },
   'tcp-client': {
@@ -52,7 +88,17 @@ export const ENDPOINT_KINDS = {
       recvSize: recvSize.schema,
       /** How long connect() and the recv() of the reply may each wait, as Python's settimeout():
        *  the course's client waits forever, and an empty or lost exchange would hang it. */
-      timeoutMs: timeoutMs.schema
+      timeoutMs: timeoutMs.schema,
+      /** One message sent as this many write() calls (1..64), cut as evenly as the bytes allow. Default 1. */
+      chunks: streamFields.chunks.schema.optional(),
+      /** Pause between those writes, in milliseconds (0..5000). Default 0. */
+      chunkDelayMs: streamFields.chunkDelayMs.schema.optional(),
+      /** setNoDelay(noDelay): true turns Nagle's algorithm off, false turns it on. Default false: Nagle
+       *  on, the system's default and today's behaviour (see STREAM_DEFAULTS). */
+      noDelay: z.boolean().optional(),
+      /** Stay connected: each send is one message and its reply, and the connection stays open until
+       *  the client's own Close (stop) ends it. Default false: one exchange per connection. */
+      session: z.boolean().optional()
     })
   },
   'udp-server': {
