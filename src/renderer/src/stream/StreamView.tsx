@@ -7,11 +7,10 @@
 import { useCallback, useMemo, useSyncExternalStore } from 'react'
 import type { TFunction } from 'i18next'
 import { useTranslation } from 'react-i18next'
-import type { Role } from '../../../shared/events'
 import { formatSockAddr } from '../../../shared/events'
 import { say, type Said } from '../../../shared/i18n/said'
 import type { EventStore } from '../feed/event-store'
-import { chooseConnection, streamConnections, streamPicture, type Direction, type Piece, type StreamConnection } from './stream-model'
+import { chooseConnection, streamConnections, streamPicture, type Direction, type End, type Piece, type StreamConnection } from './stream-model'
 import './stream.css'
 
 interface Props {
@@ -71,7 +70,7 @@ function ConnectionName({ t, c, n, nameOf }: { t: TFunction<'stream'>; c: Stream
   )
 }
 
-function sideName(t: TFunction<'stream'>, r: Role): string {
+function sideName(t: TFunction<'stream'>, r: End): string {
   return r === 'client' ? t('side.client') : t('side.server')
 }
 
@@ -90,14 +89,14 @@ function DirectionLanes({ d, udp, onPick }: { d: Direction; udp: boolean; onPick
   )
 }
 
-function laneName(t: TFunction<'stream'>, lane: 'writes' | 'reads', side: Role): string {
+function laneName(t: TFunction<'stream'>, lane: 'writes' | 'reads', side: End): string {
   // t('lane.writes') t('lane.reads')
   return `${sideName(t, side)} · ${t(`lane.${lane}`)}`
 }
 
 const pct = (n: number, total: number): string => `${(100 * n) / Math.max(1, total)}%`
 
-function Lane({ lane, side, pieces, total, udp, onPick }: { lane: 'writes' | 'reads'; side: Role; pieces?: Piece[]; total: number; udp: boolean; onPick: (seq: number) => void }): React.JSX.Element {
+function Lane({ lane, side, pieces, total, udp, onPick }: { lane: 'writes' | 'reads'; side: End; pieces?: Piece[]; total: number; udp: boolean; onPick: (seq: number) => void }): React.JSX.Element {
   const { t } = useTranslation('stream')
   return (
     <div className={`stream-lane ${lane}`} data-testid="stream-lane" data-lane={lane} data-side={side} data-count={pieces?.length ?? ''}>

@@ -9,13 +9,16 @@
 // reversed (a server bound to 0.0.0.0 or :: agrees on its port), nearest in time where a 4-tuple
 // was reused. A leg of a program outside the lab (python, nc) has no partner: its side is unseen.
 
-import type { LabEvent, Proto, Role, SockAddr } from '../../../shared/events'
+import type { LabEvent, Proto, SockAddr } from '../../../shared/events'
 import { said, type Said } from '../../../shared/i18n/said'
+
+/** The two ends of a connection (a relay between them, if any, is neither: its legs are left out). */
+export type End = 'client' | 'server'
 
 /** One end's events on one connection. */
 export interface Leg {
   endpoint: string
-  role: Role
+  role: End
   proto: Proto
   /** TCP/HTTP: the endpoint's connection number; 0 for UDP. */
   conn: number
@@ -49,8 +52,8 @@ export interface Piece {
 }
 
 export interface Direction {
-  from: Role
-  to: Role
+  from: End
+  to: End
   /** The writer's send() calls; undefined when the writer is not one of the lab's programs. */
   writes?: Piece[]
   /** The reader's recv() calls; undefined when the reader is not one of the lab's programs. */
@@ -79,13 +82,14 @@ export function legsOf(events: readonly LabEvent[]): Leg[] {
   const byKey = new Map<string, Leg>()
   for (const e of events) {
     if (e.kind === 'console' || e.kind === 'listen' || e.kind === 'bind' || !e.remote) continue
+    if (e.role !== 'client' && e.role !== 'server') continue
     const udp = e.proto === 'UDP'
     if (!udp && e.conn === 0) continue
     // A UDP client sends each sentence from a socket of its own (its own port); the server tells its peers apart by their address.
     const key = !udp ? `${e.endpoint}#${e.conn}` : e.role === 'client' ? `${e.endpoint}@${e.local?.port ?? '?'}` : `${e.endpoint}@${plain(e.remote.address)}#${e.remote.port}`
     let leg = byKey.get(key)
     if (!leg) {
-      leg = { endpoint: e.endpoint, role: e.role, proto: e.proto, conn: udp ? 0 : e.conn, local: e.local, remote: e.remote, events: [] }
+      leg = { endpoint: e.endpoint, role: e.role as End, proto: e.proto, conn: udp ? 0 : e.conn, local: e.local, remote: e.remote, events: [] }
       byKey.set(key, leg)
     }
     leg.local ??= e.local
@@ -141,7 +145,7 @@ export function chooseConnection(connections: readonly StreamConnection[], selec
   return newest
 }
 
-const other = (r: Role): Role => (r === 'client' ? 'server' : 'client')
+const other = (r: End): End => (r === 'client' ? 'server' : 'client')
 
 /** The side's send() (or recv()) calls that carried bytes, laid end to end. */
 function tcpPieces(leg: Leg | undefined, kind: 'send' | 'recv'): Piece[] | undefined {
@@ -213,7 +217,7 @@ export function captionOf(proto: Proto, writes: Piece[] | undefined, reads: Piec
   return unread > 0 ? said('stream:caption.withUnread', { line, count: unread }) : line
 }
 
-function direction(c: StreamConnection, from: Role): Direction {
+function direction(c: StreamConnection, from: End): Direction {
   const to = other(from)
   const writer = c[from]
   const reader = c[to]
