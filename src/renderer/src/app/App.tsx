@@ -18,6 +18,7 @@ import { FollowControl } from './FollowControl'
 import { Header } from './Header'
 import { ServerPanel } from '../lab/ServerPanel'
 import { ConnectionList } from '../stream/ConnectionList'
+import { ClientStreamFields, KeepOpenField } from '../stream/StreamFields'
 import { Splitter } from '../ui/Splitter'
 import { ViewTabs, type ViewTab } from './ViewTabs'
 import { mirroredLab, WindowFollow } from './window-follow'
@@ -137,6 +138,7 @@ export function App({ api, info }: { api: LabApi; info: HostInfo }): React.JSX.E
           onCancel={(key) => void controller.cancel(active, key)}
           onDraft={(key, text) => controller.setDraft(active, key, text)}
           draftCut={(key) => draftCutNote(view, key)}
+          moreFields={(tab) => active === 'tcp' && <ClientStreamFields fields={tab.fields} onChange={(fields) => controller.changeClient(active, tab.key, fields)} />}
         />
         <ServerPanel
           lab={lab}
@@ -148,6 +150,7 @@ export function App({ api, info }: { api: LabApi; info: HostInfo }): React.JSX.E
           onStart={() => void controller.startServer(active)}
           onStop={() => void controller.stopServer(active)}
           onChooseFolder={() => void controller.chooseFolder(active)}
+          moreFields={active === 'tcp' && <KeepOpenField checked={lab.server.keepOpen} disabled={lab.run !== undefined} onChange={(keepOpen) => controller.changeServer(active, { keepOpen })} />}
           connections={active === 'tcp' && <ConnectionList events={store} endpoint={lab.run?.id} />}
         />
       </main>

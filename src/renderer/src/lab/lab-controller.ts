@@ -503,7 +503,12 @@ export class LabController {
       }
       const result = await this.api.send(id, line)
       this.cancelled.delete(key)
-      this.setTab(kind, key, { phase: 'done', received: result.length })
+      if (kind === 'tcp' && this.tabOf(kind, key)?.fields.session) {
+        // A session stays connected for the next sentence; if the server closed meanwhile, the host says so.
+        this.setTab(kind, key, { phase: 'connected', received: result.length })
+        this.followed.set(id, { kind, key })
+        void this.follow()
+      } else this.setTab(kind, key, { phase: 'done', received: result.length })
     } catch (err) {
       if (this.endedByCancel(kind, key, id)) return
       this.failed(key, err, id)

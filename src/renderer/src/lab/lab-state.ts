@@ -29,6 +29,8 @@ export interface ServerFields {
   recvSize: string
   concurrent: boolean
   root: string
+  /** TCP: answer every message until the client closes (keepOpen). */
+  keepOpen: boolean
 }
 
 export interface ServerRun {
@@ -137,6 +139,10 @@ export interface ClientFields {
   recvOnce: boolean
   url: string
   urlEdited: boolean
+  /** TCP: one message as this many writes (chunks), Nagle's algorithm on (noDelay false), stay connected (session). */
+  chunks: string
+  nagle: boolean
+  session: boolean
 }
 
 export interface LabState {
@@ -168,7 +174,7 @@ export const shownTab = (lab: LabState): ClientTab => lab.tabs.find((t) => t.key
 
 /** A client tab's fields as a new window shows them: towards the lab's server port, on this family's loopback. */
 export function defaultClientFields(kind: LabKind, family: Family, port: string): ClientFields {
-  return { address: defaultClientAddress(family), addressEdited: false, port, portEdited: false, recvSize: kind === 'udp' ? '2048' : '1024', timeout: String(UDP_TIMEOUT_DEFAULT_MS / 1000), recvOnce: false, url: defaultUrl(family, port), urlEdited: false }
+  return { address: defaultClientAddress(family), addressEdited: false, port, portEdited: false, recvSize: kind === 'udp' ? '2048' : '1024', timeout: String(UDP_TIMEOUT_DEFAULT_MS / 1000), recvOnce: false, url: defaultUrl(family, port), urlEdited: false, chunks: '1', nagle: true, session: false }
 }
 
 /**
@@ -178,7 +184,7 @@ export function defaultClientFields(kind: LabKind, family: Family, port: string)
 export function untouched(kind: LabKind, tab: ClientTab): boolean {
   const f = tab.fields
   const usual = defaultClientFields(kind, 'IPv4', f.port)
-  return tab.phase === 'idle' && !tab.endpointId && !f.addressEdited && !f.portEdited && !f.urlEdited && f.recvSize === usual.recvSize && f.timeout === usual.timeout && f.recvOnce === usual.recvOnce
+  return tab.phase === 'idle' && !tab.endpointId && !f.addressEdited && !f.portEdited && !f.urlEdited && f.recvSize === usual.recvSize && f.timeout === usual.timeout && f.recvOnce === usual.recvOnce && f.chunks === usual.chunks && f.nagle === usual.nagle && f.session === usual.session
 }
 
 export function defaultUrl(family: Family, port: string): string {
@@ -190,7 +196,7 @@ export function initialLab(kind: LabKind, family: Family, info: HostInfo): LabSt
   const first = newTab(kind, 1, defaultClientFields(kind, family, port))
   return {
     kind,
-    server: { address: defaultServerAddress(family), addressEdited: false, port, recvSize: kind === 'udp' ? '2048' : '1024', concurrent: false, root: sampleSiteIn(info.sampleSite, globalThis.document?.documentElement.lang) },
+    server: { address: defaultServerAddress(family), addressEdited: false, port, recvSize: kind === 'udp' ? '2048' : '1024', concurrent: false, root: sampleSiteIn(info.sampleSite, globalThis.document?.documentElement.lang), keepOpen: false },
     serverBusy: false,
     tabs: [first],
     activeTab: first.key,
@@ -256,7 +262,7 @@ export function serverConfig(lab: LabState): Checked<ServerConfig> {
   if (lab.kind === 'http') return checked({ kind: 'http-server', address, port, root: s.root.trim() })
   const recvSize = integer(s.recvSize)
   if (lab.kind === 'udp') return checked({ kind: 'udp-server', address, port, recvSize })
-  return checked({ kind: 'tcp-server', address, port, recvSize, concurrent: s.concurrent, idleTimeoutMs: IDLE_TIMEOUT_DEFAULT_MS })
+  return checked({ kind: 'tcp-server', address, port, recvSize, concurrent: s.concurrent, idleTimeoutMs: IDLE_TIMEOUT_DEFAULT_MS, ...(s.keepOpen && { keepOpen: true }) })
 }
 
 /** The config a client tab's fields make. */
@@ -266,8 +272,14 @@ export function clientConfig(kind: LabKind, c: ClientFields, family: Family): Ch
   const port = integer(c.port)
   const recvSize = integer(c.recvSize)
   // The window has no timeout field for TCP: the default waits longer than an iterative server's idle timeout.
-  if (kind === 'tcp') return checked({ kind: 'tcp-client', address, port, recvSize, timeoutMs: TCP_TIMEOUT_DEFAULT_MS })
+  if (kind === 'tcp') return checked({ kind: 'tcp-client', address, port, recvSize, timeoutMs: TCP_TIMEOUT_DEFAULT_MS, ...streamOptions(c) })
   return checked({ kind: 'udp-client', address, port, recvSize, timeoutMs: milliseconds(c.timeout) })
+}
+
+/** The stream options a TCP client tab sets: only those that differ from the default, so that a config without them is today's. */
+function streamOptions(c: ClientFields): Partial<Extract<ClientConfig, { kind: 'tcp-client' }>> {
+  const chunks = integer(c.chunks)
+  return { ...(chunks !== 1 && { chunks }), ...(!c.nagle && { noDelay: true }), ...(c.session && { session: true }) }
 }
 
 export const PROMPTS: Record<LabKind, string> = {
@@ -300,7 +312,7 @@ function showingServer(lab: LabState, ep: EndpointInfo, family: Family): LabStat
   // Either family's default was the switch's, not typed: once the server stops it follows the switch again.
   const typed = lab.server.addressEdited && lab.server.address === c.address
   const server: ServerFields = { ...lab.server, address: c.address, addressEdited: typed || (['IPv4', 'IPv6'] as const).every((f) => c.address !== defaultServerAddress(f)) }
-  if (c.kind === 'tcp-server') Object.assign(server, { recvSize: String(c.recvSize), concurrent: c.concurrent })
+  if (c.kind === 'tcp-server') Object.assign(server, { recvSize: String(c.recvSize), concurrent: c.concurrent, keepOpen: c.keepOpen === true })
   if (c.kind === 'udp-server') server.recvSize = String(c.recvSize)
   if (c.kind === 'http-server') server.root = c.root
   return withServerPort({ ...lab, server, run: { id: ep.id, local: ep.local } }, String(ep.local?.port ?? c.port), family)
@@ -337,7 +349,7 @@ export function fieldsShowing(base: ClientFields, c: EndpointConfig, family: Fam
   if (c.kind === 'http-client') return { ...withUrl(base, url, family, serverPort), recvOnce: c.recvOnce }
   if (c.kind !== 'tcp-client' && c.kind !== 'udp-client') return base
   const port = String(c.port)
-  const timeout = c.kind === 'udp-client' ? { timeout: String(c.timeoutMs / 1000) } : {}
+  const timeout = c.kind === 'udp-client' ? { timeout: String(c.timeoutMs / 1000) } : { chunks: String(c.chunks ?? 1), nagle: c.noDelay !== true, session: c.session === true }
   return { ...base, address: c.address, addressEdited: c.address !== defaultClientAddress(family), port, portEdited: port !== serverPort, recvSize: String(c.recvSize), ...timeout }
 }
 
