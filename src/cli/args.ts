@@ -3,7 +3,7 @@
 import { parseArgs } from 'node:util'
 import type { Family, Proto } from '../shared/events'
 import type { EndpointKind } from '../shared/endpoint-kinds'
-import { ENDPOINT_KINDS } from '../shared/endpoint-kinds'
+import { ENDPOINT_KINDS, ROLES } from '../shared/endpoint-kinds'
 import { addressProblem, DEFAULT_HTTP_PORT, DEFAULT_PORT, defaultClientAddress, defaultServerAddress, MAX_PORT, MIN_PORT, parseCoursePort, PORT_RULE } from '../shared/address'
 import {
   CLIENT_TIMEOUT_MAX_MS,
@@ -16,6 +16,7 @@ import {
   UDP_TIMEOUT_DEFAULT_MS
 } from '../shared/limits'
 import { fields, type NumberField } from '../shared/schemas'
+import { CHUNK_DELAY_MAX_MS, CHUNKS_MAX, CHUNKS_MIN, STREAM_DEFAULTS, streamFields } from '../shared/endpoint-kinds'
 import { said } from '../shared/i18n/said'
 import { cliWords, SaidError, verbatim } from './words'
 
@@ -57,7 +58,8 @@ const PROGRAMS = ['tcp-server', 'tcp-client', 'udp-server', 'udp-client', 'http-
 export type Command = (typeof PROGRAMS)[number] | 'web'
 export const COMMANDS: readonly Command[] = [...PROGRAMS, 'web']
 
-const serves = (command: Command): boolean => command === 'web' || ENDPOINT_KINDS[command].role === 'server'
+/** It binds an address to be reached at (a server, a relay, the browser host): its -a defaults to the server's address. */
+const serves = (command: Command): boolean => command === 'web' || ROLES[ENDPOINT_KINDS[command].role].listens
 const protoOf = (command: Exclude<Command, 'web'>): Proto => ENDPOINT_KINDS[command].proto
 
 type OptionSpec = { type: 'string' | 'boolean'; short?: string }
@@ -70,8 +72,13 @@ const common = {
 } satisfies Record<string, OptionSpec>
 
 const extra: Record<Command, Record<string, OptionSpec>> = {
-  'tcp-server': { 'recv-size': { type: 'string' }, concurrent: { type: 'boolean' }, 'idle-timeout': { type: 'string' } },
-  'tcp-client': { message: { type: 'string', short: 'm' }, 'recv-size': { type: 'string' }, timeout: { type: 'string' } },
+  'tcp-server': { 'recv-size': { type: 'string' }, concurrent: { type: 'boolean' }, 'idle-timeout': { type: 'string' }, ...{ 'keep-open': { type: 'boolean' } } },
+  'tcp-client': {
+    message: { type: 'string', short: 'm' },
+    'recv-size': { type: 'string' },
+    timeout: { type: 'string' },
+    ...{ chunks: { type: 'string' }, 'chunk-delay': { type: 'string' }, nodelay: { type: 'boolean' }, session: { type: 'boolean' } }
+  },
   'udp-server': { 'recv-size': { type: 'string' } },
   'udp-client': { message: { type: 'string', short: 'm' }, 'recv-size': { type: 'string' }, timeout: { type: 'string' } },
   'http-server': { directory: { type: 'string', short: 'd' }, dotfiles: { type: 'boolean' } },
@@ -97,6 +104,8 @@ export interface Options {
   urls: string[]
   /** web: open the page in the default browser (--no-open skips it). */
   open: boolean
+  /** Streams (issue 17): tcp-server --keep-open; tcp-client --chunks N, --chunk-delay MS, --nodelay, --session. */
+  stream: { keepOpen: boolean; chunks: number; chunkDelayMs: number; noDelay?: true; session: boolean }
 }
 
 export function parseOptions(command: Command, argv: string[]): Options {
@@ -132,7 +141,20 @@ export function parseOptions(command: Command, argv: string[]): Options {
     dotfiles: v.dotfiles === true,
     recvOnce: v['recv-once'] === true,
     urls: parsed.positionals,
-    open: v['no-open'] !== true
+    open: v['no-open'] !== true,
+    stream: streamOptions(v)
+  }
+}
+
+/** The stream options of tcp-server and tcp-client, checked by the rules the window applies. */
+function streamOptions(v: Record<string, string | boolean | undefined>): Options['stream'] {
+  if (v.session === true && typeof v.message === 'string') throw new UsageError(said('cli:errors.sessionMessage'))
+  return {
+    keepOpen: v['keep-open'] === true,
+    chunks: checked(streamFields.chunks, '--chunks', v.chunks, wholeNumber, STREAM_DEFAULTS.chunks),
+    chunkDelayMs: checked(streamFields.chunkDelayMs, '--chunk-delay', v['chunk-delay'], wholeNumber, STREAM_DEFAULTS.chunkDelayMs),
+    ...(v.nodelay === true && { noDelay: true as const }),
+    session: v.session === true
   }
 }
 
@@ -147,7 +169,9 @@ const seconds = (ms: number): string => typed(ms / 1000)
 const RULES = {
   '--recv-size': said('cli:errors.recvSize', { min: typed(RECV_SIZE_MIN), max: typed(RECV_SIZE_MAX) }),
   '--timeout': said('cli:errors.timeout', { min: seconds(CLIENT_TIMEOUT_MIN_MS), max: seconds(CLIENT_TIMEOUT_MAX_MS) }),
-  '--idle-timeout': said('cli:errors.idleTimeout', { max: seconds(IDLE_TIMEOUT_MAX_MS) })
+  '--idle-timeout': said('cli:errors.idleTimeout', { max: seconds(IDLE_TIMEOUT_MAX_MS) }),
+  '--chunks': said('cli:errors.chunks', { min: typed(CHUNKS_MIN), max: typed(CHUNKS_MAX) }),
+  '--chunk-delay': said('cli:errors.chunkDelay', { max: typed(CHUNK_DELAY_MAX_MS) })
 }
 
 /** An option's value, checked by the same rule the window and the hosts apply, and named by its flag. */
@@ -189,23 +213,28 @@ export function usage(command: Command): string {
   const recvSize = (size: number): string => typed(size)
   const parts: Record<Command, { synopsis: string; about: string; options: string[] }> = {
     'tcp-server': {
-      synopsis: `socklab tcp-server [-a ${m.addr}] [-p N] [-6] [--concurrent] [--recv-size N] [--idle-timeout S]`,
+      synopsis: `socklab tcp-server [-a ${m.addr}] [-p N] [-6] [--concurrent] [--recv-size N] [--idle-timeout S] [--keep-open]`,
       about: t('cli:usage.tcpServer.about'),
       options: [
         ...family,
         optionLine('--concurrent', t('cli:usage.tcpServer.concurrent')),
         optionLine('--recv-size N', t('cli:usage.tcpServer.recvSize', { size: recvSize(1024) })),
-        optionLine('--idle-timeout S', t('cli:usage.tcpServer.idleTimeout', { seconds: seconds(IDLE_TIMEOUT_DEFAULT_MS) }))
+        optionLine('--idle-timeout S', t('cli:usage.tcpServer.idleTimeout', { seconds: seconds(IDLE_TIMEOUT_DEFAULT_MS) })),
+        optionLine('--keep-open', t('cli:usage.tcpServer.keepOpen'))
       ]
     },
     'tcp-client': {
-      synopsis: `socklab tcp-client [-a ${m.addr}] [-p N] [-6] [-m ${m.text}] [--timeout S] [--recv-size N]`,
+      synopsis: `socklab tcp-client [-a ${m.addr}] [-p N] [-6] [-m ${m.text} | --session] [--timeout S] [--recv-size N] [--chunks N [--chunk-delay MS]] [--nodelay]`,
       about: t('cli:usage.tcpClient.about'),
       options: [
         ...family,
         optionLine(`-m ${m.text}`, t('cli:usage.tcpClient.message')),
         optionLine('--timeout S', t('cli:usage.tcpClient.timeout', { seconds: seconds(TCP_TIMEOUT_DEFAULT_MS) })),
-        optionLine('--recv-size N', t('cli:usage.tcpClient.recvSize', { size: recvSize(1024) }))
+        optionLine('--recv-size N', t('cli:usage.tcpClient.recvSize', { size: recvSize(1024) })),
+        optionLine('--session', t('cli:usage.tcpClient.session')),
+        optionLine('--chunks N', t('cli:usage.tcpClient.chunks', { min: typed(CHUNKS_MIN), max: typed(CHUNKS_MAX) })),
+        optionLine('--chunk-delay MS', t('cli:usage.tcpClient.chunkDelay', { max: typed(CHUNK_DELAY_MAX_MS) })),
+        optionLine('--nodelay', t('cli:usage.tcpClient.nodelay'))
       ]
     },
     'udp-server': {

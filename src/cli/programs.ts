@@ -21,18 +21,19 @@ export async function runProgram(command: Command, o: Options): Promise<number> 
   lab.on('event', printEvent)
   switch (command) {
     case 'tcp-server':
-      return serve(lab, { kind: 'tcp-server', address: o.address, port: o.port, recvSize: o.recvSize, concurrent: o.concurrent, idleTimeoutMs: o.idleTimeoutMs })
+      return serve(lab, { kind: 'tcp-server', address: o.address, port: o.port, recvSize: o.recvSize, concurrent: o.concurrent, idleTimeoutMs: o.idleTimeoutMs, ...(o.stream.keepOpen && { keepOpen: true }) })
     case 'udp-server':
       return serve(lab, { kind: 'udp-server', address: o.address, port: o.port, recvSize: o.recvSize })
     case 'http-server':
       return serve(lab, { kind: 'http-server', address: o.address, port: o.port, root: path.resolve(o.directory), dotfiles: o.dotfiles })
     case 'tcp-client':
     case 'udp-client': {
+      if (command === 'tcp-client' && o.stream.session) return session(lab, tcpClientConfig(o))
       const sentence = o.message ?? (await ask('Input lowercase sentence: '))
       if (sentence === null) throw new UsageError(said('cli:errors.noSentence'))
       const config: EndpointConfig =
         command === 'tcp-client'
-          ? { kind: 'tcp-client', address: o.address, port: o.port, recvSize: o.recvSize, timeoutMs: o.timeoutMs }
+          ? tcpClientConfig(o)
           : { kind: 'udp-client', address: o.address, port: o.port, recvSize: o.recvSize, timeoutMs: o.timeoutMs }
       const { id } = await lab.start(config)
       await lab.send(id, sentence)
@@ -41,6 +42,40 @@ export async function runProgram(command: Command, o: Options): Promise<number> 
     case 'http-client':
       return fetchUrls(lab, o)
   }
+}
+
+/** The TCP client's config: the course's options, and the stream options given (absent ones keep today's behaviour). */
+function tcpClientConfig(o: Options): EndpointConfig {
+  const { chunks, chunkDelayMs, noDelay } = o.stream
+  return {
+    kind: 'tcp-client',
+    address: o.address,
+    port: o.port,
+    recvSize: o.recvSize,
+    timeoutMs: o.timeoutMs,
+    ...(chunks !== 1 && { chunks }),
+    ...(chunkDelayMs !== 0 && { chunkDelayMs }),
+    ...(noDelay && { noDelay }),
+    ...(o.stream.session && { session: true })
+  }
+}
+
+/**
+ * `tcp-client --session`: connects, then sends each line of standard input as it comes (typed or
+ * piped) on that one connection, prints each reply, and closes at the end of the input. The
+ * prompt only where someone types; empty lines are skipped (send(b'') would wait forever).
+ */
+async function session(lab: Lab, config: EndpointConfig): Promise<number> {
+  const { id } = await lab.start(config)
+  await lab.connect(id)
+  const prompt = process.stdin.isTTY ? 'Input lowercase sentence: ' : ''
+  for (;;) {
+    const line = await ask(prompt)
+    if (line === null) break
+    if (line !== '') await lab.send(id, line)
+  }
+  await lab.stop(id)
+  return 0
 }
 
 /**

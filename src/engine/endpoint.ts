@@ -3,7 +3,7 @@
 import type net from 'node:net'
 import type { AddressInfo } from 'node:net'
 import type { EndpointConfig, SendResult } from '../shared/contract'
-import type { EventDetails, EventKind, Family, LabEvent, LabEventOf, Proto, Role, SockAddr } from '../shared/events'
+import type { EventDetails, EventKind, Family, LabEvent, LabEventOf, LifecycleDetail, Proto, Role, SockAddr } from '../shared/events'
 import type { RenderedKind } from '../shared/event-words'
 import type { Said } from '../shared/i18n/said'
 import { said as saying } from '../shared/i18n/said'
@@ -26,6 +26,8 @@ export interface Endpoint {
   connect?(): Promise<void>
   /** TCP clients: whether a connection is open (made by connect() and not closed yet). */
   hasConnection?(): boolean
+  /** TCP servers: close one connection (its `conn` number) now. */
+  closeConnection?(conn: number): Promise<void>
 }
 
 /** Receives complete events; the Lab stamps and stores them, the CLI prints them. */
@@ -80,6 +82,11 @@ export class Reporter {
     const at = performance.now()
     syscall()
     this.event(kind, fields, undefined, at)
+  }
+
+  /** The endpoint's start, its client's activity, its stop: reported by the Lab, which knows them (LifecycleDetail). */
+  lifecycle(detail: LifecycleDetail): void {
+    this.emit('lifecycle', { detail }, undefined, 0, undefined, undefined)
   }
 
   /** A line the course program would print: its own words, never translated. */

@@ -8,8 +8,53 @@ import type { Proto, Role } from './events'
 import { address, family, fields, integerIn, numberField, say } from './field-rules'
 import { said } from './i18n/said'
 
-/** The window's labs: each groups one server kind with its client kind. */
-export type LabKind = 'tcp' | 'udp' | 'http'
+export type { Role } from './events'
+
+/** What a lab is: the window shows one lab at a time, with the endpoints of the kinds whose row names it. */
+export interface LabInfo {
+  /** Its name in the header and in names like "TCP Client 2" (a protocol token: the same in every language). */
+  title: string
+}
+
+/**
+ * The window's labs, in the header's order: each groups the kinds whose row names it (a server
+ * kind, its client kind, a relay kind). A new lab is a row here plus the rows of its kinds.
+ */
+export const LAB_ROWS = {
+  tcp: { title: 'TCP' },
+  udp: { title: 'UDP' },
+  http: { title: 'HTTP' }
+} as const satisfies Record<string, LabInfo>
+
+export type LabKind = keyof typeof LAB_ROWS
+export const LAB_KINDS = Object.keys(LAB_ROWS) as LabKind[]
+
+/**
+ * What a role means wherever roles are told apart: in console keys, in lists, in the defaults of
+ * addresses, in the ports a capture covers. A `Record<Role, …>`: a new role does not compile until
+ * it is stated here.
+ */
+export interface RoleInfo {
+  /** One console per endpoint, numbered from 1 (the client tabs: "tcp:client:2"), or one per lab ("tcp:server"). */
+  numbered: boolean
+  /** Where lists show it within its lab: the server first, then a relay, then the clients. */
+  order: number
+  /** It binds an address of its own to be reached at: its default address is the server's (all interfaces), not the loopback a client talks to. */
+  listens: boolean
+  /** It talks to a port it did not bind (a client's server, a relay's target): a capture must cover the port it reaches. */
+  dials: boolean
+}
+
+export const ROLES = {
+  server: { numbered: false, order: 0, listens: true, dials: false },
+  relay: { numbered: false, order: 1, listens: true, dials: true },
+  client: { numbered: true, order: 2, listens: false, dials: true }
+} as const satisfies Record<Role, RoleInfo>
+
+export const ROLE_NAMES = Object.keys(ROLES) as Role[]
+
+/** One value per role, all of them stated (a new role does not compile until each caller says its value). */
+export const byRole = <T>(role: Role, values: Record<Role, T>): T => values[role]
 
 export interface KindInfo {
   role: Role
@@ -157,6 +202,11 @@ export const ENDPOINT_KIND_NAMES = Object.keys(ENDPOINT_KINDS) as EndpointKind[]
 
 export function kindInfo(kind: EndpointKind): KindInfo {
   return ENDPOINT_KINDS[kind]
+}
+
+/** The kind of lab `lab` that plays `role`, if the lab has one (a lab need not have a relay). */
+export function kindIn(lab: LabKind, role: Role): EndpointKind | undefined {
+  return ENDPOINT_KIND_NAMES.find((k) => ENDPOINT_KINDS[k].lab === lab && ENDPOINT_KINDS[k].role === role)
 }
 
 type Row<K extends EndpointKind> = (typeof ENDPOINT_KINDS)[K]

@@ -3,9 +3,10 @@
 
 import type { Utf8Failure } from './utf8-check'
 import type { Said } from './i18n/said'
+import type { ClientActivity, EndpointConfig } from './contract'
 
 export type Proto = 'TCP' | 'UDP' | 'HTTP'
-export type Role = 'client' | 'server'
+export type Role = 'client' | 'server' | 'relay'
 export type Family = 'IPv4' | 'IPv6'
 
 export type EventKind =
@@ -20,6 +21,7 @@ export type EventKind =
   | 'reset' // the peer reset the connection (ECONNRESET / EPIPE)
   | 'error' // something failed; `detail.said` says what, as data
   | 'console' // a line the course program itself would print
+  | 'lifecycle' // an endpoint started, its client's activity changed, or it stopped (LifecycleDetail): windows follow the lab from these
 
 export interface SockAddr {
   address: string
@@ -40,6 +42,8 @@ export type CloseReason =
   | 'client-one-recv' // the HTTP client closed after its one recv(), the server still open
   | 'client-stopped' // a client was stopped (Cancel) while it waited for a reply
   | 'server-closed-idle' // the TCP server closed a connection on which the client waited for nothing (idle time-out, Stop)
+  | 'client-closed' // a keep-open TCP server closed the connection after reading the client's end of stream
+  | 'closed-here' // a TCP server closed one connection because it was asked to (closeConnection)
 
 /**
  * A close() that reset the connection (RST): bytes were still unread, as the course's program that
@@ -87,7 +91,35 @@ export interface EventDetails {
    * the Said; `info` holds its English words for an edge that does not word notes.
    */
   console: { course?: true; window?: { console: string; style: WindowLineStyle; said?: Said }; note?: Said }
+  lifecycle: LifecycleDetail
 }
+
+/**
+ * How an endpoint stopped: `stopped` (a stop() call: a window's Stop, or the host), `closed` (a
+ * client stopped with no call under way: its Close), `cancelled` (a client stopped while a call was
+ * under way: its wait was cancelled), `failed` (its start failed: nothing runs), `shutdown` (the
+ * lab closed every endpoint at once, as the host exits).
+ */
+export type StopHow = 'stopped' | 'closed' | 'cancelled' | 'failed' | 'shutdown'
+
+/**
+ * An endpoint's life, in the event stream in order with everything else it does, so that a window
+ * that opens, or reloads, later knows what runs and what stopped from the feed alone. Every endpoint
+ * has one `started`, then (clients) an `activity` each time what it does changes, then one `stopped`.
+ * The Lab keeps each endpoint's latest of these beyond its ring (Lab.lifecycleBefore), and a window
+ * attaching gets them ahead of the ring's events, with their own seq.
+ * - `started`: `n` is its number (tcp-client-3 → 3); `config` what it was started with; `console`
+ *   the console key the starting window shows it in (console-keys.ts); `local` the address a server
+ *   bound. Recorded once start() is over (a failed start is `started` then `stopped` `failed`):
+ *   the lines it printed while starting come just before it.
+ * - `activity` (clients): what it does now (ClientActivity), how its last exchange ended (bytes
+ *   `received`, or `failed`) and, HTTP, the URL it was asked for last.
+ * - `stopped`: how (StopHow).
+ */
+export type LifecycleDetail =
+  | { step: 'started'; n: number; config: EndpointConfig; console?: string; local?: SockAddr }
+  | { step: 'activity'; now: ClientActivity; received?: number; failed?: true; url?: string }
+  | { step: 'stopped'; how: StopHow }
 
 /** How a window's own line shows: a note, an error (`ERROR: ` in red), or what the student typed, after the prompt. */
 export type WindowLineStyle = 'note' | 'error' | 'input'
@@ -96,8 +128,9 @@ export type SendDetail =
   /**
    * One write to a TCP stream, or one UDP datagram (`length` says how many bytes). `wildcard`: a UDP
    * server bound to 0.0.0.0 or ::, whose own address on the row is not the one the system sends from.
+   * `chunk`: write `n` of the `of` writes a TCP client cut one message into (`--chunks`).
    */
-  | { what: 'bytes'; wildcard?: string }
+  | { what: 'bytes'; wildcard?: string; chunk?: { n: number; of: number } }
   /** The HTTP client's request line. */
   | { what: 'request'; method: string; target: string; version: string }
   /** An HTTP response; `streamed`: its body came from disk in chunks. */
@@ -111,8 +144,10 @@ export type RecvDetail =
   /**
    * One read of a TCP stream: `leftover` bytes came in the same read beyond recv(recvSize) and
    * were left unread; `eof`: the stream ended; `waiting`: bytes had arrived before recv() started.
+   * `reply`: a session client's read of one message's reply: `got` bytes of the `of` it awaits, once
+   * this read is counted (more than `of`: the read held bytes beyond that reply, glued to it).
    */
-  | { what: 'stream'; recvSize?: number; leftover: number; eof: boolean; waiting: number; undecodable?: Utf8Failure }
+  | { what: 'stream'; recvSize?: number; leftover: number; eof: boolean; waiting: number; undecodable?: Utf8Failure; reply?: { got: number; of: number } }
   /**
    * One UDP datagram of `length` bytes; recvfrom(recvSize) kept `truncatedTo` of a longer one.
    * `wildcard`: the server is bound to 0.0.0.0 or ::, and recvfrom() does not say which address it came to.

@@ -6,6 +6,7 @@
 
 import type { NamesAll } from './contract'
 import type { EventKind, LabEvent, SockAddr } from './events'
+import { ROLE_NAMES } from './endpoint-kinds'
 import { TCP_FLAGS, type WirePacket, type WireStep } from './wire'
 import type { WindowsMessage } from './window-views'
 import { windowsMessageSchema } from './schemas'
@@ -110,8 +111,9 @@ export function encodeEvents(events: readonly LabEvent[]): Pick<EventsMessage, '
 export class FeedMessageError extends Error {}
 
 /** Each kind of event, as a value: a kind added to EventKind and not here does not compile. */
-const EVENT_KINDS: Record<EventKind, true> = { listen: true, bind: true, queued: true, accept: true, connect: true, send: true, recv: true, close: true, reset: true, error: true, console: true }
-const ROLES = new Set(['client', 'server'])
+const EVENT_KINDS: Record<EventKind, true> = { listen: true, bind: true, queued: true, accept: true, connect: true, send: true, recv: true, close: true, reset: true, error: true, console: true, lifecycle: true }
+const ROLES = new Set<string>(ROLE_NAMES)
+const SIDES = new Set(['client', 'server'])
 const PROTOS = new Set(['TCP', 'UDP', 'HTTP'])
 
 /** What is wrong with an event's own fields (those not in the shared table), or undefined. */
@@ -156,8 +158,32 @@ export function decodeEvents(message: EventsMessage): LabEvent[] {
     value(e, 'detail', isRecord)
     value(e, 'local', isSockAddr, true)
     value(e, 'remote', isSockAddr, true)
+    if (e.kind === 'lifecycle') {
+      const problem = lifecycleProblem(e.detail as Record<string, unknown>)
+      if (problem) throw new FeedMessageError(`event ${String(e.seq)} ${problem}`)
+    }
   }
   return events as LabEvent[]
+}
+
+const HOWS = new Set(['stopped', 'closed', 'cancelled', 'failed', 'shutdown'])
+const ACTIVITIES = new Set(['idle', 'connecting', 'connected', 'waiting'])
+
+/** What is wrong with a lifecycle event's detail (windows adopt endpoints from these), or undefined. */
+function lifecycleProblem(d: Record<string, unknown>): string | undefined {
+  switch (d.step) {
+    case 'started':
+      if (!isCount(d.n) || !isRecord(d.config) || typeof (d.config as Record<string, unknown>).kind !== 'string') return 'starts an endpoint without its number or config'
+      if (d.console !== undefined && typeof d.console !== 'string') return 'starts an endpoint in no valid console'
+      if (d.local !== undefined && !isSockAddr(d.local)) return 'starts an endpoint on no valid address'
+      return undefined
+    case 'activity':
+      return ACTIVITIES.has(d.now as string) && (d.received === undefined || isCount(d.received)) && (d.url === undefined || typeof d.url === 'string') ? undefined : `says no valid activity (${show(d.now)})`
+    case 'stopped':
+      return HOWS.has(d.how as string) ? undefined : `says no valid stop (${show(d.how)})`
+    default:
+      return `is no valid step of an endpoint's life (${show(d.step)})`
+  }
 }
 
 const STEPS: Record<WireStep, true> = { 'handshake-1': true, 'handshake-2': true, 'handshake-3': true, 'client-close': true, 'server-close': true, 'last-ack': true, reset: true }
@@ -177,7 +203,7 @@ function packetProblem(p: unknown): string | undefined {
   if (!Array.isArray(q.flags) || !q.flags.every((f) => FLAGS.has(f as string))) return `${at} has no valid TCP flags (${show(q.flags)})`
   if (!isCount(q.length)) return `${at} has no valid length (${show(q.length)})`
   for (const field of ['seq', 'ack', 'window'] as const) if (q[field] !== undefined && !isCount(q[field])) return `${at} has no valid ${field} (${show(q[field])})`
-  if (q.sender !== undefined && !ROLES.has(q.sender as string)) return `${at} has no valid sender (${show(q.sender)})`
+  if (q.sender !== undefined && !SIDES.has(q.sender as string)) return `${at} has no valid sender (${show(q.sender)})`
   if (q.step !== undefined && !(typeof q.step === 'string' && Object.hasOwn(STEPS, q.step))) return `${at} has no valid step (${show(q.step)})`
   return undefined
 }
