@@ -151,7 +151,7 @@ export function App({ api, info }: { api: LabApi; info: HostInfo }): React.JSX.E
           onStop={() => void controller.stopServer(active)}
           onChooseFolder={() => void controller.chooseFolder(active)}
           moreFields={active === 'tcp' && <KeepOpenField checked={lab.server.keepOpen} disabled={lab.run !== undefined} onChange={(keepOpen) => controller.changeServer(active, { keepOpen })} />}
-          connections={active === 'tcp' && <ConnectionList events={store} endpoint={lab.run?.id} />}
+          connections={active === 'tcp' && <ConnectionList events={store} endpoint={lab.run?.id} onClose={led ? undefined : (conn) => void controller.closeConnection(active, conn)} />}
         />
       </main>
       <Splitter size={logSize} onSize={setLogSize} />

@@ -481,6 +481,13 @@ export class LabController {
     }
   }
 
+  /** Closes one connection of the lab's running server (Close in its list of open connections), as its close() would. */
+  async closeConnection(kind: LabKind, conn: number): Promise<void> {
+    const id = this.view.labs[kind].run?.id
+    if (!id) return
+    await this.api.closeConnection(id, conn).catch((err) => this.failed(serverConsole(kind), err, id))
+  }
+
   /** Ends a client's wait (or its open connection): its endpoint stops, which closes its socket and frees the server. */
   async cancel(kind: LabKind, key: string): Promise<void> {
     const tab = this.tabOf(kind, key)
