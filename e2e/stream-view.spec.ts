@@ -5,7 +5,7 @@
 import type { Page } from '@playwright/test'
 import enStream from '../src/shared/i18n/locales/en/stream.json'
 import itStream from '../src/shared/i18n/locales/it/stream.json'
-import { clientConsole, consoleText, expect, freePort, sendFromClient, shot, startServer, test } from './fixtures'
+import { clientConsole, consoleText, expect, freePort, logRows, sendFromClient, shot, startServer, test } from './fixtures'
 
 async function zoomTo(page: Page, label: string): Promise<void> {
   await page.getByTestId('zoom-reset').click()
@@ -49,6 +49,45 @@ for (const lang of ['en', 'it'] as const) {
   test.describe(() => {
     test.use({ lang })
     const words = lang === 'en' ? enStream : itStream
+    test(`3 writes arrive as 1 read: a client's message in 3 writes, queued at an iterative keep-open server, read at once${lang === 'en' ? '' : ' (it)'}`, async ({ lab }) => {
+      test.setTimeout(90_000)
+      await lab.setViewportSize({ width: 1920, height: 1080 })
+      await lab.getByTestId('server-keep-open').check()
+      await startServer(lab, await freePort())
+      // Client 1 holds the iterative server; client 2's three writes wait in the kernel meanwhile.
+      await lab.getByTestId('client-stream-toggle').click()
+      await lab.getByTestId('client-session').check()
+      await lab.getByTestId('client-stream-toggle').click()
+      await lab.getByTestId('client-connect').click()
+      await expect(lab.getByTestId('client-close')).toBeVisible()
+      await lab.getByTestId('client-new').click()
+      await expect(lab.getByTestId('client-tab-2')).toHaveAttribute('aria-selected', 'true')
+      await lab.getByTestId('client-stream-toggle').click()
+      await lab.getByTestId('client-chunks').fill('3')
+      await lab.getByTestId('client-stream-toggle').click()
+      await sendFromClient(lab, 'abc def ghi')
+      await expect.poll(async () => (await logRows(lab)).filter((r) => r[6].startsWith('SEND')).length, { timeout: 15_000 }).toBe(3)
+      // Nagle holds the second and third writes until the first is acknowledged: a moment for them to reach the server's kernel.
+      await lab.waitForTimeout(500)
+      await lab.getByTestId('client-tab-1').click()
+      await lab.getByTestId('client-close').click()
+      await lab.getByTestId('client-tab-2').click()
+      await expect.poll(() => consoleText(clientConsole(lab)), { timeout: 15_000 }).toContain('Received reply <ABC DEF GHI>')
+      await lab.getByTestId('view-stream').click()
+      await expect(caption(lab, 'client')).toHaveText(lang === 'en' ? '3 writes arrived as 1 read' : '3 scritture sono arrivate come 1 lettura')
+      expect(await lane(lab, 'client', 'writes')).toEqual(['0-4', '4-7', '7-11'])
+      expect(await lane(lab, 'client', 'reads')).toEqual(['0-11'])
+      await expect(caption(lab, 'server')).toHaveText(lang === 'en' ? '1 write arrived as 1 read' : '1 scrittura è arrivata come 1 lettura')
+      await readable(lab)
+      await shot(lab, `stream-view${lang === 'en' ? '' : '-it'}`)
+      await zoomTo(lab, '200%')
+      await readable(lab)
+      await shot(lab, `stream-view-200${lang === 'en' ? '' : '-it'}`)
+      await lab.setViewportSize({ width: 1280, height: 720 })
+      await zoomTo(lab, '150%')
+      await readable(lab)
+    })
+
     test(`a 3,000-byte write read by recv(1024) and the rest left unread; a UDP datagram cut by recvfrom(1024)${lang === 'en' ? '' : ' (it)'}`, async ({ lab }) => {
       test.setTimeout(90_000)
       await lab.setViewportSize({ width: 1920, height: 1080 })

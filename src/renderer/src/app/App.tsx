@@ -150,8 +150,14 @@ export function App({ api, info }: { api: LabApi; info: HostInfo }): React.JSX.E
           onStart={() => void controller.startServer(active)}
           onStop={() => void controller.stopServer(active)}
           onChooseFolder={() => void controller.chooseFolder(active)}
-          moreFields={active === 'tcp' && <KeepOpenField checked={lab.server.keepOpen} disabled={lab.run !== undefined} onChange={(keepOpen) => controller.changeServer(active, { keepOpen })} />}
-          connections={active === 'tcp' && <ConnectionList events={store} endpoint={lab.run?.id} onClose={led ? undefined : (conn) => void controller.closeConnection(active, conn)} />}
+          moreFields={
+            active === 'tcp' &&
+            (lab.run ? (
+              lab.server.keepOpen && <ConnectionList events={store} endpoint={lab.run.id} onClose={led ? undefined : (conn) => void controller.closeConnection(active, conn)} />
+            ) : (
+              <KeepOpenField checked={lab.server.keepOpen} onChange={(keepOpen) => controller.changeServer(active, { keepOpen })} />
+            ))
+          }
         />
       </main>
       <Splitter size={logSize} onSize={setLogSize} />

@@ -18,13 +18,11 @@ interface Props {
   onStart: () => void
   onStop: () => void
   onChooseFolder: () => void
-  /** More fields, after the panel's own (the TCP server's Keep connections open). */
+  /** More fields, after the panel's own (the TCP server's Keep connections open, or its open connections). */
   moreFields?: React.ReactNode
-  /** Shown under the fields: the TCP server's open connections. */
-  connections?: React.ReactNode
 }
 
-export function ServerPanel({ lab, registry, problem, canChooseFolder, onChange, onPort, onStart, onStop, onChooseFolder, moreFields, connections }: Props): React.JSX.Element {
+export function ServerPanel({ lab, registry, problem, canChooseFolder, onChange, onPort, onStart, onStop, onChooseFolder, moreFields }: Props): React.JSX.Element {
   const { t } = useTranslation('lab')
   const words = useWords()
   const s = lab.server
@@ -84,7 +82,6 @@ export function ServerPanel({ lab, registry, problem, canChooseFolder, onChange,
         )}
         {moreFields}
       </div>
-      {connections}
       <p className="problem" role="alert" data-testid="server-problem">
         {words(problem)}
       </p>
