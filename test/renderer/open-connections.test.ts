@@ -33,3 +33,15 @@ it('lists accepted and queued connections with the client address, until each cl
   expect(list()).toEqual([])
   expect(openConnections(t.events, undefined)).toEqual([])
 })
+
+it("a keep-open server's connection stays listed while the session sends, counting its reads, until the server closes it (closeConnection)", async () => {
+  t = testLab()
+  const server = await t.start(tcpServer({ keepOpen: true }))
+  const client = await t.start(tcpClient(server.local!.port, { session: true }))
+  for (const m of ['one', 'two', 'three']) await t.lab.send(client.id, m)
+  const peer = formatSockAddr(t.events.find((e) => e.endpoint === client.id && e.kind === 'connect')!.local!)
+  expect(openConnections(t.events, server.id).map((c) => `${c.conn} ${c.remote ? formatSockAddr(c.remote) : '?'} ${c.messages}`)).toEqual([`1 ${peer} 3`])
+  await t.lab.closeConnection(server.id, 1)
+  await t.waitForEvent((e) => e.endpoint === server.id && e.kind === 'close' && e.conn === 1)
+  expect(openConnections(t.events, server.id)).toEqual([])
+})

@@ -2,6 +2,7 @@
 // server (both legs paired), a program outside the lab (its side unseen), UDP truncation, and an
 // HTTP reply read in several recv(1500) calls. Asserted on the recorded calls, never on timing.
 
+import { execFileSync } from 'node:child_process'
 import path from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import type { LabEvent } from '../../src/shared/events'
@@ -20,6 +21,21 @@ afterEach(async () => {
 /** Each piece as [from, to] (and what was left unread or cut), for comparing. */
 const spans = (d: Direction, lane: 'writes' | 'reads'): string[] | undefined =>
   d[lane]?.map((p) => `${p.from}-${p.to}${p.unread ? ` unread ${p.unread}` : ''}${p.cut ? ` cut ${p.cut}` : ''}`)
+
+/** Bytes waiting unread in the server socket's receive queue for the client on `clientPort` (ss's Recv-Q): the kernel's count. */
+function recvQueue(serverPort: number, clientPort: number): number {
+  const out = execFileSync('ss', ['-tnH', 'state', 'established', `( sport = :${serverPort} and dport = :${clientPort} )`], { encoding: 'utf8' })
+  const cols = out.trim().split(/\s+/)
+  return cols.length >= 2 ? Number(cols[0]) : -1
+}
+
+async function until(check: () => boolean, what: string, ms = 5000): Promise<void> {
+  const end = Date.now() + ms
+  while (!check()) {
+    if (Date.now() > end) throw new Error(`not within ${ms} ms: ${what}`)
+    await new Promise((resolve) => setTimeout(resolve, 20))
+  }
+}
 
 const only = (events: readonly LabEvent[], endpoint: string, kind: LabEvent['kind']): LabEvent[] => events.filter((e) => e.endpoint === endpoint && e.kind === kind)
 
@@ -49,6 +65,66 @@ describe('writes against reads (stream-model)', () => {
     expect(spans(down, 'writes')).toEqual(['0-1024'])
     expect(spans(down, 'reads')).toEqual(['0-1024'])
     expect(english(down.caption)).toBe('1 write arrived as 1 read')
+  })
+
+  it('3 writes of one message, waiting in the kernel together, arrive as 1 read of a keep-open server', async () => {
+    t = testLab()
+    // Iterative: while the first client holds the server, the second one's three writes wait in the
+    // kernel; the server is freed only once ss counts all 11 bytes there.
+    const server = await t.start(tcpServer({ keepOpen: true }))
+    const port = server.local!.port
+    const first = await t.start(tcpClient(port, { session: true }))
+    await t.lab.send(first.id, 'first')
+    const chunked = await t.start(tcpClient(port, { chunks: 3 }))
+    const reply = t.lab.send(chunked.id, 'abc def ghi')
+    await until(() => only(t.events, chunked.id, 'send').length === 3, 'the three writes')
+    await until(() => recvQueue(port, only(t.events, chunked.id, 'send')[0].local!.port) === 11, 'all 11 bytes in the kernel')
+    await t.lab.stop(first.id)
+    await reply
+    await t.waitForEvent((e) => e.endpoint === server.id && e.kind === 'close' && e.conn === 2)
+    const connections = streamConnections(t.events)
+    expect(connections).toHaveLength(2)
+    // No row selected: the connection with the newest bytes, the chunked client's.
+    const c = chooseConnection(connections)!
+    expect(c.client?.endpoint).toBe(chunked.id)
+    const [up, down] = streamPicture(c).directions
+    expect(spans(up, 'writes')).toEqual(['0-4', '4-7', '7-11'])
+    expect(spans(up, 'reads')).toEqual(['0-11'])
+    expect(english(up.caption)).toBe('3 writes arrived as 1 read')
+    expect(italian(up.caption)).toBe('3 scritture sono arrivate come 1 lettura')
+    expect(english(down.caption)).toBe('1 write arrived as 1 read')
+    // The first client's session: its one message, one write and one read each way.
+    expect(english(streamPicture(connections[0]).directions[0].caption)).toBe('1 write arrived as 1 read')
+  })
+
+  it('one write of 3,000 bytes takes 3 reads of recv(1024) at a keep-open server; a session of three messages is 3 writes against 3 reads', async () => {
+    t = testLab()
+    const server = await t.start(tcpServer({ keepOpen: true, concurrent: true }))
+    const c = await t.start(tcpClient(server.local!.port, { session: true, recvSize: 4096 }))
+    await t.lab.send(c.id, 'x'.repeat(3000))
+    await t.lab.stop(c.id)
+    await t.waitForEvent((e) => e.endpoint === server.id && e.kind === 'close' && e.conn === 1)
+    const [big] = streamConnections(t.events)
+    const [up, down] = streamPicture(big).directions
+    expect(spans(up, 'writes')).toEqual(['0-3000'])
+    expect(spans(up, 'reads')).toEqual(['0-1024', '1024-2048', '2048-3000'])
+    expect(english(up.caption)).toBe('1 write of 3,000 bytes took 3 reads of 1,024')
+    expect(italian(up.caption)).toBe('1 scrittura di 3.000 byte ha richiesto 3 letture da 1.024')
+    // The reply: the server's three writes, read by the client as the kernel glued them.
+    const clientReads = only(t.events, c.id, 'recv').filter((e) => e.length > 0)
+    expect(spans(down, 'writes')).toEqual(['0-1024', '1024-2048', '2048-3000'])
+    expect(down.reads!.map((p) => p.to - p.from)).toEqual(clientReads.map((e) => e.length))
+    expect(english(down.caption)).toBe(clientReads.length === 1 ? '3 writes arrived as 1 read' : `3 writes arrived as ${clientReads.length} reads`)
+
+    const session = await t.start(tcpClient(server.local!.port, { session: true }))
+    for (const m of ['one', 'two', 'three']) await t.lab.send(session.id, m)
+    const s = streamConnections(t.events).find((x) => x.client?.endpoint === session.id)!
+    expect(s.server?.conn).toBe(2)
+    const [ask, answer] = streamPicture(s).directions
+    expect(spans(ask, 'writes')).toEqual(['0-3', '3-6', '6-11'])
+    expect(spans(ask, 'reads')).toEqual(['0-3', '3-6', '6-11'])
+    expect(english(ask.caption)).toBe('3 writes arrived as 3 reads')
+    expect(english(answer.caption)).toBe('3 writes arrived as 3 reads')
   })
 
   it('draws the side of a program outside the lab as unseen: three writes of a Python client, one recv() of the lab server', async () => {

@@ -471,8 +471,8 @@ export class LabController {
       if (kind === 'tcp' && this.tabOf(kind, key)?.fields.session) {
         // A session stays connected for the next sentence; if the server closed meanwhile, the host says so.
         this.setTab(kind, key, { phase: 'connected', received: result.length })
-        this.followed.set(id, { kind, key })
-        void this.follow()
+        this.followed.add(id)
+        this.showLife(id)
       } else this.setTab(kind, key, { phase: 'done', received: result.length })
     } catch (err) {
       if (this.endedByCancel(kind, key, id)) return
