@@ -2,10 +2,18 @@
 // calls, with the caption of what happened, readable at 200% on 1920×1080 and 150% on 1280×720,
 // in English and Italian.
 
+import { execFileSync } from 'node:child_process'
 import type { Page } from '@playwright/test'
 import enStream from '../src/shared/i18n/locales/en/stream.json'
 import itStream from '../src/shared/i18n/locales/it/stream.json'
 import { clientConsole, consoleText, expect, freePort, logRows, sendFromClient, shot, startServer, test } from './fixtures'
+
+/** Bytes waiting unread in the server socket's receive queue for the client on `clientPort` (ss's Recv-Q): the kernel's count. */
+function recvQueue(serverPort: number, clientPort: number): number {
+  const out = execFileSync('ss', ['-tnH', 'state', 'established', `( sport = :${serverPort} and dport = :${clientPort} )`], { encoding: 'utf8' })
+  const cols = out.trim().split(/\s+/)
+  return cols.length >= 2 ? Number(cols[0]) : -1
+}
 
 async function zoomTo(page: Page, label: string): Promise<void> {
   await page.getByTestId('zoom-reset').click()
@@ -53,7 +61,8 @@ for (const lang of ['en', 'it'] as const) {
       test.setTimeout(90_000)
       await lab.setViewportSize({ width: 1920, height: 1080 })
       await lab.getByTestId('server-keep-open').check()
-      await startServer(lab, await freePort())
+      const port = await freePort()
+      await startServer(lab, port)
       // Client 1 holds the iterative server; client 2's three writes wait in the kernel meanwhile.
       await lab.getByTestId('client-stream-toggle').click()
       await lab.getByTestId('client-session').check()
@@ -67,8 +76,9 @@ for (const lang of ['en', 'it'] as const) {
       await lab.getByTestId('client-stream-toggle').click()
       await sendFromClient(lab, 'abc def ghi')
       await expect.poll(async () => (await logRows(lab)).filter((r) => r[6].startsWith('SEND')).length, { timeout: 15_000 }).toBe(3)
-      // Nagle holds the second and third writes until the first is acknowledged: a moment for them to reach the server's kernel.
-      await lab.waitForTimeout(500)
+      // Client 1 is freed only once the kernel holds all 11 bytes for the server (ss's Recv-Q), however Nagle sent them.
+      const clientPort = Number((await logRows(lab)).find((r) => r[6].startsWith('SEND'))![2].split(':').at(-1))
+      await expect.poll(() => recvQueue(port, clientPort), { timeout: 10_000 }).toBe(11)
       await lab.getByTestId('client-tab-1').click()
       await lab.getByTestId('client-close').click()
       await lab.getByTestId('client-tab-2').click()
