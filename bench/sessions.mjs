@@ -5,11 +5,13 @@
 
 import { baselineTarget, buildHas, fmt, freePort, newOverOld, startPeer, table, targetTable, THIS_BUILD, waitForPort, xRatio } from './lib.mjs'
 import { execFileSync } from 'node:child_process'
+import fs from 'node:fs'
 import net from 'node:net'
 
 const CONNECTIONS = 100
 const ROUND_TRIPS = 500
-const ROUNDS = 2
+/** Four by default: on a loaded machine two turns each decide too little. */
+const ROUNDS = 4
 /** A run that takes longer than this is stopped and counted as it stands (bounded in time as in count). */
 const RUN_LIMIT_MS = 60_000
 const REPLY_TIMEOUT_MS = 5_000
@@ -63,6 +65,17 @@ function session(port, count, until) {
   })
 }
 
+/** CPU seconds (user + system) a process has used so far, from /proc (Linux); NaN elsewhere. */
+function cpuSeconds(pid) {
+  try {
+    const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ')
+    // utime and stime, fields 14 and 15 of stat(5), in clock ticks (USER_HZ, 100 on Linux).
+    return (Number(fields[11]) + Number(fields[12])) / 100
+  } catch {
+    return NaN
+  }
+}
+
 /** CONNECTIONS sessions at once; round trips per second over the whole run. */
 async function load(port) {
   const t0 = performance.now()
@@ -93,12 +106,14 @@ export async function benchSessions(results, { baseline, rounds = ROUNDS } = {})
       await waitForPort(peer.port)
       // JIT warm-up, unmeasured: a tenth of a run.
       await Promise.all(Array.from({ length: CONNECTIONS }, () => session(peer.port, ROUND_TRIPS / 10, performance.now() + RUN_LIMIT_MS)))
-      measured[peer.name] = { ok: 0, seconds: 0, causes: {}, rounds: [] }
+      measured[peer.name] = { ok: 0, seconds: 0, cpu: 0, causes: {}, rounds: [] }
     }
     for (let round = 0; round < rounds; round++) {
       for (const peer of round % 2 ? [...peers].reverse() : peers) {
+        const cpu0 = cpuSeconds(peer.server.child.pid)
         const r = await load(peer.port)
         const m = measured[peer.name]
+        m.cpu += cpuSeconds(peer.server.child.pid) - cpu0
         m.ok += r.ok
         m.seconds += r.seconds
         for (const [cause, n] of Object.entries(r.causes)) m.causes[cause] = (m.causes[cause] ?? 0) + n
@@ -108,16 +123,20 @@ export async function benchSessions(results, { baseline, rounds = ROUNDS } = {})
   } finally {
     await Promise.all(peers.map((p) => p.server?.stop()))
   }
-  for (const m of Object.values(measured)) m.perSecond = m.ok / m.seconds
+  for (const m of Object.values(measured)) {
+    m.perSecond = m.ok / m.seconds
+    // The server's own CPU per round trip: what load on the machine does not change much.
+    m.cpuMicros = (m.cpu / m.ok) * 1e6
+  }
   console.log(
     `\nKept-open sessions: ${CONNECTIONS} connections × ${ROUND_TRIPS} round trips ("hello world" → "HELLO WORLD", one at a time per connection), ` +
       `${rounds} rounds per server in turn (A B, then B A), after one unmeasured tenth; socklab is the CLI process (tcp-server --keep-open --concurrent, its lines to /dev/null)`
   )
   table(
-    ['server', 'round trips/s', 'per round', 'right replies', 'lost because'],
+    ['server', 'round trips/s', 'per round', 'server CPU per round trip', 'right replies', 'lost because'],
     peers.map(({ name }) => {
       const m = measured[name]
-      return [name, fmt(m.perSecond), m.rounds.map((n) => fmt(n)).join(' / '), fmt(m.ok), Object.entries(m.causes).map(([c, n]) => `${c} ${fmt(n)}`).join(', ') || '—']
+      return [name, fmt(m.perSecond), m.rounds.map((n) => fmt(n)).join(' / '), `${fmt(m.cpuMicros, 1)} µs`, fmt(m.ok), Object.entries(m.causes).map(([c, n]) => `${c} ${fmt(n)}`).join(', ') || '—']
     })
   )
   const ours = measured['socklab --keep-open']
@@ -128,6 +147,7 @@ export async function benchSessions(results, { baseline, rounds = ROUNDS } = {})
   const targets = [
     { name: 'every round trip answered right, socklab', ours: `${fmt(ours.ok)} of ${fmt(expected)}`, peer: `${fmt(plain.ok)} of ${fmt(expected)}`, met: ours.ok === expected },
     { name: 'round trips/s ≥ 0.8× plain node (round by round)', ours: `${fmt(ours.perSecond)}/s`, peer: `${fmt(plain.perSecond)}/s`, ratio: xRatio(ratio), met: ratio >= 0.8 },
+    { name: 'server CPU per round trip vs plain node', ours: `${fmt(ours.cpuMicros, 1)} µs`, peer: `${fmt(plain.cpuMicros, 1)} µs`, ratio: xRatio(ours.cpuMicros / plain.cpuMicros) },
     ...(old
       ? [
           baselineTarget('round trips/s', {

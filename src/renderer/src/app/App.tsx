@@ -138,7 +138,8 @@ export function App({ api, info }: { api: LabApi; info: HostInfo }): React.JSX.E
           onCancel={(key) => void controller.cancel(active, key)}
           onDraft={(key, text) => controller.setDraft(active, key, text)}
           draftCut={(key) => draftCutNote(view, key)}
-          moreFields={(tab) => active === 'tcp' && <ClientStreamFields fields={tab.fields} onChange={(fields) => controller.changeClient(active, tab.key, fields)} />}
+          // A kind whose description gives its tabs the stream options (tcp-client) shows them.
+          moreFields={(tab) => tab.fields.session !== undefined && <ClientStreamFields fields={tab.fields} onChange={(fields) => controller.changeClient(active, tab.key, fields)} />}
         />
         <ServerPanel
           lab={lab}
@@ -151,11 +152,12 @@ export function App({ api, info }: { api: LabApi; info: HostInfo }): React.JSX.E
           onStop={() => void controller.stopServer(active)}
           onChooseFolder={() => void controller.chooseFolder(active)}
           moreFields={
-            active === 'tcp' &&
+            // A kind whose description gives its server Keep connections open (tcp-server).
+            lab.server.keepOpen !== undefined &&
             (lab.run ? (
-              lab.server.keepOpen && <ConnectionList events={store} endpoint={lab.run.id} onClose={led ? undefined : (conn) => void controller.closeConnection(active, conn)} />
+              lab.server.keepOpen === true && <ConnectionList events={store} endpoint={lab.run.id} onClose={led ? undefined : (conn) => void controller.closeConnection(active, conn)} />
             ) : (
-              <KeepOpenField checked={lab.server.keepOpen} onChange={(keepOpen) => controller.changeServer(active, { keepOpen })} />
+              <KeepOpenField checked={lab.server.keepOpen === true} onChange={(keepOpen) => controller.changeServer(active, { keepOpen })} />
             ))
           }
         />

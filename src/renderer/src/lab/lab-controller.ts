@@ -9,6 +9,7 @@ import type { CallError, EndpointConfig, EndpointInfo, HostInfo, LabApi, Stopped
 import { EndpointLives, runningInfo, stoppedInfo, type Life } from '../feed/endpoint-lives'
 import { consoleKey, parseConsoleKey, printableLine, serverConsole } from '../../../shared/console-keys'
 import { kindInfo, kindOfId, ROLES } from '../../../shared/endpoint-kinds'
+import { clientOf } from '../../../shared/kinds'
 import type { Family, LabEvent, WindowLineStyle } from '../../../shared/events'
 import { said, isSaid, type Said } from '../../../shared/i18n/said'
 import type { Words } from '../ui/use-words'
@@ -68,9 +69,11 @@ export const SERVER_STOPPED = said('lab:note.serverStopped')
 export const CANCELLED = said('lab:note.cancelled')
 
 
-/** What the input of a tab holds: what was typed there, or (HTTP) the URL of the tab's fields. */
+/** What the input of a tab holds: what was typed there, or (HTTP) the field of the tab's it is (the URL). */
 export function draftOf(view: LabView, kind: LabKind, key: string): string {
-  return view.drafts[key] ?? (kind === 'http' ? (view.labs[kind].tabs.find((t) => t.key === key)?.fields.url ?? '') : '')
+  const field = clientOf(kind).input.field
+  const value = field ? view.labs[kind].tabs.find((t) => t.key === key)?.fields[field.name] : undefined
+  return view.drafts[key] ?? (typeof value === 'string' ? value : '')
 }
 
 /** The note beside a tab's input whose sentence was cut, if it was. */
@@ -381,7 +384,8 @@ export class LabController {
     if (over > 0) cuts[key] = over + (before === kept ? (cuts[key] ?? 0) : 0)
     else if (kept.length < INPUT_MAX_CHARS) delete cuts[key]
     this.commit({ ...this.view, drafts: { ...this.view.drafts, [key]: kept }, draftCuts: cuts })
-    if (kind === 'http') this.changeClient(kind, key, { url: kept, urlEdited: true })
+    const field = clientOf(kind).input.field
+    if (field) this.changeClient(kind, key, { [field.name]: kept, [field.edited]: true })
   }
 
   async chooseFolder(kind: LabKind): Promise<void> {
@@ -443,7 +447,7 @@ export class LabController {
   /** Sends what the tab's input holds (the Send button); the input is emptied for the next sentence. */
   async submit(kind: LabKind, key: string): Promise<void> {
     const line = draftOf(this.view, kind, key)
-    if (kind !== 'http' && line !== '') this.commit({ ...this.view, drafts: { ...this.view.drafts, [key]: '' }, draftCuts: { ...this.view.draftCuts, [key]: 0 } })
+    if (!clientOf(kind).input.field && line !== '') this.commit({ ...this.view, drafts: { ...this.view.drafts, [key]: '' }, draftCuts: { ...this.view.draftCuts, [key]: 0 } })
     await this.send(kind, key, line)
   }
 
@@ -451,7 +455,7 @@ export class LabController {
   async send(kind: LabKind, key: string, line: string): Promise<void> {
     const tab = this.tabOf(kind, key)
     if (!tab || isBusy(tab)) return
-    if (kind === 'tcp' && line === '') return this.refuse(`${kind}:client`, key, EMPTY_SENTENCE, tab.endpointId)
+    if (clientOf(kind).input.refusesEmpty && line === '') return this.refuse(`${kind}:client`, key, EMPTY_SENTENCE, tab.endpointId)
     this.unfollow(kind, key)
     this.setTab(kind, key, { phase: 'waiting' })
     let id: string | null = null
@@ -468,7 +472,7 @@ export class LabController {
       }
       const result = await this.api.send(id, line)
       this.cancelled.delete(key)
-      if (kind === 'tcp' && this.tabOf(kind, key)?.fields.session) {
+      if (this.tabOf(kind, key)?.fields.session === true) {
         // A session stays connected for the next sentence; if the server closed meanwhile, the host says so.
         this.setTab(kind, key, { phase: 'connected', received: result.length })
         this.followed.add(id)

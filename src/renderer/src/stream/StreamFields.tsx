@@ -21,7 +21,11 @@ export function KeepOpenField({ checked, onChange }: { checked: boolean; onChang
  */
 export function ClientStreamFields({ fields, onChange }: { fields: ClientFields; onChange: (fields: Partial<ClientFields>) => void }): React.JSX.Element {
   const { t } = useTranslation('stream')
-  const changed = fields.chunks.trim() !== '1' || !fields.nagle || fields.session
+  // The tcp-client kind's description gives every tab these three (shared/kinds/tcp-client.ts, fieldsOf).
+  const chunks = typeof fields.chunks === 'string' ? fields.chunks : '1'
+  const nagle = fields.nagle !== false
+  const session = fields.session === true
+  const changed = chunks.trim() !== '1' || !nagle || session
   return (
     <details className="stream-options" data-testid="client-stream">
       <summary title={t('fields.summaryHint')} data-testid="client-stream-toggle">
@@ -29,10 +33,10 @@ export function ClientStreamFields({ fields, onChange }: { fields: ClientFields;
       </summary>
       <div className="stream-options-box">
         <span className="stream-field" title={t('fields.chunksHint')}>
-          <TextField label={t('fields.chunks')} value={fields.chunks} inputMode="numeric" testId="client-chunks" onChange={(chunks) => onChange({ chunks })} />
+          <TextField label={t('fields.chunks')} value={chunks} inputMode="numeric" testId="client-chunks" onChange={(chunks) => onChange({ chunks })} />
         </span>
-        <CheckField label={t('fields.nagle')} title={t('fields.nagleHint')} checked={fields.nagle} testId="client-nagle" onChange={(nagle) => onChange({ nagle })} />
-        <CheckField label={t('fields.session')} title={t('fields.sessionHint')} checked={fields.session} testId="client-session" onChange={(session) => onChange({ session })} />
+        <CheckField label={t('fields.nagle')} title={t('fields.nagleHint')} checked={nagle} testId="client-nagle" onChange={(nagle) => onChange({ nagle })} />
+        <CheckField label={t('fields.session')} title={t('fields.sessionHint')} checked={session} testId="client-session" onChange={(session) => onChange({ session })} />
       </div>
     </details>
   )
