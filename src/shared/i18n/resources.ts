@@ -40,7 +40,7 @@ export const en = {
   http: enHttp,
   relay: enRelay,
   check: enCheck,
-  stream: enStream,
+  stream: enStream
 }
 
 export type Catalog = typeof en
@@ -62,7 +62,7 @@ export const LANGUAGES = {
     http: itHttp,
     relay: itRelay,
     check: itCheck,
-    stream: itStream,
+    stream: itStream
   }
 } satisfies Record<string, Record<Namespace, object>>
 
