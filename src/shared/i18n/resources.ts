@@ -9,6 +9,7 @@ import enEvent from './locales/en/event.json'
 import enHttp from './locales/en/http.json'
 import enLab from './locales/en/lab.json'
 import enLog from './locales/en/log.json'
+import enPinger from './locales/en/pinger.json'
 import enRelay from './locales/en/relay.json'
 import enWire from './locales/en/wire.json'
 import itCli from './locales/it/cli.json'
@@ -19,11 +20,12 @@ import itEvent from './locales/it/event.json'
 import itHttp from './locales/it/http.json'
 import itLab from './locales/it/lab.json'
 import itLog from './locales/it/log.json'
+import itPinger from './locales/it/pinger.json'
 import itRelay from './locales/it/relay.json'
 import itWire from './locales/it/wire.json'
 
 /** English is the source: its keys are the types every other catalog is checked against. */
-export const en = { common: enCommon, event: enEvent, error: enError, console: enConsole, cli: enCli, lab: enLab, log: enLog, wire: enWire, http: enHttp, relay: enRelay }
+export const en = { common: enCommon, event: enEvent, error: enError, console: enConsole, cli: enCli, lab: enLab, log: enLog, wire: enWire, http: enHttp, relay: enRelay, pinger: enPinger }
 
 export type Catalog = typeof en
 export type Namespace = keyof Catalog
@@ -32,7 +34,7 @@ export const NAMESPACES = Object.keys(en) as Namespace[]
 /** The languages socklab speaks, each with its catalogs (a missing key falls back to English). */
 export const LANGUAGES = {
   en,
-  it: { common: itCommon, event: itEvent, error: itError, console: itConsole, cli: itCli, lab: itLab, log: itLog, wire: itWire, http: itHttp, relay: itRelay }
+  it: { common: itCommon, event: itEvent, error: itError, console: itConsole, cli: itCli, lab: itLab, log: itLog, wire: itWire, http: itHttp, relay: itRelay, pinger: itPinger }
 } satisfies Record<string, Record<Namespace, object>>
 
 export type Lang = keyof typeof LANGUAGES

@@ -273,7 +273,9 @@ export function clientConfig(kind: LabKind, c: ClientFields, family: Family): Ch
 export const PROMPTS: Record<LabKind, string> = {
   tcp: 'Input lowercase sentence: ',
   udp: 'Input lowercase sentence: ',
-  http: "Type the object's URL: "
+  http: "Type the object's URL: ",
+  // The textbook's pinger asks for nothing: its messages are its own.
+  ping: ''
 }
 
 /** Identifies a client config whatever order its keys come in: a changed field means a new endpoint. */
