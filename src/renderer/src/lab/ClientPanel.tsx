@@ -9,6 +9,7 @@ import { useTranslation } from 'react-i18next'
 import type { TFunction } from 'i18next'
 import type { Said } from '../../../shared/i18n/said'
 import { useWords, type Words } from '../ui/use-words'
+import { PingClientFields, PingControls } from '../pinger/PingFields'
 
 /** The sign of the New client button (its name is its label): not a word. */
 const PLUS = '+'
@@ -38,7 +39,8 @@ export function ClientPanel({ lab, registry, problem, onChange, onSelectTab, onN
   const words = useWords()
   const tab = shownTab(lab)
   const c = tab.fields
-  const title = t('names.clientTitle', { lab: lab.kind.toUpperCase() })
+  const { t: pingT } = useTranslation('pinger')
+  const title = lab.kind === 'ping' ? pingT('client.title') : t('names.clientTitle', { lab: lab.kind.toUpperCase() })
   const busy = isBusy(tab)
   const status = words(clientStatus(lab.kind, tab))
   // Where the tabs leave too little room for the status, it shows in a word or two (whole on hover).
@@ -56,7 +58,9 @@ export function ClientPanel({ lab, registry, problem, onChange, onSelectTab, onN
         </span>
       </header>
       <div className="fields">
-        {lab.kind === 'http' ? (
+        {lab.kind === 'ping' ? (
+          <PingClientFields fields={c} onChange={(fields) => onChange(tab.key, fields)} />
+        ) : lab.kind === 'http' ? (
           <CheckField
             label={t('client.recvOnce')}
             title={t('client.recvOnceHint')}
@@ -72,6 +76,9 @@ export function ClientPanel({ lab, registry, problem, onChange, onSelectTab, onN
           </>
         )}
       </div>
+      {lab.kind === 'ping' ? (
+        <PingControls busy={busy} onPing={() => onSend(tab.key)} onStop={() => onCancel(tab.key)} />
+      ) : (
       <form
         className="send-row"
         onSubmit={(e) => {
@@ -111,6 +118,7 @@ export function ClientPanel({ lab, registry, problem, onChange, onSelectTab, onN
           </button>
         )}
       </form>
+      )}
       <p className="problem" role="alert" data-testid="client-problem">
         {words(problem ?? cutNote)}
       </p>

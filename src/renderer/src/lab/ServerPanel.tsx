@@ -7,6 +7,7 @@ import { ConsoleView } from '../consoles/ConsoleView'
 import { CheckField, TextField } from '../ui/Field'
 import { useTranslation } from 'react-i18next'
 import { useWords, type Words } from '../ui/use-words'
+import { PingServerFields } from '../pinger/PingFields'
 
 interface Props {
   lab: LabState
@@ -22,18 +23,20 @@ interface Props {
 
 export function ServerPanel({ lab, registry, problem, canChooseFolder, onChange, onPort, onStart, onStop, onChooseFolder }: Props): React.JSX.Element {
   const { t } = useTranslation('lab')
+  const { t: pingT } = useTranslation('pinger')
   const words = useWords()
   const s = lab.server
   const running = lab.run !== undefined
-  const title = t('names.serverTitle', { lab: lab.kind.toUpperCase() })
+  const udp = lab.kind === 'udp' || lab.kind === 'ping'
+  const title = lab.kind === 'ping' ? pingT('server.title') : t('names.serverTitle', { lab: lab.kind.toUpperCase() })
   const where = lab.run?.local ? formatSockAddr(lab.run.local) : '…'
-  const reach = lab.run ? reachOf(lab.run.local?.address ?? s.address, lab.kind === 'udp') : undefined
+  const reach = lab.run ? reachOf(lab.run.local?.address ?? s.address, udp) : undefined
   return (
     <section className="panel" aria-label={title} data-testid="server-panel">
       <header className="panel-head">
         <h2>{title}</h2>
         <span className={running ? 'status on' : 'status'} data-testid="server-status" role="status">
-          {running ? (lab.kind === 'udp' ? t('server.boundTo', { address: where }) : t('server.listeningOn', { address: where })) : t('server.stopped')}
+          {running ? (udp ? t('server.boundTo', { address: where }) : t('server.listeningOn', { address: where })) : t('server.stopped')}
         </span>
         {reach && (
           <span className={`reach ${reach.kind}`} title={words(reach.long)} data-testid="server-reach">
@@ -55,7 +58,8 @@ export function ServerPanel({ lab, registry, problem, canChooseFolder, onChange,
       <div className="fields">
         <TextField label={t('server.address')} value={s.address} disabled={running} testId="server-address" onChange={(address) => onChange({ address, addressEdited: true })} />
         <TextField label={t('server.port')} value={s.port} disabled={running} inputMode="numeric" testId="server-port" onChange={onPort} />
-        {lab.kind !== 'http' && (
+        {lab.kind === 'ping' && <PingServerFields fields={s} disabled={running} onChange={onChange} />}
+        {(lab.kind === 'tcp' || lab.kind === 'udp') && (
           <TextField label={lab.kind === 'udp' ? t('server.recvfromSize') : t('server.recvSize')} value={s.recvSize} disabled={running} inputMode="numeric" testId="server-recv-size" onChange={(recvSize) => onChange({ recvSize })} />
         )}
         {lab.kind === 'tcp' && (

@@ -7,6 +7,7 @@ import { IDLE_TIMEOUT_DEFAULT_MS, MAX_ENDPOINTS_PER_LAB, TCP_TIMEOUT_DEFAULT_MS,
 import { configProblemSaid } from '../../../shared/schemas'
 import { said, type Said } from '../../../shared/i18n/said'
 import { sampleSiteIn } from '../../../shared/i18n/sample-site'
+import { PING_DEFAULTS, PING_WINDOW_INTERVAL_MS } from '../pinger/ping-defaults'
 import { LANGS } from '../../../shared/i18n/i18n'
 import { clientConsole, parseConsoleKey, serverConsole } from '../../../shared/console-keys'
 import type { LabKind } from '../../../shared/endpoint-kinds'
@@ -18,7 +19,8 @@ export type { LabKind } from '../../../shared/endpoint-kinds'
 export const LABS: { kind: LabKind; title: string }[] = [
   { kind: 'tcp', title: 'TCP' },
   { kind: 'udp', title: 'UDP' },
-  { kind: 'http', title: 'HTTP' }
+  { kind: 'http', title: 'HTTP' },
+  { kind: 'ping', title: 'Ping' }
 ]
 
 export interface ServerFields {
@@ -29,6 +31,9 @@ export interface ServerFields {
   recvSize: string
   concurrent: boolean
   root: string
+  /** The ping server's loss in per cent ('' : the textbook's rule) and its seed ('' : a new one each start). */
+  loss: string
+  seed: string
 }
 
 export interface ServerRun {
@@ -69,6 +74,7 @@ export const isBusy = (tab: ClientTab): boolean => tab.phase === 'connecting' ||
 
 /** The status a client tab shows, made from its phase (worded by the panel). */
 export function clientStatus(lab: LabKind, tab: ClientTab): Said {
+  if (lab === 'ping') return pingStatus(tab, false)
   switch (tab.phase) {
     // UDP has no connection to speak of: its client is ready to send, or its socket is closed.
     case 'idle':
@@ -92,6 +98,7 @@ export function clientStatus(lab: LabKind, tab: ClientTab): Said {
 
 /** The status in a word or two, for a header too narrow for clientStatus (a projector's zoom, many tabs). */
 export function clientStatusShort(lab: LabKind, tab: ClientTab): Said {
+  if (lab === 'ping') return pingStatus(tab, true)
   switch (tab.phase) {
     case 'connected':
       return said('lab:status.short.connected')
@@ -107,6 +114,23 @@ export function clientStatusShort(lab: LabKind, tab: ClientTab): Said {
       return said('lab:status.short.done', { count: tab.received ?? 0 })
     default:
       return clientStatus(lab, tab)
+  }
+}
+
+/** A ping client's status: a run's replies once done (`received` counts replies, not bytes). */
+function pingStatus(tab: ClientTab, short: boolean): Said {
+  switch (tab.phase) {
+    case 'waiting':
+      return said('pinger:status.pinging')
+    case 'done':
+      return short ? said('pinger:status.shortDone', { count: tab.received ?? 0 }) : said('pinger:status.done', { count: tab.received ?? 0 })
+    case 'cancelled':
+    case 'closed':
+      return said('pinger:status.stopped')
+    case 'failed':
+      return said('lab:status.failed')
+    default:
+      return said('pinger:status.ready')
   }
 }
 
@@ -137,6 +161,9 @@ export interface ClientFields {
   recvOnce: boolean
   url: string
   urlEdited: boolean
+  /** The ping client's count of pings and its pause between them, in seconds. */
+  count: string
+  interval: string
 }
 
 export interface LabState {
@@ -168,7 +195,8 @@ export const shownTab = (lab: LabState): ClientTab => lab.tabs.find((t) => t.key
 
 /** A client tab's fields as a new window shows them: towards the lab's server port, on this family's loopback. */
 export function defaultClientFields(kind: LabKind, family: Family, port: string): ClientFields {
-  return { address: defaultClientAddress(family), addressEdited: false, port, portEdited: false, recvSize: kind === 'udp' ? '2048' : '1024', timeout: String(UDP_TIMEOUT_DEFAULT_MS / 1000), recvOnce: false, url: defaultUrl(family, port), urlEdited: false }
+  const timeout = kind === 'ping' ? String(PING_DEFAULTS.timeoutMs / 1000) : String(UDP_TIMEOUT_DEFAULT_MS / 1000)
+  return { address: defaultClientAddress(family), addressEdited: false, port, portEdited: false, recvSize: kind === 'udp' ? '2048' : '1024', timeout, recvOnce: false, url: defaultUrl(family, port), urlEdited: false, count: String(PING_DEFAULTS.count), interval: String(PING_WINDOW_INTERVAL_MS / 1000) }
 }
 
 /**
@@ -178,7 +206,7 @@ export function defaultClientFields(kind: LabKind, family: Family, port: string)
 export function untouched(kind: LabKind, tab: ClientTab): boolean {
   const f = tab.fields
   const usual = defaultClientFields(kind, 'IPv4', f.port)
-  return tab.phase === 'idle' && !tab.endpointId && !f.addressEdited && !f.portEdited && !f.urlEdited && f.recvSize === usual.recvSize && f.timeout === usual.timeout && f.recvOnce === usual.recvOnce
+  return tab.phase === 'idle' && !tab.endpointId && !f.addressEdited && !f.portEdited && !f.urlEdited && f.recvSize === usual.recvSize && f.timeout === defaultClientFields(kind, 'IPv4', f.port).timeout && f.recvOnce === usual.recvOnce && f.count === usual.count && f.interval === usual.interval
 }
 
 export function defaultUrl(family: Family, port: string): string {
@@ -190,7 +218,7 @@ export function initialLab(kind: LabKind, family: Family, info: HostInfo): LabSt
   const first = newTab(kind, 1, defaultClientFields(kind, family, port))
   return {
     kind,
-    server: { address: defaultServerAddress(family), addressEdited: false, port, recvSize: kind === 'udp' ? '2048' : '1024', concurrent: false, root: sampleSiteIn(info.sampleSite, globalThis.document?.documentElement.lang) },
+    server: { address: defaultServerAddress(family), addressEdited: false, port, recvSize: kind === 'udp' ? '2048' : '1024', concurrent: false, root: sampleSiteIn(info.sampleSite, globalThis.document?.documentElement.lang), loss: '', seed: '' },
     serverBusy: false,
     tabs: [first],
     activeTab: first.key,
@@ -254,6 +282,12 @@ export function serverConfig(lab: LabState): Checked<ServerConfig> {
   const address = s.address.trim()
   const port = coursePort(s.port)
   if (lab.kind === 'http') return checked({ kind: 'http-server', address, port, root: s.root.trim() })
+  if (lab.kind === 'ping') {
+    // Empty: the textbook's rule, a new seed each start.
+    const loss = s.loss.trim() === '' ? undefined : Number(s.loss.trim().replace(',', '.'))
+    const seed = s.seed.trim() === '' ? undefined : integer(s.seed)
+    return checked({ kind: 'udp-ping-server', address, port, ...(loss !== undefined && { loss }), ...(seed !== undefined && { seed }) })
+  }
   const recvSize = integer(s.recvSize)
   if (lab.kind === 'udp') return checked({ kind: 'udp-server', address, port, recvSize })
   return checked({ kind: 'tcp-server', address, port, recvSize, concurrent: s.concurrent, idleTimeoutMs: IDLE_TIMEOUT_DEFAULT_MS })
@@ -267,6 +301,7 @@ export function clientConfig(kind: LabKind, c: ClientFields, family: Family): Ch
   const recvSize = integer(c.recvSize)
   // The window has no timeout field for TCP: the default waits longer than an iterative server's idle timeout.
   if (kind === 'tcp') return checked({ kind: 'tcp-client', address, port, recvSize, timeoutMs: TCP_TIMEOUT_DEFAULT_MS })
+  if (kind === 'ping') return checked({ kind: 'udp-ping-client', address, port, count: integer(c.count), timeoutMs: milliseconds(c.timeout), intervalMs: milliseconds(c.interval) })
   return checked({ kind: 'udp-client', address, port, recvSize, timeoutMs: milliseconds(c.timeout) })
 }
 
@@ -305,6 +340,7 @@ function showingServer(lab: LabState, ep: EndpointInfo, family: Family): LabStat
   if (c.kind === 'tcp-server') Object.assign(server, { recvSize: String(c.recvSize), concurrent: c.concurrent })
   if (c.kind === 'udp-server') server.recvSize = String(c.recvSize)
   if (c.kind === 'http-server') server.root = c.root
+  if (c.kind === 'udp-ping-server') Object.assign(server, { loss: c.loss === undefined ? '' : String(c.loss), seed: c.seed === undefined ? '' : String(c.seed) })
   return withServerPort({ ...lab, server, run: { id: ep.id, local: ep.local } }, String(ep.local?.port ?? c.port), family)
 }
 
@@ -337,6 +373,10 @@ function withTabsThrough(lab: LabState, n: number, family: Family): LabState {
  */
 export function fieldsShowing(base: ClientFields, c: EndpointConfig, family: Family, serverPort: string, url?: string): ClientFields {
   if (c.kind === 'http-client') return { ...withUrl(base, url, family, serverPort), recvOnce: c.recvOnce }
+  if (c.kind === 'udp-ping-client') {
+    const port = String(c.port)
+    return { ...base, address: c.address, addressEdited: c.address !== defaultClientAddress(family), port, portEdited: port !== serverPort, count: String(c.count), timeout: String(c.timeoutMs / 1000), interval: String(c.intervalMs / 1000) }
+  }
   if (c.kind !== 'tcp-client' && c.kind !== 'udp-client') return base
   const port = String(c.port)
   const timeout = c.kind === 'udp-client' ? { timeout: String(c.timeoutMs / 1000) } : {}
