@@ -38,7 +38,7 @@ for (const lang of ['en', 'it'] as const) {
       // Live: marks come while it pings, before the statistics.
       await expect.poll(() => lab.getByTestId('ping-mark').count()).toBeGreaterThan(0)
       await expect(lab.getByTestId('ping-loss')).toHaveAttribute('data-sent', '10', { timeout: 15_000 })
-      await expect(lab.getByTestId('client-status')).toContainText(words.status.done_other.split('{{')[0].trim())
+      await expect(lab.getByTestId('ping-status')).toContainText(words.status.done_other.split('{{')[0].trim())
       const marks = lab.getByTestId('ping-mark')
       await expect(marks).toHaveCount(10)
       const lost = await lab.locator('[data-testid=ping-mark][data-lost=true]').evaluateAll((els) => els.map((e) => Number(e.getAttribute('data-seq'))))
@@ -67,7 +67,7 @@ for (const lang of ['en', 'it'] as const) {
       const fits = await lab.evaluate(() => {
         const svg = document.querySelector('[data-testid=ping-svg]')!.getBoundingClientRect()
         const box = document.querySelector('.ping-plot-box')!.getBoundingClientRect()
-        return { page: document.documentElement.scrollHeight <= window.innerHeight, svg: svg.bottom <= box.bottom + 1 && svg.right <= box.right + 1 && svg.height > 80 }
+        return { page: document.documentElement.scrollHeight <= window.innerHeight || document.documentElement.scrollHeight - window.innerHeight, svg: svg.bottom <= box.bottom + 1 && svg.right <= box.right + 1 && svg.height > 80 }
       })
       await shot(lab, `pinger-plot-200${suffix}`)
       expect(fits).toEqual({ page: true, svg: true })

@@ -77,7 +77,7 @@ export function ClientPanel({ lab, registry, problem, onChange, onSelectTab, onN
         )}
       </div>
       {lab.kind === 'ping' ? (
-        <PingControls busy={busy} onPing={() => onSend(tab.key)} onStop={() => onCancel(tab.key)} />
+        <PingControls busy={busy} status={status} onPing={() => onSend(tab.key)} onStop={() => onCancel(tab.key)} />
       ) : (
       <form
         className="send-row"

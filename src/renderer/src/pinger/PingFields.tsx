@@ -30,7 +30,8 @@ export function PingClientFields({ fields, onChange }: { fields: ClientFields; o
   )
 }
 
-export function PingControls({ busy, onPing, onStop }: { busy: boolean; onPing: () => void; onStop: () => void }): React.JSX.Element {
+/** Ping and Stop, and the client's status beside them (the panel's head has no room for it in this lab). */
+export function PingControls({ busy, status, onPing, onStop }: { busy: boolean; status: string; onPing: () => void; onStop: () => void }): React.JSX.Element {
   const { t } = useTranslation('pinger')
   return (
     <div className="send-row">
@@ -42,6 +43,9 @@ export function PingControls({ busy, onPing, onStop }: { busy: boolean; onPing: 
           {t('client.stop')}
         </button>
       )}
+      <span className="status ping-status" role="status" data-testid="ping-status">
+        {status}
+      </span>
     </div>
   )
 }
