@@ -6,6 +6,7 @@
 
 import type { NamesAll } from './contract'
 import type { EventKind, LabEvent, SockAddr } from './events'
+import { ROLE_NAMES } from './endpoint-kinds'
 import { TCP_FLAGS, type WirePacket, type WireStep } from './wire'
 import type { WindowsMessage } from './window-views'
 import { windowsMessageSchema } from './schemas'
@@ -111,7 +112,8 @@ export class FeedMessageError extends Error {}
 
 /** Each kind of event, as a value: a kind added to EventKind and not here does not compile. */
 const EVENT_KINDS: Record<EventKind, true> = { listen: true, bind: true, queued: true, accept: true, connect: true, send: true, recv: true, close: true, reset: true, error: true, console: true, ping: true }
-const ROLES = new Set(['client', 'server'])
+const ROLES = new Set<string>(ROLE_NAMES)
+const SIDES = new Set(['client', 'server'])
 const PROTOS = new Set(['TCP', 'UDP', 'HTTP'])
 
 /** What is wrong with an event's own fields (those not in the shared table), or undefined. */
@@ -177,7 +179,7 @@ function packetProblem(p: unknown): string | undefined {
   if (!Array.isArray(q.flags) || !q.flags.every((f) => FLAGS.has(f as string))) return `${at} has no valid TCP flags (${show(q.flags)})`
   if (!isCount(q.length)) return `${at} has no valid length (${show(q.length)})`
   for (const field of ['seq', 'ack', 'window'] as const) if (q[field] !== undefined && !isCount(q[field])) return `${at} has no valid ${field} (${show(q[field])})`
-  if (q.sender !== undefined && !ROLES.has(q.sender as string)) return `${at} has no valid sender (${show(q.sender)})`
+  if (q.sender !== undefined && !SIDES.has(q.sender as string)) return `${at} has no valid sender (${show(q.sender)})`
   if (q.step !== undefined && !(typeof q.step === 'string' && Object.hasOwn(STEPS, q.step))) return `${at} has no valid step (${show(q.step)})`
   return undefined
 }

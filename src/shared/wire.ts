@@ -4,7 +4,7 @@
 // (src/shared/i18n/locales/*/wire.json), given here as Said for the window or the CLI to word.
 
 import type { TFunction } from 'i18next'
-import type { Family, Role, SockAddr } from './events'
+import type { Family, Role, Side, SockAddr } from './events'
 import { formatSockAddr } from './events'
 import { said, say, type Said } from './i18n/said'
 
@@ -30,8 +30,9 @@ export const STEP_SAID: Record<WireStep, Said> = {
   reset: said('wire:step.reset')
 }
 
-/** "client", "server" in a sentence of the wire's. */
-export const roleSaid = (r: Role): Said => (r === 'client' ? said('wire:role.client') : said('wire:role.server'))
+/** "client", "server", "relay" in a sentence of the wire's (a role is also an end of a conversation: a Side). */
+export const roleSaid = (r: Role): Said => ROLE_SAID[r]
+const ROLE_SAID: Record<Role, Said> = { client: said('wire:role.client'), server: said('wire:role.server'), relay: said('lab:role.relay') }
 
 /**
  * Why a connection was reset, as far as the packets and the lab's events tell: a RST answering a
@@ -94,7 +95,7 @@ export interface WirePacket {
   /** Payload bytes: TCP segment data or the UDP datagram's data (headers not counted). */
   length: number
   /** Which side sent it, once the tracker knows (the client sent the SYN, or the first datagram). */
-  sender?: Role
+  sender?: Side
   /** The named step of the connection this packet is, if any. */
   step?: WireStep
   /** A reset's cause, where the packets (the tracker) or the lab's events (the session) tell it. */
@@ -204,8 +205,8 @@ export interface ConnectionMatch {
   endpoint: string
   /** The endpoint's connection number (LabEvent.conn; 0 for UDP). */
   conn: number
-  /** Which end of the conversation the endpoint is. */
-  role: Role
+  /** Which end of the conversation the endpoint is (a relay is the server of one conversation and the client of another). */
+  role: Side
 }
 
 /**

@@ -6,8 +6,8 @@
 // real host.
 
 import type { CallError, EndpointConfig, EndpointInfo, HostInfo, LabApi, StoppedInfo } from '../../../shared/contract'
-import { parseConsoleKey, printableLine, serverConsole } from '../../../shared/console-keys'
-import { kindInfo, kindOfId } from '../../../shared/endpoint-kinds'
+import { consoleKey, parseConsoleKey, printableLine, serverConsole } from '../../../shared/console-keys'
+import { kindInfo, kindOfId, ROLES } from '../../../shared/endpoint-kinds'
 import type { Family, LabEvent, WindowLineStyle } from '../../../shared/events'
 import { said, isSaid, type Said } from '../../../shared/i18n/said'
 import type { Words } from '../ui/use-words'
@@ -354,7 +354,9 @@ export class LabController {
    */
   private stoppedConsole(id: string): string {
     const lab = labOf(id)
-    if (kindInfo(kindOfId(id)!).role === 'server') return serverConsole(lab)
+    // A server or a relay speaks in its lab's one console of its role; a client in its tab.
+    const role = kindInfo(kindOfId(id)!).role
+    if (!ROLES[role].numbered) return consoleKey(lab, role)
     const key = this.stoppedTabs.get(id)
     return key && this.tabOf(lab, key) ? key : this.view.labs[lab].tabs[0].key
   }
@@ -609,7 +611,7 @@ export class LabController {
    */
   private placeOf = (key: string): string => {
     const place = parseConsoleKey(key)
-    if (!place || place.role === 'server') return key
+    if (!place || !ROLES[place.role].numbered) return key
     const lab = this.view.labs[place.lab]
     return lab.tabs.some((t) => t.key === key) ? key : lab.tabs[0].key
   }
