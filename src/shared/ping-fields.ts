@@ -10,6 +10,7 @@ export const PING_COUNT_MAX = 1000
 /** The longest pause between two pings, in ms. */
 export const PING_INTERVAL_MAX_MS = 60_000
 
+// The labels' keys, for the catalog's checks: t('pinger:field.count') t('pinger:field.interval') t('pinger:field.loss') t('pinger:field.seed')
 const mustBe = (label: string, labelKey: Parameters<typeof said>[0], rule: string, ruleSaid: ReturnType<typeof said>): string =>
   say(`${label} must be ${rule}`, said('wire:field.mustBe', { label: said(labelKey), rule: ruleSaid }))
 

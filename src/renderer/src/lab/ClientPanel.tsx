@@ -59,7 +59,9 @@ export function ClientPanel({ lab, registry, problem, onChange, onSelectTab, onN
       </header>
       <div className="fields">
         {lab.kind === 'ping' ? (
-          <PingClientFields fields={c} onChange={(fields) => onChange(tab.key, fields)} />
+          <PingClientFields fields={c} onChange={(fields) => onChange(tab.key, fields)}>
+            <PingControls busy={busy} status={status} onPing={() => onSend(tab.key)} onStop={() => onCancel(tab.key)} />
+          </PingClientFields>
         ) : lab.kind === 'http' ? (
           <CheckField
             label={t('client.recvOnce')}
@@ -76,9 +78,7 @@ export function ClientPanel({ lab, registry, problem, onChange, onSelectTab, onN
           </>
         )}
       </div>
-      {lab.kind === 'ping' ? (
-        <PingControls busy={busy} status={status} onPing={() => onSend(tab.key)} onStop={() => onCancel(tab.key)} />
-      ) : (
+      {lab.kind === 'ping' ? null : (
       <form
         className="send-row"
         onSubmit={(e) => {

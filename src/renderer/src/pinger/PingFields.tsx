@@ -16,7 +16,8 @@ export function PingServerFields({ fields, disabled, onChange }: { fields: Serve
   )
 }
 
-export function PingClientFields({ fields, onChange }: { fields: ClientFields; onChange: (f: Partial<ClientFields>) => void }): React.JSX.Element {
+/** The client's fields, then (`children`) Ping and Stop on the same wrapping row: no line of its own where there is room. */
+export function PingClientFields({ fields, onChange, children }: { fields: ClientFields; onChange: (f: Partial<ClientFields>) => void; children?: React.ReactNode }): React.JSX.Element {
   const { t } = useTranslation('lab')
   const { t: pingT } = useTranslation('pinger')
   return (
@@ -26,6 +27,7 @@ export function PingClientFields({ fields, onChange }: { fields: ClientFields; o
       <TextField label={pingT('client.count')} value={fields.count} inputMode="numeric" testId="ping-count" onChange={(count) => onChange({ count })} />
       <TextField label={pingT('client.timeout')} value={fields.timeout} inputMode="decimal" testId="client-timeout" onChange={(timeout) => onChange({ timeout })} />
       <TextField label={pingT('client.interval')} title={pingT('client.intervalHint')} value={fields.interval} inputMode="decimal" testId="ping-interval" onChange={(interval) => onChange({ interval })} />
+      {children}
     </>
   )
 }
@@ -34,7 +36,7 @@ export function PingClientFields({ fields, onChange }: { fields: ClientFields; o
 export function PingControls({ busy, status, onPing, onStop }: { busy: boolean; status: string; onPing: () => void; onStop: () => void }): React.JSX.Element {
   const { t } = useTranslation('pinger')
   return (
-    <div className="send-row">
+    <>
       <button type="button" className="primary" disabled={busy} onClick={onPing} data-testid="client-send">
         {t('client.ping')}
       </button>
@@ -46,6 +48,6 @@ export function PingControls({ busy, status, onPing, onStop }: { busy: boolean; 
       <span className="status ping-status" role="status" data-testid="ping-status">
         {status}
       </span>
-    </div>
+    </>
   )
 }

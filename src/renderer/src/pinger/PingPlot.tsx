@@ -28,7 +28,6 @@ export function PingPlot({ events, endpoint }: Props): React.JSX.Element {
     [events, endpoint, received, cleared]
   )
   const lang = i18n.language === 'pseudo' ? 'en' : i18n.language
-  const ms = useMemo(() => new Intl.NumberFormat(lang, { minimumFractionDigits: 3, maximumFractionDigits: 3 }), [lang])
   const pct = useMemo(() => new Intl.NumberFormat(lang, { maximumFractionDigits: 1 }), [lang])
   const s = run?.stats
   return (
@@ -44,7 +43,7 @@ export function PingPlot({ events, endpoint }: Props): React.JSX.Element {
         )}
       </header>
       <div className="ping-legend">
-        <span>
+        <span className="legend-reply">
           <span className="swatch reply" aria-hidden="true" /> {t('plot.legendReply')}
         </span>
         <span>
@@ -55,8 +54,7 @@ export function PingPlot({ events, endpoint }: Props): React.JSX.Element {
         </span>
         {s?.minMs !== undefined && (
           <span className="rtt-values" data-testid="ping-rtt">
-            {t('plot.min')} <span translate="no">{ms.format(s.minMs)}</span> · {t('plot.avg')} <span translate="no">{ms.format(s.avgMs!)}</span> · {t('plot.max')} <span translate="no">{ms.format(s.maxMs!)}</span>{' '}
-            <span translate="no">ms</span>
+            {t('event.rttLine', { min: s.minMs, avg: s.avgMs!, max: s.maxMs! })}
           </span>
         )}
       </div>
