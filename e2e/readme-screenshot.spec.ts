@@ -58,3 +58,17 @@ test('README screenshots: the wire view, the ladder and the sockets of one excha
   await lab.getByTestId('server-stop').click()
   await expect(lab.getByTestId('server-status')).toHaveText('stopped')
 })
+
+test('README screenshot: the Pinger lab on port 12000, the textbook’s loss, 10 pings and the RTT plot', async ({ lab }) => {
+  expect(await portIsFree(COURSE_PORT), `port ${COURSE_PORT} is in use: stop what holds it and run again`).toBe(true)
+  await lab.getByTestId('lab-ping').click()
+  // The textbook's rule (randint(0, 10) < 4), with a seed that loses a few of the 10.
+  await lab.getByTestId('ping-seed').fill('2024')
+  await startServer(lab, COURSE_PORT)
+  await lab.getByTestId('client-send').click()
+  await expect(lab.getByTestId('ping-loss')).toHaveAttribute('data-sent', '10', { timeout: 30_000 })
+  await expect(lab.locator('[data-testid=ping-mark][data-lost=true]').first()).toBeVisible()
+  await lab.screenshot({ path: path.join(ROOT, 'docs', 'pinger.png') })
+  await lab.getByTestId('server-stop').click()
+  await expect(lab.getByTestId('server-status')).toHaveText('stopped')
+})

@@ -7,6 +7,7 @@ import { z } from 'zod'
 import type { Proto, Role } from './events'
 import { address, family, fields, integerIn, numberField, say } from './field-rules'
 import { said } from './i18n/said'
+import { pingFields } from './ping-fields'
 
 export type { Role } from './events'
 
@@ -23,7 +24,8 @@ export interface LabInfo {
 export const LAB_ROWS = {
   tcp: { title: 'TCP' },
   udp: { title: 'UDP' },
-  http: { title: 'HTTP' }
+  http: { title: 'HTTP' },
+  ping: { title: 'Ping' }
 } as const satisfies Record<string, LabInfo>
 
 export type LabKind = keyof typeof LAB_ROWS
@@ -193,6 +195,36 @@ export const ENDPOINT_KINDS = {
       recvOnce: z.boolean(),
       /** Family used to resolve host names in URLs (IP literals decide for themselves). */
       family
+    })
+  },
+  // The textbook's UDP Pinger: a server that drops a share of the pings on purpose, a client that times each one.
+  'udp-ping-server': {
+    role: 'server',
+    proto: 'UDP',
+    lab: 'ping',
+    config: z.strictObject({
+      kind: z.literal('udp-ping-server'),
+      address,
+      port: serverPort.schema,
+      /** Per cent of pings dropped; absent, the textbook's rule (randint(0, 10) < 4, about 36%). */
+      loss: pingFields.loss.schema.optional(),
+      /** The same seed drops the same pings; absent, a new one each start. */
+      seed: pingFields.seed.schema.optional()
+    })
+  },
+  'udp-ping-client': {
+    role: 'client',
+    proto: 'UDP',
+    lab: 'ping',
+    config: z.strictObject({
+      kind: z.literal('udp-ping-client'),
+      address,
+      port: clientPort.schema,
+      count: pingFields.count.schema,
+      /** How long each ping waits for its reply (the assignment: one second). */
+      timeoutMs: timeoutMs.schema,
+      /** The least time from one ping to the next. */
+      intervalMs: pingFields.intervalMs.schema
     })
   }
 } as const satisfies Record<string, KindInfo>

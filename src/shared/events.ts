@@ -21,6 +21,7 @@ export type EventKind =
   | 'reset' // the peer reset the connection (ECONNRESET / EPIPE)
   | 'error' // something failed; `detail.said` says what, as data
   | 'console' // a line the course program itself would print
+  | 'ping' // the Pinger lab: a run starts, a reply's RTT, a timeout, a drop on purpose, the statistics (PingDetail)
   | 'lifecycle' // an endpoint started, its client's activity changed, or it stopped (LifecycleDetail): windows follow the lab from these
 
 export interface SockAddr {
@@ -91,8 +92,21 @@ export interface EventDetails {
    * the Said; `info` holds its English words for an edge that does not word notes.
    */
   console: { course?: true; window?: { console: string; style: WindowLineStyle; said?: Said }; note?: Said }
+  ping: PingDetail
   lifecycle: LifecycleDetail
 }
+
+/**
+ * The Pinger lab's own rows (the textbook's UDP Pinger), beside the send and recv of each ping:
+ * a client's run starts (`count` pings, each waiting `timeoutMs`), a reply came after `rttMs`, a
+ * ping timed out, the server dropped datagram `n` (ping `seq`) on purpose, the run's statistics.
+ */
+export type PingDetail =
+  | { what: 'start'; count: number; timeoutMs: number; intervalMs: number }
+  | { what: 'reply'; seq: number; rttMs: number }
+  | { what: 'timeout'; seq: number; timeoutMs: number }
+  | { what: 'drop'; n: number; seq?: number; lossPct: number }
+  | { what: 'stats'; sent: number; received: number; lost: number; lossPct: number; minMs?: number; avgMs?: number; maxMs?: number }
 
 /**
  * How an endpoint stopped: `stopped` (a stop() call: a window's Stop, or the host), `closed` (a

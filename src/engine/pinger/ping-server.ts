@@ -27,9 +27,13 @@ export const TEXTBOOK_LOSS_PCT = (4 / 11) * 100
 
 export type PingServerRecord =
   | { type: 'listening'; at: number; local: SockAddr; seed: number; rule: 'textbook' | 'percent'; lossPct: number }
-  /** Datagram n (from 1) was dropped on purpose; seq is the ping's number when it reads as a ping. */
-  | { type: 'drop'; at: number; n: number; from: SockAddr; bytes: number; seq?: number }
-  | { type: 'reply'; at: number; n: number; from: SockAddr; bytes: number; seq?: number }
+  /**
+   * Datagram n (from 1) was dropped on purpose; seq is the ping's number when it reads as a ping.
+   * `bytes`: the datagram's length; `payload`: what recvfrom(recvSize) kept of it.
+   */
+  | { type: 'drop'; at: number; n: number; from: SockAddr; bytes: number; seq?: number; payload: Buffer }
+  /** `reply`: the upper-cased bytes sent back, as sendto() is called. */
+  | { type: 'reply'; at: number; n: number; from: SockAddr; bytes: number; seq?: number; payload: Buffer; reply: Buffer }
   | { type: 'error'; at: number; code?: string; message: string }
 
 export class PingServer extends EventEmitter {
@@ -94,11 +98,12 @@ export class PingServer extends EventEmitter {
     if (this.drops()) {
       this.dropped.push(n)
       if (seq !== undefined) this.droppedSeqs.push(seq)
-      this.record({ type: 'drop', n, from, bytes: msg.length, seq })
+      this.record({ type: 'drop', n, from, bytes: msg.length, seq, payload: message })
       return
     }
-    socket.send(asciiUpper(message), rinfo.port, rinfo.address)
-    this.record({ type: 'reply', n, from, bytes: message.length, seq })
+    const reply = asciiUpper(message)
+    this.record({ type: 'reply', n, from, bytes: msg.length, seq, payload: message, reply })
+    socket.send(reply, rinfo.port, rinfo.address)
   }
 
   private record(r: Untimed<PingServerRecord>): void {

@@ -12,7 +12,8 @@ import { ConsoleRegistry } from '../consoles/consoles'
 import { fullName, liveEndpoints, runningInOrder } from '../lab/endpoint-names'
 import { EventStore } from '../feed/event-store'
 import { draftCutNote, draftOf, LabController } from '../lab/lab-controller'
-import { familyMismatch } from '../lab/lab-state'
+import { familyMismatch, shownTab } from '../lab/lab-state'
+import { PingPlot } from '../pinger/PingPlot'
 import { ClientPanel } from '../lab/ClientPanel'
 import { FollowControl } from './FollowControl'
 import { Header } from './Header'
@@ -124,7 +125,7 @@ export function App({ api, info }: { api: LabApi; info: HostInfo }): React.JSX.E
         onZoom={onZoom}
         onTheme={setTheme}
       />
-      <main className="consoles" key={active}>
+      <main className={active === 'ping' ? 'consoles ping-lab' : 'consoles'} key={active}>
         <ClientPanel
           lab={lab}
           registry={registry}
@@ -141,6 +142,7 @@ export function App({ api, info }: { api: LabApi; info: HostInfo }): React.JSX.E
           // A kind whose description gives its tabs the stream options (tcp-client) shows them.
           moreFields={(tab) => tab.fields.session !== undefined && <ClientStreamFields fields={tab.fields} onChange={(fields) => controller.changeClient(active, tab.key, fields)} />}
         />
+        {active === 'ping' && <PingPlot events={store} endpoint={shownTab(lab).endpointId} />}
         <ServerPanel
           lab={lab}
           registry={registry}

@@ -464,7 +464,8 @@ export class LabController {
       if (!id) return this.setTab(kind, key, { phase: 'idle' })
       // Said once the client exists and before anything is sent: it comes before what the exchange
       // prints, and it names the client, so that a window that adopts the client shows it in its tab.
-      await this.say(key, 'input', line, id)
+      // A program that reads no line (the pinger) has nothing typed to echo.
+      if (clientOf(kind).input.line !== false) await this.say(key, 'input', line, id)
       // Cancelled while its endpoint was being started: that endpoint goes too.
       if (this.cancelled.has(key)) {
         await this.api.stop(id).catch(() => undefined)

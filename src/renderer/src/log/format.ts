@@ -12,6 +12,9 @@ export function endpointsOf(e: LabEvent): { source: string; destination: string 
     case 'queued':
     case 'accept':
       return { source: show(e.remote), destination: show(e.local) }
+    case 'ping':
+      // A ping the server dropped came from the client, as its RECV row did.
+      return e.detail.what === 'drop' ? { source: show(e.remote), destination: show(e.local) } : { source: show(e.local), destination: show(e.remote) }
     default:
       return { source: show(e.local), destination: show(e.remote) }
   }
