@@ -3,11 +3,12 @@
 // The textbook draws randint(0, 10) and drops when it is below 4 (4 in 11, about 36%); given a
 // loss in per cent it drops that share instead. Draws are seeded, and each drop is reported.
 
-import dgram from 'node:dgram'
+import type dgram from 'node:dgram'
 import { EventEmitter } from 'node:events'
 import type { SockAddr } from '../../shared/events'
 import { asciiUpper, boundAddr, sockAddr } from '../endpoint'
-import { udpTypeFor } from '../udp-util'
+import { bindUdpSocket } from '../server-core'
+import { closeUdp } from '../udp-util'
 import { happens, randomSeed, stream, type Random } from '../relay/prng'
 import type { Untimed } from '../relay/types'
 import { parsePingSeq } from './ping-message'
@@ -63,17 +64,7 @@ export class PingServer extends EventEmitter {
 
   async start(): Promise<SockAddr> {
     const { address, port } = this.config
-    const socket = dgram.createSocket({ type: await udpTypeFor(address) })
-    await new Promise<void>((resolve, reject) => {
-      socket.once('error', reject)
-      socket.bind({ address, port, exclusive: true }, () => {
-        socket.off('error', reject)
-        resolve()
-      })
-    }).catch((err) => {
-      socket.close()
-      throw err
-    })
+    const socket = await bindUdpSocket(address, port)
     this.socket = socket
     this.local = boundAddr(socket.address())!
     socket.on('message', (msg, rinfo) => this.onPing(msg, rinfo))
@@ -114,6 +105,6 @@ export class PingServer extends EventEmitter {
     const socket = this.socket
     this.socket = undefined
     if (!socket) return
-    await new Promise<void>((resolve) => socket.close(() => resolve()))
+    await closeUdp(socket)
   }
 }
