@@ -4,6 +4,7 @@ import type { EndpointConfig } from '../shared/contract'
 import type { Endpoint, Reporter } from './endpoint'
 import { HttpClient } from './http-client'
 import { HttpServer } from './http-server'
+import { RelayEndpoint } from './relay-endpoint'
 import { TcpClient } from './tcp-client'
 import { TcpServer } from './tcp-server'
 import { UdpClient } from './udp-client'
@@ -23,5 +24,8 @@ export function createEndpoint(id: string, config: EndpointConfig, reporter: Rep
       return new HttpServer(id, config, reporter)
     case 'http-client':
       return new HttpClient(id, config, reporter)
+    case 'tcp-relay':
+    case 'udp-relay':
+      return new RelayEndpoint(id, config, reporter)
   }
 }

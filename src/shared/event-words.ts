@@ -5,6 +5,7 @@
 
 import type { TFunction as AnyT } from 'i18next'
 import { createI18n } from './i18n/i18n'
+import { relayEventWords } from './relay-words'
 import type { Namespace } from './i18n/resources'
 import { say, isSaid, type Said } from './i18n/said'
 import type { EventDetails, EventKind, LabEvent, LabEventOf, UnreadReset } from './events'
@@ -88,6 +89,11 @@ export function eventWords<K extends EventKind>(event: Describable<K>, t: TFunct
       const words = closeWords(e as Describable<'close'>, t)
       return d.reset ? t('event:close.withReset', { close: words, reset: resetWords(d.reset, t) }) : words
     }
+    case 'drop':
+    case 'duplicate':
+    case 'delay':
+    case 'relay':
+      return relayEventWords(e.kind, e.detail as EventDetails['relay'], t, e.local ? formatSockAddr(e.local) : undefined)
   }
 }
 

@@ -3,9 +3,11 @@
 
 import type { Utf8Failure } from './utf8-check'
 import type { Said } from './i18n/said'
+import type { RelayEventDetails } from './relay-events'
 
 export type Proto = 'TCP' | 'UDP' | 'HTTP'
-export type Role = 'client' | 'server'
+/** A relay sits between a client and a server, and forwards between them. */
+export type Role = 'client' | 'server' | 'relay'
 export type Family = 'IPv4' | 'IPv6'
 
 export type EventKind =
@@ -20,6 +22,10 @@ export type EventKind =
   | 'reset' // the peer reset the connection (ECONNRESET / EPIPE)
   | 'error' // something failed; `detail.said` says what, as data
   | 'console' // a line the course program itself would print
+  | 'drop' // a relay dropped a datagram on purpose
+  | 'duplicate' // a relay sent a datagram twice on purpose
+  | 'delay' // a relay held a datagram (or a TCP read) before it forwarded it
+  | 'relay' // anything else a relay did: it listens, a flow began or ended, a datagram was reordered, a read sliced...
 
 export interface SockAddr {
   address: string
@@ -88,6 +94,10 @@ export interface EventDetails {
    */
   console: { course?: true; window?: { console: string; style: WindowLineStyle; said?: Said }; note?: Said }
 }
+
+/** Every kind's detail: the course endpoints' (above) and the relay's (relay-events.ts). */
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type -- merges the relay's kinds into EventDetails
+export interface EventDetails extends RelayEventDetails {}
 
 /** How a window's own line shows: a note, an error (`ERROR: ` in red), or what the student typed, after the prompt. */
 export type WindowLineStyle = 'note' | 'error' | 'input'

@@ -110,8 +110,10 @@ export function encodeEvents(events: readonly LabEvent[]): Pick<EventsMessage, '
 export class FeedMessageError extends Error {}
 
 /** Each kind of event, as a value: a kind added to EventKind and not here does not compile. */
-const EVENT_KINDS: Record<EventKind, true> = { listen: true, bind: true, queued: true, accept: true, connect: true, send: true, recv: true, close: true, reset: true, error: true, console: true }
-const ROLES = new Set(['client', 'server'])
+const EVENT_KINDS: Record<EventKind, true> = { listen: true, bind: true, queued: true, accept: true, connect: true, send: true, recv: true, close: true, reset: true, error: true, console: true, drop: true, duplicate: true, delay: true, relay: true }
+const ROLES = new Set(['client', 'server', 'relay'])
+/** A packet's sender is one end of its conversation: a relay is the client of one leg and the server of the other. */
+const SIDES = new Set(['client', 'server'])
 const PROTOS = new Set(['TCP', 'UDP', 'HTTP'])
 
 /** What is wrong with an event's own fields (those not in the shared table), or undefined. */
@@ -177,7 +179,7 @@ function packetProblem(p: unknown): string | undefined {
   if (!Array.isArray(q.flags) || !q.flags.every((f) => FLAGS.has(f as string))) return `${at} has no valid TCP flags (${show(q.flags)})`
   if (!isCount(q.length)) return `${at} has no valid length (${show(q.length)})`
   for (const field of ['seq', 'ack', 'window'] as const) if (q[field] !== undefined && !isCount(q[field])) return `${at} has no valid ${field} (${show(q[field])})`
-  if (q.sender !== undefined && !ROLES.has(q.sender as string)) return `${at} has no valid sender (${show(q.sender)})`
+  if (q.sender !== undefined && !SIDES.has(q.sender as string)) return `${at} has no valid sender (${show(q.sender)})`
   if (q.step !== undefined && !(typeof q.step === 'string' && Object.hasOwn(STEPS, q.step))) return `${at} has no valid step (${show(q.step)})`
   return undefined
 }

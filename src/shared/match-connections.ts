@@ -8,7 +8,7 @@
 // connection, bytes are matched exactly by their offset in the stream: the segment with relative
 // seq s carries byte s-1, which the n-th send() wrote and the m-th recv() read.
 
-import type { LabEvent, Role, SockAddr } from './events'
+import type { LabEvent, Role, Side, SockAddr } from './events'
 import type { ConnectionMatch, Conversation, PacketCalls, WireMatch, WirePacket, WireProto } from './wire'
 
 /** How far (µs) a connection's first event may lie outside its conversation's span: clocks differ a little. */
@@ -50,7 +50,7 @@ function engineConnections(events: readonly LabEvent[]): EngineConnection[] {
 }
 
 /** Which end of the conversation the engine connection is, or null when the 4-tuples differ. */
-function endOf(c: EngineConnection, v: Conversation): Role | null {
+function endOf(c: EngineConnection, v: Conversation): Side | null {
   if (c.proto !== v.proto) return null
   if (sameAddress(v.client, c.local) && sameAddress(v.server, c.remote)) return 'client'
   if (sameAddress(v.server, c.local) && sameAddress(v.client, c.remote)) return 'server'
@@ -72,7 +72,7 @@ export function matchConnections(packets: readonly WirePacket[], conversations: 
   const sides = new Map<string, { client?: EngineConnection; server?: EngineConnection }>()
   for (const c of engineConnections(events)) {
     const at = labZero + c.firstTime
-    let best: { v: Conversation; role: Role; d: number } | undefined
+    let best: { v: Conversation; role: Side; d: number } | undefined
     for (const v of conversations) {
       const role = endOf(c, v)
       if (!role) continue
@@ -101,7 +101,7 @@ export function matchConnections(packets: readonly WirePacket[], conversations: 
 }
 
 type Sides = { client?: EngineConnection; server?: EngineConnection }
-const other = (r: Role): Role => (r === 'client' ? 'server' : 'client')
+const other = (r: Side): Side => (r === 'client' ? 'server' : 'client')
 
 function set(calls: Map<number, PacketCalls>, no: number, key: keyof PacketCalls, seq: number | undefined): void {
   if (seq === undefined) return

@@ -4,7 +4,7 @@
 // (src/shared/i18n/locales/*/wire.json), given here as Said for the window or the CLI to word.
 
 import type { TFunction } from 'i18next'
-import type { Family, Role, SockAddr } from './events'
+import type { Family, Role, Side, SockAddr } from './events'
 import { formatSockAddr } from './events'
 import { said, say, type Said } from './i18n/said'
 
@@ -94,7 +94,7 @@ export interface WirePacket {
   /** Payload bytes: TCP segment data or the UDP datagram's data (headers not counted). */
   length: number
   /** Which side sent it, once the tracker knows (the client sent the SYN, or the first datagram). */
-  sender?: Role
+  sender?: Side
   /** The named step of the connection this packet is, if any. */
   step?: WireStep
   /** A reset's cause, where the packets (the tracker) or the lab's events (the session) tell it. */
