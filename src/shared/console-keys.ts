@@ -9,11 +9,13 @@ import { ENDPOINT_KINDS, kindOfId } from './endpoint-kinds'
 
 export const serverConsole = (lab: LabKind): string => `${lab}:server`
 export const clientConsole = (lab: LabKind, n: number): string => `${lab}:client:${n}`
+/** The relay's console, in the labs that have a relay. */
+export const relayConsole = (lab: LabKind): string => `${lab}:relay`
 
 const LAB_NAMES = [...new Set(Object.values(ENDPOINT_KINDS).map((k) => k.lab))]
 
-/** The keys the window makes: a lab's server, or one of its client tabs, numbered from 1. */
-export const CONSOLE_KEY = new RegExp(`^(${LAB_NAMES.join('|')}):(?:(server)|client:([1-9]\\d{0,5}))$`)
+/** The keys the window makes: a lab's server, its relay, or one of its client tabs, numbered from 1. */
+export const CONSOLE_KEY = new RegExp(`^(${LAB_NAMES.join('|')}):(?:(server|relay)|client:([1-9]\\d{0,5}))$`)
 
 export interface ConsolePlace {
   lab: LabKind
@@ -29,8 +31,9 @@ export function parseConsoleKey(key: string): ConsolePlace | undefined {
   const m = CONSOLE_KEY.exec(key)
   if (!m) return undefined
   const lab = m[1] as LabKind
-  const role: Role = m[2] ? 'server' : 'client'
-  const kind = Object.values(ENDPOINT_KINDS).find((k) => k.lab === lab && k.role === role)!
+  const role: Role = m[2] === 'server' ? 'server' : m[2] === 'relay' ? 'relay' : 'client'
+  const kind = Object.values(ENDPOINT_KINDS).find((k) => k.lab === lab && k.role === role)
+  if (!kind) return undefined
   return { lab, role, proto: kind.proto, ...(m[3] ? { n: Number(m[3]) } : {}) }
 }
 

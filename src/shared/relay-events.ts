@@ -43,3 +43,6 @@ export interface RelayEventDetails {
 /** The relay's kinds of event. */
 export const RELAY_EVENT_KINDS = ['drop', 'duplicate', 'delay', 'relay'] as const
 export type RelayEventKind = (typeof RELAY_EVENT_KINDS)[number]
+
+/** Both ways, client → server first. */
+export const RELAY_DIRECTIONS: readonly Direction[] = ['c2s', 's2c']

@@ -17,6 +17,7 @@ import { ClientPanel } from '../lab/ClientPanel'
 import { FollowControl } from './FollowControl'
 import { Header } from './Header'
 import { ServerPanel } from '../lab/ServerPanel'
+import { RelayPanel } from '../relay/RelayPanel'
 import { Splitter } from '../ui/Splitter'
 import { ViewTabs, type ViewTab } from './ViewTabs'
 import { mirroredLab, WindowFollow } from './window-follow'
@@ -49,6 +50,7 @@ export function App({ api, info }: { api: LabApi; info: HostInfo }): React.JSX.E
   const [logSize, setLogSize] = useState(loadLogSize)
   const [viewTab, setViewTab] = useState<ViewTab>('log')
   const [row, setRow] = useState<number | undefined>()
+  const [relayOpen, setRelayOpen] = useState(false)
   const follow = useMemo(() => new WindowFollow(api, info.session), [api, info.session])
   useEffect(() => follow.open(), [follow])
   const windows = useSyncExternalStore(follow.subscribe, follow.getSnapshot)
@@ -122,7 +124,7 @@ export function App({ api, info }: { api: LabApi; info: HostInfo }): React.JSX.E
         onZoom={onZoom}
         onTheme={setTheme}
       />
-      <main className="consoles" key={active}>
+      <main className={active === 'http' ? 'consoles' : lab.relay || relayOpen ? 'consoles with-relay' : 'consoles relay-closed'} key={active}>
         <ClientPanel
           lab={lab}
           registry={registry}
@@ -137,6 +139,9 @@ export function App({ api, info }: { api: LabApi; info: HostInfo }): React.JSX.E
           onDraft={(key, text) => controller.setDraft(active, key, text)}
           draftCut={(key) => draftCutNote(view, key)}
         />
+        {active !== 'http' && (
+          <RelayPanel lab={lab} registry={registry} store={store} onOpen={setRelayOpen} onStart={(config) => void controller.startRelay(active, config)} onStop={() => void controller.stopRelay(active)} />
+        )}
         <ServerPanel
           lab={lab}
           registry={registry}

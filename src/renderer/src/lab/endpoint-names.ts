@@ -5,6 +5,7 @@
 import type { LabKind, LabState } from './lab-state'
 import { LABS, serverConsole } from './lab-state'
 import { said, type Said } from '../../../shared/i18n/said'
+import { relayConsole } from '../../../shared/console-keys'
 
 export interface EndpointName {
   /** Console key: "tcp:server", "udp:client:2". */
@@ -18,6 +19,7 @@ export interface EndpointName {
 
 export function nameOf(key: string): EndpointName {
   const [lab, role, n] = key.split(':') as [LabKind, string, string?]
+  if (role === 'relay') return { key, lab, label: 'Relay', said: said('relay:window.name') }
   return { key, lab, label: role === 'server' ? 'Server' : `Client ${n}`, said: role === 'server' ? said('lab:names.server') : said('lab:names.client', { n: n ?? '' }) }
 }
 
@@ -26,6 +28,7 @@ export function fullName(key: string): Said {
   const [kind, role, n] = key.split(':') as [LabKind, string, string?]
   // One sentence, not a name inside a sentence: a tooltip that quotes it stays one catalog string deep.
   const lab = LABS.find((l) => l.kind === kind)?.title ?? kind
+  if (role === 'relay') return said('relay:window.fullName', { lab })
   return role === 'server' ? said('lab:names.fullServer', { lab }) : said('lab:names.fullClient', { lab, n: n ?? '' })
 }
 
@@ -35,6 +38,7 @@ export function liveEndpoints(labs: Record<LabKind, LabState>): EndpointName[] {
   for (const { kind } of LABS) {
     const lab = labs[kind]
     if (lab.run) out.push(nameOf(serverConsole(kind)))
+    if (lab.relay) out.push(nameOf(relayConsole(kind)))
     for (const tab of lab.tabs) if (tab.endpointId) out.push(nameOf(tab.key))
   }
   return out
@@ -47,5 +51,5 @@ export function liveEndpoints(labs: Record<LabKind, LabState>): EndpointName[] {
  */
 export function runningInOrder(labs: Record<LabKind, LabState>, active: LabKind): string[] {
   const kinds = [active, ...LABS.map(({ kind }) => kind).filter((k) => k !== active)]
-  return kinds.flatMap((kind) => [labs[kind].run?.id, ...labs[kind].tabs.map((t) => t.endpointId)].filter((id): id is string => !!id))
+  return kinds.flatMap((kind) => [labs[kind].run?.id, labs[kind].relay?.id, ...labs[kind].tabs.map((t) => t.endpointId)].filter((id): id is string => !!id))
 }

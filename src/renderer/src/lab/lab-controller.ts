@@ -6,7 +6,8 @@
 // real host.
 
 import type { CallError, EndpointConfig, EndpointInfo, HostInfo, LabApi, StoppedInfo } from '../../../shared/contract'
-import { parseConsoleKey, printableLine, serverConsole } from '../../../shared/console-keys'
+import { parseConsoleKey, printableLine, relayConsole, serverConsole } from '../../../shared/console-keys'
+import { relaysOf, withClientsTo } from '../relay/relay-state'
 import { kindInfo, kindOfId } from '../../../shared/endpoint-kinds'
 import type { Family, LabEvent, WindowLineStyle } from '../../../shared/events'
 import { said, isSaid, type Said } from '../../../shared/i18n/said'
@@ -226,6 +227,7 @@ export class LabController {
     this.commit({ ...now, labs: withRememberedTabs(restored.labs, this.rememberedTabs), family: restored.family, active })
     this.readInput()
     this.routeRunning(restored.routes)
+    this.showRelays(running)
   }
 
   /** The endpoints with the console this window showed them in before a reload, those first (they keep their tab). */
@@ -293,6 +295,7 @@ export class LabController {
     this.commit({ ...now, labs: adopted.labs })
     this.readInput()
     this.routeRunning(adopted.routes)
+    this.showRelays(running)
   }
 
   /** A panel whose server stopped (another window's Stop, or this one's) goes back to Start. */
@@ -355,6 +358,7 @@ export class LabController {
   private stoppedConsole(id: string): string {
     const lab = labOf(id)
     if (kindInfo(kindOfId(id)!).role === 'server') return serverConsole(lab)
+    if (kindInfo(kindOfId(id)!).role === 'relay') return relayConsole(lab)
     const key = this.stoppedTabs.get(id)
     return key && this.tabOf(lab, key) ? key : this.view.labs[lab].tabs[0].key
   }
@@ -453,6 +457,42 @@ export class LabController {
       this.failed(serverConsole(kind), err, run.id)
     } finally {
       this.update(kind, (lab) => withFamily({ ...lab, run: undefined, serverBusy: false }, this.view.family))
+    }
+  }
+
+  // ---- the relay between the clients and the server (relay/RelayPanel.tsx) ---------------
+
+  /** Starts the lab's relay: the client tabs whose port the student did not type then reach the server through it. */
+  async startRelay(kind: LabKind, config: EndpointConfig): Promise<void> {
+    const key = relayConsole(kind)
+    this.setProblem(key)
+    try {
+      const ep = await this.startOwn(config, key)
+      this.update(kind, (lab) => withClientsTo({ ...lab, relay: { id: ep.id, local: ep.local } }, String(ep.local?.port ?? lab.server.port), this.view.family))
+    } catch (err) {
+      this.failed(key, err)
+    }
+  }
+
+  /** Stops the relay: the clients go straight to the server again. */
+  async stopRelay(kind: LabKind): Promise<void> {
+    const relay = this.view.labs[kind].relay
+    if (!relay) return
+    try {
+      await this.api.stop(relay.id)
+    } catch (err) {
+      this.failed(relayConsole(kind), err, relay.id)
+    } finally {
+      this.update(kind, (lab) => withClientsTo({ ...lab, relay: undefined }, lab.server.port, this.view.family))
+    }
+  }
+
+  /** A relay that runs (started before a reload, or by another window) shows in its lab's panel. */
+  private showRelays(running: readonly EndpointInfo[]): void {
+    for (const [kind, relay] of relaysOf(running)) {
+      if (this.view.labs[kind].relay?.id === relay.id) continue
+      this.router.route(relay.id, relayConsole(kind))
+      this.update(kind, (lab) => withClientsTo({ ...lab, relay }, String(relay.local?.port ?? lab.server.port), this.view.family))
     }
   }
 
@@ -608,7 +648,7 @@ export class LabController {
    */
   private placeOf = (key: string): string => {
     const place = parseConsoleKey(key)
-    if (!place || place.role === 'server') return key
+    if (!place || place.role !== 'client') return key
     const lab = this.view.labs[place.lab]
     return lab.tabs.some((t) => t.key === key) ? key : lab.tabs[0].key
   }

@@ -67,5 +67,5 @@ export function filterEntries(ids: readonly string[], keyOf: KeyOf, running: rea
 /** Lab first, then the server before the clients, clients by number. */
 function order(key: string): number {
   const [lab, role, n] = key.split(':')
-  return LABS.findIndex((l) => l.kind === lab) * 1e6 + (role === 'server' ? 0 : 1 + Number(n))
+  return LABS.findIndex((l) => l.kind === lab) * 1e6 + (role === 'server' ? 0 : role === 'relay' ? 0.5 : 1 + Number(n))
 }
