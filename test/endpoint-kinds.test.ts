@@ -40,3 +40,22 @@ describe('the table of endpoint kinds', () => {
     }
   })
 })
+
+describe('the stream options of the TCP kinds (issue 17)', () => {
+  const client = { kind: 'tcp-client', address: '127.0.0.1', port: 12000, recvSize: 1024, timeoutMs: 5000 }
+  const server = { kind: 'tcp-server', address: '127.0.0.1', port: 12000, recvSize: 1024, concurrent: false, idleTimeoutMs: 0 }
+  const ok = (config: object): boolean => argSchemas.start.safeParse([config]).success
+
+  it("a window may leave them out (today's behaviour) or set them within their rules", () => {
+    expect(ok(client)).toBe(true)
+    expect(ok(server)).toBe(true)
+    expect(ok({ ...client, chunks: 3, chunkDelayMs: 0, noDelay: false, session: true })).toBe(true)
+    expect(ok({ ...client, chunks: 64, chunkDelayMs: 5000 })).toBe(true)
+    expect(ok({ ...server, keepOpen: true })).toBe(true)
+  })
+
+  it('refuses values outside their rules and options of the other kind', () => {
+    for (const bad of [{ chunks: 0 }, { chunks: 65 }, { chunks: 1.5 }, { chunkDelayMs: -1 }, { chunkDelayMs: 5001 }, { noDelay: 'yes' }, { session: 1 }, { keepOpen: true }]) expect(ok({ ...client, ...bad })).toBe(false)
+    for (const bad of [{ keepOpen: 'yes' }, { session: true }, { chunks: 2 }]) expect(ok({ ...server, ...bad })).toBe(false)
+  })
+})

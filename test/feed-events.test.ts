@@ -84,7 +84,7 @@ describe('the events feed encoding', () => {
     ['an event whose time is not a number', (m) => (m.events[0].time = '12')],
     ['an event without its seq', (m) => delete m.events[0].seq],
     ['an event with a negative length', (m) => (m.events[0].length = -1)],
-    ['an event of no role', (m) => (m.events[0].role = 'router')],
+    ['an event of no role', (m) => (m.events[0].role = 'proxy')],
     ['an event that is not an object', (m) => (m.events[0] = 7 as unknown as Record<string, unknown>)]
   ])('refuses a batch with %s', async (_, spoil) => {
     const message = JSON.parse(JSON.stringify(encodeEvents(await udpEvents(1)))) as { events: Record<string, unknown>[]; shared: unknown[] }

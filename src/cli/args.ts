@@ -3,7 +3,7 @@
 import { parseArgs } from 'node:util'
 import type { Family, Proto } from '../shared/events'
 import type { EndpointKind } from '../shared/endpoint-kinds'
-import { ENDPOINT_KINDS } from '../shared/endpoint-kinds'
+import { ENDPOINT_KINDS, ROLES } from '../shared/endpoint-kinds'
 import { addressProblem, DEFAULT_HTTP_PORT, DEFAULT_PORT, defaultClientAddress, defaultServerAddress, MAX_PORT, MIN_PORT, parseCoursePort, PORT_RULE } from '../shared/address'
 import {
   CLIENT_TIMEOUT_MAX_MS,
@@ -57,7 +57,8 @@ const PROGRAMS = ['tcp-server', 'tcp-client', 'udp-server', 'udp-client', 'http-
 export type Command = (typeof PROGRAMS)[number] | 'web'
 export const COMMANDS: readonly Command[] = [...PROGRAMS, 'web']
 
-const serves = (command: Command): boolean => command === 'web' || ENDPOINT_KINDS[command].role === 'server'
+/** It binds an address to be reached at (a server, a relay, the browser host): its -a defaults to the server's address. */
+const serves = (command: Command): boolean => command === 'web' || ROLES[ENDPOINT_KINDS[command].role].listens
 const protoOf = (command: Exclude<Command, 'web'>): Proto => ENDPOINT_KINDS[command].proto
 
 type OptionSpec = { type: 'string' | 'boolean'; short?: string }

@@ -26,6 +26,8 @@ export interface Endpoint {
   connect?(): Promise<void>
   /** TCP clients: whether a connection is open (made by connect() and not closed yet). */
   hasConnection?(): boolean
+  /** TCP servers: close one connection (its `conn` number) now. */
+  closeConnection?(conn: number): Promise<void>
 }
 
 /** Receives complete events; the Lab stamps and stores them, the CLI prints them. */

@@ -133,6 +133,13 @@ export class Lab extends EventEmitter<LabEvents> {
     }
   }
 
+  /** A TCP server's connection closed on request (the window's Close on it): only an endpoint of this Lab, only a server that has connections. */
+  async closeConnection(id: string, conn: number): Promise<void> {
+    const entry = this.entry(id)
+    if (!entry.endpoint.closeConnection) throw new LabError(said('console:closeConnection.notServer', { id }))
+    await entry.endpoint.closeConnection(conn)
+  }
+
   async send(id: string, input: string): Promise<SendResult> {
     const entry = this.entry(id)
     if (!entry.endpoint.send) throw new LabError(said('error:serverCannotSend', { id }))

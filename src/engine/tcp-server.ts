@@ -12,6 +12,8 @@ import { acceptedLocal, asciiUpper, boundAddr, placeOf, sockAddr } from './endpo
 import { explainError, isReset } from './errors'
 import { said } from '../shared/i18n/said'
 import { closeNow, closeServer, listenTcp, unreadAtClose } from './net-util'
+import { LabError } from './errors'
+import { StreamReader } from './stream-reader'
 
 interface Connection {
   socket: net.Socket
@@ -22,6 +24,10 @@ interface Connection {
   remote?: SockAddr
   /** When it went into the backlog, if accept() could not return it at once (iterative server busy). */
   queuedAt?: number
+  /** closeConnection() asked for it: the server closes it at its next step. */
+  closeAsked?: true
+  /** Ends a recv() under way (closeConnection). */
+  abort?: () => void
 }
 
 export class TcpServer implements Endpoint {
@@ -29,6 +35,8 @@ export class TcpServer implements Endpoint {
   private readonly sockets = new Set<net.Socket>()
   /** Iterative mode: connections accepted by the system, waiting for the server to reach them. */
   private readonly queue: Connection[] = []
+  /** Connections not closed yet, by number (closeConnection). */
+  private readonly open = new Map<number, Connection>()
   private busy = false
   private connections = 0
   private local?: SockAddr
@@ -83,8 +91,12 @@ export class TcpServer implements Endpoint {
       remote: sockAddr(socket.remoteAddress, socket.remotePort)
     }
     this.sockets.add(socket)
+    this.open.set(c.conn, c)
     socket.on('error', (err) => (c.failure ??= err))
-    socket.once('close', () => this.sockets.delete(socket))
+    socket.once('close', () => {
+      this.sockets.delete(socket)
+      this.open.delete(c.conn)
+    })
     const ahead = this.queue.length + (this.busy ? 1 : 0)
     if (this.config.concurrent || ahead === 0) {
       this.accepted(c)
@@ -119,14 +131,93 @@ export class TcpServer implements Endpoint {
     })
   }
 
-  /** One request/reply on one connection; always ends with the socket closed. */
-  private async serve(c: Connection): Promise<void> {
+  /** The connections not closed yet (accepted or waiting in the backlog), by number. */
+  openConnections(): number[] {
+    return [...this.open.keys()]
+  }
+
+  /**
+   * Closes one connection, as a server program that decides to close() it: one being served closes
+   * at once (a recv() under way ends), one still in the backlog is accepted and closed. Its unread
+   * bytes make the close a reset, as the kernel's.
+   */
+  async closeConnection(conn: number): Promise<void> {
+    const c = this.open.get(conn)
+    if (!c || c.closeAsked) throw new LabError(said('console:closeConnection.none', { conn }))
+    c.closeAsked = true
+    const queued = this.queue.indexOf(c)
+    if (queued >= 0) {
+      this.queue.splice(queued, 1)
+      this.accepted(c)
+      const reset = unreadAtClose(c.socket, 0)
+      this.report.call('close', { ...placeOf(c), detail: { closedBy: 'server', reason: 'closed-here', reset } }, () => closeNow(c.socket, reset))
+      await closed(c.socket)
+      return
+    }
+    c.abort?.()
+    await closed(c.socket)
+  }
+
+  /** One request/reply on one connection, or (keepOpen) every one until the client closes; always ends with the socket closed. */
+  private serve(c: Connection): Promise<void> {
+    return this.config.keepOpen ? this.serveKeptOpen(c) : this.serveOnce(c)
+  }
+
+  /**
+   * recv(recvSize) → upper-case → send() until recv() returns b'' (the client closed its side), then
+   * close(): each read is one recv event, each write one send event. An iterative server is on this
+   * connection until then, the others wait in the backlog.
+   */
+  private async serveKeptOpen(c: Connection): Promise<void> {
+    const { socket, conn, remote } = c
+    const place = placeOf(c)
+    const peer = remote ? formatTuple(remote.address, remote.port) : UNKNOWN_PEER
+    const reader = new StreamReader(socket)
+    c.abort = () => reader.abort()
+    const { recvSize, idleTimeoutMs } = this.config
+    let reason: 'client-closed' | 'served' | 'closed-here' = 'served'
+    try {
+      while (!c.closeAsked) {
+        const read = await reader.recv(recvSize, idleTimeoutMs)
+        if (read === 'aborted') break
+        if (read === 'timeout') {
+          this.report.note(said('console:noRequest', { peer, seconds: idleTimeoutMs / 1000 }), conn)
+          break
+        }
+        this.report.data('recv', read.bytes, { ...place, detail: { what: 'stream', recvSize, leftover: 0, eof: read.eof, waiting: read.waiting } })
+        if (read.eof) {
+          reason = 'client-closed'
+          break
+        }
+        this.report.console(`Received request from ${peer}`, conn)
+        const reply = asciiUpper(read.bytes)
+        this.report.data('send', reply, { ...place, detail: { what: 'bytes' } })
+        await write(socket, reply)
+        this.report.console(`Sent reply to ${peer}`, conn)
+      }
+    } catch (err) {
+      const e = explainError(err, remote)
+      this.report.failure(e, place)
+      if (isReset(e)) this.report.console(`Connection reset by ${peer}`, conn)
+    } finally {
+      c.abort = undefined
+      if (c.closeAsked) reason = 'closed-here'
+      // Bytes that arrived and were not read make the close a reset, as in the kernel.
+      const reset = unreadAtClose(socket, reader.unread, reader.eof)
+      this.report.call('close', { ...place, detail: { closedBy: 'server', reason, reset } }, () => closeNow(socket, reset))
+      await closed(socket)
+    }
+  }
+
+  /** The course's exchange: one recv(), its reply, close. */
+  private async serveOnce(c: Connection): Promise<void> {
     const { socket, conn, remote } = c
     const place = placeOf(c)
     const peer = remote ? formatTuple(remote.address, remote.port) : UNKNOWN_PEER
     let leftover = 0
     try {
       const request = await recvOnce(c, this.config.recvSize, this.config.idleTimeoutMs)
+      if (request === 'aborted') return
       if (request === 'timeout') {
         this.report.note(said('console:noRequest', { peer, seconds: this.config.idleTimeoutMs / 1000 }), conn)
         return
@@ -149,8 +240,9 @@ export class TcpServer implements Endpoint {
     } finally {
       // The course's close() after one recv(): bytes it left unread make the kernel reset the connection.
       const reset = unreadAtClose(socket, leftover)
+      const reason = c.closeAsked ? 'closed-here' : 'served'
       // Stamped as close() is called, right before its FIN (or RST), not when the socket has finished closing.
-      this.report.call('close', { ...place, detail: { closedBy: 'server', reason: 'served', reset } }, () => closeNow(socket, reset))
+      this.report.call('close', { ...place, detail: { closedBy: 'server', reason, reset } }, () => closeNow(socket, reset))
       await closed(socket)
     }
   }
@@ -164,7 +256,7 @@ interface Received {
 }
 
 /** Python's conn.recv(n): waits for the first bytes (or end of stream), returns at most n of them. */
-function recvOnce(c: Connection, size: number, idleTimeoutMs: number): Promise<Received | 'timeout'> {
+function recvOnce(c: Connection, size: number, idleTimeoutMs: number): Promise<Received | 'timeout' | 'aborted'> {
   const { socket } = c
   return new Promise((resolve, reject) => {
     let timer: NodeJS.Timeout | undefined
@@ -175,6 +267,11 @@ function recvOnce(c: Connection, size: number, idleTimeoutMs: number): Promise<R
       socket.off('error', onError)
       socket.off('close', onClose)
       socket.pause()
+      c.abort = undefined
+    }
+    c.abort = () => {
+      done()
+      resolve('aborted')
     }
     const onData = (chunk: Buffer): void => {
       done()

@@ -61,6 +61,7 @@ export function createLabHandlers(lab: Lab, facts: HostFacts, capture: LabCaptur
       await cover(id)
       return lab.connect(id)
     },
+    closeConnection: (id, conn) => lab.closeConnection(id, conn),
     send: async (id, input) => {
       await cover(id, input)
       return lab.send(id, input)

@@ -1,21 +1,24 @@
-// The window's consoles, by key: "tcp:server", "udp:client:2". A key names a console (a server
+// The window's consoles, by key: "tcp:server", "udp:client:2", "udp:relay". A key names a console (a server
 // panel, a client tab), not an endpoint: a tab starts a new endpoint when its settings change.
 // The window makes the keys; the host checks them, and the text, when the window writes a line
 // of its own into a console through it (see WindowLine in contract.ts).
 
 import type { Proto, Role } from './events'
 import type { EndpointKind, LabKind } from './endpoint-kinds'
-import { ENDPOINT_KINDS, kindOfId } from './endpoint-kinds'
+import { ENDPOINT_KINDS, kindIn, kindOfId, LAB_KINDS, ROLE_NAMES, ROLES } from './endpoint-kinds'
 
-export const serverConsole = (lab: LabKind): string => `${lab}:server`
-export const clientConsole = (lab: LabKind, n: number): string => `${lab}:client:${n}`
-/** The relay's console, in the labs that have a relay. */
-export const relayConsole = (lab: LabKind): string => `${lab}:relay`
+/** The console of lab `lab`'s endpoint of role `role`: one per lab ("tcp:server", "tcp:relay"), or one per tab numbered from 1 ("tcp:client:2"). */
+export function consoleKey(lab: LabKind, role: Role, n?: number): string {
+  return ROLES[role].numbered ? `${lab}:${role}:${n}` : `${lab}:${role}`
+}
+export const serverConsole = (lab: LabKind): string => consoleKey(lab, 'server')
+export const clientConsole = (lab: LabKind, n: number): string => consoleKey(lab, 'client', n)
 
-const LAB_NAMES = [...new Set(Object.values(ENDPOINT_KINDS).map((k) => k.lab))]
+const single = ROLE_NAMES.filter((r) => !ROLES[r].numbered)
+const numbered = ROLE_NAMES.filter((r) => ROLES[r].numbered)
 
-/** The keys the window makes: a lab's server, its relay, or one of its client tabs, numbered from 1. */
-export const CONSOLE_KEY = new RegExp(`^(${LAB_NAMES.join('|')}):(?:(server|relay)|client:([1-9]\\d{0,5}))$`)
+/** The keys the window makes: a lab's server (or relay), or one of its client tabs, numbered from 1. */
+export const CONSOLE_KEY = new RegExp(`^(${LAB_KINDS.join('|')}):(?:(${single.join('|')})|(${numbered.join('|')}):([1-9]\\d{0,5}))$`)
 
 export interface ConsolePlace {
   lab: LabKind
@@ -31,10 +34,11 @@ export function parseConsoleKey(key: string): ConsolePlace | undefined {
   const m = CONSOLE_KEY.exec(key)
   if (!m) return undefined
   const lab = m[1] as LabKind
-  const role: Role = m[2] === 'server' ? 'server' : m[2] === 'relay' ? 'relay' : 'client'
-  const kind = Object.values(ENDPOINT_KINDS).find((k) => k.lab === lab && k.role === role)
+  const role = (m[2] ?? m[3]) as Role
+  // A role the lab has no kind of ("http:relay") names no console.
+  const kind = kindIn(lab, role)
   if (!kind) return undefined
-  return { lab, role, proto: kind.proto, ...(m[3] ? { n: Number(m[3]) } : {}) }
+  return { lab, role, proto: ENDPOINT_KINDS[kind].proto, ...(m[4] ? { n: Number(m[4]) } : {}) }
 }
 
 /** Whether an endpoint of `kind` can speak in console `key`: one of that lab and role. */

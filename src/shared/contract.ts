@@ -118,6 +118,8 @@ export interface LabCommands {
   stop(id: string): void
   /** TCP clients only: open the connection now and send later, to show what an iterative server does. */
   connect(id: string): void
+  /** TCP servers only: close one of its connections (its number, `conn` of its events), as the server program would close() it. */
+  closeConnection(id: string, conn: number): void
   /** One exchange of a client: a sentence for TCP/UDP, a URL for HTTP. */
   send(id: string, input: string): SendResult
   list(): EndpointInfo[]
@@ -161,6 +163,7 @@ export const VERBS = [
   'start',
   'stop',
   'connect',
+  'closeConnection',
   'send',
   'list',
   'stopped',

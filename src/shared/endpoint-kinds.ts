@@ -5,11 +5,56 @@
 
 import { z } from 'zod'
 import type { Proto, Role } from './events'
-import { address, family, fields, say } from './field-rules'
+import { address, family, fields, integerIn, numberField, say } from './field-rules'
 import { said } from './i18n/said'
 
-/** The window's labs: each groups one server kind with its client kind. */
-export type LabKind = 'tcp' | 'udp' | 'http'
+export type { Role } from './events'
+
+/** What a lab is: the window shows one lab at a time, with the endpoints of the kinds whose row names it. */
+export interface LabInfo {
+  /** Its name in the header and in names like "TCP Client 2" (a protocol token: the same in every language). */
+  title: string
+}
+
+/**
+ * The window's labs, in the header's order: each groups the kinds whose row names it (a server
+ * kind, its client kind, a relay kind). A new lab is a row here plus the rows of its kinds.
+ */
+export const LAB_ROWS = {
+  tcp: { title: 'TCP' },
+  udp: { title: 'UDP' },
+  http: { title: 'HTTP' }
+} as const satisfies Record<string, LabInfo>
+
+export type LabKind = keyof typeof LAB_ROWS
+export const LAB_KINDS = Object.keys(LAB_ROWS) as LabKind[]
+
+/**
+ * What a role means wherever roles are told apart: in console keys, in lists, in the defaults of
+ * addresses, in the ports a capture covers. A `Record<Role, …>`: a new role does not compile until
+ * it is stated here.
+ */
+export interface RoleInfo {
+  /** One console per endpoint, numbered from 1 (the client tabs: "tcp:client:2"), or one per lab ("tcp:server"). */
+  numbered: boolean
+  /** Where lists show it within its lab: the server first, then a relay, then the clients. */
+  order: number
+  /** It binds an address of its own to be reached at: its default address is the server's (all interfaces), not the loopback a client talks to. */
+  listens: boolean
+  /** It talks to a port it did not bind (a client's server, a relay's target): a capture must cover the port it reaches. */
+  dials: boolean
+}
+
+export const ROLES = {
+  server: { numbered: false, order: 0, listens: true, dials: false },
+  relay: { numbered: false, order: 1, listens: true, dials: true },
+  client: { numbered: true, order: 2, listens: false, dials: true }
+} as const satisfies Record<Role, RoleInfo>
+
+export const ROLE_NAMES = Object.keys(ROLES) as Role[]
+
+/** One value per role, all of them stated (a new role does not compile until each caller says its value). */
+export const byRole = <T>(role: Role, values: Record<Role, T>): T => values[role]
 
 export interface KindInfo {
   role: Role
@@ -22,6 +67,39 @@ export interface KindInfo {
 }
 
 const { serverPort, clientPort, recvSize, timeoutMs, idleTimeoutMs } = fields
+
+/** Writes one TCP client message may be cut into (`--chunks`), and the pause between them (`--chunk-delay`). */
+export const CHUNKS_MIN = 1
+export const CHUNKS_MAX = 64
+export const CHUNK_DELAY_MAX_MS = 5000
+
+/** The stream options' rules, stated once for the window's fields and the CLI's flags. */
+export const streamFields = {
+  chunks: numberField(
+    'Writes',
+    said('cli:field.chunks'),
+    `an integer in ${CHUNKS_MIN}..${CHUNKS_MAX}`,
+    said('wire:field.rule.integerIn', { min: String(CHUNKS_MIN), max: String(CHUNKS_MAX) }),
+    integerIn(CHUNKS_MIN, CHUNKS_MAX)
+  ),
+  chunkDelayMs: numberField(
+    'Delay between writes (ms)',
+    said('cli:field.chunkDelay'),
+    `an integer in 0..${CHUNK_DELAY_MAX_MS}`,
+    said('wire:field.rule.integerIn', { min: '0', max: String(CHUNK_DELAY_MAX_MS) }),
+    integerIn(0, CHUNK_DELAY_MAX_MS)
+  )
+}
+
+/**
+ * The stream options' defaults: today's behaviour (one write, one exchange per connection, one reply
+ * per connection). Every one of them is optional in a config, and absent means this.
+ * `noDelay`: Node's net sockets (Node 20, checked with strace: no TCP_NODELAY is set) leave Nagle's
+ * algorithm ON, the kernel's default, as the course's Python sockets do; http.Server turns it off,
+ * net does not. So the default is `false`, Nagle on, as today; `noDelay: true` (`--nodelay`) turns
+ * Nagle off, and an explicit `false` makes the system call that turns it on, whatever Node assumed.
+ */
+export const STREAM_DEFAULTS = { keepOpen: false, chunks: 1, chunkDelayMs: 0, noDelay: false, session: false } as const
 
 // A relay's impairments, per direction (relay-endpoint.ts; the engine's in engine/relay/types.ts).
 const percent = z.number().min(0).max(100)
@@ -48,7 +126,10 @@ export const ENDPOINT_KINDS = {
       concurrent: z.boolean(),
       /** Close a connection that sends nothing for this long, so one silent client cannot block an
        *  iterative server forever (the course's server would wait). 0 waits forever. */
-      idleTimeoutMs: idleTimeoutMs.schema
+      idleTimeoutMs: idleTimeoutMs.schema,
+      /** Keep each connection open: recv() → upper-case → send() until the client closes (EOF), instead
+       *  of one reply and close. An iterative server still serves one connection at a time. Default false. */
+      keepOpen: z.boolean().optional()
     })
   },
   'tcp-client': {
@@ -62,7 +143,17 @@ export const ENDPOINT_KINDS = {
       recvSize: recvSize.schema,
       /** How long connect() and the recv() of the reply may each wait, as Python's settimeout():
        *  the course's client waits forever, and an empty or lost exchange would hang it. */
-      timeoutMs: timeoutMs.schema
+      timeoutMs: timeoutMs.schema,
+      /** One message sent as this many write() calls (1..64), cut as evenly as the bytes allow. Default 1. */
+      chunks: streamFields.chunks.schema.optional(),
+      /** Pause between those writes, in milliseconds (0..5000). Default 0. */
+      chunkDelayMs: streamFields.chunkDelayMs.schema.optional(),
+      /** setNoDelay(noDelay): true turns Nagle's algorithm off, false turns it on. Default false: Nagle
+       *  on, the system's default and today's behaviour (see STREAM_DEFAULTS). */
+      noDelay: z.boolean().optional(),
+      /** Stay connected: each send is one message and its reply, and the connection stays open until
+       *  the client's own Close (stop) ends it. Default false: one exchange per connection. */
+      session: z.boolean().optional()
     })
   },
   'udp-server': {
@@ -133,6 +224,11 @@ export const ENDPOINT_KIND_NAMES = Object.keys(ENDPOINT_KINDS) as EndpointKind[]
 
 export function kindInfo(kind: EndpointKind): KindInfo {
   return ENDPOINT_KINDS[kind]
+}
+
+/** The kind of lab `lab` that plays `role`, if the lab has one (a lab need not have a relay). */
+export function kindIn(lab: LabKind, role: Role): EndpointKind | undefined {
+  return ENDPOINT_KIND_NAMES.find((k) => ENDPOINT_KINDS[k].lab === lab && ENDPOINT_KINDS[k].role === role)
 }
 
 type Row<K extends EndpointKind> = (typeof ENDPOINT_KINDS)[K]

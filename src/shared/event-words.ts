@@ -11,6 +11,7 @@ import { say, isSaid, type Said } from './i18n/said'
 import type { EventDetails, EventKind, LabEvent, LabEventOf, UnreadReset } from './events'
 import { formatSockAddr, formatTuple } from './events'
 import type { Utf8Failure } from './utf8-check'
+import { byRole } from './endpoint-kinds'
 
 /** Kinds whose words are rendered from their detail (console lines are their own words; errors carry a Said). */
 export type RenderedKind = Exclude<EventKind, 'console' | 'error' | 'reset'>
@@ -109,6 +110,7 @@ function closeWords(e: Describable<'close'>, t: TFunction): string {
   if (d.reason === 'client-stopped') return e.proto === 'UDP' ? t('event:close.clientStoppedUdp') : t('event:close.clientStopped')
   // t('event:close.server-stopped') t('event:close.served') t('event:close.client-done') t('event:close.ended')
   // t('event:close.client-after-server') t('event:close.client-one-recv') t('event:close.server-closed-idle')
+  // t('event:close.client-closed') t('event:close.closed-here')
   return t(`event:close.${d.reason}`)
 }
 
@@ -120,7 +122,7 @@ function sendWords(e: Describable<'send'>, t: TFunction): string {
     case 'response':
       return d.streamed ? t('event:send.responseStreamed', { status: d.status, count: e.length }) : t('event:send.response', { status: d.status, count: e.length })
     case 'bytes': {
-      if (e.proto !== 'UDP') return t('event:send.stream', { count: e.length })
+      if (e.proto !== 'UDP') return d.chunk ? t('event:send.chunk', { words: t('event:send.stream', { count: e.length }), n: d.chunk.n, of: d.chunk.of }) : t('event:send.stream', { count: e.length })
       const what = e.length ? t('event:send.datagram', { count: e.length }) : t('event:send.emptyDatagram')
       return d.wildcard ? t('event:send.wildcard', { what, wildcard: d.wildcard }) : what
     }
@@ -149,8 +151,10 @@ function recvWords(e: Describable<'recv'>, t: TFunction): string {
       // A client whose recv() got no byte at all learns that the server closed without a reply.
       let words = d.eof && e.length === 0 && e.role === 'client' ? t('event:recv.noReply') : t('event:recv.stream', { count: e.length })
       if (d.leftover) words = t('event:recv.leftover', { words, count: d.leftover, recvSize: d.recvSize ?? 0 })
-      if (d.eof && e.role === 'server') words = t('event:recv.thenEof', { words })
+      // A server (or a relay) reads on to its peer's end of stream: it says so.
+      if (d.eof && byRole(e.role, { client: false, server: true, relay: true })) words = t('event:recv.thenEof', { words })
       if (d.waiting) words = t('event:recv.waiting', { words, count: d.waiting })
+      if (d.reply) words = d.reply.got > d.reply.of ? t('event:recv.replyGlued', { words, of: d.reply.of, count: d.reply.got - d.reply.of }) : t('event:recv.reply', { words, got: d.reply.got, count: d.reply.of })
       return undecodable(words, d.undecodable, t)
     }
   }

@@ -46,6 +46,8 @@ export type CloseReason =
   | 'client-one-recv' // the HTTP client closed after its one recv(), the server still open
   | 'client-stopped' // a client was stopped (Cancel) while it waited for a reply
   | 'server-closed-idle' // the TCP server closed a connection on which the client waited for nothing (idle time-out, Stop)
+  | 'client-closed' // a keep-open TCP server closed the connection after reading the client's end of stream
+  | 'closed-here' // a TCP server closed one connection because it was asked to (closeConnection)
 
 /**
  * A close() that reset the connection (RST): bytes were still unread, as the course's program that
@@ -106,8 +108,9 @@ export type SendDetail =
   /**
    * One write to a TCP stream, or one UDP datagram (`length` says how many bytes). `wildcard`: a UDP
    * server bound to 0.0.0.0 or ::, whose own address on the row is not the one the system sends from.
+   * `chunk`: write `n` of the `of` writes a TCP client cut one message into (`--chunks`).
    */
-  | { what: 'bytes'; wildcard?: string }
+  | { what: 'bytes'; wildcard?: string; chunk?: { n: number; of: number } }
   /** The HTTP client's request line. */
   | { what: 'request'; method: string; target: string; version: string }
   /** An HTTP response; `streamed`: its body came from disk in chunks. */
@@ -121,8 +124,10 @@ export type RecvDetail =
   /**
    * One read of a TCP stream: `leftover` bytes came in the same read beyond recv(recvSize) and
    * were left unread; `eof`: the stream ended; `waiting`: bytes had arrived before recv() started.
+   * `reply`: a session client's read of one message's reply: `got` bytes of the `of` it awaits, once
+   * this read is counted (more than `of`: the read held bytes beyond that reply, glued to it).
    */
-  | { what: 'stream'; recvSize?: number; leftover: number; eof: boolean; waiting: number; undecodable?: Utf8Failure }
+  | { what: 'stream'; recvSize?: number; leftover: number; eof: boolean; waiting: number; undecodable?: Utf8Failure; reply?: { got: number; of: number } }
   /**
    * One UDP datagram of `length` bytes; recvfrom(recvSize) kept `truncatedTo` of a longer one.
    * `wildcard`: the server is bound to 0.0.0.0 or ::, and recvfrom() does not say which address it came to.

@@ -6,6 +6,7 @@
 
 import type { NamesAll } from './contract'
 import type { EventKind, LabEvent, SockAddr } from './events'
+import { ROLE_NAMES } from './endpoint-kinds'
 import { TCP_FLAGS, type WirePacket, type WireStep } from './wire'
 import type { WindowsMessage } from './window-views'
 import { windowsMessageSchema } from './schemas'
@@ -111,7 +112,7 @@ export class FeedMessageError extends Error {}
 
 /** Each kind of event, as a value: a kind added to EventKind and not here does not compile. */
 const EVENT_KINDS: Record<EventKind, true> = { listen: true, bind: true, queued: true, accept: true, connect: true, send: true, recv: true, close: true, reset: true, error: true, console: true, drop: true, duplicate: true, delay: true, relay: true }
-const ROLES = new Set(['client', 'server', 'relay'])
+const ROLES = new Set<string>(ROLE_NAMES)
 /** A packet's sender is one end of its conversation: a relay is the client of one leg and the server of the other. */
 const SIDES = new Set(['client', 'server'])
 const PROTOS = new Set(['TCP', 'UDP', 'HTTP'])

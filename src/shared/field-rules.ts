@@ -29,13 +29,13 @@ export interface NumberField {
   schema: z.ZodType<number>
 }
 
-function numberField(label: string, labelSaid: Said, rule: string, ruleSaid: Said, ok: (n: number) => boolean): NumberField {
+export function numberField(label: string, labelSaid: Said, rule: string, ruleSaid: Said, ok: (n: number) => boolean): NumberField {
   const meaning = said('wire:field.mustBe', { label: labelSaid, rule: ruleSaid })
   const message = say(`${label} must be ${rule}`, meaning)
   return { rule, ruleSaid, said: meaning, schema: z.number({ error: message }).refine(ok, { error: message }) }
 }
 
-const integerIn = (min: number, max: number) => (n: number) => Number.isInteger(n) && n >= min && n <= max
+export const integerIn = (min: number, max: number) => (n: number) => Number.isInteger(n) && n >= min && n <= max
 const seconds = (ms: number): string => String(ms / 1000)
 // Range bounds are what students type: never grouped ("1024..65535", not "1.024..65.535").
 const portRule = said('wire:field.rule.integerIn', { min: String(MIN_PORT), max: String(MAX_PORT) })

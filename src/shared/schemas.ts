@@ -112,6 +112,7 @@ export const argSchemas: { [V in Verb]: z.ZodType<ArgsOf<V>> } = {
   start: startArgs,
   stop: z.tuple([endpointId]),
   connect: z.tuple([endpointId]),
+  closeConnection: z.tuple([endpointId, z.number().int().positive().max(Number.MAX_SAFE_INTEGER)]),
   send: z.tuple([endpointId, input]),
   list: z.tuple([]),
   stopped: z.tuple([]),

@@ -30,8 +30,9 @@ export const STEP_SAID: Record<WireStep, Said> = {
   reset: said('wire:step.reset')
 }
 
-/** "client", "server" in a sentence of the wire's. */
-export const roleSaid = (r: Role): Said => (r === 'client' ? said('wire:role.client') : said('wire:role.server'))
+/** "client", "server", "relay" in a sentence of the wire's (a role is also an end of a conversation: a Side). */
+export const roleSaid = (r: Role): Said => ROLE_SAID[r]
+const ROLE_SAID: Record<Role, Said> = { client: said('wire:role.client'), server: said('wire:role.server'), relay: said('lab:role.relay') }
 
 /**
  * Why a connection was reset, as far as the packets and the lab's events tell: a RST answering a
@@ -204,8 +205,8 @@ export interface ConnectionMatch {
   endpoint: string
   /** The endpoint's connection number (LabEvent.conn; 0 for UDP). */
   conn: number
-  /** Which end of the conversation the endpoint is. */
-  role: Role
+  /** Which end of the conversation the endpoint is (a relay is the server of one conversation and the client of another). */
+  role: Side
 }
 
 /**

@@ -6,9 +6,9 @@
 // real host.
 
 import type { CallError, EndpointConfig, EndpointInfo, HostInfo, LabApi, StoppedInfo } from '../../../shared/contract'
-import { parseConsoleKey, printableLine, relayConsole, serverConsole } from '../../../shared/console-keys'
+import { consoleKey, parseConsoleKey, printableLine, serverConsole } from '../../../shared/console-keys'
 import { relaysOf, withClientsTo } from '../relay/relay-state'
-import { kindInfo, kindOfId } from '../../../shared/endpoint-kinds'
+import { kindInfo, kindOfId, ROLES } from '../../../shared/endpoint-kinds'
 import type { Family, LabEvent, WindowLineStyle } from '../../../shared/events'
 import { said, isSaid, type Said } from '../../../shared/i18n/said'
 import type { Words } from '../ui/use-words'
@@ -357,8 +357,9 @@ export class LabController {
    */
   private stoppedConsole(id: string): string {
     const lab = labOf(id)
-    if (kindInfo(kindOfId(id)!).role === 'server') return serverConsole(lab)
-    if (kindInfo(kindOfId(id)!).role === 'relay') return relayConsole(lab)
+    // A server or a relay speaks in its lab's one console of its role; a client in its tab.
+    const role = kindInfo(kindOfId(id)!).role
+    if (!ROLES[role].numbered) return consoleKey(lab, role)
     const key = this.stoppedTabs.get(id)
     return key && this.tabOf(lab, key) ? key : this.view.labs[lab].tabs[0].key
   }
@@ -464,7 +465,7 @@ export class LabController {
 
   /** Starts the lab's relay: the client tabs whose port the student did not type then reach the server through it. */
   async startRelay(kind: LabKind, config: EndpointConfig): Promise<void> {
-    const key = relayConsole(kind)
+    const key = consoleKey(kind, 'relay')
     this.setProblem(key)
     try {
       const ep = await this.startOwn(config, key)
@@ -481,7 +482,7 @@ export class LabController {
     try {
       await this.api.stop(relay.id)
     } catch (err) {
-      this.failed(relayConsole(kind), err, relay.id)
+      this.failed(consoleKey(kind, 'relay'), err, relay.id)
     } finally {
       this.update(kind, (lab) => withClientsTo({ ...lab, relay: undefined }, lab.server.port, this.view.family))
     }
@@ -491,7 +492,7 @@ export class LabController {
   private showRelays(running: readonly EndpointInfo[]): void {
     for (const [kind, relay] of relaysOf(running)) {
       if (this.view.labs[kind].relay?.id === relay.id) continue
-      this.router.route(relay.id, relayConsole(kind))
+      this.router.route(relay.id, consoleKey(kind, 'relay'))
       this.update(kind, (lab) => withClientsTo({ ...lab, relay }, String(relay.local?.port ?? lab.server.port), this.view.family))
     }
   }
@@ -648,7 +649,7 @@ export class LabController {
    */
   private placeOf = (key: string): string => {
     const place = parseConsoleKey(key)
-    if (!place || place.role !== 'client') return key
+    if (!place || !ROLES[place.role].numbered) return key
     const lab = this.view.labs[place.lab]
     return lab.tabs.some((t) => t.key === key) ? key : lab.tabs[0].key
   }

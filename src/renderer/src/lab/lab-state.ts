@@ -1,25 +1,22 @@
 // What the student has set up in each lab, and how those fields become endpoint configs.
 
 import type { ClientConfig, EndpointConfig, EndpointInfo, HostInfo, ServerConfig, StoppedInfo } from '../../../shared/contract'
-import type { Family, LabEvent, SockAddr } from '../../../shared/events'
+import type { Family, LabEvent, Role, SockAddr } from '../../../shared/events'
 import { DEFAULT_HTTP_PORT, DEFAULT_PORT, defaultClientAddress, defaultServerAddress, ipFamily } from '../../../shared/address'
 import { IDLE_TIMEOUT_DEFAULT_MS, MAX_ENDPOINTS_PER_LAB, TCP_TIMEOUT_DEFAULT_MS, UDP_TIMEOUT_DEFAULT_MS } from '../../../shared/limits'
 import { configProblemSaid } from '../../../shared/schemas'
 import { said, type Said } from '../../../shared/i18n/said'
 import { sampleSiteIn } from '../../../shared/i18n/sample-site'
 import { LANGS } from '../../../shared/i18n/i18n'
-import { clientConsole, parseConsoleKey, serverConsole } from '../../../shared/console-keys'
+import { clientConsole, consoleKey, parseConsoleKey, serverConsole } from '../../../shared/console-keys'
 import type { LabKind } from '../../../shared/endpoint-kinds'
-import { ENDPOINT_KINDS, endpointNumber, kindOfId } from '../../../shared/endpoint-kinds'
+import { ENDPOINT_KINDS, endpointNumber, kindOfId, LAB_KINDS, LAB_ROWS } from '../../../shared/endpoint-kinds'
 
 export { serverConsole } from '../../../shared/console-keys'
 
 export type { LabKind } from '../../../shared/endpoint-kinds'
-export const LABS: { kind: LabKind; title: string }[] = [
-  { kind: 'tcp', title: 'TCP' },
-  { kind: 'udp', title: 'UDP' },
-  { kind: 'http', title: 'HTTP' }
-]
+/** The labs in the header's order, from the table of labs (a new lab is a row there). */
+export const LABS: { kind: LabKind; title: string }[] = LAB_KINDS.map((kind) => ({ kind, title: LAB_ROWS[kind].title }))
 
 export interface ServerFields {
   address: string
@@ -283,6 +280,9 @@ export function signatureOf(config: EndpointConfig): string {
   return JSON.stringify(Object.fromEntries(Object.entries(config).sort(([a], [b]) => a.localeCompare(b))))
 }
 
+/** The role of a running endpoint, from the table of kinds. */
+const roleOf = (ep: EndpointInfo): Role => ENDPOINT_KINDS[ep.config.kind].role
+
 /** The lab an endpoint belongs to, read from its id through the table of kinds. */
 export const labOf = (endpointId: string): LabKind => ENDPOINT_KINDS[kindOfId(endpointId)!]?.lab
 
@@ -430,8 +430,10 @@ function firstFreeTab(lab: LabState, claims: ReadonlyMap<string, string>): numbe
 export function restoreLabs(labs: Record<LabKind, LabState>, running: readonly EndpointInfo[], family: Family, stopped: readonly StoppedInfo[] = [], kept: KeptFields = () => false, familyKept = false): Restored {
   const out = { ...labs }
   const routes: [string, string][] = []
-  const servers = running.filter((ep) => ENDPOINT_KINDS[ep.config.kind].role === 'server')
-  const clients = running.filter((ep) => ENDPOINT_KINDS[ep.config.kind].role === 'client')
+  const servers = running.filter((ep) => roleOf(ep) === 'server')
+  const clients = running.filter((ep) => roleOf(ep) === 'client')
+  // A relay has no fields in the lab's panels: its lines go to its lab's relay console.
+  for (const ep of running) if (roleOf(ep) === 'relay') routes.push([ep.id, consoleKey(labOf(ep.id), 'relay')])
   const v6 = servers.find((ep) => 'address' in ep.config && ipFamily(ep.config.address) === 'IPv6')
   // A window that remembers its switch keeps it (an IPv4 server of another lab must not undo the
   // IPv6 the student chose, and a server the switch cannot reach says so in its panel, as before the
@@ -509,10 +511,17 @@ export function adoptEndpoints(
   for (const ep of running) {
     if (known(ep.id)) continue
     const kind = labOf(ep.id)
-    if (ENDPOINT_KINDS[ep.config.kind].role === 'server') {
-      if (!out[kind].run) out[kind] = showingServer(out[kind], ep, family)
-      routes.push([ep.id, serverConsole(kind)])
-    } else clients.push(ep)
+    switch (roleOf(ep)) {
+      case 'server':
+        if (!out[kind].run) out[kind] = showingServer(out[kind], ep, family)
+        routes.push([ep.id, serverConsole(kind)])
+        break
+      case 'relay':
+        routes.push([ep.id, consoleKey(kind, 'relay')])
+        break
+      case 'client':
+        clients.push(ep)
+    }
   }
   for (const ep of stopped) if (!known(ep.id) && ENDPOINT_KINDS[kindOfId(ep.id)!].role === 'client') clients.push(ep)
   // Tabs in the order the clients were started, running or not.

@@ -7,6 +7,7 @@ import type { EndpointName } from '../lab/endpoint-names'
 import { fullName, nameOf } from '../lab/endpoint-names'
 import type { LabKind } from '../lab/lab-state'
 import { LABS } from '../lab/lab-state'
+import { ROLE_NAMES, ROLES, type Role } from '../../../shared/endpoint-kinds'
 import type { KeyOf } from './log-view'
 import { said, type Said } from '../../../shared/i18n/said'
 
@@ -64,8 +65,9 @@ export function filterEntries(ids: readonly string[], keyOf: KeyOf, running: rea
     .sort((a, b) => order(a.key) - order(b.key))
 }
 
-/** Lab first, then the server before the clients, clients by number. */
+/** Lab first, then by role (the server, a relay, the clients: ROLES' order), clients by number. */
 function order(key: string): number {
   const [lab, role, n] = key.split(':')
-  return LABS.findIndex((l) => l.kind === lab) * 1e6 + (role === 'server' ? 0 : role === 'relay' ? 0.5 : 1 + Number(n))
+  const rank = Object.hasOwn(ROLES, role) ? ROLES[role as Role].order : ROLE_NAMES.length
+  return LABS.findIndex((l) => l.kind === lab) * 1e8 + rank * 1e6 + Number(n ?? 0)
 }

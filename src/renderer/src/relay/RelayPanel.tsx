@@ -5,7 +5,7 @@
 import { useEffect, useMemo, useState, useSyncExternalStore } from 'react'
 import { useTranslation } from 'react-i18next'
 import { formatSockAddr } from '../../../shared/events'
-import { relayConsole } from '../../../shared/console-keys'
+import { consoleKey } from '../../../shared/console-keys'
 import type { EndpointConfig } from '../../../shared/contract'
 import { RELAY_DIRECTIONS as DIRECTIONS, type Direction } from '../../../shared/relay-events'
 import type { Said } from '../../../shared/i18n/said'
@@ -170,7 +170,7 @@ export function RelayPanel({ lab, registry, store, onStart, onStop, onOpen }: Pr
       <p className="problem" role="alert" data-testid="relay-problem">
         {words(problem)}
       </p>
-      <ConsoleView registry={registry} consoleKey={relayConsole(lab.kind)} label={t('window.console', { lab: name })} />
+      <ConsoleView registry={registry} consoleKey={consoleKey(lab.kind, 'relay')} label={t('window.console', { lab: name })} />
     </section>
   )
 }

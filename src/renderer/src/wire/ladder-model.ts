@@ -8,7 +8,7 @@
 // (CaptureStatus.labZeroBound). Only where a call and a packet bear the same µs does what the
 // matcher knows decide: a call before the packet it sent, after the packet it read.
 
-import type { LabEvent, Role, SockAddr } from '../../../shared/events'
+import type { LabEvent, Side, SockAddr } from '../../../shared/events'
 import { formatSockAddr } from '../../../shared/events'
 import { matchConnections } from '../../../shared/match-connections'
 import type { ConnectionMatch, Conversation, PacketCalls, WirePacket } from '../../../shared/wire'
@@ -19,15 +19,15 @@ import { windowT } from '../i18n/window-t'
 
 /** `time` is what the row prints and places it (the packet's or the call's own, in µs since the epoch); `tie` orders equal times. */
 export type LadderRow =
-  | { kind: 'packet'; time: number; tie: number; packet: WirePacket; from: Role; label: string | Said; words?: Said; calls?: PacketCalls }
+  | { kind: 'packet'; time: number; tie: number; packet: WirePacket; from: Side; label: string | Said; words?: Said; calls?: PacketCalls }
   /** `label`: a Said, or the call's own name (`close()`) or the event's info, as they are. */
-  | { kind: 'call'; time: number; tie: number; event: LabEvent; side: Role; label: string | Said }
+  | { kind: 'call'; time: number; tie: number; event: LabEvent; side: Side; label: string | Said }
 
 export interface Ladder {
   conversation: Conversation
   rows: LadderRow[]
   /** The lab endpoints at each end, when they are the lab's own. */
-  ends: Partial<Record<Role, ConnectionMatch>>
+  ends: Partial<Record<Side, ConnectionMatch>>
 }
 
 /** The arrow's label: flags and numbers, as the wire view shows them (data); a datagram in words. */
@@ -140,7 +140,7 @@ export function conversationName(c: Conversation, n: number): Said {
 }
 
 /** The sides whose socket calls the ladder shows: only the lab's own ends have calls. */
-export function callSides(l: Ladder): Role[] {
+export function callSides(l: Ladder): Side[] {
   return (['client', 'server'] as const).filter((side) => l.rows.some((r) => r.kind === 'call' && r.side === side))
 }
 
@@ -149,7 +149,7 @@ export function callSides(l: Ladder): Role[] {
  * sides', one side's (the lab's client against a program of the student's own), or none, when
  * there is nothing to align (undefined). `short` is for a narrow bar.
  */
-export function alignmentWords(bound: number | undefined, sides: readonly Role[]): { words: Said; short: Said } | undefined {
+export function alignmentWords(bound: number | undefined, sides: readonly Side[]): { words: Said; short: Said } | undefined {
   if (sides.length === 0) return undefined
   // One side's: as short as both sides' words, so that the packet count beside them still reads whole at 200%.
   const one = sides.length === 1 ? sides[0] : undefined

@@ -8,6 +8,7 @@
 
 import type { LabEvent, Proto, Role, SockAddr } from '../../../shared/events'
 import { formatSockAddr } from '../../../shared/events'
+import { ROLES } from '../../../shared/endpoint-kinds'
 import type { KernelSocket, KernelTcpState } from '../../../shared/kernel-tcp'
 import type { TFunction } from 'i18next'
 import { said, type Said } from '../../../shared/i18n/said'
@@ -130,6 +131,9 @@ function serverStep(t: Tracking, e: LabEvent): void {
   }
 }
 
+/** How each role's events move its state: a relay listens (or binds) and serves connections as a server does. */
+const STEP: Record<Role, (t: Tracking, e: LabEvent) => void> = { server: (t, e) => serverStep(t, e), relay: (t, e) => serverStep(t, e), client: (t, e) => clientStep(t, e) }
+
 function clientStep(t: Tracking, e: LabEvent): void {
   const udp = e.proto === 'UDP'
   const recvCall = udp ? 'recvfrom()' : 'recv()'
@@ -167,8 +171,7 @@ export function socketActivity(events: readonly LabEvent[]): Map<string, Endpoin
     if (e.kind === 'console') continue
     let t = all.get(e.endpoint)
     if (!t) all.set(e.endpoint, (t = fresh(e)))
-    if (e.role === 'server') serverStep(t, e)
-    else clientStep(t, e)
+    STEP[e.role](t, e)
   }
   const out = new Map<string, EndpointActivity>()
   for (const [id, t] of all) out.set(id, finish(t))
@@ -244,7 +247,7 @@ export function kernelOwners(endpoints: readonly EndpointActivity[], sockets: re
     if (a.proto === 'UDP') continue
     for (const key of a.tuples) byTuple.set(key, a.endpoint)
   }
-  const listeners = endpoints.filter((a) => a.role === 'server' && a.proto !== 'UDP' && a.local)
+  const listeners = endpoints.filter((a) => ROLES[a.role].listens && a.proto !== 'UDP' && a.local)
   // Another program listening on a specific address of a port the lab's wildcard server holds queues its own connections there.
   const foreignListens = new Set(sockets.filter((s) => s.state === 'LISTEN' && !listeners.some((a) => isListenerOf(a, s))).map((s) => addrKey(s.local)))
   const queuedFor = (s: KernelSocket): string | undefined => (foreignListens.has(addrKey(s.local)) ? undefined : listeners.find((a) => isQueuedFor(a, s))?.endpoint)
