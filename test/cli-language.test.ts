@@ -50,12 +50,14 @@ describe('socklab -h and --help', () => {
     expect(r.code).toBe(0)
     expect(r.stderr).toBe('')
     const lines = r.stdout.trimEnd().split('\n')
-    expect(lines[0]).toBe('Uso: socklab tcp-client [-a IND] [-p N] [-6] [-m TESTO] [--timeout S] [--recv-size N]')
+    expect(lines[0]).toBe('Uso: socklab tcp-client [-a IND] [-p N] [-6] [-m TESTO | --session] [--timeout S] [--recv-size N] [--chunks N [--chunk-delay MS]] [--nodelay]')
     expect(lines[1]).toBe('Il client TCP del corso: si connette, invia una frase, stampa la risposta, chiude.')
     expect(lines).toContain('-p N             --> numero di porta in 1024..65535 (predefinito 12000)')
     // A value to type stays as it is typed: 1024, not 1.024.
     expect(lines).toContain('--recv-size N    --> byte letti dall’unica recv() della risposta (predefinito 1024)')
     expect(lines).toContain('--lang it|en     --> la lingua delle parole di socklab (predefinito: LC_ALL, LC_MESSAGES o LANG)')
+    expect(lines).toContain('--chunks N       --> invia ogni frase in N scritture (1..64, predefinito 1): TCP può consegnarle in una lettura')
+    expect(lines).toContain('--session        --> resta connesso: invia ogni riga dello standard input come viene digitata o')
     expect(lines.at(-1)).toBe('-h               --> aiuto')
   })
 
@@ -158,7 +160,7 @@ describe('every word of the usage texts comes from the catalog (pseudo locale)',
     return rest
   }
   /** Words that are syntax, not prose: programs and options. */
-  const SYNTAX = new Set(['socklab', 'tcp', 'udp', 'http', 'server', 'client', 'web', 'watch', 'recv', 'size', 'idle', 'timeout', 'concurrent', 'once', 'dotfiles', 'no', 'open', 'force', 'lang', 'it', 'en', 'URL', 'pcapng', 'relay', 'ping'])
+  const SYNTAX = new Set(['socklab', 'tcp', 'udp', 'http', 'server', 'client', 'web', 'watch', 'recv', 'size', 'idle', 'timeout', 'concurrent', 'once', 'dotfiles', 'no', 'open', 'force', 'lang', 'it', 'en', 'URL', 'pcapng', 'relay', 'ping', 'keep', 'session', 'chunks', 'chunk', 'delay', 'nodelay', 'MS'])
 
   it('leaves no English outside the catalog strings', () => {
     setCliLang('pseudo')

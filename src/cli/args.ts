@@ -1,10 +1,11 @@
 // Command-line options as the course's programs read them (-a, -p, -6, -h), on node:util parseArgs.
 
 import { parseArgs } from 'node:util'
-import type { Family, Proto } from '../shared/events'
+import type { Family } from '../shared/events'
 import type { EndpointKind } from '../shared/endpoint-kinds'
 import { ENDPOINT_KINDS, ROLES } from '../shared/endpoint-kinds'
-import { addressProblem, DEFAULT_HTTP_PORT, DEFAULT_PORT, defaultClientAddress, defaultServerAddress, MAX_PORT, MIN_PORT, parseCoursePort, PORT_RULE } from '../shared/address'
+import { CLIENTS, describe, SERVERS, type ProgramOptions } from '../shared/kinds'
+import { addressProblem, DEFAULT_PORT, defaultClientAddress, defaultServerAddress, MAX_PORT, MIN_PORT, parseCoursePort, PORT_RULE } from '../shared/address'
 import {
   CLIENT_TIMEOUT_MAX_MS,
   CLIENT_TIMEOUT_MIN_MS,
@@ -12,10 +13,10 @@ import {
   IDLE_TIMEOUT_MAX_MS,
   RECV_SIZE_MAX,
   RECV_SIZE_MIN,
-  TCP_TIMEOUT_DEFAULT_MS,
   UDP_TIMEOUT_DEFAULT_MS
 } from '../shared/limits'
 import { fields, type NumberField } from '../shared/schemas'
+import { CHUNK_DELAY_MAX_MS, CHUNKS_MAX, CHUNKS_MIN, STREAM_DEFAULTS, streamFields } from '../shared/endpoint-kinds'
 import { said } from '../shared/i18n/said'
 import { cliWords, SaidError, verbatim } from './words'
 
@@ -58,8 +59,12 @@ export type Command = (typeof PROGRAMS)[number] | 'web'
 export const COMMANDS: readonly Command[] = [...PROGRAMS, 'web']
 
 /** It binds an address to be reached at (a server, a relay, the browser host): its -a defaults to the server's address. */
+/** The values a program's options default to: its kind's (shared/kinds), stated once for the CLI and the window. */
+const defaultsOf = (command: Command): { recvSize?: number; timeoutMs?: number; idleTimeoutMs?: number } => (command === 'web' ? {} : describe(command)!.defaults)
+/** The receive size of the course's TCP programs: what an option no kind states defaults to. */
+const COURSE_RECV_SIZE = SERVERS['tcp-server'].defaults.recvSize!
+
 const serves = (command: Command): boolean => command === 'web' || ROLES[ENDPOINT_KINDS[command].role].listens
-const protoOf = (command: Exclude<Command, 'web'>): Proto => ENDPOINT_KINDS[command].proto
 
 type OptionSpec = { type: 'string' | 'boolean'; short?: string }
 
@@ -71,8 +76,13 @@ const common = {
 } satisfies Record<string, OptionSpec>
 
 const extra: Record<Command, Record<string, OptionSpec>> = {
-  'tcp-server': { 'recv-size': { type: 'string' }, concurrent: { type: 'boolean' }, 'idle-timeout': { type: 'string' } },
-  'tcp-client': { message: { type: 'string', short: 'm' }, 'recv-size': { type: 'string' }, timeout: { type: 'string' } },
+  'tcp-server': { 'recv-size': { type: 'string' }, concurrent: { type: 'boolean' }, 'idle-timeout': { type: 'string' }, ...{ 'keep-open': { type: 'boolean' } } },
+  'tcp-client': {
+    message: { type: 'string', short: 'm' },
+    'recv-size': { type: 'string' },
+    timeout: { type: 'string' },
+    ...{ chunks: { type: 'string' }, 'chunk-delay': { type: 'string' }, nodelay: { type: 'boolean' }, session: { type: 'boolean' } }
+  },
   'udp-server': { 'recv-size': { type: 'string' } },
   'udp-client': { message: { type: 'string', short: 'm' }, 'recv-size': { type: 'string' }, timeout: { type: 'string' } },
   'http-server': { directory: { type: 'string', short: 'd' }, dotfiles: { type: 'boolean' } },
@@ -80,20 +90,10 @@ const extra: Record<Command, Record<string, OptionSpec>> = {
   web: { 'no-open': { type: 'boolean' } }
 }
 
-export interface Options {
+/** The options of a program: those its kind makes its config from (shared/kinds), and the CLI's own. */
+export interface Options extends ProgramOptions {
   help: boolean
-  family: Family
-  address: string
-  port: number
-  recvSize: number
-  concurrent: boolean
-  idleTimeoutMs: number
-  timeoutMs: number
   message?: string
-  directory: string
-  /** http-server: serve names starting with "." too. */
-  dotfiles: boolean
-  recvOnce: boolean
   /** http-client: URLs given on the command line. */
   urls: string[]
   /** web: open the page in the default browser (--no-open skips it). */
@@ -109,7 +109,7 @@ export function parseOptions(command: Command, argv: string[]): Options {
   if (command !== 'web') {
     if (addressProblem(address)) throw new UsageError(said('cli:errors.invalidAddress', { address }))
   }
-  const defaultPort = command === 'web' ? 0 : protoOf(command) === 'HTTP' ? DEFAULT_HTTP_PORT : DEFAULT_PORT
+  const defaultPort = command === 'web' ? 0 : describe(command)!.port
   let port = defaultPort
   if (typeof v.port === 'string') {
     // The browser host may take 0 (any free port); the course's programs keep their rule.
@@ -124,16 +124,29 @@ export function parseOptions(command: Command, argv: string[]): Options {
     family,
     address,
     port,
-    recvSize: checked(fields.recvSize, '--recv-size', v['recv-size'], wholeNumber, command !== 'web' && protoOf(command) === 'UDP' ? 2048 : 1024),
+    recvSize: checked(fields.recvSize, '--recv-size', v['recv-size'], wholeNumber, defaultsOf(command).recvSize ?? COURSE_RECV_SIZE),
     concurrent: v.concurrent === true,
-    idleTimeoutMs: checked(fields.idleTimeoutMs, '--idle-timeout', v['idle-timeout'], milliseconds, IDLE_TIMEOUT_DEFAULT_MS),
-    timeoutMs: checked(fields.timeoutMs, '--timeout', v.timeout, milliseconds, command === 'tcp-client' ? TCP_TIMEOUT_DEFAULT_MS : UDP_TIMEOUT_DEFAULT_MS),
+    idleTimeoutMs: checked(fields.idleTimeoutMs, '--idle-timeout', v['idle-timeout'], milliseconds, defaultsOf(command).idleTimeoutMs ?? IDLE_TIMEOUT_DEFAULT_MS),
+    timeoutMs: checked(fields.timeoutMs, '--timeout', v.timeout, milliseconds, defaultsOf(command).timeoutMs ?? UDP_TIMEOUT_DEFAULT_MS),
     message: typeof v.message === 'string' ? v.message : undefined,
     directory: typeof v.directory === 'string' ? v.directory : process.cwd(),
     dotfiles: v.dotfiles === true,
     recvOnce: v['recv-once'] === true,
     urls: parsed.positionals,
-    open: v['no-open'] !== true
+    open: v['no-open'] !== true,
+    stream: streamOptions(v)
+  }
+}
+
+/** The stream options of tcp-server and tcp-client, checked by the rules the window applies. */
+function streamOptions(v: Record<string, string | boolean | undefined>): Options['stream'] {
+  if (v.session === true && typeof v.message === 'string') throw new UsageError(said('cli:errors.sessionMessage'))
+  return {
+    keepOpen: v['keep-open'] === true,
+    chunks: checked(streamFields.chunks, '--chunks', v.chunks, wholeNumber, STREAM_DEFAULTS.chunks),
+    chunkDelayMs: checked(streamFields.chunkDelayMs, '--chunk-delay', v['chunk-delay'], wholeNumber, STREAM_DEFAULTS.chunkDelayMs),
+    ...(v.nodelay === true && { noDelay: true as const }),
+    session: v.session === true
   }
 }
 
@@ -148,7 +161,9 @@ const seconds = (ms: number): string => typed(ms / 1000)
 const RULES = {
   '--recv-size': said('cli:errors.recvSize', { min: typed(RECV_SIZE_MIN), max: typed(RECV_SIZE_MAX) }),
   '--timeout': said('cli:errors.timeout', { min: seconds(CLIENT_TIMEOUT_MIN_MS), max: seconds(CLIENT_TIMEOUT_MAX_MS) }),
-  '--idle-timeout': said('cli:errors.idleTimeout', { max: seconds(IDLE_TIMEOUT_MAX_MS) })
+  '--idle-timeout': said('cli:errors.idleTimeout', { max: seconds(IDLE_TIMEOUT_MAX_MS) }),
+  '--chunks': said('cli:errors.chunks', { min: typed(CHUNKS_MIN), max: typed(CHUNKS_MAX) }),
+  '--chunk-delay': said('cli:errors.chunkDelay', { max: typed(CHUNK_DELAY_MAX_MS) })
 }
 
 /** An option's value, checked by the same rule the window and the hosts apply, and named by its flag. */
@@ -175,7 +190,7 @@ const OPTION_WIDTH = 17
 export function usage(command: Command): string {
   const t = cliWords()
   const m = { addr: t('cli:usage.meta.addr'), text: t('cli:usage.meta.text'), dir: t('cli:usage.meta.dir') }
-  const port = command !== 'web' && protoOf(command) === 'HTTP' ? DEFAULT_HTTP_PORT : DEFAULT_PORT
+  const port = command === 'web' ? DEFAULT_PORT : describe(command)!.port
   const server = command !== 'web' && serves(command)
   const family = [
     optionLine(
@@ -190,29 +205,34 @@ export function usage(command: Command): string {
   const recvSize = (size: number): string => typed(size)
   const parts: Record<Command, { synopsis: string; about: string; options: string[] }> = {
     'tcp-server': {
-      synopsis: `socklab tcp-server [-a ${m.addr}] [-p N] [-6] [--concurrent] [--recv-size N] [--idle-timeout S]`,
+      synopsis: `socklab tcp-server [-a ${m.addr}] [-p N] [-6] [--concurrent] [--recv-size N] [--idle-timeout S] [--keep-open]`,
       about: t('cli:usage.tcpServer.about'),
       options: [
         ...family,
         optionLine('--concurrent', t('cli:usage.tcpServer.concurrent')),
-        optionLine('--recv-size N', t('cli:usage.tcpServer.recvSize', { size: recvSize(1024) })),
-        optionLine('--idle-timeout S', t('cli:usage.tcpServer.idleTimeout', { seconds: seconds(IDLE_TIMEOUT_DEFAULT_MS) }))
+        optionLine('--recv-size N', t('cli:usage.tcpServer.recvSize', { size: recvSize(SERVERS['tcp-server'].defaults.recvSize!) })),
+        optionLine('--idle-timeout S', t('cli:usage.tcpServer.idleTimeout', { seconds: seconds(SERVERS['tcp-server'].defaults.idleTimeoutMs!) })),
+        optionLine('--keep-open', t('cli:usage.tcpServer.keepOpen'))
       ]
     },
     'tcp-client': {
-      synopsis: `socklab tcp-client [-a ${m.addr}] [-p N] [-6] [-m ${m.text}] [--timeout S] [--recv-size N]`,
+      synopsis: `socklab tcp-client [-a ${m.addr}] [-p N] [-6] [-m ${m.text} | --session] [--timeout S] [--recv-size N] [--chunks N [--chunk-delay MS]] [--nodelay]`,
       about: t('cli:usage.tcpClient.about'),
       options: [
         ...family,
         optionLine(`-m ${m.text}`, t('cli:usage.tcpClient.message')),
-        optionLine('--timeout S', t('cli:usage.tcpClient.timeout', { seconds: seconds(TCP_TIMEOUT_DEFAULT_MS) })),
-        optionLine('--recv-size N', t('cli:usage.tcpClient.recvSize', { size: recvSize(1024) }))
+        optionLine('--timeout S', t('cli:usage.tcpClient.timeout', { seconds: seconds(CLIENTS['tcp-client'].defaults.timeoutMs!) })),
+        optionLine('--recv-size N', t('cli:usage.tcpClient.recvSize', { size: recvSize(CLIENTS['tcp-client'].defaults.recvSize!) })),
+        optionLine('--session', t('cli:usage.tcpClient.session')),
+        optionLine('--chunks N', t('cli:usage.tcpClient.chunks', { min: typed(CHUNKS_MIN), max: typed(CHUNKS_MAX) })),
+        optionLine('--chunk-delay MS', t('cli:usage.tcpClient.chunkDelay', { max: typed(CHUNK_DELAY_MAX_MS) })),
+        optionLine('--nodelay', t('cli:usage.tcpClient.nodelay'))
       ]
     },
     'udp-server': {
       synopsis: `socklab udp-server [-a ${m.addr}] [-p N] [-6] [--recv-size N]`,
       about: t('cli:usage.udpServer.about'),
-      options: [...family, optionLine('--recv-size N', t('cli:usage.udpServer.recvSize', { size: recvSize(2048) }))]
+      options: [...family, optionLine('--recv-size N', t('cli:usage.udpServer.recvSize', { size: recvSize(SERVERS['udp-server'].defaults.recvSize!) }))]
     },
     'udp-client': {
       synopsis: `socklab udp-client [-a ${m.addr}] [-p N] [-6] [-m ${m.text}] [--timeout S] [--recv-size N]`,
@@ -220,8 +240,8 @@ export function usage(command: Command): string {
       options: [
         ...family,
         optionLine(`-m ${m.text}`, t('cli:usage.udpClient.message')),
-        optionLine('--timeout S', t('cli:usage.udpClient.timeout', { seconds: seconds(UDP_TIMEOUT_DEFAULT_MS) })),
-        optionLine('--recv-size N', t('cli:usage.udpClient.recvSize', { size: recvSize(2048) }))
+        optionLine('--timeout S', t('cli:usage.udpClient.timeout', { seconds: seconds(CLIENTS['udp-client'].defaults.timeoutMs!) })),
+        optionLine('--recv-size N', t('cli:usage.udpClient.recvSize', { size: recvSize(CLIENTS['udp-client'].defaults.recvSize!) }))
       ]
     },
     'http-server': {

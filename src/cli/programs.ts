@@ -13,34 +13,46 @@ import { UsageError } from './args'
 import { said, say } from '../shared/i18n/said'
 import { cliT, cliWords, saidOf, spoken } from './words'
 import { runBrowserHost } from './web'
+import { ENDPOINT_KINDS, ROLES } from '../shared/endpoint-kinds'
+import { describe, type ClientDescription } from '../shared/kinds'
 
 export async function runProgram(command: Command, o: Options): Promise<number> {
   if (command === 'web') return runBrowserHost(o)
   // The CLI shows console lines only: no ring to speak of, no payload previews.
   const lab = new Lab({ ringSize: 1, previews: false })
   lab.on('event', printEvent)
-  switch (command) {
-    case 'tcp-server':
-      return serve(lab, { kind: 'tcp-server', address: o.address, port: o.port, recvSize: o.recvSize, concurrent: o.concurrent, idleTimeoutMs: o.idleTimeoutMs })
-    case 'udp-server':
-      return serve(lab, { kind: 'udp-server', address: o.address, port: o.port, recvSize: o.recvSize })
-    case 'http-server':
-      return serve(lab, { kind: 'http-server', address: o.address, port: o.port, root: path.resolve(o.directory), dotfiles: o.dotfiles })
-    case 'tcp-client':
-    case 'udp-client': {
-      const sentence = o.message ?? (await ask('Input lowercase sentence: '))
-      if (sentence === null) throw new UsageError(said('cli:errors.noSentence'))
-      const config: EndpointConfig =
-        command === 'tcp-client'
-          ? { kind: 'tcp-client', address: o.address, port: o.port, recvSize: o.recvSize, timeoutMs: o.timeoutMs }
-          : { kind: 'udp-client', address: o.address, port: o.port, recvSize: o.recvSize, timeoutMs: o.timeoutMs }
-      const { id } = await lab.start(config)
-      await lab.send(id, sentence)
-      return 0
-    }
-    case 'http-client':
-      return fetchUrls(lab, o)
+  // The program's kind says its config (from the options) and its prompt: shared/kinds, as the window reads them.
+  const kind = describe(command)!
+  const config = kind.fromOptions(o, (folder) => path.resolve(folder)) as EndpointConfig
+  // A server (or a relay) runs until Ctrl-C.
+  if (ROLES[ENDPOINT_KINDS[command].role].listens) return serve(lab, config)
+  const prompt = (kind as ClientDescription).prompt
+  // The web client fetches each URL given, or asks for one after another; the course's other clients send one sentence, or (--session) one per line.
+  if (command === 'http-client') return fetchUrls(lab, o, config, prompt)
+  if ('session' in config && config.session) return session(lab, config, prompt)
+  const sentence = o.message ?? (await ask(prompt))
+  if (sentence === null) throw new UsageError(said('cli:errors.noSentence'))
+  const { id } = await lab.start(config)
+  await lab.send(id, sentence)
+  return 0
+}
+
+/**
+ * `tcp-client --session`: connects, then sends each line of standard input as it comes (typed or
+ * piped) on that one connection, prints each reply, and closes at the end of the input. The
+ * prompt only where someone types; empty lines are skipped (send(b'') would wait forever).
+ */
+async function session(lab: Lab, config: EndpointConfig, sentencePrompt: string): Promise<number> {
+  const { id } = await lab.start(config)
+  await lab.connect(id)
+  const prompt = process.stdin.isTTY ? sentencePrompt : ''
+  for (;;) {
+    const line = await ask(prompt)
+    if (line === null) break
+    if (line !== '') await lab.send(id, line)
   }
+  await lab.stop(id)
+  return 0
 }
 
 /**
@@ -106,14 +118,14 @@ async function serve(lab: Lab, config: EndpointConfig): Promise<number> {
 }
 
 /** With URLs, fetch each; without, ask in a loop like the course program until an empty line. */
-async function fetchUrls(lab: Lab, o: Options): Promise<number> {
+async function fetchUrls(lab: Lab, o: Options, config: EndpointConfig, prompt: string): Promise<number> {
   // A URL given as an argument that cannot be fetched is bad input, like a bad option: refused before any fetch.
   for (const url of o.urls) {
     const parsed = parseCourseUrl(url, o.family)
     // The course's words (`Error in parsing URL <…>`) with the engine's reason: as the engine says it.
     if ('error' in parsed) throw new UsageError(saidOf(parsed))
   }
-  const { id } = await lab.start({ kind: 'http-client', recvOnce: o.recvOnce, family: o.family })
+  const { id } = await lab.start(config)
   if (o.urls.length) {
     let failed = 0
     for (const url of o.urls) {
@@ -127,7 +139,7 @@ async function fetchUrls(lab: Lab, o: Options): Promise<number> {
     return failed ? 1 : 0
   }
   for (;;) {
-    const url = await ask("Type the object's URL: ")
+    const url = await ask(prompt)
     if (url === null || url.trim() === '') return 0
     try {
       await lab.send(id, url)

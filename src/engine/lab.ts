@@ -7,7 +7,7 @@ import type { EndpointConfig, EndpointInfo, SendResult, StoppedInfo, WindowLine 
 import { kindFitsConsole, parseConsoleKey } from '../shared/console-keys'
 import type { EndpointKind } from '../shared/endpoint-kinds'
 import { endpointId, kindInfo, kindOfId } from '../shared/endpoint-kinds'
-import type { LabEvent, SockAddr } from '../shared/events'
+import type { LabEvent, LabEventOf, SockAddr, StopHow } from '../shared/events'
 import { DEFAULT_RING_SIZE } from '../shared/events'
 import { english } from './english'
 import { MAX_ENDPOINTS_PER_LAB } from '../shared/limits'
@@ -19,7 +19,7 @@ import { LabError } from './errors'
 import { EventInterner } from './event-interner'
 import { PreviewRate } from './preview-rate'
 import { Ring } from './ring'
-import { StoppedEndpoints } from './stopped-endpoints'
+import { STOPPED_KEPT, StoppedEndpoints } from './stopped-endpoints'
 import { said, type Said } from '../shared/i18n/said'
 import { englishT, sayIn } from '../shared/event-words'
 
@@ -31,6 +31,8 @@ export interface LabOptions {
 
 interface Running {
   endpoint: Endpoint
+  /** Its voice: the Lab reports its lifecycle through it. */
+  reporter: Reporter
   local?: SockAddr
   /** The console the window that started it shows it in. */
   console?: string
@@ -41,6 +43,18 @@ interface Running {
   failed?: true
   /** An HTTP client's last URL asked for: windows show it in the tab's URL field (EndpointInfo.url). */
   url?: string
+  /** The client's activity as last reported in a lifecycle event (activityKey), so that only a change is reported. */
+  reported?: string
+}
+
+/**
+ * The lifecycle events of one endpoint that a window attaching must get even once the ring has let
+ * them go: its start, its latest activity and its stop (each the event itself, with its seq).
+ */
+interface Life {
+  started?: LabEventOf<'lifecycle'>
+  activity?: LabEventOf<'lifecycle'>
+  stopped?: LabEventOf<'lifecycle'>
 }
 
 export interface LabEvents {
@@ -60,6 +74,9 @@ export class Lab extends EventEmitter<LabEvents> {
   private readonly interner?: EventInterner
   private readonly running = new Map<string, Running>()
   private readonly stoppedOnes = new StoppedEndpoints()
+  /** Every running endpoint's lifecycle events, and those of the newest STOPPED_KEPT stopped ones (oldest first): kept out of the ring's eviction. */
+  private readonly lives = new Map<string, Life>()
+  private stoppedLives = 0
   private readonly counters = new Map<EndpointKind, number>()
   /** Starts under way: they count towards the cap, so parallel starts cannot slip past it. */
   private starting = 0
@@ -88,13 +105,24 @@ export class Lab extends EventEmitter<LabEvents> {
     }
     this.starting++
     try {
-      const id = this.nextId(config.kind)
+      const n = this.nextNumber(config.kind)
+      const id = endpointId(config.kind, n)
       const { role, proto } = kindInfo(config.kind)
       const reporter = new Reporter(id, role, proto, (d, at) => this.record(d, at), this.previews, this.rate)
       const endpoint = createEndpoint(id, config, reporter)
-      const local = await endpoint.start()
-      const entry: Running = { endpoint, local, connecting: 0, sending: 0, ...(consoleKey !== undefined && { console: consoleKey }) }
+      const started = { step: 'started' as const, n, config, ...(consoleKey !== undefined && { console: consoleKey }) }
+      let local: SockAddr | undefined
+      try {
+        local = await endpoint.start()
+      } catch (err) {
+        // Said in the stream too, so that every window places the lines it printed and knows nothing runs.
+        reporter.lifecycle(started)
+        reporter.lifecycle({ step: 'stopped', how: 'failed' })
+        throw err
+      }
+      const entry: Running = { endpoint, reporter, local, connecting: 0, sending: 0, ...(consoleKey !== undefined && { console: consoleKey }) }
       this.running.set(id, entry)
+      reporter.lifecycle({ ...started, ...(local && { local }) })
       return infoOf(entry)
     } finally {
       this.starting--
@@ -105,6 +133,8 @@ export class Lab extends EventEmitter<LabEvents> {
     const entry = this.running.get(id)
     if (!entry) throw new LabError(said('error:noEndpoint', { id }))
     this.running.delete(id)
+    const inCall = entry.connecting + entry.sending > 0
+    const how: StopHow = kindInfo(entry.endpoint.config.kind).role !== 'client' ? 'stopped' : inCall ? 'cancelled' : 'closed'
     this.stoppedOnes.add({
       id,
       config: entry.endpoint.config,
@@ -112,13 +142,18 @@ export class Lab extends EventEmitter<LabEvents> {
       ...(entry.connecting + entry.sending > 0 && { inCall: true as const }),
       ...(entry.url !== undefined && { url: entry.url })
     })
-    await entry.endpoint.stop()
+    try {
+      await entry.endpoint.stop()
+    } finally {
+      // Once its sockets are closed (a server's port is free): what a window shows as stopped is.
+      entry.reporter.lifecycle({ step: 'stopped', how })
+    }
   }
 
   async stopAll(): Promise<void> {
     const all = [...this.running.values()]
     this.running.clear()
-    await Promise.allSettled(all.map((r) => r.endpoint.stop()))
+    await Promise.allSettled(all.map((r) => r.endpoint.stop().finally(() => r.reporter.lifecycle({ step: 'stopped', how: 'shutdown' }))))
   }
 
   async connect(id: string): Promise<void> {
@@ -126,10 +161,12 @@ export class Lab extends EventEmitter<LabEvents> {
     if (!entry.endpoint.connect) throw new LabError(said('error:cannotConnectAhead', { id }))
     entry.connecting++
     entry.received = entry.failed = undefined
+    this.reportActivity(entry)
     try {
       await entry.endpoint.connect()
     } finally {
       entry.connecting--
+      this.reportActivity(entry)
     }
   }
 
@@ -147,6 +184,7 @@ export class Lab extends EventEmitter<LabEvents> {
     entry.received = entry.failed = undefined
     // Kept as asked, even if it fails to parse: it is what the tab that sent it shows.
     if (entry.endpoint.config.kind === 'http-client') entry.url = input
+    this.reportActivity(entry)
     try {
       const result = await entry.endpoint.send(input)
       entry.received = result.length
@@ -156,6 +194,7 @@ export class Lab extends EventEmitter<LabEvents> {
       throw err
     } finally {
       entry.sending--
+      this.reportActivity(entry)
     }
   }
 
@@ -198,6 +237,18 @@ export class Lab extends EventEmitter<LabEvents> {
       info: line.said ? english(line.said) : (line.text ?? ''),
       detail: { window: { console: line.console, style: line.style, ...(line.said && { said: line.said }) } }
     })
+  }
+
+  /**
+   * The lifecycle events older than seq `before` that the Lab still keeps (every running endpoint's
+   * start and latest activity, and the newest stopped ones' too), oldest first: a window attaching
+   * gets these ahead of the ring's events (from `before` on), so that it knows what runs and what
+   * stopped however long ago it started.
+   */
+  lifecycleBefore(before: number): LabEvent[] {
+    const out: LabEvent[] = []
+    for (const life of this.lives.values()) for (const e of [life.started, life.activity, life.stopped]) if (e && e.seq < before) out.push(e)
+    return out.sort((a, b) => a.seq - b.seq)
   }
 
   /** The events still in the ring, oldest first. */
@@ -244,10 +295,47 @@ export class Lab extends EventEmitter<LabEvents> {
     return entry
   }
 
-  private nextId(kind: EndpointKind): string {
+  private nextNumber(kind: EndpointKind): number {
     const n = (this.counters.get(kind) ?? 0) + 1
     this.counters.set(kind, n)
-    return endpointId(kind, n)
+    return n
+  }
+
+  /** A client's activity, reported as a lifecycle event when it changed since the last (and only while it runs). */
+  private reportActivity(entry: Running): void {
+    if (this.running.get(entry.endpoint.id) !== entry) return
+    const client = infoOf(entry).client
+    if (!client) return
+    const key = `${client.now} ${client.received ?? ''} ${client.failed ? 1 : 0} ${entry.url ?? ''}`
+    if (key === entry.reported) return
+    entry.reported = key
+    entry.reporter.lifecycle({ step: 'activity', ...client, ...(entry.url !== undefined && { url: entry.url }) })
+  }
+
+  /** Keeps an endpoint's lifecycle event beyond the ring: its start, its latest activity, its stop. */
+  private keepLife(e: LabEventOf<'lifecycle'>): void {
+    const d = e.detail
+    if (d.step === 'started') {
+      this.lives.set(e.endpoint, { started: e })
+      return
+    }
+    const life = this.lives.get(e.endpoint)
+    if (!life) return
+    if (d.step === 'activity') {
+      life.activity = e
+      return
+    }
+    life.stopped = e
+    // Stopped ones in the order they stopped, after those still running: the oldest stops go first.
+    this.lives.delete(e.endpoint)
+    this.lives.set(e.endpoint, life)
+    if (++this.stoppedLives <= STOPPED_KEPT) return
+    for (const [id, l] of this.lives) {
+      if (!l.stopped) continue
+      this.lives.delete(id)
+      this.stoppedLives--
+      break
+    }
   }
 
   /** `at`: when a call was made (performance.now()), if it was reported after it. */
@@ -259,6 +347,12 @@ export class Lab extends EventEmitter<LabEvents> {
     if (evicted) this.budget.dropThrough(evicted.seq)
     this.budget.admit(event)
     this.emit('event', event)
+    if (event.kind === 'lifecycle') this.keepLife(event)
+    // A TCP client's connection opened or closed (the server closed it, a reset): its activity changed.
+    else if (event.kind === 'connect' || event.kind === 'close' || event.kind === 'reset') {
+      const entry = this.running.get(event.endpoint)
+      if (entry) this.reportActivity(entry)
+    }
   }
 
 }

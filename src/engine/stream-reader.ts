@@ -65,30 +65,61 @@ export class StreamReader {
     const waiting = this.pending
     if (this.pending > 0 || this.ended || this.failure) return Promise.resolve(this.take(size, waiting))
     this.socket.resume()
-    return new Promise((resolve, reject) => {
-      const timer = idleMs > 0 ? setTimeout(() => finish('timeout'), idleMs) : undefined
-      const finish = (result: Read | 'timeout' | 'aborted' | Error): void => {
-        clearTimeout(timer)
-        this.wake = this.abortWait = undefined
-        if (result instanceof Error) reject(result)
-        else resolve(result)
-      }
-      this.abortWait = () => finish('aborted')
-      this.wake = () => {
-        try {
-          finish(this.take(size, 0))
-        } catch (err) {
-          finish(err as Error)
-        }
-      }
-    })
+    // The wait is kept in fields, not in closures made per call: a session answers thousands of
+    // messages, each one wait.
+    this.size = size
+    if (idleMs > 0) this.idleTimer(idleMs)
+    return new Promise(this.park)
   }
 
-  private abortWait?: () => void
+  /** A recv() waiting for bytes: its size and how to answer it. */
+  private size = 0
+  private settle?: (result: Read | 'timeout' | 'aborted') => void
+  private fail?: (err: Error) => void
+  private idle?: NodeJS.Timeout
+  private readonly park = (resolve: (result: Read | 'timeout' | 'aborted') => void, reject: (err: Error) => void): void => {
+    this.settle = resolve
+    this.fail = reject
+    this.wake = this.onBytes
+  }
+
+  /** Bytes, end of stream or an error arrived for the recv() waiting. */
+  private readonly onBytes = (): void => {
+    const settle = this.settle
+    const fail = this.fail
+    this.finish()
+    try {
+      settle?.(this.take(this.size, 0))
+    } catch (err) {
+      fail?.(err as Error)
+    }
+  }
+
+  private finish(): void {
+    this.wake = this.settle = this.fail = undefined
+  }
 
   /** Ends a recv() under way with 'aborted' (the connection is being closed from outside). */
   abort(): void {
-    this.abortWait?.()
+    const settle = this.settle
+    this.finish()
+    settle?.('aborted')
+  }
+
+  /**
+   * One timer per connection, started again at each wait (a timer per recv() costs more than the
+   * read itself when a session answers thousands of messages): it ends only a wait under way.
+   */
+  private idleTimer(ms: number): void {
+    if (this.idle) this.idle.refresh()
+    else {
+      this.idle = setTimeout(() => {
+        const settle = this.settle
+        this.finish()
+        settle?.('timeout')
+      }, ms)
+      this.socket.once('close', () => clearTimeout(this.idle))
+    }
   }
 
   private take(size: number, waiting: number): Read {

@@ -180,12 +180,14 @@ export class TcpClient extends ClientCore<TcpClientConfig> {
     const socket = net.connect({ host: target.address, port, timeout: this.config.timeoutMs, allowHalfOpen: true })
     this.dialing = socket
     const c: Open = { socket, conn: ++this.connections, inbox: [], ended: false, eof: false, leftover: 0 }
-    // Readers may come later (connect now, send later). Between receives the socket stops reading,
-    // as a program that has not called recv() does: what arrives waits in the system's receive
-    // buffer, the window closes and the peer's sends stall, instead of piling up in this process.
+    // Readers may come later (connect now, send later). Between receives the socket stops reading
+    // once it holds what one recv() could return, as a program that has not called recv() leaves
+    // the rest in the system's receive buffer: the window closes and the peer's sends stall, instead
+    // of piling up in this process. Up to that, what arrives is held as the kernel would hold it,
+    // so that a recv() returns everything that arrived before it (a reply to each of several writes, glued).
     socket.on('data', (chunk) => {
       c.inbox.push(chunk)
-      if (!c.wake) socket.pause()
+      if (!c.wake && c.inbox.reduce((n, b) => n + b.length, 0) >= this.config.recvSize) socket.pause()
       c.wake?.()
     })
     socket.on('end', () => {

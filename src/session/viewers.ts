@@ -2,7 +2,8 @@
 // window's IPC). Every viewer attaches the same way, whatever the host:
 // - Nothing of a feed is sent until the viewer says it is ready for it. Until then the lab's ring
 //   (and the capture's) holds what happens, so holding costs no memory.
-// - On ready, the feed starts with what the host still holds (events marked as replay), then goes
+// - On ready, the feed starts with what the host still holds (events marked as replay: first the
+//   lifecycle events of endpoints that the ring has let go, Lab.lifecycleBefore, then the ring), then goes
 //   on live. Both are read by sequence number, so events that happen while it attaches are
 //   neither lost nor sent twice. Ready again (a reloaded page in the same window) starts over.
 // Then a viewer that does not read must never slow or grow the host, and one that is merely slow
@@ -52,7 +53,7 @@ export interface ViewerLink {
 }
 
 /** What a viewer reads from the lab: its events while the ring still holds them. */
-type EventSource = Pick<Lab, 'eventsFrom' | 'lastSeq'>
+type EventSource = Pick<Lab, 'eventsFrom' | 'lastSeq' | 'lifecycleBefore'>
 /** ... and from the capture: the packets it still holds. */
 type PacketSource = Pick<LabCapture, 'history'>
 
@@ -80,6 +81,10 @@ export class Viewer {
   ready(feed: FeedName): void {
     if (feed === 'events') {
       const oldest = this.lab.eventsFrom(0, 1)[0]?.seq ?? this.lab.lastSeq + 1
+      // First what runs and what stopped lately, as the lifecycle events the ring has let go (each
+      // with its own seq, so the replay stays in order): the window knows every endpoint from the feed.
+      const kept = this.lab.lifecycleBefore(oldest)
+      for (let i = 0; i < kept.length; i += MAX_BATCH) this.sendEvents(kept.slice(i, i + MAX_BATCH), true)
       this.sent = oldest - 1
       this.replayThrough = this.lab.lastSeq
       this.behindFrom = oldest

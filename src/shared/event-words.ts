@@ -14,7 +14,7 @@ import type { Utf8Failure } from './utf8-check'
 import { byRole } from './endpoint-kinds'
 
 /** Kinds whose words are rendered from their detail (console lines are their own words; errors carry a Said). */
-export type RenderedKind = Exclude<EventKind, 'console' | 'error' | 'reset'>
+export type RenderedKind = Exclude<EventKind, 'console' | 'error' | 'reset' | 'lifecycle'>
 
 /** A t() of any namespace (the window's, the CLI's): keys are written with theirs, `event:…`, `error:…`. */
 export type TFunction = AnyT<Namespace[]>
@@ -95,6 +95,22 @@ export function eventWords<K extends EventKind>(event: Describable<K>, t: TFunct
     case 'delay':
     case 'relay':
       return relayEventWords(e.kind, e.detail as EventDetails['relay'], t, e.local ? formatSockAddr(e.local) : undefined)
+    case 'lifecycle':
+      return lifecycleWords(e.detail as EventDetails['lifecycle'], t)
+  }
+}
+
+/** An endpoint's start, activity or stop (windows keep these out of the log's rows; an export or a detail pane words them). */
+function lifecycleWords(d: EventDetails['lifecycle'], t: TFunction): string {
+  switch (d.step) {
+    case 'started':
+      return d.local ? t('log:lifecycle.startedOn', { where: formatSockAddr(d.local) }) : t('log:lifecycle.started')
+    case 'activity':
+      // t('log:lifecycle.now.idle') t('log:lifecycle.now.connecting') t('log:lifecycle.now.connected') t('log:lifecycle.now.waiting')
+      return t(`log:lifecycle.now.${d.now}`)
+    case 'stopped':
+      // t('log:lifecycle.how.stopped') t('log:lifecycle.how.closed') t('log:lifecycle.how.cancelled') t('log:lifecycle.how.failed') t('log:lifecycle.how.shutdown')
+      return t(`log:lifecycle.how.${d.how}`)
   }
 }
 

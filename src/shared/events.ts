@@ -4,6 +4,7 @@
 import type { Utf8Failure } from './utf8-check'
 import type { Said } from './i18n/said'
 import type { RelayEventDetails } from './relay-events'
+import type { ClientActivity, EndpointConfig } from './contract'
 
 export type Proto = 'TCP' | 'UDP' | 'HTTP'
 /** A relay sits between a client and a server, and forwards between them. */
@@ -26,6 +27,7 @@ export type EventKind =
   | 'duplicate' // a relay sent a datagram twice on purpose
   | 'delay' // a relay held a datagram (or a TCP read) before it forwarded it
   | 'relay' // anything else a relay did: it listens, a flow began or ended, a datagram was reordered, a read sliced...
+  | 'lifecycle' // an endpoint started, its client's activity changed, or it stopped (LifecycleDetail): windows follow the lab from these
 
 export interface SockAddr {
   address: string
@@ -95,11 +97,38 @@ export interface EventDetails {
    * the Said; `info` holds its English words for an edge that does not word notes.
    */
   console: { course?: true; window?: { console: string; style: WindowLineStyle; said?: Said }; note?: Said }
+  lifecycle: LifecycleDetail
 }
 
 /** Every kind's detail: the course endpoints' (above) and the relay's (relay-events.ts). */
 // eslint-disable-next-line @typescript-eslint/no-empty-object-type -- merges the relay's kinds into EventDetails
 export interface EventDetails extends RelayEventDetails {}
+/**
+ * How an endpoint stopped: `stopped` (a stop() call: a window's Stop, or the host), `closed` (a
+ * client stopped with no call under way: its Close), `cancelled` (a client stopped while a call was
+ * under way: its wait was cancelled), `failed` (its start failed: nothing runs), `shutdown` (the
+ * lab closed every endpoint at once, as the host exits).
+ */
+export type StopHow = 'stopped' | 'closed' | 'cancelled' | 'failed' | 'shutdown'
+
+/**
+ * An endpoint's life, in the event stream in order with everything else it does, so that a window
+ * that opens, or reloads, later knows what runs and what stopped from the feed alone. Every endpoint
+ * has one `started`, then (clients) an `activity` each time what it does changes, then one `stopped`.
+ * The Lab keeps each endpoint's latest of these beyond its ring (Lab.lifecycleBefore), and a window
+ * attaching gets them ahead of the ring's events, with their own seq.
+ * - `started`: `n` is its number (tcp-client-3 → 3); `config` what it was started with; `console`
+ *   the console key the starting window shows it in (console-keys.ts); `local` the address a server
+ *   bound. Recorded once start() is over (a failed start is `started` then `stopped` `failed`):
+ *   the lines it printed while starting come just before it.
+ * - `activity` (clients): what it does now (ClientActivity), how its last exchange ended (bytes
+ *   `received`, or `failed`) and, HTTP, the URL it was asked for last.
+ * - `stopped`: how (StopHow).
+ */
+export type LifecycleDetail =
+  | { step: 'started'; n: number; config: EndpointConfig; console?: string; local?: SockAddr }
+  | { step: 'activity'; now: ClientActivity; received?: number; failed?: true; url?: string }
+  | { step: 'stopped'; how: StopHow }
 
 /** How a window's own line shows: a note, an error (`ERROR: ` in red), or what the student typed, after the prompt. */
 export type WindowLineStyle = 'note' | 'error' | 'input'

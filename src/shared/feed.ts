@@ -111,7 +111,7 @@ export function encodeEvents(events: readonly LabEvent[]): Pick<EventsMessage, '
 export class FeedMessageError extends Error {}
 
 /** Each kind of event, as a value: a kind added to EventKind and not here does not compile. */
-const EVENT_KINDS: Record<EventKind, true> = { listen: true, bind: true, queued: true, accept: true, connect: true, send: true, recv: true, close: true, reset: true, error: true, console: true, drop: true, duplicate: true, delay: true, relay: true }
+const EVENT_KINDS: Record<EventKind, true> = { listen: true, bind: true, queued: true, accept: true, connect: true, send: true, recv: true, close: true, reset: true, error: true, console: true, lifecycle: true, drop: true, duplicate: true, delay: true, relay: true }
 const ROLES = new Set<string>(ROLE_NAMES)
 /** A packet's sender is one end of its conversation: a relay is the client of one leg and the server of the other. */
 const SIDES = new Set(['client', 'server'])
@@ -159,8 +159,32 @@ export function decodeEvents(message: EventsMessage): LabEvent[] {
     value(e, 'detail', isRecord)
     value(e, 'local', isSockAddr, true)
     value(e, 'remote', isSockAddr, true)
+    if (e.kind === 'lifecycle') {
+      const problem = lifecycleProblem(e.detail as Record<string, unknown>)
+      if (problem) throw new FeedMessageError(`event ${String(e.seq)} ${problem}`)
+    }
   }
   return events as LabEvent[]
+}
+
+const HOWS = new Set(['stopped', 'closed', 'cancelled', 'failed', 'shutdown'])
+const ACTIVITIES = new Set(['idle', 'connecting', 'connected', 'waiting'])
+
+/** What is wrong with a lifecycle event's detail (windows adopt endpoints from these), or undefined. */
+function lifecycleProblem(d: Record<string, unknown>): string | undefined {
+  switch (d.step) {
+    case 'started':
+      if (!isCount(d.n) || !isRecord(d.config) || typeof (d.config as Record<string, unknown>).kind !== 'string') return 'starts an endpoint without its number or config'
+      if (d.console !== undefined && typeof d.console !== 'string') return 'starts an endpoint in no valid console'
+      if (d.local !== undefined && !isSockAddr(d.local)) return 'starts an endpoint on no valid address'
+      return undefined
+    case 'activity':
+      return ACTIVITIES.has(d.now as string) && (d.received === undefined || isCount(d.received)) && (d.url === undefined || typeof d.url === 'string') ? undefined : `says no valid activity (${show(d.now)})`
+    case 'stopped':
+      return HOWS.has(d.how as string) ? undefined : `says no valid stop (${show(d.how)})`
+    default:
+      return `is no valid step of an endpoint's life (${show(d.step)})`
+  }
 }
 
 const STEPS: Record<WireStep, true> = { 'handshake-1': true, 'handshake-2': true, 'handshake-3': true, 'client-close': true, 'server-close': true, 'last-ack': true, reset: true }

@@ -14,7 +14,7 @@ import { startBrowserHost, type BrowserHost } from '../../src/web-host/browser-h
 import type { LineStyle } from '../../src/renderer/src/consoles/consoles'
 import { EventStore } from '../../src/renderer/src/feed/event-store'
 import { CANCELLED as CANCELLED_SAID, draftOf, EMPTY_SENTENCE as EMPTY_SENTENCE_SAID, LabController, SERVER_STOPPED as SERVER_STOPPED_SAID, type ConsoleLines } from '../../src/renderer/src/lab/lab-controller'
-import { clientStatus as clientStatusSaid, type ClientTab, type LabKind } from '../../src/renderer/src/lab/lab-state'
+import { clientStatus as clientStatusSaid, isBusy, type ClientTab, type LabKind } from '../../src/renderer/src/lab/lab-state'
 import type { Said } from '../../src/shared/i18n/said'
 import { english, italian } from '../helpers/words'
 import { connectWsLabApi } from '../../src/renderer/src/lab/ws-lab-api'
@@ -759,5 +759,96 @@ describe('a server another window stops', () => {
     // This window can start a server of its own again.
     await w.controller.startServer('tcp')
     expect(w.controller.getSnapshot().labs.tcp.run).toBeDefined()
+  })
+})
+
+/** The window's api without list() and stopped(): a window follows the lab from its feed alone; `asked` counts any call of them. */
+function feedOnly(asked: string[]): (api: LabApi) => LabApi {
+  return (api) => ({
+    ...api,
+    list: () => (asked.push('list'), Promise.reject(new Error('list() is not for windows'))),
+    stopped: () => (asked.push('stopped'), Promise.reject(new Error('stopped() is not for windows')))
+  })
+}
+
+/** 60,000 events the ring keeps instead of those before them (50,000 by default). */
+function flood(): void {
+  for (let i = 0; i < 60_000; i++) lab.writeConsole({ console: 'http:server', style: 'note', text: `filler ${i}` })
+}
+
+describe('the window follows the lab from the feed alone (issue 17)', () => {
+  it('a second window opened after a server started and stopped 60,000 events ago, while a client waits, shows the panel at Start and the client waiting in its tab; its Cancel ends the wait in both windows', async () => {
+    const asked: string[] = []
+    const w = await openWindow(feedOnly(asked))
+    w.controller.setServerPort('tcp', String(await freePort()))
+    await w.controller.startServer('tcp')
+    await w.controller.stopServer('tcp')
+    const silent = await silentServer()
+    w.controller.addTab('tcp')
+    w.controller.changeClient('tcp', 'tcp:client:2', { port: String(silent), portEdited: true })
+    const sending = w.controller.send('tcp', 'tcp:client:2', 'anyone there?')
+    await expect.poll(() => tab(w, 'tcp', 1).phase).toBe('waiting')
+    await expect.poll(() => lab.history().some((e) => e.kind === 'lifecycle' && e.detail.step === 'activity' && e.detail.now === 'waiting')).toBe(true)
+    flood()
+    expect(lab.history().some((e) => e.kind === 'lifecycle')).toBe(false)
+
+    const second = await openWindow(feedOnly(asked))
+    expect(second.controller.getSnapshot().labs.tcp.run).toBeUndefined()
+    const shown = second.controller.getSnapshot().labs.tcp.tabs.find((t) => t.endpointId === 'tcp-client-1')
+    expect(shown).toMatchObject({ key: 'tcp:client:2', phase: 'waiting' })
+    expect(shown!.fields.port).toBe(String(silent))
+    // Its Cancel reaches the client the first window is waiting on.
+    await second.controller.cancel('tcp', 'tcp:client:2')
+    expect(tab(second, 'tcp', 1).phase).toBe('cancelled')
+    // The first window's own call ends (as it did when another window cancelled it before).
+    await sending
+    expect(isBusy(tab(w, 'tcp', 1))).toBe(false)
+    expect(lab.list()).toEqual([])
+    expect(asked).toEqual([])
+  }, 60_000)
+
+  it('a reload while a client waits (60,000 events later) brings its tab back waiting, and follows it to its reply', async () => {
+    windowStorage()
+    const asked: string[] = []
+    const w = await openWindow(feedOnly(asked), loadViewMemory)
+    // A server that answers once the test lets it.
+    let answer: (() => void) | undefined
+    const port = await peer((socket) => socket.once('data', (data) => (answer = () => socket.write(data.toString().toUpperCase()))))
+    w.controller.addTab('udp')
+    w.controller.addTab('tcp')
+    w.controller.changeClient('tcp', 'tcp:client:2', { port: String(port), portEdited: true })
+    void w.controller.send('tcp', 'tcp:client:2', 'later')
+    await expect.poll(() => answer !== undefined).toBe(true)
+    flood()
+
+    const r = await openWindow(feedOnly(asked), loadViewMemory)
+    expect(r.controller.getSnapshot().labs.tcp.tabs.map((t) => [t.key, t.endpointId, t.phase])).toEqual([
+      ['tcp:client:1', undefined, 'idle'],
+      ['tcp:client:2', 'tcp-client-1', 'waiting']
+    ])
+    expect(r.controller.getSnapshot().labs.tcp.activeTab).toBe('tcp:client:2')
+    expect(r.controller.getSnapshot().labs.udp.tabs.map((t) => t.key)).toEqual(['udp:client:1', 'udp:client:2'])
+    answer!()
+    await expect.poll(() => tab(r, 'tcp', 1).phase).toBe('done')
+    expect(tab(r, 'tcp', 1).received).toBe(5)
+    expect(asked).toEqual([])
+  }, 60_000)
+
+  it('a window open all along sees another window stop its server and close its client, from the feed', async () => {
+    const asked: string[] = []
+    const w = await openWindow(feedOnly(asked))
+    const other = await openWindow(feedOnly(asked))
+    other.controller.setServerPort('udp', String(await freePort()))
+    await other.controller.startServer('udp')
+    await other.controller.send('udp', 'udp:client:1', 'ping')
+    await settled(w)
+    expect(w.controller.getSnapshot().labs.udp.run?.id).toBe('udp-server-1')
+    expect(tab(w, 'udp', 0)).toMatchObject({ endpointId: 'udp-client-1' })
+    await other.controller.cancel('udp', 'udp:client:1')
+    await other.controller.stopServer('udp')
+    await settled(w)
+    expect(w.controller.getSnapshot().labs.udp.run).toBeUndefined()
+    expect(tab(w, 'udp', 0)).toMatchObject({ endpointId: undefined, phase: 'closed' })
+    expect(asked).toEqual([])
   })
 })

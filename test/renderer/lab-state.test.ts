@@ -7,7 +7,6 @@ import { dispatch } from '../../src/session/dispatch'
 import { createLabHandlers } from '../../src/session/handlers'
 import { LabCapture } from '../../src/session/lab-capture'
 import { Lab } from '../../src/engine/lab'
-import type { LabEvent } from '../../src/shared/events'
 import { adoptEndpoints, clientConfig, clientStatus as clientStatusSaid, familyMismatch as familyMismatchSaid, initialLab, MAX_RESTORED_TAB, restoreLabs, serverConfig, signatureOf, withFamily, withServerPort, withStoppedServers, type ClientFields, type LabKind, type LabState, type ServerFields } from '../../src/renderer/src/lab/lab-state'
 import { clampLogSize, LOG_SIZE_MAX, LOG_SIZE_MIN } from '../../src/renderer/src/ui/zoom'
 import { english, italian } from '../helpers/words'
@@ -352,24 +351,20 @@ describe('client fields per tab', () => {
 })
 
 describe('withStoppedServers', () => {
-  const stopped = (endpoint: string): LabEvent =>
-    ({ seq: 9, time: 0, endpoint, role: 'server', proto: 'TCP', conn: 0, length: 0, info: 'server socket closed', kind: 'close', detail: { closedBy: 'server', reason: 'server-stopped' } }) as LabEvent
-
   it('puts the panel whose server stopped back to Start, and leaves the other panels', () => {
     const labs = fresh()
     labs.tcp = { ...labs.tcp, run: { id: 'tcp-server-3' } }
     labs.udp = { ...labs.udp, run: { id: 'udp-server-1' } }
-    const after = withStoppedServers(labs, [stopped('tcp-server-3')])
+    const after = withStoppedServers(labs, ['tcp-server-3'])
     expect(after.tcp.run).toBeUndefined()
     expect(after.tcp.server).toBe(labs.tcp.server)
     expect(after.udp).toBe(labs.udp)
   })
 
-  it('returns the same labs when no server it shows stopped: a server it no longer shows, a connection closed', () => {
+  it('returns the same labs when no server it shows stopped', () => {
     const labs = fresh()
     labs.tcp = { ...labs.tcp, run: { id: 'tcp-server-4' } }
-    const closed = { ...stopped('tcp-server-4'), detail: { closedBy: 'server', reason: 'served' } } as LabEvent
-    expect(withStoppedServers(labs, [stopped('tcp-server-3'), closed])).toBe(labs)
+    expect(withStoppedServers(labs, ['tcp-server-3', 'tcp-client-4'])).toBe(labs)
   })
 })
 

@@ -34,13 +34,15 @@ export class EventStore {
    * Takes in a batch and returns the events in it that are new (the consoles show those). The
    * host sends each event once (its replay, then live, by seq); as a safety net an event whose seq
    * was seen already is skipped, so nothing is ever shown twice. Events the student cleared are new
-   * to the consoles, not to the log.
+   * to the consoles, not to the log. Lifecycle events are new to the window (it follows the lab
+   * from them), never rows of the log.
    */
   add(input: readonly LabEvent[]): readonly LabEvent[] {
     const batch = input.length > 0 && input[0].seq <= this.stats.lastSeq ? input.filter((e) => e.seq > this.stats.lastSeq) : input
     if (batch.length === 0) return batch
     for (const e of batch) {
-      if (e.seq <= this.stats.clearedThrough) continue
+      // An endpoint's start, activity and stop are for the window to follow the lab, not rows of the log.
+      if (e.seq <= this.stats.clearedThrough || e.kind === 'lifecycle') continue
       this.events.push(e)
       this.budget.admit(e)
     }

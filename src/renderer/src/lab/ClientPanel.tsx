@@ -4,7 +4,9 @@ import type { ConsoleRegistry } from '../consoles/consoles'
 import type { ClientFields, LabState } from './lab-state'
 import { clientStatus, clientStatusShort, isBusy, shownTab } from './lab-state'
 import { ConsoleView } from '../consoles/ConsoleView'
-import { CheckField, TextField } from '../ui/Field'
+import { KindFields } from './KindFields'
+import { LAB_ROWS } from '../../../shared/endpoint-kinds'
+import { clientOf } from '../../../shared/kinds'
 import { useTranslation } from 'react-i18next'
 import type { TFunction } from 'i18next'
 import type { Said } from '../../../shared/i18n/said'
@@ -38,7 +40,10 @@ export function ClientPanel({ lab, registry, problem, onChange, onSelectTab, onN
   const words = useWords()
   const tab = shownTab(lab)
   const c = tab.fields
-  const title = t('names.clientTitle', { lab: lab.kind.toUpperCase() })
+  // What differs between kinds is in the lab's client kind's description: its fields, its input, its words.
+  const d = clientOf(lab.kind)
+  const labTitle = LAB_ROWS[lab.kind].title
+  const title = t('names.clientTitle', { lab: labTitle })
   const busy = isBusy(tab)
   const status = words(clientStatus(lab.kind, tab))
   // Where the tabs leave too little room for the status, it shows in a word or two (whole on hover).
@@ -56,21 +61,7 @@ export function ClientPanel({ lab, registry, problem, onChange, onSelectTab, onN
         </span>
       </header>
       <div className="fields">
-        {lab.kind === 'http' ? (
-          <CheckField
-            label={t('client.recvOnce')}
-            title={t('client.recvOnceHint')}
-            checked={c.recvOnce}
-            testId="client-recv-once"
-            onChange={(recvOnce) => onChange(tab.key, { recvOnce })}
-          />
-        ) : (
-          <>
-            <TextField label={t('client.address')} value={c.address} testId="client-address" onChange={(address) => onChange(tab.key, { address, addressEdited: true })} />
-            <TextField label={t('client.port')} value={c.port} inputMode="numeric" testId="client-port" onChange={(port) => onChange(tab.key, { port, portEdited: true })} />
-            {lab.kind === 'udp' && <TextField label={t('client.timeout')} value={c.timeout} inputMode="numeric" testId="client-timeout" onChange={(timeout) => onChange(tab.key, { timeout })} />}
-          </>
-        )}
+        <KindFields specs={d.fields} values={c} onChange={(change) => onChange(tab.key, change as Partial<ClientFields>)} />
       </div>
       <form
         className="send-row"
@@ -80,19 +71,20 @@ export function ClientPanel({ lab, registry, problem, onChange, onSelectTab, onN
         }}
       >
         <label className="field grow">
-          <span>{lab.kind === 'http' ? t('client.url') : t('client.sentence')}</span>
+          <span>{words(d.input.label)}</span>
           <input
             type="text"
             value={draft(tab.key)}
             spellCheck={false}
             autoComplete="off"
             data-testid="client-input"
-            placeholder={lab.kind === 'http' ? 'http://127.0.0.1:8080/' : t('client.sentencePlaceholder')}
-            translate={lab.kind === 'http' ? 'no' : undefined}
+            placeholder={words(d.input.placeholder)}
+            // A placeholder that is data (a URL), not words: never translated.
+            translate={typeof d.input.placeholder === 'string' ? 'no' : undefined}
             onChange={(e) => onDraft(tab.key, e.target.value)}
           />
         </label>
-        {lab.kind === 'tcp' &&
+        {d.input.connects &&
           (tab.phase === 'connected' ? (
             <button type="button" onClick={() => onCancel(tab.key)} title={t('client.closeHint')} data-testid="client-close">
               {t('client.close')}
@@ -103,7 +95,7 @@ export function ClientPanel({ lab, registry, problem, onChange, onSelectTab, onN
             </button>
           ))}
         <button type="submit" className="primary" disabled={busy} data-testid="client-send">
-          {lab.kind === 'http' ? t('client.fetch') : t('client.send')}
+          {words(d.input.action)}
         </button>
         {busy && (
           <button type="button" onClick={() => onCancel(tab.key)} title={t('client.cancelHint')} data-testid="client-cancel">
@@ -114,7 +106,7 @@ export function ClientPanel({ lab, registry, problem, onChange, onSelectTab, onN
       <p className="problem" role="alert" data-testid="client-problem">
         {words(problem ?? cutNote)}
       </p>
-      <ConsoleView key={tab.key} registry={registry} consoleKey={tab.key} label={t('names.clientConsole', { lab: lab.kind.toUpperCase(), name: tabName(t, tab.key) })} />
+      <ConsoleView key={tab.key} registry={registry} consoleKey={tab.key} label={t('names.clientConsole', { lab: labTitle, name: tabName(t, tab.key) })} />
     </section>
   )
 }

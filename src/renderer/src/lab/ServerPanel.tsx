@@ -4,7 +4,10 @@ import type { LabState, ServerFields } from './lab-state'
 import { serverConsole } from './lab-state'
 import { reachOf } from './reach'
 import { ConsoleView } from '../consoles/ConsoleView'
-import { CheckField, TextField } from '../ui/Field'
+import { TextField } from '../ui/Field'
+import { KindFields } from './KindFields'
+import { ENDPOINT_KINDS, LAB_ROWS } from '../../../shared/endpoint-kinds'
+import { serverOf } from '../../../shared/kinds'
 import { useTranslation } from 'react-i18next'
 import { useWords, type Words } from '../ui/use-words'
 
@@ -25,15 +28,18 @@ export function ServerPanel({ lab, registry, problem, canChooseFolder, onChange,
   const words = useWords()
   const s = lab.server
   const running = lab.run !== undefined
-  const title = t('names.serverTitle', { lab: lab.kind.toUpperCase() })
+  // What differs between kinds is in the lab's server kind's description: its fields, its status.
+  const d = serverOf(lab.kind)
+  const labTitle = LAB_ROWS[lab.kind].title
+  const title = t('names.serverTitle', { lab: labTitle })
   const where = lab.run?.local ? formatSockAddr(lab.run.local) : '…'
-  const reach = lab.run ? reachOf(lab.run.local?.address ?? s.address, lab.kind === 'udp') : undefined
+  const reach = lab.run ? reachOf(lab.run.local?.address ?? s.address, ENDPOINT_KINDS[d.kind].proto === 'UDP') : undefined
   return (
     <section className="panel" aria-label={title} data-testid="server-panel">
       <header className="panel-head">
         <h2>{title}</h2>
         <span className={running ? 'status on' : 'status'} data-testid="server-status" role="status">
-          {running ? (lab.kind === 'udp' ? t('server.boundTo', { address: where }) : t('server.listeningOn', { address: where })) : t('server.stopped')}
+          {running ? words(d.running(where)) : t('server.stopped')}
         </span>
         {reach && (
           <span className={`reach ${reach.kind}`} title={words(reach.long)} data-testid="server-reach">
@@ -55,34 +61,24 @@ export function ServerPanel({ lab, registry, problem, canChooseFolder, onChange,
       <div className="fields">
         <TextField label={t('server.address')} value={s.address} disabled={running} testId="server-address" onChange={(address) => onChange({ address, addressEdited: true })} />
         <TextField label={t('server.port')} value={s.port} disabled={running} inputMode="numeric" testId="server-port" onChange={onPort} />
-        {lab.kind !== 'http' && (
-          <TextField label={lab.kind === 'udp' ? t('server.recvfromSize') : t('server.recvSize')} value={s.recvSize} disabled={running} inputMode="numeric" testId="server-recv-size" onChange={(recvSize) => onChange({ recvSize })} />
-        )}
-        {lab.kind === 'tcp' && (
-          <CheckField
-            label={t('server.concurrent')}
-            title={t('server.concurrentHint')}
-            checked={s.concurrent}
-            disabled={running}
-            testId="server-concurrent"
-            onChange={(concurrent) => onChange({ concurrent })}
-          />
-        )}
-        {lab.kind === 'http' && (
-          <>
-            <TextField label={t('server.root')} value={s.root} title={s.root} disabled={running} wide testId="server-root" onChange={(root) => onChange({ root })} />
-            {canChooseFolder && (
+        <KindFields
+          specs={d.fields}
+          values={s}
+          disabled={running}
+          onChange={(change) => onChange(change as Partial<ServerFields>)}
+          folderButton={
+            canChooseFolder && (
               <button type="button" disabled={running} onClick={onChooseFolder} data-testid="server-choose-folder">
                 {t('server.chooseFolder')}
               </button>
-            )}
-          </>
-        )}
+            )
+          }
+        />
       </div>
       <p className="problem" role="alert" data-testid="server-problem">
         {words(problem)}
       </p>
-      <ConsoleView registry={registry} consoleKey={serverConsole(lab.kind)} label={t('names.serverConsole', { lab: lab.kind.toUpperCase() })} />
+      <ConsoleView registry={registry} consoleKey={serverConsole(lab.kind)} label={t('names.serverConsole', { lab: labTitle })} />
     </section>
   )
 }

@@ -6,9 +6,11 @@
 // real host.
 
 import type { CallError, EndpointConfig, EndpointInfo, HostInfo, LabApi, StoppedInfo } from '../../../shared/contract'
+import { EndpointLives, runningInfo, stoppedInfo, type Life } from '../feed/endpoint-lives'
 import { consoleKey, parseConsoleKey, printableLine, serverConsole } from '../../../shared/console-keys'
 import { relaysOf, withClientsTo } from '../relay/relay-state'
 import { kindInfo, kindOfId, ROLES } from '../../../shared/endpoint-kinds'
+import { clientOf } from '../../../shared/kinds'
 import type { Family, LabEvent, WindowLineStyle } from '../../../shared/events'
 import { said, isSaid, type Said } from '../../../shared/i18n/said'
 import type { Words } from '../ui/use-words'
@@ -68,9 +70,11 @@ export const SERVER_STOPPED = said('lab:note.serverStopped')
 export const CANCELLED = said('lab:note.cancelled')
 
 
-/** What the input of a tab holds: what was typed there, or (HTTP) the URL of the tab's fields. */
+/** What the input of a tab holds: what was typed there, or (HTTP) the field of the tab's it is (the URL). */
 export function draftOf(view: LabView, kind: LabKind, key: string): string {
-  return view.drafts[key] ?? (kind === 'http' ? (view.labs[kind].tabs.find((t) => t.key === key)?.fields.url ?? '') : '')
+  const field = clientOf(kind).input.field
+  const value = field ? view.labs[kind].tabs.find((t) => t.key === key)?.fields[field.name] : undefined
+  return view.drafts[key] ?? (typeof value === 'string' ? value : '')
 }
 
 /** The note beside a tab's input whose sentence was cut, if it was. */
@@ -102,28 +106,21 @@ export class LabController {
   /** Tabs whose wait the student cancelled while a call was under way: its failure is a note, not an error. */
   private readonly cancelled = new Set<string>()
   /**
-   * Client endpoints this window did not start here (before a reload, or in another window): their
-   * calls are made elsewhere and no reply comes here, so their tab follows what the host says of
-   * them whenever they log an event, until this window makes a call of its own on it.
-   * endpoint id → tab.
+   * Client endpoints whose tab follows what the feed says they do (their lifecycle's activity):
+   * those this window did not start here (before a reload, or in another window), whose calls are
+   * made elsewhere and no reply comes here, and those it connected (another window may close them),
+   * until this window makes a call of its own on them.
    */
-  private readonly followed = new Map<string, { kind: LabKind; key: string }>()
-  /** Brings the followed tabs up to date with what the host says their endpoints do (one list() at a time). */
-  private readonly follow = oneAtATime(() => this.followRound())
+  private readonly followed = new Set<string>()
+  /** What runs and what stopped lately, as the feed's lifecycle events say (no list(), no stopped()). */
+  private readonly lives = new EndpointLives()
   /**
-   * Endpoints the live feed named that this window does not show (another window started them),
-   * not asked about yet: the next adoption asks the host what runs.
-   */
-  private readonly unknown = new Set<string>()
-  /** Adopts what the host runs and this window does not show yet (one list() at a time). */
-  private readonly adopt = oneAtATime(() => this.adoptRound())
-  /**
-   * Starts of this window's own whose reply has not come: their events may come first, from an id
+   * Starts of this window's own whose reply has not come: their `started` may come first, from an id
    * this window does not know yet, and only the reply says they are its own. Adoption waits for them.
    */
   private ownStarts = 0
-  /** An adoption waits for the own starts under way: the last reply asks for it. */
-  private adoptAfterStarts = false
+  /** Endpoints started elsewhere whose adoption waits for the own starts under way. */
+  private held: string[] = []
   private readonly api: LabApi
   private readonly consoles: ConsoleLines
   private readonly session: string
@@ -138,8 +135,6 @@ export class LabController {
   private readonly rememberedEndpoints: ReadonlyMap<string, string>
   /** The client tabs whose fields this window kept from before a reload (console keys). */
   private readonly keptFields: ReadonlySet<string>
-  /** endpoint id → the client tab a stopped endpoint spoke in, as the host said at the restore. */
-  private readonly stoppedTabs = new Map<string, string>()
   /** The consoles that have shown a line: a tab whose console is empty may take another window's client. */
   private readonly spoken = new Set<string>()
   /** The consoles as the router and this window's own lines write them: `spoken` notes each. */
@@ -176,51 +171,46 @@ export class LabController {
   keyOf = (id: string): string | undefined => this.router.keyOf(id)
 
   /**
-   * Brings back what the host still runs and holds (after a reload, or in a second window), then
-   * follows its events, and adopts what other windows start meanwhile. Returns the function that
-   * stops following.
+   * Follows the lab from its event feed: the host starts it with what it still holds (the replay:
+   * the lifecycle of every endpoint that runs or stopped lately, then its ring), then goes on live.
+   * What runs gets its panel or tab back (after a reload, or in a second window), what other windows
+   * start is adopted, and what stops shows stopped. Returns the function that stops following.
    */
   open(): () => void {
-    let closed = false
-    let stop = (): void => {}
-    // What runs and what stopped lately first, so that their lines find their panel or tab; then
-    // the feed, which the host starts with what it still holds (the replay) and follows live, with
-    // no gap and no duplicate.
-    void Promise.all([this.api.list(), this.api.stopped()]).then(
-      ([running, stopped]) => {
-        if (closed) return
-        this.restore(running, stopped)
-        stop = this.api.onEvents((batch, replay) => {
-          if (replay) this.routeStopped(batch)
-          this.router.deliver(batch)
-          this.showStoppedServers(batch)
-          if (!replay) this.adoptUnknown(batch)
-          if (this.followed.size > 0 && batch.some((e) => this.followed.has(e.endpoint))) this.follow()
-        })
-      },
-      // The host is gone: the window says so in its banner.
-      () => undefined
-    )
-    return () => {
-      closed = true
-      stop()
-    }
+    return this.api.onEvents((batch, replay) => this.take(batch, replay))
   }
 
   /**
-   * Applies what the host runs to the state as it is now, not as it was when the request left:
-   * fields typed meanwhile stay. Running endpoints get their panel or tab back, stopped clients
-   * their tab, and each lab shows the tab it showed before the reload.
+   * One batch of the feed: the lifecycle first (so that a new endpoint's lines find its panel or
+   * tab), then every event to the log and the consoles.
    */
-  private restore(hostRunning: readonly EndpointInfo[], hostStopped: readonly StoppedInfo[]): void {
+  private take(batch: readonly LabEvent[], replay: boolean): void {
+    const changed = this.lives.apply(batch)
+    const fresh = changed.filter((id) => !this.router.has(id) && labOf(id) in this.view.labs)
+    for (const id of changed) if (this.router.has(id)) this.showLife(id)
+    if (fresh.length > 0) {
+      // One of them may be this window's own, whose reply is on its way: the adoption waits for it.
+      if (this.ownStarts > 0) this.held.push(...fresh)
+      else if (replay) this.restore(fresh)
+      else this.adopt(fresh)
+    }
+    if (replay) this.routeStopped(batch)
+    this.router.deliver(batch as LabEvent[])
+  }
+
+  /**
+   * Gives the endpoints a window (re)opening finds in the replay their panel or tab, applied to the
+   * state as it is now (fields typed meanwhile stay): running servers their panel, running clients
+   * their tab, stopped clients theirs too, and each lab shows the tab it showed before the reload.
+   */
+  private restore(ids: readonly string[]): void {
     const now = this.view
     // A client this window showed goes back to the tab it showed it in (another window's client
     // has a tab of another number here); the others to the tab their console key names.
-    const running = this.inRememberedTabs(hostRunning)
-    const stopped = this.inRememberedTabs(hostStopped)
+    const running = this.inRememberedTabs(this.infos(ids, false).map(runningInfo))
+    const stopped = this.inRememberedTabs(this.infos(ids, true).map(stoppedInfo))
     // A tab kept from before the reload shows its fields as the student left them, unless its client holds a connection.
     const restored = restoreLabs(now.labs, running, now.family, stopped, (key) => this.keptFields.has(key), this.remembersFamily)
-    for (const ep of stopped) if (ep.console && parseConsoleKey(ep.console)?.role === 'client') this.stoppedTabs.set(ep.id, ep.console)
     // A window that remembers nothing opens on the lab whose server runs (the newest, if several).
     const newestServer = running.filter((ep) => kindInfo(ep.config.kind).role === 'server').at(-1)
     const active = !this.remembersLab && newestServer ? labOf(newestServer.id) : now.active
@@ -228,6 +218,12 @@ export class LabController {
     this.readInput()
     this.routeRunning(restored.routes)
     this.showRelays(running)
+    for (const id of ids) if (!this.router.has(id)) this.router.route(id, this.stoppedConsole(id))
+  }
+
+  /** What the feed says of those of `ids` that run (or, `stopped`, that stopped), in start order. */
+  private infos(ids: readonly string[], stopped: boolean): Life[] {
+    return ids.map((id) => this.lives.get(id)).filter((life): life is Life => life !== undefined && (life.stopped !== undefined) === stopped)
   }
 
   /** The endpoints with the console this window showed them in before a reload, those first (they keep their tab). */
@@ -244,45 +240,18 @@ export class LabController {
       // A client this window did not start here (before a reload, or in another window) follows
       // what the host says it does, until this window makes a call of its own on it: its calls
       // are made elsewhere, and no reply comes here to end them.
-      if (this.tabOf(kind, key)?.endpointId === id) this.followed.set(id, { kind, key })
+      if (this.tabOf(kind, key)?.endpointId === id) this.followed.add(id)
     }
-  }
-
-  /** Live events from endpoints this window does not show: another window started them, and this one adopts them. */
-  private adoptUnknown(batch: readonly LabEvent[]): void {
-    const before = this.unknown.size
-    for (const e of batch) {
-      if (e.endpoint && !this.router.has(e.endpoint) && kindOfId(e.endpoint)) this.unknown.add(e.endpoint)
-    }
-    if (this.unknown.size > before) this.adopt()
   }
 
   /**
-   * Asks the host what runs and adopts what this window does not show yet, as a reload would (one
-   * list() at a time). An endpoint named in the feed that no longer runs gets its lines shown where
-   * a reload shows a stopped endpoint's. While a start of this window's own awaits its reply, an
-   * unknown endpoint may be that one: the adoption waits until the reply has routed it.
+   * Adopts what other windows started (and this one does not show yet), as a reload would: an
+   * endpoint that stopped already (another window's client, cancelled at once) still gets its tab,
+   * showing how it was left, and a stopped server's lines go to its lab's server console.
    */
-  private async adoptRound(): Promise<void> {
-    if (this.ownStarts > 0) {
-      this.adoptAfterStarts = true
-      return
-    }
-    for (const id of this.unknown) if (this.router.has(id)) this.unknown.delete(id)
-    if (this.unknown.size === 0) return
-    // An endpoint the feed named before the window asked is in the host's answer unless it has stopped.
-    const asked = [...this.unknown]
-    this.unknown.clear()
-    const running = await this.api.list()
-    // Those that stopped before the list (another window's client, cancelled at once) still get a tab.
-    const stopped = await this.stoppedAmong(asked, running)
-    if (this.ownStarts > 0) {
-      for (const id of asked) this.unknown.add(id)
-      this.adoptAfterStarts = true
-      return
-    }
-    this.adoptRunning(running, stopped)
-    for (const id of asked) if (!this.router.has(id)) this.router.route(id, this.stoppedConsole(id))
+  private adopt(ids: readonly string[]): void {
+    this.adoptRunning(this.infos(ids, false).map(runningInfo), this.infos(ids, true).map(stoppedInfo))
+    for (const id of ids) if (!this.router.has(id)) this.router.route(id, this.stoppedConsole(id))
   }
 
   /** Applies an adoption to the state as it is now: the student's fields, lab and tabs stay. */
@@ -291,48 +260,46 @@ export class LabController {
     // A tab with nothing in its input or console may take the client of its number.
     const quiet = (key: string): boolean => !now.drafts[key] && !this.spoken.has(key)
     const adopted = adoptEndpoints(now.labs, running, (id) => this.router.has(id), now.family, stopped, quiet)
-    if (adopted.routes.length === 0) return
-    this.commit({ ...now, labs: adopted.labs })
-    this.readInput()
-    this.routeRunning(adopted.routes)
+    if (adopted.routes.length > 0) {
+      this.commit({ ...now, labs: adopted.labs })
+      this.readInput()
+      this.routeRunning(adopted.routes)
+    }
     this.showRelays(running)
   }
 
-  /** A panel whose server stopped (another window's Stop, or this one's) goes back to Start. */
-  private showStoppedServers(batch: readonly LabEvent[]): void {
-    const labs = withStoppedServers(this.view.labs, batch)
-    if (labs === this.view.labs) return
-    // Its fields, which said what it ran with, follow the toggle again.
-    for (const { kind } of LABS) if (labs[kind] !== this.view.labs[kind]) labs[kind] = withFamily(labs[kind], this.view.family)
-    this.commit({ ...this.view, labs })
-  }
-
-  private async followRound(): Promise<void> {
-    const running = await this.api.list()
-    // How a gone one was left (cancelled or closed), as a reload says it.
-    const stopped = await this.stoppedAmong([...this.followed.keys()], running)
-    for (const [id, { kind, key }] of this.followed) {
-      const tab = this.tabOf(kind, key)
-      if (tab?.endpointId !== id) {
-        this.followed.delete(id)
-        continue
-      }
-      const info = running.find((ep) => ep.id === id)
-      // Gone (another window cancelled or closed it): the tab lets it go, so its next call starts a new one.
-      const stop = stopped.find((ep) => ep.id === id)
-      const next = info ? phaseOf(info) : { phase: stop ? stoppedPhase(stop) : ('closed' as const), endpointId: undefined, signature: undefined }
-      // An HTTP client's URL comes with each fetch: the tab shows the one fetched last, unless the student typed here.
-      const url = info ? info.url : stop?.url
-      const fields = this.view.drafts[key] === undefined ? withUrl(tab.fields, url, this.view.family, this.view.labs[kind].server.port) : tab.fields
-      this.setTab(kind, key, { ...next, fields })
-      if (!info) this.followed.delete(id)
+  /**
+   * What the feed says an endpoint this window shows did: a server that stopped (another window's
+   * Stop, or this one's) leaves its panel, which goes back to Start; a client's tab follows it.
+   */
+  private showLife(id: string): void {
+    const life = this.lives.get(id)
+    if (!life) return
+    // A server (or any endpoint of a role with one console per lab) shows in its lab's panel; a client in its tab.
+    if (!ROLES[kindInfo(life.config.kind).role].numbered) {
+      if (!life.stopped) return
+      // A relay that stopped (another window's Stop): the clients go straight to the server again.
+      const relayLab = labOf(id)
+      if (this.view.labs[relayLab].relay?.id === id) return this.update(relayLab, (lab) => withClientsTo({ ...lab, relay: undefined }, lab.server.port, this.view.family))
+      const labs = withStoppedServers(this.view.labs, [id])
+      if (labs === this.view.labs) return
+      // Its fields, which said what it ran with, follow the toggle again.
+      for (const { kind } of LABS) if (labs[kind] !== this.view.labs[kind]) labs[kind] = withFamily(labs[kind], this.view.family)
+      this.commit({ ...this.view, labs })
+      return
     }
-  }
-
-  /** What the host says of those of `ids` that are not `running` (they stopped): asked only if some are not. */
-  private async stoppedAmong(ids: readonly string[], running: readonly EndpointInfo[]): Promise<StoppedInfo[]> {
-    const gone = new Set(ids.filter((id) => !running.some((ep) => ep.id === id)))
-    return gone.size > 0 ? (await this.api.stopped()).filter((ep) => gone.has(ep.id)) : []
+    const kind = labOf(id)
+    const tab = this.view.labs[kind].tabs.find((t) => t.endpointId === id)
+    if (!tab) return
+    const followed = this.followed.has(id)
+    // A call of this window's own under way ends by its reply (or its Cancel), not by the feed.
+    if (!followed && (!life.stopped || isBusy(tab))) return
+    // Gone (another window cancelled or closed it): the tab lets it go, so its next call starts a new one.
+    const next = life.stopped ? { phase: stoppedPhase(stoppedInfo(life)), endpointId: undefined, signature: undefined } : phaseOf(runningInfo(life))
+    // An HTTP client's URL comes with each fetch: the tab shows the one fetched last, unless the student typed here.
+    const fields = this.view.drafts[tab.key] === undefined ? withUrl(tab.fields, life.url, this.view.family, this.view.labs[kind].server.port) : tab.fields
+    this.setTab(kind, tab.key, { ...next, fields })
+    if (life.stopped) this.followed.delete(id)
   }
 
   /** This window takes the tab's endpoint over (a call of its own, a Close): it no longer follows it. */
@@ -341,10 +308,13 @@ export class LabController {
     return id !== undefined && this.followed.delete(id)
   }
 
-  /** Replayed lines of endpoints stopped before the reload go back where they were shown. */
+  /**
+   * Replayed lines of endpoints stopped too long ago for the host to keep their lifecycle go where
+   * a stopped endpoint's lines go.
+   */
   private routeStopped(batch: readonly LabEvent[]): void {
     for (const e of batch) {
-      if (!e.endpoint || this.router.has(e.endpoint)) continue
+      if (!e.endpoint || this.router.has(e.endpoint) || this.lives.get(e.endpoint) || this.held.includes(e.endpoint)) continue
       if (!(labOf(e.endpoint) in this.view.labs)) continue
       this.router.route(e.endpoint, this.stoppedConsole(e.endpoint))
     }
@@ -352,15 +322,15 @@ export class LabController {
 
   /**
    * Where the lines of a stopped endpoint show: its lab's server console, or the client tab it spoke
-   * in (the restore made it), or else the lab's first client tab (stopped too long ago for the host
-   * to say, or started without a console).
+   * in (the one this window showed it in before a reload, or its console key), or else the lab's
+   * first client tab (stopped too long ago for the host to say, or started without a console).
    */
   private stoppedConsole(id: string): string {
     const lab = labOf(id)
     // A server or a relay speaks in its lab's one console of its role; a client in its tab.
     const role = kindInfo(kindOfId(id)!).role
     if (!ROLES[role].numbered) return consoleKey(lab, role)
-    const key = this.stoppedTabs.get(id)
+    const key = this.rememberedEndpoints.get(id) ?? this.lives.get(id)?.console
     return key && this.tabOf(lab, key) ? key : this.view.labs[lab].tabs[0].key
   }
 
@@ -421,7 +391,8 @@ export class LabController {
     if (over > 0) cuts[key] = over + (before === kept ? (cuts[key] ?? 0) : 0)
     else if (kept.length < INPUT_MAX_CHARS) delete cuts[key]
     this.commit({ ...this.view, drafts: { ...this.view.drafts, [key]: kept }, draftCuts: cuts })
-    if (kind === 'http') this.changeClient(kind, key, { url: kept, urlEdited: true })
+    const field = clientOf(kind).input.field
+    if (field) this.changeClient(kind, key, { [field.name]: kept, [field.edited]: true })
   }
 
   async chooseFolder(kind: LabKind): Promise<void> {
@@ -508,7 +479,7 @@ export class LabController {
       this.cancelled.delete(key)
       this.setTab(kind, key, { phase: 'connected' })
       // Another window may close it (or the server drop it): the tab follows what the host says until this window calls again.
-      this.followed.set(id, { kind, key })
+      this.followed.add(id)
     } catch (err) {
       if (this.endedByCancel(kind, key, id)) return
       this.failed(key, err, id)
@@ -519,7 +490,7 @@ export class LabController {
   /** Sends what the tab's input holds (the Send button); the input is emptied for the next sentence. */
   async submit(kind: LabKind, key: string): Promise<void> {
     const line = draftOf(this.view, kind, key)
-    if (kind !== 'http' && line !== '') this.commit({ ...this.view, drafts: { ...this.view.drafts, [key]: '' }, draftCuts: { ...this.view.draftCuts, [key]: 0 } })
+    if (!clientOf(kind).input.field && line !== '') this.commit({ ...this.view, drafts: { ...this.view.drafts, [key]: '' }, draftCuts: { ...this.view.draftCuts, [key]: 0 } })
     await this.send(kind, key, line)
   }
 
@@ -527,7 +498,7 @@ export class LabController {
   async send(kind: LabKind, key: string, line: string): Promise<void> {
     const tab = this.tabOf(kind, key)
     if (!tab || isBusy(tab)) return
-    if (kind === 'tcp' && line === '') return this.refuse(`${kind}:client`, key, EMPTY_SENTENCE, tab.endpointId)
+    if (clientOf(kind).input.refusesEmpty && line === '') return this.refuse(`${kind}:client`, key, EMPTY_SENTENCE, tab.endpointId)
     this.unfollow(kind, key)
     this.setTab(kind, key, { phase: 'waiting' })
     let id: string | null = null
@@ -636,9 +607,11 @@ export class LabController {
       return ep
     } finally {
       this.ownStarts--
-      if (this.ownStarts === 0 && this.adoptAfterStarts) {
-        this.adoptAfterStarts = false
-        this.adopt()
+      // What other windows started meanwhile: adopted now that this window's own are routed.
+      if (this.ownStarts === 0 && this.held.length > 0) {
+        const held = this.held.filter((id) => !this.router.has(id))
+        this.held = []
+        if (held.length > 0) this.adopt(held)
       }
     }
   }
@@ -707,27 +680,4 @@ function withRememberedTabs(labs: Record<LabKind, LabState>, remembered: ViewMem
     if (key && out[kind].tabs.some((t) => t.key === key)) out[kind] = { ...out[kind], activeTab: key }
   }
   return out
-}
-
-/**
- * Runs `round` one at a time: a call while a round is under way asks for one more once it is done,
- * however many calls came meanwhile. A round that fails (the host is gone) is let go; the window
- * says so in its banner.
- */
-function oneAtATime(round: () => Promise<void>): () => void {
-  let current: { again: boolean } | undefined
-  const run = (): void => {
-    if (current) {
-      current.again = true
-      return
-    }
-    const started = (current = { again: false })
-    void round()
-      .catch(() => undefined)
-      .finally(() => {
-        current = undefined
-        if (started.again) run()
-      })
-  }
-  return run
 }

@@ -1,15 +1,17 @@
 // What the student has set up in each lab, and how those fields become endpoint configs.
 
 import type { ClientConfig, EndpointConfig, EndpointInfo, HostInfo, ServerConfig, StoppedInfo } from '../../../shared/contract'
-import type { Family, LabEvent, Role, SockAddr } from '../../../shared/events'
-import { DEFAULT_HTTP_PORT, DEFAULT_PORT, defaultClientAddress, defaultServerAddress, ipFamily } from '../../../shared/address'
-import { IDLE_TIMEOUT_DEFAULT_MS, MAX_ENDPOINTS_PER_LAB, TCP_TIMEOUT_DEFAULT_MS, UDP_TIMEOUT_DEFAULT_MS } from '../../../shared/limits'
+import type { Family, Role, SockAddr } from '../../../shared/events'
+import { defaultClientAddress, defaultServerAddress, ipFamily } from '../../../shared/address'
+import { MAX_ENDPOINTS_PER_LAB, UDP_TIMEOUT_DEFAULT_MS } from '../../../shared/limits'
 import { configProblemSaid } from '../../../shared/schemas'
 import { said, type Said } from '../../../shared/i18n/said'
 import { sampleSiteIn } from '../../../shared/i18n/sample-site'
 import { LANGS } from '../../../shared/i18n/i18n'
 import { clientConsole, consoleKey, parseConsoleKey, serverConsole } from '../../../shared/console-keys'
-import type { LabKind } from '../../../shared/endpoint-kinds'
+import type { KindOfRole, LabKind } from '../../../shared/endpoint-kinds'
+import { clientOf, CLIENTS, serverOf, SERVERS, type ClientDescription, type FieldValues, type ServerDescription } from '../../../shared/kinds'
+import { integer, seconds } from '../../../shared/kinds/kind'
 import { ENDPOINT_KINDS, endpointNumber, kindOfId, LAB_KINDS, LAB_ROWS } from '../../../shared/endpoint-kinds'
 
 export { serverConsole } from '../../../shared/console-keys'
@@ -26,6 +28,8 @@ export interface ServerFields {
   recvSize: string
   concurrent: boolean
   root: string
+  /** The fields of a kind's own (its description in shared/kinds names them). */
+  [field: string]: string | boolean | undefined
 }
 
 export interface ServerRun {
@@ -66,16 +70,17 @@ export const isBusy = (tab: ClientTab): boolean => tab.phase === 'connecting' ||
 
 /** The status a client tab shows, made from its phase (worded by the panel). */
 export function clientStatus(lab: LabKind, tab: ClientTab): Said {
+  // The words that differ between kinds are the kind's (a UDP client has no connection to speak of).
+  const words = clientOf(lab).status
   switch (tab.phase) {
-    // UDP has no connection to speak of: its client is ready to send, or its socket is closed.
     case 'idle':
-      return lab === 'udp' ? said('lab:status.readyToSend') : said('lab:status.notConnected')
+      return words.idle
     case 'connecting':
       return said('lab:status.connecting')
     case 'connected':
       return said('lab:status.connected')
     case 'waiting':
-      return lab === 'udp' ? said('lab:status.waitingReply') : said('lab:status.waitingServer')
+      return words.waiting
     case 'done':
       return said('lab:status.done', { count: tab.received ?? 0 })
     case 'failed':
@@ -83,7 +88,7 @@ export function clientStatus(lab: LabKind, tab: ClientTab): Said {
     case 'cancelled':
       return said('lab:status.cancelled')
     case 'closed':
-      return lab === 'udp' ? said('lab:status.closedUdp') : said('lab:status.closedTcp')
+      return words.closed
   }
 }
 
@@ -134,6 +139,8 @@ export interface ClientFields {
   recvOnce: boolean
   url: string
   urlEdited: boolean
+  /** The fields of a kind's own (its description in shared/kinds names them). */
+  [field: string]: string | boolean | undefined
 }
 
 export interface LabState {
@@ -165,9 +172,21 @@ export function sampleSiteFor(lab: LabState, base: string, lang: string): string
 /** The tab on screen in a lab. */
 export const shownTab = (lab: LabState): ClientTab => lab.tabs.find((t) => t.key === lab.activeTab) ?? lab.tabs[0]
 
-/** A client tab's fields as a new window shows them: towards the lab's server port, on this family's loopback. */
+/** A config's values as fields: those it has. */
+const defined = (f: FieldValues): FieldValues => Object.fromEntries(Object.entries(f).filter((e) => e[1] !== undefined))
+
+/** Where a client goes, and what the IPv4/IPv6 switch and the server's port give it: every client tab has these, used by its kind or not. */
+const CLIENT_PLACE = new Set(['address', 'addressEdited', 'port', 'portEdited', 'url', 'urlEdited'])
+
+/**
+ * A client tab's fields as a new window shows them: towards the lab's server port, on this family's
+ * loopback, with the defaults of the lab's client kind (its description says them). Every tab has
+ * the fields of the course's clients, whatever its kind uses.
+ */
 export function defaultClientFields(kind: LabKind, family: Family, port: string): ClientFields {
-  return { address: defaultClientAddress(family), addressEdited: false, port, portEdited: false, recvSize: kind === 'udp' ? '2048' : '1024', timeout: String(UDP_TIMEOUT_DEFAULT_MS / 1000), recvOnce: false, url: defaultUrl(family, port), urlEdited: false }
+  const d = clientOf(kind)
+  const common = { address: defaultClientAddress(family), addressEdited: false, port, portEdited: false, recvSize: '1024', timeout: seconds(UDP_TIMEOUT_DEFAULT_MS), recvOnce: false, url: defaultUrl(family, port), urlEdited: false }
+  return { ...common, ...defined(d.fieldsOf(d.defaults)) }
 }
 
 /**
@@ -177,7 +196,8 @@ export function defaultClientFields(kind: LabKind, family: Family, port: string)
 export function untouched(kind: LabKind, tab: ClientTab): boolean {
   const f = tab.fields
   const usual = defaultClientFields(kind, 'IPv4', f.port)
-  return tab.phase === 'idle' && !tab.endpointId && !f.addressEdited && !f.portEdited && !f.urlEdited && f.recvSize === usual.recvSize && f.timeout === usual.timeout && f.recvOnce === usual.recvOnce
+  const asUsual = Object.keys(usual).every((name) => CLIENT_PLACE.has(name) || f[name] === usual[name])
+  return tab.phase === 'idle' && !tab.endpointId && !f.addressEdited && !f.portEdited && !f.urlEdited && asUsual
 }
 
 export function defaultUrl(family: Family, port: string): string {
@@ -185,11 +205,14 @@ export function defaultUrl(family: Family, port: string): string {
 }
 
 export function initialLab(kind: LabKind, family: Family, info: HostInfo): LabState {
-  const port = String(kind === 'http' ? DEFAULT_HTTP_PORT : DEFAULT_PORT)
+  const d = serverOf(kind)
+  const port = String(d.port)
   const first = newTab(kind, 1, defaultClientFields(kind, family, port))
+  // Every server panel has the fields of the course's servers, whatever its kind uses; its kind's defaults over them.
+  const common = { address: defaultServerAddress(family), addressEdited: false, port, recvSize: '1024', concurrent: false, root: sampleSiteIn(info.sampleSite, globalThis.document?.documentElement.lang) }
   return {
     kind,
-    server: { address: defaultServerAddress(family), addressEdited: false, port, recvSize: kind === 'udp' ? '2048' : '1024', concurrent: false, root: sampleSiteIn(info.sampleSite, globalThis.document?.documentElement.lang) },
+    server: { ...common, ...defined(d.fieldsOf(d.defaults)) },
     serverBusy: false,
     tabs: [first],
     activeTab: first.key,
@@ -228,9 +251,6 @@ export function withServerPort(lab: LabState, port: string, family: Family): Lab
 
 type Checked<T> = { config: T } | { problem: Said }
 
-/** Whole numbers as the CLI takes them (digits only); anything else is NaN, which the schema refuses. */
-const integer = (text: string): number => (/^\d+$/.test(text.trim()) ? Number(text.trim()) : NaN)
-const milliseconds = (seconds: string): number => (seconds.trim() === '' ? NaN : Math.round(Number(seconds) * 1000))
 
 /** The fields become a config, checked by the host's own schema: the window refuses what the host would, in its words. */
 function checked<T extends EndpointConfig>(config: T): Checked<T> {
@@ -248,32 +268,19 @@ const coursePort = (text: string): number => {
   return port === 0 ? NaN : port
 }
 
-export function serverConfig(lab: LabState): Checked<ServerConfig> {
+/** The config the server panel's fields make, as the lab's server kind makes it from them. */
+export function serverConfig(lab: LabState, family: Family = 'IPv4'): Checked<ServerConfig> {
   const s = lab.server
-  const address = s.address.trim()
-  const port = coursePort(s.port)
-  if (lab.kind === 'http') return checked({ kind: 'http-server', address, port, root: s.root.trim() })
-  const recvSize = integer(s.recvSize)
-  if (lab.kind === 'udp') return checked({ kind: 'udp-server', address, port, recvSize })
-  return checked({ kind: 'tcp-server', address, port, recvSize, concurrent: s.concurrent, idleTimeoutMs: IDLE_TIMEOUT_DEFAULT_MS })
+  return checked(serverOf(lab.kind).config(s, { address: s.address.trim(), port: coursePort(s.port), family }) as ServerConfig)
 }
 
-/** The config a client tab's fields make. */
+/** The config a client tab's fields make, as the lab's client kind makes it from them. */
 export function clientConfig(kind: LabKind, c: ClientFields, family: Family): Checked<ClientConfig> {
-  if (kind === 'http') return checked({ kind: 'http-client', recvOnce: c.recvOnce, family })
-  const address = c.address.trim()
-  const port = integer(c.port)
-  const recvSize = integer(c.recvSize)
-  // The window has no timeout field for TCP: the default waits longer than an iterative server's idle timeout.
-  if (kind === 'tcp') return checked({ kind: 'tcp-client', address, port, recvSize, timeoutMs: TCP_TIMEOUT_DEFAULT_MS })
-  return checked({ kind: 'udp-client', address, port, recvSize, timeoutMs: milliseconds(c.timeout) })
+  return checked(clientOf(kind).config(c, { address: c.address.trim(), port: integer(c.port), family }) as ClientConfig)
 }
 
-export const PROMPTS: Record<LabKind, string> = {
-  tcp: 'Input lowercase sentence: ',
-  udp: 'Input lowercase sentence: ',
-  http: "Type the object's URL: "
-}
+/** Each lab's client prompt: its client kind's, the course program's own words. */
+export const PROMPTS = Object.fromEntries(LAB_KINDS.map((kind) => [kind, clientOf(kind).prompt])) as Record<LabKind, string>
 
 /** Identifies a client config whatever order its keys come in: a changed field means a new endpoint. */
 export function signatureOf(config: EndpointConfig): string {
@@ -302,9 +309,7 @@ function showingServer(lab: LabState, ep: EndpointInfo, family: Family): LabStat
   // Either family's default was the switch's, not typed: once the server stops it follows the switch again.
   const typed = lab.server.addressEdited && lab.server.address === c.address
   const server: ServerFields = { ...lab.server, address: c.address, addressEdited: typed || (['IPv4', 'IPv6'] as const).every((f) => c.address !== defaultServerAddress(f)) }
-  if (c.kind === 'tcp-server') Object.assign(server, { recvSize: String(c.recvSize), concurrent: c.concurrent })
-  if (c.kind === 'udp-server') server.recvSize = String(c.recvSize)
-  if (c.kind === 'http-server') server.root = c.root
+  Object.assign(server, defined((SERVERS[c.kind] as ServerDescription).fieldsOf(c)))
   return withServerPort({ ...lab, server, run: { id: ep.id, local: ep.local } }, String(ep.local?.port ?? c.port), family)
 }
 
@@ -336,11 +341,12 @@ function withTabsThrough(lab: LabState, n: number, family: Family): LabState {
  * `url` is the one it last fetched, as the host says (EndpointInfo.url); without one the tab keeps its own.
  */
 export function fieldsShowing(base: ClientFields, c: EndpointConfig, family: Family, serverPort: string, url?: string): ClientFields {
-  if (c.kind === 'http-client') return { ...withUrl(base, url, family, serverPort), recvOnce: c.recvOnce }
-  if (c.kind !== 'tcp-client' && c.kind !== 'udp-client') return base
-  const port = String(c.port)
-  const timeout = c.kind === 'udp-client' ? { timeout: String(c.timeoutMs / 1000) } : {}
-  return { ...base, address: c.address, addressEdited: c.address !== defaultClientAddress(family), port, portEdited: port !== serverPort, recvSize: String(c.recvSize), ...timeout }
+  if (ENDPOINT_KINDS[c.kind].role !== 'client') return base
+  const shown = defined((CLIENTS[c.kind as KindOfRole<'client'>] as ClientDescription).fieldsOf(c))
+  const out: ClientFields = { ...withUrl(base, url, family, serverPort), ...shown }
+  if (typeof shown.address === 'string') out.addressEdited = shown.address !== defaultClientAddress(family)
+  if (typeof shown.port === 'string') out.portEdited = shown.port !== serverPort
+  return out
 }
 
 /**
@@ -549,14 +555,13 @@ function unusedTab(lab: LabState, n: number, quiet: (key: string) => boolean): b
 }
 
 /**
- * The panels whose server the events say stopped (this window or another stopped it) go back to
- * Start; the same object when none did.
+ * The panels whose server stopped (the feed's lifecycle says so: this window or another stopped it)
+ * go back to Start; the same object when none did.
  */
-export function withStoppedServers(labs: Record<LabKind, LabState>, events: readonly LabEvent[]): Record<LabKind, LabState> {
+export function withStoppedServers(labs: Record<LabKind, LabState>, stopped: readonly string[]): Record<LabKind, LabState> {
   let out = labs
-  for (const e of events) {
-    if (e.kind !== 'close' || e.detail.reason !== 'server-stopped') continue
-    const shown = LABS.find(({ kind }) => out[kind].run?.id === e.endpoint)
+  for (const id of stopped) {
+    const shown = LABS.find(({ kind }) => out[kind].run?.id === id)
     if (shown) out = { ...out, [shown.kind]: { ...out[shown.kind], run: undefined } }
   }
   return out
