@@ -152,9 +152,6 @@ function LadderSvg({ rows, columns, addresses, name, ends, store, width, fitHeig
   const fs = 14 * zoom
   // Row heights depend on the font alone: the scale that fits them is known before the layout.
   const natural = (HEAD_EM + rows.reduce((h, r) => h + (r.kind === 'packet' ? PACKET_EM : CALL_EM), 0) + 1) * fs
-  const scale = fitHeight === undefined ? 1 : Math.min(1, Math.max(1, fitHeight - 2) / natural)
-  // The width the box gives, in the ladder's own (unscaled) units.
-  const room = width / scale
   const seconds = (t: number): string => ((t - zero) / 1e6).toFixed(6)
   const callTexts = (side: Role): string[] => rows.flatMap((r) => (r.kind === 'call' && r.side === side ? [worded(t, r.label)] : []))
   // Each column as wide as its longest text: times grow with the lab's age, and recvfrom()'s words
@@ -165,11 +162,17 @@ function LadderSvg({ rows, columns, addresses, name, ends, store, width, fitHeig
   // A relay's line stands between them, its calls to its right (relay-ladder.ts).
   const relayed = columns.includes('relay')
   const relayCallW = relayed ? columnEms(callTexts('relay'), 10, 1.2) * fs : 0
-  const middleMin = (relayed ? 28 : 20) * fs
-  const w = Math.max(room, timeW + clientCallW + serverCallW + relayCallW + middleMin)
+  const middleMin = 20 * fs
+  const least = timeW + clientCallW + serverCallW + relayCallW + middleMin
+  // Whole: scaled to the box's height, and (three lines are wide) to its width too.
+  const scale = fitHeight === undefined ? 1 : Math.min(1, Math.max(1, fitHeight - 2) / natural, relayed ? width / least : 1)
+  // The width the box gives, in the ladder's own (unscaled) units.
+  const room = width / scale
+  const w = Math.max(room, least)
   const clientX = timeW + clientCallW
   const serverX = w - serverCallW
-  const relayX = (clientX + serverX - relayCallW) / 2
+  // Room left of the relay's line for both addresses under the names, its calls on its right.
+  const relayX = clientX + Math.max(12 * fs, (serverX - clientX - relayCallW) / 2)
   const head = HEAD_EM * fs
   const packetH = PACKET_EM * fs
   const callH = CALL_EM * fs
