@@ -1,4 +1,4 @@
-// npm run bench [-- http tcp events capture capture-bounds sockets i18n sessions] [--baseline DIR] [--rounds N]: socklab against peers
+// npm run bench [-- http tcp events capture capture-bounds sockets i18n sessions relay] [--baseline DIR] [--rounds N]: socklab against peers
 // started here, in the same run; with --baseline, every section also runs another build of socklab
 // side by side, in the same turns; --rounds sets the rounds (turns, bursts) of every section.
 
@@ -11,12 +11,13 @@ import { benchCapture, benchCaptureBounds } from './capture.mjs'
 import { benchEvents } from './events.mjs'
 import { benchHttp } from './http.mjs'
 import { benchI18n } from './i18n.mjs'
+import { benchRelay } from './relay.mjs'
 import { ROOT, SOCKLAB, killAll, socklabBuildIn } from './lib.mjs'
 import { benchSessions } from './sessions.mjs'
 import { benchSockets } from './sockets.mjs'
 import { benchTcp } from './tcp.mjs'
 
-const SECTIONS = { http: benchHttp, tcp: benchTcp, events: benchEvents, capture: benchCapture, 'capture-bounds': benchCaptureBounds, sockets: benchSockets, i18n: benchI18n, sessions: benchSessions }
+const SECTIONS = { http: benchHttp, tcp: benchTcp, events: benchEvents, capture: benchCapture, 'capture-bounds': benchCaptureBounds, sockets: benchSockets, i18n: benchI18n, sessions: benchSessions, relay: benchRelay }
 let args
 try {
   args = parseArgs({ allowPositionals: true, options: { baseline: { type: 'string' }, rounds: { type: 'string' } } })

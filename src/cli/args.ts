@@ -291,6 +291,8 @@ export function topUsage(): string {
     '  watch',
     t('cli:top.network'),
     '  relay   udp-ping   udp-ping-server',
+    t('check:usage.top'),
+    '  check tcp-server|udp-server|http-server|tcp-client|udp-client|udp-ping-client',
     '',
     t('cli:top.lang')
   ].join('\n')

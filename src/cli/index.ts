@@ -11,6 +11,7 @@ import { COMMANDS, parseOptions, topUsage, usage, UsageError } from './args'
 import { closeInput, runProgram } from './programs'
 import { runWatch } from './watch'
 import { isNetworkCommand, runNetworkCommand } from './network-commands'
+import { runCheckCommand } from './check-command'
 import { EMPTY_SEND } from '../engine/errors'
 import { said } from '../shared/i18n/said'
 import { setCliLang, spoken, takeLang } from './words'
@@ -40,6 +41,13 @@ async function run(argv: string[]): Promise<number> {
   if (command === 'watch') {
     try {
       return await runWatch(rest)
+    } catch (err) {
+      return fail(spoken(err), err instanceof UsageError ? 2 : 1)
+    }
+  }
+  if (command === 'check') {
+    try {
+      return await runCheckCommand(rest)
     } catch (err) {
       return fail(spoken(err), err instanceof UsageError ? 2 : 1)
     }

@@ -190,6 +190,14 @@ function lifecycleProblem(d: Record<string, unknown>): string | undefined {
 const STEPS: Record<WireStep, true> = { 'handshake-1': true, 'handshake-2': true, 'handshake-3': true, 'client-close': true, 'server-close': true, 'last-ack': true, reset: true }
 const FLAGS = new Set<string>(TCP_FLAGS)
 
+/** A retransmission's seq, or a duplicate ACK's ack and count (TcpAnalysis). */
+const isAnalysis = (v: unknown): boolean => {
+  const a = v as Record<string, unknown>
+  if (!isRecord(v)) return false
+  if (a.kind === 'retransmission') return isCount(a.seq)
+  return a.kind === 'dup-ack' && isCount(a.ack) && isCount(a.count) && (a.count as number) > 0
+}
+
 /** What is wrong with a packet, or undefined: every field the views read, as WirePacket types it. */
 function packetProblem(p: unknown): string | undefined {
   if (!isRecord(p)) return 'a batch of packets holds something that is not a packet'
@@ -206,6 +214,7 @@ function packetProblem(p: unknown): string | undefined {
   for (const field of ['seq', 'ack', 'window'] as const) if (q[field] !== undefined && !isCount(q[field])) return `${at} has no valid ${field} (${show(q[field])})`
   if (q.sender !== undefined && !SIDES.has(q.sender as string)) return `${at} has no valid sender (${show(q.sender)})`
   if (q.step !== undefined && !(typeof q.step === 'string' && Object.hasOwn(STEPS, q.step))) return `${at} has no valid step (${show(q.step)})`
+  if (q.analysis !== undefined && !isAnalysis(q.analysis)) return `${at} has no valid analysis (${show(q.analysis)})`
   return undefined
 }
 

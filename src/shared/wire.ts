@@ -52,8 +52,68 @@ export type ResetCause =
    */
   | { why: 'after-data'; by: Role; received: number }
 
+/**
+ * What the sequence numbers say about a TCP segment, beside its step: a segment that carries only
+ * what its sender had already sent (its end, seq + length + SYN + FIN, not beyond the furthest end
+ * seen from that side: the kernel sent it again, because it or its ACK was lost), or an ACK that
+ * repeats the sender's previous one (same ack, same window, no data) while the other side has sent
+ * beyond it: the receiver saw a gap, and says again what it still waits for.
+ */
+export type TcpAnalysis = { kind: 'retransmission'; seq: number } | { kind: 'dup-ack'; ack: number; count: number }
+
+/** What analyseSegment remembers of one TCP connection, per side. */
+export interface SegmentHistory {
+  /** The furthest seq + length (+ SYN, FIN) each side has sent. */
+  sent: Partial<Record<Role, number>>
+  /** Each side's last acknowledgement and window, and how many duplicates of it followed. */
+  acked: Partial<Record<Role, { ack: number; window: number | undefined; dups: number }>>
+}
+
+export const newSegmentHistory = (): SegmentHistory => ({ sent: {}, acked: {} })
+
+/**
+ * The analysis of one TCP segment of a connection, in capture order (`h` is that connection's
+ * history, updated here). Pure: packets in, labels out. Needs seq/ack numbers; without them, none.
+ */
+export function analyseSegment(h: SegmentHistory, p: Pick<WirePacket, 'flags' | 'seq' | 'ack' | 'window' | 'length'>, sender: Role): TcpAnalysis | undefined {
+  if (p.seq === undefined || p.flags.includes('RST')) return undefined
+  const other: Role = sender === 'client' ? 'server' : 'client'
+  const span = p.length + (p.flags.includes('SYN') ? 1 : 0) + (p.flags.includes('FIN') ? 1 : 0)
+  let analysis: TcpAnalysis | undefined
+  if (span > 0) {
+    const end = p.seq + span
+    const sent = h.sent[sender]
+    if (sent !== undefined && end <= sent) analysis = { kind: 'retransmission', seq: p.seq }
+    else h.sent[sender] = Math.max(sent ?? 0, end)
+  }
+  if (p.ack !== undefined && p.flags.includes('ACK')) {
+    const last = h.acked[sender]
+    const waitsFor = (h.sent[other] ?? 0) > p.ack
+    if (span === 0 && last && last.ack === p.ack && last.window === p.window && waitsFor) {
+      last.dups++
+      analysis = { kind: 'dup-ack', ack: p.ack, count: last.dups }
+    } else if (!last || last.ack !== p.ack || last.window !== p.window || span > 0) h.acked[sender] = { ack: p.ack, window: p.window, dups: 0 }
+  }
+  return analysis
+}
+
+/** The analysis in words: "retransmission of seq 1449", "duplicate ACK #2 (ack=1449)"; seq and ack as the Seq / Ack column writes them. */
+export function analysisSaid(a: TcpAnalysis, step?: Said): Said {
+  if (a.kind === 'dup-ack') return said('wire:analysis.dupAck', { n: String(a.count), ack: String(a.ack) })
+  return step ? said('wire:analysis.retransmissionOf', { seq: String(a.seq), step }) : said('wire:analysis.retransmission', { seq: String(a.seq) })
+}
+
+/** The parameters of analysisSaid that are data (numbers of the protocol), for a view to mark so. */
+export const ANALYSIS_DATA_PARAMS = ['seq', 'ack', 'n'] as const
+
+/** What a packet is, in words (a Said for the catalog `wire`): its step, and what its sequence numbers say. */
+export function stepSaid(p: Pick<WirePacket, 'step' | 'reset' | 'analysis'>): Said | undefined {
+  const step = stepOnlySaid(p)
+  return p.analysis ? analysisSaid(p.analysis, step) : step
+}
+
 /** The step in words (a Said for the catalog `wire`); a reset says why, where that is known. */
-export function stepSaid(p: Pick<WirePacket, 'step' | 'reset'>): Said | undefined {
+function stepOnlySaid(p: Pick<WirePacket, 'step' | 'reset'>): Said | undefined {
   if (!p.step) return undefined
   if (p.step !== 'reset' || !p.reset) return STEP_SAID[p.step]
   const r = p.reset
@@ -66,7 +126,7 @@ export function stepSaid(p: Pick<WirePacket, 'step' | 'reset'>): Said | undefine
 }
 
 /** The step's words in t's language, or '' when the packet is no named step. */
-export function stepWords(t: TFunction, p: Pick<WirePacket, 'step' | 'reset'>): string {
+export function stepWords(t: TFunction, p: Pick<WirePacket, 'step' | 'reset' | 'analysis'>): string {
   const s = stepSaid(p)
   return s ? say(t, s) : ''
 }
@@ -100,6 +160,8 @@ export interface WirePacket {
   step?: WireStep
   /** A reset's cause, where the packets (the tracker) or the lab's events (the session) tell it. */
   reset?: ResetCause
+  /** TCP: a retransmission or a duplicate ACK, as the tracker's analyseSegment found it. */
+  analysis?: TcpAnalysis
 }
 
 /** One TCP connection or UDP exchange as the capture saw it. */

@@ -3,7 +3,7 @@
 // in, labels out, so it is tested on the packets of real captures.
 
 import type { Role, SockAddr } from '../../shared/events'
-import type { Conversation, WirePacket, WireStep } from '../../shared/wire'
+import { analyseSegment, newSegmentHistory, type Conversation, type SegmentHistory, type WirePacket, type WireStep } from '../../shared/wire'
 
 interface Tracked {
   conversation: Conversation
@@ -17,6 +17,8 @@ interface Tracked {
   finAcked: Set<Role>
   /** The furthest each side acknowledged: the other side's data it received (ack counts the SYN, and a FIN). */
   maxAck: Partial<Record<Role, number>>
+  /** Each side's furthest seq and last ACK: retransmissions and duplicate ACKs (analyseSegment). */
+  segments: SegmentHistory
 }
 
 /** Conversations remembered at most: a long lab session must not grow without bound. */
@@ -46,7 +48,11 @@ export class ConversationTracker {
     c.packets++
     const sender: Role = sameAddr(p.src, c.client) ? 'client' : 'server'
     p.sender = sender
-    if (p.proto === 'TCP') p.step = this.step(t, p, sender)
+    if (p.proto === 'TCP') {
+      p.step = this.step(t, p, sender)
+      const analysis = analyseSegment(t.segments, p, sender)
+      if (analysis) p.analysis = analysis
+    }
     return c
   }
 
@@ -88,7 +94,7 @@ export class ConversationTracker {
     }
     if (tcp) this.tcpSeen++
     else this.udpSeen++
-    const t: Tracked = { conversation, synAckSeen: false, handshakeDone: !syn, fins: [], finEnd: {}, finAcked: new Set(), maxAck: {} }
+    const t: Tracked = { conversation, synAckSeen: false, handshakeDone: !syn, fins: [], finEnd: {}, finAcked: new Set(), maxAck: {}, segments: newSegmentHistory() }
     this.tracked.set(p.conversation, t)
     if (this.tracked.size > this.maxConversations) this.tracked.delete(this.tracked.keys().next().value as string)
     return t

@@ -1,6 +1,7 @@
 // Every catalog, in one place. A new language is one folder of catalogs under locales/ and one
 // line in LANGUAGES below; a new namespace is one file per language and one line in NAMESPACES.
 
+import enCheck from './locales/en/check.json'
 import enCli from './locales/en/cli.json'
 import enCommon from './locales/en/common.json'
 import enConsole from './locales/en/console.json'
@@ -11,6 +12,7 @@ import enLab from './locales/en/lab.json'
 import enLog from './locales/en/log.json'
 import enRelay from './locales/en/relay.json'
 import enWire from './locales/en/wire.json'
+import itCheck from './locales/it/check.json'
 import itCli from './locales/it/cli.json'
 import itCommon from './locales/it/common.json'
 import itConsole from './locales/it/console.json'
@@ -23,7 +25,7 @@ import itRelay from './locales/it/relay.json'
 import itWire from './locales/it/wire.json'
 
 /** English is the source: its keys are the types every other catalog is checked against. */
-export const en = { common: enCommon, event: enEvent, error: enError, console: enConsole, cli: enCli, lab: enLab, log: enLog, wire: enWire, http: enHttp, relay: enRelay }
+export const en = { common: enCommon, event: enEvent, error: enError, console: enConsole, cli: enCli, lab: enLab, log: enLog, wire: enWire, http: enHttp, relay: enRelay, check: enCheck }
 
 export type Catalog = typeof en
 export type Namespace = keyof Catalog
@@ -32,7 +34,7 @@ export const NAMESPACES = Object.keys(en) as Namespace[]
 /** The languages socklab speaks, each with its catalogs (a missing key falls back to English). */
 export const LANGUAGES = {
   en,
-  it: { common: itCommon, event: itEvent, error: itError, console: itConsole, cli: itCli, lab: itLab, log: itLog, wire: itWire, http: itHttp, relay: itRelay }
+  it: { common: itCommon, event: itEvent, error: itError, console: itConsole, cli: itCli, lab: itLab, log: itLog, wire: itWire, http: itHttp, relay: itRelay, check: itCheck }
 } satisfies Record<string, Record<Namespace, object>>
 
 export type Lang = keyof typeof LANGUAGES

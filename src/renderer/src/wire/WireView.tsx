@@ -6,10 +6,10 @@ import { memo, useCallback, useEffect, useRef, useState, useSyncExternalStore } 
 import { useTranslation } from 'react-i18next'
 import type { TFunction } from 'i18next'
 import type { PcapngExport, WirePacket } from '../../../shared/wire'
-import { wireColumns } from '../../../shared/wire'
+import { ANALYSIS_DATA_PARAMS, wireColumns } from '../../../shared/wire'
 import type { CaptureFeed } from './capture-feed'
 import type { CaptureStore } from './capture-store'
-import { sayIn } from './words'
+import { sayIn, sayParts } from './words'
 import { useFollowNewest } from '../ui/use-follow-newest'
 import { useWholeWindow } from '../ui/use-whole-window'
 import { wholeRows } from '../log/log-layout'
@@ -255,7 +255,7 @@ const WireRow = memo(function WireRow({ packet: p, index, zero, rowHeight, selec
     <div
       role="row"
       aria-selected={selected}
-      className={`log-row wire-row ${p.proto === 'UDP' ? 'udp' : p.flags.includes('RST') ? 'rst' : p.flags.includes('SYN') || p.flags.includes('FIN') ? 'control' : p.length > 0 ? 'data' : ''}${selected ? ' selected' : ''}`}
+      className={`log-row wire-row ${p.proto === 'UDP' ? 'udp' : p.flags.includes('RST') ? 'rst' : p.flags.includes('SYN') || p.flags.includes('FIN') ? 'control' : p.length > 0 ? 'data' : ''}${p.analysis ? ' again' : ''}${selected ? ' selected' : ''}`}
       style={{ top: index * rowHeight, height: rowHeight }}
       data-testid="wire-row"
       data-no={p.no}
@@ -288,8 +288,9 @@ const WireRow = memo(function WireRow({ packet: p, index, zero, rowHeight, selec
       <span role="gridcell" translate="no" className="c-len">
         {c.length}
       </span>
-      <span role="gridcell" className="c-what" title={label}>
-        {label}
+      <span role="gridcell" className="c-what" title={label} data-analysis={p.analysis?.kind}>
+        {/* A retransmission's seq, a duplicate ACK's ack: numbers of the protocol, marked as data within the words. */}
+        {c.step && p.analysis ? sayParts(t, c.step, ANALYSIS_DATA_PARAMS).map((part, i) => (part.data ? <span key={i} translate="no">{part.text}</span> : part.text)) : label}
       </span>
     </div>
   )
