@@ -122,7 +122,7 @@ class Leaks {
   }
 }
 
-const VIEWS = ['log', 'wire', 'ladder', 'sockets'] as const
+const VIEWS = ['log', 'wire', 'ladder', 'sockets', 'stream'] as const
 const LABS = ['tcp', 'udp', 'http'] as const
 
 async function openPseudo(page: Page, url: string): Promise<void> {

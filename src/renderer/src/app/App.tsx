@@ -18,6 +18,8 @@ import { FollowControl } from './FollowControl'
 import { Header } from './Header'
 import { ServerPanel } from '../lab/ServerPanel'
 import { RelayPanel } from '../relay/RelayPanel'
+import { ConnectionList } from '../stream/ConnectionList'
+import { ClientStreamFields, KeepOpenField } from '../stream/StreamFields'
 import { Splitter } from '../ui/Splitter'
 import { ViewTabs, type ViewTab } from './ViewTabs'
 import { mirroredLab, WindowFollow } from './window-follow'
@@ -138,6 +140,8 @@ export function App({ api, info }: { api: LabApi; info: HostInfo }): React.JSX.E
           onCancel={(key) => void controller.cancel(active, key)}
           onDraft={(key, text) => controller.setDraft(active, key, text)}
           draftCut={(key) => draftCutNote(view, key)}
+          // A kind whose description gives its tabs the stream options (tcp-client) shows them.
+          moreFields={(tab) => tab.fields.session !== undefined && <ClientStreamFields fields={tab.fields} onChange={(fields) => controller.changeClient(active, tab.key, fields)} />}
         />
         {active !== 'http' && (
           <RelayPanel lab={lab} registry={registry} store={store} onOpen={setRelayOpen} onStart={(config) => void controller.startRelay(active, config)} onStop={() => void controller.stopRelay(active)} />
@@ -152,6 +156,15 @@ export function App({ api, info }: { api: LabApi; info: HostInfo }): React.JSX.E
           onStart={() => void controller.startServer(active)}
           onStop={() => void controller.stopServer(active)}
           onChooseFolder={() => void controller.chooseFolder(active)}
+          moreFields={
+            // A kind whose description gives its server Keep connections open (tcp-server).
+            lab.server.keepOpen !== undefined &&
+            (lab.run ? (
+              lab.server.keepOpen === true && <ConnectionList events={store} endpoint={lab.run.id} onClose={led ? undefined : (conn) => void controller.closeConnection(active, conn)} />
+            ) : (
+              <KeepOpenField checked={lab.server.keepOpen === true} onChange={(keepOpen) => controller.changeServer(active, { keepOpen })} />
+            ))
+          }
         />
       </main>
       <Splitter size={logSize} onSize={setLogSize} />
@@ -165,6 +178,7 @@ export function App({ api, info }: { api: LabApi; info: HostInfo }): React.JSX.E
         onTab={setViewTab}
         row={led ? shownRow : undefined}
         onRow={setRow}
+        selected={shownRow}
         trailing={<FollowControl follow={windows} leaderOpen={leader?.open} onFollow={(n) => follow.follow(n)} />}
         nameOf={(id) => {
           const key = keyOf(id)

@@ -515,12 +515,24 @@ export class LabController {
       }
       const result = await this.api.send(id, line)
       this.cancelled.delete(key)
-      this.setTab(kind, key, { phase: 'done', received: result.length })
+      if (this.tabOf(kind, key)?.fields.session === true) {
+        // A session stays connected for the next sentence; if the server closed meanwhile, the host says so.
+        this.setTab(kind, key, { phase: 'connected', received: result.length })
+        this.followed.add(id)
+        this.showLife(id)
+      } else this.setTab(kind, key, { phase: 'done', received: result.length })
     } catch (err) {
       if (this.endedByCancel(kind, key, id)) return
       this.failed(key, err, id)
       this.setTab(kind, key, { phase: 'failed' })
     }
+  }
+
+  /** Closes one connection of the lab's running server (Close in its list of open connections), as its close() would. */
+  async closeConnection(kind: LabKind, conn: number): Promise<void> {
+    const id = this.view.labs[kind].run?.id
+    if (!id) return
+    await this.api.closeConnection(id, conn).catch((err) => this.failed(serverConsole(kind), err, id))
   }
 
   /** Ends a client's wait (or its open connection): its endpoint stops, which closes its socket and frees the server. */
