@@ -36,6 +36,8 @@ test('UDP lab: a relay that drops every reply; the client times out, the log sho
   expect(drop, rows.map((r) => r.join(' | ')).join('\n')).toBeDefined()
   expect(drop![2]).toBe(`127.0.0.1:${port}`)
   expect(drop![6]).toBe('DROP server → client #1: datagram 1 (11 B) dropped on purpose, seed 17')
+  // The endpoint filter lists the relay.
+  await expect(lab.getByTestId('log-filter-endpoint').locator('option', { hasText: 'UDP Relay' })).toHaveCount(1)
   await shot(lab, 'relay-udp-drop')
 })
 
