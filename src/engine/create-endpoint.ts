@@ -4,6 +4,7 @@ import type { EndpointConfig } from '../shared/contract'
 import type { Endpoint, Reporter } from './endpoint'
 import { HttpClient } from './http-client'
 import { HttpServer } from './http-server'
+import { RelayEndpoint } from './relay-endpoint'
 import { TcpClient } from './tcp-client'
 import { TcpServer } from './tcp-server'
 import { UdpClient } from './udp-client'
@@ -29,5 +30,8 @@ export function createEndpoint(id: string, config: EndpointConfig, reporter: Rep
       return new UdpPingServer(id, config, reporter)
     case 'udp-ping-client':
       return new UdpPingClient(id, config, reporter)
+    case 'tcp-relay':
+    case 'udp-relay':
+      return new RelayEndpoint(id, config, reporter)
   }
 }

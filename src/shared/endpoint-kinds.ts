@@ -103,6 +103,16 @@ export const streamFields = {
  */
 export const STREAM_DEFAULTS = { keepOpen: false, chunks: 1, chunkDelayMs: 0, noDelay: false, session: false } as const
 
+// A relay's impairments, per direction (relay-endpoint.ts; the engine's in engine/relay/types.ts).
+const percent = z.number().min(0).max(100)
+const relayMs = z.number().min(0).max(60_000)
+const udpImpairments = z.strictObject({ loss: percent, duplicate: percent, reorder: percent, delay: relayMs, jitter: relayMs }).partial()
+const tcpImpairments = z
+  .strictObject({ delay: relayMs, jitter: relayMs, rate: z.number().min(0).max(1_000_000), slice: z.number().int().min(0).max(65_536), sliceDelay: relayMs, limit: z.number().int().min(0).max(1e9), resetAfter: z.number().min(0).max(600_000) })
+  .partial()
+/** Where the relay listens (port 0: any free one), the server it forwards to, and the seed that replays its draws. */
+const relayFields = { address, port: serverPort.schema, toAddress: address, toPort: clientPort.schema, seed: z.number().int().min(0).max(0xffff_ffff) }
+
 export const ENDPOINT_KINDS = {
   'tcp-server': {
     role: 'server',
@@ -166,6 +176,18 @@ export const ENDPOINT_KINDS = {
       /** How long to wait for the reply before giving up: UDP loses datagrams. */
       timeoutMs: timeoutMs.schema
     })
+  },
+  'tcp-relay': {
+    role: 'relay',
+    proto: 'TCP',
+    lab: 'tcp',
+    config: z.strictObject({ kind: z.literal('tcp-relay'), ...relayFields, c2s: tcpImpairments, s2c: tcpImpairments })
+  },
+  'udp-relay': {
+    role: 'relay',
+    proto: 'UDP',
+    lab: 'udp',
+    config: z.strictObject({ kind: z.literal('udp-relay'), ...relayFields, c2s: udpImpairments, s2c: udpImpairments })
   },
   'http-server': {
     role: 'server',

@@ -5,6 +5,7 @@
 
 import type { TFunction as AnyT } from 'i18next'
 import { createI18n } from './i18n/i18n'
+import { relayEventWords } from './relay-words'
 import type { Namespace } from './i18n/resources'
 import { say, isSaid, type Said } from './i18n/said'
 import type { EventDetails, EventKind, LabEvent, LabEventOf, UnreadReset } from './events'
@@ -91,6 +92,11 @@ export function eventWords<K extends EventKind>(event: Describable<K>, t: TFunct
     }
     case 'ping':
       return pingWords(e.detail as EventDetails['ping'], t)
+    case 'drop':
+    case 'duplicate':
+    case 'delay':
+    case 'relay':
+      return relayEventWords(e.kind, e.detail as EventDetails['relay'], t, e.local ? formatSockAddr(e.local) : undefined)
     case 'lifecycle':
       return lifecycleWords(e.detail as EventDetails['lifecycle'], t)
   }

@@ -166,6 +166,7 @@ export class UdpRelay extends RelayBase implements Relay {
   /** One datagram in one direction: every stream draws once per datagram, whatever the others decide. */
   private ingress(flow: Flow, dir: Direction, buf: Buffer): void {
     const n = ++flow.n[dir]
+    if (this.recording) this.record({ type: 'in', dir, flow: flow.id, n, bytes: buf.length, data: buf })
     const imp = this.imp[dir]
     if (this.plain[dir]) return this.send(flow, dir, buf)
     const d = flow.draws[dir]
@@ -225,6 +226,7 @@ export class UdpRelay extends RelayBase implements Relay {
     const c = this.counters[dir]
     c.forwarded++
     c.bytes += buf.length
+    if (this.recording) this.record({ type: 'out', dir, flow: flow.id, bytes: buf.length, data: buf })
   }
 
   /** Client addresses open now (for tests and the window). */

@@ -148,6 +148,8 @@ export interface LabState {
   server: ServerFields
   run?: ServerRun
   serverBusy: boolean
+  /** The relay between the lab's clients and its server, while it runs (relay/RelayPanel.tsx). */
+  relay?: ServerRun
   tabs: ClientTab[]
   activeTab: string
   nextTab: number

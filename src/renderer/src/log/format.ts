@@ -11,6 +11,10 @@ export function endpointsOf(e: LabEvent): { source: string; destination: string 
     case 'recv':
     case 'queued':
     case 'accept':
+    case 'drop':
+    case 'duplicate':
+    case 'delay':
+      // (A relay drops, duplicates or delays what came in to it: from the peer it came from.)
       return { source: show(e.remote), destination: show(e.local) }
     case 'ping':
       // A ping the server dropped came from the client, as its RECV row did.
