@@ -122,7 +122,7 @@ class Leaks {
   }
 }
 
-const VIEWS = ['log', 'wire', 'ladder', 'sockets'] as const
+const VIEWS = ['log', 'wire', 'ladder', 'sockets', 'stream'] as const
 const LABS = ['tcp', 'udp', 'http'] as const
 
 async function openPseudo(page: Page, url: string): Promise<void> {
@@ -230,4 +230,30 @@ test('with capture: the Wire view, the Ladder and the Sockets view of a TCP exch
   await page.getByTestId('view-ladder').click()
   await leaks.check('tcp: ladder, an exchange picked in the log')
   leaks.report('capture')
+})
+
+test.describe('the Ping lab', () => {
+  const empty = path.join(os.tmpdir(), 'socklab-no-wireshark-here')
+  test.use({ hostEnv: { SOCKLAB_WIRESHARK: empty } })
+
+  test('every word of its panels, its RTT plot and its rows comes from a catalog', async ({ page, host }) => {
+    test.setTimeout(90_000)
+    const leaks = new Leaks(page)
+    await openPseudo(page, host.url)
+    await page.getByTestId('lab-ping').click()
+    await leaks.check('ping: empty')
+    const port = await freePort()
+    await page.getByTestId('ping-loss-field').fill('50')
+    await page.getByTestId('ping-seed').fill('3')
+    await startServer(page, port)
+    await page.getByTestId('client-timeout').fill('0.3')
+    await page.getByTestId('client-send').click()
+    await expect(page.getByTestId('ping-loss')).toHaveAttribute('data-sent', '10', { timeout: 15_000 })
+    await leaks.check('ping: after 10 pings, some lost')
+    await page.getByTestId('log-row').filter({ hasText: 'PING' }).last().click()
+    await leaks.check('ping: a ping row selected')
+    await page.getByTestId('server-stop').click()
+    await leaks.check('ping: server stopped')
+    leaks.report('ping')
+  })
 })

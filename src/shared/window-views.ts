@@ -5,8 +5,8 @@
 
 import type { LabKind } from './endpoint-kinds'
 
-export type ViewName = 'log' | 'wire' | 'ladder' | 'sockets'
-export const VIEW_NAMES = ['log', 'wire', 'ladder', 'sockets'] as const satisfies readonly ViewName[]
+export type ViewName = 'log' | 'wire' | 'ladder' | 'sockets' | 'stream'
+export const VIEW_NAMES = ['log', 'wire', 'ladder', 'sockets', 'stream'] as const satisfies readonly ViewName[]
 
 /** The most client tabs a shared view lists (the rest are left out of what followers mirror). */
 export const MAX_SHARED_TABS = 64

@@ -10,7 +10,9 @@ import enEvent from './locales/en/event.json'
 import enHttp from './locales/en/http.json'
 import enLab from './locales/en/lab.json'
 import enLog from './locales/en/log.json'
+import enPinger from './locales/en/pinger.json'
 import enRelay from './locales/en/relay.json'
+import enStream from './locales/en/stream.json'
 import enWire from './locales/en/wire.json'
 import itCheck from './locales/it/check.json'
 import itCli from './locales/it/cli.json'
@@ -21,11 +23,28 @@ import itEvent from './locales/it/event.json'
 import itHttp from './locales/it/http.json'
 import itLab from './locales/it/lab.json'
 import itLog from './locales/it/log.json'
+import itPinger from './locales/it/pinger.json'
 import itRelay from './locales/it/relay.json'
+import itStream from './locales/it/stream.json'
 import itWire from './locales/it/wire.json'
 
 /** English is the source: its keys are the types every other catalog is checked against. */
-export const en = { common: enCommon, event: enEvent, error: enError, console: enConsole, cli: enCli, lab: enLab, log: enLog, wire: enWire, http: enHttp, relay: enRelay, check: enCheck }
+// One namespace a line, so that branches adding namespaces merge without conflicts.
+export const en = {
+  common: enCommon,
+  event: enEvent,
+  error: enError,
+  console: enConsole,
+  cli: enCli,
+  lab: enLab,
+  log: enLog,
+  wire: enWire,
+  http: enHttp,
+  relay: enRelay,
+  check: enCheck,
+  stream: enStream,
+  pinger: enPinger
+}
 
 export type Catalog = typeof en
 export type Namespace = keyof Catalog
@@ -34,7 +53,21 @@ export const NAMESPACES = Object.keys(en) as Namespace[]
 /** The languages socklab speaks, each with its catalogs (a missing key falls back to English). */
 export const LANGUAGES = {
   en,
-  it: { common: itCommon, event: itEvent, error: itError, console: itConsole, cli: itCli, lab: itLab, log: itLog, wire: itWire, http: itHttp, relay: itRelay, check: itCheck }
+  it: {
+    common: itCommon,
+    event: itEvent,
+    error: itError,
+    console: itConsole,
+    cli: itCli,
+    lab: itLab,
+    log: itLog,
+    wire: itWire,
+    http: itHttp,
+    relay: itRelay,
+    check: itCheck,
+    stream: itStream,
+    pinger: itPinger
+  }
 } satisfies Record<string, Record<Namespace, object>>
 
 export type Lang = keyof typeof LANGUAGES

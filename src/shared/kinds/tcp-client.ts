@@ -14,8 +14,19 @@ export const tcpClient: ClientDescription<'tcp-client'> = {
     { name: 'port', input: 'text', numeric: true, label: said('lab:client.port'), testId: 'client-port', edited: 'portEdited' }
   ],
   // The window has no timeout field for TCP: the default waits longer than an iterative server's idle timeout.
-  config: (f, at) => ({ kind: 'tcp-client', address: at.address, port: at.port, recvSize: integer(f.recvSize), timeoutMs: TCP_TIMEOUT_DEFAULT_MS }),
-  fieldsOf: (c) => ({ ...(c.address !== undefined && { address: c.address }), ...(c.port !== undefined && { port: String(c.port) }), ...(c.recvSize !== undefined && { recvSize: String(c.recvSize) }) }),
+  // The stream options (chunks, nagle, session: the window's Stream… control, renderer/src/stream/StreamFields.tsx): only those not the default go in the config.
+  config: (f, at) => {
+    const chunks = integer(typeof f.chunks === 'string' ? f.chunks : '1')
+    return { kind: 'tcp-client', address: at.address, port: at.port, recvSize: integer(f.recvSize), timeoutMs: TCP_TIMEOUT_DEFAULT_MS, ...(chunks !== 1 && { chunks }), ...(f.nagle === false && { noDelay: true }), ...(f.session === true && { session: true }) }
+  },
+  fieldsOf: (c) => ({
+    ...(c.address !== undefined && { address: c.address }),
+    ...(c.port !== undefined && { port: String(c.port) }),
+    ...(c.recvSize !== undefined && { recvSize: String(c.recvSize) }),
+    chunks: String(c.chunks ?? 1),
+    nagle: c.noDelay !== true,
+    session: c.session === true
+  }),
   // The stream options given (absent ones keep today's behaviour).
   fromOptions: (o) => {
     const { chunks, chunkDelayMs, noDelay, session } = o.stream

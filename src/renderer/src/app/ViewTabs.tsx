@@ -1,7 +1,8 @@
 // The views below the consoles, as tabs: the packet log (what the programs did), the wire (what
 // went on the wire), the ladder of one connection, and what each socket is doing now. The packet
 // log stays mounted (it keeps its filter and selection); a wire view, while shown, keeps the
-// capture's status fresh, and the Sockets view the kernel's states.
+// capture's status fresh, and the Sockets view the kernel's states. Writes/reads draws one
+// connection's send() calls against the other side's recv() calls, from the events alone.
 
 import { useEffect, useMemo, useSyncExternalStore } from 'react'
 import type { TFunction } from 'i18next'
@@ -17,12 +18,13 @@ import { Ladder } from '../wire/Ladder'
 import { PacketLog } from '../log/PacketLog'
 import { SocketState } from '../wire/SocketState'
 import { WireView } from '../wire/WireView'
+import { StreamView } from '../stream/StreamView'
 
-export type ViewTab = 'log' | 'wire' | 'ladder' | 'sockets'
-const TABS: ViewTab[] = ['log', 'wire', 'ladder', 'sockets']
+export type ViewTab = 'log' | 'wire' | 'ladder' | 'sockets' | 'stream'
+const TABS: ViewTab[] = ['log', 'wire', 'ladder', 'sockets', 'stream']
 
 /** A view's name and its tooltip. */
-function tabWords(t: TFunction<'lab'>, tab: ViewTab): { title: string; hint: string } {
+function tabWords(t: TFunction<'lab'>, ts: TFunction<'stream'>, tab: ViewTab): { title: string; hint: string } {
   switch (tab) {
     case 'log':
       return { title: t('views.log'), hint: t('views.logHint') }
@@ -32,6 +34,8 @@ function tabWords(t: TFunction<'lab'>, tab: ViewTab): { title: string; hint: str
       return { title: t('views.ladder'), hint: t('views.ladderHint') }
     case 'sockets':
       return { title: t('views.sockets'), hint: t('views.socketsHint') }
+    case 'stream':
+      return { title: ts('tab'), hint: ts('tabHint') }
   }
 }
 
@@ -50,6 +54,8 @@ interface Props extends LogProps {
   row?: number
   /** The student selected a packet log row (its seq), or none. */
   onRow: (seq: number | undefined) => void
+  /** The packet log's row selected now (this window's, or the followed window's): Writes/reads draws its connection. */
+  selected?: number
   /** Shown at the end of the tab row (the window's Follow control). */
   trailing?: React.ReactNode
   /** "TCP Server", "UDP Client 2" for an endpoint id. */
@@ -58,14 +64,16 @@ interface Props extends LogProps {
   order: readonly string[]
 }
 
-export function ViewTabs({ api, events, capture, feed, zoom, tab, onTab: setTab, row, onRow, trailing, nameOf, order, ...log }: Props): React.JSX.Element {
+export function ViewTabs({ api, events, capture, feed, zoom, tab, onTab: setTab, row, onRow, selected, trailing, nameOf, order, ...log }: Props): React.JSX.Element {
   // Only the call another view picked: packets arriving must not re-render the packet log.
   const { t } = useTranslation('lab')
+  const { t: ts } = useTranslation('stream')
   const picked = useSyncExternalStore(capture.subscribe, () => capture.selection.call)
   const followed = useMemo(() => (row === undefined ? undefined : { seq: row, nonce: -1 }), [row])
 
   useEffect(() => {
-    if (tab === 'log') return
+    // The packet log and Writes/reads need no capture.
+    if (tab === 'log' || tab === 'stream') return
     feed.show(tab === 'sockets')
     return () => feed.hide()
   }, [tab, feed])
@@ -92,7 +100,7 @@ export function ViewTabs({ api, events, capture, feed, zoom, tab, onTab: setTab,
     <div className="views">
       <div className="view-tabs" role="tablist" aria-label={t('views.label')}>
         {TABS.map((v) => {
-          const { title, hint } = tabWords(t, v)
+          const { title, hint } = tabWords(t, ts, v)
           return (
             <button key={v} type="button" role="tab" aria-selected={tab === v} className={tab === v ? 'tab active' : 'tab'} title={hint} onClick={() => setTab(v)} data-testid={`view-${v}`}>
               {title}
@@ -108,6 +116,7 @@ export function ViewTabs({ api, events, capture, feed, zoom, tab, onTab: setTab,
       {tab === 'wire' && <WireView store={capture} feed={feed} zero={zero} zoom={zoom} onExport={exportPcapng} />}
       {tab === 'ladder' && <Ladder store={capture} events={events} zero={zero} zoom={zoom} nameOf={nameOf} />}
       {tab === 'sockets' && <SocketState store={capture} events={events} nameOf={nameOf} order={order} />}
+      {tab === 'stream' && <StreamView events={events} selected={selected} onPick={(seq) => capture.selectCall(seq)} nameOf={nameOf} />}
     </div>
   )
 }

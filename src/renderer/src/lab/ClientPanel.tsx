@@ -1,7 +1,7 @@
 import { useLayoutEffect, useRef } from 'react'
 import { useOverflows } from '../ui/use-overflows'
 import type { ConsoleRegistry } from '../consoles/consoles'
-import type { ClientFields, LabState } from './lab-state'
+import type { ClientFields, ClientTab, LabState } from './lab-state'
 import { clientStatus, clientStatusShort, isBusy, shownTab } from './lab-state'
 import { ConsoleView } from '../consoles/ConsoleView'
 import { KindFields } from './KindFields'
@@ -33,9 +33,11 @@ interface Props {
   onDraft: (key: string, text: string) => void
   /** The note of a tab's input whose sentence was cut to the limit, if it was. */
   draftCut: (key: string) => Said | undefined
+  /** More fields of the tab on screen, after the kind's own (the TCP client's stream options). */
+  moreFields?: (tab: ClientTab) => React.ReactNode
 }
 
-export function ClientPanel({ lab, registry, problem, onChange, onSelectTab, onNewTab, onConnect, onSend, onCancel, draft, onDraft, draftCut }: Props): React.JSX.Element {
+export function ClientPanel({ lab, registry, problem, onChange, onSelectTab, onNewTab, onConnect, onSend, onCancel, draft, onDraft, draftCut, moreFields }: Props): React.JSX.Element {
   const { t } = useTranslation('lab')
   const words = useWords()
   const tab = shownTab(lab)
@@ -62,6 +64,7 @@ export function ClientPanel({ lab, registry, problem, onChange, onSelectTab, onN
       </header>
       <div className="fields">
         <KindFields specs={d.fields} values={c} onChange={(change) => onChange(tab.key, change as Partial<ClientFields>)} />
+        {moreFields?.(tab)}
       </div>
       <form
         className="send-row"
@@ -70,6 +73,7 @@ export function ClientPanel({ lab, registry, problem, onChange, onSelectTab, onN
           onSend(tab.key)
         }}
       >
+        {d.input.line !== false && (
         <label className="field grow">
           <span>{words(d.input.label)}</span>
           <input
@@ -84,6 +88,7 @@ export function ClientPanel({ lab, registry, problem, onChange, onSelectTab, onN
             onChange={(e) => onDraft(tab.key, e.target.value)}
           />
         </label>
+        )}
         {d.input.connects &&
           (tab.phase === 'connected' ? (
             <button type="button" onClick={() => onCancel(tab.key)} title={t('client.closeHint')} data-testid="client-close">

@@ -21,9 +21,11 @@ interface Props {
   onStart: () => void
   onStop: () => void
   onChooseFolder: () => void
+  /** More fields, after the kind's own (the TCP server's Keep connections open, or its open connections). */
+  moreFields?: React.ReactNode
 }
 
-export function ServerPanel({ lab, registry, problem, canChooseFolder, onChange, onPort, onStart, onStop, onChooseFolder }: Props): React.JSX.Element {
+export function ServerPanel({ lab, registry, problem, canChooseFolder, onChange, onPort, onStart, onStop, onChooseFolder, moreFields }: Props): React.JSX.Element {
   const { t } = useTranslation('lab')
   const words = useWords()
   const s = lab.server
@@ -74,6 +76,7 @@ export function ServerPanel({ lab, registry, problem, canChooseFolder, onChange,
             )
           }
         />
+        {moreFields}
       </div>
       <p className="problem" role="alert" data-testid="server-problem">
         {words(problem)}
