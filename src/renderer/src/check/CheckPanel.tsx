@@ -4,6 +4,7 @@
 // catalog, in the window's language; addresses, bytes and the course's lines stay data.
 
 import { useState } from 'react'
+import { createPortal } from 'react-dom'
 import type { TFunction } from 'i18next'
 import { useTranslation } from 'react-i18next'
 import type { CallError, CheckItem, CheckServerRequest, CheckServerResult, CheckTitle, LabApi } from '../../../shared/contract'
@@ -206,7 +207,8 @@ export function CheckOpener({ api, family }: { api: LabApi; family: Family }): R
       >
         {t('panel.open')}
       </button>
-      {opened && <CheckPanel api={api} family={family} open={open} onClose={() => setOpen(false)} />}
+      {/* In the body: a pane the button sits in may contain its layout, which would hold a fixed dialog inside it. */}
+      {opened && createPortal(<CheckPanel api={api} family={family} open={open} onClose={() => setOpen(false)} />, document.body)}
     </>
   )
 }
