@@ -10,6 +10,7 @@ import enEvent from './locales/en/event.json'
 import enHttp from './locales/en/http.json'
 import enLab from './locales/en/lab.json'
 import enLog from './locales/en/log.json'
+import enNet from './locales/en/net.json'
 import enRelay from './locales/en/relay.json'
 import enStream from './locales/en/stream.json'
 import enWire from './locales/en/wire.json'
@@ -22,6 +23,7 @@ import itEvent from './locales/it/event.json'
 import itHttp from './locales/it/http.json'
 import itLab from './locales/it/lab.json'
 import itLog from './locales/it/log.json'
+import itNet from './locales/it/net.json'
 import itRelay from './locales/it/relay.json'
 import itStream from './locales/it/stream.json'
 import itWire from './locales/it/wire.json'
@@ -40,7 +42,8 @@ export const en = {
   http: enHttp,
   relay: enRelay,
   check: enCheck,
-  stream: enStream
+  stream: enStream,
+  net: enNet
 }
 
 export type Catalog = typeof en
@@ -62,7 +65,8 @@ export const LANGUAGES = {
     http: itHttp,
     relay: itRelay,
     check: itCheck,
-    stream: itStream
+    stream: itStream,
+    net: itNet
   }
 } satisfies Record<string, Record<Namespace, object>>
 
