@@ -112,7 +112,7 @@ describe('browser host', () => {
     expect(started).toMatchObject({ reply: { ok: true, value: { id: 'udp-server-1' } } })
     // Events come in batches after the reply: wait for them (a loaded machine is slow), not a fixed time.
     for (const until = Date.now() + 5000; events.length < 2 && Date.now() < until; ) await new Promise((r) => setTimeout(r, 50))
-    expect(events).toMatchObject([{ kind: 'bind' }, { kind: 'console', info: expect.stringMatching(/^Server waiting on \(127\.0\.0\.1, \d+\)$/) }])
+    expect(events).toMatchObject([{ kind: 'bind' }, { kind: 'console', info: expect.stringMatching(/^Server waiting on \(127\.0\.0\.1, \d+\)$/) }, { kind: 'lifecycle', detail: { step: 'started', n: 1 } }])
     // The console a window shows the endpoint in: checked, kept, reported.
     const wrongConsole = await call(ws, 5, 'start', [{ kind: 'udp-server', address: '127.0.0.1', port: 0, recvSize: 2048 }, 'udp:client:1'])
     expect(wrongConsole).toMatchObject({ reply: { ok: false, code: 'EBADCALL', error: 'start: that endpoint does not speak in that console' } })

@@ -21,7 +21,7 @@ describe('the table of endpoint kinds', () => {
   })
 
   it("the window files each endpoint under its kind's lab", () => {
-    expect(ENDPOINT_KIND_NAMES.map((kind) => labOf(endpointId(kind, 1)))).toEqual(['tcp', 'tcp', 'udp', 'udp', 'http', 'http'])
+    expect(ENDPOINT_KIND_NAMES.map((kind) => labOf(endpointId(kind, 1)))).toEqual(['tcp', 'tcp', 'udp', 'udp', 'tcp', 'udp', 'http', 'http', 'ping', 'ping'])
   })
 
   it("every event of an endpoint carries its kind's role and protocol", async () => {

@@ -154,12 +154,12 @@ describe('IPC binding', () => {
     expect(window.sent).toEqual([])
     ipc.send(own, READY_CHANNEL, 'events')
     const delivered = window.sent.flat()
-    expect(delivered.map((e) => e.kind)).toEqual(['bind', 'console'])
-    expect(delivered.map((e) => e.seq)).toEqual([1, 2])
+    expect(delivered.map((e) => e.kind)).toEqual(['bind', 'console', 'lifecycle'])
+    expect(delivered.map((e) => e.seq)).toEqual([1, 2, 3])
     await ipc.invoke(own, channelOf('start'), { kind: 'udp-server', address: '127.0.0.1', port: 0, recvSize: 2048 })
     await new Promise((r) => setTimeout(r, 50))
     expect(window.sent.length).toBe(2)
-    expect(window.sent[1].map((e) => e.seq)).toEqual([3, 4])
+    expect(window.sent[1].map((e) => e.seq)).toEqual([4, 5, 6])
   })
 
   it('showView speaks for the calling window: it gets a number, and a view that does not check is refused', async () => {

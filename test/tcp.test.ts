@@ -119,7 +119,9 @@ describe('TCP server', () => {
     expect(t.events.filter((e) => e.endpoint === server.id && e.kind === 'accept').map((e) => e.conn)).toEqual([1])
     await t.lab.send(first.id, 'first')
     await expect(secondReply).resolves.toMatchObject({ reply: 'SECOND' })
-    const serverRows = t.events.filter((e) => e.endpoint === server.id && e.kind !== 'console').map((e) => `${e.kind} ${e.conn}`)
+    // The server's socket events (its start, a lifecycle event, comes right after its listen: test/lifecycle-feed.test.ts).
+    const serverRows = t.events.filter((e) => e.endpoint === server.id && e.kind !== 'console' && e.kind !== 'lifecycle').map((e) => `${e.kind} ${e.conn}`)
+    expect(t.events.filter((e) => e.endpoint === server.id && e.kind === 'lifecycle').map((e) => e.detail)).toMatchObject([{ step: 'started' }])
     expect(serverRows).toEqual(['listen 0', 'accept 1', 'queued 2', 'recv 1', 'send 1', 'close 1', 'accept 2', 'recv 2', 'send 2', 'close 2'])
     const accept2 = t.events.find((e) => e.endpoint === server.id && e.kind === 'accept' && e.conn === 2)!
     expect(words(accept2)).toMatch(/^connection from 127\.0\.0\.1 accepted after \d+\.\d s in the listen backlog$/)
@@ -245,7 +247,9 @@ describe('TCP client', () => {
     const server = await t.start(tcpServer())
     const c = await t.start(tcpClient(server.local!.port))
     await expect(t.lab.send(c.id, '')).rejects.toMatchObject({ code: 'EEMPTY', message: expect.stringMatching(/^an empty sentence puts nothing on the wire/) })
-    expect(t.events.filter((e) => e.endpoint === c.id).map((e) => e.kind)).toEqual(['error'])
+    // Nothing on the wire: its start, then the error (no connect, no send); its activity changes are lifecycle events.
+    expect(t.events.filter((e) => e.endpoint === c.id && e.kind !== 'lifecycle').map((e) => e.kind)).toEqual(['error'])
+    expect(t.events.find((e) => e.endpoint === c.id)).toMatchObject({ kind: 'lifecycle', detail: { step: 'started' } })
     expect(t.events.some((e) => e.endpoint === server.id && e.kind === 'accept')).toBe(false)
     await expect(t.lab.send(c.id, 'then this')).resolves.toMatchObject({ reply: 'THEN THIS' })
   })
@@ -261,7 +265,7 @@ describe('TCP client', () => {
       code: 'ETIMEDOUT',
       message: `no reply from (127.0.0.1, ${port}) within 0.3 s: the server is busy (an iterative server serves one client at a time) or never answered`
     })
-    expect(t.events.filter((e) => e.endpoint === impatient.id && e.kind !== 'console').map((e) => e.kind)).toEqual(['connect', 'send', 'error', 'close'])
+    expect(t.events.filter((e) => e.endpoint === impatient.id && e.kind !== 'console' && e.kind !== 'lifecycle').map((e) => e.kind)).toEqual(['connect', 'send', 'error', 'close'])
     await expect(t.lab.send(holder.id, 'held')).resolves.toMatchObject({ reply: 'HELD' })
   })
 })

@@ -233,6 +233,8 @@ export function recordLine(t: TFunction, r: RelayRecord, udp: boolean): string |
   switch (r.type) {
     case 'listening':
     case 'closed':
+    case 'in':
+    case 'out':
       return undefined
     case 'flow-open':
       return t('relay:record.flowOpen', { at, flow: r.flow, client: formatTuple(r.client.address, r.client.port), upstream: r.upstream ? formatTuple(r.upstream.address, r.upstream.port) : '?' })

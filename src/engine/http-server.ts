@@ -10,15 +10,15 @@ import type { RecvDetail, Side, SockAddr } from '../shared/events'
 import { formatTuple } from '../shared/events'
 import { HTTP_HEAD_DEADLINE_MS, HTTP_IDLE_MS, HTTP_LINGER_MS, HTTP_MAX_CONNECTIONS, HTTP_MAX_HEAD, HTTP_SEND_STALL_MS } from '../shared/limits'
 import { sampleSiteDir } from './paths'
-import type { Endpoint, Reporter } from './endpoint'
-import { acceptedLocal, boundAddr, placeOf, sockAddr } from './endpoint'
+import type { Reporter } from './endpoint'
+import { acceptedLocal, placeOf, sockAddr } from './endpoint'
 import { explainError, isReset, LabError } from './errors'
 import { parseRequestHead, printable, type RequestHead } from './http/request-head'
 import { busyResponse, describeResponse, errorResponse, type HttpResponse } from './http/response'
 import { drained, ResponseWriter } from './http/response-writer'
 import { folderRefusal, machineContext } from './http/serving-policy'
 import { StaticFiles } from './http/static-files'
-import { closeServer, listenTcp } from './net-util'
+import { TcpServerCore } from './server-core'
 import { said, type Said } from '../shared/i18n/said'
 import { english } from './english'
 
@@ -59,13 +59,12 @@ interface Connection {
   closeSaid?: true
 }
 
-export class HttpServer implements Endpoint {
+export class HttpServer extends TcpServerCore<HttpServerConfig> {
   /**
    * Half-open: a client may shut down its sending side right after its request (shutdown(SHUT_WR),
    * nc -N) and still read the answer; our side is ended once what it sent is answered.
    */
-  private readonly server = net.createServer({ allowHalfOpen: true })
-  private readonly sockets = new Set<net.Socket>()
+  protected readonly server = net.createServer({ allowHalfOpen: true })
   /** Connections over the cap: answered 503, then closed. */
   private readonly turnedAway = new Set<net.Socket>()
   /** Connections closed by the server (close() said) whose socket is not gone yet: they no longer count towards the cap. */
@@ -76,15 +75,9 @@ export class HttpServer implements Endpoint {
   private readonly writer: ResponseWriter
   /** This server's folder, and its own cache of it. */
   private files?: StaticFiles
-  private connections = 0
-  private local?: SockAddr
-  private stopped = false
 
-  constructor(
-    readonly id: string,
-    readonly config: HttpServerConfig,
-    private readonly report: Reporter
-  ) {
+  constructor(id: string, config: HttpServerConfig, report: Reporter) {
+    super(id, config, report)
     // A config may tighten a limit (tests, soak runs), never loosen it.
     const given = config.limits ?? {}
     const tighter = (value: number | undefined, limit: number): number => Math.min(value ?? limit, limit)
@@ -101,30 +94,24 @@ export class HttpServer implements Endpoint {
     const dotfiles = this.config.dotfiles === true
     this.files = new StaticFiles(servedFolder(this.config.root, dotfiles), dotfiles)
     const { address, port } = this.config
-    await listenTcp(this.server, address, port, 511, (message, code) => this.report.error(message, code))
-    this.server.on('connection', (socket) => this.onConnection(socket))
-    this.local = boundAddr(this.server.address())
+    await this.listen(511, (message, code) => this.report.error(message, code))
     const boundPort = this.local?.port ?? port
     this.report.event('listen', { local: this.local, detail: { address, port: boundPort, root: this.config.root } })
     this.report.console(`Serving at port ${boundPort}/tcp ...`)
     return this.local
   }
 
-  async stop(): Promise<void> {
-    if (this.stopped) return
-    this.stopped = true
-    for (const socket of [...this.sockets, ...this.turnedAway]) socket.destroy()
-    await closeServer(this.server)
-    this.report.event('close', { local: this.local, detail: { closedBy: 'server', reason: 'server-stopped' } })
+  protected override closeAll(): Promise<boolean> {
+    for (const socket of this.turnedAway) socket.destroy()
+    return super.closeAll()
   }
 
-  private onConnection(socket: net.Socket): void {
-    if (this.stopped) return void socket.destroy()
+  protected onConnection(socket: net.Socket): void {
     if (this.sockets.size - this.closing >= this.limits.maxConnections) return this.turnAway(socket)
     socket.setNoDelay(true)
     const c: Connection = {
       socket,
-      conn: ++this.connections,
+      conn: this.nextConn(),
       local: acceptedLocal(socket, this.local),
       remote: sockAddr(socket.remoteAddress, socket.remotePort),
       pending: Buffer.alloc(0),
@@ -139,7 +126,7 @@ export class HttpServer implements Endpoint {
       refused: false,
       closedBy: 'server'
     }
-    this.sockets.add(socket)
+    this.track(socket)
     const fields = placeOf(c)
     this.report.event('accept', { ...fields, detail: {} })
     this.watch(c, Math.min(this.limits.idleMs, this.limits.headDeadlineMs))
@@ -168,7 +155,6 @@ export class HttpServer implements Endpoint {
     socket.once('finish', () => setTimeout(() => socket.destroy(), HTTP_LINGER_MS).unref())
     socket.once('close', () => {
       clearTimeout(c.timer)
-      this.sockets.delete(socket)
       // A connection dropped (destroyed: a time-out, a reset) is said once it is gone.
       if (c.closeSaid) this.closing--
       else this.report.event('close', { ...fields, detail: { closedBy: c.closedBy, reason: 'ended' } })

@@ -7,11 +7,12 @@ import type { TcpServerConfig } from '../shared/contract'
 import type { SockAddr } from '../shared/events'
 import { formatTuple } from '../shared/events'
 import { UNKNOWN_PEER } from '../shared/event-words'
-import type { Endpoint, Reporter } from './endpoint'
-import { acceptedLocal, asciiUpper, boundAddr, placeOf, sockAddr } from './endpoint'
+import type { Reporter } from './endpoint'
+import { acceptedLocal, asciiUpper, placeOf, sockAddr } from './endpoint'
 import { explainError, isReset } from './errors'
 import { said } from '../shared/i18n/said'
-import { closeNow, closeServer, listenTcp, unreadAtClose } from './net-util'
+import { closeNow, unreadAtClose } from './net-util'
+import { TcpServerCore } from './server-core'
 import { LabError } from './errors'
 import { StreamReader } from './stream-reader'
 
@@ -33,23 +34,16 @@ interface Connection {
   abort?: () => void
 }
 
-export class TcpServer implements Endpoint {
-  private readonly server: net.Server
-  private readonly sockets = new Set<net.Socket>()
+export class TcpServer extends TcpServerCore<TcpServerConfig> {
+  protected readonly server: net.Server
   /** Iterative mode: connections accepted by the system, waiting for the server to reach them. */
   private readonly queue: Connection[] = []
   /** Connections not closed yet, by number (closeConnection). */
   private readonly open = new Map<number, Connection>()
   private busy = false
-  private connections = 0
-  private local?: SockAddr
-  private stopped = false
 
-  constructor(
-    readonly id: string,
-    readonly config: TcpServerConfig,
-    private readonly report: Reporter
-  ) {
+  constructor(id: string, config: TcpServerConfig, report: Reporter) {
+    super(id, config, report)
     // An iterative server leaves waiting connections unread, as the kernel would; a concurrent one
     // reads each at once.
     this.server = net.createServer({ pauseOnConnect: !config.concurrent })
@@ -59,9 +53,7 @@ export class TcpServer implements Endpoint {
     const { address, port } = this.config
     // The course calls listen(1); Node's accept loop drains the kernel queue anyway, so a
     // larger backlog only avoids dropped SYNs under load.
-    await listenTcp(this.server, address, port, 128, (message, code, said) => this.report.error(said ?? message, code))
-    this.server.on('connection', (socket) => this.onConnection(socket))
-    this.local = boundAddr(this.server.address())
+    await this.listen(128, (message, code, said) => this.report.error(said ?? message, code))
     const shown = this.local ?? { address, port }
     this.report.event('listen', {
       local: this.local,
@@ -71,13 +63,9 @@ export class TcpServer implements Endpoint {
     return this.local
   }
 
-  async stop(): Promise<void> {
-    if (this.stopped) return
-    this.stopped = true
-    for (const socket of this.sockets) socket.destroy()
+  protected override closeAll(): Promise<boolean> {
     this.queue.length = 0
-    await closeServer(this.server)
-    this.report.event('close', { local: this.local, detail: { closedBy: 'server', reason: 'server-stopped' } })
+    return super.closeAll()
   }
 
   private waiting(): void {
@@ -85,21 +73,17 @@ export class TcpServer implements Endpoint {
     this.report.console(`Server waiting on ${formatTuple(this.config.address, shown.port)}`)
   }
 
-  private onConnection(socket: net.Socket): void {
-    if (this.stopped) return void socket.destroy()
+  protected onConnection(socket: net.Socket): void {
     const c: Connection = {
       socket,
-      conn: ++this.connections,
+      conn: this.nextConn(),
       local: acceptedLocal(socket, this.local),
       remote: sockAddr(socket.remoteAddress, socket.remotePort)
     }
-    this.sockets.add(socket)
+    this.track(socket)
     this.open.set(c.conn, c)
     socket.on('error', (err) => (c.failure ??= err))
-    socket.once('close', () => {
-      this.sockets.delete(socket)
-      this.open.delete(c.conn)
-    })
+    socket.once('close', () => this.open.delete(c.conn))
     const ahead = this.queue.length + (this.busy ? 1 : 0)
     if (this.config.concurrent || ahead === 0) {
       this.accepted(c)

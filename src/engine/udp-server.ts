@@ -1,47 +1,25 @@
 // The course's UDP server: each datagram (recvfrom of at most recvSize bytes) is upper-cased and
 // sent back to its sender. No connections: every datagram stands alone.
 
-import dgram from 'node:dgram'
+import type dgram from 'node:dgram'
 import type { UdpServerConfig } from '../shared/contract'
 import type { SockAddr } from '../shared/events'
 import { formatTuple } from '../shared/events'
-import type { Endpoint, Reporter } from './endpoint'
-import { asciiUpper, boundAddr, sockAddr } from './endpoint'
+import { asciiUpper, sockAddr } from './endpoint'
 import { explainError } from './errors'
-import { bindUdp, closeUdp, datagramRead, udpTypeFor } from './udp-util'
+import { UdpServerCore } from './server-core'
+import { datagramRead } from './udp-util'
 
-export class UdpServer implements Endpoint {
-  private socket?: dgram.Socket
-  private local?: SockAddr
-
-  constructor(
-    readonly id: string,
-    readonly config: UdpServerConfig,
-    private readonly report: Reporter
-  ) {}
-
+export class UdpServer extends UdpServerCore<UdpServerConfig> {
   async start(): Promise<SockAddr | undefined> {
     const { address, port } = this.config
-    const socket = dgram.createSocket({ type: await udpTypeFor(address) })
-    await bindUdp(socket, address, port)
-    this.socket = socket
-    this.local = boundAddr(socket.address())
-    socket.on('message', (msg, rinfo) => this.onDatagram(msg, rinfo))
-    socket.on('error', (err) => {
+    await this.bind((err) => {
       const e = explainError(err, { address, port })
       this.report.error(e.said, e.code)
     })
     this.report.event('bind', { local: this.local, detail: { address, port: this.local?.port ?? port, recvSize: this.config.recvSize } })
     this.waiting()
     return this.local
-  }
-
-  async stop(): Promise<void> {
-    const socket = this.socket
-    this.socket = undefined
-    if (!socket) return
-    await closeUdp(socket)
-    this.report.event('close', { local: this.local, detail: { closedBy: 'server', reason: 'server-stopped' } })
   }
 
   private waiting(): void {
@@ -58,7 +36,7 @@ export class UdpServer implements Endpoint {
     return address === '0.0.0.0' || address === '::' ? address : undefined
   }
 
-  private onDatagram(msg: Buffer, rinfo: dgram.RemoteInfo): void {
+  protected onDatagram(msg: Buffer, rinfo: dgram.RemoteInfo): void {
     const socket = this.socket
     if (!socket) return
     const remote = sockAddr(rinfo.address, rinfo.port)

@@ -3,27 +3,12 @@
 import dgram from 'node:dgram'
 import { ipFamily } from '../shared/address'
 import type { RecvDetail } from '../shared/events'
-import { explainError } from './errors'
 import { resolveHost } from './net-util'
 
 /** udp4 or udp6 for an address; host names are resolved to decide. */
 export async function udpTypeFor(address: string): Promise<dgram.SocketType> {
   const family = ipFamily(address) ?? (await resolveHost(address)).family
   return family === 'IPv6' ? 'udp6' : 'udp4'
-}
-
-export function bindUdp(socket: dgram.Socket, address: string, port: number): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const onError = (err: Error): void => {
-      socket.close()
-      reject(explainError(err, { address, port, action: 'bind' }))
-    }
-    socket.once('error', onError)
-    socket.bind({ address, port, exclusive: true }, () => {
-      socket.off('error', onError)
-      resolve()
-    })
-  })
 }
 
 export function closeUdp(socket: dgram.Socket): Promise<void> {

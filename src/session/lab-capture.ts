@@ -80,12 +80,18 @@ export interface LabCaptureEvents {
 
 /** The ports an endpoint will use, known before it starts (port 0 is known only once bound). */
 export function portsOfConfig(config: EndpointConfig): number[] {
-  return 'port' in config && config.port > 0 ? [config.port] : []
+  const ports = 'port' in config && config.port > 0 ? [config.port] : []
+  // A relay also reaches its server's port.
+  if ('toPort' in config && config.toPort > 0) ports.push(config.toPort)
+  return ports
 }
 
 /** The port an event shows the lab using: a bound port (a server's, a relay's), the port a client (or a relay) talks to. */
 export function portOfEvent(e: LabEvent): number | undefined {
   if ((e.kind === 'listen' || e.kind === 'bind') && e.local) return e.local.port
+  if (e.kind === 'relay' && e.detail.what === 'listening') return e.local?.port ?? e.detail.target.port
+  // A relay's sends go to its server (its config's port) and back to each client's own port, which no capture need cover.
+  if (e.role === 'relay') return undefined
   if (ROLES[e.role].dials && (e.kind === 'connect' || e.kind === 'send') && e.remote) return e.remote.port
   return undefined
 }

@@ -7,6 +7,7 @@ import { z } from 'zod'
 import type { Proto, Role } from './events'
 import { address, family, fields, integerIn, numberField, say } from './field-rules'
 import { said } from './i18n/said'
+import { pingFields } from './ping-fields'
 
 export type { Role } from './events'
 
@@ -23,7 +24,8 @@ export interface LabInfo {
 export const LAB_ROWS = {
   tcp: { title: 'TCP' },
   udp: { title: 'UDP' },
-  http: { title: 'HTTP' }
+  http: { title: 'HTTP' },
+  ping: { title: 'Ping' }
 } as const satisfies Record<string, LabInfo>
 
 export type LabKind = keyof typeof LAB_ROWS
@@ -101,6 +103,16 @@ export const streamFields = {
  */
 export const STREAM_DEFAULTS = { keepOpen: false, chunks: 1, chunkDelayMs: 0, noDelay: false, session: false } as const
 
+// A relay's impairments, per direction (relay-endpoint.ts; the engine's in engine/relay/types.ts).
+const percent = z.number().min(0).max(100)
+const relayMs = z.number().min(0).max(60_000)
+const udpImpairments = z.strictObject({ loss: percent, duplicate: percent, reorder: percent, delay: relayMs, jitter: relayMs }).partial()
+const tcpImpairments = z
+  .strictObject({ delay: relayMs, jitter: relayMs, rate: z.number().min(0).max(1_000_000), slice: z.number().int().min(0).max(65_536), sliceDelay: relayMs, limit: z.number().int().min(0).max(1e9), resetAfter: z.number().min(0).max(600_000) })
+  .partial()
+/** Where the relay listens (port 0: any free one), the server it forwards to, and the seed that replays its draws. */
+const relayFields = { address, port: serverPort.schema, toAddress: address, toPort: clientPort.schema, seed: z.number().int().min(0).max(0xffff_ffff) }
+
 export const ENDPOINT_KINDS = {
   'tcp-server': {
     role: 'server',
@@ -165,6 +177,18 @@ export const ENDPOINT_KINDS = {
       timeoutMs: timeoutMs.schema
     })
   },
+  'tcp-relay': {
+    role: 'relay',
+    proto: 'TCP',
+    lab: 'tcp',
+    config: z.strictObject({ kind: z.literal('tcp-relay'), ...relayFields, c2s: tcpImpairments, s2c: tcpImpairments })
+  },
+  'udp-relay': {
+    role: 'relay',
+    proto: 'UDP',
+    lab: 'udp',
+    config: z.strictObject({ kind: z.literal('udp-relay'), ...relayFields, c2s: udpImpairments, s2c: udpImpairments })
+  },
   'http-server': {
     role: 'server',
     proto: 'HTTP',
@@ -193,6 +217,36 @@ export const ENDPOINT_KINDS = {
       recvOnce: z.boolean(),
       /** Family used to resolve host names in URLs (IP literals decide for themselves). */
       family
+    })
+  },
+  // The textbook's UDP Pinger: a server that drops a share of the pings on purpose, a client that times each one.
+  'udp-ping-server': {
+    role: 'server',
+    proto: 'UDP',
+    lab: 'ping',
+    config: z.strictObject({
+      kind: z.literal('udp-ping-server'),
+      address,
+      port: serverPort.schema,
+      /** Per cent of pings dropped; absent, the textbook's rule (randint(0, 10) < 4, about 36%). */
+      loss: pingFields.loss.schema.optional(),
+      /** The same seed drops the same pings; absent, a new one each start. */
+      seed: pingFields.seed.schema.optional()
+    })
+  },
+  'udp-ping-client': {
+    role: 'client',
+    proto: 'UDP',
+    lab: 'ping',
+    config: z.strictObject({
+      kind: z.literal('udp-ping-client'),
+      address,
+      port: clientPort.schema,
+      count: pingFields.count.schema,
+      /** How long each ping waits for its reply (the assignment: one second). */
+      timeoutMs: timeoutMs.schema,
+      /** The least time from one ping to the next. */
+      intervalMs: pingFields.intervalMs.schema
     })
   }
 } as const satisfies Record<string, KindInfo>

@@ -5,6 +5,7 @@
 
 import type { TFunction as AnyT } from 'i18next'
 import { createI18n } from './i18n/i18n'
+import { relayEventWords } from './relay-words'
 import type { Namespace } from './i18n/resources'
 import { say, isSaid, type Said } from './i18n/said'
 import type { EventDetails, EventKind, LabEvent, LabEventOf, UnreadReset } from './events'
@@ -89,6 +90,13 @@ export function eventWords<K extends EventKind>(event: Describable<K>, t: TFunct
       const words = closeWords(e as Describable<'close'>, t)
       return d.reset ? t('event:close.withReset', { close: words, reset: resetWords(d.reset, t) }) : words
     }
+    case 'ping':
+      return pingWords(e.detail as EventDetails['ping'], t)
+    case 'drop':
+    case 'duplicate':
+    case 'delay':
+    case 'relay':
+      return relayEventWords(e.kind, e.detail as EventDetails['relay'], t, e.local ? formatSockAddr(e.local) : undefined)
     case 'lifecycle':
       return lifecycleWords(e.detail as EventDetails['lifecycle'], t)
   }
@@ -105,6 +113,24 @@ function lifecycleWords(d: EventDetails['lifecycle'], t: TFunction): string {
     case 'stopped':
       // t('log:lifecycle.how.stopped') t('log:lifecycle.how.closed') t('log:lifecycle.how.cancelled') t('log:lifecycle.how.failed') t('log:lifecycle.how.shutdown')
       return t(`log:lifecycle.how.${d.how}`)
+  }
+}
+
+/** The Pinger lab's rows (its words are in the `pinger` catalog). */
+export function pingWords(d: EventDetails['ping'], t: TFunction): string {
+  switch (d.what) {
+    case 'start':
+      return t('pinger:event.start', { count: d.count, seconds: d.timeoutMs / 1000 })
+    case 'reply':
+      return t('pinger:event.reply', { seq: d.seq, rtt: d.rttMs })
+    case 'timeout':
+      return t('pinger:event.timeout', { seq: d.seq, seconds: d.timeoutMs / 1000 })
+    case 'drop':
+      return d.seq === undefined ? t('pinger:event.dropDatagram', { n: d.n, loss: Math.round(d.lossPct * 10) / 10 }) : t('pinger:event.drop', { seq: d.seq, loss: Math.round(d.lossPct * 10) / 10 })
+    case 'stats': {
+      const counts = { sent: d.sent, received: d.received, lost: d.lost, loss: Math.round(d.lossPct * 10) / 10 }
+      return d.minMs === undefined ? t('pinger:event.statsNoRtt', counts) : t('pinger:event.stats', { ...counts, min: d.minMs, avg: d.avgMs, max: d.maxMs })
+    }
   }
 }
 

@@ -3,9 +3,11 @@
 
 import type { Utf8Failure } from './utf8-check'
 import type { Said } from './i18n/said'
+import type { RelayEventDetails } from './relay-events'
 import type { ClientActivity, EndpointConfig } from './contract'
 
 export type Proto = 'TCP' | 'UDP' | 'HTTP'
+/** A relay sits between a client and a server, and forwards between them. */
 export type Role = 'client' | 'server' | 'relay'
 export type Family = 'IPv4' | 'IPv6'
 
@@ -21,6 +23,11 @@ export type EventKind =
   | 'reset' // the peer reset the connection (ECONNRESET / EPIPE)
   | 'error' // something failed; `detail.said` says what, as data
   | 'console' // a line the course program itself would print
+  | 'ping' // the Pinger lab: a run starts, a reply's RTT, a timeout, a drop on purpose, the statistics (PingDetail)
+  | 'drop' // a relay dropped a datagram on purpose
+  | 'duplicate' // a relay sent a datagram twice on purpose
+  | 'delay' // a relay held a datagram (or a TCP read) before it forwarded it
+  | 'relay' // anything else a relay did: it listens, a flow began or ended, a datagram was reordered, a read sliced...
   | 'lifecycle' // an endpoint started, its client's activity changed, or it stopped (LifecycleDetail): windows follow the lab from these
 
 export interface SockAddr {
@@ -91,8 +98,24 @@ export interface EventDetails {
    * the Said; `info` holds its English words for an edge that does not word notes.
    */
   console: { course?: true; window?: { console: string; style: WindowLineStyle; said?: Said }; note?: Said }
+  ping: PingDetail
   lifecycle: LifecycleDetail
 }
+
+/** Every kind's detail: the course endpoints' (above) and the relay's (relay-events.ts). */
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type -- merges the relay's kinds into EventDetails
+export interface EventDetails extends RelayEventDetails {}
+/**
+ * The Pinger lab's own rows (the textbook's UDP Pinger), beside the send and recv of each ping:
+ * a client's run starts (`count` pings, each waiting `timeoutMs`), a reply came after `rttMs`, a
+ * ping timed out, the server dropped datagram `n` (ping `seq`) on purpose, the run's statistics.
+ */
+export type PingDetail =
+  | { what: 'start'; count: number; timeoutMs: number; intervalMs: number }
+  | { what: 'reply'; seq: number; rttMs: number }
+  | { what: 'timeout'; seq: number; timeoutMs: number }
+  | { what: 'drop'; n: number; seq?: number; lossPct: number }
+  | { what: 'stats'; sent: number; received: number; lost: number; lossPct: number; minMs?: number; avgMs?: number; maxMs?: number }
 
 /**
  * How an endpoint stopped: `stopped` (a stop() call: a window's Stop, or the host), `closed` (a

@@ -111,8 +111,9 @@ export function encodeEvents(events: readonly LabEvent[]): Pick<EventsMessage, '
 export class FeedMessageError extends Error {}
 
 /** Each kind of event, as a value: a kind added to EventKind and not here does not compile. */
-const EVENT_KINDS: Record<EventKind, true> = { listen: true, bind: true, queued: true, accept: true, connect: true, send: true, recv: true, close: true, reset: true, error: true, console: true, lifecycle: true }
+const EVENT_KINDS: Record<EventKind, true> = { listen: true, bind: true, queued: true, accept: true, connect: true, send: true, recv: true, close: true, reset: true, error: true, console: true, lifecycle: true, drop: true, duplicate: true, delay: true, relay: true, ping: true }
 const ROLES = new Set<string>(ROLE_NAMES)
+/** A packet's sender is one end of its conversation: a relay is the client of one leg and the server of the other. */
 const SIDES = new Set(['client', 'server'])
 const PROTOS = new Set(['TCP', 'UDP', 'HTTP'])
 

@@ -17,7 +17,7 @@ const clientStatus = (...args: Parameters<typeof clientStatusSaid>): string => e
 const familyMismatch = (...args: Parameters<typeof familyMismatchSaid>): string | undefined => english(familyMismatchSaid(...args))
 
 const info: HostInfo = { host: 'browser', version: '0.1.0', sampleSite: '/app/sample-site', ipv6: true, canChooseFolder: false, session: 'test' }
-const fresh = (): Record<LabKind, LabState> => ({ tcp: initialLab('tcp', 'IPv4', info), udp: initialLab('udp', 'IPv4', info), http: initialLab('http', 'IPv4', info) })
+const fresh = (): Record<LabKind, LabState> => ({ tcp: initialLab('tcp', 'IPv4', info), udp: initialLab('udp', 'IPv4', info), http: initialLab('http', 'IPv4', info), ping: initialLab('ping', 'IPv4', info) })
 
 describe('restoreLabs', () => {
   it('shows a running server as started, with the client following its port, and a tab per running client', () => {
@@ -63,7 +63,7 @@ describe('restoreLabs', () => {
 
   it('keeps the switch a window remembers: an IPv4 server of one lab does not undo IPv6 elsewhere, and its address follows the switch once stopped', () => {
     const running: EndpointInfo[] = [{ id: 'tcp-server-1', config: { kind: 'tcp-server', address: '0.0.0.0', port: 40000, recvSize: 1024, concurrent: false, idleTimeoutMs: 30000 }, local: { address: '0.0.0.0', port: 40000, family: 'IPv4' } }]
-    const six = { tcp: withFamily(fresh().tcp, 'IPv6'), udp: withFamily(fresh().udp, 'IPv6'), http: withFamily(fresh().http, 'IPv6') }
+    const six = { tcp: withFamily(fresh().tcp, 'IPv6'), udp: withFamily(fresh().udp, 'IPv6'), http: withFamily(fresh().http, 'IPv6'), ping: withFamily(fresh().ping, 'IPv6') }
     const { labs, family } = restoreLabs(six, running, 'IPv6', [], () => false, true)
     expect(family).toBe('IPv6')
     expect(labs.udp.server.address).toBe('::')

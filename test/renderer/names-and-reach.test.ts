@@ -21,7 +21,7 @@ describe('endpoint names', () => {
   })
 
   it('lists only what runs: a started server and the tabs that have an endpoint', () => {
-    const labs = { tcp: initialLab('tcp', 'IPv4', info), udp: initialLab('udp', 'IPv4', info), http: initialLab('http', 'IPv4', info) } as Record<LabKind, LabState>
+    const labs = { tcp: initialLab('tcp', 'IPv4', info), udp: initialLab('udp', 'IPv4', info), http: initialLab('http', 'IPv4', info), ping: initialLab('ping', 'IPv4', info) } as Record<LabKind, LabState>
     expect(liveEndpoints(labs)).toEqual([])
     labs.tcp = { ...labs.tcp, run: { id: 'tcp-server-3' }, tabs: [{ ...labs.tcp.tabs[0], endpointId: 'tcp-client-7' }] }
     expect(liveEndpoints(labs).map((n) => n.key)).toEqual(['tcp:server', 'tcp:client:1'])

@@ -7,6 +7,7 @@ import { EventEmitter } from 'node:events'
 import type { Family, SockAddr } from '../../shared/events'
 import { sockAddr } from '../endpoint'
 import { resolveHost } from '../net-util'
+import { sourceAddressFor } from '../udp-util'
 import type { Untimed } from '../relay/types'
 import { parsePingSeq, pingMessage } from './ping-message'
 
@@ -19,12 +20,16 @@ export interface PingConfig {
   timeoutMs?: number
   /** For a host name: the family to resolve it to. */
   family?: Family
+  /** The least time from one ping's send to the next's (0: the next goes as soon as the last is answered or timed out). */
+  intervalMs?: number
 }
 
-export const PING_DEFAULTS = { count: 10, timeoutMs: 1000 } as const
+export const PING_DEFAULTS = { count: 10, timeoutMs: 1000, intervalMs: 0 } as const
 
 export type PingRecord =
-  | { type: 'sent'; at: number; seq: number; message: string; to: SockAddr }
+  /** `local`: the client's socket, bound before the first ping (as sendto() binds it). */
+  | { type: 'start'; at: number; count: number; timeoutMs: number; intervalMs: number; local?: SockAddr; to: SockAddr }
+  | { type: 'sent'; at: number; seq: number; message: string; to: SockAddr; local?: SockAddr }
   | { type: 'reply'; at: number; seq: number; rttMs: number; message: string; from: SockAddr }
   | { type: 'timeout'; at: number; seq: number }
   /** A datagram that was not the awaited reply: an earlier ping's reply after its timeout, or a stranger's. */
@@ -83,6 +88,21 @@ export class PingClient extends EventEmitter {
     const to = sockAddr(target.address, this.config.port)!
     const socket = dgram.createSocket(target.family === 'IPv6' ? 'udp6' : 'udp4')
     this.socket = socket
+    const intervalMs = this.config.intervalMs ?? PING_DEFAULTS.intervalMs
+    // Bound first, as sendto() binds implicitly (any address, a free port): its port is known before the first ping.
+    await new Promise<void>((resolve, reject) => {
+      socket.once('error', reject)
+      socket.bind(0, () => {
+        socket.off('error', reject)
+        resolve()
+      })
+    }).catch(async (err) => {
+      await this.close()
+      throw err
+    })
+    // The socket is bound to the wildcard, which no datagram carries: the source the system gives these pings is the one shown.
+    const source = await sourceAddressFor(target.family === 'IPv6' ? 'udp6' : 'udp4', target.address, this.config.port)
+    const local = sockAddr(source ?? socket.address().address, socket.address().port)
     let awaited: { seq: number; sentAt: number; resolve: (r: { rttMs: number; message: string; from: SockAddr } | null) => void } | undefined
     socket.on('message', (msg, rinfo) => {
       const receivedAt = performance.now()
@@ -98,8 +118,16 @@ export class PingClient extends EventEmitter {
     // A receive error (an ICMP message the system passes on) ends no ping: the timeout does.
     socket.on('error', (err: NodeJS.ErrnoException) => this.record({ type: 'error', seq: awaited?.seq ?? 0, code: err.code, message: err.message }))
     const rtts: (number | null)[] = []
+    this.record({ type: 'start', count, timeoutMs, intervalMs, local, to })
+    let lastSent: number | undefined
     try {
       for (let seq = 1; seq <= count && !this.stopped; seq++) {
+        if (intervalMs > 0 && lastSent !== undefined) {
+          const wait = lastSent + intervalMs - performance.now()
+          if (wait > 0) await this.pause(wait)
+          if (this.stopped) break
+        }
+        lastSent = performance.now()
         const message = pingMessage(seq, (performance.timeOrigin + performance.now()) / 1000)
         const reply = new Promise<{ rttMs: number; message: string; from: SockAddr } | null>((resolve) => {
           const timer = setTimeout(() => {
@@ -120,7 +148,7 @@ export class PingClient extends EventEmitter {
             }
           }
         })
-        this.record({ type: 'sent', seq, message, to })
+        this.record({ type: 'sent', seq, message, to, local })
         const error = await new Promise<NodeJS.ErrnoException | null>((resolve) => socket.send(message, to.port, to.address, (err) => resolve(err)))
         if (error) {
           this.wake?.()
@@ -143,6 +171,17 @@ export class PingClient extends EventEmitter {
       await this.close()
     }
     return summarize(rtts)
+  }
+
+  /** Waits `ms`, or less if stop() comes first. */
+  private pause(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(resolve, ms)
+      this.wake = () => {
+        clearTimeout(timer)
+        resolve()
+      }
+    })
   }
 
   /** Stops after the ping under way (Ctrl-C): the summary covers the pings answered or timed out. */

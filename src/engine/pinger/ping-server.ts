@@ -3,11 +3,12 @@
 // The textbook draws randint(0, 10) and drops when it is below 4 (4 in 11, about 36%); given a
 // loss in per cent it drops that share instead. Draws are seeded, and each drop is reported.
 
-import dgram from 'node:dgram'
+import type dgram from 'node:dgram'
 import { EventEmitter } from 'node:events'
 import type { SockAddr } from '../../shared/events'
 import { asciiUpper, boundAddr, sockAddr } from '../endpoint'
-import { udpTypeFor } from '../udp-util'
+import { bindUdpSocket } from '../server-core'
+import { closeUdp } from '../udp-util'
 import { happens, randomSeed, stream, type Random } from '../relay/prng'
 import type { Untimed } from '../relay/types'
 import { parsePingSeq } from './ping-message'
@@ -27,9 +28,13 @@ export const TEXTBOOK_LOSS_PCT = (4 / 11) * 100
 
 export type PingServerRecord =
   | { type: 'listening'; at: number; local: SockAddr; seed: number; rule: 'textbook' | 'percent'; lossPct: number }
-  /** Datagram n (from 1) was dropped on purpose; seq is the ping's number when it reads as a ping. */
-  | { type: 'drop'; at: number; n: number; from: SockAddr; bytes: number; seq?: number }
-  | { type: 'reply'; at: number; n: number; from: SockAddr; bytes: number; seq?: number }
+  /**
+   * Datagram n (from 1) was dropped on purpose; seq is the ping's number when it reads as a ping.
+   * `bytes`: the datagram's length; `payload`: what recvfrom(recvSize) kept of it.
+   */
+  | { type: 'drop'; at: number; n: number; from: SockAddr; bytes: number; seq?: number; payload: Buffer }
+  /** `reply`: the upper-cased bytes sent back, as sendto() is called. */
+  | { type: 'reply'; at: number; n: number; from: SockAddr; bytes: number; seq?: number; payload: Buffer; reply: Buffer }
   | { type: 'error'; at: number; code?: string; message: string }
 
 export class PingServer extends EventEmitter {
@@ -59,17 +64,7 @@ export class PingServer extends EventEmitter {
 
   async start(): Promise<SockAddr> {
     const { address, port } = this.config
-    const socket = dgram.createSocket({ type: await udpTypeFor(address) })
-    await new Promise<void>((resolve, reject) => {
-      socket.once('error', reject)
-      socket.bind({ address, port, exclusive: true }, () => {
-        socket.off('error', reject)
-        resolve()
-      })
-    }).catch((err) => {
-      socket.close()
-      throw err
-    })
+    const socket = await bindUdpSocket(address, port)
     this.socket = socket
     this.local = boundAddr(socket.address())!
     socket.on('message', (msg, rinfo) => this.onPing(msg, rinfo))
@@ -94,11 +89,12 @@ export class PingServer extends EventEmitter {
     if (this.drops()) {
       this.dropped.push(n)
       if (seq !== undefined) this.droppedSeqs.push(seq)
-      this.record({ type: 'drop', n, from, bytes: msg.length, seq })
+      this.record({ type: 'drop', n, from, bytes: msg.length, seq, payload: message })
       return
     }
-    socket.send(asciiUpper(message), rinfo.port, rinfo.address)
-    this.record({ type: 'reply', n, from, bytes: message.length, seq })
+    const reply = asciiUpper(message)
+    this.record({ type: 'reply', n, from, bytes: msg.length, seq, payload: message, reply })
+    socket.send(reply, rinfo.port, rinfo.address)
   }
 
   private record(r: Untimed<PingServerRecord>): void {
@@ -109,6 +105,6 @@ export class PingServer extends EventEmitter {
     const socket = this.socket
     this.socket = undefined
     if (!socket) return
-    await new Promise<void>((resolve) => socket.close(() => resolve()))
+    await closeUdp(socket)
   }
 }

@@ -217,10 +217,14 @@ export class TcpRelay extends RelayBase implements Relay {
   /** No impairment this way: copy as fast as the destination takes it. */
   private forwardPlain(conn: Conn, pipe: Pipe, chunk: Buffer): void {
     if (conn.done) return
-    pipe.n++
+    const n = ++pipe.n
     const c = this.counters[pipe.dir]
     c.forwarded++
     c.bytes += chunk.length
+    if (this.recording) {
+      this.record({ type: 'in', dir: pipe.dir, flow: conn.id, n, bytes: chunk.length, data: chunk })
+      this.record({ type: 'out', dir: pipe.dir, flow: conn.id, bytes: chunk.length, data: chunk })
+    }
     if (!pipe.dst.write(chunk)) {
       pipe.src.pause()
       pipe.dst.once('drain', () => {
@@ -240,6 +244,7 @@ export class TcpRelay extends RelayBase implements Relay {
   private admit(conn: Conn, pipe: Pipe, chunk: Buffer): void {
     if (conn.done || pipe.limitReached) return
     const n = ++pipe.n
+    if (this.recording) this.record({ type: 'in', dir: pipe.dir, flow: conn.id, n, bytes: chunk.length, data: chunk })
     const { imp } = pipe
     let buf = chunk
     if (imp.limit) {
@@ -313,6 +318,7 @@ export class TcpRelay extends RelayBase implements Relay {
       const c = this.counters[pipe.dir]
       c.forwarded++
       c.bytes += buf.length
+      if (this.recording) this.record({ type: 'out', dir: pipe.dir, flow: conn.id, bytes: buf.length, data: buf })
       const ok = pipe.dst.write(buf)
       if (pipe.pausedByUs && pipe.queuedBytes < LOW_WATER) {
         pipe.pausedByUs = false

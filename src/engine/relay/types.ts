@@ -107,6 +107,10 @@ export type RelayRecord =
   | { type: 'listening'; at: number; proto: 'tcp' | 'udp'; local: SockAddr; target: SockAddr; seed: number; c2s: Impairments; s2c: Impairments }
   | { type: 'flow-open'; at: number; flow: number; client: SockAddr; upstream?: SockAddr }
   | { type: 'flow-close'; at: number; flow: number; reason: FlowEnd; code?: string }
+  /** Datagram (UDP) or read (TCP) n came in from its source; `data` is the relay's own buffer (read it, do not keep it). */
+  | { type: 'in'; at: number; dir: Direction; flow: number; n: number; bytes: number; data: Uint8Array }
+  /** A datagram (a copy counts) or a write went out to its destination. */
+  | { type: 'out'; at: number; dir: Direction; flow: number; bytes: number; data: Uint8Array }
   | { type: 'drop'; at: number; dir: Direction; flow: number; n: number; bytes: number }
   | { type: 'duplicate'; at: number; dir: Direction; flow: number; n: number; bytes: number }
   /** Datagram n was held back, and datagram `overtakenBy` went before it. */

@@ -6,7 +6,8 @@
 import dgram from 'node:dgram'
 import type { SockAddr } from '../../shared/events'
 import { boundAddr, sockAddr } from '../endpoint'
-import { udpTypeFor } from '../udp-util'
+import { closeUdp } from '../udp-util'
+import { bindUdpSocket } from '../server-core'
 import { happens, jittered, type Random } from './prng'
 import { RelayBase } from './relay-base'
 import { DIRECTIONS, RELAY_DEFAULTS, type Direction, type FlowEnd, type Relay, type RelayConfig } from './types'
@@ -73,17 +74,7 @@ export class UdpRelay extends RelayBase implements Relay {
     await this.resolveTarget()
     const { address, port } = this.config.listen
     // Room for bursts: a relay that falls behind for a moment should not lose what the kernel could keep (capped by net.core.rmem_max).
-    const socket = dgram.createSocket({ type: await udpTypeFor(address), recvBufferSize: LISTEN_BUFFER, sendBufferSize: LISTEN_BUFFER })
-    await new Promise<void>((resolve, reject) => {
-      socket.once('error', reject)
-      socket.bind({ address, port, exclusive: true }, () => {
-        socket.off('error', reject)
-        resolve()
-      })
-    }).catch((err) => {
-      socket.close()
-      throw err
-    })
+    const socket = await bindUdpSocket(address, port, { bufferSize: LISTEN_BUFFER })
     this.socket = socket
     this.local = boundAddr(socket.address())!
     socket.on('message', (msg, rinfo) => this.fromClient(msg, rinfo))
@@ -104,7 +95,7 @@ export class UdpRelay extends RelayBase implements Relay {
     for (const flow of [...this.flows.values()]) closing.push(this.endFlow(flow, 'relay-closed'))
     const socket = this.socket
     this.socket = undefined
-    if (socket) closing.push(closeQuietly(socket))
+    if (socket) closing.push(closeUdp(socket))
     await Promise.all(closing)
     this.finished()
   }
@@ -159,7 +150,7 @@ export class UdpRelay extends RelayBase implements Relay {
     if (this.flows.get(flow.key) === flow) this.flows.delete(flow.key)
     this.flowCounts.open--
     this.record({ type: 'flow-close', flow: flow.id, reason })
-    return closeQuietly(flow.socket)
+    return closeUdp(flow.socket)
   }
 
   private sweep(): void {
@@ -175,6 +166,7 @@ export class UdpRelay extends RelayBase implements Relay {
   /** One datagram in one direction: every stream draws once per datagram, whatever the others decide. */
   private ingress(flow: Flow, dir: Direction, buf: Buffer): void {
     const n = ++flow.n[dir]
+    if (this.recording) this.record({ type: 'in', dir, flow: flow.id, n, bytes: buf.length, data: buf })
     const imp = this.imp[dir]
     if (this.plain[dir]) return this.send(flow, dir, buf)
     const d = flow.draws[dir]
@@ -234,6 +226,7 @@ export class UdpRelay extends RelayBase implements Relay {
     const c = this.counters[dir]
     c.forwarded++
     c.bytes += buf.length
+    if (this.recording) this.record({ type: 'out', dir, flow: flow.id, bytes: buf.length, data: buf })
   }
 
   /** Client addresses open now (for tests and the window). */
@@ -249,14 +242,4 @@ export class UdpRelay extends RelayBase implements Relay {
 function sameHost(from: string, target: string): boolean {
   const bare = (x: string): string => x.replace(/^::ffff:/i, '').toLowerCase()
   return bare(from) === bare(target) || target === '0.0.0.0' || target === '::'
-}
-
-function closeQuietly(socket: dgram.Socket): Promise<void> {
-  return new Promise((resolve) => {
-    try {
-      socket.close(() => resolve())
-    } catch {
-      resolve()
-    }
-  })
 }

@@ -11,6 +11,7 @@ import enHttp from './locales/en/http.json'
 import enLab from './locales/en/lab.json'
 import enLog from './locales/en/log.json'
 import enNet from './locales/en/net.json'
+import enPinger from './locales/en/pinger.json'
 import enRelay from './locales/en/relay.json'
 import enStream from './locales/en/stream.json'
 import enWire from './locales/en/wire.json'
@@ -24,6 +25,7 @@ import itHttp from './locales/it/http.json'
 import itLab from './locales/it/lab.json'
 import itLog from './locales/it/log.json'
 import itNet from './locales/it/net.json'
+import itPinger from './locales/it/pinger.json'
 import itRelay from './locales/it/relay.json'
 import itStream from './locales/it/stream.json'
 import itWire from './locales/it/wire.json'
@@ -43,7 +45,8 @@ export const en = {
   relay: enRelay,
   check: enCheck,
   stream: enStream,
-  net: enNet
+  net: enNet,
+  pinger: enPinger
 }
 
 export type Catalog = typeof en
@@ -66,7 +69,8 @@ export const LANGUAGES = {
     relay: itRelay,
     check: itCheck,
     stream: itStream,
-    net: itNet
+    net: itNet,
+    pinger: itPinger
   }
 } satisfies Record<string, Record<Namespace, object>>
 

@@ -10,11 +10,13 @@ import { udpServer } from './udp-server'
 import { udpClient } from './udp-client'
 import { httpServer } from './http-server'
 import { httpClient } from './http-client'
+import { pingServer } from './ping-server'
+import { pingClient } from './ping-client'
 
 export type { At, ClientDescription, FieldSpec, FieldValues, ProgramOptions, ServerDescription } from './kind'
 
-export const SERVERS: { [K in KindOfRole<'server'>]: ServerDescription<K> } = { 'tcp-server': tcpServer, 'udp-server': udpServer, 'http-server': httpServer }
-export const CLIENTS: { [K in KindOfRole<'client'>]: ClientDescription<K> } = { 'tcp-client': tcpClient, 'udp-client': udpClient, 'http-client': httpClient }
+export const SERVERS: { [K in KindOfRole<'server'>]: ServerDescription<K> } = { 'tcp-server': tcpServer, 'udp-server': udpServer, 'http-server': httpServer, 'udp-ping-server': pingServer }
+export const CLIENTS: { [K in KindOfRole<'client'>]: ClientDescription<K> } = { 'tcp-client': tcpClient, 'udp-client': udpClient, 'http-client': httpClient, 'udp-ping-client': pingClient }
 
 /** The description of a server or client kind. */
 export function describe(kind: EndpointKind): ServerDescription | ClientDescription | undefined {

@@ -92,9 +92,11 @@ export interface ClientDescription<K extends EndpointKind = EndpointKind> extend
     refusesEmpty: boolean
     /** The button that sends it. */
     action: Said
+    /** false: the program reads no line (the pinger's messages are its own): the panel shows the button alone. */
+    line?: false
   }
   /** The status words where they differ between kinds (a UDP client has no connection to speak of). */
-  status: { idle: Said; waiting: Said; closed: Said }
+  status: { idle: Said; waiting: Said; closed: Said; done?: (received: number) => Said; doneShort?: (received: number) => Said }
 }
 
 /** Text as the CLI and the window take whole numbers (digits only); anything else is NaN, which the schema refuses. */

@@ -12,17 +12,20 @@ import { ConsoleRegistry } from '../consoles/consoles'
 import { fullName, liveEndpoints, runningInOrder } from '../lab/endpoint-names'
 import { EventStore } from '../feed/event-store'
 import { draftCutNote, draftOf, LabController } from '../lab/lab-controller'
-import { familyMismatch } from '../lab/lab-state'
+import { familyMismatch, shownTab } from '../lab/lab-state'
+import { PingPlot } from '../pinger/PingPlot'
 import { ClientPanel } from '../lab/ClientPanel'
 import { FollowControl } from './FollowControl'
 import { Header } from './Header'
 import { ServerPanel } from '../lab/ServerPanel'
+import { RelayPanel } from '../relay/RelayPanel'
 import { ConnectionList } from '../stream/ConnectionList'
 import { ClientStreamFields, KeepOpenField } from '../stream/StreamFields'
 import { Splitter } from '../ui/Splitter'
 import { ViewTabs, type ViewTab } from './ViewTabs'
 import { mirroredLab, WindowFollow } from './window-follow'
 import { MAX_SHARED_TABS, type SharedView } from '../../../shared/window-views'
+import { kindIn } from '../../../shared/endpoint-kinds'
 import { loadViewMemory, saveViewMemory } from '../lab/view-memory'
 import { loadLogSize, loadTheme, loadZoom, saveLogSize, saveTheme, saveZoom, stepZoom, zoomDirection, type Theme } from '../ui/zoom'
 
@@ -51,6 +54,7 @@ export function App({ api, info }: { api: LabApi; info: HostInfo }): React.JSX.E
   const [logSize, setLogSize] = useState(loadLogSize)
   const [viewTab, setViewTab] = useState<ViewTab>('log')
   const [row, setRow] = useState<number | undefined>()
+  const [relayOpen, setRelayOpen] = useState(false)
   const follow = useMemo(() => new WindowFollow(api, info.session), [api, info.session])
   useEffect(() => follow.open(), [follow])
   const windows = useSyncExternalStore(follow.subscribe, follow.getSnapshot)
@@ -124,7 +128,7 @@ export function App({ api, info }: { api: LabApi; info: HostInfo }): React.JSX.E
         onZoom={onZoom}
         onTheme={setTheme}
       />
-      <main className="consoles" key={active}>
+      <main className={active === 'ping' ? 'consoles ping-lab' : !kindIn(active, 'relay') ? 'consoles' : lab.relay || relayOpen ? 'consoles with-relay' : 'consoles relay-closed'} key={active}>
         <ClientPanel
           lab={lab}
           registry={registry}
@@ -141,6 +145,10 @@ export function App({ api, info }: { api: LabApi; info: HostInfo }): React.JSX.E
           // A kind whose description gives its tabs the stream options (tcp-client) shows them.
           moreFields={(tab) => tab.fields.session !== undefined && <ClientStreamFields fields={tab.fields} onChange={(fields) => controller.changeClient(active, tab.key, fields)} />}
         />
+        {active === 'ping' && <PingPlot events={store} endpoint={shownTab(lab).endpointId} />}
+        {kindIn(active, 'relay') && (
+          <RelayPanel lab={lab} registry={registry} store={store} onOpen={setRelayOpen} onStart={(config) => void controller.startRelay(active, config)} onStop={() => void controller.stopRelay(active)} />
+        )}
         <ServerPanel
           lab={lab}
           registry={registry}

@@ -26,6 +26,8 @@ export function showWindowLine(consoles: ConsoleWriter, key: string, style: Wind
 }
 
 /** A client's read that the course's client could not decode: its console says so. */
+/** A relay's own record (a drop, a duplicate, a delay, a flow...), which its console shows as a line; not what it forwards. */
+const relayLine = (e: LabEvent): boolean => e.kind === 'drop' || e.kind === 'duplicate' || e.kind === 'delay' || e.kind === 'relay'
 const undecodable = (e: LabEvent): boolean => e.kind === 'recv' && e.role === 'client' && 'undecodable' in e.detail && e.detail.undecodable !== undefined
 
 export class EventRouter {
@@ -62,7 +64,7 @@ export class EventRouter {
 
   deliver = (input: LabEvent[]): void => {
     for (const e of this.store.add(input)) {
-      if (e.kind !== 'console' && e.kind !== 'error' && e.kind !== 'reset' && !undecodable(e)) continue
+      if (e.kind !== 'console' && e.kind !== 'error' && e.kind !== 'reset' && !undecodable(e) && !relayLine(e)) continue
       // A window's line waits only with the endpoint it names: otherwise nothing is on its way to say where it goes.
       const key = this.routes.get(e.endpoint) ?? (e.kind === 'console' && e.detail.window && !e.endpoint ? this.placeOf(e.detail.window.console) : undefined)
       if (key) this.show(key, e)
@@ -84,6 +86,8 @@ export class EventRouter {
         }
       }
     } else if (e.kind === 'error') this.consoles.write(key, `ERROR: ${eventWords(e, this.t())}`, 'error')
+    // The relay's console: what it did, a line each (a drop in red).
+    else if (relayLine(e)) this.consoles.write(key, eventWords(e, this.t()), e.kind === 'drop' ? 'error' : 'plain')
     // A server says "Connection reset by ..." itself; a client's reset is its failure.
     else if (e.kind === 'reset' && e.role === 'client') this.consoles.write(key, `ERROR: ${eventWords(e, this.t())}`, 'error')
     // Where the course's client would have stopped in decode(): said under the reply's line, which comes next.

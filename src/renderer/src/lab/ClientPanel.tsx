@@ -73,6 +73,7 @@ export function ClientPanel({ lab, registry, problem, onChange, onSelectTab, onN
           onSend(tab.key)
         }}
       >
+        {d.input.line !== false && (
         <label className="field grow">
           <span>{words(d.input.label)}</span>
           <input
@@ -87,6 +88,7 @@ export function ClientPanel({ lab, registry, problem, onChange, onSelectTab, onN
             onChange={(e) => onDraft(tab.key, e.target.value)}
           />
         </label>
+        )}
         {d.input.connects &&
           (tab.phase === 'connected' ? (
             <button type="button" onClick={() => onCancel(tab.key)} title={t('client.closeHint')} data-testid="client-close">

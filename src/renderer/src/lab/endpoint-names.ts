@@ -4,7 +4,7 @@
 
 import type { LabKind, LabState } from './lab-state'
 import { LABS, serverConsole } from './lab-state'
-import { parseConsoleKey } from '../../../shared/console-keys'
+import { consoleKey, parseConsoleKey } from '../../../shared/console-keys'
 import { LAB_ROWS, ROLES, type Role } from '../../../shared/endpoint-kinds'
 import { said, type Said } from '../../../shared/i18n/said'
 
@@ -51,6 +51,7 @@ export function liveEndpoints(labs: Record<LabKind, LabState>): EndpointName[] {
   for (const { kind } of LABS) {
     const lab = labs[kind]
     if (lab.run) out.push(nameOf(serverConsole(kind)))
+    if (lab.relay) out.push(nameOf(consoleKey(kind, 'relay')))
     for (const tab of lab.tabs) if (tab.endpointId) out.push(nameOf(tab.key))
   }
   return out
@@ -63,5 +64,5 @@ export function liveEndpoints(labs: Record<LabKind, LabState>): EndpointName[] {
  */
 export function runningInOrder(labs: Record<LabKind, LabState>, active: LabKind): string[] {
   const kinds = [active, ...LABS.map(({ kind }) => kind).filter((k) => k !== active)]
-  return kinds.flatMap((kind) => [labs[kind].run?.id, ...labs[kind].tabs.map((t) => t.endpointId)].filter((id): id is string => !!id))
+  return kinds.flatMap((kind) => [labs[kind].run?.id, labs[kind].relay?.id, ...labs[kind].tabs.map((t) => t.endpointId)].filter((id): id is string => !!id))
 }

@@ -8,6 +8,7 @@
 import type { CallError, EndpointConfig, EndpointInfo, HostInfo, LabApi, StoppedInfo } from '../../../shared/contract'
 import { EndpointLives, runningInfo, stoppedInfo, type Life } from '../feed/endpoint-lives'
 import { consoleKey, parseConsoleKey, printableLine, serverConsole } from '../../../shared/console-keys'
+import { relaysOf, withClientsTo } from '../relay/relay-state'
 import { kindInfo, kindOfId, ROLES } from '../../../shared/endpoint-kinds'
 import { clientOf } from '../../../shared/kinds'
 import type { Family, LabEvent, WindowLineStyle } from '../../../shared/events'
@@ -216,6 +217,7 @@ export class LabController {
     this.commit({ ...now, labs: withRememberedTabs(restored.labs, this.rememberedTabs), family: restored.family, active })
     this.readInput()
     this.routeRunning(restored.routes)
+    this.showRelays(running)
     for (const id of ids) if (!this.router.has(id)) this.router.route(id, this.stoppedConsole(id))
   }
 
@@ -258,10 +260,12 @@ export class LabController {
     // A tab with nothing in its input or console may take the client of its number.
     const quiet = (key: string): boolean => !now.drafts[key] && !this.spoken.has(key)
     const adopted = adoptEndpoints(now.labs, running, (id) => this.router.has(id), now.family, stopped, quiet)
-    if (adopted.routes.length === 0) return
-    this.commit({ ...now, labs: adopted.labs })
-    this.readInput()
-    this.routeRunning(adopted.routes)
+    if (adopted.routes.length > 0) {
+      this.commit({ ...now, labs: adopted.labs })
+      this.readInput()
+      this.routeRunning(adopted.routes)
+    }
+    this.showRelays(running)
   }
 
   /**
@@ -274,6 +278,9 @@ export class LabController {
     // A server (or any endpoint of a role with one console per lab) shows in its lab's panel; a client in its tab.
     if (!ROLES[kindInfo(life.config.kind).role].numbered) {
       if (!life.stopped) return
+      // A relay that stopped (another window's Stop): the clients go straight to the server again.
+      const relayLab = labOf(id)
+      if (this.view.labs[relayLab].relay?.id === id) return this.update(relayLab, (lab) => withClientsTo({ ...lab, relay: undefined }, lab.server.port, this.view.family))
       const labs = withStoppedServers(this.view.labs, [id])
       if (labs === this.view.labs) return
       // Its fields, which said what it ran with, follow the toggle again.
@@ -425,6 +432,42 @@ export class LabController {
     }
   }
 
+  // ---- the relay between the clients and the server (relay/RelayPanel.tsx) ---------------
+
+  /** Starts the lab's relay: the client tabs whose port the student did not type then reach the server through it. */
+  async startRelay(kind: LabKind, config: EndpointConfig): Promise<void> {
+    const key = consoleKey(kind, 'relay')
+    this.setProblem(key)
+    try {
+      const ep = await this.startOwn(config, key)
+      this.update(kind, (lab) => withClientsTo({ ...lab, relay: { id: ep.id, local: ep.local } }, String(ep.local?.port ?? lab.server.port), this.view.family))
+    } catch (err) {
+      this.failed(key, err)
+    }
+  }
+
+  /** Stops the relay: the clients go straight to the server again. */
+  async stopRelay(kind: LabKind): Promise<void> {
+    const relay = this.view.labs[kind].relay
+    if (!relay) return
+    try {
+      await this.api.stop(relay.id)
+    } catch (err) {
+      this.failed(consoleKey(kind, 'relay'), err, relay.id)
+    } finally {
+      this.update(kind, (lab) => withClientsTo({ ...lab, relay: undefined }, lab.server.port, this.view.family))
+    }
+  }
+
+  /** A relay that runs (started before a reload, or by another window) shows in its lab's panel. */
+  private showRelays(running: readonly EndpointInfo[]): void {
+    for (const [kind, relay] of relaysOf(running)) {
+      if (this.view.labs[kind].relay?.id === relay.id) continue
+      this.router.route(relay.id, consoleKey(kind, 'relay'))
+      this.update(kind, (lab) => withClientsTo({ ...lab, relay }, String(relay.local?.port ?? lab.server.port), this.view.family))
+    }
+  }
+
   async connect(kind: LabKind, key: string): Promise<void> {
     this.unfollow(kind, key)
     this.setTab(kind, key, { phase: 'connecting' })
@@ -464,7 +507,8 @@ export class LabController {
       if (!id) return this.setTab(kind, key, { phase: 'idle' })
       // Said once the client exists and before anything is sent: it comes before what the exchange
       // prints, and it names the client, so that a window that adopts the client shows it in its tab.
-      await this.say(key, 'input', line, id)
+      // A program that reads no line (the pinger) has nothing typed to echo.
+      if (clientOf(kind).input.line !== false) await this.say(key, 'input', line, id)
       // Cancelled while its endpoint was being started: that endpoint goes too.
       if (this.cancelled.has(key)) {
         await this.api.stop(id).catch(() => undefined)

@@ -82,7 +82,7 @@ export function clientStatus(lab: LabKind, tab: ClientTab): Said {
     case 'waiting':
       return words.waiting
     case 'done':
-      return said('lab:status.done', { count: tab.received ?? 0 })
+      return words.done?.(tab.received ?? 0) ?? said('lab:status.done', { count: tab.received ?? 0 })
     case 'failed':
       return said('lab:status.failed')
     case 'cancelled':
@@ -106,7 +106,7 @@ export function clientStatusShort(lab: LabKind, tab: ClientTab): Said {
     case 'waiting':
       return said('lab:status.short.waiting')
     case 'done':
-      return said('lab:status.short.done', { count: tab.received ?? 0 })
+      return clientOf(lab).status.doneShort?.(tab.received ?? 0) ?? said('lab:status.short.done', { count: tab.received ?? 0 })
     default:
       return clientStatus(lab, tab)
   }
@@ -148,6 +148,8 @@ export interface LabState {
   server: ServerFields
   run?: ServerRun
   serverBusy: boolean
+  /** The relay between the lab's clients and its server, while it runs (relay/RelayPanel.tsx). */
+  relay?: ServerRun
   tabs: ClientTab[]
   activeTab: string
   nextTab: number

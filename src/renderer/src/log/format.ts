@@ -11,7 +11,14 @@ export function endpointsOf(e: LabEvent): { source: string; destination: string 
     case 'recv':
     case 'queued':
     case 'accept':
+    case 'drop':
+    case 'duplicate':
+    case 'delay':
+      // (A relay drops, duplicates or delays what came in to it: from the peer it came from.)
       return { source: show(e.remote), destination: show(e.local) }
+    case 'ping':
+      // A ping the server dropped came from the client, as its RECV row did.
+      return e.detail.what === 'drop' ? { source: show(e.remote), destination: show(e.local) } : { source: show(e.local), destination: show(e.remote) }
     default:
       return { source: show(e.local), destination: show(e.remote) }
   }

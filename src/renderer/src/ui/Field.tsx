@@ -7,7 +7,9 @@ export function TextField(props: {
   testId: string
   disabled?: boolean
   wide?: boolean
-  inputMode?: 'numeric' | 'text' | 'url'
+  inputMode?: 'numeric' | 'decimal' | 'text' | 'url'
+  /** Words shown while the field is empty (what empty means). */
+  placeholder?: string
   /** Shown on hover: the whole value, when it is longer than the field. */
   title?: string
 }): React.JSX.Element {
@@ -20,6 +22,7 @@ export function TextField(props: {
         disabled={props.disabled}
         inputMode={props.inputMode}
         title={props.title}
+        placeholder={props.placeholder}
         // What a field holds is data (an address, a port, a size, a folder): never translated.
         translate="no"
         spellCheck={false}

@@ -8,7 +8,7 @@
 import { useCallback, useEffect, useMemo, useRef, useState, useSyncExternalStore } from 'react'
 import { useTranslation } from 'react-i18next'
 import type { TFunction } from 'i18next'
-import type { Role } from '../../../shared/events'
+import type { Role, SockAddr } from '../../../shared/events'
 import { formatSockAddr } from '../../../shared/events'
 import type { Conversation } from '../../../shared/wire'
 import { roleSaid } from '../../../shared/wire'
@@ -57,7 +57,7 @@ export function Ladder({ store, events, zero, zoom, nameOf }: Props): React.JSX.
   const chosen = store.conversation(store.selection.conversation) ?? conversations.at(-1)
   const labZero = store.status?.labZero ?? 0
   const ladder = useMemo(
-    () => (chosen ? buildLadder(chosen, store.packetsOf(chosen.id), events.all(), labZero) : undefined),
+    () => (chosen ? buildLadder(chosen, store.packetsOf(chosen.id), events.all(), labZero, { conversations, packetsOf: (id) => store.packetsOf(id) }) : undefined),
     // The store's version and the events received stand for their contents.
     [chosen, store, events, labZero, version, received]
   )
@@ -102,7 +102,7 @@ export function Ladder({ store, events, zero, zoom, nameOf }: Props): React.JSX.
       </div>
       <div className="ladder-box" ref={box} data-testid="ladder-box">
         {ladder ? (
-          <LadderSvg rows={ladder.rows} conversation={ladder.conversation} name={worded(t, names.get(ladder.conversation.id) ?? conversationName(ladder.conversation, 0))} ends={{ client: ladder.ends.client && nameOf(ladder.ends.client.endpoint), server: ladder.ends.server && nameOf(ladder.ends.server.endpoint) }} store={store} width={width} fitHeight={whole ? boxHeight : undefined} zoom={zoom} zero={zero() || ladder.conversation.firstTime} />
+          <LadderSvg rows={ladder.rows} columns={ladder.columns} addresses={ladder.addresses} name={worded(t, names.get(ladder.conversation.id) ?? conversationName(ladder.conversation, 0))} ends={{ client: ladder.ends.client && nameOf(ladder.ends.client.endpoint), relay: ladder.ends.relay && nameOf(ladder.ends.relay.endpoint), server: ladder.ends.server && nameOf(ladder.ends.server.endpoint) }} store={store} width={width} fitHeight={whole ? boxHeight : undefined} zoom={zoom} zero={zero() || ladder.conversation.firstTime} />
         ) : (
           // Without packets there is nothing to draw: say so, rather than ask the student to pick one.
           <p className="wire-empty">{store.status?.state === 'unavailable' ? t('ladder.noCapture') : t('ladder.pickOne')}</p>
@@ -120,7 +120,9 @@ function ladderSummary(t: TFunction<'wire'>, c: Conversation): string {
 
 interface SvgProps {
   rows: LadderRow[]
-  conversation: Conversation
+  /** The lines left to right, and the address each stands for. */
+  columns: Role[]
+  addresses: Partial<Record<Role, SockAddr>>
   /** As the picker names it. */
   name: string
   ends: Partial<Record<Role, string | undefined>>
@@ -145,14 +147,11 @@ function columnEms(texts: readonly string[], least: number, pad: number): number
   return Math.max(least, CHAR_EM * Math.max(0, ...texts.map((t) => t.length)) + pad)
 }
 
-function LadderSvg({ rows, conversation, name, ends, store, width, fitHeight, zoom, zero }: SvgProps): React.JSX.Element {
+function LadderSvg({ rows, columns, addresses, name, ends, store, width, fitHeight, zoom, zero }: SvgProps): React.JSX.Element {
   const { t } = useTranslation('wire')
   const fs = 14 * zoom
   // Row heights depend on the font alone: the scale that fits them is known before the layout.
   const natural = (HEAD_EM + rows.reduce((h, r) => h + (r.kind === 'packet' ? PACKET_EM : CALL_EM), 0) + 1) * fs
-  const scale = fitHeight === undefined ? 1 : Math.min(1, Math.max(1, fitHeight - 2) / natural)
-  // The width the box gives, in the ladder's own (unscaled) units.
-  const room = width / scale
   const seconds = (t: number): string => ((t - zero) / 1e6).toFixed(6)
   const callTexts = (side: Role): string[] => rows.flatMap((r) => (r.kind === 'call' && r.side === side ? [worded(t, r.label)] : []))
   // Each column as wide as its longest text: times grow with the lab's age, and recvfrom()'s words
@@ -160,10 +159,20 @@ function LadderSvg({ rows, conversation, name, ends, store, width, fitHeight, zo
   const timeW = columnEms(rows.map((r) => seconds(r.time)), 6.2, 1) * fs
   const clientCallW = columnEms(callTexts('client'), 15, 1.2) * fs
   const serverCallW = columnEms(callTexts('server'), 15, 1.2) * fs
+  // A relay's line stands between them, its calls to its right (relay-ladder.ts).
+  const relayed = columns.includes('relay')
+  const relayCallW = relayed ? columnEms(callTexts('relay'), 10, 1.2) * fs : 0
   const middleMin = 20 * fs
-  const w = Math.max(room, timeW + clientCallW + serverCallW + middleMin)
+  const least = timeW + clientCallW + serverCallW + relayCallW + middleMin
+  // Whole: scaled to the box's height, and (three lines are wide) to its width too.
+  const scale = fitHeight === undefined ? 1 : Math.min(1, Math.max(1, fitHeight - 2) / natural, relayed ? width / least : 1)
+  // The width the box gives, in the ladder's own (unscaled) units.
+  const room = width / scale
+  const w = Math.max(room, least)
   const clientX = timeW + clientCallW
   const serverX = w - serverCallW
+  // Room left of the relay's line for both addresses under the names, its calls on its right.
+  const relayX = clientX + Math.max(12 * fs, (serverX - clientX - relayCallW) / 2)
   const head = HEAD_EM * fs
   const packetH = PACKET_EM * fs
   const callH = CALL_EM * fs
@@ -176,7 +185,7 @@ function LadderSvg({ rows, conversation, name, ends, store, width, fitHeight, zo
   const height = y + fs
   const selectedPacket = store.selection.packet
   const selectedCall = store.selection.call?.seq
-  const x = (side: Role): number => (side === 'client' ? clientX : serverX)
+  const x = (side: Role): number => (side === 'client' ? clientX : side === 'relay' ? relayX : serverX)
 
   return (
     <svg className="ladder-svg" width={w * scale} height={height * scale} viewBox={`0 0 ${w} ${height}`} role="img" aria-label={t('ladder.of', { name })} style={{ fontSize: fs }} data-text-px={(fs * scale).toFixed(1)}>
@@ -191,22 +200,21 @@ function LadderSvg({ rows, conversation, name, ends, store, width, fitHeight, zo
       <text x={timeW - fs * 0.5} y={fs * 1.3} textAnchor="end" className="ladder-muted">
         {t('columns.time')}
       </text>
-      {(['client', 'server'] as const).map((side) => (
+      {columns.map((side) => (
         <g key={side}>
           <text x={x(side)} y={fs * 1.3} textAnchor="middle" className="ladder-end">
             {/* A lab's own name already says its role ("Client 1 TCP", "Server TCP"): it stands alone. */}
-            {ends[side] || t(`ladder.end.${side}`)}
-            {/* t('ladder.end.client') t('ladder.end.server') */}
+            {ends[side] || (side === 'relay' ? sayIn(t, roleSaid('relay')) : side === 'client' ? t('ladder.end.client') : t('ladder.end.server'))}
           </text>
           <text x={x(side)} y={fs * 2.6} textAnchor="middle" className="ladder-muted" {...DATA_SVG}>
-            {formatSockAddr(side === 'client' ? conversation.client : conversation.server)}
+            {addresses[side] ? formatSockAddr(addresses[side]) : ''}
           </text>
           <line x1={x(side)} x2={x(side)} y1={head - fs * 0.4} y2={height - fs * 0.5} className="ladder-line" />
         </g>
       ))}
       {placed.map(({ row, y: top }) =>
         row.kind === 'packet' ? (
-          <PacketArrow key={`p${row.packet.no}`} row={row} top={top} fs={fs} fromX={x(row.from)} toX={x(row.from === 'client' ? 'server' : 'client')} timeX={timeW - fs * 0.5} time={seconds(row.time)} selected={row.packet.no === selectedPacket} store={store} />
+          <PacketArrow key={`p${row.packet.no}`} row={row} top={top} fs={fs} fromX={x(row.from)} toX={x(row.to)} timeX={timeW - fs * 0.5} time={seconds(row.time)} selected={row.packet.no === selectedPacket} store={store} />
         ) : (
           <CallMark key={`c${row.event.seq}`} row={row} top={top} fs={fs} lineX={x(row.side)} timeX={timeW - fs * 0.5} time={seconds(row.time)} selected={row.event.seq === selectedCall} store={store} />
         )
@@ -237,7 +245,7 @@ function PacketArrow({ row, top, fs, fromX, toX, timeX, time, selected, store }:
   }
   const { t } = useTranslation('wire')
   const label = worded(t, row.label)
-  const to = roleSaid(row.from === 'client' ? 'server' : 'client')
+  const to = roleSaid(row.to)
   const words = row.words && sayIn(t, row.words)
   const name = words ? t('ladder.arrowWords', { from: sayIn(t, roleSaid(row.from)), to: sayIn(t, to), label, words }) : t('ladder.arrow', { from: sayIn(t, roleSaid(row.from)), to: sayIn(t, to), label })
   return (

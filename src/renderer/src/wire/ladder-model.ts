@@ -8,7 +8,8 @@
 // (CaptureStatus.labZeroBound). Only where a call and a packet bear the same µs does what the
 // matcher knows decide: a call before the packet it sent, after the packet it read.
 
-import type { LabEvent, Side, SockAddr } from '../../../shared/events'
+import type { LabEvent, Role, Side, SockAddr } from '../../../shared/events'
+import { relayLadder, relayLegs, type OtherConversations } from './relay-ladder'
 import { formatSockAddr } from '../../../shared/events'
 import { matchConnections } from '../../../shared/match-connections'
 import type { ConnectionMatch, Conversation, PacketCalls, WirePacket } from '../../../shared/wire'
@@ -19,15 +20,19 @@ import { windowT } from '../i18n/window-t'
 
 /** `time` is what the row prints and places it (the packet's or the call's own, in µs since the epoch); `tie` orders equal times. */
 export type LadderRow =
-  | { kind: 'packet'; time: number; tie: number; packet: WirePacket; from: Side; label: string | Said; words?: Said; calls?: PacketCalls }
+  | { kind: 'packet'; time: number; tie: number; packet: WirePacket; from: Role; to: Role; label: string | Said; words?: Said; calls?: PacketCalls }
   /** `label`: a Said, or the call's own name (`close()`) or the event's info, as they are. */
-  | { kind: 'call'; time: number; tie: number; event: LabEvent; side: Side; label: string | Said }
+  | { kind: 'call'; time: number; tie: number; event: LabEvent; side: Role; label: string | Said }
 
 export interface Ladder {
   conversation: Conversation
   rows: LadderRow[]
   /** The lab endpoints at each end, when they are the lab's own. */
-  ends: Partial<Record<Side, ConnectionMatch>>
+  ends: Partial<Record<Role, ConnectionMatch>>
+  /** The vertical lines, left to right: client and server, or client, relay and server when the lab's relay is between them (relay-ladder.ts). */
+  columns: Role[]
+  /** The address each line stands for. */
+  addresses: Partial<Record<Role, SockAddr>>
 }
 
 /** The arrow's label: flags and numbers, as the wire view shows them (data); a datagram in words. */
@@ -60,6 +65,12 @@ export function callLabel(e: LabEvent): string | Said {
       return e.detail.reset.atLeast ? said('wire:ladder.call.closeUnreadAtLeast', { count: e.detail.reset.unread }) : said('wire:ladder.call.closeUnread', { count: e.detail.reset.unread })
     case 'reset':
       return said('wire:ladder.call.reset')
+    case 'drop':
+      return said('relay:ladder.drop', { seed: e.detail.seed })
+    case 'duplicate':
+      return said('relay:ladder.duplicate')
+    case 'delay':
+      return said('relay:ladder.delay', { delay: e.detail.delayMs })
     default:
       return eventWords(e, windowT())
   }
@@ -70,7 +81,7 @@ const SHOWN_KINDS = new Set<LabEvent['kind']>(['connect', 'queued', 'accept', 's
 const sameAddr = (a: SockAddr | undefined, b: SockAddr): boolean => !!a && a.port === b.port && (a.address === b.address || a.address === '0.0.0.0' || a.address === '::')
 
 /** The events of one end of the conversation: its connection's (TCP), or its datagrams with the other end (UDP). */
-function eventsOf(m: ConnectionMatch, v: Conversation, events: readonly LabEvent[]): LabEvent[] {
+export function eventsOf(m: ConnectionMatch, v: Conversation, events: readonly LabEvent[]): LabEvent[] {
   const peer = m.role === 'client' ? v.server : v.client
   return events.filter((e) => e.endpoint === m.endpoint && SHOWN_KINDS.has(e.kind) && (v.proto === 'TCP' ? e.conn === m.conn : sameAddr(e.remote, peer)))
 }
@@ -80,21 +91,15 @@ function eventsOf(m: ConnectionMatch, v: Conversation, events: readonly LabEvent
  * @param events the lab's events (those of other endpoints are passed over)
  * @param labZero LabEvent.time 0 in µs since the epoch
  */
-export function buildLadder(conversation: Conversation, packets: readonly WirePacket[], events: readonly LabEvent[], labZero: number): Ladder {
+export function buildLadder(conversation: Conversation, packets: readonly WirePacket[], events: readonly LabEvent[], labZero: number, others?: OtherConversations): Ladder {
   const candidates = events.filter((e) => e.local && e.remote && e.kind !== 'console')
   const match = matchConnections(packets, [conversation], candidates, labZero)
   const ends: Ladder['ends'] = {}
   for (const m of match.connections) ends[m.role] ??= m
-  const rows: LadderRow[] = packets.map((p) => ({
-    kind: 'packet',
-    time: p.time,
-    tie: 0,
-    packet: p,
-    from: p.sender ?? (p.src.port === conversation.client.port && p.src.address === conversation.client.address ? 'client' : 'server'),
-    label: packetLabel(p),
-    words: stepSaid(p),
-    calls: match.calls.get(p.no)
-  }))
+  // The lab's relay at one end: both its legs, on three lines.
+  const legs = others && relayLegs(conversation, ends, others.conversations, events)
+  if (legs && others) return relayLadder(legs, others, events, candidates, labZero)
+  const rows: LadderRow[] = packetRows(conversation, packets, match.calls, { client: 'client', server: 'server' })
   // The calls that put a packet on the wire: at the same µs as a packet, they go above it.
   const senders = new Set<number>()
   for (const p of packets) {
@@ -112,7 +117,15 @@ export function buildLadder(conversation: Conversation, packets: readonly WirePa
   }
   // Equal times and ties keep the order they were pushed in (packets first, then each side's calls in seq order).
   rows.sort((x, y) => x.time - y.time || x.tie - y.tie)
-  return { conversation, rows, ends }
+  return { conversation, rows, ends, columns: ['client', 'server'], addresses: { client: conversation.client, server: conversation.server } }
+}
+
+/** One conversation's packets as rows, each from the line its sender stands on to the other's (`lines`: which line each end of it is). */
+export function packetRows(v: Conversation, packets: readonly WirePacket[], calls: Map<number, PacketCalls>, lines: Record<Side, Role>): LadderRow[] {
+  return packets.map((p) => {
+    const sender: Side = p.sender ?? (p.src.port === v.client.port && p.src.address === v.client.address ? 'client' : 'server')
+    return { kind: 'packet', time: p.time, tie: 0, packet: p, from: lines[sender], to: lines[sender === 'client' ? 'server' : 'client'], label: packetLabel(p), words: stepSaid(p), calls: calls.get(p.no) }
+  })
 }
 
 /** The conversation an event of the packet log belongs to (its connection, or its datagram's exchange), if captured. */
