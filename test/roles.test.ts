@@ -11,7 +11,7 @@ import { fullName, nameOf } from '../src/renderer/src/lab/endpoint-names'
 import { LABS } from '../src/renderer/src/lab/lab-state'
 import { filterEntries } from '../src/renderer/src/log/log-endpoints'
 import { socketActivity } from '../src/renderer/src/wire/socket-activity'
-import { portOfEvent } from '../src/session/lab-capture'
+import { portsOfEvent } from '../src/session/lab-capture'
 import { english, italian } from './helpers/words'
 
 const addr = (port: number) => ({ address: '127.0.0.1', port, family: 'IPv4' as const })
@@ -57,10 +57,13 @@ describe('the table of roles', () => {
   })
 
   it('the capture covers the port a relay listens on and the port it forwards to, as a server and a client', () => {
-    expect(portOfEvent(ev({ role: 'relay', kind: 'listen', local: addr(9000) }))).toBe(9000)
-    expect(portOfEvent(ev({ role: 'relay', kind: 'connect', local: addr(50000), remote: addr(12000) }))).toBe(12000)
-    expect(portOfEvent(ev({ role: 'client', kind: 'send', proto: 'UDP', local: addr(50001), remote: addr(12000) }))).toBe(12000)
-    expect(portOfEvent(ev({ role: 'server', kind: 'send', proto: 'UDP', local: addr(12000), remote: addr(50001) }))).toBeUndefined()
+    const target = { host: '127.0.0.1', port: 12000 }
+    const listening = { what: 'listening', proto: 'udp', target, seed: 1, c2s: {}, s2c: {} }
+    expect(portsOfEvent(ev({ role: 'relay', kind: 'relay', local: addr(9000), remote: addr(12000), detail: listening } as never))).toEqual([9000, 12000])
+    // Its sends back to a client's own port need no capture of their own.
+    expect(portsOfEvent(ev({ role: 'relay', kind: 'send', proto: 'UDP', local: addr(9000), remote: addr(50000) }))).toEqual([])
+    expect(portsOfEvent(ev({ role: 'client', kind: 'send', proto: 'UDP', local: addr(50001), remote: addr(12000) }))).toEqual([12000])
+    expect(portsOfEvent(ev({ role: 'server', kind: 'send', proto: 'UDP', local: addr(12000), remote: addr(50001) }))).toEqual([])
   })
 
   it("a relay's socket state is a listener's: it listens, then serves the connection it accepted", () => {

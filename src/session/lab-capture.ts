@@ -87,13 +87,14 @@ export function portsOfConfig(config: EndpointConfig): number[] {
 }
 
 /** The port an event shows the lab using: a bound port (a server's, a relay's), the port a client (or a relay) talks to. */
-export function portOfEvent(e: LabEvent): number | undefined {
-  if ((e.kind === 'listen' || e.kind === 'bind') && e.local) return e.local.port
-  if (e.kind === 'relay' && e.detail.what === 'listening') return e.local?.port ?? e.detail.target.port
-  // A relay's sends go to its server (its config's port) and back to each client's own port, which no capture need cover.
-  if (e.role === 'relay') return undefined
-  if (ROLES[e.role].dials && (e.kind === 'connect' || e.kind === 'send') && e.remote) return e.remote.port
-  return undefined
+export function portsOfEvent(e: LabEvent): number[] {
+  if ((e.kind === 'listen' || e.kind === 'bind') && e.local) return [e.local.port]
+  // A relay: the port it listens on and its server's (which may run outside socklab).
+  if (e.kind === 'relay' && e.detail.what === 'listening') return [...(e.local ? [e.local.port] : []), e.detail.target.port]
+  // A relay's other sends go to its server (covered above) and back to each client's own port, which no capture need cover.
+  if (e.role === 'relay') return []
+  if (ROLES[e.role].dials && (e.kind === 'connect' || e.kind === 'send') && e.remote) return [e.remote.port]
+  return []
 }
 
 /** The port an HTTP client's URL names (80 when it names none). */
@@ -313,9 +314,9 @@ export class LabCapture extends EventEmitter<LabCaptureEvents> {
 
   private onEvent = (e: LabEvent): void => {
     this.resets.note(e)
-    const port = portOfEvent(e)
     // A server on port 0 is known only now; a client's port was covered before it started.
-    if (port !== undefined && !this.ports.has(port)) void this.cover([port])
+    const ports = portsOfEvent(e).filter((port) => !this.ports.has(port))
+    if (ports.length > 0) void this.cover(ports)
   }
 
   /** Whether capture is possible here; sets the state and the sentence when it is not. */

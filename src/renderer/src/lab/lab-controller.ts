@@ -185,6 +185,21 @@ export class LabController {
    * tab), then every event to the log and the consoles.
    */
   private take(batch: readonly LabEvent[], replay: boolean): void {
+    if (replay) return this.takeInOrder(batch, true)
+    // Live, in the feed's order: what a batch holds before an endpoint's start is shown before the
+    // start is adopted (a tab with a line of its own is no longer free to take another window's
+    // client), whatever the batching; what comes after it finds its panel or tab.
+    let from = 0
+    for (let i = 0; i < batch.length; i++) {
+      if (batch[i].kind !== 'lifecycle' || i === from) continue
+      this.takeInOrder(batch.slice(from, i), false)
+      from = i
+    }
+    this.takeInOrder(from === 0 ? batch : batch.slice(from), false)
+  }
+
+  /** A part of a batch: its lifecycle first, then every event to the log and the consoles. */
+  private takeInOrder(batch: readonly LabEvent[], replay: boolean): void {
     const changed = this.lives.apply(batch)
     const fresh = changed.filter((id) => !this.router.has(id) && labOf(id) in this.view.labs)
     for (const id of changed) if (this.router.has(id)) this.showLife(id)
