@@ -21,7 +21,7 @@ const IT = { env: langEnv('it') }
 const EN = { env: langEnv('en') }
 
 /** The lines that are data in every language: the lists of programs, and blank lines. */
-const DATA_LINES = new Set(['', '  tcp-server   tcp-client   udp-server   udp-client   http-server   http-client', '  web', '  watch', '  relay   udp-ping   udp-ping-server', '  check tcp-server|udp-server|http-server|tcp-client|udp-client|udp-ping-client'])
+const DATA_LINES = new Set(['', '  tcp-server   tcp-client   udp-server   udp-client   http-server   http-client', '  web', '  watch', '  relay   udp-ping   udp-ping-server', '  check tcp-server|udp-server|http-server|tcp-client|udp-client|udp-ping-client', '  addresses [--json]'])
 
 /** The words of each line of a usage text after `-->` (or the whole line where it has none). */
 const wordsOf = (text: string): string[] => text.split('\n').map((line) => line.replace(/^.*?--> /, ''))
@@ -160,7 +160,7 @@ describe('every word of the usage texts comes from the catalog (pseudo locale)',
     return rest
   }
   /** Words that are syntax, not prose: programs and options. */
-  const SYNTAX = new Set(['socklab', 'tcp', 'udp', 'http', 'server', 'client', 'web', 'watch', 'recv', 'size', 'idle', 'timeout', 'concurrent', 'once', 'dotfiles', 'no', 'open', 'force', 'lang', 'it', 'en', 'URL', 'pcapng', 'relay', 'ping', 'keep', 'session', 'chunks', 'chunk', 'delay', 'nodelay', 'MS', 'check'])
+  const SYNTAX = new Set(['socklab', 'tcp', 'udp', 'http', 'server', 'client', 'web', 'watch', 'recv', 'size', 'idle', 'timeout', 'concurrent', 'once', 'dotfiles', 'no', 'open', 'force', 'lang', 'it', 'en', 'URL', 'pcapng', 'relay', 'ping', 'keep', 'session', 'chunks', 'chunk', 'delay', 'nodelay', 'MS', 'check', 'addresses', 'json'])
 
   it('leaves no English outside the catalog strings', () => {
     setCliLang('pseudo')

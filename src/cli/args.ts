@@ -293,6 +293,8 @@ export function topUsage(): string {
     '  relay   udp-ping   udp-ping-server',
     t('check:usage.top'),
     '  check tcp-server|udp-server|http-server|tcp-client|udp-client|udp-ping-client',
+    t('net:top'),
+    '  addresses [--json]',
     '',
     t('cli:top.lang')
   ].join('\n')

@@ -12,6 +12,7 @@ import { closeInput, runProgram } from './programs'
 import { runWatch } from './watch'
 import { isNetworkCommand, runNetworkCommand } from './network-commands'
 import { runCheckCommand } from './check-command'
+import { runAddresses } from './addresses'
 import { EMPTY_SEND } from '../engine/errors'
 import { said } from '../shared/i18n/said'
 import { setCliLang, spoken, takeLang } from './words'
@@ -48,6 +49,13 @@ async function run(argv: string[]): Promise<number> {
   if (command === 'check') {
     try {
       return await runCheckCommand(rest)
+    } catch (err) {
+      return fail(spoken(err), err instanceof UsageError ? 2 : 1)
+    }
+  }
+  if (command === 'addresses') {
+    try {
+      return runAddresses(rest)
     } catch (err) {
       return fail(spoken(err), err instanceof UsageError ? 2 : 1)
     }

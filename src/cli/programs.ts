@@ -15,6 +15,7 @@ import { cliT, cliWords, saidOf, spoken } from './words'
 import { runBrowserHost } from './web'
 import { ENDPOINT_KINDS, ROLES } from '../shared/endpoint-kinds'
 import { describe, type ClientDescription } from '../shared/kinds'
+import { loopbackNote } from './addresses'
 
 export async function runProgram(command: Command, o: Options): Promise<number> {
   if (command === 'web') return runBrowserHost(o)
@@ -105,6 +106,9 @@ function flushLines(): void {
 /** Starts a server and keeps it running until Ctrl-C (or SIGTERM), then releases the port. */
 async function serve(lab: Lab, config: EndpointConfig): Promise<number> {
   await lab.start(config)
+  // A partner's PC cannot reach a server on loopback: socklab's note, one line, on stderr.
+  const note = loopbackNote('address' in config ? config.address : undefined)
+  if (note) process.stderr.write(`${note}\n`)
   return new Promise((resolve) => {
     const shutdown = (): void => {
       void lab.stopAll().then(() => {

@@ -57,7 +57,8 @@ export function explainError(err: unknown, where: Where = {}): LabError {
         // t('error:action.listen') t('error:action.bind') t('error:action.connect') t('error:action.use')
         return said('error:access', { action: said(`error:action.${where.action ?? 'use'}`), at: at ?? said('error:thatAddress') })
       case 'ECONNREFUSED':
-        return said('error:refused', { at: at ?? said('error:theServer') })
+        // Another PC's refusal may be a firewall's reset (a tcp-reset REJECT): the same RST as no server.
+        return at && !isLoopbackAddress(where.address!) ? said('error:refusedRemote', { at }) : said('error:refused', { at: at ?? said('error:theServer') })
       case 'ECONNRESET':
         return said('error:reset', { at: at ?? said('error:thePeer') })
       case 'EPIPE':
@@ -81,6 +82,12 @@ export function explainError(err: unknown, where: Where = {}): LabError {
     }
   })()
   return new LabError(s, code)
+}
+
+/** 127.x.x.x, ::1 (also as ::ffff:127.x.x.x, or the name localhost): this machine's loopback. */
+export function isLoopbackAddress(address: string): boolean {
+  const a = address.replace(/^::ffff:/i, '').toLowerCase()
+  return a === '::1' || a.startsWith('127.') || a === 'localhost'
 }
 
 /** The peer reset the connection (or closed it under our write): a reset, not our failure. */

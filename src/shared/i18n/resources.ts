@@ -10,6 +10,7 @@ import enEvent from './locales/en/event.json'
 import enHttp from './locales/en/http.json'
 import enLab from './locales/en/lab.json'
 import enLog from './locales/en/log.json'
+import enNet from './locales/en/net.json'
 import enPinger from './locales/en/pinger.json'
 import enRelay from './locales/en/relay.json'
 import enStream from './locales/en/stream.json'
@@ -23,6 +24,7 @@ import itEvent from './locales/it/event.json'
 import itHttp from './locales/it/http.json'
 import itLab from './locales/it/lab.json'
 import itLog from './locales/it/log.json'
+import itNet from './locales/it/net.json'
 import itPinger from './locales/it/pinger.json'
 import itRelay from './locales/it/relay.json'
 import itStream from './locales/it/stream.json'
@@ -43,6 +45,7 @@ export const en = {
   relay: enRelay,
   check: enCheck,
   stream: enStream,
+  net: enNet,
   pinger: enPinger
 }
 
@@ -66,6 +69,7 @@ export const LANGUAGES = {
     relay: itRelay,
     check: itCheck,
     stream: itStream,
+    net: itNet,
     pinger: itPinger
   }
 } satisfies Record<string, Record<Namespace, object>>
