@@ -198,6 +198,7 @@ export function CheckOpener({ api, family }: { api: LabApi; family: Family }): R
     <>
       <button
         type="button"
+        className="tab"
         onClick={() => {
           setOpen(true)
           setOpened(true)
