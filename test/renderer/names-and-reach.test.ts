@@ -57,7 +57,7 @@ describe('reachOf', () => {
     }
     expect(italian(reachOf('0.0.0.0', true).short)).toBe('altre macchine possono inviargli datagrammi')
     expect(english(reachOf('0.0.0.0', true).short)).toBe('other machines can send it datagrams')
-    expect(italian(reachOf('0.0.0.0').short)).toBe('altre macchine possono connettersi')
+    expect(italian(reachOf('0.0.0.0').short)).toBe('altri PC possono connettersi')
   })
 
   it('Italian says one verb for bind: the UDP header and the BIND row both say "associato a"', () => {
