@@ -82,8 +82,12 @@ test('zoom with Ctrl +/− persists, high contrast, every control named, no text
   await lab.getByTestId('client-send').focus()
   await lab.keyboard.press('Tab')
   await expect(clientConsole(lab).locator('textarea')).toBeFocused()
+  // Then the relay's bar, between client and server as on screen, then the server.
+  await lab.keyboard.press('Tab')
+  await expect(lab.getByTestId('relay-show')).toBeFocused()
   await lab.keyboard.press('Tab')
   await expect(lab.getByTestId('server-start')).toBeFocused()
+  await lab.keyboard.press('Shift+Tab')
   await lab.keyboard.press('Shift+Tab')
   await lab.keyboard.press('Shift+Tab')
   await expect(lab.getByTestId('client-send')).toBeFocused()
