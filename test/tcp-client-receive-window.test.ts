@@ -65,7 +65,7 @@ describe('TCP client between connect and send', () => {
     expect((await peer.waitFor(/got b'hello'/)).length).toBeGreaterThan(0)
     const recv = t.events.find((e) => e.endpoint === client.id && e.kind === 'recv')!
     // Node took more than the one recv(1024) from the kernel: the log says those bytes were left unread, and the close resets.
-    expect(words(recv)).toMatch(/^read 1,024 bytes of the stream \([\d,]+ more bytes beyond recv\(1024\) left unread\); [\d,]+ bytes were already waiting when recv\(\) started \(more may wait in the system's receive buffer\)$/)
+    expect(words(recv)).toMatch(/^read 1,024 bytes of the stream \(recv\(1024\) was full: at least [\d,]+ more bytes left unread, maybe more still in the system\); [\d,]+ bytes were already waiting when recv\(\) started \(more may wait in the system's receive buffer\)$/)
     const close = await t.waitForEvent((e) => e.endpoint === client.id && e.kind === 'close')
     expect(close.kind === 'close' && close.detail.reset).toMatchObject({ atLeast: true })
   })

@@ -43,7 +43,7 @@ export function ConnectionList({ events, endpoint, onClose }: Props): React.JSX.
           <p key={c.conn} className="open-connection" data-testid="open-connection" data-conn={c.conn}>
             <span translate="no" className="open-peer">
               {c.remote ? formatSockAddr(c.remote) : '?'}
-            </span>
+            </span>{' '}
             <span className="muted">{c.accepted ? t('n.reads', { count: c.messages }) : t('open.waiting')}</span>
             {onClose && c.accepted && (
               <button type="button" className="small" title={t('open.closeHint', { peer: c.remote ? formatSockAddr(c.remote) : '?' })} onClick={() => onClose(c.conn)} data-testid="open-connection-close">

@@ -80,7 +80,7 @@ function DirectionLanes({ d, udp, onPick }: { d: Direction; udp: boolean; onPick
     <div className="stream-direction" data-testid="stream-direction" data-from={d.from}>
       <p className="stream-caption">
         <strong>{t('direction', { from: sideName(t, d.from), to: sideName(t, d.to) })}</strong>{' '}
-        <span data-testid="stream-caption">{sayIn(t, d.caption)}</span>
+        <span data-testid="stream-caption">{sayIn(t, d.caption)}</span>{' '}
         {d.total > 0 && <span className="stream-total">{t('axis', { count: d.total })}</span>}
       </p>
       <Lane lane="writes" side={d.from} pieces={d.writes} total={d.total} udp={udp} onPick={onPick} />
