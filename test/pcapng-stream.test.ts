@@ -29,13 +29,17 @@ describe('FrameRanges', () => {
 const skip = await captureSkipReason()
 
 describe.skipIf(skip)('a capture file dumpcap wrote (real packets)', () => {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'socklab-pcapng-stream-'))
-  const file = path.join(dir, 'c.pcapng')
+  // Made in beforeAll, not while the file is collected: a run that filters these tests out
+  // (vitest -t) collects them but runs no afterAll, and would leave the folder behind.
+  let dir = ''
+  let file = ''
   let lab = 0
   let other = 0
   let sentAt = 0
 
   beforeAll(async () => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'socklab-pcapng-stream-'))
+    file = path.join(dir, 'c.pcapng')
     ;[lab, other] = [await freePort(), await freePort()]
     const dumpcap = spawn('dumpcap', ['-q', '-i', 'lo', '-f', `udp port ${lab} or udp port ${other}`, '-w', file], { stdio: ['ignore', 'ignore', 'pipe'] })
     let said = ''
@@ -57,7 +61,7 @@ describe.skipIf(skip)('a capture file dumpcap wrote (real packets)', () => {
     dumpcap.kill('SIGINT')
     await new Promise((resolve) => dumpcap.once('exit', resolve))
   }, 30_000)
-  afterAll(() => fs.rmSync(dir, { recursive: true, force: true }))
+  afterAll(() => dir && fs.rmSync(dir, { recursive: true, force: true }))
 
   it('streams the kept frames only, whole blocks, as tshark reads them', async () => {
     const keep = new FrameRanges()
