@@ -2,7 +2,6 @@
 // asserted is what the endpoints recorded (their send and recv events, one per write() and
 // read()), never how long anything took.
 
-import { execFileSync } from 'node:child_process'
 import dgram from 'node:dgram'
 import fs from 'node:fs/promises'
 import os from 'node:os'
@@ -17,6 +16,7 @@ import { callVerb, labSocket } from './helpers/lab-socket'
 import { tcpClient, tcpServer, testLab, type TestLab } from './helpers/lab'
 import { enT, itT, words } from './helpers/words'
 import { eventWords } from '../src/shared/event-words'
+import { recvQueue, until } from './helpers/kernel-waits'
 
 let t: TestLab | undefined
 afterEach(async () => {
@@ -26,24 +26,6 @@ afterEach(async () => {
 
 const of = (events: LabEvent[], endpoint: string, kind: LabEvent['kind'], conn?: number): LabEvent[] =>
   events.filter((e) => e.endpoint === endpoint && e.kind === kind && (conn === undefined || e.conn === conn))
-
-/**
- * Bytes waiting unread in the kernel's receive queue of the server's socket of the connection whose
- * client is `clientPort` (ss's Recv-Q): the kernel's own count, not a guess from timing.
- */
-function recvQueue(serverPort: number, clientPort: number): number {
-  const out = execFileSync('ss', ['-tnH', 'state', 'established', `( sport = :${serverPort} and dport = :${clientPort} )`], { encoding: 'utf8' })
-  const cols = out.trim().split(/\s+/)
-  return cols.length >= 2 ? Number(cols[0]) : -1
-}
-
-async function until(check: () => boolean, what: string, ms = 5000): Promise<void> {
-  const end = Date.now() + ms
-  while (!check()) {
-    if (Date.now() > end) throw new Error(`not within ${ms} ms: ${what}`)
-    await new Promise((resolve) => setTimeout(resolve, 20))
-  }
-}
 
 describe('writes against reads (TCP is a byte stream)', () => {
   it('3 writes, no delay, Nagle on, arrive as 1 read at a keep-open server with recv(1024)', async () => {

@@ -2,7 +2,6 @@
 // server (both legs paired), a program outside the lab (its side unseen), UDP truncation, and an
 // HTTP reply read in several recv(1500) calls. Asserted on the recorded calls, never on timing.
 
-import { execFileSync } from 'node:child_process'
 import path from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import type { LabEvent } from '../../src/shared/events'
@@ -10,6 +9,7 @@ import { chooseConnection, streamConnections, streamPicture, type Direction } fr
 import { english, italian } from '../helpers/words'
 import { tcpClient, tcpServer, testLab, type TestLab } from '../helpers/lab'
 import { ROOT, start, type Running } from '../helpers/processes'
+import { recvQueue, until } from '../helpers/kernel-waits'
 
 let t: TestLab
 const peers: Running[] = []
@@ -21,21 +21,6 @@ afterEach(async () => {
 /** Each piece as [from, to] (and what was left unread or cut), for comparing. */
 const spans = (d: Direction, lane: 'writes' | 'reads'): string[] | undefined =>
   d[lane]?.map((p) => `${p.from}-${p.to}${p.unread ? ` unread ${p.unread}` : ''}${p.cut ? ` cut ${p.cut}` : ''}`)
-
-/** Bytes waiting unread in the server socket's receive queue for the client on `clientPort` (ss's Recv-Q): the kernel's count. */
-function recvQueue(serverPort: number, clientPort: number): number {
-  const out = execFileSync('ss', ['-tnH', 'state', 'established', `( sport = :${serverPort} and dport = :${clientPort} )`], { encoding: 'utf8' })
-  const cols = out.trim().split(/\s+/)
-  return cols.length >= 2 ? Number(cols[0]) : -1
-}
-
-async function until(check: () => boolean, what: string, ms = 5000): Promise<void> {
-  const end = Date.now() + ms
-  while (!check()) {
-    if (Date.now() > end) throw new Error(`not within ${ms} ms: ${what}`)
-    await new Promise((resolve) => setTimeout(resolve, 20))
-  }
-}
 
 const only = (events: readonly LabEvent[], endpoint: string, kind: LabEvent['kind']): LabEvent[] => events.filter((e) => e.endpoint === endpoint && e.kind === kind)
 
