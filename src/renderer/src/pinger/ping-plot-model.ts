@@ -11,15 +11,8 @@ export interface PingMark {
   lost: boolean
 }
 
-export interface PingStats {
-  sent: number
-  received: number
-  lost: number
-  lossPct: number
-  minMs?: number
-  avgMs?: number
-  maxMs?: number
-}
+/** The run's statistics: those of its 'stats' row, or counted from its marks while it runs. */
+export type PingStats = Omit<Extract<PingDetail, { what: 'stats' }>, 'what'>
 
 export interface PingRun {
   endpoint: string
